@@ -1,0 +1,3 @@
+from cmtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,150 @@
+"""Command-line entry point: parses arguments, builds settings and the store, runs a command.
+
+Errors meant for the user end as one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from pathlib import Path
+
+from cmtui import __version__
+from cmtui.errors import CmtuiError
+
+
+def _db_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    # On subparsers the default is SUPPRESS so that "--db" given before the subcommand
+    # is not overwritten by the subparser's default.
+    parser.add_argument("--db", metavar="PATH", type=Path,
+                        default=None if top else argparse.SUPPRESS,
+                        help="database file (default: $CMTUI_DB, else cmtui.db in the user data directory)")
+
+
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print a JSON array on stdout")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cmtui", description="A keyboard-driven terminal workspace for online community managers."
+    )
+    parser.add_argument("--version", action="version", version=f"cmtui {__version__}")
+    _db_option(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="open the TUI on the demo community (its own database)")
+    _db_option(demo)
+    demo.add_argument("--reset", action="store_true", help="rebuild the demo database from data/")
+
+    gen = sub.add_parser("generate", help="write a synthetic community for scale tests (no TUI)")
+    _db_option(gen)
+    gen.add_argument("--items", type=int, required=True, metavar="N", help="number of inbox items")
+    gen.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+
+    inbox = sub.add_parser("inbox", help="the inbox of items to answer")
+    _db_option(inbox)
+    inbox_sub = inbox.add_subparsers(dest="action", metavar="ACTION", required=True)
+    ilist = inbox_sub.add_parser("list", help="list inbox items (default: new and open)")
+    _db_option(ilist)
+    ilist.add_argument("--state", choices=["new", "open", "snoozed", "done", "all"])
+    ilist.add_argument("--search", metavar="Q", help="full-text search in text and authors")
+    ilist.add_argument("--limit", type=int, metavar="N")
+    _json_option(ilist)
+
+    cal = sub.add_parser("calendar", help="the content calendar")
+    _db_option(cal)
+    cal_sub = cal.add_subparsers(dest="action", metavar="ACTION", required=True)
+    clist = cal_sub.add_parser("list", help="list calendar entries (default: from today on, and undated ones)")
+    _db_option(clist)
+    clist.add_argument("--from", dest="from_", metavar="DATE")
+    clist.add_argument("--to", metavar="DATE")
+    _json_option(clist)
+
+    outbox = sub.add_parser("outbox", help="operations waiting to reach a platform")
+    _db_option(outbox)
+    out_sub = outbox.add_subparsers(dest="action", metavar="ACTION", required=True)
+    olist = out_sub.add_parser("list", help="list outbox operations")
+    _db_option(olist)
+    _json_option(olist)
+
+    account = sub.add_parser("account", help="platform accounts")
+    _db_option(account)
+    acc_sub = account.add_subparsers(dest="action", metavar="ACTION", required=True)
+    alist = acc_sub.add_parser("list", help="list accounts and their sync state")
+    _db_option(alist)
+    _json_option(alist)
+    return parser
+
+
+def _resolve_db(args) -> tuple[Path, bool]:
+    """The database path and whether it is a default location (whose folder we may create)."""
+    from cmtui import config
+
+    if args.db is not None:
+        return args.db.expanduser(), False
+    return config.default_db_path(), True
+
+
+def _open_store(path: Path, create_parent: bool):
+    from cmtui.store import Store
+
+    if create_parent:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return Store.open(path)
+
+
+def run_tui(store, settings) -> int:
+    from cmtui.tui.app import CmtuiApp
+
+    CmtuiApp(store, settings).run()
+    return 0
+
+
+def _dispatch(args, parser: argparse.ArgumentParser) -> int:
+    from cmtui import config
+
+    settings = config.load_settings()
+    if args.command == "demo":
+        from cmtui.demo import open_demo
+
+        return open_demo(args, settings)
+    if args.command == "generate":
+        from cmtui.generate import generate_command
+
+        return generate_command(args)
+    path, default = _resolve_db(args)
+    store = _open_store(path, default)
+    try:
+        if args.command is None:
+            return run_tui(store, settings)
+        from cmtui.commands import lists
+
+        handlers = {
+            ("inbox", "list"): lambda: lists.inbox_list(store, args),
+            ("calendar", "list"): lambda: lists.calendar_list(store, settings, args),
+            ("outbox", "list"): lambda: lists.outbox_list(store, args),
+            ("account", "list"): lambda: lists.account_list(store, args),
+        }
+        return handlers[(args.command, args.action)]()
+    finally:
+        store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args, parser)
+    except CmtuiError as exc:
+        print(f"cmtui: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except sqlite3.DatabaseError as exc:
+        print(f"cmtui: the database is damaged or unreadable ({exc}); restore it from a backup", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. piped into head
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,1 @@
+"""Handlers of the command-line subcommands; cli.py wires them to argparse."""

@@ -1,0 +1,83 @@
+"""Read-only list commands: inbox, calendar, outbox, accounts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from cmtui.commands.output import age, local_time, print_json, print_table
+from cmtui.errors import InputError
+from cmtui.model import iso
+from cmtui.planning.timeparse import parse_when
+from cmtui.store import InboxFilter, Store
+from cmtui.store.calendar import entry_json
+from cmtui.store.inbox import ALL_STATES, item_json
+from cmtui.store.outbox import op_json
+from cmtui.text import first_line
+
+
+def inbox_list(store: Store, args) -> int:
+    if args.limit is not None and args.limit < 1:
+        raise InputError("--limit must be a positive number")
+    states = ALL_STATES if args.state == "all" else ((args.state,) if args.state else ("new", "open"))
+    rows = store.inbox.page(InboxFilter(states=states, search=args.search or ""), 0, args.limit or 1_000_000_000)
+    if args.json:
+        print_json([item_json(r) for r in rows])
+        return 0
+    print_table(
+        ["ID", "STATE", "AGE", "ACCOUNT", "KIND", "AUTHOR", "TEXT"],
+        [[r["id"], r["state"], age(r["created_at"]), r["account"], r["kind"], r["author"], first_line(r["text"])]
+         for r in rows],
+        [None, 7, 4, None, 7, 24, 60],
+    )
+    return 0
+
+
+def calendar_list(store: Store, settings, args) -> int:
+    tz = settings.tzinfo()
+    start = parse_when(args.from_, tz) if args.from_ else None
+    end = parse_when(args.to, tz) if args.to else None
+    if start and end and end <= start:
+        raise InputError("--to must be after --from")
+    undated = not args.from_ and not args.to
+    if undated:  # the plan from today on, and the undated ideas and drafts
+        start = parse_when("today", tz)
+    if end is not None and args.to and end.time().isoformat() == "00:00:00":
+        end += timedelta(days=1)  # --to 2026-12-31 includes that day
+    rows = store.calendar.between(iso(start), iso(end) if end else None, include_undated=undated)
+    if args.json:
+        print_json([entry_json(r) for r in rows])
+        return 0
+    print_table(
+        ["ID", "WHEN", "STATUS", "ACCOUNT", "TEXT"],
+        [[r["id"], local_time(r["scheduled_at"] or r["published_at"], tz), r["status"], r["account"] or "-",
+          first_line(r["text"])] for r in rows],
+        [None, 16, 14, None, 70],
+    )
+    return 0
+
+
+def outbox_list(store: Store, args) -> int:
+    rows = store.outbox.list()
+    if args.json:
+        print_json([op_json(r) for r in rows])
+        return 0
+    print_table(
+        ["ID", "KIND", "STATE", "TRIES", "ACCOUNT", "LAST ERROR"],
+        [[r["id"], r["kind"], r["state"], r["attempts"], r["account"], r["last_error"] or ""] for r in rows],
+        [None, 10, 8, 5, None, 60],
+    )
+    return 0
+
+
+def account_list(store: Store, args) -> int:
+    accounts = store.accounts.list()
+    if args.json:
+        print_json([a.to_json() for a in accounts])
+        return 0
+    print_table(
+        ["NAME", "PLATFORM", "INSTANCE", "HANDLE", "STATE", "LAST SYNC", "ERROR"],
+        [[a.name, a.platform, a.instance, a.handle or "", a.sync_state, age(a.last_sync_at), a.last_error or ""]
+         for a in accounts],
+        [None, None, None, None, 8, 9, 50],
+    )
+    return 0

@@ -1,0 +1,1 @@
+"""Pure planning logic: reading times, recurrence, posting slots, calendar files."""

@@ -1,0 +1,46 @@
+"""The local SQLite store: one connection, one repository per aggregate.
+
+Screens and commands go through these repositories; no SQL lives outside this package.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from cmtui.store.accounts import AccountRepo
+from cmtui.store.calendar import CalendarRepo
+from cmtui.store.db import connect, transaction
+from cmtui.store.inbox import InboxFilter, InboxRepo
+from cmtui.store.metrics import MetricsRepo
+from cmtui.store.moderation import ModerationRepo
+from cmtui.store.outbox import OutboxRepo
+from cmtui.store.people import PeopleRepo
+from cmtui.store.replies import SavedReplyRepo
+
+__all__ = ["Store", "InboxFilter", "transaction"]
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
+        self.conn = conn
+        self.path = path
+        self.accounts = AccountRepo(conn)
+        self.people = PeopleRepo(conn)
+        self.inbox = InboxRepo(conn)
+        self.calendar = CalendarRepo(conn)
+        self.outbox = OutboxRepo(conn)
+        self.moderation = ModerationRepo(conn)
+        self.metrics = MetricsRepo(conn)
+        self.replies = SavedReplyRepo(conn)
+
+    @classmethod
+    def open(cls, path: Path | str) -> "Store":
+        path = Path(path)
+        return cls(connect(path), path)
+
+    def transaction(self):
+        return transaction(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()

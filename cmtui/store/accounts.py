@@ -1,0 +1,127 @@
+"""Accounts on platforms, their sync state and cursors. Tokens are never stored here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cmtui.errors import InputError
+from cmtui.store.base import Repo, dumps, loads, now
+from cmtui.store.db import transaction
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    name: str
+    platform: str
+    instance: str
+    handle: str | None
+    display_name: str | None
+    sync_state: str
+    last_error: str | None
+    last_sync_at: str | None
+    limits: dict
+    is_admin: bool
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "platform": self.platform,
+            "instance": self.instance,
+            "handle": self.handle,
+            "display_name": self.display_name,
+            "state": self.sync_state,
+            "last_error": self.last_error,
+            "last_sync_at": self.last_sync_at,
+            "limits": self.limits,
+            "admin": self.is_admin,
+        }
+
+
+def _account(row) -> Account:
+    return Account(
+        id=row["id"],
+        name=row["name"],
+        platform=row["platform"],
+        instance=row["instance"],
+        handle=row["handle"],
+        display_name=row["display_name"],
+        sync_state=row["sync_state"],
+        last_error=row["last_error"],
+        last_sync_at=row["last_sync_at"],
+        limits=loads(row["limits"], {}),
+        is_admin=bool(row["is_admin"]),
+    )
+
+
+class AccountRepo(Repo):
+    def add(
+        self,
+        name: str,
+        platform: str,
+        instance: str,
+        handle: str | None = None,
+        display_name: str | None = None,
+        remote_account_id: str | None = None,
+        limits: dict | None = None,
+        is_admin: bool = False,
+    ) -> Account:
+        if self.get(name) is not None:
+            raise InputError(f"an account named '{name}' already exists")
+        with transaction(self.conn):
+            self.conn.execute(
+                "INSERT INTO accounts (name, platform, instance, handle, display_name, remote_account_id,"
+                " limits, is_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (name, platform, instance, handle, display_name, remote_account_id,
+                 dumps(limits or {}), int(is_admin), now()),
+            )
+        return self.require(name)
+
+    def get(self, name: str) -> Account | None:
+        row = self._one("SELECT * FROM accounts WHERE name = ?", (name,))
+        return _account(row) if row else None
+
+    def require(self, name: str) -> Account:
+        account = self.get(name)
+        if account is None:
+            known = ", ".join(a.name for a in self.list()) or "none yet"
+            raise InputError(f"unknown account '{name}' (accounts: {known})")
+        return account
+
+    def by_id(self, account_id: int) -> Account | None:
+        row = self._one("SELECT * FROM accounts WHERE id = ?", (account_id,))
+        return _account(row) if row else None
+
+    def list(self) -> list[Account]:
+        return [_account(r) for r in self._all("SELECT * FROM accounts ORDER BY name")]
+
+    def remove(self, name: str) -> None:
+        account = self.require(name)
+        with transaction(self.conn):
+            self.conn.execute("DELETE FROM accounts WHERE id = ?", (account.id,))
+
+    def set_sync_state(self, account_id: int, state: str, error: str | None = None, synced: bool = False) -> None:
+        with transaction(self.conn):
+            if synced:
+                self.conn.execute(
+                    "UPDATE accounts SET sync_state = ?, last_error = ?, last_sync_at = ? WHERE id = ?",
+                    (state, error, now(), account_id),
+                )
+            else:
+                self.conn.execute(
+                    "UPDATE accounts SET sync_state = ?, last_error = ? WHERE id = ?", (state, error, account_id)
+                )
+
+    def cursor(self, account_id: int, stream: str) -> str | None:
+        return self._scalar(
+            "SELECT cursor FROM sync_cursors WHERE account_id = ? AND stream = ?", (account_id, stream)
+        )
+
+    def set_cursor(self, account_id: int, stream: str, cursor: str | None) -> None:
+        """Call inside the transaction that stored the items the cursor moves past."""
+        self.conn.execute(
+            "INSERT INTO sync_cursors (account_id, stream, cursor, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (account_id, stream) DO UPDATE SET cursor = excluded.cursor,"
+            " updated_at = excluded.updated_at",
+            (account_id, stream, cursor, now()),
+        )

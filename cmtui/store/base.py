@@ -1,0 +1,41 @@
+"""Helpers shared by the repositories."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from cmtui.model import iso, utcnow
+
+
+class Repo:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def _one(self, sql: str, params=()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def _all(self, sql: str, params=()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def _scalar(self, sql: str, params=()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+
+def now() -> str:
+    return iso(utcnow())
+
+
+def loads(value: str | None, default):
+    if not value:
+        return default
+    try:
+        return json.loads(value)
+    except ValueError:
+        return default
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,136 @@
+"""Opening the SQLite file: checks first, then pragmas, then migrations.
+
+Every check that can refuse a file runs before anything is written to it, so a file
+that is not ours, damaged, or from a newer cmtui is left byte-for-byte untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from cmtui.errors import StoreError
+from cmtui.store.schema import LATEST, MIGRATIONS
+
+HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _check_file(path: Path) -> bool:
+    """Refuse what cannot be a usable database; return whether the file exists."""
+    if path.is_dir():
+        raise StoreError(f"database {path} is a directory, not a file")
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
+        if not os.access(path.parent, os.W_OK):
+            raise StoreError(f"cannot create database {path}: folder {path.parent} is not writable")
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise StoreError(f"cannot read database {path}: {exc.strerror}") from None
+    if not head:
+        return True  # an empty file is an empty database
+    if not head.startswith(HEADER[: len(head)]) or len(head) < len(HEADER):
+        raise StoreError(f"{path} is not an SQLite database (cmtui left it untouched)")
+    if len(head) < 100:
+        raise StoreError(f"database {path} is damaged: its header is cut short")
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter = head[24:28]
+    pages = int.from_bytes(head[28:32], "big")
+    valid_for = head[92:96]
+    size = path.stat().st_size
+    wal = Path(f"{path}-wal")
+    if (
+        valid_for == change_counter
+        and pages * page_size > size
+        and not (wal.exists() and wal.stat().st_size > 0)
+    ):
+        raise StoreError(
+            f"database {path} is damaged: it is {size} bytes but should be {pages * page_size}; "
+            "restore it from a backup"
+        )
+    if not os.access(path, os.W_OK):
+        raise StoreError(f"database {path} is read-only; make it writable or copy it elsewhere")
+    return True
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open, check and migrate a database file; return an autocommit connection."""
+    path = Path(path)
+    exists = _check_file(path)
+    uri = f"file:{path.absolute().as_posix()}?mode={'rw' if exists else 'rwc'}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open database {path}: {exc}") from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if version > LATEST:
+            raise StoreError(
+                f"database {path} was written by a newer cmtui (schema {version}, this cmtui "
+                f"knows up to {LATEST}); upgrade cmtui to open it"
+            )
+        if version == 0 and tables:
+            raise StoreError(f"{path} is an SQLite database but not a cmtui one (cmtui left it untouched)")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version < LATEST:
+            _migrate(conn, path, version, LATEST, backup=tables > 0)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"database {path} is damaged or unreadable ({exc}); restore it from a backup") from None
+    except BaseException:
+        conn.close()
+        raise
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, current: int, target: int, backup: bool) -> None:
+    if backup:
+        # Keep the old file beside the new one until the user removes it.
+        dest = sqlite3.connect(f"{path}.v{current}.bak")
+        with dest:
+            conn.backup(dest)
+        dest.close()
+    migrate(conn, current, target)
+
+
+def migrate(conn: sqlite3.Connection, current: int, target: int) -> None:
+    """Run migrations current+1 .. target, each in its own transaction."""
+    for version in range(current + 1, target + 1):
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{MIGRATIONS[version - 1]}\nPRAGMA user_version = {version};\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT: takes the write lock up front so that two processes
+    wait for each other (busy_timeout) instead of failing with 'database is locked'."""
+    if conn.in_transaction:  # nested use joins the outer transaction
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

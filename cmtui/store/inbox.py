@@ -1,0 +1,175 @@
+"""Inbox items: filtering, paging and full-text search.
+
+Lists read a window of rows (ORDER BY ... LIMIT/OFFSET over an index), never the table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from cmtui.errors import InputError
+from cmtui.model import ItemState
+from cmtui.store.base import Repo, dumps, loads, now
+from cmtui.store.db import transaction
+
+ACTIVE_STATES = (ItemState.NEW.value, ItemState.OPEN.value)
+ALL_STATES = tuple(s.value for s in ItemState)
+
+_COLUMNS = (
+    "i.id, i.account_id, a.name AS account, a.platform, i.kind, i.remote_id, i.url, i.author,"
+    " i.author_name, i.text, i.language, i.visibility, i.created_at, i.state, i.snooze_until,"
+    " i.assignee, i.labels, i.answered_at, i.thread_id, i.in_reply_to_remote_id, i.is_question,"
+    " i.hidden, i.deleted_at"
+)
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    states: tuple[str, ...] = ACTIVE_STATES
+    account_id: int | None = None
+    kind: str | None = None
+    label: str | None = None
+    assignee: str | None = None
+    language: str | None = None
+    questions_only: bool = False
+    search: str = ""
+    oldest_first: bool = False
+
+    def with_(self, **changes) -> "InboxFilter":
+        return replace(self, **changes)
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what the user typed into a safe FTS5 query: every word must appear, the last one
+    as a prefix (results update as the user types). FTS syntax characters are never passed on."""
+    words = _TOKEN.findall(text)
+    if not words:
+        return None
+    terms = [f'"{w}"' for w in words]
+    terms[-1] += "*"
+    return " AND ".join(terms)
+
+
+def _where(f: InboxFilter) -> tuple[str, list]:
+    clauses: list[str] = ["i.hidden = 0"]
+    params: list = []
+    states = tuple(f.states)
+    if set(states) != set(ALL_STATES):
+        clauses.append(f"i.state IN ({','.join('?' * len(states))})")
+        params.extend(states)
+    for column, value in (("i.account_id", f.account_id), ("i.kind", f.kind),
+                          ("i.assignee", f.assignee), ("i.language", f.language)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if f.label:
+        clauses.append("EXISTS (SELECT 1 FROM json_each(i.labels) WHERE value = ?)")
+        params.append(f.label)
+    if f.questions_only:
+        clauses.append("i.is_question = 1")
+    if f.search:
+        query = fts_query(f.search)
+        if query is None:
+            clauses.append("0")
+        else:
+            clauses.append("i.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ?)")
+            params.append(query)
+    return " AND ".join(clauses), params
+
+
+def item_json(row) -> dict:
+    """The public JSON shape of an inbox item (command-line contract)."""
+    return {
+        "id": row["id"],
+        "account": row["account"],
+        "platform": row["platform"],
+        "kind": row["kind"],
+        "remote_id": row["remote_id"],
+        "url": row["url"],
+        "author": row["author"],
+        "author_name": row["author_name"],
+        "text": row["text"],
+        "language": row["language"],
+        "created_at": row["created_at"],
+        "state": row["state"],
+        "snooze_until": row["snooze_until"],
+        "labels": loads(row["labels"], []),
+        "assignee": row["assignee"],
+        "answered_at": row["answered_at"],
+    }
+
+
+class InboxRepo(Repo):
+    def count(self, f: InboxFilter = InboxFilter()) -> int:
+        where, params = _where(f)
+        return self._scalar(f"SELECT count(*) FROM inbox_items i WHERE {where}", params)
+
+    def page(self, f: InboxFilter, offset: int, limit: int) -> list:
+        """Rows offset .. offset+limit of the filtered list, newest first unless oldest_first."""
+        where, params = _where(f)
+        order = "ASC" if f.oldest_first else "DESC"
+        return self._all(
+            f"SELECT {_COLUMNS} FROM inbox_items i JOIN accounts a ON a.id = i.account_id"
+            f" WHERE {where} ORDER BY i.created_at {order}, i.id {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+
+    def get(self, item_id: int):
+        return self._one(
+            f"SELECT {_COLUMNS} FROM inbox_items i JOIN accounts a ON a.id = i.account_id WHERE i.id = ?",
+            (item_id,),
+        )
+
+    def require(self, item_id) -> object:
+        try:
+            number = int(item_id)
+        except (TypeError, ValueError):
+            raise InputError(f"'{item_id}' is not an inbox item id (ids are whole numbers)") from None
+        row = self.get(number)
+        if row is None:
+            raise InputError(f"no inbox item with id {number}")
+        return row
+
+    def state_counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in ALL_STATES}
+        for state, n in self._all("SELECT state, count(*) FROM inbox_items WHERE hidden = 0 GROUP BY state"):
+            counts[state] = n
+        return counts
+
+    def insert(self, account_id: int, **fields) -> int:
+        """Insert one item (remote text already sanitised); return its id."""
+        fields.setdefault("first_seen_at", now())
+        if "labels" in fields and not isinstance(fields["labels"], str):
+            fields["labels"] = dumps(list(fields["labels"]))
+        columns = ["account_id", *fields]
+        with transaction(self.conn):
+            cur = self.conn.execute(
+                f"INSERT INTO inbox_items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [account_id, *fields.values()],
+            )
+            return cur.lastrowid
+
+    def thread(self, item) -> list:
+        """The stored conversation around an item: thread posts and inbox items of its thread."""
+        if item["thread_id"] is None:
+            return []
+        return self._all(
+            "SELECT remote_id, in_reply_to_remote_id, author, author_name, text, created_at, ours"
+            " FROM thread_posts WHERE thread_id = ? ORDER BY created_at, id",
+            (item["thread_id"],),
+        )
+
+    def set_state(self, item_id: int, state: str) -> None:
+        if state not in ALL_STATES:
+            raise InputError(f"unknown state '{state}'")
+        stamp = now()
+        with transaction(self.conn):
+            self.conn.execute(
+                "UPDATE inbox_items SET state = ?, snooze_until = CASE WHEN ? = 'snoozed' THEN snooze_until END,"
+                " done_at = CASE WHEN ? = 'done' THEN ? END WHERE id = ?",
+                (state, state, state, stamp, item_id),
+            )

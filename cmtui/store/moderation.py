@@ -1,0 +1,62 @@
+"""Moderation flags, instance reports, the audit log and the community guidelines."""
+
+from __future__ import annotations
+
+from cmtui.store.base import Repo, dumps, loads, now
+from cmtui.store.db import transaction
+
+
+def flag_json(row) -> dict:
+    return {
+        "id": row["id"],
+        "item_id": row["item_id"],
+        "report_id": row["report_id"],
+        "reason": row["reason"],
+        "rule": row["rule"],
+        "matched": loads(row["matched"], []),
+        "author": row["author"],
+        "text": row["text"],
+        "account": row["account"],
+        "state": row["state"],
+        "created_at": row["created_at"],
+    }
+
+
+def log_json(row) -> dict:
+    return {key: row[key] for key in ("id", "at", "who", "action", "item_id", "report_id", "comment")}
+
+
+_QUEUE = (
+    "SELECT f.*, coalesce(i.author, r.target_acct) AS author, coalesce(i.text, r.comment) AS text,"
+    " a.name AS account, i.created_at AS item_created_at"
+    " FROM moderation_flags f"
+    " LEFT JOIN inbox_items i ON i.id = f.item_id"
+    " LEFT JOIN instance_reports r ON r.id = f.report_id"
+    " LEFT JOIN accounts a ON a.id = coalesce(i.account_id, r.account_id)"
+)
+
+
+class ModerationRepo(Repo):
+    def add_flag(self, item_id: int, reason: str, rule: str = "", matched: list[str] | None = None,
+                 rule_id: int | None = None, created_at: str | None = None) -> int:
+        with transaction(self.conn):
+            cur = self.conn.execute(
+                "INSERT INTO moderation_flags (item_id, rule_id, rule, reason, matched, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (item_id, rule_id, rule, reason, dumps(matched or []), created_at or now()),
+            )
+            return cur.lastrowid
+
+    def queue(self, limit: int = 500, offset: int = 0) -> list:
+        """Open flags, oldest first: the moderation queue."""
+        return self._all(f"{_QUEUE} WHERE f.state = 'open' ORDER BY f.created_at, f.id LIMIT ? OFFSET ?",
+                         (limit, offset))
+
+    def open_count(self) -> int:
+        return self._scalar("SELECT count(*) FROM moderation_flags WHERE state = 'open'")
+
+    def log(self, limit: int = 1000) -> list:
+        return self._all("SELECT * FROM moderation_log ORDER BY at DESC, id DESC LIMIT ?", (limit,))
+
+    def guidelines(self) -> list:
+        return self._all("SELECT * FROM guidelines ORDER BY position")

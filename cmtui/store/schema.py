@@ -1,0 +1,365 @@
+"""Versioned schema migrations.
+
+The version lives in PRAGMA user_version. Migration N upgrades a file at version N-1
+to N; each runs in one transaction, so a failure leaves the file at N-1. A file with a
+higher version than MIGRATIONS knows was written by a newer cmtui and is refused.
+"""
+
+from __future__ import annotations
+
+# Version 1: every aggregate the product needs. Times are ISO 8601 UTC text
+# ("2026-11-21T10:15:00Z"), which sorts as it reads.
+V1 = """
+CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    platform TEXT NOT NULL,
+    instance TEXT NOT NULL,
+    handle TEXT,
+    display_name TEXT,
+    remote_account_id TEXT,
+    sync_state TEXT NOT NULL DEFAULT 'idle',
+    last_error TEXT,
+    last_sync_at TEXT,
+    limits TEXT NOT NULL DEFAULT '{}',          -- JSON: max_chars, url_weight, ...
+    is_admin INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE sync_cursors (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    stream TEXT NOT NULL,                      -- notifications, reports, posts, ...
+    cursor TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, stream)
+);
+
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL,
+    acct TEXT NOT NULL,                        -- user@instance
+    remote_id TEXT,
+    display_name TEXT NOT NULL DEFAULT '',
+    url TEXT,
+    account_created_at TEXT,
+    bot INTEGER NOT NULL DEFAULT 0,
+    watch INTEGER NOT NULL DEFAULT 0,          -- on the moderation watch list
+    notes TEXT NOT NULL DEFAULT '',
+    first_seen_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    UNIQUE (platform, acct)
+);
+
+CREATE TABLE threads (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    root_remote_id TEXT NOT NULL,
+    fetched_at TEXT,
+    UNIQUE (account_id, root_remote_id)
+);
+
+CREATE TABLE thread_posts (
+    id INTEGER PRIMARY KEY,
+    thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+    remote_id TEXT NOT NULL,
+    in_reply_to_remote_id TEXT,
+    author TEXT NOT NULL,
+    author_name TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    url TEXT,
+    created_at TEXT NOT NULL,
+    ours INTEGER NOT NULL DEFAULT 0,           -- written by one of our accounts
+    UNIQUE (thread_id, remote_id)
+);
+
+CREATE TABLE inbox_items (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('mention', 'reply', 'direct', 'comment')),
+    remote_id TEXT NOT NULL,
+    url TEXT,
+    person_id INTEGER REFERENCES people(id),
+    author TEXT NOT NULL,
+    author_name TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    language TEXT,
+    visibility TEXT,
+    in_reply_to_remote_id TEXT,
+    thread_id INTEGER REFERENCES threads(id) ON DELETE SET NULL,
+    is_question INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'open', 'snoozed', 'done')),
+    snooze_until TEXT,
+    assignee TEXT,
+    labels TEXT NOT NULL DEFAULT '[]',         -- JSON array of strings
+    answered_at TEXT,
+    done_at TEXT,
+    hidden INTEGER NOT NULL DEFAULT 0,         -- hidden locally by moderation
+    edited_at TEXT,
+    deleted_at TEXT,
+    UNIQUE (account_id, remote_id)
+);
+CREATE INDEX inbox_state_created ON inbox_items (state, created_at DESC, id DESC);
+CREATE INDEX inbox_created ON inbox_items (created_at DESC, id DESC);
+CREATE INDEX inbox_person ON inbox_items (person_id);
+CREATE INDEX inbox_thread ON inbox_items (thread_id);
+CREATE INDEX inbox_snoozed ON inbox_items (snooze_until) WHERE state = 'snoozed';
+
+CREATE VIRTUAL TABLE inbox_fts USING fts5 (
+    text, author, author_name,
+    content = 'inbox_items', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+
+CREATE TABLE saved_replies (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    language TEXT NOT NULL DEFAULT 'en',
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (name, language)
+);
+
+CREATE TABLE drafts (
+    id INTEGER PRIMARY KEY,
+    context TEXT NOT NULL UNIQUE,              -- 'reply:<item id>', 'entry:<entry id>', ...
+    text TEXT NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}',
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE calendar_entries (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN
+        ('idea', 'draft', 'needs_approval', 'approved', 'scheduled', 'published', 'failed', 'cancelled')),
+    scheduled_at TEXT,
+    published_at TEXT,
+    remote_id TEXT,
+    url TEXT,
+    server_scheduled_id TEXT,                  -- id of a server-side scheduled status
+    language TEXT,
+    visibility TEXT NOT NULL DEFAULT 'public',
+    content_warning TEXT,
+    campaign TEXT,
+    campaign_color TEXT,
+    notes TEXT NOT NULL DEFAULT '',
+    rrule TEXT,                                -- RFC 5545 recurrence rule
+    parent_id INTEGER REFERENCES calendar_entries(id) ON DELETE CASCADE,  -- occurrence of a series
+    occurrence_at TEXT,
+    late INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_by TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX entries_scheduled ON calendar_entries (scheduled_at);
+CREATE INDEX entries_status ON calendar_entries (status);
+CREATE UNIQUE INDEX entries_occurrence ON calendar_entries (parent_id, occurrence_at)
+    WHERE parent_id IS NOT NULL;
+
+CREATE TABLE entry_variants (
+    entry_id INTEGER NOT NULL REFERENCES calendar_entries(id) ON DELETE CASCADE,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    PRIMARY KEY (entry_id, account_id)
+);
+
+CREATE TABLE entry_skips (
+    entry_id INTEGER NOT NULL REFERENCES calendar_entries(id) ON DELETE CASCADE,
+    occurrence_at TEXT NOT NULL,
+    PRIMARY KEY (entry_id, occurrence_at)
+);
+
+CREATE TABLE entry_transitions (
+    id INTEGER PRIMARY KEY,
+    entry_id INTEGER NOT NULL REFERENCES calendar_entries(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX transitions_entry ON entry_transitions (entry_id);
+
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                        -- post, reply, schedule, edit, cancel, mute, block, report, ...
+    payload TEXT NOT NULL DEFAULT '{}',        -- JSON
+    idempotency_key TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'done', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    last_error TEXT,
+    claimed_by TEXT,
+    claimed_at TEXT,
+    result TEXT,                               -- JSON returned by the platform
+    item_id INTEGER REFERENCES inbox_items(id) ON DELETE SET NULL,
+    entry_id INTEGER REFERENCES calendar_entries(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX outbox_state ON outbox (state, next_attempt_at);
+CREATE INDEX outbox_item ON outbox (item_id);
+CREATE INDEX outbox_entry ON outbox (entry_id);
+
+CREATE TABLE triage_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    action TEXT NOT NULL,
+    item_ids TEXT NOT NULL,                    -- JSON array
+    before TEXT NOT NULL,                      -- JSON: the fields as they were, per item
+    undone INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE moderation_rules (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    position INTEGER NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 0,
+    automatic INTEGER NOT NULL DEFAULT 0,      -- platform actions run without confirmation
+    match TEXT NOT NULL DEFAULT 'all' CHECK (match IN ('all', 'any')),
+    conditions TEXT NOT NULL DEFAULT '[]',     -- JSON
+    actions TEXT NOT NULL DEFAULT '[]',        -- JSON
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE instance_reports (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    remote_id TEXT NOT NULL,
+    category TEXT,
+    comment TEXT NOT NULL DEFAULT '',
+    target_acct TEXT NOT NULL,
+    target_remote_id TEXT,
+    status_ids TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'open',
+    assigned_to TEXT,
+    UNIQUE (account_id, remote_id)
+);
+
+CREATE TABLE moderation_flags (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER REFERENCES inbox_items(id) ON DELETE CASCADE,
+    report_id INTEGER REFERENCES instance_reports(id) ON DELETE CASCADE,
+    rule_id INTEGER REFERENCES moderation_rules(id) ON DELETE SET NULL,
+    rule TEXT NOT NULL DEFAULT '',             -- rule name at the time of the flag
+    reason TEXT NOT NULL,
+    matched TEXT NOT NULL DEFAULT '[]',        -- JSON: words or spans that matched
+    state TEXT NOT NULL DEFAULT 'open',
+    assignee TEXT,
+    created_at TEXT NOT NULL,
+    resolved_at TEXT,
+    CHECK (item_id IS NOT NULL OR report_id IS NOT NULL)
+);
+CREATE INDEX flags_state ON moderation_flags (state, created_at);
+CREATE INDEX flags_item ON moderation_flags (item_id);
+
+CREATE TABLE moderation_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    action TEXT NOT NULL,
+    item_id INTEGER REFERENCES inbox_items(id) ON DELETE SET NULL,
+    report_id INTEGER REFERENCES instance_reports(id) ON DELETE SET NULL,
+    person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    rule_id INTEGER REFERENCES moderation_rules(id) ON DELETE SET NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL
+);
+
+CREATE TABLE guidelines (
+    id INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE follower_snapshots (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    taken_at TEXT NOT NULL,
+    followers INTEGER NOT NULL,
+    following INTEGER,
+    statuses INTEGER,
+    PRIMARY KEY (account_id, taken_at)
+);
+
+CREATE TABLE post_stats (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    remote_id TEXT NOT NULL,
+    entry_id INTEGER REFERENCES calendar_entries(id) ON DELETE SET NULL,
+    posted_at TEXT NOT NULL,
+    language TEXT,
+    campaign TEXT,
+    favourites INTEGER NOT NULL DEFAULT 0,
+    reblogs INTEGER NOT NULL DEFAULT 0,
+    replies INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, remote_id)
+);
+
+CREATE TABLE account_events (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                        -- favourite, reblog, follow
+    remote_id TEXT NOT NULL,
+    actor TEXT,
+    status_remote_id TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, kind, remote_id)
+);
+
+CREATE TABLE goals (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+    target REAL NOT NULL,
+    direction TEXT NOT NULL DEFAULT 'up' CHECK (direction IN ('up', 'down')),
+    baseline REAL,
+    start_date TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+# Version 2: keep the full-text index in step with inbox_items, and fill it from the
+# rows an older file already holds.
+V2 = """
+CREATE TRIGGER inbox_fts_insert AFTER INSERT ON inbox_items BEGIN
+    INSERT INTO inbox_fts (rowid, text, author, author_name)
+    VALUES (new.id, new.text, new.author, new.author_name);
+END;
+CREATE TRIGGER inbox_fts_delete AFTER DELETE ON inbox_items BEGIN
+    INSERT INTO inbox_fts (inbox_fts, rowid, text, author, author_name)
+    VALUES ('delete', old.id, old.text, old.author, old.author_name);
+END;
+CREATE TRIGGER inbox_fts_update AFTER UPDATE OF text, author, author_name ON inbox_items BEGIN
+    INSERT INTO inbox_fts (inbox_fts, rowid, text, author, author_name)
+    VALUES ('delete', old.id, old.text, old.author, old.author_name);
+    INSERT INTO inbox_fts (rowid, text, author, author_name)
+    VALUES (new.id, new.text, new.author, new.author_name);
+END;
+INSERT INTO inbox_fts (inbox_fts) VALUES ('rebuild');
+"""
+
+MIGRATIONS: list[str] = [V1, V2]
+LATEST = len(MIGRATIONS)
+
+FTS_TRIGGERS = ("inbox_fts_insert", "inbox_fts_delete", "inbox_fts_update")
+
+
+def fts_trigger_sql() -> str:
+    """The trigger definitions of V2 without the rebuild (for bulk loads)."""
+    return V2.rsplit("INSERT INTO inbox_fts (inbox_fts) VALUES ('rebuild');", 1)[0]

@@ -1,0 +1,78 @@
+"""Making remote text safe to store and show.
+
+Remote text is hostile: it may carry terminal escape sequences, control characters,
+bidi overrides or floods of combining marks. It is cleaned once, at ingest, and the
+screens render it as text objects, never as markup.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_TEXT = 20_000  # characters kept of one remote text; the rest is cut with a marker
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC (ESC ] ... BEL or ST),
+# and two-character escapes. The 8-bit C1 forms are removed with the other C1 controls.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b[\]PX^_].*?(?:\x07|\x1b\\|$)"  # OSC, DCS, SOS, PM, APC up to BEL or ST
+    r"|\x1b[ -/]*[0-~]"  # other escapes (charset selection, RIS, ...)
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|[\x90\x9d\x98\x9e\x9f].*?(?:\x07|\x9c|$)",  # 8-bit OSC/DCS/... up to BEL or ST
+    re.DOTALL,
+)
+# C0 controls except tab and newline, DEL, C1 controls, a lone ESC left over.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi embeddings/overrides/isolates and invisible formatting characters. ZWJ (U+200D) is
+# kept: emoji sequences need it.
+_INVISIBLE = re.compile("[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u061c]")
+MAX_COMBINING = 2  # combining marks kept after one base character ("zalgo" floods)
+
+
+def _limit_combining(text: str) -> str:
+    out: list[str] = []
+    run = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            run += 1
+            if run > MAX_COMBINING:
+                continue
+        else:
+            run = 0
+        out.append(ch)
+    return "".join(out)
+
+
+def sanitize(value: str | bytes | None, *, max_len: int = MAX_TEXT, single_line: bool = False) -> str:
+    """Return remote text safe to store and show literally."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS.sub("", text)
+    text = _INVISIBLE.sub("", text)
+    if any(unicodedata.combining(ch) for ch in text):
+        text = _limit_combining(text)
+    if single_line:
+        text = " ".join(text.split())
+    if len(text) > max_len:
+        text = text[: max_len - 1] + "…"
+    return text
+
+
+def first_line(text: str, width: int = 200) -> str:
+    """The first non-empty line of a text, cut to width, for one-row list cells."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line if len(line) <= width else line[: width - 1] + "…"
+    return ""
+
+
+def one_line(text: str) -> str:
+    """A text folded to one line for a list row; control characters dropped again as a
+    second guard, since list rows are written to the terminal as raw segments."""
+    return " ".join(_CONTROLS.sub("", text).split())

@@ -1,0 +1,31 @@
+"""What every mode's screen shares: header, status line, footer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from cmtui.tui.widgets.status_line import StatusLine
+
+
+class ModeScreen(Screen):
+    """A mode's base screen. Subclasses yield their body from compose_body()."""
+
+    TITLE_SUFFIX = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        yield from self.compose_body()
+        yield StatusLine(id="status-line")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.sub_title = self.TITLE_SUFFIX
+
+    @property
+    def store(self):
+        return self.app.store

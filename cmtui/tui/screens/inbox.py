@@ -1,0 +1,59 @@
+"""Inbox mode: the unified list of mentions, replies and direct messages to answer."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from cmtui.store.base import loads
+from cmtui.tui.screens.base import ModeScreen
+from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
+
+
+class InboxScreen(ModeScreen):
+    TITLE_SUFFIX = "Inbox"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="inbox-counts")
+        yield InboxList(self.store, self.app.now, id="inbox-list")
+        with VerticalScroll(id="inbox-preview-box"):
+            yield Static(id="inbox-preview")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.refresh_counts()
+        self.query_one(InboxList).focus()
+
+    def refresh_counts(self) -> None:
+        counts = self.store.inbox.state_counts()
+        text = Text(no_wrap=True)
+        for state in ("new", "open", "snoozed", "done"):
+            text.append(f" {state} ", style="bold" if state in ("new", "open") else "dim")
+            text.append(f"{counts[state]:,}", style="bold yellow" if state == "new" else "")
+            text.append("  ")
+        text.append("│ showing new and open, newest first", style="dim")
+        self.query_one("#inbox-counts", Static).update(text)
+
+    def on_inbox_list_highlighted(self, message: InboxList.Highlighted) -> None:
+        self.query_one("#inbox-preview", Static).update(self.preview(message.row))
+
+    def preview(self, row) -> Text:
+        if row is None:
+            return Text("Inbox zero. Nothing new or open.", style="dim")
+        text = Text()
+        text.append(row["author_name"] or row["author"], style="bold")
+        text.append(f"  {row['author']}", style="dim")
+        text.append(f"\n{KIND_MARK.get(row['kind'], '')} {row['kind']} to {row['account']}", style="dim")
+        text.append(f" · {self.app.format_time(row['created_at'])} · {row['state']}", style="dim")
+        if row["language"]:
+            text.append(f" · {row['language']}", style="dim")
+        labels = loads(row["labels"], [])
+        if labels:
+            text.append("  " + " ".join(f"#{label}" for label in labels), style="italic")
+        if row["assignee"]:
+            text.append(f"  → {row['assignee']}", style="italic")
+        text.append("\n\n")
+        text.append(row["text"])  # remote text: appended as plain text, never parsed as markup
+        return text

@@ -1,0 +1,187 @@
+"""The inbox list: a Line API widget that reads only the rows it shows.
+
+The store is asked for pages of PAGE_SIZE rows around what is visible (LIMIT/OFFSET over
+an index); a small LRU keeps recent pages, so moving the cursor costs no query at all
+inside a page and one indexed query when it crosses into a new one.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import datetime
+from typing import Callable
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from cmtui.store import InboxFilter
+from cmtui.text import one_line
+
+PAGE_SIZE = 100
+MAX_PAGES = 16
+KIND_MARK = {"mention": "@", "reply": "↩", "direct": "✉", "comment": "#"}
+STATE_MARK = {"new": "●", "open": "○", "snoozed": "z", "done": "✓"}
+
+
+def short_age(created_at: str, now: datetime) -> str:
+    seconds = max(0, int((now - datetime.fromisoformat(created_at.replace("Z", "+00:00"))).total_seconds()))
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return "now"
+
+
+class InboxList(ScrollView, can_focus=True):
+    """The unified inbox list, one row per item."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="inbox.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="inbox.up"),
+        Binding("g,home", "first", "First", show=False, id="inbox.first"),
+        Binding("G,end", "last", "Last", show=False, id="inbox.last"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="inbox.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="inbox.page_up"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "inbox-list--cursor",
+        "inbox-list--new",
+        "inbox-list--dim",
+        "inbox-list--author",
+    }
+
+    DEFAULT_CSS = """
+    InboxList { background: $surface; overflow-x: hidden; }
+    InboxList > .inbox-list--cursor { background: $accent 40%; }
+    InboxList:focus > .inbox-list--cursor { background: $accent 70%; text-style: bold; }
+    InboxList > .inbox-list--new { color: $warning; }
+    InboxList > .inbox-list--dim { color: $text-muted; }
+    InboxList > .inbox-list--author { color: $secondary; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved onto another row (None when the list is empty)."""
+
+        def __init__(self, inbox_list: "InboxList", row) -> None:
+            super().__init__()
+            self.inbox_list = inbox_list
+            self.row = row
+
+    def __init__(self, store, clock: Callable[[], datetime], item_filter: InboxFilter = InboxFilter(),
+                 *, name: str | None = None, id: str | None = None, classes: str | None = None):
+        super().__init__(name=name, id=id, classes=classes)
+        self.store = store
+        self.clock = clock
+        self.filter = item_filter
+        self.total = 0
+        self._pages: OrderedDict[int, list] = OrderedDict()
+        self.pages_read = 0  # how many page queries ran (tests check the list pages)
+
+    # -- data ---------------------------------------------------------------
+    def reload(self, item_filter: InboxFilter | None = None) -> None:
+        """Re-read the count and drop cached pages (after a filter change or new data)."""
+        if item_filter is not None:
+            self.filter = item_filter
+        self.total = self.store.inbox.count(self.filter)
+        self._pages.clear()
+        self.virtual_size = Size(self.size.width, self.total)
+        self.cursor = min(self.cursor, max(0, self.total - 1))
+        self.refresh()
+
+    def row_at(self, index: int):
+        if not 0 <= index < self.total:
+            return None
+        number = index // PAGE_SIZE
+        page = self._pages.get(number)
+        if page is None:
+            start = number * PAGE_SIZE
+            end = min(start + PAGE_SIZE, self.total)
+            if start > self.total // 2:
+                # Deep in the list: read from the other end, so OFFSET stays small.
+                reverse = self.filter.with_(oldest_first=not self.filter.oldest_first)
+                page = self.store.inbox.page(reverse, self.total - end, end - start)[::-1]
+            else:
+                page = self.store.inbox.page(self.filter, start, PAGE_SIZE)
+            self.pages_read += 1
+            self._pages[number] = page
+            if len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        offset = index - number * PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def current_row(self):
+        return self.row_at(self.cursor)
+
+    # -- rendering ----------------------------------------------------------
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total)
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.size.width
+        row = self.row_at(index)
+        base = self.rich_style
+        if row is None:
+            return Strip.blank(width, base)
+        cursor = index == self.cursor
+        style = base + self.get_component_rich_style("inbox-list--cursor") if cursor else base
+        mark_style = style + self.get_component_rich_style("inbox-list--new") if row["state"] == "new" else style
+        dim = style + self.get_component_rich_style("inbox-list--dim")
+        author_style = style + self.get_component_rich_style("inbox-list--author")
+        cells = [
+            (f" {STATE_MARK.get(row['state'], ' ')} ", mark_style),
+            (set_cell_size(short_age(row["created_at"], self.clock()), 4) + " ", dim),
+            (set_cell_size(row["account"], 12) + " ", dim),
+            (KIND_MARK.get(row["kind"], "?") + " ", style),
+            (set_cell_size(one_line(row["author_name"] or row["author"]), 22) + " ", author_style),
+        ]
+        used = sum(cell_len(text) for text, _ in cells)
+        cells.append((set_cell_size(one_line(row["text"]), max(0, width - used)), style))
+        return Strip([Segment(text, st) for text, st in cells]).crop(0, width)
+
+    # -- cursor -------------------------------------------------------------
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
+        self.post_message(self.Highlighted(self, self.row_at(new)))
+
+    def _move(self, to: int) -> None:
+        if self.total:
+            self.cursor = max(0, min(self.total - 1, to))
+
+    def action_cursor_down(self) -> None:
+        self._move(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self._move(0)
+
+    def action_last(self) -> None:
+        self._move(self.total - 1)
+
+    def action_page_down(self) -> None:
+        self._move(self.cursor + max(1, self.size.height - 1))
+
+    def action_page_up(self) -> None:
+        self._move(self.cursor - max(1, self.size.height - 1))
+
+    def on_click(self, event) -> None:
+        self._move(self.scroll_offset.y + event.y)

@@ -1,0 +1,43 @@
+"""The status line under every screen: sync state per account, the outbox, last sync."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+STATE_STYLE = {"idle": "green", "syncing": "cyan", "offline": "yellow", "error": "bold red"}
+
+
+class StatusLine(Static):
+    """Re-reads a few small aggregates from the store every couple of seconds."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+        self.set_interval(2.0, self.refresh_status)
+
+    def refresh_status(self) -> None:
+        store = self.app.store
+        text = Text(no_wrap=True, overflow="ellipsis")
+        accounts = store.accounts.list()
+        if not accounts:
+            text.append("no accounts yet (cmtui account add)", style="dim")
+        for n, account in enumerate(accounts):
+            if n:
+                text.append("  ")
+            style = STATE_STYLE.get(account.sync_state, "")
+            text.append("● ", style=style)
+            text.append(account.name)
+            text.append(f" {account.sync_state}", style=style or "dim")
+        counts = store.outbox.counts()
+        text.append("  │  outbox ")
+        text.append(f"{counts['pending'] + counts['sending']} pending", style="bold" if counts["pending"] else "dim")
+        if counts["failed"]:
+            text.append(f" {counts['failed']} failed", style="bold red")
+        last = max((a.last_sync_at for a in accounts if a.last_sync_at), default=None)
+        text.append("  │  last sync ")
+        text.append(self.app.format_time(last) if last else "never", style="dim")
+        self.update(text)
