@@ -41,16 +41,15 @@ class HelpScreen(ModalScreen[None]):
 
 
 def describe_bindings(screen) -> list[tuple[str, str, str]]:
-    """Active bindings of a screen (its focused widget, the screen, the app), one per action."""
-    seen: set[str] = set()
+    """Active bindings of a screen (its focused widget, the screen, the app), one row per
+    action with all its keys, and the binding id a keymap entry can use."""
+    groups: dict[str, list[Binding]] = {}
+    for active in screen.active_bindings.values():
+        groups.setdefault(active.binding.action, []).append(active.binding)
     rows = []
-    for key, active in screen.active_bindings.items():
-        binding: Binding = active.binding
-        description = binding.description or binding.action
-        if binding.action in seen:
-            continue
-        seen.add(binding.action)
-        keys = [k for k, a in screen.active_bindings.items() if a.binding.action == binding.action]
-        rows.append((", ".join(screen.app.get_key_display(Binding(k, "")) for k in keys), description,
-                     binding.id or ""))
+    for action, bindings in groups.items():
+        keys = ", ".join(screen.app.get_key_display(b) for b in bindings)
+        description = next((b.description for b in bindings if b.description), action)
+        binding_id = next((b.id for b in bindings if b.id), "")
+        rows.append((keys, description, binding_id))
     return rows

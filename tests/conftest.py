@@ -1,0 +1,32 @@
+"""Keep the developer's own config and data out of every test."""
+
+from __future__ import annotations
+
+import pytest
+
+from factory import NOW, build_store
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("CMTUI_CONFIG_DIR", str(home / "config" / "cmtui"))
+    monkeypatch.delenv("CMTUI_DB", raising=False)
+    monkeypatch.setenv("TZ", "UTC")
+    yield
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = build_store(tmp_path / "community.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def now():
+    return NOW

@@ -1,0 +1,168 @@
+"""Every command of the foundation, run through main() as a user would."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from cmtui.cli import main
+from cmtui.store import Store
+
+
+@pytest.fixture
+def db(store, tmp_path):
+    store.close()
+    return str(tmp_path / "community.db")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_inbox_list_json_shape_and_default_states(capsys, db):
+    code, out, err = run(capsys, "inbox", "list", "--json", "--db", db)
+    assert code == 0 and err == ""
+    items = json.loads(out)
+    assert len(items) == 150
+    assert {i["state"] for i in items} == {"new", "open"}
+    for key in ("id", "account", "platform", "kind", "remote_id", "url", "author", "text", "created_at",
+                "state", "labels", "assignee"):
+        assert key in items[0]
+    assert items[0]["created_at"].endswith("Z") and isinstance(items[0]["labels"], list)
+
+
+def test_db_option_before_or_after_the_subcommand(capsys, db):
+    _, before, _ = run(capsys, "--db", db, "inbox", "list", "--json", "--limit", "3")
+    _, after, _ = run(capsys, "inbox", "list", "--limit", "3", "--json", "--db", db)
+    _, middle, _ = run(capsys, "inbox", "--db", db, "list", "--limit", "3", "--json")
+    assert before == after == middle and len(json.loads(before)) == 3
+
+
+def test_cmtui_db_environment_variable(capsys, db, monkeypatch):
+    monkeypatch.setenv("CMTUI_DB", db)
+    code, out, _ = run(capsys, "inbox", "list", "--state", "done", "--json")
+    assert code == 0 and len(json.loads(out)) == 100
+
+
+def test_inbox_list_state_search_limit_and_table(capsys, db):
+    _, out, _ = run(capsys, "inbox", "list", "--state", "all", "--search", "Markdown", "--json", "--db", db)
+    found = json.loads(out)
+    assert len(found) == 63 and all("Markdown" in i["text"] for i in found)
+    code, out, _ = run(capsys, "inbox", "list", "--limit", "5", "--db", db)
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split()[:3] == ["ID", "STATE", "AGE"] and len(lines) == 6
+
+
+def test_inbox_list_bad_input(capsys, db):
+    code, _, err = run(capsys, "inbox", "list", "--limit", "0", "--db", db)
+    assert code == 2 and err.strip() == "cmtui: --limit must be a positive number"
+    with pytest.raises(SystemExit) as exc:
+        main(["inbox", "list", "--state", "sleeping", "--db", db])
+    assert exc.value.code == 2
+
+
+def test_calendar_list_range_and_json(capsys, db):
+    code, out, _ = run(capsys, "calendar", "list", "--from", "2026-11-15", "--to", "2026-11-20", "--json",
+                       "--db", db)
+    entries = json.loads(out)
+    assert code == 0 and entries
+    assert all("2026-11-15" <= e["scheduled_at"][:10] <= "2026-11-20" for e in entries)
+    for key in ("id", "account", "text", "status", "scheduled_at", "published_at", "remote_id", "url"):
+        assert key in entries[0]
+
+
+def test_calendar_list_bad_date(capsys, db):
+    code, out, err = run(capsys, "calendar", "list", "--from", "the day after never", "--db", db)
+    assert code == 2 and out == ""
+    assert err.startswith("cmtui: cannot read 'the day after never' as a date") and err.count("\n") == 1
+    code, _, err = run(capsys, "calendar", "list", "--from", "2026-12-01", "--to", "2026-11-01", "--db", db)
+    assert code == 2 and "--to must be after --from" in err
+
+
+def test_outbox_and_account_list(capsys, db):
+    store = Store.open(db)
+    with store.transaction():
+        store.outbox.enqueue(store.accounts.get("tidewater").id, "reply", {"text": "thanks!"}, item_id=2)
+    store.close()
+    _, out, _ = run(capsys, "outbox", "list", "--json", "--db", db)
+    ops = json.loads(out)
+    assert [(o["kind"], o["state"], o["attempts"], o["last_error"]) for o in ops] == [("reply", "pending", 0, None)]
+    _, out, _ = run(capsys, "account", "list", "--json", "--db", db)
+    accounts = json.loads(out)
+    assert [a["name"] for a in accounts] == ["tidewater", "tidewater_es"]
+    assert all("token" not in json.dumps(a) for a in accounts)
+    code, out, _ = run(capsys, "account", "list", "--db", db)
+    assert code == 0 and "tidewater_es" in out
+
+
+@pytest.mark.parametrize("kind", ["text", "directory", "newer", "truncated", "foreign"])
+def test_bad_db_gives_one_line_exit_2_and_leaves_the_file(capsys, tmp_path, db, kind):
+    path = tmp_path / "bad.db"
+    if kind == "text":
+        path.write_text("just some notes\n")
+    elif kind == "directory":
+        path.mkdir()
+    elif kind == "newer":
+        Store.open(path).close()
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA user_version = 99")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.close()
+    elif kind == "truncated":
+        conn = sqlite3.connect(db)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        data = open(db, "rb").read()
+        path.write_bytes(data[: len(data) // 3])
+    elif kind == "foreign":
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE t (x)")
+        conn.commit()
+        conn.close()
+    before = None if path.is_dir() else path.read_bytes()
+    code, out, err = run(capsys, "inbox", "list", "--db", str(path))
+    assert code == 2 and out == ""
+    assert err.startswith("cmtui: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert str(path) in err
+    if before is not None:
+        assert path.read_bytes() == before
+
+
+def test_demo_builds_its_own_database_never_the_users(capsys, tmp_path, monkeypatch):
+    import cmtui.cli
+
+    opened = []
+    monkeypatch.setattr(cmtui.cli, "run_tui", lambda store, settings: opened.append(store.path) or 0)
+    user_db = tmp_path / "mine.db"
+    monkeypatch.setenv("CMTUI_DB", str(user_db))
+    assert main(["demo"]) == 0
+    assert not user_db.exists()
+    demo_path = opened[0]
+    assert demo_path.name == "demo.db" and demo_path.exists()
+    store = Store.open(demo_path)
+    assert store.inbox.count() > 0
+    store.close()
+    # Present: opened as it is; --reset rebuilds it.
+    mtime = demo_path.stat().st_mtime_ns
+    assert main(["demo"]) == 0 and demo_path.stat().st_mtime_ns == mtime
+    assert main(["demo", "--reset"]) == 0 and opened[-1] == demo_path
+
+
+def test_demo_reset_refuses_a_database_that_is_not_a_demo(capsys, db, monkeypatch):
+    import cmtui.cli
+
+    monkeypatch.setattr(cmtui.cli, "run_tui", lambda store, settings: 0)
+    before = open(db, "rb").read()
+    code, _, err = run(capsys, "demo", "--reset", "--db", db)
+    assert code == 2 and "not a demo database" in err
+    assert open(db, "rb").read() == before
+
+
+def test_version_and_help(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0 and "cmtui" in capsys.readouterr().out

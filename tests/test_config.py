@@ -1,0 +1,69 @@
+"""Settings, paths and the credentials file."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from cmtui.config import Credentials, Settings, config_dir, default_db_path, load_settings
+from cmtui.errors import ConfigError
+
+
+def test_defaults_without_a_settings_file(tmp_path):
+    settings = load_settings(tmp_path)
+    assert settings == Settings()
+    assert settings.response_target_minutes == 120 and settings.sync_interval_seconds == 60
+    assert settings.posting_slots["mon"] == ["09:30", "13:00", "17:30"] and settings.posting_slots["sun"] == []
+
+
+def test_settings_file_is_read(tmp_path):
+    (tmp_path / "settings.toml").write_text(
+        'timezone = "Europe/Madrid"\nresponse_target_minutes = 60\napproval_required = true\n'
+        'approvers = ["ana"]\n[keymap]\n"app.metrics" = "m"\n[posting_slots]\nsat = ["11:00"]\n'
+    )
+    settings = load_settings(tmp_path)
+    assert settings.timezone == "Europe/Madrid" and settings.tzinfo().key == "Europe/Madrid"
+    assert settings.approval_required and settings.approvers == ["ana"]
+    assert settings.keymap == {"app.metrics": "m"} and settings.posting_slots == {"sat": ["11:00"]}
+
+
+@pytest.mark.parametrize("content, message", [
+    ("timezone = ", "not valid TOML"),
+    ("colour = 'blue'", "unknown setting 'colour'"),
+    ("response_target_minutes = 'soon'", "must be int"),
+    ("approval_required = 1", "must be bool"),
+    ("timezone = 'Mars/Olympus'", "unknown timezone"),
+])
+def test_bad_settings_give_a_clear_error(tmp_path, content, message):
+    (tmp_path / "settings.toml").write_text(content)
+    with pytest.raises(ConfigError, match=message) as exc:
+        load_settings(tmp_path)
+    assert str(tmp_path / "settings.toml") in str(exc.value)
+
+
+def test_credentials_file_has_mode_0600_and_round_trips(tmp_path):
+    creds = Credentials(tmp_path / "cfg")
+    creds.set("main", "s3cret-token")
+    mode = stat.S_IMODE(os.stat(creds.path).st_mode)
+    assert mode == 0o600
+    assert Credentials(tmp_path / "cfg").get("main") == "s3cret-token"
+    creds.remove("main")
+    assert creds.get("main") is None
+
+
+def test_bad_credentials_file_does_not_echo_its_content(tmp_path):
+    path = tmp_path / "credentials.toml"
+    path.write_text('[accounts.main]\ntoken = "abc123secret\n')
+    with pytest.raises(ConfigError) as exc:
+        Credentials(tmp_path).get("main")
+    assert "abc123secret" not in str(exc.value)
+
+
+def test_paths_follow_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("CMTUI_CONFIG_DIR", str(tmp_path / "c"))
+    monkeypatch.setenv("CMTUI_DB", str(tmp_path / "x.db"))
+    assert config_dir() == tmp_path / "c" and default_db_path() == tmp_path / "x.db"
+    monkeypatch.delenv("CMTUI_DB")
+    assert default_db_path().name == "cmtui.db"

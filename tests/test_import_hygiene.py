@@ -1,0 +1,40 @@
+"""The core never imports Textual: it must run headless (cmtui sync, cron, tests)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE = [
+    "cmtui.cli", "cmtui.config", "cmtui.model", "cmtui.text", "cmtui.store", "cmtui.demo", "cmtui.metrics",
+    "cmtui.planning.timeparse", "cmtui.triage", "cmtui.commands.lists", "cmtui.resources", "cmtui.generate",
+]
+
+
+def test_core_modules_do_not_import_textual():
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in CORE)
+        + "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        + "assert not bad, bad\n"
+        + "print('clean')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "clean"
+
+
+def test_importing_the_package_has_no_side_effects(tmp_path):
+    """No directories created, nothing heavy loaded, just by importing."""
+    tmp_path = tmp_path / "fresh"
+    tmp_path.mkdir()
+    code = (
+        "import sys, cmtui.cli, cmtui.store, cmtui.config\n"
+        "heavy = [m for m in ('httpx', 'sqlite_utils', 'dateutil', 'icalendar') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "d"), "XDG_CONFIG_HOME": str(tmp_path / "c"),
+           "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,55 @@
+"""Sanitising remote text at ingest."""
+
+from __future__ import annotations
+
+from cmtui.text import first_line, one_line, sanitize
+from cmtui.triage import is_question
+
+
+def test_escape_sequences_are_removed():
+    assert sanitize("a\x1b[31mred\x1b[0m b") == "ared b"
+    assert sanitize("x\x1b]0;title\x07y") == "xy"
+    assert sanitize("x\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\y") == "xlinky"
+    assert sanitize("x\x9b31my") == "xy"
+
+
+def test_control_bidi_and_zero_width_characters_are_removed():
+    assert sanitize("a\x00b\x07c\x7fd\x85e") == "abcde"
+    assert sanitize("abc\u202edcba\u2066x\u2069") == "abcdcbax"
+    assert sanitize("zero\u200bwidth\ufeff") == "zerowidth"
+    assert sanitize("👩\u200d💻") == "👩\u200d💻"  # emoji sequences keep their joiner
+
+
+def test_newlines_and_tabs_are_kept_crlf_folded():
+    assert sanitize("one\r\ntwo\rthree\tfour") == "one\ntwo\nthree\tfour"
+    assert sanitize("one\ntwo", single_line=True) == "one two"
+
+
+def test_combining_floods_are_capped_and_long_text_cut():
+    zalgo = "a" + "\u0301" * 50 + "b"
+    assert sanitize(zalgo) == "a\u0301\u0301b"
+    assert sanitize("é") == "é"
+    long = sanitize("x" * 100_000)
+    assert len(long) == 20_000 and long.endswith("…")
+
+
+def test_bytes_with_bad_encoding_are_decoded_safely():
+    assert sanitize(b"caf\xe9 ok") == "caf\ufffd ok"
+    assert sanitize(None) == ""
+
+
+def test_markup_is_left_as_text():
+    assert sanitize("[bold]hi[/bold] [@click=app.quit]x[/]") == "[bold]hi[/bold] [@click=app.quit]x[/]"
+
+
+def test_first_line_and_one_line():
+    assert first_line("\n\n  hello  \nworld") == "hello"
+    assert first_line("x" * 300, width=10) == "x" * 9 + "…"
+    assert one_line("a\n b\x1b c") == "a b c"
+
+
+def test_is_question_in_four_languages():
+    for text in ("How do I export?", "¿Cómo exporto?", "Comment exporter mes notes", "Kako izvozim zapiske"):
+        assert is_question(text), text
+    for text in ("Thanks for the update!", "Gracias por todo", "Merci beaucoup", "Hvala za vse"):
+        assert not is_question(text), text
