@@ -192,3 +192,27 @@ def test_moderation_queue_and_metrics(store, now):
     latest = store.metrics.latest_followers()
     assert sorted(latest.values()) == [1050, 4150]
     assert len(store.metrics.daily_followers(store.accounts.get("tidewater").id, "2026-11-01T00:00:00Z")) == 20
+
+
+def test_state_counts_are_kept_in_step_by_triggers(store):
+    assert store.inbox.state_counts() == {"new": 120, "open": 30, "snoozed": 0, "done": 100}
+    store.inbox.set_state(1, "done")
+    with store.transaction():
+        store.conn.execute("UPDATE inbox_items SET hidden = 1 WHERE id = 2")
+        store.conn.execute("DELETE FROM inbox_items WHERE id = 200")
+    counts = store.inbox.state_counts()
+    truth = dict(store.conn.execute("SELECT state, count(*) FROM inbox_items WHERE hidden = 0 GROUP BY state").fetchall())
+    assert counts == {"new": 0, "open": 0, "snoozed": 0, "done": 0} | truth
+    assert store.inbox.count() == truth.get("new", 0) + truth.get("open", 0)
+
+
+def test_default_view_reads_the_partial_index(store):
+    from cmtui.store.inbox import _COLUMNS, _source, _where
+
+    where, params = _where(InboxFilter())
+    plan = " ".join(r[3] for r in store.conn.execute(
+        f"EXPLAIN QUERY PLAN SELECT {_COLUMNS} FROM {_source(InboxFilter())} JOIN accounts a ON a.id = i.account_id"
+        f" WHERE {where} ORDER BY i.created_at DESC, i.id DESC LIMIT 100", params))
+    assert "inbox_active" in plan and "TEMP B-TREE" not in plan
+    with pytest.raises(InputError, match="unknown state"):
+        store.inbox.page(InboxFilter(states=("new", "sleeping")), 0, 10)

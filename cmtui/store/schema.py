@@ -354,10 +354,42 @@ END;
 INSERT INTO inbox_fts (inbox_fts) VALUES ('rebuild');
 """
 
-MIGRATIONS: list[str] = [V1, V2]
+# Version 3: what the default inbox view needs to stay fast on a million items. A partial
+# index holds exactly the active rows (new and open, not hidden) in list order, and a
+# counts table kept by triggers answers "how many per state" without a scan.
+V3 = """
+CREATE INDEX inbox_active ON inbox_items (created_at DESC, id DESC)
+    WHERE state IN ('new', 'open') AND hidden = 0;
+
+CREATE TABLE inbox_counts (
+    state TEXT PRIMARY KEY,
+    n INTEGER NOT NULL
+);
+INSERT INTO inbox_counts (state, n) VALUES ('new', 0), ('open', 0), ('snoozed', 0), ('done', 0);
+UPDATE inbox_counts SET n = (
+    SELECT count(*) FROM inbox_items WHERE hidden = 0 AND inbox_items.state = inbox_counts.state);
+
+CREATE TRIGGER inbox_counts_insert AFTER INSERT ON inbox_items WHEN new.hidden = 0 BEGIN
+    UPDATE inbox_counts SET n = n + 1 WHERE state = new.state;
+END;
+CREATE TRIGGER inbox_counts_delete AFTER DELETE ON inbox_items WHEN old.hidden = 0 BEGIN
+    UPDATE inbox_counts SET n = n - 1 WHERE state = old.state;
+END;
+CREATE TRIGGER inbox_counts_update AFTER UPDATE OF state, hidden ON inbox_items BEGIN
+    UPDATE inbox_counts SET n = n - 1 WHERE old.hidden = 0 AND state = old.state;
+    UPDATE inbox_counts SET n = n + 1 WHERE new.hidden = 0 AND state = new.state;
+END;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3]
 LATEST = len(MIGRATIONS)
 
 FTS_TRIGGERS = ("inbox_fts_insert", "inbox_fts_delete", "inbox_fts_update")
+COUNT_TRIGGERS = ("inbox_counts_insert", "inbox_counts_delete", "inbox_counts_update")
+RECOUNT_SQL = (
+    "UPDATE inbox_counts SET n = (SELECT count(*) FROM inbox_items"
+    " WHERE hidden = 0 AND inbox_items.state = inbox_counts.state)"
+)
 
 
 def fts_trigger_sql() -> str:

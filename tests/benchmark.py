@@ -1,0 +1,192 @@
+"""Benchmarks for the README's Performance section (not a test: these machines are noisy).
+
+    python tests/benchmark.py startup [--db PATH] [--runs N]
+        launch to first painted frame, cmtui vs a minimal Textual app (header + footer),
+        measured side by side in a pseudo-terminal, interleaved.
+    python tests/benchmark.py keys --db PATH [--keys N]
+        j/k in the inbox: key written -> repainted frame written, and resident memory.
+    python tests/benchmark.py all [--items 1000000]
+        everything above on the demo and on a generated database of that size.
+
+Each run is a real process in a real pty (120x40, TERM=xterm-256color); a frame counts as
+painted when its last line (the footer) has been written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Header, Footer
+class Minimal(App):
+    BINDINGS = [("q", "quit", "Quit")]
+    def compose(self):
+        yield Header()
+        yield Footer()
+Minimal().run()
+"""
+COLS, ROWS = 120, 40
+
+
+class PtyProcess:
+    def __init__(self, argv: list[str], env: dict | None = None):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # child
+            os.environ.update(env or {})
+            os.environ["TERM"] = "xterm-256color"
+            os.execvp(argv[0], argv)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+        self.buffer = b""
+
+    def read_until(self, marker: bytes, timeout: float = 30.0) -> float:
+        """Read output until marker appears; return the time it arrived."""
+        deadline = time.perf_counter() + timeout
+        while marker not in self.buffer:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError(f"{marker!r} not seen; last output {self.buffer[-300:]!r}")
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if ready:
+                self.buffer += os.read(self.fd, 65536)
+        return time.perf_counter()
+
+    def drain(self, quiet: float = 0.03, timeout: float = 2.0) -> float | None:
+        """Read until output has been quiet for `quiet` s; return when the last byte came."""
+        last = None
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            ready, _, _ = select.select([self.fd], [], [], quiet)
+            if not ready:
+                break
+            self.buffer += os.read(self.fd, 65536)
+            last = time.perf_counter()
+        return last
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def write(self, data: bytes) -> float:
+        started = time.perf_counter()
+        os.write(self.fd, data)
+        return started
+
+    def close(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(self.fd)
+
+
+def _first_frame(argv: list[str], marker: bytes, env: dict | None = None) -> tuple[float, float]:
+    started = time.perf_counter()
+    proc = PtyProcess(argv, env)
+    try:
+        painted = proc.read_until(marker)
+        return painted - started, proc.rss_mb()
+    finally:
+        proc.close()
+
+
+def startup(db: Path, runs: int, env: dict) -> dict:
+    minimal, ours, rss = [], [], []
+    for _ in range(runs):  # interleaved, so both see the same machine load
+        minimal.append(_first_frame([sys.executable, "-c", MINIMAL_APP], b"Quit", env)[0])
+        seconds, mb = _first_frame([sys.executable, "-m", "cmtui", "--db", str(db)], b"palette", env)
+        ours.append(seconds)
+        rss.append(mb)
+    m, o = statistics.median(minimal), statistics.median(ours)
+    return {"minimal_ms": m * 1000, "cmtui_ms": o * 1000, "ratio": o / m, "rss_mb": max(rss)}
+
+
+def keys(db: Path, count: int, env: dict) -> dict:
+    proc = PtyProcess([sys.executable, "-m", "cmtui", "--db", str(db)], env)
+    try:
+        proc.read_until(b"palette")
+        proc.drain(quiet=0.3)
+        latencies = []
+        for n in range(count):
+            key = b"j" if (n // 50) % 2 == 0 else b"k"
+            sent = proc.write(key)
+            done = proc.drain()
+            if done is not None:
+                latencies.append(done - sent)
+        rss = proc.rss_mb()
+    finally:
+        proc.close()
+    latencies.sort()
+    return {
+        "keys": len(latencies),
+        "median_ms": statistics.median(latencies) * 1000,
+        "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+        "rss_mb": rss,
+    }
+
+
+def _env(tmp: Path) -> dict:
+    return {"CMTUI_CONFIG_DIR": str(tmp / "config"), "XDG_DATA_HOME": str(tmp / "data")}
+
+
+def _demo_db(tmp: Path) -> Path:
+    path = tmp / "demo.db"
+    if not path.exists():
+        from cmtui.demo import build_demo
+        from cmtui.config import Settings
+
+        build_demo(path, Settings().tzinfo())
+    return path
+
+
+def _generated_db(items: int) -> Path:
+    path = Path(tempfile.gettempdir()) / f"cmtui-bench-{items}.db"
+    if not path.exists():
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "cmtui", "generate", "--items", str(items), "--db", str(path)],
+                       check=True)
+        print(f"generate --items {items}: {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=["startup", "keys", "all"])
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--keys", type=int, default=200)
+    parser.add_argument("--items", type=int, default=1_000_000)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="cmtui-bench-"))
+    env = _env(tmp)
+    targets = [args.db] if args.db else [_demo_db(tmp), _generated_db(args.items)]
+    for db in targets:
+        print(f"== {db}")
+        if args.what in ("startup", "all"):
+            r = startup(db, args.runs, env)
+            print(f"first frame: cmtui {r['cmtui_ms']:.0f} ms, minimal Textual app {r['minimal_ms']:.0f} ms, "
+                  f"ratio {r['ratio']:.2f} (median of {args.runs}); resident memory {r['rss_mb']:.0f} MB")
+        if args.what in ("keys", "all"):
+            r = keys(db, args.keys, env)
+            print(f"inbox j/k: key -> frame median {r['median_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms "
+                  f"over {r['keys']} keys; resident memory {r['rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
