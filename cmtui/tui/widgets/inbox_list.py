@@ -30,6 +30,13 @@ KIND_MARK = {"mention": "@", "reply": "↩", "direct": "✉", "comment": "#"}
 STATE_MARK = {"new": "●", "open": "○", "snoozed": "z", "done": "✓"}
 
 
+def fit(text: str, width: int) -> str:
+    """Pad or cut a one-line text to exactly width cells, marking a cut with an ellipsis."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, max(0, width - 1)) + "…" if width else ""
+
+
 def short_age(created_at: str, now: datetime) -> str:
     seconds = max(0, int((now - datetime.fromisoformat(created_at.replace("Z", "+00:00"))).total_seconds()))
     for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
@@ -63,7 +70,7 @@ class InboxList(ScrollView, can_focus=True):
     InboxList:focus > .inbox-list--cursor { background: $accent 70%; text-style: bold; }
     InboxList > .inbox-list--new { color: $warning; }
     InboxList > .inbox-list--dim { color: $text-muted; }
-    InboxList > .inbox-list--author { color: $secondary; }
+    InboxList > .inbox-list--author { color: $text-secondary; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -85,6 +92,7 @@ class InboxList(ScrollView, can_focus=True):
         self.total = 0
         self._pages: OrderedDict[int, list] = OrderedDict()
         self.pages_read = 0  # how many page queries ran (tests check the list pages)
+        self.account_width = 12
 
     # -- data ---------------------------------------------------------------
     def reload(self, item_filter: InboxFilter | None = None) -> None:
@@ -92,6 +100,8 @@ class InboxList(ScrollView, can_focus=True):
         if item_filter is not None:
             self.filter = item_filter
         self.total = self.store.inbox.count(self.filter)
+        names = [a.name for a in self.store.accounts.list()]
+        self.account_width = max(4, min(16, max(map(len, names), default=4)))
         self._pages.clear()
         self.virtual_size = Size(self.size.width, self.total)
         self.cursor = min(self.cursor, max(0, self.total - 1))
@@ -138,20 +148,22 @@ class InboxList(ScrollView, can_focus=True):
         base = self.rich_style
         if row is None:
             return Strip.blank(width, base)
-        cursor = index == self.cursor
-        style = base + self.get_component_rich_style("inbox-list--cursor") if cursor else base
-        mark_style = style + self.get_component_rich_style("inbox-list--new") if row["state"] == "new" else style
-        dim = style + self.get_component_rich_style("inbox-list--dim")
-        author_style = style + self.get_component_rich_style("inbox-list--author")
+        component = self.get_component_rich_style
+        # The cursor style goes on last, so its background covers every cell of the row.
+        top = component("inbox-list--cursor") if index == self.cursor else Style()
+        style = base + top
+        mark_style = base + component("inbox-list--new") + top if row["state"] == "new" else style
+        dim = base + component("inbox-list--dim") + top
+        author_style = base + component("inbox-list--author") + top
         cells = [
             (f" {STATE_MARK.get(row['state'], ' ')} ", mark_style),
             (set_cell_size(short_age(row["created_at"], self.clock()), 4) + " ", dim),
-            (set_cell_size(row["account"], 12) + " ", dim),
+            (fit(row["account"], self.account_width) + " ", dim),
             (KIND_MARK.get(row["kind"], "?") + " ", style),
-            (set_cell_size(one_line(row["author_name"] or row["author"]), 22) + " ", author_style),
+            (fit(one_line(row["author_name"] or row["author"]), 22) + " ", author_style),
         ]
         used = sum(cell_len(text) for text, _ in cells)
-        cells.append((set_cell_size(one_line(row["text"]), max(0, width - used)), style))
+        cells.append((fit(one_line(row["text"]), max(0, width - used)), style))
         return Strip([Segment(text, st) for text, st in cells]).crop(0, width)
 
     # -- cursor -------------------------------------------------------------
