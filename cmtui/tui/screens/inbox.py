@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from cmtui.store.base import loads
@@ -14,12 +13,12 @@ from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
 
 class InboxScreen(ModeScreen):
     TITLE_SUFFIX = "Inbox"
+    _counts: dict[str, int] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="inbox-counts")
         yield InboxList(self.store, self.app.now, id="inbox-list")
-        with VerticalScroll(id="inbox-preview-box"):
-            yield Static(id="inbox-preview")
+        yield Static(id="inbox-preview")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -27,16 +26,26 @@ class InboxScreen(ModeScreen):
         self.query_one(InboxList).focus()
 
     def refresh_counts(self) -> None:
-        counts = self.store.inbox.state_counts()
+        self._counts = self.store.inbox.state_counts()
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        if self._counts is None:
+            self._counts = self.store.inbox.state_counts()
+        counts = self._counts
+        inbox = self.query_one(InboxList)
         text = Text(no_wrap=True)
         for state in ("new", "open", "snoozed", "done"):
             text.append(f" {state} ", style="bold" if state in ("new", "open") else "dim")
             text.append(f"{counts[state]:,}", style="bold yellow" if state == "new" else "")
             text.append("  ")
-        text.append("│ showing new and open, newest first", style="dim")
+        text.append("│ new and open, newest first", style="dim")
+        if inbox.total:
+            text.append(f"  │ {inbox.cursor + 1:,} of {inbox.total:,}", style="dim")
         self.query_one("#inbox-counts", Static).update(text)
 
     def on_inbox_list_highlighted(self, message: InboxList.Highlighted) -> None:
+        self._show_counts()
         self.query_one("#inbox-preview", Static).update(self.preview(message.row))
 
     def preview(self, row) -> Text:

@@ -65,7 +65,9 @@ class InboxList(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    InboxList { background: $surface; overflow-x: hidden; }
+    /* No scrollbar: on a list of a million rows its thumb is one cell and tells nothing,
+       and it costs ~40 ms of start-up; the screen shows the position as 'n of N' instead. */
+    InboxList { background: $surface; overflow-x: hidden; scrollbar-size-vertical: 0; }
     InboxList > .inbox-list--cursor { background: $accent 40%; }
     InboxList:focus > .inbox-list--cursor { background: $accent 70%; text-style: bold; }
     InboxList > .inbox-list--new { color: $warning; }
@@ -93,6 +95,8 @@ class InboxList(ScrollView, can_focus=True):
         self._pages: OrderedDict[int, list] = OrderedDict()
         self.pages_read = 0  # how many page queries ran (tests check the list pages)
         self.account_width = 12
+        self._styles: dict[bool, dict[str, Style]] = {}
+        self._strips: dict[tuple, Strip] = {}
 
     # -- data ---------------------------------------------------------------
     def reload(self, item_filter: InboxFilter | None = None) -> None:
@@ -141,30 +145,56 @@ class InboxList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.total)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
+    def _row_styles(self, cursor: bool) -> dict[str, Style]:
+        """The row's styles, computed once per theme (not once per line)."""
+        styles = self._styles.get(cursor)
+        if styles is None:
+            base = self.rich_style
+            component = self.get_component_rich_style
+            # The cursor style goes on last, so its background covers every cell of the row.
+            top = component("inbox-list--cursor") if cursor else Style()
+            styles = self._styles[cursor] = {
+                "text": base + top,
+                "new": base + component("inbox-list--new") + top,
+                "dim": base + component("inbox-list--dim") + top,
+                "author": base + component("inbox-list--author") + top,
+            }
+        return styles
+
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.size.width
         row = self.row_at(index)
-        base = self.rich_style
         if row is None:
-            return Strip.blank(width, base)
-        component = self.get_component_rich_style
-        # The cursor style goes on last, so its background covers every cell of the row.
-        top = component("inbox-list--cursor") if index == self.cursor else Style()
-        style = base + top
-        mark_style = base + component("inbox-list--new") + top if row["state"] == "new" else style
-        dim = base + component("inbox-list--dim") + top
-        author_style = base + component("inbox-list--author") + top
+            return Strip.blank(width, self.rich_style)
+        cursor = index == self.cursor
+        age = short_age(row["created_at"], self.clock())
+        key = (row["id"], row["state"], cursor, width, age)
+        strip = self._strips.get(key)
+        if strip is not None:
+            return strip
+        st = self._row_styles(cursor)
         cells = [
-            (f" {STATE_MARK.get(row['state'], ' ')} ", mark_style),
-            (set_cell_size(short_age(row["created_at"], self.clock()), 4) + " ", dim),
-            (fit(row["account"], self.account_width) + " ", dim),
-            (KIND_MARK.get(row["kind"], "?") + " ", style),
-            (fit(one_line(row["author_name"] or row["author"]), 22) + " ", author_style),
+            (f" {STATE_MARK.get(row['state'], ' ')} ", st["new"] if row["state"] == "new" else st["text"]),
+            (set_cell_size(age, 4) + " ", st["dim"]),
+            (fit(row["account"], self.account_width) + " ", st["dim"]),
+            (KIND_MARK.get(row["kind"], "?") + " ", st["text"]),
+            (fit(one_line(row["author_name"] or row["author"]), 22) + " ", st["author"]),
         ]
         used = sum(cell_len(text) for text, _ in cells)
-        cells.append((fit(one_line(row["text"]), max(0, width - used)), style))
-        return Strip([Segment(text, st) for text, st in cells]).crop(0, width)
+        # Only the start of a long text can show: fold just that much.
+        text = one_line(row["text"][: width * 4])
+        cells.append((fit(text, max(0, width - used)), st["text"]))
+        strip = Strip([Segment(text, style) for text, style in cells]).crop(0, width)
+        if len(self._strips) > 400:
+            self._strips.clear()
+        self._strips[key] = strip
+        return strip
 
     # -- cursor -------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
