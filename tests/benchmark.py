@@ -126,12 +126,17 @@ def keys(db: Path, count: int, env: dict) -> dict:
         proc.read_until(b"palette")
         proc.drain(quiet=0.3)
         latencies = []
-        for n in range(count):
-            key = b"j" if (n // 50) % 2 == 0 else b"k"
-            sent = proc.write(key)
+        for n in range(count):  # down across a page boundary (a query), then back up
+            sent = proc.write(b"j" if n < count // 2 else b"k")
             done = proc.drain()
             if done is not None:
                 latencies.append(done - sent)
+        jumps = []
+        for key in (b"G", b"g", b"G", b"g"):  # the far end of the list, and back
+            sent = proc.write(key)
+            done = proc.drain()
+            if done is not None:
+                jumps.append(done - sent)
         rss = proc.rss_mb()
     finally:
         proc.close()
@@ -140,6 +145,7 @@ def keys(db: Path, count: int, env: dict) -> dict:
         "keys": len(latencies),
         "median_ms": statistics.median(latencies) * 1000,
         "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+        "jump_ms": max(jumps) * 1000 if jumps else float("nan"),
         "rss_mb": rss,
     }
 
@@ -188,7 +194,8 @@ def main() -> None:
         if args.what in ("keys", "all"):
             r = keys(db, args.keys, env)
             print(f"inbox j/k: key -> frame median {r['median_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms "
-                  f"over {r['keys']} keys; resident memory {r['rss_mb']:.0f} MB")
+                  f"over {r['keys']} keys; G/g (last/first row) at most {r['jump_ms']:.1f} ms; "
+                  f"resident memory {r['rss_mb']:.0f} MB")
 
 
 if __name__ == "__main__":

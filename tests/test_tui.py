@@ -169,3 +169,18 @@ async def test_remote_text_is_shown_literally(tmp_path, hostile):
         assert "[b]Mallory[/b]" in line and "\x1b" not in line
         assert app.is_running  # the [@click=app.quit] text did not act
     store.close()
+
+
+async def test_key_bar_shows_the_bindings_and_a_click_presses_the_key(store):
+    from cmtui.tui.widgets.key_bar import KeyBar
+
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        bar = app.screen.query_one(KeyBar)
+        text = bar.render().plain
+        for label in ("Calendar", "Inbox", "Moderation", "Metrics", "Help", "Quit", "palette"):
+            assert label in text
+        start = text.index("Metrics")
+        await pilot.click(KeyBar, offset=(start, 0))
+        await pilot.pause()
+        assert app.current_mode == "metrics"

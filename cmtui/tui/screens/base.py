@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
+from cmtui.tui.widgets.key_bar import KeyBar
 from cmtui.tui.widgets.status_line import StatusLine
 
 
@@ -18,7 +19,7 @@ class ModeScreen(Screen):
         yield Header(show_clock=False, icon="≡")
         yield from self.compose_body()
         yield StatusLine(id="status-line")
-        yield Footer()
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

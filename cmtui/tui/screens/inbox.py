@@ -13,17 +13,17 @@ from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
 
 class InboxScreen(ModeScreen):
     TITLE_SUFFIX = "Inbox"
+    AUTO_FOCUS = "#inbox-list"
     _counts: dict[str, int] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="inbox-counts")
-        yield InboxList(self.store, self.app.now, id="inbox-list")
+        yield InboxList(self.store, self.app.now, on_highlight=self.show_item, id="inbox-list")
         yield Static(id="inbox-preview")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.refresh_counts()
-        self.query_one(InboxList).focus()
 
     def refresh_counts(self) -> None:
         self._counts = self.store.inbox.state_counts()
@@ -42,11 +42,14 @@ class InboxScreen(ModeScreen):
         text.append("│ new and open, newest first", style="dim")
         if inbox.total:
             text.append(f"  │ {inbox.cursor + 1:,} of {inbox.total:,}", style="dim")
-        self.query_one("#inbox-counts", Static).update(text)
+        # layout=False: fixed-size panes, so the update needs no reflow and lands in the
+        # same frame as the list's own repaint.
+        self.query_one("#inbox-counts", Static).update(text, layout=False)
 
-    def on_inbox_list_highlighted(self, message: InboxList.Highlighted) -> None:
+    def show_item(self, row) -> None:
+        """The cursor moved onto row (None when the list is empty)."""
         self._show_counts()
-        self.query_one("#inbox-preview", Static).update(self.preview(message.row))
+        self.query_one("#inbox-preview", Static).update(self.preview(row), layout=False)
 
     def preview(self, row) -> Text:
         if row is None:
