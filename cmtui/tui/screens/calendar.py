@@ -41,6 +41,7 @@ class CalendarScreen(ModeScreen):
         rows = self.store.calendar.between(iso(start), iso(start + timedelta(days=PAST_DAYS + AHEAD_DAYS)),
                                            include_undated=True)
         self._rows = {}
+        self._account_width = max((len(a.name) for a in self.store.accounts.list()), default=8)
         agenda = self.query_one("#agenda", OptionList)
         agenda.clear_options()
         options: list[Option | None] = []
@@ -75,7 +76,7 @@ class CalendarScreen(ModeScreen):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"  {when.astimezone(tz).strftime('%H:%M') if when else '     '}  ")
         text.append(f"{row['status'].replace('_', ' '):<14}", style=STATUS_STYLE.get(row["status"], ""))
-        text.append(f"{(row['account'] or '-'):<12} ", style="dim")
+        text.append(f"{(row['account'] or '-'):<{self._account_width}} ", style="dim")
         if row["campaign"]:
             text.append(f"[{row['campaign']}] ", style=row["campaign_color"] or "magenta")
         if row["rrule"]:
