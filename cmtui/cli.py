@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     ilist.add_argument("--search", metavar="Q", help="full-text search in text and authors")
     ilist.add_argument("--limit", type=int, metavar="N")
     _json_option(ilist)
+    ireply = inbox_sub.add_parser("reply", help="queue a reply (sent by the next sync)")
+    _db_option(ireply)
+    ireply.add_argument("item_id", metavar="ITEM_ID")
+    ireply.add_argument("text", metavar="TEXT")
 
     cal = sub.add_parser("calendar", help="the content calendar")
     _db_option(cal)
@@ -72,9 +76,25 @@ def build_parser() -> argparse.ArgumentParser:
     account = sub.add_parser("account", help="platform accounts")
     _db_option(account)
     acc_sub = account.add_subparsers(dest="action", metavar="ACTION", required=True)
+    aadd = acc_sub.add_parser("add", help="add an account, verifying its token first")
+    _db_option(aadd)
+    aadd.add_argument("platform", choices=["mastodon"])
+    aadd.add_argument("name", metavar="NAME")
+    aadd.add_argument("--instance", required=True, metavar="URL")
+    aadd.add_argument("--token-env", metavar="VAR",
+                      help="read the token from this environment variable (else: OAuth in the browser)")
     alist = acc_sub.add_parser("list", help="list accounts and their sync state")
     _db_option(alist)
     _json_option(alist)
+    aremove = acc_sub.add_parser("remove", help="remove an account, its token and its items")
+    _db_option(aremove)
+    aremove.add_argument("name", metavar="NAME")
+
+    sync = sub.add_parser("sync", help="run the sync loop headless")
+    _db_option(sync)
+    sync.add_argument("--once", action="store_true",
+                      help="one full pass; exit 0 if every account synced, 1 if any failed")
+    sync.add_argument("--account", metavar="NAME", help="only this account")
     return parser
 
 
@@ -119,17 +139,43 @@ def _dispatch(args, parser: argparse.ArgumentParser) -> int:
     try:
         if args.command is None:
             return run_tui(store, settings)
-        from cmtui.commands import lists
-
-        handlers = {
-            ("inbox", "list"): lambda: lists.inbox_list(store, args),
-            ("calendar", "list"): lambda: lists.calendar_list(store, settings, args),
-            ("outbox", "list"): lambda: lists.outbox_list(store, args),
-            ("account", "list"): lambda: lists.account_list(store, args),
-        }
-        return handlers[(args.command, args.action)]()
+        return _command(args, store, settings)
     finally:
         store.close()
+
+
+def _command(args, store, settings) -> int:
+    from cmtui.commands import lists
+
+    action = getattr(args, "action", None)
+    if (args.command, action) == ("inbox", "list"):
+        return lists.inbox_list(store, args)
+    if (args.command, action) == ("inbox", "reply"):
+        from cmtui.commands.inbox import inbox_reply
+
+        return inbox_reply(store, args)
+    if (args.command, action) == ("calendar", "list"):
+        return lists.calendar_list(store, settings, args)
+    if (args.command, action) == ("outbox", "list"):
+        return lists.outbox_list(store, args)
+    if (args.command, action) == ("account", "list"):
+        return lists.account_list(store, args)
+    from cmtui.config import Credentials
+
+    credentials = Credentials()
+    if (args.command, action) == ("account", "add"):
+        from cmtui.commands.accounts import account_add
+
+        return account_add(store, settings, credentials, args)
+    if (args.command, action) == ("account", "remove"):
+        from cmtui.commands.accounts import account_remove
+
+        return account_remove(store, credentials, args)
+    if args.command == "sync":
+        from cmtui.commands.sync import sync_command
+
+        return sync_command(store, settings, credentials, args)
+    raise AssertionError(f"unhandled command {args.command} {action}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,6 +63,7 @@ class Settings:
     teammates: list[str] = field(default_factory=list)
     posting_slots: dict[str, list[str]] = field(default_factory=_default_slots)
     sync_interval_seconds: int = 60
+    http_timeout_seconds: int = 30  # a platform that has not answered by then is retried later
     backfill_days: int = 30
     calm_mode: bool = False
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys, e.g. "inbox.done" = "d"

@@ -30,3 +30,25 @@ def store(tmp_path):
 @pytest.fixture
 def now():
     return NOW
+
+
+@pytest.fixture(scope="session")
+def peer_server():
+    """mastodon_mock with its demo users (ada is our admin account), on loopback."""
+    from mastodon_mock.config import DatabaseConfig, MastodonMockConfig, demo_config
+    from mastodon_mock.testing.server import MockServer
+
+    from peer import Peer
+
+    server = MockServer(config=demo_config(MastodonMockConfig(database=DatabaseConfig(path=":memory:"))))
+    server.start()
+    assert server.base_url.startswith("http://127.0.0.1:")
+    yield Peer(server.base_url)
+    server.stop()
+
+
+@pytest.fixture
+def peer(peer_server):
+    peer_server.reset()
+    yield peer_server
+    peer_server.clear_faults()

@@ -12,6 +12,7 @@ from cmtui.store.accounts import AccountRepo
 from cmtui.store.calendar import CalendarRepo
 from cmtui.store.db import connect, transaction
 from cmtui.store.inbox import InboxFilter, InboxRepo
+from cmtui.store.ingest import IngestRepo
 from cmtui.store.metrics import MetricsRepo
 from cmtui.store.moderation import ModerationRepo
 from cmtui.store.outbox import OutboxRepo
@@ -28,6 +29,7 @@ class Store:
         self.accounts = AccountRepo(conn)
         self.people = PeopleRepo(conn)
         self.inbox = InboxRepo(conn)
+        self.ingest = IngestRepo(conn)
         self.calendar = CalendarRepo(conn)
         self.outbox = OutboxRepo(conn)
         self.moderation = ModerationRepo(conn)

@@ -188,3 +188,6 @@ class InboxRepo(Repo):
                 " done_at = CASE WHEN ? = 'done' THEN ? END WHERE id = ?",
                 (state, state, state, stamp, item_id),
             )
+
+    def count_for_account(self, account_id: int) -> int:
+        return self._scalar("SELECT count(*) FROM inbox_items WHERE account_id = ?", (account_id,))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from cmtui.store.base import Repo, dumps, loads, now
+from cmtui.store.db import transaction
 
 
 def op_json(row) -> dict:
@@ -54,3 +55,74 @@ class OutboxRepo(Repo):
 
     def for_item(self, item_id: int) -> list:
         return self._all("SELECT * FROM outbox WHERE item_id = ? ORDER BY id", (item_id,))
+
+    # -- the sync engine's side ---------------------------------------------------------
+    def claim(self, account_id: int, worker: str, now_text: str, stale_before: str):
+        """Take the next operation due for an account, or None.
+
+        Inside one BEGIN IMMEDIATE transaction, so two processes never take the same one. An
+        operation left 'sending' by a claim older than stale_before (its process died) is
+        taken again: its idempotency key keeps the platform from doing it twice. An entry's
+        operations go in order (no edit before its post)."""
+        with transaction(self.conn):
+            row = self.conn.execute(
+                "SELECT o.* FROM outbox o WHERE o.account_id = ? AND ("
+                " (o.state = 'pending' AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?))"
+                " OR (o.state = 'sending' AND o.claimed_at < ?))"
+                " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.entry_id = o.entry_id AND p.id < o.id"
+                "  AND p.state IN ('pending', 'sending'))"
+                " ORDER BY o.id LIMIT 1",
+                (account_id, now_text, stale_before),
+            ).fetchone()
+            if row is None:
+                return None
+            self.conn.execute(
+                "UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1,"
+                " updated_at = ? WHERE id = ?", (worker, now_text, now_text, row["id"]))
+            return self.conn.execute("SELECT * FROM outbox WHERE id = ?", (row["id"],)).fetchone()
+
+    def release_dead(self, host: str, alive) -> int:
+        """Put back operations that a process on this host claimed and died holding."""
+        released = 0
+        with transaction(self.conn):
+            for row in self.conn.execute(
+                    "SELECT id, claimed_by FROM outbox WHERE state = 'sending' AND claimed_by LIKE ?",
+                    (f"{host}:%",)).fetchall():
+                try:
+                    pid = int(row["claimed_by"].split(":")[1])
+                except (IndexError, ValueError):
+                    continue
+                if not alive(pid):
+                    self.conn.execute("UPDATE outbox SET state = 'pending', claimed_by = NULL WHERE id = ?",
+                                      (row["id"],))
+                    released += 1
+        return released
+
+    def done(self, op_id: int, result: dict) -> None:
+        """Mark sent. Call inside the transaction that applies the result locally."""
+        self.conn.execute(
+            "UPDATE outbox SET state = 'done', result = ?, last_error = NULL, claimed_by = NULL, updated_at = ?"
+            " WHERE id = ?", (dumps(result), now(), op_id))
+
+    def retry_later(self, op_id: int, error: str, at: str) -> None:
+        with transaction(self.conn):
+            self.conn.execute(
+                "UPDATE outbox SET state = 'pending', last_error = ?, next_attempt_at = ?, claimed_by = NULL,"
+                " updated_at = ? WHERE id = ?", (error, at, now(), op_id))
+
+    def give_back(self, op_id: int) -> None:
+        """Not this operation's fault (the account's token, say): pending again, attempt not counted."""
+        with transaction(self.conn):
+            self.conn.execute(
+                "UPDATE outbox SET state = 'pending', attempts = max(0, attempts - 1), claimed_by = NULL,"
+                " updated_at = ? WHERE id = ?", (now(), op_id))
+
+    def fail(self, op_id: int, error: str) -> None:
+        with transaction(self.conn):
+            self.conn.execute(
+                "UPDATE outbox SET state = 'failed', last_error = ?, claimed_by = NULL, updated_at = ? WHERE id = ?",
+                (error, now(), op_id))
+
+    def get(self, op_id: int):
+        return self._one("SELECT o.*, a.name AS account FROM outbox o JOIN accounts a ON a.id = o.account_id"
+                         " WHERE o.id = ?", (op_id,))

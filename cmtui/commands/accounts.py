@@ -1,0 +1,93 @@
+"""cmtui account add | remove: adding verifies the token with the platform first."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+
+from cmtui.errors import InputError
+from cmtui.sync.connectors.base import AuthError, ConnectorError, PermanentError, TransientError
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+
+
+def _token(args, instance: str, timeout: float) -> str:
+    if args.token_env:
+        token = os.environ.get(args.token_env, "").strip()
+        if not token:
+            raise InputError(f"environment variable {args.token_env} is not set or empty")
+        return token
+    from cmtui.sync import oauth
+
+    pending = oauth.start(instance, timeout)
+    print("Open this address, sign in and approve cmtui:", file=sys.stderr)
+    print(pending.url)
+    print("Then paste the authorization code here: ", end="", file=sys.stderr, flush=True)
+    code = sys.stdin.readline().strip()
+    if not code:
+        raise InputError("no authorization code given; nothing was added")
+    return oauth.finish(pending, code, timeout)
+
+
+async def _verify(platform: str, instance: str, token: str, timeout: float):
+    from cmtui.sync.connectors import connector_for
+
+    connector = connector_for(platform, instance, token, timeout=timeout)
+    try:
+        info = await connector.verify()
+        limits = await connector.limits()
+        return info, limits
+    finally:
+        await connector.close()
+
+
+def account_add(store, settings, credentials, args) -> int:
+    from cmtui.sync.connectors.mastodon import normalize_instance
+
+    if not _NAME.match(args.name):
+        raise InputError(f"'{args.name}' is not a usable account name (letters, digits, . _ -; up to 40)")
+    if store.accounts.get(args.name) is not None:
+        raise InputError(f"an account named '{args.name}' already exists (cmtui account remove {args.name} first)")
+    instance = normalize_instance(args.instance)
+    timeout = float(settings.http_timeout_seconds)
+    try:
+        token = _token(args, instance, timeout)
+        info, limits = asyncio.run(_verify(args.platform, instance, token, timeout))
+    except AuthError as exc:
+        raise InputError(f"the token was refused: {exc}") from None
+    except PermanentError as exc:
+        if exc.status == 404:
+            raise InputError(f"{instance} does not look like a Mastodon server (no account API)") from None
+        raise InputError(str(exc)) from None
+    except TransientError as exc:
+        message = str(exc)
+        if message.startswith("malformed"):
+            message = f"{instance} does not look like a Mastodon server ({message})"
+        raise InputError(message) from None
+    except ConnectorError as exc:
+        raise InputError(str(exc)) from None
+    credentials.set(args.name, token)  # the token goes to the credentials file only
+    try:
+        account = store.accounts.add(args.name, args.platform, instance, handle=info.acct,
+                                     display_name=info.display_name, remote_account_id=info.remote_id,
+                                     limits=limits.to_json(), is_admin=info.is_admin)
+        store.ingest.follower_snapshot(account.id, info)
+    except BaseException:
+        credentials.remove(args.name)
+        raise
+    admin = ", admin" if info.is_admin else ""
+    print(f"added {args.name}: {info.acct} on {instance} ({info.followers:,} followers{admin})")
+    return 0
+
+
+def account_remove(store, credentials, args) -> int:
+    account = store.accounts.require(args.name)
+    items = store.inbox.count_for_account(account.id)
+    pending = sum(1 for op in store.outbox.list(("pending", "sending")) if op["account"] == account.name)
+    store.accounts.remove(account.name)
+    credentials.remove(account.name)
+    note = f"; {pending} unsent operation(s) dropped" if pending else ""
+    print(f"removed {account.name} and its {items:,} inbox item(s){note}")
+    return 0

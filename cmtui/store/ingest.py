@@ -1,0 +1,161 @@
+"""Storing what the sync engine pulled: upserts by (account, remote id), never duplicates.
+
+A remotely edited item gets its new text and keeps its triage state; the cursor that moves
+past a page is written in the same transaction as the page.
+"""
+
+from __future__ import annotations
+
+from cmtui.store.base import Repo, now
+from cmtui.store.db import transaction
+from cmtui.text import sanitize
+from cmtui.triage import is_question
+
+_UPSERT_ITEM = (
+    "INSERT INTO inbox_items (account_id, kind, remote_id, url, person_id, author, author_name, text, language,"
+    " visibility, in_reply_to_remote_id, is_question, created_at, first_seen_at, edited_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (account_id, remote_id) DO UPDATE SET"
+    " text = excluded.text, author_name = excluded.author_name, edited_at = excluded.edited_at,"
+    " is_question = excluded.is_question, url = coalesce(excluded.url, url),"
+    " language = coalesce(excluded.language, language)"
+    " WHERE inbox_items.text IS NOT excluded.text OR inbox_items.edited_at IS NOT excluded.edited_at"
+    " OR inbox_items.author_name IS NOT excluded.author_name"
+)
+_UPSERT_PERSON = (
+    "INSERT INTO people (platform, acct, display_name, remote_id, url, account_created_at, bot, first_seen_at,"
+    " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (platform, acct) DO UPDATE SET display_name = excluded.display_name,"
+    " remote_id = coalesce(excluded.remote_id, remote_id), url = coalesce(excluded.url, url),"
+    " account_created_at = coalesce(excluded.account_created_at, account_created_at), bot = excluded.bot,"
+    " last_seen_at = max(last_seen_at, excluded.last_seen_at)"
+)
+
+
+def _chunks(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+class IngestRepo(Repo):
+    def _people(self, platform: str, people, seen: str) -> dict[str, int]:
+        unique = {p.acct: p for p in people}
+        self.conn.executemany(_UPSERT_PERSON, [
+            (platform, sanitize(p.acct, max_len=300, single_line=True), sanitize(p.display_name, max_len=200,
+             single_line=True), p.remote_id, p.url, p.created_at, int(p.bot), seen, seen)
+            for p in unique.values()
+        ])
+        ids: dict[str, int] = {}
+        for chunk in _chunks([sanitize(a, max_len=300, single_line=True) for a in unique]):
+            rows = self.conn.execute(
+                f"SELECT acct, id FROM people WHERE platform = ? AND acct IN ({','.join('?' * len(chunk))})",
+                [platform, *chunk],
+            )
+            ids.update(dict(rows.fetchall()))
+        return ids
+
+    def items(self, account_id: int, platform: str, items, events=(), *, stream: str | None = None,
+              cursor: str | None = None) -> int:
+        """Store a page of items and events (and the stream's cursor); return how many are new."""
+        seen = now()
+        with transaction(self.conn):
+            new = 0
+            if items:
+                people = self._people(platform, [i.author for i in items], seen)
+                remote_ids = [i.remote_id for i in items]
+                existing = set()
+                for chunk in _chunks(remote_ids):
+                    existing.update(r[0] for r in self.conn.execute(
+                        f"SELECT remote_id FROM inbox_items WHERE account_id = ? AND remote_id IN"
+                        f" ({','.join('?' * len(chunk))})", [account_id, *chunk]))
+                new = len(set(remote_ids) - existing)
+                rows = []
+                for item in items:
+                    text = sanitize(item.text)
+                    acct = sanitize(item.author.acct, max_len=300, single_line=True)
+                    rows.append((
+                        account_id, item.kind, item.remote_id, item.url, people.get(acct), acct,
+                        sanitize(item.author.display_name, max_len=200, single_line=True), text,
+                        sanitize(item.language, max_len=16, single_line=True) or None, item.visibility,
+                        item.in_reply_to_remote_id, int(is_question(text)), item.created_at, seen, item.edited_at,
+                    ))
+                self.conn.executemany(_UPSERT_ITEM, rows)
+            if events:
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO account_events (account_id, kind, remote_id, actor, status_remote_id,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [(account_id, e.kind, e.remote_id, sanitize(e.actor, max_len=300, single_line=True),
+                      e.status_remote_id, e.created_at) for e in events],
+                )
+            if stream and cursor is not None:
+                self.conn.execute(
+                    "INSERT INTO sync_cursors (account_id, stream, cursor, updated_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (account_id, stream) DO UPDATE SET cursor = excluded.cursor,"
+                    " updated_at = excluded.updated_at",
+                    (account_id, stream, cursor, seen),
+                )
+        return new
+
+    def thread(self, account_id: int, own_acct: str, root_remote_id: str, posts) -> int:
+        """Store a fetched conversation; link the inbox items it contains; return the thread id."""
+        with transaction(self.conn):
+            thread_id = self.conn.execute(
+                "INSERT INTO threads (account_id, root_remote_id, fetched_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (account_id, root_remote_id) DO UPDATE SET fetched_at = excluded.fetched_at"
+                " RETURNING id",
+                (account_id, root_remote_id, now()),
+            ).fetchone()[0]
+            self.conn.executemany(
+                "INSERT INTO thread_posts (thread_id, remote_id, in_reply_to_remote_id, author, author_name, text,"
+                " url, created_at, ours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (thread_id, remote_id) DO UPDATE SET text = excluded.text,"
+                " author_name = excluded.author_name",
+                [(thread_id, p.remote_id, p.in_reply_to_remote_id, sanitize(p.author.acct, max_len=300,
+                  single_line=True), sanitize(p.author.display_name, max_len=200, single_line=True),
+                  sanitize(p.text), p.url, p.created_at, int(p.author.acct == own_acct)) for p in posts],
+            )
+            for chunk in _chunks([p.remote_id for p in posts]):
+                self.conn.execute(
+                    f"UPDATE inbox_items SET thread_id = ? WHERE account_id = ? AND remote_id IN"
+                    f" ({','.join('?' * len(chunk))})", [thread_id, account_id, *chunk])
+        return thread_id
+
+    def mark_deleted(self, account_id: int, remote_id: str) -> None:
+        with transaction(self.conn):
+            self.conn.execute(
+                "UPDATE inbox_items SET deleted_at = coalesce(deleted_at, ?) WHERE account_id = ? AND remote_id = ?",
+                (now(), account_id, remote_id))
+
+    def own_posts(self, account_id: int, posts) -> int:
+        """Refresh our posts' counters, and mark inbox items we answered on the platform itself."""
+        stamp = now()
+        with transaction(self.conn):
+            for post in posts:
+                entry = self.conn.execute(
+                    "SELECT id, language, campaign FROM calendar_entries WHERE account_id = ? AND remote_id = ?",
+                    (account_id, post.remote_id)).fetchone()
+                if post.in_reply_to_remote_id is None or entry is not None:
+                    self.conn.execute(
+                        "INSERT INTO post_stats (account_id, remote_id, entry_id, posted_at, language, campaign,"
+                        " favourites, reblogs, replies, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (account_id, remote_id) DO UPDATE SET favourites = excluded.favourites,"
+                        " reblogs = excluded.reblogs, replies = excluded.replies, updated_at = excluded.updated_at",
+                        (account_id, post.remote_id, entry["id"] if entry else None, post.created_at,
+                         post.language, entry["campaign"] if entry else None, post.favourites, post.reblogs,
+                         post.replies, stamp))
+            answered = [(p.created_at, account_id, p.in_reply_to_remote_id, p.created_at)
+                        for p in posts if p.in_reply_to_remote_id]
+            self.conn.executemany(
+                "UPDATE inbox_items SET answered_at = ? WHERE account_id = ? AND remote_id = ?"
+                " AND (answered_at IS NULL OR answered_at > ?)", answered)
+        return len(posts)
+
+    def follower_snapshot(self, account_id: int, info) -> None:
+        with transaction(self.conn):
+            self.conn.execute(
+                "INSERT OR REPLACE INTO follower_snapshots (account_id, taken_at, followers, following, statuses)"
+                " VALUES (?, ?, ?, ?, ?)", (account_id, now(), info.followers, info.following, info.statuses))
+            self.conn.execute(
+                "UPDATE accounts SET remote_account_id = ?, handle = ?, is_admin = ? WHERE id = ?",
+                (info.remote_id, sanitize(info.acct, max_len=300, single_line=True), int(info.is_admin),
+                 account_id))

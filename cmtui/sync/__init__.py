@@ -1,0 +1,1 @@
+"""The sync engine and the platform connectors: the only code that talks to platforms."""

@@ -1,0 +1,443 @@
+"""Mastodon (and compatible servers) over its REST API, with httpx.
+
+Every response is checked before it is believed: a status that is not 2xx becomes one of
+the connector errors, a body that is not the JSON shape expected is a TransientError, and
+the rate-limit headers are kept so the engine can slow down before it runs out.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import logging
+from datetime import datetime, timedelta, timezone
+from typing import AsyncIterator
+from urllib.parse import urlsplit
+
+import httpx
+
+from cmtui import __version__
+from cmtui.errors import InputError
+from cmtui.model import iso, utcnow
+from cmtui.sync.connectors.base import (
+    AccountInfo, AuthError, Capability, Connector, Limits, OfflineError, OwnPost, PermanentError, Person, Posted,
+    PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, TransientError,
+)
+from cmtui.sync.html import html_to_text
+
+log = logging.getLogger("cmtui.sync")
+
+PAGE = 80  # Mastodon's largest notifications page (some servers cap lower; any size works)
+PULL_TYPES = ("mention", "favourite", "reblog", "follow")
+ADMIN_PERMISSIONS = 1 | 16  # Administrator, Manage Reports
+
+
+def id_key(remote_id: str) -> tuple[int, str]:
+    """Order ids as the server does: numeric snowflakes by value, others (ULIDs) as text."""
+    return (len(remote_id), remote_id)
+
+
+def normalize_instance(url: str) -> str:
+    """https://host[:port] for an instance URL; plain http only on this machine (loopback)."""
+    raw = url.strip()
+    if "://" not in raw:
+        raw = "https://" + raw
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"'{url}' is not an instance URL (try https://mastodon.example)")
+    host = parts.hostname
+    loopback = host == "localhost"
+    try:
+        loopback = loopback or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    if parts.scheme == "http" and not loopback:
+        raise InputError(f"'{url}' uses plain http: tokens would travel unencrypted; use https")
+    if parts.path not in ("", "/") or parts.query:
+        raise InputError(f"'{url}' has a path; give the instance's address only (https://{parts.netloc})")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _time(value) -> str:
+    """Server time (ISO 8601 with offset, micro-seconds) as the store's UTC text."""
+    dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return iso(dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc))
+
+
+def _retry_at(headers: httpx.Headers, now: datetime) -> datetime | None:
+    """When a 429 says we may try again: Retry-After (seconds or HTTP date) and
+    X-RateLimit-Reset (ISO 8601 on Mastodon, epoch seconds on some servers); the later wins."""
+    found: list[datetime] = []
+    retry_after = headers.get("retry-after")
+    if retry_after:
+        if retry_after.strip().isdigit():
+            found.append(now + timedelta(seconds=int(retry_after)))
+        else:
+            try:
+                found.append(email.utils.parsedate_to_datetime(retry_after).astimezone(timezone.utc))
+            except (TypeError, ValueError):
+                pass
+    reset = _reset_time(headers.get("x-ratelimit-reset"))
+    if reset:
+        found.append(reset)
+    return max(found) if found else None
+
+
+def _reset_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        if value.replace(".", "", 1).isdigit():
+            return datetime.fromtimestamp(float(value), tz=timezone.utc)
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+class MastodonConnector(Connector):
+    platform = "mastodon"
+    capabilities = (
+        Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.SCHEDULE | Capability.EDIT
+        | Capability.REPLY | Capability.MUTE | Capability.BLOCK | Capability.REPORT | Capability.ADMIN_REPORTS
+        | Capability.ADMIN_ACTIONS | Capability.STATS
+    )
+
+    def __init__(self, instance: str, token: str, *, timeout: float = 30.0, account_remote_id: str | None = None,
+                 clock=utcnow, transport: httpx.AsyncBaseTransport | None = None):
+        self.instance = normalize_instance(instance)
+        self.host = urlsplit(self.instance).netloc
+        self.account_remote_id = account_remote_id
+        self.clock = clock
+        self.timeout = timeout
+        self.requests = 0  # requests sent (tests and the benchmark count them)
+        self.rate_limit: int | None = None
+        self.rate_remaining: int | None = None
+        self.rate_reset: datetime | None = None
+        self._client = httpx.AsyncClient(
+            base_url=self.instance,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": f"cmtui/{__version__}",
+                     "Accept": "application/json"},
+            timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    # -- HTTP ---------------------------------------------------------------------
+    async def _call(self, method: str, path: str, *, expect: type | None = dict, params=None, json=None,
+                    headers=None):
+        try:
+            response = await self._client.request(method, path, params=params, json=json, headers=headers)
+        except httpx.TimeoutException:
+            raise OfflineError(f"{self.host} did not answer within {self.timeout:g} s") from None
+        except httpx.ConnectError as exc:
+            reason = str(exc) or type(exc).__name__
+            if "SSL" in reason or "CERTIFICATE" in reason.upper():
+                raise OfflineError(f"TLS error talking to {self.host}: {reason}") from None
+            raise OfflineError(f"cannot reach {self.host}: {reason}") from None
+        except httpx.HTTPError as exc:
+            raise OfflineError(f"network error talking to {self.host}: {type(exc).__name__}") from None
+        finally:
+            self.requests += 1
+        self._note_rate(response.headers)
+        status = response.status_code
+        if status == 429:
+            retry_at = _retry_at(response.headers, self.clock()) or self.clock() + timedelta(minutes=5)
+            raise RateLimited(f"{self.host} asks us to slow down until {iso(retry_at)}", retry_at)
+        if status >= 500:
+            raise TransientError(f"{self.host} answered {status} {self._error_text(response)}".rstrip())
+        if status in (401, 403):
+            raise AuthError(f"{self.host} refused the token ({status} {self._error_text(response)})")
+        if status >= 400:
+            raise PermanentError(f"{self.host} refused: {status} {self._error_text(response)}".rstrip(), status)
+        if expect is None:
+            return None
+        try:
+            body = response.json()
+        except ValueError:
+            raise TransientError(f"malformed response from {self.host} ({method} {path}: not JSON)") from None
+        if not isinstance(body, expect):
+            raise TransientError(f"malformed response from {self.host} ({method} {path}: "
+                                 f"expected {expect.__name__}, got {type(body).__name__})")
+        return body
+
+    @staticmethod
+    def _error_text(response: httpx.Response) -> str:
+        try:
+            body = response.json()
+            if isinstance(body, dict) and isinstance(body.get("error"), str):
+                return body["error"][:300]
+        except ValueError:
+            pass
+        return response.reason_phrase or ""
+
+    def _note_rate(self, headers: httpx.Headers) -> None:
+        try:
+            if "x-ratelimit-remaining" in headers:
+                self.rate_remaining = int(headers["x-ratelimit-remaining"])
+            if "x-ratelimit-limit" in headers:
+                self.rate_limit = int(headers["x-ratelimit-limit"])
+        except ValueError:
+            pass
+        reset = _reset_time(headers.get("x-ratelimit-reset"))
+        if reset:
+            self.rate_reset = reset
+
+    # -- conversions --------------------------------------------------------------------
+    def _acct(self, account: dict) -> str:
+        acct = str(account.get("acct") or account.get("username") or "")
+        return acct if "@" in acct else f"{acct}@{self.host}"
+
+    def _person(self, account: dict) -> Person:
+        created = account.get("created_at")
+        return Person(
+            acct=self._acct(account),
+            display_name=str(account.get("display_name") or ""),
+            remote_id=str(account["id"]) if account.get("id") is not None else None,
+            url=account.get("url"),
+            created_at=_time(created) if created else None,
+            bot=bool(account.get("bot")),
+        )
+
+    def _item(self, status: dict, kind: str | None = None) -> RemoteItem:
+        visibility = status.get("visibility")
+        if kind is None:
+            if visibility == "direct":
+                kind = "direct"
+            elif status.get("in_reply_to_id") and status.get("in_reply_to_account_id") == self.account_remote_id:
+                kind = "reply"
+            else:
+                kind = "mention"
+        text = html_to_text(status.get("content"))
+        if status.get("spoiler_text"):
+            text = f"CW: {status['spoiler_text']}\n\n{text}"
+        edited = status.get("edited_at")
+        return RemoteItem(
+            remote_id=str(status["id"]),
+            kind=kind,
+            author=self._person(status["account"]),
+            text=text,
+            created_at=_time(status["created_at"]),
+            url=status.get("url") or status.get("uri"),
+            language=status.get("language"),
+            visibility=visibility,
+            in_reply_to_remote_id=str(status["in_reply_to_id"]) if status.get("in_reply_to_id") else None,
+            edited_at=_time(edited) if edited else None,
+        )
+
+    def _page(self, batch: list) -> PullPage:
+        page = PullPage()
+        for notification in batch:
+            try:
+                kind = notification["type"]
+                if kind == "mention":
+                    if notification.get("status"):  # null: the status was deleted since
+                        page.items.append(self._item(notification["status"]))
+                elif kind in ("favourite", "reblog", "follow"):
+                    status = notification.get("status") or {}
+                    page.events.append(RemoteEvent(
+                        kind=kind, remote_id=str(notification["id"]), actor=self._acct(notification["account"]),
+                        created_at=_time(notification["created_at"]),
+                        status_remote_id=str(status["id"]) if status.get("id") else None,
+                    ))
+            except (KeyError, TypeError, ValueError) as exc:
+                # One broken entry must not block the stream for good: skip it, say so.
+                log.warning("%s: skipped a malformed notification (%s)", self.host, type(exc).__name__)
+        return page
+
+    # -- the Connector interface ----------------------------------------------------------
+    async def verify(self) -> AccountInfo:
+        me = await self._call("GET", "/api/v1/accounts/verify_credentials")
+        try:
+            role = me.get("role") or {}
+            permissions = int(role.get("permissions") or 0) if isinstance(role, dict) else 0
+            info = AccountInfo(
+                remote_id=str(me["id"]), acct=self._acct(me), display_name=str(me.get("display_name") or ""),
+                followers=int(me.get("followers_count") or 0), following=int(me.get("following_count") or 0),
+                statuses=int(me.get("statuses_count") or 0), is_admin=bool(permissions & ADMIN_PERMISSIONS),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise TransientError(f"malformed account from {self.host}") from None
+        self.account_remote_id = info.remote_id
+        return info
+
+    async def limits(self) -> Limits:
+        try:
+            body = await self._call("GET", "/api/v2/instance")
+        except PermanentError as exc:
+            if exc.status != 404:
+                raise
+            body = await self._call("GET", "/api/v1/instance")
+        statuses = ((body.get("configuration") or {}).get("statuses") or {})
+        if not statuses and "uri" not in body and "domain" not in body:
+            raise PermanentError(f"{self.host} does not look like a Mastodon server")
+        return Limits(max_chars=int(statuses.get("max_characters") or 500),
+                      url_weight=int(statuses.get("characters_reserved_per_url") or 23))
+
+    async def pull(self, cursor: str | None, since: datetime) -> AsyncIterator[PullPage]:
+        base = [("types[]", t) for t in PULL_TYPES] + [("limit", PAGE)]
+        if cursor is not None:
+            # Forward from the cursor: min_id gives the page just above it, oldest gap first.
+            while True:
+                batch = await self._call("GET", "/api/v1/notifications", expect=list,
+                                         params=base + [("min_id", cursor)])
+                if not batch:
+                    return
+                page = self._page(batch)
+                page.cursor = cursor = max((str(n.get("id")) for n in batch if isinstance(n, dict)), key=id_key)
+                page.final = True
+                yield page
+        # No cursor yet: walk back from the newest to `since`. The cursor is handed over
+        # only at the end, so an interrupted backfill starts again rather than leave a gap.
+        since_text = iso(since)
+        newest: str | None = None
+        max_id: str | None = None
+        while True:
+            params = base + ([("max_id", max_id)] if max_id else [])
+            batch = await self._call("GET", "/api/v1/notifications", expect=list, params=params)
+            if not batch:
+                break
+            ids = [str(n.get("id")) for n in batch if isinstance(n, dict)]
+            newest = newest or max(ids, key=id_key)
+            page = self._page(batch)
+            page.items = [i for i in page.items if i.created_at >= since_text]
+            page.events = [e for e in page.events if e.created_at >= since_text]
+            yield page
+            oldest = min(ids, key=id_key)
+            if oldest == max_id or self._reaches_back(batch, since_text):
+                break
+            max_id = oldest
+        yield PullPage(cursor=newest or "0", final=True)
+
+    @staticmethod
+    def _reaches_back(batch: list, since_text: str) -> bool:
+        """Whether a page holds anything older than the backfill's start."""
+        for notification in batch:
+            try:
+                if _time(notification["created_at"]) < since_text:
+                    return True
+            except (KeyError, TypeError, ValueError):
+                continue
+        return False
+
+    async def thread(self, remote_id: str) -> list[RemoteItem]:
+        status = await self._call("GET", f"/api/v1/statuses/{remote_id}")
+        context = await self._call("GET", f"/api/v1/statuses/{remote_id}/context")
+        items = []
+        for entry in [*(context.get("ancestors") or []), status, *(context.get("descendants") or [])]:
+            try:
+                items.append(self._item(entry))
+            except (KeyError, TypeError, ValueError):
+                log.warning("%s: skipped a malformed status in a thread", self.host)
+        return items
+
+    async def status(self, remote_id: str) -> RemoteItem:
+        return self._item(await self._call("GET", f"/api/v1/statuses/{remote_id}"))
+
+    async def publish(self, post: PostRequest) -> Posted:
+        body = {"status": post.text, "visibility": post.visibility}
+        for key, value in (("in_reply_to_id", post.in_reply_to_remote_id), ("language", post.language),
+                           ("spoiler_text", post.spoiler_text), ("scheduled_at", post.scheduled_at)):
+            if value:
+                body[key] = value
+        result = await self._call("POST", "/api/v1/statuses", json=body,
+                                  headers={"Idempotency-Key": post.idempotency_key})
+        return self._posted(result)
+
+    def _posted(self, result: dict) -> Posted:
+        try:
+            if "params" in result and "content" not in result:  # a ScheduledStatus
+                return Posted(scheduled_id=str(result["id"]), scheduled_at=_time(result["scheduled_at"]))
+            return Posted(remote_id=str(result["id"]), url=result.get("url") or result.get("uri"),
+                          created_at=_time(result["created_at"]))
+        except (KeyError, TypeError, ValueError):
+            raise TransientError(f"malformed status from {self.host}") from None
+
+    async def edit(self, remote_id: str, text: str, spoiler_text: str | None = None) -> Posted:
+        body = {"status": text}
+        if spoiler_text is not None:
+            body["spoiler_text"] = spoiler_text
+        return self._posted(await self._call("PUT", f"/api/v1/statuses/{remote_id}", json=body))
+
+    async def delete(self, remote_id: str) -> None:
+        try:
+            await self._call("DELETE", f"/api/v1/statuses/{remote_id}")
+        except PermanentError as exc:
+            if exc.status != 404:  # already gone is what we wanted
+                raise
+
+    async def reschedule(self, scheduled_id: str, scheduled_at: str) -> Posted:
+        return self._posted(await self._call("PUT", f"/api/v1/scheduled_statuses/{scheduled_id}",
+                                             json={"scheduled_at": scheduled_at}))
+
+    async def cancel_scheduled(self, scheduled_id: str) -> None:
+        try:
+            await self._call("DELETE", f"/api/v1/scheduled_statuses/{scheduled_id}")
+        except PermanentError as exc:
+            if exc.status != 404:
+                raise
+
+    async def scheduled(self) -> list[dict]:
+        """The server's scheduled posts (listing them also lets due ones publish on some servers)."""
+        return await self._call("GET", "/api/v1/scheduled_statuses", expect=list)
+
+    async def own_posts(self, account_remote_id: str, since: datetime) -> list[OwnPost]:
+        since_text = iso(since)
+        posts: list[OwnPost] = []
+        max_id = None
+        while True:
+            params = [("limit", 40), ("exclude_reblogs", "true")] + ([("max_id", max_id)] if max_id else [])
+            batch = await self._call("GET", f"/api/v1/accounts/{account_remote_id}/statuses", expect=list,
+                                     params=params)
+            for status in batch:
+                try:
+                    created = _time(status["created_at"])
+                    if created >= since_text:
+                        posts.append(OwnPost(
+                            remote_id=str(status["id"]), created_at=created,
+                            favourites=int(status.get("favourites_count") or 0),
+                            reblogs=int(status.get("reblogs_count") or 0),
+                            replies=int(status.get("replies_count") or 0),
+                            in_reply_to_remote_id=str(status["in_reply_to_id"]) if status.get("in_reply_to_id")
+                            else None,
+                            language=status.get("language"), text=html_to_text(status.get("content")),
+                            url=status.get("url"),
+                        ))
+                except (KeyError, TypeError, ValueError):
+                    log.warning("%s: skipped a malformed status of ours", self.host)
+            if not batch or len(batch) < 40 or min(_time(s["created_at"]) for s in batch) < since_text:
+                return posts
+            max_id = min((str(s["id"]) for s in batch), key=id_key)
+
+    async def lookup(self, acct: str) -> str:
+        found = await self._call("GET", "/api/v1/accounts/lookup", params={"acct": acct})
+        return str(found["id"])
+
+    async def mute(self, account_remote_id: str) -> None:
+        await self._call("POST", f"/api/v1/accounts/{account_remote_id}/mute")
+
+    async def block(self, account_remote_id: str) -> None:
+        await self._call("POST", f"/api/v1/accounts/{account_remote_id}/block")
+
+    async def report(self, account_remote_id: str, status_ids: list[str], comment: str = "",
+                     category: str = "other", forward: bool = False) -> str:
+        body = {"account_id": account_remote_id, "status_ids": status_ids, "comment": comment,
+                "category": category, "forward": forward}
+        return str((await self._call("POST", "/api/v1/reports", json=body))["id"])
+
+    async def admin_reports(self) -> list[dict]:
+        return await self._call("GET", "/api/v1/admin/reports", expect=list)
+
+    async def resolve_report(self, report_id: str) -> None:
+        await self._call("POST", f"/api/v1/admin/reports/{report_id}/resolve")
+
+    async def account_action(self, account_remote_id: str, action: str, text: str = "",
+                             report_id: str | None = None) -> None:
+        body = {"type": action, "text": text}
+        if report_id:
+            body["report_id"] = report_id
+        await self._call("POST", f"/api/v1/admin/accounts/{account_remote_id}/action", json=body, expect=None)

@@ -1,0 +1,263 @@
+"""The sync engine: per account, pull what is new, then drain the outbox.
+
+It is the only code that talks to platforms. The TUI runs it as a worker and `cmtui sync`
+runs the very same engine headless; both may run at once on one database. Every step that
+changes the store is a transaction of its own, written before the next request goes out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable
+
+from cmtui.model import iso, utcnow
+from cmtui.store import Store
+from cmtui.sync.connectors import connector_for
+from cmtui.sync.connectors.base import (
+    AuthError, Connector, OfflineError, PermanentError, RateLimited, TransientError,
+)
+from cmtui.sync.outbox_ops import apply_result, execute
+
+log = logging.getLogger("cmtui.sync")
+
+BACKOFF_BASE = 5.0  # seconds before the first retry
+BACKOFF_CAP = 15 * 60.0  # never wait longer than this between two tries
+LEASE_SECONDS = 120  # a 'sending' claim older than this belongs to a process that died
+OWN_POSTS_DAYS = 30  # counters of our posts are refreshed this far back
+LIMITS_EVERY = timedelta(days=1)
+
+
+@dataclass
+class AccountResult:
+    name: str
+    ok: bool = True
+    state: str = "idle"
+    error: str | None = None
+    new_items: int = 0
+    events: int = 0
+    sent: int = 0
+    failed: list[str] = field(default_factory=list)  # messages of operations that failed for good
+    requests: int = 0
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"{self.name}: {self.state}: {self.error}"
+        parts = [f"{self.new_items} new item{'s' if self.new_items != 1 else ''}"]
+        if self.events:
+            parts.append(f"{self.events} favourites/boosts/follows")
+        if self.sent:
+            parts.append(f"{self.sent} sent")
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed")
+        return f"{self.name}: " + ", ".join(parts)
+
+
+def backoff(attempts: int, rng: random.Random = random.Random()) -> float:
+    """Exponential backoff with jitter: 5 s, 10 s, 20 s ... capped at 15 minutes."""
+    delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    return delay * rng.uniform(0.5, 1.0)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class SyncEngine:
+    def __init__(self, store: Store, settings, credentials, *,
+                 connector_factory: Callable[..., Connector] = connector_for, clock=utcnow,
+                 timeout: float = 30.0, lease_seconds: int = LEASE_SECONDS,
+                 on_change: Callable[[str], None] | None = None):
+        self.store = store
+        self.settings = settings
+        self.credentials = credentials
+        self.connector_factory = connector_factory
+        self.clock = clock
+        self.timeout = timeout
+        self.lease = timedelta(seconds=lease_seconds)
+        self.on_change = on_change or (lambda name: None)
+        self.host = socket.gethostname()
+        self.worker = f"{self.host}:{os.getpid()}"
+        self._paused_until: dict[str, datetime] = {}
+        self._released = False
+
+    # -- passes -------------------------------------------------------------------------
+    async def run_once(self, names: list[str] | None = None) -> list[AccountResult]:
+        if not self._released:  # operations a killed process was sending go back in the queue
+            count = self.store.outbox.release_dead(self.host, _pid_alive)
+            if count:
+                log.info("took back %d operation(s) left by a process that stopped", count)
+            self._released = True
+        accounts = self.store.accounts.list()
+        if names:
+            accounts = [a for a in accounts if a.name in names]
+        results = await asyncio.gather(*(self.sync_account(a) for a in accounts))
+        return list(results)
+
+    async def run_forever(self, stop: asyncio.Event, wake: asyncio.Event | None = None,
+                          on_pass: Callable[[list[AccountResult]], None] | None = None) -> None:
+        wake = wake or asyncio.Event()
+        while not stop.is_set():
+            results = await self.run_once()
+            if on_pass:
+                on_pass(results)
+            wake.clear()
+            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+            await asyncio.wait(waiters, timeout=self.settings.sync_interval_seconds,
+                               return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waiters:
+                waiter.cancel()
+
+    def _set_state(self, account, state: str, error: str | None = None, synced: bool = False) -> None:
+        self.store.accounts.set_sync_state(account.id, state, error, synced=synced)
+        self.on_change(account.name)
+
+    def _connector(self, account) -> Connector:
+        token = self.credentials.get(account.name)
+        if not token:
+            raise AuthError(f"no token for '{account.name}' in {self.credentials.path}; "
+                            f"run: cmtui account add {account.platform} {account.name} --instance {account.instance}")
+        row = self.store.conn.execute("SELECT remote_account_id FROM accounts WHERE id = ?", (account.id,)).fetchone()
+        return self.connector_factory(account.platform, account.instance, token, timeout=self.timeout,
+                                      account_remote_id=row[0] if row else None)
+
+    async def sync_account(self, account) -> AccountResult:
+        result = AccountResult(account.name)
+        paused = self._paused_until.get(account.name)
+        if paused and paused > self.clock():
+            result.ok, result.state = False, "idle"
+            result.error = f"rate limited until {iso(paused)}"
+            return result
+        connector = None
+        try:
+            connector = self._connector(account)
+            self._set_state(account, "syncing", account.last_error)
+            await self._pull(account, connector, result)
+            await self._drain(account, connector, result)
+            self._set_state(account, "idle", None, synced=True)
+        except RateLimited as exc:
+            self._paused_until[account.name] = exc.retry_at or self.clock() + timedelta(minutes=5)
+            result.ok, result.state, result.error = False, "idle", str(exc)
+            self._set_state(account, "idle", str(exc))
+        except OfflineError as exc:
+            result.ok, result.state, result.error = False, "offline", str(exc)
+            self._set_state(account, "offline", str(exc))
+        except (AuthError, PermanentError, TransientError) as exc:
+            result.ok, result.state, result.error = False, "error", str(exc)
+            self._set_state(account, "error", str(exc))
+        finally:
+            if connector is not None:
+                result.requests = getattr(connector, "requests", 0)
+                await connector.close()
+        level = logging.INFO if result.ok else logging.WARNING
+        log.log(level, "%s", result.summary())
+        return result
+
+    # -- pulling ---------------------------------------------------------------------------
+    async def _pull(self, account, connector: Connector, result: AccountResult) -> None:
+        info = await connector.verify()
+        self.store.ingest.follower_snapshot(account.id, info)
+        if self._limits_due(account):
+            limits = await connector.limits()
+            with self.store.transaction():
+                self.store.conn.execute("UPDATE accounts SET limits = json_set(?, '$.checked_at', ?) WHERE id = ?",
+                                        (_json(limits.to_json()), iso(self.clock()), account.id))
+        cursor = self.store.accounts.cursor(account.id, "notifications")
+        since = self.clock() - timedelta(days=self.settings.backfill_days)
+        async for page in connector.pull(cursor, since):
+            result.new_items += self.store.ingest.items(
+                account.id, account.platform, page.items, page.events, stream="notifications",
+                cursor=page.cursor if page.final else None)
+            result.events += len(page.events)
+        posts = await connector.own_posts(info.remote_id, self.clock() - timedelta(days=OWN_POSTS_DAYS))
+        self.store.ingest.own_posts(account.id, posts)
+        if result.new_items:
+            self.on_change(account.name)
+
+    def _limits_due(self, account) -> bool:
+        checked = account.limits.get("checked_at")
+        return not checked or checked < iso(self.clock() - LIMITS_EVERY)
+
+    # -- the outbox --------------------------------------------------------------------------
+    async def _drain(self, account, connector: Connector, result: AccountResult) -> None:
+        while True:
+            now = self.clock()
+            op = self.store.outbox.claim(account.id, self.worker, iso(now), iso(now - self.lease))
+            if op is None:
+                return
+            try:
+                outcome = await execute(connector, op, self.store)
+            except (AuthError, OfflineError) as exc:
+                self.store.outbox.give_back(op["id"])
+                raise exc
+            except RateLimited as exc:
+                self.store.outbox.retry_later(op["id"], str(exc), iso(exc.retry_at or now + timedelta(minutes=5)))
+                raise
+            except TransientError as exc:
+                at = now + timedelta(seconds=backoff(op["attempts"]))
+                self.store.outbox.retry_later(op["id"], str(exc), iso(at))
+                log.info("%s: operation %d (%s) will be retried at %s: %s", account.name, op["id"], op["kind"],
+                         iso(at), exc)
+                continue
+            except PermanentError as exc:
+                self._failed(account, op, str(exc), result)
+                continue
+            with self.store.transaction():
+                self.store.outbox.done(op["id"], outcome)
+                apply_result(self.store, account, op, outcome, self.clock())
+            result.sent += 1
+            self.on_change(account.name)
+
+    def _failed(self, account, op, message: str, result: AccountResult) -> None:
+        with self.store.transaction():
+            self.store.outbox.fail(op["id"], message)
+            apply_result(self.store, account, op, None, self.clock(), error=message)
+        result.failed.append(f"operation {op['id']} ({op['kind']}): {message}")
+        self.on_change(account.name)
+
+    # -- on demand -------------------------------------------------------------------------------
+    async def fetch_thread(self, item_id: int) -> int:
+        """Fetch an item's conversation from its platform and store it; return the thread id."""
+        item = self.store.inbox.require(item_id)
+        account = self.store.accounts.by_id(item["account_id"])
+        connector = self._connector(account)
+        try:
+            try:
+                posts = await connector.thread(item["remote_id"])
+            except PermanentError as exc:
+                if exc.status == 404:
+                    self.store.ingest.mark_deleted(account.id, item["remote_id"])
+                raise
+            root = posts[0].remote_id if posts else item["remote_id"]
+            handle = account.handle or ""
+            thread_id = self.store.ingest.thread(account.id, handle, root, posts)
+            own = next((p for p in posts if p.remote_id == item["remote_id"]), None)
+            if own is not None:  # an edit on the platform reaches the item too
+                self.store.ingest.items(account.id, account.platform, [_as_kind(own, item["kind"])])
+            return thread_id
+        finally:
+            await connector.close()
+
+
+def _as_kind(remote, kind: str):
+    from dataclasses import replace
+
+    return replace(remote, kind=kind)
+
+
+def _json(value) -> str:
+    import json
+
+    return json.dumps(value)
+
