@@ -115,10 +115,19 @@ def _open_store(path: Path, create_parent: bool):
     return Store.open(path)
 
 
-def run_tui(store, settings) -> int:
+def run_tui(store, settings, *, sync: bool = True) -> int:
     from cmtui.tui.app import CmtuiApp
 
-    CmtuiApp(store, settings).run()
+    engine = None
+    if sync:
+        from cmtui.config import Credentials
+
+        credentials = Credentials()
+        if any(credentials.get(a.name) for a in store.accounts.list()):
+            from cmtui.sync.engine import SyncEngine
+
+            engine = SyncEngine(store, settings, credentials, timeout=float(settings.http_timeout_seconds))
+    CmtuiApp(store, settings, engine=engine).run()
     return 0
 
 

@@ -247,6 +247,6 @@ def open_demo(args, settings) -> int:
         build_demo(path, settings.tzinfo())
     store = Store.open(path)
     try:
-        return run_tui(store, settings)
+        return run_tui(store, settings, sync=False)  # the demo's accounts are made up
     finally:
         store.close()

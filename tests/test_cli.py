@@ -136,7 +136,7 @@ def test_demo_builds_its_own_database_never_the_users(capsys, tmp_path, monkeypa
     import cmtui.cli
 
     opened = []
-    monkeypatch.setattr(cmtui.cli, "run_tui", lambda store, settings: opened.append(store.path) or 0)
+    monkeypatch.setattr(cmtui.cli, "run_tui", lambda store, settings, **kw: opened.append(store.path) or 0)
     user_db = tmp_path / "mine.db"
     monkeypatch.setenv("CMTUI_DB", str(user_db))
     assert main(["demo"]) == 0
@@ -155,7 +155,7 @@ def test_demo_builds_its_own_database_never_the_users(capsys, tmp_path, monkeypa
 def test_demo_reset_refuses_a_database_that_is_not_a_demo(capsys, db, monkeypatch):
     import cmtui.cli
 
-    monkeypatch.setattr(cmtui.cli, "run_tui", lambda store, settings: 0)
+    monkeypatch.setattr(cmtui.cli, "run_tui", lambda store, settings, **kw: 0)
     before = open(db, "rb").read()
     code, _, err = run(capsys, "demo", "--reset", "--db", db)
     assert code == 2 and "not a demo database" in err

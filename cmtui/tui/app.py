@@ -6,11 +6,15 @@ the store and never touch the network.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
+from pathlib import Path
 from typing import Callable
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 
 from cmtui.model import parse_iso, utcnow
 from cmtui.tui.commands import CmtuiCommands
@@ -42,7 +46,7 @@ def _metrics():
 
 class CmtuiApp(App):
     TITLE = "cmtui"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     # Screens are imported when their mode is first opened, to keep start-up light.
     MODES = {"calendar": _calendar, "inbox": _inbox, "moderation": _moderation, "metrics": _metrics}
     DEFAULT_MODE = "inbox"
@@ -53,18 +57,62 @@ class CmtuiApp(App):
         Binding("2", "switch_mode('inbox')", "Inbox", id="app.inbox"),
         Binding("3", "switch_mode('moderation')", "Moderation", id="app.moderation"),
         Binding("4", "switch_mode('metrics')", "Metrics", id="app.metrics"),
+        Binding("ctrl+r", "sync_now", "Sync", id="app.sync"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, store, settings, *, clock: Callable[[], datetime] = utcnow):
+    class SyncChanged(Message):
+        """The sync engine changed something in the store (an account's state, new items)."""
+
+    def __init__(self, store, settings, *, clock: Callable[[], datetime] = utcnow, engine=None):
         super().__init__()
         self.store = store
         self.settings = settings
+        self.engine = engine  # None: no account can sync (no tokens), or the demo
         self._clock = clock
         self._tz = settings.tzinfo()
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._account_errors: dict[str, str | None] = {}
+        if engine is not None:
+            engine.on_change = lambda name: self.post_message(self.SyncChanged())
         if settings.keymap:
             self.set_keymap(settings.keymap)
+
+    def on_mount(self) -> None:
+        if self.engine is not None:
+            # After the first frame: the first pass imports httpx and writes to the store.
+            self.set_timer(0.5, self.sync_loop)
+
+    @work(exclusive=True, group="sync")
+    async def sync_loop(self) -> None:
+        await self.engine.run_forever(self._stop, self._wake, on_pass=self._after_pass)
+
+    def _after_pass(self, results) -> None:
+        for result in results:
+            for failure in result.failed:
+                self.notify(f"{result.name}: {failure}", title="Not sent", severity="error", markup=False,
+                            timeout=15)
+            error = None if result.ok else result.error
+            if error and self._account_errors.get(result.name) != error:
+                self.notify(f"{result.name}: {error}", title=f"Sync {result.state}", severity="warning",
+                            markup=False, timeout=10)
+            self._account_errors[result.name] = error
+        self.post_message(self.SyncChanged())
+
+    def on_cmtui_app_sync_changed(self, _message: SyncChanged) -> None:
+        refresh = getattr(self.screen, "sync_changed", None)
+        if refresh is not None:
+            refresh()
+
+    def action_sync_now(self) -> None:
+        if self.engine is None:
+            self.notify("Nothing to sync: no account has a token (cmtui account add mastodon NAME --instance URL)",
+                        severity="warning", markup=False)
+            return
+        self._wake.set()
+        self.notify("Syncing now…", timeout=2)
 
     def now(self) -> datetime:
         return self._clock()

@@ -19,6 +19,7 @@ class CmtuiCommands(Provider):
         app = self.app
         for mode, title, help_text in MODES:
             yield title, partial(app.switch_mode, mode), help_text
+        yield "Sync now", app.action_sync_now, "pull new items and send the outbox for every account"
         yield "Show keys (help)", app.action_help, "every key binding of this screen"
         yield "Quit cmtui", app.action_quit, "leave the app (everything is already saved)"
 

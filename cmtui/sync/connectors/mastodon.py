@@ -7,6 +7,7 @@ the rate-limit headers are kept so the engine can slow down before it runs out.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import ipaddress
 import logging
@@ -30,6 +31,7 @@ log = logging.getLogger("cmtui.sync")
 PAGE = 80  # Mastodon's largest notifications page (some servers cap lower; any size works)
 PULL_TYPES = ("mention", "favourite", "reblog", "follow")
 ADMIN_PERMISSIONS = 1 | 16  # Administrator, Manage Reports
+MAX_PACING_WAIT = 30.0  # longer waits end the pass; the engine comes back after the reset
 
 
 def id_key(remote_id: str) -> tuple[int, str]:
@@ -128,8 +130,28 @@ class MastodonConnector(Connector):
         await self._client.aclose()
 
     # -- HTTP ---------------------------------------------------------------------
+    async def _pace(self) -> None:
+        """Slow down before the rate limit runs out: with few requests left in the window,
+        wait for its reset (or hand the wait to the engine when it is long)."""
+        if self.rate_remaining is None or self.rate_reset is None:
+            return
+        floor = max(2, (self.rate_limit or 300) // 20)
+        if self.rate_remaining > floor:
+            return
+        wait = (self.rate_reset - self.clock()).total_seconds()
+        if wait <= 0:
+            return
+        if wait > MAX_PACING_WAIT:
+            raise RateLimited(f"{self.host}: only {self.rate_remaining} requests left until {iso(self.rate_reset)}",
+                              self.rate_reset)
+        log.info("%s: %d requests left, waiting %.0f s for the rate limit to reset", self.host,
+                 self.rate_remaining, wait)
+        await asyncio.sleep(wait)
+        self.rate_remaining = None
+
     async def _call(self, method: str, path: str, *, expect: type | None = dict, params=None, json=None,
                     headers=None):
+        await self._pace()
         try:
             response = await self._client.request(method, path, params=params, json=json, headers=headers)
         except httpx.TimeoutException:

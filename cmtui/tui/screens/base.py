@@ -27,6 +27,10 @@ class ModeScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = self.TITLE_SUFFIX
 
+    def sync_changed(self) -> None:
+        """The sync engine changed the store: refresh what this screen shows of it."""
+        self.query_one(StatusLine).refresh_status()
+
     @property
     def store(self):
         return self.app.store

@@ -46,6 +46,15 @@ class InboxScreen(ModeScreen):
         # same frame as the list's own repaint.
         self.query_one("#inbox-counts", Static).update(text, layout=False)
 
+    def sync_changed(self) -> None:
+        super().sync_changed()
+        inbox = self.query_one(InboxList)
+        current = inbox.current_row
+        inbox.reload()
+        if current is not None:  # keep the cursor on the same item when new ones arrive above it
+            inbox.select_item(current["id"])
+        self.refresh_counts()
+
     def show_item(self, row) -> None:
         """The cursor moved onto row (None when the list is empty)."""
         self._show_counts()

@@ -130,6 +130,15 @@ class InboxList(ScrollView, can_focus=True):
         offset = index - number * PAGE_SIZE
         return page[offset] if offset < len(page) else None
 
+    def select_item(self, item_id: int) -> None:
+        """Put the cursor on an item if it is among the rows near the cursor."""
+        start = max(0, self.cursor - PAGE_SIZE)
+        for index in range(start, min(self.total, self.cursor + PAGE_SIZE)):
+            row = self.row_at(index)
+            if row is not None and row["id"] == item_id:
+                self.cursor = index
+                return
+
     @property
     def current_row(self):
         return self.row_at(self.cursor)

@@ -1,0 +1,86 @@
+"""The TUI runs the sync engine as a worker: ctrl+r syncs now, the screens follow."""
+
+from __future__ import annotations
+
+import pytest
+
+from cmtui.config import Credentials, Settings
+from cmtui.commands.inbox import queue_reply
+from cmtui.store import InboxFilter, Store
+from cmtui.sync.engine import SyncEngine
+from cmtui.tui.app import CmtuiApp
+from cmtui.tui.widgets.inbox_list import InboxList
+from cmtui.tui.widgets.status_line import StatusLine
+
+
+@pytest.fixture
+def app_env(tmp_path, peer):
+    store = Store.open(tmp_path / "tui.db")
+    credentials = Credentials(tmp_path / "config")
+    credentials.set("ada", "ada_token")
+    store.accounts.add("ada", "mastodon", peer.base_url)
+    settings = Settings(timezone="UTC", sync_interval_seconds=3600)
+    engine = SyncEngine(store, settings, credentials, timeout=5.0)
+    yield store, settings, engine
+    store.close()
+
+
+class RecordingApp(CmtuiApp):
+    """Keeps every notification it shows, for the tests to read."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notes: list[dict] = []
+
+    def notify(self, message, **kwargs):
+        self.notes.append({"message": message, **kwargs})
+        super().notify(message, **kwargs)
+
+
+async def wait_for(pilot, condition, tries=100):
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if condition():
+            return True
+    return False
+
+
+async def test_ctrl_r_syncs_and_the_inbox_and_status_line_follow(app_env, peer):
+    store, settings, engine = app_env
+    app = RecordingApp(store, settings, engine=engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        inbox = app.screen.query_one(InboxList)
+        assert await wait_for(pilot, lambda: store.accounts.get("ada").last_sync_at is not None)
+        assert inbox.total == 0
+        peer.post("grace_token", "@ada [b]not markup[/b] is the export broken?")
+        await pilot.press("ctrl+r")
+        assert await wait_for(pilot, lambda: inbox.total == 1)
+        assert "[b]not markup[/b]" in str(app.screen.query_one("#inbox-preview").render())
+        status = str(app.screen.query_one(StatusLine).render())
+        assert "ada" in status and "idle" in status and "never" not in status
+
+
+async def test_a_refused_operation_raises_a_notification(app_env, peer):
+    store, settings, engine = app_env
+    peer.post("grace_token", "@ada hello")
+    await engine.run_once()
+    item = store.inbox.page(InboxFilter(), 0, 1)[0]
+    queue_reply(store, item["id"], "thanks!")
+    peer.fault({"type": "status", "status": 422, "body": {"error": "Validation failed: Text [red]is[/] odd"}},
+               path="/api/v1/statuses", methods=["POST"], count=1)
+    app = RecordingApp(store, settings, engine=engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await wait_for(pilot, lambda: any(n.get("severity") == "error" for n in app.notes))
+        note = next(n for n in app.notes if n.get("severity") == "error")
+        assert "Text [red]is[/] odd" in note["message"] and note["markup"] is False
+    assert store.outbox.list()[0]["state"] == "failed"
+
+
+async def test_ctrl_r_without_accounts_says_why(tmp_path):
+    store = Store.open(tmp_path / "none.db")
+    app = RecordingApp(store, Settings(timezone="UTC"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert any("no account has a token" in n["message"] for n in app.notes)
+    store.close()
