@@ -197,7 +197,7 @@ class SyncEngine:
             if op is None:
                 return
             try:
-                outcome = await execute(connector, op, self.store)
+                outcome = await execute(connector, op, self.store, now)
             except (AuthError, OfflineError) as exc:
                 self.store.outbox.give_back(op["id"])
                 raise exc

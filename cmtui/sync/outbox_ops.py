@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from cmtui.model import iso
+from cmtui.model import iso, parse_iso
 from cmtui.store.base import loads
 from cmtui.sync.connectors.base import Connector, PermanentError, PostRequest
 
 
-def _post_request(op, payload: dict) -> PostRequest:
+SERVER_SCHEDULE_MIN = timedelta(minutes=5)  # Mastodon refuses a scheduled_at sooner than this
+
+
+def _post_request(op, payload: dict, now: datetime) -> PostRequest:
+    scheduled_at = payload.get("scheduled_at")
+    if scheduled_at and parse_iso(scheduled_at) - now < SERVER_SCHEDULE_MIN:
+        scheduled_at = None  # due now, or late (we were offline): publish at once
     return PostRequest(
         text=payload["text"],
         idempotency_key=op["idempotency_key"],
@@ -17,7 +23,7 @@ def _post_request(op, payload: dict) -> PostRequest:
         visibility=payload.get("visibility") or "public",
         language=payload.get("language"),
         spoiler_text=payload.get("spoiler_text"),
-        scheduled_at=payload.get("scheduled_at"),
+        scheduled_at=scheduled_at,
     )
 
 
@@ -27,13 +33,13 @@ async def _account_id(connector: Connector, payload: dict) -> str:
     return await connector.lookup(payload["acct"])  # type: ignore[attr-defined]
 
 
-async def execute(connector: Connector, op, store) -> dict:
+async def execute(connector: Connector, op, store, now: datetime) -> dict:
     """Send one operation; return what the platform answered, as a JSON-able dict."""
     payload = loads(op["payload"], {})
     kind = op["kind"]
     try:
         if kind in ("post", "reply"):
-            posted = await connector.publish(_post_request(op, payload))
+            posted = await connector.publish(_post_request(op, payload, now))
             return {k: v for k, v in posted.__dict__.items() if v is not None}
         if kind == "edit":
             posted = await connector.edit(payload["remote_id"], payload["text"], payload.get("spoiler_text"))

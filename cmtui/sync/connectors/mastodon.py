@@ -301,6 +301,8 @@ class MastodonConnector(Connector):
                       url_weight=int(statuses.get("characters_reserved_per_url") or 23))
 
     async def pull(self, cursor: str | None, since: datetime) -> AsyncIterator[PullPage]:
+        # The next page's bounds come from the ids of this one rather than the Link header:
+        # some servers' Link URLs drop the types[] filter.
         base = [("types[]", t) for t in PULL_TYPES] + [("limit", PAGE)]
         if cursor is not None:
             # Forward from the cursor: min_id gives the page just above it, oldest gap first.
