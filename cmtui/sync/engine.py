@@ -20,7 +20,7 @@ from cmtui.model import iso, utcnow
 from cmtui.store import Store
 from cmtui.sync.connectors import connector_for
 from cmtui.sync.connectors.base import (
-    AuthError, Connector, OfflineError, PermanentError, RateLimited, TransientError,
+    AuthError, Connector, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
 )
 from cmtui.sync.outbox_ops import apply_result, execute
 
@@ -150,12 +150,17 @@ class SyncEngine:
             self._paused_until[account.name] = exc.retry_at or self.clock() + timedelta(minutes=5)
             result.ok, result.state, result.error = False, "idle", str(exc)
             self._set_state(account, "idle", str(exc))
-        except OfflineError as exc:
+        except (OfflineError, TimedOut) as exc:
             result.ok, result.state, result.error = False, "offline", str(exc)
             self._set_state(account, "offline", str(exc))
         except (AuthError, PermanentError, TransientError) as exc:
             result.ok, result.state, result.error = False, "error", str(exc)
             self._set_state(account, "error", str(exc))
+        except Exception as exc:  # a bug must cost one account one pass, not the whole loop
+            log.exception("%s: unexpected error during sync", account.name)
+            message = f"unexpected error: {type(exc).__name__}: {exc}"[:500]
+            result.ok, result.state, result.error = False, "error", message
+            self._set_state(account, "error", message)
         finally:
             if connector is not None:
                 result.requests = getattr(connector, "requests", 0)
@@ -191,6 +196,7 @@ class SyncEngine:
 
     # -- the outbox --------------------------------------------------------------------------
     async def _drain(self, account, connector: Connector, result: AccountResult) -> None:
+        timeouts = 0
         while True:
             now = self.clock()
             op = self.store.outbox.claim(account.id, self.worker, iso(now), iso(now - self.lease))
@@ -204,6 +210,14 @@ class SyncEngine:
             except RateLimited as exc:
                 self.store.outbox.retry_later(op["id"], str(exc), iso(exc.retry_at or now + timedelta(minutes=5)))
                 raise
+            except TimedOut as exc:
+                # It may have arrived: an attempt, retried later with the same key. One slow
+                # answer should not hold the queue; two in a row end the pass.
+                self.store.outbox.retry_later(op["id"], str(exc), iso(now + timedelta(seconds=backoff(op["attempts"]))))
+                timeouts += 1
+                if timeouts >= 2:
+                    raise
+                continue
             except TransientError as exc:
                 at = now + timedelta(seconds=backoff(op["attempts"]))
                 self.store.outbox.retry_later(op["id"], str(exc), iso(at))
@@ -213,6 +227,7 @@ class SyncEngine:
             except PermanentError as exc:
                 self._failed(account, op, str(exc), result)
                 continue
+            timeouts = 0
             with self.store.transaction():
                 self.store.outbox.done(op["id"], outcome)
                 apply_result(self.store, account, op, outcome, self.clock())

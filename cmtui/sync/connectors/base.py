@@ -47,7 +47,12 @@ class RateLimited(TransientError):
 
 
 class OfflineError(TransientError):
-    """The platform could not be reached at all (DNS, refused, TLS, time-out)."""
+    """The platform could not be reached at all (DNS, refused, TLS, connect time-out)."""
+
+
+class TimedOut(TransientError):
+    """The request went out but no answer came in time: it may have reached the platform,
+    so it counts as an attempt (retried with the same idempotency key)."""
 
 
 class PermanentError(ConnectorError):

@@ -22,7 +22,7 @@ from cmtui.errors import InputError
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import (
     AccountInfo, AuthError, Capability, Connector, Limits, OfflineError, OwnPost, PermanentError, Person, Posted,
-    PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, TransientError,
+    PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, TimedOut, TransientError,
 )
 from cmtui.sync.html import html_to_text
 
@@ -32,6 +32,7 @@ PAGE = 80  # Mastodon's largest notifications page (some servers cap lower; any 
 PULL_TYPES = ("mention", "favourite", "reblog", "follow")
 ADMIN_PERMISSIONS = 1 | 16  # Administrator, Manage Reports
 MAX_PACING_WAIT = 30.0  # longer waits end the pass; the engine comes back after the reset
+MAX_RATE_PAUSE = timedelta(hours=1)  # a reset further away (a clock running ahead) is not believed
 
 
 def id_key(remote_id: str) -> tuple[int, str]:
@@ -154,8 +155,10 @@ class MastodonConnector(Connector):
         await self._pace()
         try:
             response = await self._client.request(method, path, params=params, json=json, headers=headers)
-        except httpx.TimeoutException:
-            raise OfflineError(f"{self.host} did not answer within {self.timeout:g} s") from None
+        except httpx.ConnectTimeout:
+            raise OfflineError(f"cannot reach {self.host}: no connection within {min(10.0, self.timeout):g} s") from None
+        except (httpx.TimeoutException, httpx.RemoteProtocolError):
+            raise TimedOut(f"{self.host} did not answer within {self.timeout:g} s") from None
         except httpx.ConnectError as exc:
             reason = str(exc) or type(exc).__name__
             if "SSL" in reason or "CERTIFICATE" in reason.upper():
@@ -168,7 +171,8 @@ class MastodonConnector(Connector):
         self._note_rate(response.headers)
         status = response.status_code
         if status == 429:
-            retry_at = _retry_at(response.headers, self.clock()) or self.clock() + timedelta(minutes=5)
+            now = self.clock()
+            retry_at = min(_retry_at(response.headers, now) or now + timedelta(minutes=5), now + MAX_RATE_PAUSE)
             raise RateLimited(f"{self.host} asks us to slow down until {iso(retry_at)}", retry_at)
         if status >= 500:
             raise TransientError(f"{self.host} answered {status} {self._error_text(response)}".rstrip())
@@ -312,7 +316,7 @@ class MastodonConnector(Connector):
                 if not batch:
                     return
                 page = self._page(batch)
-                page.cursor = cursor = max((str(n.get("id")) for n in batch if isinstance(n, dict)), key=id_key)
+                page.cursor = cursor = max(self._ids(batch), key=id_key)
                 page.final = True
                 yield page
         # No cursor yet: walk back from the newest to `since`. The cursor is handed over
@@ -325,7 +329,7 @@ class MastodonConnector(Connector):
             batch = await self._call("GET", "/api/v1/notifications", expect=list, params=params)
             if not batch:
                 break
-            ids = [str(n.get("id")) for n in batch if isinstance(n, dict)]
+            ids = self._ids(batch)
             newest = newest or max(ids, key=id_key)
             page = self._page(batch)
             page.items = [i for i in page.items if i.created_at >= since_text]
@@ -336,6 +340,12 @@ class MastodonConnector(Connector):
                 break
             max_id = oldest
         yield PullPage(cursor=newest or "0", final=True)
+
+    def _ids(self, batch: list) -> list[str]:
+        ids = [str(n["id"]) for n in batch if isinstance(n, dict) and n.get("id") is not None]
+        if not ids:
+            raise TransientError(f"malformed response from {self.host} (notifications without ids)")
+        return ids
 
     @staticmethod
     def _reaches_back(batch: list, since_text: str) -> bool:
@@ -433,9 +443,14 @@ class MastodonConnector(Connector):
                         ))
                 except (KeyError, TypeError, ValueError):
                     log.warning("%s: skipped a malformed status of ours", self.host)
-            if not batch or len(batch) < 40 or min(_time(s["created_at"]) for s in batch) < since_text:
+            try:
+                oldest = min(_time(s["created_at"]) for s in batch) if batch else ""
+                next_max = min((str(s["id"]) for s in batch), key=id_key) if batch else None
+            except (KeyError, TypeError, ValueError):
+                raise TransientError(f"malformed statuses from {self.host}") from None
+            if not batch or len(batch) < 40 or oldest < since_text or next_max == max_id:
                 return posts
-            max_id = min((str(s["id"]) for s in batch), key=id_key)
+            max_id = next_max
 
     async def lookup(self, acct: str) -> str:
         found = await self._call("GET", "/api/v1/accounts/lookup", params={"acct": acct})
