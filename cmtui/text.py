@@ -8,7 +8,6 @@ screens render it as text objects, never as markup.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 MAX_TEXT = 20_000  # characters kept of one remote text; the rest is cut with a marker
 
@@ -28,20 +27,16 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # kept: emoji sequences need it.
 _INVISIBLE = re.compile("[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u061c]")
 MAX_COMBINING = 2  # combining marks kept after one base character ("zalgo" floods)
+# Runs of more than MAX_COMBINING marks from the combining blocks floods are made of
+# (diacritics, their extensions and supplements, marks for symbols, half marks).
+_COMBINING_RUN = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{%d,}"
+    % (MAX_COMBINING + 1)
+)
 
 
 def _limit_combining(text: str) -> str:
-    out: list[str] = []
-    run = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            run += 1
-            if run > MAX_COMBINING:
-                continue
-        else:
-            run = 0
-        out.append(ch)
-    return "".join(out)
+    return _COMBINING_RUN.sub(lambda m: m.group(0)[:MAX_COMBINING], text)
 
 
 def sanitize(value: str | bytes | None, *, max_len: int = MAX_TEXT, single_line: bool = False) -> str:
@@ -51,10 +46,12 @@ def sanitize(value: str | bytes | None, *, max_len: int = MAX_TEXT, single_line:
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPES.sub("", text)
+    ascii_only = text.isascii()
+    if "\x1b" in text or not ascii_only:
+        text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)
-    text = _INVISIBLE.sub("", text)
-    if any(unicodedata.combining(ch) for ch in text):
+    if not ascii_only:
+        text = _INVISIBLE.sub("", text)
         text = _limit_combining(text)
     if single_line:
         text = " ".join(text.split())

@@ -54,6 +54,11 @@ def test_first_pass_pulls_mentions_replies_and_direct_messages(sync_env, peer):
     assert grace["created_at"].endswith("Z") and grace["url"]
     assert store.accounts.cursor(store.accounts.get("ada").id, "notifications") is not None
     assert store.metrics.latest_followers()[store.accounts.get("ada").id] == ada["followers_count"]
+    # The bulk ingest indexes and counts its rows without the per-row triggers: both in step.
+    truth = dict(store.conn.execute("SELECT state, count(*) FROM inbox_items GROUP BY state").fetchall())
+    assert {k: v for k, v in store.inbox.state_counts().items() if v} == truth
+    assert store.inbox.count(InboxFilter(states=ALL, search="export")) == 1
+    assert store.conn.execute("SELECT count(*) FROM meta WHERE key = 'bulk_insert'").fetchone()[0] == 0
     # A second pass with nothing new: no duplicates, one request per stream.
     [again] = run(engine_for(sync_env))
     assert again.ok and again.new_items == 0

@@ -71,6 +71,11 @@ def make_due(store) -> None:
     store.conn.execute("UPDATE outbox SET next_attempt_at = NULL WHERE state = 'pending'")
 
 
+def end_pause(store) -> None:
+    """Skip a rate-limit pause the engine kept in the store."""
+    store.conn.execute("UPDATE accounts SET limits = json_remove(limits, '$.paused_until')")
+
+
 def replies_to(peer, status_id: str, token: str = "ada_token") -> list[dict]:
     return [s for s in peer.statuses(token) if s["in_reply_to_id"] == status_id]
 
@@ -219,10 +224,14 @@ def test_rate_limit_with_the_servers_default_headers_pauses_the_account(env, pee
     assert op["state"] == "pending" and "slow down" in op["last_error"]
     assert now + timedelta(seconds=290) <= parse(op["next_attempt_at"]) <= now + timedelta(seconds=302)
     assert one(run(engine)).requests == 0  # paused
-    # A new process (fresh engine) does not know of the pause, but the operation still waits.
+    # A new process (fresh engine, or `cmtui sync --once` from cron) honours the pause too:
+    # it is kept in the store.
     fresh = one(run(engine_for(env)))
-    assert fresh.ok and fresh.sent == 0
+    assert not fresh.ok and fresh.requests == 0 and "rate limited until" in fresh.error
     assert replies_to(peer, question["id"]) == []
+    end_pause(store)
+    fresh = one(run(engine_for(env)))
+    assert fresh.ok and fresh.sent == 0  # the operation itself still waits for its own time
     make_due(store)
     assert one(run(engine_for(env))).sent == 1
     assert_delivered_once(env, peer, question, op_id, min_attempts=2)
@@ -383,6 +392,7 @@ def test_pull_fault_on_a_later_page_loses_and_duplicates_nothing(env, peer, case
         time.sleep(0.7)  # the delayed request ends on the server
 
     peer.clear_faults()
+    end_pause(store)
     result = one(run(engine_for(env)))
     assert result.ok and result.new_items == 45 - 40, result.summary()
     stored = stored_remote_ids(store)

@@ -8,6 +8,7 @@ import re
 import sys
 
 from cmtui.errors import InputError
+from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import AuthError, ConnectorError, PermanentError, TransientError
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -24,7 +25,9 @@ def _token(args, instance: str, timeout: float) -> str:
     pending = oauth.start(instance, timeout)
     print("Open this address, sign in and approve cmtui:", file=sys.stderr)
     print(pending.url)
-    print("Then paste the authorization code here: ", end="", file=sys.stderr, flush=True)
+    # On a terminal the user's Enter ends the prompt's line; piped, we end it ourselves.
+    print("Then paste the authorization code here: ", end="" if sys.stdin.isatty() else "\n", file=sys.stderr,
+          flush=True)
     code = sys.stdin.readline().strip()
     if not code:
         raise InputError("no authorization code given; nothing was added")
@@ -48,9 +51,11 @@ def account_add(store, settings, credentials, args) -> int:
 
     if not _NAME.match(args.name):
         raise InputError(f"'{args.name}' is not a usable account name (letters, digits, . _ -; up to 40)")
-    if store.accounts.get(args.name) is not None:
-        raise InputError(f"an account named '{args.name}' already exists (cmtui account remove {args.name} first)")
     instance = normalize_instance(args.instance)
+    existing = store.accounts.get(args.name)
+    if existing is not None and (existing.platform, existing.instance) != (args.platform, instance):
+        raise InputError(f"an account named '{args.name}' already exists on {existing.instance} "
+                         f"(cmtui account remove {args.name} first, or choose another name)")
     timeout = float(settings.http_timeout_seconds)
     try:
         token = _token(args, instance, timeout)
@@ -68,14 +73,27 @@ def account_add(store, settings, credentials, args) -> int:
         raise InputError(message) from None
     except ConnectorError as exc:
         raise InputError(str(exc)) from None
+    if existing is not None:
+        # The same account again: a new token (signed in again, or the old one revoked).
+        if existing.handle and existing.handle != info.acct:
+            raise InputError(f"that token belongs to {info.acct}, but '{args.name}' is {existing.handle}")
+        credentials.set(args.name, token)
+        store.accounts.set_sync_state(existing.id, "idle", None)
+        print(f"signed in again as {info.acct}: new token saved for {args.name}")
+        return 0
+    previous = credentials.get(args.name)
     credentials.set(args.name, token)  # the token goes to the credentials file only
     try:
+        limits_json = limits.to_json() | {"checked_at": iso(utcnow())}
         account = store.accounts.add(args.name, args.platform, instance, handle=info.acct,
                                      display_name=info.display_name, remote_account_id=info.remote_id,
-                                     limits=limits.to_json(), is_admin=info.is_admin)
+                                     limits=limits_json, is_admin=info.is_admin)
         store.ingest.follower_snapshot(account.id, info)
     except BaseException:
-        credentials.remove(args.name)
+        if previous:
+            credentials.set(args.name, previous)
+        else:
+            credentials.remove(args.name)
         raise
     admin = ", admin" if info.is_admin else ""
     print(f"added {args.name}: {info.acct} on {instance} ({info.followers:,} followers{admin})")

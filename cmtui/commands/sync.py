@@ -8,6 +8,28 @@ import signal
 import sys
 
 
+class _Stderr(logging.Handler):
+    """Writes to whatever sys.stderr is at the time (not the stream it was created with)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(self.format(record), file=sys.stderr)
+        except Exception:
+            self.handleError(record)
+
+
+def _log_to_stderr(level: int) -> None:
+    """cmtui's own log lines on stderr (httpx would log every request URL at INFO). With
+    --once the per-account summary is printed by the command, so the log keeps to errors."""
+    logger = logging.getLogger("cmtui")
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+        logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+
+
 def _engine(store, settings, credentials):
     from cmtui.sync.engine import SyncEngine
 
@@ -15,8 +37,7 @@ def _engine(store, settings, credentials):
 
 
 def sync_command(store, settings, credentials, args) -> int:
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s",
-                        datefmt="%H:%M:%S")
+    _log_to_stderr(logging.ERROR if args.once else logging.INFO)
     names = None
     if args.account:
         names = [store.accounts.require(args.account).name]

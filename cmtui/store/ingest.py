@@ -38,21 +38,34 @@ def _chunks(values: list, size: int = 500):
 
 
 class IngestRepo(Repo):
-    def _people(self, platform: str, people, seen: str) -> dict[str, int]:
-        unique = {p.acct: p for p in people}
-        self.conn.executemany(_UPSERT_PERSON, [
-            (platform, sanitize(p.acct, max_len=300, single_line=True), sanitize(p.display_name, max_len=200,
-             single_line=True), p.remote_id, p.url, p.created_at, int(p.bot), seen, seen)
-            for p in unique.values()
-        ])
-        ids: dict[str, int] = {}
-        for chunk in _chunks([sanitize(a, max_len=300, single_line=True) for a in unique]):
-            rows = self.conn.execute(
-                f"SELECT acct, id FROM people WHERE platform = ? AND acct IN ({','.join('?' * len(chunk))})",
-                [platform, *chunk],
-            )
-            ids.update(dict(rows.fetchall()))
-        return ids
+    def __init__(self, conn):
+        super().__init__(conn)
+        # People this repository has already written with these very details: their upsert
+        # is skipped (most pages bring the same regulars again).
+        self._known: dict[tuple, int] = {}
+
+    def _people(self, platform: str, people, seen: str) -> dict[str, tuple[str, str, int]]:
+        """Upsert the authors of a page; return raw acct -> (clean acct, clean name, person id)."""
+        clean: dict[str, tuple] = {}
+        for p in people:
+            if p.acct not in clean:
+                clean[p.acct] = (platform, sanitize(p.acct, max_len=300, single_line=True),
+                                 sanitize(p.display_name, max_len=200, single_line=True), p.remote_id, p.url,
+                                 p.created_at, int(p.bot))
+        if len(self._known) > 5_000:  # bounded: a backfill over many authors keeps memory flat
+            self._known.clear()
+        unknown = [key for key in clean.values() if key not in self._known]
+        if unknown:
+            self.conn.executemany(_UPSERT_PERSON, [(*key, seen, seen) for key in unknown])
+            for chunk in _chunks(unknown):
+                rows = self.conn.execute(
+                    f"SELECT acct, id FROM people WHERE platform = ? AND acct IN ({','.join('?' * len(chunk))})",
+                    [platform, *(key[1] for key in chunk)],
+                )
+                ids = dict(rows.fetchall())
+                for key in chunk:
+                    self._known[key] = ids[key[1]]
+        return {raw: (key[1], key[2], self._known[key]) for raw, key in clean.items()}
 
     def items(self, account_id: int, platform: str, items, events=(), *, stream: str | None = None,
               cursor: str | None = None) -> int:
@@ -62,24 +75,27 @@ class IngestRepo(Repo):
             new = 0
             if items:
                 people = self._people(platform, [i.author for i in items], seen)
-                remote_ids = [i.remote_id for i in items]
-                existing = set()
-                for chunk in _chunks(remote_ids):
-                    existing.update(r[0] for r in self.conn.execute(
-                        f"SELECT remote_id FROM inbox_items WHERE account_id = ? AND remote_id IN"
-                        f" ({','.join('?' * len(chunk))})", [account_id, *chunk]))
-                new = len(set(remote_ids) - existing)
+                before = self.conn.execute("SELECT coalesce(max(id), 0) FROM inbox_items").fetchone()[0]
                 rows = []
                 for item in items:
                     text = sanitize(item.text)
-                    acct = sanitize(item.author.acct, max_len=300, single_line=True)
+                    acct, name, person_id = people[item.author.acct]
                     rows.append((
-                        account_id, item.kind, item.remote_id, item.url, people.get(acct), acct,
-                        sanitize(item.author.display_name, max_len=200, single_line=True), text,
+                        account_id, item.kind, item.remote_id, item.url, person_id, acct, name, text,
                         sanitize(item.language, max_len=16, single_line=True) or None, item.visibility,
                         item.in_reply_to_remote_id, int(is_question(text)), item.created_at, seen, item.edited_at,
                     ))
+                # New rows are indexed and counted in one statement each (schema V4); edited
+                # ones go through the update triggers as usual.
+                self.conn.execute("INSERT INTO meta (key, value) VALUES ('bulk_insert', '1')")
                 self.conn.executemany(_UPSERT_ITEM, rows)
+                new = self.conn.execute(
+                    "INSERT INTO inbox_fts (rowid, text, author, author_name)"
+                    " SELECT id, text, author, author_name FROM inbox_items WHERE id > ?", (before,)).rowcount
+                self.conn.execute(
+                    "UPDATE inbox_counts SET n = n + (SELECT count(*) FROM inbox_items"
+                    " WHERE id > ? AND hidden = 0 AND inbox_items.state = inbox_counts.state)", (before,))
+                self.conn.execute("DELETE FROM meta WHERE key = 'bulk_insert'")
             if events:
                 self.conn.executemany(
                     "INSERT OR IGNORE INTO account_events (account_id, kind, remote_id, actor, status_remote_id,"

@@ -381,17 +381,56 @@ CREATE TRIGGER inbox_counts_update AFTER UPDATE OF state, hidden ON inbox_items 
 END;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# Version 4: ingest speed. A row-by-row full-text insert costs ~3.5x a set-based one, and
+# trigger calls add up. A bulk writer (the sync ingest) sets meta 'bulk_insert' inside its
+# transaction, inserts, indexes and counts the new rows in one statement each, and clears
+# the flag before committing; every other insert still goes through the triggers, so the
+# index and the counts stay in step whoever writes.
+V4 = """
+DROP TRIGGER inbox_fts_insert;
+DROP TRIGGER inbox_fts_delete;
+DROP TRIGGER inbox_fts_update;
+DROP TABLE inbox_fts;
+-- A prefix index for 3 characters only: the 2-character one cost ~25% of every insert,
+-- and a search starts matching prefixes from the third character typed.
+CREATE VIRTUAL TABLE inbox_fts USING fts5 (
+    text, author, author_name,
+    content = 'inbox_items', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '3'
+);
+INSERT INTO inbox_fts (inbox_fts) VALUES ('rebuild');
+CREATE TRIGGER inbox_fts_delete AFTER DELETE ON inbox_items BEGIN
+    INSERT INTO inbox_fts (inbox_fts, rowid, text, author, author_name)
+    VALUES ('delete', old.id, old.text, old.author, old.author_name);
+END;
+CREATE TRIGGER inbox_fts_update AFTER UPDATE OF text, author, author_name ON inbox_items BEGIN
+    INSERT INTO inbox_fts (inbox_fts, rowid, text, author, author_name)
+    VALUES ('delete', old.id, old.text, old.author, old.author_name);
+    INSERT INTO inbox_fts (rowid, text, author, author_name)
+    VALUES (new.id, new.text, new.author, new.author_name);
+END;
+CREATE TRIGGER inbox_fts_insert AFTER INSERT ON inbox_items
+WHEN (SELECT value FROM meta WHERE key = 'bulk_insert') IS NULL BEGIN
+    INSERT INTO inbox_fts (rowid, text, author, author_name)
+    VALUES (new.id, new.text, new.author, new.author_name);
+END;
+
+DROP TRIGGER inbox_counts_insert;
+CREATE TRIGGER inbox_counts_insert AFTER INSERT ON inbox_items
+WHEN new.hidden = 0 AND (SELECT value FROM meta WHERE key = 'bulk_insert') IS NULL BEGIN
+    UPDATE inbox_counts SET n = n + 1 WHERE state = new.state;
+END;
+
+-- Most items belong to no thread: index only those that do.
+DROP INDEX inbox_thread;
+CREATE INDEX inbox_thread ON inbox_items (thread_id) WHERE thread_id IS NOT NULL;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 LATEST = len(MIGRATIONS)
 
-FTS_TRIGGERS = ("inbox_fts_insert", "inbox_fts_delete", "inbox_fts_update")
 COUNT_TRIGGERS = ("inbox_counts_insert", "inbox_counts_delete", "inbox_counts_update")
 RECOUNT_SQL = (
     "UPDATE inbox_counts SET n = (SELECT count(*) FROM inbox_items"
     " WHERE hidden = 0 AND inbox_items.state = inbox_counts.state)"
 )
-
-
-def fts_trigger_sql() -> str:
-    """The trigger definitions of V2 without the rebuild (for bulk loads)."""
-    return V2.rsplit("INSERT INTO inbox_fts (inbox_fts) VALUES ('rebuild');", 1)[0]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
-from cmtui.model import iso, utcnow
+from cmtui.model import iso, parse_iso, utcnow
 from cmtui.store import Store
 from cmtui.sync.connectors import connector_for
 from cmtui.sync.connectors.base import (
@@ -31,6 +31,7 @@ BACKOFF_CAP = 15 * 60.0  # never wait longer than this between two tries
 LEASE_SECONDS = 120  # a 'sending' claim older than this belongs to a process that died
 OWN_POSTS_DAYS = 30  # counters of our posts are refreshed this far back
 LIMITS_EVERY = timedelta(days=1)
+INGEST_BATCH = 1000  # items stored per transaction during a pull
 
 
 @dataclass
@@ -134,7 +135,7 @@ class SyncEngine:
 
     async def sync_account(self, account) -> AccountResult:
         result = AccountResult(account.name)
-        paused = self._paused_until.get(account.name)
+        paused = self._paused_until.get(account.name) or parse_iso(account.limits.get("paused_until"))
         if paused and paused > self.clock():
             result.ok, result.state = False, "idle"
             result.error = f"rate limited until {iso(paused)}"
@@ -147,7 +148,11 @@ class SyncEngine:
             await self._drain(account, connector, result)
             self._set_state(account, "idle", None, synced=True)
         except RateLimited as exc:
-            self._paused_until[account.name] = exc.retry_at or self.clock() + timedelta(minutes=5)
+            until = exc.retry_at or self.clock() + timedelta(minutes=5)
+            self._paused_until[account.name] = until
+            with self.store.transaction():  # kept in the store: `cmtui sync --once` from cron honours it too
+                self.store.conn.execute("UPDATE accounts SET limits = json_set(limits, '$.paused_until', ?)"
+                                        " WHERE id = ?", (iso(until), account.id))
             result.ok, result.state, result.error = False, "idle", str(exc)
             self._set_state(account, "idle", str(exc))
         except (OfflineError, TimedOut) as exc:
@@ -180,11 +185,29 @@ class SyncEngine:
                                         (_json(limits.to_json()), iso(self.clock()), account.id))
         cursor = self.store.accounts.cursor(account.id, "notifications")
         since = self.clock() - timedelta(days=self.settings.backfill_days)
-        async for page in connector.pull(cursor, since):
-            result.new_items += self.store.ingest.items(
-                account.id, account.platform, page.items, page.events, stream="notifications",
-                cursor=page.cursor if page.final else None)
-            result.events += len(page.events)
+        # Pages are stored a batch at a time (one transaction is much cheaper than a dozen),
+        # each batch with the cursor of its last page: a crash loses only what the next
+        # pass fetches again.
+        items, events, batch_cursor = [], [], None
+
+        def flush() -> None:
+            nonlocal items, events, batch_cursor
+            if items or events or batch_cursor is not None:
+                result.new_items += self.store.ingest.items(account.id, account.platform, items, events,
+                                                            stream="notifications", cursor=batch_cursor)
+                result.events += len(events)
+            items, events, batch_cursor = [], [], None
+
+        try:
+            async for page in connector.pull(cursor, since):
+                items += page.items
+                events += page.events
+                if page.final:
+                    batch_cursor = page.cursor
+                if len(items) + len(events) >= INGEST_BATCH:
+                    flush()
+        finally:  # what arrived before a failure is kept (with the cursor it had reached)
+            flush()
         posts = await connector.own_posts(info.remote_id, self.clock() - timedelta(days=OWN_POSTS_DAYS))
         self.store.ingest.own_posts(account.id, posts)
         if result.new_items:

@@ -11,6 +11,7 @@ import asyncio
 import email.utils
 import ipaddress
 import logging
+import re
 from datetime import datetime, timedelta, timezone
 from typing import AsyncIterator
 from urllib.parse import urlsplit
@@ -40,6 +41,9 @@ def id_key(remote_id: str) -> tuple[int, str]:
     return (len(remote_id), remote_id)
 
 
+_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$|^[0-9a-f:.]+$")
+
+
 def normalize_instance(url: str) -> str:
     """https://host[:port] for an instance URL; plain http only on this machine (loopback)."""
     raw = url.strip()
@@ -49,6 +53,12 @@ def normalize_instance(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(f"'{url}' is not an instance URL (try https://mastodon.example)")
     host = parts.hostname
+    try:
+        parts.port  # an out-of-range or non-numeric port raises here
+    except ValueError:
+        raise InputError(f"'{url}' has a bad port number") from None
+    if not _HOST.match(host):
+        raise InputError(f"'{url}' is not an instance URL (try https://mastodon.example)")
     loopback = host == "localhost"
     try:
         loopback = loopback or ipaddress.ip_address(host).is_loopback
@@ -180,6 +190,10 @@ class MastodonConnector(Connector):
             raise AuthError(f"{self.host} refused the token ({status} {self._error_text(response)})")
         if status >= 400:
             raise PermanentError(f"{self.host} refused: {status} {self._error_text(response)}".rstrip(), status)
+        if 300 <= status < 400:
+            target = response.headers.get("location", "elsewhere")
+            raise PermanentError(f"{self.host} redirects {path} to {target}; if the instance moved, give its "
+                                 "new address", status)
         if expect is None:
             return None
         try:
