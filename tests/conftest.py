@@ -52,3 +52,20 @@ def peer(peer_server):
     peer_server.reset()
     yield peer_server
     peer_server.clear_faults()
+
+
+@pytest.fixture
+def sync_env(tmp_path, peer):
+    """A store with one account, ada on the peer, its token in the credentials file:
+    (store, settings, credentials)."""
+    from cmtui.config import Credentials, Settings
+    from cmtui.store import Store
+
+    store = Store.open(tmp_path / "sync.db")
+    credentials = Credentials(tmp_path / "config")
+    credentials.set("ada", "ada_token")
+    me = peer.me("ada_token")
+    store.accounts.add("ada", "mastodon", peer.base_url, handle=f"ada@{peer.base_url.split('//')[1]}",
+                       remote_account_id=me["id"])
+    yield store, Settings(timezone="UTC", backfill_days=30), credentials
+    store.close()

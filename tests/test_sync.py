@@ -4,28 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from cmtui.commands.inbox import queue_reply
-from cmtui.config import Credentials, Settings
-from cmtui.store import InboxFilter, Store
+from cmtui.store import InboxFilter
 from cmtui.sync.engine import SyncEngine
 
 ALL = ("new", "open", "snoozed", "done")
-
-
-@pytest.fixture
-def sync_env(tmp_path, peer):
-    """A store with one account, ada on the peer, its token in the credentials file."""
-    store = Store.open(tmp_path / "sync.db")
-    credentials = Credentials(tmp_path / "config")
-    credentials.set("ada", "ada_token")
-    me = peer.me("ada_token")
-    store.accounts.add("ada", "mastodon", peer.base_url, handle=f"ada@{peer.base_url.split('//')[1]}",
-                       remote_account_id=me["id"])
-    settings = Settings(timezone="UTC", backfill_days=30)
-    yield store, settings, credentials
-    store.close()
 
 
 def engine_for(env, **kw) -> SyncEngine:

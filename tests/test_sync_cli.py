@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from cmtui.cli import main
-from cmtui.config import Credentials, Settings
+from cmtui.config import Credentials
 from cmtui.model import iso, utcnow
 from cmtui.store import InboxFilter, Store
 from cmtui.sync import oauth
@@ -609,15 +609,9 @@ class Recorder(httpx.AsyncBaseTransport):
 
 
 @pytest.fixture
-def env(tmp_path, peer):
-    """A store with one account, ada on the peer, its token in the credentials file."""
-    store = Store.open(tmp_path / "sync.db")
-    credentials = Credentials(tmp_path / "config")
-    credentials.set("ada", "ada_token")
-    me = peer.me("ada_token")
-    store.accounts.add("ada", "mastodon", peer.base_url, handle=f"ada@{host_of(peer)}", remote_account_id=me["id"])
-    yield store, Settings(timezone="UTC", backfill_days=30), credentials
-    store.close()
+def env(sync_env):
+    """The shared sync set-up (conftest.sync_env)."""
+    return sync_env
 
 
 def engine_for(env, log: list | None = None, **kw) -> SyncEngine:

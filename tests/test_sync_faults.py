@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from cmtui.commands.inbox import queue_reply
-from cmtui.config import Credentials, Settings
+from cmtui.config import Credentials
 from cmtui.model import iso, utcnow
 from cmtui.store import InboxFilter, Store
 from cmtui.sync.engine import SyncEngine
@@ -36,16 +36,9 @@ VERIFY = "/api/v1/accounts/verify_credentials"
 
 # -- set-up -------------------------------------------------------------------------------
 @pytest.fixture
-def env(tmp_path, peer):
-    """A store with one account, ada on the peer, its token in the credentials file."""
-    store = Store.open(tmp_path / "sync.db")
-    credentials = Credentials(tmp_path / "config")
-    credentials.set("ada", "ada_token")
-    me = peer.me("ada_token")
-    store.accounts.add("ada", "mastodon", peer.base_url, handle=f"ada@{host_of(peer)}", remote_account_id=me["id"])
-    settings = Settings(timezone="UTC", backfill_days=30)
-    yield store, settings, credentials
-    store.close()
+def env(sync_env):
+    """The shared sync set-up (conftest.sync_env)."""
+    return sync_env
 
 
 def host_of(peer) -> str:

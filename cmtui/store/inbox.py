@@ -6,7 +6,7 @@ Lists read a window of rows (ORDER BY ... LIMIT/OFFSET over an index), never the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from cmtui.errors import InputError
 from cmtui.model import ItemState
