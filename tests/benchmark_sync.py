@@ -71,11 +71,18 @@ def new_store(folder: Path, name: str) -> tuple[Store, int]:
 
 
 # -- (a) ingest -------------------------------------------------------------------------------------
-def bench_ingest(folder: Path, total: int) -> dict:
+def bench_ingest(folder: Path, total: int, runs: int = 3) -> dict:
+    """The median of `runs` runs, each into a fresh store (this machine's noise is ~10%)."""
     built = time.perf_counter()
     all_pages = list(pages(total))
     built = time.perf_counter() - built
-    store, account_id = new_store(folder, "ingest.db")
+    results = sorted((_ingest_once(folder / f"ingest{n}.db", all_pages, total) for n in range(runs)),
+                     key=lambda r: r["rate"])
+    return results[len(results) // 2] | {"build_s": built, "runs": [round(r["rate"]) for r in results]}
+
+
+def _ingest_once(path: Path, all_pages: list, total: int) -> dict:
+    store, account_id = new_store(path.parent, path.name)
     try:
         # Pages are stored as the engine stores them: gathered into batches of INGEST_BATCH
         # items, one transaction each.
@@ -100,7 +107,7 @@ def bench_ingest(folder: Path, total: int) -> dict:
         store.close()
     assert new == stored == total, (new, stored, total)
     assert renew == 0
-    return {"items": total, "build_s": built, "seconds": elapsed, "rate": total / elapsed, "people": people,
+    return {"items": total, "seconds": elapsed, "rate": total / elapsed, "people": people,
             "restore_rate": min(total, 125 * PAGE) / again}
 
 
@@ -242,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         good = ingest["rate"] >= INGEST_BUDGET
         ok &= good
         rows.append(("ingest", f"{ingest['items']:,} items, {ingest['people']:,} authors",
-                     f"{ingest['rate']:,.0f} items/s ({ingest['seconds']:.2f} s; re-store "
+                     f"{ingest['rate']:,.0f} items/s median of {ingest['runs']} ({ingest['seconds']:.2f} s; re-store "
                      f"{ingest['restore_rate']:,.0f}/s)", f">= {INGEST_BUDGET:,}/s " + ("ok" if good else "OVER")))
         if not args.skip_memory:
             memory = bench_memory(folder, args.items)

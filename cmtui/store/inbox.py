@@ -63,6 +63,8 @@ def _where(f: InboxFilter) -> tuple[str, list]:
     if states != ALL_STATES:
         # Literals, not parameters: SQLite can only use the partial index inbox_active
         # when the query spells out its very condition, state IN ('new', 'open').
+        if set(states) < set(ACTIVE_STATES):
+            clauses.append(f"i.state IN ({', '.join(repr(s) for s in ACTIVE_STATES)})")
         clauses.append(f"i.state IN ({', '.join(repr(s) for s in states)})")
     for column, value in (("i.account_id", f.account_id), ("i.kind", f.kind),
                           ("i.assignee", f.assignee), ("i.language", f.language)):
@@ -86,11 +88,14 @@ def _where(f: InboxFilter) -> tuple[str, list]:
 
 
 def _source(f: InboxFilter) -> str:
-    """The table to read, with the partial index named for the default view: without
-    statistics (no ANALYZE yet) the planner would rather sort every active row."""
-    if set(f.states) == set(ACTIVE_STATES) and not f.search:
+    """The table to read, with the index named that keeps the list in time order: without
+    statistics (no ANALYZE yet) the planner would rather sort every matching row. A search
+    is left to the planner (it starts from the full-text matches)."""
+    if f.search:
+        return "inbox_items i"
+    if set(f.states) <= set(ACTIVE_STATES):
         return "inbox_items i INDEXED BY inbox_active"
-    return "inbox_items i"
+    return "inbox_items i INDEXED BY inbox_created"
 
 
 def item_json(row) -> dict:

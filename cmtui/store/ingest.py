@@ -32,6 +32,13 @@ _UPSERT_PERSON = (
 )
 
 
+def _language(code) -> str | None:
+    """A language tag as sent (en, pt-BR), or None for anything that is not one."""
+    if isinstance(code, str) and 0 < len(code) <= 16 and code.isascii() and code.replace("-", "").isalnum():
+        return code
+    return None
+
+
 def _chunks(values: list, size: int = 500):
     for start in range(0, len(values), size):
         yield values[start:start + size]
@@ -82,7 +89,7 @@ class IngestRepo(Repo):
                     acct, name, person_id = people[item.author.acct]
                     rows.append((
                         account_id, item.kind, item.remote_id, item.url, person_id, acct, name, text,
-                        sanitize(item.language, max_len=16, single_line=True) or None, item.visibility,
+                        _language(item.language), item.visibility,
                         item.in_reply_to_remote_id, int(is_question(text)), item.created_at, seen, item.edited_at,
                     ))
                 # New rows are indexed and counted in one statement each (schema V4); edited
