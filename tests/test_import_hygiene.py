@@ -8,6 +8,8 @@ import sys
 CORE = [
     "cmtui.cli", "cmtui.config", "cmtui.model", "cmtui.text", "cmtui.store", "cmtui.demo", "cmtui.metrics",
     "cmtui.planning.timeparse", "cmtui.triage", "cmtui.commands.lists", "cmtui.resources", "cmtui.generate",
+    "cmtui.commands.accounts", "cmtui.commands.inbox", "cmtui.commands.sync", "cmtui.compose",
+    "cmtui.sync.engine", "cmtui.sync.outbox_ops", "cmtui.sync.oauth", "cmtui.sync.connectors.mastodon",
 ]
 
 
