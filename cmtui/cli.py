@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     ilist.add_argument("--search", metavar="Q", help="full-text search in text and authors")
     ilist.add_argument("--limit", type=int, metavar="N")
     _json_option(ilist)
+    idone = inbox_sub.add_parser("done", help="mark an item done (archive it)")
+    _db_option(idone)
+    idone.add_argument("item_id", metavar="ITEM_ID")
     ireply = inbox_sub.add_parser("reply", help="queue a reply (sent by the next sync)")
     _db_option(ireply)
     ireply.add_argument("item_id", metavar="ITEM_ID")
@@ -163,6 +166,10 @@ def _command(args, store, settings) -> int:
         from cmtui.commands.inbox import inbox_reply
 
         return inbox_reply(store, args)
+    if (args.command, action) == ("inbox", "done"):
+        from cmtui.commands.inbox import inbox_done
+
+        return inbox_done(store, settings, args)
     if (args.command, action) == ("calendar", "list"):
         return lists.calendar_list(store, settings, args)
     if (args.command, action) == ("outbox", "list"):

@@ -1,4 +1,5 @@
-"""cmtui inbox reply: the reply is queued in the outbox with the local decision."""
+"""cmtui inbox reply | done: local decisions, stored before anything else happens; a reply
+is queued in the outbox with them."""
 
 from __future__ import annotations
 
@@ -44,3 +45,13 @@ def inbox_reply(store, args) -> int:
     print(f"reply queued as outbox operation {op_id}; the next sync sends it")
     return 0
 
+
+
+def inbox_done(store, settings, args) -> int:
+    item = store.inbox.require(args.item_id)
+    if item["state"] == "done":
+        print(f"item {item['id']} was already done")
+        return 0
+    store.triage.done([item["id"]], settings.username)
+    print(f"item {item['id']} marked done")
+    return 0

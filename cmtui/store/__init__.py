@@ -18,6 +18,7 @@ from cmtui.store.moderation import ModerationRepo
 from cmtui.store.outbox import OutboxRepo
 from cmtui.store.people import PeopleRepo
 from cmtui.store.replies import SavedReplyRepo
+from cmtui.store.triage import TriageRepo
 
 __all__ = ["Store", "InboxFilter", "transaction"]
 
@@ -35,6 +36,7 @@ class Store:
         self.moderation = ModerationRepo(conn)
         self.metrics = MetricsRepo(conn)
         self.replies = SavedReplyRepo(conn)
+        self.triage = TriageRepo(conn)
 
     @classmethod
     def open(cls, path: Path | str) -> "Store":

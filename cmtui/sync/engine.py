@@ -100,6 +100,9 @@ class SyncEngine:
             if count:
                 log.info("took back %d operation(s) left by a process that stopped", count)
             self._released = True
+        woke = self.store.triage.wake_snoozed(iso(self.clock()))
+        if woke:
+            log.info("%d snoozed item(s) are back in the inbox", woke)
         accounts = self.store.accounts.list()
         if names:
             accounts = [a for a in accounts if a.name in names]

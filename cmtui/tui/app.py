@@ -16,7 +16,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 
-from cmtui.model import parse_iso, utcnow
+from cmtui.model import iso, parse_iso, utcnow
 from cmtui.tui.commands import CmtuiCommands
 
 
@@ -81,9 +81,15 @@ class CmtuiApp(App):
             self.set_keymap(settings.keymap)
 
     def on_mount(self) -> None:
+        self.set_interval(30, self.wake_snoozed)
         if self.engine is not None:
             # After the first frame: the first pass imports httpx and writes to the store.
             self.set_timer(0.5, self.sync_loop)
+
+    def wake_snoozed(self) -> None:
+        """Snoozed items whose time has come are new again (with or without a sync engine)."""
+        if self.store.triage.wake_snoozed(iso(self.now())):
+            self.post_message(self.SyncChanged())
 
     @work(exclusive=True, group="sync")
     async def sync_loop(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.app import ComposeResult
 from textual.widgets import Static
 
@@ -13,6 +14,10 @@ from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
 
 class InboxScreen(ModeScreen):
     TITLE_SUFFIX = "Inbox"
+    BINDINGS = [
+        Binding("e", "done", "Done", id="inbox.done"),
+        Binding("u", "undo", "Undo", id="inbox.undo"),
+    ]
     AUTO_FOCUS = "#inbox-list"
     _counts: dict[str, int] | None = None
 
@@ -48,12 +53,18 @@ class InboxScreen(ModeScreen):
 
     def sync_changed(self) -> None:
         super().sync_changed()
+        self._reload(follow_item=True)
+
+    def _reload(self, follow_item: bool) -> None:
+        """The store changed under the list: re-read it. follow_item keeps the cursor on the
+        same item (new ones arrived above it); otherwise on the same row (the item left)."""
         inbox = self.query_one(InboxList)
         current = inbox.current_row
         inbox.reload()
-        if current is not None:  # keep the cursor on the same item when new ones arrive above it
+        if follow_item and current is not None:
             inbox.select_item(current["id"])
         self.refresh_counts()
+        self.show_item(inbox.current_row)
 
     def show_item(self, row) -> None:
         """The cursor moved onto row (None when the list is empty)."""
@@ -78,3 +89,21 @@ class InboxScreen(ModeScreen):
         text.append("\n\n")
         text.append(row["text"])  # remote text: appended as plain text, never parsed as markup
         return text
+
+
+    def action_done(self) -> None:
+        row = self.query_one(InboxList).current_row
+        if row is None:
+            self.notify("Nothing to mark done: the inbox is empty.", severity="warning")
+            return
+        self.store.triage.done([row["id"]], self.app.settings.username)
+        self._reload(follow_item=False)
+
+    def action_undo(self) -> None:
+        undone = self.store.triage.undo()
+        if undone is None:
+            self.notify("Nothing to undo.", severity="warning")
+            return
+        count = len(undone["items"])
+        self.notify(f"Undone: {undone['action']} on {count} item{'s' if count != 1 else ''}.", timeout=3)
+        self._reload(follow_item=False)

@@ -1,0 +1,66 @@
+"""Triage decisions on inbox items, each logged with what it replaced so it can be undone.
+
+Every decision is one transaction: the log row (with the fields as they were) and the
+change are stored together, before anything else happens.
+"""
+
+from __future__ import annotations
+
+from cmtui.errors import InputError
+from cmtui.store.base import Repo, dumps, loads, now
+from cmtui.store.db import transaction
+
+UNDO_DEPTH = 20  # how many of the latest decisions `undo` can reach back
+_FIELDS = ("state", "snooze_until", "assignee", "labels", "done_at")
+
+
+class TriageRepo(Repo):
+    def apply(self, item_ids: list[int], action: str, changes: dict, who: str) -> int:
+        """Set fields on items (state, snooze_until, assignee, labels, done_at); return the log id."""
+        unknown = set(changes) - set(_FIELDS)
+        if unknown or not item_ids:
+            raise InputError(f"cannot change {', '.join(sorted(unknown)) or 'no items'}")
+        ids = sorted(set(item_ids))
+        marks = ",".join("?" * len(ids))
+        with transaction(self.conn):
+            rows = self.conn.execute(f"SELECT id, {', '.join(_FIELDS)} FROM inbox_items WHERE id IN ({marks})",
+                                     ids).fetchall()
+            missing = set(ids) - {r["id"] for r in rows}
+            if missing:
+                raise InputError(f"no inbox item with id {min(missing)}")
+            before = {str(r["id"]): {f: r[f] for f in changes} for r in rows}
+            log_id = self.conn.execute(
+                "INSERT INTO triage_log (at, who, action, item_ids, before) VALUES (?, ?, ?, ?, ?)",
+                (now(), who, action, dumps(ids), dumps(before))).lastrowid
+            values = [dumps(v) if f == "labels" and not isinstance(v, str) and v is not None else v
+                      for f, v in changes.items()]
+            self.conn.execute(
+                f"UPDATE inbox_items SET {', '.join(f'{f} = ?' for f in changes)} WHERE id IN ({marks})",
+                [*values, *ids])
+        return log_id
+
+    def done(self, item_ids: list[int], who: str) -> int:
+        return self.apply(item_ids, "done", {"state": "done", "snooze_until": None, "done_at": now()}, who)
+
+    def undo(self) -> dict | None:
+        """Undo the latest decision not undone yet (among the last UNDO_DEPTH); return it, or None."""
+        with transaction(self.conn):
+            row = self.conn.execute(
+                "SELECT * FROM (SELECT * FROM triage_log ORDER BY id DESC LIMIT ?) WHERE undone = 0"
+                " ORDER BY id DESC LIMIT 1", (UNDO_DEPTH,)).fetchone()
+            if row is None:
+                return None
+            for item_id, fields in loads(row["before"], {}).items():
+                if fields:
+                    self.conn.execute(
+                        f"UPDATE inbox_items SET {', '.join(f'{f} = ?' for f in fields)} WHERE id = ?",
+                        [*fields.values(), int(item_id)])
+            self.conn.execute("UPDATE triage_log SET undone = 1 WHERE id = ?", (row["id"],))
+        return {"action": row["action"], "items": loads(row["item_ids"], [])}
+
+    def wake_snoozed(self, now_text: str) -> int:
+        """Snoozed items whose time has come are new again; return how many woke."""
+        with transaction(self.conn):
+            return self.conn.execute(
+                "UPDATE inbox_items SET state = 'new', snooze_until = NULL"
+                " WHERE state = 'snoozed' AND snooze_until <= ?", (now_text,)).rowcount
