@@ -37,3 +37,7 @@ def test_metrics_mode(snap_compare, app):
 
 def test_help(snap_compare, app):
     assert snap_compare(app, press=["question_mark"], terminal_size=(120, 36))
+
+
+def test_snooze_dialog(snap_compare, app):
+    assert snap_compare(app, press=["s"], terminal_size=(120, 36))

@@ -95,3 +95,115 @@ async def test_the_tui_wakes_snoozed_items(store):
         await pilot.pause()
         assert inbox.total == 150 and store.inbox.get(7)["state"] == "new"
         assert store.inbox.count(InboxFilter(states=("snoozed",))) == 0
+
+
+# -- snooze presets and typed times -------------------------------------------------------------
+def test_snooze_presets_are_in_the_future_in_the_settings_timezone():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cmtui.triage.snooze import presets
+
+    tz = ZoneInfo("Europe/Ljubljana")
+    friday_afternoon = datetime(2026, 11, 20, 15, 30, tzinfo=tz)
+    labels = dict(presets(friday_afternoon, tz))
+    assert labels["in 1 hour"] == datetime(2026, 11, 20, 16, 30, tzinfo=tz)
+    assert labels["this evening"] == datetime(2026, 11, 20, 18, 0, tzinfo=tz)
+    assert labels["tomorrow 9:00"] == datetime(2026, 11, 21, 9, 0, tzinfo=tz)
+    assert labels["next Monday 9:00"] == datetime(2026, 11, 23, 9, 0, tzinfo=tz)
+    late = dict(presets(datetime(2026, 11, 23, 20, 0, tzinfo=tz), tz))  # a Monday evening
+    assert late["tomorrow evening"] == datetime(2026, 11, 24, 18, 0, tzinfo=tz)
+    assert late["next Monday 9:00"] == datetime(2026, 11, 30, 9, 0, tzinfo=tz)
+
+
+def test_a_typed_snooze_must_be_readable_and_ahead():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cmtui.triage.snooze import parse_snooze
+
+    tz = ZoneInfo("UTC")
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=tz)
+    assert parse_snooze("in 3 days", now, tz) == datetime(2026, 11, 23, 12, 0, tzinfo=tz)
+    with pytest.raises(InputError, match="not in the future"):
+        parse_snooze("yesterday", now, tz)
+    with pytest.raises(InputError, match="cannot read"):
+        parse_snooze("when pigs fly", now, tz)
+
+
+# -- the TUI dialogs and bulk actions -----------------------------------------------------------------
+class OpeningApp(CmtuiApp):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.opened: list[str] = []
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        self.opened.append(url)
+
+
+async def test_s_snoozes_with_a_preset_or_a_typed_time(store):
+    from cmtui.tui.dialogs.snooze import SnoozeDialog
+
+    app = CmtuiApp(store, Settings(timezone="UTC", user="ana"), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        inbox = app.screen.query_one(InboxList)
+        first = inbox.current_row["id"]
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SnoozeDialog)
+        await pilot.press("down", "down", "enter")  # tomorrow 9:00
+        await pilot.pause()
+        item = store.inbox.get(first)
+        assert item["state"] == "snoozed" and item["snooze_until"] == "2026-11-21T09:00:00Z"
+        assert inbox.total == 149
+        second = inbox.current_row["id"]
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("tab", *"the day after never", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SnoozeDialog)  # a clear error, the dialog stays, nothing changed
+        assert "cannot read" in str(app.screen.query_one("#snooze-error").render())
+        assert store.inbox.get(second)["state"] != "snoozed"
+        app.screen.query_one("#snooze-input").value = ""
+        await pilot.press(*"in 2 hours", "enter")
+        await pilot.pause()
+        assert store.inbox.get(second)["snooze_until"] == "2026-11-20T14:00:00Z"
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("escape")  # cancel: nothing changes
+        await pilot.pause()
+        assert inbox.total == 148
+
+
+async def test_x_selects_several_and_e_and_a_act_on_all(store):
+    app = CmtuiApp(store, Settings(timezone="UTC", user="ana", teammates=["luka", "marie"]), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        inbox = app.screen.query_one(InboxList)
+        picked = [inbox.row_at(i)["id"] for i in (0, 1, 2)]
+        await pilot.press("x", "x", "x")
+        assert inbox.selected == set(picked)
+        assert "3 selected" in str(app.screen.query_one("#inbox-counts").render())
+        assert inbox.render_line(0).text.startswith("▶")
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # marie
+        await pilot.pause()
+        assert [store.inbox.get(i)["assignee"] for i in picked] == ["marie"] * 3
+        assert inbox.selected == set()
+        await pilot.press("x", "x", "e")
+        await pilot.pause()
+        assert inbox.total == 148
+        await pilot.press("u")
+        await pilot.pause()
+        assert inbox.total == 150
+
+
+async def test_assign_without_teammates_says_how_and_o_opens_the_item(store):
+    app = OpeningApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen.query_one(InboxList), InboxList)  # no dialog opened
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.opened == [app.screen.query_one(InboxList).current_row["url"]]

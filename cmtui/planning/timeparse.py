@@ -14,7 +14,7 @@ _UNITS = {"minute": "minutes", "min": "minutes", "hour": "hours", "h": "hours",
           "day": "days", "d": "days", "week": "weeks", "w": "weeks"}
 
 
-def _localize(naive: datetime, tz: tzinfo) -> datetime:
+def localize(naive: datetime, tz: tzinfo) -> datetime:
     """Attach tz to a wall-clock time; a time skipped by a DST change moves forward."""
     from dateutil import tz as dtz
 
@@ -73,7 +73,7 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None) -> datetime:
             at = _time_part(words[1] if len(words) > 1 else "") or time(0, 0)
         except ValueError:
             raise InputError(f"cannot read the time in '{raw}' (try '{words[0]} 9:00')") from None
-        return _localize(datetime.combine(day.date(), at), tz)
+        return localize(datetime.combine(day.date(), at), tz)
     try:
         from dateutil import parser
 
@@ -84,4 +84,4 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None) -> datetime:
         ) from None
     if parsed.tzinfo is not None:
         return parsed.astimezone(tz)
-    return _localize(parsed, tz)
+    return localize(parsed, tz)

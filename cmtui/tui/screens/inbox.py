@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from cmtui.model import iso
 from cmtui.store.base import loads
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
@@ -16,7 +17,11 @@ class InboxScreen(ModeScreen):
     TITLE_SUFFIX = "Inbox"
     BINDINGS = [
         Binding("e", "done", "Done", id="inbox.done"),
+        Binding("s", "snooze", "Snooze", id="inbox.snooze"),
+        Binding("a", "assign", "Assign", id="inbox.assign"),
+        Binding("x", "select", "Select", show=False, id="inbox.select"),
         Binding("u", "undo", "Undo", id="inbox.undo"),
+        Binding("o", "open", "Open", show=False, id="inbox.open"),
     ]
     AUTO_FOCUS = "#inbox-list"
     _counts: dict[str, int] | None = None
@@ -45,6 +50,8 @@ class InboxScreen(ModeScreen):
             text.append(f"{counts[state]:,}", style="bold yellow" if state == "new" else "")
             text.append("  ")
         text.append("│ new and open, newest first", style="dim")
+        if inbox.selected:
+            text.append(f"  │ {len(inbox.selected)} selected", style="bold")
         if inbox.total:
             text.append(f"  │ {inbox.cursor + 1:,} of {inbox.total:,}", style="dim")
         # layout=False: fixed-size panes, so the update needs no reflow and lands in the
@@ -91,13 +98,72 @@ class InboxScreen(ModeScreen):
         return text
 
 
-    def action_done(self) -> None:
-        row = self.query_one(InboxList).current_row
-        if row is None:
-            self.notify("Nothing to mark done: the inbox is empty.", severity="warning")
-            return
-        self.store.triage.done([row["id"]], self.app.settings.username)
+    def _targets(self, doing: str) -> list[int]:
+        targets = self.query_one(InboxList).targets()
+        if not targets:
+            self.notify(f"Nothing to {doing}: the inbox is empty.", severity="warning")
+        return targets
+
+    def _decided(self, count: int, what: str) -> None:
+        inbox = self.query_one(InboxList)
+        inbox.selected.clear()
         self._reload(follow_item=False)
+        if count > 1:
+            self.notify(f"{what}: {count} items.", timeout=3)
+
+    def action_done(self) -> None:
+        targets = self._targets("mark done")
+        if targets:
+            self.store.triage.done(targets, self.app.settings.username)
+            self._decided(len(targets), "Done")
+
+    def action_select(self) -> None:
+        inbox = self.query_one(InboxList)
+        inbox.toggle_selected()
+        inbox.action_cursor_down()
+        self._show_counts()
+
+    def action_snooze(self) -> None:
+        from cmtui.tui.dialogs.snooze import SnoozeDialog
+
+        targets = self._targets("snooze")
+        if not targets:
+            return
+
+        def snoozed(until) -> None:
+            if until is not None:
+                self.store.triage.apply(targets, "snooze", {"state": "snoozed", "snooze_until": iso(until)},
+                                        self.app.settings.username)
+                self._decided(len(targets), f"Snoozed until {until.strftime('%a %d %b %H:%M')}")
+
+        self.app.push_screen(SnoozeDialog(self.app.now(), self.app.settings.tzinfo(), len(targets)), snoozed)
+
+    def action_assign(self) -> None:
+        from cmtui.tui.dialogs.choose import ChooseDialog
+
+        teammates = self.app.settings.teammates
+        if not teammates:
+            self.notify("No teammates yet: add teammates = [\"ana\", \"luka\"] to settings.toml.",
+                        severity="warning", markup=False)
+            return
+        targets = self._targets("assign")
+        if not targets:
+            return
+
+        def assigned(name) -> None:
+            if name is not None:
+                self.store.triage.apply(targets, "assign", {"assignee": name or None}, self.app.settings.username)
+                self._decided(len(targets), f"Assigned to {name}" if name else "Unassigned")
+
+        choices = [(name, name) for name in teammates] + [("nobody (unassign)", "")]
+        self.app.push_screen(ChooseDialog("Assign to…", choices), assigned)
+
+    def action_open(self) -> None:
+        row = self.query_one(InboxList).current_row
+        if row is None or not row["url"]:
+            self.notify("This item has no address to open.", severity="warning")
+            return
+        self.app.open_url(row["url"])
 
     def action_undo(self) -> None:
         undone = self.store.triage.undo()

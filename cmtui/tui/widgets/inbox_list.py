@@ -91,6 +91,7 @@ class InboxList(ScrollView, can_focus=True):
         self._pages: OrderedDict[int, list] = OrderedDict()
         self.pages_read = 0  # how many page queries ran (tests check the list pages)
         self.account_width = 12
+        self.selected: set[int] = set()  # item ids picked with x for a bulk action
         self._styles: dict[bool, dict[str, Style]] = {}
         self._strips: dict[tuple, Strip] = {}
 
@@ -129,6 +130,19 @@ class InboxList(ScrollView, can_focus=True):
             self._pages.move_to_end(number)
         offset = index - number * PAGE_SIZE
         return page[offset] if offset < len(page) else None
+
+    def toggle_selected(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.selected ^= {row["id"]}
+            self.refresh_line(self.cursor)
+
+    def targets(self) -> list[int]:
+        """The items an action applies to: the selection, else the item under the cursor."""
+        if self.selected:
+            return sorted(self.selected)
+        row = self.current_row
+        return [row["id"]] if row is not None else []
 
     def select_item(self, item_id: int) -> None:
         """Put the cursor on an item if it is among the rows near the cursor."""
@@ -179,13 +193,15 @@ class InboxList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         cursor = index == self.cursor
         age = short_age(row["created_at"], self.clock())
-        key = (row["id"], row["state"], cursor, width, age)
+        picked = row["id"] in self.selected
+        key = (row["id"], row["state"], cursor, width, age, picked)
         strip = self._strips.get(key)
         if strip is not None:
             return strip
         st = self._row_styles(cursor)
         cells = [
-            (f" {STATE_MARK.get(row['state'], ' ')} ", st["new"] if row["state"] == "new" else st["text"]),
+            (("▶" if picked else " ") + f"{STATE_MARK.get(row['state'], ' ')} ",
+             st["new"] if row["state"] == "new" else st["text"]),
             (set_cell_size(age, 4) + " ", st["dim"]),
             (fit(row["account"], self.account_width) + " ", st["dim"]),
             (KIND_MARK.get(row["kind"], "?") + " ", st["text"]),

@@ -1,0 +1,34 @@
+"""A small pick-one dialog (assign to a teammate, ...). Dismisses with the value, or None."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from cmtui.tui.dialogs.base import Dialog
+
+
+class ChooseDialog(Dialog):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="choose.cancel")]
+
+    DEFAULT_CSS = """
+    ChooseDialog OptionList { height: auto; max-height: 12; margin-top: 1; }
+    """
+
+    def __init__(self, title: str, choices: list[tuple[str, str]]):
+        """choices: (label, value); a value of "" means "none"."""
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.title_text, style="bold"))
+            yield OptionList(*(Option(Text(label), id=str(n)) for n, (label, _) in enumerate(self.choices)))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[int(event.option.id)][1])
