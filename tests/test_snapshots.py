@@ -41,3 +41,7 @@ def test_help(snap_compare, app):
 
 def test_snooze_dialog(snap_compare, app):
     assert snap_compare(app, press=["s"], terminal_size=(120, 36))
+
+
+def test_reply_composer(snap_compare, app):
+    assert snap_compare(app, press=["r", *"thanks, fixed in 4.2"], terminal_size=(120, 36))

@@ -207,3 +207,70 @@ async def test_assign_without_teammates_says_how_and_o_opens_the_item(store):
         await pilot.press("o")
         await pilot.pause()
         assert app.opened == [app.screen.query_one(InboxList).current_row["url"]]
+
+
+# -- the reply composer ---------------------------------------------------------------------------------
+async def test_r_composes_and_ctrl_s_queues_the_reply(store):
+    from cmtui.tui.dialogs.composer import ComposerDialog
+
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = app.screen.query_one(InboxList).current_row
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposerDialog)
+        area = app.screen.query_one("#composer-text")
+        assert area.text == f"@{row['author']} "
+        await pilot.press(*"try File > Export")
+        await pilot.pause()
+        assert "/ 500" in str(app.screen.query_one("#composer-status").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ComposerDialog)
+        [op] = store.outbox.for_item(row["id"])
+        assert op["kind"] == "reply" and op["state"] == "pending"
+        assert '"text":"@' + row["author"] + ' try File > Export"' in op["payload"]
+        assert "reply pending" in str(app.screen.query_one("#inbox-preview").render())
+        assert store.drafts.get(f"reply:{row['id']}") is None
+
+
+async def test_esc_keeps_the_draft_and_bad_replies_are_refused(store):
+    from cmtui.tui.dialogs.composer import ComposerDialog
+
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = app.screen.query_one(InboxList).current_row
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"half a thought")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ComposerDialog)
+        assert store.drafts.get(f"reply:{row['id']}").endswith("half a thought")
+        assert "draft reply saved" in str(app.screen.query_one("#inbox-preview").render())
+        await pilot.press("r")
+        await pilot.pause()
+        area = app.screen.query_one("#composer-text")
+        assert area.text.endswith("half a thought")  # the draft came back
+        area.text = "x" * 501
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposerDialog)  # refused: the dialog and the text stay
+        assert "over the limit of 500" in str(app.screen.query_one("#composer-status").render())
+        area.text = "   "
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "empty" in str(app.screen.query_one("#composer-status").render())
+        assert store.outbox.for_item(row["id"]) == []
+
+
+async def test_the_draft_is_saved_while_typing(store):
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = app.screen.query_one(InboxList).current_row
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"typed before a crash")
+        await pilot.pause(0.8)  # past the debounce, without leaving the composer
+        assert store.drafts.get(f"reply:{row['id']}").endswith("typed before a crash")

@@ -11,6 +11,7 @@ from pathlib import Path
 from cmtui.store.accounts import AccountRepo
 from cmtui.store.calendar import CalendarRepo
 from cmtui.store.db import connect, transaction
+from cmtui.store.drafts import DraftRepo
 from cmtui.store.inbox import InboxFilter, InboxRepo
 from cmtui.store.ingest import IngestRepo
 from cmtui.store.metrics import MetricsRepo
@@ -37,6 +38,7 @@ class Store:
         self.metrics = MetricsRepo(conn)
         self.replies = SavedReplyRepo(conn)
         self.triage = TriageRepo(conn)
+        self.drafts = DraftRepo(conn)
 
     @classmethod
     def open(cls, path: Path | str) -> "Store":

@@ -16,9 +16,10 @@ from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
 class InboxScreen(ModeScreen):
     TITLE_SUFFIX = "Inbox"
     BINDINGS = [
+        Binding("r", "reply", "Reply", id="inbox.reply"),
         Binding("e", "done", "Done", id="inbox.done"),
         Binding("s", "snooze", "Snooze", id="inbox.snooze"),
-        Binding("a", "assign", "Assign", id="inbox.assign"),
+        Binding("a", "assign", "Assign", show=False, id="inbox.assign"),
         Binding("x", "select", "Select", show=False, id="inbox.select"),
         Binding("u", "undo", "Undo", id="inbox.undo"),
         Binding("o", "open", "Open", show=False, id="inbox.open"),
@@ -93,6 +94,14 @@ class InboxScreen(ModeScreen):
             text.append("  " + " ".join(f"#{label}" for label in labels), style="italic")
         if row["assignee"]:
             text.append(f"  → {row['assignee']}", style="italic")
+        for op in self.store.outbox.for_item(row["id"]):
+            style = {"failed": "bold red", "done": "green"}.get(op["state"], "yellow")
+            word = {"pending": "pending", "sending": "sending", "done": "sent", "failed": "failed"}[op["state"]]
+            text.append(f"\n{op['kind']} {word}", style=style)
+            if op["state"] == "failed" and op["last_error"]:
+                text.append(f": {op['last_error']}", style="red")
+        if self.store.drafts.get(f"reply:{row['id']}"):
+            text.append("\ndraft reply saved", style="italic")
         text.append("\n\n")
         text.append(row["text"])  # remote text: appended as plain text, never parsed as markup
         return text
@@ -157,6 +166,25 @@ class InboxScreen(ModeScreen):
 
         choices = [(name, name) for name in teammates] + [("nobody (unassign)", "")]
         self.app.push_screen(ChooseDialog("Assign to…", choices), assigned)
+
+    def action_reply(self) -> None:
+        from cmtui.tui.dialogs.composer import ComposerDialog
+
+        row = self.query_one(InboxList).current_row
+        if row is None:
+            self.notify("Nothing to reply to: the inbox is empty.", severity="warning")
+            return
+        account = self.store.accounts.by_id(row["account_id"])
+
+        def queued(op_id) -> None:
+            if op_id is None:  # kept as a draft: the preview says so
+                self.show_item(self.query_one(InboxList).current_row)
+                return
+            self.notify(f"Reply queued (operation {op_id}); the next sync sends it.", timeout=3)
+            self._reload(follow_item=True)
+            self.app.post_message(self.app.SyncChanged())
+
+        self.app.push_screen(ComposerDialog(self.store, row, account.limits), queued)
 
     def action_open(self) -> None:
         row = self.query_one(InboxList).current_row
