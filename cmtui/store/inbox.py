@@ -15,6 +15,7 @@ from cmtui.store.db import transaction
 
 ACTIVE_STATES = (ItemState.NEW.value, ItemState.OPEN.value)
 ALL_STATES = tuple(s.value for s in ItemState)
+SEARCH_COUNT_CAP = 10_000  # a search lists (and counts) at most this many matches
 
 _COLUMNS = (
     "i.id, i.account_id, a.name AS account, a.platform, i.kind, i.remote_id, i.url, i.author,"
@@ -33,6 +34,7 @@ class InboxFilter:
     assignee: str | None = None
     language: str | None = None
     questions_only: bool = False
+    author: str | None = None  # acct prefix: "ana" matches ana@fedi.example
     search: str = ""
     oldest_first: bool = False
 
@@ -71,6 +73,9 @@ def _where(f: InboxFilter) -> tuple[str, list]:
         if value is not None:
             clauses.append(f"{column} = ?")
             params.append(value)
+    if f.author:
+        clauses.append("i.author LIKE ? ESCAPE '\\'")
+        params.append(f.author.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     if f.label:
         clauses.append("EXISTS (SELECT 1 FROM json_each(i.labels) WHERE value = ?)")
         params.append(f.label)
@@ -82,7 +87,7 @@ def _where(f: InboxFilter) -> tuple[str, list]:
         if query is None:
             clauses.append("0")
         else:
-            clauses.append("i.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ?)")
+            clauses.append("inbox_fts MATCH ?")
             params.append(query)
     return " AND ".join(clauses), params
 
@@ -90,9 +95,9 @@ def _where(f: InboxFilter) -> tuple[str, list]:
 def _source(f: InboxFilter) -> str:
     """The table to read, with the index named that keeps the list in time order: without
     statistics (no ANALYZE yet) the planner would rather sort every matching row. A search
-    is left to the planner (it starts from the full-text matches)."""
-    if f.search:
-        return "inbox_items i"
+    starts from the full-text index, which hands its matches over newest-stored first."""
+    if f.search and fts_query(f.search):
+        return "inbox_fts JOIN inbox_items i ON i.id = inbox_fts.rowid"
     if set(f.states) <= set(ACTIVE_STATES):
         return "inbox_items i INDEXED BY inbox_active"
     return "inbox_items i INDEXED BY inbox_created"
@@ -126,15 +131,22 @@ class InboxRepo(Repo):
             counts = self.state_counts()
             return sum(counts.get(state, 0) for state in set(f.states))
         where, params = _where(f)
+        if f.search:  # counted up to a cap: a search that broad wants more words, not a total
+            return self._scalar(
+                f"SELECT count(*) FROM (SELECT 1 FROM {_source(f)} WHERE {where} LIMIT {SEARCH_COUNT_CAP})", params)
         return self._scalar(f"SELECT count(*) FROM {_source(f)} WHERE {where}", params)
 
     def page(self, f: InboxFilter, offset: int, limit: int) -> list:
         """Rows offset .. offset+limit of the filtered list, newest first unless oldest_first."""
         where, params = _where(f)
         order = "ASC" if f.oldest_first else "DESC"
+        # Search results come in the full-text index's own order (arrival: newest stored
+        # first), which it streams; sorting every match by time cost 100-300 ms at 1M items.
+        by = f"inbox_fts.rowid {order}" if f.search and fts_query(f.search) else \
+            f"i.created_at {order}, i.id {order}"
         return self._all(
             f"SELECT {_COLUMNS} FROM {_source(f)} JOIN accounts a ON a.id = i.account_id"
-            f" WHERE {where} ORDER BY i.created_at {order}, i.id {order} LIMIT ? OFFSET ?",
+            f" WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
 

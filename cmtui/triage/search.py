@@ -1,0 +1,60 @@
+"""The inbox search syntax: words to find, and filters in the query.
+
+    sync broken from:ana label:bug is:question lang:es state:done kind:direct assigned:luka
+
+Words are matched in text and authors (every word, the last one as a prefix, accents
+ignored). Filters narrow the list; an unknown `key:value` is searched as words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cmtui.errors import InputError
+
+STATES = {"new": ("new",), "open": ("open",), "snoozed": ("snoozed",), "done": ("done",),
+          "all": ("new", "open", "snoozed", "done"), "active": ("new", "open")}
+KINDS = ("mention", "reply", "direct", "comment")
+
+
+@dataclass(frozen=True)
+class Query:
+    words: str = ""
+    author: str | None = None
+    label: str | None = None
+    language: str | None = None
+    states: tuple[str, ...] | None = None  # None: the list's own states
+    kind: str | None = None
+    assignee: str | None = None
+    questions_only: bool = False
+
+
+def parse_query(text: str) -> Query:
+    words: list[str] = []
+    fields: dict = {}
+    for token in text.split():
+        key, sep, value = token.partition(":")
+        key = key.lower()
+        if not sep or not value:
+            words.append(token)
+        elif key == "from":
+            fields["author"] = value.lstrip("@").lower()
+        elif key == "label":
+            fields["label"] = value.lstrip("#")
+        elif key == "lang":
+            fields["language"] = value.lower()
+        elif key == "state":
+            if value.lower() not in STATES:
+                raise InputError(f"state:{value} is not a state (new, open, snoozed, done, all)")
+            fields["states"] = STATES[value.lower()]
+        elif key == "kind":
+            if value.lower() not in KINDS:
+                raise InputError(f"kind:{value} is not a kind ({', '.join(KINDS)})")
+            fields["kind"] = value.lower()
+        elif key == "assigned":
+            fields["assignee"] = value
+        elif key == "is" and value.lower() == "question":
+            fields["questions_only"] = True
+        else:
+            words.append(token)
+    return Query(words=" ".join(words), **fields)
