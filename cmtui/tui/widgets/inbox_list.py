@@ -116,7 +116,7 @@ class InboxList(ScrollView, can_focus=True):
         if page is None:
             start = number * PAGE_SIZE
             end = min(start + PAGE_SIZE, self.total)
-            if start > self.total // 2:
+            if start > self.total // 2 and not self.filter.search:  # (a search's total is capped)
                 # Deep in the list: read from the other end, so OFFSET stays small.
                 reverse = self.filter.with_(oldest_first=not self.filter.oldest_first)
                 page = self.store.inbox.page(reverse, self.total - end, end - start)[::-1]
