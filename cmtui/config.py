@@ -61,6 +61,7 @@ class Settings:
     approval_required: bool = False
     approvers: list[str] = field(default_factory=list)
     teammates: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # offered by `l` besides the labels in use
     posting_slots: dict[str, list[str]] = field(default_factory=_default_slots)
     sync_interval_seconds: int = 60
     http_timeout_seconds: int = 30  # a platform that has not answered by then is retried later

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from cmtui.cli import main
@@ -274,3 +276,42 @@ async def test_the_draft_is_saved_while_typing(store):
         await pilot.press(*"typed before a crash")
         await pilot.pause(0.8)  # past the debounce, without leaving the composer
         assert store.drafts.get(f"reply:{row['id']}").endswith("typed before a crash")
+
+
+# -- labels ------------------------------------------------------------------------------------------
+def test_relabel_adds_and_removes_per_item_and_undoes(store):
+    store.triage.apply([1], "label", {"labels": ["sync", "bug"]}, "ana")
+    store.triage.apply([2], "label", {"labels": ["praise"]}, "ana")
+    store.triage.relabel([1, 2], {"android"}, {"bug"}, "ana")
+    assert store.inbox.get(1)["labels"] == '["sync","android"]'
+    assert store.inbox.get(2)["labels"] == '["praise","android"]'
+    store.triage.undo()
+    assert store.inbox.get(1)["labels"] == '["sync","bug"]' and store.inbox.get(2)["labels"] == '["praise"]'
+    assert "sync" in store.triage.recent_labels()
+
+
+async def test_l_ticks_labels_and_adds_a_new_one(store):
+    from cmtui.tui.dialogs.labels import LabelDialog
+
+    app = CmtuiApp(store, Settings(timezone="UTC", labels=["billing"]), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = app.screen.query_one(InboxList).current_row  # the factory labels it "sync"
+        before = set(json.loads(row["labels"]))
+        assert before == {"sync"}
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LabelDialog)
+        options = [app.screen.query_one("SelectionList").get_option_at_index(i).value
+                   for i in range(app.screen.query_one("SelectionList").option_count)]
+        assert "billing" in options and "sync" in options
+        await pilot.press("tab", *"[b]urgent[/b]", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        after = set(json.loads(store.inbox.get(row["id"])["labels"]))
+        assert after == before | {"[b]urgent[/b]"}
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("escape")  # cancel: nothing changes
+        await pilot.pause()
+        assert set(json.loads(store.inbox.get(row["id"])["labels"])) == after

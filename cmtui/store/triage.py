@@ -42,6 +42,31 @@ class TriageRepo(Repo):
     def done(self, item_ids: list[int], who: str) -> int:
         return self.apply(item_ids, "done", {"state": "done", "snooze_until": None, "done_at": now()}, who)
 
+    def relabel(self, item_ids: list[int], add: set[str], remove: set[str], who: str) -> int:
+        """Add and remove labels on each item (keeping its other labels); return the log id."""
+        ids = sorted(set(item_ids))
+        marks = ",".join("?" * len(ids))
+        with transaction(self.conn):
+            rows = self.conn.execute(f"SELECT id, labels FROM inbox_items WHERE id IN ({marks})", ids).fetchall()
+            if len(rows) != len(ids):
+                raise InputError(f"no inbox item with id {min(set(ids) - {r['id'] for r in rows})}")
+            log_id = self.conn.execute(
+                "INSERT INTO triage_log (at, who, action, item_ids, before) VALUES (?, ?, ?, ?, ?)",
+                (now(), who, "label", dumps(ids), dumps({str(r["id"]): {"labels": r["labels"]} for r in rows}))
+            ).lastrowid
+            for row in rows:
+                labels = [label for label in loads(row["labels"], []) if label not in remove]
+                labels += sorted(add - set(labels))
+                self.conn.execute("UPDATE inbox_items SET labels = ? WHERE id = ?", (dumps(labels), row["id"]))
+        return log_id
+
+    def recent_labels(self, limit: int = 2000) -> list[str]:
+        """Labels used on the latest items (a vocabulary to pick from without a full scan)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT j.value FROM (SELECT labels FROM inbox_items ORDER BY id DESC LIMIT ?) i,"
+            " json_each(i.labels) j", (limit,)).fetchall()
+        return sorted(r[0] for r in rows if isinstance(r[0], str))
+
     def undo(self) -> dict | None:
         """Undo the latest decision not undone yet (among the last UNDO_DEPTH); return it, or None."""
         with transaction(self.conn):

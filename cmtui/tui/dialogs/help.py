@@ -40,11 +40,17 @@ class HelpScreen(ModalScreen[None]):
                               "Remap keys in settings.toml under [keymap].", style="dim"))
 
 
+# Horizontal scrolling that Textual's scrolling widgets bind: no list here scrolls sideways.
+_SIDEWAYS = {"scroll_left", "scroll_right", "page_left", "page_right"}
+
+
 def describe_bindings(screen) -> list[tuple[str, str, str]]:
     """Active bindings of a screen (its focused widget, the screen, the app), one row per
     action with all its keys, and the binding id a keymap entry can use."""
     groups: dict[str, list[Binding]] = {}
     for active in screen.active_bindings.values():
+        if active.binding.action in _SIDEWAYS:
+            continue
         groups.setdefault(active.binding.action, []).append(active.binding)
     rows = []
     for action, bindings in groups.items():

@@ -20,6 +20,7 @@ class InboxScreen(ModeScreen):
         Binding("e", "done", "Done", id="inbox.done"),
         Binding("s", "snooze", "Snooze", id="inbox.snooze"),
         Binding("a", "assign", "Assign", show=False, id="inbox.assign"),
+        Binding("l", "labels", "Labels", show=False, id="inbox.labels"),
         Binding("x", "select", "Select", show=False, id="inbox.select"),
         Binding("u", "undo", "Undo", id="inbox.undo"),
         Binding("o", "open", "Open", show=False, id="inbox.open"),
@@ -185,6 +186,24 @@ class InboxScreen(ModeScreen):
             self.app.post_message(self.app.SyncChanged())
 
         self.app.push_screen(ComposerDialog(self.store, row, account.limits), queued)
+
+    def action_labels(self) -> None:
+        from cmtui.tui.dialogs.labels import LabelDialog
+
+        targets = self._targets("label")
+        if not targets:
+            return
+        label_sets = [set(loads(self.store.inbox.get(i)["labels"], [])) for i in targets]
+        on_all = set.intersection(*label_sets)
+        vocabulary = [*self.app.settings.labels, *self.store.triage.recent_labels(), *set.union(*label_sets)]
+
+        def relabelled(change) -> None:
+            if change is not None and (change[0] or change[1]):
+                added, removed = change
+                self.store.triage.relabel(targets, added, removed, self.app.settings.username)
+                self._decided(len(targets), "Labels changed")
+
+        self.app.push_screen(LabelDialog(vocabulary, on_all, len(targets)), relabelled)
 
     def action_open(self) -> None:
         row = self.query_one(InboxList).current_row
