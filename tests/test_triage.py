@@ -315,3 +315,48 @@ async def test_l_ticks_labels_and_adds_a_new_one(store):
         await pilot.press("escape")  # cancel: nothing changes
         await pilot.pause()
         assert set(json.loads(store.inbox.get(row["id"])["labels"])) == after
+
+
+# -- the thread ----------------------------------------------------------------------------------------
+async def test_enter_shows_the_stored_conversation_and_r_replies_from_it(store):
+    from cmtui.tui.dialogs.composer import ComposerDialog
+    from cmtui.tui.dialogs.thread import ThreadDialog
+
+    item = store.inbox.page(InboxFilter(), 0, 1)[0]
+    with store.transaction():
+        thread_id = store.conn.execute(
+            "INSERT INTO threads (account_id, root_remote_id) VALUES (?, 'root') RETURNING id",
+            (item["account_id"],)).fetchone()[0]
+        store.conn.executemany(
+            "INSERT INTO thread_posts (thread_id, remote_id, author, author_name, text, created_at, ours)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(thread_id, "root", "tidewater@social.tidewater.example", "Tidewater", "[b]Release 4.2[/b] is out",
+              "2026-11-20T08:00:00Z", 1),
+             (thread_id, item["remote_id"], item["author"], item["author_name"], item["text"], item["created_at"], 0)])
+        store.conn.execute("UPDATE inbox_items SET thread_id = ? WHERE id = ?", (thread_id, item["id"]))
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ThreadDialog)
+        posts = list(app.screen.query(".post"))
+        assert len(posts) == 2 and posts[0].has_class("-ours") and posts[1].has_class("-this")
+        assert "[b]Release 4.2[/b] is out" in str(posts[0].render())  # literal, not markup
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposerDialog)
+
+
+async def test_enter_without_a_thread_or_sync_shows_the_item_alone(store):
+    from cmtui.tui.dialogs.thread import ThreadDialog
+
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ThreadDialog)
+        assert len(list(app.screen.query(".post"))) == 1
+        assert "fetched when the account syncs" in str(app.screen.query_one("#thread-status").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ThreadDialog)

@@ -16,6 +16,7 @@ from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
 class InboxScreen(ModeScreen):
     TITLE_SUFFIX = "Inbox"
     BINDINGS = [
+        Binding("enter", "thread", "Thread", show=False, id="inbox.thread"),
         Binding("r", "reply", "Reply", id="inbox.reply"),
         Binding("e", "done", "Done", id="inbox.done"),
         Binding("s", "snooze", "Snooze", id="inbox.snooze"),
@@ -186,6 +187,20 @@ class InboxScreen(ModeScreen):
             self.app.post_message(self.app.SyncChanged())
 
         self.app.push_screen(ComposerDialog(self.store, row, account.limits), queued)
+
+    def action_thread(self) -> None:
+        from cmtui.tui.dialogs.thread import ThreadDialog
+
+        row = self.query_one(InboxList).current_row
+        if row is None:
+            return
+
+        def closed(then) -> None:
+            self._reload(follow_item=True)
+            if then == "reply":
+                self.action_reply()
+
+        self.app.push_screen(ThreadDialog(self.app, row), closed)
 
     def action_labels(self) -> None:
         from cmtui.tui.dialogs.labels import LabelDialog
