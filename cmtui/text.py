@@ -73,3 +73,12 @@ def one_line(text: str) -> str:
     """A text folded to one line for a list row; control characters dropped again as a
     second guard, since list rows are written to the terminal as raw segments."""
     return " ".join(_CONTROLS.sub("", text).split())
+
+
+def short_duration(seconds: float, under_a_minute: str | None = None) -> str:
+    """5m, 3h, 2d, 7w: the largest whole unit; under a minute, `under_a_minute` or "Ns"."""
+    seconds = max(0, int(seconds))
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return under_a_minute if under_a_minute is not None else f"{seconds}s"

@@ -8,6 +8,7 @@ import unicodedata
 from datetime import datetime
 
 from cmtui.model import parse_iso, utcnow
+from cmtui.text import short_duration
 
 
 def print_json(value) -> None:
@@ -53,11 +54,7 @@ def age(stamp: str | None, now: datetime | None = None) -> str:
     dt = parse_iso(stamp)
     if dt is None:
         return "-"
-    seconds = max(0, int(((now or utcnow()) - dt).total_seconds()))
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
+    return short_duration(((now or utcnow()) - dt).total_seconds())
 
 
 def local_time(stamp: str | None, tz) -> str:

@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cmtui.store import InboxFilter
-from cmtui.text import one_line
+from cmtui.text import one_line, short_duration
 
 PAGE_SIZE = 100
 MAX_PAGES = 16
@@ -37,11 +37,7 @@ def fit(text: str, width: int) -> str:
 
 
 def short_age(created_at: str, now: datetime) -> str:
-    seconds = max(0, int((now - datetime.fromisoformat(created_at.replace("Z", "+00:00"))).total_seconds()))
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return "now"
+    return short_duration((now - datetime.fromisoformat(created_at.replace("Z", "+00:00"))).total_seconds(), "now")
 
 
 class InboxList(ScrollView, can_focus=True):
