@@ -115,7 +115,16 @@ def _open_store(path: Path, create_parent: bool):
 
     if create_parent:
         path.parent.mkdir(parents=True, exist_ok=True)
-    return Store.open(path)
+    new = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+    store = Store.open(path)
+    if new:  # a new user's database starts with the saved replies shipped in data/
+        from cmtui.saved_replies import seed
+
+        try:
+            seed(store)
+        except CmtuiError:
+            pass  # the starter set is a convenience: a missing data folder must not block a first start
+    return store
 
 
 def run_tui(store, settings, *, sync: bool = True) -> int:

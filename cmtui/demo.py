@@ -11,6 +11,7 @@ from pathlib import Path
 from cmtui.errors import CmtuiError
 from cmtui.model import iso, utcnow
 from cmtui.resources import load_json
+from cmtui.saved_replies import seed as seed_saved_replies
 from cmtui.store import Store
 from cmtui.store.base import dumps
 from cmtui.text import sanitize
@@ -191,11 +192,6 @@ def _load_metrics(store: Store, accounts: dict, community: dict, now: datetime) 
                                account_id=account.id if account else None)
 
 
-def load_saved_replies(store: Store) -> None:
-    for reply in load_json("saved_replies.json"):
-        store.replies.add(reply["name"], reply["language"], reply["body"])
-
-
 def build_demo(path: Path, tz, now: datetime | None = None) -> None:
     """Write the demo database to path (replacing it), atomically: built aside, then renamed."""
     now = (now or utcnow()).replace(second=0, microsecond=0)
@@ -211,7 +207,7 @@ def build_demo(path: Path, tz, now: datetime | None = None) -> None:
             _load_inbox(store, accounts, people, now)
             _load_calendar(store, accounts, community, now, tz)
             _load_metrics(store, accounts, community, now)
-            load_saved_replies(store)
+            seed_saved_replies(store)
             store.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (DEMO_MARK, dumps({"built_at": iso(now)})))
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

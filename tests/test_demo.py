@@ -52,7 +52,7 @@ def test_demo_holds_a_believable_community(demo):
 
 def test_demo_dates_are_shifted_to_now(demo):
     newest = demo.inbox.page(InboxFilter(states=ALL), 0, 1)[0]
-    oldest = demo.inbox.page(InboxFilter(states=ALL, oldest_first=True), 0, 1)[0]
+    oldest = demo.inbox.page(InboxFilter(states=ALL, sort="oldest"), 0, 1)[0]
     assert NOW - timedelta(days=1) < parse_iso(newest["created_at"]) <= NOW
     assert NOW - timedelta(days=31) < parse_iso(oldest["created_at"])
     snoozed = demo.inbox.page(InboxFilter(states=("snoozed",)), 0, 100)

@@ -140,7 +140,7 @@ def test_inbox_filters_paging_and_search(store):
     first = store.inbox.page(InboxFilter(), 0, 10)
     assert len(first) == 10
     assert [r["created_at"] for r in first] == sorted((r["created_at"] for r in first), reverse=True)
-    oldest = store.inbox.page(InboxFilter(oldest_first=True), 0, 1)[0]
+    oldest = store.inbox.page(InboxFilter(sort="oldest"), 0, 1)[0]
     newest_last = store.inbox.page(InboxFilter(), 149, 1)[0]
     assert oldest["id"] == newest_last["id"]
     assert store.inbox.count(InboxFilter(states=("new", "open", "snoozed", "done"), search="sincronizo")) == 63

@@ -212,23 +212,30 @@ async def test_assign_without_teammates_says_how_and_o_opens_the_item(store):
 
 
 # -- the reply composer ---------------------------------------------------------------------------------
-async def test_r_composes_and_ctrl_s_queues_the_reply(store):
-    from cmtui.tui.dialogs.composer import ComposerDialog
+def composing(app) -> bool:
+    return bool(app.screen.query("ComposerPane"))
 
+
+def threading_(app) -> bool:
+    return bool(app.screen.query("ThreadPane"))
+
+
+async def test_r_composes_and_ctrl_s_queues_the_reply(store):
     app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         row = app.screen.query_one(InboxList).current_row
         await pilot.press("r")
         await pilot.pause()
-        assert isinstance(app.screen, ComposerDialog)
+        assert composing(app) and threading_(app)  # the composer, under the thread
         area = app.screen.query_one("#composer-text")
+        assert area.has_focus
         assert area.text == f"@{row['author']} "
         await pilot.press(*"try File > Export")
         await pilot.pause()
         assert "/ 500" in str(app.screen.query_one("#composer-status").render())
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert not isinstance(app.screen, ComposerDialog)
+        assert not composing(app) and not threading_(app)
         [op] = store.outbox.for_item(row["id"])
         assert op["kind"] == "reply" and op["state"] == "pending"
         assert '"text":"@' + row["author"] + ' try File > Export"' in op["payload"]
@@ -237,8 +244,6 @@ async def test_r_composes_and_ctrl_s_queues_the_reply(store):
 
 
 async def test_esc_keeps_the_draft_and_bad_replies_are_refused(store):
-    from cmtui.tui.dialogs.composer import ComposerDialog
-
     app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         row = app.screen.query_one(InboxList).current_row
@@ -247,7 +252,10 @@ async def test_esc_keeps_the_draft_and_bad_replies_are_refused(store):
         await pilot.press(*"half a thought")
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, ComposerDialog)
+        assert not composing(app) and threading_(app)  # back to the thread
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not threading_(app) and app.screen.query_one(InboxList).has_focus
         assert store.drafts.get(f"reply:{row['id']}").endswith("half a thought")
         assert "draft reply saved" in str(app.screen.query_one("#inbox-preview").render())
         await pilot.press("r")
@@ -258,7 +266,7 @@ async def test_esc_keeps_the_draft_and_bad_replies_are_refused(store):
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, ComposerDialog)  # refused: the dialog and the text stay
+        assert composing(app)  # refused: the composer and the text stay
         assert "over the limit of 500" in str(app.screen.query_one("#composer-status").render())
         area.text = "   "
         await pilot.press("ctrl+s")
@@ -319,9 +327,6 @@ async def test_l_ticks_labels_and_adds_a_new_one(store):
 
 # -- the thread ----------------------------------------------------------------------------------------
 async def test_enter_shows_the_stored_conversation_and_r_replies_from_it(store):
-    from cmtui.tui.dialogs.composer import ComposerDialog
-    from cmtui.tui.dialogs.thread import ThreadDialog
-
     item = store.inbox.page(InboxFilter(), 0, 1)[0]
     with store.transaction():
         thread_id = store.conn.execute(
@@ -338,25 +343,42 @@ async def test_enter_shows_the_stored_conversation_and_r_replies_from_it(store):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ThreadDialog)
+        assert threading_(app) and app.screen.query_one("#thread-posts").has_focus
         posts = list(app.screen.query(".post"))
         assert len(posts) == 2 and posts[0].has_class("-ours") and posts[1].has_class("-this")
         assert "[b]Release 4.2[/b] is out" in str(posts[0].render())  # literal, not markup
         await pilot.press("r")
         await pilot.pause()
-        assert isinstance(app.screen, ComposerDialog)
+        assert composing(app) and len(list(app.screen.query(".post"))) == 2
 
 
 async def test_enter_without_a_thread_or_sync_shows_the_item_alone(store):
-    from cmtui.tui.dialogs.thread import ThreadDialog
-
     app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ThreadDialog)
+        assert threading_(app)
         assert len(list(app.screen.query(".post"))) == 1
         assert "fetched when the account syncs" in str(app.screen.query_one("#thread-status").render())
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, ThreadDialog)
+        assert not threading_(app)
+
+
+def test_response_target_time_left_badges_and_words():
+    from datetime import datetime, timedelta, timezone
+
+    from cmtui.triage.response import badge, describe, time_left
+
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+    target = timedelta(hours=2)
+    row = {"state": "new", "answered_at": None, "created_at": "2026-11-20T11:15:00Z"}
+    assert time_left(row, now, target) == 75 * 60
+    assert badge(75 * 60) == "◷1h" and badge(30) == "◷<1m"
+    assert describe(75 * 60, target) == "answer within 1 h 15 min (target 2 h)"
+    late = {**row, "created_at": "2026-11-17T08:00:00Z"}
+    assert badge(time_left(late, now, target)) == "▲3d"
+    assert describe(time_left(late, now, target), target) == "3 d 2 h past the 2 h response target"
+    assert time_left({**row, "answered_at": "2026-11-20T11:20:00Z"}, now, target) is None
+    assert time_left({**row, "state": "snoozed"}, now, target) is None
+    assert time_left({**row, "state": "done"}, now, target) is None

@@ -123,7 +123,7 @@ async def test_inbox_reads_only_the_visible_window(tmp_path):
         await pilot.press("G")  # the last row: read from the other end, with a small offset
         await pilot.pause()
         assert inbox.cursor == 1799
-        assert inbox.current_row["id"] == page(inbox.filter.with_(oldest_first=True), 0, 1)[0]["id"]
+        assert inbox.current_row["id"] == page(inbox.filter.with_(sort="oldest"), 0, 1)[0]["id"]
         assert max(offset for offset, _ in calls) < 1800 // 2 + PAGE_SIZE
         rendered = app.screen.query_one(InboxList).render_line(inbox.size.height - 1)
         assert rendered.cell_length == inbox.size.width

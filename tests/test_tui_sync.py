@@ -87,8 +87,6 @@ async def test_ctrl_r_without_accounts_says_why(tmp_path):
 
 
 async def test_enter_fetches_the_thread_from_the_platform(app_env, peer):
-    from cmtui.tui.dialogs.thread import ThreadDialog
-
     store, settings, engine = app_env
     root = peer.post("ada_token", "Release notes for 4.2 are out")
     peer.post("grace_token", "@ada does 4.2 fix the sync bug?", in_reply_to_id=root["id"])
@@ -96,7 +94,7 @@ async def test_enter_fetches_the_thread_from_the_platform(app_env, peer):
     app = RecordingApp(store, settings, engine=engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
-        assert await wait_for(pilot, lambda: isinstance(app.screen, ThreadDialog)
+        assert await wait_for(pilot, lambda: bool(app.screen.query("ThreadPane"))
                               and len(list(app.screen.query(".post"))) == 2)
         posts = list(app.screen.query(".post"))
         assert "Release notes" in str(posts[0].render()) and posts[0].has_class("-ours")

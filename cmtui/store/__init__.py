@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cmtui.store.accounts import AccountRepo
 from cmtui.store.calendar import CalendarRepo
-from cmtui.store.db import connect, transaction
+from cmtui.store.db import connect, connect_reader, transaction
 from cmtui.store.drafts import DraftRepo
 from cmtui.store.inbox import InboxFilter, InboxRepo
 from cmtui.store.ingest import IngestRepo
@@ -44,6 +44,19 @@ class Store:
     def open(cls, path: Path | str) -> "Store":
         path = Path(path)
         return cls(connect(path), path)
+
+    def reader(self) -> "Store | None":
+        """A second, read-only store on the same file for a worker thread (None in memory)."""
+        if self.path is None:
+            return None
+        return Store(connect_reader(self.path), self.path)
+
+    def interrupt(self) -> None:
+        """Stop the query running on this store's connection (from another thread)."""
+        try:
+            self.conn.interrupt()
+        except sqlite3.ProgrammingError:  # already closed: nothing is running
+            pass
 
     def transaction(self):
         return transaction(self.conn)

@@ -137,3 +137,12 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+def connect_reader(path: Path) -> sqlite3.Connection:
+    """A read-only connection to an already opened store, for a worker thread: counts and
+    facets run there so the screen never waits on them (interrupt() cancels one)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.row_factory = sqlite3.Row
+    return conn

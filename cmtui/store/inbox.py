@@ -15,6 +15,7 @@ from cmtui.store.db import transaction
 
 ACTIVE_STATES = (ItemState.NEW.value, ItemState.OPEN.value)
 ALL_STATES = tuple(s.value for s in ItemState)
+SORTS = ("newest", "oldest", "overdue")
 SEARCH_COUNT_CAP = 10_000  # a search lists (and counts) at most this many matches
 
 _COLUMNS = (
@@ -36,24 +37,47 @@ class InboxFilter:
     questions_only: bool = False
     author: str | None = None  # acct prefix: "ana" matches ana@fedi.example
     search: str = ""
-    oldest_first: bool = False
+    sort: str = "newest"  # newest | oldest | overdue (unanswered first, oldest first)
+    grouped: bool = False  # one row per conversation: its latest item
+    backwards: bool = False  # read the same order from its far end (paging deep lists)
+
+    def __post_init__(self):
+        if self.sort not in SORTS:
+            raise InputError(f"unknown sort '{self.sort}' (newest, oldest, overdue)")
 
     def with_(self, **changes) -> "InboxFilter":
         return replace(self, **changes)
+
+    @property
+    def active_only(self) -> bool:
+        return set(self.states) <= set(ACTIVE_STATES)
+
+    @property
+    def only_states(self) -> bool:
+        """True when nothing but states narrows the list (the counts table answers it)."""
+        return self == InboxFilter(states=self.states, sort=self.sort, backwards=self.backwards)
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-def fts_query(text: str) -> str | None:
+def fts_query(text: str, author: str | None = None) -> str | None:
     """Turn what the user typed into a safe FTS5 query: every word must appear, the last one
-    as a prefix (results update as the user types). FTS syntax characters are never passed on."""
+    as a prefix (results update as the user types). FTS syntax characters are never passed on.
+    An author prefix also narrows through the index (its first word, in the author column);
+    the exact LIKE in the WHERE clause does the rest."""
     words = _TOKEN.findall(text)
-    if not words:
-        return None
     terms = [f'"{w}"' for w in words]
-    terms[-1] += "*"
-    return " AND ".join(terms)
+    if terms:
+        terms[-1] += "*"
+    author_words = _TOKEN.findall(author or "")
+    if author_words:
+        terms.append(f'author : "{author_words[0]}"*')
+    return " AND ".join(terms) or None
+
+
+def _uses_fts(f: "InboxFilter") -> bool:
+    return fts_query(f.search, f.author) is not None
 
 
 def _where(f: InboxFilter) -> tuple[str, list]:
@@ -82,25 +106,51 @@ def _where(f: InboxFilter) -> tuple[str, list]:
     clauses.append("i.hidden = 0")
     if f.questions_only:
         clauses.append("i.is_question = 1")
-    if f.search:
-        query = fts_query(f.search)
-        if query is None:
-            clauses.append("0")
-        else:
-            clauses.append("inbox_fts MATCH ?")
-            params.append(query)
+    if f.search and not _TOKEN.search(f.search):
+        clauses.append("0")  # only punctuation typed: nothing can match
+    elif _uses_fts(f):
+        clauses.append("inbox_fts MATCH ?")
+        params.append(fts_query(f.search, f.author))
+    if f.grouped:
+        # The latest item of each conversation stands for it (items of no thread, alone).
+        same = " AND ".join(c.replace("i.", "j.") for c in clauses if "inbox_fts" not in c and c != "0")
+        clauses.append(
+            "(i.thread_id IS NULL OR NOT EXISTS (SELECT 1 FROM inbox_items j INDEXED BY inbox_thread"
+            f" WHERE j.thread_id = i.thread_id AND {same} AND (j.created_at, j.id) > (i.created_at, i.id)))")
+        params.extend(p for p in list(params[: _plain_param_count(f)]))
     return " AND ".join(clauses), params
 
 
+def _plain_param_count(f: InboxFilter) -> int:
+    """How many of _where's parameters belong to plain column clauses (repeated for the
+    grouping subquery), i.e. all of them but the full-text query."""
+    n = sum(v is not None for v in (f.account_id, f.kind, f.assignee, f.language))
+    return n + bool(f.author) + bool(f.label)
+
+
 def _source(f: InboxFilter) -> str:
-    """The table to read, with the index named that keeps the list in time order: without
+    """The table to read, with the index named that keeps the list in order: without
     statistics (no ANALYZE yet) the planner would rather sort every matching row. A search
     starts from the full-text index, which hands its matches over newest-stored first."""
-    if f.search and fts_query(f.search):
+    if _uses_fts(f):
         return "inbox_fts JOIN inbox_items i ON i.id = inbox_fts.rowid"
-    if set(f.states) <= set(ACTIVE_STATES):
-        return "inbox_items i INDEXED BY inbox_active"
+    if f.active_only:
+        return f"inbox_items i INDEXED BY {'inbox_overdue' if f.sort == 'overdue' else 'inbox_active'}"
     return "inbox_items i INDEXED BY inbox_created"
+
+
+def _order(f: InboxFilter) -> str:
+    ascending = f.sort != "newest"
+    if f.backwards:
+        ascending = not ascending
+    way = "ASC" if ascending else "DESC"
+    if _uses_fts(f):
+        # Search results come in the full-text index's own order (arrival), which it
+        # streams; sorting every match by time cost 100-300 ms at 1M items.
+        return f"inbox_fts.rowid {way}"
+    if f.sort == "overdue" and f.active_only:
+        return f"(i.answered_at IS NOT NULL) {way}, i.created_at {way}, i.id {way}"
+    return f"i.created_at {way}, i.id {way}"
 
 
 def item_json(row) -> dict:
@@ -127,7 +177,9 @@ def item_json(row) -> dict:
 
 class InboxRepo(Repo):
     def count(self, f: InboxFilter = InboxFilter()) -> int:
-        if f == InboxFilter(states=f.states, oldest_first=f.oldest_first):  # only states: no scan
+        """How many rows the filter lists. Cheap only for states alone (the counts table);
+        anything else reads the matching rows, so the TUI counts in a worker thread."""
+        if f.only_states:
             counts = self.state_counts()
             return sum(counts.get(state, 0) for state in set(f.states))
         where, params = _where(f)
@@ -137,18 +189,63 @@ class InboxRepo(Repo):
         return self._scalar(f"SELECT count(*) FROM {_source(f)} WHERE {where}", params)
 
     def page(self, f: InboxFilter, offset: int, limit: int) -> list:
-        """Rows offset .. offset+limit of the filtered list, newest first unless oldest_first."""
+        """Rows offset .. offset+limit of the filtered list in the filter's order. Grouped
+        lists add group_size, the conversation's items in the list."""
         where, params = _where(f)
-        order = "ASC" if f.oldest_first else "DESC"
-        # Search results come in the full-text index's own order (arrival: newest stored
-        # first), which it streams; sorting every match by time cost 100-300 ms at 1M items.
-        by = f"inbox_fts.rowid {order}" if f.search and fts_query(f.search) else \
-            f"i.created_at {order}, i.id {order}"
+        columns = _COLUMNS
+        if f.grouped:
+            columns += (", CASE WHEN i.thread_id IS NULL THEN 1 ELSE (SELECT count(*) FROM inbox_items g"
+                        " INDEXED BY inbox_thread WHERE g.thread_id = i.thread_id AND g.hidden = 0"
+                        f" AND g.state IN ({', '.join(repr(s) for s in f.states)})) END AS group_size")
         return self._all(
-            f"SELECT {_COLUMNS} FROM {_source(f)} JOIN accounts a ON a.id = i.account_id"
-            f" WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?",
+            f"SELECT {columns} FROM {_source(f)} JOIN accounts a ON a.id = i.account_id"
+            f" WHERE {where} ORDER BY {_order(f)} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
+
+    def group_members(self, item_id: int, f: InboxFilter) -> list[int]:
+        """The items of an item's conversation that the (grouped) list stands for."""
+        item = self.get(item_id)
+        if item is None or item["thread_id"] is None:
+            return [item_id] if item is not None else []
+        states = tuple(s for s in ALL_STATES if s in f.states)
+        return [r[0] for r in self._all(
+            f"SELECT id FROM inbox_items WHERE thread_id = ? AND hidden = 0"
+            f" AND state IN ({', '.join('?' * len(states))}) ORDER BY id", (item["thread_id"], *states))]
+
+    def overdue_count(self, cutoff: str) -> int:
+        """Active, unanswered items created before cutoff (now minus the response target):
+        the kept unanswered total minus the recent ones, a short index range."""
+        total = self._scalar("SELECT sum(unanswered) FROM inbox_counts WHERE state IN ('new', 'open')") or 0
+        recent = self._scalar(
+            "SELECT count(*) FROM inbox_items INDEXED BY inbox_active WHERE state IN ('new', 'open')"
+            " AND hidden = 0 AND created_at >= ? AND answered_at IS NULL", (cutoff,))
+        return max(0, total - recent)
+
+    def facet_counts(self, f: InboxFilter, facet: str) -> dict:
+        """Items per value of one facet (account_id, kind, language, assignee, label, state)
+        under the filter with that facet left open, for the filter bar. Reads the matching
+        rows: run it off the UI thread on a big inbox."""
+        if facet == "state":
+            if f.with_(states=ALL_STATES).only_states:
+                return self.state_counts()
+            f = f.with_(states=ALL_STATES)
+        elif facet == "label":
+            f = f.with_(label=None)
+        elif facet == "questions":
+            f = f.with_(questions_only=False)
+        else:
+            f = f.with_(**{facet: None})
+        f = f.with_(grouped=False, sort="newest", backwards=False)
+        where, params = _where(f)
+        if facet == "label":
+            sql = (f"SELECT l.value, count(*) FROM {_source(f)}, json_each(i.labels) l"
+                   f" WHERE {where} GROUP BY l.value")
+        elif facet == "questions":
+            sql = f"SELECT i.is_question, count(*) FROM {_source(f)} WHERE {where} GROUP BY i.is_question"
+        else:
+            sql = f"SELECT i.{facet}, count(*) FROM {_source(f)} WHERE {where} GROUP BY i.{facet}"
+        return dict(self._all(sql, params))
 
     def get(self, item_id: int):
         return self._one(

@@ -100,7 +100,8 @@ class IngestRepo(Repo):
                     "INSERT INTO inbox_fts (rowid, text, author, author_name)"
                     " SELECT id, text, author, author_name FROM inbox_items WHERE id > ?", (before,)).rowcount
                 self.conn.execute(
-                    "UPDATE inbox_counts SET n = n + (SELECT count(*) FROM inbox_items"
+                    "UPDATE inbox_counts SET (n, unanswered) = (SELECT n + count(*),"
+                    " unanswered + count(*) FILTER (WHERE answered_at IS NULL) FROM inbox_items"
                     " WHERE id > ? AND hidden = 0 AND inbox_items.state = inbox_counts.state)", (before,))
                 self.conn.execute("DELETE FROM meta WHERE key = 'bulk_insert'")
             if events:

@@ -123,6 +123,23 @@ class OutboxRepo(Repo):
                 "UPDATE outbox SET state = 'failed', last_error = ?, claimed_by = NULL, updated_at = ? WHERE id = ?",
                 (error, now(), op_id))
 
+    def retry(self, op_id: int, payload: dict) -> bool:
+        """A failed operation, edited, goes out again: pending, attempts from zero, and a new
+        idempotency key (the old one named a request the server refused). Only a failed
+        operation can be retried, so nothing already sent is sent twice. Call inside the
+        caller's transaction."""
+        return self.conn.execute(
+            "UPDATE outbox SET state = 'pending', payload = ?, idempotency_key = ?, attempts = 0,"
+            " last_error = NULL, next_attempt_at = ?, claimed_by = NULL, updated_at = ?"
+            " WHERE id = ? AND state = 'failed'",
+            (dumps(payload), uuid.uuid4().hex, now(), now(), op_id)).rowcount == 1
+
+    def failed_reply(self, item_id: int):
+        """The item's last reply, when it failed (the composer offers to edit and retry it)."""
+        row = self._one("SELECT * FROM outbox WHERE item_id = ? AND kind = 'reply' ORDER BY id DESC LIMIT 1",
+                        (item_id,))
+        return row if row is not None and row["state"] == "failed" else None
+
     def get(self, op_id: int):
         return self._one("SELECT o.*, a.name AS account FROM outbox o JOIN accounts a ON a.id = o.account_id"
                          " WHERE o.id = ?", (op_id,))

@@ -2,23 +2,78 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
+
+from cmtui.errors import InputError
 from cmtui.store.base import Repo, now
 from cmtui.store.db import transaction
+from cmtui.text import sanitize
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+MAX_NAME = 80
+
+
+def _clean(name: str, language: str, body: str) -> tuple[str, str, str]:
+    name = sanitize(name or "", max_len=MAX_NAME, single_line=True).strip()
+    language = (language or "").strip().lower()
+    body = sanitize(body or "").strip()
+    if not name:
+        raise InputError("a saved reply needs a name")
+    if not _LANGUAGE.fullmatch(language):
+        raise InputError(f"language must be a 2-letter code such as en, es, fr or sl (not {language!r})"
+                         if language else "a saved reply needs a language, such as en")
+    if not body:
+        raise InputError("a saved reply needs some text")
+    return name, language, body
 
 
 class SavedReplyRepo(Repo):
     def add(self, name: str, language: str, body: str) -> int:
+        """Store a new saved reply; InputError if a field is empty or the name is taken in
+        that language."""
+        name, language, body = _clean(name, language, body)
         stamp = now()
         with transaction(self.conn):
+            self._check_free(name, language, None)
             cur = self.conn.execute(
                 "INSERT INTO saved_replies (name, language, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (name, language) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at"
                 " RETURNING id",
                 (name, language, body, stamp, stamp),
             )
             return cur.fetchone()[0]
 
+    def update(self, reply_id: int, name: str, language: str, body: str) -> None:
+        name, language, body = _clean(name, language, body)
+        with transaction(self.conn):
+            if self.get(reply_id) is None:
+                raise InputError(f"no saved reply with id {reply_id}")
+            self._check_free(name, language, reply_id)
+            self.conn.execute(
+                "UPDATE saved_replies SET name = ?, language = ?, body = ?, updated_at = ? WHERE id = ?",
+                (name, language, body, now(), reply_id),
+            )
+
+    def delete(self, reply_id: int) -> bool:
+        """Remove a saved reply; False if there was none with that id."""
+        with transaction(self.conn):
+            return self.conn.execute("DELETE FROM saved_replies WHERE id = ?", (reply_id,)).rowcount > 0
+
+    def get(self, reply_id: int) -> sqlite3.Row | None:
+        return self._one("SELECT * FROM saved_replies WHERE id = ?", (reply_id,))
+
+    def count(self) -> int:
+        return self._scalar("SELECT count(*) FROM saved_replies")
+
     def list(self, language: str | None = None):
         if language:
             return self._all("SELECT * FROM saved_replies WHERE language = ? ORDER BY name", (language,))
         return self._all("SELECT * FROM saved_replies ORDER BY language, name")
+
+    def _check_free(self, name: str, language: str, reply_id: int | None) -> None:
+        clash = self._scalar(
+            "SELECT id FROM saved_replies WHERE name = ? AND language = ? AND id IS NOT ?",
+            (name, language, reply_id),
+        )
+        if clash is not None:
+            raise InputError(f"there is already a saved reply named {name!r} in {language}")

@@ -431,11 +431,45 @@ DROP INDEX inbox_thread;
 CREATE INDEX inbox_thread ON inbox_items (thread_id) WHERE thread_id IS NOT NULL;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+# Version 5: response-time targets. Overdue means active, unanswered and older than the
+# target; the counts table also keeps the unanswered rows per state, so "how many are
+# overdue" is that total minus the few recent ones (a short range of inbox_active), not a
+# scan. inbox_overdue serves the "most overdue first" order: unanswered first, oldest first.
+V5 = """
+ALTER TABLE inbox_counts ADD COLUMN unanswered INTEGER NOT NULL DEFAULT 0;
+UPDATE inbox_counts SET unanswered = (SELECT count(*) FROM inbox_items WHERE hidden = 0
+    AND answered_at IS NULL AND inbox_items.state = inbox_counts.state);
+
+DROP TRIGGER inbox_counts_insert;
+CREATE TRIGGER inbox_counts_insert AFTER INSERT ON inbox_items
+WHEN new.hidden = 0 AND (SELECT value FROM meta WHERE key = 'bulk_insert') IS NULL BEGIN
+    UPDATE inbox_counts SET n = n + 1, unanswered = unanswered + (new.answered_at IS NULL)
+    WHERE state = new.state;
+END;
+DROP TRIGGER inbox_counts_delete;
+CREATE TRIGGER inbox_counts_delete AFTER DELETE ON inbox_items WHEN old.hidden = 0 BEGIN
+    UPDATE inbox_counts SET n = n - 1, unanswered = unanswered - (old.answered_at IS NULL)
+    WHERE state = old.state;
+END;
+DROP TRIGGER inbox_counts_update;
+CREATE TRIGGER inbox_counts_update AFTER UPDATE OF state, hidden, answered_at ON inbox_items BEGIN
+    UPDATE inbox_counts SET n = n - 1, unanswered = unanswered - (old.answered_at IS NULL)
+    WHERE old.hidden = 0 AND state = old.state;
+    UPDATE inbox_counts SET n = n + 1, unanswered = unanswered + (new.answered_at IS NULL)
+    WHERE new.hidden = 0 AND state = new.state;
+END;
+
+CREATE INDEX inbox_overdue ON inbox_items ((answered_at IS NOT NULL), created_at, id)
+    WHERE state IN ('new', 'open') AND hidden = 0;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
 LATEST = len(MIGRATIONS)
 
 COUNT_TRIGGERS = ("inbox_counts_insert", "inbox_counts_delete", "inbox_counts_update")
 RECOUNT_SQL = (
     "UPDATE inbox_counts SET n = (SELECT count(*) FROM inbox_items"
-    " WHERE hidden = 0 AND inbox_items.state = inbox_counts.state)"
+    " WHERE hidden = 0 AND inbox_items.state = inbox_counts.state),"
+    " unanswered = (SELECT count(*) FROM inbox_items"
+    " WHERE hidden = 0 AND answered_at IS NULL AND inbox_items.state = inbox_counts.state)"
 )

@@ -1,16 +1,66 @@
-"""Inbox mode: the unified list of mentions, replies and direct messages to answer."""
+"""Inbox mode: the unified list of mentions, replies and direct messages to answer.
+
+Layout, top to bottom: the filter bar (counts, filters, sort, position), the search line
+(`/`), the list, and under it the preview — or, after enter or r, the thread pane with
+the composer pane under it."""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.binding import Binding
-from textual.app import ComposeResult
-from textual.widgets import Static
+from datetime import timedelta
 
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static
+
+from cmtui.errors import InputError
 from cmtui.model import iso
+from cmtui.store import InboxFilter
 from cmtui.store.base import loads
+from cmtui.triage.response import describe, time_left
+from cmtui.triage.search import parse_query
 from cmtui.tui.screens.base import ModeScreen
+from cmtui.tui.widgets.composer_pane import ComposerPane
 from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
+from cmtui.tui.widgets.thread_pane import ThreadPane
+
+SORT_WORDS = {"newest": "newest first", "oldest": "oldest first", "overdue": "most overdue first"}
+NEXT_SORT = {"newest": "oldest", "oldest": "overdue", "overdue": "newest"}
+
+
+def with_query(base: InboxFilter, text: str) -> InboxFilter:
+    """The list's filter with a typed search applied over it (raises InputError)."""
+    query = parse_query(text)
+    changes = {"search": query.words}
+    for field in ("author", "label", "language", "kind", "assignee"):
+        if getattr(query, field) is not None:
+            changes[field] = getattr(query, field)
+    if query.states is not None:
+        changes["states"] = query.states
+    if query.questions_only:
+        changes["questions_only"] = True
+    return base.with_(**changes)
+
+
+def describe_filter(f: InboxFilter, accounts: dict[int, str]) -> str:
+    """'new and open · fernleaf · mention · #bug', for the filter bar."""
+    states = {("new", "open"): "new and open", ("done", "new", "open", "snoozed"): "all states"}
+    parts = [states.get(tuple(sorted(f.states)), " and ".join(f.states))]
+    if f.account_id is not None:
+        parts.append(accounts.get(f.account_id, f"account {f.account_id}"))
+    parts += [v for v in (f.kind, f.language) if v]
+    if f.label:
+        parts.append(f"#{f.label}")
+    if f.assignee:
+        parts.append(f"→ {f.assignee}")
+    if f.author:
+        parts.append(f"from {f.author}")
+    if f.questions_only:
+        parts.append("questions")
+    if f.grouped:
+        parts.append("by conversation")
+    parts.append(SORT_WORDS[f.sort])
+    return " · ".join(parts)
 
 
 class InboxScreen(ModeScreen):
@@ -22,22 +72,44 @@ class InboxScreen(ModeScreen):
         Binding("s", "snooze", "Snooze", id="inbox.snooze"),
         Binding("a", "assign", "Assign", show=False, id="inbox.assign"),
         Binding("l", "labels", "Labels", show=False, id="inbox.labels"),
+        Binding("slash", "search", "Search", id="inbox.search"),
+        Binding("f", "filters", "Filter", show=False, id="inbox.filters"),
+        Binding("O", "sort", "Sort", show=False, id="inbox.sort"),
+        Binding("c", "group", "Conversations", show=False, id="inbox.group"),
         Binding("x", "select", "Select", show=False, id="inbox.select"),
-        Binding("u", "undo", "Undo", id="inbox.undo"),
+        Binding("u", "undo", "Undo", show=False, id="inbox.undo"),
         Binding("o", "open", "Open", show=False, id="inbox.open"),
+        Binding("ctrl+e", "edit_reply", "Reply in $EDITOR", show=False, id="inbox.editor"),
+        Binding("R", "saved_replies", "Saved replies", show=False, id="inbox.saved_replies"),
+        Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
     AUTO_FOCUS = "#inbox-list"
     _counts: dict[str, int] | None = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base_filter = InboxFilter()  # what the filter dialog, sort and grouping chose
+        self.search_text = ""  # what was typed after /
+        self.search_error: str | None = None
+
     def compose_body(self) -> ComposeResult:
         yield Static(id="inbox-counts")
-        yield InboxList(self.store, self.app.now, on_highlight=self.show_item, id="inbox-list")
+        yield Input(placeholder="search: words, from:name label:x is:question lang:es state:done kind:direct",
+                    id="inbox-search", compact=True)
+        target = timedelta(minutes=self.app.settings.response_target_minutes)
+        yield InboxList(self.store, self.app.now, on_highlight=self.show_item, on_counted=self._show_counts,
+                        response_target=target, id="inbox-list")
         yield Static(id="inbox-preview")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.refresh_counts()
 
+    @property
+    def inbox(self) -> InboxList:
+        return self.query_one(InboxList)
+
+    # -- the filter bar -------------------------------------------------------------
     def refresh_counts(self) -> None:
         self._counts = self.store.inbox.state_counts()
         self._show_counts()
@@ -46,21 +118,96 @@ class InboxScreen(ModeScreen):
         if self._counts is None:
             self._counts = self.store.inbox.state_counts()
         counts = self._counts
-        inbox = self.query_one(InboxList)
-        text = Text(no_wrap=True)
+        inbox = self.inbox
+        text = Text(no_wrap=True, overflow="ellipsis")
         for state in ("new", "open", "snoozed", "done"):
-            text.append(f" {state} ", style="bold" if state in ("new", "open") else "dim")
+            text.append(f"{state} ", style="bold" if state in ("new", "open") else "dim")
             text.append(f"{counts[state]:,}", style="bold yellow" if state == "new" else "")
             text.append("  ")
-        text.append("│ new and open, newest first", style="dim")
+        text.append("│ ", style="dim")
+        accounts = {a.id: a.name for a in self.store.accounts.list()}
+        text.append(describe_filter(inbox.filter, accounts), style="dim")
+        if self.search_error:
+            text.append(f"  │ {self.search_error}", style="bold red")
+        elif inbox.filter.search or self.search_text:
+            text.append(f"  │ “{self.search_text}”", style="italic")
         if inbox.selected:
             text.append(f"  │ {len(inbox.selected)} selected", style="bold")
         if inbox.total:
-            text.append(f"  │ {inbox.cursor + 1:,} of {inbox.total:,}", style="dim")
+            more = "+ (counting…)" if inbox.counting else ""
+            text.append(f"  │ {inbox.cursor + 1:,} of {inbox.total:,}{more}", style="dim")
+        elif not inbox.filter.only_states or inbox.filter.search:
+            text.append("  │ no matches", style="dim")
         # layout=False: fixed-size panes, so the update needs no reflow and lands in the
         # same frame as the list's own repaint.
         self.query_one("#inbox-counts", Static).update(text, layout=False)
 
+    def apply_filter(self) -> None:
+        """Re-read the list under the filter and the typed search."""
+        try:
+            f = with_query(self.base_filter, self.search_text)
+        except InputError as exc:
+            self.search_error = str(exc)  # the list stays as it was
+            self._show_counts()
+            return
+        self.search_error = None
+        inbox = self.inbox
+        inbox.selected.clear()
+        inbox.cursor = 0
+        inbox.reload(f)
+        inbox.scroll_to(0, 0, animate=False, immediate=True)
+        self.show_item(inbox.current_row)
+
+    # -- search -----------------------------------------------------------------------
+    def action_search(self) -> None:
+        search = self.query_one("#inbox-search", Input)
+        self.add_class("-searching")
+        search.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "inbox-search":
+            self.search_text = event.value
+            self.apply_filter()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "inbox-search":
+            self.inbox.focus()  # the results stay; / edits the search again, esc clears it
+            if not self.search_text.strip():
+                self.remove_class("-searching")
+
+    def _clear_search(self) -> None:
+        self.remove_class("-searching")
+        search = self.query_one("#inbox-search", Input)
+        if self.search_text or search.value:
+            with search.prevent(Input.Changed):
+                search.value = ""
+            self.search_text = ""
+            self.apply_filter()
+        self.inbox.focus()
+
+    # -- filters, sort, grouping --------------------------------------------------------
+    def action_filters(self) -> None:
+        from cmtui.tui.dialogs.filters import FilterDialog
+
+        def chosen(f) -> None:
+            if f is not None and f != self.base_filter:
+                self.base_filter = f
+                self.apply_filter()
+
+        self.app.push_screen(FilterDialog(self.store, self.app.settings, self.base_filter), chosen)
+
+    def action_sort(self) -> None:
+        self.base_filter = self.base_filter.with_(sort=NEXT_SORT[self.base_filter.sort])
+        self.apply_filter()
+        self.notify(f"Sorted {SORT_WORDS[self.base_filter.sort]}.", timeout=2)
+
+    def action_group(self) -> None:
+        self.base_filter = self.base_filter.with_(grouped=not self.base_filter.grouped)
+        self.apply_filter()
+        self.notify("One row per conversation." if self.base_filter.grouped else "Every item on its own row.",
+                    timeout=2)
+
+    # -- keeping the list current ---------------------------------------------------------
     def sync_changed(self) -> None:
         super().sync_changed()
         self._reload(follow_item=True)
@@ -68,7 +215,7 @@ class InboxScreen(ModeScreen):
     def _reload(self, follow_item: bool) -> None:
         """The store changed under the list: re-read it. follow_item keeps the cursor on the
         same item (new ones arrived above it); otherwise on the same row (the item left)."""
-        inbox = self.query_one(InboxList)
+        inbox = self.inbox
         current = inbox.current_row
         inbox.reload()
         if follow_item and current is not None:
@@ -83,6 +230,8 @@ class InboxScreen(ModeScreen):
 
     def preview(self, row) -> Text:
         if row is None:
+            if not self.inbox.filter.only_states or self.inbox.filter.search:
+                return Text("Nothing matches. esc clears the search; f changes the filters.", style="dim")
             return Text("Inbox zero. Nothing new or open.", style="dim")
         text = Text()
         text.append(row["author_name"] or row["author"], style="bold")
@@ -96,18 +245,115 @@ class InboxScreen(ModeScreen):
             text.append("  " + " ".join(f"#{label}" for label in labels), style="italic")
         if row["assignee"]:
             text.append(f"  → {row['assignee']}", style="italic")
+        target = timedelta(minutes=self.app.settings.response_target_minutes)
+        left = time_left(row, self.app.now(), target)
+        if left is not None:
+            text.append(f"\n{describe(left, target)}", style="bold red" if left < 0 else "green")
         for op in self.store.outbox.for_item(row["id"]):
             style = {"failed": "bold red", "done": "green"}.get(op["state"], "yellow")
             word = {"pending": "pending", "sending": "sending", "done": "sent", "failed": "failed"}[op["state"]]
             text.append(f"\n{op['kind']} {word}", style=style)
-            if op["state"] == "failed" and op["last_error"]:
-                text.append(f": {op['last_error']}", style="red")
+            if op["state"] == "failed":
+                text.append(f": {op['last_error'] or 'refused'} — r edits and retries it", style="red")
         if self.store.drafts.get(f"reply:{row['id']}"):
             text.append("\ndraft reply saved", style="italic")
+        if self.inbox.filter.grouped and row["group_size"] > 1:
+            text.append(f"\n{row['group_size']} items in this conversation: actions apply to all",
+                        style="italic")
         text.append("\n\n")
         text.append(row["text"])  # remote text: appended as plain text, never parsed as markup
         return text
 
+    # -- thread and composer panes ------------------------------------------------------------
+    @property
+    def thread_pane(self) -> ThreadPane | None:
+        panes = self.query(ThreadPane)
+        return panes.first() if panes else None
+
+    @property
+    def composer(self) -> ComposerPane | None:
+        panes = self.query(ComposerPane)
+        return panes.first() if panes else None
+
+    def _open_thread(self, row, focus: bool = True) -> ThreadPane:
+        pane = self.thread_pane
+        if pane is not None and pane.item["id"] == row["id"]:
+            if focus:
+                pane.query_one("#thread-posts").focus()
+            return pane
+        self._close_panes()
+        pane = ThreadPane(self.app, row, focus=focus, id="inbox-thread")
+        self.mount(pane, after=self.query_one("#inbox-preview"))
+        self.add_class("-thread")
+        return pane
+
+    def _close_panes(self) -> None:
+        for widget in (*self.query(ComposerPane), *self.query(ThreadPane)):
+            widget.remove()
+        self.remove_class("-thread", "-composing")
+
+    def action_thread(self) -> None:
+        row = self.inbox.current_row
+        if row is None:
+            return
+        self._open_thread(row)
+
+    def action_reply(self) -> None:
+        row = self.inbox.current_row
+        if row is None:
+            self.notify("Nothing to reply to: the inbox is empty.", severity="warning")
+            return
+        composer = self.composer
+        if composer is not None and composer.item["id"] == row["id"]:
+            composer.query_one("#composer-text").focus()
+            return
+        self._open_thread(row, focus=False)
+        for widget in self.query(ComposerPane):
+            widget.remove()
+        account = self.store.accounts.by_id(row["account_id"])
+        composer = ComposerPane(self.store, row, account.limits, id="inbox-composer")
+        self.mount(composer, after=self.query_one(ThreadPane))
+        self.add_class("-composing")
+        return composer
+
+    def action_edit_reply(self) -> None:
+        composer = self.action_reply()
+        if composer is None:
+            composer = self.composer
+        if composer is not None:
+            self.call_after_refresh(composer.action_editor)
+
+    def on_composer_pane_closed(self, event: ComposerPane.Closed) -> None:
+        event.stop()
+        for widget in self.query(ComposerPane):
+            widget.remove()
+        self.remove_class("-composing")
+        if event.op_id is not None:
+            self.notify(f"Reply queued (operation {event.op_id}); the next sync sends it.", timeout=3)
+            self._close_panes()
+            self._reload(follow_item=True)
+            self.app.post_message(self.app.SyncChanged())
+        else:
+            self.show_item(self.inbox.current_row)  # the preview says a draft is kept
+            pane = self.thread_pane
+            if pane is not None:
+                pane.query_one("#thread-posts").focus()
+            else:
+                self.inbox.focus()
+
+    def action_back(self) -> None:
+        """esc: leave the thread pane, else clear the search (the composer keeps its own esc)."""
+        if self.thread_pane is not None:
+            self._close_panes()
+            self.inbox.focus()
+        elif self.has_class("-searching") or self.search_text:
+            self._clear_search()
+
+    def action_saved_replies(self) -> None:
+        from cmtui.tui.dialogs.saved_replies import SavedRepliesDialog
+
+        row = self.inbox.current_row
+        self.app.push_screen(SavedRepliesDialog(self.store, row["language"] if row else None, pick=False))
 
     def _targets(self, doing: str) -> list[int]:
         targets = self.query_one(InboxList).targets()
@@ -116,11 +362,14 @@ class InboxScreen(ModeScreen):
         return targets
 
     def _decided(self, count: int, what: str) -> None:
-        inbox = self.query_one(InboxList)
+        inbox = self.inbox
         inbox.selected.clear()
+        if self.thread_pane is not None and self.composer is None:
+            self._close_panes()  # the item was decided on: back to the list, on to the next one
+            inbox.focus()
         self._reload(follow_item=False)
         if count > 1:
-            self.notify(f"{what}: {count} items.", timeout=3)
+            self.notify(f"{what}: {count} items. u undoes it.", timeout=3)
 
     def action_done(self) -> None:
         targets = self._targets("mark done")
@@ -168,39 +417,6 @@ class InboxScreen(ModeScreen):
 
         choices = [(name, name) for name in teammates] + [("nobody (unassign)", "")]
         self.app.push_screen(ChooseDialog("Assign to…", choices), assigned)
-
-    def action_reply(self) -> None:
-        from cmtui.tui.dialogs.composer import ComposerDialog
-
-        row = self.query_one(InboxList).current_row
-        if row is None:
-            self.notify("Nothing to reply to: the inbox is empty.", severity="warning")
-            return
-        account = self.store.accounts.by_id(row["account_id"])
-
-        def queued(op_id) -> None:
-            if op_id is None:  # kept as a draft: the preview says so
-                self.show_item(self.query_one(InboxList).current_row)
-                return
-            self.notify(f"Reply queued (operation {op_id}); the next sync sends it.", timeout=3)
-            self._reload(follow_item=True)
-            self.app.post_message(self.app.SyncChanged())
-
-        self.app.push_screen(ComposerDialog(self.store, row, account.limits), queued)
-
-    def action_thread(self) -> None:
-        from cmtui.tui.dialogs.thread import ThreadDialog
-
-        row = self.query_one(InboxList).current_row
-        if row is None:
-            return
-
-        def closed(then) -> None:
-            self._reload(follow_item=True)
-            if then == "reply":
-                self.action_reply()
-
-        self.app.push_screen(ThreadDialog(self.app, row), closed)
 
     def action_labels(self) -> None:
         from cmtui.tui.dialogs.labels import LabelDialog

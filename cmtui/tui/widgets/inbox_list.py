@@ -7,8 +7,10 @@ inside a page and one indexed query when it crosses into a new one.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import OrderedDict
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Callable
 
 from rich.cells import cell_len, set_cell_size
@@ -22,6 +24,7 @@ from textual.strip import Strip
 
 from cmtui.store import InboxFilter
 from cmtui.text import one_line, short_duration
+from cmtui.triage.response import badge, time_left
 
 PAGE_SIZE = 100
 MAX_PAGES = 16
@@ -57,6 +60,8 @@ class InboxList(ScrollView, can_focus=True):
         "inbox-list--new",
         "inbox-list--dim",
         "inbox-list--author",
+        "inbox-list--late",
+        "inbox-list--due",
     }
 
     DEFAULT_CSS = """
@@ -68,6 +73,8 @@ class InboxList(ScrollView, can_focus=True):
     InboxList > .inbox-list--new { color: $warning; }
     InboxList > .inbox-list--dim { color: $text-muted; }
     InboxList > .inbox-list--author { color: $text-secondary; }
+    InboxList > .inbox-list--late { color: $error; text-style: bold; }
+    InboxList > .inbox-list--due { color: $success; }
     """
 
     # repaint=False: watch_cursor refreshes just the two rows that change.
@@ -75,15 +82,22 @@ class InboxList(ScrollView, can_focus=True):
 
     def __init__(self, store, clock: Callable[[], datetime], item_filter: InboxFilter = InboxFilter(),
                  *, on_highlight: Callable[[object], None] | None = None,
+                 on_counted: Callable[[], None] | None = None,
+                 response_target: timedelta = timedelta(hours=2),
                  name: str | None = None, id: str | None = None, classes: str | None = None):
         super().__init__(name=name, id=id, classes=classes)
         # A direct call rather than a message: the preview then changes in the same frame as
         # the cursor (a message is handled after that frame, ~17 ms later at 60 fps).
         self.on_highlight = on_highlight
+        self.on_counted = on_counted  # the exact total arrived from the counting thread
+        self.response_target = response_target
         self.store = store
         self.clock = clock
         self.filter = item_filter
         self.total = 0
+        self.counting = False  # total is provisional: the rows read so far, the count runs in a thread
+        self._generation = 0  # bumped by every reload, so a late count for an old filter is dropped
+        self._counter = None  # the counting thread's read-only store (interrupted when superseded)
         self._pages: OrderedDict[int, list] = OrderedDict()
         self.pages_read = 0  # how many page queries ran (tests check the list pages)
         self.account_width = 12
@@ -93,16 +107,84 @@ class InboxList(ScrollView, can_focus=True):
 
     # -- data ---------------------------------------------------------------
     def reload(self, item_filter: InboxFilter | None = None) -> None:
-        """Re-read the count and drop cached pages (after a filter change or new data)."""
+        """Re-read the list and drop cached pages (after a filter change or new data).
+
+        A list narrowed by anything but states shows its first page at once; its exact
+        size is counted in a worker thread (100-500 ms on a million items), so typing a
+        search never waits for the count."""
         if item_filter is not None:
             self.filter = item_filter
-        self.total = self.store.inbox.count(self.filter)
+        self._generation += 1
+        self._stop_counting()
         names = [a.name for a in self.store.accounts.list()]
         self.account_width = max(4, min(16, max(map(len, names), default=4)))
         self._pages.clear()
-        self.virtual_size = Size(self.size.width, self.total)
+        reader = None if self.filter.only_states else self.store.reader()
+        if reader is None:
+            self.total = self.store.inbox.count(self.filter)
+        else:
+            first = self.store.inbox.page(self.filter, 0, PAGE_SIZE)
+            self.pages_read += 1
+            self._pages[0] = first
+            self.total = len(first)
+            if len(first) == PAGE_SIZE:
+                self.counting = True
+                self._counter = reader
+                self.run_worker(partial(self._count, reader, self.filter, self._generation),
+                                thread=True, exclusive=True, group="count", exit_on_error=False)
+            else:
+                reader.close()
+        self._resized()
         self.cursor = min(self.cursor, max(0, self.total - 1))
         self.refresh()
+
+    def _resized(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total)
+
+    def _count(self, reader, item_filter: InboxFilter, generation: int) -> None:
+        """In a worker thread: count the filter's rows on a connection of its own."""
+        try:
+            total = reader.inbox.count(item_filter)
+        except sqlite3.OperationalError:  # interrupted: a newer filter replaced this one
+            return
+        finally:
+            reader.close()
+        self.app.call_from_thread(self._counted, generation, total)
+
+    def _counted(self, generation: int, total: int) -> None:
+        if generation != self._generation:
+            return
+        self.counting = False
+        self._counter = None
+        self.total = total
+        self._resized()
+        self.refresh()
+        if self.on_counted is not None:
+            self.on_counted()
+
+    def _stop_counting(self) -> None:
+        if self._counter is not None:
+            self._counter.interrupt()
+            self._counter = None
+        self.counting = False
+
+    def on_unmount(self) -> None:
+        self._stop_counting()
+
+    def _extend(self) -> bool:
+        """While the count runs, moving past the rows read so far reads the next page."""
+        if not self.counting:
+            return False
+        more = self.store.inbox.page(self.filter, self.total, PAGE_SIZE)
+        if not more:
+            return False
+        if self.total % PAGE_SIZE == 0:
+            self._pages[self.total // PAGE_SIZE] = more
+        else:  # (cannot happen: a provisional total is whole pages) read it again in place
+            self._pages.pop(self.total // PAGE_SIZE, None)
+        self.total += len(more)
+        self._resized()
+        return True
 
     def row_at(self, index: int):
         if not 0 <= index < self.total:
@@ -112,9 +194,10 @@ class InboxList(ScrollView, can_focus=True):
         if page is None:
             start = number * PAGE_SIZE
             end = min(start + PAGE_SIZE, self.total)
-            if start > self.total // 2 and not self.filter.search:  # (a search's total is capped)
+            if start > self.total // 2 and not self.filter.search and not self.counting:
                 # Deep in the list: read from the other end, so OFFSET stays small.
-                reverse = self.filter.with_(oldest_first=not self.filter.oldest_first)
+                # (Not for a search, whose total is capped, nor an unfinished count.)
+                reverse = self.filter.with_(backwards=not self.filter.backwards)
                 page = self.store.inbox.page(reverse, self.total - end, end - start)[::-1]
             else:
                 page = self.store.inbox.page(self.filter, start, PAGE_SIZE)
@@ -134,11 +217,16 @@ class InboxList(ScrollView, can_focus=True):
             self.refresh_line(self.cursor)
 
     def targets(self) -> list[int]:
-        """The items an action applies to: the selection, else the item under the cursor."""
+        """The items an action applies to: the selection, else the item under the cursor;
+        in a grouped list, every item of each chosen conversation."""
         if self.selected:
-            return sorted(self.selected)
-        row = self.current_row
-        return [row["id"]] if row is not None else []
+            chosen = sorted(self.selected)
+        else:
+            row = self.current_row
+            chosen = [row["id"]] if row is not None else []
+        if not self.filter.grouped:
+            return chosen
+        return sorted({member for item in chosen for member in self.store.inbox.group_members(item, self.filter)})
 
     def select_item(self, item_id: int) -> None:
         """Put the cursor on an item if it is among the rows near the cursor."""
@@ -158,7 +246,7 @@ class InboxList(ScrollView, can_focus=True):
         self.reload()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self.total)
+        self._resized()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -178,6 +266,8 @@ class InboxList(ScrollView, can_focus=True):
                 "new": base + component("inbox-list--new") + top,
                 "dim": base + component("inbox-list--dim") + top,
                 "author": base + component("inbox-list--author") + top,
+                "late": base + component("inbox-list--late") + top,
+                "due": base + component("inbox-list--due") + top,
             }
         return styles
 
@@ -188,9 +278,13 @@ class InboxList(ScrollView, can_focus=True):
         if row is None:
             return Strip.blank(width, self.rich_style)
         cursor = index == self.cursor
-        age = short_age(row["created_at"], self.clock())
+        now = self.clock()
+        # The first column: time left to answer, or how late; the age once nothing is due.
+        left = time_left(row, now, self.response_target)
+        when = short_age(row["created_at"], now) if left is None else badge(left)
         picked = row["id"] in self.selected
-        key = (row["id"], row["state"], cursor, width, age, picked)
+        group = row["group_size"] if self.filter.grouped else 1
+        key = (row["id"], row["state"], cursor, width, when, picked, group)
         strip = self._strips.get(key)
         if strip is not None:
             return strip
@@ -198,11 +292,14 @@ class InboxList(ScrollView, can_focus=True):
         cells = [
             (("▶" if picked else " ") + f"{STATE_MARK.get(row['state'], ' ')} ",
              st["new"] if row["state"] == "new" else st["text"]),
-            (set_cell_size(age, 4) + " ", st["dim"]),
+            (set_cell_size(when, 5) + " ",
+             st["dim"] if left is None else st["late"] if left < 0 else st["due"]),
             (fit(row["account"], self.account_width) + " ", st["dim"]),
             (KIND_MARK.get(row["kind"], "?") + " ", st["text"]),
             (fit(one_line(row["author_name"] or row["author"]), 22) + " ", st["author"]),
         ]
+        if group > 1:
+            cells.append((f"[{group}] ", st["new"] if row["state"] == "new" else st["dim"]))
         used = sum(cell_len(text) for text, _ in cells)
         # Only the start of a long text can show: fold just that much.
         text = one_line(row["text"][: width * 4])
@@ -224,6 +321,8 @@ class InboxList(ScrollView, can_focus=True):
             self.on_highlight(self.row_at(new))
 
     def _move(self, to: int) -> None:
+        while to >= self.total and self._extend():
+            pass
         if self.total:
             self.cursor = max(0, min(self.total - 1, to))
 

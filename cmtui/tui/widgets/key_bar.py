@@ -60,7 +60,7 @@ class KeyBar(Widget):
         palette = self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, ""))
         hint = Text.assemble((f" {palette} ", key_style), (f"{PALETTE_HINT} ", description_style))
         room = self.size.width - text.cell_len - hint.cell_len
-        if room > 0 and self.app.ENABLE_COMMAND_PALETTE:
+        if room >= 0 and self.app.ENABLE_COMMAND_PALETTE:
             text.append(" " * room)
             self._spans.append((text.cell_len, text.cell_len + hint.cell_len, self.app.COMMAND_PALETTE_BINDING))
             text.append_text(hint)

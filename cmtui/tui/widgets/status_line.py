@@ -1,9 +1,14 @@
-"""The status line under every screen: sync state per account, the outbox, last sync."""
+"""The status line under every screen: sync state per account, the outbox, items overdue
+for an answer, last sync."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rich.text import Text
 from textual.widgets import Static
+
+from cmtui.triage.response import overdue_cutoff
 
 STATE_STYLE = {"idle": "green", "syncing": "cyan", "offline": "yellow", "error": "bold red"}
 
@@ -37,6 +42,12 @@ class StatusLine(Static):
         text.append(f"{counts['pending'] + counts['sending']} pending", style="bold" if counts["pending"] else "dim")
         if counts["failed"]:
             text.append(f" {counts['failed']} failed", style="bold red")
+        # Overdue: past the response target and unanswered (kept counts minus the few
+        # recent items: ~3 ms on a million, fine every couple of seconds).
+        target = timedelta(minutes=self.app.settings.response_target_minutes)
+        overdue = store.inbox.overdue_count(overdue_cutoff(self.app.now(), target))
+        text.append("  │  ")
+        text.append(f"{overdue:,} overdue", style="bold red" if overdue else "dim")
         last = max((a.last_sync_at for a in accounts if a.last_sync_at), default=None)
         text.append("  │  last sync ")
         text.append(self.app.format_time(last) if last else "never", style="dim")

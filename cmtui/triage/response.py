@@ -1,0 +1,43 @@
+"""Response-time targets: how long is left to answer an item, or how late it is."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from cmtui.model import iso, parse_iso
+from cmtui.text import short_duration
+
+
+def time_left(row, now: datetime, target: timedelta) -> float | None:
+    """Seconds until the item's answer is due (negative: that late); None when no answer is
+    due any more: answered, done or snoozed."""
+    if row["state"] not in ("new", "open") or row["answered_at"]:
+        return None
+    return (parse_iso(row["created_at"]) + target - now).total_seconds()
+
+
+def overdue_cutoff(now: datetime, target: timedelta) -> str:
+    """Items created before this are overdue unless answered."""
+    return iso(now - target)
+
+
+def badge(left: float) -> str:
+    """The list's column: '▲3h' three hours late, '◷45m' 45 minutes left."""
+    return f"▲{short_duration(-left, '1m')}" if left < 0 else f"◷{short_duration(left, '<1m')}"
+
+
+def long_duration(seconds: float) -> str:
+    """'2 h 5 min', '3 d 4 h', '12 min': two units at most, for sentences."""
+    minutes = int(abs(seconds)) // 60
+    days, rest = divmod(minutes, 1440)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes and not days else ""]
+    words = [p for p in parts if p][:2]
+    return " ".join(words) or "under a minute"
+
+
+def describe(left: float, target: timedelta) -> str:
+    goal = long_duration(target.total_seconds())
+    if left < 0:
+        return f"{long_duration(left)} past the {goal} response target"
+    return f"answer within {long_duration(left)} (target {goal})"

@@ -1,0 +1,158 @@
+"""The reply composer, a pane under the thread. ctrl+s queues the reply in the outbox (the
+next sync sends it); esc keeps the draft for later. The draft is saved as the user types,
+so a crash loses nothing; a failed reply comes back here to be edited and sent again."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Select, Static, TextArea
+
+from cmtui.commands.inbox import VISIBILITIES, default_visibility, queue_reply
+from cmtui.compose import status_length
+from cmtui.errors import InputError
+from cmtui.store.base import loads
+
+SAVE_AFTER = 0.5  # seconds of quiet typing before the draft is written
+LANGUAGES = ("en", "es", "fr", "sl", "de", "it", "pt", "nl")
+
+
+class ComposerPane(Vertical):
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Queue reply", priority=True, id="composer.send"),
+        Binding("escape", "keep", "Keep draft", id="composer.keep"),
+        Binding("ctrl+t", "saved_reply", "Saved reply", id="composer.saved"),
+        Binding("ctrl+e", "editor", "$EDITOR", id="composer.editor"),
+    ]
+
+    DEFAULT_CSS = """
+    ComposerPane { height: auto; border-top: solid $accent; padding: 0 1; }
+    ComposerPane #composer-title { height: 1; }
+    ComposerPane TextArea { height: 6; margin-top: 1; background: $boost; }
+    ComposerPane #composer-options { height: 1; margin-top: 1; }
+    ComposerPane #composer-options Static { width: auto; padding: 0 1 0 0; color: $text-muted; }
+    ComposerPane Select { width: 16; margin-right: 2; }
+    ComposerPane #composer-status { height: 1; }
+    """
+
+    class Closed(Message):
+        """The composer is done: op_id queued, or None when the draft was kept."""
+
+        def __init__(self, op_id: int | None) -> None:
+            super().__init__()
+            self.op_id = op_id
+
+    def __init__(self, store, item, limits: dict, *, id: str | None = None):
+        super().__init__(id=id)
+        self.store = store
+        self.item = item
+        self.limits = limits
+        self.context = f"reply:{item['id']}"
+        self._save_timer = None
+        self.failed = store.outbox.failed_reply(item["id"])
+
+    def _start_text(self) -> str:
+        draft = self.store.drafts.get(self.context)
+        if draft is not None:
+            return draft
+        if self.failed is not None:
+            return loads(self.failed["payload"], {}).get("text", "")
+        return f"@{self.item['author']} "
+
+    def compose(self) -> ComposeResult:
+        title = Text.assemble(("Reply to ", "bold"), (self.item["author_name"] or self.item["author"], "bold"),
+                              (f"  {self.item['kind']} to {self.item['account']}", "dim"))
+        if self.failed is not None:
+            title.append(f"  · editing the failed reply: {self.failed['last_error'] or 'refused'}", style="red")
+        yield Static(title, id="composer-title")
+        yield TextArea(self._start_text(), id="composer-text", soft_wrap=True, show_line_numbers=False, compact=True)
+        language = self.item["language"] or "en"
+        languages = [language, *(code for code in LANGUAGES if code != language)]
+        with Horizontal(id="composer-options"):
+            yield Static("language")
+            yield Select([(code, code) for code in languages], value=language, allow_blank=False,
+                         compact=True, id="composer-language")
+            yield Static("visibility")
+            yield Select([(v, v) for v in VISIBILITIES], value=default_visibility(self.item), allow_blank=False,
+                         compact=True, id="composer-visibility")
+        yield Static(id="composer-status")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+        self._show_count()
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
+    def _show_count(self, error: str | None = None) -> None:
+        limit = int(self.limits.get("max_chars") or 500)
+        used = status_length(self.text, int(self.limits.get("url_weight") or 23))
+        status = Text(f"{used} / {limit}", style="bold red" if used > limit else "dim")
+        status.append("   ctrl+s queue · ctrl+t saved reply · ctrl+e $EDITOR · esc keep draft", style="dim")
+        if error:
+            status = Text(error, style="bold red")
+        self.query_one("#composer-status", Static).update(status)
+
+    def on_text_area_changed(self, _event: TextArea.Changed) -> None:
+        self._show_count()
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_AFTER, self._save_draft)
+
+    def _save_draft(self) -> None:
+        self.store.drafts.save(self.context, self.text)
+
+    def set_text(self, text: str) -> None:
+        area = self.query_one(TextArea)
+        area.load_text(text)
+        area.move_cursor(area.document.end)
+        area.focus()
+        self._save_draft()  # text from a saved reply or the editor is a decision too
+        self._show_count()
+
+    def action_send(self) -> None:
+        try:
+            op_id = queue_reply(self.store, self.item["id"], self.text,
+                                language=self.query_one("#composer-language", Select).value,
+                                visibility=self.query_one("#composer-visibility", Select).value,
+                                retry_op=self.failed["id"] if self.failed is not None else None)
+        except InputError as exc:
+            self._show_count(str(exc))  # nothing queued, the text stays
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self.store.drafts.delete(self.context)
+        self.post_message(self.Closed(op_id))
+
+    def action_keep(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_draft()
+        self.post_message(self.Closed(None))
+
+    def action_saved_reply(self) -> None:
+        from cmtui.saved_replies import expand
+        from cmtui.tui.dialogs.saved_replies import SavedRepliesDialog
+
+        def picked(body) -> None:
+            if body:
+                self.set_text(expand(body, self.item, self.item["account"]))
+
+        self.app.push_screen(SavedRepliesDialog(self.store, self.item["language"], pick=True), picked)
+
+    def action_editor(self) -> None:
+        from cmtui.tui.external_editor import EditorError, edit_in_editor
+
+        try:
+            text = edit_in_editor(self.app, self.text)
+        except EditorError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        if text is not None:
+            self.set_text(text.rstrip("\n"))

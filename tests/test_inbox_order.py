@@ -1,0 +1,122 @@
+"""Inbox sorts, conversation grouping, overdue counting and filter-bar facets in the store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from cmtui.errors import InputError
+from cmtui.model import iso
+from cmtui.store import InboxFilter
+from factory import NOW
+
+EVERY = ("new", "open", "snoozed", "done")
+
+
+def ids(rows):
+    return [r["id"] for r in rows]
+
+
+def test_overdue_sort_puts_unanswered_oldest_first(store):
+    store.conn.execute("UPDATE inbox_items SET answered_at = created_at WHERE id IN (1, 2, 148)")
+    rows = store.inbox.page(InboxFilter(sort="overdue"), 0, 500)
+    unanswered = [r for r in rows if r["answered_at"] is None]
+    assert rows[: len(unanswered)] == unanswered  # every unanswered item before any answered one
+    assert [r["created_at"] for r in unanswered] == sorted(r["created_at"] for r in unanswered)
+    assert ids(rows[len(unanswered):]) == [148, 2, 1]  # then the answered ones, oldest first
+    # Read backwards (the list pages a deep list from its far end) it is the exact reverse.
+    back = store.inbox.page(InboxFilter(sort="overdue", backwards=True), 0, 500)
+    assert ids(back) == ids(rows)[::-1]
+
+
+def test_oldest_and_newest_are_reverses(store):
+    newest = ids(store.inbox.page(InboxFilter(), 0, 500))
+    assert ids(store.inbox.page(InboxFilter(sort="oldest"), 0, 500)) == newest[::-1]
+    assert len(newest) == store.inbox.count(InboxFilter(sort="oldest")) == 150
+
+
+def test_unknown_sort_is_refused():
+    with pytest.raises(InputError, match="unknown sort"):
+        InboxFilter(sort="loudest")
+
+
+def test_overdue_count_follows_the_target_and_answers(store):
+    def overdue(hours):
+        return store.inbox.overdue_count(iso(NOW - timedelta(hours=hours)))
+
+    # Active items were created 5 + 37n minutes before NOW (n < 150): all unanswered.
+    scan = lambda hours: store.conn.execute(  # noqa: E731 - the slow truth to compare with
+        "SELECT count(*) FROM inbox_items WHERE state IN ('new','open') AND hidden = 0"
+        " AND answered_at IS NULL AND created_at < ?", (iso(NOW - timedelta(hours=hours)),)).fetchone()[0]
+    assert overdue(2) == scan(2) == 150 - 4  # ids 1-4 are younger than two hours
+    assert overdue(24) == scan(24)
+    store.conn.execute("UPDATE inbox_items SET answered_at = ? WHERE id IN (100, 101)", (iso(NOW),))
+    assert overdue(2) == scan(2) == 144
+    store.triage.done([120], "ana")
+    assert overdue(2) == scan(2) == 143
+    store.conn.execute("UPDATE inbox_items SET hidden = 1 WHERE id = 130")
+    assert overdue(2) == scan(2) == 142
+
+
+def _thread(store, account_id, root, item_ids):
+    thread_id = store.conn.execute("INSERT INTO threads (account_id, root_remote_id) VALUES (?, ?)",
+                                   (account_id, root)).lastrowid
+    store.conn.execute(f"UPDATE inbox_items SET thread_id = ? WHERE id IN ({','.join(map(str, item_ids))})",
+                       (thread_id,))
+
+
+def test_grouping_shows_a_conversation_once_by_its_latest_item(store):
+    account = store.inbox.get(2)["account_id"]
+    _thread(store, account, "r1", [2, 5, 8])
+    flat = ids(store.inbox.page(InboxFilter(), 0, 500))
+    grouped = store.inbox.page(InboxFilter(grouped=True), 0, 500)
+    assert ids(grouped) == [i for i in flat if i not in (5, 8)]
+    assert {r["id"]: r["group_size"] for r in grouped}[2] == 3
+    assert store.inbox.count(InboxFilter(grouped=True)) == 148
+    assert store.inbox.group_members(2, InboxFilter(grouped=True)) == [2, 5, 8]
+    # Done items leave the group: the next latest one stands for it.
+    store.triage.done([2], "ana")
+    grouped = store.inbox.page(InboxFilter(grouped=True), 0, 500)
+    assert 5 in ids(grouped) and 8 not in ids(grouped)
+    # A filter applies to the stand-in and to the rest of the group alike.
+    es = store.inbox.page(InboxFilter(grouped=True, language=store.inbox.get(8)["language"]), 0, 500)
+    assert 8 in ids(es) or store.inbox.get(5)["language"] == store.inbox.get(8)["language"]
+
+
+def test_author_filter_goes_through_the_full_text_index(store):
+    f = InboxFilter(states=EVERY, author="user12")
+    rows = store.inbox.page(f, 0, 500)
+    assert rows and {r["author"] for r in rows} == {"user12@fedi.example"}
+    assert store.inbox.count(f) == len(rows) == sum(1 for n in range(250) if n % 40 == 12)
+    plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN SELECT 1 FROM inbox_fts JOIN inbox_items i"
+                                                     " ON i.id = inbox_fts.rowid WHERE inbox_fts MATCH 'x'"))
+    assert "VIRTUAL TABLE" in plan
+
+
+def test_facet_counts_leave_their_own_facet_open(store):
+    f = InboxFilter(language="es")
+    by_language = store.inbox.facet_counts(f, "language")
+    assert sum(by_language.values()) == 150 and set(by_language) == {"en", "es", "fr", "sl"}
+    by_kind = store.inbox.facet_counts(f, "kind")
+    assert sum(by_kind.values()) == store.inbox.count(f)
+    labels = store.inbox.facet_counts(InboxFilter(), "label")
+    assert labels == {"sync": sum(1 for n in range(150) if n % 7 == 0)}
+    assert store.inbox.facet_counts(InboxFilter(), "state") == store.inbox.state_counts()
+    narrowed = store.inbox.facet_counts(InboxFilter(kind="direct"), "state")
+    assert sum(narrowed.values()) == sum(1 for n in range(250) if n % 3 == 2)
+    assert store.inbox.facet_counts(InboxFilter(), "assignee")["ana"] == sum(1 for n in range(150) if n % 11 == 0)
+
+
+def test_a_reader_counts_from_another_thread(store):
+    import threading
+
+    reader = store.reader()
+    result = []
+    thread = threading.Thread(target=lambda: result.append(reader.inbox.count(InboxFilter(language="fr"))))
+    thread.start()
+    thread.join()
+    assert result == [store.inbox.count(InboxFilter(language="fr"))]
+    with pytest.raises(Exception):  # read-only: a worker can never write by mistake
+        reader.conn.execute("DELETE FROM inbox_items")
+    reader.close()
