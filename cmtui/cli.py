@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     ilist = inbox_sub.add_parser("list", help="list inbox items (default: new and open)")
     _db_option(ilist)
     ilist.add_argument("--state", choices=["new", "open", "snoozed", "done", "all"])
-    ilist.add_argument("--search", metavar="Q", help="full-text search in text and authors")
+    ilist.add_argument("--search", metavar="Q",
+                       help="search text and authors (the last word a prefix); filters: from:NAME label:X"
+                            " lang:XX is:question state:S kind:K assigned:NAME")
     ilist.add_argument("--limit", type=int, metavar="N")
     _json_option(ilist)
     idone = inbox_sub.add_parser("done", help="mark an item done (archive it)")

@@ -20,6 +20,7 @@ import os
 import pty
 import select
 import signal
+import shutil
 import statistics
 import struct
 import subprocess
@@ -150,6 +151,108 @@ def keys(db: Path, count: int, env: dict) -> dict:
     }
 
 
+def _timed(proc: PtyProcess, data: bytes) -> float | None:
+    """Send keys; return the seconds until the screen stopped changing (None: no repaint)."""
+    sent = proc.write(data)
+    done = proc.drain()
+    return None if done is None else done - sent
+
+
+def _settled_after(proc: PtyProcess, data: bytes, timeout: float = 2.0) -> float | None:
+    """Send keys; return the seconds until the last frame they caused (waiting up to
+    timeout for the first, then until output is quiet for 50 ms)."""
+    sent = proc.write(data)
+    ready, _, _ = select.select([proc.fd], [], [], timeout)
+    if not ready:
+        return None
+    proc.buffer += os.read(proc.fd, 65536)
+    last = proc.drain(quiet=0.05) or time.perf_counter()
+    return last - sent
+
+
+def _first_frame_after(proc: PtyProcess, data: bytes, timeout: float = 2.0) -> float | None:
+    """Send keys; return the seconds until the first frame is written (Textual writes a
+    frame in one go), then let the rest settle unmeasured: a toast saying what was done
+    slides in frames later and is not what the user waits for."""
+    sent = proc.write(data)
+    ready, _, _ = select.select([proc.fd], [], [], timeout)
+    if not ready:
+        return None
+    arrived = time.perf_counter()
+    proc.buffer += os.read(proc.fd, 65536)
+    proc.drain(quiet=0.1)
+    return arrived - sent
+
+
+def _summary(latencies: list[float]) -> dict:
+    latencies = sorted(latencies)
+    return {"n": len(latencies), "median_ms": statistics.median(latencies) * 1000,
+            "p95_ms": latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000,
+            "max_ms": latencies[-1] * 1000}
+
+
+def triage(db: Path, rounds: int, env: dict) -> dict:
+    """e (done) and u (undo) on the item under the cursor, alternately: the list, counts
+    and preview repaint each time. Run on a copy: the rounds leave it as it was, but a
+    benchmark should never write to the file it measures."""
+    proc = PtyProcess([*CMTUI, "--db", str(db)], env)
+    try:
+        proc.read_until(b"palette")
+        proc.drain(quiet=0.3)
+        done, undone = [], []
+        for _ in range(rounds):
+            for key, into in ((b"e", done), (b"u", undone)):
+                seconds = _first_frame_after(proc, key)
+                if seconds is not None:
+                    into.append(seconds)
+    finally:
+        proc.close()
+    return {"e": _summary(done), "u": _summary(undone)}
+
+
+SEARCHES = ("sync broken", "encryption android", "calendar view ipados", "freezes chromeos", "logs lang:en")
+
+
+def search(db: Path, env: dict) -> dict:
+    """/ then a query typed one key at a time: each key's results (the first page, the count
+    following from a thread) are timed; esc clears it for the next query."""
+    proc = PtyProcess([*CMTUI, "--db", str(db)], env)
+    try:
+        proc.read_until(b"palette")
+        proc.drain(quiet=0.3)
+        latencies = []
+        for query in SEARCHES:
+            _timed(proc, b"/")
+            for char in query:
+                seconds = _timed(proc, char.encode())
+                if seconds is not None:
+                    latencies.append(seconds)
+            _timed(proc, b"\x1b")
+            proc.drain(quiet=0.6)  # let the last count finish before the next query
+    finally:
+        proc.close()
+    return _summary(latencies)
+
+
+def thread(db: Path, rounds: int, env: dict) -> dict:
+    """enter opens the stored conversation in the thread pane, esc closes it (no sync engine
+    in the benchmark: the store alone), moving down one item each round."""
+    proc = PtyProcess([*CMTUI, "--db", str(db)], env)
+    try:
+        proc.read_until(b"palette")
+        proc.drain(quiet=0.3)
+        opened = []
+        for _ in range(rounds):
+            seconds = _first_frame_after(proc, b"\r")  # the frame that shows the conversation
+            if seconds is not None:
+                opened.append(seconds)
+            _settled_after(proc, b"\x1b")
+            _settled_after(proc, b"j")
+    finally:
+        proc.close()
+    return _summary(opened)
+
+
 def _env(tmp: Path) -> dict:
     return {"CMTUI_CONFIG_DIR": str(tmp / "config"), "XDG_DATA_HOME": str(tmp / "data")}
 
@@ -176,7 +279,7 @@ def _generated_db(items: int) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["startup", "keys", "all"])
+    parser.add_argument("what", choices=["startup", "keys", "triage", "search", "thread", "all"])
     parser.add_argument("--db", type=Path)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--keys", type=int, default=200)
@@ -196,6 +299,24 @@ def main() -> None:
             print(f"inbox j/k: key -> frame median {r['median_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms "
                   f"over {r['keys']} keys; G/g (last/first row) at most {r['jump_ms']:.1f} ms; "
                   f"resident memory {r['rss_mb']:.0f} MB")
+        if args.what in ("triage", "search", "thread", "all"):
+            # These write (e/u) or may: work on a copy, never on the measured file itself.
+            copy = tmp / f"copy-{db.name}"
+            shutil.copyfile(db, copy)
+            if args.what in ("triage", "all"):
+                r = triage(copy, args.runs * 3, env)
+                for key in ("e", "u"):
+                    print(f"inbox {key}: key -> frame median {r[key]['median_ms']:.1f} ms, "
+                          f"p95 {r[key]['p95_ms']:.1f} ms over {r[key]['n']} keys")
+            if args.what in ("search", "all"):
+                r = search(copy, env)
+                print(f"search as you type: key -> results median {r['median_ms']:.1f} ms, "
+                      f"p95 {r['p95_ms']:.1f} ms, max {r['max_ms']:.1f} ms over {r['n']} keys")
+            if args.what in ("thread", "all"):
+                r = thread(copy, args.runs * 2, env)
+                print(f"open a stored thread (enter): median {r['median_ms']:.1f} ms, "
+                      f"p95 {r['p95_ms']:.1f} ms, max {r['max_ms']:.1f} ms over {r['n']} opens")
+            copy.unlink()
 
 
 if __name__ == "__main__":

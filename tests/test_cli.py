@@ -57,6 +57,17 @@ def test_inbox_list_state_search_limit_and_table(capsys, db):
     assert code == 0 and lines[0].split()[:3] == ["ID", "STATE", "AGE"] and len(lines) == 6
 
 
+def test_inbox_list_search_takes_the_query_syntax(capsys, db):
+    _, out, _ = run(capsys, "inbox", "list", "--search", "mark lang:en from:user4 state:all", "--json", "--db", db)
+    found = json.loads(out)
+    assert found and all(i["author"].startswith("user4") and "Markdown" in i["text"] for i in found)
+    assert any(i["state"] == "done" for i in found)  # state:all in the query overrides the default
+    code, out, _ = run(capsys, "inbox", "list", "--search", "label:sync is:question", "--json", "--db", db)
+    assert code == 0 and json.loads(out) and all(i["labels"] == ["sync"] for i in json.loads(out))
+    code, out, err = run(capsys, "inbox", "list", "--search", "state:sleeping", "--db", db)
+    assert code == 2 and out == "" and "state:sleeping is not a state" in err
+
+
 def test_inbox_list_bad_input(capsys, db):
     code, _, err = run(capsys, "inbox", "list", "--limit", "0", "--db", db)
     assert code == 2 and err.strip() == "cmtui: --limit must be a positive number"

@@ -217,7 +217,7 @@ def composing(app) -> bool:
 
 
 def threading_(app) -> bool:
-    return bool(app.screen.query("ThreadPane"))
+    return app.screen.thread_pane is not None
 
 
 async def test_r_composes_and_ctrl_s_queues_the_reply(store):
@@ -344,12 +344,14 @@ async def test_enter_shows_the_stored_conversation_and_r_replies_from_it(store):
         await pilot.press("enter")
         await pilot.pause()
         assert threading_(app) and app.screen.query_one("#thread-posts").has_focus
-        posts = list(app.screen.query(".post"))
-        assert len(posts) == 2 and posts[0].has_class("-ours") and posts[1].has_class("-this")
-        assert "[b]Release 4.2[/b] is out" in str(posts[0].render())  # literal, not markup
+        pane = app.screen.thread_pane
+        assert [p["ours"] for p in pane.posts] == [1, 0]
+        shown = str(pane.query_one("#thread-text").render())
+        assert "◆ Tidewater" in shown and f"▶ {item['author_name']}" in shown  # ours, and this item
+        assert "[b]Release 4.2[/b] is out" in shown  # literal, not markup
         await pilot.press("r")
         await pilot.pause()
-        assert composing(app) and len(list(app.screen.query(".post"))) == 2
+        assert composing(app) and len(app.screen.thread_pane.posts) == 2
 
 
 async def test_enter_without_a_thread_or_sync_shows_the_item_alone(store):
@@ -358,7 +360,7 @@ async def test_enter_without_a_thread_or_sync_shows_the_item_alone(store):
         await pilot.press("enter")
         await pilot.pause()
         assert threading_(app)
-        assert len(list(app.screen.query(".post"))) == 1
+        assert len(app.screen.thread_pane.posts) == 1
         assert "fetched when the account syncs" in str(app.screen.query_one("#thread-status").render())
         await pilot.press("escape")
         await pilot.pause()

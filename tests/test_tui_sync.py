@@ -94,8 +94,8 @@ async def test_enter_fetches_the_thread_from_the_platform(app_env, peer):
     app = RecordingApp(store, settings, engine=engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
-        assert await wait_for(pilot, lambda: bool(app.screen.query("ThreadPane"))
-                              and len(list(app.screen.query(".post"))) == 2)
-        posts = list(app.screen.query(".post"))
-        assert "Release notes" in str(posts[0].render()) and posts[0].has_class("-ours")
-        assert posts[1].has_class("-this")
+        assert await wait_for(pilot, lambda: app.screen.thread_pane is not None
+                              and len(app.screen.thread_pane.posts) == 2)
+        posts = app.screen.thread_pane.posts
+        assert "Release notes" in posts[0]["text"] and posts[0]["ours"]
+        assert "▶ " in str(app.screen.query_one("#thread-text").render())

@@ -13,13 +13,17 @@ from cmtui.store.calendar import entry_json
 from cmtui.store.inbox import ALL_STATES, item_json
 from cmtui.store.outbox import op_json
 from cmtui.text import first_line
+from cmtui.triage.search import narrow
 
 
 def inbox_list(store: Store, args) -> int:
     if args.limit is not None and args.limit < 1:
         raise InputError("--limit must be a positive number")
     states = ALL_STATES if args.state == "all" else ((args.state,) if args.state else ("new", "open"))
-    rows = store.inbox.page(InboxFilter(states=states, search=args.search or ""), 0, args.limit or 1_000_000_000)
+    # --search takes the TUI's syntax: words (the last one a prefix) and from: label: lang:
+    # is:question state: kind: assigned: filters; a state: in the query overrides --state.
+    item_filter = narrow(InboxFilter(states=states), args.search or "")
+    rows = store.inbox.page(item_filter, 0, args.limit or 1_000_000_000)
     if args.json:
         print_json([item_json(r) for r in rows])
         return 0

@@ -58,3 +58,18 @@ def parse_query(text: str) -> Query:
         else:
             words.append(token)
     return Query(words=" ".join(words), **fields)
+
+
+def narrow(base, text: str):
+    """base (an InboxFilter) with a typed search applied over it: the query's filters
+    replace the base's; raises InputError for a bad filter."""
+    query = parse_query(text)
+    changes: dict = {"search": query.words}
+    for field in ("author", "label", "language", "kind", "assignee"):
+        if getattr(query, field) is not None:
+            changes[field] = getattr(query, field)
+    if query.states is not None:
+        changes["states"] = query.states
+    if query.questions_only:
+        changes["questions_only"] = True
+    return base.with_(**changes)

@@ -18,7 +18,7 @@ from cmtui.model import iso
 from cmtui.store import InboxFilter
 from cmtui.store.base import loads
 from cmtui.triage.response import describe, time_left
-from cmtui.triage.search import parse_query
+from cmtui.triage.search import narrow
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.composer_pane import ComposerPane
 from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
@@ -26,20 +26,6 @@ from cmtui.tui.widgets.thread_pane import ThreadPane
 
 SORT_WORDS = {"newest": "newest first", "oldest": "oldest first", "overdue": "most overdue first"}
 NEXT_SORT = {"newest": "oldest", "oldest": "overdue", "overdue": "newest"}
-
-
-def with_query(base: InboxFilter, text: str) -> InboxFilter:
-    """The list's filter with a typed search applied over it (raises InputError)."""
-    query = parse_query(text)
-    changes = {"search": query.words}
-    for field in ("author", "label", "language", "kind", "assignee"):
-        if getattr(query, field) is not None:
-            changes[field] = getattr(query, field)
-    if query.states is not None:
-        changes["states"] = query.states
-    if query.questions_only:
-        changes["questions_only"] = True
-    return base.with_(**changes)
 
 
 def describe_filter(f: InboxFilter, accounts: dict[int, str]) -> str:
@@ -100,6 +86,7 @@ class InboxScreen(ModeScreen):
         yield InboxList(self.store, self.app.now, on_highlight=self.show_item, on_counted=self._show_counts,
                         response_target=target, id="inbox-list")
         yield Static(id="inbox-preview")
+        yield ThreadPane(self.app, id="inbox-thread")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -125,8 +112,7 @@ class InboxScreen(ModeScreen):
             text.append(f"{counts[state]:,}", style="bold yellow" if state == "new" else "")
             text.append("  ")
         text.append("│ ", style="dim")
-        accounts = {a.id: a.name for a in self.store.accounts.list()}
-        text.append(describe_filter(inbox.filter, accounts), style="dim")
+        text.append(describe_filter(inbox.filter, inbox.account_names), style="dim")
         if self.search_error:
             text.append(f"  │ {self.search_error}", style="bold red")
         elif inbox.filter.search or self.search_text:
@@ -145,7 +131,7 @@ class InboxScreen(ModeScreen):
     def apply_filter(self) -> None:
         """Re-read the list under the filter and the typed search."""
         try:
-            f = with_query(self.base_filter, self.search_text)
+            f = narrow(self.base_filter, self.search_text)
         except InputError as exc:
             self.search_error = str(exc)  # the list stays as it was
             self._show_counts()
@@ -161,7 +147,7 @@ class InboxScreen(ModeScreen):
     # -- search -----------------------------------------------------------------------
     def action_search(self) -> None:
         search = self.query_one("#inbox-search", Input)
-        self.add_class("-searching")
+        search.display = True
         search.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -173,11 +159,11 @@ class InboxScreen(ModeScreen):
         if event.input.id == "inbox-search":
             self.inbox.focus()  # the results stay; / edits the search again, esc clears it
             if not self.search_text.strip():
-                self.remove_class("-searching")
+                event.input.display = False
 
     def _clear_search(self) -> None:
-        self.remove_class("-searching")
         search = self.query_one("#inbox-search", Input)
+        search.display = False
         if self.search_text or search.value:
             with search.prevent(Input.Changed):
                 search.value = ""
@@ -217,10 +203,10 @@ class InboxScreen(ModeScreen):
         same item (new ones arrived above it); otherwise on the same row (the item left)."""
         inbox = self.inbox
         current = inbox.current_row
-        inbox.reload()
+        self._counts = None  # re-read when shown
+        inbox.reload(accounts_changed=follow_item)
         if follow_item and current is not None:
             inbox.select_item(current["id"])
-        self.refresh_counts()
         self.show_item(inbox.current_row)
 
     def show_item(self, row) -> None:
@@ -267,8 +253,16 @@ class InboxScreen(ModeScreen):
     # -- thread and composer panes ------------------------------------------------------------
     @property
     def thread_pane(self) -> ThreadPane | None:
-        panes = self.query(ThreadPane)
-        return panes.first() if panes else None
+        """The thread pane when it is open."""
+        pane = self.query_one(ThreadPane)
+        return pane if pane.display else None
+
+    def _show_thread_pane(self, shown: bool) -> None:
+        # Styles set on the three widgets, not a class on the screen: a screen class makes
+        # Textual restyle every widget under it (~10 ms of the enter key).
+        self.query_one(ThreadPane).display = shown
+        self.query_one("#inbox-preview").display = not shown
+        self.inbox.styles.height = "30%" if shown else "1fr"
 
     @property
     def composer(self) -> ComposerPane | None:
@@ -276,21 +270,21 @@ class InboxScreen(ModeScreen):
         return panes.first() if panes else None
 
     def _open_thread(self, row, focus: bool = True) -> ThreadPane:
-        pane = self.thread_pane
-        if pane is not None and pane.item["id"] == row["id"]:
+        pane = self.query_one(ThreadPane)
+        if pane.display and pane.item is not None and pane.item["id"] == row["id"]:
             if focus:
                 pane.query_one("#thread-posts").focus()
             return pane
         self._close_panes()
-        pane = ThreadPane(self.app, row, focus=focus, id="inbox-thread")
-        self.mount(pane, after=self.query_one("#inbox-preview"))
-        self.add_class("-thread")
+        self._show_thread_pane(True)
+        pane.show(row, focus=focus)
         return pane
 
     def _close_panes(self) -> None:
-        for widget in (*self.query(ComposerPane), *self.query(ThreadPane)):
+        for widget in self.query(ComposerPane):
             widget.remove()
-        self.remove_class("-thread", "-composing")
+        if self.query_one(ThreadPane).display:
+            self._show_thread_pane(False)
 
     def action_thread(self) -> None:
         row = self.inbox.current_row
@@ -313,7 +307,6 @@ class InboxScreen(ModeScreen):
         account = self.store.accounts.by_id(row["account_id"])
         composer = ComposerPane(self.store, row, account.limits, id="inbox-composer")
         self.mount(composer, after=self.query_one(ThreadPane))
-        self.add_class("-composing")
         return composer
 
     def action_edit_reply(self) -> None:
@@ -327,7 +320,6 @@ class InboxScreen(ModeScreen):
         event.stop()
         for widget in self.query(ComposerPane):
             widget.remove()
-        self.remove_class("-composing")
         if event.op_id is not None:
             self.notify(f"Reply queued (operation {event.op_id}); the next sync sends it.", timeout=3)
             self._close_panes()
@@ -346,7 +338,7 @@ class InboxScreen(ModeScreen):
         if self.thread_pane is not None:
             self._close_panes()
             self.inbox.focus()
-        elif self.has_class("-searching") or self.search_text:
+        elif self.query_one("#inbox-search").display or self.search_text:
             self._clear_search()
 
     def action_saved_replies(self) -> None:
@@ -361,6 +353,11 @@ class InboxScreen(ModeScreen):
             self.notify(f"Nothing to {doing}: the inbox is empty.", severity="warning")
         return targets
 
+    def _say(self, message: str) -> None:
+        """A toast after the repaint: the list changes first (a toast's layout cost the
+        key's frame ~5 ms)."""
+        self.call_after_refresh(self.notify, message, timeout=3)
+
     def _decided(self, count: int, what: str) -> None:
         inbox = self.inbox
         inbox.selected.clear()
@@ -369,7 +366,7 @@ class InboxScreen(ModeScreen):
             inbox.focus()
         self._reload(follow_item=False)
         if count > 1:
-            self.notify(f"{what}: {count} items. u undoes it.", timeout=3)
+            self._say(f"{what}: {count} items. u undoes it.")
 
     def action_done(self) -> None:
         targets = self._targets("mark done")
@@ -449,5 +446,5 @@ class InboxScreen(ModeScreen):
             self.notify("Nothing to undo.", severity="warning")
             return
         count = len(undone["items"])
-        self.notify(f"Undone: {undone['action']} on {count} item{'s' if count != 1 else ''}.", timeout=3)
+        self._say(f"Undone: {undone['action']} on {count} item{'s' if count != 1 else ''}.")
         self._reload(follow_item=False)

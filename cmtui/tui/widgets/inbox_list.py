@@ -101,12 +101,13 @@ class InboxList(ScrollView, can_focus=True):
         self._pages: OrderedDict[int, list] = OrderedDict()
         self.pages_read = 0  # how many page queries ran (tests check the list pages)
         self.account_width = 12
+        self.account_names: dict[int, str] = {}
         self.selected: set[int] = set()  # item ids picked with x for a bulk action
         self._styles: dict[bool, dict[str, Style]] = {}
         self._strips: dict[tuple, Strip] = {}
 
     # -- data ---------------------------------------------------------------
-    def reload(self, item_filter: InboxFilter | None = None) -> None:
+    def reload(self, item_filter: InboxFilter | None = None, accounts_changed: bool = True) -> None:
         """Re-read the list and drop cached pages (after a filter change or new data).
 
         A list narrowed by anything but states shows its first page at once; its exact
@@ -116,8 +117,9 @@ class InboxList(ScrollView, can_focus=True):
             self.filter = item_filter
         self._generation += 1
         self._stop_counting()
-        names = [a.name for a in self.store.accounts.list()]
-        self.account_width = max(4, min(16, max(map(len, names), default=4)))
+        if accounts_changed or not self.account_names:  # (a triage decision changes no account)
+            self.account_names = {a.id: a.name for a in self.store.accounts.list()}
+            self.account_width = max(4, min(16, max(map(len, self.account_names.values()), default=4)))
         self._pages.clear()
         reader = None if self.filter.only_states else self.store.reader()
         if reader is None:
@@ -139,7 +141,14 @@ class InboxList(ScrollView, can_focus=True):
         self.refresh()
 
     def _resized(self) -> None:
-        self.virtual_size = Size(self.size.width, self.total)
+        size = Size(self.size.width, self.total)
+        if size != self.virtual_size:
+            # Without the reactive's layout pass: CSS fixes the list's height, so a new row
+            # count changes nothing around it, and a full layout made e/u cost ~8 ms more.
+            self.set_reactive(InboxList.virtual_size, size)
+            if self.scroll_y > self.max_scroll_y:
+                self.scroll_y = self.max_scroll_y
+            self.refresh()
 
     def _count(self, reader, item_filter: InboxFilter, generation: int) -> None:
         """In a worker thread: count the filter's rows on a connection of its own."""
