@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from cmtui.config import Settings
+from cmtui.store import InboxFilter
 from cmtui.tui.app import CmtuiApp
 from factory import NOW, build_store
 
@@ -45,3 +46,38 @@ def test_snooze_dialog(snap_compare, app):
 
 def test_reply_composer(snap_compare, app):
     assert snap_compare(app, press=["r", *"thanks, fixed in 4.2"], terminal_size=(120, 36))
+
+
+def test_thread_pane(snap_compare, tmp_path):
+    store = build_store(tmp_path / "thread.db")
+    item = store.inbox.page(InboxFilter(), 2, 1)[0]
+    with store.transaction():
+        thread_id = store.conn.execute("INSERT INTO threads (account_id, root_remote_id) VALUES (?, 'root')"
+                                       " RETURNING id", (item["account_id"],)).fetchone()[0]
+        store.conn.executemany(
+            "INSERT INTO thread_posts (thread_id, remote_id, in_reply_to_remote_id, author, author_name, text,"
+            " created_at, ours) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(thread_id, "root", None, "tidewater@social.tidewater.example", "Tidewater Notes",
+              "Version 4.2 is out: Markdown export, faster sync, and a [bold]new[/bold] theme.",
+              "2026-11-20T08:00:00Z", 1),
+             (thread_id, item["remote_id"], "root", item["author"], item["author_name"], item["text"],
+              item["created_at"], 0),
+             (thread_id, "later", item["remote_id"], "user7@fedi.example", "User 7", "Same question here!",
+              "2026-11-20T11:58:00Z", 0)])
+        store.conn.execute("UPDATE inbox_items SET thread_id = ? WHERE id = ?", (thread_id, item["id"]))
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    assert snap_compare(app, press=["j", "j", "enter"], terminal_size=(120, 36))
+    store.close()
+
+
+def test_search_as_you_type(snap_compare, app):
+    assert snap_compare(app, press=["slash", *"export lang:en"], terminal_size=(120, 36))
+
+
+def test_filter_dialog(snap_compare, app):
+    async def counted(pilot):
+        await pilot.press("f")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=counted, terminal_size=(120, 50))
