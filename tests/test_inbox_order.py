@@ -18,16 +18,17 @@ def ids(rows):
     return [r["id"] for r in rows]
 
 
-def test_overdue_sort_puts_unanswered_oldest_first(store):
+def test_overdue_sort_lists_the_unanswered_oldest_first(store):
     store.conn.execute("UPDATE inbox_items SET answered_at = created_at WHERE id IN (1, 2, 148)")
-    rows = store.inbox.page(InboxFilter(sort="overdue"), 0, 500)
-    unanswered = [r for r in rows if r["answered_at"] is None]
-    assert rows[: len(unanswered)] == unanswered  # every unanswered item before any answered one
-    assert [r["created_at"] for r in unanswered] == sorted(r["created_at"] for r in unanswered)
-    assert ids(rows[len(unanswered):]) == [148, 2, 1]  # then the answered ones, oldest first
+    f = InboxFilter(sort="overdue")
+    rows = store.inbox.page(f, 0, 500)
+    assert len(rows) == 147 and not {1, 2, 148} & set(ids(rows))  # answered: not waiting any more
+    assert [r["created_at"] for r in rows] == sorted(r["created_at"] for r in rows)
+    assert store.inbox.count(f) == 147  # from the kept counts
     # Read backwards (the list pages a deep list from its far end) it is the exact reverse.
     back = store.inbox.page(InboxFilter(sort="overdue", backwards=True), 0, 500)
     assert ids(back) == ids(rows)[::-1]
+    assert store.inbox.count(f.with_(language="en")) == sum(1 for r in rows if r["language"] == "en")
 
 
 def test_oldest_and_newest_are_reverses(store):
@@ -120,3 +121,19 @@ def test_a_reader_counts_from_another_thread(store):
     with pytest.raises(Exception):  # read-only: a worker can never write by mistake
         reader.conn.execute("DELETE FROM inbox_items")
     reader.close()
+
+
+def test_a_grouped_row_stands_for_the_conversation_items_the_filter_lists(store):
+    account = store.inbox.get(2)["account_id"]
+    _thread(store, account, "r2", [2, 5, 8])  # languages: 2 fr, 5 es, 8 en (n % 4)
+    langs = {i: store.inbox.get(i)["language"] for i in (2, 5, 8)}
+    f = InboxFilter(grouped=True, language=langs[5])
+    rows = {r["id"]: r for r in store.inbox.page(f, 0, 500)}
+    assert 5 in rows and rows[5]["group_size"] == 1  # the only item of the thread in that language
+    assert store.inbox.group_members(5, f) == [5]  # so e on the row decides only that one
+    assert store.inbox.group_members(2, InboxFilter(grouped=True)) == [2, 5, 8]
+    # A search finds the conversation by an older item when the newest does not match.
+    words = store.inbox.get(8)["text"].split()[0]
+    found = ids(store.inbox.page(InboxFilter(grouped=True, search=words), 0, 500))
+    flat = ids(store.inbox.page(InboxFilter(search=words), 0, 500))
+    assert set(found) <= set(flat) and (8 in found) == (8 in flat)

@@ -384,3 +384,17 @@ def test_response_target_time_left_badges_and_words():
     assert time_left({**row, "answered_at": "2026-11-20T11:20:00Z"}, now, target) is None
     assert time_left({**row, "state": "snoozed"}, now, target) is None
     assert time_left({**row, "state": "done"}, now, target) is None
+
+
+async def test_words_typed_just_before_the_pane_goes_are_kept(store):
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = app.screen.query_one(InboxList).current_row
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"quick")
+        await pilot.press("2")  # typed into the composer, not a mode switch
+        await pilot.pause()
+        await app.screen.query_one("ComposerPane").remove()  # gone before the debounced save
+        await pilot.pause()
+    assert store.drafts.get(f"reply:{row['id']}").endswith("quick2")

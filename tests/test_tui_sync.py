@@ -8,7 +8,7 @@ from cmtui.config import Credentials, Settings
 from cmtui.commands.inbox import queue_reply
 from cmtui.store import InboxFilter, Store
 from cmtui.sync.engine import SyncEngine
-from cmtui.tui.app import CmtuiApp
+from tui_helpers import RecordingApp, wait_for
 from cmtui.tui.widgets.inbox_list import InboxList
 from cmtui.tui.widgets.status_line import StatusLine
 
@@ -23,26 +23,6 @@ def app_env(tmp_path, peer):
     engine = SyncEngine(store, settings, credentials, timeout=5.0)
     yield store, settings, engine
     store.close()
-
-
-class RecordingApp(CmtuiApp):
-    """Keeps every notification it shows, for the tests to read."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.notes: list[dict] = []
-
-    def notify(self, message, **kwargs):
-        self.notes.append({"message": message, **kwargs})
-        super().notify(message, **kwargs)
-
-
-async def wait_for(pilot, condition, tries=100):
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        if condition():
-            return True
-    return False
 
 
 async def test_ctrl_r_syncs_and_the_inbox_and_status_line_follow(app_env, peer):

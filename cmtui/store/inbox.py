@@ -37,7 +37,7 @@ class InboxFilter:
     questions_only: bool = False
     author: str | None = None  # acct prefix: "ana" matches ana@fedi.example
     search: str = ""
-    sort: str = "newest"  # newest | oldest | overdue (unanswered first, oldest first)
+    sort: str = "newest"  # newest | oldest | overdue (those still waiting for an answer, oldest first)
     grouped: bool = False  # one row per conversation: its latest item
     backwards: bool = False  # read the same order from its far end (paging deep lists)
 
@@ -80,7 +80,10 @@ def _uses_fts(f: "InboxFilter") -> bool:
     return fts_query(f.search, f.author) is not None
 
 
-def _where(f: InboxFilter) -> tuple[str, list]:
+def _conditions(f: InboxFilter, a: str = "i") -> tuple[list[str], list]:
+    """The filter's conditions on rows of inbox_items aliased a (grouping leaves out).
+    The listed rows (a = "i") match words through the joined full-text table; another
+    alias, a conversation's other items, through a lookup in it."""
     clauses: list[str] = []
     params: list = []
     states = tuple(s for s in ALL_STATES if s in f.states)  # validated, in a fixed order
@@ -90,42 +93,45 @@ def _where(f: InboxFilter) -> tuple[str, list]:
         # Literals, not parameters: SQLite can only use the partial index inbox_active
         # when the query spells out its very condition, state IN ('new', 'open').
         if set(states) < set(ACTIVE_STATES):
-            clauses.append(f"i.state IN ({', '.join(repr(s) for s in ACTIVE_STATES)})")
-        clauses.append(f"i.state IN ({', '.join(repr(s) for s in states)})")
-    for column, value in (("i.account_id", f.account_id), ("i.kind", f.kind),
-                          ("i.assignee", f.assignee), ("i.language", f.language)):
+            clauses.append(f"{a}.state IN ({', '.join(repr(s) for s in ACTIVE_STATES)})")
+        clauses.append(f"{a}.state IN ({', '.join(repr(s) for s in states)})")
+    for column, value in (("account_id", f.account_id), ("kind", f.kind),
+                          ("assignee", f.assignee), ("language", f.language)):
         if value is not None:
-            clauses.append(f"{column} = ?")
+            clauses.append(f"{a}.{column} = ?")
             params.append(value)
     if f.author:
-        clauses.append("i.author LIKE ? ESCAPE '\\'")
+        clauses.append(f"{a}.author LIKE ? ESCAPE '\\'")
         params.append(f.author.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     if f.label:
-        clauses.append("EXISTS (SELECT 1 FROM json_each(i.labels) WHERE value = ?)")
+        clauses.append(f"EXISTS (SELECT 1 FROM json_each({a}.labels) WHERE value = ?)")
         params.append(f.label)
-    clauses.append("i.hidden = 0")
+    clauses.append(f"{a}.hidden = 0")
+    if f.sort == "overdue":
+        clauses.append(f"{a}.answered_at IS NULL")
     if f.questions_only:
-        clauses.append("i.is_question = 1")
+        clauses.append(f"{a}.is_question = 1")
     if f.search and not _TOKEN.search(f.search):
         clauses.append("0")  # only punctuation typed: nothing can match
     elif _uses_fts(f):
-        clauses.append("inbox_fts MATCH ?")
+        clauses.append("inbox_fts MATCH ?" if a == "i" else
+                       f"{a}.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ?)")
         params.append(fts_query(f.search, f.author))
+    return clauses, params
+
+
+def _where(f: InboxFilter) -> tuple[str, list]:
+    clauses, params = _conditions(f)
     if f.grouped:
-        # The latest item of each conversation stands for it (items of no thread, alone).
-        same = " AND ".join(c.replace("i.", "j.") for c in clauses if "inbox_fts" not in c and c != "0")
+        # The latest matching item of each conversation stands for it (items of no
+        # thread, alone): no later item of its thread may match the filter too.
+        same, more = _conditions(f, "j")
         clauses.append(
             "(i.thread_id IS NULL OR NOT EXISTS (SELECT 1 FROM inbox_items j INDEXED BY inbox_thread"
-            f" WHERE j.thread_id = i.thread_id AND {same} AND (j.created_at, j.id) > (i.created_at, i.id)))")
-        params.extend(p for p in list(params[: _plain_param_count(f)]))
+            f" WHERE j.thread_id = i.thread_id AND {' AND '.join(same)}"
+            " AND (j.created_at, j.id) > (i.created_at, i.id)))")
+        params += more
     return " AND ".join(clauses), params
-
-
-def _plain_param_count(f: InboxFilter) -> int:
-    """How many of _where's parameters belong to plain column clauses (repeated for the
-    grouping subquery), i.e. all of them but the full-text query."""
-    n = sum(v is not None for v in (f.account_id, f.kind, f.assignee, f.language))
-    return n + bool(f.author) + bool(f.label)
 
 
 def _source(f: InboxFilter) -> str:
@@ -135,7 +141,7 @@ def _source(f: InboxFilter) -> str:
     if _uses_fts(f):
         return "inbox_fts JOIN inbox_items i ON i.id = inbox_fts.rowid"
     if f.active_only:
-        return f"inbox_items i INDEXED BY {'inbox_overdue' if f.sort == 'overdue' else 'inbox_active'}"
+        return "inbox_items i INDEXED BY inbox_active"
     return "inbox_items i INDEXED BY inbox_created"
 
 
@@ -148,8 +154,6 @@ def _order(f: InboxFilter) -> str:
         # Search results come in the full-text index's own order (arrival), which it
         # streams; sorting every match by time cost 100-300 ms at 1M items.
         return f"inbox_fts.rowid {way}"
-    if f.sort == "overdue" and f.active_only:
-        return f"(i.answered_at IS NOT NULL) {way}, i.created_at {way}, i.id {way}"
     return f"i.created_at {way}, i.id {way}"
 
 
@@ -180,7 +184,7 @@ class InboxRepo(Repo):
         """How many rows the filter lists. Cheap only for states alone (the counts table);
         anything else reads the matching rows, so the TUI counts in a worker thread."""
         if f.only_states:
-            counts = self.state_counts()
+            counts = self.state_counts(unanswered=f.sort == "overdue")
             return sum(counts.get(state, 0) for state in set(f.states))
         where, params = _where(f)
         if f.search:  # counted up to a cap: a search that broad wants more words, not a total
@@ -193,10 +197,12 @@ class InboxRepo(Repo):
         lists add group_size, the conversation's items in the list."""
         where, params = _where(f)
         columns = _COLUMNS
-        if f.grouped:
+        if f.grouped:  # how many of the conversation's items the filter lists
+            same, more = _conditions(f, "g")
             columns += (", CASE WHEN i.thread_id IS NULL THEN 1 ELSE (SELECT count(*) FROM inbox_items g"
-                        " INDEXED BY inbox_thread WHERE g.thread_id = i.thread_id AND g.hidden = 0"
-                        f" AND g.state IN ({', '.join(repr(s) for s in f.states)})) END AS group_size")
+                        f" INDEXED BY inbox_thread WHERE g.thread_id = i.thread_id AND {' AND '.join(same)})"
+                        " END AS group_size")
+            params = [*more, *params]  # the column's parameters come first in the statement
         return self._all(
             f"SELECT {columns} FROM {_source(f)} JOIN accounts a ON a.id = i.account_id"
             f" WHERE {where} ORDER BY {_order(f)} LIMIT ? OFFSET ?",
@@ -204,14 +210,15 @@ class InboxRepo(Repo):
         )
 
     def group_members(self, item_id: int, f: InboxFilter) -> list[int]:
-        """The items of an item's conversation that the (grouped) list stands for."""
+        """The items of an item's conversation that the grouped list stands for: those of
+        its thread the filter lists (an action on the row acts on them all)."""
         item = self.get(item_id)
         if item is None or item["thread_id"] is None:
             return [item_id] if item is not None else []
-        states = tuple(s for s in ALL_STATES if s in f.states)
+        same, params = _conditions(f, "g")
         return [r[0] for r in self._all(
-            f"SELECT id FROM inbox_items WHERE thread_id = ? AND hidden = 0"
-            f" AND state IN ({', '.join('?' * len(states))}) ORDER BY id", (item["thread_id"], *states))]
+            f"SELECT g.id FROM inbox_items g INDEXED BY inbox_thread WHERE g.thread_id = ? AND {' AND '.join(same)}"
+            " ORDER BY g.id", (item["thread_id"], *params))]
 
     def overdue_count(self, cutoff: str) -> int:
         """Active, unanswered items created before cutoff (now minus the response target):
@@ -228,7 +235,7 @@ class InboxRepo(Repo):
         rows: run it off the UI thread on a big inbox."""
         if facet == "state":
             if f.with_(states=ALL_STATES).only_states:
-                return self.state_counts()
+                return self.state_counts(unanswered=f.sort == "overdue")
             f = f.with_(states=ALL_STATES)
         elif facet == "label":
             f = f.with_(label=None)
@@ -236,7 +243,7 @@ class InboxRepo(Repo):
             f = f.with_(questions_only=False)
         else:
             f = f.with_(**{facet: None})
-        f = f.with_(grouped=False, sort="newest", backwards=False)
+        f = f.with_(grouped=False, backwards=False)
         where, params = _where(f)
         if facet == "label":
             sql = (f"SELECT l.value, count(*) FROM {_source(f)}, json_each(i.labels) l"
@@ -263,10 +270,11 @@ class InboxRepo(Repo):
             raise InputError(f"no inbox item with id {number}")
         return row
 
-    def state_counts(self) -> dict[str, int]:
-        """Items per state, hidden ones left out (a table kept by triggers: no scan)."""
+    def state_counts(self, unanswered: bool = False) -> dict[str, int]:
+        """Items per state (or those not answered yet), hidden ones left out: a table kept
+        by triggers, no scan."""
         counts = {s: 0 for s in ALL_STATES}
-        counts.update(dict(self._all("SELECT state, n FROM inbox_counts")))
+        counts.update(dict(self._all(f"SELECT state, {'unanswered' if unanswered else 'n'} FROM inbox_counts")))
         return counts
 
     def insert(self, account_id: int, **fields) -> int:

@@ -100,9 +100,10 @@ class IngestRepo(Repo):
                     "INSERT INTO inbox_fts (rowid, text, author, author_name)"
                     " SELECT id, text, author, author_name FROM inbox_items WHERE id > ?", (before,)).rowcount
                 self.conn.execute(
-                    "UPDATE inbox_counts SET (n, unanswered) = (SELECT n + count(*),"
-                    " unanswered + count(*) FILTER (WHERE answered_at IS NULL) FROM inbox_items"
-                    " WHERE id > ? AND hidden = 0 AND inbox_items.state = inbox_counts.state)", (before,))
+                    "UPDATE inbox_counts SET n = inbox_counts.n + c.n, unanswered = inbox_counts.unanswered + c.u FROM"
+                    " (SELECT state, count(*) AS n, count(*) FILTER (WHERE answered_at IS NULL) AS u"
+                    " FROM inbox_items WHERE id > ? AND hidden = 0 GROUP BY state) AS c"
+                    " WHERE c.state = inbox_counts.state", (before,))
                 self.conn.execute("DELETE FROM meta WHERE key = 'bulk_insert'")
             if events:
                 self.conn.executemany(

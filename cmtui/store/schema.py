@@ -434,7 +434,7 @@ CREATE INDEX inbox_thread ON inbox_items (thread_id) WHERE thread_id IS NOT NULL
 # Version 5: response-time targets. Overdue means active, unanswered and older than the
 # target; the counts table also keeps the unanswered rows per state, so "how many are
 # overdue" is that total minus the few recent ones (a short range of inbox_active), not a
-# scan. inbox_overdue serves the "most overdue first" order: unanswered first, oldest first.
+# scan, and the "most overdue first" list (unanswered, oldest first) is counted for free.
 V5 = """
 ALTER TABLE inbox_counts ADD COLUMN unanswered INTEGER NOT NULL DEFAULT 0;
 UPDATE inbox_counts SET unanswered = (SELECT count(*) FROM inbox_items WHERE hidden = 0
@@ -458,9 +458,6 @@ CREATE TRIGGER inbox_counts_update AFTER UPDATE OF state, hidden, answered_at ON
     UPDATE inbox_counts SET n = n + 1, unanswered = unanswered + (new.answered_at IS NULL)
     WHERE new.hidden = 0 AND state = new.state;
 END;
-
-CREATE INDEX inbox_overdue ON inbox_items ((answered_at IS NOT NULL), created_at, id)
-    WHERE state IN ('new', 'open') AND hidden = 0;
 """
 
 MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]

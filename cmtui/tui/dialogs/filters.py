@@ -24,7 +24,7 @@ from cmtui.tui.dialogs.base import Dialog
 STATE_CHOICES = (("new and open", ACTIVE_STATES), ("new", ("new",)), ("open", ("open",)),
                  ("snoozed", ("snoozed",)), ("done", ("done",)), ("all", ALL_STATES))
 KINDS = ("mention", "reply", "direct", "comment")
-SORTS = (("newest first", "newest"), ("oldest first", "oldest"), ("most overdue first", "overdue"))
+SORTS = (("newest first", "newest"), ("oldest first", "oldest"), ("waiting for an answer, most overdue first", "overdue"))
 FACETS = ("state", "account_id", "kind", "label", "assignee", "language", "questions")
 
 

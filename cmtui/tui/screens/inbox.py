@@ -24,7 +24,7 @@ from cmtui.tui.widgets.composer_pane import ComposerPane
 from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
 from cmtui.tui.widgets.thread_pane import ThreadPane
 
-SORT_WORDS = {"newest": "newest first", "oldest": "oldest first", "overdue": "most overdue first"}
+SORT_WORDS = {"newest": "newest first", "oldest": "oldest first", "overdue": "unanswered, most overdue first"}
 NEXT_SORT = {"newest": "oldest", "oldest": "overdue", "overdue": "newest"}
 
 
@@ -137,6 +137,7 @@ class InboxScreen(ModeScreen):
             self._show_counts()
             return
         self.search_error = None
+        self._close_panes()  # the thread shown belonged to the list as it was
         inbox = self.inbox
         inbox.selected.clear()
         inbox.cursor = 0

@@ -24,8 +24,9 @@ class ComposerPane(Vertical):
     BINDINGS = [
         Binding("ctrl+s", "send", "Queue reply", priority=True, id="composer.send"),
         Binding("escape", "keep", "Keep draft", id="composer.keep"),
-        Binding("ctrl+t", "saved_reply", "Saved reply", id="composer.saved"),
-        Binding("ctrl+e", "editor", "$EDITOR", id="composer.editor"),
+        # priority: the text area has its own ctrl+e (end of line), and keys reach it first.
+        Binding("ctrl+t", "saved_reply", "Saved reply", priority=True, id="composer.saved"),
+        Binding("ctrl+e", "editor", "$EDITOR", priority=True, id="composer.editor"),
     ]
 
     DEFAULT_CSS = """
@@ -52,6 +53,8 @@ class ComposerPane(Vertical):
         self.limits = limits
         self.context = f"reply:{item['id']}"
         self._save_timer = None
+        self.sent = False
+        self._latest: str | None = None  # the text as last typed (readable after unmount)
         self.failed = store.outbox.failed_reply(item["id"])
 
     def _start_text(self) -> str:
@@ -99,7 +102,8 @@ class ComposerPane(Vertical):
             status = Text(error, style="bold red")
         self.query_one("#composer-status", Static).update(status)
 
-    def on_text_area_changed(self, _event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._latest = event.text_area.text
         self._show_count()
         if self._save_timer is not None:
             self._save_timer.stop()
@@ -128,7 +132,16 @@ class ComposerPane(Vertical):
         if self._save_timer is not None:
             self._save_timer.stop()
         self.store.drafts.delete(self.context)
+        self.sent = True
         self.post_message(self.Closed(op_id))
+
+    def on_unmount(self) -> None:
+        """However the pane goes (another item's reply, a mode switch, quitting), the
+        words typed since the last debounced save are kept."""
+        if not self.sent and self._latest is not None:
+            if self._save_timer is not None:
+                self._save_timer.stop()
+            self.store.drafts.save(self.context, self._latest)
 
     def action_keep(self) -> None:
         if self._save_timer is not None:

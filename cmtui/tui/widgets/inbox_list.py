@@ -137,6 +137,8 @@ class InboxList(ScrollView, can_focus=True):
             else:
                 reader.close()
         self._resized()
+        while self.cursor >= self.total and self._extend():  # keep the cursor's row while counting
+            pass
         self.cursor = min(self.cursor, max(0, self.total - 1))
         self.refresh()
 
@@ -240,6 +242,8 @@ class InboxList(ScrollView, can_focus=True):
     def select_item(self, item_id: int) -> None:
         """Put the cursor on an item if it is among the rows near the cursor."""
         start = max(0, self.cursor - PAGE_SIZE)
+        while self.cursor + PAGE_SIZE > self.total and self._extend():  # (while counting)
+            pass
         for index in range(start, min(self.total, self.cursor + PAGE_SIZE)):
             row = self.row_at(index)
             if row is not None and row["id"] == item_id:
