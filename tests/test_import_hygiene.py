@@ -40,3 +40,15 @@ def test_importing_the_package_has_no_side_effects(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_inbox_screen_leaves_the_composer_widgets_for_the_first_reply():
+    """TextArea costs ~10 ms of start-up; the inbox is the first screen shown."""
+    code = (
+        "import sys, cmtui.tui.app, cmtui.tui.screens.inbox\n"
+        "heavy = [m for m in ('textual.widgets._text_area', 'cmtui.tui.widgets.composer_pane')"
+        " if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

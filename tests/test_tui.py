@@ -71,6 +71,24 @@ async def test_command_palette_switches_mode(store):
         assert app.current_mode == "moderation"
 
 
+async def test_command_palette_runs_a_screen_action_from_another_mode(store):
+    from cmtui.tui.commands import screen_actions
+
+    assert ("Snooze", "snooze", "s") in list(screen_actions("inbox"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")  # in the calendar
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"inbox: filter")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.current_mode == "inbox"
+        assert type(app.screen).__name__ == "FilterDialog"
+
+
 async def test_keymap_from_settings_remaps_a_binding(store):
     app = make_app(store, keymap={"app.metrics": "m"})
     async with app.run_test(size=(120, 40)) as pilot:

@@ -21,7 +21,8 @@ class StatusLine(Static):
     """
 
     def on_mount(self) -> None:
-        self.refresh_status()
+        # Filled in right after the first frame: the list is what the user waits for.
+        self.call_after_refresh(self.refresh_status)
         self.set_interval(2.0, self.refresh_status)
 
     def refresh_status(self) -> None:
