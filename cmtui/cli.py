@@ -70,6 +70,25 @@ def build_parser() -> argparse.ArgumentParser:
     clist.add_argument("--from", dest="from_", metavar="DATE")
     clist.add_argument("--to", metavar="DATE")
     _json_option(clist)
+    cexport = cal_sub.add_parser("export", help="write every calendar entry as iCalendar, CSV or JSON")
+    _db_option(cexport)
+    cexport.add_argument("--format", required=True, choices=["ics", "csv", "json"])
+    cexport.add_argument("-o", "--output", metavar="FILE", type=Path,
+                         help="write to FILE (replaced atomically if it exists) instead of stdout")
+    cimport = cal_sub.add_parser("import", help="add or update calendar entries from a .csv, .ics or .json file")
+    _db_option(cimport)
+    cimport.add_argument("file", metavar="FILE", type=Path)
+
+    post = sub.add_parser("post", help="posts for the content calendar")
+    _db_option(post)
+    post_sub = post.add_subparsers(dest="action", metavar="ACTION", required=True)
+    padd = post_sub.add_parser("add", help="add a post: published at the next sync, or at --at, or kept as a draft")
+    _db_option(padd)
+    padd.add_argument("text", metavar="TEXT")
+    padd.add_argument("--account", required=True, metavar="NAME", help="the account it goes to")
+    padd.add_argument("--at", metavar="WHEN",
+                      help="when to publish, in the settings' timezone (2026-12-01 09:30, 'tomorrow 9:00', 'fri 18:30')")
+    padd.add_argument("--draft", action="store_true", help="keep it as a draft in the calendar")
 
     outbox = sub.add_parser("outbox", help="operations waiting to reach a platform")
     _db_option(outbox)
@@ -183,6 +202,18 @@ def _command(args, store, settings) -> int:
         return inbox_done(store, settings, args)
     if (args.command, action) == ("calendar", "list"):
         return lists.calendar_list(store, settings, args)
+    if (args.command, action) == ("calendar", "export"):
+        from cmtui.commands.calendar_files import calendar_export
+
+        return calendar_export(store, settings, args)
+    if (args.command, action) == ("calendar", "import"):
+        from cmtui.commands.calendar_files import calendar_import
+
+        return calendar_import(store, settings, args)
+    if (args.command, action) == ("post", "add"):
+        from cmtui.commands.posts import post_add
+
+        return post_add(store, settings, args)
     if (args.command, action) == ("outbox", "list"):
         return lists.outbox_list(store, args)
     if (args.command, action) == ("account", "list"):

@@ -241,7 +241,7 @@ def _fill(conn, n: int, rng: random.Random, now_ts: int) -> None:
                      " first_seen_at, last_seen_at) VALUES (?, 'mastodon', ?, ?, ?, ?, ?, ?, ?, ?)",
                      [(pid, acct, rid, name, url, fmt(made), bot, fmt(first or made + DAY), fmt(last or made + DAY))
                       for pid, (acct, rid, name, url, made, bot, first, last, _) in enumerate(people, 1)])
-    _community(conn, rng, now_ts, fmt)
+    _community(conn, rng, now_ts, fmt, entries=calendar_size(n))
     # A 64 MiB token hash (default 1 MiB) leaves fewer segments to merge: the rebuild takes half
     # the time. The setting is a row of inbox_fts_config; deleting it restores the default.
     conn.execute("INSERT INTO inbox_fts (inbox_fts, rank) VALUES ('hashsize', 67108864)")
@@ -407,15 +407,23 @@ def _inbox(conn, rng: random.Random, n: int, now_ts: int, fmt, people: list[list
                      " VALUES (?, ?, ?, ?, ?, ?, ?)", flags)
 
 
-def _community(conn, rng: random.Random, now_ts: int, fmt) -> None:
+def calendar_size(items: int) -> int:
+    """A community that big plans more: 200 entries, up to 10,000 at a million items (the
+    calendar's scale test), about 2% of them repeating."""
+    return max(200, min(10_000, items // 100))
+
+
+def _community(conn, rng: random.Random, now_ts: int, fmt, entries: int = 200) -> None:
     """Accounts, calendar, post statistics, follower history, goals and saved replies."""
+    count = entries
     conn.executemany(
         "INSERT INTO accounts (id, name, platform, instance, handle, display_name, limits, is_admin, created_at)"
         " VALUES (?, ?, 'mastodon', ?, ?, ?, ?, ?, ?)",
         [(a, name, f"https://{host}", f"{user}@{host}", display, dumps({"max_chars": 500, "url_weight": 23}),
           int(a == 1), fmt(now_ts - 3 * 365 * DAY)) for a, (name, host, user, display, _) in enumerate(ACCOUNTS, 1)])
     entries, transitions, stats = [], [], []
-    for entry_id in range(1, 201):
+    rules = ("FREQ=WEEKLY;BYDAY=MO,TH", "FREQ=MONTHLY;BYDAY=1TU", "FREQ=WEEKLY;BYDAY=FR")
+    for entry_id in range(1, count + 1):
         when = now_ts + rng.randrange(-365 * DAY, 60 * DAY)
         if when < now_ts:
             status = rng.choices(("published", "failed", "cancelled"), (85, 5, 10))[0]
@@ -433,13 +441,15 @@ def _community(conn, rng: random.Random, now_ts: int, fmt) -> None:
             stats.append((account, remote_id, entry_id, published, "en", campaign, int(rng.lognormvariate(3, 1)),
                           int(rng.lognormvariate(2, 1)), int(rng.lognormvariate(1, 1)), fmt(now_ts)))
         scheduled = None if status == "idea" and rng.random() < 0.5 else fmt(when)
+        rule = rng.choice(rules) if count > 200 and status in ("scheduled", "approved") and rng.random() < 0.03 \
+            else None
         entries.append((entry_id, account, text, status, scheduled, published, remote_id, url, "en", campaign,
-                        colour, int(status == "published" and rng.random() < 0.05), who, made, made))
+                        colour, int(status == "published" and rng.random() < 0.05), who, made, made, rule))
         transitions.append((entry_id, made, who, None, status))
     conn.executemany(
         "INSERT INTO calendar_entries (id, account_id, text, status, scheduled_at, published_at, remote_id, url,"
-        " language, campaign, campaign_color, late, created_by, created_at, updated_at)"
-        f" VALUES ({','.join('?' * 15)})", entries)
+        " language, campaign, campaign_color, late, created_by, created_at, updated_at, rrule)"
+        f" VALUES ({','.join('?' * 16)})", entries)
     conn.executemany("INSERT INTO entry_transitions (entry_id, at, who, from_status, to_status)"
                      " VALUES (?, ?, ?, ?, ?)", transitions)
     conn.executemany("INSERT INTO post_stats (account_id, remote_id, entry_id, posted_at, language, campaign,"

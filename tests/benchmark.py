@@ -21,6 +21,7 @@ import pty
 import select
 import signal
 import shutil
+import sqlite3
 import statistics
 import struct
 import subprocess
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import termios
 import time
+from contextlib import closing
 from pathlib import Path
 
 MINIMAL_APP = """
@@ -253,6 +255,29 @@ def thread(db: Path, rounds: int, env: dict) -> dict:
     return _summary(opened)
 
 
+def calendar(db: Path, rounds: int, env: dict) -> dict:
+    """The calendar's month view: the day cursor across the grid (l, j) and whole months
+    (n, p: a new period read from the store), each key timed to its repainted frame."""
+    proc = PtyProcess([*CMTUI, "--db", str(db)], env)
+    try:
+        proc.read_until(b"palette")
+        proc.drain(quiet=0.3)
+        _settled_after(proc, b"1")
+        proc.drain(quiet=0.5)
+        moves, months = [], []
+        for n in range(rounds):
+            for key in (b"l", b"l", b"j", b"h"):
+                seconds = _timed(proc, key)
+                if seconds is not None:
+                    moves.append(seconds)
+            seconds = _timed(proc, b"n" if n % 4 < 2 else b"p")
+            if seconds is not None:
+                months.append(seconds)
+    finally:
+        proc.close()
+    return {"moves": _summary(moves), "months": _summary(months)}
+
+
 def _env(tmp: Path) -> dict:
     return {"CMTUI_CONFIG_DIR": str(tmp / "config"), "XDG_DATA_HOME": str(tmp / "data")}
 
@@ -279,7 +304,7 @@ def _generated_db(items: int) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["startup", "keys", "triage", "search", "thread", "all"])
+    parser.add_argument("what", choices=["startup", "keys", "triage", "search", "thread", "calendar", "all"])
     parser.add_argument("--db", type=Path)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--keys", type=int, default=200)
@@ -299,6 +324,13 @@ def main() -> None:
             print(f"inbox j/k: key -> frame median {r['median_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms "
                   f"over {r['keys']} keys; G/g (last/first row) at most {r['jump_ms']:.1f} ms; "
                   f"resident memory {r['rss_mb']:.0f} MB")
+        if args.what in ("calendar", "all"):
+            r = calendar(db, args.runs * 2, env)
+            with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+                entries = conn.execute("SELECT count(*) FROM calendar_entries").fetchone()[0]
+            print(f"calendar month view ({entries} entries): day cursor median {r['moves']['median_ms']:.1f} ms, "
+                  f"p95 {r['moves']['p95_ms']:.1f} ms over {r['moves']['n']} keys; next/previous month median "
+                  f"{r['months']['median_ms']:.1f} ms, p95 {r['months']['p95_ms']:.1f} ms over {r['months']['n']}")
         if args.what in ("triage", "search", "thread", "all"):
             # These write (e/u) or may: work on a copy, never on the measured file itself.
             copy = tmp / f"copy-{db.name}"

@@ -46,6 +46,11 @@ def build_store(path: Path, items: int = ITEMS) -> Store:
                                who="ana", scheduled_at=iso(when) if status != "idea" else None,
                                published_at=iso(when) if status == "published" else None,
                                language=LANGS[n % 4])
+        # Fixed history times (the repository stamps real "now"), so screens that show them
+        # look the same on every run.
+        store.conn.execute("UPDATE entry_transitions SET at = ?", (iso(NOW - timedelta(days=7)),))
+        store.conn.execute("UPDATE calendar_entries SET created_at = ?, updated_at = ?",
+                           (iso(NOW - timedelta(days=7)), iso(NOW - timedelta(days=7))))
         for day in range(30, -1, -1):
             for account, base in ((main, 4000), (es, 900)):
                 store.metrics.add_snapshot(account.id, base + (30 - day) * 5,

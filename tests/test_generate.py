@@ -47,7 +47,8 @@ def test_counts(small):
     assert scalar("SELECT count(*) FROM inbox_fts_docsize") == N
     assert scalar("SELECT count(*) FROM accounts") == 3
     assert scalar("SELECT count(*) FROM people") == max(50, N // 20)
-    assert scalar("SELECT count(*) FROM calendar_entries") == 200
+    assert scalar("SELECT count(*) FROM calendar_entries") == 200 == gen.calendar_size(1000)
+    assert gen.calendar_size(1_000_000) == 10_000 == gen.calendar_size(5_000_000)
     assert scalar("SELECT count(*) FROM follower_snapshots") == 3 * 365
     assert scalar("SELECT count(*) FROM goals") == 3
     assert scalar("SELECT count(*) FROM post_stats") == scalar(
@@ -233,7 +234,7 @@ def test_refuses_bad_input(tmp_path, capsys):
 
 
 def test_failure_leaves_nothing_behind(tmp_path, monkeypatch):
-    def boom(*args):
+    def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(gen, "_community", boom)

@@ -81,3 +81,15 @@ def test_filter_dialog(snap_compare, app):
         await pilot.pause()
 
     assert snap_compare(app, run_before=counted, terminal_size=(120, 50))
+
+
+def test_calendar_week(snap_compare, app):
+    assert snap_compare(app, press=["1", "v"], terminal_size=(120, 36))
+
+
+def test_calendar_agenda(snap_compare, app):
+    assert snap_compare(app, press=["1", "v", "v"], terminal_size=(120, 36))
+
+
+def test_calendar_composer(snap_compare, app):
+    assert snap_compare(app, press=["1", "l", "c", *"Weekend tips: export to Markdown"], terminal_size=(120, 44))

@@ -40,3 +40,24 @@ def test_a_time_skipped_by_daylight_saving_moves_forward():
 def test_unreadable_times_raise_a_clear_error(text):
     with pytest.raises(InputError):
         parse_when(text, TZ, NOW)
+
+
+def test_calendar_view_periods_and_steps():
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from cmtui.planning.views import month_weeks, period, step, week_days
+
+    weeks = month_weeks(date(2026, 3, 17))
+    assert len(weeks) == 6 and weeks[0][0] == date(2026, 2, 23) and weeks[0][0].weekday() == 0
+    assert date(2026, 3, 1) in weeks[0] and date(2026, 3, 31) in weeks[5]
+    assert week_days(date(2026, 11, 21))[0] == date(2026, 11, 16)
+    tz = ZoneInfo("Europe/Ljubljana")
+    start, end = period("week", date(2026, 3, 29), tz)  # the spring-forward week
+    from datetime import timezone
+
+    assert (end.astimezone(timezone.utc) - start.astimezone(timezone.utc)).total_seconds() == 7 * 86400 - 3600
+    assert step("month", date(2026, 1, 31), True) == date(2026, 2, 28)
+    assert step("month", date(2026, 12, 5), True) == date(2027, 1, 5)
+    assert step("month", date(2026, 1, 5), False) == date(2025, 12, 5)
+    assert step("week", date(2026, 1, 5), False) == date(2025, 12, 29)

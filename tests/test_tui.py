@@ -32,8 +32,11 @@ async def test_each_mode_shows_data_from_the_store(store):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1")
         await pilot.pause()
-        agenda = app.screen.query_one("#agenda")
-        assert agenda.option_count > 10
+        month = app.screen.query_one("#month")
+        assert sum(len(items) for items in month.days.values()) == 10  # the factory's dated entries
+        await pilot.press("v", "v")  # the agenda
+        await pilot.pause()
+        assert app.screen.query_one("#agenda").option_count > 10
         await pilot.press("3")
         await pilot.pause()
         assert app.screen.query_one("#queue").row_count == 3

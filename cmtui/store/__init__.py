@@ -12,6 +12,7 @@ from cmtui.store.accounts import AccountRepo
 from cmtui.store.calendar import CalendarRepo
 from cmtui.store.db import connect, connect_reader, transaction
 from cmtui.store.drafts import DraftRepo
+from cmtui.store.entries import EntryRepo
 from cmtui.store.inbox import InboxFilter, InboxRepo
 from cmtui.store.ingest import IngestRepo
 from cmtui.store.metrics import MetricsRepo
@@ -33,6 +34,7 @@ class Store:
         self.inbox = InboxRepo(conn)
         self.ingest = IngestRepo(conn)
         self.calendar = CalendarRepo(conn)
+        self.entries = EntryRepo(conn)  # the SQL behind cmtui.planning
         self.outbox = OutboxRepo(conn)
         self.moderation = ModerationRepo(conn)
         self.metrics = MetricsRepo(conn)

@@ -76,6 +76,18 @@ class CalendarRepo(Repo):
             params,
         )
 
+    def undated(self) -> list:
+        """Ideas and drafts without a time (the agenda's last section), newest first."""
+        return self._all(f"SELECT {_COLUMNS} {_FROM} WHERE e.parent_id IS NULL AND e.scheduled_at IS NULL"
+                         " AND e.published_at IS NULL AND e.status NOT IN ('cancelled')"
+                         " ORDER BY e.updated_at DESC, e.id DESC")
+
+    def variants(self, entry_id: int) -> list[tuple[str, str]]:
+        """(account name, text) of the entry's per-account wordings."""
+        return [(r[0], r[1]) for r in self._all(
+            "SELECT a.name, v.text FROM entry_variants v JOIN accounts a ON a.id = v.account_id"
+            " WHERE v.entry_id = ? ORDER BY a.name", (entry_id,))]
+
     def transitions(self, entry_id: int) -> list:
         return self._all("SELECT * FROM entry_transitions WHERE entry_id = ? ORDER BY at, id", (entry_id,))
 

@@ -63,14 +63,15 @@ class OutboxRepo(Repo):
         Inside one BEGIN IMMEDIATE transaction, so two processes never take the same one. An
         operation left 'sending' by a claim older than stale_before (its process died) is
         taken again: its idempotency key keeps the platform from doing it twice. An entry's
-        operations go in order (no edit before its post)."""
+        operations on one account go in order (no edit before its post, no post before the
+        cancel of the copy it replaces); its variants on other accounts do not wait for them."""
         with transaction(self.conn):
             row = self.conn.execute(
                 "SELECT o.* FROM outbox o WHERE o.account_id = ? AND ("
                 " (o.state = 'pending' AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?))"
                 " OR (o.state = 'sending' AND o.claimed_at < ?))"
                 " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.entry_id = o.entry_id AND p.id < o.id"
-                "  AND p.state IN ('pending', 'sending'))"
+                "  AND p.account_id = o.account_id AND p.state IN ('pending', 'sending'))"
                 " ORDER BY o.id LIMIT 1",
                 (account_id, now_text, stale_before),
             ).fetchone()

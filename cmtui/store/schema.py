@@ -460,7 +460,23 @@ CREATE TRIGGER inbox_counts_update AFTER UPDATE OF state, hidden, answered_at ON
 END;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
+# Version 6: calendar files. An entry imported from a file keeps the file's UID (iCalendar UID,
+# the uid column of CSV and JSON), so importing the file again updates it instead of adding
+# a copy; an entry made here has none stored and is exported as cmtui-entry-<id>@<database id>,
+# the database id being a random name given to each database once.
+V6 = """
+ALTER TABLE calendar_entries ADD COLUMN uid TEXT;
+CREATE UNIQUE INDEX entries_uid ON calendar_entries (uid) WHERE uid IS NOT NULL;
+INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', lower(hex(randomblob(8))));
+"""
+
+# Version 7: the calendar views expand every repeating series that starts before the end of
+# the period they show; series are few, and this index holds only them (no scan of the table).
+V7 = """
+CREATE INDEX entries_series ON calendar_entries (scheduled_at) WHERE rrule IS NOT NULL;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7]
 LATEST = len(MIGRATIONS)
 
 COUNT_TRIGGERS = ("inbox_counts_insert", "inbox_counts_delete", "inbox_counts_update")

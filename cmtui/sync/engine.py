@@ -22,7 +22,7 @@ from cmtui.sync.connectors import connector_for
 from cmtui.sync.connectors.base import (
     AuthError, Connector, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
 )
-from cmtui.sync.outbox_ops import apply_result, execute
+from cmtui.sync.outbox_ops import apply_result, execute, reconcile_scheduled
 
 log = logging.getLogger("cmtui.sync")
 
@@ -103,6 +103,11 @@ class SyncEngine:
         woke = self.store.triage.wake_snoozed(iso(self.clock()))
         if woke:
             log.info("%d snoozed item(s) are back in the inbox", woke)
+        from cmtui.planning.recurrence import materialize_due
+
+        made = materialize_due(self.store, self.settings, self.clock())  # occurrences of series coming due
+        if made:
+            log.info("%d occurrence(s) of repeating posts queued", len(made))
         accounts = self.store.accounts.list()
         if names:
             accounts = [a for a in accounts if a.name in names]
@@ -211,8 +216,15 @@ class SyncEngine:
                     flush()
         finally:  # what arrived before a failure is kept (with the cursor it had reached)
             flush()
+        # Posts the server held as scheduled and whose time has come: is it still holding them?
+        due = self.store.entries.server_scheduled_due(account.id, iso(self.clock()))
+        listed = None
+        if due and hasattr(connector, "scheduled"):
+            listed = {str(s.get("id")) for s in await connector.scheduled()}
         posts = await connector.own_posts(info.remote_id, self.clock() - timedelta(days=OWN_POSTS_DAYS))
         self.store.ingest.own_posts(account.id, posts)
+        if listed is not None and reconcile_scheduled(self.store, account.id, listed, posts, self.clock()):
+            self.on_change(account.name)
         if result.new_items:
             self.on_change(account.name)
 

@@ -38,6 +38,14 @@ async def execute(connector: Connector, op, store, now: datetime) -> dict:
     payload = loads(op["payload"], {})
     kind = op["kind"]
     try:
+        if kind == "post" and op["entry_id"]:
+            scheduled_id, remote_id = _entry_state(store, op)
+            if remote_id:  # published by an earlier post of this entry: change it, never post it twice
+                posted = await connector.edit(remote_id, payload["text"], payload.get("spoiler_text"))
+                return {k: v for k, v in posted.__dict__.items() if v is not None} | {"edited": True}
+            if scheduled_id:
+                raise PermanentError(f"the server still holds scheduled post {scheduled_id} of this entry; "
+                                     "not posting it twice")
         if kind in ("post", "reply"):
             posted = await connector.publish(_post_request(op, payload, now))
             return {k: v for k, v in posted.__dict__.items() if v is not None}
@@ -47,12 +55,21 @@ async def execute(connector: Connector, op, store, now: datetime) -> dict:
         if kind == "delete":
             await connector.delete(payload["remote_id"])
             return {}
-        if kind == "reschedule":
-            posted = await connector.reschedule(payload["scheduled_id"], payload["scheduled_at"])
+        if kind in ("reschedule", "cancel"):
+            # Queued while the post was still on its way, an entry's operation finds the
+            # scheduled id when its turn comes (the entry's operations run in order).
+            scheduled_id = payload.get("scheduled_id")
+            if not scheduled_id and op["entry_id"]:
+                scheduled_id = _entry_state(store, op)[0]
+                if scheduled_id is None:
+                    return {"skipped": "nothing scheduled on the server"}
+            if not scheduled_id:
+                raise KeyError("scheduled_id")
+            if kind == "cancel":
+                await connector.cancel_scheduled(scheduled_id)
+                return {"cancelled": scheduled_id}
+            posted = await connector.reschedule(scheduled_id, payload["scheduled_at"])
             return {k: v for k, v in posted.__dict__.items() if v is not None}
-        if kind == "cancel":
-            await connector.cancel_scheduled(payload["scheduled_id"])
-            return {}
         if kind in ("mute", "block"):
             target = await _account_id(connector, payload)
             await getattr(connector, kind)(target)
@@ -97,21 +114,118 @@ def apply_result(store, account, op, outcome: dict | None, now: datetime, error:
             " text, url, created_at, ours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
             (thread_id, outcome.get("remote_id"), item["remote_id"], account.handle or account.name,
              account.display_name or "", payload.get("text", ""), outcome.get("url"), answered))
-    elif kind == "post" and op["entry_id"]:
-        before = conn.execute("SELECT status FROM calendar_entries WHERE id = ?", (op["entry_id"],)).fetchone()
-        after = ("scheduled" if outcome.get("scheduled_id") else "published") if outcome else "failed"
-        if before is not None and before["status"] != after:
-            store.calendar.record_transition(op["entry_id"], before["status"], after, "sync", error or "")
-        if outcome and outcome.get("scheduled_id"):
-            conn.execute(
-                "UPDATE calendar_entries SET status = 'scheduled', server_scheduled_id = ?, last_error = NULL,"
-                " updated_at = ? WHERE id = ?", (outcome["scheduled_id"], iso(now), op["entry_id"]))
-        elif outcome:
-            conn.execute(
-                "UPDATE calendar_entries SET status = 'published', remote_id = ?, url = ?, published_at = ?,"
-                " server_scheduled_id = NULL, last_error = NULL, updated_at = ? WHERE id = ?",
-                (outcome.get("remote_id"), outcome.get("url"), outcome.get("created_at") or iso(now), iso(now),
-                 op["entry_id"]))
-        else:
+    elif op["entry_id"] and kind in ("post", "reschedule", "cancel", "edit"):
+        _apply_to_entry(store, op, outcome, now, error)
+
+
+LATE_AFTER = timedelta(minutes=5)  # published later than this after its time: marked late
+
+
+def _entry_state(store, op) -> tuple[str | None, str | None]:
+    """(scheduled id, remote id) the platform holds for the operation's entry on its account,
+    after the entry's operations that went before it."""
+    from cmtui.planning.publishing import fold_done
+
+    entry = store.entries.get(op["entry_id"])
+    if entry is None:
+        return None, None
+    return fold_done(store.entries.ops_for(entry["id"]), entry, op["account_id"], before_op=op["id"])
+
+
+def _apply_to_entry(store, op, outcome: dict | None, now: datetime, error: str | None) -> None:
+    """A calendar entry's post, reschedule, cancel or edit came back. The entry's own columns
+    follow its account's post; a variant's post (another account) only reports a failure.
+    The entry may have changed while the operation was on its way: a result never undoes a
+    local decision (a cancelled entry stays cancelled, its cancel follows), except that what
+    was published is recorded as published."""
+    conn = store.conn
+    entry = conn.execute("SELECT * FROM calendar_entries WHERE id = ?", (op["entry_id"],)).fetchone()
+    if entry is None:
+        return
+    kind, stamp, entry_id = op["kind"], iso(now), entry["id"]
+    main = op["account_id"] == entry["account_id"]
+    if outcome is None:
+        prefix = {"reschedule": "could not move it on the server: ", "cancel": "could not cancel it on the server: ",
+                  "edit": "could not edit the published post: "}.get(kind, "")
+        if not main:
+            name = conn.execute("SELECT name FROM accounts WHERE id = ?", (op["account_id"],)).fetchone()
+            prefix = f"{name[0] if name else 'another account'}: {prefix}"
+        if kind == "post" and main and entry["status"] in ("scheduled", "approved"):
+            store.calendar.record_transition(entry_id, entry["status"], "failed", "sync", error or "")
             conn.execute("UPDATE calendar_entries SET status = 'failed', last_error = ?, updated_at = ? WHERE id = ?",
-                         (error, iso(now), op["entry_id"]))
+                         (prefix + (error or ""), stamp, entry_id))
+        else:
+            conn.execute("UPDATE calendar_entries SET last_error = ?, updated_at = ? WHERE id = ?",
+                         (prefix + (error or ""), stamp, entry_id))
+        return
+    if kind == "cancel":
+        if outcome.get("cancelled"):
+            conn.execute("UPDATE calendar_entries SET server_scheduled_id = NULL, updated_at = ?"
+                         " WHERE id = ? AND server_scheduled_id = ?", (stamp, entry_id, outcome["cancelled"]))
+        return
+    if not main or kind == "edit" or outcome.get("skipped"):
+        return
+    if outcome.get("scheduled_id"):
+        status = "scheduled" if entry["status"] in ("approved", "failed", "scheduled") else entry["status"]
+        if status != entry["status"]:
+            store.calendar.record_transition(entry_id, entry["status"], status, "sync", "")
+        conn.execute("UPDATE calendar_entries SET status = ?, server_scheduled_id = ?, last_error = NULL,"
+                     " updated_at = ? WHERE id = ?", (status, outcome["scheduled_id"], stamp, entry_id))
+        return
+    if not outcome.get("remote_id"):
+        return
+    published = outcome.get("created_at") or stamp
+    planned = parse_iso(loads(op["payload"], {}).get("scheduled_at"))
+    late = int(planned is not None and parse_iso(published) - planned > LATE_AFTER)
+    if entry["status"] != "published":
+        comment = {"cancelled": "published before the cancellation reached the server",
+                   "needs_approval": "published before the change reached the server",
+                   "draft": "published before the change reached the server"}.get(entry["status"], "")
+        store.calendar.record_transition(entry_id, entry["status"], "published", "sync", comment)
+    conn.execute(
+        "UPDATE calendar_entries SET status = 'published', remote_id = ?, url = ?, published_at = ?,"
+        " scheduled_at = coalesce(scheduled_at, ?), server_scheduled_id = NULL, last_error = NULL,"
+        " late = max(late, ?), updated_at = ? WHERE id = ?",
+        (outcome.get("remote_id"), outcome.get("url"), published, published, late, stamp, entry_id))
+
+
+def reconcile_scheduled(store, account_id: int, listed: set[str], posts, now: datetime) -> int:
+    """Entries the server held as scheduled posts whose time has come and that it no longer
+    lists: it published them (found among our posts by text and time: remote id, URL, time)
+    or they were deleted there (failed, after an hour without a match). Returns how many
+    entries changed."""
+    from cmtui.text import sanitize
+
+    def norm(text: str) -> str:
+        return " ".join(sanitize(text or "").split())
+
+    changed = 0
+    with store.transaction():
+        known = {r[0] for r in store.conn.execute(
+            "SELECT remote_id FROM calendar_entries WHERE account_id = ? AND remote_id IS NOT NULL", (account_id,))}
+        for entry in store.entries.server_scheduled_due(account_id, iso(now)):
+            if entry["server_scheduled_id"] in listed or any(
+                    op["state"] in ("pending", "sending") for op in store.entries.ops_for(entry["id"])):
+                continue
+            planned = parse_iso(entry["scheduled_at"])
+            candidates = [p for p in posts if p.remote_id not in known and norm(p.text) == norm(entry["text"])
+                          and parse_iso(p.created_at) >= planned - timedelta(minutes=10)]
+            match = min(candidates, key=lambda p: abs(parse_iso(p.created_at) - planned), default=None)
+            if match is not None:
+                known.add(match.remote_id)
+                store.calendar.record_transition(entry["id"], "scheduled", "published", "sync",
+                                                 "published by the server")
+                store.conn.execute(
+                    "UPDATE calendar_entries SET status = 'published', remote_id = ?, url = ?, published_at = ?,"
+                    " server_scheduled_id = NULL, last_error = NULL,"
+                    " late = max(late, ?), updated_at = ? WHERE id = ?",
+                    (match.remote_id, match.url, match.created_at,
+                     int(parse_iso(match.created_at) - planned > LATE_AFTER), iso(now), entry["id"]))
+                changed += 1
+            elif planned < now - timedelta(hours=1):
+                message = "no longer scheduled on the server and not among the account's posts (deleted there?)"
+                store.calendar.record_transition(entry["id"], "scheduled", "failed", "sync", message)
+                store.conn.execute("UPDATE calendar_entries SET status = 'failed', server_scheduled_id = NULL,"
+                                   " last_error = ?, updated_at = ? WHERE id = ?", (message, iso(now), entry["id"]))
+                changed += 1
+    return changed

@@ -1,98 +1,481 @@
-"""Calendar mode: the content plan as an agenda, by day."""
+"""Calendar mode: the content plan as a month grid, a week of hour rows, or an agenda.
+
+A day cursor moves over the grid (arrows or h/j/k/l, n/p a period, t today, v the view);
+the entries of the cursor's day are listed under it, and enter goes into that list to act
+on one entry: edit, submit for approval, approve, schedule, move with shift+arrows,
+duplicate, delete (undoable), skip an occurrence of a series."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from cmtui.model import iso, parse_iso
+from cmtui.errors import CmtuiError
+from cmtui.model import parse_iso
+from cmtui.planning.views import VIEWS, by_day, month_weeks, period, step, week_days
 from cmtui.text import first_line
 from cmtui.tui.screens.base import ModeScreen
+from cmtui.tui.widgets.calendar_views import FIRST_HOUR, STATUS_COLOR, MonthView, WeekView
 
-STATUS_STYLE = {
-    "idea": "dim", "draft": "white", "needs_approval": "yellow", "approved": "cyan",
-    "scheduled": "blue", "published": "green", "failed": "bold red", "cancelled": "dim strike",
-}
-PAST_DAYS = 7
-AHEAD_DAYS = 45
+STATUS_STYLE = STATUS_COLOR
+
+
+class EntryList(OptionList):
+    """The entries of a day (or the agenda): j/k move like everywhere else."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="calendar.entry_down"),
+        Binding("k", "cursor_up", "Up", show=False, id="calendar.entry_up"),
+    ]
 
 
 class CalendarScreen(ModeScreen):
     TITLE_SUFFIX = "Calendar"
+    BINDINGS = [
+        Binding("v", "cycle_view", "View", id="calendar.view"),
+        Binding("t", "today", "Today", id="calendar.today"),
+        Binding("n", "period(True)", "Next", show=False, id="calendar.next"),
+        Binding("p", "period(False)", "Previous", show=False, id="calendar.previous"),
+        Binding("h,left", "move_day(-1)", "Day before", show=False, id="calendar.left"),
+        Binding("l,right", "move_day(1)", "Day after", show=False, id="calendar.right"),
+        Binding("j,down", "move_down(1)", "Down", show=False, id="calendar.down"),
+        Binding("k,up", "move_down(-1)", "Up", show=False, id="calendar.up"),
+        Binding("enter", "enter", "Entries", show=False, id="calendar.enter"),
+        Binding("c", "compose", "New post", id="calendar.compose"),
+        Binding("e", "edit", "Edit", show=False, id="calendar.edit"),
+        Binding("s", "submit", "Ask approval", show=False, id="calendar.submit"),
+        Binding("a", "approve", "Approve", show=False, id="calendar.approve"),
+        Binding("r", "reject", "Send back", show=False, id="calendar.reject"),
+        Binding("S", "schedule", "Schedule", show=False, id="calendar.schedule"),
+        Binding("Q", "queue", "Add to queue", show=False, id="calendar.queue"),
+        Binding("x", "cancel_entry", "Cancel post", show=False, id="calendar.cancel"),
+        Binding("d", "duplicate", "Duplicate", show=False, id="calendar.duplicate"),
+        Binding("D,delete", "delete", "Delete", show=False, id="calendar.delete"),
+        Binding("u", "undo", "Undo delete", show=False, id="calendar.undo"),
+        Binding("X", "skip", "Skip occurrence", show=False, id="calendar.skip"),
+        Binding("shift+left", "shift(-1, 0)", "Move a day earlier", show=False, id="calendar.move_earlier"),
+        Binding("shift+right", "shift(1, 0)", "Move a day later", show=False, id="calendar.move_later"),
+        Binding("shift+up", "shift(0, -1)", "Move an hour earlier", show=False, id="calendar.move_up"),
+        Binding("shift+down", "shift(0, 1)", "Move an hour later", show=False, id="calendar.move_down"),
+        Binding("escape", "back", "Back", show=False, id="calendar.back"),
+    ]
+    AUTO_FOCUS = "#month"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.view = "month"
+        self.cursor: date | None = None
+        self.hour = 9
+        self.days: dict[date, list] = {}
+        self._range: tuple[datetime, datetime] | None = None
+        self._undo: list[dict] = []  # deleted entries, newest last (u restores)
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="calendar-summary")
-        yield OptionList(id="agenda")
+        yield MonthView(id="month")
+        yield WeekView(id="week")
+        yield EntryList(id="agenda")
+        yield Static(id="day-title")
+        yield EntryList(id="day-entries")
         yield Static(id="entry-detail")
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.load()
-        self.query_one("#agenda", OptionList).focus()
+        self.tz = self.app.settings.tzinfo()
+        self.cursor = self.today
+        self.hour = max(FIRST_HOUR, self.app.now().astimezone(self.tz).hour)
+        self._show_view()
 
-    def load(self) -> None:
-        tz = self.app.settings.tzinfo()
-        now = self.app.now().astimezone(tz)
-        start = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=PAST_DAYS)
-        rows = self.store.calendar.between(iso(start), iso(start + timedelta(days=PAST_DAYS + AHEAD_DAYS)),
-                                           include_undated=True)
-        self._rows = {}
-        self._account_width = max((len(a.name) for a in self.store.accounts.list()), default=8)
-        agenda = self.query_one("#agenda", OptionList)
+    # -- what is shown --------------------------------------------------------------------
+    @property
+    def today(self) -> date:
+        return self.app.now().astimezone(self.tz).date()
+
+    def reload(self, force: bool = True) -> None:
+        """Read the occurrences of the period around the cursor (only when it changed, or
+        force after an edit) and redraw."""
+        from cmtui.planning.recurrence import occurrences_between
+
+        span = period(self.view, self.cursor, self.tz)
+        if force or span != self._range:
+            self._range = span
+            self.days = by_day(occurrences_between(self.store, span[0], span[1], self.tz), self.tz)
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.view == "month":
+            self.query_one(MonthView).show_month(month_weeks(self.cursor), self.days, self.cursor, self.today, self.tz)
+        elif self.view == "week":
+            self.query_one(WeekView).show_week(week_days(self.cursor), self.days, self.cursor, self.today, self.tz,
+                                               self.hour)
+        else:
+            self._fill_agenda()
+        self._fill_day()
+        self._summary()
+
+    def _summary(self) -> None:
+        counts = self.store.calendar.status_counts()
+        text = Text(no_wrap=True, overflow="ellipsis")
+        label = {"month": self.cursor.strftime("%B %Y"),
+                 "week": f"week of {week_days(self.cursor)[0].strftime('%d %b %Y')}",
+                 "agenda": f"agenda from {(self.cursor - timedelta(days=7)).strftime('%d %b')}"}[self.view]
+        text.append(f"{label}  ", style="bold")
+        text.append(f"({self.view}; v changes)  ", style="dim")
+        for status, color in STATUS_STYLE.items():
+            if counts.get(status):
+                text.append(f"{status.replace('_', ' ')} ", style=color)
+                text.append(f"{counts[status]}  ")
+        if self.app.settings.approval_required:
+            text.append("│ approval required", style="yellow")
+        self.query_one("#calendar-summary", Static).update(text)
+
+    def _show_view(self) -> None:
+        for name, widget_id in (("month", "#month"), ("week", "#week"), ("agenda", "#agenda")):
+            self.query_one(widget_id).display = self.view == name
+        day_list = self.view != "agenda"
+        self.query_one("#day-title").display = day_list
+        self.query_one("#day-entries").display = day_list
+        self.reload(force=False)
+        self.query_one({"month": "#month", "week": "#week", "agenda": "#agenda"}[self.view]).focus()
+
+    def _entry_line(self, occurrence, with_date: bool = False) -> Text:
+        entry = occurrence.entry
+        text = Text(no_wrap=True, overflow="ellipsis")
+        local = occurrence.at.astimezone(self.tz)
+        text.append(local.strftime("%a %d %b  %H:%M  " if with_date else "%H:%M  "))
+        text.append(f"{entry['status'].replace('_', ' '):<15}", style=STATUS_STYLE.get(entry["status"], ""))
+        text.append(f"{(entry['account'] or '-'):<16} ", style="dim")
+        if entry["campaign"]:
+            text.append(f"[{entry['campaign']}] ", style=entry["campaign_color"] or "magenta")
+        if occurrence.is_recurring:
+            text.append("↻ skipped " if occurrence.skipped else "↻ ", style="bold")
+        if entry["late"]:
+            text.append("late ", style="yellow")
+        text.append(first_line(entry["text"]))  # our own text, still never parsed as markup
+        return text
+
+    def _fill_day(self) -> None:
+        if self.view == "agenda":
+            return
+        items = self.days.get(self.cursor, [])
+        title = Text(self.cursor.strftime("%A %d %B %Y"), style="bold")
+        if self.cursor == self.today:
+            title.append("  · today", style="bold yellow")
+        title.append(f"  · {len(items)} entr{'y' if len(items) == 1 else 'ies'}" if items else
+                     "  · nothing planned (c writes a post for this day)", style="dim")
+        self.query_one("#day-title", Static).update(title)
+        entries = self.query_one("#day-entries", EntryList)
+        entries.clear_options()
+        entries.add_options([Option(self._entry_line(o), id=str(n)) for n, o in enumerate(items)])
+        if items:
+            entries.highlighted = 0
+        self._show_detail(items[0] if items else None)
+
+    def _fill_agenda(self) -> None:
+        agenda = self.query_one("#agenda", EntryList)
         agenda.clear_options()
-        options: list[Option | None] = []
-        day = None
+        options: list = []
+        self._agenda_items: list = []
         highlight = None
-        for row in rows:
-            when = parse_iso(row["scheduled_at"] or row["published_at"])
-            label = when.astimezone(tz).strftime("%A %d %B %Y") if when else "Unscheduled ideas and drafts"
-            if label != day:
-                day = label
-                is_today = when is not None and when.astimezone(tz).date() == now.date()
-                options.append(Option(Text(label + ("  · today" if is_today else ""), style="bold underline"),
-                                      disabled=True))
-            if highlight is None and when is not None and when >= now:
-                highlight = len(options)
-            options.append(Option(self._line(row, tz), id=str(row["id"])))
-            self._rows[str(row["id"])] = row
+        for day in sorted(self.days):
+            options.append(Option(Text(day.strftime("%A %d %B %Y") + ("  · today" if day == self.today else ""),
+                                       style="bold underline"), disabled=True))
+            for occurrence in self.days[day]:
+                if highlight is None and day >= self.cursor:
+                    highlight = len(options)
+                options.append(Option(self._entry_line(occurrence), id=str(len(self._agenda_items))))
+                self._agenda_items.append(occurrence)
+        undated = self.store.calendar.undated()
+        if undated:
+            options.append(Option(Text("Ideas and drafts without a time", style="bold underline"), disabled=True))
+            for row in undated:
+                options.append(Option(Text.assemble(("        ", ""), (f"{row['status']:<15}", STATUS_STYLE.get(
+                    row["status"], "")), first_line(row["text"])), id=str(len(self._agenda_items))))
+                self._agenda_items.append(_Undated(row))
         agenda.add_options(options)
         if highlight is not None:
             agenda.highlighted = highlight
-        counts = self.store.calendar.status_counts()
-        summary = Text(no_wrap=True)
-        for status in STATUS_STYLE:
-            if counts.get(status):
-                summary.append(f" {status.replace('_', ' ')} ", style=STATUS_STYLE[status])
-                summary.append(f"{counts[status]} ")
-        summary.append(f"│ agenda from {PAST_DAYS} days ago to {AHEAD_DAYS} days ahead", style="dim")
-        self.query_one("#calendar-summary", Static).update(summary)
+        self._show_detail(self._agenda_items[int(agenda.highlighted_option.id)]
+                          if agenda.highlighted_option is not None else None)
 
-    def _line(self, row, tz) -> Text:
-        when = parse_iso(row["scheduled_at"] or row["published_at"])
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"  {when.astimezone(tz).strftime('%H:%M') if when else '     '}  ")
-        text.append(f"{row['status'].replace('_', ' '):<14}", style=STATUS_STYLE.get(row["status"], ""))
-        text.append(f"{(row['account'] or '-'):<{self._account_width}} ", style="dim")
-        if row["campaign"]:
-            text.append(f"[{row['campaign']}] ", style=row["campaign_color"] or "magenta")
-        if row["rrule"]:
-            text.append("↻ ", style="bold")
-        text.append(first_line(row["text"]))
-        return text
+    def _show_detail(self, occurrence) -> None:
+        detail = Text()
+        if occurrence is not None:
+            entry = occurrence.entry
+            detail.append(entry["status"].replace("_", " "), style=STATUS_STYLE.get(entry["status"], ""))
+            when = occurrence.at.astimezone(self.tz).strftime("%a %d %b %Y %H:%M") if occurrence.at else "no time"
+            detail.append(f" · {when} · {entry['account'] or 'no account'} · {entry['language'] or '?'}"
+                          f" · {entry['visibility']}", style="dim")
+            if entry["rrule"]:
+                detail.append(f" · repeats {entry['rrule']}", style="dim")
+            if entry["url"]:
+                detail.append(f"\n{entry['url']}", style="dim underline")
+            if entry["last_error"]:
+                detail.append(f"\nerror: {entry['last_error']}", style="red")
+            if entry["notes"]:
+                detail.append(f"\nnote: {entry['notes']}", style="italic dim")
+            for t in self.store.calendar.transitions(entry["id"])[-3:]:
+                detail.append(f"\n{self.app.format_time(t['at'])} {t['who'] or '?'}: "
+                              f"{(t['from_status'] or 'new').replace('_', ' ')} → {t['to_status'].replace('_', ' ')}",
+                              style="dim")
+                if t["comment"]:
+                    detail.append(f" “{t['comment']}”", style="italic dim")
+            detail.append("\n\n" + entry["text"])
+        self.query_one("#entry-detail", Static).update(detail)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        row = self._rows.get(event.option.id or "")
-        detail = Text()
-        if row is not None:
-            detail.append(f"{row['status'].replace('_', ' ')}", style=STATUS_STYLE.get(row["status"], ""))
-            detail.append(f" · {row['account'] or 'no account'} · {row['language'] or '?'}", style="dim")
-            if row["last_error"]:
-                detail.append(f"\nerror: {row['last_error']}", style="red")
-            if row["notes"]:
-                detail.append(f"\nnote: {row['notes']}", style="italic dim")
-            detail.append("\n\n" + row["text"])
-        self.query_one("#entry-detail", Static).update(detail)
+        occurrence = self._occurrence_of(event.option_list, event.option)
+        self._show_detail(occurrence)
+
+    def _occurrence_of(self, option_list, option):
+        if option is None or option.id is None:
+            return None
+        if option_list.id == "agenda":
+            return self._agenda_items[int(option.id)]
+        items = self.days.get(self.cursor, [])
+        index = int(option.id)
+        return items[index] if index < len(items) else None
+
+    # -- moving the cursor ------------------------------------------------------------------
+    def _go(self, day: date) -> None:
+        self.cursor = day
+        self.reload(force=False)  # a query only when the period changes
+
+    def action_move_day(self, days: int) -> None:
+        self._go(self.cursor + timedelta(days=days))
+
+    def action_move_down(self, rows: int) -> None:
+        if self.view == "week":
+            self.hour = min(23, max(FIRST_HOUR, self.hour + rows))
+            self._draw()
+        else:
+            self._go(self.cursor + timedelta(days=7 * rows))
+
+    def action_period(self, forward: bool) -> None:
+        self._go(step(self.view, self.cursor, forward))
+
+    def action_today(self) -> None:
+        self._go(self.today)
+
+    def action_cycle_view(self) -> None:
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        self._show_view()
+
+    def action_enter(self) -> None:
+        """enter on the grid: into the day's entries (or write one on an empty day)."""
+        entries = self.query_one("#day-entries", EntryList)
+        if entries.option_count:
+            entries.focus()
+        else:
+            self.action_compose()
+
+    def action_back(self) -> None:
+        if self.query_one("#day-entries").has_focus:
+            self.query_one({"month": "#month", "week": "#week"}[self.view]).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # enter in the day's list or the agenda (the lists' own j/k/arrows move in them)
+        self.action_edit()
+
+    # -- acting on the selected entry -----------------------------------------------------------
+    def selected(self):
+        """The occurrence highlighted in the day list (or the agenda); None if nothing."""
+        entries = self.query_one("#agenda" if self.view == "agenda" else "#day-entries", EntryList)
+        return self._occurrence_of(entries, entries.highlighted_option)
+
+    def _act(self, what: str, fn, *args, **kwargs):
+        """Run a planning action; a refusal is one notification and nothing changed."""
+        try:
+            result = fn(*args, **kwargs)
+        except CmtuiError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return None
+        self.reload()
+        self.query_one("StatusLine").refresh_status()
+        if what:
+            self.notify(what, timeout=3, markup=False)
+        return result
+
+    def _need(self, doing: str):
+        occurrence = self.selected()
+        if occurrence is None:
+            self.notify(f"Nothing to {doing}: pick an entry first (enter goes into the day's list).",
+                        severity="warning")
+        return occurrence
+
+    def action_compose(self) -> None:
+        from cmtui.tui.dialogs.entry_composer import EntryComposer
+
+        hour = self.hour if self.view == "week" else 9
+        when = datetime(self.cursor.year, self.cursor.month, self.cursor.day, hour, 0)
+        self.app.push_screen(EntryComposer(self.app, None, default_when=when), self._composed)
+
+    def action_edit(self) -> None:
+        from cmtui.tui.dialogs.entry_composer import EntryComposer
+
+        occurrence = self._need("edit")
+        if occurrence is not None:
+            self.app.push_screen(EntryComposer(self.app, occurrence.entry), self._composed)
+
+    def _composed(self, entry_id) -> None:
+        if entry_id is not None:
+            self.reload()
+            self.query_one("StatusLine").refresh_status()
+
+    def _who(self) -> str:
+        return self.app.settings.username
+
+    def action_submit(self) -> None:
+        from cmtui.planning import entries
+
+        occurrence = self._need("submit for approval")
+        if occurrence is not None:
+            self._act("Sent for approval.", entries.submit_for_approval, self.store, self.app.settings,
+                      occurrence.entry["id"], who=self._who(), now=self.app.now())
+
+    def _with_comment(self, title: str, then) -> None:
+        from cmtui.tui.dialogs.ask import AskDialog
+
+        self.app.push_screen(AskDialog(title, "a comment for the author (optional)"),
+                             lambda comment: then(comment) if comment is not None else None)
+
+    def action_approve(self) -> None:
+        from cmtui.planning import entries
+
+        occurrence = self._need("approve")
+        if occurrence is not None:
+            self._with_comment("Approve this post", lambda comment: self._act(
+                "Approved.", entries.approve, self.store, self.app.settings, occurrence.entry["id"],
+                who=self._who(), comment=comment, now=self.app.now()))
+
+    def action_reject(self) -> None:
+        from cmtui.planning import entries
+
+        occurrence = self._need("send back")
+        if occurrence is not None:
+            self._with_comment("Send back to draft", lambda comment: self._act(
+                "Sent back to draft.", entries.reject, self.store, self.app.settings, occurrence.entry["id"],
+                who=self._who(), comment=comment, now=self.app.now()))
+
+    def action_schedule(self) -> None:
+        from cmtui.planning import entries
+
+        occurrence = self._need("schedule")
+        if occurrence is not None:
+            self._act("Scheduled: the next sync hands it to the platform.", entries.schedule_entry, self.store,
+                      self.app.settings, occurrence.entry["id"], who=self._who(), now=self.app.now())
+
+    def action_queue(self) -> None:
+        from cmtui.planning import entries
+
+        occurrence = self._need("add to the queue")
+        if occurrence is not None:
+            at = self._act("", entries.add_to_queue, self.store, self.app.settings, occurrence.entry["id"],
+                           who=self._who(), now=self.app.now())
+            if at is not None:
+                self.notify(f"Queued for {at.astimezone(self.tz).strftime('%a %d %b %H:%M')}.", timeout=3)
+                self._go(at.astimezone(self.tz).date())
+
+    def action_cancel_entry(self) -> None:
+        from cmtui.planning import entries
+
+        occurrence = self._need("cancel")
+        if occurrence is not None:
+            self._act("Cancelled.", entries.cancel_entry, self.store, self.app.settings, occurrence.entry["id"],
+                      who=self._who(), now=self.app.now())
+
+    def action_duplicate(self) -> None:
+        from cmtui.planning import entries
+
+        occurrence = self._need("duplicate")
+        if occurrence is not None:
+            self._act("Duplicated as a draft.", entries.duplicate_entry, self.store, occurrence.entry["id"],
+                      who=self._who())
+
+    def action_delete(self) -> None:
+        from cmtui.planning import entries
+        from cmtui.tui.dialogs.ask import ConfirmDialog
+
+        occurrence = self._need("delete")
+        if occurrence is None:
+            return
+
+        def confirmed(yes) -> None:
+            if yes:
+                undo = self._act("Deleted. u brings it back.", entries.delete_entry, self.store,
+                                 occurrence.entry["id"], who=self._who())
+                if undo is not None:
+                    self._undo.append(undo)
+
+        what = first_line(occurrence.entry["text"], 60)
+        series = " and every occurrence of its series" if occurrence.entry["rrule"] else ""
+        self.app.push_screen(ConfirmDialog(f"Delete “{what}”{series}?"), confirmed)
+
+    def action_undo(self) -> None:
+        from cmtui.planning import entries
+
+        if not self._undo:
+            self.notify("Nothing to undo here (deleted entries come back with u).", severity="warning")
+            return
+        self._act("Restored.", entries.restore_entry, self.store, self._undo.pop())
+
+    def action_skip(self) -> None:
+        from cmtui.planning import recurrence
+
+        occurrence = self._need("skip")
+        if occurrence is None:
+            return
+        if not occurrence.is_recurring:
+            self.notify("Only an occurrence of a repeating post can be skipped.", severity="warning")
+            return
+        fn = recurrence.unskip_occurrence if occurrence.skipped else recurrence.skip_occurrence
+        self._act("Occurrence restored." if occurrence.skipped else "This occurrence is skipped.", fn,
+                  self.store, occurrence.entry["id"], occurrence.at, who=self._who(), settings=self.app.settings)
+
+    def action_shift(self, days: int, hours: int) -> None:
+        from cmtui.planning import entries
+
+        occurrence = self._need("move")
+        if occurrence is None:
+            return
+        if occurrence.is_recurring:
+            self.notify("A repeating post moves by editing its rule (e).", severity="warning")
+            return
+        delta = timedelta(days=days, hours=hours)
+        if self._act("", entries.move_entry, self.store, self.app.settings, occurrence.entry["id"], delta,
+                     who=self._who(), now=self.app.now()) is None:
+            moved = self.store.calendar.get(occurrence.entry["id"])
+            when = parse_iso(moved["scheduled_at"]) if moved is not None else None
+            if when is not None:
+                self.hour = max(FIRST_HOUR, when.astimezone(self.tz).hour)
+                self._go(when.astimezone(self.tz).date())
+                self._select_entry(moved["id"])
+
+    def _select_entry(self, entry_id: int) -> None:
+        entries = self.query_one("#day-entries", EntryList)
+        for n, occurrence in enumerate(self.days.get(self.cursor, [])):
+            if occurrence.entry["id"] == entry_id:
+                entries.highlighted = n
+                entries.focus()
+                return
+
+    def sync_changed(self) -> None:
+        super().sync_changed()
+        self.reload()
+
+
+class _Undated:
+    """An idea or draft without a time, in the agenda's last section."""
+
+    is_recurring = False
+    skipped = False
+    published = False
+    at = None
+
+    def __init__(self, row):
+        self.entry = row

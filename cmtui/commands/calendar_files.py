@@ -1,0 +1,62 @@
+"""cmtui calendar export | import: the content calendar as a file, and back."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from cmtui.errors import InputError
+from cmtui.planning.exchange import export_with_count, import_entries
+
+
+def calendar_export(store, settings, args) -> int:
+    text, count = export_with_count(store, args.format, settings.tzinfo())
+    if args.output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    write_atomically(args.output.expanduser(), text)
+    print(f"exported {count} entries to {args.output}")
+    return 0
+
+
+def calendar_import(store, settings, args) -> int:
+    report = import_entries(store, args.file.expanduser(), settings.tzinfo(), who=settings.username)
+    print(report.summary())
+    return 0
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside path, then rename it over path: a reader (or a crash)
+    sees the old file or the new one, never half of one. An existing file is replaced and
+    keeps its permissions."""
+    if path.is_dir():
+        raise InputError(f"{path} is a directory; give a file name after -o")
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write {path}: folder {folder} does not exist")
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

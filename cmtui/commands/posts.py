@@ -1,0 +1,32 @@
+"""cmtui post add: a calendar entry from the command line, stored (with its outbox post)
+before anything else happens; the next sync publishes or schedules it."""
+
+from __future__ import annotations
+
+from cmtui.planning.entries import create_entry
+from cmtui.planning.timeparse import parse_when
+
+
+def post_add(store, settings, args) -> int:
+    tz = settings.tzinfo()
+    when = parse_when(args.at, tz) if args.at else None
+    who = settings.username
+    if args.draft:
+        status = "draft"
+    elif settings.approval_required:
+        status = "needs_approval"
+    else:
+        status = "scheduled"
+    entry_id = create_entry(store, settings, text=args.text, account=args.account, when=when, status=status, who=who)
+    local = when.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z").strip() if when else None
+    where = f"{args.account}, {local}" if local else args.account
+    if status == "draft":
+        print(f"entry {entry_id} saved as a draft ({where})")
+    elif status == "needs_approval":
+        approvers = ", ".join(a for a in settings.approvers if a) or "none named in the settings"
+        print(f"entry {entry_id} ({where}) needs approval before it is published (approvers: {approvers})")
+    elif when is None:
+        print(f"entry {entry_id} queued for {args.account}; the next sync publishes it")
+    else:
+        print(f"entry {entry_id} scheduled for {local} on {args.account}; the next sync hands it to the server")
+    return 0

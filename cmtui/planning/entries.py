@@ -1,0 +1,569 @@
+"""The calendar entry lifecycle: idea → draft → needs_approval → approved → scheduled →
+published, or failed / cancelled. No Textual: the calendar screen and `cmtui post add` call
+these functions.
+
+Every function checks its input first (InputError, one sentence, nothing changed), then
+writes the local decision in one transaction with the outbox operations it implies
+(cmtui.planning.publishing): the decision is in SQLite before anything else happens, and
+nothing is sent twice. Every status change is recorded (who, when, from, to, comment).
+
+Approval: when the settings require it, nothing is scheduled or published until one of the
+approvers named in the settings approves it. Editing the content (text, variants, account,
+language, visibility, content warning) of an approved entry, or of a scheduled one while
+approval is required, sends it back to needs_approval. Moving it in time does not.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from cmtui.compose import length_problem
+from cmtui.errors import InputError
+from cmtui.model import iso, parse_iso, utcnow
+from cmtui.planning.publishing import cancel_for_deletion, queue_posts, sync_server
+from cmtui.planning.recurrence import LATE_GRACE, next_occurrence, parse_rule
+
+__all__ = [
+    "create_entry", "update_entry", "move_entry", "duplicate_entry", "delete_entry", "restore_entry",
+    "submit_for_approval", "approve", "reject", "schedule_entry", "publish_now", "cancel_entry",
+    "revive_occurrence", "next_free_slot", "add_to_queue", "QUEUE_WEEKS",
+]
+
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+CREATE_STATUSES = ("idea", "draft", "needs_approval", "approved", "scheduled")
+CONTENT_FIELDS = ("text", "account", "language", "visibility", "content_warning", "variants")
+EDITABLE = set(CONTENT_FIELDS) | {"when", "rrule", "notes", "campaign", "campaign_color"}
+PUBLISHED_EDITABLE = {"text", "content_warning", "notes", "campaign", "campaign_color"}
+TO_BE_SCHEDULED = ("needs_approval", "approved", "scheduled")  # a time for these must lie ahead
+_COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]+)$")
+
+
+# -- checks ---------------------------------------------------------------------------------
+def _now(now: datetime | None) -> datetime:
+    return (now or utcnow()).astimezone(timezone.utc)
+
+
+def _account(store, name: str | None):
+    if name is None or str(name).strip() == "":
+        return None
+    account = store.accounts.get(str(name).strip())
+    if account is None:
+        known = [a.name for a in store.accounts.list()]
+        if not known:
+            raise InputError(f"unknown account '{name}'; there are none yet "
+                             "(add one with: cmtui account add mastodon NAME --instance URL)")
+        raise InputError(f"unknown account '{name}' (known: {', '.join(known)})")
+    return account
+
+
+def _text(text) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InputError("the text is empty")
+    return text
+
+
+def _check_length(text: str, account, what: str = "the text") -> None:
+    problem = length_problem(text, account.limits if account is not None else {})
+    if problem:
+        where = f" for {account.name}" if account is not None else ""
+        raise InputError(f"{what}{where} is too long: {problem.removeprefix('the text is ')}"
+                         if "over the limit" in problem else f"{what}{where}: {problem}")
+
+
+def _language(code) -> str | None:
+    if code is None or str(code).strip() == "":
+        return None
+    code = str(code).strip().lower()
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        raise InputError(f"'{code}' is not a language code (two or three letters, like en or sl)")
+    return code
+
+
+def _visibility(value) -> str:
+    value = (value or "public").strip().lower()
+    if value not in VISIBILITIES:
+        raise InputError(f"unknown visibility '{value}' ({', '.join(VISIBILITIES)})")
+    return value
+
+
+def _optional(value) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _color(value) -> str | None:
+    value = _optional(value)
+    if value is not None and not _COLOR.match(value):
+        raise InputError(f"'{value}' is not a colour (#rgb, #rrggbb or a colour name)")
+    return value
+
+
+def _when(when, tz: tzinfo) -> datetime | None:
+    if when is None:
+        return None
+    if not isinstance(when, datetime):
+        raise InputError(f"'{when}' is not a date and time")
+    if when.tzinfo is None:
+        from cmtui.planning.timeparse import localize
+
+        when = localize(when, tz)
+    return when.astimezone(timezone.utc).replace(second=0, microsecond=0)  # the calendar counts minutes
+
+
+def _local(at: datetime, tz: tzinfo) -> str:
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _variants(store, variants, main) -> dict[int, tuple]:
+    """account id -> (account, text); a variant with an empty text is dropped."""
+    found: dict[int, tuple] = {}
+    for name, text in (variants or {}).items():
+        account = _account(store, name)
+        if account is None:
+            raise InputError("a variant needs an account name")
+        if main is not None and account.id == main.id:
+            raise InputError(f"the entry's own text goes to {account.name}; a variant is for another account")
+        text = (text or "").strip()
+        if text:
+            found[account.id] = (account, text)
+    return found
+
+
+def _approvers(settings) -> list[str]:
+    return [a for a in (settings.approvers or []) if a]
+
+
+def _check_approver(settings, who: str) -> None:
+    approvers = _approvers(settings)
+    if not approvers:
+        if settings.approval_required:
+            raise InputError("approval is required but no approvers are named in the settings (approvers = [...])")
+        return
+    if who not in approvers:
+        raise InputError(f"only {', '.join(approvers)} may approve or reject posts, not {who}")
+
+
+def _needs_approval(settings, entry) -> None:
+    if settings.approval_required and entry["status"] not in ("approved", "scheduled"):
+        names = ", ".join(_approvers(settings)) or "nobody is named yet"
+        raise InputError(f"entry {entry['id']} needs approval first (it is {entry['status']}; approvers: {names})")
+
+
+def _check_future(at: datetime | None, now: datetime, tz: tzinfo, rule: str | None) -> None:
+    if at is None:
+        return
+    if rule:
+        probe = {"rrule": rule, "scheduled_at": iso(at), "published_at": None}
+        if next_occurrence(probe, now, tz) is None:
+            raise InputError("the series has no occurrence after now; change its start or its rule")
+    elif at < now.replace(second=0, microsecond=0):
+        raise InputError(f"{_local(at, tz)} is in the past; a post to be scheduled needs a later time")
+
+
+def _record(store, entry_id: int, before: str | None, after: str, who: str, comment: str = "",
+            now: datetime | None = None) -> None:
+    store.calendar.record_transition(entry_id, before, after, who, comment or "", at=iso(now) if now else None)
+
+
+def _live_children(store, series_id: int, now: datetime) -> list:
+    """A series' materialized occurrences still to come (not published, cancelled or failed)."""
+    return [c for c in store.entries.children(series_id)
+            if c["status"] not in ("published", "cancelled", "failed")
+            and parse_iso(c["scheduled_at"] or c["occurrence_at"]) >= now - LATE_GRACE]
+
+
+def _transition(store, entry, to: str, *, who: str, comment: str = "", now: datetime,
+                publish_now: bool = False, fields: dict | None = None) -> None:
+    """Change an entry's status (and fields), record it, and queue what the platform needs.
+    Runs inside the caller's transaction."""
+    store.entries.update(entry["id"], {"status": to, **(fields or {})})
+    if to != entry["status"]:
+        _record(store, entry["id"], entry["status"], to, who, comment, now)
+    after = store.entries.require(entry["id"])
+    if not after["rrule"]:
+        sync_server(store, entry, after, now, publish_now=publish_now)
+
+
+# -- creating and editing ----------------------------------------------------------------------
+def create_entry(store, settings, *, text, account: str | None, when: datetime | None = None,
+                 status: str = "draft", language=None, visibility="public", content_warning=None, campaign=None,
+                 campaign_color=None, notes="", rrule: str | None = None, variants: dict[str, str] | None = None,
+                 who: str, now: datetime | None = None) -> int:
+    """A new calendar entry; returns its id. status "scheduled" without a time publishes at
+    the next sync; with a time the next sync schedules it (on the server when 5 minutes or
+    more ahead). A repeating entry (rrule) starts at `when`; its occurrences are published
+    one by one."""
+    now, tz = _now(now), settings.tzinfo()
+    if status not in CREATE_STATUSES:
+        raise InputError(f"a new entry is one of {', '.join(CREATE_STATUSES)}, not '{status}'")
+    main = _account(store, account)
+    text = _text(text)
+    _check_length(text, main)
+    extra = _variants(store, variants, main)
+    for acc, variant in extra.values():
+        _check_length(variant, acc, "the variant")
+    fields = {
+        "account_id": main.id if main else None, "text": text, "status": status,
+        "language": _language(language), "visibility": _visibility(visibility),
+        "content_warning": _optional(content_warning), "campaign": _optional(campaign),
+        "campaign_color": _color(campaign_color), "notes": (notes or "").strip(),
+        "rrule": parse_rule(rrule) if rrule else None, "created_by": who,
+    }
+    at = _when(when, tz)
+    if fields["rrule"] and at is None:
+        raise InputError("a repeating entry needs a start time")
+    if status in TO_BE_SCHEDULED and main is None:
+        raise InputError(f"an entry {status.replace('_', ' ')} needs an account to go to")
+    publish_now = False
+    if status == "scheduled":
+        if settings.approval_required:
+            raise InputError(f"approval is required: the entry must be approved before it is scheduled "
+                             f"(approvers: {', '.join(_approvers(settings)) or 'nobody is named yet'})")
+        if at is None and fields["rrule"] is None:
+            at = now.replace(second=0, microsecond=0)  # publish at the next sync (the calendar counts minutes)
+            publish_now = True
+    if status == "approved":
+        _check_approver(settings, who)
+    if status in TO_BE_SCHEDULED and not publish_now:
+        _check_future(at, now, tz, fields["rrule"])
+    fields["scheduled_at"] = iso(at)
+    with store.transaction():
+        entry_id = store.entries.insert(fields)
+        _record(store, entry_id, None, status, who, now=now)
+        if extra:
+            store.entries.set_variants(entry_id, {k: v[1] for k, v in extra.items()})
+        if status == "scheduled" and not fields["rrule"]:
+            queue_posts(store, store.entries.require(entry_id), now, publish_now=publish_now)
+    return entry_id
+
+
+def update_entry(store, settings, entry_id, *, who, now: datetime | None = None, **changes) -> None:
+    """Change an entry's fields: text, when, account, language, visibility, content_warning,
+    campaign, campaign_color, notes, rrule, variants (a dict that replaces the variants).
+    A scheduled entry is kept in step on the server; content changes of an approved entry
+    (or a scheduled one while approval is required) send it back to needs_approval."""
+    now, tz = _now(now), settings.tzinfo()
+    unknown = sorted(set(changes) - EDITABLE)
+    if unknown:
+        raise InputError(f"cannot change '{unknown[0]}' of an entry (fields: {', '.join(sorted(EDITABLE))})")
+    entry = store.entries.require(entry_id)
+    status = entry["status"]
+    fields: dict = {}
+    main = store.accounts.by_id(entry["account_id"]) if entry["account_id"] is not None else None
+    if "account" in changes:
+        main = _account(store, changes["account"])
+        fields["account_id"] = main.id if main else None
+    if "text" in changes:
+        fields["text"] = _text(changes["text"])
+    if "language" in changes:
+        fields["language"] = _language(changes["language"])
+    if "visibility" in changes:
+        fields["visibility"] = _visibility(changes["visibility"])
+    if "content_warning" in changes:
+        fields["content_warning"] = _optional(changes["content_warning"])
+    if "campaign" in changes:
+        fields["campaign"] = _optional(changes["campaign"])
+    if "campaign_color" in changes:
+        fields["campaign_color"] = _color(changes["campaign_color"])
+    if "notes" in changes:
+        fields["notes"] = (changes["notes"] or "").strip()
+    if "rrule" in changes:
+        if entry["parent_id"] is not None and changes["rrule"]:
+            raise InputError(f"entry {entry['id']} is one occurrence of entry {entry['parent_id']}; "
+                             "change the series' rule")
+        fields["rrule"] = parse_rule(changes["rrule"]) if changes["rrule"] else None
+    if "when" in changes:
+        fields["scheduled_at"] = iso(_when(changes["when"], tz))
+    current_variants = {v["account_id"]: v["text"] for v in store.entries.variants(entry["id"])}
+    new_variants = current_variants
+    if "variants" in changes:
+        new_variants = {k: v[1] for k, v in _variants(store, changes["variants"], main).items()}
+    elif main is not None and main.id in current_variants:
+        raise InputError(f"entry {entry['id']} has a variant for {main.name}; remove it before moving the entry there")
+    merged = {**dict(entry), **fields}
+    _check_length(merged["text"], main)
+    for account_id, variant in new_variants.items():
+        _check_length(variant, store.accounts.by_id(account_id), "the variant")
+    changed = {k for k, v in fields.items() if entry[k] != v} | ({"variants"} if new_variants != current_variants else set())
+    if status == "published" and changed - PUBLISHED_EDITABLE:
+        raise InputError(f"entry {entry['id']} is already published; only its text, content warning, notes "
+                         "and campaign can change")
+    content_changed = bool(changed & {"text", "account_id", "language", "visibility", "content_warning", "variants"})
+    new_status = status
+    if content_changed and (status == "approved" or (status == "scheduled" and settings.approval_required)):
+        new_status = "needs_approval"
+    if new_status in TO_BE_SCHEDULED:
+        if merged["account_id"] is None:
+            raise InputError(f"entry {entry['id']} is {status.replace('_', ' ')}; it needs an account")
+        if status == "scheduled" and merged["scheduled_at"] is None:
+            raise InputError(f"entry {entry['id']} is scheduled; it needs a time (cancel it to remove the time)")
+        if changed & {"scheduled_at", "rrule"}:
+            _check_future(parse_iso(merged["scheduled_at"]), now, tz, merged["rrule"])
+    if not changed:
+        return
+    with store.transaction():
+        store.entries.update(entry["id"], {k: v for k, v in fields.items() if k in changed} |
+                             ({"status": new_status} if new_status != status else {}))
+        if "variants" in changed:
+            store.entries.set_variants(entry["id"], new_variants)
+        if new_status != status:
+            _record(store, entry["id"], status, new_status, who, "edited", now)
+        after = store.entries.require(entry["id"])
+        if status == "published":
+            if changed & {"text", "content_warning"} and entry["remote_id"] and entry["account_id"]:
+                payload = {"remote_id": entry["remote_id"], "text": after["text"]}
+                if after["content_warning"] is not None or entry["content_warning"] is not None:
+                    payload["spoiler_text"] = after["content_warning"] or ""
+                store.outbox.enqueue(entry["account_id"], "edit", payload, entry_id=entry["id"])
+        elif after["rrule"] or entry["rrule"]:
+            if not (after["rrule"] and entry["rrule"]):  # became a series (its copy goes) or a single entry
+                sync_server(store, entry, after, now)
+            _follow_series(store, settings, entry, after, changed, changes, who=who, now=now)
+        else:
+            sync_server(store, entry, after, now)
+
+
+def _follow_series(store, settings, before, after, changed: set, changes: dict, *, who: str, now: datetime) -> None:
+    """A series changed: its occurrences already materialized follow (content edits), and
+    those its new time or rule no longer has are cancelled (the next sync makes the new ones)."""
+    if before["status"] == "scheduled" and after["status"] != "scheduled":
+        for child in _live_children(store, after["id"], now):
+            _transition(store, child, after["status"], who=who, comment="the series was edited", now=now)
+    content = {k: changes[k] for k in CONTENT_FIELDS if k in changes}
+    if content:
+        for child in _live_children(store, after["id"], now):
+            update_entry(store, settings, child["id"], who=who, now=now, **content)
+    if changed & {"scheduled_at", "rrule"}:
+        from cmtui.planning.recurrence import occurrences
+
+        tz = settings.tzinfo()
+        for child in _live_children(store, after["id"], now):
+            at = parse_iso(child["occurrence_at"])
+            if at not in occurrences(after, at - timedelta(minutes=1), at + timedelta(minutes=1), tz):
+                _cancel(store, store.entries.require(child["id"]), who=who, comment="the series moved", now=now)
+
+
+def move_entry(store, settings, entry_id, delta: timedelta, *, who, now: datetime | None = None) -> None:
+    """Shift an entry in time (shift+arrows: a day or an hour). Whole days keep the local
+    time of day across a daylight-saving change; hours are hours. A series moves with its
+    skipped occurrences."""
+    entry = store.entries.require(entry_id)
+    if entry["status"] == "published":
+        raise InputError(f"entry {entry['id']} is already published; it cannot move")
+    if not entry["scheduled_at"]:
+        raise InputError(f"entry {entry['id']} has no time yet; give it one first")
+    tz = settings.tzinfo()
+
+    def shift(at: datetime) -> datetime:
+        if delta % timedelta(days=1) == timedelta(0):
+            from cmtui.planning.timeparse import localize
+
+            local = at.astimezone(tz).replace(tzinfo=None) + delta
+            return localize(local, tz).astimezone(timezone.utc)
+        return at + delta
+
+    new_at = shift(parse_iso(entry["scheduled_at"]))
+    with store.transaction():
+        update_entry(store, settings, entry["id"], who=who, now=now, when=new_at)
+        if entry["rrule"]:
+            skips = store.entries.skips(entry["id"])
+            store.entries.replace_skips(entry["id"], [iso(shift(parse_iso(s))) for s in skips])
+
+
+def duplicate_entry(store, entry_id, *, who) -> int:
+    """A new draft with the same content, time, rule and variants (no remote ids)."""
+    entry = store.entries.require(entry_id)
+    fields = {k: entry[k] for k in ("account_id", "text", "scheduled_at", "language", "visibility",
+                                    "content_warning", "campaign", "campaign_color", "notes", "rrule")}
+    fields |= {"status": "draft", "created_by": who}
+    with store.transaction():
+        copy_id = store.entries.insert(fields)
+        _record(store, copy_id, None, "draft", who, f"copy of entry {entry['id']}")
+        store.entries.set_variants(copy_id, {v["account_id"]: v["text"] for v in store.entries.variants(entry["id"])})
+        if entry["rrule"]:
+            store.entries.replace_skips(copy_id, store.entries.skips(entry["id"]))
+    return copy_id
+
+
+def delete_entry(store, entry_id, *, who) -> dict:
+    """Delete an entry (a series with its occurrences); returns what restore_entry needs to
+    undo it (JSON-able). A copy the server holds as scheduled is cancelled; deleting one
+    occurrence of a series skips it."""
+    entry = store.entries.require(entry_id)
+    ids = [entry["id"]] + [c["id"] for c in store.entries.children(entry["id"])]
+    with store.transaction():
+        undo = store.entries.snapshot(ids)
+        undo.update(who=who, unsent_ops=[], cancel_ops=[], skip=None)
+        for row_id in ids:
+            row = store.entries.require(row_id)
+            unsent = [dict(op) for op in store.entries.ops_for(row_id)
+                      if op["state"] == "pending" and op["attempts"] == 0]
+            try:
+                undo["cancel_ops"] += [[op_id, row_id] for op_id in cancel_for_deletion(store, row)]
+            except ValueError as exc:
+                raise InputError(f"entry {row_id} may be reaching its platform right now (outbox operation "
+                                 f"{exc.args[0]}); cancel it instead, or delete it after the next sync") from None
+            undo["unsent_ops"] += unsent
+        withdrawn = {op["id"] for op in undo["unsent_ops"]}
+        undo["linked_ops"] = [pair for pair in undo["linked_ops"] if pair[0] not in withdrawn]
+        if entry["parent_id"] is not None:
+            store.entries.add_skip(entry["parent_id"], entry["occurrence_at"])
+            undo["skip"] = [entry["parent_id"], entry["occurrence_at"]]
+        store.entries.delete(entry["id"])
+    return undo
+
+
+def restore_entry(store, undo: dict) -> int:
+    """Undo delete_entry: the rows, variants, skips and transitions come back (under the
+    same id unless it was taken since); operations that never left are queued again, and a
+    server copy whose cancel already went out is posted again. Returns the entry's id."""
+    now = utcnow()
+    with store.transaction():
+        if undo["entries"][0].get("parent_id") is not None and store.entries.get(
+                undo["entries"][0]["parent_id"]) is None:
+            raise InputError("the series this occurrence belonged to is gone; restore the series first")
+        mapping = store.entries.restore(undo)
+        for op in undo.get("unsent_ops") or []:
+            store.entries.reinsert_op(op, mapping[op["entry_id"]])
+        repost = set()
+        for op_id, row_id in undo.get("cancel_ops") or []:
+            if store.entries.drop_op(op_id):
+                continue  # the cancel never left: the server's copy is still there
+            store.entries.link_op(op_id, mapping[row_id])
+            repost.add(mapping[row_id])
+        if undo.get("skip"):
+            store.entries.remove_skip(undo["skip"][0], undo["skip"][1])
+        for row_id in sorted(repost):
+            row = store.entries.require(row_id)
+            store.entries.update(row_id, {"server_scheduled_id": None})
+            if row["status"] == "scheduled" and not row["rrule"]:
+                queue_posts(store, store.entries.require(row_id), now)
+        return mapping[undo["entries"][0]["id"]]
+
+
+# -- the lifecycle ------------------------------------------------------------------------------
+def submit_for_approval(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+    now = _now(now)
+    entry = store.entries.require(entry_id)
+    if entry["status"] not in ("idea", "draft", "failed", "cancelled"):
+        raise InputError(f"entry {entry['id']} is {entry['status'].replace('_', ' ')}; only ideas, drafts and "
+                         "failed or cancelled entries go to approval")
+    if entry["account_id"] is None:
+        raise InputError(f"entry {entry['id']} has no account; choose the account it goes to")
+    at = parse_iso(entry["scheduled_at"])
+    if at is not None:
+        _check_future(at, now, settings.tzinfo(), entry["rrule"])
+    with store.transaction():
+        _transition(store, entry, "needs_approval", who=who, comment=comment, now=now, fields={"last_error": None})
+
+
+def approve(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+    """An approver approves an entry waiting for approval (a series with its occurrences)."""
+    now = _now(now)
+    entry = store.entries.require(entry_id)
+    _check_approver(settings, who)
+    if entry["status"] != "needs_approval":
+        raise InputError(f"entry {entry['id']} is {entry['status'].replace('_', ' ')}, not waiting for approval")
+    with store.transaction():
+        _transition(store, entry, "approved", who=who, comment=comment, now=now)
+        for child in _live_children(store, entry["id"], now):
+            if child["status"] == "needs_approval":
+                _transition(store, child, "approved", who=who, comment=comment, now=now)
+
+
+def reject(store, settings, entry_id, *, who, comment: str, now: datetime | None = None) -> None:
+    """An approver sends an entry back to draft, saying why."""
+    now = _now(now)
+    entry = store.entries.require(entry_id)
+    _check_approver(settings, who)
+    if not (comment or "").strip():
+        raise InputError("say why the entry is rejected (a comment for its author)")
+    if entry["status"] not in ("needs_approval", "approved"):
+        raise InputError(f"entry {entry['id']} is {entry['status'].replace('_', ' ')}; only entries waiting for "
+                         "approval or approved can be rejected")
+    with store.transaction():
+        _transition(store, entry, "draft", who=who, comment=comment.strip(), now=now)
+        for child in _live_children(store, entry["id"], now):
+            if child["status"] in ("needs_approval", "approved"):
+                _transition(store, child, "draft", who=who, comment=comment.strip(), now=now)
+
+
+def _ready_to_post(store, settings, entry, now: datetime, *, needs_time: bool) -> None:
+    if entry["status"] == "published":
+        raise InputError(f"entry {entry['id']} is already published")
+    _needs_approval(settings, entry)
+    if entry["account_id"] is None:
+        raise InputError(f"entry {entry['id']} has no account; choose the account it goes to")
+    account = store.accounts.by_id(entry["account_id"])
+    _check_length(entry["text"], account)
+    for variant in store.entries.variants(entry["id"]):
+        _check_length(variant["text"], store.accounts.by_id(variant["account_id"]), "the variant")
+    if needs_time:
+        if not entry["scheduled_at"]:
+            raise InputError(f"entry {entry['id']} has no time; give it one, add it to the queue, or publish it now")
+        tz = settings.tzinfo()
+        at = parse_iso(entry["scheduled_at"])
+        if entry["rrule"]:
+            _check_future(at, now, tz, entry["rrule"])
+        elif at < now:
+            raise InputError(f"the time of entry {entry['id']} ({_local(at, tz)}) has passed; move it or publish "
+                             "it now")
+
+
+def schedule_entry(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+    """Schedule an entry at its time: the next sync schedules it on the server (5 minutes or
+    more ahead) or publishes it. A series is scheduled as a whole; each occurrence is posted
+    on its own as it comes due."""
+    now = _now(now)
+    entry = store.entries.require(entry_id)
+    if entry["status"] == "scheduled":
+        raise InputError(f"entry {entry['id']} is already scheduled")
+    _ready_to_post(store, settings, entry, now, needs_time=True)
+    with store.transaction():
+        _transition(store, entry, "scheduled", who=who, comment=comment, now=now, fields={"last_error": None})
+        for child in _live_children(store, entry["id"], now):
+            if child["status"] in ("approved", "needs_approval", "draft", "idea") and (
+                    child["status"] == "approved" or not settings.approval_required):
+                _transition(store, child, "scheduled", who=who, comment=comment, now=now)
+
+
+def publish_now(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+    """Publish at the next sync (a copy the server held for later is cancelled first)."""
+    now = _now(now)
+    entry = store.entries.require(entry_id)
+    if entry["rrule"]:
+        raise InputError(f"entry {entry['id']} repeats; publish one of its occurrences instead")
+    _ready_to_post(store, settings, entry, now, needs_time=False)
+    with store.transaction():
+        _transition(store, entry, "scheduled", who=who, comment=comment or "publish now", now=now, publish_now=True,
+                    fields={"scheduled_at": iso(now.replace(second=0, microsecond=0)), "last_error": None})
+
+
+def _cancel(store, entry, *, who: str, comment: str = "", now: datetime | None = None) -> None:
+    now = _now(now)
+    _transition(store, entry, "cancelled", who=who, comment=comment, now=now)
+    for child in _live_children(store, entry["id"], now):
+        _transition(store, child, "cancelled", who=who, comment=comment or "the series was cancelled", now=now)
+
+
+def cancel_entry(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+    """Cancel an entry that is not published yet (a copy the server holds is cancelled)."""
+    entry = store.entries.require(entry_id)
+    if entry["status"] in ("published", "cancelled"):
+        raise InputError(f"entry {entry['id']} is already {entry['status']}")
+    with store.transaction():
+        _cancel(store, entry, who=who, comment=comment, now=now)
+
+
+def revive_occurrence(store, child, *, who: str, now: datetime | None = None) -> None:
+    """An occurrence cancelled by a skip is wanted again: scheduled again if still ahead."""
+    now = _now(now)
+    at = parse_iso(child["scheduled_at"] or child["occurrence_at"])
+    if at is not None and at >= now:
+        _transition(store, child, "scheduled", who=who, comment="occurrence no longer skipped", now=now)
+
+
+# "Add to queue" lives in cmtui.planning.queue; the screens reach it from here too.
+from cmtui.planning.queue import QUEUE_WEEKS, add_to_queue, next_free_slot  # noqa: E402

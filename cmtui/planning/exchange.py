@@ -1,0 +1,473 @@
+"""Calendar files: the content calendar exported as CSV, JSON or iCalendar, and imported back.
+
+Every entry is exported, whatever its status, occurrences of a series included, with what
+an import needs to restore it: a file written by export imports back identically.
+
+An entry's identity across files is its uid (the iCalendar UID): cmtui-entry-<id>@<database
+id> for an entry made here, or the uid it came with. Importing a record whose uid is already
+in the database updates that entry in place; any other record adds an entry, keeping the
+file's id when that id is free. An occurrence of a series is identified by its parent's uid
+and its occurrence time. Import adds and updates, it never deletes.
+
+An import reads and checks the whole file first; any problem (each reported with its line)
+and nothing is stored. Otherwise every record is written in one transaction. Files are read
+by exchange_files (CSV, JSON) and exchange_ics (iCalendar, which imports icalendar only when
+a .ics file is read or written).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone, tzinfo
+from pathlib import Path
+
+from cmtui.compose import length_problem
+from cmtui.errors import InputError
+from cmtui.model import EntryStatus, iso, parse_iso, utcnow
+from cmtui.planning.exchange_files import CSV_COLUMNS, Problems, Raw, file_kind, read_csv, read_json, read_text
+from cmtui.planning.timeparse import localize
+from cmtui.store.calendar import entry_json
+from cmtui.store.calendar_io import CalendarFileRepo
+from cmtui.text import sanitize
+
+FORMATS = ("ics", "csv", "json")
+STATUSES = tuple(s.value for s in EntryStatus)
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+
+# JSON: the keys of `calendar list --json`, then these.
+JSON_EXTRA = ("uid", "campaign_color", "variants", "skipped", "parent_uid", "occurrence_at", "late",
+              "created_by", "created_at", "updated_at")
+TIME_FIELDS = ("scheduled_at", "published_at", "occurrence_at", "created_at", "updated_at")
+# Text columns that may be NULL: an empty CSV cell or a missing iCalendar property is NULL.
+OPTIONAL_TEXT = ("language", "content_warning", "campaign", "campaign_color", "rrule", "remote_id", "url",
+                 "last_error", "created_by")
+# What an import compares to decide whether an entry changed.
+COMPARED = ("account", "status", "scheduled_at", "published_at", "text", "language", "visibility",
+            "content_warning", "campaign", "campaign_color", "notes", "rrule", "remote_id", "url",
+            "last_error", "late", "variants", "skipped")
+# Changes that would put an entry scheduled on the server out of step with it.
+SERVER_SIDE = ("account", "status", "scheduled_at", "text", "language", "visibility", "content_warning",
+               "variants")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+# ---------------------------------------------------------------- export
+
+def export_entries(store, fmt: str, tz: tzinfo) -> str:
+    """The whole calendar as the text of a .csv, .json or .ics file."""
+    return export_with_count(store, fmt, tz)[0]
+
+
+def export_with_count(store, fmt: str, tz: tzinfo) -> tuple[str, int]:
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format '{fmt}' ({', '.join(FORMATS)})")
+    repo = CalendarFileRepo(store.conn)
+    with repo.snapshot():
+        rows = list(repo.all_entries())
+        uids, variants, skips = repo.uids(), repo.all_variants(), repo.all_skips()
+    entries = [entry_data(row, uids, variants, skips) for row in rows]
+    if fmt == "json":
+        out = []
+        for row, data in zip(rows, entries):
+            obj = entry_json(row)
+            obj.update((key, data[key]) for key in JSON_EXTRA)
+            out.append(obj)
+        text = json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        for data in entries:
+            writer.writerow([_csv_cell(key, data[key]) for key in CSV_COLUMNS])
+        text = buf.getvalue()
+    else:
+        from cmtui.planning.exchange_ics import to_ics
+
+        text = to_ics(entries, tz)
+    return text, len(entries)
+
+
+def entry_data(row, uids: dict, variants: dict, skips: dict) -> dict:
+    """One entry as a calendar file carries it (every key of CSV_COLUMNS)."""
+    data = {key: row[key] for key in CSV_COLUMNS if key in row.keys()}
+    parent = row["parent_id"]
+    data.update(
+        uid=None if parent else uids[row["id"]],
+        parent_uid=uids.get(parent) if parent else None,
+        account=row["account"],
+        late=bool(row["late"]),
+        variants=variants.get(row["id"], {}),
+        skipped=skips.get(row["id"], []),
+    )
+    return data
+
+
+def _csv_cell(key: str, value) -> str:
+    if value is None:
+        return ""
+    if key == "variants":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+    if key == "skipped":
+        return " ".join(value)
+    if key == "late":
+        return "1" if value else ""
+    return str(value)
+
+
+# ---------------------------------------------------------------- import
+
+@dataclass
+class ImportReport:
+    path: Path
+    entries: int  # records in the file
+    created: int
+    updated: int  # records that matched an entry already in the database
+
+    def summary(self) -> str:
+        return f"imported {self.entries} entries ({self.updated} updated)"
+
+
+@dataclass
+class Record:
+    line: int
+    where: str
+    data: dict  # every key of CSV_COLUMNS, normalised
+
+
+def import_entries(store, path, tz: tzinfo, *, who: str) -> ImportReport:
+    """Read a .csv, .json or .ics file and store its entries, all or none (InputError)."""
+    path = Path(path)
+    kind = file_kind(path)
+    problems = Problems()
+    if kind == "csv":
+        raws = read_csv(path, problems)
+    elif kind == "json":
+        raws = read_json(path, read_text(path), problems)
+    else:
+        from cmtui.planning.exchange_ics import read_ics
+
+        raws = read_ics(path, read_text(path), tz, problems)
+    records = []
+    for raw in raws:
+        record = _normalise(raw, tz, problems)
+        if record is not None:
+            records.append(record)
+        elif isinstance(raw.values.get("uid"), str):
+            problems.bad_uids.add(raw.values["uid"].strip())
+    repo = CalendarFileRepo(store.conn)
+    with store.transaction():  # checks against the database and writes see one state
+        plan = _resolve(records, store, repo, problems)
+        if problems:
+            raise problems.fail(path)
+        created, updated = _write(plan, store, repo, who, f"imported from {path.name}")
+    return ImportReport(path, len(records), created, updated)
+
+
+# ---------------------------------------------------------------- checks
+
+def _normalise(raw: Raw, tz: tzinfo, problems: Problems) -> Record | None:
+    """Check what can be checked without the database; None if the record is bad."""
+    before = len(problems.items)
+    values = raw.values
+
+    def problem(message: str) -> None:
+        problems.add(raw.line, raw.where, message)
+
+    def text_value(key: str, *, nullable: bool = True):
+        value = values.get(key)
+        if value is None:
+            return None if nullable else ""
+        if not isinstance(value, str):
+            problem(f"{key}: expected text, got {json.dumps(value, ensure_ascii=False)}")
+            return None
+        if value == "" and raw.empty_is_null and nullable:
+            return None
+        return sanitize(value)
+
+    def time_value(key: str):
+        value = values.get(key)
+        if value is None or value == "":
+            return None
+        try:
+            return read_time(value, tz)
+        except ValueError:
+            problem(f"cannot read {key} {_show(value)} as an ISO 8601 time (like 2026-12-01T09:30:00Z)")
+            return None
+
+    data: dict = {}
+    for key in ("uid", "parent_uid", "account"):
+        value = text_value(key)
+        data[key] = " ".join((value or "").split()) or None
+    data["id"] = _read_id(values.get("id"), problem)
+    for key in TIME_FIELDS:
+        data[key] = time_value(key)
+    for key in OPTIONAL_TEXT:
+        data[key] = text_value(key)
+    data["text"] = text_value("text", nullable=False) or ""
+    data["notes"] = text_value("notes", nullable=False) or ""
+
+    status = (text_value("status") or "draft").strip().lower()
+    if status not in STATUSES:
+        problem(f"unknown status {_show(status)} ({', '.join(STATUSES)})")
+    data["status"] = status
+    visibility = (text_value("visibility") or "public").strip().lower()
+    if visibility not in VISIBILITIES:
+        problem(f"unknown visibility {_show(visibility)} ({', '.join(VISIBILITIES)})")
+    data["visibility"] = visibility
+    if data["language"] and not _LANGUAGE.fullmatch(data["language"]):
+        problem(f"{_show(data['language'])} is not a language code (like en, sl or pt-BR)")
+    data["late"] = _read_bool(values.get("late"), problem)
+    data["variants"] = _read_variants(values.get("variants"), problem)
+    data["skipped"] = _read_skipped(values.get("skipped"), tz, problem)
+
+    if not data["text"].strip():
+        problem("the text is empty")
+    if status == "scheduled" and not data["scheduled_at"]:
+        problem("a scheduled entry needs scheduled_at")
+    if data["parent_uid"]:
+        if data["uid"]:
+            problem("an occurrence (parent_uid) has no uid of its own")
+        if not data["occurrence_at"]:
+            problem("an occurrence (parent_uid) needs occurrence_at")
+    if data["rrule"]:
+        data["rrule"] = data["rrule"].strip()
+        message = rrule_problem(data["rrule"], data["scheduled_at"], tz)
+        if message:
+            problem(message)
+    if len(problems.items) > before:
+        return None
+    return Record(raw.line, raw.where, data)
+
+
+def _show(value) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = " ".join(str(text).split())
+    return repr(text if len(text) <= 60 else text[:59] + "…")
+
+
+def read_time(value, tz: tzinfo) -> str:
+    """An ISO 8601 UTC string for a datetime, a date, or an ISO 8601 text; a time without an
+    offset (or a date) is read in tz. Raises ValueError."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text[-1:] in ("z", "Z"):
+            text = text[:-1] + "+00:00"
+        value = datetime.fromisoformat(text)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = localize(value, tz)
+        return iso(value)
+    if isinstance(value, date):
+        return iso(localize(datetime.combine(value, time(0, 0)), tz))
+    raise ValueError(value)
+
+
+def rrule_problem(rule: str, scheduled_at: str | None, tz: tzinfo) -> str | None:
+    from dateutil.rrule import rrule as Rule
+    from dateutil.rrule import rrulestr
+
+    if "\n" in rule:
+        return f"bad rrule {_show(rule)}: one rule on one line, like FREQ=WEEKLY;BYDAY=MO,TH"
+    start = parse_iso(scheduled_at).astimezone(tz) if scheduled_at else datetime.now(timezone.utc).astimezone(tz)
+    try:
+        parsed = rrulestr(rule, dtstart=start.replace(microsecond=0))
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        return f"bad rrule {_show(rule)}: {exc or 'not a recurrence rule'}"
+    if not isinstance(parsed, Rule):
+        return f"bad rrule {_show(rule)}: one RRULE only (skipped dates go in 'skipped')"
+    return None
+
+
+def rrule_key(rule: str | None) -> tuple:
+    """Two spellings of one rule (parts in another order, RRULE: prefix) compare equal."""
+    if not rule:
+        return ()
+    rule = rule.strip()
+    if rule.upper().startswith("RRULE:"):
+        rule = rule[6:]
+    return tuple(sorted(part.strip().upper() for part in rule.split(";") if part.strip()))
+
+
+def _read_id(value, problem) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    problem(f"id {_show(value)} is not a positive whole number")
+    return None
+
+
+def _read_bool(value, problem) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in ("", "0", "false", "no"):
+        return False
+    if text in ("1", "true", "yes"):
+        return True
+    problem(f"late {_show(value)}: expected 1 or empty (true or false)")
+    return False
+
+
+def _read_variants(value, problem) -> dict[str, str]:
+    if value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        problem('variants: expected a JSON object of account name to text, like {"tidewater_es": "Hola"}')
+        return {}
+    return {k.strip(): sanitize(v) for k, v in sorted(value.items())}
+
+
+def _read_skipped(value, tz: tzinfo, problem) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    if not isinstance(value, list):
+        problem("skipped: expected a list of ISO 8601 times")
+        return []
+    out = set()
+    for item in value:
+        try:
+            out.add(read_time(item, tz))
+        except (ValueError, TypeError):
+            problem(f"cannot read skipped {_show(item)} as an ISO 8601 time")
+    return sorted(out)
+
+
+@dataclass
+class Step:
+    record: Record
+    entry_id: int | None  # the entry it updates; None: a new entry
+    parent: str | int | None = None  # occurrences: the parent's entry id, or its uid in this file
+    changes: dict | None = None
+
+
+def _resolve(records: list[Record], store, repo: CalendarFileRepo, problems: Problems) -> list[Step]:
+    """Match records to entries already stored and check what needs the database."""
+    accounts = {a.name: a for a in store.accounts.list()}
+    known = ", ".join(accounts) or "none yet"
+    series: dict[str, Record] = {}
+    occurrences: dict[tuple, Record] = {}
+    steps: list[Step] = []
+    for record in records:
+        data, where = record.data, record.where
+        for name in [data["account"], *data["variants"]]:
+            if name and name not in accounts:
+                problems.add(record.line, where, f"unknown account {_show(name)} (known: {known})")
+        account = accounts.get(data["account"]) if data["account"] else None
+        if data["status"] not in ("published", "cancelled"):
+            problem = length_problem(data["text"], account.limits if account else {})
+            if problem:
+                problems.add(record.line, where, problem)
+            for name, text in data["variants"].items():
+                if name in accounts:
+                    problem = length_problem(text, accounts[name].limits)
+                    if problem:
+                        problems.add(record.line, where, f"variant for {name}: {problem}")
+        if data["parent_uid"]:
+            key = (data["parent_uid"], data["occurrence_at"])
+            if key in occurrences:
+                problems.add(record.line, where, f"a second record for the occurrence {data['occurrence_at']} of "
+                             f"{_show(data['parent_uid'])} (the first on line {occurrences[key].line})")
+            occurrences[key] = record
+            continue
+        if data["uid"]:
+            if data["uid"] in series:
+                problems.add(record.line, where, f"duplicate uid {_show(data['uid'])} (also on line "
+                             f"{series[data['uid']].line})")
+            series[data["uid"]] = record
+        steps.append(Step(record, repo.find_uid(data["uid"]) if data["uid"] else None))
+    for (parent_uid, occurrence_at), record in occurrences.items():
+        parent_id = repo.find_uid(parent_uid)
+        if parent_uid in problems.bad_uids:
+            continue
+        if parent_uid not in series and parent_id is None:
+            problems.add(record.line, record.where,
+                         f"parent_uid {_show(parent_uid)} is neither in the file nor in the database")
+            continue
+        existing = repo.find_occurrence(parent_id, occurrence_at) if parent_id is not None else None
+        steps.append(Step(record, existing, parent_id if parent_id is not None else parent_uid))
+    for step in steps:
+        if step.entry_id is None:
+            continue
+        row = repo.entry(step.entry_id)
+        current = entry_data(row, {step.entry_id: ""}, {step.entry_id: repo.variants(step.entry_id)},
+                             {step.entry_id: repo.skips(step.entry_id)})
+        step.changes = {key: step.record.data[key] for key in COMPARED
+                        if not _same(key, current[key], step.record.data[key])}
+        touched = [key for key in SERVER_SIDE if key in step.changes]
+        if row["server_scheduled_id"] and touched:
+            problems.add(step.record.line, step.record.where,
+                         f"entry {step.entry_id} is scheduled on the server; change its {', '.join(touched)}"
+                         " in the calendar, not by import")
+    return steps
+
+
+def _same(key: str, old, new) -> bool:
+    if key == "rrule":
+        return rrule_key(old) == rrule_key(new)
+    if key in OPTIONAL_TEXT:
+        return (old or None) == (new or None)
+    return old == new
+
+
+def _columns(data: dict, accounts: dict) -> dict:
+    columns = {key: data[key] for key in ("status", "scheduled_at", "published_at", "text", "language",
+                                           "visibility", "content_warning", "campaign", "campaign_color",
+                                           "notes", "rrule", "remote_id", "url", "last_error")}
+    columns["account_id"] = accounts[data["account"]].id if data["account"] else None
+    columns["late"] = int(data["late"])
+    return columns
+
+
+def _write(steps: list[Step], store, repo: CalendarFileRepo, who: str, comment: str) -> tuple[int, int]:
+    accounts = {a.name: a for a in store.accounts.list()}
+    stamp = iso(utcnow())
+    series_ids: dict[str, int] = {}
+    created = updated = 0
+    for step in steps:  # series before their occurrences (_resolve ordered them so)
+        data = step.record.data
+        if isinstance(step.parent, str):
+            step.parent = series_ids[step.parent]
+        if step.entry_id is not None:
+            updated += 1
+            entry_id = step.entry_id
+            if step.changes:
+                old_status = repo.entry(entry_id)["status"]
+                columns = {k: v for k, v in _columns(data, accounts).items()
+                           if (k if k != "account_id" else "account") in step.changes}
+                repo.update(entry_id, {**columns, "updated_at": stamp})
+                if "variants" in step.changes:
+                    repo.set_variants(entry_id, {accounts[n].id: t for n, t in data["variants"].items()})
+                if "skipped" in step.changes:
+                    repo.set_skips(entry_id, data["skipped"])
+                if "status" in step.changes:
+                    store.calendar.record_transition(entry_id, old_status, data["status"], who, comment)
+        else:
+            created += 1
+            columns = _columns(data, accounts)
+            columns.update(parent_id=step.parent, occurrence_at=data["occurrence_at"],
+                           created_by=data["created_by"], created_at=data["created_at"] or stamp,
+                           updated_at=data["updated_at"] or stamp)
+            wanted = data["id"] if data["id"] and repo.id_free(data["id"]) else None
+            entry_id = repo.insert(columns, wanted)
+            if data["uid"] and data["uid"] != repo.default_uid(entry_id):
+                repo.update(entry_id, {"uid": data["uid"]})
+            repo.set_variants(entry_id, {accounts[n].id: t for n, t in data["variants"].items()})
+            repo.set_skips(entry_id, data["skipped"])
+            store.calendar.record_transition(entry_id, None, data["status"], who, comment)
+        if data["uid"]:
+            series_ids[data["uid"]] = entry_id
+    return created, updated

@@ -1,0 +1,77 @@
+"""Posting slots ("Add to queue", as in Buffer): times per weekday in the settings, in the
+settings' timezone; an entry goes to the first slot of its account that nothing else takes."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta, timezone
+
+from cmtui.errors import InputError
+from cmtui.planning.recurrence import occurrences_between
+
+OCCUPYING = ("draft", "needs_approval", "approved", "scheduled", "published")  # they take a posting slot
+QUEUE_WEEKS = 8
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _slots(settings) -> dict[int, list[time]]:
+    from cmtui.config import WEEKDAYS
+
+    found: dict[int, list[time]] = {}
+    for day, values in (settings.posting_slots or {}).items():
+        if day not in WEEKDAYS:
+            raise InputError(f"posting_slots: '{day}' is not a weekday ({', '.join(WEEKDAYS)})")
+        for value in values:
+            match = _HHMM.match(str(value).strip())
+            if not match:
+                raise InputError(f"posting_slots: '{value}' ({day}) is not a time like 09:30")
+            found.setdefault(WEEKDAYS.index(day), []).append(time(int(match.group(1)), int(match.group(2))))
+    return {day: sorted(set(times)) for day, times in found.items() if times}
+
+
+def next_free_slot(store, settings, account: str, after: datetime, *, exclude_entry: int | None = None) -> datetime:
+    """"Add to queue": the first posting slot (settings.posting_slots, local times per
+    weekday) after `after` at which the account has no entry (draft or further along, or a
+    series' occurrence). Returned as an aware time in the settings' timezone."""
+    from cmtui.planning.timeparse import localize
+
+    from cmtui.planning.entries import _account
+
+    acc = _account(store, account)
+    if acc is None:
+        raise InputError("the queue is per account; choose an account")
+    slots = _slots(settings)
+    if not slots:
+        raise InputError("no posting slots are set (posting_slots in the settings)")
+    if after.tzinfo is None:
+        raise InputError("the queue needs a time with a timezone")
+    tz = settings.tzinfo()
+    day = after.astimezone(tz).date()
+    for week in range(QUEUE_WEEKS):
+        first = day + timedelta(days=7 * week)
+        start = localize(datetime.combine(first, time()), tz)
+        end = localize(datetime.combine(first + timedelta(days=7), time()), tz)
+        taken = {o.at.replace(second=0) for o in occurrences_between(store, start, end, tz)
+                 if o.entry["account_id"] == acc.id and not o.skipped and o.entry["status"] in OCCUPYING
+                 and (exclude_entry is None or exclude_entry not in (o.entry["id"], o.entry["parent_id"]))}
+        for offset in range(7):
+            current = first + timedelta(days=offset)
+            for slot in slots.get(current.weekday(), []):
+                at = localize(datetime.combine(current, slot), tz)
+                if at > after and at.astimezone(timezone.utc).replace(second=0) not in taken:
+                    return at
+    raise InputError(f"every posting slot of {acc.name} in the next {QUEUE_WEEKS} weeks is taken")
+
+
+def add_to_queue(store, settings, entry_id, *, who, now: datetime) -> datetime:
+    """Put an entry in the next free posting slot of its account; returns the slot."""
+    from cmtui.planning.entries import _now, update_entry
+
+    entry = store.entries.require(entry_id)
+    if entry["account_id"] is None:
+        raise InputError(f"entry {entry['id']} has no account; the queue is per account")
+    if entry["status"] == "published":
+        raise InputError(f"entry {entry['id']} is already published")
+    slot = next_free_slot(store, settings, entry["account"], _now(now), exclude_entry=entry["id"])
+    update_entry(store, settings, entry["id"], who=who, now=now, when=slot)
+    return slot

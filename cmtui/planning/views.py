@@ -1,0 +1,64 @@
+"""What the calendar views show, as plain data: the days of a month grid or a week, and
+the occurrences that fall on each local day. No Textual: the widgets only draw this."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from cmtui.planning.timeparse import localize
+
+VIEWS = ("month", "week", "agenda")
+
+
+def month_weeks(day: date) -> list[list[date]]:
+    """The month grid around day: always six weeks of seven days, Monday first (so the grid
+    never changes height from one month to the next)."""
+    first = day.replace(day=1)
+    start = first - timedelta(days=first.weekday())
+    return [[start + timedelta(days=7 * w + d) for d in range(7)] for w in range(6)]
+
+
+def week_days(day: date) -> list[date]:
+    start = day - timedelta(days=day.weekday())
+    return [start + timedelta(days=d) for d in range(7)]
+
+
+def local_midnight(day: date, tz: tzinfo) -> datetime:
+    """The start of a local day as an aware time (correct on daylight-saving days)."""
+    return localize(datetime.combine(day, time()), tz)
+
+
+def period(view: str, day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The [start, end) a view shows around day, as aware times."""
+    if view == "month":
+        weeks = month_weeks(day)
+        first, last = weeks[0][0], weeks[-1][-1]
+    elif view == "week":
+        days = week_days(day)
+        first, last = days[0], days[-1]
+    else:  # agenda: a week back, six weeks ahead
+        first, last = day - timedelta(days=7), day + timedelta(days=42)
+    return local_midnight(first, tz), local_midnight(last + timedelta(days=1), tz)
+
+
+def step(view: str, day: date, forward: bool) -> date:
+    """n / p: the same place in the next or previous period."""
+    sign = 1 if forward else -1
+    if view == "month":
+        month = day.month - 1 + sign
+        year = day.year + month // 12
+        month = month % 12 + 1
+        return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day + timedelta(days=sign * (7 if view == "week" else 28))
+
+
+def by_day(occurrences, tz: tzinfo) -> dict[date, list]:
+    """Occurrences grouped by their local day, each day in time order."""
+    days: dict[date, list] = defaultdict(list)
+    for occurrence in occurrences:
+        days[occurrence.at.astimezone(tz).date()].append(occurrence)
+    for items in days.values():
+        items.sort(key=lambda o: o.at)
+    return days

@@ -1,0 +1,49 @@
+"""Two small questions: a line of text (a comment, a name), and yes or no."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from cmtui.tui.dialogs.base import Dialog
+
+
+class AskDialog(Dialog):
+    """Dismisses with the text typed (possibly empty) on enter, None on esc."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="ask.cancel")]
+
+    def __init__(self, title: str, hint: str = "", value: str = ""):
+        super().__init__()
+        self.title_text, self.hint, self.value = title, hint, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.title_text, style="bold"))
+            yield Input(self.value, placeholder=self.hint)
+            yield Static(Text("enter to confirm · esc to cancel", style="dim"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+
+class ConfirmDialog(Dialog):
+    """Dismisses with True (y or enter) or False (n or esc)."""
+
+    BINDINGS = [
+        Binding("y,enter", "dismiss(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "dismiss(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str):
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question, style="bold"))  # may quote user text: never markup
+            yield Static(Text("y or enter: yes · n or esc: no", style="dim"))

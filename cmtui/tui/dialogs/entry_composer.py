@@ -1,0 +1,279 @@
+"""`c` / `e` in the calendar: write or edit a post.
+
+The text, a variant per target account where the wording differs, a live counter with each
+account's limit (URLs at their weight), the time in words ("tomorrow 9:00", "fri 18:30") read
+in the settings' timezone, a repeat rule, language, visibility, content warning, campaign
+label and colour, internal notes. ctrl+s saves (then keeps it as a draft, asks for
+approval or schedules it, as chosen); ctrl+n puts it in the account's next free posting
+slot; esc keeps what was typed as a draft of the form, which comes back next time."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Select, Static, TextArea
+
+from cmtui.compose import status_length
+from cmtui.errors import CmtuiError, InputError
+from cmtui.model import parse_iso
+from cmtui.planning.timeparse import localize, parse_when
+from cmtui.tui.dialogs.base import Dialog
+
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+COLOURS = ("magenta", "cyan", "green", "yellow", "red", "blue", "orange1", "purple")
+SAVE_AFTER = 0.5
+
+
+class EntryComposer(Dialog):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="entry.save"),
+        Binding("ctrl+n", "queue", "Next free slot", priority=True, id="entry.queue"),
+        Binding("escape", "keep", "Keep as draft", id="entry.keep"),
+    ]
+
+    DEFAULT_CSS = """
+    EntryComposer > Vertical { width: 110; max-width: 98%; max-height: 98%; padding: 0 1; }
+    EntryComposer .row { height: 1; margin-top: 1; }  /* (Select's own parts are Horizontals too) */
+    EntryComposer .label { width: auto; padding: 0 1 0 0; color: $text-muted; }
+    EntryComposer Input { width: 1fr; }
+    EntryComposer Select { width: 24; }
+    EntryComposer #entry-text { height: 7; margin-top: 1; }
+    EntryComposer #variant-text { height: 4; display: none; }
+    EntryComposer #entry-when-read, EntryComposer #entry-count, EntryComposer #entry-error { height: auto; }
+    EntryComposer #entry-error { color: $error; text-style: bold; }
+    """
+
+    def __init__(self, cmtui_app, entry=None, default_when: datetime | None = None):
+        super().__init__()
+        self.cmtui = cmtui_app
+        self.store = cmtui_app.store
+        self.settings = cmtui_app.settings
+        self.tz = self.settings.tzinfo()
+        self.entry = entry
+        self.context = f"entry:{entry['id']}" if entry is not None else "entry:new"
+        self.accounts = {a.name: a for a in self.store.accounts.list()}
+        self.variants: dict[str, str] = dict(self.store.calendar.variants(entry["id"])) if entry is not None else {}
+        self.default_when = default_when
+        self._variant_for: str | None = None
+        self._save_timer = None
+
+    # -- the form -------------------------------------------------------------------------------
+    def _initial(self) -> dict:
+        """The form's values: a kept draft of the form first, else the entry, else defaults."""
+        kept = self.store.drafts.get(self.context)
+        if kept:
+            try:
+                values = json.loads(kept)
+                if isinstance(values, dict):
+                    return values
+            except ValueError:
+                pass
+        e = self.entry
+        if e is None:
+            when = localize(self.default_when, self.tz) if self.default_when else None
+            return {"text": "", "account": next(iter(self.accounts), ""), "when": when.strftime("%Y-%m-%d %H:%M")
+                    if when else "", "rrule": "", "language": "", "visibility": "public", "cw": "",
+                    "campaign": "", "colour": COLOURS[0], "notes": "", "variants": {}, "then": "draft"}
+        at = parse_iso(e["scheduled_at"])
+        return {"text": e["text"], "account": e["account"] or "", "when":
+                at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if at else "", "rrule": e["rrule"] or "",
+                "language": e["language"] or "", "visibility": e["visibility"] or "public",
+                "cw": e["content_warning"] or "", "campaign": e["campaign"] or "",
+                "colour": e["campaign_color"] or COLOURS[0], "notes": e["notes"] or "",
+                "variants": self.variants, "then": "draft"}
+
+    def _then_options(self) -> list[tuple[str, str]]:
+        options = [("keep as draft", "draft"), ("only an idea", "idea")]
+        if self.settings.approval_required:
+            options.append(("ask for approval", "needs_approval"))
+        options.append(("schedule it", "scheduled"))
+        return options
+
+    def compose(self) -> ComposeResult:
+        v = self._initial()
+        self.variants = dict(v.get("variants") or {})
+        title = "New post" if self.entry is None else f"Edit post · {self.entry['status'].replace('_', ' ')}"
+        accounts = [(name, name) for name in self.accounts] + [("no account yet", "")]
+        with Vertical():
+            yield Static(Text(title, style="bold"))
+            with Horizontal(classes="row"):
+                yield Static("account", classes="label")
+                yield Select(accounts, value=v["account"] if v["account"] in self.accounts or v["account"] == ""
+                             else "", allow_blank=False, compact=True, id="entry-account")
+                yield Static("when", classes="label")
+                yield Input(v["when"], placeholder="tomorrow 9:00 · fri 18:30 · 2026-12-01 10:00", compact=True,
+                            id="entry-when")
+            yield Static(id="entry-when-read")
+            yield TextArea(v["text"], id="entry-text", soft_wrap=True, compact=True)
+            yield Static(id="entry-count")
+            with Horizontal(classes="row"):
+                yield Static("variant for", classes="label")
+                yield Select([(name, name) for name in self.accounts], prompt="same text everywhere",
+                             compact=True, id="variant-account")
+            yield TextArea("", id="variant-text", soft_wrap=True, compact=True)
+            with Horizontal(classes="row"):
+                yield Static("repeat", classes="label")
+                yield Input(v["rrule"], placeholder="FREQ=WEEKLY;BYDAY=MO,TH  ·  FREQ=MONTHLY;BYDAY=1TU",
+                            compact=True, id="entry-rrule")
+                yield Static("language", classes="label")
+                yield Input(v["language"], placeholder="en", compact=True, max_length=3, id="entry-language")
+            with Horizontal(classes="row"):
+                yield Static("visibility", classes="label")
+                yield Select([(x, x) for x in VISIBILITIES], value=v["visibility"], allow_blank=False, compact=True,
+                             id="entry-visibility")
+                yield Static("content warning", classes="label")
+                yield Input(v["cw"], compact=True, id="entry-cw")
+            with Horizontal(classes="row"):
+                yield Static("campaign", classes="label")
+                yield Input(v["campaign"], placeholder="launch-4.3", compact=True, id="entry-campaign")
+                yield Select([(c, c) for c in COLOURS], value=v["colour"] if v["colour"] in COLOURS else COLOURS[0],
+                             allow_blank=False, compact=True, id="entry-colour")
+            with Horizontal(classes="row"):
+                yield Static("notes", classes="label")
+                yield Input(v["notes"], placeholder="for the team, never posted", compact=True, id="entry-notes")
+            with Horizontal(classes="row"):
+                yield Static("then", classes="label")
+                options = self._then_options()
+                yield Select(options, value=v.get("then") if v.get("then") in dict(map(reversed, options))
+                             else "draft", allow_blank=False, compact=True, id="entry-then")
+            yield Static(id="entry-error")
+            yield Static(Text("ctrl+s save · ctrl+n next free slot · esc keep as draft", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#entry-text", TextArea).focus()
+        self._refresh_checks()
+
+    # -- live checks ------------------------------------------------------------------------------
+    def _when(self) -> datetime | None:
+        raw = self.query_one("#entry-when", Input).value.strip()
+        return parse_when(raw, self.tz, self.cmtui.now()) if raw else None
+
+    def _refresh_checks(self) -> None:
+        read = Text()
+        try:
+            when = self._when()
+            if when is not None:
+                read.append("→ " + when.astimezone(self.tz).strftime("%A %d %B %Y, %H:%M %Z"), style="dim")
+                if when < self.cmtui.now():
+                    read.append("  (in the past)", style="yellow")
+        except InputError as exc:
+            read.append(str(exc), style="red")
+        self.query_one("#entry-when-read", Static).update(read)
+        text = self.query_one("#entry-text", TextArea).text
+        count = Text()
+        for name, account in self.accounts.items():
+            body = self.variants.get(name) or text
+            limit = int(account.limits.get("max_chars") or 500)
+            used = status_length(body, int(account.limits.get("url_weight") or 23))
+            count.append(f"{name} {used}/{limit}", style="bold red" if used > limit else "dim")
+            if name in self.variants and self.variants[name]:
+                count.append(" (variant)", style="italic dim")
+            count.append("   ")
+        self.query_one("#entry-count", Static).update(count)
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        self._refresh_checks()
+        self._schedule_keep()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id == "variant-text" and self._variant_for:
+            self.variants[self._variant_for] = event.text_area.text
+        self._refresh_checks()
+        self._schedule_keep()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "variant-account":
+            area = self.query_one("#variant-text", TextArea)
+            self._variant_for = event.value if isinstance(event.value, str) else None
+            area.display = self._variant_for is not None
+            area.load_text(self.variants.get(self._variant_for or "", ""))
+        self._refresh_checks()
+
+    # -- keeping what was typed -------------------------------------------------------------------
+    def _values(self) -> dict:
+        q = self.query_one
+        account = q("#entry-account", Select).value
+        return {
+            "text": q("#entry-text", TextArea).text, "account": account if isinstance(account, str) else "",
+            "when": q("#entry-when", Input).value, "rrule": q("#entry-rrule", Input).value,
+            "language": q("#entry-language", Input).value, "visibility": q("#entry-visibility", Select).value,
+            "cw": q("#entry-cw", Input).value, "campaign": q("#entry-campaign", Input).value,
+            "colour": q("#entry-colour", Select).value, "notes": q("#entry-notes", Input).value,
+            "variants": {k: v for k, v in self.variants.items() if v.strip()},
+            "then": q("#entry-then", Select).value,
+        }
+
+    def _schedule_keep(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_AFTER, self._keep_form)
+
+    def _keep_form(self) -> None:
+        self.store.drafts.save(self.context, json.dumps(self._values(), ensure_ascii=False))
+
+    def action_keep(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        values = self._values()
+        if values["text"].strip() or self.entry is not None:
+            self._keep_form()
+            self.cmtui.notify("Kept: the form comes back as you left it.", timeout=3)
+        else:
+            self.store.drafts.delete(self.context)
+        self.dismiss(None)
+
+    # -- saving -------------------------------------------------------------------------------------
+    def _show_error(self, message: str) -> None:
+        self.query_one("#entry-error", Static).update(Text(message))
+
+    def action_queue(self) -> None:
+        from cmtui.planning.entries import next_free_slot
+
+        account = self._values()["account"]
+        if not account:
+            self._show_error("Pick an account first: posting slots are per account.")
+            return
+        try:
+            at = next_free_slot(self.store, self.settings, account, self.cmtui.now())
+        except CmtuiError as exc:
+            self._show_error(str(exc))
+            return
+        self.query_one("#entry-when", Input).value = at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+
+    def action_save(self) -> None:
+        from cmtui.planning import entries
+
+        v = self._values()
+        who = self.settings.username
+        try:
+            when = self._when()
+            fields = dict(text=v["text"], account=v["account"] or None, when=when, rrule=v["rrule"].strip() or None,
+                          language=v["language"].strip().lower() or None, visibility=v["visibility"],
+                          content_warning=v["cw"].strip() or None, campaign=v["campaign"].strip() or None,
+                          campaign_color=v["colour"] if v["campaign"].strip() else None, notes=v["notes"].strip(),
+                          variants=v["variants"])
+            status = "idea" if v["then"] == "idea" else "draft"
+            with self.store.transaction():  # the entry and what follows, or nothing
+                now = self.cmtui.now()
+                if self.entry is None:
+                    entry_id = entries.create_entry(self.store, self.settings, status=status, who=who, now=now,
+                                                    **fields)
+                else:
+                    entry_id = self.entry["id"]
+                    entries.update_entry(self.store, self.settings, entry_id, who=who, now=now, **fields)
+                if v["then"] == "needs_approval":
+                    entries.submit_for_approval(self.store, self.settings, entry_id, who=who, now=now)
+                elif v["then"] == "scheduled":
+                    entries.schedule_entry(self.store, self.settings, entry_id, who=who, now=now)
+        except CmtuiError as exc:
+            self._show_error(str(exc))  # nothing stored; the form stays as typed
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self.store.drafts.delete(self.context)
+        self.dismiss(entry_id)

@@ -1,0 +1,197 @@
+"""The calendar's month grid and week (hour rows), drawn line by line (Line API) from a
+day → occurrences map the screen hands over: moving the day cursor repaints without a
+query, and a new month costs one indexed read."""
+
+from __future__ import annotations
+
+from datetime import date, tzinfo
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+from textual.widget import Widget
+
+from cmtui.text import one_line
+
+STATUS_COLOR = {
+    "idea": "grey50", "draft": "white", "needs_approval": "yellow", "approved": "cyan",
+    "scheduled": "dodger_blue1", "published": "green", "failed": "bold red", "cancelled": "grey42",
+}
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+FIRST_HOUR = 6  # the week view's rows: earlier times share the first row
+
+
+def fit(text: str, width: int) -> str:
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+def chip_style(occurrence) -> Style:
+    style = Style.parse(STATUS_COLOR.get(occurrence.entry["status"], "white"))
+    if occurrence.skipped or occurrence.entry["status"] == "cancelled":
+        style += Style(strike=True, dim=True)
+    return style
+
+
+def chip_text(occurrence, tz: tzinfo, with_time: bool = True) -> str:
+    """'09:30 ↻ Tips for note takers': time, a mark for a series, the first words."""
+    mark = "↻ " if occurrence.is_recurring else ""
+    when = occurrence.at.astimezone(tz).strftime("%H:%M ") if with_time else ""
+    return f"{when}{mark}{one_line(occurrence.entry['text'][:200])}"
+
+
+def columns(width: int, count: int = 7) -> list[int]:
+    """Widths of count columns filling width, the remainder spread over the first ones."""
+    base, extra = divmod(max(count, width), count)
+    return [base + (1 if n < extra else 0) for n in range(count)]
+
+
+class CalendarGrid(Widget, can_focus=True):
+    """What the month and week views share: data, cursor, base styles."""
+
+    DEFAULT_CSS = """
+    CalendarGrid { height: 1fr; background: $surface; }
+    """
+    COMPONENT_CLASSES = {"grid--header", "grid--cursor", "grid--today", "grid--other", "grid--rule"}
+
+    def __init__(self, *, id: str | None = None):
+        super().__init__(id=id)
+        self.days: dict[date, list] = {}
+        self.cursor: date = date.today()
+        self.today: date = date.today()
+        self.hour = 9
+        self.tz = None
+
+    def show(self, days: dict[date, list], cursor: date, today: date, tz: tzinfo, hour: int | None = None) -> None:
+        self.days, self.cursor, self.today, self.tz = days, cursor, today, tz
+        if hour is not None:
+            self.hour = hour
+        self.refresh()
+
+    def _styles(self) -> dict[str, Style]:
+        c = self.get_component_rich_style
+        base = self.rich_style
+        return {"base": base, "header": base + c("grid--header"), "cursor": base + c("grid--cursor"),
+                "today": base + c("grid--today"), "other": base + c("grid--other"), "rule": base + c("grid--rule")}
+
+
+class MonthView(CalendarGrid):
+    """Six weeks of seven days; each day its number and its entries as coloured chips."""
+
+    DEFAULT_CSS = """
+    MonthView > .grid--header { text-style: bold; color: $text-muted; }
+    MonthView > .grid--cursor { background: $accent 50%; text-style: bold; }
+    MonthView > .grid--today { color: $warning; text-style: bold reverse; }
+    MonthView > .grid--other { color: $text-disabled; }
+    MonthView > .grid--rule { color: $primary 40%; }
+    """
+
+    def __init__(self, *, id: str | None = None):
+        super().__init__(id=id)
+        self.weeks: list[list[date]] = []
+
+    def show_month(self, weeks, days, cursor, today, tz) -> None:
+        self.weeks = weeks
+        self.show(days, cursor, today, tz)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        st = self._styles()
+        widths = columns(width)
+        if y == 0:
+            return Strip([Segment(fit(" " + name, w), st["header"]) for name, w in zip(WEEKDAY_NAMES, widths)])
+        if not self.weeks:
+            return Strip.blank(width, st["base"])
+        block = max(2, (self.size.height - 1) // 6)
+        week, line = divmod(y - 1, block)
+        if week >= 6:
+            return Strip.blank(width, st["base"])
+        month = self.cursor.month
+        segments = []
+        for day, w in zip(self.weeks[week], widths):
+            inner = w - 1  # one cell of rule between days
+            cell_style = st["cursor"] if day == self.cursor else st["base"]
+            if line == block - 1 and block > 2:  # the rule under a week
+                segments.append(Segment("─" * w, st["rule"]))
+                continue
+            if line == 0:
+                number = f"{day.day:>2}"
+                style = st["today"] if day == self.today else st["other"] if day.month != month else st["header"]
+                segments.append(Segment(" ", cell_style))
+                segments.append(Segment(number, cell_style + style))
+                count = len(self.days.get(day, ()))
+                segments.append(Segment(fit(f" · {count}" if count and inner > 8 else "", inner - 3), cell_style))
+            else:
+                items = self.days.get(day, [])
+                rows = block - 2 if block > 2 else block - 1
+                index = line - 1
+                if index < len(items) and not (index == rows - 1 and len(items) > rows):
+                    occurrence = items[index]
+                    segments.append(Segment(fit(" " + chip_text(occurrence, self.tz), inner),
+                                            cell_style + chip_style(occurrence)))
+                elif index == rows - 1 and len(items) > rows:
+                    segments.append(Segment(fit(f" +{len(items) - rows + 1} more", inner), cell_style + st["other"]))
+                else:
+                    segments.append(Segment(" " * inner, cell_style))
+            segments.append(Segment("│", st["rule"]))
+        return Strip(segments).crop(0, width)
+
+
+class WeekView(CalendarGrid):
+    """Seven days side by side, a row per hour from FIRST_HOUR (earlier times in that row)."""
+
+    DEFAULT_CSS = """
+    WeekView > .grid--header { text-style: bold; color: $text-muted; }
+    WeekView > .grid--cursor { background: $accent 50%; text-style: bold; }
+    WeekView > .grid--today { color: $warning; text-style: bold; }
+    WeekView > .grid--other { color: $text-disabled; }
+    WeekView > .grid--rule { color: $primary 40%; }
+    """
+    GUTTER = 6
+
+    def __init__(self, *, id: str | None = None):
+        super().__init__(id=id)
+        self.week: list[date] = []
+
+    def show_week(self, week, days, cursor, today, tz, hour: int) -> None:
+        self.week = week
+        self.show(days, cursor, today, tz, hour)
+
+    def _at(self, day: date, hour: int) -> list:
+        row_of = lambda o: max(FIRST_HOUR, o.at.astimezone(self.tz).hour)  # noqa: E731
+        return [o for o in self.days.get(day, ()) if row_of(o) == hour]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        st = self._styles()
+        widths = columns(width - self.GUTTER)
+        if not self.week:
+            return Strip.blank(width, st["base"])
+        if y == 0:
+            segments = [Segment(" " * self.GUTTER, st["header"])]
+            for day, w in zip(self.week, widths):
+                label = f" {WEEKDAY_NAMES[day.weekday()]} {day.day:>2}"
+                segments.append(Segment(fit(label, w), st["today"] if day == self.today else st["header"]))
+            return Strip(segments).crop(0, width)
+        hour = FIRST_HOUR + y - 1
+        if hour > 23:
+            return Strip.blank(width, st["base"])
+        label = f"{hour:02d}:00 " if hour > FIRST_HOUR else f"≤{FIRST_HOUR:02d}h "
+        segments = [Segment(fit(label, self.GUTTER), st["other"])]
+        for day, w in zip(self.week, widths):
+            cell_style = st["cursor"] if (day == self.cursor and hour == self.hour) else st["base"]
+            items = self._at(day, hour)
+            if not items:
+                text, style = "", cell_style
+            else:
+                text = chip_text(items[0], self.tz)
+                if len(items) > 1:
+                    text = f"+{len(items) - 1} " + text
+                style = cell_style + chip_style(items[0])
+            segments.append(Segment(fit(" " + text, w - 1), style))
+            segments.append(Segment("│", st["rule"]))
+        return Strip(segments).crop(0, width)
