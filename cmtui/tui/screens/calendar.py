@@ -73,6 +73,7 @@ class CalendarScreen(ModeScreen):
         self.hour = 9
         self.days: dict[date, list] = {}
         self._range: tuple[datetime, datetime] | None = None
+        self._counts: dict[str, int] | None = None
         self._undo: list[dict] = []  # deleted entries, newest last (u restores)
 
     def compose_body(self) -> ComposeResult:
@@ -105,6 +106,7 @@ class CalendarScreen(ModeScreen):
         if force or span != self._range:
             self._range = span
             self.days = by_day(occurrences_between(self.store, span[0], span[1], self.tz), self.tz)
+            self._counts = None  # re-read with the data
         self._draw()
 
     def _draw(self) -> None:
@@ -119,7 +121,9 @@ class CalendarScreen(ModeScreen):
         self._summary()
 
     def _summary(self) -> None:
-        counts = self.store.calendar.status_counts()
+        if self._counts is None:
+            self._counts = self.store.calendar.status_counts()
+        counts = self._counts
         text = Text(no_wrap=True, overflow="ellipsis")
         label = {"month": self.cursor.strftime("%B %Y"),
                  "week": f"week of {week_days(self.cursor)[0].strftime('%d %b %Y')}",

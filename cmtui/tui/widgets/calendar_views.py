@@ -9,6 +9,7 @@ from datetime import date, tzinfo
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -95,6 +96,15 @@ class MonthView(CalendarGrid):
         self.weeks: list[list[date]] = []
 
     def show_month(self, weeks, days, cursor, today, tz) -> None:
+        if weeks == self.weeks and days is self.days and today == self.today and self.size.height:
+            # Only the cursor moved: repaint the (one or two) weeks it left and entered.
+            old, self.cursor = self.cursor, cursor
+            block = max(2, (self.size.height - 1) // 6)
+            for day in {old, cursor}:
+                week = next((n for n, dates in enumerate(weeks) if day in dates), None)
+                if week is not None:
+                    self.refresh(Region(0, 1 + week * block, self.size.width, block))
+            return
         self.weeks = weeks
         self.show(days, cursor, today, tz)
 
