@@ -57,7 +57,7 @@ class CalendarGrid(Widget, can_focus=True):
     DEFAULT_CSS = """
     CalendarGrid { height: 1fr; background: $surface; }
     """
-    COMPONENT_CLASSES = {"grid--header", "grid--cursor", "grid--today", "grid--other", "grid--rule"}
+    COMPONENT_CLASSES = {"grid--header", "grid--cursor", "grid--today", "grid--other", "grid--rule", "grid--daynum"}
 
     def __init__(self, *, id: str | None = None):
         super().__init__(id=id)
@@ -77,7 +77,8 @@ class CalendarGrid(Widget, can_focus=True):
         c = self.get_component_rich_style
         base = self.rich_style
         return {"base": base, "header": base + c("grid--header"), "cursor": base + c("grid--cursor"),
-                "today": base + c("grid--today"), "other": base + c("grid--other"), "rule": base + c("grid--rule")}
+                "today": base + c("grid--today"), "other": base + c("grid--other"), "rule": base + c("grid--rule"),
+                "daynum": base + c("grid--daynum")}
 
 
 class MonthView(CalendarGrid):
@@ -89,6 +90,7 @@ class MonthView(CalendarGrid):
     MonthView > .grid--today { color: $warning; text-style: bold reverse; }
     MonthView > .grid--other { color: $text-disabled; }
     MonthView > .grid--rule { color: $primary 40%; }
+    MonthView > .grid--daynum { background: $boost; }
     """
 
     def __init__(self, *, id: str | None = None):
@@ -125,25 +127,28 @@ class MonthView(CalendarGrid):
         for day, w in zip(self.weeks[week], widths):
             inner = w - 1  # one cell of rule between days
             cell_style = st["cursor"] if day == self.cursor else st["base"]
-            if line == block - 1 and block > 2:  # the rule under a week
+            ruled = block >= 5  # a rule under each week only when there is room for it
+            if ruled and line == block - 1:
                 segments.append(Segment("─" * w, st["rule"]))
                 continue
             if line == 0:
                 number = f"{day.day:>2}"
+                head = cell_style if day == self.cursor else st["daynum"]
                 style = st["today"] if day == self.today else st["other"] if day.month != month else st["header"]
-                segments.append(Segment(" ", cell_style))
-                segments.append(Segment(number, cell_style + style))
+                segments.append(Segment(" ", head))
+                segments.append(Segment(number, head + style))
                 count = len(self.days.get(day, ()))
-                segments.append(Segment(fit(f" · {count}" if count and inner > 8 else "", inner - 3), cell_style))
+                segments.append(Segment(fit(f" · {count}" if count and inner > 8 else "", inner - 3), head))
             else:
                 items = self.days.get(day, [])
-                rows = block - 2 if block > 2 else block - 1
+                rows = block - (2 if ruled else 1)
                 index = line - 1
-                if index < len(items) and not (index == rows - 1 and len(items) > rows):
+                more = len(items) > rows and rows >= 2  # with one row, the day's count says it
+                if index < len(items) and not (more and index == rows - 1):
                     occurrence = items[index]
                     segments.append(Segment(fit(" " + chip_text(occurrence, self.tz), inner),
                                             cell_style + chip_style(occurrence)))
-                elif index == rows - 1 and len(items) > rows:
+                elif more and index == rows - 1:
                     segments.append(Segment(fit(f" +{len(items) - rows + 1} more", inner), cell_style + st["other"]))
                 else:
                     segments.append(Segment(" " * inner, cell_style))
