@@ -177,3 +177,25 @@ def test_version_and_help(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["--version"])
     assert exc.value.code == 0 and "cmtui" in capsys.readouterr().out
+
+
+def test_calendar_list_shows_each_occurrence_of_a_repeating_post(capsys, db):
+    from datetime import datetime, timezone
+
+    from cmtui.config import Settings
+    from cmtui.planning.entries import create_entry
+    from cmtui.store import Store
+
+    store = Store.open(db)
+    series = create_entry(store, Settings(timezone="UTC"), text="Weekly tip", account="tidewater",
+                          when=datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc), rrule="FREQ=WEEKLY;BYDAY=MO",
+                          who="ana", now=datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc))
+    store.close()
+    code, out, _ = run(capsys, "calendar", "list", "--from", "2026-12-01", "--to", "2026-12-31", "--json",
+                       "--db", db)
+    tips = [e for e in json.loads(out) if e["id"] == series]
+    assert code == 0 and [e["scheduled_at"] for e in tips] == [
+        "2026-12-07T10:00:00Z", "2026-12-14T10:00:00Z", "2026-12-21T10:00:00Z", "2026-12-28T10:00:00Z"]
+    assert all(e["series_id"] == series and e["skipped"] is False for e in tips)
+    _, out, _ = run(capsys, "calendar", "list", "--from", "2026-12-01", "--to", "2026-12-31", "--db", db)
+    assert out.count("↻ Weekly tip") == 4

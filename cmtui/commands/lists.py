@@ -47,17 +47,40 @@ def calendar_list(store: Store, settings, args) -> int:
         start = parse_when("today", tz)
     if end is not None and args.to and end.time().isoformat() == "00:00:00":
         end += timedelta(days=1)  # --to 2026-12-31 includes that day
-    rows = store.calendar.between(iso(start), iso(end) if end else None, include_undated=undated)
+    # Repeating posts are listed once per occurrence, over the range or, without --to, the
+    # next SERIES_HORIZON; single entries further out are listed too.
+    from cmtui.planning.recurrence import occurrences_between
+
+    horizon = end or start + SERIES_HORIZON
+    listed = [(o.entry, iso(o.at), o) for o in occurrences_between(store, start, horizon, tz)]
+    if end is None:
+        listed += [(r, r["scheduled_at"] or r["published_at"], None)
+                   for r in store.calendar.between(iso(horizon), None)]
+    if undated:
+        listed += [(r, None, None) for r in store.calendar.undated()]
     if args.json:
-        print_json([entry_json(r) for r in rows])
+        print_json([_occurrence_json(row, when, o) for row, when, o in listed])
         return 0
     print_table(
         ["ID", "WHEN", "STATUS", "ACCOUNT", "TEXT"],
-        [[r["id"], local_time(r["scheduled_at"] or r["published_at"], tz), r["status"], r["account"] or "-",
-          first_line(r["text"])] for r in rows],
+        [[row["id"], local_time(when, tz), "skipped" if o is not None and o.skipped else row["status"],
+          row["account"] or "-", ("↻ " if o is not None and o.is_recurring else "") + first_line(row["text"])]
+         for row, when, o in listed],
         [None, 16, 14, None, 70],
     )
     return 0
+
+
+SERIES_HORIZON = timedelta(days=90)
+
+
+def _occurrence_json(row, when: str | None, occurrence) -> dict:
+    """An entry as `calendar list --json` shows it; an occurrence of a repeating post carries
+    its own time, and says which series it belongs to and whether it is skipped."""
+    data = entry_json(row)
+    if occurrence is not None and occurrence.is_recurring:
+        data.update(scheduled_at=when, series_id=occurrence.series_id, skipped=occurrence.skipped)
+    return data
 
 
 def outbox_list(store: Store, args) -> int:
