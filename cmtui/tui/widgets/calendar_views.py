@@ -101,14 +101,26 @@ class MonthView(CalendarGrid):
         if weeks == self.weeks and days is self.days and today == self.today and self.size.height:
             # Only the cursor moved: repaint the (one or two) weeks it left and entered.
             old, self.cursor = self.cursor, cursor
-            block = max(2, (self.size.height - 1) // 6)
+            blocks = self._blocks()
             for day in {old, cursor}:
                 week = next((n for n, dates in enumerate(weeks) if day in dates), None)
                 if week is not None:
-                    self.refresh(Region(0, 1 + week * block, self.size.width, block))
+                    top, height = blocks[week]
+                    self.refresh(Region(0, top, self.size.width, height))
             return
         self.weeks = weeks
         self.show(days, cursor, today, tz)
+
+    def _blocks(self) -> list[tuple[int, int]]:
+        """(first line, height) of each of the six weeks: the lines under the header shared
+        out, the first weeks taking one more when they do not divide evenly."""
+        base, extra = divmod(max(12, self.size.height - 1), 6)
+        blocks, top = [], 1
+        for week in range(6):
+            height = base + (week < extra)
+            blocks.append((top, height))
+            top += height
+        return blocks
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -118,10 +130,11 @@ class MonthView(CalendarGrid):
             return Strip([Segment(fit(" " + name, w), st["header"]) for name, w in zip(WEEKDAY_NAMES, widths)])
         if not self.weeks:
             return Strip.blank(width, st["base"])
-        block = max(2, (self.size.height - 1) // 6)
-        week, line = divmod(y - 1, block)
-        if week >= 6:
+        found = next(((n, y - top, height) for n, (top, height) in enumerate(self._blocks())
+                      if top <= y < top + height), None)
+        if found is None:
             return Strip.blank(width, st["base"])
+        week, line, block = found
         month = self.cursor.month
         segments = []
         for day, w in zip(self.weeks[week], widths):
