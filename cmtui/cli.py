@@ -90,6 +90,21 @@ def build_parser() -> argparse.ArgumentParser:
                       help="when to publish, in the settings' timezone (2026-12-01 09:30, 'tomorrow 9:00', 'fri 18:30')")
     padd.add_argument("--draft", action="store_true", help="keep it as a draft in the calendar")
 
+    mod = sub.add_parser("moderation", help="the moderation queue and its audit log")
+    _db_option(mod)
+    mod_sub = mod.add_subparsers(dest="action", metavar="ACTION", required=True)
+    mlist = mod_sub.add_parser("list", help="the moderation queue: flagged items and platform reports")
+    _db_option(mlist)
+    _json_option(mlist)
+    mact = mod_sub.add_parser("act", help="decide on a flagged item (platform actions go through the outbox)")
+    _db_option(mact)
+    mact.add_argument("item_id", metavar="ITEM_ID", help="an inbox item id (rN: an instance report)")
+    mact.add_argument("decision", choices=["approve", "hide", "mute", "block", "report"])
+    mact.add_argument("--comment", metavar="TEXT", default="", help="why (kept in the audit log; sent with a report)")
+    mlog = mod_sub.add_parser("log", help="the audit log of moderation actions")
+    _db_option(mlog)
+    _json_option(mlog)
+
     outbox = sub.add_parser("outbox", help="operations waiting to reach a platform")
     _db_option(outbox)
     out_sub = outbox.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -138,13 +153,15 @@ def _open_store(path: Path, create_parent: bool):
         path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists() or (path.is_file() and path.stat().st_size == 0)
     store = Store.open(path)
-    if new:  # a new user's database starts with the saved replies shipped in data/
+    if new:  # a new user's database starts with the saved replies and moderation rules in data/
+        from cmtui.moderation.toml_io import seed_rules
         from cmtui.saved_replies import seed
 
-        try:
-            seed(store)
-        except CmtuiError:
-            pass  # the starter set is a convenience: a missing data folder must not block a first start
+        for starter in (seed, seed_rules):  # (the rules all off: each is enabled after a dry-run)
+            try:
+                starter(store)
+            except CmtuiError:
+                pass  # a convenience: a missing data folder must not block a first start
     return store
 
 
@@ -214,6 +231,14 @@ def _command(args, store, settings) -> int:
         from cmtui.commands.posts import post_add
 
         return post_add(store, settings, args)
+    if args.command == "moderation":
+        from cmtui.commands import moderation
+
+        if action == "list":
+            return moderation.moderation_list(store, args)
+        if action == "act":
+            return moderation.moderation_act(store, settings, args)
+        return moderation.moderation_log(store, args)
     if (args.command, action) == ("outbox", "list"):
         return lists.outbox_list(store, args)
     if (args.command, action) == ("account", "list"):

@@ -31,6 +31,9 @@ from cmtui.sync.connectors.base import (  # noqa: E402
 from cmtui.sync.engine import INGEST_BATCH, SyncEngine  # noqa: E402
 
 PAGE = 80
+# --with-rules: spam-links and flood of the default moderation rules switched on (a new
+# database seeds them all off: a rule is enabled after a dry-run).
+RULES = "--with-rules" in sys.argv
 INGEST_BUDGET = 20_000  # items per second
 GROWTH_BUDGET_MB = 5.0
 START = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
@@ -65,6 +68,15 @@ def pages(total: int, seed: int = 7):
 
 def new_store(folder: Path, name: str) -> tuple[Store, int]:
     store = Store.open(folder / name)
+    from cmtui.moderation.toml_io import seed_rules
+
+    seed_rules(store)  # as a new user's database starts: the default rules, all off
+    if RULES:
+        from cmtui.moderation.engine import dry_run, enable_rule
+
+        for rule in ("spam-links", "flood"):
+            dry_run(store, rule)
+            enable_rule(store, rule)
     account = store.accounts.add("bench", "mastodon", "https://social.tidewater.example",
                                  handle="tidewater@social.tidewater.example", limits={"max_chars": 500})
     return store, account.id
@@ -240,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-requests", action="store_true")
+    parser.add_argument("--with-rules", action="store_true",
+                        help="ingest with the default spam-links and flood rules switched on")
     args = parser.parse_args(argv)
     rows: list[tuple[str, str, str, str]] = []
     ok = True

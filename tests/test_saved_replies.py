@@ -123,6 +123,8 @@ def test_a_new_database_opened_by_the_cli_gets_the_starter_set(tmp_path, capsys)
         count = store.replies.count()
         assert count == len(load_json("saved_replies.json"))
         assert {r["language"] for r in store.replies.list()} == {"en", "es", "fr", "sl"}
+        rules = store.rules.list()  # and the default moderation rules, every one off
+        assert len(rules) == 8 and not any(r["enabled"] for r in rules)
         for reply in store.replies.list():  # the user removes them all: they do not come back
             store.replies.delete(reply["id"])
     finally:

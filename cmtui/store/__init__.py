@@ -15,11 +15,14 @@ from cmtui.store.drafts import DraftRepo
 from cmtui.store.entries import EntryRepo
 from cmtui.store.inbox import InboxFilter, InboxRepo
 from cmtui.store.ingest import IngestRepo
+from cmtui.store.members import MemberRepo
 from cmtui.store.metrics import MetricsRepo
 from cmtui.store.moderation import ModerationRepo
 from cmtui.store.outbox import OutboxRepo
 from cmtui.store.people import PeopleRepo
 from cmtui.store.replies import SavedReplyRepo
+from cmtui.store.rules import RuleRepo
+from cmtui.store.reports import ReportRepo
 from cmtui.store.triage import TriageRepo
 
 __all__ = ["Store", "InboxFilter", "transaction"]
@@ -37,6 +40,9 @@ class Store:
         self.entries = EntryRepo(conn)  # the SQL behind cmtui.planning
         self.outbox = OutboxRepo(conn)
         self.moderation = ModerationRepo(conn)
+        self.rules = RuleRepo(conn)
+        self.members = MemberRepo(conn)
+        self.reports = ReportRepo(conn)
         self.metrics = MetricsRepo(conn)
         self.replies = SavedReplyRepo(conn)
         self.triage = TriageRepo(conn)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from cmtui.store.base import Repo, now
 from cmtui.store.db import transaction
+from cmtui.store.rules import RuleRepo
+from cmtui.moderation.engine import IngestState, run_on_new_items
 from cmtui.text import sanitize
 from cmtui.triage import is_question
 
@@ -50,6 +52,8 @@ class IngestRepo(Repo):
         # People this repository has already written with these very details: their upsert
         # is skipped (most pages bring the same regulars again).
         self._known: dict[tuple, int] = {}
+        self._rules = RuleRepo(conn)
+        self._rules_state = IngestState()  # rules compiled once per change, flood memory per run
 
     def _people(self, platform: str, people, seen: str) -> dict[str, tuple[str, str, int]]:
         """Upsert the authors of a page; return raw acct -> (clean acct, clean name, person id)."""
@@ -105,6 +109,8 @@ class IngestRepo(Repo):
                     " FROM inbox_items WHERE id > ? AND hidden = 0 GROUP BY state) AS c"
                     " WHERE c.state = inbox_counts.state", (before,))
                 self.conn.execute("DELETE FROM meta WHERE key = 'bulk_insert'")
+                if new:  # the enabled moderation/inbox rules, on the new rows only, in this transaction
+                    run_on_new_items(self._rules, before, self._rules_state)
             if events:
                 self.conn.executemany(
                     "INSERT OR IGNORE INTO account_events (account_id, kind, remote_id, actor, status_remote_id,"

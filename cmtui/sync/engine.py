@@ -31,6 +31,7 @@ BACKOFF_CAP = 15 * 60.0  # never wait longer than this between two tries
 LEASE_SECONDS = 120  # a 'sending' claim older than this belongs to a process that died
 OWN_POSTS_DAYS = 30  # counters of our posts are refreshed this far back
 LIMITS_EVERY = timedelta(days=1)
+REPORTS_EVERY = timedelta(minutes=2)  # an admin's instance reports: one request at most this often
 INGEST_BATCH = 1000  # items stored per transaction during a pull
 
 
@@ -225,8 +226,23 @@ class SyncEngine:
         self.store.ingest.own_posts(account.id, posts)
         if listed is not None and reconcile_scheduled(self.store, account.id, listed, posts, self.clock()):
             self.on_change(account.name)
+        if info.is_admin and self._reports_due(account):  # the instance's open reports join the queue
+            try:
+                reports = await connector.admin_reports()
+            except PermanentError as exc:  # the token lacks the admin:read:reports scope
+                log.info("%s: instance reports not read: %s", account.name, exc)
+                reports = None
+            with self.store.transaction():
+                self.store.accounts.set_cursor(account.id, "reports", iso(self.clock()))
+                changed = reports is not None and self.store.reports.sync(account.id, reports)
+            if changed:
+                self.on_change(account.name)
         if result.new_items:
             self.on_change(account.name)
+
+    def _reports_due(self, account) -> bool:
+        checked = self.store.accounts.cursor(account.id, "reports")
+        return not checked or checked < iso(self.clock() - REPORTS_EVERY) or checked > iso(self.clock())
 
     def _limits_due(self, account) -> bool:
         checked = account.limits.get("checked_at")

@@ -82,6 +82,9 @@ async def execute(connector: Connector, op, store, now: datetime) -> dict:
         if kind == "resolve_report":
             await connector.resolve_report(payload["report_id"])
             return {}
+        if kind == "assign_report":
+            await connector.assign_report(payload["report_id"])
+            return {}
         if kind == "account_action":
             await connector.account_action(payload["account_remote_id"], payload["action"], payload.get("text", ""),
                                            payload.get("report_id"))

@@ -128,9 +128,10 @@ class AccountInfo:
 class Limits:
     max_chars: int = 500
     url_weight: int = 23
+    rules: tuple = ()  # the instance's own rules: {"id", "text", "hint"}
 
     def to_json(self) -> dict:
-        return {"max_chars": self.max_chars, "url_weight": self.url_weight}
+        return {"max_chars": self.max_chars, "url_weight": self.url_weight, "rules": list(self.rules)}
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,9 @@ class Connector(ABC):
         raise PermanentError(f"{self.platform} has no instance reports")
 
     async def resolve_report(self, report_id: str) -> None:
+        raise PermanentError(f"{self.platform} has no instance reports")
+
+    async def assign_report(self, report_id: str) -> None:
         raise PermanentError(f"{self.platform} has no instance reports")
 
     async def account_action(self, account_remote_id: str, action: str, text: str = "",

@@ -26,6 +26,7 @@ from cmtui.sync.connectors.base import (
     PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, TimedOut, TransientError,
 )
 from cmtui.sync.html import html_to_text
+from cmtui.text import sanitize
 
 log = logging.getLogger("cmtui.sync")
 
@@ -315,8 +316,11 @@ class MastodonConnector(Connector):
         statuses = ((body.get("configuration") or {}).get("statuses") or {})
         if not statuses and "uri" not in body and "domain" not in body:
             raise PermanentError(f"{self.host} does not look like a Mastodon server")
+        rules = tuple({"id": str(r.get("id") or ""), "text": sanitize(str(r.get("text") or ""), max_len=1000),
+                       "hint": sanitize(str(r.get("hint") or ""), max_len=2000)}
+                      for r in body.get("rules") or [] if isinstance(r, dict))
         return Limits(max_chars=int(statuses.get("max_characters") or 500),
-                      url_weight=int(statuses.get("characters_reserved_per_url") or 23))
+                      url_weight=int(statuses.get("characters_reserved_per_url") or 23), rules=rules)
 
     async def pull(self, cursor: str | None, since: datetime) -> AsyncIterator[PullPage]:
         # The next page's bounds come from the ids of this one rather than the Link header:
@@ -484,6 +488,9 @@ class MastodonConnector(Connector):
 
     async def admin_reports(self) -> list[dict]:
         return await self._call("GET", "/api/v1/admin/reports", expect=list)
+
+    async def assign_report(self, report_id: str) -> None:
+        await self._call("POST", f"/api/v1/admin/reports/{report_id}/assign_to_self")
 
     async def resolve_report(self, report_id: str) -> None:
         await self._call("POST", f"/api/v1/admin/reports/{report_id}/resolve")

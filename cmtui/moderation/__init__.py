@@ -1,0 +1,1 @@
+"""Moderation logic without Textual: the rules engine (conditions, actions, dry-run)."""

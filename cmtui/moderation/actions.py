@@ -1,0 +1,203 @@
+"""Moderation decisions on flagged items, inbox items and instance reports (no Textual).
+
+Every decision writes one row per item to the audit log (moderation_log: who, when, what,
+why) and, when it must reach the platform, an outbox operation, in the same transaction:
+both are kept or neither. Nothing is queued twice: a mute, block or report of an author
+that is still waiting in the outbox is reused, not queued again.
+
+Flag states after a decision: approved, hidden, muted, blocked, reported, warned (assign
+keeps the flag open and sets its assignee).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cmtui.errors import InputError
+from cmtui.store.base import dumps, now
+
+ITEM_ACTIONS = ("approve", "hide", "mute", "block", "report", "warn", "assign")
+PLATFORM_ACTIONS = ("mute", "block", "report")
+REPORT_CATEGORIES = ("spam", "legal", "violation", "other")
+REPORT_ACTIONS = ("resolve", "assign", "none", "sensitive", "disable", "silence", "suspend")
+ACCOUNT_ACTIONS = ("none", "sensitive", "disable", "silence", "suspend")
+
+_FLAG_STATE = {"approve": "approved", "hide": "hidden", "mute": "muted", "block": "blocked",
+               "report": "reported", "warn": "warned"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    item_id: int | None
+    action: str
+    log_id: int
+    outbox_id: int | None = None
+    reused: bool = False          # the platform operation was already waiting in the outbox
+    report_id: int | None = None
+
+
+def _item(store, item):
+    """An inbox row (from inbox.get) for an id or a row."""
+    if isinstance(item, (int, str)):
+        return store.inbox.require(item)
+    return item
+
+
+def _log(store, who: str, action: str, *, item_id=None, report_id=None, person_id=None, rule_id=None,
+         comment: str = "", outbox_id=None) -> int:
+    return store.conn.execute(
+        "INSERT INTO moderation_log (at, who, action, item_id, report_id, person_id, rule_id, comment, outbox_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (now(), who, action, item_id, report_id, person_id, rule_id, comment, outbox_id)).lastrowid
+
+
+def _person(store, item) -> tuple[int | None, str | None]:
+    row = store.conn.execute("SELECT p.id, p.remote_id FROM inbox_items i JOIN people p ON p.id = i.person_id"
+                             " WHERE i.id = ?", (item["id"],)).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _pending_op(store, account_id: int, kind: str, acct: str, status_ids: list[str] | None = None):
+    """The same platform action on the same author, still waiting in the outbox."""
+    sql = ("SELECT id FROM outbox WHERE account_id = ? AND kind = ? AND state IN ('pending', 'sending')"
+           " AND json_extract(payload, '$.acct') = ?")
+    params: list = [account_id, kind, acct]
+    if status_ids is not None:
+        sql += " AND json_extract(payload, '$.status_ids') = json(?)"
+        params.append(dumps(status_ids))
+    row = store.conn.execute(sql + " ORDER BY id LIMIT 1", params).fetchone()
+    return row[0] if row else None
+
+
+def _close_flags(store, item_id: int, state: str) -> int:
+    return store.conn.execute(
+        "UPDATE moderation_flags SET state = ?, resolved_at = ? WHERE item_id = ? AND state = 'open'",
+        (state, now(), item_id)).rowcount
+
+
+def queue_platform_action(store, item, action: str, comment: str = "", who: str = "cmtui", *,
+                          category: str = "other", forward: bool = False, rule_id: int | None = None) -> Outcome:
+    """Queue a mute, block or report of an item's author (a report carries the item's status),
+    write the audit log, and close the item's open flags; one transaction. Called by the
+    moderation actions and by automatic rules. A same operation still waiting is reused."""
+    if action not in PLATFORM_ACTIONS:
+        raise InputError(f"'{action}' is not a platform action ({', '.join(PLATFORM_ACTIONS)})")
+    if category not in REPORT_CATEGORIES:
+        raise InputError(f"unknown report category '{category}' ({', '.join(REPORT_CATEGORIES)})")
+    item = _item(store, item)
+    with store.transaction():
+        person_id, remote_id = _person(store, item)
+        acct = item["author"]
+        status_ids = [item["remote_id"]] if action == "report" else None
+        op_id = _pending_op(store, item["account_id"], action, acct, status_ids)
+        reused = op_id is not None
+        if not reused:
+            payload = {"acct": acct, "account_remote_id": remote_id}
+            if action == "report":
+                payload |= {"status_ids": status_ids, "comment": comment, "category": category,
+                            "forward": bool(forward)}
+            op_id = store.outbox.enqueue(item["account_id"], action, payload, item_id=item["id"])
+        _close_flags(store, item["id"], _FLAG_STATE[action])
+        log_id = _log(store, who, action, item_id=item["id"], person_id=person_id, rule_id=rule_id,
+                      comment=comment, outbox_id=op_id)
+    return Outcome(item["id"], action, log_id, op_id, reused)
+
+
+def guideline_warning(store, number: int, author: str, comment: str = "") -> str:
+    """The text of a warning reply citing guideline `number` (its position, from 1)."""
+    row = store.members.guideline(number)
+    if row is None:
+        raise InputError(f"no guideline number {number}")
+    text = f"Please keep to our community guideline {row['position']}, “{row['title']}”."
+    if row["body"].strip():
+        text += f" {row['body'].strip()}"
+    if comment.strip():
+        text += f" {comment.strip()}"
+    return text
+
+
+def _one(store, item, action: str, who: str, comment: str, options: dict) -> Outcome:
+    item_id = item["id"]
+    if action in PLATFORM_ACTIONS:
+        return queue_platform_action(store, item, action, comment, who, category=options.get("category", "other"),
+                                     forward=bool(options.get("forward")), rule_id=options.get("rule_id"))
+    person_id = _person(store, item)[0]
+    op_id = None
+    if action == "approve":
+        closed = _close_flags(store, item_id, "approved")
+        if not closed and not item["hidden"]:
+            raise InputError(f"item {item_id} is neither flagged nor hidden: nothing to approve")
+        store.conn.execute("UPDATE inbox_items SET hidden = 0 WHERE id = ?", (item_id,))
+    elif action == "hide":
+        if item["hidden"]:
+            raise InputError(f"item {item_id} is already hidden")
+        store.conn.execute("UPDATE inbox_items SET hidden = 1 WHERE id = ?", (item_id,))
+        _close_flags(store, item_id, "hidden")
+    elif action == "warn":
+        from cmtui.commands.inbox import queue_reply
+
+        number = options.get("guideline")
+        if number is None:
+            raise InputError("a warning cites a guideline: give its number")
+        text = guideline_warning(store, int(number), item["author"], comment)
+        op_id = queue_reply(store, item_id, text, visibility=options.get("visibility"))
+        _close_flags(store, item_id, "warned")
+        comment = comment or f"guideline {number}"
+    elif action == "assign":
+        to = options.get("to") or who
+        changed = store.conn.execute("UPDATE moderation_flags SET assignee = ? WHERE item_id = ? AND state = 'open'",
+                                     (to, item_id)).rowcount
+        if not changed:
+            raise InputError(f"item {item_id} has no open flag to assign")
+        comment = comment or f"assigned to {to}"
+    else:
+        raise InputError(f"unknown moderation action '{action}' ({', '.join(ITEM_ACTIONS)})")
+    log_id = _log(store, who, action, item_id=item_id, person_id=person_id, rule_id=options.get("rule_id"),
+                  comment=comment, outbox_id=op_id)
+    return Outcome(item_id, action, log_id, op_id)
+
+
+def act(store, settings, item_ids, action: str, *, who: str, comment: str = "", **options) -> list[Outcome]:
+    """Apply one decision to inbox items (bulk). All or nothing: an unknown id or an action
+    that does not apply to one of them raises InputError and changes nothing.
+    options: category, forward (report); guideline, visibility (warn); to (assign); rule_id."""
+    if action not in ITEM_ACTIONS:
+        raise InputError(f"unknown moderation action '{action}' ({', '.join(ITEM_ACTIONS)})")
+    items = [store.inbox.require(i) for i in dict.fromkeys(item_ids)]
+    if not items:
+        raise InputError("no items given")
+    who = who or getattr(settings, "username", "") or "cmtui"
+    with store.transaction():
+        return [_one(store, item, action, who, comment, options) for item in items]
+
+
+# -- instance reports ------------------------------------------------------------------------
+def act_report(store, report_id, action: str, *, who: str, text: str = "") -> Outcome:
+    """A decision on an instance report (local id): resolve, assign (to self), or an account
+    action on its target (none, sensitive, disable, silence, suspend) with a text, which
+    also resolves it. Queued in the outbox with the audit log, one transaction."""
+    if action not in REPORT_ACTIONS:
+        raise InputError(f"unknown report action '{action}' ({', '.join(REPORT_ACTIONS)})")
+    report = store.reports.require(report_id)
+    if report["state"] != "open":
+        raise InputError(f"report {report['id']} is already {report['state']}")
+    with store.transaction():
+        if action == "assign":
+            op_id = store.outbox.enqueue(report["account_id"], "assign_report", {"report_id": report["remote_id"]})
+            store.conn.execute("UPDATE instance_reports SET assigned_to = ? WHERE id = ?", (who, report["id"]))
+            store.conn.execute("UPDATE moderation_flags SET assignee = ? WHERE report_id = ? AND state = 'open'",
+                               (who, report["id"]))
+        else:
+            if action == "resolve":
+                op_id = store.outbox.enqueue(report["account_id"], "resolve_report", {"report_id": report["remote_id"]})
+            else:
+                if not report["target_remote_id"]:
+                    raise InputError(f"report {report['id']} does not name its target's account id")
+                op_id = store.outbox.enqueue(report["account_id"], "account_action", {
+                    "account_remote_id": report["target_remote_id"], "action": action, "text": text,
+                    "report_id": report["remote_id"]})
+            store.conn.execute("UPDATE instance_reports SET state = 'resolved' WHERE id = ?", (report["id"],))
+            store.conn.execute("UPDATE moderation_flags SET state = 'resolved', resolved_at = ?"
+                               " WHERE report_id = ? AND state = 'open'", (now(), report["id"]))
+        log_id = _log(store, who, f"report:{action}", report_id=report["id"], comment=text, outbox_id=op_id)
+    return Outcome(None, action, log_id, op_id, report_id=report["id"])

@@ -1,0 +1,368 @@
+"""The rules engine: ordered rules of conditions and actions, run on every new item at ingest,
+tried on the stored history (dry-run) before they are switched on, and kept as TOML.
+
+A rule is plain data (what the store and the TOML file hold):
+
+    {"name": "spam-links", "enabled": True, "automatic": False, "match": "any",
+     "conditions": [{"type": "links", "min": 3}, ...],
+     "actions": [{"type": "flag"}, {"type": "label", "label": "spam"}]}
+
+Actions: flag (for review), label, assign (to), done, hide (locally), the platform actions
+mute, block, report (comment) — which wait for a moderator's confirmation (a flag "needs
+confirmation: mute") unless the rule is automatic — and stop (no later rule runs on the
+item). The same rules serve the inbox: a rule with only label/assign/done is an inbox rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from cmtui.moderation.conditions import Compiler, ItemContext, RuleError, _ts
+from cmtui.moderation.text import flat
+
+ACTION_TYPES = ("flag", "label", "assign", "done", "hide", "mute", "block", "report", "stop")
+PLATFORM_ACTIONS = ("mute", "block", "report")
+RULE_KEYS = ("name", "enabled", "automatic", "match", "conditions", "actions")
+
+__all__ = ["RuleError", "RuleSet", "DryRunResult", "validate_rule", "save_rule", "enable_rule", "dry_run",
+           "run_on_new_items", "fingerprint", "ACTION_TYPES"]
+
+
+# -- validation -------------------------------------------------------------------------------------------
+def _validate_actions(actions, where: str) -> None:
+    if not isinstance(actions, list) or not actions:
+        raise RuleError(f"{where}: a rule needs at least one action")
+    for n, action in enumerate(actions, 1):
+        kind = action.get("type") if isinstance(action, dict) else action
+        if kind not in ACTION_TYPES:
+            raise RuleError(f"{where}, action {n}: unknown action {kind!r} (one of: {', '.join(ACTION_TYPES)})")
+        if kind == "label" and not (isinstance(action.get("label"), str) and action["label"].strip()):
+            raise RuleError(f"{where}, action {n}: label needs a 'label'")
+        if kind == "assign" and not (isinstance(action.get("to"), str) and action["to"].strip()):
+            raise RuleError(f"{where}, action {n}: assign needs 'to'")
+
+
+def validate_rule(rule: dict, accounts: dict[str, int] | None = None) -> dict:
+    """Check a rule (compiling every condition, regexes included); return it normalised."""
+    if not isinstance(rule, dict):
+        raise RuleError("a rule must be a table")
+    name = rule.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise RuleError("a rule needs a name")
+    where = f"rule {name!r}"
+    unknown = set(rule) - set(RULE_KEYS) - {"id", "position"}
+    if unknown:
+        raise RuleError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    clean = {"name": name.strip(), "enabled": bool(rule.get("enabled", False)),
+             "automatic": bool(rule.get("automatic", False)), "match": rule.get("match", "all"),
+             "conditions": rule.get("conditions"), "actions": rule.get("actions")}
+    Compiler(accounts).group(clean["conditions"], clean["match"], where)
+    _validate_actions(clean["actions"], where)
+    clean["actions"] = [a if isinstance(a, dict) else {"type": a} for a in clean["actions"]]
+    return clean
+
+
+def fingerprint(rule: dict) -> str:
+    """What a dry-run vouches for: the conditions and their combination (not the actions)."""
+    body = json.dumps([rule.get("match", "all"), rule.get("conditions")], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
+# -- compiled rule sets ----------------------------------------------------------------------------------------
+class FloodIndex:
+    """Per-run memory of each author's recent texts (bounded), primed from the store.
+
+    Texts are normalised only when an author has posted often enough within the window for
+    a flood to be possible: most authors post once, and folding every text cost more than
+    the rest of the rules together."""
+
+    PER_PERSON = 50
+    MAX_PEOPLE = 20_000
+
+    def __init__(self, repo):
+        self.repo = repo
+        # person id -> [[raw text, time, folded text or None], ...] oldest first
+        self.seen: dict[int, list[list]] = {}
+
+    def prime(self, contexts: list[ItemContext], before_id: int, window: float) -> None:
+        missing = {c.person_id for c in contexts if c.person_id is not None and c.person_id not in self.seen}
+        if not missing:
+            return
+        if len(self.seen) + len(missing) > self.MAX_PEOPLE:
+            self.seen.clear()
+        stamps = [c.timestamp for c in contexts]
+        since = _iso(min(stamps) - window)
+        until = _iso(max(stamps) + window)
+        for pid in missing:
+            self.seen[pid] = []
+        for pid, text, created in self.repo.recent_texts(sorted(missing), before_id, since, until):
+            self._add(pid, text, _ts(created) or 0.0, None)
+
+    def count(self, ctx: ItemContext, window: float, need: int) -> int:
+        """How many of the author's remembered texts within window are ctx's text (0 when
+        fewer than need texts of any kind are there: no flood is possible)."""
+        entries = self.seen.get(ctx.person_id)
+        if not entries or len(entries) < need:
+            return 0
+        t = ctx.timestamp
+        near = [e for e in entries if abs(e[1] - t) <= window]
+        if len(near) < need:
+            return 0
+        mine = ctx.flat
+        same = 0
+        for entry in near:
+            if entry[2] is None:
+                entry[2] = flat(entry[0])
+            same += entry[2] == mine
+        return same
+
+    def _add(self, pid, text: str, t: float, folded: str | None) -> None:
+        entries = self.seen.get(pid)
+        if entries is None:
+            entries = self.seen[pid] = []
+        entries.append([text, t, folded])
+        if len(entries) > self.PER_PERSON:
+            del entries[0]
+
+    def add(self, ctx: ItemContext) -> None:
+        if ctx.person_id is not None:
+            self._add(ctx.person_id, ctx.text, ctx.timestamp, ctx._flat)
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class CompiledRule:
+    rule: dict
+    test: Callable
+    actions: list[dict]
+    stop: bool
+
+
+class RuleSet:
+    """Rules compiled once, in order; evaluate() gives the matching rules of one item."""
+
+    def __init__(self, rules: list[dict], accounts: dict[str, int] | None = None):
+        self.compiler = Compiler(accounts)
+        self.rules = []
+        for rule in rules:
+            test = self.compiler.group(rule["conditions"], rule.get("match", "all"), f"rule {rule['name']!r}")
+            given = [a if isinstance(a, dict) else {"type": a} for a in rule["actions"]]
+            actions = [a for a in given if a.get("type") != "stop"]
+            self.rules.append(CompiledRule(rule, test, actions, len(actions) != len(given)))
+        self.keywords = frozenset(self.compiler.keywords)
+        self.needs_people = self.compiler.needs_people
+        self.flood_window = self.compiler.flood_window
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def start(self, repo) -> None:
+        """A new run (an ingest session, a dry-run): a fresh flood memory."""
+        self.compiler.flood_index = FloodIndex(repo) if self.flood_window else None
+
+    def contexts(self, rows: list[tuple], repo, before_id: int) -> list[ItemContext]:
+        contexts = [ItemContext(*row) for row in rows]
+        if self.needs_people and contexts:
+            people = repo.people(c.person_id for c in contexts)
+            for c in contexts:
+                c.person = people.get(c.person_id)
+        if self.flood_window and contexts:
+            if self.compiler.flood_index is None:
+                self.start(repo)
+            self.compiler.flood_index.prime(contexts, before_id, self.flood_window)
+        return contexts
+
+    def evaluate(self, ctx: ItemContext) -> list[tuple[CompiledRule, tuple]]:
+        ctx.keyword_union = self.keywords  # hits are worked out only if a keyword condition asks
+        matched = []
+        for compiled in self.rules:
+            found = compiled.test(ctx)
+            if found is not None:
+                matched.append((compiled, found))
+                if compiled.stop:
+                    break
+        if self.flood_window and self.compiler.flood_index is not None:
+            self.compiler.flood_index.add(ctx)
+        return matched
+
+
+# -- actions -------------------------------------------------------------------------------------------------
+def _platform(store, item_id: int, rule: dict, action: dict):
+    """Queue a platform action (automatic rule) through the moderation actions, if available."""
+    try:
+        from cmtui.moderation.actions import queue_platform_action
+    except ImportError:
+        return False
+    from cmtui.store import Store
+
+    facade = store if isinstance(store, Store) else Store(store.conn)
+    item = facade.rules.item(item_id)
+    queue_platform_action(facade, item, action["type"], action.get("comment", f"rule {rule['name']}"),
+                          "rules", rule_id=rule.get("id"))
+    return True
+
+
+def apply_matches(store, results: list[tuple[int, list[tuple[CompiledRule, tuple]]]]) -> int:
+    """Write what matched rules decided; return how many actions were taken."""
+    flags, labels, assigns, done, hide, platform = [], [], [], [], [], []
+    for item_id, matches in results:
+        for compiled, found in matches:
+            rule = compiled.rule
+            words = sorted(set(found))
+            for action in compiled.actions:
+                kind = action["type"]
+                if kind == "flag":
+                    flags.append((item_id, rule.get("id"), rule["name"], f"rule: {rule['name']}", words))
+                elif kind == "label":
+                    labels.append((item_id, action["label"]))
+                elif kind == "assign":
+                    assigns.append((item_id, action["to"]))
+                elif kind == "done":
+                    done.append(item_id)
+                elif kind == "hide":
+                    hide.append(item_id)
+                elif kind in PLATFORM_ACTIONS:
+                    if rule.get("automatic"):
+                        platform.append((item_id, rule, action))
+                    else:
+                        flags.append((item_id, rule.get("id"), rule["name"], f"needs confirmation: {kind}", words))
+    repo = store.rules if hasattr(store, "rules") else store
+    for item_id, rule, action in platform:
+        if not _platform(store, item_id, rule, action):
+            flags.append((item_id, rule.get("id"), rule["name"], f"needs confirmation: {action['type']}", []))
+    repo.apply(flags, labels, assigns, done, hide)
+    return len(flags) + len(labels) + len(assigns) + len(done) + len(hide) + len(platform)
+
+
+class IngestState:
+    """What one ingesting repository keeps between batches: the compiled rules and flood memory."""
+
+    def __init__(self):
+        self.version = None
+        self.ruleset: RuleSet | None = None
+
+
+def run_on_new_items(repo, before_id: int, state: IngestState | None = None, store=None) -> int:
+    """Run the enabled rules on the items with id > before_id (a batch just inserted); return how
+    many actions were taken. `repo` is a RuleRepo; `state` carries the compiled rules between batches."""
+    state = state or IngestState()
+    version = repo.version()
+    if state.version != version:
+        rules = repo.list(enabled_only=True)
+        state.ruleset = RuleSet(rules, repo.account_ids()) if rules else None
+        if state.ruleset:
+            state.ruleset.start(repo)
+        state.version = version
+    ruleset = state.ruleset
+    if ruleset is None:
+        return 0
+    rows = repo.items_after(before_id)
+    if not rows:
+        return 0
+    results = []
+    for ctx in ruleset.contexts(rows, repo, before_id):
+        matches = ruleset.evaluate(ctx)
+        if matches:
+            results.append((ctx.id, matches))
+    if not results:
+        return 0
+    return apply_matches(store if store is not None else _RepoStore(repo), results)
+
+
+class _RepoStore:
+    def __init__(self, repo):
+        self.rules = repo
+        self.conn = repo.conn
+
+
+# -- saving, enabling, dry-run -------------------------------------------------------------------------------
+@dataclass
+class DryRunResult:
+    total: int
+    matched: int
+    sample_ids: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _rule_data(store, rule) -> dict:
+    if isinstance(rule, str):
+        found = store.rules.get(rule)
+        if found is None:
+            raise RuleError(f"no rule named {rule!r}")
+        return found
+    return validate_rule(rule, store.rules.account_ids())
+
+
+def dry_run(store, rule, progress: Callable[[int, int], None] | None = None, batch: int = 5000,
+            samples: int = 50, record: bool = True) -> DryRunResult:
+    """Run one rule (a name or rule data) over every stored item without acting on any; report
+    how many it would have caught and the first `samples` ids. progress(done, total) is called
+    after each batch. When `record`, the result is stamped so the rule may then be enabled."""
+    data = _rule_data(store, rule)
+    started = time.perf_counter()
+    ruleset = RuleSet([data], store.rules.account_ids())
+    repo = store.rules
+    ruleset.start(repo)
+    low, high, total = repo.id_bounds()
+    done = matched = 0
+    sample_ids: list[int] = []
+    test = ruleset.rules[0].test
+    keywords = ruleset.keywords
+    flood = ruleset.flood_window and ruleset.compiler.flood_index
+    position = low - 1
+    if progress:
+        progress(0, total)
+    while position < high:
+        end = position + batch
+        rows = repo.items_between(position, end)
+        contexts = ruleset.contexts(rows, repo, position)
+        for ctx in contexts:
+            ctx.keyword_union = keywords
+            if test(ctx) is not None:
+                matched += 1
+                if len(sample_ids) < samples:
+                    sample_ids.append(ctx.id)
+            if flood:
+                flood.add(ctx)
+        done += len(rows)
+        position = end
+        if progress and rows:
+            progress(done, total)
+    result = DryRunResult(total=done, matched=matched, sample_ids=sample_ids,
+                          seconds=time.perf_counter() - started)
+    if record:
+        repo.set_stamp(data["name"], {"fingerprint": fingerprint(data), "total": result.total,
+                                      "matched": result.matched, "at": _iso(time.time())})
+    return result
+
+
+def dry_run_is_current(store, rule: dict) -> bool:
+    stamp = store.rules.stamp(rule["name"])
+    return bool(stamp) and stamp.get("fingerprint") == fingerprint(rule)
+
+
+def save_rule(store, rule: dict, position: int | None = None) -> int:
+    """Validate and store a rule (new or changed, by name). It stays enabled only if it asks to
+    be and a dry-run of exactly these conditions was recorded; otherwise it is stored disabled."""
+    clean = validate_rule(rule, store.rules.account_ids())
+    if clean["enabled"] and not dry_run_is_current(store, clean):
+        clean["enabled"] = False
+    return store.rules.save(clean, position)
+
+
+def enable_rule(store, name: str, enabled: bool = True) -> None:
+    """Switch a rule on (refused without a current dry-run) or off."""
+    rule = store.rules.get(name)
+    if rule is None:
+        raise RuleError(f"no rule named {name!r}")
+    if enabled and not dry_run_is_current(store, rule):
+        raise RuleError(f"rule {name!r} was not dry-run since its conditions last changed: run a dry-run first")
+    store.rules.set_enabled(name, enabled)

@@ -1,0 +1,82 @@
+"""Rules as TOML, for version control: export, import (all or nothing), and the default set.
+
+    [[rule]]
+    name = "spam-links"
+    enabled = true
+    automatic = false
+    match = "any"
+    conditions = [{ type = "links", min = 3 }]
+    actions = [{ type = "flag" }, { type = "label", label = "spam" }]
+
+Exporting, importing and exporting again gives the same text.
+"""
+
+from __future__ import annotations
+
+import tomllib
+
+from cmtui.moderation.engine import dry_run, dry_run_is_current, validate_rule
+from cmtui.moderation.conditions import RuleError
+
+DEFAULTS = "moderation/rules.toml"
+
+
+def export_toml(store) -> str:
+    import tomli_w
+
+    rules = [{key: rule[key] for key in ("name", "enabled", "automatic", "match", "conditions", "actions")}
+             for rule in store.rules.list()]
+    return tomli_w.dumps({"rule": rules})
+
+
+def parse_toml(text: str) -> list[dict]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"rules file is not valid TOML: {exc}") from None
+    rules = data.get("rule", [])
+    if not isinstance(rules, list):
+        raise RuleError("rules file: expected [[rule]] tables")
+    return rules
+
+
+def import_toml(store, text: str, *, replace: bool = True, dry_run_enabled: bool = True) -> list[str]:
+    """Store the rules of a TOML file in its order; nothing is stored unless every rule is valid.
+    A rule marked enabled is enabled only after a dry-run (run here when `dry_run_enabled` and
+    no current one is recorded); returns the names of the rules left disabled for want of one."""
+    accounts = store.rules.account_ids()
+    rules = [validate_rule(rule, accounts) for rule in parse_toml(text)]
+    names = [r["name"] for r in rules]
+    duplicate = {n for n in names if names.count(n) > 1}
+    if duplicate:
+        raise RuleError(f"rules file: rule name(s) used twice: {', '.join(sorted(duplicate))}")
+    pending = []
+    for rule in rules:
+        if rule["enabled"] and not dry_run_is_current(store, rule):
+            if dry_run_enabled:
+                dry_run(store, rule)
+            else:
+                rule["enabled"] = False
+                pending.append(rule["name"])
+    with store.transaction():
+        if replace:
+            store.rules.delete_all()
+        start = 0 if replace else len(store.rules.list())
+        for position, rule in enumerate(rules, start + 1):
+            store.rules.save(rule, position)
+    return pending
+
+
+def seed_rules(store) -> int:
+    """Load the default rules (data/moderation/rules.toml) into a database that has none."""
+    from cmtui.resources import data_dir
+
+    if store.rules.list():
+        return 0
+    path = data_dir() / DEFAULTS
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleError(f"cannot read {path}: {exc}") from None
+    import_toml(store, text)
+    return len(store.rules.list())

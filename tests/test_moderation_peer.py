@@ -1,0 +1,110 @@
+"""Moderation actions against the real mastodon_mock peer: each visible on the server afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from cmtui.cli import main
+from cmtui.moderation.actions import act, act_report
+from cmtui.store import InboxFilter
+from cmtui.sync.engine import SyncEngine
+
+ALL = ("new", "open", "snoozed", "done")
+
+
+def sync(env):
+    store, settings, credentials = env
+    [result] = asyncio.run(SyncEngine(store, settings, credentials, timeout=5.0).run_once())
+    assert result.ok, result.error
+    return result
+
+
+def flagged_item(env, peer, token, text):
+    store = env[0]
+    peer.post(token, text)
+    sync(env)
+    [item] = [r for r in store.inbox.page(InboxFilter(states=ALL), 0, 50) if r["text"] == text]
+    store.moderation.add_flag(item["id"], "test", "Test rule")
+    return item
+
+
+def test_mute_and_block_reach_the_server_once(sync_env, peer):
+    store, settings, _ = sync_env
+    grace = peer.me("grace_token")
+    alan = peer.me("alan_token")
+    spam = flagged_item(sync_env, peer, "grace_token", "@ada buy cheap followers now")
+    act(store, settings, [spam["id"]], "mute", who="ana", comment="spam")
+    act(store, settings, [spam["id"]], "mute", who="ana")  # while the first waits: reused
+    assert len([o for o in store.outbox.list() if o["kind"] == "mute"]) == 1
+    rude = flagged_item(sync_env, peer, "alan_token", "@ada you are all idiots")
+    act(store, settings, [rude["id"]], "block", who="ana")
+    sync(sync_env)  # (the mute already went out with the sync that brought the rude item)
+    assert [a["id"] for a in peer.get("/api/v1/mutes")] == [grace["id"]]
+    assert [a["id"] for a in peer.get("/api/v1/blocks")] == [alan["id"]]
+    assert all(o["state"] == "done" for o in store.outbox.list())
+    assert sync(sync_env).sent == 0
+
+
+def test_report_reaches_the_server(sync_env, peer):
+    store, settings, _ = sync_env
+    katherine = peer.me("katherine_token")
+    item = flagged_item(sync_env, peer, "katherine_token", "@ada click my totally safe link")
+    act(store, settings, [item["id"]], "report", who="ana", comment="phishing", category="spam")
+    sync(sync_env)
+    [op] = [o for o in store.outbox.list() if o["kind"] == "report"]
+    assert op["state"] == "done", op["last_error"]
+    remote_id = json.loads(op["result"])["report_id"]
+    report = peer.get(f"/api/v1/admin/reports/{remote_id}")
+    assert report["target_account"]["id"] == katherine["id"]
+    assert report["comment"] == "phishing" and report["category"] == "spam"
+    assert [s["id"] for s in report["statuses"]] == [item["remote_id"]]
+
+
+def test_admin_report_is_pulled_and_resolved_on_the_server(sync_env, peer):
+    store = sync_env[0]
+    alan = peer.me("alan_token")
+    response = peer.http.post("/api/v1/reports", headers={"Authorization": "Bearer grace_token"},
+                              json={"account_id": alan["id"], "comment": "harassing me", "category": "violation"})
+    response.raise_for_status()
+    remote_id = response.json()["id"]
+    sync(sync_env)
+    [report] = store.reports.open()
+    assert report["remote_id"] == remote_id and report["target_remote_id"] == alan["id"]
+    assert any(r["report_id"] == report["id"] for r in store.moderation.queue())
+    act_report(store, report["id"], "assign", who="ana")
+    act_report(store, report["id"], "resolve", who="ana", text="handled by DM")
+    sync(sync_env)
+    server = peer.get(f"/api/v1/admin/reports/{remote_id}")
+    assert server["action_taken"] is True and server["assigned_account"]["id"] == peer.me("ada_token")["id"]
+    assert store.reports.get(report["id"])["state"] == "resolved"
+    sync(sync_env)  # no longer listed as open: stays resolved, nothing new in the queue
+    assert store.reports.open() == [] and all(not r["report_id"] for r in store.moderation.queue())
+
+
+def test_account_action_on_a_report(sync_env, peer):
+    store = sync_env[0]
+    alan = peer.me("alan_token")
+    peer.http.post("/api/v1/reports", headers={"Authorization": "Bearer grace_token"},
+                   json={"account_id": alan["id"], "comment": "spam", "category": "spam"}).raise_for_status()
+    sync(sync_env)
+    [report] = store.reports.open()
+    act_report(store, report["id"], "silence", who="ana", text="spam")
+    sync(sync_env)
+    admin = peer.get(f"/api/v1/admin/accounts/{alan['id']}")
+    assert admin["silenced"] is True
+    assert peer.get(f"/api/v1/admin/reports/{report['remote_id']}")["action_taken"] is True
+
+
+def test_a_refused_action_fails_in_the_outbox_and_shows_in_outbox_list(sync_env, peer, capsys, tmp_path):
+    store, settings, _ = sync_env
+    item = flagged_item(sync_env, peer, "grace_token", "@ada spam spam spam")
+    [outcome] = act(store, settings, [item["id"]], "block", who="ana")
+    peer.fault({"type": "status", "status": 422}, path_regex=r"/api/v1/accounts/.*/block", methods=["POST"], count=1)
+    result = asyncio.run(
+        SyncEngine(store, settings, sync_env[2], timeout=5.0).run_once())[0]
+    assert result.failed and store.outbox.get(outcome.outbox_id)["state"] == "failed"
+    assert peer.get("/api/v1/blocks") == []
+    code = main(["outbox", "list", "--db", str(store.path)])
+    out = capsys.readouterr().out
+    assert code == 0 and "block" in out and "failed" in out
