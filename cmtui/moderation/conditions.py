@@ -49,14 +49,23 @@ class ItemContext:
     """One item as the rules see it; what several rules need is computed once, on demand."""
 
     __slots__ = ("id", "account_id", "kind", "author", "text", "language", "created_at", "person_id",
-                 "person", "_words", "_wordset", "_joined", "_links", "_hits", "keyword_union", "_ts", "_tokens", "_flat")
+                 "person", "_words", "_wordset", "_joined", "_links", "_hits", "keyword_union", "_ts", "_tokens",
+                 "_flat", "_any", "keyword_starts")
 
     def __init__(self, id, account_id, kind, author, text, language, created_at, person_id, person=None):
         self.id, self.account_id, self.kind, self.author, self.text = id, account_id, kind, author, text
         self.language, self.created_at, self.person_id, self.person = language, created_at, person_id, person
         self._words = self._wordset = self._joined = self._links = self._ts = self._tokens = self._flat = None
-        self._hits = _UNSET
+        self._hits = self._any = _UNSET
         self.keyword_union = frozenset()  # every rule's single words (set by the rule set)
+        self.keyword_starts = frozenset()  # those and every phrase's first word
+
+    @property
+    def any_keyword(self) -> bool:
+        """Whether any keyword condition can match at all (computed once per item)."""
+        if self._any is _UNSET:
+            self._any = not self.wordset.isdisjoint(self.keyword_starts)
+        return self._any
 
     @property
     def hits(self) -> frozenset | None:
@@ -255,6 +264,7 @@ class Compiler:
     def __init__(self, accounts: dict[str, int] | None = None):
         self.accounts = accounts or {}
         self.keywords: set[str] = set()  # every single-word keyword of every rule
+        self.phrase_firsts: set[str] = set()  # the first word of every keyword phrase
         self.needs_people = False
         self.flood_window = 0.0  # seconds; 0 = no flood condition
         self.flood_count = 0
@@ -326,8 +336,11 @@ class Compiler:
         phrase_list = tuple((f" {p} ", p) for p in phrases)
         firsts = frozenset(p.split(" ", 1)[0] for p in phrases)  # a phrase is looked for only if its
         #                                                         first word is in the item
+        self.phrase_firsts |= firsts
 
         def keywords(ctx):
+            if not ctx.any_keyword:  # (most items: no word any rule looks for, one set test for all)
+                return None
             hits = ctx.hits
             found = tuple(single[w] for w in hits & singles) if hits and not hits.isdisjoint(singles) else ()
             if phrase_list and not firsts.isdisjoint(ctx.wordset):

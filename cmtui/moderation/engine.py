@@ -158,6 +158,7 @@ class RuleSet:
             actions = [a for a in given if a.get("type") != "stop"]
             self.rules.append(CompiledRule(rule, test, actions, len(actions) != len(given)))
         self.keywords = frozenset(self.compiler.keywords)
+        self.keyword_starts = self.keywords | frozenset(self.compiler.phrase_firsts)
         self.needs_people = self.compiler.needs_people
         self.flood_window = self.compiler.flood_window
 
@@ -182,6 +183,7 @@ class RuleSet:
 
     def evaluate(self, ctx: ItemContext) -> list[tuple[CompiledRule, tuple]]:
         ctx.keyword_union = self.keywords  # hits are worked out only if a keyword condition asks
+        ctx.keyword_starts = self.keyword_starts
         matched = []
         for compiled in self.rules:
             found = compiled.test(ctx)
@@ -326,6 +328,7 @@ def dry_run(store, rule, progress: Callable[[int, int], None] | None = None, bat
         contexts = ruleset.contexts(rows, repo, position)
         for ctx in contexts:
             ctx.keyword_union = keywords
+            ctx.keyword_starts = ruleset.keyword_starts
             if test(ctx) is not None:
                 matched += 1
                 if len(sample_ids) < samples:
