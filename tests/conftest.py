@@ -28,6 +28,13 @@ def store(tmp_path):
 
 
 @pytest.fixture
+def db(store, tmp_path):
+    """The test community as a closed file, for the command line to open."""
+    store.close()
+    return str(tmp_path / "community.db")
+
+
+@pytest.fixture
 def now():
     return NOW
 

@@ -16,6 +16,7 @@ from cmtui.cli import main
 from cmtui.errors import InputError
 from cmtui.planning.exchange import CSV_COLUMNS, export_entries, import_entries
 from cmtui.store import Store
+from cli_helpers import run
 
 TZ = ZoneInfo("Europe/Ljubljana")
 FORMATS = ("csv", "json", "ics")
@@ -401,12 +402,6 @@ def test_a_file_that_is_not_utf8_names_the_line(store, tmp_path, suffix):
 def db(rich, tmp_path):
     rich.close()
     return str(tmp_path / "community.db")
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_export_to_stdout_and_to_a_file(capsys, db, tmp_path):

@@ -9,18 +9,7 @@ import pytest
 
 from cmtui.cli import main
 from cmtui.store import Store
-
-
-@pytest.fixture
-def db(store, tmp_path):
-    store.close()
-    return str(tmp_path / "community.db")
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from cli_helpers import run
 
 
 def test_inbox_list_json_shape_and_default_states(capsys, db):

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from cmtui.cli import main
 from cmtui.config import Settings
 from cmtui.errors import InputError
 from cmtui.moderation.actions import act, act_report, queue_platform_action
 from cmtui.store import Store
 from cmtui.store.base import loads
+from cli_helpers import run
 
 SETTINGS = Settings(timezone="UTC")
 
@@ -152,18 +152,6 @@ def test_a_report_resolved_elsewhere_leaves_the_queue(store):
 
 
 # -- the command line ------------------------------------------------------------------------
-@pytest.fixture
-def db(store, tmp_path):
-    store.close()
-    return str(tmp_path / "community.db")
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_cli_list_act_log(capsys, db):
     code, out, _ = run(capsys, "moderation", "list", "--json", "--db", db)
     entries = json.loads(out)
