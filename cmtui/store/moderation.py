@@ -55,8 +55,17 @@ class ModerationRepo(Repo):
     def open_count(self) -> int:
         return self._scalar("SELECT count(*) FROM moderation_flags WHERE state = 'open'")
 
-    def log(self, limit: int = 1000) -> list:
-        return self._all("SELECT * FROM moderation_log ORDER BY at DESC, id DESC LIMIT ?", (limit,))
+    def log(self, limit: int = 1000, person_id: int | None = None) -> list:
+        """The audit log, newest first; only one member's entries when person_id is given."""
+        if person_id is None:
+            return self._all("SELECT * FROM moderation_log ORDER BY at DESC, id DESC LIMIT ?", (limit,))
+        return self._all("SELECT * FROM moderation_log WHERE person_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+                         (person_id, limit))
+
+    def member_flags(self, person_id: int, limit: int = 200) -> list:
+        """Every flag (open or decided) on a member's items, newest first."""
+        return self._all(f"{_QUEUE} WHERE i.person_id = ? ORDER BY f.created_at DESC, f.id DESC LIMIT ?",
+                         (person_id, limit))
 
     def guidelines(self) -> list:
         return self._all("SELECT * FROM guidelines ORDER BY position")

@@ -1,0 +1,41 @@
+"""`n` on a member page: the team's notes about a member, several lines. Dismisses with the
+text (ctrl+s), or None (esc)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static, TextArea
+
+from cmtui.tui.dialogs.base import Dialog
+
+
+class NotesDialog(Dialog):
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="member_notes.cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="member_notes.save"),
+    ]
+    DEFAULT_CSS = """
+    NotesDialog > Vertical { width: 72; }
+    NotesDialog TextArea { height: 8; margin: 1 0; }
+    """
+
+    def __init__(self, acct: str, notes: str):
+        super().__init__()
+        self.acct, self.notes = acct, notes
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(f"Notes about {self.acct}", style="bold"))  # remote name: never markup
+            yield TextArea(self.notes, id="notes-text", soft_wrap=True, show_line_numbers=False)
+            yield Static(Text("ctrl+s saves · esc cancels · seen by the team only, never sent", style="dim"))
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text.strip())

@@ -1,0 +1,146 @@
+"""The questions a moderation decision asks: report (category, comment, forward), an account
+action on an instance report (which action, a text), and a warning (which guideline, with
+the reply it will send). Each dismisses with the answers, or None on esc."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Checkbox, Input, OptionList, RadioButton, RadioSet, Static
+from textual.widgets.option_list import Option
+
+from cmtui.errors import CmtuiError
+from cmtui.tui.dialogs.base import Dialog
+
+_CSS = """
+{name} > Vertical {{ width: 72; }}
+{name} RadioSet {{ width: 100%; margin: 1 0 0 0; }}
+{name} Input, {name} Checkbox {{ margin: 1 0 0 0; }}
+"""
+
+
+class PickDialog(Dialog):
+    """One of a few choices, a line of text and optionally a yes/no box. Dismisses with
+    {"choice", "text", "checked"} on enter in the text (or ctrl+s), None on esc."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="moderation_pick.cancel"),
+        Binding("ctrl+s", "done", "Confirm", priority=True, id="moderation_pick.confirm"),
+    ]
+    DEFAULT_CSS = _CSS.format(name="PickDialog")
+
+    def __init__(self, title: str, choices: list[tuple[str, str]], *, default: str = "", hint: str = "",
+                 checkbox: str = "", can_check: bool = True, note: str = ""):
+        """choices: (label, value); checkbox: its label ("" for none)."""
+        super().__init__()
+        self.title_text, self.choices, self.default, self.hint = title, choices, default, hint
+        self.checkbox, self.can_check, self.note = checkbox, can_check, note
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.title_text, style="bold"))  # may quote remote names: never markup
+            if self.note:
+                yield Static(Text(self.note, style="dim"))
+            with RadioSet(id="pick-choice"):
+                for label, value in self.choices:
+                    yield RadioButton(Text(label), value=value == self.default, name=value)
+            yield Input(placeholder=self.hint, id="pick-text")
+            if self.checkbox:
+                yield Checkbox(Text(self.checkbox), False, id="pick-check", disabled=not self.can_check)
+            yield Static(Text("↑↓ choose · tab next · enter (in the text) or ctrl+s confirms · esc cancels",
+                              style="dim"))
+
+    def on_mount(self) -> None:
+        choice = self.query_one("#pick-choice", RadioSet)
+        # The keyboard highlight starts on the first button: move it to the default one.
+        for _ in range(next((n for n, (_, value) in enumerate(self.choices) if value == self.default), 0)):
+            choice.action_next_button()
+        choice.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_done()
+
+    def action_done(self) -> None:
+        pressed = self.query_one("#pick-choice", RadioSet).pressed_button
+        if pressed is None:
+            self.notify("Choose one first (↑↓ then enter).", severity="warning")
+            return
+        boxes = self.query("#pick-check")
+        self.dismiss({"choice": pressed.name, "text": self.query_one("#pick-text", Input).value.strip(),
+                      "checked": bool(boxes and boxes.first(Checkbox).value)})
+
+
+class WarnDialog(Dialog):
+    """`w`: pick a guideline, read the reply it will send, add a sentence if needed.
+    Dismisses with (guideline number, added sentence), or None."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="moderation_warn.cancel"),
+        Binding("ctrl+s", "done", "Queue the warning", priority=True, id="moderation_warn.confirm"),
+    ]
+    DEFAULT_CSS = """
+    WarnDialog > Vertical { width: 80; }
+    WarnDialog OptionList { height: auto; max-height: 8; margin: 1 0 0 0; }
+    WarnDialog #warn-preview { margin: 1 0 0 0; padding: 0 1; border-left: thick $accent; height: auto; }
+    WarnDialog Input { margin: 1 0 0 0; }
+    """
+
+    def __init__(self, store, guidelines: list, author: str, count: int):
+        super().__init__()
+        self.store, self.guidelines, self.author, self.count = store, guidelines, author, count
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            whom = self.author if self.count == 1 else f"the authors of {self.count} items"
+            yield Static(Text(f"Warn {whom}: a reply citing a guideline (sent at the next sync)", style="bold"))
+            yield OptionList(*(Option(Text(f"{g['position']}. {g['title']}"), id=str(g["position"]))
+                               for g in self.guidelines), id="warn-guideline")
+            yield Static(id="warn-preview")
+            yield Input(placeholder="a sentence to add to the reply (optional)", id="warn-text")
+            yield Static(Text("↑↓ guideline · tab to the text · enter or ctrl+s queues it · esc cancels",
+                              style="dim"))
+
+    def on_mount(self) -> None:
+        options = self.query_one("#warn-guideline", OptionList)
+        options.highlighted = 0
+        options.focus()
+        self._preview()
+
+    @property
+    def number(self) -> int | None:
+        options = self.query_one("#warn-guideline", OptionList)
+        if options.highlighted is None:
+            return None
+        return int(options.get_option_at_index(options.highlighted).id)
+
+    def _preview(self) -> None:
+        from cmtui.moderation.actions import guideline_warning
+
+        number = self.number
+        try:
+            text = guideline_warning(self.store, number, self.author,
+                                     self.query_one("#warn-text", Input).value) if number else ""
+        except CmtuiError as exc:  # the guideline went away meanwhile
+            text = str(exc)
+        self.query_one("#warn-preview", Static).update(Text(text))  # guideline text: literal
+
+    def on_option_list_option_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
+        self._preview()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#warn-text", Input).focus()
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        self._preview()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_done()
+
+    def action_done(self) -> None:
+        if self.number is not None:
+            self.dismiss((self.number, self.query_one("#warn-text", Input).value.strip()))

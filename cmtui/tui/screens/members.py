@@ -1,0 +1,266 @@
+"""Members of the community: a page per author (their record, history, the team's notes and
+the watch list), and the list of the most active and most helpful members of the last
+30 days, to recognise them. Opened from Moderation (p / enter on a row, M)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Static
+
+from cmtui.errors import CmtuiError
+from cmtui.model import iso
+from cmtui.text import one_line
+from cmtui.tui.screens.base import ModeScreen
+from cmtui.tui.screens.moderation import cell
+
+WINDOW_DAYS = 30
+HISTORY_LIMIT = 200  # rows of each kind (items, flags, decisions) on a member page
+
+
+def first_line(text: str | None) -> str:
+    return one_line((text or "").strip().split("\n", 1)[0])
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class MemberScreen(ModeScreen):
+    """One member: who they are, what they wrote, what was decided about them."""
+
+    TITLE_SUFFIX = "Member"
+    BINDINGS = [
+        Binding("n", "notes", "Notes", id="member.notes"),
+        Binding("w", "watch", "Watch list", id="member.watch"),
+        Binding("escape", "back", "Back", id="member.back"),
+    ]
+    DEFAULT_CSS = """
+    MemberScreen #member-card { height: auto; max-height: 12; padding: 0 1; background: $boost; }
+    MemberScreen #member-history-title { height: 1; padding: 0 1; margin-top: 1; text-style: bold; }
+    MemberScreen #member-history { height: 1fr; }
+    """
+
+    def __init__(self, person):
+        """person: a person id or acct (user@instance)."""
+        super().__init__()
+        self.person = person
+        self.record: dict = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="member-card")
+        yield Static(id="member-history-title")
+        yield DataTable(id="member-history", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#member-history", DataTable)
+        table.add_column("when", width=16)
+        table.add_column("what", width=10)
+        table.add_column("state", width=14)
+        table.add_column("text")
+        self.load()
+        table.focus()
+
+    def load(self) -> None:
+        try:
+            self.record = self.store.members.record(self.person, now=self.app.now())
+        except CmtuiError as exc:  # the person went away (a database swap): nothing to show
+            self.notify(str(exc), severity="error", markup=False)
+            self.record = {}
+            return
+        self.query_one("#member-card", Static).update(self.card())
+        self._load_history()
+
+    def card(self) -> Text:
+        r = self.record
+        card = Text()
+        card.append(r["display_name"] or r["acct"], style="bold")  # remote names: literal
+        card.append("  @", style="dim")
+        card.append(r["acct"], style="dim")
+        card.append(f" · {r['platform']}", style="dim")
+        if r["bot"]:
+            card.append(" · bot", style="bold")
+        age = r["account_age_days"]
+        card.append("\naccount " + ("age unknown" if age is None else f"{age} days old"), style="")
+        card.append(f" · first seen {self.app.format_time(r['first_seen_at'])}"
+                    f" · last seen {self.app.format_time(r['last_seen_at'])}", style="dim")
+        card.append(f"\n{plural(r['items'], 'item')} · {plural(r['flags'], 'flag')}")
+        if r["flags_by_state"]:
+            states = ", ".join(f"{n} {state}" for state, n in sorted(r["flags_by_state"].items()))
+            card.append(f" ({states})", style="dim")
+        card.append(f" · {plural(r['moderation_actions'], 'moderation action')} · ")
+        if r["watch"]:
+            card.append("on the watch list", style="bold yellow")
+        else:
+            card.append("not on the watch list", style="dim")
+        card.append("\n")
+        if r["notes"]:
+            card.append("notes: ", style="bold")
+            card.append(r["notes"], style="italic")
+        else:
+            card.append("no notes yet: n writes one", style="dim")
+        return card
+
+    def _load_history(self) -> None:
+        """Items, flags and moderation decisions, newest first."""
+        r = self.record
+        rows = []
+        for item in self.store.members.history(r["id"], HISTORY_LIMIT):
+            state = item["state"] + (", hidden" if item["hidden"] else "")
+            rows.append((item["created_at"], item["kind"], state, first_line(item["text"]), ""))
+        for flag in self.store.moderation.member_flags(r["id"]):
+            rows.append((flag["created_at"], "flag", flag["state"], f"{flag['rule'] or 'flag'}: {flag['reason']}",
+                         "bold red" if flag["state"] == "open" else "red"))
+        for entry in self.store.moderation.log(HISTORY_LIMIT, person_id=r["id"]):
+            comment = entry["comment"] or ""
+            rows.append((entry["at"], entry["action"], f"by {entry['who']}", first_line(comment), "bold"))
+        rows.sort(key=lambda row: row[0] or "", reverse=True)
+        table = self.query_one("#member-history", DataTable)
+        table.clear()
+        for when, what, state, text, style in rows:
+            table.add_row(Text(self.app.format_time(when)), Text(what, style=style), Text(state),
+                          Text(text, no_wrap=True, overflow="ellipsis"))
+        title = Text(f"History · {len(rows)} {'entry' if len(rows) == 1 else 'entries'}")
+        title.append("  items, flags and moderation decisions, newest first", style="dim")
+        self.query_one("#member-history-title", Static).update(title)
+
+    def action_notes(self) -> None:
+        if not self.record:
+            return
+        from cmtui.tui.dialogs.member_notes import NotesDialog
+
+        def save(notes) -> None:
+            if notes is not None:
+                self._change(self.store.members.set_notes, notes, "Notes saved." if notes else "Notes cleared.")
+
+        self.app.push_screen(NotesDialog(self.record["acct"], self.record["notes"] or ""), save)
+
+    def action_watch(self) -> None:
+        if self.record:
+            watch = not self.record["watch"]
+            self._change(self.store.members.set_watch, watch,
+                         ("On the watch list: " if watch else "Off the watch list: ") + self.record["acct"])
+
+    def _change(self, setter, value, done: str) -> None:
+        """Store a change to this member at once, then show it (or say why nothing changed)."""
+        try:
+            setter(self.record["id"], value)
+        except CmtuiError as exc:
+            self.notify(f"Nothing was changed: {exc}", severity="error", markup=False)
+            return
+        self.load()
+        self.notify(done, timeout=3, markup=False)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def sync_changed(self) -> None:
+        super().sync_changed()
+        self.load()
+
+
+class MembersScreen(ModeScreen):
+    """The most active and the most helpful members of the last 30 days."""
+
+    TITLE_SUFFIX = "Members"
+    BINDINGS = [
+        Binding("p", "open", "Member page", id="members.open"),
+        Binding("escape", "back", "Back", id="members.back"),
+    ]
+    DEFAULT_CSS = """
+    MembersScreen #members-summary { height: 1; padding: 0 1; background: $boost; }
+    MembersScreen #members-tables { height: 1fr; }
+    MembersScreen .members-column { width: 1fr; padding: 0 1; }
+    MembersScreen .members-title { height: 1; margin-top: 1; text-style: bold; }
+    MembersScreen .members-note { height: auto; color: $text-muted; }
+    MembersScreen DataTable { height: 1fr; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="members-summary")
+        with Horizontal(id="members-tables"):
+            with Vertical(classes="members-column"):
+                yield Static(Text("Most active · items written"), classes="members-title")
+                yield DataTable(id="active", cursor_type="row", zebra_stripes=True)
+                yield Static(classes="members-note", id="active-note")
+            with Vertical(classes="members-column"):
+                yield Static(Text("Most helpful · others' questions answered"), classes="members-title")
+                yield DataTable(id="helpful", cursor_type="row", zebra_stripes=True)
+                yield Static(classes="members-note", id="helpful-note")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        for table_id, count in (("active", "items"), ("helpful", "threads")):
+            table = self.query_one(f"#{table_id}", DataTable)
+            # 56 cells with the padding: half of a 120-column terminal.
+            table.add_column("#", width=2)
+            table.add_column("member", width=26)
+            table.add_column("name", width=14)
+            table.add_column(count, width=6)
+        self.load()
+        self.query_one("#active", DataTable).focus()
+
+    def load(self) -> None:
+        end = self.app.now()
+        start = end - timedelta(days=WINDOW_DAYS)
+        members = self.store.members
+        self._fill("active", [(m["author"], m["items"]) for m in members.most_active(iso(start), iso(end))],
+                   "Nobody wrote in these 30 days.")
+        self._fill("helpful", [(m["author"], m["threads_helped"]) for m in members.most_helpful(iso(start), iso(end))],
+                   "Nobody answered someone else's question in these 30 days (as far as the fetched threads show).")
+        tz = self.app.settings.tzinfo()
+        summary = Text(f" Last {WINDOW_DAYS} days", style="bold")
+        summary.append(f"  │ {start.astimezone(tz):%d %b} – {end.astimezone(tz):%d %b %Y}", style="dim")
+        summary.append("  │ enter opens a member's page · tab switches lists", style="dim")
+        self.query_one("#members-summary", Static).update(summary)
+
+    def _fill(self, table_id: str, rows: list[tuple[str, int]], empty: str) -> None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        table.clear()
+        for rank, (author, count) in enumerate(rows, 1):
+            table.add_row(Text(str(rank), style="dim", justify="right"), cell(author or "?", 26),
+                          self._display_name(author),
+                          Text(str(count), style="bold", justify="right"), key=author)
+        note = self.query_one(f"#{table_id}-note", Static)
+        note.update(Text(empty))
+        note.display, table.display = not rows, bool(rows)
+
+    def _display_name(self, author: str) -> Text:
+        try:
+            name = self.store.members.require(author)["display_name"]
+        except CmtuiError:  # an author with no person row (older data)
+            name = ""
+        return cell(name or "", 14, "dim")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self._open(event.data_table)
+
+    def action_open(self) -> None:
+        table = self.focused if isinstance(self.focused, DataTable) else self.query_one("#active", DataTable)
+        self._open(table)
+
+    def _open(self, table: DataTable) -> None:
+        if not table.row_count or table.cursor_row is None:
+            self.notify("Nobody to show in this list.", severity="warning")
+            return
+        author = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        try:
+            person = self.store.members.require(author)
+        except CmtuiError:
+            self.notify(f"No member page for {author}: nothing of theirs has been synced.", severity="warning",
+                        markup=False)
+            return
+        self.app.push_screen(MemberScreen(person["id"]))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def sync_changed(self) -> None:
+        super().sync_changed()
+        self.load()
