@@ -1,0 +1,68 @@
+"""One community guideline: a title and a body, written to the store on ctrl+s.
+
+Dismisses with the guideline's number (its position, from 1), or None when cancelled."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static, TextArea
+
+from cmtui.errors import CmtuiError, InputError
+from cmtui.tui.dialogs.base import Dialog
+
+
+class GuidelineEditor(Dialog):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="guideline_editor.save"),
+        Binding("escape", "cancel", "Cancel", priority=True, id="guideline_editor.cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    GuidelineEditor > Vertical { width: 80; max-width: 95%; }
+    GuidelineEditor #guideline-title { margin-top: 1; }
+    GuidelineEditor TextArea { height: 8; margin: 1 0 0 0; }
+    GuidelineEditor #guideline-status { height: auto; }
+    """
+
+    def __init__(self, store, guideline=None):
+        """guideline: the row to edit, or None for a new one (added last)."""
+        super().__init__()
+        self.store = store
+        self.guideline = guideline
+
+    def compose(self) -> ComposeResult:
+        row = self.guideline
+        with Vertical():
+            yield Static(Text("New guideline" if row is None else f"Edit guideline {row['position']}", style="bold"))
+            yield Input(row["title"] if row is not None else "", placeholder="title, e.g. Be kind",
+                        id="guideline-title")
+            yield TextArea(row["body"] if row is not None else "", id="guideline-body", soft_wrap=True)
+            yield Static(Text("ctrl+s save · esc cancel", style="dim"), id="guideline-status")
+
+    def on_mount(self) -> None:
+        self.query_one("#guideline-title", Input).focus()
+
+    def action_save(self) -> None:
+        title = self.query_one("#guideline-title", Input).value
+        body = self.query_one("#guideline-body", TextArea).text
+        members = self.store.members
+        try:
+            # edit_guideline keeps the old title when given an empty one: refuse it here instead.
+            if not title.strip():
+                raise InputError("a guideline needs a title")
+            if self.guideline is None:
+                members.add_guideline(title, body)
+                number = len(members.guidelines())
+            else:
+                number = self.guideline["position"]
+                members.edit_guideline(number, title, body)
+        except CmtuiError as exc:
+            self.query_one("#guideline-status", Static).update(Text(str(exc), style="bold red"))
+            return
+        self.dismiss(number)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

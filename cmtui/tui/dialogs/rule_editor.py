@@ -1,0 +1,128 @@
+"""One moderation rule edited as TOML text, in the format of the rules file (toml_io).
+
+RuleEditor validates the text through the engine (every condition compiled, regexes
+checked for catastrophic backtracking) and stores it; any error is shown in the dialog,
+which stays open with nothing stored. It dismisses with {"name", "left_off"} — left_off
+when the text asked for the rule to be enabled but no current dry-run allows it — or None.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static, TextArea
+
+from cmtui.errors import CmtuiError
+from cmtui.moderation.conditions import CONDITION_TYPES, RuleError
+from cmtui.moderation.engine import ACTION_TYPES, RULE_KEYS, save_rule, validate_rule
+from cmtui.moderation.toml_io import parse_toml
+from cmtui.text import one_line
+from cmtui.tui.dialogs.base import Dialog
+
+NEW_RULE = {"name": "new-rule", "enabled": False, "automatic": False, "match": "all",
+            "conditions": [{"type": "keywords", "words": ["example"]}], "actions": [{"type": "flag"}]}
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _value(value) -> str:
+    """A TOML value written inline (tables as { k = v }, arrays on one line)."""
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    import tomli_w
+
+    return tomli_w.dumps({"v": value})[4:].rstrip("\n")  # tomli_w's escaping of one scalar
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else _value(key)
+
+
+def rule_toml(rule: dict) -> str:
+    """One rule as a [[rule]] table, laid out like data/moderation/rules.toml: one condition a
+    line when there are several, so a rule reads (and diffs) the way it is written by hand."""
+    lines = ["[[rule]]"]
+    for key in RULE_KEYS:
+        value = rule.get(key)
+        if key == "conditions" and isinstance(value, list) and len(value) > 1:
+            lines.append("conditions = [")
+            lines.extend(f"  {_value(c)}," for c in value)
+            lines.append("]")
+        elif value is not None:
+            lines.append(f"{key} = {_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+HINT = Text.assemble(
+    ("ctrl+s save · esc cancel\n", "dim"),
+    ("conditions: ", "dim"), (", ".join(CONDITION_TYPES), "dim italic"),
+    ("\nactions: ", "dim"), (", ".join(ACTION_TYPES), "dim italic"),
+)
+
+
+class RuleEditor(Dialog):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="rule_editor.save"),
+        Binding("escape", "cancel", "Cancel", priority=True, id="rule_editor.cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    RuleEditor > Vertical { width: 104; max-width: 96%; }
+    RuleEditor TextArea { height: 14; margin: 1 0 0 0; }
+    RuleEditor #rule-editor-status { height: auto; margin-top: 1; }
+    """
+
+    def __init__(self, store, rule: dict | None = None):
+        """rule: the stored rule to edit, or None for a new one."""
+        super().__init__()
+        self.store = store
+        self.rule = rule
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            title = Text("New rule" if self.rule is None else "Edit rule ", style="bold")
+            if self.rule is not None:
+                title.append(one_line(self.rule["name"]), style="bold cyan")  # a name from a file: literal
+            yield Static(title)
+            yield TextArea(rule_toml(self.rule or NEW_RULE), id="rule-toml", soft_wrap=True,
+                           show_line_numbers=True, tab_behavior="indent")
+            yield Static(HINT, id="rule-editor-status")
+
+    def on_mount(self) -> None:
+        self.query_one("#rule-toml", TextArea).focus()
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#rule-editor-status", Static).update(Text(message, style="bold red"))
+
+    def action_save(self) -> None:
+        try:
+            result = self._store(self.query_one("#rule-toml", TextArea).text)
+        except CmtuiError as exc:
+            self.show_error(str(exc))  # nothing stored; the text stays as typed
+            return
+        self.dismiss(result)
+
+    def _store(self, text: str) -> dict:
+        rules = parse_toml(text)
+        if len(rules) != 1:
+            raise RuleError(f"write exactly one [[rule]] table here (found {len(rules)})")
+        clean = validate_rule(rules[0], self.store.rules.account_ids())
+        old = self.rule["name"] if self.rule is not None else None
+        if clean["name"] != old and self.store.rules.get(clean["name"]) is not None:
+            raise RuleError(f"a rule named {clean['name']!r} already exists: edit that one, or pick another name")
+        with self.store.transaction():  # a renamed rule keeps its place; both writes or neither
+            save_rule(self.store, clean, self.rule["position"] if old is not None and clean["name"] != old else None)
+            if old is not None and clean["name"] != old:
+                self.store.rules.delete(old)
+        stored = self.store.rules.get(clean["name"])
+        return {"name": clean["name"], "left_off": clean["enabled"] and not stored["enabled"]}
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

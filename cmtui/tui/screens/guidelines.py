@@ -1,0 +1,165 @@
+"""The community's guidelines (from Moderation mode): a numbered list to add to, edit, delete
+and reorder — a warning cites a guideline by its number — and beside it each instance's own
+published rules, as the last sync found them."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from cmtui.text import one_line
+from cmtui.tui.screens.base import ModeScreen
+
+
+class GuidelinesScreen(ModeScreen):
+    TITLE_SUFFIX = "Moderation · guidelines"
+
+    BINDINGS = [
+        Binding("e", "edit", "Edit", id="guidelines.edit"),
+        Binding("n", "new", "New", id="guidelines.new"),
+        Binding("d", "delete", "Delete", id="guidelines.delete"),
+        Binding("shift+up,K", "move(-1)", "Move up", id="guidelines.move_up"),
+        Binding("shift+down,J", "move(1)", "Move down", id="guidelines.move_down"),
+        Binding("escape", "back", "Back", id="guidelines.back"),
+        Binding("q", "back", "Back", show=False, id="guidelines.back_q"),
+    ]
+
+    DEFAULT_CSS = """
+    GuidelinesScreen #guidelines-columns { height: 1fr; }
+    GuidelinesScreen #guidelines-pane { width: 3fr; }
+    GuidelinesScreen #instance-pane { width: 2fr; border-left: solid $primary 40%; padding: 0 1; }
+    GuidelinesScreen .pane-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    GuidelinesScreen #instance-pane .pane-title { padding: 0; }
+    GuidelinesScreen #guidelines { height: 1fr; border: none; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list = []
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="guidelines-columns"):
+            with Vertical(id="guidelines-pane"):
+                yield Static(id="guidelines-title", classes="pane-title")
+                yield OptionList(id="guidelines")
+            with VerticalScroll(id="instance-pane"):
+                yield Static(Text("The instances' own rules"), classes="pane-title")
+                yield Static(id="instance-rules")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.load()
+        self.query_one("#instance-rules", Static).update(self.instance_rules())
+        self.query_one("#guidelines", OptionList).focus()
+
+    def load(self, select: int | None = None) -> None:
+        """select: the number (position) to highlight; by default the highlighted one stays."""
+        options = self.query_one("#guidelines", OptionList)
+        if select is None and options.highlighted is not None:
+            select = options.highlighted + 1
+        self.rows = self.store.members.guidelines()
+        options.clear_options()
+        options.add_options([self._option(row) for row in self.rows])
+        if self.rows:
+            options.highlighted = max(0, min((select or 1) - 1, len(self.rows) - 1))
+        count = len(self.rows)
+        title = Text(f"Community guidelines ({count})" if count else "Community guidelines")
+        title.append("  a warning cites one by its number", style="dim not bold")
+        self.query_one("#guidelines-title", Static).update(title)
+        if not self.rows:
+            options.add_option(Option(Text("No guidelines yet: n writes the first.", style="dim"), disabled=True))
+
+    @staticmethod
+    def _option(row) -> Option:
+        prompt = Text(f"{row['position']:>2}. ", style="bold")
+        prompt.append(one_line(row["title"]), style="bold")
+        if row["body"]:
+            prompt.append("\n    " + row["body"].replace("\n", "\n    "), style="dim")  # Text: literal, wrapped
+        return Option(prompt, id=str(row["id"]))
+
+    def instance_rules(self) -> Text:
+        rules = self.store.members.instance_rules()
+        if not rules:
+            return Text("The instance has no published rules (or no sync has fetched them yet).", style="dim")
+        text = Text()
+        for n, (account, account_rules) in enumerate(rules.items()):
+            if n:
+                text.append("\n")
+            text.append(f"{account}\n", style="bold cyan")
+            for number, rule in enumerate(account_rules, 1):
+                # Remote text, cleaned at sync: still appended as plain Text, never markup.
+                text.append(f"{number:>2}. ", style="dim")
+                text.append(one_line(str(rule.get("text", ""))) + "\n")
+                if rule.get("hint"):
+                    text.append(f"    {one_line(str(rule['hint']))}\n", style="dim italic")
+        return text
+
+    def current(self):
+        index = self.query_one("#guidelines", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.rows):
+            return None
+        return self.rows[index]
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()  # enter (or a click) edits
+        self.action_edit()
+
+    # -- actions ----------------------------------------------------------------------------------
+    def action_new(self) -> None:
+        from cmtui.tui.dialogs.guideline_editor import GuidelineEditor
+
+        self.app.push_screen(GuidelineEditor(self.store), self._edited)
+
+    def action_edit(self) -> None:
+        row = self.current()
+        if row is None:
+            return self.action_new()
+        from cmtui.tui.dialogs.guideline_editor import GuidelineEditor
+
+        self.app.push_screen(GuidelineEditor(self.store, row), self._edited)
+
+    def _edited(self, number: int | None) -> None:
+        if number is not None:
+            self.load(select=number)
+            self.notify(f"Guideline {number} saved.", timeout=3)
+
+    def action_delete(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        from cmtui.tui.dialogs.ask import ConfirmDialog
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.store.members.remove_guideline(row["position"])
+                self.load()
+                self.notify(f"Guideline {row['position']} deleted; the ones after it moved up.", timeout=4)
+
+        self.app.push_screen(ConfirmDialog(f"Delete guideline {row['position']}, “{one_line(row['title'])}”?"),
+                             confirmed)
+
+    def action_move(self, step: int) -> None:
+        row = self.current()
+        if row is None:
+            return
+        to = row["position"] + step
+        if not 1 <= to <= len(self.rows):
+            return
+        members = self.store.members
+        # The store places a guideline when adding it (the others shift): moving is taking it
+        # out and putting it back one place over, in one transaction.
+        with self.store.transaction():
+            members.remove_guideline(row["position"])
+            members.add_guideline(row["title"], row["body"], position=to)
+        self.load(select=to)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def sync_changed(self) -> None:
+        super().sync_changed()  # a sync may have fetched the instances' rules
+        self.query_one("#instance-rules", Static).update(self.instance_rules())

@@ -1,0 +1,481 @@
+"""The rules editor (from Moderation mode): the rules in the order they run, each edited as
+TOML, tried on the stored history (dry-run) before it may be switched on, moved, deleted,
+and the whole set exported to or imported from a TOML file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from types import SimpleNamespace
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from cmtui.errors import CmtuiError
+from cmtui.moderation.engine import dry_run, dry_run_is_current, enable_rule
+from cmtui.text import one_line
+from cmtui.tui.screens.base import ModeScreen
+
+SAMPLES = 50  # caught items listed after a dry-run
+
+
+# -- rules in words ----------------------------------------------------------------------------------
+def _words(values, limit: int = 3) -> str:
+    values = [str(v) for v in values] if isinstance(values, list) else [str(values)]
+    shown = ", ".join(f"“{v}”" for v in values[:limit])
+    return shown + (f" +{len(values) - limit}" if len(values) > limit else "")
+
+
+def _listed(spec: dict, key: str) -> list[str]:
+    values = spec.get(key, spec.get("values", []))  # (the engine takes "values" for any of these)
+    return [values] if isinstance(values, str) else [str(v) for v in values]
+
+
+def describe_condition(spec) -> str:
+    """One condition in a few words: "keywords en:spam", "≥ 4 links", "(a link + keywords spam)"."""
+    if not isinstance(spec, dict):
+        return str(spec)
+    kind = spec.get("type")
+    if kind in ("all", "any"):
+        return "(" + describe_conditions(spec.get("conditions") or [], kind) + ")"
+    if kind == "keywords":
+        parts = []
+        if spec.get("lists"):
+            parts.append("keywords " + ", ".join(map(str, spec["lists"])))
+        if spec.get("words"):
+            parts.append("words " + _words(spec["words"]))
+        return " + ".join(parts) or "keywords"
+    simple = {
+        "regex": lambda: f"regex /{spec.get('pattern', '')}/",
+        "link": lambda: "a link",
+        "links": lambda: f"≥ {spec.get('min')} links",
+        "only_mentions": lambda: "only mentions",
+        "only_emojis": lambda: "only emojis",
+        "caps": lambda: f"shouting ({round(100 * float(spec.get('ratio', 0.7)))}% caps)",
+        "flood": lambda: f"flood ({spec.get('count', 3)} in {spec.get('minutes', 10)} min)",
+        "new_account": lambda: f"account < {spec.get('days', 7)} days old",
+        "watched": lambda: "watched author",
+        "kind": lambda: "kind " + "/".join(_listed(spec, "kinds")),
+        "account": lambda: "account " + ", ".join(_listed(spec, "accounts")),
+        "language": lambda: "language " + ", ".join(_listed(spec, "languages")),
+    }
+    return simple[kind]() if kind in simple else str(kind)
+
+
+def describe_conditions(conditions: list, match: str = "all") -> str:
+    return (" + " if match == "all" else " or ").join(describe_condition(c) for c in conditions)
+
+
+def describe_actions(actions: list) -> str:
+    parts = []
+    for action in actions:
+        kind = action.get("type") if isinstance(action, dict) else action
+        detail = action.get("label") or action.get("to") if isinstance(action, dict) else None
+        parts.append(f"{kind} {detail}" if detail else str(kind))
+    return ", ".join(parts)
+
+
+def dry_run_state(store, rule: dict) -> Text:
+    stamp = store.rules.stamp(rule["name"])
+    if not stamp:
+        return Text("not run", style="dim")
+    if not dry_run_is_current(store, rule):  # its conditions changed since
+        return Text("stale", style="yellow")
+    return Text(f"✓ {stamp.get('matched', 0):,} of {stamp.get('total', 0):,}", style="green")
+
+
+class _Cancelled(Exception):
+    """Raised from the progress callback to stop a dry-run (esc)."""
+
+
+class _StampedOnMain:
+    """The worker's read-only rules repository, except that the dry-run's stamp is written
+    through the screen's own store, on the UI thread (the reader cannot write)."""
+
+    def __init__(self, reader_rules, write_stamp):
+        self._reader_rules = reader_rules
+        self._write_stamp = write_stamp
+
+    def __getattr__(self, name):
+        return getattr(self._reader_rules, name)
+
+    def set_stamp(self, name: str, value: dict) -> None:
+        self._write_stamp(name, value)
+
+
+# -- the screen ------------------------------------------------------------------------------------
+class RulesEditorScreen(ModeScreen):
+    TITLE_SUFFIX = "Moderation · rules"
+
+    BINDINGS = [
+        Binding("e", "edit", "Edit", id="rules.edit"),
+        Binding("n", "new", "New", id="rules.new"),
+        Binding("d", "delete", "Delete", id="rules.delete"),
+        Binding("space", "toggle", "On/off", id="rules.toggle"),
+        Binding("t", "dry_run", "Dry-run", id="rules.dry_run"),
+        Binding("shift+up,K", "move(-1)", "Move up", id="rules.move_up"),
+        Binding("shift+down,J", "move(1)", "Move down", id="rules.move_down"),
+        Binding("x", "export", "Export", id="rules.export"),
+        Binding("i", "import", "Import", id="rules.import"),
+        Binding("escape", "back", "Back", id="rules.back"),
+        Binding("q", "leave", "Back to Moderation", show=False, id="rules.leave"),
+    ]
+
+    DEFAULT_CSS = """
+    RulesEditorScreen #rules-summary { height: 1; padding: 0 1; background: $boost; }
+    RulesEditorScreen #rules { height: 1fr; overflow-x: hidden; }
+    RulesEditorScreen #rule-detail {
+        height: auto; max-height: 16; padding: 0 1; border-top: solid $primary 40%; overflow-y: auto;
+    }
+    RulesEditorScreen #dry-run { display: none; height: 16; padding: 0 1; border-top: solid $primary 40%; }
+    RulesEditorScreen.dry-run #dry-run { display: block; }
+    RulesEditorScreen.dry-run #rule-detail { display: none; }
+    RulesEditorScreen #dry-run-title, RulesEditorScreen #dry-run-result { height: auto; }
+    RulesEditorScreen #dry-run-progress { margin: 1 0 0 0; }
+    RulesEditorScreen #dry-run-samples { height: 1fr; margin-top: 1; overflow-x: hidden; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._rules: list[dict] = []
+        self._reader = None  # the running dry-run's read-only store (interrupted by esc)
+        self.dry_run_rule: str | None = None  # the rule the dry-run pane is about
+        self.dry_run_result = None  # its DryRunResult once finished
+        self.running = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="rules-summary")
+        yield DataTable(id="rules", cursor_type="row", zebra_stripes=True)
+        yield Static(id="rule-detail")
+        with Vertical(id="dry-run"):
+            yield Static(id="dry-run-title")
+            yield ProgressBar(id="dry-run-progress", show_eta=False)
+            yield Static(id="dry-run-result")
+            yield DataTable(id="dry-run-samples", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#rules", DataTable)
+        table.add_column("#", width=3)
+        table.add_column("rule", width=22)
+        table.add_column("on", width=3)
+        table.add_column("auto", width=4)
+        table.add_column("dry-run", width=18)
+        table.add_column("actions", width=20)
+        table.add_column("conditions")  # last: a long one is cut at the edge (the detail shows it whole)
+        samples = self.query_one("#dry-run-samples", DataTable)
+        samples.add_column("when", width=16)
+        samples.add_column("author", width=28)
+        samples.add_column("text")
+        samples.can_focus = False  # keys stay with the rules list
+        self.load()
+        table.focus()
+
+    # -- the list ----------------------------------------------------------------------------------
+    def load(self, select: str | None = None) -> None:
+        table = self.query_one("#rules", DataTable)
+        if select is None and (current := self.current()) is not None:
+            select = current["name"]
+        self._rules = self.store.rules.list()
+        table.clear()
+        for n, rule in enumerate(self._rules, 1):
+            # Names and conditions may come from an imported file: Text cells, never markup.
+            table.add_row(
+                Text(str(n), style="dim"),
+                Text(one_line(rule["name"]), style="bold"),
+                Text("on", style="bold green") if rule["enabled"] else Text("off", style="dim"),
+                Text("yes", style="yellow") if rule["automatic"] else Text("–", style="dim"),
+                dry_run_state(self.store, rule),
+                Text(one_line(describe_actions(rule["actions"]))),
+                Text(one_line(describe_conditions(rule["conditions"], rule["match"]))),
+                key=rule["name"],
+            )
+        names = [r["name"] for r in self._rules]
+        if select in names:
+            table.move_cursor(row=names.index(select))
+        enabled = sum(r["enabled"] for r in self._rules)
+        summary = Text(f" {len(self._rules)} rule{'s' if len(self._rules) != 1 else ''} · {enabled} on",
+                       style="bold")
+        summary.append("  │ they run in this order on each new item; a rule is switched on after a dry-run",
+                       style="dim")
+        self.query_one("#rules-summary", Static).update(summary)
+        self.show_detail()
+
+    def current(self) -> dict | None:
+        table = self.query_one("#rules", DataTable)
+        if not self._rules or table.cursor_row is None or not 0 <= table.cursor_row < len(self._rules):
+            return None
+        return self._rules[table.cursor_row]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "rules":
+            self.show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "rules":  # enter (or a click) on a rule edits it
+            event.stop()
+            self.action_edit()
+
+    def show_detail(self) -> None:
+        from cmtui.tui.dialogs.rule_editor import rule_toml
+
+        rule = self.current()
+        detail = self.query_one("#rule-detail", Static)
+        if rule is None:
+            detail.update(Text("No rules: n writes one, i imports a file.", style="dim"))
+            return
+        text = Text(rule_toml(rule))  # the rule as its TOML: literal text
+        text.append("\nenter edit · t dry-run · space on/off · K/J move", style="dim")
+        detail.update(text)
+
+    # -- editing ---------------------------------------------------------------------------------------
+    def action_edit(self) -> None:
+        rule = self.current()
+        if rule is None:
+            return self.action_new()
+        from cmtui.tui.dialogs.rule_editor import RuleEditor
+
+        self.app.push_screen(RuleEditor(self.store, rule), self._edited)
+
+    def action_new(self) -> None:
+        from cmtui.tui.dialogs.rule_editor import RuleEditor
+
+        self.app.push_screen(RuleEditor(self.store), self._edited)
+
+    def _edited(self, result: dict | None) -> None:
+        if result is None:
+            return
+        self.load(select=result["name"])
+        if result["left_off"]:
+            self.notify(f"Saved {result['name']}, left off: run a dry-run (t) before switching it on.",
+                        severity="warning", markup=False)
+        else:
+            self.notify(f"Saved {result['name']}.", timeout=3, markup=False)
+
+    def action_delete(self) -> None:
+        rule = self.current()
+        if rule is None:
+            return
+        from cmtui.tui.dialogs.ask import ConfirmDialog
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.store.rules.delete(rule["name"])
+                self.load()
+                self.notify(f"Deleted rule {rule['name']}.", timeout=3, markup=False)
+
+        self.app.push_screen(ConfirmDialog(f"Delete the rule “{rule['name']}”?"), confirmed)
+
+    def action_move(self, step: int) -> None:
+        rule = self.current()
+        if rule is None:
+            return
+        names = [r["name"] for r in self._rules]
+        at = names.index(rule["name"])
+        to = at + step
+        if not 0 <= to < len(names):
+            return
+        names[at], names[to] = names[to], names[at]
+        self.store.rules.reorder(names)
+        self.load(select=rule["name"])
+
+    def action_toggle(self) -> None:
+        rule = self.current()
+        if rule is None:
+            return
+        try:
+            enable_rule(self.store, rule["name"], not rule["enabled"])
+        except CmtuiError as exc:  # no current dry-run: the engine refuses, and says why
+            self.notify(str(exc), title="Not switched on", severity="error", markup=False)
+            return
+        self.load()
+        state = "off" if rule["enabled"] else "on: it runs on every new item"
+        self.notify(f"{rule['name']} is {state}.", timeout=3, markup=False)
+
+    # -- export and import -----------------------------------------------------------------------
+    def action_export(self) -> None:
+        from cmtui.tui.dialogs.ask import AskDialog
+
+        self.app.push_screen(AskDialog("Export every rule to a TOML file", "path", "cmtui-rules.toml"),
+                             self._export)
+
+    def _export(self, path: str | None) -> None:
+        if not path:
+            return
+        from cmtui.moderation.toml_io import export_toml
+
+        target = Path(path).expanduser()
+        try:
+            target.write_text(export_toml(self.store), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Cannot write {target}: {exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.notify(f"Exported {len(self._rules)} rules to {target}.", timeout=4, markup=False)
+
+    def action_import(self) -> None:
+        from cmtui.tui.dialogs.ask import AskDialog
+
+        self.app.push_screen(AskDialog("Import rules from a TOML file (they replace the rules here)", "path"),
+                             self._import)
+
+    def _import(self, path: str | None) -> None:
+        if not path:
+            return
+        from cmtui.moderation.toml_io import import_toml
+
+        source = Path(path).expanduser()
+        try:
+            text = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a UTF-8 text file"
+            self.notify(f"Cannot read {source}: {reason}. Nothing changed.", severity="error", markup=False)
+            return
+        try:
+            # No dry-runs here (they would block the screen): enabled rules without a current
+            # one come in off, and the message names them.
+            pending = import_toml(self.store, text, dry_run_enabled=False)
+        except CmtuiError as exc:
+            self.notify(f"{exc}. Nothing changed.", title="Not imported", severity="error", markup=False)
+            return
+        self.load()
+        message = f"Imported {len(self._rules)} rules from {source}."
+        if pending:
+            message += f" Left off until a dry-run (t): {', '.join(pending)}."
+        self.notify(message, timeout=6, markup=False)
+
+    # -- dry-run ---------------------------------------------------------------------------------------
+    def action_dry_run(self) -> None:
+        rule = self.current()
+        if rule is None:
+            return
+        if self.running:
+            self.notify("A dry-run is running: esc stops it.", severity="warning")
+            return
+        self.running = True
+        self.dry_run_rule, self.dry_run_result = rule["name"], None
+        self.add_class("dry-run")
+        title = Text("Dry-run of ", style="bold")
+        title.append(one_line(rule["name"]), style="bold cyan")
+        title.append("  over every stored item; nothing is acted on (esc stops it)", style="dim")
+        self.query_one("#dry-run-title", Static).update(title)
+        self.query_one("#dry-run-progress", ProgressBar).update(total=None, progress=0)
+        self.query_one("#dry-run-result", Static).update("")
+        samples = self.query_one("#dry-run-samples", DataTable)
+        samples.clear()
+        samples.display = False  # shown again when the run catches something
+        # The scan reads through its own connection, so the screen (and sync) keep theirs.
+        self._reader = self.store.reader()
+        self._run_dry_run(rule["name"], self._reader)
+
+    @work(thread=True, exclusive=True, group="dry-run", exit_on_error=False)
+    def _run_dry_run(self, name: str, reader) -> None:
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise _Cancelled
+            self.app.call_from_thread(self._progress, done, total)
+
+        if reader is None:  # an in-memory store (tests, small by nature): its own connection
+            target = self.store
+        else:
+            target = SimpleNamespace(rules=_StampedOnMain(
+                reader.rules, lambda rule, value: self.app.call_from_thread(self.store.rules.set_stamp, rule, value)))
+        try:
+            result = dry_run(target, name, progress=progress, samples=SAMPLES)
+        except (_Cancelled, sqlite3.OperationalError):  # esc (the reader interrupted mid-query)
+            if worker.is_cancelled:
+                self.app.call_from_thread(self._stopped)
+                return
+            raise
+        except CmtuiError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        finally:
+            if reader is not None:
+                reader.close()
+        self.app.call_from_thread(self._finished, name, result)
+
+    def _progress(self, done: int, total: int) -> None:
+        if not self.is_attached:  # left while the worker was finishing
+            return
+        self.query_one("#dry-run-progress", ProgressBar).update(total=max(total, 1), progress=done)
+
+    def _stopped(self) -> None:
+        if not self.is_attached:  # left while the worker was finishing
+            return
+        self.running = False
+        self._reader = None
+        self.query_one("#dry-run-result", Static).update(Text("Stopped: nothing recorded.", style="yellow"))
+
+    def _failed(self, message: str) -> None:
+        if not self.is_attached:  # left while the worker was finishing
+            return
+        self.running = False
+        self._reader = None
+        self.query_one("#dry-run-result", Static).update(Text(message, style="bold red"))
+
+    def _finished(self, name: str, result) -> None:
+        if not self.is_attached:  # left while the worker was finishing
+            return
+        self.running = False
+        self._reader = None
+        self.dry_run_result = result
+        if not result.total:  # nothing stored: no batch reported, the bar would stay empty
+            self.query_one("#dry-run-progress", ProgressBar).update(total=1, progress=1)
+        summary = Text()
+        summary.append(f"It would have caught {result.matched:,} of {result.total:,} items",
+                       style="bold yellow" if result.matched else "bold green")
+        rule = self.store.rules.get(name)
+        if rule is not None and not rule["enabled"]:
+            summary.append("  · space switches it on", style="bold")
+        if result.matched > len(result.sample_ids):
+            summary.append(f"  · the first {len(result.sample_ids)} listed", style="dim")
+        self.query_one("#dry-run-result", Static).update(summary)
+        samples = self.query_one("#dry-run-samples", DataTable)
+        samples.clear()
+        samples.display = bool(result.sample_ids)
+        for item_id in result.sample_ids:
+            item = self.store.inbox.get(item_id)
+            if item is None:
+                continue
+            samples.add_row(Text(self.app.format_time(item["created_at"])), Text(one_line(item["author"] or "")),
+                            Text(one_line(item["text"] or "")))  # remote text: Text cells only
+        self.load(select=name)
+
+    def close_dry_run(self) -> None:
+        self.remove_class("dry-run")
+        self.dry_run_rule = self.dry_run_result = None
+
+    def _cancel_dry_run(self) -> None:
+        self.workers.cancel_group(self, "dry-run")
+        if self._reader is not None:
+            self._reader.interrupt()
+
+    def action_back(self) -> None:
+        """esc: stop a running dry-run, else close its results, else back to Moderation."""
+        if self.running:
+            self._cancel_dry_run()
+            return
+        if self.has_class("dry-run"):
+            self.close_dry_run()
+            return
+        self.app.pop_screen()
+
+    def action_leave(self) -> None:
+        if self.running:
+            self._cancel_dry_run()
+        self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        if self.running:
+            self._cancel_dry_run()
+
+    def sync_changed(self) -> None:
+        super().sync_changed()
+        self.load()
