@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cmtui.errors import CmtuiError
 from cmtui.model import iso, utcnow
+from cmtui.moderation.toml_io import seed_rules
 from cmtui.resources import load_json
 from cmtui.saved_replies import seed as seed_saved_replies
 from cmtui.store import Store
@@ -208,6 +209,9 @@ def build_demo(path: Path, tz, now: datetime | None = None) -> None:
             _load_calendar(store, accounts, community, now, tz)
             _load_metrics(store, accounts, community, now)
             seed_saved_replies(store)
+            seed_rules(store)  # the default rules, off as for any new database: try them with a dry-run
+            for guideline in community.get("guidelines", []):
+                store.members.add_guideline(guideline["title"], guideline.get("body", ""))
             store.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (DEMO_MARK, dumps({"built_at": iso(now)})))
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
