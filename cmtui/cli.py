@@ -129,6 +129,33 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(aremove)
     aremove.add_argument("name", metavar="NAME")
 
+    metrics = sub.add_parser("metrics", help="growth, engagement, response times, best times, goals; a report")
+    _db_option(metrics)
+    _json_option(metrics)
+    metrics.add_argument("--days", default="30", metavar="N", help="the range: 7, 30, 90 (any 1-365; default 30)")
+    metrics.add_argument("--account", metavar="NAME", help="only this account (default: all)")
+    metrics.add_argument("--export", metavar="FILE", type=Path,
+                         help="write a community-management report: .md (Markdown) or .csv (metric,scope,value)")
+    metrics_sub = metrics.add_subparsers(dest="action", metavar="ACTION")
+    goal = metrics_sub.add_parser("goal", help="objectives with a target and a due date")
+    _db_option(goal)
+    goal_sub = goal.add_subparsers(dest="goal_action", metavar="ACTION", required=True)
+    gadd = goal_sub.add_parser("add", help="add a goal")
+    _db_option(gadd)
+    gadd.add_argument("name", metavar="NAME")
+    gadd.add_argument("--metric", required=True, metavar="M",
+                      help="followers_growth_pct, median_response_minutes, posts_per_week, response_rate_pct,"
+                           " inbox_zero_mon .. inbox_zero_sun")
+    gadd.add_argument("--target", required=True, metavar="N", help="the number to reach")
+    gadd.add_argument("--by", required=True, metavar="DATE", help="due date, YYYY-MM-DD")
+    gadd.add_argument("--account", metavar="A", help="one account (default: all)")
+    glist = goal_sub.add_parser("list", help="goals with progress and forecast")
+    _db_option(glist)
+    _json_option(glist)
+    gremove = goal_sub.add_parser("remove", help="remove a goal")
+    _db_option(gremove)
+    gremove.add_argument("goal_id", metavar="ID")
+
     sync = sub.add_parser("sync", help="run the sync loop headless")
     _db_option(sync)
     sync.add_argument("--once", action="store_true",
@@ -239,6 +266,10 @@ def _command(args, store, settings) -> int:
         if action == "act":
             return moderation.moderation_act(store, settings, args)
         return moderation.moderation_log(store, args)
+    if args.command == "metrics":
+        from cmtui.commands import metrics
+
+        return metrics.goal_command(store, args) if action == "goal" else metrics.metrics_command(store, settings, args)
     if (args.command, action) == ("outbox", "list"):
         return lists.outbox_list(store, args)
     if (args.command, action) == ("account", "list"):

@@ -66,7 +66,7 @@ class Settings:
     sync_interval_seconds: int = 60
     http_timeout_seconds: int = 30  # a platform that has not answered by then is retried later
     backfill_days: int = 30
-    calm_mode: bool = False
+    calm_mode: bool = False  # the Metrics panel hides numbers that invite comparison (data stays complete)
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys, e.g. "inbox.done" = "d"
 
     @property

@@ -21,7 +21,7 @@ from cmtui.errors import InputError
 from cmtui.model import utcnow
 from cmtui.store.base import dumps
 from cmtui.store.db import connect
-from cmtui.store.schema import RECOUNT_SQL
+from cmtui.store.schema import METRICS_FILL_SQL, RECOUNT_SQL
 
 BATCH = 50_000
 DAY, WEEK = 86_400, 7 * 86_400
@@ -250,6 +250,8 @@ def _fill(conn, n: int, rng: random.Random, now_ts: int) -> None:
     for _, _, sql in derived:
         conn.execute(sql)
     conn.execute(RECOUNT_SQL)
+    for statement in filter(str.strip, METRICS_FILL_SQL.split(";")):  # the metrics' day totals (schema V8)
+        conn.execute(statement)
     conn.execute("COMMIT")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -407,6 +409,14 @@ def _inbox(conn, rng: random.Random, n: int, now_ts: int, fmt, people: list[list
                      " VALUES (?, ?, ?, ?, ?, ?, ?)", flags)
 
 
+def _slot_lift(ts: int) -> float:
+    """Engagement multiplier by UTC weekday and hour: weekday mornings and early evenings
+    do best, nights and weekends worst."""
+    weekday, hour = time.gmtime(ts).tm_wday, time.gmtime(ts).tm_hour
+    lift = 1.6 if hour in (8, 9, 10, 17, 18) else 1.0 if 7 <= hour <= 21 else 0.5
+    return lift * (0.7 if weekday >= 5 else 1.0)
+
+
 def calendar_size(items: int) -> int:
     """A community that big plans more: 200 entries, up to 10,000 at a million items (the
     calendar's scale test), about 2% of them repeating."""
@@ -438,8 +448,10 @@ def _community(conn, rng: random.Random, now_ts: int, fmt, entries: int = 200) -
             _, host, user, *_ = ACCOUNTS[account - 1]
             remote_id = str((when * 1000 << 16) + entry_id)
             url, published = f"https://{host}/@{user}/{remote_id}", fmt(when)
-            stats.append((account, remote_id, entry_id, published, "en", campaign, int(rng.lognormvariate(3, 1)),
-                          int(rng.lognormvariate(2, 1)), int(rng.lognormvariate(1, 1)), fmt(now_ts)))
+            lift = _slot_lift(when)  # so the best-time heatmap has a pattern to find
+            stats.append((account, remote_id, entry_id, published, "en", campaign,
+                          int(rng.lognormvariate(3, 1) * lift), int(rng.lognormvariate(2, 1) * lift),
+                          int(rng.lognormvariate(1, 1) * lift), fmt(now_ts)))
         scheduled = None if status == "idea" and rng.random() < 0.5 else fmt(when)
         rule = rng.choice(rules) if count > 200 and status in ("scheduled", "approved") and rng.random() < 0.03 \
             else None

@@ -6,6 +6,7 @@ that is not ours, damaged, or from a newer cmtui is left byte-for-byte untouched
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 from contextlib import contextmanager
@@ -61,6 +62,16 @@ def _check_file(path: Path) -> bool:
     return True
 
 
+def _math_functions(conn: sqlite3.Connection) -> None:
+    """The response-time triggers bucket with ln() and floor(): built into SQLite since 3.35
+    when compiled with math functions; an SQLite without them gets Python's."""
+    try:
+        conn.execute("SELECT ln(2.0), floor(1.5)")
+    except sqlite3.OperationalError:
+        conn.create_function("ln", 1, lambda x: None if x is None or x <= 0 else math.log(x), deterministic=True)
+        conn.create_function("floor", 1, lambda x: None if x is None else math.floor(x), deterministic=True)
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open, check and migrate a database file; return an autocommit connection."""
     path = Path(path)
@@ -72,6 +83,7 @@ def connect(path: Path) -> sqlite3.Connection:
         raise StoreError(f"cannot open database {path}: {exc}") from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _math_functions(conn)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if version > LATEST:

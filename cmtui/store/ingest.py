@@ -108,6 +108,13 @@ class IngestRepo(Repo):
                     " (SELECT state, count(*) AS n, count(*) FILTER (WHERE answered_at IS NULL) AS u"
                     " FROM inbox_items WHERE id > ? AND hidden = 0 GROUP BY state) AS c"
                     " WHERE c.state = inbox_counts.state", (before,))
+                # Day totals for the metrics (schema V8): new rows are never answered or done yet.
+                self.conn.execute(
+                    "INSERT INTO metrics_daily (day, account_id, arrived, mentions)"
+                    " SELECT substr(created_at, 1, 10), account_id, count(*), sum(kind = 'mention')"
+                    " FROM inbox_items WHERE id > ? GROUP BY 1, 2"
+                    " ON CONFLICT (day, account_id) DO UPDATE SET arrived = arrived + excluded.arrived,"
+                    " mentions = mentions + excluded.mentions", (before,))
                 self.conn.execute("DELETE FROM meta WHERE key = 'bulk_insert'")
                 if new:  # the enabled moderation/inbox rules, on the new rows only, in this transaction
                     run_on_new_items(self._rules, before, self._rules_state)

@@ -476,7 +476,94 @@ V7 = """
 CREATE INDEX entries_series ON calendar_entries (scheduled_at) WHERE rrule IS NOT NULL;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7]
+
+# Version 8: the metrics panel reads day totals instead of scanning a million items. One row
+# per (UTC day, account) holds the items that arrived that day (all, mentions, negative ones:
+# labelled "negative" or "complaint"), how many of those were answered, and the items
+# archived (done_at) that day; response_hist counts the answered ones per log-spaced bucket
+# of response time (bucket b holds [1.1^b, 1.1^(b+1)) seconds), so medians and 90th
+# percentiles over any range cost a few hundred rows. Triggers keep both in step with every
+# write; the bulk writer (ingest, schema V4's 'bulk_insert' flag) adds its new rows in one
+# statement instead.
+V8 = """
+CREATE TABLE metrics_daily (
+    day TEXT NOT NULL,                         -- YYYY-MM-DD, UTC
+    account_id INTEGER NOT NULL,
+    arrived INTEGER NOT NULL DEFAULT 0,        -- by created_at
+    mentions INTEGER NOT NULL DEFAULT 0,
+    negative INTEGER NOT NULL DEFAULT 0,
+    answered INTEGER NOT NULL DEFAULT 0,       -- of the items that arrived that day
+    done INTEGER NOT NULL DEFAULT 0,           -- by done_at
+    PRIMARY KEY (day, account_id)
+) WITHOUT ROWID;
+
+CREATE TABLE response_hist (
+    day TEXT NOT NULL,                         -- arrival day of the answered items
+    account_id INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    n INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, account_id, bucket)
+) WITHOUT ROWID;
+
+CREATE TRIGGER metrics_insert AFTER INSERT ON inbox_items
+WHEN (SELECT value FROM meta WHERE key = 'bulk_insert') IS NULL BEGIN
+""" + "{add_new}" + """
+END;
+CREATE TRIGGER metrics_delete AFTER DELETE ON inbox_items BEGIN
+""" + "{sub_old}" + """
+END;
+CREATE TRIGGER metrics_update AFTER UPDATE OF created_at, account_id, kind, labels, answered_at, done_at
+ON inbox_items BEGIN
+""" + "{sub_old}" + "{add_new}" + """
+END;
+""" + "{fill}"
+
+
+def _metrics_sql() -> tuple[str, str, str]:
+    """The trigger bodies (remove an old row's share, add a new row's) and the fill."""
+    def share(row: str, sign: str) -> str:
+        neg = f"(instr({row}.labels, '\"negative\"') > 0 OR instr({row}.labels, '\"complaint\"') > 0)"
+        return f"""
+    INSERT INTO metrics_daily (day, account_id, arrived, mentions, negative, answered)
+    VALUES (substr({row}.created_at, 1, 10), {row}.account_id, {sign}1, {sign}({row}.kind = 'mention'),
+            {sign}{neg}, {sign}({row}.answered_at IS NOT NULL))
+    ON CONFLICT (day, account_id) DO UPDATE SET arrived = arrived + excluded.arrived,
+        mentions = mentions + excluded.mentions, negative = negative + excluded.negative,
+        answered = answered + excluded.answered;
+    INSERT INTO metrics_daily (day, account_id, done)
+    SELECT substr({row}.done_at, 1, 10), {row}.account_id, {sign}1 WHERE {row}.done_at IS NOT NULL
+    ON CONFLICT (day, account_id) DO UPDATE SET done = done + excluded.done;
+    INSERT INTO response_hist (day, account_id, bucket, n)
+    SELECT substr({row}.created_at, 1, 10), {row}.account_id, {BUCKET_SQL.format(row=row)}, {sign}1
+    WHERE {row}.answered_at IS NOT NULL
+    ON CONFLICT (day, account_id, bucket) DO UPDATE SET n = n + excluded.n;"""
+    return share("new", ""), share("old", "-"), METRICS_FILL_SQL
+
+
+# Log-spaced response-time bucket of an answered row (seconds under 1 count as 1).
+BUCKET_SQL = ("CAST(floor(ln(max(1.0, (julianday({row}.answered_at) - julianday({row}.created_at)) * 86400))"
+              " / ln(1.1)) AS INTEGER)")
+BUCKET_RATIO = 1.1
+_NEGATIVE = "(instr(labels, '\"negative\"') > 0 OR instr(labels, '\"complaint\"') > 0)"
+# (Re)builds both tables from inbox_items: migration v8, generate, and a bulk insert (with a
+# WHERE on the new ids, see ingest).
+METRICS_FILL_SQL = f"""
+DELETE FROM metrics_daily;
+DELETE FROM response_hist;
+INSERT INTO metrics_daily (day, account_id, arrived, mentions, negative, answered)
+SELECT substr(created_at, 1, 10), account_id, count(*), sum(kind = 'mention'), sum({_NEGATIVE}),
+       sum(answered_at IS NOT NULL) FROM inbox_items GROUP BY 1, 2;
+INSERT INTO metrics_daily (day, account_id, done)
+SELECT substr(done_at, 1, 10), account_id, count(*) FROM inbox_items WHERE done_at IS NOT NULL GROUP BY 1, 2
+ON CONFLICT (day, account_id) DO UPDATE SET done = excluded.done;
+INSERT INTO response_hist (day, account_id, bucket, n)
+SELECT substr(created_at, 1, 10), account_id, {BUCKET_SQL.format(row="inbox_items")}, count(*)
+FROM inbox_items WHERE answered_at IS NOT NULL GROUP BY 1, 2, 3;
+"""
+_add, _sub, _fill = _metrics_sql()
+V8 = V8.replace("{add_new}", _add).replace("{sub_old}", _sub).replace("{fill}", _fill)
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8]
 LATEST = len(MIGRATIONS)
 
 COUNT_TRIGGERS = ("inbox_counts_insert", "inbox_counts_delete", "inbox_counts_update")
