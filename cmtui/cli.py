@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from cmtui import __version__
-from cmtui.errors import CmtuiError
+from cmtui.errors import CmtuiError, StoreError
 
 
 def _db_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -156,6 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(gremove)
     gremove.add_argument("goal_id", metavar="ID")
 
+    doctor = sub.add_parser("doctor", help="check the database, settings, credentials and each account's connection")
+    _db_option(doctor)
+    _json_option(doctor)
+
     sync = sub.add_parser("sync", help="run the sync loop headless")
     _db_option(sync)
     sync.add_argument("--once", action="store_true",
@@ -173,13 +177,25 @@ def _resolve_db(args) -> tuple[Path, bool]:
     return config.default_db_path(), True
 
 
-def _open_store(path: Path, create_parent: bool):
+# Commands that only read the database: they still work on a file cmtui cannot write.
+READING_COMMANDS = {("inbox", "list"), ("calendar", "list"), ("calendar", "export"), ("outbox", "list"),
+                    ("account", "list"), ("moderation", "list"), ("moderation", "log")}
+
+
+def _reads_only(args) -> bool:
+    if args.command == "metrics":  # the report and goal list read; goal add/remove write
+        return getattr(args, "goal_action", "list") == "list"
+    return (args.command, getattr(args, "action", None)) in READING_COMMANDS
+
+
+def _open_store(path: Path, create_parent: bool, read_only_ok: bool = False):
     from cmtui.store import Store
+    from cmtui.store.db import connect
 
     if create_parent:
         path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists() or (path.is_file() and path.stat().st_size == 0)
-    store = Store.open(path)
+    store = Store(connect(path, read_only_ok=read_only_ok), path)
     if new:  # a new user's database starts with the saved replies and moderation rules in data/
         from cmtui.moderation.toml_io import seed_rules
         from cmtui.saved_replies import seed
@@ -192,14 +208,39 @@ def _open_store(path: Path, create_parent: bool):
     return store
 
 
+QUICK_CHECK_BYTES = 64 * 2**20
+
+
+def _preflight(store) -> None:
+    """A damaged page deep in the file only shows when something reads it: inside the TUI
+    that is a crash screen. Below QUICK_CHECK_BYTES (a fraction of a second to check) find
+    it now, while the terminal is still ours to print one line on."""
+    import os
+
+    from cmtui.store.db import check_summary, describe_error
+
+    if store.path is None or os.path.getsize(store.path) > QUICK_CHECK_BYTES:
+        return
+    try:
+        found = store.conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(describe_error(exc, store.path)) from None
+    if found != "ok":
+        raise StoreError(f"database {store.path} is damaged ({check_summary(found)}); run 'cmtui doctor', "
+                         "or restore it from a backup")
+
+
 def run_tui(store, settings, *, sync: bool = True) -> int:
     from cmtui.tui.app import CmtuiApp
+
+    _preflight(store)
 
     engine = None
     if sync:
         from cmtui.config import Credentials
 
         credentials = Credentials()
+        credentials.check()  # before the TUI takes the terminal
         if any(credentials.get(a.name) for a in store.accounts.list()):
             from cmtui.sync.engine import SyncEngine
 
@@ -211,6 +252,12 @@ def run_tui(store, settings, *, sync: bool = True) -> int:
 def _dispatch(args, parser: argparse.ArgumentParser) -> int:
     from cmtui import config
 
+    if args.command == "doctor":  # before the settings and the store: it reports on both
+        from cmtui.commands.doctor import doctor_command
+
+        path, _ = _resolve_db(args)
+        args.db_path = path
+        return doctor_command(path, args)
     settings = config.load_settings()
     if args.command == "demo":
         from cmtui.demo import open_demo
@@ -221,7 +268,8 @@ def _dispatch(args, parser: argparse.ArgumentParser) -> int:
 
         return generate_command(args)
     path, default = _resolve_db(args)
-    store = _open_store(path, default)
+    args.db_path = path  # named by main() in a message about an error on this file
+    store = _open_store(path, default, read_only_ok=_reads_only(args))
     try:
         if args.command is None:
             return run_tui(store, settings)
@@ -277,6 +325,7 @@ def _command(args, store, settings) -> int:
     from cmtui.config import Credentials
 
     credentials = Credentials()
+    credentials.check()  # a broken file: one line now, not one error per account later
     if (args.command, action) == ("account", "add"):
         from cmtui.commands.accounts import account_add
 
@@ -300,11 +349,17 @@ def main(argv: list[str] | None = None) -> int:
     except CmtuiError as exc:
         print(f"cmtui: {exc}", file=sys.stderr)
         return exc.exit_code
-    except sqlite3.DatabaseError as exc:
-        print(f"cmtui: the database is damaged or unreadable ({exc}); restore it from a backup", file=sys.stderr)
+    except sqlite3.DatabaseError as exc:  # raised after opening: a damaged page, a full disk
+        from cmtui.store.db import describe_error
+
+        print(f"cmtui: {describe_error(exc, getattr(args, 'db_path', None) or 'the database')}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. piped into head
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file the user named or owns that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"cmtui: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2

@@ -6,8 +6,11 @@ file is written.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import stat
+import sys
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -94,6 +97,9 @@ class Settings:
 _TYPES = {f.name: f.type for f in fields(Settings)}
 
 
+_POSITIVE = {"response_target_minutes", "sync_interval_seconds", "http_timeout_seconds"}
+
+
 def _check(name: str, value, path: Path):
     expected = {"str": str, "int": int, "bool": bool}.get(_TYPES[name])
     if expected is int and isinstance(value, bool) or expected and not isinstance(value, expected):
@@ -104,6 +110,18 @@ def _check(name: str, value, path: Path):
         raise ConfigError(f"{path}: setting '{name}' must be a list of strings")
     if _TYPES[name].startswith("dict") and not isinstance(value, dict):
         raise ConfigError(f"{path}: setting '{name}' must be a table")
+    # A zero interval or time-out would make the sync loop spin or give up at once.
+    if name in _POSITIVE and value <= 0 or name == "backfill_days" and value < 0:
+        raise ConfigError(f"{path}: setting '{name}' must be a positive number, got {value}")
+    if name == "keymap" and not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError(f"{path}: [keymap] values must be key names in quotes, like \"inbox.done\" = \"d\"")
+
+
+def _toml_line(exc: tomllib.TOMLDecodeError) -> str:
+    """'line N' from the parser's message (Python < 3.14 has no lineno attribute), and no
+    more of it: for the credentials file the rest could quote part of a token."""
+    found = re.search(r"at line (\d+)", str(exc))
+    return f"line {found.group(1)}" if found else "somewhere"
 
 
 def load_settings(directory: Path | None = None) -> Settings:
@@ -112,14 +130,20 @@ def load_settings(directory: Path | None = None) -> Settings:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read settings file {path}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read settings file {path} ({exc.strerror}); "
+                          "make it readable or remove it to use the defaults") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"settings file {path} is not UTF-8 text; fix or remove it") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"settings file {path} is not valid TOML ({exc}); fix or remove it") from None
+    unknown = [name for name in raw if name not in _TYPES]
+    if unknown:
+        names = ", ".join(f"'{n}'" for n in unknown)
+        raise ConfigError(f"{path}: unknown setting{'s' if len(unknown) > 1 else ''} {names} "
+                          f"(known: {', '.join(_TYPES)})")
     settings = Settings()
     for name, value in raw.items():
-        if name not in _TYPES:
-            raise ConfigError(f"{path}: unknown setting '{name}'")
         _check(name, value, path)
         setattr(settings, name, value)
     if settings.timezone:
@@ -128,30 +152,71 @@ def load_settings(directory: Path | None = None) -> Settings:
         except Exception:
             raise ConfigError(f"{path}: unknown timezone '{settings.timezone}'") from None
     for day, slots in settings.posting_slots.items():
-        if day not in WEEKDAYS or not isinstance(slots, list):
+        if day not in WEEKDAYS or not isinstance(slots, list) or not all(
+            isinstance(t, str) and re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", t) for t in slots
+        ):
             raise ConfigError(f"{path}: posting_slots keys are {', '.join(WEEKDAYS)} with lists of HH:MM")
     return settings
+
+
+def _warn(message: str) -> None:
+    print(f"cmtui: warning: {message}", file=sys.stderr)
 
 
 class Credentials:
     """Tokens per account name, in a TOML file of mode 0600 in the config directory."""
 
-    def __init__(self, directory: Path | None = None):
+    def __init__(self, directory: Path | None = None, warn=_warn):
         self.path = (directory or config_dir()) / CREDENTIALS_FILE
+        self.warn = warn  # told when the file's mode was fixed
 
     def _read(self) -> dict[str, dict[str, str]]:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            # O_NOFOLLOW: a link could hand us tokens from, or lead our checks to, a file
+            # that is not this user's own.
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            raise ConfigError(f"cannot read credentials file {self.path}: {exc.strerror}") from None
+            if exc.errno == errno.ELOOP:
+                raise ConfigError(f"credentials file {self.path} is a symbolic link; cmtui does not follow it: "
+                                  "replace it with the file itself") from None
+            raise ConfigError(f"cannot read credentials file {self.path} ({exc.strerror}); "
+                              f"make it yours and readable: chmod 600 {self.path}") from None
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            self._check_owner_and_mode(info, fh.fileno())
+            data = fh.read()
         try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
+            data = tomllib.loads(data.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             # Never echo the parser's message: it may quote a token.
-            raise ConfigError(f"credentials file {self.path} is not valid TOML; fix or remove it") from None
-        return data.get("accounts", {})
+            where = _toml_line(exc) if isinstance(exc, tomllib.TOMLDecodeError) else "not UTF-8"
+            raise ConfigError(f"credentials file {self.path} is not valid TOML ({where}); fix or remove it "
+                              "(then add the accounts again)") from None
+        accounts = data.get("accounts", {})
+        if not isinstance(accounts, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("token", ""), str) for v in accounts.values()
+        ):
+            raise ConfigError(f"credentials file {self.path} has an unexpected layout (each account is "
+                              '[accounts.NAME] with token = "..."); fix or remove it')
+        return accounts
+
+    def _check_owner_and_mode(self, info: os.stat_result, fd: int) -> None:
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"credentials file {self.path} is not a regular file; remove it")
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            raise ConfigError(f"credentials file {self.path} belongs to another user (uid {info.st_uid}); "
+                              "tokens must be in a file of your own: remove it and add the accounts again")
+        mode = stat.S_IMODE(info.st_mode)
+        if mode & 0o077:
+            os.fchmod(fd, 0o600)
+            self.warn(f"credentials file {self.path} could be read by others (mode {mode:04o}); fixed to 0600")
+
+    def check(self) -> list[str]:
+        """Read the file now (ConfigError when it cannot be used, the mode fixed with a
+        warning); the account names it holds. Commands call it before any work."""
+        return list(self._read())
 
     def get(self, account: str) -> str | None:
         return self._read().get(account, {}).get("token")
@@ -171,7 +236,7 @@ class Credentials:
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(tomli_w.dumps({"accounts": accounts}))
             fh.flush()

@@ -35,6 +35,11 @@ def test_settings_file_is_read(tmp_path):
     ("response_target_minutes = 'soon'", "must be int"),
     ("approval_required = 1", "must be bool"),
     ("timezone = 'Mars/Olympus'", "unknown timezone"),
+    ("a = 1\nb = 2", "unknown settings 'a', 'b'"),
+    ("http_timeout_seconds = -5", "must be a positive number"),
+    ("[keymap]\n'inbox.done' = 4", "keymap"),
+    ("[posting_slots]\nmon = ['25:00']", "HH:MM"),
+    ("response_target_minutes = \n", "line 1"),
 ])
 def test_bad_settings_give_a_clear_error(tmp_path, content, message):
     (tmp_path / "settings.toml").write_text(content)
@@ -67,3 +72,26 @@ def test_paths_follow_the_environment(tmp_path, monkeypatch):
     assert config_dir() == tmp_path / "c" and default_db_path() == tmp_path / "x.db"
     monkeypatch.delenv("CMTUI_DB")
     assert default_db_path().name == "cmtui.db"
+
+
+def test_credentials_readable_by_others_are_fixed_and_reported(tmp_path):
+    told = []
+    creds = Credentials(tmp_path, warn=told.append)
+    creds.set("main", "s3cret-token")
+    os.chmod(creds.path, 0o640)
+    assert creds.get("main") == "s3cret-token"
+    assert stat.S_IMODE(os.stat(creds.path).st_mode) == 0o600
+    assert len(told) == 1 and "0640" in told[0] and "fixed to 0600" in told[0] and "s3cret" not in told[0]
+    creds.get("main")
+    assert len(told) == 1  # once fixed, quiet
+
+
+def test_credentials_symlink_is_refused(tmp_path):
+    target = tmp_path / "target.toml"
+    target.write_text('[accounts.main]\ntoken = "abc"\n')
+    (tmp_path / "credentials.toml").symlink_to(target)
+    creds = Credentials(tmp_path)
+    with pytest.raises(ConfigError, match="symbolic link"):
+        creds.get("main")
+    with pytest.raises(ConfigError, match="symbolic link"):
+        creds.check()

@@ -12,6 +12,7 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 from cmtui.errors import StoreError
 from cmtui.store.schema import LATEST, MIGRATIONS
@@ -38,7 +39,8 @@ def _check_file(path: Path) -> bool:
     if not head:
         return True  # an empty file is an empty database
     if not head.startswith(HEADER[: len(head)]) or len(head) < len(HEADER):
-        raise StoreError(f"{path} is not an SQLite database (cmtui left it untouched)")
+        raise StoreError(f"{path} is not an SQLite database (cmtui left it untouched); "
+                         "give --db your cmtui database, or restore it from a backup")
     if len(head) < 100:
         raise StoreError(f"database {path} is damaged: its header is cut short")
     page_size = int.from_bytes(head[16:18], "big")
@@ -57,9 +59,34 @@ def _check_file(path: Path) -> bool:
             f"database {path} is damaged: it is {size} bytes but should be {pages * page_size}; "
             "restore it from a backup"
         )
-    if not os.access(path, os.W_OK):
-        raise StoreError(f"database {path} is read-only; make it writable or copy it elsewhere")
     return True
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why cmtui cannot write this existing database, or None when it can. WAL mode writes
+    beside the file (-wal, -shm), so a read-only folder is enough to stop it unless both
+    already exist and are writable."""
+    if not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if os.access(path.parent, os.W_OK):
+        return None
+    sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    if all(s.exists() and os.access(s, os.W_OK) for s in sidecars):
+        return None
+    return f"its folder {path.parent} is read-only"
+
+
+def _read_only_uri(path: Path) -> str:
+    # A -wal file means a cmtui may be writing, or changes wait there: mode=ro reads them
+    # and takes the usual locks. Without one, immutable=1 reads the file alone and creates
+    # nothing beside it (a read-only folder allows nothing else; mode=ro would leave empty
+    # -wal and -shm files behind).
+    return _uri(path, "mode=ro" if Path(f"{path}-wal").exists() else "immutable=1")
+
+
+def _uri(path: Path, query: str) -> str:
+    # Quoted: a '?', '#' or '%' in a folder name would otherwise end the file name early.
+    return f"file:{quote(Path(path).absolute().as_posix())}?{query}"
 
 
 def _math_functions(conn: sqlite3.Connection) -> None:
@@ -72,11 +99,21 @@ def _math_functions(conn: sqlite3.Connection) -> None:
         conn.create_function("floor", 1, lambda x: None if x is None else math.floor(x), deterministic=True)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open, check and migrate a database file; return an autocommit connection."""
+def connect(path: Path, *, read_only_ok: bool = False) -> sqlite3.Connection:
+    """Open, check and migrate a database file; return an autocommit connection.
+
+    read_only_ok: a file cmtui cannot write is opened read-only (for commands that only
+    read); otherwise it is refused with a message saying so."""
     path = Path(path)
     exists = _check_file(path)
-    uri = f"file:{path.absolute().as_posix()}?mode={'rw' if exists else 'rwc'}"
+    read_only = read_only_reason(path) if exists else None
+    if read_only and not read_only_ok:
+        raise StoreError(f"database {path} is read-only ({read_only}); make it writable to use this "
+                         "command (reading commands such as 'cmtui inbox list' still work)")
+    if read_only:
+        uri = _read_only_uri(path)
+    else:
+        uri = _uri(path, f"mode={'rw' if exists else 'rwc'}")
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
@@ -92,7 +129,18 @@ def connect(path: Path) -> sqlite3.Connection:
                 f"knows up to {LATEST}); upgrade cmtui to open it"
             )
         if version == 0 and tables:
-            raise StoreError(f"{path} is an SQLite database but not a cmtui one (cmtui left it untouched)")
+            raise StoreError(f"{path} is an SQLite database but not a cmtui one (cmtui left it untouched); "
+                             "give --db your cmtui database")
+        if read_only:
+            if version == 0:
+                raise StoreError(f"database {path} is empty and read-only ({read_only}); "
+                                 "cmtui cannot create its tables there")
+            if version < LATEST:
+                raise StoreError(f"database {path} is read-only ({read_only}) and needs an upgrade to "
+                                 f"schema {LATEST} (it is {version}); make it writable once")
+            conn.execute("PRAGMA query_only = ON")
+            conn.row_factory = sqlite3.Row
+            return conn
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -100,7 +148,7 @@ def connect(path: Path) -> sqlite3.Connection:
             _migrate(conn, path, version, LATEST, backup=tables > 0)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(f"database {path} is damaged or unreadable ({exc}); restore it from a backup") from None
+        raise StoreError(describe_error(exc, path)) from None
     except BaseException:
         conn.close()
         raise
@@ -145,7 +193,10 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite rolls back by itself after some errors (a full disk, an I/O error): a second
+        # ROLLBACK would fail and hide the real error.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     else:
         conn.execute("COMMIT")
@@ -154,7 +205,32 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def connect_reader(path: Path) -> sqlite3.Connection:
     """A read-only connection to an already opened store, for a worker thread: counts and
     facets run there so the screen never waits on them (interrupt() cancels one)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(_uri(path, "mode=ro"), uri=True, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def describe_error(exc: sqlite3.Error, path: Path | str) -> str:
+    """One line for the user about an SQLite error on this database: what happened and what
+    to do. Decided by SQLite's error code, not by the wording of its message."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary == sqlite3.SQLITE_FULL:
+        return (f"the disk is full (or the database reached its size limit): the last change to {path} "
+                "was not saved, and nothing is half-written; free some space and try again")
+    if primary == sqlite3.SQLITE_READONLY:
+        return f"database {path} is read-only: nothing was changed; make the file and its folder writable"
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return f"database {path} stayed busy in another cmtui process; nothing was changed, try again"
+    if primary == sqlite3.SQLITE_IOERR:
+        return f"cannot read or write database {path} ({exc}); check the disk, then run 'cmtui doctor'"
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        return f"cannot open database {path} ({exc}); check that its folder exists and is yours"
+    return (f"database {path} is damaged or unreadable ({exc}); run 'cmtui doctor', "
+            "or restore it from a backup")
+
+
+def check_summary(found: str) -> str:
+    """An integrity_check / quick_check finding on one line (SQLite's span several)."""
+    return " ".join(found.replace("*** in database main ***", "").split())
