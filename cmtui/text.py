@@ -9,23 +9,33 @@ from __future__ import annotations
 
 import re
 
-MAX_TEXT = 20_000  # characters kept of one remote text; the rest is cut with a marker
+MAX_TEXT = 20_000  # characters kept of one remote text; the rest is cut with a "…" marker
+# Megabytes of remote text are cut before cleaning (cleaning only shrinks a text, so this
+# prefix still fills MAX_TEXT unless it is mostly escapes): work stays bounded.
+_RAW_FACTOR = 4
 
-# ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC (ESC ] ... BEL or ST),
-# and two-character escapes. The 8-bit C1 forms are removed with the other C1 controls.
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC (ESC ] ... BEL or ST;
+# unterminated, to the end, as a terminal would swallow it), and two-character escapes.
+# The 8-bit forms: CSI, and strings only when terminated within 512 characters (a stray C1
+# byte from mis-decoded cp1252 text must not eat the rest); their lone C1 introducers go
+# with the other controls.
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
     r"|\x1b[\]PX^_].*?(?:\x07|\x1b\\|$)"  # OSC, DCS, SOS, PM, APC up to BEL or ST
     r"|\x1b[ -/]*[0-~]"  # other escapes (charset selection, RIS, ...)
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-    r"|[\x90\x9d\x98\x9e\x9f].*?(?:\x07|\x9c|$)",  # 8-bit OSC/DCS/... up to BEL or ST
+    r"|[\x90\x9d\x98\x9e\x9f][^\x07\x9c\x1b]{0,512}(?:\x07|\x9c|\x1b\\)",  # 8-bit OSC/DCS/... to BEL or ST
     re.DOTALL,
 )
 # C0 controls except tab and newline, DEL, C1 controls, a lone ESC left over.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Bidi embeddings/overrides/isolates and invisible formatting characters. ZWJ (U+200D) is
-# kept: emoji sequences need it.
-_INVISIBLE = re.compile("[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u061c]")
+# Bidi embeddings/overrides/isolates/marks, invisible formatting characters, interlinear
+# annotations, and lone surrogates (JSON "\\ud800" decodes to one; SQLite cannot store it).
+# Joiners (U+200C/D) are kept only between two non-ASCII characters, where emoji sequences
+# and Indic/Persian words need them, one per run.
+_INVISIBLE = re.compile(
+    "[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u061c\u180e\ufff9-\ufffb\ud800-\udfff]")
+_STRAY_JOINERS = re.compile("(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\u200c\u200d])")
 MAX_COMBINING = 2  # combining marks kept after one base character ("zalgo" floods)
 # Runs of more than MAX_COMBINING marks from the combining blocks floods are made of
 # (diacritics, their extensions and supplements, marks for symbols, half marks).
@@ -40,9 +50,13 @@ def _limit_combining(text: str) -> str:
 
 
 def sanitize(value: str | bytes | None, *, max_len: int = MAX_TEXT, single_line: bool = False) -> str:
-    """Return remote text safe to store and show literally."""
+    """Return remote text safe to store and show literally (markup stays as typed: screens
+    render it as Text, never parse it)."""
     if value is None:
         return ""
+    cut = len(value) > _RAW_FACTOR * max_len
+    if cut:
+        value = value[: _RAW_FACTOR * max_len]
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
     text = value.replace("\r\n", "\n").replace("\r", "\n")
@@ -51,11 +65,14 @@ def sanitize(value: str | bytes | None, *, max_len: int = MAX_TEXT, single_line:
         text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)
     if not ascii_only:
-        text = _INVISIBLE.sub("", text)
+        # Line/paragraph separators: a terminal shows no break where splitlines() sees one.
+        text = _INVISIBLE.sub("", text).replace("\u2028", "\n").replace("\u2029", "\n")
+        if "\u200d" in text or "\u200c" in text:  # rare: the slower lookaround pattern only then
+            text = _STRAY_JOINERS.sub("", text)
         text = _limit_combining(text)
     if single_line:
         text = " ".join(text.split())
-    if len(text) > max_len:
+    if cut or len(text) > max_len:
         text = text[: max_len - 1] + "…"
     return text
 

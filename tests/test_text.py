@@ -20,6 +20,26 @@ def test_control_bidi_and_zero_width_characters_are_removed():
     assert sanitize("👩\u200d💻") == "👩\u200d💻"  # emoji sequences keep their joiner
 
 
+def test_string_escapes_dcs_and_stray_c1_bytes():
+    assert sanitize("a\x1bPq#0;1\x1b\\b") == "ab"  # DCS up to ST
+    assert sanitize("x\x9d0;title\x07y") == "xy"  # 8-bit OSC, terminated
+    assert sanitize("caf\x9d and the rest") == "caf and the rest"  # a stray C1 byte eats nothing else
+
+
+def test_joiners_kept_only_inside_non_ascii_words_and_surrogates_dropped():
+    assert sanitize("ad\u200dmin \u200c") == "admin "
+    assert sanitize("👩\u200d\u200d\u200d💻") == "👩\u200d💻"
+    assert sanitize("می\u200cخواهم") == "می\u200cخواهم"
+    assert sanitize("a\ud800b\udfffc") == "abc"
+    assert sanitize("one\u2028two\u2029three") == "one\ntwo\nthree"
+
+
+def test_megabytes_are_cut_before_cleaning():
+    for text in ("é" * 5_000_000, "\x1b[0" * 1_000_000, "word " * 1_000_000):
+        out = sanitize(text)
+        assert len(out) <= 20_000 and out.endswith("…")
+
+
 def test_newlines_and_tabs_are_kept_crlf_folded():
     assert sanitize("one\r\ntwo\rthree\tfour") == "one\ntwo\nthree\tfour"
     assert sanitize("one\ntwo", single_line=True) == "one two"

@@ -46,6 +46,16 @@ async def _verify(platform: str, instance: str, token: str, timeout: float):
         await connector.close()
 
 
+def _clean(info):
+    """The account's remote names, sanitised before they are printed or stored."""
+    from dataclasses import replace
+
+    from cmtui.text import sanitize
+
+    return replace(info, acct=sanitize(info.acct, max_len=300, single_line=True),
+                   display_name=sanitize(info.display_name, max_len=200, single_line=True))
+
+
 def account_add(store, settings, credentials, args) -> int:
     from cmtui.sync.connectors.mastodon import normalize_instance
 
@@ -60,6 +70,7 @@ def account_add(store, settings, credentials, args) -> int:
     try:
         token = _token(args, instance, timeout)
         info, limits = asyncio.run(_verify(args.platform, instance, token, timeout))
+        info = _clean(info)
     except AuthError as exc:
         raise InputError(f"the token was refused: {exc}") from None
     except PermanentError as exc:

@@ -41,6 +41,14 @@ def _language(code) -> str | None:
     return None
 
 
+def _url(value) -> str | None:
+    """A remote address kept only as a plain http(s) URL: it is opened in a browser."""
+    if isinstance(value, str) and value.startswith(("https://", "http://")) and len(value) <= 2000 \
+            and value.isprintable() and " " not in value:
+        return value
+    return None
+
+
 def _chunks(values: list, size: int = 500):
     for start in range(0, len(values), size):
         yield values[start:start + size]
@@ -92,7 +100,7 @@ class IngestRepo(Repo):
                     text = sanitize(item.text)
                     acct, name, person_id = people[item.author.acct]
                     rows.append((
-                        account_id, item.kind, item.remote_id, item.url, person_id, acct, name, text,
+                        account_id, item.kind, item.remote_id, _url(item.url), person_id, acct, name, text,
                         _language(item.language), item.visibility,
                         item.in_reply_to_remote_id, int(is_question(text)), item.created_at, seen, item.edited_at,
                     ))
@@ -150,7 +158,7 @@ class IngestRepo(Repo):
                 " author_name = excluded.author_name",
                 [(thread_id, p.remote_id, p.in_reply_to_remote_id, sanitize(p.author.acct, max_len=300,
                   single_line=True), sanitize(p.author.display_name, max_len=200, single_line=True),
-                  sanitize(p.text), p.url, p.created_at, int(p.author.acct == own_acct)) for p in posts],
+                  sanitize(p.text), _url(p.url), p.created_at, int(p.author.acct == own_acct)) for p in posts],
             )
             for chunk in _chunks([p.remote_id for p in posts]):
                 self.conn.execute(

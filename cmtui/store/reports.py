@@ -53,6 +53,7 @@ class ReportRepo(Repo):
                 target, target_id = _acct(r.get("target_account"))
                 assigned = _acct(r.get("assigned_account"))[0] or None
                 comment = sanitize(r.get("comment") or "", max_len=5000)
+                r["category"] = sanitize(str(r.get("category") or "other"), max_len=40, single_line=True)
                 status_ids = [str(s.get("id")) for s in r.get("statuses") or [] if isinstance(s, dict)]
                 status_ids += [str(s) for s in r.get("status_ids") or []]
                 row = self.conn.execute(

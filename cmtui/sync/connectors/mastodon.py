@@ -110,6 +110,13 @@ def _reset_time(value: str | None) -> datetime | None:
         return None
 
 
+def _json_replacing(content: bytes):
+    """A JSON body decoded with bad UTF-8 bytes replaced (ValueError when it is not JSON)."""
+    import json
+
+    return json.loads(content.decode("utf-8", errors="replace"))
+
+
 class MastodonConnector(Connector):
     platform = "mastodon"
     capabilities = (
@@ -192,13 +199,16 @@ class MastodonConnector(Connector):
         if status >= 400:
             raise PermanentError(f"{self.host} refused: {status} {self._error_text(response)}".rstrip(), status)
         if 300 <= status < 400:
-            target = response.headers.get("location", "elsewhere")
+            target = sanitize(response.headers.get("location", "elsewhere"), max_len=300, single_line=True)
             raise PermanentError(f"{self.host} redirects {path} to {target}; if the instance moved, give its "
                                  "new address", status)
         if expect is None:
             return None
         try:
-            body = response.json()
+            try:
+                body = response.json()
+            except UnicodeDecodeError:  # bytes that are not UTF-8: keep the page, mark the damage (U+FFFD)
+                body = _json_replacing(response.content)
         except ValueError:
             raise TransientError(f"malformed response from {self.host} ({method} {path}: not JSON)") from None
         if not isinstance(body, expect):
@@ -210,11 +220,11 @@ class MastodonConnector(Connector):
     def _error_text(response: httpx.Response) -> str:
         try:
             body = response.json()
-            if isinstance(body, dict) and isinstance(body.get("error"), str):
-                return body["error"][:300]
+            if isinstance(body, dict) and isinstance(body.get("error"), str):  # remote text, shown to the user
+                return sanitize(body["error"], max_len=300, single_line=True)
         except ValueError:
             pass
-        return response.reason_phrase or ""
+        return sanitize(response.reason_phrase or "", max_len=100, single_line=True)
 
     def _note_rate(self, headers: httpx.Headers) -> None:
         try:
