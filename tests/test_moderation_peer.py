@@ -108,3 +108,42 @@ def test_a_refused_action_fails_in_the_outbox_and_shows_in_outbox_list(sync_env,
     code = main(["outbox", "list", "--db", str(store.path)])
     out = capsys.readouterr().out
     assert code == 0 and "block" in out and "failed" in out
+
+
+def test_a_report_without_an_answer_is_not_filed_twice(sync_env, peer):
+    """Mastodon takes no idempotency key for a report: one whose answer never came fails and
+    asks the user to check, rather than filing a second report by itself."""
+    import time
+
+    from cmtui.store.outbox import UNCERTAIN
+
+    store, settings, credentials = sync_env
+    item = flagged_item(sync_env, peer, "katherine_token", "@ada a link you must click")
+    act(store, settings, [item["id"]], "report", who="ana", comment="phishing", category="spam")
+    peer.fault({"type": "latency", "delay_ms": 1500}, path="/api/v1/reports", methods=["POST"], count=1)
+    started = time.monotonic()
+    [result] = asyncio.run(SyncEngine(store, settings, credentials, timeout=1.0).run_once())
+    [op] = [o for o in store.outbox.list() if o["kind"] == "report"]
+    assert op["state"] == "failed" and op["last_error"] == UNCERTAIN
+    time.sleep(max(0.0, 1.7 - (time.monotonic() - started)))  # the slow request ends on the server
+    sync(sync_env)
+    assert store.outbox.get(op["id"])["state"] == "failed"  # not sent again by the next pass
+    assert len(peer.get("/api/v1/admin/reports")) <= 1
+
+
+def test_a_report_left_sending_by_a_dead_process_fails_instead_of_going_again(sync_env, peer):
+    store, settings, _ = sync_env
+    item = flagged_item(sync_env, peer, "katherine_token", "@ada another link to click")
+    [outcome] = act(store, settings, [item["id"]], "report", who="ana", comment="phishing", category="spam")
+    mute = act(store, settings, [item["id"]], "mute", who="ana")[0]
+    with store.transaction():  # a process on this machine claimed both, then was killed
+        store.conn.execute("UPDATE outbox SET state = 'sending', claimed_by = 'localhost-test:999999',"
+                           " claimed_at = '2026-01-01T00:00:00Z' WHERE id IN (?, ?)",
+                           (outcome.outbox_id, mute.outbox_id))
+    sync(sync_env)
+    from cmtui.store.outbox import UNCERTAIN
+
+    assert store.outbox.get(outcome.outbox_id)["state"] == "failed"
+    assert store.outbox.get(outcome.outbox_id)["last_error"] == UNCERTAIN
+    assert store.outbox.get(mute.outbox_id)["state"] == "done"  # a mute is safe to repeat
+    assert peer.get("/api/v1/admin/reports") == []

@@ -8,6 +8,14 @@ from cmtui.store.base import Repo, dumps, loads, now
 from cmtui.store.db import transaction
 
 
+# Operations the platform cannot de-duplicate (Mastodon takes no idempotency key for a
+# report): an attempt whose fate is unknown (no answer in time, or a process that died while
+# sending) is not repeated, it fails and asks the user to check. Mute and block are safe to
+# repeat; posts and replies carry an idempotency key.
+AT_MOST_ONCE = ("report",)
+UNCERTAIN = ("no answer from the server: the report may have been filed; check on the instance,"
+             " then retry it only if it is not there")
+
 def op_json(row) -> dict:
     return {
         "id": row["id"],
@@ -57,6 +65,15 @@ class OutboxRepo(Repo):
         return self._all("SELECT * FROM outbox WHERE item_id = ? ORDER BY id", (item_id,))
 
     # -- the sync engine's side ---------------------------------------------------------
+    def _uncertain(self, where: str, params: tuple) -> int:
+        """At-most-once operations whose attempt may have reached the platform: failed with
+        a message asking the user to look, never sent again by themselves."""
+        marks = ", ".join("?" for _ in AT_MOST_ONCE)
+        return self.conn.execute(
+            f"UPDATE outbox SET state = 'failed', last_error = ?, claimed_by = NULL, updated_at = ?"
+            f" WHERE state = 'sending' AND kind IN ({marks}) AND {where}",
+            (UNCERTAIN, now(), *AT_MOST_ONCE, *params)).rowcount
+
     def claim(self, account_id: int, worker: str, now_text: str, stale_before: str):
         """Take the next operation due for an account, or None.
 
@@ -66,6 +83,7 @@ class OutboxRepo(Repo):
         operations on one account go in order (no edit before its post, no post before the
         cancel of the copy it replaces); its variants on other accounts do not wait for them."""
         with transaction(self.conn):
+            self._uncertain("account_id = ? AND claimed_at < ?", (account_id, stale_before))
             row = self.conn.execute(
                 "SELECT o.* FROM outbox o WHERE o.account_id = ? AND ("
                 " (o.state = 'pending' AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?))"
@@ -94,8 +112,9 @@ class OutboxRepo(Repo):
                 except (IndexError, ValueError):
                     continue
                 if not alive(pid):
-                    self.conn.execute("UPDATE outbox SET state = 'pending', claimed_by = NULL WHERE id = ?",
-                                      (row["id"],))
+                    if not self._uncertain("id = ?", (row["id"],)):
+                        self.conn.execute("UPDATE outbox SET state = 'pending', claimed_by = NULL WHERE id = ?",
+                                          (row["id"],))
                     released += 1
         return released
 

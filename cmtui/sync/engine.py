@@ -12,12 +12,15 @@ import logging
 import os
 import random
 import socket
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
+from cmtui.errors import CmtuiError
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.store import Store
+from cmtui.store.outbox import AT_MOST_ONCE, UNCERTAIN
 from cmtui.sync.connectors import connector_for
 from cmtui.sync.connectors.base import (
     AuthError, Connector, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
@@ -170,6 +173,11 @@ class SyncEngine:
         except (AuthError, PermanentError, TransientError) as exc:
             result.ok, result.state, result.error = False, "error", str(exc)
             self._set_state(account, "error", str(exc))
+        except sqlite3.DatabaseError:
+            raise  # the store itself failed (a full disk, a damaged page): said once by the caller
+        except CmtuiError as exc:  # a known failure (e.g. the credentials file): no traceback
+            result.ok, result.state, result.error = False, "error", str(exc)
+            self._set_state(account, "error", str(exc))
         except Exception as exc:  # a bug must cost one account one pass, not the whole loop
             log.exception("%s: unexpected error during sync", account.name)
             message = f"unexpected error: {type(exc).__name__}: {exc}"[:500]
@@ -265,6 +273,9 @@ class SyncEngine:
                 self.store.outbox.retry_later(op["id"], str(exc), iso(exc.retry_at or now + timedelta(minutes=5)))
                 raise
             except TimedOut as exc:
+                if op["kind"] in AT_MOST_ONCE:  # no idempotency key to make a second attempt safe
+                    self._failed(account, op, UNCERTAIN, result)
+                    continue
                 # It may have arrived: an attempt, retried later with the same key. One slow
                 # answer should not hold the queue; two in a row end the pass.
                 self.store.outbox.retry_later(op["id"], str(exc), iso(now + timedelta(seconds=backoff(op["attempts"]))))
