@@ -5,6 +5,8 @@
         measured side by side in a pseudo-terminal, interleaved.
     python tests/benchmark.py keys --db PATH [--keys N]
         j/k in the inbox: key written -> repainted frame written, and resident memory.
+    python tests/benchmark.py metrics --db PATH [--runs N]
+        the Metrics mode: 4 pressed -> figures drawn (a fresh process per run), 4 again, r.
     python tests/benchmark.py all [--items 1000000]
         everything above on the demo and on a generated database of that size.
 
@@ -278,6 +280,48 @@ def calendar(db: Path, rounds: int, env: dict) -> dict:
     return {"moves": _summary(moves), "months": _summary(months)}
 
 
+# The range line's dates ("2026-10-23 → 2026-11-21"): written with the figures, in the same
+# frame; while counting the line has none.
+PANEL_DRAWN = "→".encode()
+
+
+def _panel_drawn(proc: PtyProcess, data: bytes, timeout: float = 5.0) -> float:
+    """Send keys; return the seconds until the Metrics panel's figures are drawn (the frame
+    with PANEL_DRAWN and whatever follows it within 50 ms)."""
+    proc.buffer = b""
+    sent = proc.write(data)
+    proc.read_until(PANEL_DRAWN, timeout)
+    last = proc.drain(quiet=0.05) or time.perf_counter()
+    return last - sent
+
+
+def metrics(db: Path, runs: int, env: dict) -> dict:
+    """The Metrics mode: `4` from the inbox, a fresh process each run (the screen is built
+    then), until the figures are drawn; then in one process `2` and `4` again (the kept
+    screen, to its first frame: the figures re-read behind it) and `r` (the next range,
+    until its figures are drawn) repeatedly."""
+    first, again, ranges = [], [], []
+    for n in range(runs):
+        proc = PtyProcess([*CMTUI, "--db", str(db)], env)
+        try:
+            proc.read_until(b"palette")
+            proc.drain(quiet=0.3)
+            first.append(_panel_drawn(proc, b"4"))
+            proc.drain(quiet=0.8)  # the members worker
+            if n == 0:
+                for _ in range(runs):
+                    _settled_after(proc, b"2")
+                    proc.drain(quiet=0.3)
+                    # The screen is kept: the last figures show at once, the new ones follow.
+                    again.append(_first_frame_after(proc, b"4"))
+                    proc.drain(quiet=0.8)
+                    ranges.append(_panel_drawn(proc, b"r"))
+                    proc.drain(quiet=0.8)
+        finally:
+            proc.close()
+    return {"open": _summary(first), "again": _summary(again), "range": _summary(ranges)}
+
+
 def _env(tmp: Path) -> dict:
     return {"CMTUI_CONFIG_DIR": str(tmp / "config"), "XDG_DATA_HOME": str(tmp / "data")}
 
@@ -304,7 +348,7 @@ def _generated_db(items: int) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["startup", "keys", "triage", "search", "thread", "calendar", "all"])
+    parser.add_argument("what", choices=["startup", "keys", "triage", "search", "thread", "calendar", "metrics", "all"])
     parser.add_argument("--db", type=Path)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--keys", type=int, default=200)
@@ -331,6 +375,12 @@ def main() -> None:
             print(f"calendar month view ({entries} entries): day cursor median {r['moves']['median_ms']:.1f} ms, "
                   f"p95 {r['moves']['p95_ms']:.1f} ms over {r['moves']['n']} keys; next/previous month median "
                   f"{r['months']['median_ms']:.1f} ms, p95 {r['months']['p95_ms']:.1f} ms over {r['months']['n']}")
+        if args.what in ("metrics", "all"):
+            r = metrics(db, args.runs, env)
+            print(f"metrics panel (4, figures drawn): first open median {r['open']['median_ms']:.0f} ms, "
+                  f"p95 {r['open']['p95_ms']:.0f} ms over {r['open']['n']} processes; again (2 then 4) median "
+                  f"{r['again']['median_ms']:.0f} ms; r (next range) median {r['range']['median_ms']:.0f} ms, "
+                  f"p95 {r['range']['p95_ms']:.0f} ms over {r['range']['n']}")
         if args.what in ("triage", "search", "thread", "all"):
             # These write (e/u) or may: work on a copy, never on the measured file itself.
             copy = tmp / f"copy-{db.name}"

@@ -33,7 +33,15 @@ def test_moderation_mode(snap_compare, app):
 
 
 def test_metrics_mode(snap_compare, app):
-    assert snap_compare(app, press=["4"], terminal_size=(120, 36))
+    async def drawn(pilot):  # the figures come from worker threads: wait for them
+        await pilot.press("4")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if not pilot.app.screen.counting:
+                break
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=drawn, terminal_size=(120, 36))
 
 
 def test_help(snap_compare, app):

@@ -76,13 +76,14 @@ def _best(grid, n: int = 5) -> list[dict]:
 
 
 def suggest_times(store, account_id: int | None, after: datetime, n: int = 3, tz=None,
-                  now: datetime | None = None) -> list[datetime]:
+                  now: datetime | None = None, heat: dict | None = None) -> list[datetime]:
     """The n best free hours in the 7 days after `after` (UTC datetimes, in time order): every
     whole local hour ranked by its heatmap score, skipping hours that already hold a calendar
-    entry of the account; ties go to the earlier hour."""
+    entry of the account; ties go to the earlier hour. `heat`: heatmap()'s answer when the
+    caller already has it (to say whether it is the fallback), so it is not read twice."""
     tz = tz or timezone.utc
     after = after if after.tzinfo else after.replace(tzinfo=timezone.utc)
-    grid = heatmap(store, account_id, now or after, tz)["heatmap"]
+    grid = (heat or heatmap(store, account_id, now or after, tz))["heatmap"]
     local = after.astimezone(tz).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     end = after + timedelta(days=7)
     taken = {parse_iso(t).astimezone(tz).replace(minute=0, second=0, microsecond=0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -43,6 +44,10 @@ def _metrics():
     from cmtui.tui.screens.metrics import MetricsScreen
 
     return MetricsScreen()
+
+
+STORE_ERROR_RETRY_SECONDS = 60  # after the store refused a sync's writes
+EXTERNAL_POLL_SECONDS = 1.0  # how soon another process's writes show on the screen
 
 
 class CmtuiApp(App):
@@ -83,6 +88,10 @@ class CmtuiApp(App):
 
     def on_mount(self) -> None:
         self.set_interval(30, self.wake_snoozed)
+        # `cmtui sync` (or a second TUI) may write to the same file: PRAGMA data_version
+        # changes when another connection commits, and costs no I/O to read.
+        self._data_version = self._read_data_version()
+        self.set_interval(EXTERNAL_POLL_SECONDS, self.poll_external_changes)
         # What start-up built (widgets, styles, imported modules) lives as long as the app:
         # moved out of the collector's reach, full collections stop walking it (they cost
         # 20-40 ms pauses on keys otherwise).
@@ -90,6 +99,22 @@ class CmtuiApp(App):
         if self.engine is not None:
             # After the first frame: the first pass imports httpx and writes to the store.
             self.set_timer(0.5, self.sync_loop)
+        from cmtui.tui.widgets.crisis_watch import CrisisWatch
+
+        self.crisis_watch = CrisisWatch(self)  # the status line's crisis marker, checked after start-up
+        self.crisis_watch.start()
+
+    def _read_data_version(self) -> int | None:
+        try:
+            return self.store.conn.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:  # a closed or busy connection: try again on the next tick
+            return None
+
+    def poll_external_changes(self) -> None:
+        version = self._read_data_version()
+        if version is not None and version != self._data_version:
+            self._data_version = version
+            self.post_message(self.SyncChanged())
 
     def wake_snoozed(self) -> None:
         """Snoozed items whose time has come are new again (with or without a sync engine)."""
@@ -98,7 +123,15 @@ class CmtuiApp(App):
 
     @work(exclusive=True, group="sync")
     async def sync_loop(self) -> None:
-        await self.engine.run_forever(self._stop, self._wake, on_pass=self._after_pass)
+        while not self._stop.is_set():
+            try:
+                await self.engine.run_forever(self._stop, self._wake, on_pass=self._after_pass)
+            except sqlite3.DatabaseError as exc:  # a full disk, say: the screen stays, sync waits
+                from cmtui.store.db import describe_error
+
+                self.notify(describe_error(exc, self.store.path), title="Sync stopped", severity="error",
+                            markup=False, timeout=30)
+                await asyncio.sleep(STORE_ERROR_RETRY_SECONDS)
 
     def _after_pass(self, results) -> None:
         for result in results:
@@ -113,6 +146,7 @@ class CmtuiApp(App):
         self.post_message(self.SyncChanged())
 
     def on_cmtui_app_sync_changed(self, _message: SyncChanged) -> None:
+        self.crisis_watch.request()
         refresh = getattr(self.screen, "sync_changed", None)
         if refresh is not None:
             refresh()

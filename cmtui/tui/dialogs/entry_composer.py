@@ -4,13 +4,14 @@ The text, a variant per target account where the wording differs, a live counter
 account's limit (URLs at their weight), the time in words ("tomorrow 9:00", "fri 18:30") read
 in the settings' timezone, a repeat rule, language, visibility, content warning, campaign
 label and colour, internal notes. ctrl+s saves (then keeps it as a draft, asks for
-approval or schedules it, as chosen); ctrl+n puts it in the account's next free posting
-slot; esc keeps what was typed as a draft of the form, which comes back next time."""
+approval or schedules it, as chosen); ctrl+n suggests the account's best free hour of the
+week (the best-time heatmap; else the next free posting slot); esc keeps what was typed
+as a draft of the form, which comes back next time."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -60,6 +61,7 @@ class EntryComposer(Dialog):
         self.variants: dict[str, str] = dict(self.store.calendar.variants(entry["id"])) if entry is not None else {}
         self.default_when = default_when
         self._variant_for: str | None = None
+        self._suggested: tuple[str, str] | None = None  # (when value, why) from ctrl+n, for the echo line
         self._save_timer = None
 
     # -- the form -------------------------------------------------------------------------------
@@ -161,6 +163,9 @@ class EntryComposer(Dialog):
                 read.append("→ " + when.astimezone(self.tz).strftime("%A %d %B %Y, %H:%M %Z"), style="dim")
                 if when < self.cmtui.now():
                     read.append("  (in the past)", style="yellow")
+                if self._suggested and self._suggested[0] == self.query_one("#entry-when", Input).value:
+                    read.append(f"  · {self._suggested[1]}", style="yellow" if "not your data" in
+                                self._suggested[1] else "dim")
         except InputError as exc:
             read.append(str(exc), style="red")
         self.query_one("#entry-when-read", Static).update(read)
@@ -232,18 +237,38 @@ class EntryComposer(Dialog):
         self.query_one("#entry-error", Static).update(Text(message))
 
     def action_queue(self) -> None:
+        """ctrl+n: the best free hour of the coming week from the account's best-time heatmap
+        (its own posts, or a stated default pattern when they are too few); the account's
+        next free posting slot when the heatmap suggests nothing."""
+        from cmtui.metrics.best_time import HISTORY_WEEKS, MIN_POSTS, heatmap, suggest_times
         from cmtui.planning.entries import next_free_slot
 
         account = self._values()["account"]
         if not account:
             self._show_error("Pick an account first: posting slots are per account.")
             return
+        now = self.cmtui.now()
+        account_id = self.accounts[account].id
         try:
-            at = next_free_slot(self.store, self.settings, account, self.cmtui.now())
+            heat = heatmap(self.store, account_id, now, self.tz)
+            # At least 5 minutes ahead: Mastodon schedules nothing sooner.
+            slots = suggest_times(self.store, account_id, now + timedelta(minutes=5), n=1, tz=self.tz, now=now,
+                                  heat=heat)
+            if slots:
+                at = slots[0]
+                note = (f"best time: a default pattern, not your data (only {heat['posts']} posts in"
+                        f" {HISTORY_WEEKS} weeks, {MIN_POSTS} needed)" if heat["fallback"]
+                        else f"best time from {heat['posts']} posts of the last {HISTORY_WEEKS} weeks")
+            else:
+                at = next_free_slot(self.store, self.settings, account, now)
+                note = "the next free posting slot"
         except CmtuiError as exc:
             self._show_error(str(exc))
             return
-        self.query_one("#entry-when", Input).value = at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+        value = at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+        self._suggested = (value, note)
+        self.query_one("#entry-when", Input).value = value
+        self._refresh_checks()
 
     def action_save(self) -> None:
         from cmtui.planning import entries

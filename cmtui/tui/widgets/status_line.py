@@ -1,5 +1,5 @@
-"""The status line under every screen: sync state per account, the outbox, items overdue
-for an answer, last sync."""
+"""The status line under every screen: a crisis alert when there is one, sync state per
+account, the outbox, items overdue for an answer, last sync."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ class StatusLine(Static):
     def refresh_status(self) -> None:
         store = self.app.store
         text = Text(no_wrap=True, overflow="ellipsis")
+        # First, so a narrow terminal cuts something else: set by the app's crisis watch.
+        marker = getattr(getattr(self.app, "crisis_watch", None), "marker", None)
+        if marker:
+            text.append(f"⚠ {marker}", style="bold red")
+            text.append("  │  ")
         accounts = store.accounts.list()
         if not accounts:
             text.append("no accounts yet (cmtui account add)", style="dim")
