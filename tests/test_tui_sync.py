@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from cmtui.config import Credentials, Settings
@@ -79,3 +81,26 @@ async def test_enter_fetches_the_thread_from_the_platform(app_env, peer):
         posts = app.screen.thread_pane.posts
         assert "Release notes" in posts[0]["text"] and posts[0]["ours"]
         assert "▶ " in str(app.screen.query_one("#thread-text").render())
+
+
+async def test_a_store_failure_during_sync_is_said_once_and_the_app_stays(store):
+    """A full disk while the sync loop writes: a notification naming the database, no
+    traceback, the screen usable; the loop tries again later."""
+    class FullDisk:
+        passes = 0
+
+        async def run_forever(self, stop, wake, on_pass=None):
+            self.passes += 1
+            error = sqlite3.OperationalError("database or disk is full")
+            error.sqlite_errorcode = sqlite3.SQLITE_FULL
+            raise error
+
+    engine = FullDisk()
+    app = RecordingApp(store, Settings(timezone="UTC"), engine=engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await wait_for(pilot, lambda: app.notes)
+        [note] = [n for n in app.notes if n.get("title") == "Sync stopped"]
+        assert "the disk is full" in note["message"] and str(store.path) in note["message"]
+        assert engine.passes == 1  # waiting before the next try, not spinning
+        await pilot.press("j")
+        assert app.is_running
