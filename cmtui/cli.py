@@ -22,8 +22,8 @@ def _db_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
                         help="database file (default: $CMTUI_DB, else cmtui.db in the user data directory)")
 
 
-def _json_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print a JSON array on stdout")
+def _json_option(parser: argparse.ArgumentParser, what: str = "a JSON array") -> None:
+    parser.add_argument("--json", action="store_true", help=f"print {what} on stdout")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     metrics = sub.add_parser("metrics", help="growth, engagement, response times, best times, goals; a report")
     _db_option(metrics)
-    _json_option(metrics)
+    _json_option(metrics, "a JSON object")
     metrics.add_argument("--days", default="30", metavar="N", help="the range: 7, 30, 90 (any 1-365; default 30)")
     metrics.add_argument("--account", metavar="NAME", help="only this account (default: all)")
     metrics.add_argument("--export", metavar="FILE", type=Path,

@@ -12,7 +12,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from cmtui.config import Settings
 from cmtui.metrics.panel import panel_data
 from cmtui.model import iso
-from cmtui.store import Store
+from cmtui.store import InboxFilter, Store
 from cmtui.tui.dialogs.goal_editor import GoalEditor
 from cmtui.tui.screens import metrics as metrics_screen
 from cmtui.tui.widgets.metric_charts import ChartText
@@ -286,6 +286,42 @@ async def test_members_are_counting_until_the_worker_fills_them_in(store, monkey
         assert shown(screen, "#section-members") == "counting…" and screen.members is None
         await settled(pilot)
         assert screen.members == expected
+
+
+async def test_the_first_figures_are_ready_before_the_mode_is_opened(store, monkeypatch):
+    """A large store: the app computes the panel's first view once settled, and `4` draws
+    it at once (then the members follow)."""
+    from cmtui.tui import app as app_module
+
+    monkeypatch.setattr(metrics_screen, "SMALL_STORE", 0)
+    monkeypatch.setattr(app_module, "METRICS_PREFETCH_AFTER", 0.05)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: app.metrics_prefetch is not None)
+        ready = app.metrics_prefetch
+        await pilot.press("4")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.data is ready.data and app.metrics_prefetch is None
+        assert "counting" not in shown(screen, "#metrics-range")
+        await settled(pilot)
+        assert screen.data is ready.data
+
+
+async def test_prefetched_figures_are_not_used_after_a_change(store, monkeypatch):
+    from cmtui.tui import app as app_module
+
+    monkeypatch.setattr(metrics_screen, "SMALL_STORE", 0)
+    monkeypatch.setattr(app_module, "METRICS_PREFETCH_AFTER", 0.05)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: app.metrics_prefetch is not None)
+        ready = app.metrics_prefetch
+        item = store.inbox.page(InboxFilter(), 0, 1)[0]
+        store.triage.done([item["id"]], "ana")  # the inbox counts change
+        screen = await open_metrics(app, pilot)
+        assert screen.data is not None and screen.data is not ready.data
+        assert screen.data["inbox"]["counts"] == store.inbox.state_counts()
 
 
 # -- the crisis marker ---------------------------------------------------------------------------------------

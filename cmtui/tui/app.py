@@ -10,6 +10,7 @@ import asyncio
 import gc
 import sqlite3
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -46,6 +47,7 @@ def _metrics():
     return MetricsScreen()
 
 
+METRICS_PREFETCH_AFTER = 3.0  # seconds after start-up: the first keys are not slowed
 STORE_ERROR_RETRY_SECONDS = 60  # after the store refused a sync's writes
 EXTERNAL_POLL_SECONDS = 1.0  # how soon another process's writes show on the screen
 
@@ -103,6 +105,21 @@ class CmtuiApp(App):
 
         self.crisis_watch = CrisisWatch(self)  # the status line's crisis marker, checked after start-up
         self.crisis_watch.start()
+        self.metrics_prefetch = None
+        self.set_timer(METRICS_PREFETCH_AFTER, self._prefetch_metrics)
+
+    def _prefetch_metrics(self) -> None:
+        """The Metrics mode's first figures, ready before it is opened (large stores only:
+        a small one computes them in a few milliseconds when asked)."""
+        from cmtui.tui.screens.metrics import SMALL_STORE
+
+        if self.store.path is None or sum(self.store.inbox.state_counts().values()) < SMALL_STORE:
+            return
+        if self.current_mode == "metrics":
+            return  # already open: it computed its own
+        from cmtui.tui.screens.metrics import prefetch
+
+        self.run_worker(partial(prefetch, self), thread=True, group="metrics-prefetch", exit_on_error=False)
 
     def _read_data_version(self) -> int | None:
         try:
