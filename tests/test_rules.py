@@ -158,6 +158,109 @@ def test_safe_regex_accepted(pattern):
     compile_regex(pattern)
 
 
+# -- what makes evaluation fast must not change what matches ------------------------------------------------
+def _regex(pattern, text, **kw):
+    return hits([{"type": "regex", "pattern": pattern, **kw}], text)
+
+
+def test_regex_skipped_when_its_required_literal_is_absent():
+    from cmtui.moderation.conditions import _sre_p, required_literals
+
+    assert required_literals(_sre_p.parse(r"\b\d{4,}\s*(?:usd|eur|\$)")) == ("$", "eur", "usd")
+    assert required_literals(_sre_p.parse(r"\bbit\.ly/\w+")) == ("bit.ly/",)
+    assert required_literals(_sre_p.parse(r"[A-Z]{12,}")) is None  # nothing required: always run
+    assert required_literals(_sre_p.parse(r"a|b*")) is None  # a branch that requires nothing
+    assert _regex(r"\b\d{4,}\s*(?:usd|eur|\$)", "only 5000 dollars") is None
+    assert _regex(r"\b\d{4,}\s*(?:usd|eur|\$)", "only 5000 EUR!") == ("5000 EUR",)
+    assert _regex(r"\bbit\.ly/\w+", "see BIT.LY/abc") == ("BIT.LY/abc",)
+    assert _regex(r"Casino", "a casino", ignore_case=False) is None
+    assert _regex(r"Casino", "a Casino", ignore_case=False) == ("Casino",)
+
+
+def test_regex_literal_test_knows_the_letters_ignore_case_matches():
+    """re.IGNORECASE lets ſ, ı, İ and the Kelvin sign match s, i and k: the literal test must too."""
+    import re
+
+    from cmtui.moderation.text import lowered
+
+    others = "".join(chr(c) for c in range(128, 0x110000) if not 0xD800 <= c < 0xE000)
+    for char in re.findall("[a-z]", others, re.IGNORECASE):
+        assert re.fullmatch(lowered(char), char, re.IGNORECASE), char
+    assert _regex(r"\busd\b", "100 uſd") == ("uſd",)
+    assert _regex(r"\bwin\s+\d+", "WİN 100") == ("WİN 100",)
+
+
+def test_regex_without_spaces_is_skipped_on_items_without_a_piece_that_long():
+    from cmtui.moderation.conditions import _SPACES, _sre_p, unspaced_width
+
+    assert _SPACES == tuple(c for c in range(0x110000) if chr(c).isspace())
+    assert unspaced_width(_sre_p.parse(r"[A-Z]{12,}")) == 12
+    assert unspaced_width(_sre_p.parse(r"\bwin\s+\d+")) == 0  # a match may hold a space
+    assert unspaced_width(_sre_p.parse(r"[^a]{12}")) == 0
+    assert unspaced_width(_sre_p.parse(r"[ -~]{12}")) == 0
+    assert unspaced_width(_sre_p.parse(r"(?=x\s)\w{3}")) == 3  # a lookahead consumes nothing
+    assert unspaced_width(_sre_p.parse(r"(?=(a b))\1")) == 0  # a back-reference may hold one
+    assert unspaced_width(_sre_p.parse(r"(?a)\S{12}")) == 0  # \S takes a no-break space under (?a)
+    assert _regex(r"[A-Z]{12,}", "short words only here") is None
+    assert _regex(r"[A-Z]{12,}", "a VERYLONGSHOUTING word") == ("VERYLONGSHOUTING",)
+
+
+def test_text_folded_piece_by_piece_as_whole():
+    """Pieces between spaces are folded and cached one by one: the result is the whole text's."""
+    from cmtui.moderation.text import _WORD, fold, tokens
+
+    for text in ["ΟΔΟΣ ΟΔΟΣ.", "ΑΣ\u00a0x", "a\u00a8b c", " \u0301e café", "ﬁne x\u2002y", "x\u3000ΣΑ",
+                 "@ana@host $h1t 1d10t", "a_b __ $$ @@", "İstanbul ǅ", "x\u2028y\u2029z\x1cq", "½ ²", "ß đ ł ø",
+                 "https://x.example/ΑΣ a"]:
+        assert tokens(text) == _WORD.findall(fold(text)), text
+
+
+def test_phrases_match_across_tokens_and_only_in_order():
+    rule = kw("thanks a lot", "idiot")
+    assert hits(rule, "Th4nks,   a LOT!") == ("thanks a lot",)
+    assert hits(rule, "a lot of thanks") is None  # every word there, not in order
+    assert hits(rule, "thanks a bunch") is None
+    assert sorted(hits(rule, "thanks a lot, idiot")) == ["idiot", "thanks a lot"]
+
+
+def test_rules_sharing_words_each_report_their_own():
+    rules = RuleSet([
+        {"name": "a", "conditions": kw("Estúpido", "buy now"), "actions": ["flag"]},
+        {"name": "b", "conditions": kw("estupido"), "actions": ["flag"]},
+        {"name": "c", "conditions": [{"type": "link"}, *kw("estupido")], "actions": ["flag"]},
+        {"name": "d", "conditions": kw("other"), "actions": ["flag"]},
+    ])
+    found = [(c.rule["name"], f) for c, f in rules.evaluate(ctx("eres un ESTUPIDO, buy now"))]
+    assert [(n, sorted(f)) for n, f in found] == [("a", ["Estúpido", "buy now"]), ("b", ["estupido"])]
+    assert [c.rule["name"] for c, _ in rules.evaluate(ctx("estupido https://x.example"))] == ["a", "b", "c"]
+    assert rules.evaluate(ctx("nothing to see")) == []
+
+
+def test_all_checks_cheap_conditions_first_and_keeps_the_words_in_order():
+    regex, words = {"type": "regex", "pattern": r"win \d+"}, kw("casino")[0]
+    assert hits([regex, words, {"type": "kind", "kinds": ["direct"]}], "casino: win 100", kind="direct") == \
+        ("win 100", "casino")
+    assert hits([words, regex], "casino: win 100") == ("casino", "win 100")
+    assert hits([regex, words, {"type": "kind", "kinds": ["direct"]}], "casino: win 100", kind="reply") is None
+
+
+def test_keywords_behind_a_cheaper_condition_split_only_the_items_that_pass_it():
+    rules = RuleSet([{"name": "x", "conditions": [{"type": "link"}, *kw("casino")], "actions": ["flag"]}])
+    plain, linked = ctx("casino"), ctx("casino https://x.example")
+    assert rules.evaluate(plain) == [] and plain._words is None
+    assert rules.evaluate(linked) and linked._words is not None
+
+
+@pytest.mark.parametrize("text", ["THIS IS LOUD", "Ünïcödé ÀÉÎ shouting TEXT", "lower case only here", "12345 67890!",
+                                  "MiXeD CaSe TeXt HeRe", "ÉCOLE ÉTÉ ÇA"])
+def test_caps_counts_as_before(text):
+    from cmtui.moderation.conditions import _letters_and_capitals
+
+    assert _letters_and_capitals(text) == (sum(map(str.isalpha, text)), sum(map(str.isupper, text)))
+    assert hits([{"type": "caps", "ratio": 0, "min_letters": 5}], text) == (
+        () if sum(map(str.isalpha, text)) >= 5 else None)
+
+
 # -- storage, actions, TOML ----------------------------------------------------------------------------------
 def _ingest(db, texts, account_id=None, author="spam@bad.example", start=0, created_at=None):
     if account_id is None:
@@ -282,3 +385,15 @@ def test_dry_run_counts_reports_progress_and_writes_nothing(db):
     assert [tuple(r) for r in db.conn.execute("SELECT * FROM inbox_items ORDER BY id")] == \
         [tuple(r) for r in snapshot]
     assert db.rules.get("c") is None
+
+
+def test_flood_memory_forgets_the_first_arrival_and_finds_a_window_by_time():
+    from cmtui.moderation.engine import _Recent
+
+    recent = _Recent()
+    entries = [[f"t{n}", float(t), None] for n, t in enumerate([50, 10, 30, 10, 40])]
+    for entry in entries:
+        recent.add(entry, 4)
+    assert len(recent) == 4 and all(e is not entries[0] for e in recent.by_time)  # arrived first, not oldest
+    assert [e[0] for e in recent.near(10.0, 20.0)] == ["t1", "t3", "t2"]
+    assert recent.near(100.0, 20.0) == []

@@ -3,7 +3,9 @@
 A compiled condition takes an ItemContext and returns None (no match) or a tuple of the
 words or spans that matched (possibly empty). Everything costly (keyword folding, regular
 expressions, lists) happens at compile time; per item, each condition is a set test or a
-cached property of the item.
+cached property of the item. The keyword conditions of a rule set share one index (one
+pass over an item's words serves them all), a regex runs only on items that hold a literal
+its matches need, and an "all" group tries its cheapest conditions first.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from cmtui.errors import CmtuiError
-from cmtui.moderation.text import keyword, tokens as text_tokens, wordset as text_wordset, words as text_words
+from cmtui.moderation.text import keyword, lowered as text_lowered, piece_tokens as text_piece_tokens
+from cmtui.moderation.text import piece_words as text_piece_words
 
 
 class RuleError(CmtuiError):
@@ -42,44 +45,37 @@ def _ts(value: str | None) -> float | None:
         return None
 
 
-_UNSET = object()
-
-
 class ItemContext:
     """One item as the rules see it; what several rules need is computed once, on demand."""
 
     __slots__ = ("id", "account_id", "kind", "author", "text", "language", "created_at", "person_id",
-                 "person", "_words", "_wordset", "_joined", "_links", "_hits", "keyword_union", "_ts", "_tokens",
-                 "_flat", "_any", "keyword_starts")
+                 "person", "_tokens", "_joined", "_links", "_ts", "_flat", "_lowered", "_kw_index",
+                 "_kw", "_pieces", "_words")
 
     def __init__(self, id, account_id, kind, author, text, language, created_at, person_id, person=None):
         self.id, self.account_id, self.kind, self.author, self.text = id, account_id, kind, author, text
         self.language, self.created_at, self.person_id, self.person = language, created_at, person_id, person
-        self._words = self._wordset = self._joined = self._links = self._ts = self._tokens = self._flat = None
-        self._hits = self._any = _UNSET
-        self.keyword_union = frozenset()  # every rule's single words (set by the rule set)
-        self.keyword_starts = frozenset()  # those and every phrase's first word
+        self._tokens = self._joined = self._links = self._ts = self._flat = None
+        self._lowered = self._kw_index = self._kw = self._pieces = self._words = None
+
+    def keyword_hits(self, index: KeywordIndex) -> dict[int, tuple]:
+        """Every keyword condition's matched words (by condition id), found in one pass for all."""
+        if self._kw_index is not index:
+            self._kw = index.find(self)
+            self._kw_index = index
+        return self._kw
 
     @property
-    def any_keyword(self) -> bool:
-        """Whether any keyword condition can match at all (computed once per item)."""
-        if self._any is _UNSET:
-            self._any = not self.wordset.isdisjoint(self.keyword_starts)
-        return self._any
-
-    @property
-    def hits(self) -> frozenset | None:
-        """The item's words that some rule looks for; computed on first use, so items that
-        no keyword condition reaches (no link, wrong kind...) never split their text."""
-        if self._hits is _UNSET:
-            words, union = self.wordset, self.keyword_union
-            self._hits = words & union if not words.isdisjoint(union) else None
-        return self._hits
+    def pieces(self) -> list[str]:
+        """The text split at spaces (shared by tokens and longest_piece)."""
+        if self._pieces is None:
+            self._pieces = self.text.split()
+        return self._pieces
 
     @property
     def tokens(self) -> list[str]:
         if self._tokens is None:
-            self._tokens = text_tokens(self.text)
+            self._tokens = text_piece_tokens(self.pieces)
         return self._tokens
 
     @property
@@ -91,22 +87,29 @@ class ItemContext:
 
     @property
     def words(self) -> list[str]:
+        """The normalised words, in order (what keywords are matched against)."""
         if self._words is None:
-            self._words = text_words(self.text)
+            self._words = text_piece_words(self.pieces)
         return self._words
 
     @property
-    def wordset(self) -> frozenset:
-        if self._wordset is None:
-            self._wordset = text_wordset(self.tokens)
-        return self._wordset
-
-    @property
     def joined(self) -> str:
-        """The normalised text with a space at both ends (for phrases and flood)."""
+        """The normalised words with a space at both ends (for phrases)."""
         if self._joined is None:
             self._joined = " " + " ".join(self.words) + " "
         return self._joined
+
+    @property
+    def lowered(self) -> str:
+        """The text in lower case: where a regex's required literals are looked for."""
+        if self._lowered is None:
+            self._lowered = text_lowered(self.text)
+        return self._lowered
+
+    @property
+    def longest_piece(self) -> int:
+        """The length of the longest run of the text between spaces."""
+        return max(map(len, self.pieces), default=0)
 
     @property
     def links(self) -> int:
@@ -120,6 +123,70 @@ class ItemContext:
         if self._ts is None:
             self._ts = _ts(self.created_at) or 0.0
         return self._ts
+
+
+_NO_HITS: dict[int, tuple] = {}
+
+
+class KeywordIndex:
+    """The words and phrases of every keyword condition of a rule set, merged: one set test
+    per item tells whether any can match (most items: none), and one pass over the words
+    found gives each condition its hits."""
+
+    def __init__(self):
+        self.words: dict[str, list[tuple[int, str]]] = {}  # folded word -> (condition id, term)
+        # first word -> [(" phrase ", its words, [(condition id, term), ...]), ...]
+        self.phrases: dict[str, list[tuple[str, frozenset, list[tuple[int, str]]]]] = {}
+        self.starts: frozenset = frozenset()  # every word and every phrase's first word
+        self.watched: frozenset = frozenset()  # those and every other word of a phrase
+        self.count = 0
+
+    def add(self, single: dict[str, str], phrases: dict[str, str]) -> int:
+        """Register one condition (folded word or phrase -> the term as written); return its id."""
+        cid = self.count
+        self.count += 1
+        for word, term in single.items():
+            self.words.setdefault(word, []).append((cid, term))
+        for phrase, term in phrases.items():
+            padded = f" {phrase} "
+            entries = self.phrases.setdefault(phrase.split(" ", 1)[0], [])
+            owners = next((o for p, _, o in entries if p == padded), None)
+            if owners is None:
+                owners = []
+                entries.append((padded, frozenset(phrase.split(" ")), owners))
+            owners.append((cid, term))
+        self.starts = frozenset(self.words) | frozenset(self.phrases)
+        self.watched = self.starts.union(*(needed for entries in self.phrases.values() for _, needed, _ in entries))
+        return cid
+
+    def find(self, ctx: ItemContext) -> dict[int, tuple]:
+        words = ctx.words
+        if self.starts.isdisjoint(words):
+            return _NO_HITS
+        present = self.watched.intersection(words)  # (no set of all the item's words is built)
+        found: dict[int, list[str]] = {}
+        for word in present:
+            for cid, term in self.words.get(word, ()):
+                found.setdefault(cid, []).append(term)
+        for word in present:
+            for padded, needed, owners in self.phrases.get(word, ()):
+                if needed <= present and padded in ctx.joined:  # (joining the words costs more)
+                    for cid, term in owners:
+                        found.setdefault(cid, []).append(term)
+        return {cid: tuple(terms) for cid, terms in found.items()} if found else _NO_HITS
+
+
+_ASCII_NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_ASCII_NOT_CAPITALS = bytes(c for c in range(128) if not chr(c).isupper())
+
+
+def _letters_and_capitals(text: str) -> tuple[int, int]:
+    """How many letters and how many capitals a text holds (ASCII text: counted in C by
+    deleting the other bytes, several times faster than a per-character test)."""
+    if text.isascii():
+        raw = text.encode()
+        return len(raw.translate(None, _ASCII_NOT_LETTERS)), len(raw.translate(None, _ASCII_NOT_CAPITALS))
+    return sum(map(str.isalpha, text)), sum(map(str.isupper, text))
 
 
 # -- word lists shipped in data/moderation/words/<lang>.toml ------------------------------------------
@@ -241,6 +308,102 @@ def compile_regex(pattern: str, ignore_case: bool = True) -> re.Pattern:
     return compiled
 
 
+def _best(options: list[frozenset]) -> frozenset | None:
+    """The most selective of several requirements: the one whose shortest literal is longest."""
+    return max(options, key=lambda lits: min(map(len, lits)), default=None)
+
+
+def _needs(items) -> frozenset | None:
+    """Literals (lower case ASCII) of which every match of a parsed sub-pattern holds at least
+    one, or None when no such set is known. Runs of literal characters count (anchors like
+    \\b do not break a run), as do a group's, a repeat's taken at least once and, from an
+    alternation, one requirement per branch."""
+    options: list[frozenset] = []
+    run: list[str] = []
+
+    def close_run():
+        if run:
+            options.append(frozenset(("".join(run),)))
+            run.clear()
+    for op, av in items:
+        if op == _sre_c.LITERAL and av < 128:
+            run.append(chr(av).lower())
+            continue
+        if op == _sre_c.AT:  # an anchor (\b, ^...) matches no character
+            continue
+        close_run()
+        if op == _sre_c.SUBPATTERN:
+            found = _needs(av[-1])
+        elif op in _REPEATS and av[0] >= 1:
+            found = _needs(av[2])
+        elif op == _sre_c.BRANCH:
+            branches = [_needs(b) for b in av[1]]
+            found = None if None in branches else frozenset().union(*branches)
+        else:
+            found = None
+        if found:
+            options.append(found)
+    close_run()
+    return _best(options)
+
+
+def required_literals(parsed) -> tuple[str, ...] | None:
+    """What a parsed pattern's matches must contain (one of these, in lowered() text), so the
+    regex is not run on most items; None when nothing is required. Case is ignored here even
+    for a case-sensitive pattern: that only lets an item through to the regex, never skips a
+    match."""
+    found = _needs(parsed)
+    return tuple(sorted(found)) if found else None
+
+
+# What str.split() splits on (the test suite checks the list against str.isspace).
+_SPACES = (9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 133, 160, 5760, *range(8192, 8203), 8232, 8233, 8239, 8287, 12288)
+# \d and \w (not \S: under (?a) it matches a no-break space, which str.split() splits on).
+_SPACELESS_CATEGORIES = {_sre_c.CATEGORY_DIGIT, _sre_c.CATEGORY_WORD}
+
+
+def _spaceless_set(items) -> bool:
+    """Whether a character class ([...]) matches no space."""
+    for op, av in items:
+        if op == _sre_c.LITERAL:
+            if av in _SPACES:
+                return False
+        elif op == _sre_c.RANGE:
+            if any(av[0] <= c <= av[1] for c in _SPACES):
+                return False
+        elif op != _sre_c.CATEGORY or av not in _SPACELESS_CATEGORIES:
+            return False  # a negated class, a class holding \s or \W...
+    return True
+
+
+def _spaceless(items) -> bool:
+    """Whether no match of a parsed sub-pattern can hold a space (lookarounds and anchors
+    consume nothing; anything unknown, a back-reference too, counts as holding one)."""
+    for op, av in items:
+        if op == _sre_c.LITERAL:
+            ok = av not in _SPACES
+        elif op == _sre_c.IN:
+            ok = _spaceless_set(av)
+        elif op in _REPEATS:
+            ok = _spaceless(av[2])
+        elif op == _sre_c.SUBPATTERN:
+            ok = _spaceless(av[-1])
+        elif op == _sre_c.BRANCH:
+            ok = all(_spaceless(b) for b in av[1])
+        else:
+            ok = op in (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT)
+        if not ok:
+            return False
+    return True
+
+
+def unspaced_width(parsed) -> int:
+    """The shortest match of a parsed pattern that can hold no space (such a match lies within
+    one of the text's space-separated pieces: an item whose pieces are all shorter is not
+    searched); 0 when a match may hold a space or be empty."""
+    return min(parsed.getwidth()[0], sys.maxsize) if _spaceless(parsed) else 0
+
+
 # -- compiling ----------------------------------------------------------------------------------------------
 def _values(spec: dict, key: str, where: str) -> frozenset:
     values = spec.get(key, spec.get("values"))
@@ -258,13 +421,49 @@ def _number(spec: dict, key: str, where: str, default=None, minimum: float = 0):
     return value
 
 
+def _if_literal(test, literals: tuple[str, ...]):
+    """test, run only on items holding one of the literals (a fast substring scan)."""
+    def regex_if_literal(ctx):
+        lowered = ctx.lowered
+        for literal in literals:
+            if literal in lowered:
+                return test(ctx)
+        return None
+    return regex_if_literal
+
+
+def _if_piece_as_long(test, width: int):
+    """test, run only on items with a space-separated piece of at least width characters."""
+    def regex_if_long(ctx):
+        return test(ctx) if ctx.longest_piece >= width else None
+    return regex_if_long
+
+
+# Where a condition goes inside an "all" group (a stable sort): 0, a field or per-item cached
+# test, first, so most rules fail on a comparison; 1, what may carry matched words (kept in
+# the written order: the words are reported in that order) and per-rule scans; 2, flood, last.
+_COST = {"kind": 0, "account": 0, "language": 0, "watched": 0, "new_account": 0, "link": 0, "links": 0,
+         "flood": 2}
+
+
+def _tag(test, cost: int = 1, gate: int | None = None, keyword_first: bool = False):
+    """Mark a compiled test with what the engine plans with: its cost class, the keyword
+    condition that must hit for it to match (gate), and whether it looks at keywords first."""
+    test.cost, test.gate, test.keyword_first = cost, gate, keyword_first
+    return test
+
+
+def _group_cost(parts) -> int:
+    costs = {p.cost for p in parts}
+    return 1 if 1 in costs else max(costs)
+
+
 class Compiler:
     """Compiles the conditions of a rule set; collects what the engine must prepare per batch."""
 
     def __init__(self, accounts: dict[str, int] | None = None):
         self.accounts = accounts or {}
-        self.keywords: set[str] = set()  # every single-word keyword of every rule
-        self.phrase_firsts: set[str] = set()  # the first word of every keyword phrase
+        self.keyword_index = KeywordIndex()  # the words of every keyword condition, merged
         self.needs_people = False
         self.flood_window = 0.0  # seconds; 0 = no flood condition
         self.flood_count = 0
@@ -275,7 +474,8 @@ class Compiler:
             kind = spec.get("type") if isinstance(spec, dict) else spec
             raise RuleError(f"{where}: unknown condition {kind!r} (one of: {', '.join(CONDITION_TYPES)})")
         kind = spec["type"]
-        return getattr(self, f"_c_{kind}")(spec, f"{where} ({kind})")
+        test = getattr(self, f"_c_{kind}")(spec, f"{where} ({kind})")
+        return test if hasattr(test, "cost") else _tag(test, _COST.get(kind, 1))
 
     def group(self, specs, match: str, where: str):
         if match not in ("all", "any"):
@@ -285,24 +485,32 @@ class Compiler:
         parts = tuple(self.condition(s, f"{where}, condition {n + 1}") for n, s in enumerate(specs))
         if len(parts) == 1:
             return parts[0]
-        if match == "all":
-            def all_(ctx):
-                found = ()
-                for part in parts:
-                    got = part(ctx)
-                    if got is None:
-                        return None
-                    found += got
-                return found
-            return all_
+        return self._all(parts) if match == "all" else self._any(parts)
 
+    @staticmethod
+    def _all(parts):
+        parts = tuple(sorted(parts, key=lambda p: p.cost))  # cheapest first (conditions are pure)
+
+        def all_(ctx):
+            found = ()
+            for part in parts:
+                got = part(ctx)
+                if got is None:
+                    return None
+                found += got
+            return found
+        gate = next((p.gate for p in parts if p.gate is not None), None)
+        return _tag(all_, _group_cost(parts), gate, parts[0].keyword_first)
+
+    @staticmethod
+    def _any(parts):
         def any_(ctx):
             for part in parts:
                 got = part(ctx)
                 if got is not None:
                     return got
             return None
-        return any_
+        return _tag(any_, _group_cost(parts), None, parts[0].keyword_first)
 
     def _c_all(self, spec, where):
         return self.group(spec.get("conditions"), "all", where)
@@ -331,23 +539,12 @@ class Compiler:
             if not folded:
                 continue
             (phrases if " " in folded else single)[folded] = term
-        singles = frozenset(single)
-        self.keywords |= singles
-        phrase_list = tuple((f" {p} ", p) for p in phrases)
-        firsts = frozenset(p.split(" ", 1)[0] for p in phrases)  # a phrase is looked for only if its
-        #                                                         first word is in the item
-        self.phrase_firsts |= firsts
+        index = self.keyword_index
+        cid = index.add(single, phrases)
 
-        def keywords(ctx):
-            if not ctx.any_keyword:  # (most items: no word any rule looks for, one set test for all)
-                return None
-            hits = ctx.hits
-            found = tuple(single[w] for w in hits & singles) if hits and not hits.isdisjoint(singles) else ()
-            if phrase_list and not firsts.isdisjoint(ctx.wordset):
-                joined = ctx.joined
-                found += tuple(phrases[p] for padded, p in phrase_list if padded in joined)
-            return found or None
-        return keywords
+        def keywords(ctx):  # the item's words are matched against every rule's at once, on first use
+            return ctx.keyword_hits(index).get(cid)
+        return _tag(keywords, 1, cid, keyword_first=True)
 
     def _c_regex(self, spec, where):
         pattern = compile_regex(spec.get("pattern"), bool(spec.get("ignore_case", True)))
@@ -356,6 +553,14 @@ class Compiler:
         def regex(ctx):
             m = search(ctx.text)
             return (m.group(0),) if m else None
+        # Cheap tests that no match can pass, put in front of the search (the literal test first).
+        parsed = _sre_p.parse(pattern.pattern, pattern.flags)
+        width = unspaced_width(parsed)
+        if width > 1:
+            regex = _if_piece_as_long(regex, width)
+        literals = required_literals(parsed)
+        if literals:
+            regex = _if_literal(regex, literals)
         return regex
 
     def _c_link(self, spec, where):
@@ -385,14 +590,14 @@ class Compiler:
 
         def caps(ctx):
             text = ctx.text
-            if len(text) < min_letters:
+            if len(text) < min_letters or (ratio and text.islower()):  # (no capital at all: most items)
                 return None
             if "@" in text or "://" in text:
                 text = _MENTION.sub("", _LINK.sub("", text))
-            letters = sum(map(str.isalpha, text))
+            letters, upper = _letters_and_capitals(text)
             if letters < min_letters:
                 return None
-            return () if sum(map(str.isupper, text)) >= ratio * letters else None
+            return () if upper >= ratio * letters else None
         return caps
 
     def _c_flood(self, spec, where):

@@ -18,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from bisect import bisect_left, bisect_right
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
@@ -74,6 +76,43 @@ def fingerprint(rule: dict) -> str:
 
 
 # -- compiled rule sets ----------------------------------------------------------------------------------------
+class _Recent:
+    """One author's remembered texts, [raw text, time, folded text or None]: in arrival order
+    (the oldest arrival is forgotten first) and by time, so a window is two bisections rather
+    than a scan of every entry, which ran for every item of an active author."""
+
+    __slots__ = ("arrived", "times", "by_time")
+
+    def __init__(self):
+        self.arrived: deque[list] = deque()
+        self.times: list[float] = []  # sorted; by_time holds the entries in the same order
+        self.by_time: list[list] = []
+
+    def __len__(self) -> int:
+        return len(self.arrived)
+
+    def add(self, entry: list, limit: int) -> None:
+        at = bisect_right(self.times, entry[1])
+        self.times.insert(at, entry[1])
+        self.by_time.insert(at, entry)
+        self.arrived.append(entry)
+        if len(self.arrived) > limit:
+            self._forget(self.arrived.popleft())
+
+    def _forget(self, entry: list) -> None:
+        at = bisect_left(self.times, entry[1])
+        while self.by_time[at] is not entry:  # (past entries of the same time)
+            at += 1
+        del self.times[at], self.by_time[at]
+
+    def near(self, t: float, window: float) -> list[list]:
+        """The entries within window of t (the bisection bounds are a second wider, so no
+        rounding can leave one out; the exact test decides)."""
+        low = bisect_left(self.times, t - window - 1.0)
+        high = bisect_right(self.times, t + window + 1.0)
+        return [e for e in self.by_time[low:high] if abs(e[1] - t) <= window]
+
+
 class FloodIndex:
     """Per-run memory of each author's recent texts (bounded), primed from the store.
 
@@ -86,8 +125,7 @@ class FloodIndex:
 
     def __init__(self, repo):
         self.repo = repo
-        # person id -> [[raw text, time, folded text or None], ...] oldest first
-        self.seen: dict[int, list[list]] = {}
+        self.seen: dict[int, _Recent] = {}  # person id -> remembered texts
 
     def prime(self, contexts: list[ItemContext], before_id: int, window: float) -> None:
         missing = {c.person_id for c in contexts if c.person_id is not None and c.person_id not in self.seen}
@@ -99,18 +137,17 @@ class FloodIndex:
         since = _iso(min(stamps) - window)
         until = _iso(max(stamps) + window)
         for pid in missing:
-            self.seen[pid] = []
+            self.seen[pid] = _Recent()
         for pid, text, created in self.repo.recent_texts(sorted(missing), before_id, since, until):
             self._add(pid, text, _ts(created) or 0.0, None)
 
     def count(self, ctx: ItemContext, window: float, need: int) -> int:
         """How many of the author's remembered texts within window are ctx's text (0 when
         fewer than need texts of any kind are there: no flood is possible)."""
-        entries = self.seen.get(ctx.person_id)
-        if not entries or len(entries) < need:
+        recent = self.seen.get(ctx.person_id)
+        if not recent or len(recent) < need:
             return 0
-        t = ctx.timestamp
-        near = [e for e in entries if abs(e[1] - t) <= window]
+        near = recent.near(ctx.timestamp, window)
         if len(near) < need:
             return 0
         mine = ctx.flat
@@ -122,12 +159,10 @@ class FloodIndex:
         return same
 
     def _add(self, pid, text: str, t: float, folded: str | None) -> None:
-        entries = self.seen.get(pid)
-        if entries is None:
-            entries = self.seen[pid] = []
-        entries.append([text, t, folded])
-        if len(entries) > self.PER_PERSON:
-            del entries[0]
+        recent = self.seen.get(pid)
+        if recent is None:
+            recent = self.seen[pid] = _Recent()
+        recent.add([text, t, folded], self.PER_PERSON)
 
     def add(self, ctx: ItemContext) -> None:
         if ctx.person_id is not None:
@@ -144,6 +179,7 @@ class CompiledRule:
     test: Callable
     actions: list[dict]
     stop: bool
+    gate: int | None = None  # a keyword condition that must hit for the rule to match
 
 
 class RuleSet:
@@ -156,9 +192,13 @@ class RuleSet:
             test = self.compiler.group(rule["conditions"], rule.get("match", "all"), f"rule {rule['name']!r}")
             given = [a if isinstance(a, dict) else {"type": a} for a in rule["actions"]]
             actions = [a for a in given if a.get("type") != "stop"]
-            self.rules.append(CompiledRule(rule, test, actions, len(actions) != len(given)))
-        self.keywords = frozenset(self.compiler.keywords)
-        self.keyword_starts = self.keywords | frozenset(self.compiler.phrase_firsts)
+            self.rules.append(CompiledRule(rule, test, actions, len(actions) != len(given), test.gate))
+        self.keywords = self.compiler.keyword_index
+        # Rules are skipped by their keyword gate only when some rule reads every item's words
+        # anyway: a rule set whose keywords all sit behind cheaper conditions (a link...) keeps
+        # splitting only the items that pass those.
+        self.gated = any(r.test.keyword_first for r in self.rules)
+        self.ungated = [r for r in self.rules if r.gate is None] if self.gated else self.rules
         self.needs_people = self.compiler.needs_people
         self.flood_window = self.compiler.flood_window
 
@@ -181,11 +221,19 @@ class RuleSet:
             self.compiler.flood_index.prime(contexts, before_id, self.flood_window)
         return contexts
 
+    def _candidates(self, ctx: ItemContext) -> list[CompiledRule]:
+        """The rules that may match: those whose keyword gate is shut are left out (for most
+        items every keyword rule, on one set test)."""
+        if not self.gated:
+            return self.rules
+        hits = ctx.keyword_hits(self.keywords)
+        if not hits:
+            return self.ungated
+        return [r for r in self.rules if r.gate is None or r.gate in hits]
+
     def evaluate(self, ctx: ItemContext) -> list[tuple[CompiledRule, tuple]]:
-        ctx.keyword_union = self.keywords  # hits are worked out only if a keyword condition asks
-        ctx.keyword_starts = self.keyword_starts
         matched = []
-        for compiled in self.rules:
+        for compiled in self._candidates(ctx):
             found = compiled.test(ctx)
             if found is not None:
                 matched.append((compiled, found))
@@ -317,7 +365,6 @@ def dry_run(store, rule, progress: Callable[[int, int], None] | None = None, bat
     done = matched = 0
     sample_ids: list[int] = []
     test = ruleset.rules[0].test
-    keywords = ruleset.keywords
     flood = ruleset.flood_window and ruleset.compiler.flood_index
     position = low - 1
     if progress:
@@ -327,8 +374,6 @@ def dry_run(store, rule, progress: Callable[[int, int], None] | None = None, bat
         rows = repo.items_between(position, end)
         contexts = ruleset.contexts(rows, repo, position)
         for ctx in contexts:
-            ctx.keyword_union = keywords
-            ctx.keyword_starts = ruleset.keyword_starts
             if test(ctx) is not None:
                 matched += 1
                 if len(sample_ids) < samples:

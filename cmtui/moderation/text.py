@@ -73,17 +73,52 @@ _chain = chain.from_iterable
 
 def words(text: str) -> list[str]:
     """The normalised words of a text, in order (with a second reading for a word with a '1')."""
-    return list(_chain(map(_CACHE.__getitem__, _WORD.findall(fold(text)))))
+    return piece_words(text.split())
+
+
+def readings(found: list[str]) -> list[str]:
+    """The normalised words of a list of tokens, in order (what words() gives for their text)."""
+    return list(_chain(map(_CACHE.__getitem__, found)))
+
+
+class _Pieces(dict):
+    """A piece of text between spaces -> what `make` gives for it, computed on first use; bounded.
+
+    Folding and tokenising a text piece by piece gives what doing it whole gives: no token
+    spans a space, every space folds to a space, and lower() looks past no space (final
+    sigma), so most of a text is looked up rather than folded again (real text reuses a
+    small vocabulary)."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, piece: str) -> tuple[str, ...]:
+        found = self.make(piece)
+        if "/" not in piece:  # a link is seldom seen twice: not kept
+            if len(self) > 50_000:
+                self.clear()
+            self[piece] = found
+        return found
+
+
+_TOKENS = _Pieces(lambda piece: tuple(_WORD.findall(fold(piece))))
+_WORDS = _Pieces(lambda piece: tuple(readings(_TOKENS[piece])))
 
 
 def tokens(text: str) -> list[str]:
     """The folded words of a text as written (case and accents folded, no leetspeak)."""
-    return _WORD.findall(fold(text))
+    return piece_tokens(text.split())
 
 
-def wordset(found: list[str]) -> frozenset:
-    """The normalised readings of a list of tokens, as a set (each distinct token folded once)."""
-    return frozenset(_chain(map(_CACHE.__getitem__, set(found))))
+def piece_tokens(pieces: list[str]) -> list[str]:
+    """tokens() of a text given as text.split()."""
+    return list(_chain(map(_TOKENS.__getitem__, pieces)))
+
+
+def piece_words(pieces: list[str]) -> list[str]:
+    """words() of a text given as text.split()."""
+    return list(_chain(map(_WORDS.__getitem__, pieces)))
 
 
 def flat(text: str) -> str:
@@ -95,6 +130,21 @@ def flat(text: str) -> str:
 def normalise(text: str) -> str:
     """The words of a text joined by single spaces: what keyword phrases and flood compare."""
     return " ".join(words(text))
+
+
+# The characters other than A-Z that re.IGNORECASE lets match an ASCII letter, and that letter:
+# without them, "uſd" would be caught by the pattern "usd" yet miss the literal "usd".
+_ASCII_TWINS = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
+
+
+def lowered(text: str) -> str:
+    """The text in lower case with re.IGNORECASE's ASCII twins mapped: an ASCII literal that a
+    pattern matches (case-insensitively or not) in the text occurs in lowered(text)."""
+    if not text.isascii():
+        for twin, letter in _ASCII_TWINS:  # (str.translate is much slower than these scans)
+            if twin in text:
+                text = text.replace(twin, letter)
+    return text.lower()
 
 
 def keyword(term: str) -> str:
