@@ -292,3 +292,31 @@ async def test_status_line_and_toast_show_server_messages_literally(community):
 
 def _config_dir(store):
     return Path(store.conn.execute("PRAGMA database_list").fetchone()[2]).parent / "config"
+
+
+async def test_metrics_top_lists_show_remote_names_and_texts_literally(tmp_path):
+    """The Metrics mode's members list (remote handles) and top posts: literal, inert."""
+    from datetime import timedelta
+
+    from cmtui.model import iso, utcnow
+    from cmtui.text import sanitize
+
+    store = Store.open(tmp_path / "metrics.db")
+    account = store.accounts.add("main", "mastodon", "https://a.example")
+    hostile = sanitize("[@click=app.quit]m[/]\x1b]8;;https://evil.example\x1b\\@evil.example")
+    for n in range(3):
+        store.inbox.insert(account.id, kind="mention", remote_id=f"h{n}", author=hostile, text=sanitize(MARKUP),
+                           created_at=iso(utcnow() - timedelta(hours=n + 1)))
+    store.metrics.upsert_post_stats(account.id, "p1", iso(utcnow() - timedelta(days=1)), 5, 2, 1)
+    store.conn.execute("UPDATE post_stats SET campaign = ? WHERE remote_id = 'p1'", (sanitize(MARKUP),))
+    app = RecordingApp(store, Settings(timezone="UTC"))
+    async with app.run_test(size=(160, 60)) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: app.screen.members is not None)
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "[@click=app.quit]m[/]@evil.example" in shown  # the handle, in the members list
+        assert "[link=https://evil.example]y[/link]" in shown  # the campaign label, as typed
+        assert 'href="https://evil' not in app.export_screenshot()  # no link was made of either
+        await _still_running(app, pilot)
+    store.close()
