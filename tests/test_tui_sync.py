@@ -104,3 +104,25 @@ async def test_a_store_failure_during_sync_is_said_once_and_the_app_stays(store)
         assert engine.passes == 1  # waiting before the next try, not spinning
         await pilot.press("j")
         assert app.is_running
+
+
+async def test_a_full_disk_while_triaging_says_so_and_keeps_the_app(tmp_path):
+    """SQLite's max_page_count caps the file (as ENOSPC would): `e` then fails with one
+    notification, the decision is not half-written, and the app keeps running."""
+    from factory import NOW, build_store
+
+    store = build_store(tmp_path / "full.db")
+    store.conn.execute("VACUUM")
+    store.conn.execute(f"PRAGMA max_page_count = {store.conn.execute('PRAGMA page_count').fetchone()[0]}")
+    app = RecordingApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(60):
+            await pilot.press("e")
+            if any(n.get("title") == "Not saved" for n in app.notes):
+                break
+        [note] = [n for n in app.notes if n.get("title") == "Not saved"]
+        assert "the disk is full" in note["message"] and str(store.path) in note["message"]
+        await pilot.press("j")
+        assert app.is_running
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.close()

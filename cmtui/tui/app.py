@@ -168,6 +168,41 @@ class CmtuiApp(App):
         if refresh is not None:
             refresh()
 
+    # -- a store that refuses a write (full disk, damaged page) -----------------------------------
+    def store_failed(self, exc: sqlite3.DatabaseError) -> None:
+        """One notification naming the database; the decision's transaction was rolled back
+        whole, and the screen stays usable."""
+        from cmtui.store.db import describe_error
+
+        self.notify(describe_error(exc, self.store.path or "in memory"), title="Not saved", severity="error",
+                    markup=False, timeout=20)
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        # Every key binding comes through here: a store failure in an action must not end
+        # the app (Textual stops on any exception that reaches it).
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except sqlite3.DatabaseError as exc:
+            self.store_failed(exc)
+            return True
+
+    def push_screen(self, screen, callback=None, wait_for_dismiss: bool = False):
+        """Dialogs' answers are decisions too (a comment, a confirmation): guarded the same way."""
+        if callback is not None:
+            callback = self._guarded(callback)
+        return super().push_screen(screen, callback, wait_for_dismiss=wait_for_dismiss)
+
+    def _guarded(self, callback):
+        from textual._callback import invoke  # as Textual calls it: with the result if it takes one
+
+        async def guarded(result):
+            try:
+                await invoke(callback, result)
+            except sqlite3.DatabaseError as exc:
+                self.store_failed(exc)
+
+        return guarded
+
     def action_sync_now(self) -> None:
         if self.engine is None:
             self.notify("Nothing to sync: no account has a token (cmtui account add mastodon NAME --instance URL)",
