@@ -45,8 +45,20 @@ _COMBINING_RUN = re.compile(
 )
 
 
+# Scripts whose words stack several marks on one letter (Hebrew points and cantillation,
+# Arabic harakat, Thai and Lao vowels and tones, Devanagari signs): a run is capped higher,
+# so real text keeps its marks while a flood of them (Thai "zalgo") does not.
+MAX_SCRIPT_MARKS = 4
+_SCRIPT_MARK_RUN = re.compile(
+    "[\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed\u0900-\u0903\u093a-\u094f"
+    "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd]{%d,}" % (MAX_SCRIPT_MARKS + 1)
+)
+
+
 def _limit_combining(text: str) -> str:
-    return _COMBINING_RUN.sub(lambda m: m.group(0)[:MAX_COMBINING], text)
+    text = _COMBINING_RUN.sub(lambda m: m.group(0)[:MAX_COMBINING], text)
+    return _SCRIPT_MARK_RUN.sub(lambda m: m.group(0)[:MAX_SCRIPT_MARKS], text)
 
 
 def sanitize(value: str | bytes | None, *, max_len: int = MAX_TEXT, single_line: bool = False) -> str:

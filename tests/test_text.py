@@ -53,6 +53,19 @@ def test_combining_floods_are_capped_and_long_text_cut():
     assert len(long) == 20_000 and long.endswith("…")
 
 
+def test_mark_floods_in_other_scripts_are_capped_but_real_words_keep_their_marks():
+    thai_flood = "\u0e01" + "\u0e49\u0e48" * 40  # ko kai under 80 tone marks
+    assert sanitize(thai_flood) == "\u0e01" + "\u0e49\u0e48" * 2
+    hebrew = "\u05d1\u05bc\u05b0\u05e8\u05b5\u05d0\u05e9\u05b4\u05c1\u05d9\u05ea"  # bereshit, pointed
+    arabic = "\u0645\u064f\u062d\u064e\u0645\u0651\u064e\u062f"  # muhammad, with shadda and vowels
+    thai = "\u0e19\u0e49\u0e33\u0e43\u0e08"  # nam jai
+    hindi = "\u0928\u092e\u0938\u094d\u0924\u0947"  # namaste
+    for word in (hebrew, arabic, thai, hindi):
+        assert sanitize(word) == word
+    arabic_flood = "\u0628" + "\u064b\u064c\u064d" * 30
+    assert sanitize(arabic_flood) == "\u0628\u064b\u064c\u064d\u064b"
+
+
 def test_bytes_with_bad_encoding_are_decoded_safely():
     assert sanitize(b"caf\xe9 ok") == "caf\ufffd ok"
     assert sanitize(None) == ""
