@@ -21,7 +21,7 @@ from cmtui.metrics.window import Window, parse_days
 from cmtui.model import iso
 from cmtui.store import Store
 from cmtui.store.db import migrate
-from cmtui.store.schema import METRICS_FILL_SQL
+from cmtui.store.schema import LATEST, METRICS_FILL_SQL
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)  # a Friday
 UTC = timezone.utc
@@ -140,7 +140,7 @@ def test_migration_v8_fills_the_totals_of_a_v7_file(tmp_path):
     conn.close()
     store = Store.open(path)
     try:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 8
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
         assert store.conn.execute("SELECT sum(arrived), sum(mentions), sum(answered) FROM metrics_daily"
                                   ).fetchone()[:] == (6, 3, 4)
         # 3600 s falls in bucket floor(ln 3600 / ln 1.1) = 85

@@ -216,3 +216,74 @@ def test_default_view_reads_the_partial_index(store):
     assert "inbox_active" in plan and "TEMP B-TREE" not in plan
     with pytest.raises(InputError, match="unknown state"):
         store.inbox.page(InboxFilter(states=("new", "sleeping")), 0, 10)
+
+
+def test_one_insert_trigger_keeps_index_counts_and_day_totals_in_step(tmp_path):
+    """Schema V9: the full-text, counts and day-total insert triggers are one, skipped only while
+    the bulk writer's flag is set; a plain insert still updates all three."""
+    store = Store.open(tmp_path / "v9.db")
+    conn = store.conn
+    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                                           " AND sql LIKE '%AFTER INSERT ON inbox_items%'")}
+    assert triggers == {"inbox_items_insert"}
+    account = store.accounts.add("a", "mastodon", "https://x.example")
+    store.inbox.insert(account.id, kind="mention", remote_id="1", author="p@x.example", text="plain trigger words",
+                       created_at="2026-01-02T10:00:00Z")
+    store.inbox.insert(account.id, kind="reply", remote_id="2", author="q@x.example", text="hidden one",
+                       created_at="2026-01-02T11:00:00Z", hidden=1)
+    assert store.inbox.count(InboxFilter(search="trigger")) == 1
+    truth = dict(conn.execute("SELECT state, count(*) FROM inbox_items WHERE hidden = 0 GROUP BY state").fetchall())
+    assert {k: v for k, v in store.inbox.state_counts().items() if v} == truth
+    assert conn.execute("SELECT day, arrived, mentions FROM metrics_daily").fetchall()[0][:] == ("2026-01-02", 2, 1)
+    # While the flag is set (inside the bulk writer's transaction) nothing is added per row.
+    counts = store.inbox.state_counts()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO meta (key, value) VALUES ('bulk_insert', '1')")
+    conn.execute("INSERT INTO inbox_items (account_id, kind, remote_id, author, text, created_at, first_seen_at)"
+                 " VALUES (?, 'mention', '3', 'r@x.example', 'skipped words', '2026-01-03T00:00:00Z', 'x')",
+                 (account.id,))
+    assert conn.execute("SELECT count(*) FROM inbox_fts WHERE inbox_fts MATCH 'skipped'").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM metrics_daily WHERE day = '2026-01-03'").fetchone()[0] == 0
+    assert store.inbox.state_counts() == counts
+    conn.execute("ROLLBACK")
+    store.close()
+
+
+def test_ingest_hands_the_rules_the_rows_it_wrote(tmp_path):
+    """A batch of new rows goes to the rules as written (ids counted from the max before); a
+    batch with an edited row among them is read back. Both give what items_after reads."""
+    from cmtui.moderation import engine
+    from cmtui.sync.connectors.base import Person, RemoteItem
+
+    store = Store.open(tmp_path / "rows.db")
+    account = store.accounts.add("a", "mastodon", "https://x.example")
+    store.rules.save({"name": "all", "enabled": True, "match": "any",
+                      "conditions": [{"type": "keywords", "words": ["zz"]}], "actions": ["flag"]})
+    seen: list[tuple[list, list]] = []
+    real = engine.run_on_new_items
+
+    def spy(repo, before_id, state=None, store=None, rows=None):
+        given = rows() if rows is not None else None
+        seen.append((given, repo.items_after(before_id)))
+        return real(repo, before_id, state, store, rows=(lambda: given) if given is not None else None)
+
+    def item(n, text):
+        return RemoteItem(remote_id=str(n), kind=("mention", "reply")[n % 2], text=text,
+                          author=Person(acct=f"u{n % 2}@x.example", display_name="U"),
+                          created_at=f"2026-01-0{n}T00:00:00Z", language="en")
+
+    import cmtui.store.ingest as ingest
+    old = ingest.run_on_new_items
+    ingest.run_on_new_items = spy
+    try:
+        assert store.ingest.items(account.id, "mastodon", [item(1, "zz one"), item(2, "two")]) == 2
+        assert store.ingest.items(account.id, "mastodon", [item(2, "two, edited zz"), item(3, "zz three"),
+                                                           item(4, "four")]) == 2
+    finally:
+        ingest.run_on_new_items = old
+    (given, truth), (fallback, truth2) = seen
+    assert given == truth and [r[0] for r in truth] == [1, 2]
+    assert fallback is None and [r[0] for r in truth2] == [3, 4]
+    flagged = sorted(r[0] for r in store.conn.execute("SELECT item_id FROM moderation_flags"))
+    assert flagged == [1, 3]
+    store.close()

@@ -300,9 +300,12 @@ class IngestState:
         self.ruleset: RuleSet | None = None
 
 
-def run_on_new_items(repo, before_id: int, state: IngestState | None = None, store=None) -> int:
+def run_on_new_items(repo, before_id: int, state: IngestState | None = None, store=None,
+                     rows: Callable[[], list[tuple]] | None = None) -> int:
     """Run the enabled rules on the items with id > before_id (a batch just inserted); return how
-    many actions were taken. `repo` is a RuleRepo; `state` carries the compiled rules between batches."""
+    many actions were taken. `repo` is a RuleRepo; `state` carries the compiled rules between batches.
+    `rows`, when given, returns those items as RuleRepo.items_after would (the ingest has them at
+    hand; called only when some rule is enabled); otherwise they are read back."""
     state = state or IngestState()
     version = repo.version()
     if state.version != version:
@@ -314,7 +317,7 @@ def run_on_new_items(repo, before_id: int, state: IngestState | None = None, sto
     ruleset = state.ruleset
     if ruleset is None:
         return 0
-    rows = repo.items_after(before_id)
+    rows = rows() if rows is not None else repo.items_after(before_id)
     if not rows:
         return 0
     results = []

@@ -54,23 +54,41 @@ def _chunks(values: list, size: int = 500):
         yield values[start:start + size]
 
 
+def _new_rows(rows: list[tuple], before: int):
+    """What the rules read of a batch that was stored as new rows, every one of them (ITEM_COLUMNS,
+    from the values just written rather than read back): the rows took ids before+1, before+2, ...
+    in order, as an INTEGER PRIMARY KEY gives max(id) + 1 and nothing else inserts meanwhile."""
+    return lambda: [(before + n, r[0], r[1], r[5], r[7], r[8], r[12], r[4]) for n, r in enumerate(rows, 1)]
+
+
 class IngestRepo(Repo):
     def __init__(self, conn):
         super().__init__(conn)
         # People this repository has already written with these very details: their upsert
         # is skipped (most pages bring the same regulars again).
         self._known: dict[tuple, int] = {}
+        # The cleaned details of authors as sent (the same regulars come on every page): each
+        # is sanitised once, not once a batch. Bounded like _known.
+        self._cleaned: dict[tuple, tuple] = {}
         self._rules = RuleRepo(conn)
         self._rules_state = IngestState()  # rules compiled once per change, flood memory per run
 
     def _people(self, platform: str, people, seen: str) -> dict[str, tuple[str, str, int]]:
         """Upsert the authors of a page; return raw acct -> (clean acct, clean name, person id)."""
         clean: dict[str, tuple] = {}
+        cleaned = self._cleaned
+        if len(cleaned) > 5_000:
+            cleaned.clear()
         for p in people:
             if p.acct not in clean:
-                clean[p.acct] = (platform, sanitize(p.acct, max_len=300, single_line=True),
-                                 sanitize(p.display_name, max_len=200, single_line=True), p.remote_id, p.url,
-                                 p.created_at, int(p.bot))
+                raw = (platform, p.acct, p.display_name, p.remote_id, p.url, p.created_at, p.bot)
+                key = cleaned.get(raw)
+                if key is None:
+                    key = cleaned[raw] = (
+                        platform, sanitize(p.acct, max_len=300, single_line=True),
+                        sanitize(p.display_name, max_len=200, single_line=True), p.remote_id, p.url,
+                        p.created_at, int(p.bot))
+                clean[p.acct] = key
         if len(self._known) > 5_000:  # bounded: a backfill over many authors keeps memory flat
             self._known.clear()
         unknown = [key for key in clean.values() if key not in self._known]
@@ -125,7 +143,8 @@ class IngestRepo(Repo):
                     " mentions = mentions + excluded.mentions", (before,))
                 self.conn.execute("DELETE FROM meta WHERE key = 'bulk_insert'")
                 if new:  # the enabled moderation/inbox rules, on the new rows only, in this transaction
-                    run_on_new_items(self._rules, before, self._rules_state)
+                    run_on_new_items(self._rules, before, self._rules_state,
+                                     rows=_new_rows(rows, before) if new == len(rows) else None)
             if events:
                 self.conn.executemany(
                     "INSERT OR IGNORE INTO account_events (account_id, kind, remote_id, actor, status_remote_id,"

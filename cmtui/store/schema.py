@@ -563,10 +563,28 @@ FROM inbox_items WHERE answered_at IS NOT NULL GROUP BY 1, 2, 3;
 _add, _sub, _fill = _metrics_sql()
 V8 = V8.replace("{add_new}", _add).replace("{sub_old}", _sub).replace("{fill}", _fill)
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8]
+# Version 9: ingest speed again. The three row triggers that a bulk insert skips (full-text,
+# counts, day totals) each ran a sub-program and looked the 'bulk_insert' flag up for every
+# inserted row, bulk or not: one trigger now does the three, behind one test of the flag that
+# reads the key's index alone (NOT EXISTS). What any insert ends up writing is unchanged.
+V9 = """
+DROP TRIGGER inbox_fts_insert;
+DROP TRIGGER inbox_counts_insert;
+DROP TRIGGER metrics_insert;
+CREATE TRIGGER inbox_items_insert AFTER INSERT ON inbox_items
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_insert') BEGIN
+    INSERT INTO inbox_fts (rowid, text, author, author_name)
+    VALUES (new.id, new.text, new.author, new.author_name);
+    UPDATE inbox_counts SET n = n + 1, unanswered = unanswered + (new.answered_at IS NULL)
+    WHERE new.hidden = 0 AND state = new.state;""" + _add + """
+END;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9]
 LATEST = len(MIGRATIONS)
 
-COUNT_TRIGGERS = ("inbox_counts_insert", "inbox_counts_delete", "inbox_counts_update")
+# (Since V9 the insert trigger also indexes the row and adds its day totals.)
+COUNT_TRIGGERS = ("inbox_items_insert", "inbox_counts_delete", "inbox_counts_update")
 RECOUNT_SQL = (
     "UPDATE inbox_counts SET n = (SELECT count(*) FROM inbox_items"
     " WHERE hidden = 0 AND inbox_items.state = inbox_counts.state),"
