@@ -167,14 +167,16 @@ def test_sigkill_during_calendar_import_keeps_all_or_nothing(store, tmp_path):
     assert imported == 3000
     killed = 0
     for _ in range(4):
-        was_killed, _, err = kill_after(start(args, environ), rng.uniform(0.15, full * 0.95))
+        # (within the first 60% of the measured run: a later import may run faster than the
+        # first did on a loaded machine, and a kill after the end tests nothing)
+        was_killed, _, err = kill_after(start(args, environ), rng.uniform(0.1, full * 0.6))
         killed += was_killed
         integrity(db)
         conn = sqlite3.connect(db, timeout=10)
         count = conn.execute("SELECT count(*) FROM calendar_entries").fetchone()[0] - before
         conn.close()
         assert count % 3000 == 0, f"a killed import left {count % 3000} of 3000 entries"  # all or nothing
-    assert killed >= 3, "the imports ended before they could be killed: nothing was tested"
+    assert killed >= 2, "the imports ended before they could be killed: nothing was tested"
 
 
 # -- (c) user decisions being written ------------------------------------------------------------------
