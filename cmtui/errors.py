@@ -17,3 +17,7 @@ class ConfigError(CmtuiError):
 
 class InputError(CmtuiError):
     """Bad input from the user: an unknown id, a bad date, a bad file."""
+
+
+class RuleError(CmtuiError):
+    """A rule that cannot be stored: the message says what is wrong and where."""

@@ -7,7 +7,8 @@ from itertools import count
 
 import pytest
 
-from cmtui.moderation.conditions import ItemContext, RuleError, compile_regex
+from cmtui.moderation.conditions import ItemContext, RuleError
+from cmtui.moderation.patterns import compile_regex
 from cmtui.moderation.engine import RuleSet, dry_run, enable_rule, save_rule
 from cmtui.moderation.text import words
 from cmtui.moderation.toml_io import export_toml, import_toml, seed_rules
@@ -164,7 +165,7 @@ def _regex(pattern, text, **kw):
 
 
 def test_regex_skipped_when_its_required_literal_is_absent():
-    from cmtui.moderation.conditions import _sre_p, required_literals
+    from cmtui.moderation.patterns import _sre_p, required_literals
 
     assert required_literals(_sre_p.parse(r"\b\d{4,}\s*(?:usd|eur|\$)")) == ("$", "eur", "usd")
     assert required_literals(_sre_p.parse(r"\bbit\.ly/\w+")) == ("bit.ly/",)
@@ -191,7 +192,7 @@ def test_regex_literal_test_knows_the_letters_ignore_case_matches():
 
 
 def test_regex_without_spaces_is_skipped_on_items_without_a_piece_that_long():
-    from cmtui.moderation.conditions import _SPACES, _sre_p, unspaced_width
+    from cmtui.moderation.patterns import _SPACES, _sre_p, unspaced_width
 
     assert _SPACES == tuple(c for c in range(0x110000) if chr(c).isspace())
     assert unspaced_width(_sre_p.parse(r"[A-Z]{12,}")) == 12
