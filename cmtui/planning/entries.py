@@ -100,6 +100,18 @@ def _color(value) -> str | None:
     return value
 
 
+# The fields an edit checks on their own, each with its check (in this order).
+_PLAIN_FIELDS = {
+    "text": _text,
+    "language": _language,
+    "visibility": _visibility,
+    "content_warning": _optional,
+    "campaign": _optional,
+    "campaign_color": _color,
+    "notes": lambda value: (value or "").strip(),
+}
+
+
 def _when(when, tz: tzinfo) -> datetime | None:
     if when is None:
         return None
@@ -255,20 +267,9 @@ def update_entry(store, settings, entry_id, *, who, now: datetime | None = None,
     if "account" in changes:
         main = _account(store, changes["account"])
         fields["account_id"] = main.id if main else None
-    if "text" in changes:
-        fields["text"] = _text(changes["text"])
-    if "language" in changes:
-        fields["language"] = _language(changes["language"])
-    if "visibility" in changes:
-        fields["visibility"] = _visibility(changes["visibility"])
-    if "content_warning" in changes:
-        fields["content_warning"] = _optional(changes["content_warning"])
-    if "campaign" in changes:
-        fields["campaign"] = _optional(changes["campaign"])
-    if "campaign_color" in changes:
-        fields["campaign_color"] = _color(changes["campaign_color"])
-    if "notes" in changes:
-        fields["notes"] = (changes["notes"] or "").strip()
+    for name, checked in _PLAIN_FIELDS.items():
+        if name in changes:
+            fields[name] = checked(changes[name])
     if "rrule" in changes:
         if entry["parent_id"] is not None and changes["rrule"]:
             raise InputError(f"entry {entry['id']} is one occurrence of entry {entry['parent_id']}; "
