@@ -388,3 +388,33 @@ def test_snapshot_member_page(snap_compare, snap_store):
 def test_snapshot_members_list(snap_compare, snap_store):
     app = CmtuiApp(snap_store, Settings(timezone="UTC"), clock=lambda: NOW)
     assert snap_compare(app, press=["3", "M"], terminal_size=(120, 36))
+
+
+async def test_j_and_k_move_in_the_queue_the_rules_and_the_guidelines(store):
+    """Like every list in cmtui, not only with the arrow keys."""
+    from cmtui.moderation.toml_io import seed_rules
+    from cmtui.tui.screens.guidelines import GuidelinesScreen
+    from cmtui.tui.screens.rules_editor import RulesEditorScreen
+
+    seed_rules(store)
+    store.members.add_guideline("Be kind")
+    store.members.add_guideline("No spam")
+    app = RecordingApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_queue(app, pilot)
+        table = screen.query_one("#queue")
+        await pilot.press("j")
+        assert table.cursor_row == 1
+        await pilot.press("k")
+        assert table.cursor_row == 0
+        await app.push_screen(RulesEditorScreen())
+        await pilot.pause()
+        rules = app.screen.query_one("#rules")
+        await pilot.press("j", "j")
+        assert rules.cursor_row == 2
+        await app.push_screen(GuidelinesScreen())
+        await pilot.pause()
+        guidelines = app.screen.query_one("#guidelines")
+        start = guidelines.highlighted
+        await pilot.press("j")
+        assert guidelines.highlighted == start + 1

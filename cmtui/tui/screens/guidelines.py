@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from cmtui.text import one_line
 from cmtui.tui.screens.base import ModeScreen
+from cmtui.tui.widgets.key_lists import KeyOptionList
 
 
 class GuidelinesScreen(ModeScreen):
@@ -45,7 +46,7 @@ class GuidelinesScreen(ModeScreen):
         with Horizontal(id="guidelines-columns"):
             with Vertical(id="guidelines-pane"):
                 yield Static(id="guidelines-title", classes="pane-title")
-                yield OptionList(id="guidelines")
+                yield KeyOptionList(id="guidelines")
             with VerticalScroll(id="instance-pane"):
                 yield Static(Text("The instances' own rules"), classes="pane-title")
                 yield Static(id="instance-rules")

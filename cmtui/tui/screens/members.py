@@ -17,6 +17,7 @@ from cmtui.model import iso
 from cmtui.text import one_line
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.screens.moderation import cell
+from cmtui.tui.widgets.key_lists import KeyTable
 
 WINDOW_DAYS = 30
 HISTORY_LIMIT = 200  # rows of each kind (items, flags, decisions) on a member page
@@ -54,7 +55,7 @@ class MemberScreen(ModeScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="member-card")
         yield Static(id="member-history-title")
-        yield DataTable(id="member-history", cursor_type="row", zebra_stripes=True)
+        yield KeyTable(id="member-history", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -186,11 +187,11 @@ class MembersScreen(ModeScreen):
         with Horizontal(id="members-tables"):
             with Vertical(classes="members-column"):
                 yield Static(Text("Most active · items written"), classes="members-title")
-                yield DataTable(id="active", cursor_type="row", zebra_stripes=True)
+                yield KeyTable(id="active", cursor_type="row", zebra_stripes=True)
                 yield Static(classes="members-note", id="active-note")
             with Vertical(classes="members-column"):
                 yield Static(Text("Most helpful · others' questions answered"), classes="members-title")
-                yield DataTable(id="helpful", cursor_type="row", zebra_stripes=True)
+                yield KeyTable(id="helpful", cursor_type="row", zebra_stripes=True)
                 yield Static(classes="members-note", id="helpful-note")
 
     def on_mount(self) -> None:

@@ -18,6 +18,7 @@ from cmtui.errors import CmtuiError
 from cmtui.store.base import loads
 from cmtui.text import one_line
 from cmtui.tui.screens.base import ModeScreen
+from cmtui.tui.widgets.key_lists import KeyTable
 
 PLATFORM = {"mute": "Mute", "block": "Block", "report": "Report"}
 DONE = {"approve": "Approved", "hide": "Hidden", "mute": "Muted", "block": "Blocked", "report": "Reported",
@@ -71,7 +72,7 @@ class ModerationScreen(ModeScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="moderation-summary")
-        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield KeyTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield Static(id="flag-detail")
 
     def on_mount(self) -> None:

@@ -20,6 +20,7 @@ from cmtui.errors import CmtuiError
 from cmtui.moderation.engine import dry_run, dry_run_is_current, enable_rule
 from cmtui.text import one_line
 from cmtui.tui.screens.base import ModeScreen
+from cmtui.tui.widgets.key_lists import KeyTable
 
 SAMPLES = 50  # caught items listed after a dry-run
 
@@ -150,13 +151,13 @@ class RulesEditorScreen(ModeScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="rules-summary")
-        yield DataTable(id="rules", cursor_type="row", zebra_stripes=True)
+        yield KeyTable(id="rules", cursor_type="row", zebra_stripes=True)
         yield Static(id="rule-detail")
         with Vertical(id="dry-run"):
             yield Static(id="dry-run-title")
             yield ProgressBar(id="dry-run-progress", show_eta=False)
             yield Static(id="dry-run-result")
-            yield DataTable(id="dry-run-samples", cursor_type="row", zebra_stripes=True)
+            yield KeyTable(id="dry-run-samples", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         super().on_mount()
