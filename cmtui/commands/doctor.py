@@ -165,7 +165,7 @@ def check_credentials(accounts: list):
         if accounts:
             # Each account's own line is the problem and says what to run.
             return Check("credentials", WARNING, f"no credentials file at {credentials.path}"), tokens
-        return Check("credentials", OK, f"no credentials file yet ({credentials.path}): no accounts"), tokens
+        return Check("credentials", OK, f"no credentials file yet ({credentials.path}): no account needs a token"), tokens
     if fixed:
         return Check("credentials", WARNING, fixed[0]), tokens
     return Check("credentials", OK, f"{credentials.path}: mode 0600, {len(tokens)} token(s)"), tokens
@@ -202,12 +202,17 @@ async def _verify(account, token: str) -> Check:
 def check_accounts(accounts: list, tokens: dict | None) -> list[Check]:
     if tokens is None:
         return [Check(f"account {a.name}", WARNING, "not checked: the credentials file cannot be read")
+                if not a.offline else Check(f"account {a.name}", OK, "offline account (no connection)")
                 for a in accounts]
     checks: dict[str, Check] = {}
     jobs = []
     for account in accounts:
         token = tokens.get(account.name)
-        if not token:
+        if account.offline:  # by design: no token to check, nothing to connect to
+            checks[account.name] = Check(f"account {account.name}", OK,
+                                         "offline account (no connection): sync leaves it idle, "
+                                         "its operations wait in the outbox")
+        elif not token:
             checks[account.name] = Check(f"account {account.name}", PROBLEM, "no token in the credentials file",
                                          f"run cmtui account add {account.platform} {account.name} "
                                          f"--instance {account.instance}")
@@ -227,9 +232,13 @@ def check_outbox(store) -> Check:
     from cmtui.model import parse_iso, utcnow
 
     counts = store.outbox.counts()
+    offline = {a.name for a in store.accounts.list() if a.offline}
     waiting = store.outbox.list(("pending", "sending"))
-    oldest = min((op["created_at"] for op in waiting), default=None)
+    held = sum(op["account"] in offline for op in waiting)  # they wait by design: not stale
+    oldest = min((op["created_at"] for op in waiting if op["account"] not in offline), default=None)
     detail = f"{counts['failed']} failed, {len(waiting)} waiting"
+    if held:
+        detail += f" ({held} for offline accounts)"
     if oldest:
         detail += f" (oldest since {oldest})"
     if counts["failed"]:
@@ -255,7 +264,7 @@ def run_checks(path: Path) -> list[Check]:
         except sqlite3.DatabaseError:  # a damaged page that the integrity check did not reach
             accounts = []
     try:
-        credentials_check, tokens = check_credentials(accounts)
+        credentials_check, tokens = check_credentials([a for a in accounts if not a.offline])
         checks.append(credentials_check)
         checks.extend(check_accounts(accounts, tokens))
         if store is not None:

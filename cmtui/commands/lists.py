@@ -89,11 +89,22 @@ def outbox_list(store: Store, args) -> int:
         print_json([op_json(r) for r in rows])
         return 0
     print_table(
-        ["ID", "KIND", "STATE", "TRIES", "ACCOUNT", "LAST ERROR"],
-        [[r["id"], r["kind"], r["state"], r["attempts"], r["account"], r["last_error"] or ""] for r in rows],
-        [None, 10, 8, 5, None, 60],
+        ["ID", "KIND", "STATE", "TRIES", "ACCOUNT", "WHAT", "LAST ERROR"],
+        [[r["id"], r["kind"], r["state"], r["attempts"], r["account"], _what(r), r["last_error"] or ""]
+         for r in rows],
+        [None, 10, 8, 5, None, 40, 50],
     )
     return 0
+
+
+def _what(op) -> str:
+    """What the operation sends, in a few words: the text of a post or reply (with its time
+    when scheduled), the author a mute, block or report is about."""
+    payload = op_json(op)["payload"]
+    what = first_line(payload.get("text") or "") or (f"@{payload['acct']}" if payload.get("acct") else "")
+    if payload.get("scheduled_at"):
+        what = f"{payload['scheduled_at'][:16].replace('T', ' ')} {what}"
+    return what
 
 
 def account_list(store: Store, args) -> int:

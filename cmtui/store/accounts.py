@@ -22,6 +22,7 @@ class Account:
     last_sync_at: str | None
     limits: dict
     is_admin: bool
+    offline: bool = False  # no connection by design: sync leaves it idle, its operations wait
 
     def to_json(self) -> dict:
         return {
@@ -35,6 +36,7 @@ class Account:
             "last_sync_at": self.last_sync_at,
             "limits": self.limits,
             "admin": self.is_admin,
+            "offline": self.offline,
         }
 
 
@@ -51,6 +53,7 @@ def _account(row) -> Account:
         last_sync_at=row["last_sync_at"],
         limits=loads(row["limits"], {}),
         is_admin=bool(row["is_admin"]),
+        offline=bool(row["offline"]),
     )
 
 
@@ -65,15 +68,16 @@ class AccountRepo(Repo):
         remote_account_id: str | None = None,
         limits: dict | None = None,
         is_admin: bool = False,
+        offline: bool = False,
     ) -> Account:
         if self.get(name) is not None:
             raise InputError(f"an account named '{name}' already exists")
         with transaction(self.conn):
             self.conn.execute(
                 "INSERT INTO accounts (name, platform, instance, handle, display_name, remote_account_id,"
-                " limits, is_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " limits, is_admin, offline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (name, platform, instance, handle, display_name, remote_account_id,
-                 dumps(limits or {}), int(is_admin), now()),
+                 dumps(limits or {}), int(is_admin), int(offline), now()),
             )
         return self.require(name)
 

@@ -61,6 +61,11 @@ class OutboxRepo(Repo):
             counts[state] = n
         return counts
 
+    def waiting(self, account_id: int) -> int:
+        """An account's operations not sent yet (pending or being sent)."""
+        return self._scalar("SELECT count(*) FROM outbox WHERE account_id = ? AND state IN ('pending', 'sending')",
+                            (account_id,))
+
     def for_item(self, item_id: int) -> list:
         return self._all("SELECT * FROM outbox WHERE item_id = ? ORDER BY id", (item_id,))
 

@@ -580,7 +580,13 @@ WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_insert') BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9]
+# Version 10: accounts without a connection (the demo's, and accounts planned before their
+# credentials exist): sync leaves them idle and their operations wait in the outbox.
+V10 = """
+ALTER TABLE accounts ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10]
 LATEST = len(MIGRATIONS)
 
 # (Since V9 the insert trigger also indexes the row and adds its day totals.)

@@ -49,8 +49,13 @@ class AccountResult:
     sent: int = 0
     failed: list[str] = field(default_factory=list)  # messages of operations that failed for good
     requests: int = 0
+    offline: bool = False  # an account without a connection: nothing was tried
+    waiting: int = 0  # its operations still in the outbox (offline accounts)
 
     def summary(self) -> str:
+        if self.offline:
+            ops = f"{self.waiting} operation{'s' if self.waiting != 1 else ''} waiting"
+            return f"{self.name}: offline account (no connection), nothing sent; {ops}"
         if not self.ok:
             return f"{self.name}: {self.state}: {self.error}"
         parts = [f"{self.new_items} new item{'s' if self.new_items != 1 else ''}"]
@@ -146,6 +151,8 @@ class SyncEngine:
                                       account_remote_id=row[0] if row else None)
 
     async def sync_account(self, account) -> AccountResult:
+        if account.offline:
+            return self._offline(account)
         result = AccountResult(account.name)
         paused = self._paused_until.get(account.name) or parse_iso(account.limits.get("paused_until"))
         if paused and paused > self.clock():
@@ -189,6 +196,15 @@ class SyncEngine:
                 await connector.close()
         level = logging.INFO if result.ok else logging.WARNING
         log.log(level, "%s", result.summary())
+        return result
+
+    def _offline(self, account) -> AccountResult:
+        """An account without a connection by design: no request, no token needed; it stays
+        idle and its operations stay pending (never attempted, never failed)."""
+        if account.sync_state != "idle" or account.last_error:
+            self._set_state(account, "idle", None)
+        result = AccountResult(account.name, offline=True, waiting=self.store.outbox.waiting(account.id))
+        log.info("%s", result.summary())
         return result
 
     # -- pulling ---------------------------------------------------------------------------
@@ -311,6 +327,8 @@ class SyncEngine:
         """Fetch an item's conversation from its platform and store it; return the thread id."""
         item = self.store.inbox.require(item_id)
         account = self.store.accounts.by_id(item["account_id"])
+        if account.offline:  # no connection: what is stored is the whole conversation
+            return item["thread_id"]
         connector = self._connector(account)
         try:
             try:

@@ -83,6 +83,7 @@ class CmtuiApp(App):
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._account_errors: dict[str, str | None] = {}
+        self._manual_pass = False  # the next pass was asked for with ctrl+r
         if engine is not None:
             engine.on_change = lambda name: self.post_message(self.SyncChanged())
         if settings.keymap:
@@ -151,6 +152,10 @@ class CmtuiApp(App):
                 await asyncio.sleep(STORE_ERROR_RETRY_SECONDS)
 
     def _after_pass(self, results) -> None:
+        manual, self._manual_pass = self._manual_pass, False
+        offline = [result.summary() for result in results if result.offline]
+        if manual and offline:  # asked for with ctrl+r: say why nothing went out (calmly, once)
+            self.notify("\n".join(offline), title="Offline accounts", markup=False, timeout=6)
         for result in results:
             for failure in result.failed:
                 self.notify(f"{result.name}: {failure}", title="Not sent", severity="error", markup=False,
@@ -208,6 +213,7 @@ class CmtuiApp(App):
             self.notify("Nothing to sync: no account has a token (cmtui account add mastodon NAME --instance URL)",
                         severity="warning", markup=False)
             return
+        self._manual_pass = True
         self._wake.set()
         self.notify("Syncing now…", timeout=2)
 

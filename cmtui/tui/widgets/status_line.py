@@ -39,6 +39,9 @@ class StatusLine(Static):
         for n, account in enumerate(accounts):
             if n:
                 text.append("  ")
+            if account.offline:  # no connection by design: nothing to worry about
+                text.append(f"○ {account.name} no connection", style="dim")
+                continue
             style = STATE_STYLE.get(account.sync_state, "")
             text.append("● ", style=style)
             text.append(account.name)
