@@ -35,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="open the TUI on the demo community (its own database)")
-    _db_option(demo)
+    demo.add_argument("--db", metavar="PATH", type=Path, default=argparse.SUPPRESS,
+                      help="the demo database file (default: demo.db in the user data directory;"
+                           " never the database of $CMTUI_DB or cmtui.db)")
     demo.add_argument("--reset", action="store_true", help="rebuild the demo database from data/")
 
     gen = sub.add_parser("generate", help="write a synthetic community for scale tests (no TUI)")
@@ -240,8 +242,12 @@ def run_tui(store, settings, *, sync: bool = True) -> int:
         from cmtui.config import Credentials
 
         credentials = Credentials()
-        credentials.check()  # before the TUI takes the terminal
-        if any(credentials.get(a.name) for a in store.accounts.list()):
+        accounts = store.accounts.list()
+        connected = [a for a in accounts if not a.offline]
+        if connected:
+            credentials.check()  # before the TUI takes the terminal
+        # Offline accounts need no token: the engine's pass says they are offline and moves on.
+        if len(connected) < len(accounts) or any(credentials.get(a.name) for a in connected):
             from cmtui.sync.engine import SyncEngine
 
             engine = SyncEngine(store, settings, credentials, timeout=float(settings.http_timeout_seconds))
@@ -271,6 +277,7 @@ def _dispatch(args, parser: argparse.ArgumentParser) -> int:
     args.db_path = path  # named by main() in a message about an error on this file
     store = _open_store(path, default, read_only_ok=_reads_only(args))
     try:
+        settings = config.with_database_settings(settings, store.database_settings(), path)
         if args.command is None:
             return run_tui(store, settings)
         return _command(args, store, settings)

@@ -159,6 +159,23 @@ def load_settings(directory: Path | None = None) -> Settings:
     return settings
 
 
+def with_database_settings(settings: Settings, values: dict, source) -> Settings:
+    """The settings a database carries (the demo's team, approvers and user) laid over the
+    user's own, checked as the file's are; `source` names the database in messages. The
+    result is a copy: the user's settings file is never written."""
+    from dataclasses import replace
+
+    if not values:
+        return settings
+    where = f"settings stored in {source}"
+    unknown = [name for name in values if name not in _TYPES]
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}")
+    for name, value in values.items():
+        _check(name, value, where)
+    return replace(settings, **values)
+
+
 def _warn(message: str) -> None:
     print(f"cmtui: warning: {message}", file=sys.stderr)
 

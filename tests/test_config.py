@@ -95,3 +95,32 @@ def test_credentials_symlink_is_refused(tmp_path):
         creds.get("main")
     with pytest.raises(ConfigError, match="symbolic link"):
         creds.check()
+
+
+def test_a_database_carries_settings_laid_over_the_users_own(tmp_path, capsys):
+    """The demo's team and approvers live in its database: every command on that file sees
+    them, and the user's settings file is neither needed nor written."""
+    from cli_helpers import run
+    from cmtui.config import with_database_settings
+    from cmtui.store import Store
+
+    mine = Settings(timezone="UTC", teammates=["ana"])
+    layered = with_database_settings(mine, {"user": "nina", "teammates": ["nina", "jure"]}, "x.db")
+    assert (layered.user, layered.teammates, layered.timezone) == ("nina", ["nina", "jure"], "UTC")
+    assert mine.teammates == ["ana"]  # a copy
+    with pytest.raises(ConfigError, match="x.db.*approvers"):
+        with_database_settings(mine, {"approvers": "nina"}, "x.db")
+    with pytest.raises(ConfigError, match="unknown setting"):
+        with_database_settings(mine, {"colour": "red"}, "x.db")
+
+    path = tmp_path / "team.db"
+    store = Store.open(path)
+    store.accounts.add("tidewater", "mastodon", "https://social.tidewater.example", offline=True)
+    store.set_database_settings({"user": "nina"})
+    store.close()
+    code, _, err = run(capsys, "post", "add", "hello", "--account", "tidewater", "--draft", "--db", str(path))
+    assert code == 0, err
+    store = Store.open(path)
+    assert store.conn.execute("SELECT created_by FROM calendar_entries").fetchone()[0] == "nina"
+    store.close()
+    assert not (config_dir() / "settings.toml").exists()

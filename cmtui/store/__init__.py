@@ -76,5 +76,23 @@ class Store:
     def transaction(self):
         return transaction(self.conn)
 
+    # Settings a database carries with it (the demo's team, approvers and user), layered over
+    # the user's settings file by cmtui.config.with_database_settings; the file is never written.
+    SETTINGS_KEY = "settings"
+
+    def database_settings(self) -> dict:
+        from cmtui.store.base import loads
+
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (self.SETTINGS_KEY,)).fetchone()
+        value = loads(row[0], {}) if row else {}
+        return value if isinstance(value, dict) else {}
+
+    def set_database_settings(self, values: dict) -> None:
+        from cmtui.store.base import dumps
+
+        with transaction(self.conn):
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                              (self.SETTINGS_KEY, dumps(values)))
+
     def close(self) -> None:
         self.conn.close()
