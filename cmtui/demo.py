@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from cmtui.demo_calendar import load_calendar
+from cmtui.demo_moderation import load_moderation
 from cmtui.errors import CmtuiError
 from cmtui.model import iso, utcnow
 from cmtui.moderation.toml_io import seed_rules
@@ -21,12 +23,12 @@ from cmtui.triage import is_question
 DEMO_MARK = "demo"
 
 
-def _remote_id(at: datetime, n: int) -> str:
+def remote_id(at: datetime, n: int) -> str:
     # Mastodon ids are snowflakes: milliseconds shifted left 16 bits, plus a sequence.
     return str((int(at.timestamp() * 1000) << 16) + n)
 
 
-def _status_url(acct: str, remote_id: str) -> str:
+def status_url(acct: str, remote_id: str) -> str:
     user, _, host = acct.partition("@")
     return f"https://{host}/@{user}/{remote_id}"
 
@@ -38,18 +40,26 @@ def _load_accounts(store: Store, community: dict) -> dict[str, object]:
             spec["name"], spec["platform"], spec["instance"], handle=spec["handle"],
             display_name=spec["display_name"],
             limits={"max_chars": spec.get("max_chars", 500), "url_weight": 23},
+            offline=True,  # made-up instances: the demo has no connection, by design
         )
     return accounts
 
 
-def _load_people(store: Store, now: datetime) -> dict[str, dict]:
+def _load_people(store: Store, specs: list[dict], now: datetime) -> dict[str, dict]:
+    """Members as the sync would have met them: first seen with their first item, last seen
+    with their latest, their account made before either."""
+    seen: dict[str, list[datetime]] = {}
+    for spec in specs:
+        seen.setdefault(spec["author"], []).append(now - timedelta(hours=spec["age_hours"]))
     people = {}
     for person in load_json("demo/people.json"):
-        created = iso(now - timedelta(days=person["account_age_days"]))
+        times = seen.get(person["acct"]) or [now - timedelta(days=min(30, person["account_age_days"]))]
+        created = min(now - timedelta(days=person["account_age_days"]), min(times) - timedelta(hours=2))
         person["id"] = store.people.upsert(
-            "mastodon", person["acct"], person["display_name"], url=_status_url(person["acct"], "").rstrip("/"),
-            account_created_at=created, bot=person.get("bot", False), seen_at=created,
+            "mastodon", person["acct"], person["display_name"], url=status_url(person["acct"], "").rstrip("/"),
+            account_created_at=iso(created), bot=person.get("bot", False), seen_at=iso(min(times)),
         )
+        store.conn.execute("UPDATE people SET last_seen_at = ? WHERE id = ?", (iso(max(times)), person["id"]))
         if person.get("notes"):
             store.people.set_notes(person["id"], person["notes"])
         people[person["acct"]] = person
@@ -64,14 +74,15 @@ def _thread_root(items: dict[str, dict], key: str) -> str:
     return key
 
 
-def _load_inbox(store: Store, accounts: dict, people: dict, now: datetime) -> None:
-    specs = load_json("demo/inbox.json")
+def _load_inbox(store: Store, accounts: dict, people: dict, specs: list[dict], now: datetime) -> dict[str, int]:
+    """The inbox items; returns their ids by the data's keys."""
     items = {spec["key"]: spec for spec in specs}
+    ids: dict[str, int] = {}
     conn = store.conn
     for n, spec in enumerate(sorted(specs, key=lambda s: -s["age_hours"])):
         created = now - timedelta(hours=spec["age_hours"])
         spec["created"] = created
-        spec["remote_id"] = _remote_id(created, n)
+        spec["remote_id"] = remote_id(created, n)
     threads: dict[str, int] = {}
     for spec in sorted(specs, key=lambda s: -s["age_hours"]):
         account = accounts[spec["account"]]
@@ -94,7 +105,7 @@ def _load_inbox(store: Store, accounts: dict, people: dict, now: datetime) -> No
         state = spec["state"]
         item_id = store.inbox.insert(
             account.id, kind=spec["kind"], remote_id=spec["remote_id"],
-            url=_status_url(spec["author"], spec["remote_id"]), person_id=person["id"],
+            url=status_url(spec["author"], spec["remote_id"]), person_id=person["id"],
             author=spec["author"], author_name=sanitize(person["display_name"], single_line=True), text=text,
             language=spec["language"], visibility="direct" if spec["kind"] == "direct" else "public",
             in_reply_to_remote_id=parent["remote_id"] if parent else None, thread_id=thread_id,
@@ -109,62 +120,18 @@ def _load_inbox(store: Store, accounts: dict, people: dict, now: datetime) -> No
                 "INSERT INTO thread_posts (thread_id, remote_id, in_reply_to_remote_id, author, author_name,"
                 " text, url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (thread_id, spec["remote_id"], parent["remote_id"] if parent else None, spec["author"],
-                 person["display_name"], text, _status_url(spec["author"], spec["remote_id"]), iso(created)),
+                 person["display_name"], text, status_url(spec["author"], spec["remote_id"]), iso(created)),
             )
             if answered is not None:
-                reply_id = _remote_id(answered, n + 50_000)
+                reply_id = remote_id(answered, n + 50_000)
                 conn.execute(
                     "INSERT INTO thread_posts (thread_id, remote_id, in_reply_to_remote_id, author, author_name,"
                     " text, url, created_at, ours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
                     (thread_id, reply_id, spec["remote_id"], account.handle, account.display_name,
-                     sanitize(spec["our_reply"]), _status_url(account.handle, reply_id), iso(answered)),
+                     sanitize(spec["our_reply"]), status_url(account.handle, reply_id), iso(answered)),
                 )
-        if spec.get("flag"):
-            store.moderation.add_flag(item_id, spec["flag"]["reason"], spec["flag"]["rule"],
-                                      created_at=iso(created + timedelta(seconds=5)))
-
-
-def _local(day: datetime, hhmm: str, tz) -> datetime:
-    hour, minute = (int(part) for part in hhmm.split(":"))
-    return datetime.combine(day.date(), time(hour, minute), tzinfo=tz)
-
-
-def _load_calendar(store: Store, accounts: dict, community: dict, now: datetime, tz) -> None:
-    today = now.astimezone(tz)
-    colours = ["#e07a5f", "#3d85c6", "#81b29a", "#f2cc8f", "#9b5de5", "#00bbf9"]
-    campaigns: dict[str, str] = {}
-    teammates = community.get("teammates") or ["me"]
-    for n, spec in enumerate(load_json("demo/calendar.json")):
-        account = accounts[spec["account"]]
-        when = None
-        if spec.get("day_offset") is not None and spec.get("time"):
-            when = _local(today + timedelta(days=spec["day_offset"]), spec["time"], tz)
-        campaign = spec.get("campaign")
-        if campaign and campaign not in campaigns:
-            campaigns[campaign] = colours[len(campaigns) % len(colours)]
-        status = spec["status"]
-        fields = dict(
-            scheduled_at=iso(when), language=spec.get("language"), campaign=campaign,
-            campaign_color=campaigns.get(campaign), notes=spec.get("notes") or "", rrule=spec.get("rrule"),
-            last_error=spec.get("last_error"),
-        )
-        if status == "published" and when is not None:
-            remote_id = _remote_id(when, n)
-            fields.update(published_at=iso(when), remote_id=remote_id, url=_status_url(account.handle, remote_id))
-        first = spec["history"][0]["from"] if spec.get("history") else status
-        entry_id = store.calendar.add(account.id, sanitize(spec["text"]), first, who=teammates[n % len(teammates)],
-                                      **fields)
-        with store.transaction():
-            for step in spec.get("history") or []:
-                store.calendar.record_transition(entry_id, step["from"], step["to"], step["who"],
-                                                 step.get("comment") or "",
-                                                 at=iso(now - timedelta(days=step["days_before"])))
-            if spec.get("history") and spec["history"][-1]["to"] != status:
-                store.calendar.record_transition(entry_id, spec["history"][-1]["to"], status, teammates[0])
-            store.conn.execute("UPDATE calendar_entries SET status = ? WHERE id = ?", (status, entry_id))
-            if status == "published" and spec.get("stats") and when is not None:
-                store.metrics.upsert_post_stats(account.id, fields["remote_id"], iso(when), entry_id=entry_id,
-                                                language=spec.get("language"), campaign=campaign, **spec["stats"])
+        ids[spec["key"]] = item_id
+    return ids
 
 
 def _load_metrics(store: Store, accounts: dict, community: dict, now: datetime) -> None:
@@ -204,14 +171,19 @@ def build_demo(path: Path, tz, now: datetime | None = None) -> None:
     try:
         with store.transaction():
             accounts = _load_accounts(store, community)
-            people = _load_people(store, now)
-            _load_inbox(store, accounts, people, now)
-            _load_calendar(store, accounts, community, now, tz)
+            for guideline in community.get("guidelines", []):  # (warnings cite them)
+                store.members.add_guideline(guideline["title"], guideline.get("body", ""))
+            specs = load_json("demo/inbox.json")
+            people = _load_people(store, specs, now)
+            items = _load_inbox(store, accounts, people, specs, now)
+            seed_rules(store)  # the default rules: the demo's team enabled them after a dry-run
+            load_moderation(store, community["moderation"], items, now)
+            load_calendar(store, accounts, community["settings"]["teammates"], now, tz)
             _load_metrics(store, accounts, community, now)
             seed_saved_replies(store)
-            seed_rules(store)  # the default rules, off as for any new database: try them with a dry-run
-            for guideline in community.get("guidelines", []):
-                store.members.add_guideline(guideline["title"], guideline.get("body", ""))
+            # The demo's team and approvers, kept in its own database: the user's settings
+            # file is never written (cmtui.config.with_database_settings lays them over it).
+            store.set_database_settings(community["settings"])
             store.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (DEMO_MARK, dumps({"built_at": iso(now)})))
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -247,6 +219,9 @@ def open_demo(args, settings) -> int:
         build_demo(path, settings.tzinfo())
     store = Store.open(path)
     try:
-        return run_tui(store, settings, sync=False)  # the demo's accounts are made up
+        # The demo's own team and approvers over the user's settings; its accounts are
+        # offline, so the sync engine only says so.
+        settings = config.with_database_settings(settings, store.database_settings(), path)
+        return run_tui(store, settings)
     finally:
         store.close()

@@ -75,3 +75,136 @@ def test_demo_inbox(snap_compare, tmp_path):
     app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
     assert snap_compare(app, press=["j", "j", "j"], terminal_size=(120, 34))
     store.close()
+
+
+# -- a demo that does not contradict itself ---------------------------------------------------
+WEEK = [NOW + timedelta(days=n) for n in range(7)]  # every weekday as "today"
+
+
+@pytest.mark.parametrize("today", WEEK, ids=[d.strftime("%a") for d in WEEK])
+def test_repeating_entries_start_on_an_occurrence_of_their_own_rule(tmp_path, today):
+    from dateutil.rrule import rrulestr
+
+    tz = ZoneInfo("Europe/Ljubljana")
+    build_demo(tmp_path / "demo.db", tz, now=today)
+    store = Store.open(tmp_path / "demo.db")
+    series = store.conn.execute("SELECT rrule, scheduled_at FROM calendar_entries WHERE rrule IS NOT NULL").fetchall()
+    store.close()
+    assert len(series) >= 3
+    for rule, start in series:
+        local = parse_iso(start).astimezone(tz).replace(tzinfo=None)
+        assert rrulestr(rule, dtstart=local).after(local, inc=True) == local, (rule, local.strftime("%a %d"))
+
+
+def _settings(store):
+    from cmtui.config import with_database_settings
+
+    return with_database_settings(Settings(timezone="UTC"), store.database_settings(), store.path)
+
+
+def test_the_demo_comes_with_its_team_and_an_approver(demo):
+    from cmtui.planning.entries import approve
+
+    settings = _settings(demo)
+    assert len(settings.teammates) >= 3 and settings.user in settings.teammates
+    assert settings.approval_required and settings.user in settings.approvers
+    assignees = {r[0] for r in demo.conn.execute(
+        "SELECT assignee FROM inbox_items WHERE assignee IS NOT NULL"
+        " UNION SELECT assignee FROM moderation_flags WHERE assignee IS NOT NULL")}
+    assert assignees and assignees <= set(settings.teammates)
+    movers = {r[0] for r in demo.conn.execute("SELECT who FROM entry_transitions UNION SELECT created_by"
+                                               " FROM calendar_entries UNION SELECT who FROM moderation_log")}
+    assert movers <= set(settings.teammates)
+    waiting = [r for r in demo.conn.execute("SELECT id, created_by FROM calendar_entries"
+                                            " WHERE status = 'needs_approval'")]
+    theirs = [entry_id for entry_id, author in waiting if author != settings.user]
+    assert theirs  # a teammate's post waits for the user's approval
+    approve(demo, settings, theirs[0], who=settings.user, now=NOW)
+    demo.conn.rollback() if demo.conn.in_transaction else None
+
+
+def test_the_demo_accounts_are_offline(demo):
+    assert all(a.offline for a in demo.accounts.list())
+    assert demo.outbox.counts()["pending"] >= 3  # the scheduled posts, waiting to be sent
+
+
+def test_every_flag_names_a_rule_whose_dry_run_catches_the_item(demo):
+    from cmtui.moderation.engine import dry_run
+
+    flags = demo.conn.execute("SELECT item_id, rule, rule_id FROM moderation_flags").fetchall()
+    assert flags
+    caught: dict[str, set[int]] = {}
+    for item_id, rule, rule_id in flags:
+        stored = demo.rules.get(rule)
+        assert stored is not None and stored["id"] == rule_id, rule
+        if rule not in caught:
+            result = dry_run(demo, rule, samples=10_000, record=False)
+            caught[rule] = set(result.sample_ids)
+        assert item_id in caught[rule], (rule, item_id)
+
+
+def test_members_are_first_seen_with_their_first_item(demo):
+    rows = demo.conn.execute(
+        "SELECT p.acct, p.first_seen_at, p.last_seen_at, p.account_created_at, min(i.created_at), max(i.created_at)"
+        " FROM people p JOIN inbox_items i ON i.person_id = p.id GROUP BY p.id").fetchall()
+    assert len(rows) > 50
+    for acct, first, last, created, earliest, latest in rows:
+        assert created <= first <= earliest, acct
+        assert last >= latest, acct
+
+
+NOTED_ACTIONS = {"warn": r"\bwarn(ed|ing)\b", "mute": r"\bmuted\b", "block": r"\bblocked\b",
+                 "report": r"\breported to\b|\breported\.", "hide": r"\bhidden\b|\bremoved\b"}
+
+
+def test_notes_about_a_moderation_action_have_its_audit_log_entry(demo):
+    import re
+
+    noted = 0
+    for person_id, acct, notes in demo.conn.execute("SELECT id, acct, notes FROM people WHERE notes != ''"):
+        logged = {r["action"] for r in demo.moderation.log(person_id=person_id)}
+        for action, pattern in NOTED_ACTIONS.items():
+            if re.search(pattern, notes, re.IGNORECASE):
+                noted += 1
+                assert action in logged, (acct, notes)
+    assert noted >= 3
+    for row in demo.moderation.log():  # and every decision closed what it decided on
+        if row["item_id"] and row["action"] != "assign":
+            assert demo.conn.execute("SELECT count(*) FROM moderation_flags WHERE item_id = ? AND state = 'open'",
+                                     (row["item_id"],)).fetchone()[0] == 0
+
+
+def test_every_history_is_in_time_order_and_in_the_past(demo):
+    entries = demo.conn.execute("SELECT id, created_at, status, published_at FROM calendar_entries").fetchall()
+    for entry_id, created, status, published in entries:
+        steps = demo.calendar.transitions(entry_id)
+        by_id = sorted(steps, key=lambda s: s["id"])
+        assert [s["at"] for s in by_id] == sorted(s["at"] for s in by_id), entry_id
+        assert by_id[0]["from_status"] is None and by_id[0]["at"] == created
+        assert by_id[-1]["to_status"] == status and by_id[-1]["at"] <= iso(NOW)
+        if status == "published":
+            assert by_id[-1]["at"] == published
+    log = demo.conn.execute("SELECT l.at, f.created_at FROM moderation_log l"
+                            " JOIN moderation_flags f ON f.item_id = l.item_id").fetchall()
+    assert log and all(flagged < decided <= iso(NOW) for decided, flagged in log)
+
+
+def test_demo_help_names_the_demos_own_database(capsys):
+    from cmtui.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["demo", "--help"])
+    out = capsys.readouterr().out
+    assert "demo.db" in out and "default: $CMTUI_DB" not in out
+
+
+def test_the_demo_never_writes_the_users_settings(tmp_path, monkeypatch):
+    import cmtui.cli
+    from cmtui.config import config_dir
+    from cmtui.cli import main
+
+    opened = {}
+    monkeypatch.setattr(cmtui.cli, "run_tui", lambda store, settings, **kw: opened.setdefault("s", settings) and 0)
+    assert main(["demo", "--db", str(tmp_path / "d.db")]) == 0
+    assert opened["s"].user == "nina" and "jure" in opened["s"].teammates
+    assert not config_dir().exists() or not any(config_dir().iterdir())
