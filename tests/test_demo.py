@@ -9,6 +9,7 @@ import pytest
 
 from cmtui.config import Settings
 from cmtui.demo import build_demo, is_demo
+from cmtui.errors import InputError
 from cmtui.model import iso, parse_iso
 from cmtui.store import InboxFilter, Store
 from cmtui.tui.app import CmtuiApp
@@ -118,9 +119,15 @@ def test_the_demo_comes_with_its_team_and_an_approver(demo):
     waiting = [r for r in demo.conn.execute("SELECT id, created_by FROM calendar_entries"
                                             " WHERE status = 'needs_approval'")]
     theirs = [entry_id for entry_id, author in waiting if author != settings.user]
-    assert theirs  # a teammate's post waits for the user's approval
+    assert theirs  # a teammate's post waits for the user's approval, which the user may give
+    with pytest.raises(InputError, match="may approve"):  # (what the demo said before: nobody may)
+        approve(demo, Settings(approvers=["someone"]), theirs[0], who=settings.user, now=NOW)
+    demo.conn.execute("SAVEPOINT try_approving")
     approve(demo, settings, theirs[0], who=settings.user, now=NOW)
-    demo.conn.rollback() if demo.conn.in_transaction else None
+    assert demo.calendar.get(theirs[0])["status"] == "approved"
+    demo.conn.execute("ROLLBACK TO try_approving")
+    demo.conn.execute("RELEASE try_approving")
+    assert demo.calendar.get(theirs[0])["status"] == "needs_approval"  # the shared demo unchanged
 
 
 def test_the_demo_accounts_are_offline(demo):
