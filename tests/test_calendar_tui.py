@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from textual.widgets import Input, Select, TextArea
 
 from cmtui.config import Settings
@@ -274,3 +276,167 @@ async def test_actions_without_an_entry_say_so(store):
         await pilot.press("a")
         await pilot.pause()
         assert any("Nothing to approve" in n["message"] for n in app.notes)
+
+
+# -- the highlight stays on the entry acted on ----------------------------------------------------
+DAY = date(2026, 11, 25)  # a Wednesday: Post number 10 is a draft at 13:00
+
+
+def three_on_a_day(store, middle_status="draft", **middle) -> int:
+    """Three more entries on DAY around Post number 10; returns the id of "Middle"."""
+    account = store.accounts.get("tidewater").id
+    store.calendar.add(account, "First of the day", "draft", who="ana", scheduled_at="2026-11-25T09:00:00Z")
+    entry_id = store.calendar.add(account, "Middle of the day", middle_status, who="ana",
+                                  scheduled_at="2026-11-25T11:00:00Z", **middle)
+    store.calendar.add(account, "Last of the day", "draft", who="ana", scheduled_at="2026-11-25T16:00:00Z")
+    return entry_id
+
+
+async def on_middle(pilot, screen):
+    for _ in range((DAY - TODAY).days):
+        await pilot.press("l")
+    await pilot.pause()
+    await pick(pilot, screen, "Middle of the day")
+    await pilot.pause()
+    assert screen.selected().entry["text"] == "Middle of the day"
+
+
+@pytest.mark.parametrize("keys, settings, status, after", [
+    (("s",), {}, "draft", "needs_approval"),
+    (("S",), {}, "draft", "scheduled"),
+    (("x",), {}, "draft", "cancelled"),
+    (("a", "enter"), {"approval_required": True, "approvers": ["ana"], "user": "ana"}, "needs_approval", "approved"),
+    (("r", *"not yet", "enter"), {"approval_required": True, "approvers": ["ana"], "user": "ana"}, "needs_approval",
+     "draft"),
+])
+async def test_an_action_on_the_middle_entry_keeps_the_highlight_on_it(store, keys, settings, status, after):
+    entry_id = three_on_a_day(store, status)
+    app = make_app(store, **settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await on_middle(pilot, screen)
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert store.calendar.get(entry_id)["status"] == after
+        assert screen.selected().entry["id"] == entry_id
+        assert "Middle of the day" in str(screen.query_one("#entry-detail").render())
+
+
+async def test_duplicate_highlights_the_copy_and_delete_its_neighbour_and_undo_the_entry(store):
+    entry_id = three_on_a_day(store)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await on_middle(pilot, screen)
+        await pilot.press("d")
+        await pilot.pause()
+        copy = screen.selected().entry
+        assert copy["id"] != entry_id and copy["text"] == "Middle of the day"
+        await pilot.press("D", "y")
+        await pilot.pause()
+        assert store.calendar.get(copy["id"]) is None
+        neighbour = screen.selected().entry
+        assert neighbour["id"] != copy["id"] and neighbour["text"] != "First of the day"
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.selected().entry["id"] == copy["id"]
+
+
+async def test_skip_keeps_the_highlight_on_the_occurrence(store):
+    account = store.accounts.get("tidewater").id
+    store.calendar.add(account, "First of the day", "draft", who="ana", scheduled_at="2026-11-25T09:00:00Z")
+    series = store.calendar.add(account, "Middle of the day", "draft", who="ana",
+                                scheduled_at="2026-11-18T11:00:00Z", rrule="FREQ=WEEKLY")
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await on_middle(pilot, screen)
+        await pilot.press("X")
+        await pilot.pause()
+        assert store.entries.skips(series)
+        selected = screen.selected()
+        assert selected.entry["id"] == series and selected.skipped
+
+
+async def test_a_saved_edit_keeps_the_highlight_on_the_entry(store):
+    entry_id = three_on_a_day(store)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await on_middle(pilot, screen)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#entry-text", TextArea).text = "Middle of the day, edited"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert store.calendar.get(entry_id)["text"] == "Middle of the day, edited"
+        assert screen.selected().entry["id"] == entry_id
+
+
+async def test_shift_arrows_on_the_middle_entry_move_it_twice(store):
+    entry_id = three_on_a_day(store)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await on_middle(pilot, screen)
+        await pilot.press("shift+down")  # 12:00, after Post number 10 at 13:00? no: before it
+        await pilot.pause()
+        assert screen.selected().entry["id"] == entry_id
+        await pilot.press("shift+down", "shift+down")  # now 14:00: after Post number 10
+        await pilot.pause()
+        assert parse_iso(store.calendar.get(entry_id)["scheduled_at"]).hour == 14
+        assert screen.selected().entry["id"] == entry_id
+        await pilot.press("shift+right", "shift+right")
+        await pilot.pause()
+        assert parse_iso(store.calendar.get(entry_id)["scheduled_at"]) == parse_iso("2026-11-27T14:00:00Z")
+        assert screen.cursor == date(2026, 11, 27) and screen.selected().entry["id"] == entry_id
+
+
+async def test_add_to_queue_follows_the_entry_to_its_slot(store):
+    entry_id = three_on_a_day(store)
+    store.calendar.add(store.accounts.get("tidewater").id, "Earlier on the slot's day", "draft", who="ana",
+                       scheduled_at="2026-11-20T12:30:00Z")  # the next slot is today 13:00
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await on_middle(pilot, screen)
+        await pilot.press("Q")
+        await pilot.pause()
+        at = parse_iso(store.calendar.get(entry_id)["scheduled_at"])
+        assert at == parse_iso("2026-11-20T13:00:00Z")
+        assert screen.cursor == at.date() and screen.selected().entry["id"] == entry_id
+
+
+async def test_the_agenda_keeps_the_highlight_on_the_entry_acted_on(store):
+    entry_id = three_on_a_day(store)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await pilot.press("v", "v")
+        await pilot.pause()
+        agenda = screen.query_one("#agenda")
+        item = next(n for n, o in enumerate(screen._agenda_items) if o.entry["id"] == entry_id)
+        agenda.highlighted = agenda.get_option_index(str(item))
+        await pilot.pause()
+        assert screen.selected().entry["id"] == entry_id
+        await pilot.press("s")
+        await pilot.pause()
+        assert store.calendar.get(entry_id)["status"] == "needs_approval"
+        assert screen.selected().entry["id"] == entry_id
+
+
+async def test_a_long_entry_wraps_in_the_agenda_under_its_own_text(store):
+    store.calendar.add(store.accounts.get("tidewater").id, "Longwinded " + "words that go on " * 12 + "END",
+                       "draft", who="ana", scheduled_at="2026-11-21T10:00:00Z")
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await pilot.press("v", "v")
+        await pilot.pause()
+        agenda = screen.query_one("#agenda")
+        lines = [line(agenda, y) for y in range(agenda.size.height)]
+        first = next(y for y, text in enumerate(lines) if "Longwinded" in text)
+        column = lines[first].index("Longwinded")
+        assert "END" not in lines[first]
+        follow = lines[first + 1]
+        assert follow[:column].strip() == "" and follow[column] != " "  # under the words, not at the margin
