@@ -188,6 +188,114 @@ async def test_ctrl_n_fills_in_the_next_free_posting_slot(store):
         assert value and value > "2026-11-20 12:00"
 
 
+async def test_every_composer_field_is_labelled_and_an_empty_one_shows_at_most_a_hint(store):
+    from textual.widgets import Static
+
+    app = make_app(store, default_language="sl")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_calendar(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        composer = app.screen
+        labels = {str(w.render()) for w in composer.query(Static) if w.has_class("label") or w.has_class("text-label")}
+        for label in ("account", "when", "text", "variant for", "repeat", "language", "visibility",
+                      "content warning", "campaign", "colour", "notes", "then"):
+            assert label in labels, label
+        for field in composer.query(Input):
+            assert field.placeholder == "" or field.placeholder.startswith("e.g. "), field.id
+        language = composer.query_one("#entry-language", Input)
+        assert language.value == "sl"  # a real value, and the one saved
+        assert composer.query_one("#entry-rrule", Input).value == ""
+        assert composer.query_one("#entry-campaign", Input).value == ""
+        composer.query_one("#entry-text", TextArea).text = "Said in Slovenian"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [saved] = store.conn.execute("SELECT language FROM calendar_entries WHERE text = 'Said in Slovenian'")
+        assert saved[0] == "sl"
+
+
+@pytest.mark.parametrize("settings, status, offered", [
+    ({}, None, ["draft", "idea", "scheduled"]),
+    ({"approval_required": True, "approvers": ["ana"]}, None, ["draft", "idea", "needs_approval"]),
+    ({}, "draft", ["keep", "scheduled"]),
+    ({"approval_required": True, "approvers": ["ana"]}, "draft", ["keep", "needs_approval"]),
+    ({"approval_required": True, "approvers": ["ana"]}, "approved", ["keep", "scheduled"]),
+    ({}, "scheduled", ["keep"]),
+    ({}, "published", ["keep"]),
+])
+async def test_then_offers_only_what_the_entry_can_do_next(store, settings, status, offered):
+    if status is not None:
+        store.calendar.add(store.accounts.get("tidewater").id, "The one to edit", status, who="ana",
+                           scheduled_at="2026-11-21T10:00:00Z")
+    app = make_app(store, **settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        if status is None:
+            await pilot.press("c")
+        else:
+            await pick(pilot, screen, "The one to edit")
+            await pilot.press("e")
+        await pilot.pause()
+        then = app.screen.query_one("#entry-then", Select)
+        assert [value for _label, value in app.screen._then_options()] == offered
+        assert then.value == offered[0]
+
+
+async def test_the_composer_warns_when_the_start_is_not_on_the_repeat_rule(store):
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_calendar(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        composer = app.screen
+        composer.query_one("#entry-when", Input).value = "2026-12-02 09:00"  # a Wednesday
+        composer.query_one("#entry-rrule", Input).value = "FREQ=WEEKLY;BYDAY=TU"
+        await pilot.pause()
+        note = str(composer.query_one("#entry-rule-read").render())
+        assert "not a day this rule gives" in note and "Tue 08 Dec 2026, 09:00" in note
+        composer.query_one("#entry-rrule", Input).value = "FREQ=MONTHLY;BYDAY=1TH"
+        composer.query_one("#entry-when", Input).value = "2026-12-06 18:00"  # a Sunday
+        await pilot.pause()
+        assert "Thu 07 Jan 2027, 18:00" in str(composer.query_one("#entry-rule-read").render())
+        composer.query_one("#entry-when", Input).value = "2026-12-03 18:00"  # the first Thursday
+        await pilot.pause()
+        assert str(composer.query_one("#entry-rule-read").render()).strip() == ""
+        composer.query_one("#entry-when", Input).value = "2026-12-06 18:00"
+        composer.query_one("#entry-text", TextArea).text = "First-Thursday call"
+        await pilot.press("ctrl+s")  # a warning, not a refusal
+        await pilot.pause()
+        assert store.conn.execute("SELECT rrule FROM calendar_entries WHERE text = 'First-Thursday call'").fetchone()
+
+
+async def test_the_composer_error_goes_once_the_input_changes(store):
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_calendar(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        composer = app.screen
+        composer.query_one("#entry-text", TextArea).text = "y" * 501
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "limit" in str(composer.query_one("#entry-error").render())
+        composer.query_one("#entry-text", TextArea).text = "y" * 400
+        await pilot.pause()
+        assert str(composer.query_one("#entry-error").render()).strip() == ""
+
+
+async def test_a_new_post_for_today_starts_at_a_free_slot_ahead(store):
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_calendar(app, pilot)  # NOW: Friday 20 November, 12:00 (UTC settings)
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen.query_one("#entry-when", Input).value == "2026-11-20 13:00"  # today's next slot
+        assert "in the past" not in str(app.screen.query_one("#entry-when-read").render())
+
+
 # -- acting on an entry ---------------------------------------------------------------------------
 def needs_a_nod(store) -> int:
     return store.calendar.add(store.accounts.get("tidewater").id, "Needs a nod", "needs_approval", who="luka",

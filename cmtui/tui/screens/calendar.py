@@ -383,9 +383,9 @@ class CalendarScreen(ModeScreen):
     def action_compose(self) -> None:
         from cmtui.tui.dialogs.entry_composer import EntryComposer
 
-        hour = self.hour if self.view == "week" else 9
-        when = datetime(self.cursor.year, self.cursor.month, self.cursor.day, hour, 0)
-        self.app.push_screen(EntryComposer(self.app, None, default_when=when), self._composed)
+        # The day's first free posting slot still ahead (the week view: the cursor's hour).
+        hour = self.hour if self.view == "week" else None
+        self.app.push_screen(EntryComposer(self.app, None, default_day=self.cursor, default_hour=hour), self._composed)
 
     def action_edit(self) -> None:
         from cmtui.tui.dialogs.entry_composer import EntryComposer
