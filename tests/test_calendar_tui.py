@@ -87,6 +87,29 @@ async def test_the_day_list_shows_the_cursor_day_and_enter_goes_into_it(store):
         assert "nothing planned" in str(screen.query_one("#day-title").render())
 
 
+async def test_at_80x24_the_month_shows_all_six_weeks(store):
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_calendar(app, pilot)
+        month = screen.query_one(MonthView)
+        text = "\n".join(line(month, y) for y in range(month.size.height))
+        for week in screen.query_one(MonthView).weeks:
+            assert f"{week[0].day:>2}" in text and f"{week[-1].day:>2} " in text, week
+
+
+async def test_a_month_too_short_for_six_weeks_says_how_to_see_the_rest(store):
+    app = make_app(store)
+    async with app.run_test(size=(80, 20)) as pilot:
+        screen = await open_calendar(app, pilot)
+        month = screen.query_one(MonthView)
+        assert month.size.height < 7
+        assert "of 6 shown" in line(month, month.size.height - 1)
+        await pilot.press("j", "j")  # the cursor's week comes into view
+        await pilot.pause()
+        text = "\n".join(line(month, y) for y in range(month.size.height))
+        assert f"{screen.cursor.day:>2}" in text
+
+
 async def test_v_cycles_month_week_agenda(store):
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
@@ -97,7 +120,8 @@ async def test_v_cycles_month_week_agenda(store):
         assert screen.view == "week" and week.display and not screen.query_one(MonthView).display
         assert "Fri 20" in line(week, 0)
         fourteen = 1 + 14 - 6  # the 14:00 row
-        assert "14:00 Post" in line(week, fourteen)
+        assert "Post number 5" in line(week, fourteen)
+        assert line(week, fourteen).count("14:00") == 1  # the gutter says the hour; the chip does not repeat it
         await pilot.press("j")  # the hour cursor
         assert week.hour == screen.hour
         await pilot.press("v")

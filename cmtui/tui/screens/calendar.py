@@ -66,6 +66,7 @@ class CalendarScreen(ModeScreen):
         Binding("escape", "back", "Back", show=False, id="calendar.back"),
     ]
     AUTO_FOCUS = "#month"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # app.tcss: a smaller detail under 30 lines
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
