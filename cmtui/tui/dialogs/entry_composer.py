@@ -141,7 +141,7 @@ class EntryComposer(Dialog):
             yield TextArea("", id="variant-text", soft_wrap=True, compact=True)
             with Horizontal(classes="row"):
                 yield Static("repeat", classes="label")
-                yield Input(v["rrule"], placeholder="e.g. FREQ=WEEKLY;BYDAY=MO,TH (empty: posts once)",
+                yield Input(v["rrule"], placeholder="e.g. FREQ=WEEKLY;BYDAY=MO,TH",
                             compact=True, id="entry-rrule")
                 yield Static("language", classes="label")
                 yield Input(v["language"], placeholder="e.g. en", compact=True, max_length=3, id="entry-language")
@@ -193,7 +193,10 @@ class EntryComposer(Dialog):
         except InputError as exc:
             read.append(str(exc), style="red")
         self.query_one("#entry-when-read", Static).update(read)
-        self.query_one("#entry-rule-read", Static).update(self._rule_note())
+        note = self._rule_note()
+        rule_read = self.query_one("#entry-rule-read", Static)
+        rule_read.update(note)
+        rule_read.display = bool(note.plain)  # no blank line under a rule that reads right
         text = self.query_one("#entry-text", TextArea).text
         count = Text()
         for name, account in self.accounts.items():
