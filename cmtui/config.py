@@ -70,6 +70,7 @@ class Settings:
     http_timeout_seconds: int = 30  # a platform that has not answered by then is retried later
     backfill_days: int = 30
     calm_mode: bool = False  # the Metrics panel hides numbers that invite comparison (data stays complete)
+    default_language: str = ""  # of new posts ("en", "sl"); empty: the system's (LANG)
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys, e.g. "inbox.done" = "d"
 
     @property
@@ -82,6 +83,18 @@ class Settings:
             return getpass.getuser()
         except Exception:  # no login name in some containers
             return "me"
+
+    def post_language(self) -> str | None:
+        """The language a new post starts with: default_language, else the system's
+        (LC_ALL / LC_MESSAGES / LANG, "sl_SI.UTF-8" -> "sl"), else None."""
+        if self.default_language:
+            return self.default_language.lower()
+        for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            value = os.environ.get(name, "")
+            if value:
+                code = re.split(r"[_.@-]", value, maxsplit=1)[0].lower()
+                return code if re.fullmatch(r"[a-z]{2,3}", code) else None
+        return None
 
     def tzinfo(self):
         """The settings' timezone as a tzinfo (the system's when unset)."""
@@ -146,6 +159,9 @@ def load_settings(directory: Path | None = None) -> Settings:
     for name, value in raw.items():
         _check(name, value, path)
         setattr(settings, name, value)
+    if settings.default_language and not re.fullmatch(r"[A-Za-z]{2,3}", settings.default_language):
+        raise ConfigError(f"{path}: default_language is a language code of two or three letters (like en or sl),"
+                          f" not '{settings.default_language}'")
     if settings.timezone:
         try:
             settings.tzinfo()

@@ -17,6 +17,9 @@ def isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("CMTUI_CONFIG_DIR", str(home / "config" / "cmtui"))
     monkeypatch.delenv("CMTUI_DB", raising=False)
     monkeypatch.setenv("TZ", "UTC")
+    for name in ("LC_ALL", "LC_MESSAGES"):  # a new post's language comes from LANG: the same everywhere
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     yield
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from textual.widgets import Input, Select, TextArea
 
 from cmtui.config import Settings
@@ -33,6 +35,14 @@ async def pick(pilot, screen, words: str) -> None:
     day = screen.query_one("#day-entries")
     prompts = [str(day.get_option_at_index(i).prompt) for i in range(day.option_count)]
     day.highlighted = next(i for i, p in enumerate(prompts) if words in p)
+
+
+async def new_post(app, pilot):
+    """The calendar, then c: the composer for a new post on the cursor's day."""
+    await open_calendar(app, pilot)
+    await pilot.press("c")
+    await pilot.pause()
+    return app.screen
 
 
 def line(widget, y: int) -> str:
@@ -85,6 +95,29 @@ async def test_the_day_list_shows_the_cursor_day_and_enter_goes_into_it(store):
         assert "nothing planned" in str(screen.query_one("#day-title").render())
 
 
+async def test_at_80x24_the_month_shows_all_six_weeks(store):
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_calendar(app, pilot)
+        month = screen.query_one(MonthView)
+        text = "\n".join(line(month, y) for y in range(month.size.height))
+        for week in screen.query_one(MonthView).weeks:
+            assert f"{week[0].day:>2}" in text and f"{week[-1].day:>2} " in text, week
+
+
+async def test_a_month_too_short_for_six_weeks_says_how_to_see_the_rest(store):
+    app = make_app(store)
+    async with app.run_test(size=(80, 20)) as pilot:
+        screen = await open_calendar(app, pilot)
+        month = screen.query_one(MonthView)
+        assert month.size.height < 7
+        assert "of 6 shown" in line(month, month.size.height - 1)
+        await pilot.press("j", "j")  # the cursor's week comes into view
+        await pilot.pause()
+        text = "\n".join(line(month, y) for y in range(month.size.height))
+        assert f"{screen.cursor.day:>2}" in text
+
+
 async def test_v_cycles_month_week_agenda(store):
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
@@ -95,7 +128,8 @@ async def test_v_cycles_month_week_agenda(store):
         assert screen.view == "week" and week.display and not screen.query_one(MonthView).display
         assert "Fri 20" in line(week, 0)
         fourteen = 1 + 14 - 6  # the 14:00 row
-        assert "14:00 Post" in line(week, fourteen)
+        assert "Post number 5" in line(week, fourteen)
+        assert line(week, fourteen).count("14:00") == 1  # the gutter says the hour; the chip does not repeat it
         await pilot.press("j")  # the hour cursor
         assert week.hour == screen.hour
         await pilot.press("v")
@@ -158,6 +192,8 @@ async def test_the_composer_refuses_bad_input_and_esc_keeps_the_form(store):
         assert isinstance(app.screen, EntryComposer)
         assert "limit" in str(composer.query_one("#entry-error").render())
         composer.query_one("#entry-text", TextArea).text = "A plan for later"
+        await pilot.pause()
+        assert str(composer.query_one("#entry-error").render()).strip() == ""  # it was about the old text
         composer.query_one("#entry-rrule", Input).value = "FREQ=SOMETIMES"
         await pilot.pause()
         await pilot.press("ctrl+s")
@@ -184,6 +220,89 @@ async def test_ctrl_n_fills_in_the_next_free_posting_slot(store):
         await pilot.pause()
         value = composer.query_one("#entry-when", Input).value
         assert value and value > "2026-11-20 12:00"
+
+
+async def test_every_composer_field_is_labelled_and_an_empty_one_shows_at_most_a_hint(store):
+    from textual.widgets import Static
+
+    app = make_app(store, default_language="sl")
+    async with app.run_test(size=SIZE) as pilot:
+        composer = await new_post(app, pilot)
+        labels = {str(w.render()) for w in composer.query(Static) if w.has_class("label") or w.has_class("text-label")}
+        for label in ("account", "when", "text", "variant for", "repeat", "language", "visibility",
+                      "content warning", "campaign", "colour", "notes", "then"):
+            assert label in labels, label
+        for field in composer.query(Input):
+            assert field.placeholder == "" or field.placeholder.startswith("e.g. "), field.id
+        language = composer.query_one("#entry-language", Input)
+        assert language.value == "sl"  # a real value, and the one saved
+        assert composer.query_one("#entry-rrule", Input).value == ""
+        assert composer.query_one("#entry-campaign", Input).value == ""
+        composer.query_one("#entry-text", TextArea).text = "Said in Slovenian"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [saved] = store.conn.execute("SELECT language FROM calendar_entries WHERE text = 'Said in Slovenian'")
+        assert saved[0] == "sl"
+
+
+@pytest.mark.parametrize("settings, status, offered", [
+    ({}, None, ["draft", "idea", "scheduled"]),
+    ({"approval_required": True, "approvers": ["ana"]}, None, ["draft", "idea", "needs_approval"]),
+    ({}, "draft", ["keep", "scheduled"]),
+    ({"approval_required": True, "approvers": ["ana"]}, "draft", ["keep", "needs_approval"]),
+    ({"approval_required": True, "approvers": ["ana"]}, "approved", ["keep", "scheduled"]),
+    ({}, "scheduled", ["keep"]),
+    ({}, "published", ["keep"]),
+])
+async def test_then_offers_only_what_the_entry_can_do_next(store, settings, status, offered):
+    if status is not None:
+        store.calendar.add(store.accounts.get("tidewater").id, "The one to edit", status, who="ana",
+                           scheduled_at="2026-11-21T10:00:00Z")
+    app = make_app(store, **settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        if status is None:
+            await pilot.press("c")
+        else:
+            await pick(pilot, screen, "The one to edit")
+            await pilot.press("e")
+        await pilot.pause()
+        then = app.screen.query_one("#entry-then", Select)
+        assert [value for _label, value in app.screen._then_options()] == offered
+        assert then.value == offered[0]
+
+
+async def test_the_composer_warns_when_the_start_is_not_on_the_repeat_rule(store):
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        composer = await new_post(app, pilot)
+        composer.query_one("#entry-when", Input).value = "2026-12-02 09:00"  # a Wednesday
+        composer.query_one("#entry-rrule", Input).value = "FREQ=WEEKLY;BYDAY=TU"
+        await pilot.pause()
+        note = str(composer.query_one("#entry-rule-read").render())
+        assert "not a day this rule gives" in note and "Tue 08 Dec 2026, 09:00" in note
+        composer.query_one("#entry-rrule", Input).value = "FREQ=MONTHLY;BYDAY=1TH"
+        composer.query_one("#entry-when", Input).value = "2026-12-06 18:00"  # a Sunday
+        await pilot.pause()
+        assert "Thu 07 Jan 2027, 18:00" in str(composer.query_one("#entry-rule-read").render())
+        composer.query_one("#entry-when", Input).value = "2026-12-03 18:00"  # the first Thursday
+        await pilot.pause()
+        assert str(composer.query_one("#entry-rule-read").render()).strip() == ""
+        composer.query_one("#entry-when", Input).value = "2026-12-06 18:00"
+        composer.query_one("#entry-text", TextArea).text = "First-Thursday call"
+        await pilot.press("ctrl+s")  # a warning, not a refusal
+        await pilot.pause()
+        assert store.conn.execute("SELECT rrule FROM calendar_entries WHERE text = 'First-Thursday call'").fetchone()
+
+
+async def test_a_new_post_for_today_starts_at_a_free_slot_ahead(store):
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await new_post(app, pilot)  # NOW: Friday 20 November, 12:00 (UTC settings)
+        assert app.screen.query_one("#entry-when", Input).value == "2026-11-20 13:00"  # today's next slot
+        assert "in the past" not in str(app.screen.query_one("#entry-when-read").render())
 
 
 # -- acting on an entry ---------------------------------------------------------------------------
@@ -274,3 +393,164 @@ async def test_actions_without_an_entry_say_so(store):
         await pilot.press("a")
         await pilot.pause()
         assert any("Nothing to approve" in n["message"] for n in app.notes)
+
+
+# -- the highlight stays on the entry acted on ----------------------------------------------------
+DAY = date(2026, 11, 25)  # a Wednesday: Post number 10 is a draft at 13:00
+
+
+def three_on_a_day(store, middle_status="draft", **middle) -> int:
+    """Three more entries on DAY around Post number 10; returns the id of "Middle"."""
+    account = store.accounts.get("tidewater").id
+    store.calendar.add(account, "First of the day", "draft", who="ana", scheduled_at="2026-11-25T09:00:00Z")
+    entry_id = store.calendar.add(account, "Middle of the day", middle_status, who="ana",
+                                  scheduled_at="2026-11-25T11:00:00Z", **middle)
+    store.calendar.add(account, "Last of the day", "draft", who="ana", scheduled_at="2026-11-25T16:00:00Z")
+    return entry_id
+
+
+async def on_middle(app, pilot):
+    """The calendar, on DAY, with "Middle of the day" highlighted; returns the screen."""
+    screen = await open_calendar(app, pilot)
+    for _ in range((DAY - TODAY).days):
+        await pilot.press("l")
+    await pilot.pause()
+    await pick(pilot, screen, "Middle of the day")
+    await pilot.pause()
+    assert screen.selected().entry["text"] == "Middle of the day"
+    return screen
+
+
+@pytest.mark.parametrize("keys, settings, status, after", [
+    (("s",), {}, "draft", "needs_approval"),
+    (("S",), {}, "draft", "scheduled"),
+    (("x",), {}, "draft", "cancelled"),
+    (("a", "enter"), {"approval_required": True, "approvers": ["ana"], "user": "ana"}, "needs_approval", "approved"),
+    (("r", *"not yet", "enter"), {"approval_required": True, "approvers": ["ana"], "user": "ana"}, "needs_approval",
+     "draft"),
+])
+async def test_an_action_on_the_middle_entry_keeps_the_highlight_on_it(store, keys, settings, status, after):
+    entry_id = three_on_a_day(store, status)
+    app = make_app(store, **settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await on_middle(app, pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert store.calendar.get(entry_id)["status"] == after
+        assert screen.selected().entry["id"] == entry_id
+        assert "Middle of the day" in str(screen.query_one("#entry-detail").render())
+
+
+async def test_duplicate_highlights_the_copy_and_delete_its_neighbour_and_undo_the_entry(store):
+    entry_id = three_on_a_day(store)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await on_middle(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        copy = screen.selected().entry
+        assert copy["id"] != entry_id and copy["text"] == "Middle of the day"
+        await pilot.press("D", "y")
+        await pilot.pause()
+        assert store.calendar.get(copy["id"]) is None
+        neighbour = screen.selected().entry
+        assert neighbour["id"] != copy["id"] and neighbour["text"] != "First of the day"
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.selected().entry["id"] == copy["id"]
+
+
+async def test_skip_keeps_the_highlight_on_the_occurrence(store):
+    account = store.accounts.get("tidewater").id
+    store.calendar.add(account, "First of the day", "draft", who="ana", scheduled_at="2026-11-25T09:00:00Z")
+    series = store.calendar.add(account, "Middle of the day", "draft", who="ana",
+                                scheduled_at="2026-11-18T11:00:00Z", rrule="FREQ=WEEKLY")
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await on_middle(app, pilot)
+        await pilot.press("X")
+        await pilot.pause()
+        assert store.entries.skips(series)
+        selected = screen.selected()
+        assert selected.entry["id"] == series and selected.skipped
+
+
+async def test_a_saved_edit_keeps_the_highlight_on_the_entry(store):
+    entry_id = three_on_a_day(store)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await on_middle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#entry-text", TextArea).text = "Middle of the day, edited"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert store.calendar.get(entry_id)["text"] == "Middle of the day, edited"
+        assert screen.selected().entry["id"] == entry_id
+
+
+async def test_shift_arrows_on_the_middle_entry_move_it_twice(store):
+    entry_id = three_on_a_day(store)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await on_middle(app, pilot)
+        await pilot.press("shift+down")  # 12:00, after Post number 10 at 13:00? no: before it
+        await pilot.pause()
+        assert screen.selected().entry["id"] == entry_id
+        await pilot.press("shift+down", "shift+down")  # now 14:00: after Post number 10
+        await pilot.pause()
+        assert parse_iso(store.calendar.get(entry_id)["scheduled_at"]).hour == 14
+        assert screen.selected().entry["id"] == entry_id
+        await pilot.press("shift+right", "shift+right")
+        await pilot.pause()
+        assert parse_iso(store.calendar.get(entry_id)["scheduled_at"]) == parse_iso("2026-11-27T14:00:00Z")
+        assert screen.cursor == date(2026, 11, 27) and screen.selected().entry["id"] == entry_id
+
+
+async def test_add_to_queue_follows_the_entry_to_its_slot(store):
+    entry_id = three_on_a_day(store)
+    store.calendar.add(store.accounts.get("tidewater").id, "Earlier on the slot's day", "draft", who="ana",
+                       scheduled_at="2026-11-20T12:30:00Z")  # the next slot is today 13:00
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await on_middle(app, pilot)
+        await pilot.press("Q")
+        await pilot.pause()
+        at = parse_iso(store.calendar.get(entry_id)["scheduled_at"])
+        assert at == parse_iso("2026-11-20T13:00:00Z")
+        assert screen.cursor == at.date() and screen.selected().entry["id"] == entry_id
+
+
+async def test_the_agenda_keeps_the_highlight_on_the_entry_acted_on(store):
+    entry_id = three_on_a_day(store)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await pilot.press("v", "v")
+        await pilot.pause()
+        agenda = screen.query_one("#agenda")
+        item = next(n for n, o in enumerate(screen._agenda_items) if o.entry["id"] == entry_id)
+        agenda.highlighted = agenda.get_option_index(str(item))
+        await pilot.pause()
+        assert screen.selected().entry["id"] == entry_id
+        await pilot.press("s")
+        await pilot.pause()
+        assert store.calendar.get(entry_id)["status"] == "needs_approval"
+        assert screen.selected().entry["id"] == entry_id
+
+
+async def test_a_long_entry_wraps_in_the_agenda_under_its_own_text(store):
+    store.calendar.add(store.accounts.get("tidewater").id, "Longwinded " + "words that go on " * 12 + "END",
+                       "draft", who="ana", scheduled_at="2026-11-21T10:00:00Z")
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await pilot.press("v", "v")
+        await pilot.pause()
+        agenda = screen.query_one("#agenda")
+        lines = [line(agenda, y) for y in range(agenda.size.height)]
+        first = next(y for y, text in enumerate(lines) if "Longwinded" in text)
+        column = lines[first].index("Longwinded")
+        assert "END" not in lines[first]
+        follow = lines[first + 1]
+        assert follow[:column].strip() == "" and follow[column] != " "  # under the words, not at the margin

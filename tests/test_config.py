@@ -39,6 +39,7 @@ def test_settings_file_is_read(tmp_path):
     ("http_timeout_seconds = -5", "must be a positive number"),
     ("[keymap]\n'inbox.done' = 4", "keymap"),
     ("[posting_slots]\nmon = ['25:00']", "HH:MM"),
+    ("default_language = 'english'", "two or three letters"),
     ("response_target_minutes = \n", "line 1"),
 ])
 def test_bad_settings_give_a_clear_error(tmp_path, content, message):
@@ -46,6 +47,17 @@ def test_bad_settings_give_a_clear_error(tmp_path, content, message):
     with pytest.raises(ConfigError, match=message) as exc:
         load_settings(tmp_path)
     assert str(tmp_path / "settings.toml") in str(exc.value)
+
+
+def test_a_new_post_s_language_is_the_setting_else_the_system_s(tmp_path, monkeypatch):
+    (tmp_path / "settings.toml").write_text("default_language = 'SL'")
+    assert load_settings(tmp_path).post_language() == "sl"
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "de_AT.UTF-8")
+    assert Settings().post_language() == "de"
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert Settings().post_language() is None  # no language: the field stays empty
 
 
 def test_credentials_file_has_mode_0600_and_round_trips(tmp_path):

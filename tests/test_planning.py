@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +18,7 @@ from cmtui.errors import InputError
 from cmtui.model import iso, parse_iso
 from cmtui.planning import entries as E
 from cmtui.planning.recurrence import (
-    materialize_due, occurrences, occurrences_between, parse_rule, skip_occurrence, unskip_occurrence,
+    first_on_rule, materialize_due, occurrences, occurrences_between, parse_rule, skip_occurrence, unskip_occurrence,
 )
 from cmtui.store import Store
 from cmtui.store.base import loads
@@ -386,6 +386,21 @@ def test_parse_rule_accepts(text, expected):
     assert parse_rule(text) == expected
 
 
+@pytest.mark.parametrize("rule, start, first", [
+    ("FREQ=WEEKLY;BYDAY=TU", datetime(2026, 12, 2, 9, 0), datetime(2026, 12, 8, 9, 0)),  # a Wednesday start
+    ("FREQ=MONTHLY;BYDAY=1TH", datetime(2026, 12, 6, 18, 0), datetime(2027, 1, 7, 18, 0)),  # a Sunday start
+    ("FREQ=WEEKLY;BYDAY=MO,TH", datetime(2026, 12, 1, 9, 0), datetime(2026, 12, 3, 9, 0)),
+    ("FREQ=WEEKLY;BYDAY=TU", datetime(2026, 12, 1, 9, 0), None),  # a Tuesday: it matches
+    ("FREQ=MONTHLY;BYDAY=1TH", datetime(2026, 12, 3, 18, 0), None),
+    ("FREQ=WEEKLY", datetime(2026, 12, 2, 9, 0), None),  # the start's own weekday
+    ("FREQ=DAILY", datetime(2026, 3, 29, 2, 30), None),  # a start in the spring gap still matches
+])
+def test_first_on_rule_names_the_first_real_occurrence_of_a_start_off_its_rule(rule, start, first):
+    start = start.replace(tzinfo=TZ)
+    expected = first.replace(tzinfo=TZ).astimezone(timezone.utc) if first else None
+    assert first_on_rule(rule, start, TZ) == expected
+
+
 @pytest.mark.parametrize("text, message", [
     ("", "empty"), ("FREQ=MINUTELY", "at most hourly"), ("FREQ=SECONDLY;COUNT=3", "at most hourly"),
     ("FREQ=HOURLY", "needs an end"), ("BYDAY=MO", "needs FREQ"), ("FREQ=WEEKLY;BYDAY=XX", "cannot read"),
@@ -555,6 +570,24 @@ def test_next_free_slot_skips_taken_slots_and_the_weekend(st, settings):
     assert E.next_free_slot(st, settings, "ada", NOW) == local(2026, 11, 23, 9, 30)
     new(st, settings, text="series", when=local(2026, 11, 23, 9, 30), rrule="FREQ=WEEKLY;BYDAY=MO")
     assert E.next_free_slot(st, settings, "ada", NOW) == local(2026, 11, 23, 13, 0)
+
+
+def test_a_new_post_starts_at_a_free_slot_ahead_never_in_the_past(st, settings):
+    from cmtui.planning.queue import default_time
+
+    today, monday = date(2026, 11, 20), date(2026, 11, 23)  # NOW: Friday 13:00 local
+    assert default_time(st, settings, "ada", today, NOW) == local(2026, 11, 20, 17, 30)
+    new(st, settings, when=local(2026, 11, 20, 17, 30))
+    assert default_time(st, settings, "ada", today, NOW) == local(2026, 11, 20, 14, 0)  # slots gone: next hour
+    assert default_time(st, settings, None, today, NOW) == local(2026, 11, 20, 14, 0)
+    assert default_time(st, settings, "ada", monday, NOW) == local(2026, 11, 23, 9, 30)
+    new(st, settings, when=local(2026, 11, 23, 9, 30))
+    assert default_time(st, settings, "ada", monday, NOW) == local(2026, 11, 23, 13, 0)
+    assert default_time(st, settings, "ada", date(2026, 11, 21), NOW) == local(2026, 11, 21, 9, 0)  # no slots
+    assert default_time(st, settings, "ada", monday, NOW, hour=16) == local(2026, 11, 23, 16, 0)  # the week's row
+    assert default_time(st, settings, "ada", today, NOW, hour=10) == local(2026, 11, 20, 14, 0)  # that row is past
+    assert default_time(st, Settings(timezone="Europe/Ljubljana", posting_slots={}), "ada", today, NOW) == \
+        local(2026, 11, 20, 14, 0)
 
 
 def test_add_to_queue_sets_the_time_and_custom_slots(st):

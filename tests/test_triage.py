@@ -177,6 +177,21 @@ async def test_s_snoozes_with_a_preset_or_a_typed_time(store):
         assert inbox.total == 148
 
 
+async def test_the_snooze_error_goes_once_the_typed_time_changes(store):
+    app = CmtuiApp(store, Settings(timezone="UTC", user="ana"), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("tab", *"the day after never", "enter")
+        await pilot.pause()
+        error = app.screen.query_one("#snooze-error")
+        assert "cannot read" in str(error.render())
+        await pilot.press(*["backspace"] * len("the day after never"), *"in 2 hours")
+        await pilot.pause()
+        assert app.screen.query_one("#snooze-input").value == "in 2 hours"
+        assert str(error.render()).strip() == ""  # no red refusal under a time that now reads fine
+
+
 async def test_x_selects_several_and_e_and_a_act_on_all(store):
     app = CmtuiApp(store, Settings(timezone="UTC", user="ana", teammates=["luka", "marie"]), clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -4,7 +4,7 @@ settings' timezone; an entry goes to the first slot of its account that nothing 
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from cmtui.errors import InputError
 from cmtui.planning.recurrence import occurrences_between
@@ -61,6 +61,31 @@ def next_free_slot(store, settings, account: str, after: datetime, *, exclude_en
                 if at > after and at.astimezone(timezone.utc).replace(second=0) not in taken:
                     return at
     raise InputError(f"every posting slot of {acc.name} in the next {QUEUE_WEEKS} weeks is taken")
+
+
+def default_time(store, settings, account: str | None, day: date, now: datetime, hour: int | None = None) -> datetime:
+    """The time a new post for `day` starts with (aware, in the settings' timezone): the
+    hour asked for (the week view's row) while it is ahead; else the account's first free
+    posting slot on that day still ahead; else, today, the next whole hour; another day 09:00."""
+    from cmtui.planning.timeparse import localize
+
+    tz = settings.tzinfo()
+    local_now = now.astimezone(tz)
+    if hour is not None:
+        asked = localize(datetime.combine(day, time(hour)), tz)
+        if asked > now or day < local_now.date():
+            return asked
+    if account:
+        midnight = localize(datetime.combine(day, time()), tz)
+        try:
+            slot = next_free_slot(store, settings, account, max(now, midnight - timedelta(seconds=1)))
+        except InputError:  # no slots, or none free: the fallbacks below
+            slot = None
+        if slot is not None and slot.astimezone(tz).date() == day:
+            return slot
+    if day == local_now.date():
+        return localize(datetime.combine(day, time(local_now.hour)), tz) + timedelta(hours=1)
+    return localize(datetime.combine(day, time(9)), tz)
 
 
 def add_to_queue(store, settings, entry_id, *, who, now: datetime) -> datetime:

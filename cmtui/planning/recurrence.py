@@ -92,6 +92,18 @@ def parse_rule(text: str) -> str:
     return rule
 
 
+def first_on_rule(rule: str, start: datetime, tz: tzinfo) -> datetime | None:
+    """When a series' start is not a date its rule gives (a BYDAY=TU rule starting on a
+    Wednesday), the first time the rule itself gives, at or after the start (aware, UTC);
+    None when the start matches the rule (or the rule gives nothing after it). The start
+    still posts (RFC 5545 counts DTSTART), so the composer warns rather than refuses."""
+    dtstart = start.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
+    found = _rrule(parse_rule(rule), dtstart, tz).after(dtstart, inc=True)
+    if found is None or found == dtstart:
+        return None
+    return _localize(found, tz)
+
+
 def _until_local(value: str, tz: tzinfo) -> str:
     """UNTIL as a local wall-clock time (dateutil wants it naive when DTSTART is naive).
     A date alone includes that whole day; a UTC time is converted to the local clock."""

@@ -3,15 +3,17 @@
 The text, a variant per target account where the wording differs, a live counter with each
 account's limit (URLs at their weight), the time in words ("tomorrow 9:00", "fri 18:30") read
 in the settings' timezone, a repeat rule, language, visibility, content warning, campaign
-label and colour, internal notes. ctrl+s saves (then keeps it as a draft, asks for
-approval or schedules it, as chosen); ctrl+n suggests the account's best free hour of the
+label and colour, internal notes. Every field has a label; an empty field looks empty
+(at most a dim "e.g. …" hint), and a new post starts with the settings' language and a
+free posting slot ahead. ctrl+s saves (then what applies to the entry's state and the
+settings: keep it, ask for approval, schedule it); ctrl+n suggests the account's best free hour of the
 week (the best-time heatmap; else the next free posting slot); esc keeps what was typed
 as a draft of the form, which comes back next time."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,7 +24,7 @@ from textual.widgets import Input, Select, Static, TextArea
 from cmtui.compose import status_length
 from cmtui.errors import CmtuiError, InputError
 from cmtui.model import parse_iso
-from cmtui.planning.timeparse import localize, parse_when
+from cmtui.planning.timeparse import parse_when
 from cmtui.tui.dialogs.base import Dialog
 
 VISIBILITIES = ("public", "unlisted", "private", "direct")
@@ -45,11 +47,15 @@ class EntryComposer(Dialog):
     EntryComposer Select { width: 24; }
     EntryComposer #entry-text { height: 7; margin-top: 1; }
     EntryComposer #variant-text { height: 4; display: none; }
-    EntryComposer #entry-when-read, EntryComposer #entry-count, EntryComposer #entry-error { height: auto; }
+    EntryComposer #entry-when-read, EntryComposer #entry-count, EntryComposer #entry-error,
+    EntryComposer #entry-rule-read { height: auto; }
+    EntryComposer .text-label { height: 1; margin-top: 1; color: $text-muted; }
+    EntryComposer #entry-text { margin-top: 0; }
+    EntryComposer Input > .input--placeholder { color: $text-disabled; text-style: italic; }
     EntryComposer #entry-error { color: $error; text-style: bold; }
     """
 
-    def __init__(self, cmtui_app, entry=None, default_when: datetime | None = None):
+    def __init__(self, cmtui_app, entry=None, default_day: date | None = None, default_hour: int | None = None):
         super().__init__()
         self.cmtui = cmtui_app
         self.store = cmtui_app.store
@@ -59,7 +65,8 @@ class EntryComposer(Dialog):
         self.context = f"entry:{entry['id']}" if entry is not None else "entry:new"
         self.accounts = {a.name: a for a in self.store.accounts.list()}
         self.variants: dict[str, str] = dict(self.store.calendar.variants(entry["id"])) if entry is not None else {}
-        self.default_when = default_when
+        self.default_day, self.default_hour = default_day, default_hour
+        self._rule_check: tuple | None = None  # ((rule, start), what to say): the check runs once per change
         self._variant_for: str | None = None
         self._suggested: tuple[str, str] | None = None  # (when value, why) from ctrl+n, for the echo line
         self._save_timer = None
@@ -77,23 +84,36 @@ class EntryComposer(Dialog):
                 pass
         e = self.entry
         if e is None:
-            when = localize(self.default_when, self.tz) if self.default_when else None
-            return {"text": "", "account": next(iter(self.accounts), ""), "when": when.strftime("%Y-%m-%d %H:%M")
-                    if when else "", "rrule": "", "language": "", "visibility": "public", "cw": "",
-                    "campaign": "", "colour": COLOURS[0], "notes": "", "variants": {}, "then": "draft"}
+            from cmtui.planning.queue import default_time
+
+            account = next(iter(self.accounts), "")
+            when = (default_time(self.store, self.settings, account, self.default_day, self.cmtui.now(),
+                                 self.default_hour).astimezone(self.tz) if self.default_day else None)
+            return {"text": "", "account": account, "when": when.strftime("%Y-%m-%d %H:%M")
+                    if when else "", "rrule": "", "language": self.settings.post_language() or "",
+                    "visibility": "public", "cw": "", "campaign": "", "colour": COLOURS[0], "notes": "",
+                    "variants": {}, "then": "draft"}
         at = parse_iso(e["scheduled_at"])
         return {"text": e["text"], "account": e["account"] or "", "when":
                 at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if at else "", "rrule": e["rrule"] or "",
                 "language": e["language"] or "", "visibility": e["visibility"] or "public",
                 "cw": e["content_warning"] or "", "campaign": e["campaign"] or "",
                 "colour": e["campaign_color"] or COLOURS[0], "notes": e["notes"] or "",
-                "variants": self.variants, "then": "draft"}
+                "variants": self.variants, "then": "keep"}
 
     def _then_options(self) -> list[tuple[str, str]]:
-        options = [("keep as draft", "draft"), ("only an idea", "idea")]
-        if self.settings.approval_required:
+        """What may follow the save: only the steps the lifecycle (planning.entries) allows
+        from the entry's state under the settings' approval rule."""
+        approval = self.settings.approval_required
+        if self.entry is None:
+            return [("keep as draft", "draft"), ("only an idea", "idea"),
+                    ("ask for approval", "needs_approval") if approval else ("schedule it", "scheduled")]
+        status = self.entry["status"]
+        options = [(f"keep it {status.replace('_', ' ')}", "keep")]
+        if approval and status in ("idea", "draft", "failed", "cancelled"):
             options.append(("ask for approval", "needs_approval"))
-        options.append(("schedule it", "scheduled"))
+        if status not in ("scheduled", "published") and (not approval or status == "approved"):
+            options.append(("schedule it", "scheduled"))
         return options
 
     def compose(self) -> ComposeResult:
@@ -108,9 +128,10 @@ class EntryComposer(Dialog):
                 yield Select(accounts, value=v["account"] if v["account"] in self.accounts or v["account"] == ""
                              else "", allow_blank=False, compact=True, id="entry-account")
                 yield Static("when", classes="label")
-                yield Input(v["when"], placeholder="tomorrow 9:00 · fri 18:30 · 2026-12-01 10:00", compact=True,
-                            id="entry-when")
+                yield Input(v["when"], placeholder="e.g. tomorrow 9:00, fri 18:30, 2026-12-01 10:00 (empty: no time)",
+                            compact=True, id="entry-when")
             yield Static(id="entry-when-read")
+            yield Static("text", classes="text-label")
             yield TextArea(v["text"], id="entry-text", soft_wrap=True, compact=True)
             yield Static(id="entry-count")
             with Horizontal(classes="row"):
@@ -120,10 +141,11 @@ class EntryComposer(Dialog):
             yield TextArea("", id="variant-text", soft_wrap=True, compact=True)
             with Horizontal(classes="row"):
                 yield Static("repeat", classes="label")
-                yield Input(v["rrule"], placeholder="FREQ=WEEKLY;BYDAY=MO,TH  ·  FREQ=MONTHLY;BYDAY=1TU",
+                yield Input(v["rrule"], placeholder="e.g. FREQ=WEEKLY;BYDAY=MO,TH",
                             compact=True, id="entry-rrule")
                 yield Static("language", classes="label")
-                yield Input(v["language"], placeholder="en", compact=True, max_length=3, id="entry-language")
+                yield Input(v["language"], placeholder="e.g. en", compact=True, max_length=3, id="entry-language")
+            yield Static(id="entry-rule-read")
             with Horizontal(classes="row"):
                 yield Static("visibility", classes="label")
                 yield Select([(x, x) for x in VISIBILITIES], value=v["visibility"], allow_blank=False, compact=True,
@@ -132,17 +154,19 @@ class EntryComposer(Dialog):
                 yield Input(v["cw"], compact=True, id="entry-cw")
             with Horizontal(classes="row"):
                 yield Static("campaign", classes="label")
-                yield Input(v["campaign"], placeholder="launch-4.3", compact=True, id="entry-campaign")
+                yield Input(v["campaign"], placeholder="e.g. launch-4.3", compact=True, id="entry-campaign")
+                yield Static("colour", classes="label")
                 yield Select([(c, c) for c in COLOURS], value=v["colour"] if v["colour"] in COLOURS else COLOURS[0],
                              allow_blank=False, compact=True, id="entry-colour")
             with Horizontal(classes="row"):
                 yield Static("notes", classes="label")
-                yield Input(v["notes"], placeholder="for the team, never posted", compact=True, id="entry-notes")
+                yield Input(v["notes"], placeholder="e.g. check the link first (for the team, never posted)",
+                            compact=True, id="entry-notes")
             with Horizontal(classes="row"):
                 yield Static("then", classes="label")
                 options = self._then_options()
                 yield Select(options, value=v.get("then") if v.get("then") in dict(map(reversed, options))
-                             else "draft", allow_blank=False, compact=True, id="entry-then")
+                             else options[0][1], allow_blank=False, compact=True, id="entry-then")
             yield Static(id="entry-error")
             yield Static(Text("ctrl+s save · ctrl+n next free slot · esc keep as draft", style="dim"))
 
@@ -169,6 +193,10 @@ class EntryComposer(Dialog):
         except InputError as exc:
             read.append(str(exc), style="red")
         self.query_one("#entry-when-read", Static).update(read)
+        note = self._rule_note()
+        rule_read = self.query_one("#entry-rule-read", Static)
+        rule_read.update(note)
+        rule_read.display = bool(note.plain)  # no blank line under a rule that reads right
         text = self.query_one("#entry-text", TextArea).text
         count = Text()
         for name, account in self.accounts.items():
@@ -181,17 +209,51 @@ class EntryComposer(Dialog):
             count.append("   ")
         self.query_one("#entry-count", Static).update(count)
 
-    def on_input_changed(self, _event: Input.Changed) -> None:
+    def _rule_note(self) -> Text:
+        """Under the repeat rule: a warning when the start is not a date the rule gives (the
+        start still posts, then the rule's dates follow), or why the rule cannot be read."""
+        from cmtui.planning.recurrence import first_on_rule
+
+        rule = self.query_one("#entry-rrule", Input).value.strip()
+        if not rule:
+            return Text()
+        try:
+            when = self._when()
+        except InputError:
+            when = None
+        key = (rule, when)
+        if self._rule_check is None or self._rule_check[0] != key:
+            note = Text()
+            try:
+                first = first_on_rule(rule, when, self.tz) if when is not None else None
+            except InputError as exc:
+                note.append(str(exc), style="red")
+            else:
+                if first is not None:
+                    start, first = when.astimezone(self.tz), first.astimezone(self.tz)
+                    note.append(f"⚠ the start, {start.strftime('%a %d %b')}, is not a day this rule gives: the series "
+                                f"posts then, and first as the rule says on {first.strftime('%a %d %b %Y, %H:%M')}"
+                                " (move the start there to keep to the rule)", style="yellow")
+            self._rule_check = (key, note)
+        return self._rule_check[1]
+
+    def _edited(self) -> None:
+        """The input changed: an error about the old input no longer applies."""
+        self.query_one("#entry-error", Static).update("")
         self._refresh_checks()
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        self._edited()
         self._schedule_keep()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area.id == "variant-text" and self._variant_for:
             self.variants[self._variant_for] = event.text_area.text
-        self._refresh_checks()
+        self._edited()
         self._schedule_keep()
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        self.query_one("#entry-error", Static).update("")
         if event.select.id == "variant-account":
             area = self.query_one("#variant-text", TextArea)
             self._variant_for = event.value if isinstance(event.value, str) else None
@@ -282,7 +344,7 @@ class EntryComposer(Dialog):
                           content_warning=v["cw"].strip() or None, campaign=v["campaign"].strip() or None,
                           campaign_color=v["colour"] if v["campaign"].strip() else None, notes=v["notes"].strip(),
                           variants=v["variants"])
-            status = "idea" if v["then"] == "idea" else "draft"
+            status = "idea" if v["then"] == "idea" else "draft"  # (a new entry's start)
             with self.store.transaction():  # the entry and what follows, or nothing
                 now = self.cmtui.now()
                 if self.entry is None:

@@ -44,6 +44,10 @@ class SnoozeDialog(Dialog):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.choices[int(event.option.id)][1])
 
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        # The refusal was about what was typed before: it goes as soon as the text changes.
+        self.query_one("#snooze-error", Static).update("")
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
             self.dismiss(parse_snooze(event.value, self.now, self.tz))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -65,6 +66,7 @@ class CalendarScreen(ModeScreen):
         Binding("escape", "back", "Back", show=False, id="calendar.back"),
     ]
     AUTO_FOCUS = "#month"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # app.tcss: a smaller detail under 30 lines
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,6 +77,11 @@ class CalendarScreen(ModeScreen):
         self._range: tuple[datetime, datetime] | None = None
         self._counts: dict[str, int] | None = None
         self._undo: list[dict] = []  # deleted entries, newest last (u restores)
+        # Keeping the highlight on the entry acted on across a re-read: the entry to
+        # highlight next (a copy, a moved or restored entry), and where each list was.
+        self._target: int | None = None
+        self._day_place: tuple[date, tuple | None, int] | None = None  # (day, key, index) in the day list
+        self._agenda_place: tuple[date, tuple | None, int] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="calendar-summary")
@@ -147,21 +154,64 @@ class CalendarScreen(ModeScreen):
         self.reload(force=False)
         self.query_one({"month": "#month", "week": "#week", "agenda": "#agenda"}[self.view]).focus()
 
-    def _entry_line(self, occurrence, with_date: bool = False) -> Text:
+    def _entry_line(self, occurrence, wrap: bool = False):
+        """An entry as one line: time, status, account, then its words. wrap (the agenda): the
+        words wrap, each continuation line under the words it continues (a grid, not a line)."""
         entry = occurrence.entry
-        text = Text(no_wrap=True, overflow="ellipsis")
-        local = occurrence.at.astimezone(self.tz)
-        text.append(local.strftime("%a %d %b  %H:%M  " if with_date else "%H:%M  "))
-        text.append(f"{entry['status'].replace('_', ' '):<15}", style=STATUS_STYLE.get(entry["status"], ""))
-        text.append(f"{(entry['account'] or '-'):<16} ", style="dim")
+        when = occurrence.at.astimezone(self.tz).strftime("%H:%M") if occurrence.at is not None else ""
+        status = Text(entry["status"].replace("_", " "), style=STATUS_STYLE.get(entry["status"], ""))
+        account = Text(entry["account"] or "-", style="dim")
+        words = Text()
         if entry["campaign"]:
-            text.append(f"[{entry['campaign']}] ", style=entry["campaign_color"] or "magenta")
+            words.append(f"[{entry['campaign']}] ", style=entry["campaign_color"] or "magenta")
         if occurrence.is_recurring:
-            text.append("↻ skipped " if occurrence.skipped else "↻ ", style="bold")
+            words.append("↻ skipped " if occurrence.skipped else "↻ ", style="bold")
         if entry["late"]:
-            text.append("late ", style="yellow")
-        text.append(first_line(entry["text"]))  # our own text, still never parsed as markup
+            words.append("late ", style="yellow")
+        words.append(first_line(entry["text"]))  # our own text, still never parsed as markup
+        if wrap:
+            grid = Table.grid(expand=True)
+            for width in (7, 15, 17):
+                grid.add_column(width=width, no_wrap=True, overflow="ellipsis")
+            grid.add_column(ratio=1)
+            grid.add_row(when, status, account, words)
+            return grid
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{when:<7}")
+        for part, width in ((status, 15), (account, 16)):
+            part.pad_right(max(0, width - len(part)))
+            text.append_text(part)
+        text.append(" ")
+        text.append_text(words)
         return text
+
+    def _place(self, option_list, items, cursor: date) -> tuple[date, tuple | None, int] | None:
+        """Where a list's highlight is now: (cursor day, key of the occurrence, its index)."""
+        option = option_list.highlighted_option
+        if option is None or option.id is None or int(option.id) >= len(items):
+            return None
+        return cursor, _key(items[int(option.id)]), int(option.id)
+
+    def _choose(self, items, place) -> int | None:
+        """The index to highlight after a fill: the target entry (a copy, a moved entry), the
+        entry highlighted before the re-read, else its nearest neighbour; the first entry when
+        the list now shows another day."""
+        if not items:
+            return None
+        target, self._target = self._target, None
+        if target is not None:
+            found = next((n for n, o in enumerate(items) if target in (o.entry["id"], _series(o))), None)
+            if found is not None:
+                return found
+        if place is None or place[0] != self.cursor:
+            return 0
+        _day, key, index = place
+        for matches in (lambda o: _key(o) == key, lambda o: o.entry["id"] == key[0],
+                        lambda o: key[2] is not None and (_series(o), o.at) == (key[2], key[1])):
+            found = next((n for n, o in enumerate(items) if matches(o)), None)
+            if found is not None:
+                return found
+        return min(index, len(items) - 1)  # it left the list: its neighbour
 
     def _fill_day(self) -> None:
         if self.view == "agenda":
@@ -174,38 +224,47 @@ class CalendarScreen(ModeScreen):
                      "  · nothing planned (c writes a post for this day)", style="dim")
         self.query_one("#day-title", Static).update(title)
         entries = self.query_one("#day-entries", EntryList)
+        place = self._day_place
         entries.clear_options()
         entries.add_options([Option(self._entry_line(o), id=str(n)) for n, o in enumerate(items)])
-        if items:
-            entries.highlighted = 0
-        self._show_detail(items[0] if items else None)
+        index = self._choose(items, place)
+        if index is not None:
+            entries.highlighted = index
+        self._day_place = self._place(entries, items, self.cursor)
+        self._show_detail(items[index] if index is not None else None)
 
     def _fill_agenda(self) -> None:
         agenda = self.query_one("#agenda", EntryList)
+        place = self._agenda_place
         agenda.clear_options()
         options: list = []
         self._agenda_items: list = []
-        highlight = None
+        first_ahead = None
+        option_of: list[int] = []  # the option index of each item
         for day in sorted(self.days):
             options.append(Option(Text(day.strftime("%A %d %B %Y") + ("  · today" if day == self.today else ""),
                                        style="bold underline"), disabled=True))
             for occurrence in self.days[day]:
-                if highlight is None and day >= self.cursor:
-                    highlight = len(options)
-                options.append(Option(self._entry_line(occurrence), id=str(len(self._agenda_items))))
+                if first_ahead is None and day >= self.cursor:
+                    first_ahead = len(self._agenda_items)
+                option_of.append(len(options))
+                options.append(Option(self._entry_line(occurrence, wrap=True), id=str(len(self._agenda_items))))
                 self._agenda_items.append(occurrence)
         undated = self.store.calendar.undated()
         if undated:
             options.append(Option(Text("Ideas and drafts without a time", style="bold underline"), disabled=True))
             for row in undated:
-                options.append(Option(Text.assemble(("        ", ""), (f"{row['status']:<15}", STATUS_STYLE.get(
-                    row["status"], "")), first_line(row["text"])), id=str(len(self._agenda_items))))
+                option_of.append(len(options))
+                options.append(Option(self._entry_line(_Undated(row), wrap=True), id=str(len(self._agenda_items))))
                 self._agenda_items.append(_Undated(row))
         agenda.add_options(options)
-        if highlight is not None:
-            agenda.highlighted = highlight
-        self._show_detail(self._agenda_items[int(agenda.highlighted_option.id)]
-                          if agenda.highlighted_option is not None else None)
+        index = self._choose(self._agenda_items, place)
+        if index == 0 and (place is None or place[0] != self.cursor) and first_ahead is not None:
+            index = first_ahead  # a fresh agenda starts at the cursor day
+        if index is not None:
+            agenda.highlighted = option_of[index]
+        self._agenda_place = self._place(agenda, self._agenda_items, self.cursor)
+        self._show_detail(self._agenda_items[index] if index is not None else None)
 
     def _show_detail(self, occurrence) -> None:
         detail = Text()
@@ -234,6 +293,12 @@ class CalendarScreen(ModeScreen):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         occurrence = self._occurrence_of(event.option_list, event.option)
+        if occurrence is not None:
+            place = (self.cursor, _key(occurrence), int(event.option.id))
+            if event.option_list.id == "agenda":
+                self._agenda_place = place
+            else:
+                self._day_place = place
         self._show_detail(occurrence)
 
     def _occurrence_of(self, option_list, option):
@@ -292,13 +357,17 @@ class CalendarScreen(ModeScreen):
         entries = self.query_one("#agenda" if self.view == "agenda" else "#day-entries", EntryList)
         return self._occurrence_of(entries, entries.highlighted_option)
 
-    def _act(self, what: str, fn, *args, **kwargs):
-        """Run a planning action; a refusal is one notification and nothing changed."""
+    def _act(self, what: str, fn, *args, select=None, **kwargs):
+        """Run a planning action; a refusal is one notification and nothing changed. The
+        highlight stays on the entry acted on (select(result): another entry to highlight,
+        such as a new copy)."""
         try:
             result = fn(*args, **kwargs)
         except CmtuiError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return None
+        if select is not None:
+            self._target = select(result)
         self.reload()
         self.query_one("StatusLine").refresh_status()
         if what:
@@ -315,9 +384,9 @@ class CalendarScreen(ModeScreen):
     def action_compose(self) -> None:
         from cmtui.tui.dialogs.entry_composer import EntryComposer
 
-        hour = self.hour if self.view == "week" else 9
-        when = datetime(self.cursor.year, self.cursor.month, self.cursor.day, hour, 0)
-        self.app.push_screen(EntryComposer(self.app, None, default_when=when), self._composed)
+        # The day's first free posting slot still ahead (the week view: the cursor's hour).
+        hour = self.hour if self.view == "week" else None
+        self.app.push_screen(EntryComposer(self.app, None, default_day=self.cursor, default_hour=hour), self._composed)
 
     def action_edit(self) -> None:
         from cmtui.tui.dialogs.entry_composer import EntryComposer
@@ -330,6 +399,22 @@ class CalendarScreen(ModeScreen):
         if entry_id is not None:
             self.reload()
             self.query_one("StatusLine").refresh_status()
+            self._follow(entry_id)
+
+    def _follow(self, entry_id: int) -> None:
+        """Highlight an entry that was written, moved or queued, on its (new) day: a second
+        shift+arrow moves the same entry again."""
+        entry = self.store.calendar.get(entry_id)
+        when = parse_iso(entry["scheduled_at"]) if entry is not None else None
+        self._target = entry_id
+        if when is not None and self.view != "agenda" and not entry["rrule"]:
+            local = when.astimezone(self.tz)
+            if self.view == "week":
+                self.hour = max(FIRST_HOUR, local.hour)
+            if local.date() != self.cursor:
+                self._go(local.date())
+                return
+        self._draw()
 
     def _who(self) -> str:
         return self.app.settings.username
@@ -383,7 +468,7 @@ class CalendarScreen(ModeScreen):
                            who=self._who(), now=self.app.now())
             if at is not None:
                 self.notify(f"Queued for {at.astimezone(self.tz).strftime('%a %d %b %H:%M')}.", timeout=3)
-                self._go(at.astimezone(self.tz).date())
+                self._follow(occurrence.entry["id"])
 
     def action_cancel_entry(self) -> None:
         from cmtui.planning import entries
@@ -399,7 +484,7 @@ class CalendarScreen(ModeScreen):
         occurrence = self._need("duplicate")
         if occurrence is not None:
             self._act("Duplicated as a draft.", entries.duplicate_entry, self.store, occurrence.entry["id"],
-                      who=self._who())
+                      who=self._who(), select=lambda copy_id: copy_id)
 
     def action_delete(self) -> None:
         from cmtui.planning import entries
@@ -426,7 +511,7 @@ class CalendarScreen(ModeScreen):
         if not self._undo:
             self.notify("Nothing to undo here (deleted entries come back with u).", severity="warning")
             return
-        self._act("Restored.", entries.restore_entry, self.store, self._undo.pop())
+        self._act("Restored.", entries.restore_entry, self.store, self._undo.pop(), select=lambda entry_id: entry_id)
 
     def action_skip(self) -> None:
         from cmtui.planning import recurrence
@@ -451,22 +536,17 @@ class CalendarScreen(ModeScreen):
             self.notify("A repeating post moves by editing its rule (e).", severity="warning")
             return
         delta = timedelta(days=days, hours=hours)
-        if self._act("", entries.move_entry, self.store, self.app.settings, occurrence.entry["id"], delta,
-                     who=self._who(), now=self.app.now()) is None:
-            moved = self.store.calendar.get(occurrence.entry["id"])
-            when = parse_iso(moved["scheduled_at"]) if moved is not None else None
-            if when is not None:
-                self.hour = max(FIRST_HOUR, when.astimezone(self.tz).hour)
-                self._go(when.astimezone(self.tz).date())
-                self._select_entry(moved["id"])
-
-    def _select_entry(self, entry_id: int) -> None:
-        entries = self.query_one("#day-entries", EntryList)
-        for n, occurrence in enumerate(self.days.get(self.cursor, [])):
-            if occurrence.entry["id"] == entry_id:
-                entries.highlighted = n
-                entries.focus()
-                return
+        entry_id = occurrence.entry["id"]
+        try:
+            entries.move_entry(self.store, self.app.settings, entry_id, delta, who=self._who(), now=self.app.now())
+        except CmtuiError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.reload()
+        self.query_one("StatusLine").refresh_status()
+        self._follow(entry_id)
+        if self.view != "agenda":
+            self.query_one("#day-entries").focus()
 
     def sync_changed(self) -> None:
         super().sync_changed()
@@ -483,3 +563,12 @@ class _Undated:
 
     def __init__(self, row):
         self.entry = row
+
+
+def _series(occurrence) -> int | None:
+    return occurrence.entry["parent_id"] or occurrence.entry["id"] if occurrence.is_recurring else None
+
+
+def _key(occurrence) -> tuple:
+    """What identifies an occurrence across a re-read: its entry, its time, its series."""
+    return occurrence.entry["id"], occurrence.at, _series(occurrence)

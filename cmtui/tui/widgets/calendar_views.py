@@ -98,7 +98,7 @@ class MonthView(CalendarGrid):
         self.weeks: list[list[date]] = []
 
     def show_month(self, weeks, days, cursor, today, tz) -> None:
-        if weeks == self.weeks and days is self.days and today == self.today and self.size.height:
+        if weeks == self.weeks and days is self.days and today == self.today and self.size.height >= 7:
             # Only the cursor moved: repaint the (one or two) weeks it left and entered.
             old, self.cursor = self.cursor, cursor
             blocks = self._blocks()
@@ -113,14 +113,25 @@ class MonthView(CalendarGrid):
 
     def _blocks(self) -> list[tuple[int, int]]:
         """(first line, height) of each of the six weeks: the lines under the header shared
-        out, the first weeks taking one more when they do not divide evenly."""
-        base, extra = divmod(max(12, self.size.height - 1), 6)
-        blocks, top = [], 1
-        for week in range(6):
-            height = base + (week < extra)
-            blocks.append((top, height))
-            top += height
-        return blocks
+        out, the first weeks taking one more when they do not divide evenly. Under 12 lines a
+        week is its day numbers and counts on one line (the day list below has the entries);
+        under 6, the weeks around the cursor's, and the last line says what is hidden."""
+        lines = self.size.height - 1
+        if lines >= 6:
+            base, extra = divmod(lines, 6)
+            blocks, top = [], 1
+            for week in range(6):
+                height = base + (week < extra)
+                blocks.append((top, height))
+                top += height
+            return blocks
+        shown = max(1, lines - 1)
+        first = self._first_shown(shown)
+        return [(1 + week - first, 1) if first <= week < first + shown else (0, 0) for week in range(6)]
+
+    def _first_shown(self, shown: int) -> int:
+        week = next((n for n, dates in enumerate(self.weeks) if self.cursor in dates), 0)
+        return min(max(0, week - shown + 1), 6 - shown)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -130,6 +141,12 @@ class MonthView(CalendarGrid):
             return Strip([Segment(fit(" " + name, w), st["header"]) for name, w in zip(WEEKDAY_NAMES, widths)])
         if not self.weeks:
             return Strip.blank(width, st["base"])
+        lines = self.size.height - 1
+        if lines < 6 and y == self.size.height - 1 and lines > 1:
+            first = self._first_shown(lines - 1)
+            hint = (f" weeks {first + 1}–{first + lines - 1} of 6 shown (j/k move a week; "
+                    "a taller window shows the whole month)")
+            return Strip([Segment(fit(hint, width), st["other"])])
         found = next(((n, y - top, height) for n, (top, height) in enumerate(self._blocks())
                       if top <= y < top + height), None)
         if found is None:
@@ -216,7 +233,9 @@ class WeekView(CalendarGrid):
             if not items:
                 text, style = "", cell_style
             else:
-                text = chip_text(items[0], self.tz)
+                # The gutter already says the hour: a post on the hour shows no time of its own.
+                local = items[0].at.astimezone(self.tz)
+                text = chip_text(items[0], self.tz, with_time=(local.hour, local.minute) != (hour, 0))
                 if len(items) > 1:
                     text = f"+{len(items) - 1} " + text
                 style = cell_style + chip_style(items[0])
