@@ -19,7 +19,7 @@ import pytest
 
 from cmtui.config import Credentials
 from cmtui.store import Store
-from cmtui.store.schema import LATEST
+from cmtui.store.migrations import LATEST
 from cli_helpers import run
 
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

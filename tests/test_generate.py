@@ -14,7 +14,7 @@ from cmtui.model import parse_iso
 from cmtui.store import InboxFilter, Store
 from cmtui.store.db import connect
 from cmtui.store.inbox import ALL_STATES
-from cmtui.store.schema import LATEST
+from cmtui.store.migrations import LATEST
 from cmtui.triage import is_question
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)

@@ -10,7 +10,7 @@ import pytest
 from cmtui.errors import InputError, StoreError
 from cmtui.store import InboxFilter, Store
 from cmtui.store.db import migrate
-from cmtui.store.schema import LATEST
+from cmtui.store.migrations import LATEST
 
 
 def test_new_file_gets_latest_schema_wal_and_pragmas(tmp_path):

@@ -63,7 +63,7 @@ def check_database(path: Path) -> tuple[list[Check], sqlite3.Connection | None]:
     """The database checks, and a read-only connection when the schema is the current one
     (for the account and outbox checks)."""
     from cmtui.store.db import check_summary, describe_error, read_only_reason
-    from cmtui.store.schema import LATEST
+    from cmtui.store.migrations import LATEST
 
     if not path.exists():
         return [Check("database", WARNING, f"no database at {path} yet",

@@ -15,7 +15,7 @@ from typing import Iterator
 from urllib.parse import quote
 
 from cmtui.errors import StoreError
-from cmtui.store.schema import LATEST, MIGRATIONS
+from cmtui.store.migrations import LATEST, MIGRATIONS
 
 HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
