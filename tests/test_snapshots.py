@@ -101,3 +101,13 @@ def test_calendar_agenda(snap_compare, app):
 
 def test_calendar_composer(snap_compare, app):
     assert snap_compare(app, press=["1", "l", "c", *"Weekend tips: export to Markdown"], terminal_size=(120, 44))
+
+
+def test_first_run_welcome_at_80x24(snap_compare, tmp_path, monkeypatch):
+    from cmtui.store import Store
+
+    monkeypatch.chdir(tmp_path)  # the dialog names the file: a relative path keeps it stable
+    store = Store.open("first.db")
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    assert snap_compare(app, terminal_size=(80, 24))
+    store.close()

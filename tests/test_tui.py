@@ -151,13 +151,22 @@ async def test_inbox_reads_only_the_visible_window(tmp_path):
     store.close()
 
 
-async def test_empty_store_shows_inbox_zero_and_empty_queue(tmp_path):
+async def test_first_run_welcomes_and_says_how_to_go_on(tmp_path):
     from cmtui.store import Store
 
     store = Store.open(tmp_path / "empty.db")
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        assert "Inbox zero" in str(app.screen.query_one("#inbox-preview").render())
+        await pilot.pause()
+        from cmtui.tui.dialogs.welcome import WelcomeDialog
+
+        assert isinstance(app.screen, WelcomeDialog)
+        shown = " ".join(str(part.render()) for part in app.screen.query("#welcome-text Static"))
+        assert "cmtui demo" in shown and "cmtui account add mastodon NAME" in shown
+        assert str(tmp_path / "empty.db") in shown
+        await pilot.press("escape")
+        preview = str(app.screen.query_one("#inbox-preview").render())
+        assert "No accounts yet" in preview and "cmtui account add" in preview
         await pilot.press("j", "G", "k")  # nothing to move over: no error
         for key in "1342":
             await pilot.press(key)
@@ -166,6 +175,33 @@ async def test_empty_store_shows_inbox_zero_and_empty_queue(tmp_path):
         await pilot.pause()
         text = " ".join(str(s.render()) for s in app.screen.query("Static"))
         assert "No goals yet" in text
+    store.close()
+
+
+async def test_first_run_opens_the_calendar_on_1(tmp_path):
+    from cmtui.store import Store
+
+    store = Store.open(tmp_path / "empty.db")
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.current_mode == "calendar"
+    store.close()
+
+
+async def test_an_account_with_nothing_to_answer_shows_inbox_zero_and_no_welcome(tmp_path):
+    from cmtui.store import Store
+    from cmtui.tui.dialogs.welcome import WelcomeDialog
+
+    store = Store.open(tmp_path / "quiet.db")
+    store.accounts.add("main", "mastodon", "https://example.social", offline=True)
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not isinstance(app.screen, WelcomeDialog)
+        assert "Inbox zero" in str(app.screen.query_one("#inbox-preview").render())
     store.close()
 
 

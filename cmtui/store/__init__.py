@@ -94,5 +94,11 @@ class Store:
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                               (self.SETTINGS_KEY, dumps(values)))
 
+    def is_empty(self) -> bool:
+        """Nothing in it yet: no account, no inbox item, no calendar entry (a first run)."""
+        return not self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM accounts) OR EXISTS (SELECT 1 FROM inbox_items)"
+            " OR EXISTS (SELECT 1 FROM calendar_entries)").fetchone()[0]
+
     def close(self) -> None:
         self.conn.close()

@@ -108,6 +108,17 @@ class CmtuiApp(App):
         self.crisis_watch.start()
         self.metrics_prefetch = None
         self.set_timer(METRICS_PREFETCH_AFTER, self._prefetch_metrics)
+        if self.store.is_empty():
+            self.call_after_refresh(self._welcome)
+
+    def _welcome(self) -> None:
+        from cmtui.tui.dialogs.welcome import WelcomeDialog
+
+        def opened(mode: str | None) -> None:
+            if mode:
+                self.switch_mode(mode)
+
+        self.push_screen(WelcomeDialog(str(self.store.path) if self.store.path else None), opened)
 
     def _prefetch_metrics(self) -> None:
         """The Metrics mode's first figures, ready before it is opened (large stores only:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+PLATFORMS = ("mastodon",)  # the names `cmtui account add PLATFORM` accepts
+
 
 def connector_for(platform: str, instance: str, token: str, **options):
     if platform == "mastodon":
@@ -10,4 +12,4 @@ def connector_for(platform: str, instance: str, token: str, **options):
         return MastodonConnector(instance, token, **options)
     from cmtui.errors import CmtuiError
 
-    raise CmtuiError(f"no connector for platform '{platform}' (known: mastodon)")
+    raise CmtuiError(f"no connector for platform '{platform}' (known: {', '.join(PLATFORMS)})")

@@ -228,6 +228,10 @@ class InboxScreen(ModeScreen):
         if row is None:
             if not self.inbox.filter.only_states or self.inbox.filter.search:
                 return Text("Nothing matches. esc clears the search; f changes the filters.", style="dim")
+            if not self.store.accounts.list():
+                return Text("No accounts yet, so nothing to answer. In a shell, 'cmtui account add' "
+                            "connects one and 'cmtui demo' opens the demo community; "
+                            "1 plans posts in the calendar.", style="dim")
             return Text("Inbox zero. Nothing new or open.", style="dim")
         text = Text()
         text.append(row["author_name"] or row["author"], style="bold")
