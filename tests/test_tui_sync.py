@@ -62,6 +62,8 @@ async def test_ctrl_r_without_accounts_says_why(tmp_path):
     store = Store.open(tmp_path / "none.db")
     app = RecordingApp(store, Settings(timezone="UTC"))
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")  # the first run's welcome
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert any("no account has a token" in n["message"] for n in app.notes)
