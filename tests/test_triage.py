@@ -324,8 +324,7 @@ async def test_l_ticks_labels_and_adds_a_new_one(store):
         await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, LabelDialog)
-        options = [app.screen.query_one("SelectionList").get_option_at_index(i).value
-                   for i in range(app.screen.query_one("SelectionList").option_count)]
+        options = [option.id for option in app.screen.query_one("LabelList").options]
         assert "billing" in options and "sync" in options
         await pilot.press("tab", *"[b]urgent[/b]", "enter")
         await pilot.pause()
@@ -338,6 +337,31 @@ async def test_l_ticks_labels_and_adds_a_new_one(store):
         await pilot.press("escape")  # cancel: nothing changes
         await pilot.pause()
         assert set(json.loads(store.inbox.get(row["id"])["labels"])) == after
+
+
+async def test_the_label_picker_marks_ticked_labels_with_a_tick_not_a_colour(store):
+    app = CmtuiApp(store, Settings(timezone="UTC", labels=["billing"]), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("l")  # the first item carries "sync"
+        await pilot.pause()
+        labels = app.screen.query_one("LabelList")
+
+        def line(label: str) -> str:
+            return str(labels.get_option(label).prompt)
+
+        assert line("sync") == "[✓] sync" and line("billing") == "[ ] billing"
+        labels.highlighted = labels.get_option_index("billing")
+        await pilot.press("space")
+        await pilot.pause()
+        assert line("billing") == "[✓] billing"
+        await pilot.press("k" if labels.get_option_index("sync") < labels.highlighted else "j")
+        assert labels.highlighted_option.id == "sync"  # (billing and sync are neighbours)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert line("sync") == "[ ] sync"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert json.loads(store.inbox.get(1)["labels"]) == ["billing"]
 
 
 # -- the thread ----------------------------------------------------------------------------------------
