@@ -47,6 +47,18 @@ def _metrics():
     return MetricsScreen()
 
 
+def check_keymap(keymap: dict[str, str]) -> None:
+    """Refuse a keymap that binds two actions to one key (or names no binding), before
+    the app takes the terminal: raises ConfigError naming the settings file."""
+    from cmtui.config import SETTINGS_FILE, config_dir, keymap_problem
+    from cmtui.errors import ConfigError
+    from cmtui.tui.keymap import default_bindings
+
+    problem = keymap_problem(keymap, default_bindings())
+    if problem:
+        raise ConfigError(f"{config_dir() / SETTINGS_FILE}: {problem}")
+
+
 METRICS_PREFETCH_AFTER = 3.0  # seconds after start-up: the first keys are not slowed
 STORE_ERROR_RETRY_SECONDS = 60  # after the store refused a sync's writes
 EXTERNAL_POLL_SECONDS = 1.0  # how soon another process's writes show on the screen
@@ -87,6 +99,7 @@ class CmtuiApp(App):
         if engine is not None:
             engine.on_change = lambda name: self.post_message(self.SyncChanged())
         if settings.keymap:
+            check_keymap(settings.keymap)
             self.set_keymap(settings.keymap)
 
     def on_mount(self) -> None:
