@@ -243,6 +243,24 @@ class CmtuiApp(App):
             return local.strftime("today %H:%M")
         return local.strftime("%Y-%m-%d %H:%M")
 
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """The palette's screenshot, saved in cmtui's data directory (created if needed; the
+        Downloads folder Textual uses may not exist), and the notification says where."""
+        if self.is_web:
+            super().action_screenshot(filename, path)
+            return
+        from cmtui.config import data_dir
+
+        folder = Path(path) if path else data_dir() / "screenshots"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(filename, str(folder))
+        except OSError as exc:
+            self.notify(f"Screenshot not saved in {folder}: {exc.strerror or exc}", severity="error",
+                        markup=False)
+            return
+        self.notify(f"Screenshot saved to {saved}", title="Screenshot", timeout=8, markup=False)
+
     def action_help(self) -> None:
         from cmtui.tui.dialogs.help import HelpScreen, describe_bindings
 

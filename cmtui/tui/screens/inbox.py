@@ -449,11 +449,10 @@ class InboxScreen(ModeScreen):
         self.app.push_screen(LabelDialog(vocabulary, on_all, len(targets)), relabelled)
 
     def action_open(self) -> None:
-        row = self.query_one(InboxList).current_row
-        if row is None or not row["url"]:
-            self.notify("This item has no address to open.", severity="warning")
-            return
-        self.app.open_url(row["url"])
+        from cmtui.tui.browser import open_in_browser
+
+        row = self.inbox.current_row
+        open_in_browser(self.app, row["url"] if row is not None else None)
 
     def action_undo(self) -> None:
         undone = self.store.triage.undo()
