@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Callable
+from weakref import WeakKeyDictionary
 
 from textual import work
 from textual.app import App
@@ -96,6 +97,10 @@ class CmtuiApp(App):
         self._stop = asyncio.Event()
         self._account_errors: dict[str, str | None] = {}
         self._manual_pass = False  # the next pass was asked for with ctrl+r
+        # Bumped on every change to the store made elsewhere (another process, the engine);
+        # each screen remembers the last it showed, and catches up when it is shown again.
+        self.store_version = 0
+        self._seen: WeakKeyDictionary = WeakKeyDictionary()
         if engine is not None:
             engine.on_change = lambda name: self.post_message(self.SyncChanged())
         if settings.keymap:
@@ -108,6 +113,8 @@ class CmtuiApp(App):
         # changes when another connection commits, and costs no I/O to read.
         self._data_version = self._read_data_version()
         self.set_interval(EXTERNAL_POLL_SECONDS, self.poll_external_changes)
+        self.screen_change_signal.subscribe(self, self._screen_shown)
+        self._seen[self.screen] = self.store_version  # the first screen, shown before this
         # What start-up built (widgets, styles, imported modules) lives as long as the app:
         # moved out of the collector's reach, full collections stop walking it (they cost
         # 20-40 ms pauses on keys otherwise).
@@ -182,8 +189,21 @@ class CmtuiApp(App):
 
     def on_cmtui_app_sync_changed(self, _message: SyncChanged) -> None:
         self.crisis_watch.request()
-        refresh = getattr(self.screen, "sync_changed", None)
-        if refresh is not None:
+        self.store_version += 1
+        self._catch_up(self.screen)  # (a dialog on top: the screen under it catches up when shown)
+
+    def _screen_shown(self, screen) -> None:
+        """A mode switch or a closed dialog shows a screen: it re-reads what changed while
+        it was hidden. A screen shown for the first time has just read the store."""
+        if screen not in self._seen:
+            self._seen[screen] = self.store_version
+        else:
+            self._catch_up(screen)
+
+    def _catch_up(self, screen) -> None:
+        refresh = getattr(screen, "sync_changed", None)
+        if refresh is not None and self._seen.get(screen) != self.store_version:
+            self._seen[screen] = self.store_version
             refresh()
 
     # -- a store that refuses a write (full disk, damaged page) -----------------------------------
