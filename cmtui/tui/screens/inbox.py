@@ -69,6 +69,7 @@ class InboxScreen(ModeScreen):
         Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
     AUTO_FOCUS = "#inbox-list"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # app.tcss: a shorter preview and composer
     _counts: dict[str, int] | None = None
 
     def __init__(self, *args, **kwargs):
@@ -272,7 +273,7 @@ class InboxScreen(ModeScreen):
         # Textual restyle every widget under it (~10 ms of the enter key).
         self.query_one(ThreadPane).display = shown
         self.query_one("#inbox-preview").display = not shown
-        self.inbox.styles.height = "30%" if shown else "1fr"
+        self.inbox.set_class(shown, "-with-thread")
 
     @property
     def composer(self):
