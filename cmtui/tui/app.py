@@ -264,22 +264,32 @@ class CmtuiApp(App):
         return local.strftime("%Y-%m-%d %H:%M")
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.deliver_screenshot(filename, path)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
         """The palette's screenshot, saved in cmtui's data directory (created if needed; the
         Downloads folder Textual uses may not exist), and the notification says where."""
-        if self.is_web:
-            super().action_screenshot(filename, path)
-            return
+        if self.is_web:  # served in a browser (cmtui serve): the browser downloads it
+            return super().deliver_screenshot(filename, path, time_format)
         from cmtui.config import data_dir
 
         folder = Path(path) if path else data_dir() / "screenshots"
+        stamp = datetime.now().strftime(time_format or "%Y-%m-%dT%H_%M_%S")
+        target = folder / (filename or f"{self.title}-{stamp}.svg")
+        for n in range(2, 100):  # two in one second: neither is lost
+            if filename or not target.exists():
+                break
+            target = folder / f"{self.title}-{stamp}-{n}.svg"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            saved = self.save_screenshot(filename, str(folder))
+            target.write_text(self.export_screenshot(), encoding="utf-8")
         except OSError as exc:
-            self.notify(f"Screenshot not saved in {folder}: {exc.strerror or exc}", severity="error",
-                        markup=False)
-            return
-        self.notify(f"Screenshot saved to {saved}", title="Screenshot", timeout=8, markup=False)
+            self.notify(f"Screenshot not saved to {target}: {exc.strerror or exc}", title="Screenshot",
+                        severity="error", markup=False)
+            return None
+        self.notify(f"Screenshot saved to {target}", title="Screenshot", timeout=8, markup=False)
+        return str(target)
 
     def action_help(self) -> None:
         from cmtui.tui.dialogs.help import HelpScreen, describe_bindings
