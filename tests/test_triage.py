@@ -134,15 +134,6 @@ def test_a_typed_snooze_must_be_readable_and_ahead():
 
 
 # -- the TUI dialogs and bulk actions -----------------------------------------------------------------
-class OpeningApp(CmtuiApp):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.opened: list[str] = []
-
-    def open_url(self, url: str, *, new_tab: bool = True) -> None:
-        self.opened.append(url)
-
-
 async def test_s_snoozes_with_a_preset_or_a_typed_time(store):
     from cmtui.tui.dialogs.snooze import SnoozeDialog
 
@@ -215,15 +206,21 @@ async def test_x_selects_several_and_e_and_a_act_on_all(store):
         assert inbox.total == 150
 
 
-async def test_assign_without_teammates_says_how_and_o_opens_the_item(store):
-    app = OpeningApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+async def test_assign_without_teammates_says_how_and_o_opens_the_item(store, monkeypatch):
+    import webbrowser
+
+    from test_open_and_screenshot import FakeBrowser
+
+    browser = FakeBrowser()
+    monkeypatch.setattr(webbrowser, "get", lambda using=None: browser)
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen.query_one(InboxList), InboxList)  # no dialog opened
         await pilot.press("o")
         await pilot.pause()
-        assert app.opened == [app.screen.query_one(InboxList).current_row["url"]]
+        assert browser.opened == [app.screen.query_one(InboxList).current_row["url"]]
 
 
 # -- the reply composer ---------------------------------------------------------------------------------

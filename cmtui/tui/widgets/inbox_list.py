@@ -251,12 +251,13 @@ class InboxList(ScrollView, can_focus=True):
         return [row["id"] for row in map(self.row_at, order) if row is not None]
 
     def select_first(self, item_ids: list[int]) -> bool:
-        """Put the cursor on the first of item_ids found among the rows near the cursor."""
-        start = max(0, self.cursor - PAGE_SIZE)
-        while self.cursor + PAGE_SIZE > self.total and self._extend():  # (while counting)
+        """Put the cursor on the first of item_ids found among the rows near the cursor
+        (half a page either way: at most one page more to read than the cursor's own)."""
+        reach = PAGE_SIZE // 2
+        while self.cursor + reach > self.total and self._extend():  # (while counting)
             pass
         where = {}
-        for index in range(start, min(self.total, self.cursor + PAGE_SIZE)):
+        for index in range(max(0, self.cursor - reach), min(self.total, self.cursor + reach)):
             row = self.row_at(index)
             if row is not None:
                 where.setdefault(row["id"], index)
