@@ -16,6 +16,27 @@ def status_length(text: str, url_weight: int = 23) -> int:
     return len(text)
 
 
+def reply_text(text: str, author: str) -> str:
+    """The reply as it will be posted: it mentions the author (so they are notified) unless
+    the text already does. The queued payload and the composer's counter both use this."""
+    text = text.strip()
+    if mentions(text, author):
+        return text
+    return f"@{author} {text}"
+
+
+def mentions(text: str, author: str) -> bool:
+    """Whether text already mentions author (as @user or @user@domain)."""
+    user = author.split("@")[0]
+    return re.search(rf"(?<![\w@])@{re.escape(user)}(@[\w.:-]+)?\b", text, re.IGNORECASE) is not None
+
+
+def reply_length(text: str, author: str, limits: dict) -> tuple[int, int]:
+    """(characters the reply will be as sent, the account's limit)."""
+    used = status_length(reply_text(text, author), int(limits.get("url_weight") or 23))
+    return used, int(limits.get("max_chars") or 500)
+
+
 def length_problem(text: str, limits: dict) -> str | None:
     """None if text can be posted within the account's limits, else a message."""
     if not text.strip():

@@ -175,6 +175,44 @@ def load_settings(directory: Path | None = None) -> Settings:
     return settings
 
 
+# Binding ids are named "<where>.<action>". Ids with the same <where> are active at once;
+# the thread and composer panes sit inside the inbox; "app" bindings are active everywhere.
+_KEY_SCOPE = {"thread": "inbox", "composer": "inbox"}
+
+
+def keymap_problem(keymap: dict[str, str], bindings: dict[str, tuple[str, str]]) -> str | None:
+    """What is wrong with a [keymap], or None. bindings: every binding id the interface
+    defines, id -> (default keys, description). A key may do one thing where it is active:
+    two actions on one key lose one silently, so that is refused (keys two bindings share
+    by default shadow one another on purpose, like j in the list and in the thread)."""
+    unknown = sorted(set(keymap) - set(bindings))
+    if unknown:
+        return (f"[keymap] unknown binding id{'s' if len(unknown) > 1 else ''} "
+                f"{', '.join(repr(u) for u in unknown)} (? in the TUI lists the ids)")
+    by_key: dict[str, list[str]] = {}  # key -> the ids it is bound to, the user's entries first
+    for binding_id in [*sorted(keymap), *sorted(set(bindings) - set(keymap))]:
+        for key in keymap.get(binding_id, bindings[binding_id][0]).split(","):
+            if key.strip():
+                by_key.setdefault(key.strip(), []).append(binding_id)
+    for key, ids in by_key.items():
+        for n, first in enumerate(ids):
+            for second in ids[n + 1:]:
+                if not (_default(key, first, bindings) and _default(key, second, bindings)) \
+                        and _active_together(first, second):
+                    return (f"[keymap] key '{key}' is bound to both {first} ({bindings[first][1]}) and "
+                            f"{second} ({bindings[second][1]}); give one of them another key")
+    return None
+
+
+def _default(key: str, binding_id: str, bindings: dict[str, tuple[str, str]]) -> bool:
+    return key in (k.strip() for k in bindings[binding_id][0].split(","))
+
+
+def _active_together(first: str, second: str) -> bool:
+    scopes = {_KEY_SCOPE.get(name.split(".", 1)[0], name.split(".", 1)[0]) for name in (first, second)}
+    return len(scopes) == 1 or "app" in scopes
+
+
 def with_database_settings(settings: Settings, values: dict, source) -> Settings:
     """The settings a database carries (the demo's team, approvers and user) laid over the
     user's own, checked as the file's are; `source` names the database in messages. The

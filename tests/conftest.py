@@ -23,6 +23,16 @@ def isolated_env(tmp_path, monkeypatch):
     yield
 
 
+@pytest.fixture(autouse=True)
+def steady_cursors(monkeypatch):
+    """Text cursors stay drawn: a blinking one is on or off by the clock, which made snapshots
+    of dialogs with an input flaky on a loaded machine."""
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
 @pytest.fixture
 def store(tmp_path):
     s = build_store(tmp_path / "community.db")

@@ -136,3 +136,52 @@ def test_a_database_carries_settings_laid_over_the_users_own(tmp_path, capsys):
     assert store.conn.execute("SELECT created_by FROM calendar_entries").fetchone()[0] == "nina"
     store.close()
     assert not (config_dir() / "settings.toml").exists()
+
+
+# -- the keymap ----------------------------------------------------------------------------------
+BINDINGS = {"app.metrics": ("4", "Metrics"), "inbox.done": ("e", "Done"), "inbox.snooze": ("s", "Snooze"),
+            "moderation.mute": ("m", "Mute"), "composer.keep": ("escape", "Keep draft"),
+            "inbox.back": ("escape", "Back"), "calendar.approve": ("a", "Approve")}
+
+
+@pytest.mark.parametrize("keymap, problem", [
+    ({"inbox.done": "d"}, None),
+    ({"inbox.done": "d,x", "calendar.approve": "d"}, None),  # two screens: never active at once
+    ({"inbox.done": "s"}, "key 's' is bound to both inbox.done (Done) and inbox.snooze (Snooze)"),
+    ({"inbox.done": "d", "inbox.snooze": "x,d"}, "key 'd' is bound to both inbox.done (Done) and inbox.snooze"),
+    ({"app.metrics": "m"}, "key 'm' is bound to both app.metrics (Metrics) and moderation.mute (Mute)"),
+    ({"composer.keep": "e"}, "key 'e' is bound to both composer.keep (Keep draft) and inbox.done (Done)"),
+    ({"inbox.dnoe": "d"}, "unknown binding id 'inbox.dnoe'"),
+])
+def test_a_keymap_giving_one_key_two_actions_is_refused(keymap, problem):
+    from cmtui.config import keymap_problem
+
+    found = keymap_problem(keymap, BINDINGS)
+    assert (found is None) if problem is None else problem in found
+    assert keymap_problem({}, BINDINGS) is None  # defaults that shadow on purpose (escape) are fine
+
+
+def test_the_tui_refuses_a_conflicting_keymap_at_start_in_one_line(db, tmp_path):
+    import subprocess
+    import sys
+
+    config = tmp_path / "home" / "config" / "cmtui"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "settings.toml").write_text('[keymap]\n"inbox.done" = "s"\n')
+    env = {**os.environ, "CMTUI_CONFIG_DIR": str(config), "TERM": "dumb"}
+    done = subprocess.run([sys.executable, "-m", "cmtui", "--db", db], env=env, capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert str(config / "settings.toml") in lines[0] and "'s'" in lines[0]
+    assert "inbox.done (Done)" in lines[0] and "inbox.snooze (Snooze)" in lines[0]
+    assert done.stdout == ""  # refused before the screen was taken
+
+
+def test_a_keymap_may_keep_a_key_two_bindings_share_by_default():
+    from cmtui.config import keymap_problem
+
+    bindings = {"inbox.down": ("j,down", "Down"), "thread.down": ("j,down", "Down"), "inbox.select": ("x", "Select")}
+    assert keymap_problem({"inbox.down": "j,down,n"}, bindings) is None
+    assert "key 'x'" in keymap_problem({"thread.down": "j,x"}, bindings)

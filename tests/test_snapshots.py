@@ -56,8 +56,9 @@ def test_reply_composer(snap_compare, app):
     assert snap_compare(app, press=["r", *"thanks, fixed in 4.2"], terminal_size=(120, 36))
 
 
-def test_thread_pane(snap_compare, tmp_path):
-    store = build_store(tmp_path / "thread.db")
+def store_with_thread(path):
+    """The test community with the third item in a conversation of three posts."""
+    store = build_store(path)
     item = store.inbox.page(InboxFilter(), 2, 1)[0]
     with store.transaction():
         thread_id = store.conn.execute("INSERT INTO threads (account_id, root_remote_id) VALUES (?, 'root')"
@@ -73,6 +74,11 @@ def test_thread_pane(snap_compare, tmp_path):
              (thread_id, "later", item["remote_id"], "user7@fedi.example", "User 7", "Same question here!",
               "2026-11-20T11:58:00Z", 0)])
         store.conn.execute("UPDATE inbox_items SET thread_id = ? WHERE id = ?", (thread_id, item["id"]))
+    return store
+
+
+def test_thread_pane(snap_compare, tmp_path):
+    store = store_with_thread(tmp_path / "thread.db")
     app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
     assert snap_compare(app, press=["j", "j", "enter"], terminal_size=(120, 36))
     store.close()
@@ -110,4 +116,17 @@ def test_first_run_welcome_at_80x24(snap_compare, tmp_path, monkeypatch):
     store = Store.open("first.db")
     app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
     assert snap_compare(app, terminal_size=(80, 24))
+    store.close()
+
+
+def test_inbox_at_80x24(snap_compare, app):
+    """The list keeps at least 10 rows above a shorter preview."""
+    assert snap_compare(app, press=["j", "j"], terminal_size=(80, 24))
+
+
+def test_reply_composer_at_80x24(snap_compare, tmp_path):
+    """The text answered stays in sight above a compact composer."""
+    store = store_with_thread(tmp_path / "thread.db")
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    assert snap_compare(app, press=["j", "j", "r", *"thanks, fixed in 4.2"], terminal_size=(80, 24))
     store.close()

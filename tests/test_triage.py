@@ -134,15 +134,6 @@ def test_a_typed_snooze_must_be_readable_and_ahead():
 
 
 # -- the TUI dialogs and bulk actions -----------------------------------------------------------------
-class OpeningApp(CmtuiApp):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.opened: list[str] = []
-
-    def open_url(self, url: str, *, new_tab: bool = True) -> None:
-        self.opened.append(url)
-
-
 async def test_s_snoozes_with_a_preset_or_a_typed_time(store):
     from cmtui.tui.dialogs.snooze import SnoozeDialog
 
@@ -215,15 +206,21 @@ async def test_x_selects_several_and_e_and_a_act_on_all(store):
         assert inbox.total == 150
 
 
-async def test_assign_without_teammates_says_how_and_o_opens_the_item(store):
-    app = OpeningApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+async def test_assign_without_teammates_says_how_and_o_opens_the_item(store, monkeypatch):
+    import webbrowser
+
+    from test_open_and_screenshot import FakeBrowser
+
+    browser = FakeBrowser()
+    monkeypatch.setattr(webbrowser, "get", lambda using=None: browser)
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen.query_one(InboxList), InboxList)  # no dialog opened
         await pilot.press("o")
         await pilot.pause()
-        assert app.opened == [app.screen.query_one(InboxList).current_row["url"]]
+        assert browser.opened == [app.screen.query_one(InboxList).current_row["url"]]
 
 
 # -- the reply composer ---------------------------------------------------------------------------------
@@ -324,8 +321,7 @@ async def test_l_ticks_labels_and_adds_a_new_one(store):
         await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, LabelDialog)
-        options = [app.screen.query_one("SelectionList").get_option_at_index(i).value
-                   for i in range(app.screen.query_one("SelectionList").option_count)]
+        options = [option.id for option in app.screen.query_one("LabelList").options]
         assert "billing" in options and "sync" in options
         await pilot.press("tab", *"[b]urgent[/b]", "enter")
         await pilot.pause()
@@ -338,6 +334,31 @@ async def test_l_ticks_labels_and_adds_a_new_one(store):
         await pilot.press("escape")  # cancel: nothing changes
         await pilot.pause()
         assert set(json.loads(store.inbox.get(row["id"])["labels"])) == after
+
+
+async def test_the_label_picker_marks_ticked_labels_with_a_tick_not_a_colour(store):
+    app = CmtuiApp(store, Settings(timezone="UTC", labels=["billing"]), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("l")  # the first item carries "sync"
+        await pilot.pause()
+        labels = app.screen.query_one("LabelList")
+
+        def line(label: str) -> str:
+            return str(labels.get_option(label).prompt)
+
+        assert line("sync") == "[✓] sync" and line("billing") == "[ ] billing"
+        labels.highlighted = labels.get_option_index("billing")
+        await pilot.press("space")
+        await pilot.pause()
+        assert line("billing") == "[✓] billing"
+        await pilot.press("k" if labels.get_option_index("sync") < labels.highlighted else "j")
+        assert labels.highlighted_option.id == "sync"  # (billing and sync are neighbours)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert line("sync") == "[ ] sync"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert json.loads(store.inbox.get(1)["labels"]) == ["billing"]
 
 
 # -- the thread ----------------------------------------------------------------------------------------

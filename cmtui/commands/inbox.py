@@ -5,17 +5,8 @@ from __future__ import annotations
 
 import re
 
-from cmtui.compose import length_problem
+from cmtui.compose import length_problem, reply_text
 from cmtui.errors import InputError
-
-
-def reply_text(text: str, author: str) -> str:
-    """The reply as it will be posted: it mentions the author (so they are notified) unless
-    the text already does."""
-    user = author.split("@")[0]
-    if re.search(rf"(?<![\w@])@{re.escape(user)}(@[\w.:-]+)?\b", text, re.IGNORECASE):
-        return text
-    return f"@{author} {text}"
 
 
 VISIBILITIES = ("public", "unlisted", "private", "direct")
@@ -40,7 +31,7 @@ def queue_reply(store, item_id, text: str, *, language: str | None = None, visib
     if item["deleted_at"]:
         raise InputError(f"item {item['id']} was deleted on {item['platform']}; it cannot be answered")
     account = store.accounts.by_id(item["account_id"])
-    body = reply_text(text.strip(), item["author"])
+    body = reply_text(text, item["author"])
     problem = length_problem(body, account.limits)
     if problem:
         raise InputError(f"reply not queued: {problem}")

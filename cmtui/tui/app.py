@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Callable
+from weakref import WeakKeyDictionary
 
 from textual import work
 from textual.app import App
@@ -45,6 +46,18 @@ def _metrics():
     from cmtui.tui.screens.metrics import MetricsScreen
 
     return MetricsScreen()
+
+
+def check_keymap(keymap: dict[str, str]) -> None:
+    """Refuse a keymap that binds two actions to one key (or names no binding), before
+    the app takes the terminal: raises ConfigError naming the settings file."""
+    from cmtui.config import SETTINGS_FILE, config_dir, keymap_problem
+    from cmtui.errors import ConfigError
+    from cmtui.tui.keymap import default_bindings
+
+    problem = keymap_problem(keymap, default_bindings())
+    if problem:
+        raise ConfigError(f"{config_dir() / SETTINGS_FILE}: {problem}")
 
 
 METRICS_PREFETCH_AFTER = 3.0  # seconds after start-up: the first keys are not slowed
@@ -84,9 +97,14 @@ class CmtuiApp(App):
         self._stop = asyncio.Event()
         self._account_errors: dict[str, str | None] = {}
         self._manual_pass = False  # the next pass was asked for with ctrl+r
+        # Bumped on every change to the store made elsewhere (another process, the engine);
+        # each screen remembers the last it showed, and catches up when it is shown again.
+        self.store_version = 0
+        self._seen: WeakKeyDictionary = WeakKeyDictionary()
         if engine is not None:
             engine.on_change = lambda name: self.post_message(self.SyncChanged())
         if settings.keymap:
+            check_keymap(settings.keymap)
             self.set_keymap(settings.keymap)
 
     def on_mount(self) -> None:
@@ -95,6 +113,8 @@ class CmtuiApp(App):
         # changes when another connection commits, and costs no I/O to read.
         self._data_version = self._read_data_version()
         self.set_interval(EXTERNAL_POLL_SECONDS, self.poll_external_changes)
+        self.screen_change_signal.subscribe(self, self._screen_shown)
+        self._seen[self.screen] = self.store_version  # the first screen, shown before this
         # What start-up built (widgets, styles, imported modules) lives as long as the app:
         # moved out of the collector's reach, full collections stop walking it (they cost
         # 20-40 ms pauses on keys otherwise).
@@ -180,8 +200,21 @@ class CmtuiApp(App):
 
     def on_cmtui_app_sync_changed(self, _message: SyncChanged) -> None:
         self.crisis_watch.request()
-        refresh = getattr(self.screen, "sync_changed", None)
-        if refresh is not None:
+        self.store_version += 1
+        self._catch_up(self.screen)  # (a dialog on top: the screen under it catches up when shown)
+
+    def _screen_shown(self, screen) -> None:
+        """A mode switch or a closed dialog shows a screen: it re-reads what changed while
+        it was hidden. A screen shown for the first time has just read the store."""
+        if screen not in self._seen:
+            self._seen[screen] = self.store_version
+        else:
+            self._catch_up(screen)
+
+    def _catch_up(self, screen) -> None:
+        refresh = getattr(screen, "sync_changed", None)
+        if refresh is not None and self._seen.get(screen) != self.store_version:
+            self._seen[screen] = self.store_version
             refresh()
 
     # -- a store that refuses a write (full disk, damaged page) -----------------------------------
@@ -240,6 +273,34 @@ class CmtuiApp(App):
         if local.date() == self.now().astimezone(self._tz).date():
             return local.strftime("today %H:%M")
         return local.strftime("%Y-%m-%d %H:%M")
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.deliver_screenshot(filename, path)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """The palette's screenshot, saved in cmtui's data directory (created if needed; the
+        Downloads folder Textual uses may not exist), and the notification says where."""
+        if self.is_web:  # served in a browser (cmtui serve): the browser downloads it
+            return super().deliver_screenshot(filename, path, time_format)
+        from cmtui.config import data_dir
+
+        folder = Path(path) if path else data_dir() / "screenshots"
+        stamp = datetime.now().strftime(time_format or "%Y-%m-%dT%H_%M_%S")
+        target = folder / (filename or f"{self.title}-{stamp}.svg")
+        for n in range(2, 100):  # two in one second: neither is lost
+            if filename or not target.exists():
+                break
+            target = folder / f"{self.title}-{stamp}-{n}.svg"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_text(self.export_screenshot(), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Screenshot not saved to {target}: {exc.strerror or exc}", title="Screenshot",
+                        severity="error", markup=False)
+            return None
+        self.notify(f"Screenshot saved to {target}", title="Screenshot", timeout=8, markup=False)
+        return str(target)
 
     def action_help(self) -> None:
         from cmtui.tui.dialogs.help import HelpScreen, describe_bindings

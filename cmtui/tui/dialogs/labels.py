@@ -7,10 +7,47 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from cmtui.text import sanitize
 from cmtui.tui.dialogs.base import Dialog
+
+TICKED, UNTICKED = "[✓] ", "[ ] "  # a mark, not a colour alone, tells them apart
+
+
+class LabelList(OptionList):
+    """The labels, one per line with its tick mark; space or enter ticks or unticks."""
+
+    BINDINGS = [
+        Binding("space", "toggle", "Tick", id="labels.tick"),
+        Binding("j", "cursor_down", "Down", show=False, id="labels.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="labels.up"),
+    ]
+
+    def __init__(self, labels: list[str], ticked: set[str]):
+        self.ticked = set(ticked)
+        super().__init__(*(Option(self._prompt(label), id=label) for label in labels), id="label-list")
+
+    def _prompt(self, label: str) -> Text:
+        if label in self.ticked:
+            return Text.assemble((TICKED, "bold"), (label, "bold"))
+        return Text.assemble((UNTICKED, "dim"), label)  # the label itself: user text, never markup
+
+    def tick(self, label: str, ticked: bool) -> None:
+        if label not in {option.id for option in self.options}:
+            self.add_option(Option(self._prompt(label), id=label))
+        self.ticked = self.ticked | {label} if ticked else self.ticked - {label}
+        self.replace_option_prompt(label, self._prompt(label))
+
+    def action_toggle(self) -> None:
+        option = self.highlighted_option
+        if option is not None:
+            self.tick(option.id, option.id not in self.ticked)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_toggle()
 
 
 class LabelDialog(Dialog):
@@ -20,7 +57,7 @@ class LabelDialog(Dialog):
     ]
 
     DEFAULT_CSS = """
-    LabelDialog SelectionList { height: auto; max-height: 12; margin: 1 0; }
+    LabelDialog LabelList { height: auto; max-height: 12; margin: 1 0; }
     """
 
     def __init__(self, vocabulary: list[str], on_all: set[str], count: int):
@@ -34,22 +71,17 @@ class LabelDialog(Dialog):
         with Vertical():
             what = "this item" if self.count == 1 else f"these {self.count} items"
             yield Static(Text(f"Labels of {what}", style="bold"))
-            yield SelectionList[str](*((Text(label), label, label in self.on_all) for label in self.vocabulary))
+            yield LabelList(self.vocabulary, self.on_all)
             yield Input(placeholder="new label, enter to add", id="label-input")
-            yield Static(Text("space ticks · ctrl+s applies · esc cancels", style="dim"))
+            yield Static(Text("space or enter ticks · ctrl+s applies · esc cancels", style="dim"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         label = sanitize(event.value, max_len=40, single_line=True).lstrip("#").strip()
         if not label:
             return
-        selection = self.query_one(SelectionList)
-        if label not in self.vocabulary:
-            self.vocabulary.append(label)
-            selection.add_option((Text(label), label, True))
-        else:
-            selection.select(label)
+        self.query_one(LabelList).tick(label, True)
         event.input.value = ""
 
     def action_apply(self) -> None:
-        ticked = set(self.query_one(SelectionList).selected)
+        ticked = self.query_one(LabelList).ticked
         self.dismiss((ticked - self.on_all, self.on_all - ticked))

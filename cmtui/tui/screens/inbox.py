@@ -69,6 +69,7 @@ class InboxScreen(ModeScreen):
         Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
     AUTO_FOCUS = "#inbox-list"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # app.tcss: a shorter preview and composer
     _counts: dict[str, int] | None = None
 
     def __init__(self, *args, **kwargs):
@@ -206,17 +207,17 @@ class InboxScreen(ModeScreen):
     # -- keeping the list current ---------------------------------------------------------
     def sync_changed(self) -> None:
         super().sync_changed()
-        self._reload(follow_item=True)
+        self._reload(accounts_changed=True)
 
-    def _reload(self, follow_item: bool) -> None:
-        """The store changed under the list: re-read it. follow_item keeps the cursor on the
-        same item (new ones arrived above it); otherwise on the same row (the item left)."""
+    def _reload(self, accounts_changed: bool = False, prefer: list[int] = ()) -> None:
+        """The store changed under the list: re-read it, keeping the highlight on its item
+        (wherever new or removed rows moved it), else on the nearest row still listed.
+        prefer: items to highlight first (what an undo brought back)."""
         inbox = self.inbox
-        current = inbox.current_row
+        nearby = [*prefer, *inbox.nearby_ids()]
         self._counts = None  # re-read when shown
-        inbox.reload(accounts_changed=follow_item)
-        if follow_item and current is not None:
-            inbox.select_item(current["id"])
+        inbox.reload(accounts_changed=accounts_changed)
+        inbox.select_first(nearby)
         self.show_item(inbox.current_row)
 
     def show_item(self, row) -> None:
@@ -276,7 +277,7 @@ class InboxScreen(ModeScreen):
         # Textual restyle every widget under it (~10 ms of the enter key).
         self.query_one(ThreadPane).display = shown
         self.query_one("#inbox-preview").display = not shown
-        self.inbox.styles.height = "30%" if shown else "1fr"
+        self.inbox.set_class(shown, "-with-thread")
 
     @property
     def composer(self):
@@ -342,7 +343,7 @@ class InboxScreen(ModeScreen):
         if event.op_id is not None:
             self.notify(f"Reply queued (operation {event.op_id}); the next sync sends it.", timeout=3)
             self._close_panes()
-            self._reload(follow_item=True)
+            self._reload()
             self.app.post_message(self.app.SyncChanged())
         else:
             self.show_item(self.inbox.current_row)  # the preview says a draft is kept
@@ -383,7 +384,7 @@ class InboxScreen(ModeScreen):
         if self.thread_pane is not None and self.composer is None:
             self._close_panes()  # the item was decided on: back to the list, on to the next one
             inbox.focus()
-        self._reload(follow_item=False)
+        self._reload()
         if count > 1:
             self._say(f"{what}: {count} items. u undoes it.")
 
@@ -453,11 +454,10 @@ class InboxScreen(ModeScreen):
         self.app.push_screen(LabelDialog(vocabulary, on_all, len(targets)), relabelled)
 
     def action_open(self) -> None:
-        row = self.query_one(InboxList).current_row
-        if row is None or not row["url"]:
-            self.notify("This item has no address to open.", severity="warning")
-            return
-        self.app.open_url(row["url"])
+        from cmtui.tui.browser import open_in_browser
+
+        row = self.inbox.current_row
+        open_in_browser(self.app, row["url"] if row is not None else None)
 
     def action_undo(self) -> None:
         undone = self.store.triage.undo()
@@ -466,4 +466,4 @@ class InboxScreen(ModeScreen):
             return
         count = len(undone["items"])
         self._say(f"Undone: {undone['action']} on {count} item{'s' if count != 1 else ''}.")
-        self._reload(follow_item=False)
+        self._reload(prefer=sorted(undone["items"]))

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Select, Static, TextArea
 
 from cmtui.commands.inbox import VISIBILITIES, default_visibility, queue_reply
-from cmtui.compose import status_length
+from cmtui.compose import mentions, reply_length
 from cmtui.errors import InputError
 from cmtui.store.base import loads
 
@@ -94,9 +94,11 @@ class ComposerPane(Vertical):
         return self.query_one(TextArea).text
 
     def _show_count(self, error: str | None = None) -> None:
-        limit = int(self.limits.get("max_chars") or 500)
-        used = status_length(self.text, int(self.limits.get("url_weight") or 23))
+        # Counted as it will be sent: with the author's mention that queueing adds.
+        used, limit = reply_length(self.text, self.item["author"], self.limits)
         status = Text(f"{used} / {limit}", style="bold red" if used > limit else "dim")
+        if self.text.strip() and not mentions(self.text, self.item["author"]):
+            status.append(f" incl. @{self.item['author'].split('@')[0]}", style="dim")
         status.append("   ctrl+s queue · ctrl+t saved reply · ctrl+e $EDITOR · esc keep draft", style="dim")
         if error:
             status = Text(error, style="bold red")
@@ -155,7 +157,11 @@ class ComposerPane(Vertical):
 
         def picked(body) -> None:
             if body:
-                self.set_text(expand(body, self.item, self.item["account"]))
+                text = expand(body, self.item, self.item["account"])
+                mention = f"@{self.item['author']}"
+                if self.text.lstrip().startswith(mention) and not mentions(text, self.item["author"]):
+                    text = f"{mention} {text}"  # the mention the reply started with stays in sight
+                self.set_text(text)
 
         self.app.push_screen(SavedRepliesDialog(self.store, self.item["language"], pick=True), picked)
 

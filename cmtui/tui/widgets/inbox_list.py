@@ -239,16 +239,33 @@ class InboxList(ScrollView, can_focus=True):
             return chosen
         return sorted({member for item in chosen for member in self.store.inbox.group_members(item, self.filter)})
 
-    def select_item(self, item_id: int) -> None:
+    def select_item(self, item_id: int) -> bool:
         """Put the cursor on an item if it is among the rows near the cursor."""
-        start = max(0, self.cursor - PAGE_SIZE)
-        while self.cursor + PAGE_SIZE > self.total and self._extend():  # (while counting)
+        return self.select_first([item_id])
+
+    def nearby_ids(self, reach: int = 10) -> list[int]:
+        """The highlighted item, then the rows after it, then those before it (nearest
+        first): where the highlight should go after a re-read, in order of preference."""
+        order = [self.cursor, *range(self.cursor + 1, self.cursor + 1 + reach),
+                 *range(self.cursor - 1, max(-1, self.cursor - 1 - reach), -1)]
+        return [row["id"] for row in map(self.row_at, order) if row is not None]
+
+    def select_first(self, item_ids: list[int]) -> bool:
+        """Put the cursor on the first of item_ids found among the rows near the cursor
+        (half a page either way: at most one page more to read than the cursor's own)."""
+        reach = PAGE_SIZE // 2
+        while self.cursor + reach > self.total and self._extend():  # (while counting)
             pass
-        for index in range(start, min(self.total, self.cursor + PAGE_SIZE)):
+        where = {}
+        for index in range(max(0, self.cursor - reach), min(self.total, self.cursor + reach)):
             row = self.row_at(index)
-            if row is not None and row["id"] == item_id:
-                self.cursor = index
-                return
+            if row is not None:
+                where.setdefault(row["id"], index)
+        for item_id in item_ids:
+            if item_id in where:
+                self.cursor = where[item_id]
+                return True
+        return False
 
     @property
     def current_row(self):

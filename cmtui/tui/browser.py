@@ -1,0 +1,43 @@
+"""`o`: open an address in the user's browser, and say what was opened or why not.
+
+A graphical browser starts in the background; a terminal one (lynx, w3m) gets the
+terminal while the app is suspended, as $EDITOR does."""
+
+from __future__ import annotations
+
+import webbrowser
+
+from textual.app import SuspendNotSupported
+
+
+def open_in_browser(app, url: str | None) -> bool:
+    """Open url and notify the user either way; True when a browser took it."""
+    if not url:
+        app.notify("This item has no address to open.", severity="warning")
+        return False
+    if app.is_web:  # served in a browser (cmtui serve): that browser opens it
+        app.open_url(url)
+        app.notify(f"Opened {url}", timeout=4, markup=False)
+        return True
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        app.notify(f"No browser found to open {url} (set $BROWSER to one).", severity="warning", timeout=8,
+                   markup=False)
+        return False
+    name = getattr(browser, "name", "") or "the browser"
+    try:
+        if isinstance(browser, webbrowser.GenericBrowser) and not isinstance(browser, webbrowser.BackgroundBrowser):
+            with app.suspend():  # a terminal browser: it needs the screen until it exits
+                opened = browser.open(url)
+        else:
+            opened = browser.open(url, new=2)
+    except (OSError, SuspendNotSupported) as exc:
+        opened, why = False, str(exc) or type(exc).__name__
+    else:
+        why = f"{name} refused it"
+    if opened:
+        app.notify(f"Opened {url} in {name}.", timeout=4, markup=False)
+    else:
+        app.notify(f"Could not open {url}: {why}.", severity="error", timeout=8, markup=False)
+    return opened

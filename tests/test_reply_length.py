@@ -1,0 +1,66 @@
+"""The reply composer's counter counts exactly what will be sent: the text with the
+author's mention that queueing adds (one function, compose.reply_text, builds both)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import TextArea
+
+from cmtui.commands.inbox import queue_reply
+from cmtui.compose import reply_length, reply_text, status_length
+from cmtui.config import Settings
+from cmtui.errors import InputError
+from cmtui.store.base import loads
+from cmtui.tui.app import CmtuiApp
+from factory import NOW
+
+AUTHOR = "user0@fedi.example"  # the factory's item 1, on an account with the default 500 limit
+
+
+@pytest.mark.parametrize("text", ["thanks!", "  thanks!  ", "@user0 thanks", "@USER0@fedi.example thanks",
+                                  "@user01 is not them", "see https://example.com/" + "a" * 80, "x" * 493])
+def test_the_count_is_the_length_of_the_queued_text(store, text):
+    used, limit = reply_length(text, AUTHOR, {})
+    assert limit == 500
+    op = queue_reply(store, 1, text)
+    payload = loads(store.outbox.get(op)["payload"], {})
+    assert payload["text"] == reply_text(text, AUTHOR)
+    assert status_length(payload["text"]) == used
+
+
+def test_a_text_under_the_limit_alone_is_over_it_with_the_mention(store):
+    text = "x" * 495  # 495 alone, 502 with "@user0 " in front
+    assert reply_length(text, AUTHOR, {}) == (502, 500)
+    with pytest.raises(InputError, match="502 characters"):
+        queue_reply(store, 1, text)
+    assert reply_length("@user0 " + "x" * 493, AUTHOR, {}) == (500, 500)
+
+
+def composer_status(app) -> str:
+    return str(app.screen.query_one("#composer-status").render())
+
+
+async def test_a_saved_reply_near_the_limit_keeps_the_mention_and_the_counter_says_so(store):
+    store.replies.add("Long", "en", "x" * 495)
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        area = app.screen.query_one("#composer-text", TextArea)
+        assert area.text == f"@{AUTHOR} " + "x" * 495  # the mention the reply began with stays
+        assert composer_status(app).startswith("502 / 500")
+        await pilot.press("ctrl+s")  # refused: over the limit, as the counter said
+        await pilot.pause()
+        assert "502 characters" in composer_status(app) and not store.outbox.for_item(1)
+        # Without the mention in the text, the counter still counts the one queueing adds.
+        area.load_text("x" * 493)
+        await pilot.pause()
+        assert composer_status(app).startswith("500 / 500 incl. @user0")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (op,) = store.outbox.for_item(1)
+        assert status_length(loads(op["payload"], {})["text"]) == 500
