@@ -93,30 +93,28 @@ class ModerationScreen(ModeScreen):
 
     # -- the queue ---------------------------------------------------------------------------------
     def load(self) -> None:
-        """(Re)read the queue, keeping the cursor's place and the selection of rows still there."""
-        table = self.query_one("#queue", DataTable)
-        place = table.cursor_row or 0
-        table.clear()
-        self._rows = {}
+        """(Re)read the queue, keeping the highlight on the row acted on (or its nearest
+        neighbour once it left) and the selection of rows still there."""
+        table = self.query_one("#queue", KeyTable)
         self._text_width = width = self._fit_text()
-        rows = self.store.moderation.queue()
-        for row in rows:
-            self._rows[str(row["id"])] = row
+        self._rows = {str(row["id"]): row for row in self.store.moderation.queue()}
         self.selected &= self._rows.keys()
-        for key, row in self._rows.items():
-            report = row["item_id"] is None
-            table.add_row(
-                self._mark(key),
-                cell(self.app.format_time(row["created_at"]), 16),
-                cell(row["account"] or "-", 11),
-                cell(row["author"] or "", 22),
-                cell("report" if report else row["rule"] or "-", 12, "bold"),
-                cell(row["reason"], 18),
-                cell(row["text"] or "", width),
-                key=key,
-            )
-        if rows:
-            table.move_cursor(row=min(place, len(rows) - 1))
+
+        def fill() -> None:
+            for key, row in self._rows.items():
+                report = row["item_id"] is None
+                table.add_row(
+                    self._mark(key),
+                    cell(self.app.format_time(row["created_at"]), 16),
+                    cell(row["account"] or "-", 11),
+                    cell(row["author"] or "", 22),
+                    cell("report" if report else row["rule"] or "-", 12, "bold"),
+                    cell(row["reason"], 18),
+                    cell(row["text"] or "", width),
+                    key=key,
+                )
+
+        table.refill(fill)
         self._show_summary()
         self._show_detail()
 
