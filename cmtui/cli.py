@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     mact.add_argument("item_id", metavar="ITEM_ID", help="an inbox item id (rN: an instance report)")
     mact.add_argument("decision", choices=["approve", "hide", "mute", "block", "report"])
     mact.add_argument("--comment", metavar="TEXT", default="", help="why (kept in the audit log; sent with a report)")
+    mact.add_argument("--all-items", action="store_true",
+                      help="hide, mute, block: also every other open item of the author on that account"
+                           " (they leave the queue and the inbox)")
     mlog = mod_sub.add_parser("log", help="the audit log of moderation actions")
     _db_option(mlog)
     _json_option(mlog)

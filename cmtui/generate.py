@@ -21,7 +21,8 @@ from cmtui.errors import InputError
 from cmtui.model import utcnow
 from cmtui.store.base import dumps
 from cmtui.store.db import connect
-from cmtui.store.schema import METRICS_FILL_SQL, RECOUNT_SQL
+from cmtui.store.migrations import METRICS_FILL_SQL
+from cmtui.store.schema import RECOUNT_SQL
 
 BATCH = 50_000
 DAY, WEEK = 86_400, 7 * 86_400

@@ -467,6 +467,7 @@ async def test_a_grouped_search_finds_an_older_item_of_a_conversation(store):
 ])
 async def test_badges_preview_and_overdue_count_follow_the_target(store, minutes, first_badge, late_row,
                                                                   late_badge, late_words):
+    store.conn.execute("DELETE FROM moderation_flags WHERE item_id = 3")  # flagged rows: see the test below
     app = make_app(store, response_target_minutes=minutes)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
@@ -481,10 +482,23 @@ async def test_badges_preview_and_overdue_count_follow_the_target(store, minutes
         for _ in range(late_row):
             await pilot.press("j")
         assert late_words in preview(screen)
-        overdue = store.inbox.overdue_count(iso(NOW - timedelta(minutes=minutes)))
-        assert overdue == 150 - late_row
+        cutoff = iso(NOW - timedelta(minutes=minutes))
+        overdue = store.inbox.overdue_count(cutoff)
+        flagged = sum(store.inbox.get(i)["created_at"] < cutoff for i in (8, 15))  # moderated: not overdue
+        assert overdue == 150 - late_row - flagged
         status = shown(screen.query_one(StatusLine))
         assert f"{overdue} overdue" in status
+
+
+async def test_a_flagged_item_is_never_late(store):
+    # Item 3 (the third row, 79 min old, flagged as spam) is past a 1 h target: no red badge, its age.
+    app = make_app(store, response_target_minutes=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.screen.query_one(InboxList)
+        line = inbox.render_line(2).text
+        assert inbox.row_at(2)["id"] == 3 and "▲" not in line and "◷" not in line
+        assert "▲" in inbox.render_line(3).text  # item 4, not flagged, is late
 
 
 async def test_a_done_item_shows_its_age_not_a_badge(store):

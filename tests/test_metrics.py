@@ -22,7 +22,7 @@ from cmtui.model import iso
 from cmtui.store import Store
 from cmtui.store.db import migrate
 from cmtui.store.migrations import LATEST
-from cmtui.store.schema import METRICS_FILL_SQL
+from cmtui.store.migrations import METRICS_FILL_SQL
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)  # a Friday
 UTC = timezone.utc

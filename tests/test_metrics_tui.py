@@ -430,5 +430,8 @@ def test_snapshot_goal_dialog(snap_compare, snap_app):
         await pilot.press("g")
         await pilot.pause()
         await fill_goal(pilot, "Answer faster", "soon", "in 8 weeks", "median_response_minutes")
+        for field in pilot.app.screen.query(Input):  # a blinking cursor is drawn or not by the clock
+            field.cursor_blink = False
+        await pilot.pause()
 
     assert snap_compare(snap_app(), run_before=dialog, terminal_size=(120, 40))

@@ -182,3 +182,47 @@ def test_cli_bad_input_is_one_line_exit_2_nothing_changed(capsys, db, argv):
         assert check.moderation.open_count() == 3
     finally:
         check.close()
+
+
+# -- follow-through on the author's other items --------------------------------------------------
+def test_block_all_items_takes_the_authors_open_items_out_of_queue_and_inbox(store):
+    # Item 3 (user2 on the main account) has two more open items there: 83 and 123.
+    store.moderation.add_flag(83, "link farm", "Spam links")
+    from cmtui.moderation.actions import author_open_items
+
+    assert author_open_items(store, [store.inbox.get(3)]) == [123, 83]
+    outcomes = act(store, SETTINGS, [3], "block", who="ana", comment="spam", all_items=True)
+    assert [o.item_id for o in outcomes] == [3, 123, 83]
+    assert len(ops(store, "block")) == 1 and all(o.outbox_id == outcomes[0].outbox_id for o in outcomes)
+    assert [r["item_id"] for r in store.moderation.queue()] == [15, 8]
+    assert all(store.inbox.get(i)["hidden"] == 1 for i in (3, 83, 123))
+    assert flag_state(store, 83) == "blocked"
+    log = store.moderation.log()
+    assert sorted((e["action"], e["item_id"]) for e in log) == [("block", 3), ("block", 83), ("block", 123)]
+    assert "with item 3" in next(e["comment"] for e in log if e["item_id"] == 83)
+    # Only the author's: user2's items on the other account and other authors' stay.
+    assert store.inbox.get(43)["hidden"] == 0 and store.inbox.get(8)["hidden"] == 0
+
+
+def test_this_item_only_leaves_the_authors_other_items(store):
+    store.moderation.add_flag(83, "link farm", "Spam links")
+    act(store, SETTINGS, [3], "mute", who="ana")
+    assert 83 in [r["item_id"] for r in store.moderation.queue()] and store.inbox.get(83)["hidden"] == 0
+
+
+def test_hide_all_items_and_refusals(store):
+    outcomes = act(store, SETTINGS, [8], "hide", who="ana", all_items=True)
+    assert len(outcomes) > 1 and all(store.inbox.get(o.item_id)["hidden"] for o in outcomes)
+    before = store.moderation.log()
+    with pytest.raises(InputError):  # approve and report do not follow through
+        act(store, SETTINGS, [15], "approve", who="ana", all_items=True)
+    assert store.moderation.log() == before and flag_state(store, 15) == "open"
+
+
+def test_cli_all_items(capsys, db):
+    code, out, err = run(capsys, "moderation", "act", "3", "block", "--all-items", "--db", db)
+    assert code == 0 and err == "" and "2 other open items of the author left the queue and the inbox: 123, 83" in out
+    code, out, _ = run(capsys, "moderation", "list", "--json", "--db", db)
+    assert [e["item_id"] for e in json.loads(out)] == [15, 8]
+    code, out, _ = run(capsys, "inbox", "list", "--state", "all", "--json", "--limit", "1000", "--db", db)
+    assert {3, 83, 123}.isdisjoint(e["id"] for e in json.loads(out))

@@ -72,7 +72,8 @@ async def test_a_platform_action_asks_first_and_queues_one_operation(store):
         assert store.outbox.list() == [] and screen.query_one("#queue").row_count == 3
         await pilot.press("m")
         await pilot.pause()
-        await pilot.press(*"repeated spam", "enter")
+        # The author has more open items: this one only (the default), then the comment.
+        await pilot.press("tab", *"repeated spam", "enter")
         await pilot.pause()
         [op] = store.outbox.list()
         assert op["kind"] == "mute" and op["state"] == "pending"
@@ -85,7 +86,7 @@ async def test_hide_twice_is_refused_with_a_message(store):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_queue(app, pilot)
         row = screen._current()
-        await pilot.press("h")
+        await pilot.press("h", "enter")  # the author has more open items: this one only
         await pilot.pause()
         assert store.inbox.get(row["item_id"])["hidden"] == 1
         screen._decide([row], "hide", "")  # the same decision again, on the stale row
@@ -137,7 +138,7 @@ async def test_space_selects_rows_and_one_hide_decides_them_all(store):
         await pilot.pause()
         assert len(screen.selected) == 2
         assert "2 selected" in str(screen.query_one("#moderation-summary").render())
-        await pilot.press("h")
+        await pilot.press("h", "enter")  # the author has more open items: this one only
         await pilot.pause()
         hidden = {r["item_id"] for r in store.moderation.log() if r["action"] == "hide"}
         assert hidden == {first, second} and store.inbox.get(first)["hidden"] == store.inbox.get(second)["hidden"] == 1
@@ -154,7 +155,7 @@ async def test_V_selects_all_and_clears_and_a_failing_bulk_changes_nothing(store
         await pilot.press("V")
         assert screen.selected == set()
         store.conn.execute("UPDATE inbox_items SET hidden = 1 WHERE id = 8")  # one cannot be hidden again
-        await pilot.press("V", "h")
+        await pilot.press("V", "h", "enter")
         await pilot.pause()
         assert app.notes[-1]["severity"] == "error" and "Nothing was changed" in app.notes[-1]["message"]
         assert store.moderation.log() == [] and len(screen.selected) == 3  # all or nothing; selection kept
@@ -165,7 +166,7 @@ async def test_a_mixed_selection_acts_on_the_items_and_says_the_reports_were_ski
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_queue(app, pilot)
-        await pilot.press("V", "h")
+        await pilot.press("V", "h", "enter")
         await pilot.pause()
         assert log_actions(store) == ["hide"] * 3
         assert "1 instance report was skipped" in app.notes[-1]["message"]
@@ -418,3 +419,39 @@ async def test_j_and_k_move_in_the_queue_the_rules_and_the_guidelines(store):
         start = guidelines.highlighted
         await pilot.press("j")
         assert guidelines.highlighted == start + 1
+
+
+# -- follow-through on the author's other items --------------------------------------------------
+async def test_block_asks_this_item_or_all_of_the_authors_open_items(store):
+    # Item 15 (user14 on the main account, first in the queue) has two more open items: 95, 135.
+    store.moderation.add_flag(95, "same text 5 times", "Flood")
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_queue(app, pilot)
+        assert screen._current()["item_id"] == 15
+        await pilot.press("b")
+        await pilot.pause()
+        dialog = app.screen
+        assert "2 other open items" in " ".join(str(s.render()) for s in dialog.query("Static"))
+        # "this item only" is the default; down picks "all 3 of the author's open items".
+        await pilot.press("down", "enter", "tab", *"spam run", "enter")
+        await pilot.pause()
+        assert [op["kind"] for op in store.outbox.list()] == ["block"]
+        assert sorted((e["action"], e["item_id"]) for e in store.moderation.log()) == [
+            ("block", 15), ("block", 95), ("block", 135)]
+        assert 95 not in [r["item_id"] for r in store.moderation.queue()]
+        assert all(store.inbox.get(i)["hidden"] for i in (15, 95, 135))
+        assert "2 more of the author's open items" in messages(app)
+
+
+async def test_hide_this_item_only_leaves_the_others(store):
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_queue(app, pilot)
+        await pilot.press("h")
+        await pilot.pause()
+        assert "2 other open items" in app.screen.title_text
+        await pilot.press("enter")  # the first choice: this item only
+        await pilot.pause()
+        assert store.inbox.get(15)["hidden"] == 1
+        assert store.inbox.get(95)["hidden"] == 0 and [e["item_id"] for e in store.moderation.log()] == [15]

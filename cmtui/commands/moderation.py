@@ -37,7 +37,9 @@ def moderation_act(store, settings, args) -> int:
         outcome = act_report(store, args.item_id, "resolve", who=who, text=comment)
         print(f"report r{outcome.report_id} resolved; outbox operation {outcome.outbox_id} tells the server")
         return 0
-    [outcome] = act(store, settings, [args.item_id], args.decision, who=who, comment=comment)
+    all_items = getattr(args, "all_items", False)
+    [outcome, *others] = act(store, settings, [args.item_id], args.decision, who=who, comment=comment,
+                             all_items=all_items)
     if outcome.outbox_id is None:
         print(f"item {outcome.item_id}: {args.decision} recorded")
     elif outcome.reused:
@@ -45,6 +47,10 @@ def moderation_act(store, settings, args) -> int:
     else:
         print(f"item {outcome.item_id}: {args.decision} queued as outbox operation {outcome.outbox_id};"
               " the next sync sends it")
+    if all_items:
+        ids = ", ".join(str(o.item_id) for o in others)
+        print(f"{len(others)} other open item{'s' if len(others) != 1 else ''} of the author left the queue"
+              f" and the inbox: {ids}" if others else "the author has no other open items")
     return 0
 
 

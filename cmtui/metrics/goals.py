@@ -4,7 +4,9 @@ The forecast fits a straight line (least squares) to the metric's recent values 
 week, TREND_POINTS of them), then carries the current value forward along that slope to the
 due date: "achieved" when the target is met now, "on track" when the projection meets it,
 "at risk" when it does not, "missed" past the due date, and "not enough data yet" without a
-current value or with fewer than MIN_POINTS weekly values.
+current value or with fewer than MIN_POINTS weekly values since the goal started: a goal set
+a minute ago has no course of its own to judge yet (weeks before its start say how the
+community did, not how the goal is going), so it is not "at risk" at 0%.
 """
 
 from __future__ import annotations
@@ -134,7 +136,12 @@ def _trend(store, goal, now: datetime) -> list[tuple[float, float]]:
             if first is not None and day.isoformat() >= first:
                 points.append(((now.date() - day).days, float(store.metrics.backlog_until(day.isoformat(),
                                                                                           account_id))))
-    return sorted(((-x, y) for x, y in points if y is not None))
+    since_start = (now - _start(goal)).total_seconds() / 86400
+    return sorted(((-x, y) for x, y in points if y is not None and x <= since_start))
+
+
+def _start(goal) -> datetime:
+    return datetime.fromisoformat(goal["start_date"][:10]).replace(tzinfo=timezone.utc)
 
 
 def slope(points: list[tuple[float, float]]) -> float | None:

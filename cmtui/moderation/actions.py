@@ -7,6 +7,10 @@ that is still waiting in the outbox is reused, not queued again.
 
 Flag states after a decision: approved, hidden, muted, blocked, reported, warned (assign
 keeps the flag open and sets its assignee).
+
+Hide, mute and block can follow through on all of the author's open items (`all_items`):
+the others leave the queue (their flags closed the same way) and the inbox (hidden), each
+with its own line in the log; a mute or block still queues one platform operation.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from cmtui.errors import InputError
 from cmtui.store.base import dumps, now
 
 ITEM_ACTIONS = ("approve", "hide", "mute", "block", "report", "warn", "assign")
+AUTHOR_ACTIONS = ("hide", "mute", "block")  # those that may apply to all of the author's open items
 PLATFORM_ACTIONS = ("mute", "block", "report")
 REPORT_CATEGORIES = ("spam", "legal", "violation", "other")
 REPORT_ACTIONS = ("resolve", "assign", "none", "sensitive", "disable", "silence", "suspend")
@@ -157,18 +162,64 @@ def _one(store, item, action: str, who: str, comment: str, options: dict) -> Out
     return Outcome(item_id, action, log_id, op_id)
 
 
-def act(store, settings, item_ids, action: str, *, who: str, comment: str = "", **options) -> list[Outcome]:
+def author_open_items(store, items) -> list[int]:
+    """The other open items of these items' authors on the same account: still in the inbox
+    (new or open, not hidden) or with an open flag. Ids, oldest first, the given ones left out."""
+    given = {item["id"] for item in items}
+    found: dict[int, None] = {}
+    for item in items:
+        # By person when the item has one (indexed), else by the author's handle.
+        column, value = ("person_id", item["person_id"]) if item["person_id"] is not None else ("author",
+                                                                                               item["author"])
+        for (item_id,) in store.conn.execute(
+                f"SELECT i.id FROM inbox_items i WHERE i.{column} = ? AND i.account_id = ?"
+                " AND ((i.state IN ('new', 'open') AND i.hidden = 0) OR EXISTS (SELECT 1 FROM moderation_flags f"
+                " WHERE f.item_id = i.id AND f.state = 'open')) ORDER BY i.created_at, i.id",
+                (value, item["account_id"])):
+            if item_id not in given:
+                found[item_id] = None
+    return list(found)
+
+
+def _follow(store, item_id: int, action: str, who: str, comment: str, source: int) -> Outcome:
+    """One more of the author's items, after `action` on item `source`: out of the queue and the inbox."""
+    note = f"all of the author's open items (with item {source})" + (f": {comment}" if comment else "")
+    item = store.inbox.require(item_id)
+    if action in PLATFORM_ACTIONS:  # the operation on the author is reused, not queued again
+        outcome = queue_platform_action(store, item, action, note, who)
+    else:
+        _close_flags(store, item_id, _FLAG_STATE[action])
+        outcome = Outcome(item_id, action, _log(store, who, action, item_id=item_id,
+                                                person_id=_person(store, item)[0], comment=note))
+    store.conn.execute("UPDATE inbox_items SET hidden = 1 WHERE id = ?", (item_id,))
+    return outcome
+
+
+def act(store, settings, item_ids, action: str, *, who: str, comment: str = "", all_items: bool = False,
+        **options) -> list[Outcome]:
     """Apply one decision to inbox items (bulk). All or nothing: an unknown id or an action
     that does not apply to one of them raises InputError and changes nothing.
+    all_items (hide, mute, block): also every other open item of their authors (see
+    author_open_items); their outcomes follow the given items'.
     options: category, forward (report); guideline, visibility (warn); to (assign); rule_id."""
     if action not in ITEM_ACTIONS:
         raise InputError(f"unknown moderation action '{action}' ({', '.join(ITEM_ACTIONS)})")
+    if all_items and action not in AUTHOR_ACTIONS:
+        raise InputError(f"only {', '.join(AUTHOR_ACTIONS)} apply to all of an author's items, not '{action}'")
     items = [store.inbox.require(i) for i in dict.fromkeys(item_ids)]
     if not items:
         raise InputError("no items given")
     who = who or getattr(settings, "username", "") or "cmtui"
     with store.transaction():
-        return [_one(store, item, action, who, comment, options) for item in items]
+        others = author_open_items(store, items) if all_items else []
+        outcomes = [_one(store, item, action, who, comment, options) for item in items]
+        if all_items:  # the author's mentions leave the inbox, this one too
+            store.conn.executemany("UPDATE inbox_items SET hidden = 1 WHERE id = ?", [(i["id"],) for i in items])
+            sources = {i["author"]: i["id"] for i in items}
+            for item_id in others:
+                source = sources.get(store.inbox.get(item_id)["author"], items[0]["id"])
+                outcomes.append(_follow(store, item_id, action, who, comment, source))
+        return outcomes
 
 
 # -- instance reports ------------------------------------------------------------------------

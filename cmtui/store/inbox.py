@@ -22,7 +22,7 @@ _COLUMNS = (
     "i.id, i.account_id, a.name AS account, a.platform, i.kind, i.remote_id, i.url, i.author,"
     " i.author_name, i.text, i.language, i.visibility, i.created_at, i.state, i.snooze_until,"
     " i.assignee, i.labels, i.answered_at, i.thread_id, i.in_reply_to_remote_id, i.is_question,"
-    " i.hidden, i.deleted_at, i.done_at"
+    " i.hidden, i.deleted_at, i.done_at, i.person_id, i.moderated"
 )
 
 
@@ -221,13 +221,17 @@ class InboxRepo(Repo):
             " ORDER BY g.id", (item["thread_id"], *params))]
 
     def overdue_count(self, cutoff: str) -> int:
-        """Active, unanswered items created before cutoff (now minus the response target):
-        the kept unanswered total minus the recent ones, a short index range."""
+        """Active, unanswered items created before cutoff (now minus the response target),
+        moderated ones (flagged spam, abuse) left out: the kept unanswered total minus the
+        recent ones and the moderated old ones, two short index ranges (schema V11)."""
         total = self._scalar("SELECT sum(unanswered) FROM inbox_counts WHERE state IN ('new', 'open')") or 0
         recent = self._scalar(
             "SELECT count(*) FROM inbox_items INDEXED BY inbox_active WHERE state IN ('new', 'open')"
             " AND hidden = 0 AND created_at >= ? AND answered_at IS NULL", (cutoff,))
-        return max(0, total - recent)
+        moderated = self._scalar(
+            "SELECT count(*) FROM inbox_items INDEXED BY inbox_moderated WHERE moderated != 0 AND created_at < ?"
+            " AND state IN ('new', 'open') AND hidden = 0 AND answered_at IS NULL", (cutoff,))
+        return max(0, total - recent - moderated)
 
     def facet_counts(self, f: InboxFilter, facet: str) -> dict:
         """Items per value of one facet (account_id, kind, language, assignee, label, state)

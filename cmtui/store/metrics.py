@@ -46,19 +46,20 @@ class MetricsRepo(Repo):
         """Seconds from arrival to answer for items that arrived since a time and were answered."""
         rows = self._all(
             "SELECT (julianday(answered_at) - julianday(created_at)) * 86400 FROM inbox_items"
-            " WHERE created_at >= ? AND answered_at IS NOT NULL",
+            " WHERE created_at >= ? AND answered_at IS NOT NULL AND moderated = 0",
             (since,),
         )
         return [r[0] for r in rows]
 
     def arrived_since(self, since: str) -> int:
-        return self._scalar("SELECT count(*) FROM inbox_items WHERE created_at >= ?", (since,))
+        """Items to answer that arrived since a time (moderated ones left out)."""
+        return self._scalar("SELECT count(*) FROM inbox_items WHERE created_at >= ? AND moderated = 0", (since,))
 
     def overdue(self, before: str) -> int:
-        """Active items that arrived before a time and are still unanswered."""
+        """Active items that arrived before a time and are still unanswered (not moderated)."""
         return self._scalar(
             "SELECT count(*) FROM inbox_items WHERE state IN ('new', 'open') AND answered_at IS NULL"
-            " AND hidden = 0 AND created_at < ?",
+            " AND hidden = 0 AND moderated = 0 AND created_at < ?",
             (before,),
         )
 
@@ -123,8 +124,9 @@ class MetricsRepo(Repo):
             f" WHERE day >= ? AND day <= ? {scope} GROUP BY day ORDER BY day", params)
 
     def totals_by_account(self, start_day: str, end_day: str) -> dict[int, tuple[int, int]]:
-        """account id -> (arrived, answered) over [start_day, end_day]."""
-        rows = self._all("SELECT account_id, sum(arrived), sum(answered) FROM metrics_daily"
+        """account id -> (arrived, answered) over [start_day, end_day], moderated items left
+        out of both (schema V11): the response figures' share of items to answer."""
+        rows = self._all("SELECT account_id, sum(arrived) - sum(moderated), sum(answered) FROM metrics_daily"
                          " WHERE day >= ? AND day <= ? GROUP BY account_id", (start_day, end_day))
         return {r[0]: (r[1], r[2]) for r in rows}
 
@@ -141,7 +143,7 @@ class MetricsRepo(Repo):
         """(account id, seconds to answer) for every answered item that arrived since a time."""
         return [(r[0], r[1]) for r in self._all(
             "SELECT account_id, (julianday(answered_at) - julianday(created_at)) * 86400 FROM inbox_items"
-            " WHERE created_at >= ? AND answered_at IS NOT NULL", (since,))]
+            " WHERE created_at >= ? AND answered_at IS NOT NULL AND moderated = 0", (since,))]
 
     def first_item_day(self) -> str | None:
         return self._scalar("SELECT min(day) FROM metrics_daily WHERE arrived > 0")
@@ -156,7 +158,7 @@ class MetricsRepo(Repo):
     def overdue_for_account(self, account_id: int, cutoff: str) -> int:
         return self._scalar(
             "SELECT count(*) FROM inbox_items INDEXED BY inbox_active WHERE state IN ('new', 'open') AND hidden = 0"
-            " AND created_at < ? AND answered_at IS NULL AND account_id = ?", (cutoff, account_id))
+            " AND created_at < ? AND answered_at IS NULL AND moderated = 0 AND account_id = ?", (cutoff, account_id))
 
     def recent_counts(self, since: str, account_id: int | None = None) -> dict[str, int]:
         """Mentions and negative items that arrived since a time (a short range: the last day)."""

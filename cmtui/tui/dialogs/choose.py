@@ -19,16 +19,22 @@ class ChooseDialog(Dialog):
     ChooseDialog OptionList { height: auto; max-height: 12; margin-top: 1; }
     """
 
-    def __init__(self, title: str, choices: list[tuple[str, str]]):
-        """choices: (label, value); a value of "" means "none"."""
+    def __init__(self, title: str, choices: list[tuple[str, str]], highlight: int | None = None):
+        """choices: (label, value); a value of "" means "none". highlight: the choice the
+        highlight starts on (the one acted on last), else the first."""
         super().__init__()
         self.title_text = title
         self.choices = choices
+        self.highlight = highlight
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.title_text, style="bold"))
             yield OptionList(*(Option(Text(label), id=str(n)) for n, (label, _) in enumerate(self.choices)))
+
+    def on_mount(self) -> None:
+        if self.highlight is not None and 0 <= self.highlight < len(self.choices):
+            self.query_one(OptionList).highlighted = self.highlight
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.choices[int(event.option.id)][1])

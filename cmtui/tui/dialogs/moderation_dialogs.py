@@ -21,6 +21,12 @@ _CSS = """
 """
 
 
+def scope_choices(items: int, others: int) -> list[tuple[str, str]]:
+    """The two answers to "this item or all of the author's open items?" (values one / all)."""
+    this = "this item only" if items == 1 else f"these {items} items only"
+    return [(this, "one"), (f"all {items + others} of the author's open items", "all")]
+
+
 class PickDialog(Dialog):
     """One of a few choices, a line of text and optionally a yes/no box. Dismisses with
     {"choice", "text", "checked"} on enter in the text (or ctrl+s), None on esc."""

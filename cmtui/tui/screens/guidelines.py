@@ -58,15 +58,12 @@ class GuidelinesScreen(ModeScreen):
         self.query_one("#guidelines", OptionList).focus()
 
     def load(self, select: int | None = None) -> None:
-        """select: the number (position) to highlight; by default the highlighted one stays."""
-        options = self.query_one("#guidelines", OptionList)
-        if select is None and options.highlighted is not None:
-            select = options.highlighted + 1
+        """select: the number (position) to highlight; by default the highlight stays on the
+        guideline acted on, or its nearest neighbour once it is gone."""
+        options = self.query_one("#guidelines", KeyOptionList)
         self.rows = self.store.members.guidelines()
-        options.clear_options()
-        options.add_options([self._option(row) for row in self.rows])
-        if self.rows:
-            options.highlighted = max(0, min((select or 1) - 1, len(self.rows) - 1))
+        key = next((str(row["id"]) for row in self.rows if row["position"] == select), None)
+        options.refill([self._option(row) for row in self.rows], key)
         count = len(self.rows)
         title = Text(f"Community guidelines ({count})" if count else "Community guidelines")
         title.append("  a warning cites one by its number", style="dim not bold")

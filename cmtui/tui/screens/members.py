@@ -113,19 +113,23 @@ class MemberScreen(ModeScreen):
         rows = []
         for item in self.store.members.history(r["id"], HISTORY_LIMIT):
             state = item["state"] + (", hidden" if item["hidden"] else "")
-            rows.append((item["created_at"], item["kind"], state, first_line(item["text"]), ""))
+            rows.append((item["created_at"], item["kind"], state, first_line(item["text"]), "", f"i{item['id']}"))
         for flag in self.store.moderation.member_flags(r["id"]):
             rows.append((flag["created_at"], "flag", flag["state"], f"{flag['rule'] or 'flag'}: {flag['reason']}",
-                         "bold red" if flag["state"] == "open" else "red"))
+                         "bold red" if flag["state"] == "open" else "red", f"f{flag['id']}"))
         for entry in self.store.moderation.log(HISTORY_LIMIT, person_id=r["id"]):
             comment = entry["comment"] or ""
-            rows.append((entry["at"], entry["action"], f"by {entry['who']}", first_line(comment), "bold"))
+            rows.append((entry["at"], entry["action"], f"by {entry['who']}", first_line(comment), "bold",
+                         f"l{entry['id']}"))
         rows.sort(key=lambda row: row[0] or "", reverse=True)
-        table = self.query_one("#member-history", DataTable)
-        table.clear()
-        for when, what, state, text, style in rows:
-            table.add_row(Text(self.app.format_time(when)), Text(what, style=style), Text(state),
-                          Text(text, no_wrap=True, overflow="ellipsis"))
+        table = self.query_one("#member-history", KeyTable)
+
+        def fill() -> None:
+            for when, what, state, text, style, key in rows:
+                table.add_row(Text(self.app.format_time(when)), Text(what, style=style), Text(state),
+                              Text(text, no_wrap=True, overflow="ellipsis"), key=key)
+
+        table.refill(fill)  # a note or the watch list re-reads the history: the highlight stays
         title = Text(f"History · {len(rows)} {'entry' if len(rows) == 1 else 'entries'}")
         title.append("  items, flags and moderation decisions, newest first", style="dim")
         self.query_one("#member-history-title", Static).update(title)
@@ -221,12 +225,15 @@ class MembersScreen(ModeScreen):
         self.query_one("#members-summary", Static).update(summary)
 
     def _fill(self, table_id: str, rows: list[tuple[str, int]], empty: str) -> None:
-        table = self.query_one(f"#{table_id}", DataTable)
-        table.clear()
-        for rank, (author, count) in enumerate(rows, 1):
-            table.add_row(Text(str(rank), style="dim", justify="right"), cell(author or "?", 26),
-                          self._display_name(author),
-                          Text(str(count), style="bold", justify="right"), key=author)
+        table = self.query_one(f"#{table_id}", KeyTable)
+
+        def fill() -> None:
+            for rank, (author, count) in enumerate(rows, 1):
+                table.add_row(Text(str(rank), style="dim", justify="right"), cell(author or "?", 26),
+                              self._display_name(author),
+                              Text(str(count), style="bold", justify="right"), key=author)
+
+        table.refill(fill)  # a sync re-reads the list: the highlight stays on the member
         note = self.query_one(f"#{table_id}-note", Static)
         note.update(Text(empty))
         note.display, table.display = not rows, bool(rows)

@@ -367,9 +367,13 @@ class MetricsScreen(ModeScreen):
     def _goals(self) -> list:
         return [dict(g) for g in self.store.metrics.goals()]
 
+    _goal_ids: list[str] = []  # the goals as last listed, and the one acted on last:
+    _goal_acted: str | None = None  # the list opens on it (or its nearest neighbour)
+
     def _pick_goal(self, verb: str, then) -> None:
         """The goal to act on: the only one, or the one chosen from the list."""
         from cmtui.tui.dialogs.choose import ChooseDialog
+        from cmtui.tui.widgets.key_lists import nearest
 
         goals = self._goals()
         if not goals:
@@ -381,8 +385,15 @@ class MetricsScreen(ModeScreen):
         by_id = {str(g["id"]): g for g in goals}
         choices = [(f"{g['name']}  ·  {g['account'] or 'all accounts'} · due {g['due_date']}", str(g["id"]))
                    for g in goals]
-        self.app.push_screen(ChooseDialog(f"{verb} which goal?", choices),
-                             lambda value: then(by_id[value]) if value in by_id else None)
+        highlight = nearest(self._goal_ids, list(by_id), self._goal_acted)
+        self._goal_ids = list(by_id)
+
+        def picked(value) -> None:
+            if value in by_id:
+                self._goal_acted = value
+                then(by_id[value])
+
+        self.app.push_screen(ChooseDialog(f"{verb} which goal?", choices, highlight), picked)
 
     def action_add_goal(self) -> None:
         from cmtui.tui.dialogs.goal_editor import GoalEditor
@@ -396,6 +407,7 @@ class MetricsScreen(ModeScreen):
 
     def _goal_saved(self, goal_id: int | None) -> None:
         if goal_id is not None:
+            self._goal_acted = str(goal_id)
             self.app.notify("Goal saved.", timeout=3)
             self.reload(fresh=True)
 

@@ -93,30 +93,28 @@ class ModerationScreen(ModeScreen):
 
     # -- the queue ---------------------------------------------------------------------------------
     def load(self) -> None:
-        """(Re)read the queue, keeping the cursor's place and the selection of rows still there."""
-        table = self.query_one("#queue", DataTable)
-        place = table.cursor_row or 0
-        table.clear()
-        self._rows = {}
+        """(Re)read the queue, keeping the highlight on the row acted on (or its nearest
+        neighbour once it left) and the selection of rows still there."""
+        table = self.query_one("#queue", KeyTable)
         self._text_width = width = self._fit_text()
-        rows = self.store.moderation.queue()
-        for row in rows:
-            self._rows[str(row["id"])] = row
+        self._rows = {str(row["id"]): row for row in self.store.moderation.queue()}
         self.selected &= self._rows.keys()
-        for key, row in self._rows.items():
-            report = row["item_id"] is None
-            table.add_row(
-                self._mark(key),
-                cell(self.app.format_time(row["created_at"]), 16),
-                cell(row["account"] or "-", 11),
-                cell(row["author"] or "", 22),
-                cell("report" if report else row["rule"] or "-", 12, "bold"),
-                cell(row["reason"], 18),
-                cell(row["text"] or "", width),
-                key=key,
-            )
-        if rows:
-            table.move_cursor(row=min(place, len(rows) - 1))
+
+        def fill() -> None:
+            for key, row in self._rows.items():
+                report = row["item_id"] is None
+                table.add_row(
+                    self._mark(key),
+                    cell(self.app.format_time(row["created_at"]), 16),
+                    cell(row["account"] or "-", 11),
+                    cell(row["author"] or "", 22),
+                    cell("report" if report else row["rule"] or "-", 12, "bold"),
+                    cell(row["reason"], 18),
+                    cell(row["text"] or "", width),
+                    key=key,
+                )
+
+        table.refill(fill)
         self._show_summary()
         self._show_detail()
 
@@ -299,7 +297,10 @@ class ModerationScreen(ModeScreen):
         if chosen is None:
             return
         items, skipped = chosen
-        if action in PLATFORM:
+        others = self._author_items(items) if action in ("hide", "mute", "block") else 0
+        if others:
+            self._ask_scope(items, action, others, skipped)
+        elif action in PLATFORM:
             from cmtui.tui.dialogs.ask import AskDialog
 
             title = f"{PLATFORM[action]} {self._whom(items)}? (sent at the next sync)"
@@ -308,6 +309,34 @@ class ModerationScreen(ModeScreen):
                                  self._decide(items, action, comment, skipped))
         else:
             self._decide(items, action, "", skipped)
+
+    def _author_items(self, items: list) -> int:
+        """How many other open items (in the inbox or flagged) the authors have on those accounts."""
+        from cmtui.moderation.actions import author_open_items
+
+        return len(author_open_items(self.store, [self.store.inbox.require(row["item_id"]) for row in items]))
+
+    def _ask_scope(self, items: list, action: str, others: int, skipped: int) -> None:
+        """Hide, mute or block: this item, or all of the author's open items? (and a comment
+        for the log on a platform action)."""
+        from cmtui.tui.dialogs.moderation_dialogs import PickDialog, scope_choices
+
+        whom = self._whom(items)
+        note = (f"{whom} {'has' if len(items) == 1 else 'have'} {others} other open item{'s' if others != 1 else ''}"
+                " on this account: with all, their flags leave the queue and their items the inbox.")
+        choices = scope_choices(len(items), others)
+        if action not in PLATFORM:  # hide: no comment, so enter on the choice decides (h enter: this item)
+            from cmtui.tui.dialogs.choose import ChooseDialog
+
+            self.app.push_screen(ChooseDialog(f"Hide {whom}? {note}", choices),
+                                 lambda scope: None if scope is None else
+                                 self._decide(items, action, "", skipped, all_items=scope == "all"))
+            return
+        title = f"{PLATFORM[action]} {whom}? (sent at the next sync)"
+        self.app.push_screen(PickDialog(title, choices, default="one", hint="a comment for the log", note=note),
+                             lambda answer: None if answer is None else
+                             self._decide(items, action, answer["text"], skipped,
+                                          all_items=answer["choice"] == "all"))
 
     def action_report(self) -> None:
         from cmtui.tui.dialogs.moderation_dialogs import PickDialog
@@ -397,13 +426,17 @@ class ModerationScreen(ModeScreen):
 
         whom = self._whom(items)
         try:
-            act(self.store, self.app.settings, [row["item_id"] for row in items], action,
-                who=self.app.settings.username, comment=comment, **options)
+            outcomes = act(self.store, self.app.settings, [row["item_id"] for row in items], action,
+                           who=self.app.settings.username, comment=comment, **options)
         except CmtuiError as exc:
             self.notify(f"Nothing was changed: {exc}", severity="error", markup=False)
             return
         done = f"Assigned to {options['to']}" if action == "assign" else DONE[action]
         message = f"{done}: {whom}."
+        more = len(outcomes) - len(items)
+        if options.get("all_items"):
+            message += (f" And {more} more of the author's open item{'s' if more != 1 else ''}:"
+                        " out of the queue and the inbox.")
         if skipped:
             message += (f" {skipped} instance report{'s were' if skipped != 1 else ' was'} skipped:"
                         " reports are decided one at a time.")

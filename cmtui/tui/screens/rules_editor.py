@@ -179,26 +179,26 @@ class RulesEditorScreen(ModeScreen):
 
     # -- the list ----------------------------------------------------------------------------------
     def load(self, select: str | None = None) -> None:
-        table = self.query_one("#rules", DataTable)
-        if select is None and (current := self.current()) is not None:
-            select = current["name"]
+        """(Re)read the rules; the highlight goes to `select` (a name), else stays on the rule
+        acted on, or its nearest neighbour once it is gone."""
+        table = self.query_one("#rules", KeyTable)
         self._rules = self.store.rules.list()
-        table.clear()
-        for n, rule in enumerate(self._rules, 1):
-            # Names and conditions may come from an imported file: Text cells, never markup.
-            table.add_row(
-                Text(str(n), style="dim"),
-                Text(one_line(rule["name"]), style="bold"),
-                Text("on", style="bold green") if rule["enabled"] else Text("off", style="dim"),
-                Text("yes", style="yellow") if rule["automatic"] else Text("–", style="dim"),
-                dry_run_state(self.store, rule),
-                Text(one_line(describe_actions(rule["actions"]))),
-                Text(one_line(describe_conditions(rule["conditions"], rule["match"]))),
-                key=rule["name"],
-            )
-        names = [r["name"] for r in self._rules]
-        if select in names:
-            table.move_cursor(row=names.index(select))
+
+        def fill() -> None:
+            for n, rule in enumerate(self._rules, 1):
+                # Names and conditions may come from an imported file: Text cells, never markup.
+                table.add_row(
+                    Text(str(n), style="dim"),
+                    Text(one_line(rule["name"]), style="bold"),
+                    Text("on", style="bold green") if rule["enabled"] else Text("off", style="dim"),
+                    Text("yes", style="yellow") if rule["automatic"] else Text("–", style="dim"),
+                    dry_run_state(self.store, rule),
+                    Text(one_line(describe_actions(rule["actions"]))),
+                    Text(one_line(describe_conditions(rule["conditions"], rule["match"]))),
+                    key=rule["name"],
+                )
+
+        table.refill(fill, select)
         enabled = sum(r["enabled"] for r in self._rules)
         summary = Text(f" {len(self._rules)} rule{'s' if len(self._rules) != 1 else ''} · {enabled} on",
                        style="bold")
