@@ -1,0 +1,70 @@
+"""Fitting a line of parts into a width by priority: the status line and the key bar.
+
+A narrow terminal must keep what matters most (the outbox, what is overdue, `?` help, `q`
+quit) and lose the least important first. Each part may offer shorter forms; the least
+important part still shown is shortened first, then dropped, until the line fits. Parts are
+whole: nothing is cut in the middle of a word. Ties go against the later part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.text import Text
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a line: its forms, longest first, and how much it matters (higher is
+    kept longer). `lead` separates it from the part before (not shown when it comes first);
+    `tag` travels with it (the key bar's key to press)."""
+
+    forms: tuple[Text, ...]
+    priority: int
+    lead: str = ""
+    tag: str = ""
+
+    @classmethod
+    def of(cls, text: Text | str, priority: int, *shorter: Text | str, lead: str = "", tag: str = "") -> Part:
+        forms = tuple(form if isinstance(form, Text) else Text(form) for form in (text, *shorter))
+        return cls(forms, priority, lead, tag)
+
+
+def fit_parts(parts: Sequence[Part], width: int) -> list[tuple[Part, Text]]:
+    """The parts kept within width cells, each with the form it is shown in, in their
+    original order. The most important part is always kept, in its shortest form if nothing
+    else fits (the caller's line crops it)."""
+    form = [0] * len(parts)
+    shown = [True] * len(parts)
+
+    def used() -> int:
+        kept = [n for n in range(len(parts)) if shown[n]]
+        return (sum(parts[n].forms[form[n]].cell_len for n in kept)
+                + sum(cell_len(parts[n].lead) for n in kept[1:]))
+
+    # Least important first; among equals the later one.
+    order = sorted(range(len(parts)), key=lambda n: (parts[n].priority, -n))
+    while used() > width:
+        still = [n for n in order if shown[n]]
+        if not still:
+            break
+        n = still[0]
+        if form[n] < len(parts[n].forms) - 1:
+            form[n] += 1
+        elif len(still) > 1:
+            shown[n] = False
+        else:
+            break
+    return [(parts[n], parts[n].forms[form[n]]) for n in range(len(parts)) if shown[n]]
+
+
+def join_parts(kept: Sequence[tuple[Part, Text]]) -> Text:
+    """The kept parts as one line, each after its lead."""
+    line = Text(no_wrap=True, overflow="crop")
+    for n, (part, text) in enumerate(kept):
+        if n:
+            line.append(part.lead)
+        line.append_text(text)
+    return line

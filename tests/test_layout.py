@@ -1,0 +1,117 @@
+"""Small screens and long words: what each screen keeps at 80x24 and 120x40 (issue 13)."""
+
+from __future__ import annotations
+
+import shutil
+from zoneinfo import ZoneInfo
+
+import pytest
+from rich.text import Text
+
+from cmtui.config import Settings
+from cmtui.demo import build_demo
+from cmtui.store import Store
+from cmtui.tui.fitting import Part, fit_parts, join_parts
+from factory import NOW
+from tui_helpers import RecordingApp, wait_for
+
+SMALL, LARGE = (80, 24), (120, 40)
+
+
+# -- fitting by priority ------------------------------------------------------------------------
+def _line(parts, width):
+    return join_parts(fit_parts(parts, width)).plain
+
+
+def test_everything_fits_untouched():
+    parts = [Part.of("alpha", 1), Part.of("beta", 2, lead=" | "), Part.of("gamma", 3, lead=" | ")]
+    assert _line(parts, 40) == "alpha | beta | gamma"
+
+
+def test_the_least_important_goes_first_and_a_lead_goes_with_its_part():
+    parts = [Part.of("outbox 5", 100), Part.of("last sync 12:00", 10, lead=" | "), Part.of("3 overdue", 90, lead=" | ")]
+    assert _line(parts, 30) == "outbox 5 | 3 overdue"
+    assert _line(parts, 12) == "outbox 5"
+
+
+def test_a_part_is_shortened_before_it_is_dropped_and_never_cut_mid_word():
+    parts = [Part.of("● fernleaf syncing", 50, "● fernleaf"), Part.of("outbox 5 pending", 100, lead="  ")]
+    assert _line(parts, 36) == "● fernleaf syncing  outbox 5 pending"
+    assert _line(parts, 30) == "● fernleaf  outbox 5 pending"
+    assert _line(parts, 20) == "outbox 5 pending"
+
+
+def test_ties_drop_the_later_part_and_the_first_shown_has_no_lead():
+    parts = [Part.of("a one", 5), Part.of("b two", 5, lead=" · "), Part.of("c three", 9, lead=" · ")]
+    assert _line(parts, 15) == "a one · c three"
+    parts = [Part.of("a one", 1), Part.of("c three", 9, lead=" · ")]
+    assert _line(parts, 8) == "c three"
+
+
+def test_the_most_important_part_stays_when_nothing_fits():
+    parts = [Part.of("outbox 5 pending", 100, "outbox 5"), Part.of("x", 1)]
+    kept = fit_parts(parts, 3)
+    assert [text.plain for _, text in kept] == ["outbox 5"]  # the line crops it
+
+
+def test_styles_and_tags_travel_with_the_parts():
+    kept = fit_parts([Part.of(Text("? Help", style="bold"), 9, tag="question_mark")], 20)
+    assert kept[0][0].tag == "question_mark" and kept[0][1].style == "bold"
+
+
+# -- the demo at two sizes ---------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("layout") / "demo.db"
+    build_demo(path, ZoneInfo("UTC"), now=NOW)
+    return path
+
+
+@pytest.fixture
+def demo_app(demo_file, tmp_path):
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_file, path)
+    store = Store.open(path)
+    yield RecordingApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    store.close()
+
+
+def bars(app) -> tuple[str, str]:
+    from cmtui.tui.widgets.key_bar import KeyBar
+    from cmtui.tui.widgets.status_line import StatusLine
+
+    return (str(app.screen.query_one(StatusLine).render()), app.screen.query_one(KeyBar).render().plain)
+
+
+def whole_keys(key_bar: str, app) -> bool:
+    """Every piece of the key bar is a whole binding ("key Description"), none cut."""
+    from cmtui.tui.widgets.key_bar import PALETTE_HINT
+
+    known = {f"{app.get_key_display(active.binding)} {active.binding.description}"
+             for active in app.screen.active_bindings.values()} | {f"^p {PALETTE_HINT}"}
+    pieces = [piece.strip() for piece in key_bar.split("  ") if piece.strip()]
+    return all(piece in known for piece in pieces)
+
+
+SCREENS = {"inbox": [], "calendar": ["1"], "moderation": ["3"], "metrics": ["4"],
+           "rules": ["3", "e"], "guidelines": ["3", "g"]}
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+async def test_status_line_and_key_bar_keep_what_matters_most(demo_app, screen, size):
+    app = demo_app
+    async with app.run_test(size=size) as pilot:
+        for key in SCREENS[screen]:
+            await pilot.press(key)
+            await pilot.pause()
+        assert await wait_for(pilot, lambda: "outbox" in bars(app)[0])
+        status, keys = bars(app)
+        assert "outbox 5 pending" in status and "overdue" in status
+        assert len(status) <= size[0] - 2
+        assert "? Help" in keys and len(keys) <= size[0]  # all of it shows: nothing cropped
+        assert ("q Quit" in keys) if screen in ("inbox", "calendar", "moderation", "metrics") else ("esc Back" in keys)
+        assert whole_keys(keys, app), keys
+        if size == LARGE:  # room for the accounts and the first keys of the screen
+            assert "fernleaf" in status
+            assert keys.lstrip().split("  ")[0] in ("r Reply", "v View", "a Approve", "r Range", "e Edit"), keys
