@@ -115,3 +115,34 @@ async def test_status_line_and_key_bar_keep_what_matters_most(demo_app, screen, 
         if size == LARGE:  # room for the accounts and the first keys of the screen
             assert "fernleaf" in status
             assert keys.lstrip().split("  ")[0] in ("r Reply", "v View", "a Approve", "r Range", "e Edit"), keys
+
+
+# -- the moderation queue's columns -------------------------------------------------------------
+def test_columns_shrink_then_go_least_important_first_and_get_room_back():
+    from cmtui.tui.fitting import Column, plan_columns
+
+    columns = [Column("when", 16, 30), Column("author", 22, 90, least=14), Column("reason", 18, 20, least=10)]
+    assert plan_columns(columns, 200, keep=50) == {"when": 16, "author": 22, "reason": 18}
+    assert plan_columns(columns, 112, keep=50) == {"when": 16, "author": 22, "reason": 18}  # just fits
+    # 12 cells short: the reason shrinks to its least, then the author by the rest
+    assert plan_columns(columns, 100, keep=50) == {"when": 16, "author": 18, "reason": 10}
+    # no room for all even shrunk: the reason goes, then the time; the author keeps its width back
+    assert plan_columns(columns, 80, keep=50) == {"author": 22}
+    assert plan_columns(columns, 60, keep=50) == {}
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+async def test_moderation_queue_keeps_its_text_column(demo_app, size):
+    from textual.widgets import DataTable
+
+    app = demo_app
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        table = app.screen.query_one("#queue", DataTable)
+        widths = {column.key.value: column.get_render_width(table) for column in table.columns.values()}
+        assert "author" in widths and "rule" in widths and "text" in widths
+        assert widths["text"] >= (size[0] - 4) // 2 - 2  # at least half the row
+        assert sum(widths.values()) <= size[0] - 2  # all of it on screen, not scrolled off
+        first = table.get_row_at(0)
+        assert first[-1].plain.startswith("A simple way to export")

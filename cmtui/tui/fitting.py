@@ -68,3 +68,40 @@ def join_parts(kept: Sequence[tuple[Part, Text]]) -> Text:
             line.append(part.lead)
         line.append_text(text)
     return line
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column beside a text column: its natural width, the least it shrinks to
+    (its width: it never shrinks) and how much it matters (higher is kept longer)."""
+
+    name: str
+    width: int
+    priority: int
+    least: int = 0
+
+
+def plan_columns(columns: Sequence[Column], room: int, keep: int, pad: int = 2) -> dict[str, int]:
+    """Widths of the columns shown beside a text column that keeps at least `keep` of `room`
+    cells (each column costs `pad` more): the least important shrink first, then go; room
+    left over goes back to the shrunk ones, most important first. Order is kept."""
+    width = {c.name: c.width for c in columns}
+    budget = room - keep
+
+    def used() -> int:
+        return sum(w + pad for w in width.values())
+
+    by_priority = sorted(columns, key=lambda c: c.priority)
+    for column in by_priority:  # shrink
+        if used() <= budget:
+            break
+        if column.least:
+            width[column.name] = min(column.width, max(column.least, column.width - (used() - budget)))
+    for column in by_priority:  # then drop
+        if used() <= budget:
+            break
+        del width[column.name]
+    for column in reversed(by_priority):  # give back what is left
+        if column.name in width:
+            width[column.name] += max(0, min(budget - used(), column.width - width[column.name]))
+    return {c.name: width[c.name] for c in columns if c.name in width}
