@@ -146,3 +146,23 @@ async def test_moderation_queue_keeps_its_text_column(demo_app, size):
         assert sum(widths.values()) <= size[0] - 2  # all of it on screen, not scrolled off
         first = table.get_row_at(0)
         assert first[-1].plain.startswith("A simple way to export")
+
+
+# -- the metrics cards --------------------------------------------------------------------------
+@pytest.mark.parametrize("size", [SMALL, LARGE, (56, 30)], ids=["80x24", "120x40", "56x30"])
+async def test_metrics_cards_never_wrap_a_figure(demo_app, size):
+    from rich.cells import cell_len
+
+    app = demo_app
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: app.screen.data is not None)
+        await pilot.pause()
+        for card in ("#card-response", "#card-inbox", "#card-crisis"):
+            widget = app.screen.query_one(card)
+            lines = str(widget.render()).split("\n")
+            assert "median" in lines[1] or "new" in lines[1] or lines[0] == "Crisis watch"
+            longest = max(cell_len(line) for line in lines)
+            assert longest <= widget.content_size.width, (card, widget.content_size.width, lines)
+        followers = app.screen.query_one("#card-followers")
+        assert followers.content_size.width >= 40  # its own row when the four do not fit in one
