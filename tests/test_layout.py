@@ -166,3 +166,63 @@ async def test_metrics_cards_never_wrap_a_figure(demo_app, size):
             assert longest <= widget.content_size.width, (card, widget.content_size.width, lines)
         followers = app.screen.query_one("#card-followers")
         assert followers.content_size.width >= 40  # its own row when the four do not fit in one
+
+
+# -- wrapped lines keep their indent; help says there is more ----------------------------------
+def _rendered(renderable, width: int) -> list[str]:
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text().rstrip("\n").split("\n")
+
+
+def test_a_wrapped_guideline_stays_under_its_title():
+    from cmtui.tui.screens.guidelines import GuidelinesScreen
+
+    row = {"id": 1, "position": 12, "title": "Be kind to everyone who takes part, always",
+           "body": "No insults, no harassment, no pile-ons. Disagree with ideas, not people.\nSecond paragraph."}
+    lines = _rendered(GuidelinesScreen._option(row).prompt, 30)
+    assert lines[0].startswith("12. Be kind")
+    assert len(lines) > 4 and all(line.startswith("    ") and line[4] != " " for line in lines[1:]), lines
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+async def test_guidelines_wrap_under_their_title_on_screen(demo_app, size):
+    app = demo_app
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("3", "g")
+        await pilot.pause()
+        options = app.screen.query_one("#guidelines")
+        lines = [strip.text.rstrip() for strip in (options.render_line(y) for y in range(options.size.height))]
+        body = [line for line in lines if line.strip() and not line.strip()[0].isdigit()]
+        assert len(body) >= 5 and all(line.startswith("    ") for line in body), lines
+
+
+async def test_help_says_when_there_are_more_keys_below_or_above(demo_app):
+    from textual.containers import VerticalScroll
+
+    app = demo_app
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        scroll = app.screen.query_one(VerticalScroll)
+        assert await wait_for(pilot, lambda: "more below" in str(scroll.border_subtitle))
+        await pilot.press("j")
+        await pilot.pause()
+        assert scroll.scroll_y == 1  # j/k scroll as in the lists
+        await pilot.press("end")
+        assert await wait_for(pilot, lambda: "more above" in str(scroll.border_subtitle))
+
+
+async def test_help_shows_no_sign_when_every_key_fits(demo_app):
+    from textual.containers import VerticalScroll
+
+    app = demo_app
+    async with app.run_test(size=(120, 70)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause(0.2)
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.max_scroll_y == 0 and scroll.border_subtitle == ""

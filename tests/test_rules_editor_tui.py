@@ -7,10 +7,12 @@ Update the snapshots after an intended change with:
 
 from __future__ import annotations
 
+import io
 import json
 import time
 
 import pytest
+from rich.console import Console
 from rich.text import Text
 
 from cmtui.config import Settings
@@ -364,7 +366,9 @@ async def test_the_instance_rules_are_shown_literally_beside_the_guidelines(stor
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_screen(app, pilot, GuidelinesScreen())
-        shown = screen.query_one("#instance-rules").content.plain
+        console = Console(width=200, record=True, file=io.StringIO())
+        console.print(screen.query_one("#instance-rules").content)
+        shown = console.export_text()
         assert "tidewater\n" in shown and "[bold red]No spam[/] or ads" in shown and "No harassment." in shown
         assert "tidewater_es" not in shown
 

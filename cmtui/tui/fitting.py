@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.table import Table
 from rich.text import Text
 
 
@@ -105,3 +106,14 @@ def plan_columns(columns: Sequence[Column], room: int, keep: int, pad: int = 2) 
         if column.name in width:
             width[column.name] += max(0, min(budget - used(), column.width - width[column.name]))
     return {c.name: width[c.name] for c in columns if c.name in width}
+
+
+def hanging(lead: Text | str, body: Text) -> Table:
+    """`lead` (a number, a mark) then `body`, whose wrapped lines stay indented under the
+    body's first one, not back at the margin."""
+    lead = lead if isinstance(lead, Text) else Text(lead)
+    grid = Table.grid(expand=True)
+    grid.add_column(width=lead.cell_len, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(lead, body)
+    return grid
