@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -76,6 +77,16 @@ def demo_app(demo_file, tmp_path):
     store.close()
 
 
+@asynccontextmanager
+async def on_screen(app, size, *keys):
+    """The app run at size, with keys pressed one by one (each opens a screen)."""
+    async with app.run_test(size=size) as pilot:
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        yield pilot
+
+
 def bars(app) -> tuple[str, str]:
     from cmtui.tui.widgets.key_bar import KeyBar
     from cmtui.tui.widgets.status_line import StatusLine
@@ -101,10 +112,7 @@ SCREENS = {"inbox": [], "calendar": ["1"], "moderation": ["3"], "metrics": ["4"]
 @pytest.mark.parametrize("screen", list(SCREENS))
 async def test_status_line_and_key_bar_keep_what_matters_most(demo_app, screen, size):
     app = demo_app
-    async with app.run_test(size=size) as pilot:
-        for key in SCREENS[screen]:
-            await pilot.press(key)
-            await pilot.pause()
+    async with on_screen(app, size, *SCREENS[screen]) as pilot:
         assert await wait_for(pilot, lambda: "outbox" in bars(app)[0])
         status, keys = bars(app)
         assert "outbox 5 pending" in status and "overdue" in status
@@ -115,6 +123,10 @@ async def test_status_line_and_key_bar_keep_what_matters_most(demo_app, screen, 
         if size == LARGE:  # room for the accounts and the first keys of the screen
             assert "fernleaf" in status
             assert keys.lstrip().split("  ")[0] in ("r Reply", "v View", "a Approve", "r Range", "e Edit"), keys
+
+
+def column_widths(table) -> dict[str, int]:
+    return {column.key.value: column.get_render_width(table) for column in table.columns.values()}
 
 
 # -- the moderation queue's columns -------------------------------------------------------------
@@ -136,11 +148,9 @@ async def test_moderation_queue_keeps_its_text_column(demo_app, size):
     from textual.widgets import DataTable
 
     app = demo_app
-    async with app.run_test(size=size) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
+    async with on_screen(app, size, "3") as pilot:
         table = app.screen.query_one("#queue", DataTable)
-        widths = {column.key.value: column.get_render_width(table) for column in table.columns.values()}
+        widths = column_widths(table)
         assert "author" in widths and "rule" in widths and "text" in widths
         assert widths["text"] >= (size[0] - 4) // 2 - 2  # at least half the row
         assert sum(widths.values()) <= size[0] - 2  # all of it on screen, not scrolled off
@@ -192,9 +202,7 @@ def test_a_wrapped_guideline_stays_under_its_title():
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 async def test_guidelines_wrap_under_their_title_on_screen(demo_app, size):
     app = demo_app
-    async with app.run_test(size=size) as pilot:
-        await pilot.press("3", "g")
-        await pilot.pause()
+    async with on_screen(app, size, "3", "g") as pilot:
         options = app.screen.query_one("#guidelines")
         lines = [strip.text.rstrip() for strip in (options.render_line(y) for y in range(options.size.height))]
         body = [line for line in lines if line.strip() and not line.strip()[0].isdigit()]
@@ -205,9 +213,7 @@ async def test_help_says_when_there_are_more_keys_below_or_above(demo_app):
     from textual.containers import VerticalScroll
 
     app = demo_app
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("question_mark")
-        await pilot.pause()
+    async with on_screen(app, SMALL, "question_mark") as pilot:
         scroll = app.screen.query_one(VerticalScroll)
         assert await wait_for(pilot, lambda: "more below" in str(scroll.border_subtitle))
         await pilot.press("j")
@@ -226,3 +232,28 @@ async def test_help_shows_no_sign_when_every_key_fits(demo_app):
         await pilot.pause(0.2)
         scroll = app.screen.query_one(VerticalScroll)
         assert scroll.max_scroll_y == 0 and scroll.border_subtitle == ""
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+async def test_rules_editor_keeps_the_conditions_and_every_rule_in_view(demo_app, size):
+    from textual.widgets import DataTable
+
+    app = demo_app
+    async with on_screen(app, size, "3", "e") as pilot:
+        table = app.screen.query_one("#rules", DataTable)
+        widths = column_widths(table)
+        assert {"#", "rule", "on", "dry-run", "conditions"} <= widths.keys()
+        assert widths["conditions"] >= 30 and sum(widths.values()) <= size[0] - 2
+        assert table.size.height >= 1 + table.row_count  # the header and all 8 rules, not 5
+        first = table.get_row_at(0)[-1].plain
+        assert first.startswith("≥ 4 links") and len(first) <= widths["conditions"]
+
+
+def test_cut_text_keeps_styles_and_cuts_between_clusters():
+    from cmtui.tui.fitting import cut_text
+
+    text = Text.assemble(("✓ ", "green"), ("Jonah ✍️ wrote this", "bold"))
+    out = cut_text(text, 10)
+    assert out.plain == "✓ Jonah…" and out.cell_len <= 10
+    assert [(span.start, span.end, span.style) for span in out.spans] == [(0, 2, "green"), (2, 7, "bold")]
+    assert cut_text(text, 40) is text

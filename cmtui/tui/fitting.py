@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.table import Table
-from rich.text import Text
+from rich.text import Span, Text
+
+from cmtui.text import cut
 
 
 @dataclass(frozen=True)
@@ -117,3 +119,25 @@ def hanging(lead: Text | str, body: Text) -> Table:
     grid.add_column(ratio=1)
     grid.add_row(lead, body)
     return grid
+
+
+def cut_text(text: Text, width: int) -> Text:
+    """A one-line Text cut to width cells by cmtui.text.cut (between grapheme clusters, one
+    ellipsis at most), keeping its styles."""
+    if text.cell_len <= width:
+        return text
+    out = Text(cut(text.plain, width), style=text.style, no_wrap=True)
+    kept = len(out.plain) - 1  # before the ellipsis
+    out.spans = [Span(span.start, min(span.end, kept), span.style) for span in text.spans if span.start < kept]
+    return out
+
+
+def set_columns(table, plan: dict[str, int], current: dict[str, int], labels: dict[str, str] | None = None
+                ) -> dict[str, int]:
+    """Remake a DataTable's columns (keyed by name) when the plan for the width differs from
+    the current one; returns the plan, the new current."""
+    if plan != current:
+        table.clear(columns=True)
+        for name, width in plan.items():
+            table.add_column((labels or {}).get(name, name), width=width, key=name)
+    return plan

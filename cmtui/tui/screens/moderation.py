@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Static
 from cmtui.errors import CmtuiError
 from cmtui.store.base import loads
 from cmtui.text import cut, one_line
-from cmtui.tui.fitting import Column, plan_columns
+from cmtui.tui.fitting import Column, plan_columns, set_columns
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyTable
 
@@ -94,15 +94,6 @@ class ModerationScreen(ModeScreen):
         if self._columns and self._columns != queue_columns(self.app.size.width):  # ({}: not loaded yet)
             self.load()
 
-    def _plan_columns(self, table: DataTable) -> None:
-        """(Re)make the table's columns when the width calls for another plan."""
-        plan = queue_columns(self.app.size.width)
-        if plan != self._columns:
-            table.clear(columns=True)
-            for name, width in plan.items():
-                table.add_column(" " if name == "mark" else name, width=None if name == "text" else width, key=name)
-            self._columns = plan
-
     def _cells(self, row) -> list[Text]:
         """One queue row, in the planned columns."""
         report = row["item_id"] is None
@@ -119,7 +110,7 @@ class ModerationScreen(ModeScreen):
         table = self.query_one("#queue", DataTable)
         place = table.cursor_row or 0
         table.clear()
-        self._plan_columns(table)
+        self._columns = set_columns(table, queue_columns(self.app.size.width), self._columns, {"mark": " "})
         self._rows = {}
         rows = self.store.moderation.queue()
         for row in rows:
