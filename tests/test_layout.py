@@ -257,3 +257,30 @@ def test_cut_text_keeps_styles_and_cuts_between_clusters():
     assert out.plain == "✓ Jonah…" and out.cell_len <= 10
     assert [(span.start, span.end, span.style) for span in out.spans] == [(0, 2, "green"), (2, 7, "bold")]
     assert cut_text(text, 40) is text
+
+
+# -- what they look like at 80x24 ------------------------------------------------------------------
+@pytest.fixture
+def snap_app(tmp_path):
+    from cmtui.tui.app import CmtuiApp
+    from factory import build_store
+
+    store = build_store(tmp_path / "snap.db")
+    yield CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    store.close()
+
+
+def _settled(*keys):
+    async def run_before(pilot):
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+    return run_before
+
+
+@pytest.mark.parametrize("keys", [("3",), ("4",), ("3", "e"), ("3", "g"), ("question_mark",)],
+                         ids=["moderation", "metrics", "rules", "guidelines", "help"])
+def test_snapshot_80x24(snap_compare, snap_app, keys):
+    assert snap_compare(snap_app, run_before=_settled(*keys), terminal_size=SMALL)
