@@ -284,3 +284,12 @@ def _settled(*keys):
                          ids=["moderation", "metrics", "rules", "guidelines", "help"])
 def test_snapshot_80x24(snap_compare, snap_app, keys):
     assert snap_compare(snap_app, run_before=_settled(*keys), terminal_size=SMALL)
+
+
+@pytest.mark.parametrize("keys, summary", [(("3",), "#moderation-summary"), (("3", "e"), "#rules-summary")],
+                         ids=["moderation", "rules"])
+async def test_a_summary_too_long_for_the_line_ends_in_an_ellipsis(demo_app, keys, summary):
+    async with on_screen(demo_app, SMALL, *keys):
+        widget = demo_app.screen.query_one(summary)
+        line = widget.render_line(0).text.rstrip()
+        assert line.endswith("…") and widget.size.height == 1, line
