@@ -8,6 +8,8 @@ screens render it as text objects, never as markup.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 
 MAX_TEXT = 20_000  # characters kept of one remote text; the rest is cut with a "…" marker
 # Megabytes of remote text are cut before cleaning (cleaning only shrinks a text, so this
@@ -85,16 +87,105 @@ def sanitize(value: str | bytes | None, *, max_len: int = MAX_TEXT, single_line:
     if single_line:
         text = " ".join(text.split())
     if cut or len(text) > max_len:
-        text = text[: max_len - 1] + "…"
+        text = _cut_chars(text, max_len - 1) + "…"
     return text
 
 
+# -- display width: what a terminal shows, one grapheme cluster at a time ----------------------
+# A cluster is a base character and what attaches to it: combining marks, variation selectors,
+# skin tones, tag characters, and whatever a zero-width joiner glues on; two regional
+# indicators make one flag. Cutting inside a cluster leaves a lone "✍" of another width, or
+# a stray selector that some terminals draw as a box: a cut is always between clusters.
+_ZWJ = "\u200d"
+_RI = range(0x1F1E6, 0x1F200)
+
+
+def _extends(ch: str) -> bool:
+    code = ord(ch)
+    return (0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F
+            or 0xE0100 <= code <= 0xE01EF or code == 0x200C
+            or unicodedata.category(ch) in ("Mn", "Me", "Mc"))
+
+
+def graphemes(text: str) -> Iterator[str]:
+    """The grapheme clusters of a text, in order (UAX #29, enough of it for names and posts)."""
+    start, i, n = 0, 0, len(text)
+    while i < n:
+        j = i + 1
+        if ord(text[i]) in _RI and j < n and ord(text[j]) in _RI:
+            j += 1  # a flag: one pair of regional indicators
+        while j < n:
+            if _extends(text[j]):
+                j += 1
+            elif text[j] == _ZWJ:
+                j += 2 if j + 1 < n else 1  # the joiner and the character it joins
+            else:
+                break
+        yield text[start:j]
+        start = i = j
+
+
+def cluster_width(cluster: str) -> int:
+    """Cells one cluster takes, as Rich (and so Textual) lays it out: 2 for wide (CJK,
+    emoji) or emoji-presented (U+FE0F) clusters, 0 for a lone mark or joiner, else 1."""
+    base = cluster[0]
+    if unicodedata.category(base) in ("Mn", "Me", "Cf") and len(cluster) == 1:
+        return 0
+    if unicodedata.east_asian_width(base) in ("W", "F") or "\ufe0f" in cluster:
+        return 2
+    if len(cluster) > 1 and (ord(base) in _RI or _ZWJ in cluster or 0x1F3FB <= ord(cluster[-1]) <= 0x1F3FF):
+        return 2
+    return 1
+
+
+def display_width(text: str) -> int:
+    """Terminal cells a one-line text takes."""
+    if text.isascii():
+        return len(text)
+    return sum(cluster_width(cluster) for cluster in graphemes(text))
+
+
+def cut(text: str, width: int, marker: str = "…") -> str:
+    """A one-line text cut to at most width cells, between grapheme clusters, ending in one
+    marker when cut (a text already ending in "…", cut at ingest, does not get a second)."""
+    if width <= 0:
+        return ""
+    if display_width(text) <= width:
+        return text
+    room, used, kept = width - display_width(marker), 0, []
+    for cluster in graphemes(text):
+        size = cluster_width(cluster)
+        if used + size > room:
+            break
+        kept.append(cluster)
+        used += size
+    return "".join(kept).rstrip().rstrip("…").rstrip() + marker
+
+
+def fit(text: str, width: int) -> str:
+    """A one-line text cut or padded with spaces to exactly width cells (a table cell)."""
+    text = cut(text, width)
+    return text + " " * (width - display_width(text)) if width > 0 else ""
+
+
+def _cut_chars(text: str, limit: int) -> str:
+    """At most limit characters of a text, ending on a whole grapheme cluster."""
+    if len(text) <= limit:
+        return text
+    kept = 0
+    for cluster in graphemes(text[: limit + 16]):
+        if kept + len(cluster) > limit:
+            break
+        kept += len(cluster)
+    return text[:kept]
+
+
 def first_line(text: str, width: int = 200) -> str:
-    """The first non-empty line of a text, cut to width, for one-row list cells."""
+    """The first non-empty line of a text, cut to width cells, for one-row list cells."""
     for line in text.splitlines():
         line = line.strip()
         if line:
-            return line if len(line) <= width else line[: width - 1] + "…"
+            return cut(line, width)
     return ""
 
 

@@ -86,3 +86,61 @@ def test_is_question_in_four_languages():
         assert is_question(text), text
     for text in ("Thanks for the update!", "Gracias por todo", "Merci beaucoup", "Hvala za vse"):
         assert not is_question(text), text
+
+
+# -- display width and cutting ----------------------------------------------------------------
+from rich.cells import cell_len  # noqa: E402  (the renderer's measure: ours must agree with it)
+
+from cmtui.text import cut, display_width, fit, graphemes  # noqa: E402
+
+SAMPLES = ["Jonah ✍️", "🏷️🎨", "🚶\u200d♀️ walking", "👍🏽 ok", "🇸🇮 Špela", "#️⃣ tag", "日本語のテキスト",
+           "e\u0301te\u0301", "Zoë draws ✏️", "☕ Coffee & Code", "plain ascii", "한국어 이름", "✍\ufe0e text"]
+
+
+def test_display_width_agrees_with_the_renderer():
+    for text in SAMPLES:
+        assert display_width(text) == cell_len(text), text
+
+
+def test_grapheme_clusters_keep_selectors_joiners_marks_and_flags_together():
+    assert list(graphemes("✍️a")) == ["✍️", "a"]
+    assert list(graphemes("🚶\u200d♀️!")) == ["🚶\u200d♀️", "!"]
+    assert list(graphemes("e\u0301x")) == ["e\u0301", "x"]
+    assert list(graphemes("🇸🇮🇫🇷")) == ["🇸🇮", "🇫🇷"]
+    assert list(graphemes("👍🏽")) == ["👍🏽"]
+
+
+def test_cut_never_splits_a_cluster_and_never_exceeds_the_width():
+    for text in SAMPLES:
+        for width in range(1, display_width(text) + 2):
+            out = cut(text, width)
+            assert cell_len(out) <= width, (text, width, out)
+            assert out.count("…") <= 1
+            body = out.removesuffix("…")
+            assert text.startswith(body), (text, width, out)
+            # the cut falls between clusters: no lone selector, joiner or mark is left over
+            assert not body or list(graphemes(body))[-1] in list(graphemes(text))
+
+
+def test_cut_examples():
+    assert cut("Jonah ✍️ writes", 8) == "Jonah…"  # the emoji takes 2 cells: not "Jonah ✍" + "…"
+    assert cut("Jonah ✍️ writes", 9) == "Jonah ✍️…"
+    assert cut("Jonah ✍️", 8) == "Jonah ✍️"  # fits: untouched
+    assert cut("日本語のテキスト", 7) == "日本語…"
+    assert cut("e\u0301te\u0301 long", 4) == "e\u0301te\u0301…"
+    assert cut("anything", 0) == ""
+    assert fit("日本", 5) == "日本 " and fit("日本語", 5) == "日本…"
+
+
+def test_one_ellipsis_at_most_on_a_text_already_cut_at_ingest():
+    name = sanitize("🌿" * 300, max_len=200, single_line=True)
+    assert name.endswith("🌿…")
+    assert cut(name, 20).count("…") == 1
+    assert cut("abcd… more", 6) == "abcd…"  # not "abcd……"
+
+
+def test_sanitize_cuts_between_clusters():
+    text = sanitize("x" * 198 + "✍️✍️", max_len=200)
+    assert text == "x" * 198 + "…"  # not "✍" without its selector
+    text = sanitize("x" * 197 + "🚶\u200d♀️", max_len=200)
+    assert text == "x" * 197 + "…"

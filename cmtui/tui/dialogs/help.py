@@ -12,13 +12,18 @@ from textual.widgets import Static
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("j", "scroll(1)", "Down", show=False, id="help.down"),
+        Binding("k", "scroll(-1)", "Up", show=False, id="help.up"),
+    ]
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
         width: 80; max-width: 95%; height: auto; max-height: 90%;
         border: round $accent; background: $surface; padding: 1 2;
+        border-subtitle-align: right; border-subtitle-color: $text; border-subtitle-style: bold;
     }
     """
 
@@ -38,6 +43,30 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table)
             yield Static(Text("\nctrl+p opens the command palette with every action. "
                               "Remap keys in settings.toml under [keymap].", style="dim"))
+
+    def on_mount(self) -> None:
+        scroll = self.query_one(VerticalScroll)
+        self.watch(scroll, "scroll_y", self._show_more)
+        self.watch(scroll, "virtual_size", self._show_more)  # the content laid out
+        self.call_after_refresh(self._show_more)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_more)
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def _show_more(self, _value: float = 0) -> None:
+        """A sign on the bottom border when the keys go on below (or above) the window."""
+        self.query_one(VerticalScroll).border_subtitle = more_sign(self.query_one(VerticalScroll))
+
+
+def more_sign(scroll: VerticalScroll) -> str:
+    below = scroll.max_scroll_y - round(scroll.scroll_y) > 0
+    above = round(scroll.scroll_y) > 0
+    if below:
+        return "↓ more below: ↓ j pgdn"
+    return "↑ more above: ↑ k home" if above else ""
 
 
 # Horizontal scrolling that Textual's scrolling widgets bind: no list here scrolls sideways.

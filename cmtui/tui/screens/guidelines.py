@@ -4,6 +4,7 @@ published rules, as the last sync found them."""
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from cmtui.text import one_line
+from cmtui.tui.fitting import hanging
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyOptionList
 
@@ -73,28 +75,25 @@ class GuidelinesScreen(ModeScreen):
 
     @staticmethod
     def _option(row) -> Option:
-        prompt = Text(f"{row['position']:>2}. ", style="bold")
-        prompt.append(one_line(row["title"]), style="bold")
+        body = Text(one_line(row["title"]), style="bold")
         if row["body"]:
-            prompt.append("\n    " + row["body"].replace("\n", "\n    "), style="dim")  # Text: literal, wrapped
-        return Option(prompt, id=str(row["id"]))
+            body.append("\n" + row["body"], style="dim")  # Text: literal; wrapped under the title
+        return Option(hanging(Text(f"{row['position']:>2}. ", style="bold"), body), id=str(row["id"]))
 
-    def instance_rules(self) -> Text:
+    def instance_rules(self) -> Text | Group:
         rules = self.store.members.instance_rules()
         if not rules:
             return Text("The instance has no published rules (or no sync has fetched them yet).", style="dim")
-        text = Text()
+        parts: list = []
         for n, (account, account_rules) in enumerate(rules.items()):
-            if n:
-                text.append("\n")
-            text.append(f"{account}\n", style="bold cyan")
+            parts.append(Text(("\n" if n else "") + account, style="bold cyan"))
             for number, rule in enumerate(account_rules, 1):
                 # Remote text, cleaned at sync: still appended as plain Text, never markup.
-                text.append(f"{number:>2}. ", style="dim")
-                text.append(one_line(str(rule.get("text", ""))) + "\n")
+                body = Text(one_line(str(rule.get("text", ""))))
                 if rule.get("hint"):
-                    text.append(f"    {one_line(str(rule['hint']))}\n", style="dim italic")
-        return text
+                    body.append(f"\n{one_line(str(rule['hint']))}", style="dim italic")
+                parts.append(hanging(Text(f"{number:>2}. ", style="dim"), body))
+        return Group(*parts)
 
     def current(self):
         index = self.query_one("#guidelines", OptionList).highlighted

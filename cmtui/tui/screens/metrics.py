@@ -102,6 +102,10 @@ class MetricsScreen(ModeScreen):
         Binding("end", "scroll_end", "Bottom", show=False, id="metrics.bottom"),
     ]
 
+    # app.tcss: under 110 columns the headline cards stack (followers, then three in a row),
+    # under 60 one per row, so no figure wraps inside its card.
+    HORIZONTAL_BREAKPOINTS = [(0, "-cards-1"), (60, "-cards-3"), (110, "-cards-4")]
+
     DEFAULT_CSS = """
     MetricsScreen #metrics { padding: 0 1; height: 1fr; }
     MetricsScreen #metrics-range { height: 1; background: $boost; padding: 0 1; margin: 0 -1; }

@@ -16,7 +16,8 @@ from textual.widgets import DataTable, Static
 
 from cmtui.errors import CmtuiError
 from cmtui.store.base import loads
-from cmtui.text import one_line
+from cmtui.text import cut, one_line
+from cmtui.tui.fitting import Column, plan_columns, set_columns
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyTable
 
@@ -31,16 +32,25 @@ ACCOUNT_ACTIONS = [("none — only resolve the report, with a warning text", "no
                    ("disable — freeze its login", "disable"),
                    ("silence — limit who sees it", "silence"),
                    ("suspend — remove the account", "suspend")]
-# Columns before the text, with DataTable's one cell of padding either side of each.
-COLUMNS = (("mark", 1), ("when", 16), ("account", 11), ("author", 22), ("rule", 12), ("reason", 18))
-FIXED = sum(width + 2 for _, width in COLUMNS) + 2 + 2  # + the text's padding + a scrollbar
+# Columns before the text, planned by priority for the terminal's width: the text keeps at
+# least half of it; the account (often just one), the reason (it mostly repeats the
+# rule), then the time shrink or go first; the mark, who and which rule stay.
+COLUMNS = (Column("mark", 1, 100), Column("when", 16, 30), Column("account", 11, 10, least=8),
+           Column("author", 22, 90, least=14), Column("rule", 12, 80, least=10), Column("reason", 18, 20, least=10))
+TEXT_PAD = 2 + 2  # the text's padding + a scrollbar
 
 
 def cell(text: str, width: int, style: str = "") -> Text:
     """One line cut to the column: a Text, since a str cell would be parsed as markup."""
-    out = Text(one_line(text), style=style, no_wrap=True)
-    out.truncate(width, overflow="ellipsis")
-    return out
+    return Text(cut(one_line(text), width), style=style, no_wrap=True)
+
+
+def queue_columns(width: int) -> dict[str, int]:
+    """The queue's columns for a terminal width, and the text's ("text") after them."""
+    room = width - TEXT_PAD
+    plan = plan_columns(COLUMNS, room, keep=max(30, room // 2))
+    plan["text"] = max(12, room - sum(w + 2 for w in plan.values()))
+    return plan
 
 
 class ModerationScreen(ModeScreen):
@@ -67,7 +77,7 @@ class ModerationScreen(ModeScreen):
         super().__init__()
         self._rows: dict[str, object] = {}  # flag id -> queue row, in queue order
         self.selected: set[str] = set()  # flag ids picked with space / V
-        self._text_width = 0
+        self._columns: dict[str, int] = {}  # column -> width, planned for the terminal's width
         self._away = False  # a page (member, rules, ...) is open above this screen
 
     def compose_body(self) -> ComposeResult:
@@ -77,42 +87,35 @@ class ModerationScreen(ModeScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        table = self.query_one("#queue", DataTable)
-        for name, width in COLUMNS:
-            table.add_column(" " if name == "mark" else name, width=width, key=name)
-        table.add_column("text", key="text")
         self.load()
-        table.focus()
+        self.query_one("#queue", DataTable).focus()
 
     def on_resize(self) -> None:
-        if self._text_width and self._text_width != self._fit_text():  # (0: not loaded yet)
+        if self._columns and self._columns != queue_columns(self.app.size.width):  # ({}: not loaded yet)
             self.load()
 
-    def _fit_text(self) -> int:
-        return max(12, self.app.size.width - FIXED)
+    def _cells(self, row) -> list[Text]:
+        """One queue row, in the planned columns."""
+        report = row["item_id"] is None
+        values = {"mark": ("", ""), "when": (self.app.format_time(row["created_at"]), ""),
+                  "account": (row["account"] or "-", ""), "author": (row["author"] or "", ""),
+                  "rule": ("report" if report else row["rule"] or "-", "bold"), "reason": (row["reason"], ""),
+                  "text": (row["text"] or "", "")}
+        return [self._mark(str(row["id"])) if name == "mark" else cell(values[name][0], width, values[name][1])
+                for name, width in self._columns.items()]
 
     # -- the queue ---------------------------------------------------------------------------------
     def load(self) -> None:
         """(Re)read the queue, keeping the highlight on the row acted on (or its nearest
         neighbour once it left) and the selection of rows still there."""
         table = self.query_one("#queue", KeyTable)
-        self._text_width = width = self._fit_text()
         self._rows = {str(row["id"]): row for row in self.store.moderation.queue()}
         self.selected &= self._rows.keys()
 
         def fill() -> None:
+            self._columns = set_columns(table, queue_columns(self.app.size.width), self._columns, {"mark": " "})
             for key, row in self._rows.items():
-                report = row["item_id"] is None
-                table.add_row(
-                    self._mark(key),
-                    cell(self.app.format_time(row["created_at"]), 16),
-                    cell(row["account"] or "-", 11),
-                    cell(row["author"] or "", 22),
-                    cell("report" if report else row["rule"] or "-", 12, "bold"),
-                    cell(row["reason"], 18),
-                    cell(row["text"] or "", width),
-                    key=key,
-                )
+                table.add_row(*self._cells(row), key=key)
 
         table.refill(fill)
         self._show_summary()

@@ -19,10 +19,24 @@ from textual.worker import get_current_worker
 from cmtui.errors import CmtuiError
 from cmtui.moderation.engine import dry_run, dry_run_is_current, enable_rule
 from cmtui.text import one_line
+from cmtui.tui.fitting import Column, cut_text, plan_columns, set_columns
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyTable
 
 SAMPLES = 50  # caught items listed after a dry-run
+# The rules list's columns by priority: the conditions (what a rule does) keep at least 30
+# cells (a long one is cut: the detail shows it whole); then "auto" and the actions go, the
+# dry-run state and the name shrink; the number, name and on/off stay.
+RULE_COLUMNS = (Column("#", 3, 100), Column("rule", 22, 95, least=14), Column("on", 3, 90),
+                Column("auto", 4, 40), Column("dry-run", 18, 60, least=12), Column("actions", 20, 50, least=12))
+RULES_PAD = 2 + 2  # the conditions' padding + a scrollbar
+
+
+def rules_columns(width: int) -> dict[str, int]:
+    room = width - RULES_PAD
+    plan = plan_columns(RULE_COLUMNS, room, keep=30)
+    plan["conditions"] = max(12, room - sum(w + 2 for w in plan.values()))
+    return plan
 
 
 # -- rules in words ----------------------------------------------------------------------------------
@@ -127,6 +141,8 @@ class RulesEditorScreen(ModeScreen):
         Binding("q", "leave", "Back to Moderation", show=False, id="rules.leave"),
     ]
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # app.tcss: a shorter detail under 30 lines
+
     DEFAULT_CSS = """
     RulesEditorScreen #rules-summary { height: 1; padding: 0 1; background: $boost; }
     RulesEditorScreen #rules { height: 1fr; overflow-x: hidden; }
@@ -148,6 +164,7 @@ class RulesEditorScreen(ModeScreen):
         self.dry_run_rule: str | None = None  # the rule the dry-run pane is about
         self.dry_run_result = None  # its DryRunResult once finished
         self.running = False
+        self._columns: dict[str, int] = {}  # the rules list's columns, planned for the width
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="rules-summary")
@@ -162,13 +179,6 @@ class RulesEditorScreen(ModeScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one("#rules", DataTable)
-        table.add_column("#", width=3)
-        table.add_column("rule", width=22)
-        table.add_column("on", width=3)
-        table.add_column("auto", width=4)
-        table.add_column("dry-run", width=18)
-        table.add_column("actions", width=20)
-        table.add_column("conditions")  # last: a long one is cut at the edge (the detail shows it whole)
         samples = self.query_one("#dry-run-samples", DataTable)
         samples.add_column("when", width=16)
         samples.add_column("author", width=28)
@@ -185,18 +195,9 @@ class RulesEditorScreen(ModeScreen):
         self._rules = self.store.rules.list()
 
         def fill() -> None:
+            self._columns = set_columns(table, rules_columns(self.app.size.width), self._columns)
             for n, rule in enumerate(self._rules, 1):
-                # Names and conditions may come from an imported file: Text cells, never markup.
-                table.add_row(
-                    Text(str(n), style="dim"),
-                    Text(one_line(rule["name"]), style="bold"),
-                    Text("on", style="bold green") if rule["enabled"] else Text("off", style="dim"),
-                    Text("yes", style="yellow") if rule["automatic"] else Text("–", style="dim"),
-                    dry_run_state(self.store, rule),
-                    Text(one_line(describe_actions(rule["actions"]))),
-                    Text(one_line(describe_conditions(rule["conditions"], rule["match"]))),
-                    key=rule["name"],
-                )
+                table.add_row(*self._cells(n, rule), key=rule["name"])
 
         table.refill(fill, select)
         enabled = sum(r["enabled"] for r in self._rules)
@@ -206,6 +207,25 @@ class RulesEditorScreen(ModeScreen):
                        style="dim")
         self.query_one("#rules-summary", Static).update(summary)
         self.show_detail()
+
+    # -- columns for the width -----------------------------------------------------------------------
+    def on_resize(self) -> None:
+        if self._columns and self._columns != rules_columns(self.app.size.width):  # ({}: not loaded yet)
+            self.load()
+
+    def _cells(self, n: int, rule: dict) -> list[Text]:
+        """One rule's row in the planned columns. Names and conditions may come from an
+        imported file: Text cells, never markup."""
+        cells = {
+            "#": lambda: Text(str(n), style="dim"),
+            "rule": lambda: Text(one_line(rule["name"]), style="bold"),
+            "on": lambda: Text("on", style="bold green") if rule["enabled"] else Text("off", style="dim"),
+            "auto": lambda: Text("yes", style="yellow") if rule["automatic"] else Text("–", style="dim"),
+            "dry-run": lambda: dry_run_state(self.store, rule),
+            "actions": lambda: Text(one_line(describe_actions(rule["actions"]))),
+            "conditions": lambda: Text(one_line(describe_conditions(rule["conditions"], rule["match"]))),
+        }
+        return [cut_text(cells[name](), width) for name, width in self._columns.items()]
 
     def current(self) -> dict | None:
         table = self.query_one("#rules", DataTable)

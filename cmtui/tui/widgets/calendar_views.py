@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import date, tzinfo
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from cmtui.text import one_line
+from cmtui.text import fit, one_line
 
 STATUS_COLOR = {
     "idea": "grey50", "draft": "white", "needs_approval": "yellow", "approved": "cyan",
@@ -21,14 +20,6 @@ STATUS_COLOR = {
 }
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 FIRST_HOUR = 6  # the week view's rows: earlier times share the first row
-
-
-def fit(text: str, width: int) -> str:
-    if width <= 0:
-        return ""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, width - 1) + "…"
 
 
 def chip_style(occurrence) -> Style:

@@ -23,20 +23,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cmtui.store import InboxFilter
-from cmtui.text import one_line, short_duration
+from cmtui.text import fit, one_line, short_duration
 from cmtui.triage.response import badge, time_left
 
 PAGE_SIZE = 100
 MAX_PAGES = 16
 KIND_MARK = {"mention": "@", "reply": "↩", "direct": "✉", "comment": "#"}
 STATE_MARK = {"new": "●", "open": "○", "snoozed": "z", "done": "✓"}
-
-
-def fit(text: str, width: int) -> str:
-    """Pad or cut a one-line text to exactly width cells, marking a cut with an ellipsis."""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, max(0, width - 1)) + "…" if width else ""
 
 
 def short_age(created_at: str, now: datetime) -> str:

@@ -13,7 +13,13 @@ from textual.binding import Binding
 from textual.events import Click
 from textual.widget import Widget
 
+from cmtui.tui.fitting import Part, fit_parts
+
 PALETTE_HINT = "palette"
+# Kept longest on a narrow terminal: `?` lists every key, `q` leaves, `esc` goes back from a
+# page. The palette hint goes first (ctrl+p is in the help too).
+ESSENTIAL = {"help": 1000, "quit": 999, "back": 998}
+SCREEN_KEYS, APP_KEYS, PALETTE = 500, 100, 0
 
 
 class KeyBar(Widget):
@@ -35,8 +41,10 @@ class KeyBar(Widget):
     def _bindings_changed(self, _screen) -> None:
         self.refresh()
 
-    def _shown(self) -> list[tuple[str, str, str]]:
-        """(key to press, key display, description) of the shown bindings, one per action."""
+    def _shown(self) -> list[tuple[str, str, str, int]]:
+        """(key to press, key display, description, priority) of the shown bindings, one per
+        action: help and quit above all, then the screen's own keys in their order, then the
+        app's (modes, sync)."""
         seen: set[str] = set()
         shown = []
         for key, active in self.screen.active_bindings.items():
@@ -44,26 +52,32 @@ class KeyBar(Widget):
             if not binding.show or not active.enabled or binding.action in seen:
                 continue
             seen.add(binding.action)
-            shown.append((key, self.app.get_key_display(binding), binding.description))
+            if binding.action in ESSENTIAL:
+                priority = ESSENTIAL[binding.action]
+            else:
+                priority = (APP_KEYS if active.node is self.app else SCREEN_KEYS) - len(shown)
+            shown.append((key, self.app.get_key_display(binding), binding.description, priority))
         return shown
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
+        parts = [Part.of(Text.assemble((f" {display} ", key_style), (f"{description} ", description_style)),
+                         priority, tag=key)
+                 for key, display, description, priority in self._shown()]
+        if self.app.ENABLE_COMMAND_PALETTE:
+            palette = self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, ""))
+            hint = Text.assemble((f" {palette} ", key_style), (f"{PALETTE_HINT} ", description_style))
+            parts.append(Part.of(hint, PALETTE, tag=self.app.COMMAND_PALETTE_BINDING))
+        width = self.size.width or 10**6
+        kept = fit_parts(parts, width)
         text = Text(no_wrap=True, overflow="crop")
         self._spans = []
-        for key, display, description in self._shown():
-            start = text.cell_len
-            text.append(f" {display} ", style=key_style)
-            text.append(f"{description} ", style=description_style)
-            self._spans.append((start, text.cell_len, key))
-        palette = self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, ""))
-        hint = Text.assemble((f" {palette} ", key_style), (f"{PALETTE_HINT} ", description_style))
-        room = self.size.width - text.cell_len - hint.cell_len
-        if room >= 0 and self.app.ENABLE_COMMAND_PALETTE:
-            text.append(" " * room)
-            self._spans.append((text.cell_len, text.cell_len + hint.cell_len, self.app.COMMAND_PALETTE_BINDING))
-            text.append_text(hint)
+        for part, shown in kept:
+            if part.priority == PALETTE:  # at the right end
+                text.append(" " * max(0, width - text.cell_len - shown.cell_len))
+            self._spans.append((text.cell_len, text.cell_len + shown.cell_len, part.tag))
+            text.append_text(shown)
         return text
 
     def on_click(self, event: Click) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from cmtui.text import display_width, fit
 from cmtui.tui.widgets.crisis_watch import crisis_ratio
 from cmtui.tui.widgets.metric_charts import progress_bar, sparkline
 
@@ -47,10 +48,10 @@ def followers_card(data: dict, width: int) -> Text:
         text.append("  counts hidden (calm mode)", style="dim")
     if not followers:
         text.append("\nno account in scope", style="dim")
-    name_w = min(14, max((len(n) for n in followers), default=4))
+    name_w = min(14, max((display_width(n) for n in followers), default=4))
     for name, f in followers.items():
         text.append("\n")
-        text.append(name[:name_w].ljust(name_w), style="bold" if not calm else "")
+        text.append(fit(name, name_w), style="bold" if not calm else "")
         if f["current"] is None:
             text.append(" no snapshot yet", style="dim")
             continue
@@ -168,11 +169,11 @@ def growth_text(data: dict, width: int) -> Text:
         text.append(f"No follower snapshots in the range: {NOT_ENOUGH} (one is taken at each sync pass).",
                     style="dim")
         return text
-    name_w = min(14, max(len(n) for n in followers))
+    name_w = min(14, max(display_width(n) for n in followers))
     for n, (name, f) in enumerate(followers.items()):
         if n:
             text.append("\n")
-        text.append(name[:name_w].ljust(name_w) + " ", style="bold")
+        text.append(fit(name, name_w) + " ", style="bold")
         tail = "" if calm else f"  {f['current'] or 0:>7,} followers {signed(f['change']):>6}" + (
             f" ({f['change_pct']:+.1f} %)" if f["change_pct"] is not None else "")
         text.append(sparkline([d["followers"] for d in f["daily"]], max(8, width - name_w - 1 - len(tail) - 1)),
@@ -251,7 +252,7 @@ def response_text(data: dict, width: int) -> Text:
         rows += [(name, s, "") for name, s in r["per_account"].items()]
     for name, s, style in rows:
         text.append("\n")
-        text.append(name[:15].ljust(16), style=style or "cyan")
+        text.append(fit(name, 15) + " ", style=style or "cyan")
         text.append(f"{s['arrived']:>9,}{s['answered']:>10,}{pct(s['rate']):>7}"
                     f"{duration(s['median_seconds']):>10}{duration(s['p90_seconds']):>10}", style=style)
     if not r["arrived"]:
@@ -270,7 +271,7 @@ def _member_cell(rows: list[dict], n: int, count: str, calm: bool, empty: str, w
     cell = Text()
     if n < len(rows):
         number = "" if calm else f" {rows[n][count]:>5,}"
-        cell.append(rows[n]["author"][:width - len(number)].ljust(width - len(number)))
+        cell.append(fit(rows[n]["author"], width - len(number)))
         cell.append(number, style="dim")
     elif n == 0:
         cell.append(empty.ljust(width), style="dim")

@@ -6,58 +6,83 @@ from __future__ import annotations
 from datetime import timedelta
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from cmtui.triage.response import overdue_cutoff
+from cmtui.tui.fitting import Part, fit_parts, join_parts
 
 STATE_STYLE = {"idle": "green", "syncing": "cyan", "offline": "yellow", "error": "bold red"}
 
 
-class StatusLine(Static):
-    """Re-reads a few small aggregates from the store every couple of seconds."""
+# What a narrow terminal keeps longest: what waits to go out and who waits for an answer,
+# then a crisis, then the accounts (each shrinks to its mark and name first), last sync.
+KEEP_COUNTS, KEEP_CRISIS, KEEP_ACCOUNT, KEEP_LAST_SYNC = 100, 90, 50, 20
+GROUP = "  │  "
+
+
+class StatusLine(Widget):
+    """Re-reads a few small aggregates from the store every couple of seconds, and fits them
+    to its width by priority (cmtui.tui.fitting) whenever it is drawn."""
 
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $panel; color: $text; padding: 0 1; }
     """
+
+    def __init__(self, *, id: str | None = None):
+        super().__init__(id=id)
+        self._parts: list[Part] = []
 
     def on_mount(self) -> None:
         # Filled in right after the first frame: the list is what the user waits for.
         self.call_after_refresh(self.refresh_status)
         self.set_interval(2.0, self.refresh_status)
 
+    def render(self) -> Text:
+        return join_parts(fit_parts(self._parts, self.content_size.width or 10**6))
+
     def refresh_status(self) -> None:
+        self._parts = self._read_parts()
+        self.refresh()
+
+    def _read_parts(self) -> list[Part]:
         store = self.app.store
-        text = Text(no_wrap=True, overflow="ellipsis")
-        # First, so a narrow terminal cuts something else: set by the app's crisis watch.
+        parts: list[Part] = []
+        # Set by the app's crisis watch.
         marker = getattr(getattr(self.app, "crisis_watch", None), "marker", None)
         if marker:
-            text.append(f"⚠ {marker}", style="bold red")
-            text.append("  │  ")
+            parts.append(Part.of(Text(f"⚠ {marker}", style="bold red"), KEEP_CRISIS,
+                                 Text("⚠ crisis", style="bold red"), lead=GROUP))
         accounts = store.accounts.list()
         if not accounts:
-            text.append("no accounts yet (cmtui account add)", style="dim")
+            parts.append(Part.of(Text("no accounts yet (cmtui account add)", style="dim"), KEEP_ACCOUNT,
+                                 Text("no accounts yet", style="dim"), lead=GROUP))
         for n, account in enumerate(accounts):
-            if n:
-                text.append("  ")
+            lead = "  " if n else GROUP
             if account.offline:  # no connection by design: nothing to worry about
-                text.append(f"○ {account.name} no connection", style="dim")
+                parts.append(Part.of(Text(f"○ {account.name} no connection", style="dim"), KEEP_ACCOUNT,
+                                     Text(f"○ {account.name}", style="dim"), lead=lead))
                 continue
             style = STATE_STYLE.get(account.sync_state, "")
-            text.append("● ", style=style)
-            text.append(account.name)
-            text.append(f" {account.sync_state}", style=style or "dim")
+            short = Text.assemble(("● ", style), account.name)
+            full = short.copy()
+            full.append(f" {account.sync_state}", style=style or "dim")
+            # An error stays in words longer than a calm state does.
+            priority = KEEP_CRISIS if account.sync_state == "error" else KEEP_ACCOUNT
+            parts.append(Part.of(full, priority, short, lead=lead))
         counts = store.outbox.counts()
-        text.append("  │  outbox ")
-        text.append(f"{counts['pending'] + counts['sending']} pending", style="bold" if counts["pending"] else "dim")
+        outbox = Text("outbox ")
+        outbox.append(f"{counts['pending'] + counts['sending']} pending", style="bold" if counts["pending"] else "dim")
         if counts["failed"]:
-            text.append(f" {counts['failed']} failed", style="bold red")
+            outbox.append(f" {counts['failed']} failed", style="bold red")
+        parts.append(Part.of(outbox, KEEP_COUNTS, lead=GROUP))
         # Overdue: past the response target and unanswered (kept counts minus the few
         # recent items: ~3 ms on a million, fine every couple of seconds).
         target = timedelta(minutes=self.app.settings.response_target_minutes)
         overdue = store.inbox.overdue_count(overdue_cutoff(self.app.now(), target))
-        text.append("  │  ")
-        text.append(f"{overdue:,} overdue", style="bold red" if overdue else "dim")
+        parts.append(Part.of(Text(f"{overdue:,} overdue", style="bold red" if overdue else "dim"), KEEP_COUNTS,
+                             lead=GROUP))
         last = max((a.last_sync_at for a in accounts if a.last_sync_at), default=None)
-        text.append("  │  last sync ")
-        text.append(self.app.format_time(last) if last else "never", style="dim")
-        self.update(text)
+        when = Text(self.app.format_time(last) if last else "never", style="dim")
+        parts.append(Part.of(Text.assemble("last sync ", when), KEEP_LAST_SYNC, Text.assemble("synced ", when),
+                             lead=GROUP))
+        return parts
