@@ -47,3 +47,58 @@ def test_code_keeps_its_spacing_and_inline_code_its_text():
 def test_source_whitespace_collapses_outside_pre():
     assert html_to_text("<p>one\n  two</p>\n<p>three</p>") == "one two\n\nthree"
     assert html_to_text("<p>a<br><br><br><br>b</p>") == "a\n\nb"
+
+
+# -- against the peer ---------------------------------------------------------------------
+
+def _sync(env):
+    import asyncio
+
+    from cmtui.sync.engine import SyncEngine
+
+    store, settings, credentials = env
+    [result] = asyncio.run(SyncEngine(store, settings, credentials, timeout=5.0).run_once(None))
+    assert result.ok, result.error
+    return result
+
+
+def _act(peer, token: str, path: str) -> None:
+    peer.http.post(path, headers={"Authorization": f"Bearer {token}"}).raise_for_status()
+
+
+def test_own_posts_made_elsewhere_keep_their_text_for_the_top_posts(sync_env, peer, capsys):
+    from cmtui.commands.metrics import _print_summary
+    from cmtui.metrics.panel import panel_data
+
+    store = sync_env[0]
+    post = peer.post("ada_token", "Release day!\n\n**faster** sync, see https://example.org/notes")
+    _act(peer, "grace_token", f"/api/v1/statuses/{post['id']}/favourite")
+    _sync(sync_env)
+    row = store.conn.execute("SELECT text FROM post_stats WHERE remote_id = ?", (post["id"],)).fetchone()
+    assert row["text"] == "Release day!\n\nfaster sync, see https://example.org/notes"
+    data = panel_data(store, sync_env[1], days=7)
+    top = next(p for p in data["engagement"]["top"] if p["remote_id"] == post["id"])
+    assert top["text"].startswith("Release day!") and top["total"] == 1
+    assert all(p["text"] for p in data["engagement"]["top"])  # the seeded posts too
+    _print_summary(data)
+    lines = [x for x in capsys.readouterr().out.splitlines() if x.startswith("  top post: ")]
+    assert lines and "(no text kept)" not in "".join(lines)
+    assert any(x.startswith("  top post: 1 ") and x.endswith(" ada Release day!") for x in lines)
+
+
+def test_a_page_read_again_counts_nothing_new(sync_env, peer):
+    store = sync_env[0]
+    own = peer.post("ada_token", "Our release notes are out")
+    _act(peer, "grace_token", f"/api/v1/statuses/{own['id']}/favourite")
+    _act(peer, "alan_token", f"/api/v1/statuses/{own['id']}/reblog")
+    _act(peer, "katherine_token", f"/api/v1/accounts/{peer.me('ada_token')['id']}/follow")
+    peer.post("grace_token", "@ada hello there")
+    first = _sync(sync_env)
+    stored = store.conn.execute("SELECT count(*) FROM account_events").fetchone()[0]
+    assert first.new_items == 1 and first.events == stored >= 3  # the seeded instance has some too
+    assert f"{stored} favourites/boosts/follows" in first.summary()
+    # A backfill that stopped before its end keeps no cursor: the next pass reads it all again.
+    store.conn.execute("DELETE FROM sync_cursors")
+    again = _sync(sync_env)
+    assert (again.new_items, again.events) == (0, 0)
+    assert "favourites" not in again.summary() and "0 new items" in again.summary()

@@ -28,5 +28,11 @@ V10 = """
 ALTER TABLE accounts ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10]
+# Version 12: the text of our own posts as the server has it (sanitised plain text), so the
+# metrics' top posts read for posts not made through cmtui too.
+V12 = """
+ALTER TABLE post_stats ADD COLUMN text TEXT;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V12]
 LATEST = len(MIGRATIONS)
