@@ -102,3 +102,67 @@ def test_a_page_read_again_counts_nothing_new(sync_env, peer):
     again = _sync(sync_env)
     assert (again.new_items, again.events) == (0, 0)
     assert "favourites" not in again.summary() and "0 new items" in again.summary()
+
+
+def test_an_admin_report_as_real_servers_send_it_is_typed_at_the_boundary():
+    from cmtui.sync.connectors.mastodon import report_from_api
+
+    report = report_from_api({
+        "id": 7, "category": "spam", "comment": "links", "created_at": "2026-11-20T10:00:00.123Z",
+        "target_account": {"id": "9", "username": "ana", "account": {"id": "9", "acct": "ana"}},
+        "assigned_account": {"id": "1", "username": "ada", "account": {"id": "1", "acct": "ada"}},
+        "statuses": [{"id": "500"}], "status_ids": ["500", "501"]}, "social.example")
+    assert report.created_at == "2026-11-20T10:00:00Z" and report.remote_id == "7"
+    assert report.target.acct == "ana@social.example" and report.target.remote_id == "9"
+    assert report.assigned_to == "ada@social.example" and report.status_ids == ("500", "501")
+    remote = report_from_api({"id": "8", "created_at": "2026-11-20T10:00:00+01:00",
+                              "target_account": {"id": "3", "acct": "bo@far.example"}}, "social.example")
+    assert remote.target.acct == "bo@far.example" and remote.created_at == "2026-11-20T09:00:00Z"
+
+
+def test_moderation_list_has_one_time_format_and_complete_handles(sync_env, peer, capsys, tmp_path):
+    import json
+    import re
+
+    from cmtui.cli import main
+
+    store = sync_env[0]
+    peer.report("grace_token", peer.me("alan_token")["id"], comment="spam", category="spam")
+    _sync(sync_env)
+    [report] = store.reports.open()
+    host = peer.base_url.split("//")[1]
+    assert report["target_acct"] == f"alan@{host}"
+    store.close()
+    assert main(["--db", str(tmp_path / "sync.db"), "moderation", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", r["created_at"]) for r in rows)
+    assert all("@" in r["author"] for r in rows)
+
+
+def test_reports_stored_before_v12_get_one_time_format_and_complete_handles(tmp_path):
+    import sqlite3
+
+    from cmtui.store import Store
+    from cmtui.store.db import migrate
+    from cmtui.store.migrations import MIGRATIONS, V12
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    migrate(conn, 0, MIGRATIONS.index(V12))  # the schema just before V12
+    conn.execute("INSERT INTO accounts (id, name, platform, instance, created_at) VALUES"
+                 " (1, 'ada', 'mastodon', 'https://social.example', '2026-11-01T00:00:00Z')")
+    for remote_id, acct, when in (("1", "ana", "2026-11-20T10:00:00.123Z"),
+                                  ("2", "bo@far.example", "2026-11-20T10:00:00.000+00:00")):
+        report = conn.execute("INSERT INTO instance_reports (account_id, remote_id, target_acct, created_at)"
+                              " VALUES (1, ?, ?, ?)", (remote_id, acct, when)).lastrowid
+        conn.execute("INSERT INTO moderation_flags (report_id, rule, reason, created_at) VALUES (?, 'r', 'x', ?)",
+                     (report, when))
+    conn.commit()
+    conn.close()
+    store = Store.open(path)
+    reports = store.conn.execute("SELECT target_acct, created_at FROM instance_reports ORDER BY remote_id").fetchall()
+    assert [tuple(r) for r in reports] == [("ana@social.example", "2026-11-20T10:00:00Z"),
+                                          ("bo@far.example", "2026-11-20T10:00:00Z")]
+    flags = {r[0] for r in store.conn.execute("SELECT created_at FROM moderation_flags")}
+    assert flags == {"2026-11-20T10:00:00Z"}
+    store.close()
