@@ -193,13 +193,28 @@ def _reads_only(args) -> bool:
     return (args.command, getattr(args, "action", None)) in READING_COMMANDS
 
 
-def _open_store(path: Path, create_parent: bool, read_only_ok: bool = False):
+# Commands that may start a new database (the TUI is args.command None); the others need
+# data to work on, and a missing file means a wrong --db or $CMTUI_DB, not a new community.
+CREATING_COMMANDS = {(None, None), ("account", "add"), ("calendar", "import"), ("metrics", "goal", "add")}
+
+
+def _creates(args) -> bool:
+    key = (args.command, getattr(args, "action", None))
+    return key in CREATING_COMMANDS or (*key, getattr(args, "goal_action", None)) in CREATING_COMMANDS
+
+
+def _open_store(path: Path, create_parent: bool, read_only_ok: bool = False, may_create: bool = True):
+    """The store, and whether its database is new (created now)."""
     from cmtui.store import Store
     from cmtui.store.db import connect
 
+    new = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+    if new and not may_create:
+        raise StoreError(f"no database at {path}" + (" (the file is empty)" if path.exists() else "")
+                         + ": give --db (or $CMTUI_DB), or start one with 'cmtui' or 'cmtui account add'"
+                         " ('cmtui demo' has its own)")
     if create_parent:
         path.parent.mkdir(parents=True, exist_ok=True)
-    new = not path.exists() or (path.is_file() and path.stat().st_size == 0)
     store = Store(connect(path, read_only_ok=read_only_ok), path)
     if new:  # a new user's database starts with the saved replies and moderation rules in data/
         from cmtui.moderation.toml_io import seed_rules
@@ -210,7 +225,7 @@ def _open_store(path: Path, create_parent: bool, read_only_ok: bool = False):
                 starter(store)
             except CmtuiError:
                 pass  # a convenience: a missing data folder must not block a first start
-    return store
+    return store, new
 
 
 QUICK_CHECK_BYTES = 64 * 2**20
@@ -278,14 +293,25 @@ def _dispatch(args, parser: argparse.ArgumentParser) -> int:
         return generate_command(args)
     path, default = _resolve_db(args)
     args.db_path = path  # named by main() in a message about an error on this file
-    store = _open_store(path, default, read_only_ok=_reads_only(args))
+    store, new = _open_store(path, default, read_only_ok=_reads_only(args), may_create=_creates(args))
+    code = 2
     try:
         settings = config.with_database_settings(settings, store.database_settings(), path)
         if args.command is None:
-            return run_tui(store, settings)
-        return _command(args, store, settings)
+            if new:
+                print(f"cmtui: new database at {path}", file=sys.stderr)
+            code = run_tui(store, settings)
+        else:
+            code = _command(args, store, settings)
+        return code
     finally:
         store.close()
+        if new and args.command is not None:  # a command that failed leaves no new file behind
+            if code == 0:
+                print(f"cmtui: new database at {path}", file=sys.stderr)  # stderr: not what scripts read
+            else:
+                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    leftover.unlink(missing_ok=True)
 
 
 def _command(args, store, settings) -> int:

@@ -42,6 +42,13 @@ class Peer:
         response.raise_for_status()
         return response.json()
 
+    def report(self, token: str, account_id: str, **fields) -> dict:
+        """A report filed by the token's user, as the instance's admins then see it."""
+        response = self.http.post("/api/v1/reports", headers=self._auth(token),
+                                  json={"account_id": account_id, **fields})
+        response.raise_for_status()
+        return response.json()
+
     def statuses(self, token: str, **params) -> list[dict]:
         """Every status of the token's account (paged to the end), newest first."""
         me = self.me(token)

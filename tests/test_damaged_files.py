@@ -151,12 +151,16 @@ def test_damage_found_only_when_read_still_names_the_file(capsys, tmp_path, db, 
 
 
 def test_zero_byte_file_is_a_new_database(capsys, tmp_path):
-    """SQLite reads an empty file as an empty database: cmtui makes it its own, as when the
-    file does not exist (e.g. made by `touch` for a path in a config)."""
+    """SQLite reads an empty file as an empty database: a reading command refuses it as it
+    refuses a missing file; one that starts a community makes it its own (e.g. a file made
+    by `touch` for a path in a config)."""
     path = tmp_path / "empty.db"
     path.write_bytes(b"")
     code, out, err = run(capsys, "--db", str(path), "inbox", "list", "--json")
-    assert (code, out.strip(), err) == (0, "[]", "")
+    assert code == 2 and out == "" and "(the file is empty)" in err and path.read_bytes() == b""
+    code, out, err = run(capsys, "--db", str(path), "metrics", "goal", "add", "posts", "--metric", "posts_per_week",
+                         "--target", "3", "--by", "2030-01-01")
+    assert code == 0 and err == f"cmtui: new database at {path}\n"
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
     conn.close()

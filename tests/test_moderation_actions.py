@@ -11,6 +11,7 @@ from cmtui.errors import InputError
 from cmtui.moderation.actions import act, act_report, queue_platform_action
 from cmtui.store import Store
 from cmtui.store.base import loads
+from cmtui.sync.connectors.mastodon import report_from_api
 from cli_helpers import run
 
 SETTINGS = Settings(timezone="UTC")
@@ -117,11 +118,11 @@ def test_member_record_and_recognition(store, now):
     assert store.members.most_helpful("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z") == []
 
 
-ADMIN_REPORT = {
-    "id": "41", "category": "spam", "comment": "bot posting links", "created_at": "2026-11-20T10:00:00Z",
+ADMIN_REPORT = report_from_api({
+    "id": "41", "category": "spam", "comment": "bot posting links", "created_at": "2026-11-20T10:00:00.000Z",
     "target_account": {"id": "9", "username": "spammer", "account": {"id": "9", "acct": "spammer"}},
     "assigned_account": None, "statuses": [{"id": "500"}],
-}
+}, "social.tidewater.example")
 
 
 def test_instance_reports_join_the_queue_and_are_resolved_through_the_outbox(store):
@@ -130,7 +131,7 @@ def test_instance_reports_join_the_queue_and_are_resolved_through_the_outbox(sto
     assert store.reports.sync(account.id, [ADMIN_REPORT]) == 0  # nothing twice
     report = store.reports.open()[0]
     queued = [r for r in store.moderation.queue() if r["report_id"]]
-    assert len(queued) == 1 and queued[0]["author"] == "spammer"
+    assert len(queued) == 1 and queued[0]["author"] == "spammer@social.tidewater.example"
     act_report(store, report["id"], "assign", who="ana")
     outcome = act_report(store, f"r{report['id']}", "silence", who="ana", text="spam bot")
     payload = loads(store.outbox.get(outcome.outbox_id)["payload"], {})

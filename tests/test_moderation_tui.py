@@ -11,6 +11,7 @@ import pytest
 from cmtui.config import Settings
 from cmtui.model import iso
 from cmtui.store.base import loads
+from cmtui.sync.connectors.mastodon import report_from_api
 from cmtui.tui.app import CmtuiApp
 from factory import NOW, build_store
 from tui_helpers import RecordingApp
@@ -110,7 +111,8 @@ def add_people(store):
 
 
 def add_reports(store, *reports):
-    store.reports.sync(store.accounts.get("tidewater").id, list(reports))
+    store.reports.sync(store.accounts.get("tidewater").id,
+                       [report_from_api(r, "social.tidewater.example") for r in reports])
 
 
 def flag_row(store, item_id):

@@ -199,7 +199,7 @@ def server_time(text: str) -> str:
 def test_account_add_with_token_env(cli, monkeypatch, peer):
     code, out, err = add_account(cli, monkeypatch, peer.base_url, "ada", "ada_token")
     assert code == 0, err
-    assert err == ""
+    assert err == f"cmtui: new database at {cli.db}\n"  # the first command on a path says it starts one
     assert out.splitlines() == [f"added ada: ada@{host_of(peer)} on {peer.base_url} (3 followers, admin)"]
 
     code, out, err = cli("account", "list", "--json")
@@ -528,6 +528,7 @@ def test_sync_once_one_account_and_unknown_account(cli, monkeypatch, peer):
 
 
 def test_sync_once_without_accounts(cli):
+    Store.open(cli.db).close()
     code, out, err = cli("sync", "--once")
     assert code == 0 and out == ""
     assert "no accounts to sync" in one_line(err)

@@ -38,15 +38,16 @@ def inbox_list(store: Store, args) -> int:
 
 def calendar_list(store: Store, settings, args) -> int:
     tz = settings.tzinfo()
-    start = parse_when(args.from_, tz) if args.from_ else None
+    # Without --from the range starts today; without either, the undated ideas and drafts
+    # are listed too.
+    start = parse_when(args.from_, tz) if args.from_ else parse_when("today", tz)
     end = parse_when(args.to, tz) if args.to else None
-    if start and end and end <= start:
-        raise InputError("--to must be after --from")
     undated = not args.from_ and not args.to
-    if undated:  # the plan from today on, and the undated ideas and drafts
-        start = parse_when("today", tz)
-    if end is not None and args.to and end.time().isoformat() == "00:00:00":
+    if end is not None and end.time().isoformat() == "00:00:00":
         end += timedelta(days=1)  # --to 2026-12-31 includes that day
+    if end is not None and end <= start:
+        raise InputError(f"--to must be after --from ({args.to} is before {args.from_})" if args.from_ else
+                         f"--to {args.to} is before today, where the list starts without --from; give --from too")
     # Repeating posts are listed once per occurrence, over the range or, without --to, the
     # next SERIES_HORIZON; single entries further out are listed too.
     from cmtui.planning.recurrence import occurrences_between

@@ -39,6 +39,7 @@ def metrics_command(store, settings, args) -> int:
 
 def _print_summary(data: dict) -> None:
     from cmtui.metrics.report import duration
+    from cmtui.text import first_line
 
     rng = data["range"]
     print(f"Last {rng['days']} days ({rng['start'][:10]} to {rng['end'][:10]}), {rng['account'] or 'all accounts'}")
@@ -52,6 +53,9 @@ def _print_summary(data: dict) -> None:
           f" p90 {duration(r['p90_seconds'])}, {r.get('overdue', 0):,} overdue now")
     e = data["engagement"]["totals"]
     print(f"  engagement: {e['posts']} posts, {e['interactions']:,} interactions")
+    for p in data["engagement"]["top"]:
+        print(f"  top post: {p['total']:,} {p['posted_at'][:10]} {p['account']}"
+              f" {first_line(p['text'] or '', 60) or '(no text kept)'}")
     b = data["best_times"]
     best = ", ".join(f"{s['weekday']} {s['hour']:02d}:00" for s in b["best"][:3])
     print(f"  best times: {best}" + (" (default pattern: too few posts)" if b["fallback"] else ""))

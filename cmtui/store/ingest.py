@@ -6,12 +6,21 @@ past a page is written in the same transaction as the page.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from cmtui.store.base import Repo, now
 from cmtui.store.db import transaction
 from cmtui.store.rules import RuleRepo
 from cmtui.moderation.engine import IngestState, run_on_new_items
 from cmtui.text import sanitize
 from cmtui.triage import is_question
+
+
+class Stored(NamedTuple):
+    """What one page added to the store (not what it held)."""
+    items: int
+    events: int
+
 
 _UPSERT_ITEM = (
     "INSERT INTO inbox_items (account_id, kind, remote_id, url, person_id, author, author_name, text, language,"
@@ -106,8 +115,15 @@ class IngestRepo(Repo):
 
     def items(self, account_id: int, platform: str, items, events=(), *, stream: str | None = None,
               cursor: str | None = None) -> int:
-        """Store a page of items and events (and the stream's cursor); return how many are new."""
+        """Store a page of items and events (and the stream's cursor); return how many items are new."""
+        return self.page(account_id, platform, items, events, stream=stream, cursor=cursor).items
+
+    def page(self, account_id: int, platform: str, items, events=(), *, stream: str | None = None,
+             cursor: str | None = None) -> Stored:
+        """Store a page of items and events (and the stream's cursor); return what was new: a
+        page read again (an interrupted backfill starts over) stores, and counts, nothing twice."""
         seen = now()
+        stored_events = 0
         with transaction(self.conn):
             new = 0
             if items:
@@ -146,12 +162,12 @@ class IngestRepo(Repo):
                     run_on_new_items(self._rules, before, self._rules_state,
                                      rows=_new_rows(rows, before) if new == len(rows) else None)
             if events:
-                self.conn.executemany(
+                stored_events = self.conn.executemany(  # rowcount: rows inserted, not ignored
                     "INSERT OR IGNORE INTO account_events (account_id, kind, remote_id, actor, status_remote_id,"
                     " created_at) VALUES (?, ?, ?, ?, ?, ?)",
                     [(account_id, e.kind, e.remote_id, sanitize(e.actor, max_len=300, single_line=True),
                       e.status_remote_id, e.created_at) for e in events],
-                )
+                ).rowcount
             if stream and cursor is not None:
                 self.conn.execute(
                     "INSERT INTO sync_cursors (account_id, stream, cursor, updated_at) VALUES (?, ?, ?, ?)"
@@ -159,7 +175,7 @@ class IngestRepo(Repo):
                     " updated_at = excluded.updated_at",
                     (account_id, stream, cursor, seen),
                 )
-        return new
+        return Stored(items=new, events=max(0, stored_events))
 
     def thread(self, account_id: int, own_acct: str, root_remote_id: str, posts) -> int:
         """Store a fetched conversation; link the inbox items it contains; return the thread id."""
@@ -202,12 +218,13 @@ class IngestRepo(Repo):
                 if post.in_reply_to_remote_id is None or entry is not None:
                     self.conn.execute(
                         "INSERT INTO post_stats (account_id, remote_id, entry_id, posted_at, language, campaign,"
-                        " favourites, reblogs, replies, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        " favourites, reblogs, replies, updated_at, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         " ON CONFLICT (account_id, remote_id) DO UPDATE SET favourites = excluded.favourites,"
-                        " reblogs = excluded.reblogs, replies = excluded.replies, updated_at = excluded.updated_at",
+                        " reblogs = excluded.reblogs, replies = excluded.replies, updated_at = excluded.updated_at,"
+                        " text = excluded.text",  # an edit on the server shows
                         (account_id, post.remote_id, entry["id"] if entry else None, post.created_at,
                          post.language, entry["campaign"] if entry else None, post.favourites, post.reblogs,
-                         post.replies, stamp))
+                         post.replies, stamp, sanitize(post.text) or None))
             answered = [(p.created_at, account_id, p.in_reply_to_remote_id, p.created_at)
                         for p in posts if p.in_reply_to_remote_id]
             self.conn.executemany(

@@ -180,11 +180,12 @@ class MetricsRepo(Repo):
 
     # -- our posts ---------------------------------------------------------------------------
     def posts(self, since: str, until: str, account_id: int | None = None) -> list:
-        """Our posts published in [since, until) with their counters and calendar text."""
+        """Our posts published in [since, until) with their counters and text (the calendar's,
+        else the server's for posts not made through cmtui)."""
         scope, params = ("AND p.account_id = ?", (since, until, account_id)) if account_id else ("", (since, until))
         return self._all(
             "SELECT p.account_id, a.name AS account, p.remote_id, p.posted_at, p.language, p.campaign, p.favourites,"
-            " p.reblogs, p.replies, e.text FROM post_stats p JOIN accounts a ON a.id = p.account_id"
+            " p.reblogs, p.replies, coalesce(e.text, p.text) AS text FROM post_stats p JOIN accounts a ON a.id = p.account_id"
             " LEFT JOIN calendar_entries e ON e.id = p.entry_id"
             f" WHERE p.posted_at >= ? AND p.posted_at < ? {scope} ORDER BY p.posted_at", params)
 

@@ -111,5 +111,24 @@ ON inbox_items BEGIN""" + _share("old", "-") + _share("new", "") + """
 END;
 """ + METRICS_FILL_SQL
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11]
+# Version 12: the text of our own posts as the server has it (sanitised plain text), so the
+# metrics' top posts read for posts not made through cmtui too. Instance reports stored as
+# the server sent them get the store's one time format (seconds, Z) and complete handles
+# (a local account's "ana" becomes ana@ its instance, as the connector now names it).
+V12 = """
+ALTER TABLE post_stats ADD COLUMN text TEXT;
+UPDATE instance_reports SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', created_at)
+WHERE created_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'
+AND strftime('%Y-%m-%dT%H:%M:%SZ', created_at) IS NOT NULL;
+UPDATE moderation_flags SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', created_at)
+WHERE report_id IS NOT NULL
+AND created_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'
+AND strftime('%Y-%m-%dT%H:%M:%SZ', created_at) IS NOT NULL;
+UPDATE instance_reports SET target_acct = target_acct || '@' || (
+    SELECT rtrim(substr(a.instance, instr(a.instance, '://') + 3), '/') FROM accounts a WHERE a.id = account_id)
+WHERE instr(target_acct, '@') = 0 AND target_acct != '?'
+AND (SELECT instr(a.instance, '://') FROM accounts a WHERE a.id = account_id) > 0;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12]
 LATEST = len(MIGRATIONS)

@@ -226,9 +226,10 @@ class SyncEngine:
         def flush() -> None:
             nonlocal items, events, batch_cursor
             if items or events or batch_cursor is not None:
-                result.new_items += self.store.ingest.items(account.id, account.platform, items, events,
-                                                            stream="notifications", cursor=batch_cursor)
-                result.events += len(events)
+                stored = self.store.ingest.page(account.id, account.platform, items, events,
+                                                stream="notifications", cursor=batch_cursor)
+                result.new_items += stored.items
+                result.events += stored.events
             items, events, batch_cursor = [], [], None
 
         try:

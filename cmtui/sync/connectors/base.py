@@ -79,6 +79,19 @@ class Person:
 
 
 @dataclass(frozen=True)
+class RemoteReport:
+    """An open report of the instance (admin tokens), for the moderation queue."""
+
+    remote_id: str
+    target: Person  # the reported account, its handle complete (user@instance)
+    created_at: str  # ISO UTC, seconds, like every time in the store
+    category: str = "other"
+    comment: str = ""  # plain text, not yet sanitised
+    assigned_to: str | None = None  # complete handle of the moderator it is assigned to
+    status_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RemoteItem:
     """Something addressed to us: a mention, a reply to our post, a direct message."""
 
@@ -214,7 +227,7 @@ class Connector(ABC):
                      category: str = "other", forward: bool = False) -> str:
         raise PermanentError(f"{self.platform} cannot report")
 
-    async def admin_reports(self) -> list[dict]:
+    async def admin_reports(self) -> list[RemoteReport]:
         raise PermanentError(f"{self.platform} has no instance reports")
 
     async def resolve_report(self, report_id: str) -> None:

@@ -23,7 +23,7 @@ from cmtui.errors import InputError
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import (
     AccountInfo, AuthError, Capability, Connector, Limits, OfflineError, OwnPost, PermanentError, Person, Posted,
-    PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, TimedOut, TransientError,
+    PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, RemoteReport, TimedOut, TransientError,
 )
 from cmtui.sync.html import html_to_text
 from cmtui.text import sanitize
@@ -76,6 +76,31 @@ def _time(value) -> str:
     """Server time (ISO 8601 with offset, micro-seconds) as the store's UTC text."""
     dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     return iso(dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc))
+
+
+def complete_acct(acct: str, host: str) -> str:
+    """A local account's acct has no server ("ana"): name it in full, like a remote one."""
+    return acct if "@" in acct or not acct else f"{acct}@{host}"
+
+
+def report_from_api(report: dict, host: str) -> RemoteReport:
+    """An admin report entity (GET /api/v1/admin/reports) as a typed value: times as the
+    store keeps them (servers send milliseconds), handles complete. KeyError/ValueError
+    when it is malformed."""
+    def person(account: dict | None) -> Person:
+        account = account or {}
+        inner = account.get("account") or account  # admin entities nest the plain account
+        acct = str(inner.get("acct") or account.get("username") or "")
+        remote_id = inner.get("id") or account.get("id")
+        return Person(acct=complete_acct(acct, host), remote_id=str(remote_id) if remote_id else None)
+
+    status_ids = [str(s["id"]) for s in report.get("statuses") or [] if isinstance(s, dict) and s.get("id")]
+    status_ids += [str(s) for s in report.get("status_ids") or [] if str(s) not in status_ids]
+    assigned = person(report.get("assigned_account")).acct if report.get("assigned_account") else None
+    return RemoteReport(
+        remote_id=str(report["id"]), target=person(report.get("target_account")),
+        created_at=_time(report["created_at"]), category=str(report.get("category") or "other"),
+        comment=str(report.get("comment") or ""), assigned_to=assigned or None, status_ids=tuple(status_ids))
 
 
 def _retry_at(headers: httpx.Headers, now: datetime) -> datetime | None:
@@ -240,8 +265,7 @@ class MastodonConnector(Connector):
 
     # -- conversions --------------------------------------------------------------------
     def _acct(self, account: dict) -> str:
-        acct = str(account.get("acct") or account.get("username") or "")
-        return acct if "@" in acct else f"{acct}@{self.host}"
+        return complete_acct(str(account.get("acct") or account.get("username") or ""), self.host)
 
     def _person(self, account: dict) -> Person:
         created = account.get("created_at")
@@ -496,8 +520,14 @@ class MastodonConnector(Connector):
                 "category": category, "forward": forward}
         return str((await self._call("POST", "/api/v1/reports", json=body))["id"])
 
-    async def admin_reports(self) -> list[dict]:
-        return await self._call("GET", "/api/v1/admin/reports", expect=list)
+    async def admin_reports(self) -> list[RemoteReport]:
+        reports = []
+        for report in await self._call("GET", "/api/v1/admin/reports", expect=list):
+            try:
+                reports.append(report_from_api(report, self.host))
+            except (AttributeError, KeyError, TypeError, ValueError):
+                log.warning("%s: skipped a malformed instance report", self.host)
+        return reports
 
     async def assign_report(self, report_id: str) -> None:
         await self._call("POST", f"/api/v1/admin/reports/{report_id}/assign_to_self")
