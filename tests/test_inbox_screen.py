@@ -499,6 +499,12 @@ async def test_a_flagged_item_is_never_late(store):
         line = inbox.render_line(2).text
         assert inbox.row_at(2)["id"] == 3 and "▲" not in line and "◷" not in line
         assert "▲" in inbox.render_line(3).text  # item 4, not flagged, is late
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert inbox.current_row["id"] == 3 and "past the" not in preview(app.screen)
+        await pilot.press("j")
+        await pilot.pause()
+        assert "past the" in preview(app.screen)
 
 
 async def test_a_done_item_shows_its_age_not_a_badge(store):

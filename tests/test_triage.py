@@ -410,8 +410,9 @@ def test_response_target_time_left_badges_and_words():
 
     now = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
     target = timedelta(hours=2)
-    row = {"state": "new", "answered_at": None, "created_at": "2026-11-20T11:15:00Z"}
+    row = {"state": "new", "answered_at": None, "moderated": 0, "created_at": "2026-11-20T11:15:00Z"}
     assert time_left(row, now, target) == 75 * 60
+    assert time_left({**row, "moderated": 1}, now, target) is None  # flagged spam is never due
     assert badge(75 * 60) == "◷1h" and badge(30) == "◷<1m"
     assert describe(75 * 60, target) == "answer within 1 h 15 min (target 2 h)"
     late = {**row, "created_at": "2026-11-17T08:00:00Z"}

@@ -10,8 +10,8 @@ from cmtui.text import short_duration
 
 def time_left(row, now: datetime, target: timedelta) -> float | None:
     """Seconds until the item's answer is due (negative: that late); None when no answer is
-    due any more: answered, done or snoozed."""
-    if row["state"] not in ("new", "open") or row["answered_at"]:
+    due any more: answered, done, snoozed, or moderated (flagged spam or abuse is never late)."""
+    if row["state"] not in ("new", "open") or row["answered_at"] or row["moderated"]:
         return None
     return (parse_iso(row["created_at"]) + target - now).total_seconds()
 

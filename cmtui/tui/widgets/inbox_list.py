@@ -303,7 +303,7 @@ class InboxList(ScrollView, can_focus=True):
         cursor = index == self.cursor
         now = self.clock()
         # The first column: time left to answer, or how late; the age once nothing is due.
-        left = None if row["moderated"] else time_left(row, now, self.response_target)  # spam is never late
+        left = time_left(row, now, self.response_target)
         when = short_age(row["created_at"], now) if left is None else badge(left)
         picked = row["id"] in self.selected
         group = row["group_size"] if self.filter.grouped else 1
