@@ -81,3 +81,16 @@ async def test_the_screenshot_goes_to_the_data_directory_and_says_where(store):
         (saved,) = folder.glob("*.svg")
         assert saved.read_text(encoding="utf-8").startswith("<svg")
         assert last_note(app)["message"] == f"Screenshot saved to {saved}"
+
+
+def test_only_a_terminal_browser_takes_the_screen(monkeypatch):
+    from cmtui.tui.browser import _in_terminal
+
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert _in_terminal(webbrowser.GenericBrowser("lynx"))
+    assert _in_terminal(webbrowser.GenericBrowser(["/usr/bin/w3m", "%s"]))
+    assert not _in_terminal(webbrowser.GenericBrowser("/opt/shiny/browser"))  # graphical: not waited for
+    assert not _in_terminal(webbrowser.BackgroundBrowser("firefox"))
+    monkeypatch.delenv("DISPLAY")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert _in_terminal(webbrowser.GenericBrowser("/opt/shiny/browser"))  # no display to draw on

@@ -84,7 +84,10 @@ FROM inbox_items WHERE answered_at IS NOT NULL AND moderated = 0 GROUP BY 1, 2, 
 V11 = """
 ALTER TABLE inbox_items ADD COLUMN moderated INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE metrics_daily ADD COLUMN moderated INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX inbox_moderated ON inbox_items (created_at) WHERE moderated != 0;
+-- Only what the overdue count subtracts: hidden items are moderated too, and there may be many.
+CREATE INDEX inbox_moderated ON inbox_items (created_at)
+WHERE moderated != 0 AND state IN ('new', 'open') AND hidden = 0 AND answered_at IS NULL;
+""" + METRICS_FILL_SQL + """
 
 CREATE TRIGGER flags_moderated_insert AFTER INSERT ON moderation_flags
 WHEN new.item_id IS NOT NULL AND new.state != 'approved' BEGIN
@@ -109,7 +112,7 @@ DROP TRIGGER metrics_update;
 CREATE TRIGGER metrics_update AFTER UPDATE OF created_at, account_id, kind, labels, answered_at, done_at, moderated
 ON inbox_items BEGIN""" + _share("old", "-") + _share("new", "") + """
 END;
-""" + METRICS_FILL_SQL
+"""
 
 # Version 12: the text of our own posts as the server has it (sanitised plain text), so the
 # metrics' top posts read for posts not made through cmtui too. Instance reports stored as

@@ -274,9 +274,6 @@ class CmtuiApp(App):
             return local.strftime("today %H:%M")
         return local.strftime("%Y-%m-%d %H:%M")
 
-    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        self.deliver_screenshot(filename, path)
-
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:
         """The palette's screenshot, saved in cmtui's data directory (created if needed; the

@@ -5,9 +5,22 @@ terminal while the app is suspended, as $EDITOR does."""
 
 from __future__ import annotations
 
+import os
 import webbrowser
 
 from textual.app import SuspendNotSupported
+
+# Browsers that draw in the terminal: they get the screen while the app is suspended.
+TERMINAL_BROWSERS = {"lynx", "w3m", "links", "elinks", "www-browser", "browsh", "carbonyl"}
+
+
+def _in_terminal(browser: webbrowser.BaseBrowser) -> bool:
+    """A browser Python runs and waits for: a terminal one when it is named as one, or when
+    there is no graphical display to draw on."""
+    if not isinstance(browser, webbrowser.GenericBrowser) or isinstance(browser, webbrowser.BackgroundBrowser):
+        return False
+    name = os.path.basename(getattr(browser, "name", "") or "")
+    return name in TERMINAL_BROWSERS or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def open_in_browser(app, url: str | None) -> bool:
@@ -27,9 +40,12 @@ def open_in_browser(app, url: str | None) -> bool:
         return False
     name = getattr(browser, "name", "") or "the browser"
     try:
-        if isinstance(browser, webbrowser.GenericBrowser) and not isinstance(browser, webbrowser.BackgroundBrowser):
-            with app.suspend():  # a terminal browser: it needs the screen until it exits
+        if _in_terminal(browser):
+            with app.suspend():  # it needs the screen until it exits
                 opened = browser.open(url)
+        elif isinstance(browser, webbrowser.GenericBrowser) and not isinstance(browser, webbrowser.BackgroundBrowser):
+            # A graphical $BROWSER Python does not know: started in the background, not waited for.
+            opened = webbrowser.BackgroundBrowser([browser.name, *browser.args]).open(url)
         else:
             opened = browser.open(url, new=2)
     except (OSError, SuspendNotSupported) as exc:

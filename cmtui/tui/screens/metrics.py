@@ -131,6 +131,8 @@ class MetricsScreen(ModeScreen):
         self.error: str | None = None
         self.counting = True
         self._generation = 0
+        self._goal_ids: list[str] = []  # the goals as last listed, and the one acted on last:
+        self._goal_acted: str | None = None  # the goal list opens on it (or its nearest neighbour)
         # One read-only store per worker kind, kept open: its page cache stays warm between
         # loads (a fresh connection made each load ~2x slower on a million items). The lock
         # makes a new load wait for the one it interrupted.
@@ -370,9 +372,6 @@ class MetricsScreen(ModeScreen):
     # -- goals --------------------------------------------------------------------------------------
     def _goals(self) -> list:
         return [dict(g) for g in self.store.metrics.goals()]
-
-    _goal_ids: list[str] = []  # the goals as last listed, and the one acted on last:
-    _goal_acted: str | None = None  # the list opens on it (or its nearest neighbour)
 
     def _pick_goal(self, verb: str, then) -> None:
         """The goal to act on: the only one, or the one chosen from the list."""
