@@ -17,6 +17,15 @@ _SPACE = re.compile(r"[ \t\r\n]+")  # not \f: a control, removed by the sanitise
 _INDENT = "  "  # one level of list nesting
 
 
+def _start_number(value: str | None) -> int:
+    """An <ol start>; anything but a plain (ASCII) integer counts from 1. isdigit() alone would
+    let "²" through to int(), and that error would turn the whole status into raw HTML."""
+    text = (value or "").strip()
+    if not re.fullmatch(r"-?[0-9]{1,9}", text):
+        return 1
+    return int(text)
+
+
 class _TextParser(HTMLParser):
     """Writes text line by line; each new line starts with the prefix of the blocks it is in."""
 
@@ -90,8 +99,7 @@ class _TextParser(HTMLParser):
             elif tag == "blockquote":
                 self._quote += 1
             elif tag in ("ul", "ol"):
-                start = dict(attrs).get("start") or "1"
-                self._lists.append([tag, int(start) if start.lstrip("-").isdigit() else 1, 2])
+                self._lists.append([tag, _start_number(dict(attrs).get("start")), 2])
             elif tag == "li":
                 if self._lists and self._lists[-1][0] == "ol":
                     self._marker = f"{self._lists[-1][1]}. "
