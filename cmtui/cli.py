@@ -293,6 +293,7 @@ def _dispatch(args, parser: argparse.ArgumentParser) -> int:
         return generate_command(args)
     path, default = _resolve_db(args)
     args.db_path = path  # named by main() in a message about an error on this file
+    existed = path.exists()  # an empty file is "new" to the store, but it is the user's: never removed
     store, new = _open_store(path, default, read_only_ok=_reads_only(args), may_create=_creates(args))
     code = 2
     try:
@@ -309,7 +310,7 @@ def _dispatch(args, parser: argparse.ArgumentParser) -> int:
         if new and args.command is not None:  # a command that failed leaves no new file behind
             if code == 0:
                 print(f"cmtui: new database at {path}", file=sys.stderr)  # stderr: not what scripts read
-            else:
+            elif not existed:
                 for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                     leftover.unlink(missing_ok=True)
 

@@ -25,16 +25,28 @@ def reply_text(text: str, author: str) -> str:
     return f"@{author} {text}"
 
 
+_MENTION = re.compile(r"(?<![\w@])@(\w+)(?:@([\w.:-]*\w))?", re.UNICODE)
+
+
 def mentions(text: str, author: str) -> bool:
-    """Whether text already mentions author (as @user or @user@domain)."""
-    user = author.split("@")[0]
-    return re.search(rf"(?<![\w@])@{re.escape(user)}(@[\w.:-]+)?\b", text, re.IGNORECASE) is not None
+    """Whether text already mentions author, as @user or as @user@their-domain: the same
+    user name on another server is someone else, and the author would not be notified."""
+    user, _, domain = author.partition("@")
+    for found in _MENTION.finditer(text):
+        if found.group(1).lower() != user.lower():
+            continue
+        if found.group(2) is None or found.group(2).lower() == domain.lower():
+            return True
+    return False
 
 
 def reply_length(text: str, author: str, limits: dict) -> tuple[int, int]:
-    """(characters the reply will be as sent, the account's limit)."""
-    used = status_length(reply_text(text, author), int(limits.get("url_weight") or 23))
-    return used, int(limits.get("max_chars") or 500)
+    """(characters the reply will be as sent, the account's limit). An empty reply is 0:
+    nothing is sent, so the mention that would be added does not count yet."""
+    limit = int(limits.get("max_chars") or 500)
+    if not text.strip():
+        return 0, limit
+    return status_length(reply_text(text, author), int(limits.get("url_weight") or 23)), limit
 
 
 def length_problem(text: str, limits: dict) -> str | None:

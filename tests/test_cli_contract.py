@@ -177,6 +177,14 @@ def test_a_creating_command_that_fails_leaves_no_new_file(cli, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("new.db")) == []
 
 
+def test_a_creating_command_that_fails_keeps_an_empty_file_the_user_made(cli, tmp_path):
+    mine = tmp_path / "mine.db"
+    mine.touch()
+    code, _, err = cli("calendar", "import", str(tmp_path / "missing.csv"), db_path=mine)
+    assert code == 2 and "new database" not in err
+    assert mine.exists()
+
+
 def test_generate_writes_a_new_file_and_refuses_an_existing_one(cli, tmp_path):
     target = tmp_path / "gen.db"
     assert cli("generate", "--items", "30", db_path=target)[0] == 0 and target.exists()

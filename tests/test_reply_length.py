@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import TextArea
 
 from cmtui.commands.inbox import queue_reply
-from cmtui.compose import reply_length, reply_text, status_length
+from cmtui.compose import mentions, reply_length, reply_text, status_length
 from cmtui.config import Settings
 from cmtui.errors import InputError
 from cmtui.store.base import loads
@@ -26,6 +26,19 @@ def test_the_count_is_the_length_of_the_queued_text(store, text):
     payload = loads(store.outbox.get(op)["payload"], {})
     assert payload["text"] == reply_text(text, AUTHOR)
     assert status_length(payload["text"]) == used
+
+
+def test_only_a_mention_of_the_author_on_their_own_server_counts():
+    assert mentions("@user0 thanks", AUTHOR) and mentions("thanks @User0@FEDI.example.", AUTHOR)
+    assert not mentions("@user0@other.example thanks", AUTHOR)  # same name, someone else
+    assert not mentions("@user01 thanks", AUTHOR) and not mentions("mail user0@fedi.example", AUTHOR)
+    assert mentions("@user0@other.example and @user0@fedi.example", AUTHOR)
+    assert reply_text("@user0@other.example hi", AUTHOR) == "@user0@fedi.example @user0@other.example hi"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_an_empty_reply_counts_nothing(text):
+    assert reply_length(text, AUTHOR, {"max_chars": 300}) == (0, 300)
 
 
 def test_a_text_under_the_limit_alone_is_over_it_with_the_mention(store):

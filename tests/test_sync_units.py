@@ -72,6 +72,20 @@ def test_html_becomes_plain_text():
     assert html_to_text(None) == ""
 
 
+def test_preformatted_text_keeps_its_blank_lines():
+    assert html_to_text("<pre>a\n\n\nb</pre>") == "a\n\n\nb"
+    assert html_to_text("<pre><code>\nx = 1\n\n\ny = 2\n</code></pre><p>done</p>") == "x = 1\n\n\ny = 2\n\ndone"
+    assert html_to_text("<blockquote><pre>a\n\nb</pre></blockquote>") == "> a\n>\n> b"
+    assert html_to_text("<p>a</p><br><br><br><p>b</p>") == "a\n\nb"  # outside <pre> runs still become one
+
+
+def test_an_odd_list_start_counts_from_one():
+    assert html_to_text('<ol start="²"><li>a</li><li>b</li></ol>') == "1. a\n2. b"
+    assert html_to_text('<ol start="٣"><li>a</li></ol>') == "1. a"  # Arabic-Indic three: not ASCII
+    assert html_to_text('<ol start="3"><li>a</li><li>b</li></ol>') == "3. a\n4. b"
+    assert html_to_text('<ol start="-1"><li>a</li></ol>') == "-1. a"
+
+
 def test_status_length_counts_urls_and_remote_mentions_like_mastodon():
     text = "hi @ana@fedi.example see https://example.com/a/very/long/path/that/goes/on/and/on"
     assert status_length(text) == len("hi @ana see ") + 23

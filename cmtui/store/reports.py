@@ -32,13 +32,15 @@ class ReportRepo(Repo):
     def open(self) -> list:
         return self._all("SELECT * FROM instance_reports WHERE state = 'open' ORDER BY created_at, id")
 
-    def sync(self, account_id: int, reports) -> int:
+    def sync(self, account_id: int, reports, unread=(), all_named: bool = True) -> int:
         """Store the instance's open reports (typed RemoteReport values from the connector);
         each new one joins the moderation queue as a flag. A report we hold open that the
         server no longer lists was resolved elsewhere; one we resolved here stays resolved.
+        `unread` are ids the server still lists but sent malformed: still open, so kept open;
+        with all_named False (a listed report without an id) nothing counts as gone.
         Returns how many are new."""
         new = 0
-        seen: list[str] = []
+        seen: list[str] = [str(i) for i in unread]
         with transaction(self.conn):
             for r in reports:
                 seen.append(r.remote_id)
@@ -58,7 +60,7 @@ class ReportRepo(Repo):
                         "INSERT INTO moderation_flags (report_id, rule, reason, created_at) VALUES (?, ?, ?, ?)",
                         (row[0], "instance report", reason[:500], r.created_at))
                     new += 1
-            gone = self._all(
+            gone = [] if not all_named else self._all(
                 "SELECT id FROM instance_reports WHERE account_id = ? AND state = 'open'"
                 " AND remote_id NOT IN (SELECT value FROM json_each(?))", (account_id, dumps(seen)))
             stamp = now()

@@ -259,7 +259,8 @@ class SyncEngine:
                 reports = None
             with self.store.transaction():
                 self.store.accounts.set_cursor(account.id, "reports", iso(self.clock()))
-                changed = reports is not None and self.store.reports.sync(account.id, reports)
+                changed = reports is not None and self.store.reports.sync(
+                    account.id, reports.reports, reports.unread, reports.all_named)
             if changed:
                 self.on_change(account.name)
         if result.new_items:

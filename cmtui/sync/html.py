@@ -17,6 +17,15 @@ _SPACE = re.compile(r"[ \t\r\n]+")  # not \f: a control, removed by the sanitise
 _INDENT = "  "  # one level of list nesting
 
 
+def _start_number(value: str | None) -> int:
+    """An <ol start>; anything but a plain (ASCII) integer counts from 1. isdigit() alone would
+    let "²" through to int(), and that error would turn the whole status into raw HTML."""
+    text = (value or "").strip()
+    if not re.fullmatch(r"-?[0-9]{1,9}", text):
+        return 1
+    return int(text)
+
+
 class _TextParser(HTMLParser):
     """Writes text line by line; each new line starts with the prefix of the blocks it is in."""
 
@@ -28,6 +37,8 @@ class _TextParser(HTMLParser):
         self._blank_quote = 0  # ... at this quote depth
         self._skip = 0  # inside <script>/<style>
         self._pre = 0
+        self._pre_opened = False  # no text yet since <pre>: a newline here is not content (HTML)
+        self._pre_lines: set[int] = set()  # lines from inside <pre>: their blank lines are kept
         self._quote = 0
         self._lists: list[list] = []  # [kind, next number, marker width] per open ul/ol
         self._marker: str | None = None  # an <li>'s bullet or number, written with its first text
@@ -44,6 +55,8 @@ class _TextParser(HTMLParser):
 
     def _break(self, blank: bool = False) -> None:
         if self._line is not None:
+            if self._pre:
+                self._pre_lines.add(len(self.lines))
             self.lines.append(self._line.rstrip())
             self._line = None
         if blank and self.lines:  # the blank line is quoted only if inside every quote owing it
@@ -82,11 +95,11 @@ class _TextParser(HTMLParser):
             self._break(blank=tag == "blockquote" or (tag in ("ul", "ol") and not self._lists))
             if tag == "pre":
                 self._pre += 1
+                self._pre_opened = True
             elif tag == "blockquote":
                 self._quote += 1
             elif tag in ("ul", "ol"):
-                start = dict(attrs).get("start") or "1"
-                self._lists.append([tag, int(start) if start.lstrip("-").isdigit() else 1, 2])
+                self._lists.append([tag, _start_number(dict(attrs).get("start")), 2])
             elif tag == "li":
                 if self._lists and self._lists[-1][0] == "ol":
                     self._marker = f"{self._lists[-1][1]}. "
@@ -116,9 +129,14 @@ class _TextParser(HTMLParser):
         if self._skip:
             return
         if self._pre:
+            if self._pre_opened and data.startswith("\n"):
+                data = data[1:]
+            self._pre_opened = False
             first, *rest = data.split("\n")
             self._write(first)
             for line in rest:
+                if self._line is None:  # an empty line of the preformatted text: keep it
+                    self._start()
                 self._break()
                 self._write(line)
         else:
@@ -127,8 +145,8 @@ class _TextParser(HTMLParser):
     def text(self) -> str:
         self._break()
         out: list[str] = []
-        for line in self.lines:  # runs of empty lines become one
-            if line or (out and out[-1]):
+        for i, line in enumerate(self.lines):  # runs of empty lines become one, except in <pre>
+            if line or i in self._pre_lines or (out and out[-1]):
                 out.append(line)
         return "\n".join(out).strip("\n")
 

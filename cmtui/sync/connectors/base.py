@@ -92,6 +92,17 @@ class RemoteReport:
 
 
 @dataclass(frozen=True)
+class AdminReports:
+    """The instance's open reports as read. `unread` names the ones listed but too malformed
+    to read: still open on the server, so they must not count as resolved there.
+    `all_named` is False when some listed report had not even an id: then none can be."""
+
+    reports: list[RemoteReport]
+    unread: tuple[str, ...] = ()
+    all_named: bool = True
+
+
+@dataclass(frozen=True)
 class RemoteItem:
     """Something addressed to us: a mention, a reply to our post, a direct message."""
 
@@ -227,7 +238,7 @@ class Connector(ABC):
                      category: str = "other", forward: bool = False) -> str:
         raise PermanentError(f"{self.platform} cannot report")
 
-    async def admin_reports(self) -> list[RemoteReport]:
+    async def admin_reports(self) -> AdminReports:
         raise PermanentError(f"{self.platform} has no instance reports")
 
     async def resolve_report(self, report_id: str) -> None:

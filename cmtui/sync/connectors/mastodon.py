@@ -22,8 +22,8 @@ from cmtui import __version__
 from cmtui.errors import InputError
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import (
-    AccountInfo, AuthError, Capability, Connector, Limits, OfflineError, OwnPost, PermanentError, Person, Posted,
-    PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, RemoteReport, TimedOut, TransientError,
+    AccountInfo, AdminReports, AuthError, Capability, Connector, Limits, OfflineError, OwnPost, PermanentError,
+    Person, Posted, PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, RemoteReport, TimedOut, TransientError,
 )
 from cmtui.sync.html import html_to_text
 from cmtui.text import sanitize
@@ -520,14 +520,19 @@ class MastodonConnector(Connector):
                 "category": category, "forward": forward}
         return str((await self._call("POST", "/api/v1/reports", json=body))["id"])
 
-    async def admin_reports(self) -> list[RemoteReport]:
-        reports = []
+    async def admin_reports(self) -> AdminReports:
+        reports, unread, all_named = [], [], True
         for report in await self._call("GET", "/api/v1/admin/reports", expect=list):
             try:
                 reports.append(report_from_api(report, self.host))
             except (AttributeError, KeyError, TypeError, ValueError):
                 log.warning("%s: skipped a malformed instance report", self.host)
-        return reports
+                report_id = report.get("id") if isinstance(report, dict) else None
+                if isinstance(report_id, (str, int)) and not isinstance(report_id, bool) and str(report_id):
+                    unread.append(str(report_id))
+                else:
+                    all_named = False
+        return AdminReports(reports, tuple(unread), all_named)
 
     async def assign_report(self, report_id: str) -> None:
         await self._call("POST", f"/api/v1/admin/reports/{report_id}/assign_to_self")
