@@ -293,3 +293,15 @@ async def test_a_summary_too_long_for_the_line_ends_in_an_ellipsis(demo_app, key
         widget = demo_app.screen.query_one(summary)
         line = widget.render_line(0).text.rstrip()
         assert line.endswith("…") and widget.size.height == 1, line
+
+
+async def test_the_key_bar_renders_nothing_before_it_has_a_width(demo_app):
+    from cmtui.tui.widgets.key_bar import KeyBar
+
+    async with on_screen(demo_app, SMALL) as pilot:
+        bar = demo_app.screen.query_one(KeyBar)
+        bar.styles.width = 0  # as before its first layout
+        await pilot.pause()
+        assert bar.size.width == 0
+        rendered = bar.render()
+        assert rendered.plain == "" and bar._spans == []  # not a million spaces of palette padding
