@@ -305,3 +305,12 @@ async def test_the_key_bar_renders_nothing_before_it_has_a_width(demo_app):
         assert bar.size.width == 0
         rendered = bar.render()
         assert rendered.plain == "" and bar._spans == []  # not a million spaces of palette padding
+
+
+def test_the_queue_drops_the_rule_then_the_author_then_the_mark_as_its_comment_says():
+    from cmtui.tui.screens.moderation import queue_columns
+
+    assert set(queue_columns(65)) == {"mark", "author", "rule", "text"}
+    assert set(queue_columns(64)) == {"mark", "author", "text"}  # the text keeps its 30 cells first
+    assert set(queue_columns(52)) == {"mark", "text"}
+    assert set(queue_columns(36)) == {"text"}
