@@ -314,3 +314,12 @@ def test_the_queue_drops_the_rule_then_the_author_then_the_mark_as_its_comment_s
     assert set(queue_columns(64)) == {"mark", "author", "text"}  # the text keeps its 30 cells first
     assert set(queue_columns(52)) == {"mark", "text"}
     assert set(queue_columns(36)) == {"text"}
+
+
+def test_cut_text_never_keeps_over_wide_text():
+    from cmtui.tui.fitting import cut_text
+
+    for plain in ("co\u00adop\u00adera\u00adtive", "x\ufe0fx\ufe0fx\ufe0f", "\u1100\u1161\u11a8" * 4, "क्\u200dष" * 5):
+        text = Text(plain, style="bold")
+        for width in range(1, text.cell_len + 2):
+            assert cut_text(text, width).cell_len <= width, (plain, width)
