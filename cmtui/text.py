@@ -11,6 +11,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+# Rich is not Textual (core may use it): its measure is what Textual draws with, so widths
+# here come from it rather than from a second rule that drifts (soft hyphen, Indic joiners).
+from rich.cells import cell_len, get_character_cell_size
+
 MAX_TEXT = 20_000  # characters kept of one remote text; the rest is cut with a "…" marker
 # Megabytes of remote text are cut before cleaning (cleaning only shrinks a text, so this
 # prefix still fills MAX_TEXT unless it is mostly escapes): work stays bounded.
@@ -104,7 +108,10 @@ def _extends(ch: str) -> bool:
     code = ord(ch)
     return (0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F
             or 0xE0100 <= code <= 0xE01EF or code == 0x200C
-            or unicodedata.category(ch) in ("Mn", "Me", "Mc"))
+            or unicodedata.category(ch) in ("Mn", "Me", "Mc")
+            # what the renderer draws in no cell (decomposed Hangul vowels and finals) sits
+            # on the character before it, so no cut leaves it alone; controls excepted
+            or (code >= 0xA0 and get_character_cell_size(ch) == 0))
 
 
 def graphemes(text: str) -> Iterator[str]:
@@ -115,10 +122,10 @@ def graphemes(text: str) -> Iterator[str]:
         if ord(text[i]) in _RI and j < n and ord(text[j]) in _RI:
             j += 1  # a flag: one pair of regional indicators
         while j < n:
-            if _extends(text[j]):
-                j += 1
-            elif text[j] == _ZWJ:
+            if text[j] == _ZWJ:  # first: a joiner is zero-width too, but takes its partner
                 j += 2 if j + 1 < n else 1  # the joiner and the character it joins
+            elif _extends(text[j]):
+                j += 1
             else:
                 break
         yield text[start:j]
@@ -126,16 +133,8 @@ def graphemes(text: str) -> Iterator[str]:
 
 
 def cluster_width(cluster: str) -> int:
-    """Cells one cluster takes, as Rich (and so Textual) lays it out: 2 for wide (CJK,
-    emoji) or emoji-presented (U+FE0F) clusters, 0 for a lone mark or joiner, else 1."""
-    base = cluster[0]
-    if unicodedata.category(base) in ("Mn", "Me", "Cf") and len(cluster) == 1:
-        return 0
-    if unicodedata.east_asian_width(base) in ("W", "F") or "\ufe0f" in cluster:
-        return 2
-    if len(cluster) > 1 and (ord(base) in _RI or _ZWJ in cluster or 0x1F3FB <= ord(cluster[-1]) <= 0x1F3FF):
-        return 2
-    return 1
+    """Cells one cluster takes, exactly as Rich (and so Textual) measures it."""
+    return cell_len(cluster)
 
 
 def display_width(text: str) -> int:

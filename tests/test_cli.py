@@ -188,3 +188,23 @@ def test_calendar_list_shows_each_occurrence_of_a_repeating_post(capsys, db):
     assert all(e["series_id"] == series and e["skipped"] is False for e in tips)
     _, out, _ = run(capsys, "calendar", "list", "--from", "2026-12-01", "--to", "2026-12-31", "--db", db)
     assert out.count("↻ Weekly tip") == 4
+
+
+def test_cli_table_rows_measure_and_cut_like_the_terminal(capsys):
+    from rich.cells import cell_len
+
+    from cmtui.commands.output import print_table
+    from cmtui.text import graphemes
+
+    family = "👨\u200d👩\u200d👧\u200d👦"
+    names = ["Jonah ✍️ writes", f"{family} the Smiths", "plain"]
+    print_table(["Name", "N"], [[n, "1"] for n in names], [None, 3])
+    lines = capsys.readouterr().out.splitlines()
+    # the natural width is the widest name by the renderer's measure: every N column lines up
+    assert {cell_len(line.split("1")[0]) for line in lines[1:]} == {max(map(cell_len, names)) + 2}
+    print_table(["Name"], [[n] for n in names], [7])
+    cut_rows = capsys.readouterr().out.splitlines()[1:]
+    assert cut_rows[0] == "Jonah…"  # the writing hand takes 2 cells: it does not fit, and is not split
+    assert cut_rows[1] == f"{family} the…" and all(cell_len(r) <= 7 for r in cut_rows)
+    for row in cut_rows:
+        assert all(c in set(graphemes(" ".join(names))) | {"…", " "} or c.isascii() for c in graphemes(row))

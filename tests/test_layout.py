@@ -293,3 +293,33 @@ async def test_a_summary_too_long_for_the_line_ends_in_an_ellipsis(demo_app, key
         widget = demo_app.screen.query_one(summary)
         line = widget.render_line(0).text.rstrip()
         assert line.endswith("…") and widget.size.height == 1, line
+
+
+async def test_the_key_bar_renders_nothing_before_it_has_a_width(demo_app):
+    from cmtui.tui.widgets.key_bar import KeyBar
+
+    async with on_screen(demo_app, SMALL) as pilot:
+        bar = demo_app.screen.query_one(KeyBar)
+        bar.styles.width = 0  # as before its first layout
+        await pilot.pause()
+        assert bar.size.width == 0
+        rendered = bar.render()
+        assert rendered.plain == "" and bar._spans == []  # not a million spaces of palette padding
+
+
+def test_the_queue_drops_the_rule_then_the_author_then_the_mark_as_its_comment_says():
+    from cmtui.tui.screens.moderation import queue_columns
+
+    assert set(queue_columns(65)) == {"mark", "author", "rule", "text"}
+    assert set(queue_columns(64)) == {"mark", "author", "text"}  # the text keeps its 30 cells first
+    assert set(queue_columns(52)) == {"mark", "text"}
+    assert set(queue_columns(36)) == {"text"}
+
+
+def test_cut_text_never_keeps_over_wide_text():
+    from cmtui.tui.fitting import cut_text
+
+    for plain in ("co\u00adop\u00adera\u00adtive", "x\ufe0fx\ufe0fx\ufe0f", "\u1100\u1161\u11a8" * 4, "क्\u200dष" * 5):
+        text = Text(plain, style="bold")
+        for width in range(1, text.cell_len + 2):
+            assert cut_text(text, width).cell_len <= width, (plain, width)

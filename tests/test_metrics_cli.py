@@ -57,3 +57,19 @@ def test_goal_add_list_remove(capsys, db):
     code, _, err = run(capsys, "--db", db, "metrics", "goal", "remove", "3")
     assert code == 2 and "no goal with id 3" in err
     assert len(json.loads(run(capsys, "--db", db, "metrics", "goal", "list", "--json")[1])) == 2
+
+
+def test_the_report_cuts_a_top_post_between_grapheme_clusters(store):
+    from cmtui.config import Settings
+    from cmtui.metrics.panel import panel_data
+    from cmtui.metrics.report import to_markdown
+    from cmtui.text import graphemes
+
+    data = panel_data(store, Settings())
+    text = "x" * 58 + "👨\u200d👩\u200d👧 family day\nsecond paragraph"  # a cut at 60 characters falls inside the family
+    data["engagement"]["top"] = [{"posted_at": "2026-11-30T10:00:00", "account": "tidewater", "total": 9,
+                                  "rate": None, "text": text}]
+    row = next(line for line in to_markdown(data).splitlines() if line.startswith("| 2026-11-30T10:00 |"))
+    cell = row.split(" | ")[-1].removesuffix(" |")
+    assert cell == "x" * 58 + "…"  # the family whole or not at all; never a lone "👨\u200d"
+    assert list(graphemes(cell))[-2] == "x" and "second" not in row

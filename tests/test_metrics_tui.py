@@ -435,3 +435,25 @@ def test_snapshot_goal_dialog(snap_compare, snap_app):
         await pilot.pause()
 
     assert snap_compare(snap_app(), run_before=dialog, terminal_size=(120, 40))
+
+
+def _engagement_data(post_text):
+    top = [{"total": 12, "posted_at": "2026-11-30T10:00", "account": "@org@example.social", "text": post_text,
+            "rate": 0.01}]
+    return {"calm": False, "engagement": {
+        "totals": {"posts": 1, "interactions": 12, "average": 12.0}, "weekly": [], "top": top,
+        "by_language": [], "by_campaign": [], "by_hour": []}}
+
+
+def test_a_top_post_with_a_long_first_paragraph_stays_on_one_row_at_80_columns():
+    from rich.cells import cell_len
+
+    from cmtui.tui.widgets.metric_sections import engagement_text
+
+    long = "Our winter fundraiser 🎄👨‍👩‍👧 " + "is going better than we hoped, thank you all " * 20 + "\nsecond"
+    lines = engagement_text(_engagement_data(long), 80).plain.splitlines()
+    row = next(line for line in lines if "@org@example.social" in line)
+    assert cell_len(row) <= 80 and row.endswith("…") and "Our winter fundraiser" in row
+    assert not any(line.startswith("is going") or "second" in line for line in lines)
+    empty = engagement_text(_engagement_data(None), 80).plain
+    assert "@org@example.social (no text kept)" in empty

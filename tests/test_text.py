@@ -144,3 +144,40 @@ def test_sanitize_cuts_between_clusters():
     assert text == "x" * 198 + "…"  # not "✍" without its selector
     text = sanitize("x" * 197 + "🚶\u200d♀️", max_len=200)
     assert text == "x" * 197 + "…"
+
+
+# Review finding: soft hyphen, Indic conjuncts with a joiner, decomposed Hangul and a
+# selector after a text character were measured differently from Rich, so fit() rows came
+# out a cell short or long.
+BROAD = SAMPLES + [
+    "x\ufe0f", "a\ufe0f b", "❤️ heart", "❤ plain", "©️ 2026", "☺️☺", "1️⃣ one",  # selectors
+    "👨\u200d👩\u200d👧\u200d👦 family", "🏳️\u200d🌈 flag", "👩🏿\u200d💻 dev", "🧑\u200d🤝\u200d🧑",  # ZWJ
+    "🇫🇷🇩🇪🇯🇵", "🇫 lone indicator", "👍🏻👍🏼👍🏾👍🏿", "✋🏽 hi",  # flags, skin tones
+    "中文字符", "ｆｕｌｌｗｉｄｔｈ", "ｶﾀｶﾅ", "テキスト", "한국어",  # CJK
+    "a\u0300\u0301", "n\u0303o\u0308", "\u0301 lone mark", "Å\u030a",  # combining marks
+    "क्\u200dष", "क्षत्रिय", "हिन्दी", "தமிழ்", "ক্\u200cষ", "नमस्ते",  # Indic, joiners
+    "\u1100\u1161\u11a8", "\u1112\u1161\u11ab\u1100\u1173\u11af", "\u1100\u1161",  # Hangul jamo
+    "co\u00adop", "\u00ad", "soft\u00adhyphen\u00adated",  # soft hyphen
+    "Ünïcödé façade", "Ελληνικά", "Русский", "עברית", "العربية", "ไทย ภาษา", "ascii only",
+]
+
+
+def test_display_width_agrees_with_the_renderer_over_a_broad_sample():
+    for text in BROAD:
+        assert display_width(text) == cell_len(text), text
+        for cluster in graphemes(text):
+            assert display_width(cluster) == cell_len(cluster), (text, cluster)
+        assert "".join(graphemes(text)) == text
+
+
+def test_fit_is_exactly_the_width_by_the_renderers_measure():
+    for text in BROAD:
+        for width in range(1, cell_len(text) + 3):
+            assert cell_len(fit(text, width)) == width, (text, width, fit(text, width))
+            body = cut(text, width).removesuffix("…")
+            assert text.startswith(body)
+            assert not body or list(graphemes(body))[-1] in list(graphemes(text)), (text, width)
+
+
+def test_decomposed_hangul_is_one_cluster():
+    assert list(graphemes("\u1100\u1161\u11a8x")) == ["\u1100\u1161\u11a8", "x"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-import unicodedata
 from datetime import datetime
 
 from cmtui.model import parse_iso, utcnow
-from cmtui.text import short_duration
+# The one width rule (Rich's, per grapheme cluster): a second one split emoji in CLI tables.
+from cmtui.text import display_width, fit, short_duration
 
 
 def print_json(value) -> None:
@@ -16,24 +16,8 @@ def print_json(value) -> None:
     sys.stdout.write("\n")
 
 
-def cell_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def fit(text: str, width: int) -> str:
-    """Cut or pad a one-line text to a display width."""
-    text = " ".join(str(text).split())
-    out, used = [], 0
-    for ch in text:
-        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        if used + w > width - (1 if used + w < len(text) else 0):
-            if used < width:
-                out.append("…")
-                used += 1
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + " " * max(0, width - used)
+def _one_line(value) -> str:
+    return " ".join(str(value).split())
 
 
 def print_table(headers: list[str], rows: list[list[str]], widths: list[int | None]) -> None:
@@ -41,11 +25,11 @@ def print_table(headers: list[str], rows: list[list[str]], widths: list[int | No
     resolved = []
     for i, width in enumerate(widths):
         if width is None:
-            width = max([cell_width(headers[i])] + [cell_width(str(r[i])) for r in rows])
+            width = max([display_width(headers[i])] + [display_width(_one_line(r[i])) for r in rows])
         resolved.append(width)
-    lines = ["  ".join(fit(h, w) for h, w in zip(headers, resolved)).rstrip()]
+    lines = ["  ".join(fit(_one_line(h), w) for h, w in zip(headers, resolved)).rstrip()]
     for row in rows:
-        lines.append("  ".join(fit(str(v), w) for v, w in zip(row, resolved)).rstrip())
+        lines.append("  ".join(fit(_one_line(v), w) for v, w in zip(row, resolved)).rstrip())
     sys.stdout.write("\n".join(lines) + "\n")
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
+from cmtui.text import first_line
+
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
 
 
@@ -95,7 +97,9 @@ def to_markdown(data: dict) -> str:
         lines += ["### Top posts", ""]
         lines += _table(["Posted", "Account", "Interactions", "Rate", "Text"],
                         [[p["posted_at"][:16], p["account"], p["total"],
-                          "–" if p["rate"] is None else f"{p['rate']:.2%}", (p["text"] or "")[:60]] for p in e["top"]])
+                          "–" if p["rate"] is None else f"{p['rate']:.2%}",
+                          first_line(p["text"] or "", 60)]  # cut between clusters, never in an emoji
+                         for p in e["top"]])
     for title, key in (("By language", "by_language"), ("By campaign", "by_campaign"), ("By hour", "by_hour")):
         if e[key]:
             lines += [f"### {title}", ""]

@@ -60,6 +60,11 @@ class KeyBar(Widget):
         return shown
 
     def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="crop")
+        self._spans = []
+        width = self.size.width
+        if not width:  # not laid out yet: nothing to fit (padding to a made-up width cost megabytes)
+            return text
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         parts = [Part.of(Text.assemble((f" {display} ", key_style), (f"{description} ", description_style)),
@@ -69,10 +74,7 @@ class KeyBar(Widget):
             palette = self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, ""))
             hint = Text.assemble((f" {palette} ", key_style), (f"{PALETTE_HINT} ", description_style))
             parts.append(Part.of(hint, PALETTE, tag=self.app.COMMAND_PALETTE_BINDING))
-        width = self.size.width or 10**6
         kept = fit_parts(parts, width)
-        text = Text(no_wrap=True, overflow="crop")
-        self._spans = []
         for part, shown in kept:
             if part.priority == PALETTE:  # at the right end
                 text.append(" " * max(0, width - text.cell_len - shown.cell_len))

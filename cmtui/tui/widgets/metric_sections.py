@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from cmtui.text import display_width, fit
+from cmtui.text import display_width, first_line, fit
 from cmtui.tui.widgets.crisis_watch import crisis_ratio
 from cmtui.tui.widgets.metric_charts import progress_bar, sparkline
 
@@ -190,10 +190,6 @@ def growth_text(data: dict, width: int) -> Text:
     return text
 
 
-def _first_line(value: str | None) -> str:
-    return (value or "").strip().splitlines()[0] if (value or "").strip() else "(no text kept)"
-
-
 def _groups(label: str, groups: list[dict], calm: bool, fmt=str) -> Text:
     text = Text()
     text.append(f"{label:<9}", style="bold")
@@ -229,10 +225,15 @@ def engagement_text(data: dict, width: int) -> Text:
                 text.append(f" {w['average_rate']:.1%}", style="dim")
         text.append("\ntop posts", style="bold")
         for p in e["top"]:
-            text.append(f"\n {p['total']:>6,} ", style="bold")
-            text.append(f"{p['posted_at'][:10]} ", style="dim")
-            text.append(f"{p['account']} ", style="cyan")
-            text.append(_first_line(p["text"]))
+            row = Text()
+            row.append(f" {p['total']:>6,} ", style="bold")
+            row.append(f"{p['posted_at'][:10]} ", style="dim")
+            row.append(f"{p['account']} ", style="cyan")
+            # one row per post: a long first paragraph (post texts are stored) must not wrap
+            room = max(1, width - row.cell_len)
+            row.append(first_line(p["text"] or "", room) or "(no text kept)", style="" if p["text"] else "dim")
+            text.append("\n")
+            text.append_text(row)
     text.append("\nwhat does best (average interactions / posts, ★ best with 3+ posts)", style="dim")
     text.append("\n")
     text.append_text(_groups("language", e["by_language"], calm))
