@@ -457,3 +457,17 @@ def test_a_top_post_with_a_long_first_paragraph_stays_on_one_row_at_80_columns()
     assert not any(line.startswith("is going") or "second" in line for line in lines)
     empty = engagement_text(_engagement_data(None), 80).plain
     assert "@org@example.social (no text kept)" in empty
+
+
+def test_a_goal_line_keeps_its_forecast_and_cuts_the_name_on_a_narrow_screen():
+    from cmtui.text import display_width
+    from cmtui.tui.widgets.metric_sections import NOT_ENOUGH, goals_text
+
+    goal = {"name": "Answer 90% of mentions on the status account 📣", "account": "fernleaf-status",
+            "forecast": NOT_ENOUGH, "progress": 0.4, "metric": "response_rate_pct", "current": 36.0,
+            "target": 90.0, "due_date": "2026-12-22", "projected": None}
+    for width in (76, 50, 30):
+        first = goals_text({"goals": [goal]}, width).plain.splitlines()[0]
+        assert first.endswith(NOT_ENOUGH) and display_width(first) <= width, (width, first)
+    wide = goals_text({"goals": [goal]}, 120).plain.splitlines()[0]
+    assert "fernleaf-status" in wide and "📣" in wide

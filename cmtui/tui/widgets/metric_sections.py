@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from cmtui.text import display_width, first_line, fit
+from cmtui.text import cut, display_width, first_line, fit
 from cmtui.tui.widgets.crisis_watch import crisis_ratio
 from cmtui.tui.widgets.metric_charts import progress_bar, sparkline
 
@@ -143,11 +143,14 @@ def goals_text(data: dict, width: int) -> Text:
     for n, g in enumerate(goals):
         if n:
             text.append("\n")
-        head = Text()
-        head.append(g["name"], style="bold")
-        head.append(f"  {g['account'] or 'all accounts'}", style="dim")
+        # The forecast is what the line is for: on a narrow screen the name and account give way.
         forecast = g["forecast"]
-        pad = max(1, width - len(head.plain) - len(forecast))
+        room = max(0, width - display_width(forecast) - 1)
+        name = cut(g["name"], room)
+        head = Text()
+        head.append(name, style="bold")
+        head.append(cut(f"  {g['account'] or 'all accounts'}", room - display_width(name)), style="dim")
+        pad = max(1, width - display_width(head.plain) - display_width(forecast))
         text.append_text(head)
         text.append(" " * pad)
         text.append(forecast, style=FORECAST_STYLE.get(forecast, ""))
