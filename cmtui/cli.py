@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cmtui import __version__
 from cmtui.errors import CmtuiError, StoreError
+from cmtui.sync.connectors import PLATFORMS
 
 
 def _db_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -122,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     acc_sub = account.add_subparsers(dest="action", metavar="ACTION", required=True)
     aadd = acc_sub.add_parser("add", help="add an account, verifying its token first")
     _db_option(aadd)
-    aadd.add_argument("platform", choices=["mastodon"])
+    aadd.add_argument("platform", choices=PLATFORMS)
     aadd.add_argument("name", metavar="NAME")
     aadd.add_argument("--instance", required=True, metavar="URL")
     aadd.add_argument("--token-env", metavar="VAR",

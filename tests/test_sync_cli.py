@@ -29,7 +29,7 @@ from cmtui.cli import main
 from cmtui.config import Credentials
 from cmtui.model import iso, utcnow
 from cmtui.store import InboxFilter, Store
-from cmtui.sync import oauth
+from cmtui.sync.connectors.mastodon import oauth
 from cmtui.sync.connectors.base import PermanentError
 from cmtui.sync.connectors.mastodon import MastodonConnector
 from cmtui.sync.engine import SyncEngine

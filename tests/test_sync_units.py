@@ -10,9 +10,9 @@ import pytest
 
 from cmtui.compose import length_problem, status_length
 from cmtui.errors import InputError
-from cmtui.sync.connectors.mastodon import _retry_at, id_key, normalize_instance
+from cmtui.sync.connectors.mastodon.connector import _retry_at, id_key, normalize_instance
 from cmtui.sync.engine import BACKOFF_CAP, backoff
-from cmtui.sync.html import html_to_text
+from cmtui.sync.connectors.mastodon.html import html_to_text
 from cmtui.sync.outbox_ops import _post_request
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
@@ -101,3 +101,14 @@ def test_a_post_due_within_five_minutes_is_published_at_once():
     late = _post_request(op, {"text": "x", "scheduled_at": "2026-11-21T09:00:00Z"}, NOW)
     assert soon.scheduled_at is None and late.scheduled_at is None
     assert later.scheduled_at == "2026-11-21T12:30:00Z"
+
+
+def test_the_registry_picks_a_connector_by_platform_name_and_refuses_others():
+    from cmtui.errors import CmtuiError
+    from cmtui.sync.connectors import PLATFORMS, connector_class
+    from cmtui.sync.connectors.mastodon import MastodonConnector
+
+    assert "mastodon" in PLATFORMS
+    assert connector_class("mastodon") is MastodonConnector
+    with pytest.raises(CmtuiError, match="no connector for platform 'myspace' \\(known: mastodon"):
+        connector_class("myspace")

@@ -20,7 +20,7 @@ def _token(args, instance: str, timeout: float) -> str:
         if not token:
             raise InputError(f"environment variable {args.token_env} is not set or empty")
         return token
-    from cmtui.sync import oauth
+    from cmtui.sync.connectors.mastodon import oauth
 
     pending = oauth.start(instance, timeout)
     print("Open this address, sign in and approve cmtui:", file=sys.stderr)

@@ -25,7 +25,7 @@ from cmtui.sync.connectors.base import (
     AccountInfo, AdminReports, AuthError, Capability, Connector, Limits, OfflineError, OwnPost, PermanentError,
     Person, Posted, PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, RemoteReport, TimedOut, TransientError,
 )
-from cmtui.sync.html import html_to_text
+from cmtui.sync.connectors.mastodon.html import html_to_text
 from cmtui.text import sanitize
 
 log = logging.getLogger("cmtui.sync")
