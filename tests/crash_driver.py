@@ -22,7 +22,7 @@ KINDS = ("done", "snooze", "reply", "mute", "block")
 
 
 def decide(db: str, rounds: int) -> None:
-    from cmtui.commands.inbox import queue_reply
+    from cmtui.compose import queue_reply
     from cmtui.config import Settings
     from cmtui.moderation.actions import act
     from cmtui.store import Store

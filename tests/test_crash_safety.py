@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from cmtui.commands.inbox import queue_reply
+from cmtui.compose import queue_reply
 from cmtui.config import Credentials, Settings
 from cmtui.moderation.actions import act
 from cmtui.store import Store

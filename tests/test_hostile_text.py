@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from cmtui.config import Credentials, Settings
-from cmtui.commands.inbox import queue_reply
+from cmtui.compose import queue_reply
 from cmtui.store import InboxFilter, Store
 from cmtui.sync.connectors.mastodon import MastodonConnector
 from cmtui.sync.engine import SyncEngine

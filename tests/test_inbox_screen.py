@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Input, OptionList, Select, TextArea
 
-from cmtui.commands.inbox import queue_reply
+from cmtui.compose import queue_reply
 from cmtui.config import Settings
 from cmtui.model import iso
 from cmtui.store import InboxFilter

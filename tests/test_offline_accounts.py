@@ -9,7 +9,7 @@ import json
 import pytest
 
 from cli_helpers import run
-from cmtui.commands.inbox import queue_reply
+from cmtui.compose import queue_reply
 from cmtui.config import Credentials, Settings
 from cmtui.store import InboxFilter, Store
 from cmtui.sync.engine import SyncEngine

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import TextArea
 
-from cmtui.commands.inbox import queue_reply
+from cmtui.compose import queue_reply
 from cmtui.compose import mentions, reply_length, reply_text, status_length
 from cmtui.config import Settings
 from cmtui.errors import InputError

@@ -24,7 +24,7 @@ from datetime import timedelta
 
 import httpx
 
-from cmtui.commands.inbox import queue_reply
+from cmtui.compose import queue_reply
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.mastodon import MastodonConnector
 from cmtui.sync.engine import SyncEngine

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from cmtui.commands.inbox import queue_reply
+from cmtui.compose import queue_reply
 from cmtui.store import InboxFilter
 from cmtui.sync.engine import SyncEngine
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from cmtui.commands.inbox import queue_reply
+from cmtui.compose import queue_reply
 from cmtui.config import Credentials
 from cmtui.model import iso, utcnow
 from cmtui.store import InboxFilter, Store

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from cmtui.config import Credentials, Settings
-from cmtui.commands.inbox import queue_reply
+from cmtui.compose import queue_reply
 from cmtui.store import InboxFilter, Store
 from cmtui.sync.engine import SyncEngine
 from tui_helpers import RecordingApp, wait_for

@@ -139,7 +139,7 @@ def _one(store, item, action: str, who: str, comment: str, options: dict) -> Out
         store.conn.execute("UPDATE inbox_items SET hidden = 1 WHERE id = ?", (item_id,))
         _close_flags(store, item_id, "hidden")
     elif action == "warn":
-        from cmtui.commands.inbox import queue_reply
+        from cmtui.compose import queue_reply
 
         number = options.get("guideline")
         if number is None:

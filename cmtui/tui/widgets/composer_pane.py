@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Select, Static, TextArea
 
-from cmtui.commands.inbox import VISIBILITIES, default_visibility, queue_reply
+from cmtui.compose import VISIBILITIES, default_visibility, queue_reply
 from cmtui.compose import mentions, reply_length
 from cmtui.errors import InputError
 from cmtui.store.base import loads
