@@ -82,38 +82,40 @@ def test_admin_report_is_pulled_and_resolved_on_the_server(sync_env, peer):
     assert store.reports.open() == [] and all(not r["report_id"] for r in store.moderation.queue())
 
 
-def test_a_report_the_server_sends_malformed_stays_open(sync_env, peer):
-    """A listed report we cannot read is still open on the server: not resolved here."""
-    store = sync_env[0]
+def report_alan(sync_env, peer):
+    """grace reports alan for spam; after a sync it is the one open report here."""
     alan = peer.me("alan_token")
     peer.http.post("/api/v1/reports", headers={"Authorization": "Bearer grace_token"},
                    json={"account_id": alan["id"], "comment": "spam", "category": "spam"}).raise_for_status()
     sync(sync_env)
-    [report] = store.reports.open()
-    listed = peer.get("/api/v1/admin/reports")
-    broken = [dict(r, created_at="not a time") for r in listed]
-    peer.fault({"type": "status", "status": 200, "body": broken}, path="/api/v1/admin/reports", methods=["GET"])
-    with store.transaction():  # read the reports again now, not after the usual pause
-        store.accounts.set_cursor(report["account_id"], "reports", None)
+    [report] = sync_env[0].reports.open()
+    return alan, report
+
+
+def resync_reports(sync_env, peer, listed, report):
+    """The server lists `listed` as its reports; they are read again at once."""
+    peer.fault({"type": "status", "status": 200, "body": listed}, path="/api/v1/admin/reports", methods=["GET"])
+    with sync_env[0].transaction():  # read the reports again now, not after the usual pause
+        sync_env[0].accounts.set_cursor(report["account_id"], "reports", None)
     sync(sync_env)
+
+
+def test_a_report_the_server_sends_malformed_stays_open(sync_env, peer):
+    """A listed report we cannot read is still open on the server: not resolved here."""
+    store = sync_env[0]
+    _, report = report_alan(sync_env, peer)
+    listed = peer.get("/api/v1/admin/reports")
+    resync_reports(sync_env, peer, [dict(r, created_at="not a time") for r in listed], report)
     assert [r["id"] for r in store.reports.open()] == [report["id"]]
     assert any(r["report_id"] == report["id"] for r in store.moderation.queue())
     # a listed report without even an id: which are gone is unknown, so none is
-    peer.fault({"type": "status", "status": 200, "body": [{"comment": "?"}]}, path="/api/v1/admin/reports",
-               methods=["GET"])
-    with store.transaction():
-        store.accounts.set_cursor(report["account_id"], "reports", None)
-    sync(sync_env)
+    resync_reports(sync_env, peer, [{"comment": "?"}], report)
     assert [r["id"] for r in store.reports.open()] == [report["id"]]
 
 
 def test_account_action_on_a_report(sync_env, peer):
     store = sync_env[0]
-    alan = peer.me("alan_token")
-    peer.http.post("/api/v1/reports", headers={"Authorization": "Bearer grace_token"},
-                   json={"account_id": alan["id"], "comment": "spam", "category": "spam"}).raise_for_status()
-    sync(sync_env)
-    [report] = store.reports.open()
+    alan, report = report_alan(sync_env, peer)
     act_report(store, report["id"], "silence", who="ana", text="spam")
     sync(sync_env)
     admin = peer.get(f"/api/v1/admin/accounts/{alan['id']}")

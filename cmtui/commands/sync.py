@@ -42,8 +42,10 @@ def sync_command(store, settings, credentials, args) -> int:
     if args.account:
         names = [store.accounts.require(args.account).name]
     if not store.accounts.list():
-        print("cmtui: no accounts to sync (add one with: cmtui account add mastodon NAME --instance URL)",
-              file=sys.stderr)
+        from cmtui.sync.connectors import PLATFORMS
+
+        print(f"cmtui: no accounts to sync (add one with: cmtui account add {'|'.join(PLATFORMS)} NAME"
+              " --instance URL)", file=sys.stderr)
         return 0
     engine = _engine(store, settings, credentials)
     if args.once:

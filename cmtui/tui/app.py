@@ -254,8 +254,10 @@ class CmtuiApp(App):
 
     def action_sync_now(self) -> None:
         if self.engine is None:
-            self.notify("Nothing to sync: no account has a token (cmtui account add mastodon NAME --instance URL)",
-                        severity="warning", markup=False)
+            from cmtui.sync.connectors import PLATFORMS
+
+            self.notify(f"Nothing to sync: no account has a token (cmtui account add {'|'.join(PLATFORMS)} NAME"
+                        " --instance URL)", severity="warning", markup=False)
             return
         self._manual_pass = True
         self._wake.set()
