@@ -6,9 +6,12 @@ Errors meant for the user end as one line on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sqlite3
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from cmtui import __version__
 from cmtui.errors import CmtuiError, StoreError
@@ -27,12 +30,40 @@ def _json_option(parser: argparse.ArgumentParser, what: str = "a JSON array") ->
     parser.add_argument("--json", action="store_true", help=f"print {what} on stdout")
 
 
+@dataclass(frozen=True)
+class Run:
+    """A command on the database: target is 'module:function', imported when it runs
+    (start-up pays for one command only) and called with the values named in uses (store,
+    settings, credentials), then args."""
+
+    target: str
+    uses: tuple[str, ...] = ("store",)
+
+    def __call__(self, args, store, settings) -> int:
+        values = {"store": store, "settings": settings}
+        if "credentials" in self.uses:
+            values["credentials"] = _credentials()
+        module, _, name = self.target.partition(":")
+        return getattr(importlib.import_module(module), name)(*(values[u] for u in self.uses), args)
+
+
+def _command(parser: argparse.ArgumentParser, func: Callable[..., int], *, reads_only: bool = False,
+             creates: bool = False, own_file: bool = False) -> None:
+    """What a (sub)command runs, declared beside its arguments. reads_only: it still works on
+    a database cmtui cannot write; creates: it may start a new database (the others need
+    data to work on, and a missing file means a wrong --db or $CMTUI_DB); own_file: it opens
+    no store, the function takes args alone. Every flag is set on every command: a
+    subparser's defaults replace the top level's ones only where it sets them."""
+    parser.set_defaults(func=func, reads_only=reads_only, creates=creates, own_file=own_file)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cmtui", description="A keyboard-driven terminal workspace for online community managers."
     )
     parser.add_argument("--version", action="version", version=f"cmtui {__version__}")
     _db_option(parser, top=True)
+    _command(parser, _tui, creates=True)  # no COMMAND: the TUI
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="open the TUI on the demo community (its own database)")
@@ -40,11 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the demo database file (default: demo.db in the user data directory;"
                            " never the database of $CMTUI_DB or cmtui.db)")
     demo.add_argument("--reset", action="store_true", help="rebuild the demo database from data/")
+    _command(demo, _demo, own_file=True)
 
     gen = sub.add_parser("generate", help="write a synthetic community for scale tests (no TUI)")
     _db_option(gen)
     gen.add_argument("--items", type=int, required=True, metavar="N", help="number of inbox items")
     gen.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+    _command(gen, _generate, own_file=True)
 
     inbox = sub.add_parser("inbox", help="the inbox of items to answer")
     _db_option(inbox)
@@ -57,13 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
                             " lang:XX is:question state:S kind:K assigned:NAME")
     ilist.add_argument("--limit", type=int, metavar="N")
     _json_option(ilist)
+    _command(ilist, Run("cmtui.commands.lists:inbox_list"), reads_only=True)
     idone = inbox_sub.add_parser("done", help="mark an item done (archive it)")
     _db_option(idone)
     idone.add_argument("item_id", metavar="ITEM_ID")
+    _command(idone, Run("cmtui.commands.inbox:inbox_done", ("store", "settings")))
     ireply = inbox_sub.add_parser("reply", help="queue a reply (sent by the next sync)")
     _db_option(ireply)
     ireply.add_argument("item_id", metavar="ITEM_ID")
     ireply.add_argument("text", metavar="TEXT")
+    _command(ireply, Run("cmtui.commands.inbox:inbox_reply"))
 
     cal = sub.add_parser("calendar", help="the content calendar")
     _db_option(cal)
@@ -73,14 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
     clist.add_argument("--from", dest="from_", metavar="DATE")
     clist.add_argument("--to", metavar="DATE")
     _json_option(clist)
+    _command(clist, Run("cmtui.commands.lists:calendar_list", ("store", "settings")), reads_only=True)
     cexport = cal_sub.add_parser("export", help="write every calendar entry as iCalendar, CSV or JSON")
     _db_option(cexport)
     cexport.add_argument("--format", required=True, choices=["ics", "csv", "json"])
     cexport.add_argument("-o", "--output", metavar="FILE", type=Path,
                          help="write to FILE (replaced atomically if it exists) instead of stdout")
+    _command(cexport, Run("cmtui.commands.calendar_files:calendar_export", ("store", "settings")), reads_only=True)
     cimport = cal_sub.add_parser("import", help="add or update calendar entries from a .csv, .ics or .json file")
     _db_option(cimport)
     cimport.add_argument("file", metavar="FILE", type=Path)
+    _command(cimport, Run("cmtui.commands.calendar_files:calendar_import", ("store", "settings")), creates=True)
 
     post = sub.add_parser("post", help="posts for the content calendar")
     _db_option(post)
@@ -92,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     padd.add_argument("--at", metavar="WHEN",
                       help="when to publish, in the settings' timezone (2026-12-01 09:30, 'tomorrow 9:00', 'fri 18:30')")
     padd.add_argument("--draft", action="store_true", help="keep it as a draft in the calendar")
+    _command(padd, Run("cmtui.commands.posts:post_add", ("store", "settings")))
 
     mod = sub.add_parser("moderation", help="the moderation queue and its audit log")
     _db_option(mod)
@@ -99,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     mlist = mod_sub.add_parser("list", help="the moderation queue: flagged items and platform reports")
     _db_option(mlist)
     _json_option(mlist)
+    _command(mlist, Run("cmtui.commands.moderation:moderation_list"), reads_only=True)
     mact = mod_sub.add_parser("act", help="decide on a flagged item (platform actions go through the outbox)")
     _db_option(mact)
     mact.add_argument("item_id", metavar="ITEM_ID", help="an inbox item id (rN: an instance report)")
@@ -107,9 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     mact.add_argument("--all-items", action="store_true",
                       help="hide, mute, block: also every other open item of the author on that account"
                            " (they leave the queue and the inbox)")
+    _command(mact, Run("cmtui.commands.moderation:moderation_act", ("store", "settings")))
     mlog = mod_sub.add_parser("log", help="the audit log of moderation actions")
     _db_option(mlog)
     _json_option(mlog)
+    _command(mlog, Run("cmtui.commands.moderation:moderation_log"), reads_only=True)
 
     outbox = sub.add_parser("outbox", help="operations waiting to reach a platform")
     _db_option(outbox)
@@ -117,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     olist = out_sub.add_parser("list", help="list outbox operations")
     _db_option(olist)
     _json_option(olist)
+    _command(olist, Run("cmtui.commands.lists:outbox_list"), reads_only=True)
 
     account = sub.add_parser("account", help="platform accounts")
     _db_option(account)
@@ -128,12 +172,15 @@ def build_parser() -> argparse.ArgumentParser:
     aadd.add_argument("--instance", required=True, metavar="URL")
     aadd.add_argument("--token-env", metavar="VAR",
                       help="read the token from this environment variable (else: OAuth in the browser)")
+    _command(aadd, Run("cmtui.commands.accounts:account_add", ("store", "settings", "credentials")), creates=True)
     alist = acc_sub.add_parser("list", help="list accounts and their sync state")
     _db_option(alist)
     _json_option(alist)
+    _command(alist, Run("cmtui.commands.lists:account_list"), reads_only=True)
     aremove = acc_sub.add_parser("remove", help="remove an account, its token and its items")
     _db_option(aremove)
     aremove.add_argument("name", metavar="NAME")
+    _command(aremove, Run("cmtui.commands.accounts:account_remove", ("store", "credentials")))
 
     metrics = sub.add_parser("metrics", help="growth, engagement, response times, best times, goals; a report")
     _db_option(metrics)
@@ -142,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--account", metavar="NAME", help="only this account (default: all)")
     metrics.add_argument("--export", metavar="FILE", type=Path,
                          help="write a community-management report: .md (Markdown) or .csv (metric,scope,value)")
+    _command(metrics, Run("cmtui.commands.metrics:metrics_command", ("store", "settings")), reads_only=True)
     metrics_sub = metrics.add_subparsers(dest="action", metavar="ACTION")
     goal = metrics_sub.add_parser("goal", help="objectives with a target and a due date")
     _db_option(goal)
@@ -155,22 +203,27 @@ def build_parser() -> argparse.ArgumentParser:
     gadd.add_argument("--target", required=True, metavar="N", help="the number to reach")
     gadd.add_argument("--by", required=True, metavar="DATE", help="due date, YYYY-MM-DD")
     gadd.add_argument("--account", metavar="A", help="one account (default: all)")
+    _command(gadd, Run("cmtui.commands.metrics:goal_command"), creates=True)
     glist = goal_sub.add_parser("list", help="goals with progress and forecast")
     _db_option(glist)
     _json_option(glist)
+    _command(glist, Run("cmtui.commands.metrics:goal_command"), reads_only=True)
     gremove = goal_sub.add_parser("remove", help="remove a goal")
     _db_option(gremove)
     gremove.add_argument("goal_id", metavar="ID")
+    _command(gremove, Run("cmtui.commands.metrics:goal_command"))
 
     doctor = sub.add_parser("doctor", help="check the database, settings, credentials and each account's connection")
     _db_option(doctor)
     _json_option(doctor)
+    _command(doctor, _doctor, own_file=True)
 
     sync = sub.add_parser("sync", help="run the sync loop headless")
     _db_option(sync)
     sync.add_argument("--once", action="store_true",
                       help="one full pass; exit 0 if every account synced, 1 if any failed")
     sync.add_argument("--account", metavar="NAME", help="only this account")
+    _command(sync, Run("cmtui.commands.sync:sync_command", ("store", "settings", "credentials")))
     return parser
 
 
@@ -181,27 +234,6 @@ def _resolve_db(args) -> tuple[Path, bool]:
     if args.db is not None:
         return args.db.expanduser(), False
     return config.default_db_path(), True
-
-
-# Commands that only read the database: they still work on a file cmtui cannot write.
-READING_COMMANDS = {("inbox", "list"), ("calendar", "list"), ("calendar", "export"), ("outbox", "list"),
-                    ("account", "list"), ("moderation", "list"), ("moderation", "log")}
-
-
-def _reads_only(args) -> bool:
-    if args.command == "metrics":  # the report and goal list read; goal add/remove write
-        return getattr(args, "goal_action", "list") == "list"
-    return (args.command, getattr(args, "action", None)) in READING_COMMANDS
-
-
-# Commands that may start a new database (the TUI is args.command None); the others need
-# data to work on, and a missing file means a wrong --db or $CMTUI_DB, not a new community.
-CREATING_COMMANDS = {(None, None), ("account", "add"), ("calendar", "import"), ("metrics", "goal", "add")}
-
-
-def _creates(args) -> bool:
-    key = (args.command, getattr(args, "action", None))
-    return key in CREATING_COMMANDS or (*key, getattr(args, "goal_action", None)) in CREATING_COMMANDS
 
 
 def _open_store(path: Path, create_parent: bool, read_only_ok: bool = False, may_create: bool = True):
@@ -239,11 +271,12 @@ def _preflight(store) -> None:
     import os
 
     from cmtui.store.db import check_summary, describe_error
+    from cmtui.store.health import findings
 
     if store.path is None or os.path.getsize(store.path) > QUICK_CHECK_BYTES:
         return
     try:
-        found = store.conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        found = findings(store.conn, full=False, limit=1)[0]
     except sqlite3.DatabaseError as exc:
         raise StoreError(describe_error(exc, store.path)) from None
     if found != "ok":
@@ -274,37 +307,62 @@ def run_tui(store, settings, *, sync: bool = True) -> int:
     return 0
 
 
-def _dispatch(args, parser: argparse.ArgumentParser) -> int:
+def _credentials():
+    from cmtui.config import Credentials
+
+    credentials = Credentials()
+    credentials.check()  # a broken file: one line now, not one error per account later
+    return credentials
+
+
+def _tui(args, store, settings) -> int:
+    return run_tui(store, settings)
+
+
+def _demo(args) -> int:
+    from cmtui import config
+    from cmtui.demo import open_demo
+
+    store, settings = open_demo(args, config.load_settings())
+    try:
+        return run_tui(store, settings)
+    finally:
+        store.close()
+
+
+def _generate(args) -> int:
+    from cmtui import config
+    from cmtui.generate import generate_command
+
+    config.load_settings()  # a broken settings file stops it as it stops every command but doctor
+    return generate_command(args)
+
+
+def _doctor(args) -> int:
+    from cmtui.commands.doctor import doctor_command
+
+    # Before the settings and the store: it reports on both.
+    path, _ = _resolve_db(args)
+    args.db_path = path
+    return doctor_command(path, args)
+
+
+def _dispatch(args) -> int:
+    if args.own_file:
+        return args.func(args)
     from cmtui import config
 
-    if args.command == "doctor":  # before the settings and the store: it reports on both
-        from cmtui.commands.doctor import doctor_command
-
-        path, _ = _resolve_db(args)
-        args.db_path = path
-        return doctor_command(path, args)
     settings = config.load_settings()
-    if args.command == "demo":
-        from cmtui.demo import open_demo
-
-        return open_demo(args, settings)
-    if args.command == "generate":
-        from cmtui.generate import generate_command
-
-        return generate_command(args)
     path, default = _resolve_db(args)
     args.db_path = path  # named by main() in a message about an error on this file
     existed = path.exists()  # an empty file is "new" to the store, but it is the user's: never removed
-    store, new = _open_store(path, default, read_only_ok=_reads_only(args), may_create=_creates(args))
+    store, new = _open_store(path, default, read_only_ok=args.reads_only, may_create=args.creates)
     code = 2
     try:
         settings = config.with_database_settings(settings, store.database_settings(), path)
-        if args.command is None:
-            if new:
-                print(f"cmtui: new database at {path}", file=sys.stderr)
-            code = run_tui(store, settings)
-        else:
-            code = _command(args, store, settings)
+        if new and args.command is None:
+            print(f"cmtui: new database at {path}", file=sys.stderr)
+        code = args.func(args, store, settings)
         return code
     finally:
         store.close()
@@ -316,74 +374,11 @@ def _dispatch(args, parser: argparse.ArgumentParser) -> int:
                     leftover.unlink(missing_ok=True)
 
 
-def _command(args, store, settings) -> int:
-    from cmtui.commands import lists
-
-    action = getattr(args, "action", None)
-    if (args.command, action) == ("inbox", "list"):
-        return lists.inbox_list(store, args)
-    if (args.command, action) == ("inbox", "reply"):
-        from cmtui.commands.inbox import inbox_reply
-
-        return inbox_reply(store, args)
-    if (args.command, action) == ("inbox", "done"):
-        from cmtui.commands.inbox import inbox_done
-
-        return inbox_done(store, settings, args)
-    if (args.command, action) == ("calendar", "list"):
-        return lists.calendar_list(store, settings, args)
-    if (args.command, action) == ("calendar", "export"):
-        from cmtui.commands.calendar_files import calendar_export
-
-        return calendar_export(store, settings, args)
-    if (args.command, action) == ("calendar", "import"):
-        from cmtui.commands.calendar_files import calendar_import
-
-        return calendar_import(store, settings, args)
-    if (args.command, action) == ("post", "add"):
-        from cmtui.commands.posts import post_add
-
-        return post_add(store, settings, args)
-    if args.command == "moderation":
-        from cmtui.commands import moderation
-
-        if action == "list":
-            return moderation.moderation_list(store, args)
-        if action == "act":
-            return moderation.moderation_act(store, settings, args)
-        return moderation.moderation_log(store, args)
-    if args.command == "metrics":
-        from cmtui.commands import metrics
-
-        return metrics.goal_command(store, args) if action == "goal" else metrics.metrics_command(store, settings, args)
-    if (args.command, action) == ("outbox", "list"):
-        return lists.outbox_list(store, args)
-    if (args.command, action) == ("account", "list"):
-        return lists.account_list(store, args)
-    from cmtui.config import Credentials
-
-    credentials = Credentials()
-    credentials.check()  # a broken file: one line now, not one error per account later
-    if (args.command, action) == ("account", "add"):
-        from cmtui.commands.accounts import account_add
-
-        return account_add(store, settings, credentials, args)
-    if (args.command, action) == ("account", "remove"):
-        from cmtui.commands.accounts import account_remove
-
-        return account_remove(store, credentials, args)
-    if args.command == "sync":
-        from cmtui.commands.sync import sync_command
-
-        return sync_command(store, settings, credentials, args)
-    raise AssertionError(f"unhandled command {args.command} {action}")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return _dispatch(args, parser)
+        return _dispatch(args)
     except CmtuiError as exc:
         print(f"cmtui: {exc}", file=sys.stderr)
         return exc.exit_code

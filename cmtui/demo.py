@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from cmtui.demo_calendar import load_calendar
+from cmtui.demo_ids import remote_id, status_url
 from cmtui.demo_moderation import load_moderation
+from cmtui.config import Settings
 from cmtui.errors import CmtuiError
 from cmtui.model import iso, utcnow
 from cmtui.moderation.toml_io import seed_rules
@@ -17,20 +19,12 @@ from cmtui.resources import load_json
 from cmtui.saved_replies import seed as seed_saved_replies
 from cmtui.store import Store
 from cmtui.store.base import dumps
+from cmtui.store.health import checkpoint
+from cmtui.sync.connectors import DEFAULT_PLATFORM
 from cmtui.text import sanitize
 from cmtui.triage import is_question
 
 DEMO_MARK = "demo"
-
-
-def remote_id(at: datetime, n: int) -> str:
-    # Mastodon ids are snowflakes: milliseconds shifted left 16 bits, plus a sequence.
-    return str((int(at.timestamp() * 1000) << 16) + n)
-
-
-def status_url(acct: str, remote_id: str) -> str:
-    user, _, host = acct.partition("@")
-    return f"https://{host}/@{user}/{remote_id}"
 
 
 def _load_accounts(store: Store, community: dict) -> dict[str, object]:
@@ -55,11 +49,11 @@ def _load_people(store: Store, specs: list[dict], now: datetime) -> dict[str, di
     for person in load_json("demo/people.json"):
         times = seen.get(person["acct"]) or [now - timedelta(days=min(30, person["account_age_days"]))]
         created = min(now - timedelta(days=person["account_age_days"]), min(times) - timedelta(hours=2))
-        person["id"] = store.people.upsert(
-            "mastodon", person["acct"], person["display_name"], url=status_url(person["acct"], "").rstrip("/"),
-            account_created_at=iso(created), bot=person.get("bot", False), seen_at=iso(min(times)),
-        )
-        store.conn.execute("UPDATE people SET last_seen_at = ? WHERE id = ?", (iso(max(times)), person["id"]))
+        met = dict(url=status_url(person["acct"], "").rstrip("/"), account_created_at=iso(created),
+                   bot=person.get("bot", False))
+        for at in (min(times), max(times)):  # first and last seen, as two sync passes would record them
+            person["id"] = store.people.upsert(DEFAULT_PLATFORM, person["acct"], person["display_name"],
+                                               seen_at=iso(at), **met)
         if person.get("notes"):
             store.people.set_notes(person["id"], person["notes"])
         people[person["acct"]] = person
@@ -78,7 +72,6 @@ def _load_inbox(store: Store, accounts: dict, people: dict, specs: list[dict], n
     """The inbox items; returns their ids by the data's keys."""
     items = {spec["key"]: spec for spec in specs}
     ids: dict[str, int] = {}
-    conn = store.conn
     for n, spec in enumerate(sorted(specs, key=lambda s: -s["age_hours"])):
         created = now - timedelta(hours=spec["age_hours"])
         spec["created"] = created
@@ -95,10 +88,7 @@ def _load_inbox(store: Store, accounts: dict, people: dict, specs: list[dict], n
         thread_id = None
         if root != spec["key"] or spec.get("our_reply") or any(s.get("in_reply_to") == spec["key"] for s in specs):
             if root not in threads:
-                threads[root] = conn.execute(
-                    "INSERT INTO threads (account_id, root_remote_id, fetched_at) VALUES (?, ?, ?)",
-                    (account.id, items[root]["remote_id"], iso(now)),
-                ).lastrowid
+                threads[root] = store.demo.add_thread(account.id, items[root]["remote_id"], iso(now))
             thread_id = threads[root]
         parent = items.get(spec.get("in_reply_to") or "")
         text = sanitize(spec["text"])
@@ -116,20 +106,14 @@ def _load_inbox(store: Store, accounts: dict, people: dict, specs: list[dict], n
             done_at=iso(answered or min(created + timedelta(hours=6), now)) if state == "done" else None,
         )
         if thread_id is not None:
-            conn.execute(
-                "INSERT INTO thread_posts (thread_id, remote_id, in_reply_to_remote_id, author, author_name,"
-                " text, url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (thread_id, spec["remote_id"], parent["remote_id"] if parent else None, spec["author"],
-                 person["display_name"], text, status_url(spec["author"], spec["remote_id"]), iso(created)),
-            )
+            store.demo.add_thread_post(
+                thread_id, spec["remote_id"], parent["remote_id"] if parent else None, spec["author"],
+                person["display_name"], text, status_url(spec["author"], spec["remote_id"]), iso(created))
             if answered is not None:
                 reply_id = remote_id(answered, n + 50_000)
-                conn.execute(
-                    "INSERT INTO thread_posts (thread_id, remote_id, in_reply_to_remote_id, author, author_name,"
-                    " text, url, created_at, ours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
-                    (thread_id, reply_id, spec["remote_id"], account.handle, account.display_name,
-                     sanitize(spec["our_reply"]), status_url(account.handle, reply_id), iso(answered)),
-                )
+                store.demo.add_thread_post(
+                    thread_id, reply_id, spec["remote_id"], account.handle, account.display_name,
+                    sanitize(spec["our_reply"]), status_url(account.handle, reply_id), iso(answered), ours=True)
         ids[spec["key"]] = item_id
     return ids
 
@@ -139,19 +123,17 @@ def _load_metrics(store: Store, accounts: dict, community: dict, now: datetime) 
     for spec in community["accounts"]:
         account = accounts[spec["name"]]
         start, end = spec["followers_90_days_ago"], spec["followers_now"]
-        rows = []
+        history = []
         for day in range(90, 0, -1):
             share = (90 - day) / 90
             trend = start + (end - start) * (share ** 1.3)
             value = int(trend + rng.gauss(0, max(2.0, (end - start) * 0.004)))
             at = (now - timedelta(days=day)).replace(hour=6, minute=0, second=0, microsecond=0)
-            rows.append((account.id, iso(at), value, None, None))
-        rows.append((account.id, iso(now), end, None, None))
+            history.append((iso(at), value))
+        history.append((iso(now), end))
         with store.transaction():
-            store.conn.executemany(
-                "INSERT OR REPLACE INTO follower_snapshots (account_id, taken_at, followers, following, statuses)"
-                " VALUES (?, ?, ?, ?, ?)", rows,
-            )
+            for at, value in history:
+                store.metrics.add_snapshot(account.id, value, taken_at=at)
     for goal in load_json("demo/goals.json"):
         start = (now - timedelta(days=goal["started_days_ago"])).date().isoformat()
         due = (now + timedelta(days=goal["due_in_days"])).date().isoformat()
@@ -184,8 +166,8 @@ def build_demo(path: Path, tz, now: datetime | None = None) -> None:
             # The demo's team and approvers, kept in its own database: the user's settings
             # file is never written (cmtui.config.with_database_settings lays them over it).
             store.set_database_settings(community["settings"])
-            store.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (DEMO_MARK, dumps({"built_at": iso(now)})))
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            store.demo.mark(DEMO_MARK, dumps({"built_at": iso(now)}))
+        checkpoint(store.conn)
     finally:
         store.close()
     for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -198,14 +180,15 @@ def build_demo(path: Path, tz, now: datetime | None = None) -> None:
 def is_demo(path: Path) -> bool:
     store = Store.open(path)
     try:
-        return store.conn.execute("SELECT 1 FROM meta WHERE key = ?", (DEMO_MARK,)).fetchone() is not None
+        return store.demo.is_marked(DEMO_MARK)
     finally:
         store.close()
 
 
-def open_demo(args, settings) -> int:
+def open_demo(args, settings) -> tuple[Store, Settings]:
+    """The demo's store, built first if absent (or if --reset), and the settings to run it
+    with; the caller runs the TUI on them and closes the store."""
     from cmtui import config
-    from cmtui.cli import run_tui
 
     path = args.db.expanduser() if getattr(args, "db", None) else config.demo_db_path()
     if not getattr(args, "db", None):
@@ -221,7 +204,7 @@ def open_demo(args, settings) -> int:
     try:
         # The demo's own team and approvers over the user's settings; its accounts are
         # offline, so the sync engine only says so.
-        settings = config.with_database_settings(settings, store.database_settings(), path)
-        return run_tui(store, settings)
-    finally:
+        return store, config.with_database_settings(settings, store.database_settings(), path)
+    except BaseException:
         store.close()
+        raise

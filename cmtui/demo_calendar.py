@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from cmtui.demo_ids import remote_id, status_url
 from cmtui.model import iso
 from cmtui.planning.publishing import queue_posts
 from cmtui.resources import load_json
@@ -71,8 +72,6 @@ def load_calendar(store, accounts: dict, teammates: list[str], now: datetime, tz
             last_error=spec.get("last_error"),
         )
         if status == "published" and when is not None:
-            from cmtui.demo import remote_id, status_url
-
             rid = remote_id(when, n)
             fields.update(published_at=iso(when), remote_id=rid, url=status_url(account.handle, rid))
         author = history[0]["who"] if history else teammates[n % len(teammates)]
@@ -84,7 +83,7 @@ def load_calendar(store, accounts: dict, teammates: list[str], now: datetime, tz
         created = min([created, *(t - STEP for t in times[:1])])  # created before its first step
         first = history[0]["from"] if history else status
         entry_id = store.calendar.add(account.id, sanitize(spec["text"]), first, who=author, **fields)
-        store.conn.execute("UPDATE entry_transitions SET at = ? WHERE entry_id = ?", (iso(created), entry_id))
+        store.demo.date_creation(entry_id, iso(created))
         for step, at in zip(history, times):
             store.calendar.record_transition(entry_id, step["from"], step["to"], step["who"],
                                              step.get("comment") or "", at=iso(at))
@@ -92,8 +91,7 @@ def load_calendar(store, accounts: dict, teammates: list[str], now: datetime, tz
         if history and history[-1]["to"] != status:
             last = now - STEP
             store.calendar.record_transition(entry_id, history[-1]["to"], status, teammates[0], at=iso(last))
-        store.conn.execute("UPDATE calendar_entries SET status = ?, created_at = ?, updated_at = ? WHERE id = ?",
-                           (status, iso(created), iso(last), entry_id))
+        store.demo.date_entry(entry_id, status, iso(created), iso(last))
         if status == "scheduled" and not spec.get("rrule"):
             queue_posts(store, store.entries.require(entry_id), now)  # waiting in the outbox
         if status == "published" and spec.get("stats") and when is not None:

@@ -28,10 +28,7 @@ def load_moderation(store, story: dict, items: dict[str, int], now: datetime) ->
         dry_run(store, name)  # as the product asks: a rule is enabled after a dry-run
         enable_rule(store, name)
     run_on_new_items(store.rules, 0, store=store)
-    store.conn.execute(
-        "UPDATE moderation_flags SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ',"
-        " (SELECT created_at FROM inbox_items i WHERE i.id = moderation_flags.item_id), ?)",
-        (f"+{int(FLAGGED_AFTER.total_seconds())} seconds",))
+    store.demo.date_flags(int(FLAGGED_AFTER.total_seconds()))
     settings = Settings()
     for decision in story.get("decisions", []):
         item_id = items[decision["item"]]
@@ -41,9 +38,7 @@ def load_moderation(store, story: dict, items: dict[str, int], now: datetime) ->
                            comment=decision.get("comment", ""), **options):
             _dated(store, outcome, _when(store, item_id, after, now))
     # The flags left open on items the team has already answered were looked at and let through.
-    for item_id, assignee in store.conn.execute(
-            "SELECT DISTINCT f.item_id, i.assignee FROM moderation_flags f JOIN inbox_items i ON i.id = f.item_id"
-            " WHERE f.state = 'open' AND i.state = 'done' ORDER BY f.item_id").fetchall():
+    for item_id, assignee in store.demo.open_flags_on_done_items():
         who = assignee or story.get("moderator", "")
         for outcome in act(store, settings, [item_id], "approve", who=who, comment=CHECKED):
             _dated(store, outcome, _when(store, item_id, DECIDED_AFTER, now))
@@ -57,11 +52,4 @@ def _when(store, item_id: int, after: timedelta, now: datetime) -> datetime:
 def _dated(store, outcome, at: datetime) -> None:
     """A decision taken now by the moderation actions, moved to when the story says it was
     taken; what it sent then went out (the demo's accounts have no connection today)."""
-    stamp = iso(at)
-    store.conn.execute("UPDATE moderation_log SET at = ? WHERE id = ?", (stamp, outcome.log_id))
-    store.conn.execute("UPDATE moderation_flags SET resolved_at = ? WHERE item_id = ? AND state != 'open'",
-                       (stamp, outcome.item_id))
-    if outcome.outbox_id is not None:
-        store.conn.execute(
-            "UPDATE outbox SET state = 'done', attempts = 1, result = '{}', created_at = ?, updated_at = ?,"
-            " next_attempt_at = ? WHERE id = ?", (stamp, stamp, stamp, outcome.outbox_id))
+    store.demo.date_decision(outcome.log_id, outcome.item_id, outcome.outbox_id, iso(at))

@@ -20,9 +20,9 @@ from pathlib import Path
 from cmtui.errors import InputError
 from cmtui.model import utcnow
 from cmtui.store.base import dumps
+from cmtui.store.bulk import BulkWriter
 from cmtui.store.db import connect
-from cmtui.store.migrations import METRICS_FILL_SQL
-from cmtui.store.schema import RECOUNT_SQL
+from cmtui.sync.connectors import DEFAULT_PLATFORM
 
 BATCH = 50_000
 DAY, WEEK = 86_400, 7 * 86_400
@@ -34,7 +34,7 @@ FOLLOW_UP = {"question": "extra", "bug": "extra", "feature": "kind", "praise": "
 ACCOUNTS = (  # name, host, user, display name, share of the inbox
     ("tidewater", "social.tidewater.example", "tidewater", "Tidewater Notes", 60),
     ("tidewater_es", "social.tidewater.example", "tidewater_es", "Tidewater en español", 25),
-    ("tidewater_dev", "fosstodon.example", "tidewaterdev", "Tidewater Dev", 15),
+    ("tidewater_dev", "devs.example", "tidewaterdev", "Tidewater Dev", 15),
 )
 TEAM = ("ana", "luka", "marie", "sam")
 LABELS = {  # per intent, so that labels agree with the text
@@ -44,8 +44,8 @@ LABELS = {  # per intent, so that labels agree with the text
     "feature": [["feature-request"], ["feature-request", "android"], ["feature-request", "docs"]],
     "praise": [["praise"]], "spam": [["billing"]],
 }
-HOSTS = ("mastodon.example", "social.example", "fosstodon.example", "mstdn.example", "hachyderm.example",
-         "toot.example", "chaos.example", "mas.example", "floss.example", "techhub.example", "infosec.example")
+HOSTS = ("commons.example", "social.example", "devs.example", "plaza.example", "harbor.example",
+         "chirp.example", "chaos.example", "mesa.example", "floss.example", "techhub.example", "infosec.example")
 FIRST = ("Ana", "Luka", "Marie", "Sam", "Noah", "Emma", "Mateo", "Lucía", "Chloé", "Hugo", "Nina", "Jan",
          "Eva", "Tim", "Sofia", "Liam", "Mia", "Ivan", "Zoe", "Omar", "Aiko", "Ravi", "Lena", "Felix",
          "Maja", "Tilen", "Inès", "Pablo", "Greta", "Yusuf", "Alba", "Nora", "Kai", "Elif", "Theo", "Vera")
@@ -220,46 +220,16 @@ def _check_target(path: Path, items: int) -> None:
 
 
 def _fill(conn, n: int, rng: random.Random, now_ts: int) -> None:
-    # Every trigger and index on inbox_items (full-text, counts, list order), kept as SQL to
-    # be recreated word for word after the load.
-    derived = conn.execute(
-        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'inbox_items'"
-        " AND type IN ('trigger', 'index') AND sql IS NOT NULL ORDER BY type DESC, name"
-    ).fetchall()
-    # Bulk load without those triggers and indexes, journal, fsync, foreign key and CHECK
-    # evaluation (the values are ours; checks alone cost ~30% of the load). Everything is
-    # restored below, and the file is thrown away if anything fails on the way.
-    for pragma in ("foreign_keys = OFF", "journal_mode = OFF", "synchronous = OFF", "cache_size = -262144",
-                   "threads = 2", "ignore_check_constraints = ON"):  # threads: parallel CREATE INDEX sorts
-        conn.execute(f"PRAGMA {pragma}")
-    conn.execute("BEGIN")
-    for kind, name, _ in derived:
-        conn.execute(f"DROP {kind.upper()} {name}")
+    bulk = BulkWriter(conn)
+    bulk.begin()
     fmt = _timestamps(now_ts)
     people = _people(rng, max(50, n // 20), now_ts)
-    _inbox(conn, rng, n, now_ts, fmt, people)
-    conn.executemany("INSERT INTO people (id, platform, acct, remote_id, display_name, url, account_created_at, bot,"
-                     " first_seen_at, last_seen_at) VALUES (?, 'mastodon', ?, ?, ?, ?, ?, ?, ?, ?)",
-                     [(pid, acct, rid, name, url, fmt(made), bot, fmt(first or made + DAY), fmt(last or made + DAY))
-                      for pid, (acct, rid, name, url, made, bot, first, last, _) in enumerate(people, 1)])
-    _community(conn, rng, now_ts, fmt, entries=calendar_size(n))
-    # A 64 MiB token hash (default 1 MiB) leaves fewer segments to merge: the rebuild takes half
-    # the time. The setting is a row of inbox_fts_config; deleting it restores the default.
-    conn.execute("INSERT INTO inbox_fts (inbox_fts, rank) VALUES ('hashsize', 67108864)")
-    conn.execute("INSERT INTO inbox_fts (inbox_fts) VALUES ('rebuild')")
-    conn.execute("DELETE FROM inbox_fts_config WHERE k = 'hashsize'")
-    # The moderated marks and the metrics' day totals (schemas V8, V11), while no trigger on
-    # inbox_items would redo the totals for each row the marking touches.
-    for statement in filter(str.strip, METRICS_FILL_SQL.split(";")):
-        conn.execute(statement)
-    for _, _, sql in derived:
-        conn.execute(sql)
-    conn.execute(RECOUNT_SQL)
-    conn.execute("COMMIT")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("ANALYZE")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _inbox(bulk, rng, n, now_ts, fmt, people)
+    bulk.write("people", [(pid, DEFAULT_PLATFORM, acct, rid, name, url, fmt(made), bot, fmt(first or made + DAY),
+                           fmt(last or made + DAY))
+                          for pid, (acct, rid, name, url, made, bot, first, last, _) in enumerate(people, 1)])
+    _community(bulk, rng, now_ts, fmt, entries=calendar_size(n))
+    bulk.finish()
 
 
 def _timestamps(now_ts: int):
@@ -304,7 +274,7 @@ def _people(rng: random.Random, k: int, now_ts: int) -> list[list]:
     return people
 
 
-def _inbox(conn, rng: random.Random, n: int, now_ts: int, fmt, people: list[list]) -> None:
+def _inbox(bulk: BulkWriter, rng: random.Random, n: int, now_ts: int, fmt, people: list[list]) -> None:
     rand, k, pools = rng.random, len(people), _pools(rng)
 
     def draw(values, weights):  # n draws at once: choices() with cum_weights bisects in C
@@ -324,7 +294,7 @@ def _inbox(conn, rng: random.Random, n: int, now_ts: int, fmt, people: list[list
     threads, posts, flags, rows = [], [], [], []
     for i in range(n):
         t = created[i]
-        rid = str((t * 1000 << 16) + (i & 0xFFFF))  # Mastodon-style snowflake
+        rid = str((t * 1000 << 16) + (i & 0xFFFF))  # an id that sorts by time, as platforms make them
         thread = pending.pop(i, None)
         if thread is not None:
             thread_id, account, reply_to, kind = *thread[:3], "reply"
@@ -399,17 +369,11 @@ def _inbox(conn, rng: random.Random, n: int, now_ts: int, fmt, people: list[list
             rng.choice(labels[intent]) if rand() < 0.2 else "[]", answered, done, hidden,
         ))
         if len(rows) == BATCH or i == n - 1:
-            conn.executemany(
-                "INSERT INTO inbox_items (id, account_id, kind, remote_id, url, person_id, author, author_name,"
-                " text, language, visibility, in_reply_to_remote_id, thread_id, is_question, created_at,"
-                " first_seen_at, state, snooze_until, assignee, labels, answered_at, done_at, hidden)"
-                f" VALUES ({','.join('?' * 23)})", rows)
+            bulk.write("inbox_items", rows)
             rows = []
-    conn.executemany("INSERT INTO threads (id, account_id, root_remote_id, fetched_at) VALUES (?, ?, ?, ?)", threads)
-    conn.executemany("INSERT INTO thread_posts (thread_id, remote_id, in_reply_to_remote_id, author, author_name,"
-                     " text, url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", posts)
-    conn.executemany("INSERT INTO moderation_flags (item_id, rule, reason, matched, state, created_at, resolved_at)"
-                     " VALUES (?, ?, ?, ?, ?, ?, ?)", flags)
+    bulk.write("threads", threads)
+    bulk.write("thread_posts", posts)
+    bulk.write("moderation_flags", flags)
 
 
 def _slot_lift(ts: int) -> float:
@@ -426,13 +390,12 @@ def calendar_size(items: int) -> int:
     return max(200, min(10_000, items // 100))
 
 
-def _community(conn, rng: random.Random, now_ts: int, fmt, entries: int = 200) -> None:
+def _community(bulk: BulkWriter, rng: random.Random, now_ts: int, fmt, entries: int = 200) -> None:
     """Accounts, calendar, post statistics, follower history, goals and saved replies."""
     count = entries
-    conn.executemany(
-        "INSERT INTO accounts (id, name, platform, instance, handle, display_name, limits, is_admin, created_at)"
-        " VALUES (?, ?, 'mastodon', ?, ?, ?, ?, ?, ?)",
-        [(a, name, f"https://{host}", f"{user}@{host}", display, dumps({"max_chars": 500, "url_weight": 23}),
+    bulk.write(
+        "accounts",
+        [(a, name, DEFAULT_PLATFORM, f"https://{host}", f"{user}@{host}", display, dumps({"max_chars": 500, "url_weight": 23}),
           int(a == 1), fmt(now_ts - 3 * 365 * DAY)) for a, (name, host, user, display, _) in enumerate(ACCOUNTS, 1)])
     entries, transitions, stats = [], [], []
     rules = ("FREQ=WEEKLY;BYDAY=MO,TH", "FREQ=MONTHLY;BYDAY=1TU", "FREQ=WEEKLY;BYDAY=FR")
@@ -461,29 +424,22 @@ def _community(conn, rng: random.Random, now_ts: int, fmt, entries: int = 200) -
         entries.append((entry_id, account, text, status, scheduled, published, remote_id, url, "en", campaign,
                         colour, int(status == "published" and rng.random() < 0.05), who, made, made, rule))
         transitions.append((entry_id, made, who, None, status))
-    conn.executemany(
-        "INSERT INTO calendar_entries (id, account_id, text, status, scheduled_at, published_at, remote_id, url,"
-        " language, campaign, campaign_color, late, created_by, created_at, updated_at, rrule)"
-        f" VALUES ({','.join('?' * 16)})", entries)
-    conn.executemany("INSERT INTO entry_transitions (entry_id, at, who, from_status, to_status)"
-                     " VALUES (?, ?, ?, ?, ?)", transitions)
-    conn.executemany("INSERT INTO post_stats (account_id, remote_id, entry_id, posted_at, language, campaign,"
-                     f" favourites, reblogs, replies, updated_at) VALUES ({','.join('?' * 10)})", stats)
+    bulk.write("calendar_entries", entries)
+    bulk.write("entry_transitions", transitions)
+    bulk.write("post_stats", stats)
     snapshots, today = [], now_ts - now_ts % DAY
     for account, start in ((1, 12_000), (2, 3_400), (3, 1_800)):
         for day in range(365, 0, -1):  # daily at 06:00 UTC, about 25% growth over the year
             trend = start * (1 + 0.25 * ((365 - day) / 365) ** 1.3)
             snapshots.append((account, fmt(today - day * DAY + 6 * 3600), int(trend + rng.gauss(0, start * 0.003)),
                               300 + (365 - day) // 5, 2_000 + (365 - day) * 2))
-    conn.executemany("INSERT INTO follower_snapshots (account_id, taken_at, followers, following, statuses)"
-                     " VALUES (?, ?, ?, ?, ?)", snapshots)
+    bulk.write("follower_snapshots", snapshots)
     start, due = (time.strftime("%Y-%m-%d", time.gmtime(now_ts + days * DAY)) for days in (-60, 30))
-    conn.executemany(
-        "INSERT INTO goals (name, metric, target, direction, start_date, due_date, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+    bulk.write(
+        "goals",
         [(*goal, start, due, fmt(now_ts - 60 * DAY)) for goal in (
             ("Grow followers 10%", "followers_growth_pct", 10, "up"),
             ("Answer within two hours", "median_response_minutes", 120, "down"),
             ("Three posts a week", "posts_per_week", 3, "up"))])
-    conn.executemany("INSERT INTO saved_replies (name, language, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                     [(*reply, fmt(now_ts - 90 * DAY), fmt(now_ts - 90 * DAY)) for reply in SAVED_REPLIES])
+    bulk.write("saved_replies", [(*reply, fmt(now_ts - 90 * DAY), fmt(now_ts - 90 * DAY))
+                                 for reply in SAVED_REPLIES])

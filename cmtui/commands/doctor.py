@@ -49,19 +49,10 @@ def _size(n: float) -> str:
 
 
 # -- the database ----------------------------------------------------------------------
-def _open_read_only(path: Path) -> sqlite3.Connection:
-    from cmtui.store.db import _check_file, _read_only_uri
-
-    _check_file(path)  # the same refusals as a normal start: not SQLite, cut short, ...
-    conn = sqlite3.connect(_read_only_uri(path), uri=True, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA query_only = ON")
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
 def check_database(path: Path) -> tuple[list[Check], sqlite3.Connection | None]:
     """The database checks, and a read-only connection when the schema is the current one
     (for the account and outbox checks)."""
+    from cmtui.store import health
     from cmtui.store.db import check_summary, describe_error, read_only_reason
     from cmtui.store.migrations import LATEST
 
@@ -70,12 +61,11 @@ def check_database(path: Path) -> tuple[list[Check], sqlite3.Connection | None]:
                       "cmtui creates it on first start (or pass --db PATH)")], None
     checks: list[Check] = []
     try:
-        conn = _open_read_only(path)
+        conn = health.open_read_only(path)
     except CmtuiError as exc:
         return [Check("database", PROBLEM, str(exc))], None  # the message says what to do
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        version, tables = health.shape(conn)
         if version > LATEST:
             conn.close()
             return [Check("database", PROBLEM, f"{path} is schema {version}, newer than this cmtui ({LATEST})",
@@ -85,8 +75,9 @@ def check_database(path: Path) -> tuple[list[Check], sqlite3.Connection | None]:
             return [Check("database", PROBLEM, f"{path} is an SQLite database but not a cmtui one",
                           "pass --db with your cmtui database")], None
         size = path.stat().st_size
-        pragma = "integrity_check" if size <= FULL_CHECK_BYTES else "quick_check"
-        found = [r[0] for r in conn.execute(f"PRAGMA {pragma}(5)")]
+        full = size <= FULL_CHECK_BYTES
+        pragma = "integrity_check" if full else "quick_check"
+        found = health.findings(conn, full, limit=5)
     except sqlite3.DatabaseError as exc:
         conn.close()
         return [Check("database", PROBLEM, describe_error(exc, path))], None
@@ -111,8 +102,7 @@ def check_database(path: Path) -> tuple[list[Check], sqlite3.Connection | None]:
                             "it shrinks when every cmtui on this database has closed"))
     else:
         checks.append(Check("wal", OK, f"write-ahead log {_size(wal_size)}"))
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    free = conn.execute("PRAGMA freelist_count").fetchone()[0] * page_size
+    free = health.free_bytes(conn)
     if free > 16 * 2**20 and free > size / 4:
         checks.append(Check("free pages", WARNING, f"{_size(free)} unused inside the file",
                             f"to reclaim it, close cmtui and run: sqlite3 {path} VACUUM"))

@@ -12,6 +12,7 @@ from pathlib import Path
 from cmtui.store.accounts import AccountRepo
 from cmtui.store.calendar import CalendarRepo
 from cmtui.store.db import connect, connect_reader, transaction
+from cmtui.store.demo_data import DemoRepo
 from cmtui.store.drafts import DraftRepo
 from cmtui.store.entries import EntryRepo
 from cmtui.store.inbox import InboxFilter, InboxRepo
@@ -46,6 +47,7 @@ class Store:
         self.replies = SavedReplyRepo(conn)
         self.triage = TriageRepo(conn)
         self.drafts = DraftRepo(conn)
+        self.demo = DemoRepo(conn)  # the demo's own writes (cmtui/demo*.py)
 
     @cached_property
     def ingest(self):

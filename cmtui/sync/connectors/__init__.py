@@ -12,6 +12,7 @@ REGISTRY: dict[str, str] = {
     "mastodon": "cmtui.sync.connectors.mastodon.connector:MastodonConnector",
 }
 PLATFORMS = tuple(REGISTRY)
+DEFAULT_PLATFORM = PLATFORMS[0]  # the platform of made-up communities (the demo, cmtui generate)
 
 
 def connector_class(platform: str):
