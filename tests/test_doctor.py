@@ -105,3 +105,24 @@ def test_bad_settings_and_failed_operations(capsys, setup):
     assert code == 1
     assert checks["settings"]["status"] == "problem" and "line 1" in checks["settings"]["detail"]
     assert checks["outbox"]["status"] == "warning" and checks["outbox"]["detail"].startswith("1 failed")
+
+
+def test_the_read_only_checks_change_nothing_on_disk(tmp_path):
+    # doctor's view of a file: no -wal or -shm left beside it, and no write gets through.
+    from cmtui.store import Store
+    from cmtui.store import health
+    from cmtui.store.migrations import LATEST
+
+    path = tmp_path / "c.db"
+    Store.open(path).close()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    conn = health.open_read_only(path)
+    try:
+        assert health.shape(conn) == (LATEST, health.shape(conn).objects) and health.shape(conn).objects > 10
+        assert health.findings(conn, full=True, limit=5) == ["ok"] == health.findings(conn, full=False, limit=1)
+        assert health.free_bytes(conn) >= 0
+        with pytest.raises(sqlite3.OperationalError):
+            conn.execute("DELETE FROM accounts")
+    finally:
+        conn.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
