@@ -22,10 +22,12 @@ from cmtui import __version__
 from cmtui.errors import InputError
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import (
-    AccountInfo, AdminReports, AuthError, Capability, Connector, Limits, OfflineError, OwnPost, PermanentError,
-    Person, Posted, PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, RemoteReport, TimedOut, TransientError,
+    AccountInfo, AccountRef, AdminReports, AuthError, Capability, Connector, Limits, OfflineError, OwnPost,
+    PermanentError, Person, Posted, PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, RemoteReport,
+    ScheduledPost, TimedOut, TransientError,
 )
 from cmtui.sync.connectors.mastodon.html import html_to_text
+from cmtui.sync.connectors.mastodon.profile import PROFILE
 from cmtui.text import sanitize
 
 log = logging.getLogger("cmtui.sync")
@@ -149,6 +151,22 @@ class MastodonConnector(Connector):
         | Capability.REPLY | Capability.MUTE | Capability.BLOCK | Capability.REPORT | Capability.ADMIN_REPORTS
         | Capability.ADMIN_ACTIONS | Capability.STATS
     )
+    profile = PROFILE
+
+    @classmethod
+    def normalize_server(cls, url: str) -> str:
+        return normalize_instance(url)
+
+    @classmethod
+    def authorize(cls, server: str, timeout: float, ask) -> str:
+        """OAuth out-of-band with PKCE: ask(authorize URL) returns the code the user pastes."""
+        from cmtui.sync.connectors.mastodon import oauth
+
+        pending = oauth.start(server, timeout)
+        code = ask(pending.url)
+        if not code:
+            raise InputError("no authorization code given; nothing was added")
+        return oauth.finish(pending, code, timeout)
 
     def __init__(self, instance: str, token: str, *, timeout: float = 30.0, account_remote_id: str | None = None,
                  clock=utcnow, transport: httpx.AsyncBaseTransport | None = None):
@@ -425,7 +443,7 @@ class MastodonConnector(Connector):
         return self._item(await self._call("GET", f"/api/v1/statuses/{remote_id}"))
 
     async def publish(self, post: PostRequest) -> Posted:
-        body = {"status": post.text, "visibility": post.visibility}
+        body = {"status": post.text, "visibility": post.visibility or PROFILE.default_visibility}
         for key, value in (("in_reply_to_id", post.in_reply_to_remote_id), ("language", post.language),
                            ("spoiler_text", post.spoiler_text), ("scheduled_at", post.scheduled_at)):
             if value:
@@ -467,9 +485,16 @@ class MastodonConnector(Connector):
             if exc.status != 404:
                 raise
 
-    async def scheduled(self) -> list[dict]:
+    async def scheduled(self) -> list[ScheduledPost]:
         """The server's scheduled posts (listing them also lets due ones publish on some servers)."""
-        return await self._call("GET", "/api/v1/scheduled_statuses", expect=list)
+        posts = []
+        for entry in await self._call("GET", "/api/v1/scheduled_statuses", expect=list):
+            try:
+                at = entry.get("scheduled_at")
+                posts.append(ScheduledPost(scheduled_id=str(entry["id"]), scheduled_at=_time(at) if at else None))
+            except (AttributeError, KeyError, TypeError, ValueError):
+                log.warning("%s: skipped a malformed scheduled post", self.host)
+        return posts
 
     async def own_posts(self, account_remote_id: str, since: datetime) -> list[OwnPost]:
         since_text = iso(since)
@@ -504,9 +529,12 @@ class MastodonConnector(Connector):
                 return posts
             max_id = next_max
 
-    async def lookup(self, acct: str) -> str:
-        found = await self._call("GET", "/api/v1/accounts/lookup", params={"acct": acct})
-        return str(found["id"])
+    async def lookup(self, handle: str) -> AccountRef:
+        found = await self._call("GET", "/api/v1/accounts/lookup", params={"acct": handle})
+        try:
+            return AccountRef(remote_id=str(found["id"]), handle=self._acct(found))
+        except (KeyError, TypeError):
+            raise TransientError(f"malformed account from {self.host}") from None
 
     async def mute(self, account_remote_id: str) -> None:
         await self._call("POST", f"/api/v1/accounts/{account_remote_id}/mute")
@@ -515,9 +543,9 @@ class MastodonConnector(Connector):
         await self._call("POST", f"/api/v1/accounts/{account_remote_id}/block")
 
     async def report(self, account_remote_id: str, status_ids: list[str], comment: str = "",
-                     category: str = "other", forward: bool = False) -> str:
+                     category: str | None = None, forward: bool = False) -> str:
         body = {"account_id": account_remote_id, "status_ids": status_ids, "comment": comment,
-                "category": category, "forward": forward}
+                "category": category or PROFILE.default_report_category, "forward": forward}
         return str((await self._call("POST", "/api/v1/reports", json=body))["id"])
 
     async def admin_reports(self) -> AdminReports:
