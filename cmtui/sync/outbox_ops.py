@@ -11,9 +11,8 @@ from cmtui.sync.connectors.base import Capability, Connector, PermanentError, Po
 
 def _post_request(connector: Connector, op, payload: dict, now: datetime) -> PostRequest:
     scheduled_at = payload.get("scheduled_at")
-    lead = connector.profile.server_schedule_lead
-    if scheduled_at and (Capability.SCHEDULE not in connector.capabilities or lead is None
-                         or parse_iso(scheduled_at) - now < lead):
+    at, lead = parse_iso(scheduled_at), connector.profile.server_schedule_lead
+    if at is None or lead is None or Capability.SCHEDULE not in connector.capabilities or at - now < lead:
         scheduled_at = None  # due now, or late (we were offline), or the server cannot hold it: publish at once
     return PostRequest(
         text=payload["text"],

@@ -8,7 +8,7 @@ it there, so the composer and the CLI learn what a platform is like at no start-
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from cmtui.sync.connectors.base import Connector, PlatformProfile
@@ -52,5 +52,6 @@ def default_platform() -> str:
     return next(iter(REGISTRY))
 
 
-def connector_for(platform: str, instance: str, token: str, **options):
-    return connector_class(platform)(instance, token, **options)
+def connector_for(platform: str, instance: str, token: str, **options) -> Connector:
+    build: Callable[..., Connector] = connector_class(platform)  # each connector takes (server, token, ...)
+    return build(instance, token, **options)

@@ -1,6 +1,7 @@
 """Mastodon and compatible servers: the REST connector (`connector`), the OAuth flow an
-account is added with (`oauth`), the statuses' HTML read as plain text (`html`) and what the
-platform is like (`profile`, imported eagerly: it needs no HTTP client; the rest on use)."""
+account is added with (`oauth`), the server address as stored (`address`), the statuses' HTML
+read as plain text (`html`) and what the platform is like (`profile`, imported eagerly: it
+needs no HTTP client; the rest on use)."""
 
 from __future__ import annotations
 

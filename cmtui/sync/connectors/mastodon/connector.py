@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import ipaddress
 import logging
-import re
 from datetime import datetime, timedelta, timezone
 from typing import AsyncIterator
 from urllib.parse import urlsplit
@@ -26,6 +24,7 @@ from cmtui.sync.connectors.base import (
     PermanentError, Person, Posted, PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, RemoteReport,
     ScheduledPost, TimedOut, TransientError,
 )
+from cmtui.sync.connectors.mastodon.address import normalize_instance
 from cmtui.sync.connectors.mastodon.html import html_to_text
 from cmtui.sync.connectors.mastodon.profile import PROFILE
 from cmtui.text import sanitize
@@ -42,36 +41,6 @@ MAX_RATE_PAUSE = timedelta(hours=1)  # a reset further away (a clock running ahe
 def id_key(remote_id: str) -> tuple[int, str]:
     """Order ids as the server does: numeric snowflakes by value, others (ULIDs) as text."""
     return (len(remote_id), remote_id)
-
-
-_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$|^[0-9a-f:.]+$")
-
-
-def normalize_instance(url: str) -> str:
-    """https://host[:port] for an instance URL; plain http only on this machine (loopback)."""
-    raw = url.strip()
-    if "://" not in raw:
-        raw = "https://" + raw
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"'{url}' is not an instance URL (try https://mastodon.example)")
-    host = parts.hostname
-    try:
-        parts.port  # an out-of-range or non-numeric port raises here
-    except ValueError:
-        raise InputError(f"'{url}' has a bad port number") from None
-    if not _HOST.match(host):
-        raise InputError(f"'{url}' is not an instance URL (try https://mastodon.example)")
-    loopback = host == "localhost"
-    try:
-        loopback = loopback or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        pass
-    if parts.scheme == "http" and not loopback:
-        raise InputError(f"'{url}' uses plain http: tokens would travel unencrypted; use https")
-    if parts.path not in ("", "/") or parts.query:
-        raise InputError(f"'{url}' has a path; give the instance's address only (https://{parts.netloc})")
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _time(value) -> str:
