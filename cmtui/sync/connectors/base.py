@@ -153,13 +153,25 @@ class AccountInfo:
 
 
 @dataclass(frozen=True)
+class ServerRule:
+    """One of the server's own rules (plain text, sanitised), shown beside the guidelines."""
+
+    id: str
+    text: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
 class Limits:
+    """What the server allows, stored with the account (to_json) for the profile to read."""
+
     max_chars: int = 500
     url_weight: int = 23
-    rules: tuple = ()  # the instance's own rules: {"id", "text", "hint"}
+    rules: tuple[ServerRule, ...] = ()
 
     def to_json(self) -> dict:
-        return {"max_chars": self.max_chars, "url_weight": self.url_weight, "rules": list(self.rules)}
+        return {"max_chars": self.max_chars, "url_weight": self.url_weight,
+                "rules": [{"id": r.id, "text": r.text, "hint": r.hint} for r in self.rules]}
 
 
 @dataclass(frozen=True)

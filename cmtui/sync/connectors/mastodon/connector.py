@@ -22,7 +22,7 @@ from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import (
     AccountInfo, AccountRef, AdminReports, AuthError, Capability, Connector, Limits, OfflineError, OwnPost,
     PermanentError, Person, Posted, PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, RemoteReport,
-    ScheduledPost, TimedOut, TransientError,
+    ScheduledPost, ServerRule, TimedOut, TransientError,
 )
 from cmtui.sync.connectors.mastodon.address import normalize_instance
 from cmtui.sync.connectors.mastodon.html import html_to_text
@@ -337,8 +337,8 @@ class MastodonConnector(Connector):
         statuses = ((body.get("configuration") or {}).get("statuses") or {})
         if not statuses and "uri" not in body and "domain" not in body:
             raise PermanentError(f"{self.host} does not look like a Mastodon server")
-        rules = tuple({"id": str(r.get("id") or ""), "text": sanitize(str(r.get("text") or ""), max_len=1000),
-                       "hint": sanitize(str(r.get("hint") or ""), max_len=2000)}
+        rules = tuple(ServerRule(id=str(r.get("id") or ""), text=sanitize(str(r.get("text") or ""), max_len=1000),
+                                 hint=sanitize(str(r.get("hint") or ""), max_len=2000))
                       for r in body.get("rules") or [] if isinstance(r, dict))
         return Limits(max_chars=int(statuses.get("max_characters") or 500),
                       url_weight=int(statuses.get("characters_reserved_per_url") or 23), rules=rules)
