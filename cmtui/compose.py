@@ -17,11 +17,6 @@ def length_problem(text: str, limits: Mapping, platform: str | None = None) -> s
     return profile_for(platform or default_platform()).length_problem(text, limits)
 
 
-def default_visibility(item) -> str | None:
-    """A reply is no more public than what it answers (None: the platform has no visibilities)."""
-    return profile_for(item["platform"]).reply_visibility(item)
-
-
 def queue_reply(store, item_id, text: str, *, language: str | None = None, visibility: str | None = None,
                 content_warning: str | None = None, retry_op: int | None = None) -> int:
     """Queue a reply to an inbox item; return the outbox operation id. Raises InputError.

@@ -53,7 +53,8 @@ def test_mastodon_counts_urls_at_their_weight_and_remote_mentions_as_the_user():
     assert PROFILE.text_length(text, {}) == len("hi @ana see ") + 23
     assert PROFILE.text_length(text, {"url_weight": 30}) == len("hi @ana see ") + 30
     assert PROFILE.limit({}) == 500 and PROFILE.limit({"max_chars": 1000}) == 1000
-    assert PROFILE.length_problem("x" * 501, {}) == "the text is 501 characters, over the limit of 500 (URLs count as 23)"
+    assert PROFILE.length_problem("x" * 501, {}) == (
+        "the text is 501 characters, over the limit of 500 (URLs count as 23)")
 
 
 def test_mastodon_schedules_on_the_server_at_least_five_minutes_ahead():

@@ -70,7 +70,7 @@ async def execute(connector: Connector, op, store, now: datetime) -> dict:
             return {k: v for k, v in posted.__dict__.items() if v is not None}
         if kind in ("mute", "block"):
             target = await _account_id(connector, payload)
-            await getattr(connector, kind)(target)
+            await (connector.mute if kind == "mute" else connector.block)(target)
             return {"account_remote_id": target}
         if kind == "report":
             target = await _account_id(connector, payload)

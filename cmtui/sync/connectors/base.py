@@ -353,6 +353,7 @@ class Connector(ABC):
     platform: str = ""
     capabilities: Capability = Capability(0)
     profile: PlatformProfile = PlatformProfile(label="")
+    requests: int = 0  # requests sent so far (the sync summary and the benchmarks count them)
 
     # -- adding an account (no instance needed yet) -------------------------------------------
     @classmethod

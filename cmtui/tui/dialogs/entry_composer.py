@@ -94,12 +94,13 @@ class EntryComposer(Dialog):
                                  self.default_hour).astimezone(self.tz) if self.default_day else None)
             return {"text": "", "account": account, "when": when.strftime("%Y-%m-%d %H:%M")
                     if when else "", "rrule": "", "language": self.settings.post_language() or "",
-                    "visibility": self.default_profile.default_visibility, "cw": "", "campaign": "", "colour": COLOURS[0], "notes": "",
-                    "variants": {}, "then": "draft"}
+                    "visibility": self.default_profile.default_visibility, "cw": "", "campaign": "",
+                    "colour": COLOURS[0], "notes": "", "variants": {}, "then": "draft"}
         at = parse_iso(e["scheduled_at"])
         return {"text": e["text"], "account": e["account"] or "", "when":
                 at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if at else "", "rrule": e["rrule"] or "",
-                "language": e["language"] or "", "visibility": e["visibility"] or self.default_profile.default_visibility,
+                "language": e["language"] or "", "visibility":
+                e["visibility"] or self.default_profile.default_visibility,
                 "cw": e["content_warning"] or "", "campaign": e["campaign"] or "",
                 "colour": e["campaign_color"] or COLOURS[0], "notes": e["notes"] or "",
                 "variants": self.variants, "then": "keep"}
@@ -151,8 +152,8 @@ class EntryComposer(Dialog):
             yield Static(id="entry-rule-read")
             with Horizontal(classes="row"):
                 yield Static("visibility", classes="label")
-                yield Select([(x, x) for x in self.visibilities], value=v["visibility"], allow_blank=False, compact=True,
-                             id="entry-visibility")
+                yield Select([(x, x) for x in self.visibilities], value=v["visibility"], allow_blank=False,
+                             compact=True, id="entry-visibility")
                 yield Static("content warning", classes="label")
                 yield Input(v["cw"], compact=True, id="entry-cw")
             with Horizontal(classes="row"):

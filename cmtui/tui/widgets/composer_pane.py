@@ -81,8 +81,9 @@ class ComposerPane(Vertical):
                          compact=True, id="composer-language")
             if self.profile.visibilities:
                 yield Static("visibility")
-                yield Select([(v, v) for v in self.profile.visibilities], value=self.profile.reply_visibility(self.item),
-                             allow_blank=False, compact=True, id="composer-visibility")
+                yield Select([(v, v) for v in self.profile.visibilities],
+                             value=self.profile.reply_visibility(self.item), allow_blank=False, compact=True,
+                             id="composer-visibility")
         yield Static(id="composer-status")
 
     def on_mount(self) -> None:
