@@ -1,5 +1,5 @@
 """The reply composer's counter counts exactly what will be sent: the text with the
-author's mention that queueing adds (one function, compose.reply_text, builds both)."""
+author's mention that queueing adds (one function, the profile's reply_text, builds both)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,19 @@ import pytest
 from textual.widgets import TextArea
 
 from cmtui.compose import queue_reply
-from cmtui.compose import mentions, reply_length, reply_text, status_length
 from cmtui.config import Settings
 from cmtui.errors import InputError
 from cmtui.store.base import loads
+from cmtui.sync.connectors.mastodon import PROFILE
 from cmtui.tui.app import CmtuiApp
 from factory import NOW
+
+mentions, reply_length, reply_text = PROFILE.mentions, PROFILE.reply_length, PROFILE.reply_text
+
+
+def status_length(text: str) -> int:
+    return PROFILE.text_length(text, {})
+
 
 AUTHOR = "user0@fedi.example"  # the factory's item 1, on an account with the default 500 limit
 

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from cmtui.compose import length_problem, status_length
+from cmtui.compose import length_problem
 from cmtui.errors import InputError
-from cmtui.sync.connectors.mastodon.connector import _retry_at, id_key, normalize_instance
+from cmtui.sync.connectors.mastodon import PROFILE
+from cmtui.sync.connectors.mastodon.connector import MastodonConnector, _retry_at, id_key, normalize_instance
 from cmtui.sync.engine import BACKOFF_CAP, backoff
 from cmtui.sync.connectors.mastodon.html import html_to_text
 from cmtui.sync.outbox_ops import _post_request
@@ -88,7 +89,7 @@ def test_an_odd_list_start_counts_from_one():
 
 def test_status_length_counts_urls_and_remote_mentions_like_mastodon():
     text = "hi @ana@fedi.example see https://example.com/a/very/long/path/that/goes/on/and/on"
-    assert status_length(text) == len("hi @ana see ") + 23
+    assert PROFILE.text_length(text, {}) == len("hi @ana see ") + 23
     assert length_problem("x" * 500, {"max_chars": 500}) is None
     assert "over the limit of 500" in length_problem("x" * 501, {"max_chars": 500})
     assert length_problem("   ", {"max_chars": 500}) == "the text is empty"
@@ -96,9 +97,9 @@ def test_status_length_counts_urls_and_remote_mentions_like_mastodon():
 
 def test_a_post_due_within_five_minutes_is_published_at_once():
     op = {"idempotency_key": "k"}
-    soon = _post_request(op, {"text": "x", "scheduled_at": "2026-11-21T12:03:00Z"}, NOW)
-    later = _post_request(op, {"text": "x", "scheduled_at": "2026-11-21T12:30:00Z"}, NOW)
-    late = _post_request(op, {"text": "x", "scheduled_at": "2026-11-21T09:00:00Z"}, NOW)
+    soon = _post_request(MastodonConnector, op, {"text": "x", "scheduled_at": "2026-11-21T12:03:00Z"}, NOW)
+    later = _post_request(MastodonConnector, op, {"text": "x", "scheduled_at": "2026-11-21T12:30:00Z"}, NOW)
+    late = _post_request(MastodonConnector, op, {"text": "x", "scheduled_at": "2026-11-21T09:00:00Z"}, NOW)
     assert soon.scheduled_at is None and late.scheduled_at is None
     assert later.scheduled_at == "2026-11-21T12:30:00Z"
 

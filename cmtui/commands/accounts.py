@@ -14,24 +14,34 @@ from cmtui.sync.connectors.base import AuthError, ConnectorError, PermanentError
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 
-def _token(args, instance: str, timeout: float) -> str:
-    if args.token_env:
-        token = os.environ.get(args.token_env, "").strip()
-        if not token:
-            raise InputError(f"environment variable {args.token_env} is not set or empty")
-        return token
-    from cmtui.sync.connectors.mastodon import oauth
-
-    pending = oauth.start(instance, timeout)
+def _ask_code(url: str) -> str:
+    """The sign-in flow's prompt: where to approve cmtui, then the code the user pastes."""
     print("Open this address, sign in and approve cmtui:", file=sys.stderr)
-    print(pending.url)
+    print(url)
     # On a terminal the user's Enter ends the prompt's line; piped, we end it ourselves.
     print("Then paste the authorization code here: ", end="" if sys.stdin.isatty() else "\n", file=sys.stderr,
           flush=True)
-    code = sys.stdin.readline().strip()
-    if not code:
-        raise InputError("no authorization code given; nothing was added")
-    return oauth.finish(pending, code, timeout)
+    return sys.stdin.readline().strip()
+
+
+def _options(cls, args) -> dict[str, str | None]:
+    """The values of the options the connector declares, by role (server, user, token_env)."""
+    values: dict[str, str | None] = {}
+    for option in cls.profile.options:
+        value = getattr(args, option.dest, None)
+        if option.required and not value:
+            raise InputError(f"{cls.profile.label} needs --{option.dest.replace('_', '-')}")
+        values[option.role] = value
+    return values
+
+
+def _token(cls, token_env: str | None, server: str, timeout: float) -> str:
+    if token_env:
+        token = os.environ.get(token_env, "").strip()
+        if not token:
+            raise InputError(f"environment variable {token_env} is not set or empty")
+        return token
+    return cls.authorize(server, timeout, _ask_code)
 
 
 async def _verify(platform: str, instance: str, token: str, timeout: float):
@@ -57,30 +67,32 @@ def _clean(info):
 
 
 def account_add(store, settings, credentials, args) -> int:
-    from cmtui.sync.connectors.mastodon import normalize_instance
+    from cmtui.sync.connectors import connector_class
 
+    cls = connector_class(args.platform)
     if not _NAME.match(args.name):
         raise InputError(f"'{args.name}' is not a usable account name (letters, digits, . _ -; up to 40)")
-    instance = normalize_instance(args.instance)
+    options = _options(cls, args)
+    instance = cls.normalize_server(options.get("server") or "")
     existing = store.accounts.get(args.name)
     if existing is not None and (existing.platform, existing.instance) != (args.platform, instance):
         raise InputError(f"an account named '{args.name}' already exists on {existing.instance} "
                          f"(cmtui account remove {args.name} first, or choose another name)")
     timeout = float(settings.http_timeout_seconds)
     try:
-        token = _token(args, instance, timeout)
+        token = _token(cls, options.get("token_env"), instance, timeout)
         info, limits = asyncio.run(_verify(args.platform, instance, token, timeout))
         info = _clean(info)
     except AuthError as exc:
         raise InputError(f"the token was refused: {exc}") from None
     except PermanentError as exc:
         if exc.status == 404:
-            raise InputError(f"{instance} does not look like a Mastodon server (no account API)") from None
+            raise InputError(cls.not_this_platform(instance, "no account API")) from None
         raise InputError(str(exc)) from None
     except TransientError as exc:
         message = str(exc)
         if message.startswith("malformed"):
-            message = f"{instance} does not look like a Mastodon server ({message})"
+            message = cls.not_this_platform(instance, message)
         raise InputError(message) from None
     except ConnectorError as exc:
         raise InputError(str(exc)) from None

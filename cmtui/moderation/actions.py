@@ -19,13 +19,13 @@ from dataclasses import dataclass
 
 from cmtui.errors import InputError
 from cmtui.store.base import dumps, now
+from cmtui.sync.connectors import default_platform, profile_for
+from cmtui.sync.connectors.base import PlatformProfile
 
 ITEM_ACTIONS = ("approve", "hide", "mute", "block", "report", "warn", "assign")
 AUTHOR_ACTIONS = ("hide", "mute", "block")  # those that may apply to all of the author's open items
-PLATFORM_ACTIONS = ("mute", "block", "report")
-REPORT_CATEGORIES = ("spam", "legal", "violation", "other")
-REPORT_ACTIONS = ("resolve", "assign", "none", "sensitive", "disable", "silence", "suspend")
-ACCOUNT_ACTIONS = ("none", "sensitive", "disable", "silence", "suspend")
+PLATFORM_ACTIONS = ("mute", "block", "report")  # each platform's profile says which of these it has
+REPORT_DECISIONS = ("resolve", "assign")  # besides the platform's account actions (its profile)
 
 _FLAG_STATE = {"approve": "approved", "hide": "hidden", "mute": "muted", "block": "blocked",
                "report": "reported", "warn": "warned"}
@@ -39,6 +39,12 @@ class Outcome:
     outbox_id: int | None = None
     reused: bool = False          # the platform operation was already waiting in the outbox
     report_id: int | None = None
+
+
+def _profile(store, account_id: int) -> PlatformProfile:
+    """What the account's platform offers (its moderation actions, report categories...)."""
+    account = store.accounts.by_id(account_id)
+    return profile_for(account.platform if account is not None else default_platform())
 
 
 def _item(store, item):
@@ -81,15 +87,18 @@ def _close_flags(store, item_id: int, state: str) -> int:
 
 
 def queue_platform_action(store, item, action: str, comment: str = "", who: str = "cmtui", *,
-                          category: str = "other", forward: bool = False, rule_id: int | None = None) -> Outcome:
+                          category: str | None = None, forward: bool = False, rule_id: int | None = None) -> Outcome:
     """Queue a mute, block or report of an item's author (a report carries the item's status),
     write the audit log, and close the item's open flags; one transaction. Called by the
-    moderation actions and by automatic rules. A same operation still waiting is reused."""
+    moderation actions and by automatic rules. A same operation still waiting is reused.
+    category: the report's (None: the platform's default)."""
     if action not in PLATFORM_ACTIONS:
         raise InputError(f"'{action}' is not a platform action ({', '.join(PLATFORM_ACTIONS)})")
-    if category not in REPORT_CATEGORIES:
-        raise InputError(f"unknown report category '{category}' ({', '.join(REPORT_CATEGORIES)})")
     item = _item(store, item)
+    profile = _profile(store, item["account_id"])
+    if action not in profile.moderation_actions:
+        raise InputError(f"{profile.label} has no {action}")
+    category = profile.report_category(category) if action == "report" or category is not None else None
     with store.transaction():
         person_id, remote_id = _person(store, item)
         acct = item["author"]
@@ -124,7 +133,7 @@ def guideline_warning(store, number: int, author: str, comment: str = "") -> str
 def _one(store, item, action: str, who: str, comment: str, options: dict) -> Outcome:
     item_id = item["id"]
     if action in PLATFORM_ACTIONS:
-        return queue_platform_action(store, item, action, comment, who, category=options.get("category", "other"),
+        return queue_platform_action(store, item, action, comment, who, category=options.get("category"),
                                      forward=bool(options.get("forward")), rule_id=options.get("rule_id"))
     person_id = _person(store, item)[0]
     op_id = None
@@ -225,11 +234,13 @@ def act(store, settings, item_ids, action: str, *, who: str, comment: str = "", 
 # -- instance reports ------------------------------------------------------------------------
 def act_report(store, report_id, action: str, *, who: str, text: str = "") -> Outcome:
     """A decision on an instance report (local id): resolve, assign (to self), or an account
-    action on its target (none, sensitive, disable, silence, suspend) with a text, which
+    action on its target (those of the platform's profile) with a text, which
     also resolves it. Queued in the outbox with the audit log, one transaction."""
-    if action not in REPORT_ACTIONS:
-        raise InputError(f"unknown report action '{action}' ({', '.join(REPORT_ACTIONS)})")
     report = store.reports.require(report_id)
+    profile = _profile(store, report["account_id"])
+    known = REPORT_DECISIONS + tuple(c.value for c in profile.account_actions)
+    if action not in known:
+        raise InputError(f"unknown report action '{action}' ({', '.join(known)})")
     if report["state"] != "open":
         raise InputError(f"report {report['id']} is already {report['state']}")
     with store.transaction():

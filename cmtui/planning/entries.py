@@ -51,8 +51,10 @@ def _account(store, name: str | None):
     if account is None:
         known = [a.name for a in store.accounts.list()]
         if not known:
+            from cmtui.sync.connectors import PLATFORMS
+
             raise InputError(f"unknown account '{name}'; there are none yet "
-                             "(add one with: cmtui account add mastodon NAME --instance URL)")
+                             f"(add one with: cmtui account add {'|'.join(PLATFORMS)} NAME --instance URL)")
         raise InputError(f"unknown account '{name}' (known: {', '.join(known)})")
     return account
 

@@ -8,8 +8,8 @@ from cmtui.store.base import Repo, dumps, loads, now
 from cmtui.store.db import transaction
 
 
-# Operations the platform cannot de-duplicate (Mastodon takes no idempotency key for a
-# report): an attempt whose fate is unknown (no answer in time, or a process that died while
+# Operations the platform cannot de-duplicate (a report carries no idempotency key on the
+# platforms so far): an attempt whose fate is unknown (no answer in time, or a process that died while
 # sending) is not repeated, it fails and asks the user to check. Mute and block are safe to
 # repeat; posts and replies carry an idempotency key.
 AT_MOST_ONCE = ("report",)

@@ -23,7 +23,7 @@ from cmtui.store import Store
 from cmtui.store.outbox import AT_MOST_ONCE, UNCERTAIN
 from cmtui.sync.connectors import connector_for
 from cmtui.sync.connectors.base import (
-    AuthError, Connector, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
+    AuthError, Capability, Connector, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
 )
 from cmtui.sync.outbox_ops import apply_result, execute, reconcile_scheduled
 
@@ -245,8 +245,8 @@ class SyncEngine:
         # Posts the server held as scheduled and whose time has come: is it still holding them?
         due = self.store.entries.server_scheduled_due(account.id, iso(self.clock()))
         listed = None
-        if due and hasattr(connector, "scheduled"):
-            listed = {str(s.get("id")) for s in await connector.scheduled()}
+        if due and Capability.SCHEDULE in connector.capabilities:
+            listed = {s.scheduled_id for s in await connector.scheduled()}
         posts = await connector.own_posts(info.remote_id, self.clock() - timedelta(days=OWN_POSTS_DAYS))
         self.store.ingest.own_posts(account.id, posts)
         if listed is not None and reconcile_scheduled(self.store, account.id, listed, posts, self.clock()):

@@ -6,21 +6,19 @@ from datetime import datetime, timedelta
 
 from cmtui.model import iso, parse_iso
 from cmtui.store.base import loads
-from cmtui.sync.connectors.base import Connector, PermanentError, PostRequest
+from cmtui.sync.connectors.base import Capability, Connector, PermanentError, PostRequest
 
 
-SERVER_SCHEDULE_MIN = timedelta(minutes=5)  # Mastodon refuses a scheduled_at sooner than this
-
-
-def _post_request(op, payload: dict, now: datetime) -> PostRequest:
+def _post_request(connector: Connector, op, payload: dict, now: datetime) -> PostRequest:
     scheduled_at = payload.get("scheduled_at")
-    if scheduled_at and parse_iso(scheduled_at) - now < SERVER_SCHEDULE_MIN:
-        scheduled_at = None  # due now, or late (we were offline): publish at once
+    at, lead = parse_iso(scheduled_at), connector.profile.server_schedule_lead
+    if at is None or lead is None or Capability.SCHEDULE not in connector.capabilities or at - now < lead:
+        scheduled_at = None  # due now, or late (we were offline), or the server cannot hold it: publish at once
     return PostRequest(
         text=payload["text"],
         idempotency_key=op["idempotency_key"],
         in_reply_to_remote_id=payload.get("in_reply_to_id"),
-        visibility=payload.get("visibility") or "public",
+        visibility=payload.get("visibility"),
         language=payload.get("language"),
         spoiler_text=payload.get("spoiler_text"),
         scheduled_at=scheduled_at,
@@ -30,7 +28,7 @@ def _post_request(op, payload: dict, now: datetime) -> PostRequest:
 async def _account_id(connector: Connector, payload: dict) -> str:
     if payload.get("account_remote_id"):
         return payload["account_remote_id"]
-    return await connector.lookup(payload["acct"])  # type: ignore[attr-defined]
+    return (await connector.lookup(payload["acct"])).remote_id
 
 
 async def execute(connector: Connector, op, store, now: datetime) -> dict:
@@ -47,7 +45,7 @@ async def execute(connector: Connector, op, store, now: datetime) -> dict:
                 raise PermanentError(f"the server still holds scheduled post {scheduled_id} of this entry; "
                                      "not posting it twice")
         if kind in ("post", "reply"):
-            posted = await connector.publish(_post_request(op, payload, now))
+            posted = await connector.publish(_post_request(connector, op, payload, now))
             return {k: v for k, v in posted.__dict__.items() if v is not None}
         if kind == "edit":
             posted = await connector.edit(payload["remote_id"], payload["text"], payload.get("spoiler_text"))
@@ -72,12 +70,12 @@ async def execute(connector: Connector, op, store, now: datetime) -> dict:
             return {k: v for k, v in posted.__dict__.items() if v is not None}
         if kind in ("mute", "block"):
             target = await _account_id(connector, payload)
-            await getattr(connector, kind)(target)
+            await (connector.mute if kind == "mute" else connector.block)(target)
             return {"account_remote_id": target}
         if kind == "report":
             target = await _account_id(connector, payload)
             report_id = await connector.report(target, payload.get("status_ids") or [], payload.get("comment", ""),
-                                               payload.get("category", "other"), bool(payload.get("forward")))
+                                               payload.get("category"), bool(payload.get("forward")))
             return {"report_id": report_id, "account_remote_id": target}
         if kind == "resolve_report":
             await connector.resolve_report(payload["report_id"])

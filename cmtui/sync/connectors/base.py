@@ -2,16 +2,20 @@
 
 A connector turns one platform's API into these plain values and these errors; the engine
 never sees HTTP. Matrix, Bluesky, WordPress or Discourse are each one more module that
-subclasses Connector and declares what it can do in `capabilities`.
+subclasses Connector and declares what it can do in `capabilities` and what its platform
+is like in `profile` (a PlatformProfile: the composer, the moderation screen, the CLI and
+the outbox read it instead of naming one platform's rules).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Flag, auto
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable, Mapping
+
+from cmtui.errors import InputError
 
 
 class Capability(Flag):
@@ -149,13 +153,25 @@ class AccountInfo:
 
 
 @dataclass(frozen=True)
+class ServerRule:
+    """One of the server's own rules (plain text, sanitised), shown beside the guidelines."""
+
+    id: str
+    text: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
 class Limits:
+    """What the server allows, stored with the account (to_json) for the profile to read."""
+
     max_chars: int = 500
     url_weight: int = 23
-    rules: tuple = ()  # the instance's own rules: {"id", "text", "hint"}
+    rules: tuple[ServerRule, ...] = ()
 
     def to_json(self) -> dict:
-        return {"max_chars": self.max_chars, "url_weight": self.url_weight, "rules": list(self.rules)}
+        return {"max_chars": self.max_chars, "url_weight": self.url_weight,
+                "rules": [{"id": r.id, "text": r.text, "hint": r.hint} for r in self.rules]}
 
 
 @dataclass(frozen=True)
@@ -187,15 +203,173 @@ class PostRequest:
     text: str
     idempotency_key: str
     in_reply_to_remote_id: str | None = None
-    visibility: str = "public"
+    visibility: str | None = None  # None: the platform's default (or it has none)
     language: str | None = None
     spoiler_text: str | None = None
     scheduled_at: str | None = None  # ISO UTC; the server publishes it then
 
 
+@dataclass(frozen=True)
+class ScheduledPost:
+    """A post the server holds to publish later."""
+
+    scheduled_id: str
+    scheduled_at: str | None = None  # ISO UTC
+
+
+@dataclass(frozen=True)
+class AccountRef:
+    """An account found by its handle."""
+
+    remote_id: str
+    handle: str
+
+
+# -- the platform profile ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Choice:
+    """One answer of a picker: the value sent to the platform, the words shown for it."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class AccountOption:
+    """Something `cmtui account add PLATFORM` needs. role: server (a URL), user (a handle),
+    token_env (a variable holding a token or app password; absent: the connector's own
+    sign-in flow)."""
+
+    dest: str  # the command line's attribute (--token-env -> token_env)
+    role: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class PlatformProfile:
+    """What a platform is like, for code that must not know which platform it is: the base
+    counts characters plainly and addresses nobody; a platform's profile overrides that."""
+
+    label: str  # the platform's name as people write it
+    max_chars: int = 500  # when the server did not say
+    visibilities: tuple[str, ...] = ()  # none: every post is seen the same way
+    default_visibility: str | None = None
+    reply_content_warning: bool = False
+    moderation_actions: tuple[str, ...] = ()  # of mute, block, report
+    report_categories: tuple[Choice, ...] = ()
+    default_report_category: str | None = None
+    account_actions: tuple[Choice, ...] = ()  # what an admin can do to an account
+    server_schedule_lead: timedelta | None = None  # schedules on the server at least this far ahead
+    like_name: str = "likes"
+    share_name: str = "shares"
+    options: tuple[AccountOption, ...] = ()
+
+    # -- length ----------------------------------------------------------------------------
+    def limit(self, limits: Mapping) -> int:
+        return int(limits.get("max_chars") or self.max_chars)
+
+    def text_length(self, text: str, limits: Mapping) -> int:
+        return len(text)
+
+    def length_note(self, limits: Mapping) -> str:
+        """Said after "over the limit": how the platform counts, when it is not plain."""
+        return ""
+
+    def length_problem(self, text: str, limits: Mapping) -> str | None:
+        """None if text can be posted within the account's limits, else a message."""
+        if not text.strip():
+            return "the text is empty"
+        limit, used = self.limit(limits), self.text_length(text, limits)
+        if used > limit:
+            return f"the text is {used} characters, over the limit of {limit}{self.length_note(limits)}"
+        return None
+
+    # -- replies -----------------------------------------------------------------------------
+    def mentions(self, text: str, author: str) -> bool:
+        """Whether text already addresses author (a platform without mentions: always)."""
+        return True
+
+    def reply_prefix(self, author: str) -> str:
+        """What a new reply starts with, to address the author."""
+        return ""
+
+    def mention_shown(self, author: str) -> str:
+        """The author's mention as it counts, for the composer's "incl. …" note."""
+        return ""
+
+    def reply_text(self, text: str, author: str) -> str:
+        """The reply as it will be posted: addressed to the author unless it already is."""
+        text = text.strip()
+        return text if self.mentions(text, author) else self.reply_prefix(author) + text
+
+    def reply_length(self, text: str, author: str, limits: Mapping) -> tuple[int, int]:
+        """(characters the reply will be as sent, the limit). Empty is 0: nothing is sent,
+        so the mention that would be added does not count yet."""
+        if not text.strip():
+            return 0, self.limit(limits)
+        return self.text_length(self.reply_text(text, author), limits), self.limit(limits)
+
+    def reply_visibility(self, item: Mapping) -> str | None:
+        """A reply is no more public than what it answers: a direct message gets a direct reply."""
+        return item["visibility"] if item["visibility"] in self.visibilities else self.default_visibility
+
+    def check_visibility(self, visibility: str | None) -> None:
+        """InputError for a visibility the platform does not have (None: its default)."""
+        if visibility is not None and visibility not in self.visibilities:
+            raise InputError(f"unknown visibility '{visibility}' ({', '.join(self.visibilities)})" if self.visibilities
+                             else f"{self.label} posts have no visibility to choose")
+
+    def reply_payload(self, item: Mapping, text: str, limits: Mapping, *, visibility: str | None = None,
+                      language: str | None = None, content_warning: str | None = None) -> dict:
+        """The outbox payload of a reply to an inbox item (its thread, its author addressed).
+        Needs no connection. InputError when the platform would refuse it."""
+        self.check_visibility(visibility)
+        if content_warning and not self.reply_content_warning:
+            raise InputError(f"{self.label} replies cannot carry a content warning")
+        body = self.reply_text(text, item["author"])
+        problem = self.length_problem(body, limits)
+        if problem:
+            raise InputError(f"reply not queued: {problem}")
+        payload = {"text": body, "in_reply_to_id": item["remote_id"]}
+        chosen = visibility or self.reply_visibility(item)
+        if chosen:
+            payload["visibility"] = chosen
+        payload["language"] = language or item["language"]
+        if content_warning:
+            payload["spoiler_text"] = content_warning
+        return payload
+
+    # -- moderation ----------------------------------------------------------------------------
+    def report_category(self, category: str | None) -> str:
+        """The category a report is filed under (None: the default). InputError if unknown."""
+        category = category or self.default_report_category or ""
+        known = [c.value for c in self.report_categories]
+        if category not in known:
+            raise InputError(f"unknown report category '{category}' ({', '.join(known) or 'none on ' + self.label})")
+        return category
+
+
 class Connector(ABC):
     platform: str = ""
     capabilities: Capability = Capability(0)
+    profile: PlatformProfile = PlatformProfile(label="")
+    requests: int = 0  # requests sent so far (the sync summary and the benchmarks count them)
+
+    # -- adding an account (no instance needed yet) -------------------------------------------
+    @classmethod
+    def normalize_server(cls, url: str) -> str:
+        """The server's address as stored; InputError for one that cannot be used."""
+        return url.strip().rstrip("/")
+
+    @classmethod
+    def authorize(cls, server: str, timeout: float, ask: Callable[[str], str]) -> str:
+        """The platform's sign-in flow: ask(url) shows where to approve and returns the code
+        the user pastes; returns a token. Platforms without one need a token variable."""
+        raise InputError(f"{cls.profile.label} has no sign-in flow here: give a token variable")
+
+    @classmethod
+    def not_this_platform(cls, server: str, why: str) -> str:
+        return f"{server} does not look like a {cls.profile.label} server ({why})"
 
     @abstractmethod
     async def verify(self) -> AccountInfo: ...
@@ -228,6 +402,14 @@ class Connector(ABC):
     async def cancel_scheduled(self, scheduled_id: str) -> None:
         raise PermanentError(f"{self.platform} cannot schedule posts")
 
+    async def scheduled(self) -> list[ScheduledPost]:
+        """The posts the server holds to publish later."""
+        raise PermanentError(f"{self.platform} cannot schedule posts")
+
+    async def lookup(self, handle: str) -> AccountRef:
+        """An account by its handle."""
+        raise PermanentError(f"{self.platform} cannot look accounts up")
+
     async def mute(self, account_remote_id: str) -> None:
         raise PermanentError(f"{self.platform} cannot mute")
 
@@ -235,7 +417,8 @@ class Connector(ABC):
         raise PermanentError(f"{self.platform} cannot block")
 
     async def report(self, account_remote_id: str, status_ids: list[str], comment: str = "",
-                     category: str = "other", forward: bool = False) -> str:
+                     category: str | None = None, forward: bool = False) -> str:
+        """File a report; category None: the profile's default. Returns the report's id."""
         raise PermanentError(f"{self.platform} cannot report")
 
     async def admin_reports(self) -> AdminReports:

@@ -21,13 +21,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static, TextArea
 
-from cmtui.compose import status_length
 from cmtui.errors import CmtuiError, InputError
 from cmtui.model import parse_iso
 from cmtui.planning.timeparse import parse_when
+from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.tui.dialogs.base import Dialog
 
-VISIBILITIES = ("public", "unlisted", "private", "direct")
 COLOURS = ("magenta", "cyan", "green", "yellow", "red", "blue", "orange1", "purple")
 SAVE_AFTER = 0.5
 
@@ -64,6 +63,10 @@ class EntryComposer(Dialog):
         self.entry = entry
         self.context = f"entry:{entry['id']}" if entry is not None else "entry:new"
         self.accounts = {a.name: a for a in self.store.accounts.list()}
+        # The visibilities of the platforms posted to (an entry has one visibility for all).
+        self.default_profile = profile_for(default_platform())
+        profiles = [self.default_profile, *(profile_for(a.platform) for a in self.accounts.values())]
+        self.visibilities = tuple(dict.fromkeys(v for p in profiles for v in p.visibilities))
         self.variants: dict[str, str] = dict(self.store.calendar.variants(entry["id"])) if entry is not None else {}
         self.default_day, self.default_hour = default_day, default_hour
         self._rule_check: tuple | None = None  # ((rule, start), what to say): the check runs once per change
@@ -91,12 +94,13 @@ class EntryComposer(Dialog):
                                  self.default_hour).astimezone(self.tz) if self.default_day else None)
             return {"text": "", "account": account, "when": when.strftime("%Y-%m-%d %H:%M")
                     if when else "", "rrule": "", "language": self.settings.post_language() or "",
-                    "visibility": "public", "cw": "", "campaign": "", "colour": COLOURS[0], "notes": "",
-                    "variants": {}, "then": "draft"}
+                    "visibility": self.default_profile.default_visibility, "cw": "", "campaign": "",
+                    "colour": COLOURS[0], "notes": "", "variants": {}, "then": "draft"}
         at = parse_iso(e["scheduled_at"])
         return {"text": e["text"], "account": e["account"] or "", "when":
                 at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if at else "", "rrule": e["rrule"] or "",
-                "language": e["language"] or "", "visibility": e["visibility"] or "public",
+                "language": e["language"] or "", "visibility":
+                e["visibility"] or self.default_profile.default_visibility,
                 "cw": e["content_warning"] or "", "campaign": e["campaign"] or "",
                 "colour": e["campaign_color"] or COLOURS[0], "notes": e["notes"] or "",
                 "variants": self.variants, "then": "keep"}
@@ -148,8 +152,8 @@ class EntryComposer(Dialog):
             yield Static(id="entry-rule-read")
             with Horizontal(classes="row"):
                 yield Static("visibility", classes="label")
-                yield Select([(x, x) for x in VISIBILITIES], value=v["visibility"], allow_blank=False, compact=True,
-                             id="entry-visibility")
+                yield Select([(x, x) for x in self.visibilities], value=v["visibility"], allow_blank=False,
+                             compact=True, id="entry-visibility")
                 yield Static("content warning", classes="label")
                 yield Input(v["cw"], compact=True, id="entry-cw")
             with Horizontal(classes="row"):
@@ -201,8 +205,8 @@ class EntryComposer(Dialog):
         count = Text()
         for name, account in self.accounts.items():
             body = self.variants.get(name) or text
-            limit = int(account.limits.get("max_chars") or 500)
-            used = status_length(body, int(account.limits.get("url_weight") or 23))
+            profile = profile_for(account.platform)
+            limit, used = profile.limit(account.limits), profile.text_length(body, account.limits)
             count.append(f"{name} {used}/{limit}", style="bold red" if used > limit else "dim")
             if name in self.variants and self.variants[name]:
                 count.append(" (variant)", style="italic dim")
@@ -313,8 +317,9 @@ class EntryComposer(Dialog):
         account_id = self.accounts[account].id
         try:
             heat = heatmap(self.store, account_id, now, self.tz)
-            # At least 5 minutes ahead: Mastodon schedules nothing sooner.
-            slots = suggest_times(self.store, account_id, now + timedelta(minutes=5), n=1, tz=self.tz, now=now,
+            # Far enough ahead for the server to schedule it (it schedules nothing sooner).
+            lead = profile_for(self.accounts[account].platform).server_schedule_lead or timedelta(0)
+            slots = suggest_times(self.store, account_id, now + lead, n=1, tz=self.tz, now=now,
                                   heat=heat)
             if slots:
                 at = slots[0]

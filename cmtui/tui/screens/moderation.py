@@ -16,6 +16,8 @@ from textual.widgets import DataTable, Static
 
 from cmtui.errors import CmtuiError
 from cmtui.store.base import loads
+from cmtui.sync.connectors import default_platform, profile_for
+from cmtui.sync.connectors.base import Choice, PlatformProfile
 from cmtui.text import cut, one_line
 from cmtui.tui.fitting import Column, plan_columns, set_columns
 from cmtui.tui.screens.base import ModeScreen
@@ -25,13 +27,11 @@ PLATFORM = {"mute": "Mute", "block": "Block", "report": "Report"}
 DONE = {"approve": "Approved", "hide": "Hidden", "mute": "Muted", "block": "Blocked", "report": "Reported",
         "warn": "Warned"}
 REPORT_ONLY = "An instance report is decided with a (resolve), A (assign to me) or x (account action)."
-CATEGORIES = [("spam", "spam"), ("legal — illegal content", "legal"),
-              ("violation — breaks the server's rules", "violation"), ("other", "other")]
-ACCOUNT_ACTIONS = [("none — only resolve the report, with a warning text", "none"),
-                   ("sensitive — mark its media sensitive", "sensitive"),
-                   ("disable — freeze its login", "disable"),
-                   ("silence — limit who sees it", "silence"),
-                   ("suspend — remove the account", "suspend")]
+def _choices(choices: tuple[Choice, ...]) -> list[tuple[str, str]]:
+    """A platform's choices (its profile) as a picker's (label, value) pairs."""
+    return [(c.label, c.value) for c in choices]
+
+
 # Columns before the text, planned by priority for the terminal's width: the text keeps at
 # least half of it (30 cells at least); the account (often just one), the reason (it mostly
 # repeats the rule), then the time shrink or go first; the mark, who and which rule go last,
@@ -177,7 +177,8 @@ class ModerationScreen(ModeScreen):
         detail = Text()
         detail.append(f"Instance report r{row['report_id']}", style="bold")
         detail.append(f" on {row['account'] or '-'} · category ", style="dim")
-        detail.append(report["category"] or "other", style="bold")
+        detail.append(report["category"] or self._profile(row["account"]).default_report_category or "-",
+                      style="bold")
         detail.append(" · about ", style="dim")
         detail.append(report["target_acct"], style="bold")
         statuses = len(loads(report["status_ids"], []))
@@ -349,10 +350,12 @@ class ModerationScreen(ModeScreen):
         if chosen is None:
             return
         items, skipped = chosen
+        profile = self._profile(items[0]["account"])
         remote = [row for row in items if self._is_remote(row)]
         dialog = PickDialog(
             f"Report {self._whom(items)} to the moderators of {items[0]['account']}? (sent at the next sync)",
-            CATEGORIES, default="other", hint="a comment for the moderators (also kept in the log)",
+            _choices(profile.report_categories), default=profile.default_report_category or "",
+            hint="a comment for the moderators (also kept in the log)",
             checkbox="forward to the author's own instance" if remote else "forward (the author is local: no "
                      "other instance to tell)", can_check=bool(remote))
 
@@ -362,6 +365,11 @@ class ModerationScreen(ModeScreen):
                              forward=answer["checked"])
 
         self.app.push_screen(dialog, answered)
+
+    def _profile(self, account_name: str | None) -> PlatformProfile:
+        """What the account's platform offers: report categories, account actions."""
+        account = self.store.accounts.get(account_name or "")
+        return profile_for(account.platform if account is not None else default_platform())
 
     def _is_remote(self, row) -> bool:
         """Whether the author lives on another instance than the account (forwarding applies)."""
@@ -470,9 +478,11 @@ class ModerationScreen(ModeScreen):
                            " b (block) or R (report).")
         if row is None:
             return
+        actions = self._profile(row["account"]).account_actions
         dialog = PickDialog(
             f"Account action on {row['author']} (report r{row['report_id']}, {row['account']})",
-            ACCOUNT_ACTIONS, default="none", hint="a text for the account (sent with the action)",
+            _choices(actions), default=actions[0].value if actions else "",
+            hint="a text for the account (sent with the action)",
             note="Sent to the instance at the next sync; it also resolves the report.")
         self.app.push_screen(dialog, lambda answer: None if answer is None else
                              self._decide_report(row, answer["choice"], answer["text"]))

@@ -11,10 +11,10 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Select, Static, TextArea
 
-from cmtui.compose import VISIBILITIES, default_visibility, queue_reply
-from cmtui.compose import mentions, reply_length
+from cmtui.compose import queue_reply
 from cmtui.errors import InputError
 from cmtui.store.base import loads
+from cmtui.sync.connectors import profile_for
 
 SAVE_AFTER = 0.5  # seconds of quiet typing before the draft is written
 LANGUAGES = ("en", "es", "fr", "sl", "de", "it", "pt", "nl")
@@ -51,6 +51,7 @@ class ComposerPane(Vertical):
         self.store = store
         self.item = item
         self.limits = limits
+        self.profile = profile_for(item["platform"])  # how the reply is counted, addressed and seen
         self.context = f"reply:{item['id']}"
         self._save_timer = None
         self.sent = False
@@ -63,7 +64,7 @@ class ComposerPane(Vertical):
             return draft
         if self.failed is not None:
             return loads(self.failed["payload"], {}).get("text", "")
-        return f"@{self.item['author']} "
+        return self.profile.reply_prefix(self.item["author"])
 
     def compose(self) -> ComposeResult:
         title = Text.assemble(("Reply to ", "bold"), (self.item["author_name"] or self.item["author"], "bold"),
@@ -78,9 +79,11 @@ class ComposerPane(Vertical):
             yield Static("language")
             yield Select([(code, code) for code in languages], value=language, allow_blank=False,
                          compact=True, id="composer-language")
-            yield Static("visibility")
-            yield Select([(v, v) for v in VISIBILITIES], value=default_visibility(self.item), allow_blank=False,
-                         compact=True, id="composer-visibility")
+            if self.profile.visibilities:
+                yield Static("visibility")
+                yield Select([(v, v) for v in self.profile.visibilities],
+                             value=self.profile.reply_visibility(self.item), allow_blank=False, compact=True,
+                             id="composer-visibility")
         yield Static(id="composer-status")
 
     def on_mount(self) -> None:
@@ -95,10 +98,11 @@ class ComposerPane(Vertical):
 
     def _show_count(self, error: str | None = None) -> None:
         # Counted as it will be sent: with the author's mention that queueing adds.
-        used, limit = reply_length(self.text, self.item["author"], self.limits)
+        author = self.item["author"]
+        used, limit = self.profile.reply_length(self.text, author, self.limits)
         status = Text(f"{used} / {limit}", style="bold red" if used > limit else "dim")
-        if self.text.strip() and not mentions(self.text, self.item["author"]):
-            status.append(f" incl. @{self.item['author'].split('@')[0]}", style="dim")
+        if self.text.strip() and not self.profile.mentions(self.text, author):
+            status.append(f" incl. {self.profile.mention_shown(author)}", style="dim")
         status.append("   ctrl+s queue · ctrl+t saved reply · ctrl+e $EDITOR · esc keep draft", style="dim")
         if error:
             status = Text(error, style="bold red")
@@ -126,7 +130,7 @@ class ComposerPane(Vertical):
         try:
             op_id = queue_reply(self.store, self.item["id"], self.text,
                                 language=self.query_one("#composer-language", Select).value,
-                                visibility=self.query_one("#composer-visibility", Select).value,
+                                visibility=self._visibility(),
                                 retry_op=self.failed["id"] if self.failed is not None else None)
         except InputError as exc:
             self._show_count(str(exc))  # nothing queued, the text stays
@@ -136,6 +140,11 @@ class ComposerPane(Vertical):
         self.store.drafts.delete(self.context)
         self.sent = True
         self.post_message(self.Closed(op_id))
+
+    def _visibility(self) -> str | None:
+        if not self.profile.visibilities:
+            return None
+        return str(self.query_one("#composer-visibility", Select).value)
 
     def on_unmount(self) -> None:
         """However the pane goes (another item's reply, a mode switch, quitting), the
@@ -158,8 +167,9 @@ class ComposerPane(Vertical):
         def picked(body) -> None:
             if body:
                 text = expand(body, self.item, self.item["account"])
-                mention = f"@{self.item['author']}"
-                if self.text.lstrip().startswith(mention) and not mentions(text, self.item["author"]):
+                mention = self.profile.reply_prefix(self.item["author"]).strip()
+                if mention and self.text.lstrip().startswith(mention) and not self.profile.mentions(
+                        text, self.item["author"]):
                     text = f"{mention} {text}"  # the mention the reply started with stays in sight
                 self.set_text(text)
 

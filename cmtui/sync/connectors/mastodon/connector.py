@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import ipaddress
 import logging
-import re
 from datetime import datetime, timedelta, timezone
 from typing import AsyncIterator
 from urllib.parse import urlsplit
@@ -22,10 +20,13 @@ from cmtui import __version__
 from cmtui.errors import InputError
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import (
-    AccountInfo, AdminReports, AuthError, Capability, Connector, Limits, OfflineError, OwnPost, PermanentError,
-    Person, Posted, PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, RemoteReport, TimedOut, TransientError,
+    AccountInfo, AccountRef, AdminReports, AuthError, Capability, Connector, Limits, OfflineError, OwnPost,
+    PermanentError, Person, Posted, PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, RemoteReport,
+    ScheduledPost, ServerRule, TimedOut, TransientError,
 )
+from cmtui.sync.connectors.mastodon.address import normalize_instance
 from cmtui.sync.connectors.mastodon.html import html_to_text
+from cmtui.sync.connectors.mastodon.profile import PROFILE
 from cmtui.text import sanitize
 
 log = logging.getLogger("cmtui.sync")
@@ -40,36 +41,6 @@ MAX_RATE_PAUSE = timedelta(hours=1)  # a reset further away (a clock running ahe
 def id_key(remote_id: str) -> tuple[int, str]:
     """Order ids as the server does: numeric snowflakes by value, others (ULIDs) as text."""
     return (len(remote_id), remote_id)
-
-
-_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$|^[0-9a-f:.]+$")
-
-
-def normalize_instance(url: str) -> str:
-    """https://host[:port] for an instance URL; plain http only on this machine (loopback)."""
-    raw = url.strip()
-    if "://" not in raw:
-        raw = "https://" + raw
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"'{url}' is not an instance URL (try https://mastodon.example)")
-    host = parts.hostname
-    try:
-        parts.port  # an out-of-range or non-numeric port raises here
-    except ValueError:
-        raise InputError(f"'{url}' has a bad port number") from None
-    if not _HOST.match(host):
-        raise InputError(f"'{url}' is not an instance URL (try https://mastodon.example)")
-    loopback = host == "localhost"
-    try:
-        loopback = loopback or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        pass
-    if parts.scheme == "http" and not loopback:
-        raise InputError(f"'{url}' uses plain http: tokens would travel unencrypted; use https")
-    if parts.path not in ("", "/") or parts.query:
-        raise InputError(f"'{url}' has a path; give the instance's address only (https://{parts.netloc})")
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _time(value) -> str:
@@ -149,6 +120,22 @@ class MastodonConnector(Connector):
         | Capability.REPLY | Capability.MUTE | Capability.BLOCK | Capability.REPORT | Capability.ADMIN_REPORTS
         | Capability.ADMIN_ACTIONS | Capability.STATS
     )
+    profile = PROFILE
+
+    @classmethod
+    def normalize_server(cls, url: str) -> str:
+        return normalize_instance(url)
+
+    @classmethod
+    def authorize(cls, server: str, timeout: float, ask) -> str:
+        """OAuth out-of-band with PKCE: ask(authorize URL) returns the code the user pastes."""
+        from cmtui.sync.connectors.mastodon import oauth
+
+        pending = oauth.start(server, timeout)
+        code = ask(pending.url)
+        if not code:
+            raise InputError("no authorization code given; nothing was added")
+        return oauth.finish(pending, code, timeout)
 
     def __init__(self, instance: str, token: str, *, timeout: float = 30.0, account_remote_id: str | None = None,
                  clock=utcnow, transport: httpx.AsyncBaseTransport | None = None):
@@ -350,8 +337,8 @@ class MastodonConnector(Connector):
         statuses = ((body.get("configuration") or {}).get("statuses") or {})
         if not statuses and "uri" not in body and "domain" not in body:
             raise PermanentError(f"{self.host} does not look like a Mastodon server")
-        rules = tuple({"id": str(r.get("id") or ""), "text": sanitize(str(r.get("text") or ""), max_len=1000),
-                       "hint": sanitize(str(r.get("hint") or ""), max_len=2000)}
+        rules = tuple(ServerRule(id=str(r.get("id") or ""), text=sanitize(str(r.get("text") or ""), max_len=1000),
+                                 hint=sanitize(str(r.get("hint") or ""), max_len=2000))
                       for r in body.get("rules") or [] if isinstance(r, dict))
         return Limits(max_chars=int(statuses.get("max_characters") or 500),
                       url_weight=int(statuses.get("characters_reserved_per_url") or 23), rules=rules)
@@ -425,7 +412,7 @@ class MastodonConnector(Connector):
         return self._item(await self._call("GET", f"/api/v1/statuses/{remote_id}"))
 
     async def publish(self, post: PostRequest) -> Posted:
-        body = {"status": post.text, "visibility": post.visibility}
+        body = {"status": post.text, "visibility": post.visibility or PROFILE.default_visibility}
         for key, value in (("in_reply_to_id", post.in_reply_to_remote_id), ("language", post.language),
                            ("spoiler_text", post.spoiler_text), ("scheduled_at", post.scheduled_at)):
             if value:
@@ -467,9 +454,16 @@ class MastodonConnector(Connector):
             if exc.status != 404:
                 raise
 
-    async def scheduled(self) -> list[dict]:
+    async def scheduled(self) -> list[ScheduledPost]:
         """The server's scheduled posts (listing them also lets due ones publish on some servers)."""
-        return await self._call("GET", "/api/v1/scheduled_statuses", expect=list)
+        posts = []
+        for entry in await self._call("GET", "/api/v1/scheduled_statuses", expect=list):
+            try:
+                at = entry.get("scheduled_at")
+                posts.append(ScheduledPost(scheduled_id=str(entry["id"]), scheduled_at=_time(at) if at else None))
+            except (AttributeError, KeyError, TypeError, ValueError):
+                log.warning("%s: skipped a malformed scheduled post", self.host)
+        return posts
 
     async def own_posts(self, account_remote_id: str, since: datetime) -> list[OwnPost]:
         since_text = iso(since)
@@ -504,9 +498,12 @@ class MastodonConnector(Connector):
                 return posts
             max_id = next_max
 
-    async def lookup(self, acct: str) -> str:
-        found = await self._call("GET", "/api/v1/accounts/lookup", params={"acct": acct})
-        return str(found["id"])
+    async def lookup(self, handle: str) -> AccountRef:
+        found = await self._call("GET", "/api/v1/accounts/lookup", params={"acct": handle})
+        try:
+            return AccountRef(remote_id=str(found["id"]), handle=self._acct(found))
+        except (KeyError, TypeError):
+            raise TransientError(f"malformed account from {self.host}") from None
 
     async def mute(self, account_remote_id: str) -> None:
         await self._call("POST", f"/api/v1/accounts/{account_remote_id}/mute")
@@ -515,9 +512,9 @@ class MastodonConnector(Connector):
         await self._call("POST", f"/api/v1/accounts/{account_remote_id}/block")
 
     async def report(self, account_remote_id: str, status_ids: list[str], comment: str = "",
-                     category: str = "other", forward: bool = False) -> str:
+                     category: str | None = None, forward: bool = False) -> str:
         body = {"account_id": account_remote_id, "status_ids": status_ids, "comment": comment,
-                "category": category, "forward": forward}
+                "category": category or PROFILE.default_report_category, "forward": forward}
         return str((await self._call("POST", "/api/v1/reports", json=body))["id"])
 
     async def admin_reports(self) -> AdminReports:

@@ -1,0 +1,70 @@
+"""What Mastodon is like, for the code outside this package: how a status is counted, whom
+a reply addresses, its visibilities, report categories and account actions, the server's
+scheduling lead. Imports no HTTP client: the composer and the CLI read it at no start-up cost."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Mapping
+
+from cmtui.sync.connectors.base import AccountOption, Choice, PlatformProfile
+
+_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_REMOTE_MENTION = re.compile(r"(?<![\w/])@(\w+)@[\w.-]+\w", re.UNICODE)
+_MENTION = re.compile(r"(?<![\w@])@(\w+)(?:@([\w.:-]*\w))?", re.UNICODE)
+URL_WEIGHT = 23  # characters_reserved_per_url, when the server did not say
+
+
+class MastodonProfile(PlatformProfile):
+    def _url_weight(self, limits: Mapping) -> int:
+        return int(limits.get("url_weight") or URL_WEIGHT)
+
+    def text_length(self, text: str, limits: Mapping) -> int:
+        """Characters as Mastodon counts them: every URL weighs url_weight, a remote mention
+        @user@domain counts as @user."""
+        text = _URL.sub("x" * self._url_weight(limits), text)
+        text = _REMOTE_MENTION.sub(lambda m: "@" + m.group(1), text)
+        return len(text)
+
+    def length_note(self, limits: Mapping) -> str:
+        return f" (URLs count as {limits.get('url_weight', URL_WEIGHT)})"
+
+    def mentions(self, text: str, author: str) -> bool:
+        """Whether text already mentions author, as @user or as @user@their-domain: the same
+        user name on another server is someone else, and the author would not be notified."""
+        user, _, domain = author.partition("@")
+        for found in _MENTION.finditer(text):
+            if found.group(1).lower() != user.lower():
+                continue
+            if found.group(2) is None or found.group(2).lower() == domain.lower():
+                return True
+        return False
+
+    def reply_prefix(self, author: str) -> str:
+        return f"@{author} "  # mentioned, so they are notified
+
+    def mention_shown(self, author: str) -> str:
+        return f"@{author.split('@')[0]}"  # a remote mention counts as @user
+
+
+PROFILE = MastodonProfile(
+    label="Mastodon",
+    max_chars=500,
+    visibilities=("public", "unlisted", "private", "direct"),
+    default_visibility="public",
+    reply_content_warning=True,
+    moderation_actions=("mute", "block", "report"),
+    report_categories=(Choice("spam", "spam"), Choice("legal", "legal — illegal content"),
+                       Choice("violation", "violation — breaks the server's rules"), Choice("other", "other")),
+    default_report_category="other",
+    account_actions=(Choice("none", "none — only resolve the report, with a warning text"),
+                     Choice("sensitive", "sensitive — mark its media sensitive"),
+                     Choice("disable", "disable — freeze its login"),
+                     Choice("silence", "silence — limit who sees it"),
+                     Choice("suspend", "suspend — remove the account")),
+    server_schedule_lead=timedelta(minutes=5),  # the server refuses a scheduled_at sooner than this
+    like_name="favourites",
+    share_name="boosts",
+    options=(AccountOption("instance", "server", required=True), AccountOption("token_env", "token_env")),
+)
