@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import inspect
 import sqlite3
 from datetime import datetime
 from functools import partial
@@ -58,6 +59,18 @@ def check_keymap(keymap: dict[str, str]) -> None:
     problem = keymap_problem(keymap, default_bindings())
     if problem:
         raise ConfigError(f"{config_dir() / SETTINGS_FILE}: {problem}")
+
+
+def _takes_an_argument(callback: Callable) -> bool:
+    """Whether a dialog's callback takes its result (lambda: ..., a method with no argument
+    and an async callback are all accepted, as Textual's push_screen accepts them)."""
+    try:
+        parameters = inspect.signature(callback).parameters.values()
+    except (TypeError, ValueError):  # no signature to read (a builtin): give it the result
+        return True
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                  inspect.Parameter.VAR_POSITIONAL)
+    return any(p.kind in positional for p in parameters)
 
 
 METRICS_PREFETCH_AFTER = 3.0  # seconds after start-up: the first keys are not slowed
@@ -242,11 +255,13 @@ class CmtuiApp(App):
         return super().push_screen(screen, callback, wait_for_dismiss=wait_for_dismiss)
 
     def _guarded(self, callback):
-        from textual._callback import invoke  # as Textual calls it: with the result if it takes one
+        takes_result = _takes_an_argument(callback)  # as Textual calls it: with the result if it takes one
 
         async def guarded(result):
             try:
-                await invoke(callback, result)
+                outcome = callback(result) if takes_result else callback()
+                if inspect.isawaitable(outcome):
+                    await outcome
             except sqlite3.DatabaseError as exc:
                 self.store_failed(exc)
 

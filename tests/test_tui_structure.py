@@ -1,0 +1,62 @@
+"""How the TUI is built (issue 14): public Textual API only, no SQL and no storage JSON in
+the screens, no import cycles, and dialog callbacks of every shape guarded the same way."""
+
+from __future__ import annotations
+
+import ast
+import sqlite3
+from pathlib import Path
+
+from textual.screen import ModalScreen
+
+from cmtui.config import Settings
+from factory import NOW
+from tui_helpers import RecordingApp, wait_for
+
+TUI = Path(__file__).resolve().parent.parent / "cmtui" / "tui"
+
+
+def tui_sources() -> dict[str, ast.Module]:
+    return {str(path.relative_to(TUI)): ast.parse(path.read_text(encoding="utf-8"))
+            for path in sorted(TUI.rglob("*.py"))}
+
+
+def imported_modules(tree: ast.Module) -> list[str]:
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
+def test_the_tui_uses_no_private_textual_module():
+    private = {name: [m for m in imported_modules(tree) if m.startswith("textual._") or "._" in m]
+               for name, tree in tui_sources().items()}
+    assert {name: found for name, found in private.items() if found} == {}
+
+
+class Answer(ModalScreen[str]):
+    def on_mount(self) -> None:
+        self.dismiss("yes")
+
+
+async def test_dialog_callbacks_of_every_shape_get_their_answer_and_a_store_failure_is_told(store):
+    app = RecordingApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    heard: list = []
+
+    async def later(result: str) -> None:
+        heard.append(("async", result))
+
+    def refused(_result: str) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for callback in (lambda: heard.append("no argument"), lambda result: heard.append(result), later, refused):
+            await app.push_screen(Answer(), callback)
+            await pilot.pause()
+        assert await wait_for(pilot, lambda: any(n.get("title") == "Not saved" for n in app.notes))
+        assert sorted(map(str, heard)) == sorted(map(str, ["no argument", "yes", ("async", "yes")]))
+        assert app.is_running
