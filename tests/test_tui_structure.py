@@ -60,3 +60,32 @@ async def test_dialog_callbacks_of_every_shape_get_their_answer_and_a_store_fail
         assert await wait_for(pilot, lambda: any(n.get("title") == "Not saved" for n in app.notes))
         assert sorted(map(str, heard)) == sorted(map(str, ["no argument", "yes", ("async", "yes")]))
         assert app.is_running
+
+
+async def test_screens_hear_of_another_connections_writes_by_a_data_changed_message(store):
+    """The screen shown gets a DataChanged at once; a mode's screen hidden meanwhile gets one
+    when it is shown again, with the same store version."""
+    from cmtui.store import Store
+    from cmtui.tui.messages import DataChanged
+    from cmtui.tui.widgets.inbox_list import InboxList
+
+    heard: list[tuple[str, int]] = []
+    app = RecordingApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+
+    def hook(message) -> None:
+        if isinstance(message, DataChanged):
+            heard.append((app.current_mode, message.version))
+
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        inbox = app.screen.query_one(InboxList)
+        first = inbox.current_row["id"]
+        await pilot.press("1")
+        await pilot.pause()
+        other = Store.open(store.path)
+        other.inbox.set_state(first, "done")
+        other.close()
+        assert await wait_for(pilot, lambda: heard)
+        assert heard == [("calendar", 1)] and app.store_version == 1
+        await pilot.press("2")
+        assert await wait_for(pilot, lambda: len(heard) == 2)
+        assert heard[1] == ("inbox", 1) and inbox.current_row["id"] != first

@@ -13,7 +13,7 @@ import sqlite3
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from weakref import WeakKeyDictionary
 
 from textual import work
@@ -23,6 +23,11 @@ from textual.message import Message
 
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.tui.commands import CmtuiCommands
+from cmtui.tui.messages import DataChanged
+from cmtui.tui.widgets.crisis_watch import CrisisWatch
+
+if TYPE_CHECKING:
+    from cmtui.tui.screens.metrics import Prefetch
 
 
 def _inbox():
@@ -114,6 +119,8 @@ class CmtuiApp(App):
         # each screen remembers the last it showed, and catches up when it is shown again.
         self.store_version = 0
         self._seen: WeakKeyDictionary = WeakKeyDictionary()
+        self.crisis_watch = CrisisWatch(self)  # the status line's crisis marker, checked after start-up
+        self.metrics_prefetch: Prefetch | None = None  # set by a worker, taken by the Metrics mode
         if engine is not None:
             engine.on_change = lambda name: self.post_message(self.SyncChanged())
         if settings.keymap:
@@ -135,11 +142,7 @@ class CmtuiApp(App):
         if self.engine is not None:
             # After the first frame: the first pass imports httpx and writes to the store.
             self.set_timer(0.5, self.sync_loop)
-        from cmtui.tui.widgets.crisis_watch import CrisisWatch
-
-        self.crisis_watch = CrisisWatch(self)  # the status line's crisis marker, checked after start-up
         self.crisis_watch.start()
-        self.metrics_prefetch = None
         self.set_timer(METRICS_PREFETCH_AFTER, self._prefetch_metrics)
         if self.store.is_empty():
             self.call_after_refresh(self._welcome)
@@ -225,10 +228,10 @@ class CmtuiApp(App):
             self._catch_up(screen)
 
     def _catch_up(self, screen) -> None:
-        refresh = getattr(screen, "sync_changed", None)
-        if refresh is not None and self._seen.get(screen) != self.store_version:
+        # A screen without a DataChanged handler (a dialog) shows nothing to re-read.
+        if self._seen.get(screen) != self.store_version:
             self._seen[screen] = self.store_version
-            refresh()
+            screen.post_message(DataChanged(self.store_version))
 
     # -- a store that refuses a write (full disk, damaged page) -----------------------------------
     def store_failed(self, exc: sqlite3.DatabaseError) -> None:

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from cmtui.text import one_line
 from cmtui.tui.fitting import hanging
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyOptionList
 
@@ -157,6 +158,6 @@ class GuidelinesScreen(ModeScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def sync_changed(self) -> None:
-        super().sync_changed()  # a sync may have fetched the instances' rules
+    def on_data_changed(self, _message: DataChanged) -> None:
+        # A sync may have fetched the instances' rules.
         self.query_one("#instance-rules", Static).update(self.instance_rules())

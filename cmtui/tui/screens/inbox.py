@@ -19,6 +19,7 @@ from cmtui.store import InboxFilter
 from cmtui.store.base import loads
 from cmtui.triage.response import describe, time_left
 from cmtui.triage.search import narrow
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
 from cmtui.tui.widgets.thread_pane import ThreadPane
@@ -205,8 +206,7 @@ class InboxScreen(ModeScreen):
                     timeout=2)
 
     # -- keeping the list current ---------------------------------------------------------
-    def sync_changed(self) -> None:
-        super().sync_changed()
+    def on_data_changed(self, _message: DataChanged) -> None:
         self._reload(accounts_changed=True)
 
     def _reload(self, accounts_changed: bool = False, prefer: list[int] = ()) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 from cmtui.errors import CmtuiError
 from cmtui.model import iso
 from cmtui.text import one_line
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.screens.moderation import cell
 from cmtui.tui.widgets.key_lists import KeyTable
@@ -164,8 +165,7 @@ class MemberScreen(ModeScreen):
     def action_back(self) -> None:
         self.dismiss()
 
-    def sync_changed(self) -> None:
-        super().sync_changed()
+    def on_data_changed(self, _message: DataChanged) -> None:
         self.load()
 
 
@@ -269,6 +269,5 @@ class MembersScreen(ModeScreen):
     def action_back(self) -> None:
         self.dismiss()
 
-    def sync_changed(self) -> None:
-        super().sync_changed()
+    def on_data_changed(self, _message: DataChanged) -> None:
         self.load()

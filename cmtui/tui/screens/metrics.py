@@ -20,6 +20,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from cmtui.errors import CmtuiError
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets import metric_sections as sections
 from cmtui.tui.widgets.metric_charts import ChartText, Heatmap
@@ -193,7 +194,7 @@ class MetricsScreen(ModeScreen):
         for reader in self._readers.values():  # answers for the old range or scope: stop them
             reader.interrupt()
         args = (self.app.settings, self.days, self.account, self.app.now())
-        ready = getattr(self.app, "metrics_prefetch", None)
+        ready = self.app.metrics_prefetch
         if ready is not None:  # used once: later loads compute (on its connection, kept warm)
             self.app.metrics_prefetch = None
             if ready.usable(self.days, self.account, args[3]) and "main" not in self._readers:
@@ -341,8 +342,7 @@ class MetricsScreen(ModeScreen):
         title.append(f"  {self.account or 'every account'}", style="dim")
         q("#title-best", Static).update(title)
 
-    def sync_changed(self) -> None:
-        super().sync_changed()
+    def on_data_changed(self, _message: DataChanged) -> None:
         self.reload(fresh=True)
 
     # -- keys ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from cmtui.errors import CmtuiError
 from cmtui.store.base import loads
 from cmtui.text import cut, one_line
 from cmtui.tui.fitting import Column, plan_columns, set_columns
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyTable
 
@@ -531,6 +532,5 @@ class ModerationScreen(ModeScreen):
             self._away = False
             self.load()
 
-    def sync_changed(self) -> None:
-        super().sync_changed()
+    def on_data_changed(self, _message: DataChanged) -> None:
         self.load()

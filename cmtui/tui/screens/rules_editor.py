@@ -20,6 +20,7 @@ from cmtui.errors import CmtuiError
 from cmtui.moderation.engine import dry_run, dry_run_is_current, enable_rule
 from cmtui.text import one_line
 from cmtui.tui.fitting import Column, cut_text, plan_columns, set_columns
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyTable
 
@@ -497,6 +498,5 @@ class RulesEditorScreen(ModeScreen):
         if self.running:
             self._cancel_dry_run()
 
-    def sync_changed(self) -> None:
-        super().sync_changed()
+    def on_data_changed(self, _message: DataChanged) -> None:
         self.load()

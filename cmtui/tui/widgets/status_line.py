@@ -47,8 +47,7 @@ class StatusLine(Widget):
     def _read_parts(self) -> list[Part]:
         store = self.app.store
         parts: list[Part] = []
-        # Set by the app's crisis watch.
-        marker = getattr(getattr(self.app, "crisis_watch", None), "marker", None)
+        marker = self.app.crisis_watch.marker  # set by the app's crisis watch
         if marker:
             parts.append(Part.of(Text(f"⚠ {marker}", style="bold red"), KEEP_CRISIS,
                                  Text("⚠ crisis", style="bold red"), lead=GROUP))
