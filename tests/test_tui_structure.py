@@ -89,3 +89,14 @@ async def test_screens_hear_of_another_connections_writes_by_a_data_changed_mess
         await pilot.press("2")
         assert await wait_for(pilot, lambda: len(heard) == 2)
         assert heard[1] == ("inbox", 1) and inbox.current_row["id"] != first
+
+
+def test_the_tui_runs_no_sql_of_its_own():
+    """Every statement lives in cmtui/store: no connection used from the TUI."""
+    found = {}
+    for name, tree in tui_sources().items():
+        uses = [node.attr for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute) and node.attr in ("conn", "execute", "executemany", "executescript")]
+        if uses:
+            found[name] = uses
+    assert found == {}

@@ -171,7 +171,7 @@ class CmtuiApp(App):
 
     def _read_data_version(self) -> int | None:
         try:
-            return self.store.conn.execute("PRAGMA data_version").fetchone()[0]
+            return self.store.data_version()
         except sqlite3.Error:  # a closed or busy connection: try again on the next tick
             return None
 

@@ -60,7 +60,7 @@ class Prefetch:
         self.version = self._version()
 
     def _version(self) -> int:
-        return self.reader.conn.execute("PRAGMA data_version").fetchone()[0]
+        return self.reader.data_version()
 
     def usable(self, days: int, account: str | None, now) -> bool:
         try:
