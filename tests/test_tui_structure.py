@@ -100,3 +100,16 @@ def test_the_tui_runs_no_sql_of_its_own():
         if uses:
             found[name] = uses
     assert found == {}
+
+
+def test_no_import_cycle_inside_the_tui():
+    """Lazy imports count too (grimp reads every import statement); only imports for the
+    type checker are left out."""
+    import grimp
+
+    graph = grimp.build_graph("cmtui", exclude_type_checking_imports=True)
+    tui = sorted(m for m in graph.modules if m.startswith("cmtui.tui"))
+    cycles = {tuple(sorted((module, imported))) for module in tui
+              for imported in graph.find_modules_directly_imported_by(module)
+              if imported.startswith("cmtui.tui") and graph.find_shortest_chain(importer=imported, imported=module)}
+    assert cycles == set()

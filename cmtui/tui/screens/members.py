@@ -15,9 +15,9 @@ from textual.widgets import DataTable, Static
 from cmtui.errors import CmtuiError
 from cmtui.model import iso
 from cmtui.text import one_line
+from cmtui.tui.fitting import cell
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
-from cmtui.tui.screens.moderation import cell
 from cmtui.tui.widgets.key_lists import KeyTable
 
 WINDOW_DAYS = 30

@@ -16,8 +16,8 @@ from textual.widgets import DataTable, Static
 
 from cmtui.errors import CmtuiError
 from cmtui.store.base import loads
-from cmtui.text import cut, one_line
-from cmtui.tui.fitting import Column, plan_columns, set_columns
+from cmtui.text import one_line
+from cmtui.tui.fitting import Column, cell, plan_columns, set_columns
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyTable
@@ -40,11 +40,6 @@ ACCOUNT_ACTIONS = [("none — only resolve the report, with a warning text", "no
 COLUMNS = (Column("mark", 1, 100), Column("when", 16, 30), Column("account", 11, 10, least=8),
            Column("author", 22, 90, least=14), Column("rule", 12, 80, least=10), Column("reason", 18, 20, least=10))
 TEXT_PAD = 2 + 2  # the text's padding + a scrollbar
-
-
-def cell(text: str, width: int, style: str = "") -> Text:
-    """One line cut to the column: a Text, since a str cell would be parsed as markup."""
-    return Text(cut(one_line(text), width), style=style, no_wrap=True)
 
 
 def queue_columns(width: int) -> dict[str, int]:
