@@ -113,3 +113,30 @@ def test_no_import_cycle_inside_the_tui():
               for imported in graph.find_modules_directly_imported_by(module)
               if imported.startswith("cmtui.tui") and graph.find_shortest_chain(importer=imported, imported=module)}
     assert cycles == set()
+
+
+# Files another branch of issue 14 edits at the same time: their storage JSON moves after the merge.
+JSON_PENDING = {"dialogs/entry_composer.py", "widgets/composer_pane.py"}
+
+
+def test_screens_get_storage_json_decoded_from_the_repositories():
+    found = {}
+    for name, tree in tui_sources().items():
+        calls = [node.func for node in ast.walk(tree) if isinstance(node, ast.Call)]
+        decoding = [ast.unparse(f) for f in calls if ast.unparse(f) in ("loads", "json.loads")]
+        if decoding and name not in JSON_PENDING:
+            found[name] = decoding
+    assert found == {}
+
+
+def test_the_repositories_decode_labels_matched_words_and_attached_posts(store):
+    store.conn.execute("UPDATE inbox_items SET labels = '[\"bug\",\"vip\"]' WHERE id = 1")
+    store.conn.execute("UPDATE inbox_items SET labels = 'not json' WHERE id = 2")
+    assert store.inbox.labels(1) == ["bug", "vip"] and store.inbox.labels(2) == [] == store.inbox.labels(10**9)
+    flag = store.moderation.add_flag(3, "a word", rule="words", matched=["spam", "scam"])
+    assert store.moderation.matched(flag) == ["spam", "scam"] and store.moderation.matched(10**9) == []
+    account = store.accounts.list()[0].id
+    store.conn.execute("INSERT INTO instance_reports (account_id, remote_id, target_acct, status_ids, created_at)"
+                       " VALUES (?, 'r1', 'troll', '[\"11\",\"12\"]', '2026-11-20T10:00:00Z')", (account,))
+    report = store.conn.execute("SELECT id FROM instance_reports WHERE remote_id = 'r1'").fetchone()[0]
+    assert store.reports.status_ids(report) == ["11", "12"] and store.reports.status_ids(10**9) == []

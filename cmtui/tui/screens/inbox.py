@@ -16,7 +16,6 @@ from textual.widgets import Input, Static
 from cmtui.errors import InputError
 from cmtui.model import iso
 from cmtui.store import InboxFilter
-from cmtui.store.base import loads
 from cmtui.triage.response import describe, time_left
 from cmtui.triage.search import narrow
 from cmtui.tui.messages import DataChanged
@@ -241,7 +240,7 @@ class InboxScreen(ModeScreen):
         text.append(f" · {self.app.format_time(row['created_at'])} · {row['state']}", style="dim")
         if row["language"]:
             text.append(f" · {row['language']}", style="dim")
-        labels = loads(row["labels"], [])
+        labels = self.store.inbox.labels(row["id"])
         if labels:
             text.append("  " + " ".join(f"#{label}" for label in labels), style="italic")
         if row["assignee"]:
@@ -441,7 +440,7 @@ class InboxScreen(ModeScreen):
         targets = self._targets("label")
         if not targets:
             return
-        label_sets = [set(loads(self.store.inbox.get(i)["labels"], [])) for i in targets]
+        label_sets = [set(self.store.inbox.labels(i)) for i in targets]
         on_all = set.intersection(*label_sets)
         vocabulary = [*self.app.settings.labels, *self.store.triage.recent_labels(), *set.union(*label_sets)]
 

@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from cmtui.errors import CmtuiError
-from cmtui.store.base import loads
 from cmtui.text import one_line
 from cmtui.tui.fitting import Column, cell, plan_columns, set_columns
 from cmtui.tui.messages import DataChanged
@@ -155,7 +154,7 @@ class ModerationScreen(ModeScreen):
         detail.append(row["author"] or "", style="bold")
         detail.append(f"  flagged by {row['rule'] or 'a report'}: ", style="dim")
         detail.append(row["reason"], style="dim")  # a reason can quote remote text
-        matched = loads(row["matched"], [])
+        matched = self.store.moderation.matched(row["id"])
         if matched:
             detail.append("  matched: " + ", ".join(matched), style="italic")
         if row["assignee"]:
@@ -176,7 +175,7 @@ class ModerationScreen(ModeScreen):
         detail.append(report["category"] or "other", style="bold")
         detail.append(" · about ", style="dim")
         detail.append(report["target_acct"], style="bold")
-        statuses = len(loads(report["status_ids"], []))
+        statuses = len(self.store.reports.status_ids(row["report_id"]))
         if statuses:
             detail.append(f" · {statuses} post{'s' if statuses != 1 else ''} attached", style="dim")
         if report["assigned_to"]:
