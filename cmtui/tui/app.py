@@ -27,6 +27,8 @@ from cmtui.tui.messages import DataChanged
 from cmtui.tui.widgets.crisis_watch import CrisisWatch
 
 if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
     from cmtui.tui.screens.metrics import Prefetch
 
 
@@ -104,7 +106,7 @@ class CmtuiApp(App):
     class SyncChanged(Message):
         """The sync engine changed something in the store (an account's state, new items)."""
 
-    def __init__(self, store, settings, *, clock: Callable[[], datetime] = utcnow, engine=None):
+    def __init__(self, store: Store, settings: Settings, *, clock: Callable[[], datetime] = utcnow, engine=None):
         super().__init__()
         self.store = store
         self.settings = settings

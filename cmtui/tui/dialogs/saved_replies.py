@@ -7,6 +7,8 @@ to the store and dismisses with its id, or None when cancelled.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +20,9 @@ from cmtui.errors import InputError
 from cmtui.saved_replies import VARIABLES
 from cmtui.text import first_line, one_line
 from cmtui.tui.dialogs.base import Dialog
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 VARIABLE_HINT = "variables: " + " ".join("{%s}" % name for name in VARIABLES)
 
@@ -56,7 +61,7 @@ class SavedRepliesDialog(Dialog):
     SavedRepliesDialog #saved-hint { color: $text-muted; }
     """
 
-    def __init__(self, store, language: str | None, pick: bool):
+    def __init__(self, store: Store, language: str | None, pick: bool):
         """language: the item's language, whose replies come first; pick: enter returns the
         highlighted body (else enter edits it)."""
         super().__init__()
@@ -221,7 +226,7 @@ class SavedReplyEditor(Dialog):
     SavedReplyEditor #saved-editor-status { height: auto; }
     """
 
-    def __init__(self, store, reply=None, language: str = "en"):
+    def __init__(self, store: Store, reply=None, language: str = "en"):
         """reply: the row to edit, or None for a new one in language."""
         super().__init__()
         self.store = store

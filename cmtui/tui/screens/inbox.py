@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from cmtui.errors import InputError
-from cmtui.model import iso
+from cmtui.model import OpState, iso
 from cmtui.store import InboxFilter
 from cmtui.triage.response import describe, time_left
 from cmtui.triage.search import narrow
@@ -250,8 +250,8 @@ class InboxScreen(ModeScreen):
         if left is not None:
             text.append(f"\n{describe(left, target)}", style="bold red" if left < 0 else "green")
         for op in self.store.outbox.for_item(row["id"]):
-            style = {"failed": "bold red", "done": "green"}.get(op["state"], "yellow")
-            word = {"pending": "pending", "sending": "sending", "done": "sent", "failed": "failed"}[op["state"]]
+            style = {OpState.FAILED: "bold red", OpState.DONE: "green"}.get(op["state"], "yellow")
+            word = "sent" if op["state"] == OpState.DONE else op["state"]
             text.append(f"\n{op['kind']} {word}", style=style)
             if op["state"] == "failed":
                 text.append(f": {op['last_error'] or 'refused'} — r edits and retries it", style="red")

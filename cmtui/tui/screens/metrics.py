@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,12 +21,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from cmtui.errors import CmtuiError
+from cmtui.metrics.window import RANGES
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets import metric_sections as sections
 from cmtui.tui.widgets.metric_charts import ChartText, Heatmap
 
-RANGES = (7, 30, 90)
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
+
 MAIN_PARTS = ("followers", "response", "engagement", "best_times", "crisis", "goals")
 # These depend on the scope and the time, not on the range: `r` reuses them (~80 of the
 # ~110 ms on a million items), a sync, a goal change or coming back to the mode does not.
@@ -33,7 +38,7 @@ SCOPE_PARTS = ("best_times", "crisis", "goals")
 SMALL_STORE = 20_000  # items: below, the panel is computed in the event loop (under ~20 ms)
 
 
-def compute(store, settings, days: int, account: str | None, now, parts=MAIN_PARTS) -> dict:
+def compute(store: Store, settings: Settings, days: int, account: str | None, now, parts=MAIN_PARTS) -> dict:
     """panel_data plus the inbox counts of the headline (cheap: kept counts)."""
     from cmtui.metrics.panel import panel_data
 
@@ -53,7 +58,7 @@ class Prefetch:
     (~500 ms on a million items). Used only while nothing was written since (SQLite's
     data_version on that connection) and for at most PREFETCH_MAX_AGE seconds."""
 
-    def __init__(self, store, settings, now):
+    def __init__(self, store: Store, settings: Settings, now):
         self.now = now
         self.reader = store.reader()
         self.data = compute(self.reader, settings, 30, None, now)
@@ -236,7 +241,7 @@ class MetricsScreen(ModeScreen):
         except RuntimeError:
             pass
 
-    def _compute(self, reader, generation: int, args) -> None:
+    def _compute(self, reader: Store, generation: int, args) -> None:
         with self._locks["main"]:
             if generation != self._generation:  # already superseded: skip the work
                 return
@@ -255,7 +260,7 @@ class MetricsScreen(ModeScreen):
                 return
         self._reply(self._filled, generation, data)
 
-    def _compute_members(self, reader, generation: int, args) -> None:
+    def _compute_members(self, reader: Store, generation: int, args) -> None:
         with self._locks["members"]:
             if generation != self._generation:
                 return

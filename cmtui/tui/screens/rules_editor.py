@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -23,6 +24,9 @@ from cmtui.tui.fitting import Column, cut_text, plan_columns, set_columns
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyTable
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 SAMPLES = 50  # caught items listed after a dry-run
 # The rules list's columns by priority: the conditions (what a rule does) keep at least 30
@@ -96,7 +100,7 @@ def describe_actions(actions: list) -> str:
     return ", ".join(parts)
 
 
-def dry_run_state(store, rule: dict) -> Text:
+def dry_run_state(store: Store, rule: dict) -> Text:
     stamp = store.rules.stamp(rule["name"])
     if not stamp:
         return Text("not run", style="dim")
@@ -395,7 +399,7 @@ class RulesEditorScreen(ModeScreen):
         self._run_dry_run(rule["name"], self._reader)
 
     @work(thread=True, exclusive=True, group="dry-run", exit_on_error=False)
-    def _run_dry_run(self, name: str, reader) -> None:
+    def _run_dry_run(self, name: str, reader: Store) -> None:
         worker = get_current_worker()
 
         def progress(done: int, total: int) -> None:

@@ -8,10 +8,12 @@ from datetime import timedelta
 from rich.text import Text
 from textual.widget import Widget
 
+from cmtui.model import SyncState
 from cmtui.triage.response import overdue_cutoff
 from cmtui.tui.fitting import Part, fit_parts, join_parts
 
-STATE_STYLE = {"idle": "green", "syncing": "cyan", "offline": "yellow", "error": "bold red"}
+STATE_STYLE = {SyncState.IDLE: "green", SyncState.SYNCING: "cyan", SyncState.OFFLINE: "yellow",
+               SyncState.ERROR: "bold red"}
 
 
 # What a narrow terminal keeps longest: what waits to go out and who waits for an answer,
