@@ -174,3 +174,12 @@ def test_each_constant_has_one_copy():
                 if len(value) > 8:
                     copies.setdefault(value, []).append(f"{name}:{ast.unparse(node.targets[0])}")
     assert {value: where for value, where in copies.items() if len(where) > 1} == {}
+
+
+def test_screens_and_dialogs_take_their_look_from_app_tcss():
+    """DEFAULT_CSS only for self-contained widgets (and the frame every dialog shares)."""
+    own_css = [f"{name}: {node.name}" for name, tree in tui_sources().items()
+               if name.startswith(("screens/", "dialogs/")) and f"tui/{name}" not in OTHER_BRANCH
+               for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name != "Dialog"
+               and any(isinstance(s, ast.Assign) and ast.unparse(s.targets[0]) == "DEFAULT_CSS" for s in node.body)]
+    assert own_css == []

@@ -53,12 +53,6 @@ class FilterDialog(Dialog):
         Binding("backspace,delete", "clear", "Clear all", id="filters.clear"),
     ]
 
-    DEFAULT_CSS = """
-    FilterDialog > Vertical { width: 64; max-height: 90%; }
-    FilterDialog OptionList { height: auto; max-height: 30; margin-top: 1; }
-    FilterDialog #filters-hint { color: $text-muted; }
-    """
-
     def __init__(self, store: Store, settings: Settings, item_filter: InboxFilter):
         super().__init__()
         self.store = store

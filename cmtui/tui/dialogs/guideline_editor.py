@@ -25,13 +25,6 @@ class GuidelineEditor(Dialog):
         Binding("escape", "cancel", "Cancel", priority=True, id="guideline_editor.cancel"),
     ]
 
-    DEFAULT_CSS = """
-    GuidelineEditor > Vertical { width: 80; max-width: 95%; }
-    GuidelineEditor #guideline-title { margin-top: 1; }
-    GuidelineEditor TextArea { height: 8; margin: 1 0 0 0; }
-    GuidelineEditor #guideline-status { height: auto; }
-    """
-
     def __init__(self, store: Store, guideline=None):
         """guideline: the row to edit, or None for a new one (added last)."""
         super().__init__()

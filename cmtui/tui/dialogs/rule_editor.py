@@ -77,12 +77,6 @@ class RuleEditor(Dialog):
         Binding("escape", "cancel", "Cancel", priority=True, id="rule_editor.cancel"),
     ]
 
-    DEFAULT_CSS = """
-    RuleEditor > Vertical { width: 104; max-width: 96%; }
-    RuleEditor TextArea { height: 14; margin: 1 0 0 0; }
-    RuleEditor #rule-editor-status { height: auto; margin-top: 1; }
-    """
-
     def __init__(self, store: Store, rule: dict | None = None):
         """rule: the stored rule to edit, or None for a new one."""
         super().__init__()

@@ -51,16 +51,6 @@ class SavedRepliesDialog(Dialog):
         Binding("escape", "close", "Close", id="saved.close"),
     ]
 
-    DEFAULT_CSS = """
-    SavedRepliesDialog > Vertical { width: 84; max-width: 95%; }
-    SavedRepliesDialog #saved-filter { margin-top: 1; }
-    SavedRepliesDialog OptionList {
-        height: auto; max-height: 16; margin: 1 0 0 0; text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    SavedRepliesDialog #saved-status { height: auto; }
-    SavedRepliesDialog #saved-hint { color: $text-muted; }
-    """
-
     def __init__(self, store: Store, language: str | None, pick: bool):
         """language: the item's language, whose replies come first; pick: enter returns the
         highlighted body (else enter edits it)."""
@@ -216,15 +206,6 @@ class SavedReplyEditor(Dialog):
         Binding("ctrl+e", "external", "Edit text in $EDITOR", priority=True, id="saved_editor.external"),
         Binding("escape", "cancel", "Cancel", priority=True, id="saved_editor.cancel"),
     ]
-
-    DEFAULT_CSS = """
-    SavedReplyEditor > Vertical { width: 80; max-width: 95%; }
-    SavedReplyEditor #saved-editor-fields { height: auto; margin-top: 1; }
-    SavedReplyEditor #saved-name { width: 1fr; }
-    SavedReplyEditor #saved-language { width: 10; }
-    SavedReplyEditor TextArea { height: 8; margin: 1 0 0 0; }
-    SavedReplyEditor #saved-editor-status { height: auto; }
-    """
 
     def __init__(self, store: Store, reply=None, language: str = "en"):
         """reply: the row to edit, or None for a new one in language."""

@@ -32,15 +32,6 @@ class GuidelinesScreen(ModeScreen):
         Binding("q", "back", "Back", show=False, id="guidelines.back_q"),
     ]
 
-    DEFAULT_CSS = """
-    GuidelinesScreen #guidelines-columns { height: 1fr; }
-    GuidelinesScreen #guidelines-pane { width: 3fr; }
-    GuidelinesScreen #instance-pane { width: 2fr; border-left: solid $primary 40%; padding: 0 1; }
-    GuidelinesScreen .pane-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
-    GuidelinesScreen #instance-pane .pane-title { padding: 0; }
-    GuidelinesScreen #guidelines { height: 1fr; border: none; }
-    """
-
     def __init__(self):
         super().__init__()
         self.rows: list = []

@@ -41,11 +41,6 @@ class MemberScreen(ModeScreen):
         Binding("w", "watch", "Watch list", id="member.watch"),
         Binding("escape", "back", "Back", id="member.back"),
     ]
-    DEFAULT_CSS = """
-    MemberScreen #member-card { height: auto; max-height: 12; padding: 0 1; background: $boost; }
-    MemberScreen #member-history-title { height: 1; padding: 0 1; margin-top: 1; text-style: bold; }
-    MemberScreen #member-history { height: 1fr; }
-    """
 
     def __init__(self, person):
         """person: a person id or acct (user@instance)."""
@@ -177,14 +172,6 @@ class MembersScreen(ModeScreen):
         Binding("p", "open", "Member page", id="members.open"),
         Binding("escape", "back", "Back", id="members.back"),
     ]
-    DEFAULT_CSS = """
-    MembersScreen #members-summary { height: 1; padding: 0 1; background: $boost; }
-    MembersScreen #members-tables { height: 1fr; }
-    MembersScreen .members-column { width: 1fr; padding: 0 1; }
-    MembersScreen .members-title { height: 1; margin-top: 1; text-style: bold; }
-    MembersScreen .members-note { height: auto; color: $text-muted; }
-    MembersScreen DataTable { height: 1fr; }
-    """
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="members-summary")

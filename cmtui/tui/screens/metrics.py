@@ -112,22 +112,6 @@ class MetricsScreen(ModeScreen):
     # under 60 one per row, so no figure wraps inside its card.
     HORIZONTAL_BREAKPOINTS = [(0, "-cards-1"), (60, "-cards-3"), (110, "-cards-4")]
 
-    DEFAULT_CSS = """
-    MetricsScreen #metrics { padding: 0 1; height: 1fr; }
-    MetricsScreen #metrics-range { height: 1; background: $boost; padding: 0 1; margin: 0 -1; }
-    MetricsScreen #metrics-calm { height: auto; color: $text-muted; display: none; }
-    MetricsScreen #metrics-banner { height: auto; display: none; background: $error; color: $text; padding: 0 1;
-                                    margin-top: 1; }
-    MetricsScreen #metrics-headline { height: auto; margin-top: 1; }
-    MetricsScreen .metrics-card { width: 1fr; height: auto; min-height: 7; padding: 0 1;
-                                  border: round $primary 50%; margin-right: 1; }
-    MetricsScreen #card-followers { width: 2fr; }
-    MetricsScreen #card-crisis { margin-right: 0; }
-    MetricsScreen .metrics-title { height: 1; margin-top: 1; text-style: bold; color: $accent;
-                                   border-bottom: none; }
-    MetricsScreen ChartText.metrics-section { padding: 0 0 0 1; }
-    """
-
     def __init__(self):
         super().__init__()
         self.days = 30

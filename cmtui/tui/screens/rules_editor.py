@@ -148,20 +148,6 @@ class RulesEditorScreen(ModeScreen):
 
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # app.tcss: a shorter detail under 30 lines
 
-    DEFAULT_CSS = """
-    RulesEditorScreen #rules-summary { height: 1; padding: 0 1; background: $boost; }
-    RulesEditorScreen #rules { height: 1fr; overflow-x: hidden; }
-    RulesEditorScreen #rule-detail {
-        height: auto; max-height: 16; padding: 0 1; border-top: solid $primary 40%; overflow-y: auto;
-    }
-    RulesEditorScreen #dry-run { display: none; height: 16; padding: 0 1; border-top: solid $primary 40%; }
-    RulesEditorScreen.dry-run #dry-run { display: block; }
-    RulesEditorScreen.dry-run #rule-detail { display: none; }
-    RulesEditorScreen #dry-run-title, RulesEditorScreen #dry-run-result { height: auto; }
-    RulesEditorScreen #dry-run-progress { margin: 1 0 0 0; }
-    RulesEditorScreen #dry-run-samples { height: 1fr; margin-top: 1; overflow-x: hidden; }
-    """
-
     def __init__(self):
         super().__init__()
         self._rules: list[dict] = []
