@@ -183,3 +183,14 @@ def test_screens_and_dialogs_take_their_look_from_app_tcss():
                for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name != "Dialog"
                and any(isinstance(s, ast.Assign) and ast.unparse(s.targets[0]) == "DEFAULT_CSS" for s in node.body)]
     assert own_css == []
+
+
+def test_every_enum_of_the_model_is_used():
+    import enum
+
+    import cmtui.model
+
+    enums = [name for name, value in vars(cmtui.model).items()
+             if isinstance(value, type) and issubclass(value, enum.Enum) and value.__module__ == "cmtui.model"]
+    sources = [p.read_text(encoding="utf-8") for p in CMTUI.rglob("*.py") if p.name != "model.py"]
+    assert [name for name in enums if not any(name in source for source in sources)] == []

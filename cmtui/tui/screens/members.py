@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
 from cmtui.errors import CmtuiError
-from cmtui.model import iso
+from cmtui.model import FlagState, iso
 from cmtui.text import one_line
 from cmtui.tui.fitting import cell
 from cmtui.tui.messages import DataChanged
@@ -112,7 +112,7 @@ class MemberScreen(ModeScreen):
             rows.append((item["created_at"], item["kind"], state, first_line(item["text"]), "", f"i{item['id']}"))
         for flag in self.store.moderation.member_flags(r["id"]):
             rows.append((flag["created_at"], "flag", flag["state"], f"{flag['rule'] or 'flag'}: {flag['reason']}",
-                         "bold red" if flag["state"] == "open" else "red", f"f{flag['id']}"))
+                         "bold red" if flag["state"] == FlagState.OPEN else "red", f"f{flag['id']}"))
         for entry in self.store.moderation.log(HISTORY_LIMIT, person_id=r["id"]):
             comment = entry["comment"] or ""
             rows.append((entry["at"], entry["action"], f"by {entry['who']}", first_line(comment), "bold",
