@@ -16,11 +16,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from cmtui.errors import ConfigError
+from cmtui.model import WEEKDAYS
 
 APP_NAME = "cmtui"
 SETTINGS_FILE = "settings.toml"
 CREDENTIALS_FILE = "credentials.toml"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def config_dir() -> Path:

@@ -20,6 +20,10 @@ class ItemKind(StrEnum):
     COMMENT = "comment"
 
 
+# The one list of kinds: the filter dialog, the search syntax and the list's marks use it.
+ITEM_KINDS: tuple[str, ...] = tuple(kind.value for kind in ItemKind)
+
+
 class EntryStatus(StrEnum):
     IDEA = "idea"
     DRAFT = "draft"
@@ -53,6 +57,11 @@ class FlagState(StrEnum):
     BLOCKED = "blocked"
     REPORTED = "reported"
     RESOLVED = "resolved"
+
+
+# Settings keys (posting_slots), goal metrics (..._mon) and, capitalised, what screens show.
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = tuple(day.capitalize() for day in WEEKDAYS)
 
 
 def utcnow() -> datetime:

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from cmtui.errors import CmtuiError
 from cmtui.resources import load_json
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 VARIABLES: dict[str, str] = {
     "author": "the person's handle, e.g. @ana@fedi.example",
@@ -71,7 +75,7 @@ def expand(template: str, item, account_name: str) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)] or m.group(0), template)
 
 
-def seed(store) -> int:
+def seed(store: Store) -> int:
     """Add the starter saved replies (data/saved_replies.json, in en/es/fr/sl) if the user has
     none yet; return how many were added. Checked and written in one transaction, so two
     processes opening a new file at once do not add them twice."""

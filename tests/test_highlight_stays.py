@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 
 from cmtui.config import Settings
 from cmtui.moderation.toml_io import seed_rules
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.guidelines import GuidelinesScreen
 from cmtui.tui.screens.members import MembersScreen, MemberScreen
 from cmtui.tui.screens.rules_editor import RulesEditorScreen
@@ -100,7 +101,7 @@ async def test_members_list_and_history_keep_the_highlight_after_a_reread(store)
         table = screen.query_one("#active")
         table.move_cursor(row=2)
         chosen = table.current_key()
-        screen.sync_changed()
+        screen.post_message(DataChanged(app.store_version))
         await pilot.pause()
         assert table.current_key() == chosen and table.cursor_row == 2
         await pilot.press("enter")

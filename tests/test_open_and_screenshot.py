@@ -6,6 +6,7 @@ from __future__ import annotations
 import webbrowser
 
 from cmtui.config import Settings, data_dir
+from cmtui.tui.messages import DataChanged
 from factory import NOW
 from tui_helpers import RecordingApp
 
@@ -64,7 +65,8 @@ async def test_o_says_why_nothing_opened(store, monkeypatch):
         assert last_note(app)["message"] == f"Could not open {url}: firefox refused it."
         assert last_note(app)["severity"] == "error"
         store.conn.execute("UPDATE inbox_items SET url = NULL WHERE id = 1")
-        app.screen.sync_changed()  # (as when another process writes)
+        app.screen.post_message(DataChanged(app.store_version))  # (as when another process writes)
+        await pilot.pause()
         await press_o(app, pilot)
         assert last_note(app)["message"] == "This item has no address to open." and refusing.opened == [url]
 

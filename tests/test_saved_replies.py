@@ -15,6 +15,7 @@ from cmtui.errors import InputError
 from cmtui.resources import load_json
 from cmtui.saved_replies import expand, first_name, seed
 from cmtui.store import Store
+from cmtui.tui.app import CmtuiApp
 from cmtui.tui.dialogs.saved_replies import SavedRepliesDialog, SavedReplyEditor
 from cmtui.tui.external_editor import EditorError, editor_command, run_editor
 
@@ -165,6 +166,8 @@ def test_factory_and_plain_store_open_do_not_seed(store, tmp_path):
 # -- the dialog -----------------------------------------------------------------------
 
 class DialogApp(App):
+    CSS_PATH = CmtuiApp.CSS_PATH  # the dialog's look lives in the app's stylesheet
+
     def __init__(self, store, language="es", pick=True):
         super().__init__()
         self.store = store

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from cmtui.metrics.best_time import heatmap, suggest_times
 from cmtui.metrics.goals import (
@@ -18,12 +19,15 @@ from cmtui.metrics.panel import panel_data
 from cmtui.metrics.response import percentile
 from cmtui.model import iso, utcnow
 
+if TYPE_CHECKING:
+    from cmtui.store import Store
+
 __all__ = ["GOAL_METRICS", "GoalProgress", "add_goal", "delete_goal", "followers_summary", "goal_progress",
            "heatmap", "panel_data", "percentile", "response_summary", "suggest_times", "update_goal",
            "validate_goal"]
 
 
-def response_summary(store, days: int, now: datetime | None = None) -> dict:
+def response_summary(store: Store, days: int, now: datetime | None = None) -> dict:
     since = iso((now or utcnow()) - timedelta(days=days))
     times = store.metrics.response_times(since)
     arrived = store.metrics.arrived_since(since)
@@ -37,7 +41,7 @@ def response_summary(store, days: int, now: datetime | None = None) -> dict:
     }
 
 
-def followers_summary(store, days: int, now: datetime | None = None) -> dict[str, dict]:
+def followers_summary(store: Store, days: int, now: datetime | None = None) -> dict[str, dict]:
     since = iso((now or utcnow()) - timedelta(days=days))
     latest = store.metrics.latest_followers()
     out = {}

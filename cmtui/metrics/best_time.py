@@ -11,13 +11,16 @@ heatmap is DEFAULT_PATTERN instead, with fallback true and the reason.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
-from cmtui.model import iso, parse_iso
+from cmtui.model import WEEKDAY_NAMES, iso, parse_iso
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 HISTORY_WEEKS = 16
 HALF_LIFE_WEEKS = 4
 MIN_POSTS = 20
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _default_score(weekday: int, hour: int) -> float:
@@ -39,7 +42,7 @@ def _default_score(weekday: int, hour: int) -> float:
 DEFAULT_PATTERN = [[_default_score(d, h) for h in range(24)] for d in range(7)]
 
 
-def heatmap(store, account_id: int | None, now: datetime, tz) -> dict:
+def heatmap(store: Store, account_id: int | None, now: datetime, tz) -> dict:
     """{heatmap: 7 rows (Mon..Sun) of 24 scores, best: top slots, posts, fallback, reason, ...}."""
     since = iso(now - timedelta(weeks=HISTORY_WEEKS))
     rows = store.metrics.posts(since, iso(now + timedelta(seconds=1)), account_id)
@@ -72,10 +75,10 @@ def heatmap(store, account_id: int | None, now: datetime, tz) -> dict:
 def _best(grid, n: int = 5) -> list[dict]:
     slots = [(score, d, h) for d, row in enumerate(grid) for h, score in enumerate(row) if score is not None]
     slots.sort(key=lambda s: (-s[0], s[1], s[2]))
-    return [{"weekday": WEEKDAYS[d], "hour": h, "score": score} for score, d, h in slots[:n]]
+    return [{"weekday": WEEKDAY_NAMES[d], "hour": h, "score": score} for score, d, h in slots[:n]]
 
 
-def suggest_times(store, account_id: int | None, after: datetime, n: int = 3, tz=None,
+def suggest_times(store: Store, account_id: int | None, after: datetime, n: int = 3, tz=None,
                   now: datetime | None = None, heat: dict | None = None) -> list[datetime]:
     """The n best free hours in the 7 days after `after` (UTC datetimes, in time order): every
     whole local hour ranked by its heatmap score, skipping hours that already hold a calendar

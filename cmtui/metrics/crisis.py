@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import statistics
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from cmtui.model import iso
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 BASELINE_DAYS = 28
 MIN_HISTORY_DAYS = 14
@@ -30,7 +34,7 @@ def _series_result(name: str, value: int, baseline: list[int]) -> dict:
             "z": round(z, 2), "alert": z >= Z_ALERT and value >= MIN_VOLUME}
 
 
-def crisis(store, win) -> dict:
+def crisis(store: Store, win) -> dict:
     """{status: ok | alert | not enough data yet, alert, alerts (names), series: [...], ...}."""
     window_start = win.now - timedelta(hours=24)
     last_day = window_start.date() - timedelta(days=1)  # baseline ends before the 24 h begin

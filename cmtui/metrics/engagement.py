@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from cmtui.metrics.window import iso_week
 from cmtui.model import iso, parse_iso
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 MIN_GROUP = 3  # a group with fewer posts is listed but never called the best
 TOP = 5
 
 
-def _followers_lookup(store, account_ids, since: str):
+def _followers_lookup(store: Store, account_ids, since: str):
     series = {a: store.metrics.followers_series(a, since) for a in account_ids}
     before = {a: store.metrics.followers_at(a, since) for a in account_ids}
 
@@ -30,7 +34,7 @@ def _followers_lookup(store, account_ids, since: str):
     return at
 
 
-def post_rows(store, win, since: str | None = None) -> list[dict]:
+def post_rows(store: Store, win, since: str | None = None) -> list[dict]:
     """Every post in the range (or since a time), oldest first, with interactions and rate."""
     since = since or win.start
     rows = store.metrics.posts(since, iso(win.now + timedelta(seconds=1)), win.account_id)
@@ -57,7 +61,7 @@ def _groups(posts: list[dict], key) -> list[dict]:
     return [g | {"best": g["group"] == best} for g in rows]
 
 
-def engagement(store, win, tz) -> dict:
+def engagement(store: Store, win, tz) -> dict:
     """{posts, weekly, top, by_language, by_campaign, by_hour, totals}. Groups carry their post
     count; `best` marks the highest average among groups of at least MIN_GROUP posts."""
     posts = post_rows(store, win)

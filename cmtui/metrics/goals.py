@@ -14,20 +14,23 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
 from cmtui.metrics.response import response, weekly_response
 from cmtui.metrics.window import Window
-from cmtui.model import iso, utcnow
+from cmtui.model import WEEKDAYS, iso, utcnow
 
-WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+if TYPE_CHECKING:
+    from cmtui.store import Store
+
 GOAL_METRICS = {
     "followers_growth_pct": "follower growth since the goal started, %",
     "median_response_minutes": "median response time over the last 30 days, minutes",
     "posts_per_week": "posts published in the last 7 days",
     "response_rate_pct": "share of items answered over the last 30 days, %",
     **{f"inbox_zero_{d}": f"items not yet done at the end of the last {d.capitalize()} (UTC)"
-       for d in WEEKDAY_NAMES},
+       for d in WEEKDAYS},
 }
 DIRECTIONS = {m: "down" if m == "median_response_minutes" or m.startswith("inbox_zero_") else "up"
               for m in GOAL_METRICS}
@@ -69,11 +72,11 @@ class GoalProgress:
 
 
 # -- the metric's value at a time --------------------------------------------------------------
-def _accounts(store, goal) -> list[int]:
+def _accounts(store: Store, goal) -> list[int]:
     return [goal["account_id"]] if goal["account_id"] else [a.id for a in store.accounts.list()]
 
 
-def _growth_at(store, goal, at: datetime, latest: bool = False) -> float | None:
+def _growth_at(store: Store, goal, at: datetime, latest: bool = False) -> float | None:
     accounts = _accounts(store, goal)
     begin = [store.metrics.followers_at(a, f"{goal['start_date'][:10]}T23:59:59Z") for a in accounts]
     if latest:
@@ -92,7 +95,7 @@ def _last_weekday_end(now: datetime, weekday: int) -> date | None:
     return day - timedelta(days=(day.weekday() - weekday) % 7)
 
 
-def _value(store, goal, now: datetime) -> float | None:
+def _value(store: Store, goal, now: datetime) -> float | None:
     metric, account_id = goal["metric"], goal["account_id"]
     if metric == "followers_growth_pct":
         return _growth_at(store, goal, now, latest=True)
@@ -107,12 +110,12 @@ def _value(store, goal, now: datetime) -> float | None:
     if metric.startswith("inbox_zero_"):
         if store.metrics.first_item_day() is None:
             return None
-        day = _last_weekday_end(now, WEEKDAY_NAMES.index(metric[-3:]))
+        day = _last_weekday_end(now, WEEKDAYS.index(metric[-3:]))
         return float(store.metrics.backlog_until(day.isoformat(), account_id))
     return None
 
 
-def _trend(store, goal, now: datetime) -> list[tuple[float, float]]:
+def _trend(store: Store, goal, now: datetime) -> list[tuple[float, float]]:
     """(days before now, value) for the last TREND_POINTS weeks, oldest first, values known only."""
     metric, account_id = goal["metric"], goal["account_id"]
     points: list[tuple[float, float | None]] = []
@@ -130,7 +133,7 @@ def _trend(store, goal, now: datetime) -> list[tuple[float, float]]:
                 iso(end - timedelta(days=7)), iso(end + timedelta(seconds=1)), account_id))))
     elif metric.startswith("inbox_zero_"):
         first = store.metrics.first_item_day()
-        last = _last_weekday_end(now, WEEKDAY_NAMES.index(metric[-3:]))
+        last = _last_weekday_end(now, WEEKDAYS.index(metric[-3:]))
         for k in range(TREND_POINTS):
             day = last - timedelta(days=7 * k)
             if first is not None and day.isoformat() >= first:
@@ -184,7 +187,7 @@ def _progress(current: float | None, target: float, direction: str) -> float:
     return 1.0 if current <= target else max(0.0, min(1.0, target / current))
 
 
-def goal_progress(store, now: datetime | None = None, account_id: int | None = None) -> list[GoalProgress]:
+def goal_progress(store: Store, now: datetime | None = None, account_id: int | None = None) -> list[GoalProgress]:
     """Every goal (or those of one account and the shared ones) with progress and forecast."""
     now = now or utcnow()
     out = []
@@ -235,7 +238,7 @@ def _target(value, metric: str) -> float:
     return target
 
 
-def validate_goal(store, name, metric, target, due, account=None, start=None,
+def validate_goal(store: Store, name, metric, target, due, account=None, start=None,
                   now: datetime | None = None, check_past: bool = True) -> dict:
     """The goal's stored fields, or an InputError naming the first problem."""
     name = str(name or "").strip()
@@ -261,14 +264,14 @@ def validate_goal(store, name, metric, target, due, account=None, start=None,
             "start_date": start_day.isoformat(), "due_date": due_day.isoformat(), "account_id": account_id}
 
 
-def add_goal(store, name, metric, target, due, account=None, start=None, now: datetime | None = None) -> int:
+def add_goal(store: Store, name, metric, target, due, account=None, start=None, now: datetime | None = None) -> int:
     """Check, then store a goal; return its id. Nothing is stored on bad input."""
     g = validate_goal(store, name, metric, target, due, account, start, now)
     return store.metrics.add_goal(g["name"], g["metric"], g["target"], g["direction"], g["start_date"],
                                   g["due_date"], g["account_id"])
 
 
-def _require(store, goal_id):
+def _require(store: Store, goal_id):
     try:
         number = int(str(goal_id).strip())
     except ValueError:
@@ -282,7 +285,7 @@ def _require(store, goal_id):
 _KEEP = object()
 
 
-def update_goal(store, goal_id, *, name=None, metric=None, target=None, due=None, account=_KEEP, start=None,
+def update_goal(store: Store, goal_id, *, name=None, metric=None, target=None, due=None, account=_KEEP, start=None,
                 now: datetime | None = None) -> None:
     """Change some fields of a goal (the rest kept), with add_goal's checks; account=None
     makes it a goal of every account. A due date already past may stay as it was."""
@@ -295,7 +298,7 @@ def update_goal(store, goal_id, *, name=None, metric=None, target=None, due=None
     store.metrics.update_goal(row["id"], g)
 
 
-def delete_goal(store, goal_id) -> None:
+def delete_goal(store: Store, goal_id) -> None:
     row = _require(store, goal_id)
     store.metrics.delete_goal(row["id"])
 

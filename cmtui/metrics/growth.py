@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cmtui.metrics.window import iso_week
 
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
-def growth(store, win) -> dict[str, dict]:
+
+def growth(store: Store, win) -> dict[str, dict]:
     """Per account name: current followers, change over the range, the daily series (the
     day's last snapshot) and the net change per ISO week. A week's net change is its last
     value minus the previous week's last value (the first week: minus the last value before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from cmtui.metrics.best_time import heatmap
 from cmtui.metrics.crisis import crisis
@@ -13,6 +14,10 @@ from cmtui.metrics.growth import growth
 from cmtui.metrics.members import members
 from cmtui.metrics.response import response
 from cmtui.metrics.window import window
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
 
 
 def _timed(timings: dict, name: str, fn):
@@ -26,8 +31,8 @@ def _timed(timings: dict, name: str, fn):
 PARTS = ("followers", "response", "engagement", "best_times", "members", "crisis", "goals")
 
 
-def panel_data(store, settings, days: int = 30, account: str | None = None, now: datetime | None = None,
-               parts=PARTS) -> dict:
+def panel_data(store: Store, settings: Settings, days: int = 30, account: str | None = None,
+               now: datetime | None = None, parts=PARTS) -> dict:
     """The panel's data (a JSON-ready dict; `metrics --json` prints it as is):
 
     range {days, start, end, account}, calm (settings.calm_mode: the panel hides comparative

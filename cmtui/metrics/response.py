@@ -11,9 +11,13 @@ value and without reading the items. `method` says which one was used.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from cmtui.model import iso
 from cmtui.store.schema import BUCKET_RATIO
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 EXACT_LIMIT = 2_000
 
@@ -52,7 +56,7 @@ def _summary(arrived: int, answered: int, median: float | None, p90: float | Non
             "answered": answered, "arrived": arrived}
 
 
-def response(store, win, target_minutes: int | None = None, exact_limit: int = EXACT_LIMIT) -> dict:
+def response(store: Store, win, target_minutes: int | None = None, exact_limit: int = EXACT_LIMIT) -> dict:
     """{median_seconds, p90_seconds, rate, answered, arrived, method, per_account: {name: same},
     overdue, target_minutes}; None where nothing arrived or nothing was answered."""
     names = {a.id: a.name for a in store.accounts.list()}
@@ -95,7 +99,7 @@ def response(store, win, target_minutes: int | None = None, exact_limit: int = E
     return out
 
 
-def weekly_response(store, win, weeks: int = 8) -> list[tuple[float, float | None, float | None]]:
+def weekly_response(store: Store, win, weeks: int = 8) -> list[tuple[float, float | None, float | None]]:
     """(days before now, median seconds, rate) for each of the last `weeks` 7-day spans,
     from the histogram: the trend behind a response goal's forecast."""
     from cmtui.metrics.window import Window

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
 from cmtui.model import iso
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 MAX_DAYS = 365
 RANGES = (7, 30, 90)
@@ -61,7 +65,7 @@ class Window:
         return [(self.first_day + timedelta(days=d)).isoformat() for d in range(self.days)]
 
 
-def window(store, days: int, account: str | None = None, now: datetime | None = None) -> Window:
+def window(store: Store, days: int, account: str | None = None, now: datetime | None = None) -> Window:
     """Check the range and resolve an account name (None: every account)."""
     from cmtui.model import utcnow
 

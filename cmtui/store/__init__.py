@@ -104,3 +104,7 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    def data_version(self) -> int:
+        """SQLite's data_version: it changes when another connection commits (read without I/O)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]

@@ -317,3 +317,7 @@ class InboxRepo(Repo):
 
     def count_for_account(self, account_id: int) -> int:
         return self._scalar("SELECT count(*) FROM inbox_items WHERE account_id = ?", (account_id,))
+
+    def labels(self, item_id: int) -> list[str]:
+        """An item's labels, decoded (none for an unknown item or an unreadable value)."""
+        return loads(self._scalar("SELECT labels FROM inbox_items WHERE id = ?", (item_id,)), [])

@@ -69,3 +69,7 @@ class ModerationRepo(Repo):
 
     def guidelines(self) -> list:
         return self._all("SELECT * FROM guidelines ORDER BY position")
+
+    def matched(self, flag_id: int) -> list[str]:
+        """The words that made a flag's rule fire, decoded (none when unknown or unreadable)."""
+        return loads(self._scalar("SELECT matched FROM moderation_flags WHERE id = ?", (flag_id,)), [])

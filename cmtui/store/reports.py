@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cmtui.errors import InputError
-from cmtui.store.base import Repo, dumps, now
+from cmtui.store.base import Repo, dumps, loads, now
 from cmtui.store.db import transaction
 from cmtui.text import sanitize
 
@@ -70,3 +70,6 @@ class ReportRepo(Repo):
                                   " WHERE report_id = ? AND state = 'open'", (stamp, report_id))
         return new
 
+    def status_ids(self, report_id: int) -> list[str]:
+        """The remote ids of the posts attached to a report, decoded."""
+        return loads(self._scalar("SELECT status_ids FROM instance_reports WHERE id = ?", (report_id,)), [])

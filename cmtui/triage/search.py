@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cmtui.errors import InputError
+from cmtui.model import ITEM_KINDS
 
 STATES = {"new": ("new",), "open": ("open",), "snoozed": ("snoozed",), "done": ("done",),
           "all": ("new", "open", "snoozed", "done"), "active": ("new", "open")}
-KINDS = ("mention", "reply", "direct", "comment")
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,8 @@ def parse_query(text: str) -> Query:
                 raise InputError(f"state:{value} is not a state (new, open, snoozed, done, all)")
             fields["states"] = STATES[value.lower()]
         elif key == "kind":
-            if value.lower() not in KINDS:
-                raise InputError(f"kind:{value} is not a kind ({', '.join(KINDS)})")
+            if value.lower() not in ITEM_KINDS:
+                raise InputError(f"kind:{value} is not a kind ({', '.join(ITEM_KINDS)})")
             fields["kind"] = value.lower()
         elif key == "assigned":
             fields["assignee"] = value

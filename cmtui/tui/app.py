@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import inspect
 import sqlite3
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from weakref import WeakKeyDictionary
 
 from textual import work
@@ -22,6 +23,13 @@ from textual.message import Message
 
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.tui.commands import CmtuiCommands
+from cmtui.tui.messages import DataChanged
+from cmtui.tui.widgets.crisis_watch import CrisisWatch
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
+    from cmtui.tui.screens.metrics import Prefetch
 
 
 def _inbox():
@@ -60,6 +68,18 @@ def check_keymap(keymap: dict[str, str]) -> None:
         raise ConfigError(f"{config_dir() / SETTINGS_FILE}: {problem}")
 
 
+def _takes_an_argument(callback: Callable) -> bool:
+    """Whether a dialog's callback takes its result (lambda: ..., a method with no argument
+    and an async callback are all accepted, as Textual's push_screen accepts them)."""
+    try:
+        parameters = inspect.signature(callback).parameters.values()
+    except (TypeError, ValueError):  # no signature to read (a builtin): give it the result
+        return True
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                  inspect.Parameter.VAR_POSITIONAL)
+    return any(p.kind in positional for p in parameters)
+
+
 METRICS_PREFETCH_AFTER = 3.0  # seconds after start-up: the first keys are not slowed
 STORE_ERROR_RETRY_SECONDS = 60  # after the store refused a sync's writes
 EXTERNAL_POLL_SECONDS = 1.0  # how soon another process's writes show on the screen
@@ -86,7 +106,7 @@ class CmtuiApp(App):
     class SyncChanged(Message):
         """The sync engine changed something in the store (an account's state, new items)."""
 
-    def __init__(self, store, settings, *, clock: Callable[[], datetime] = utcnow, engine=None):
+    def __init__(self, store: Store, settings: Settings, *, clock: Callable[[], datetime] = utcnow, engine=None):
         super().__init__()
         self.store = store
         self.settings = settings
@@ -101,6 +121,8 @@ class CmtuiApp(App):
         # each screen remembers the last it showed, and catches up when it is shown again.
         self.store_version = 0
         self._seen: WeakKeyDictionary = WeakKeyDictionary()
+        self.crisis_watch = CrisisWatch(self)  # the status line's crisis marker, checked after start-up
+        self.metrics_prefetch: Prefetch | None = None  # set by a worker, taken by the Metrics mode
         if engine is not None:
             engine.on_change = lambda name: self.post_message(self.SyncChanged())
         if settings.keymap:
@@ -122,11 +144,7 @@ class CmtuiApp(App):
         if self.engine is not None:
             # After the first frame: the first pass imports httpx and writes to the store.
             self.set_timer(0.5, self.sync_loop)
-        from cmtui.tui.widgets.crisis_watch import CrisisWatch
-
-        self.crisis_watch = CrisisWatch(self)  # the status line's crisis marker, checked after start-up
         self.crisis_watch.start()
-        self.metrics_prefetch = None
         self.set_timer(METRICS_PREFETCH_AFTER, self._prefetch_metrics)
         if self.store.is_empty():
             self.call_after_refresh(self._welcome)
@@ -155,7 +173,7 @@ class CmtuiApp(App):
 
     def _read_data_version(self) -> int | None:
         try:
-            return self.store.conn.execute("PRAGMA data_version").fetchone()[0]
+            return self.store.data_version()
         except sqlite3.Error:  # a closed or busy connection: try again on the next tick
             return None
 
@@ -212,10 +230,10 @@ class CmtuiApp(App):
             self._catch_up(screen)
 
     def _catch_up(self, screen) -> None:
-        refresh = getattr(screen, "sync_changed", None)
-        if refresh is not None and self._seen.get(screen) != self.store_version:
+        # A screen without a DataChanged handler (a dialog) shows nothing to re-read.
+        if self._seen.get(screen) != self.store_version:
             self._seen[screen] = self.store_version
-            refresh()
+            screen.post_message(DataChanged(self.store_version))
 
     # -- a store that refuses a write (full disk, damaged page) -----------------------------------
     def store_failed(self, exc: sqlite3.DatabaseError) -> None:
@@ -242,11 +260,13 @@ class CmtuiApp(App):
         return super().push_screen(screen, callback, wait_for_dismiss=wait_for_dismiss)
 
     def _guarded(self, callback):
-        from textual._callback import invoke  # as Textual calls it: with the result if it takes one
+        takes_result = _takes_an_argument(callback)  # as Textual calls it: with the result if it takes one
 
         async def guarded(result):
             try:
-                await invoke(callback, result)
+                outcome = callback(result) if takes_result else callback()
+                if inspect.isawaitable(outcome):
+                    await outcome
             except sqlite3.DatabaseError as exc:
                 self.store_failed(exc)
 

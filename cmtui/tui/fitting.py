@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Span, Text
 
-from cmtui.text import cut
+from cmtui.text import cut, one_line
 
 
 @dataclass(frozen=True)
@@ -141,3 +141,8 @@ def set_columns(table, plan: dict[str, int], current: dict[str, int], labels: di
         for name, width in plan.items():
             table.add_column((labels or {}).get(name, name), width=width, key=name)
     return plan
+
+
+def cell(text: str, width: int, style: str = "") -> Text:
+    """One line cut to a table's column: a Text, since a str cell would be parsed as markup."""
+    return Text(cut(one_line(text), width), style=style, no_wrap=True)

@@ -15,10 +15,6 @@ from cmtui.tui.dialogs.base import Dialog
 class ChooseDialog(Dialog):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="choose.cancel")]
 
-    DEFAULT_CSS = """
-    ChooseDialog OptionList { height: auto; max-height: 12; margin-top: 1; }
-    """
-
     def __init__(self, title: str, choices: list[tuple[str, str]], highlight: int | None = None):
         """choices: (label, value); a value of "" means "none". highlight: the choice the
         highlight starts on (the one acted on last), else the first."""

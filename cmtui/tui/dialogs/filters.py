@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,23 +18,27 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from cmtui.model import ITEM_KINDS
 from cmtui.store import InboxFilter
 from cmtui.store.inbox import ACTIVE_STATES, ALL_STATES
 from cmtui.tui.dialogs.base import Dialog
 
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
+
 STATE_CHOICES = (("new and open", ACTIVE_STATES), ("new", ("new",)), ("open", ("open",)),
                  ("snoozed", ("snoozed",)), ("done", ("done",)), ("all", ALL_STATES))
-KINDS = ("mention", "reply", "direct", "comment")
 SORTS = (("newest first", "newest"), ("oldest first", "oldest"), ("waiting for an answer, most overdue first", "overdue"))
 FACETS = ("state", "account_id", "kind", "label", "assignee", "language", "questions")
 
 
-def facet_values(store, settings, counts: dict) -> dict[str, list]:
+def facet_values(store: Store, settings: Settings, counts: dict) -> dict[str, list]:
     """The values offered per facet: what the settings and the store know, plus any value
     the counts found (a language nobody configured, a label used once)."""
     values = {
         "account_id": [a.id for a in store.accounts.list()],
-        "kind": list(KINDS),
+        "kind": list(ITEM_KINDS),
         "label": list(dict.fromkeys([*settings.labels, *store.triage.recent_labels(),
                                      *sorted(counts.get("label", {}))])),
         "assignee": list(dict.fromkeys([*settings.teammates, *sorted(v for v in counts.get("assignee", {}) if v)])),
@@ -48,13 +53,7 @@ class FilterDialog(Dialog):
         Binding("backspace,delete", "clear", "Clear all", id="filters.clear"),
     ]
 
-    DEFAULT_CSS = """
-    FilterDialog > Vertical { width: 64; max-height: 90%; }
-    FilterDialog OptionList { height: auto; max-height: 30; margin-top: 1; }
-    FilterDialog #filters-hint { color: $text-muted; }
-    """
-
-    def __init__(self, store, settings, item_filter: InboxFilter):
+    def __init__(self, store: Store, settings: Settings, item_filter: InboxFilter):
         super().__init__()
         self.store = store
         self.settings = settings
@@ -87,7 +86,7 @@ class FilterDialog(Dialog):
         self.run_worker(partial(self._count, self._reader, self.filter), thread=True, exclusive=True,
                         group="facets", exit_on_error=False)
 
-    def _count(self, reader, item_filter: InboxFilter) -> None:
+    def _count(self, reader: Store, item_filter: InboxFilter) -> None:
         try:
             for facet in FACETS:
                 counts = reader.inbox.facet_counts(item_filter, facet)

@@ -29,16 +29,6 @@ class GoalEditor(Dialog):
         Binding("escape", "dismiss(None)", "Cancel", id="goal.cancel"),
     ]
 
-    DEFAULT_CSS = """
-    GoalEditor > Vertical { width: 80; max-width: 98%; }
-    GoalEditor .row { height: 1; margin-top: 1; }
-    GoalEditor .label { width: 9; color: $text-muted; }
-    GoalEditor Input { width: 1fr; }
-    GoalEditor Select { width: 1fr; }
-    GoalEditor #goal-metric-help, GoalEditor #goal-due-read { height: auto; padding-left: 9; color: $text-muted; }
-    GoalEditor #goal-error { height: auto; margin-top: 1; color: $error; text-style: bold; }
-    """
-
     def __init__(self, cmtui_app, goal: dict | None = None, default_account: str | None = None):
         super().__init__()
         self.cmtui = cmtui_app

@@ -4,6 +4,8 @@ Dismisses with the guideline's number (its position, from 1), or None when cance
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,9 @@ from textual.widgets import Input, Static, TextArea
 from cmtui.errors import CmtuiError, InputError
 from cmtui.tui.dialogs.base import Dialog
 
+if TYPE_CHECKING:
+    from cmtui.store import Store
+
 
 class GuidelineEditor(Dialog):
     BINDINGS = [
@@ -20,14 +25,7 @@ class GuidelineEditor(Dialog):
         Binding("escape", "cancel", "Cancel", priority=True, id="guideline_editor.cancel"),
     ]
 
-    DEFAULT_CSS = """
-    GuidelineEditor > Vertical { width: 80; max-width: 95%; }
-    GuidelineEditor #guideline-title { margin-top: 1; }
-    GuidelineEditor TextArea { height: 8; margin: 1 0 0 0; }
-    GuidelineEditor #guideline-status { height: auto; }
-    """
-
-    def __init__(self, store, guideline=None):
+    def __init__(self, store: Store, guideline=None):
         """guideline: the row to edit, or None for a new one (added last)."""
         super().__init__()
         self.store = store

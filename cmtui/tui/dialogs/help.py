@@ -18,15 +18,6 @@ class HelpScreen(ModalScreen[None]):
         Binding("k", "scroll(-1)", "Up", show=False, id="help.up"),
     ]
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 80; max-width: 95%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 1 2;
-        border-subtitle-align: right; border-subtitle-color: $text; border-subtitle-style: bold;
-    }
-    """
-
     def __init__(self, bindings: list[tuple[str, str, str]]):
         super().__init__()
         self.rows = bindings

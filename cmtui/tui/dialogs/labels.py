@@ -56,10 +56,6 @@ class LabelDialog(Dialog):
         Binding("ctrl+s", "apply", "Apply", priority=True, id="labels.apply"),
     ]
 
-    DEFAULT_CSS = """
-    LabelDialog LabelList { height: auto; max-height: 12; margin: 1 0; }
-    """
-
     def __init__(self, vocabulary: list[str], on_all: set[str], count: int):
         """on_all: the labels every target item already has (shown ticked)."""
         super().__init__()

@@ -17,10 +17,6 @@ class NotesDialog(Dialog):
         Binding("escape", "dismiss(None)", "Cancel", id="member_notes.cancel"),
         Binding("ctrl+s", "save", "Save", priority=True, id="member_notes.save"),
     ]
-    DEFAULT_CSS = """
-    NotesDialog > Vertical { width: 72; }
-    NotesDialog TextArea { height: 8; margin: 1 0; }
-    """
 
     def __init__(self, acct: str, notes: str):
         super().__init__()

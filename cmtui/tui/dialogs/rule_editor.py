@@ -9,6 +9,7 @@ when the text asked for the rule to be enabled but no current dry-run allows it 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +23,9 @@ from cmtui.moderation.engine import ACTION_TYPES, RULE_KEYS, save_rule, validate
 from cmtui.moderation.toml_io import parse_toml
 from cmtui.text import one_line
 from cmtui.tui.dialogs.base import Dialog
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 NEW_RULE = {"name": "new-rule", "enabled": False, "automatic": False, "match": "all",
             "conditions": [{"type": "keywords", "words": ["example"]}], "actions": [{"type": "flag"}]}
@@ -73,13 +77,7 @@ class RuleEditor(Dialog):
         Binding("escape", "cancel", "Cancel", priority=True, id="rule_editor.cancel"),
     ]
 
-    DEFAULT_CSS = """
-    RuleEditor > Vertical { width: 104; max-width: 96%; }
-    RuleEditor TextArea { height: 14; margin: 1 0 0 0; }
-    RuleEditor #rule-editor-status { height: auto; margin-top: 1; }
-    """
-
-    def __init__(self, store, rule: dict | None = None):
+    def __init__(self, store: Store, rule: dict | None = None):
         """rule: the stored rule to edit, or None for a new one."""
         super().__init__()
         self.store = store

@@ -7,6 +7,8 @@ to the store and dismisses with its id, or None when cancelled.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +20,9 @@ from cmtui.errors import InputError
 from cmtui.saved_replies import VARIABLES
 from cmtui.text import first_line, one_line
 from cmtui.tui.dialogs.base import Dialog
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 VARIABLE_HINT = "variables: " + " ".join("{%s}" % name for name in VARIABLES)
 
@@ -46,17 +51,7 @@ class SavedRepliesDialog(Dialog):
         Binding("escape", "close", "Close", id="saved.close"),
     ]
 
-    DEFAULT_CSS = """
-    SavedRepliesDialog > Vertical { width: 84; max-width: 95%; }
-    SavedRepliesDialog #saved-filter { margin-top: 1; }
-    SavedRepliesDialog OptionList {
-        height: auto; max-height: 16; margin: 1 0 0 0; text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    SavedRepliesDialog #saved-status { height: auto; }
-    SavedRepliesDialog #saved-hint { color: $text-muted; }
-    """
-
-    def __init__(self, store, language: str | None, pick: bool):
+    def __init__(self, store: Store, language: str | None, pick: bool):
         """language: the item's language, whose replies come first; pick: enter returns the
         highlighted body (else enter edits it)."""
         super().__init__()
@@ -212,16 +207,7 @@ class SavedReplyEditor(Dialog):
         Binding("escape", "cancel", "Cancel", priority=True, id="saved_editor.cancel"),
     ]
 
-    DEFAULT_CSS = """
-    SavedReplyEditor > Vertical { width: 80; max-width: 95%; }
-    SavedReplyEditor #saved-editor-fields { height: auto; margin-top: 1; }
-    SavedReplyEditor #saved-name { width: 1fr; }
-    SavedReplyEditor #saved-language { width: 10; }
-    SavedReplyEditor TextArea { height: 8; margin: 1 0 0 0; }
-    SavedReplyEditor #saved-editor-status { height: auto; }
-    """
-
-    def __init__(self, store, reply=None, language: str = "en"):
+    def __init__(self, store: Store, reply=None, language: str = "en"):
         """reply: the row to edit, or None for a new one in language."""
         super().__init__()
         self.store = store

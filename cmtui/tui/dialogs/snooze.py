@@ -19,11 +19,6 @@ from cmtui.triage.snooze import parse_snooze, presets
 class SnoozeDialog(Dialog):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="snooze.cancel")]
 
-    DEFAULT_CSS = """
-    SnoozeDialog OptionList { height: auto; max-height: 8; margin: 1 0; }
-    SnoozeDialog #snooze-error { color: $error; height: auto; }
-    """
-
     def __init__(self, now: datetime, tz, count: int = 1):
         super().__init__()
         self.now = now

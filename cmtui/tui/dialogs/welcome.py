@@ -46,14 +46,6 @@ class WelcomeDialog(Dialog):
         Binding("1", "dismiss('calendar')", "Calendar", id="welcome.calendar"),
         Binding("q", "app.quit", "Quit", id="welcome.quit"),
     ]
-    DEFAULT_CSS = """
-    WelcomeDialog > Vertical { width: 76; max-width: 95%; max-height: 95%; }
-    WelcomeDialog VerticalScroll { height: auto; max-height: 100%; }
-    WelcomeDialog .para, WelcomeDialog .title { margin-top: 1; }
-    WelcomeDialog .title { margin-top: 0; }
-    WelcomeDialog .command { padding-left: 2; }
-    WelcomeDialog #welcome-keys { margin-top: 1; }
-    """
 
     def __init__(self, db_path: str | None):
         super().__init__()

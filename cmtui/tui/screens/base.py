@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Header
 
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.widgets.key_bar import KeyBar
 from cmtui.tui.widgets.status_line import StatusLine
 
@@ -27,8 +28,9 @@ class ModeScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = self.TITLE_SUFFIX
 
-    def sync_changed(self) -> None:
-        """The sync engine changed the store: refresh what this screen shows of it."""
+    def on_data_changed(self, _message: DataChanged) -> None:
+        """The store changed: the status line re-reads it. (Textual calls this after the
+        subclass's own handler, which re-reads what the screen shows.)"""
         self.query_one(StatusLine).refresh_status()
 
     @property

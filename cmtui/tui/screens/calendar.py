@@ -20,6 +20,7 @@ from cmtui.errors import CmtuiError
 from cmtui.model import parse_iso
 from cmtui.planning.views import VIEWS, by_day, month_weeks, period, step, week_days
 from cmtui.text import first_line
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.calendar_views import FIRST_HOUR, STATUS_COLOR, MonthView, WeekView
 
@@ -548,8 +549,7 @@ class CalendarScreen(ModeScreen):
         if self.view != "agenda":
             self.query_one("#day-entries").focus()
 
-    def sync_changed(self) -> None:
-        super().sync_changed()
+    def on_data_changed(self, _message: DataChanged) -> None:
         self.reload()
 
 

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from cmtui.text import one_line
 from cmtui.tui.fitting import hanging
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyOptionList
 
@@ -30,15 +31,6 @@ class GuidelinesScreen(ModeScreen):
         Binding("escape", "back", "Back", id="guidelines.back"),
         Binding("q", "back", "Back", show=False, id="guidelines.back_q"),
     ]
-
-    DEFAULT_CSS = """
-    GuidelinesScreen #guidelines-columns { height: 1fr; }
-    GuidelinesScreen #guidelines-pane { width: 3fr; }
-    GuidelinesScreen #instance-pane { width: 2fr; border-left: solid $primary 40%; padding: 0 1; }
-    GuidelinesScreen .pane-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
-    GuidelinesScreen #instance-pane .pane-title { padding: 0; }
-    GuidelinesScreen #guidelines { height: 1fr; border: none; }
-    """
 
     def __init__(self):
         super().__init__()
@@ -157,6 +149,6 @@ class GuidelinesScreen(ModeScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def sync_changed(self) -> None:
-        super().sync_changed()  # a sync may have fetched the instances' rules
+    def on_data_changed(self, _message: DataChanged) -> None:
+        # A sync may have fetched the instances' rules.
         self.query_one("#instance-rules", Static).update(self.instance_rules())

@@ -14,11 +14,11 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from cmtui.errors import InputError
-from cmtui.model import iso
+from cmtui.model import OpState, iso
 from cmtui.store import InboxFilter
-from cmtui.store.base import loads
 from cmtui.triage.response import describe, time_left
 from cmtui.triage.search import narrow
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
 from cmtui.tui.widgets.thread_pane import ThreadPane
@@ -205,8 +205,7 @@ class InboxScreen(ModeScreen):
                     timeout=2)
 
     # -- keeping the list current ---------------------------------------------------------
-    def sync_changed(self) -> None:
-        super().sync_changed()
+    def on_data_changed(self, _message: DataChanged) -> None:
         self._reload(accounts_changed=True)
 
     def _reload(self, accounts_changed: bool = False, prefer: list[int] = ()) -> None:
@@ -241,7 +240,7 @@ class InboxScreen(ModeScreen):
         text.append(f" · {self.app.format_time(row['created_at'])} · {row['state']}", style="dim")
         if row["language"]:
             text.append(f" · {row['language']}", style="dim")
-        labels = loads(row["labels"], [])
+        labels = self.store.inbox.labels(row["id"])
         if labels:
             text.append("  " + " ".join(f"#{label}" for label in labels), style="italic")
         if row["assignee"]:
@@ -251,8 +250,8 @@ class InboxScreen(ModeScreen):
         if left is not None:
             text.append(f"\n{describe(left, target)}", style="bold red" if left < 0 else "green")
         for op in self.store.outbox.for_item(row["id"]):
-            style = {"failed": "bold red", "done": "green"}.get(op["state"], "yellow")
-            word = {"pending": "pending", "sending": "sending", "done": "sent", "failed": "failed"}[op["state"]]
+            style = {OpState.FAILED: "bold red", OpState.DONE: "green"}.get(op["state"], "yellow")
+            word = "sent" if op["state"] == OpState.DONE else op["state"]
             text.append(f"\n{op['kind']} {word}", style=style)
             if op["state"] == "failed":
                 text.append(f": {op['last_error'] or 'refused'} — r edits and retries it", style="red")
@@ -441,7 +440,7 @@ class InboxScreen(ModeScreen):
         targets = self._targets("label")
         if not targets:
             return
-        label_sets = [set(loads(self.store.inbox.get(i)["labels"], [])) for i in targets]
+        label_sets = [set(self.store.inbox.labels(i)) for i in targets]
         on_all = set.intersection(*label_sets)
         vocabulary = [*self.app.settings.labels, *self.store.triage.recent_labels(), *set.union(*label_sets)]
 

@@ -13,10 +13,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
 from cmtui.errors import CmtuiError
-from cmtui.model import iso
+from cmtui.model import FlagState, iso
 from cmtui.text import one_line
+from cmtui.tui.fitting import cell
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
-from cmtui.tui.screens.moderation import cell
 from cmtui.tui.widgets.key_lists import KeyTable
 
 WINDOW_DAYS = 30
@@ -40,11 +41,6 @@ class MemberScreen(ModeScreen):
         Binding("w", "watch", "Watch list", id="member.watch"),
         Binding("escape", "back", "Back", id="member.back"),
     ]
-    DEFAULT_CSS = """
-    MemberScreen #member-card { height: auto; max-height: 12; padding: 0 1; background: $boost; }
-    MemberScreen #member-history-title { height: 1; padding: 0 1; margin-top: 1; text-style: bold; }
-    MemberScreen #member-history { height: 1fr; }
-    """
 
     def __init__(self, person):
         """person: a person id or acct (user@instance)."""
@@ -116,7 +112,7 @@ class MemberScreen(ModeScreen):
             rows.append((item["created_at"], item["kind"], state, first_line(item["text"]), "", f"i{item['id']}"))
         for flag in self.store.moderation.member_flags(r["id"]):
             rows.append((flag["created_at"], "flag", flag["state"], f"{flag['rule'] or 'flag'}: {flag['reason']}",
-                         "bold red" if flag["state"] == "open" else "red", f"f{flag['id']}"))
+                         "bold red" if flag["state"] == FlagState.OPEN else "red", f"f{flag['id']}"))
         for entry in self.store.moderation.log(HISTORY_LIMIT, person_id=r["id"]):
             comment = entry["comment"] or ""
             rows.append((entry["at"], entry["action"], f"by {entry['who']}", first_line(comment), "bold",
@@ -164,8 +160,7 @@ class MemberScreen(ModeScreen):
     def action_back(self) -> None:
         self.dismiss()
 
-    def sync_changed(self) -> None:
-        super().sync_changed()
+    def on_data_changed(self, _message: DataChanged) -> None:
         self.load()
 
 
@@ -177,14 +172,6 @@ class MembersScreen(ModeScreen):
         Binding("p", "open", "Member page", id="members.open"),
         Binding("escape", "back", "Back", id="members.back"),
     ]
-    DEFAULT_CSS = """
-    MembersScreen #members-summary { height: 1; padding: 0 1; background: $boost; }
-    MembersScreen #members-tables { height: 1fr; }
-    MembersScreen .members-column { width: 1fr; padding: 0 1; }
-    MembersScreen .members-title { height: 1; margin-top: 1; text-style: bold; }
-    MembersScreen .members-note { height: auto; color: $text-muted; }
-    MembersScreen DataTable { height: 1fr; }
-    """
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="members-summary")
@@ -269,6 +256,5 @@ class MembersScreen(ModeScreen):
     def action_back(self) -> None:
         self.dismiss()
 
-    def sync_changed(self) -> None:
-        super().sync_changed()
+    def on_data_changed(self, _message: DataChanged) -> None:
         self.load()

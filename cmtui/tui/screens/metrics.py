@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,11 +21,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from cmtui.errors import CmtuiError
+from cmtui.metrics.window import RANGES
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets import metric_sections as sections
 from cmtui.tui.widgets.metric_charts import ChartText, Heatmap
 
-RANGES = (7, 30, 90)
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
+
 MAIN_PARTS = ("followers", "response", "engagement", "best_times", "crisis", "goals")
 # These depend on the scope and the time, not on the range: `r` reuses them (~80 of the
 # ~110 ms on a million items), a sync, a goal change or coming back to the mode does not.
@@ -32,7 +38,7 @@ SCOPE_PARTS = ("best_times", "crisis", "goals")
 SMALL_STORE = 20_000  # items: below, the panel is computed in the event loop (under ~20 ms)
 
 
-def compute(store, settings, days: int, account: str | None, now, parts=MAIN_PARTS) -> dict:
+def compute(store: Store, settings: Settings, days: int, account: str | None, now, parts=MAIN_PARTS) -> dict:
     """panel_data plus the inbox counts of the headline (cheap: kept counts)."""
     from cmtui.metrics.panel import panel_data
 
@@ -52,14 +58,14 @@ class Prefetch:
     (~500 ms on a million items). Used only while nothing was written since (SQLite's
     data_version on that connection) and for at most PREFETCH_MAX_AGE seconds."""
 
-    def __init__(self, store, settings, now):
+    def __init__(self, store: Store, settings: Settings, now):
         self.now = now
         self.reader = store.reader()
         self.data = compute(self.reader, settings, 30, None, now)
         self.version = self._version()
 
     def _version(self) -> int:
-        return self.reader.conn.execute("PRAGMA data_version").fetchone()[0]
+        return self.reader.data_version()
 
     def usable(self, days: int, account: str | None, now) -> bool:
         try:
@@ -105,22 +111,6 @@ class MetricsScreen(ModeScreen):
     # app.tcss: under 110 columns the headline cards stack (followers, then three in a row),
     # under 60 one per row, so no figure wraps inside its card.
     HORIZONTAL_BREAKPOINTS = [(0, "-cards-1"), (60, "-cards-3"), (110, "-cards-4")]
-
-    DEFAULT_CSS = """
-    MetricsScreen #metrics { padding: 0 1; height: 1fr; }
-    MetricsScreen #metrics-range { height: 1; background: $boost; padding: 0 1; margin: 0 -1; }
-    MetricsScreen #metrics-calm { height: auto; color: $text-muted; display: none; }
-    MetricsScreen #metrics-banner { height: auto; display: none; background: $error; color: $text; padding: 0 1;
-                                    margin-top: 1; }
-    MetricsScreen #metrics-headline { height: auto; margin-top: 1; }
-    MetricsScreen .metrics-card { width: 1fr; height: auto; min-height: 7; padding: 0 1;
-                                  border: round $primary 50%; margin-right: 1; }
-    MetricsScreen #card-followers { width: 2fr; }
-    MetricsScreen #card-crisis { margin-right: 0; }
-    MetricsScreen .metrics-title { height: 1; margin-top: 1; text-style: bold; color: $accent;
-                                   border-bottom: none; }
-    MetricsScreen ChartText.metrics-section { padding: 0 0 0 1; }
-    """
 
     def __init__(self):
         super().__init__()
@@ -193,7 +183,7 @@ class MetricsScreen(ModeScreen):
         for reader in self._readers.values():  # answers for the old range or scope: stop them
             reader.interrupt()
         args = (self.app.settings, self.days, self.account, self.app.now())
-        ready = getattr(self.app, "metrics_prefetch", None)
+        ready = self.app.metrics_prefetch
         if ready is not None:  # used once: later loads compute (on its connection, kept warm)
             self.app.metrics_prefetch = None
             if ready.usable(self.days, self.account, args[3]) and "main" not in self._readers:
@@ -235,7 +225,7 @@ class MetricsScreen(ModeScreen):
         except RuntimeError:
             pass
 
-    def _compute(self, reader, generation: int, args) -> None:
+    def _compute(self, reader: Store, generation: int, args) -> None:
         with self._locks["main"]:
             if generation != self._generation:  # already superseded: skip the work
                 return
@@ -254,7 +244,7 @@ class MetricsScreen(ModeScreen):
                 return
         self._reply(self._filled, generation, data)
 
-    def _compute_members(self, reader, generation: int, args) -> None:
+    def _compute_members(self, reader: Store, generation: int, args) -> None:
         with self._locks["members"]:
             if generation != self._generation:
                 return
@@ -341,8 +331,7 @@ class MetricsScreen(ModeScreen):
         title.append(f"  {self.account or 'every account'}", style="dim")
         q("#title-best", Static).update(title)
 
-    def sync_changed(self) -> None:
-        super().sync_changed()
+    def on_data_changed(self, _message: DataChanged) -> None:
         self.reload(fresh=True)
 
     # -- keys ---------------------------------------------------------------------------------------

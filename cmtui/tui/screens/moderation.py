@@ -15,11 +15,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from cmtui.errors import CmtuiError
-from cmtui.store.base import loads
 from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.sync.connectors.base import Choice, PlatformProfile
-from cmtui.text import cut, one_line
-from cmtui.tui.fitting import Column, plan_columns, set_columns
+from cmtui.text import one_line
+from cmtui.tui.fitting import Column, cell, plan_columns, set_columns
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyTable
 
@@ -39,11 +39,6 @@ def _choices(choices: tuple[Choice, ...]) -> list[tuple[str, str]]:
 COLUMNS = (Column("mark", 1, 100), Column("when", 16, 30), Column("account", 11, 10, least=8),
            Column("author", 22, 90, least=14), Column("rule", 12, 80, least=10), Column("reason", 18, 20, least=10))
 TEXT_PAD = 2 + 2  # the text's padding + a scrollbar
-
-
-def cell(text: str, width: int, style: str = "") -> Text:
-    """One line cut to the column: a Text, since a str cell would be parsed as markup."""
-    return Text(cut(one_line(text), width), style=style, no_wrap=True)
 
 
 def queue_columns(width: int) -> dict[str, int]:
@@ -159,7 +154,7 @@ class ModerationScreen(ModeScreen):
         detail.append(row["author"] or "", style="bold")
         detail.append(f"  flagged by {row['rule'] or 'a report'}: ", style="dim")
         detail.append(row["reason"], style="dim")  # a reason can quote remote text
-        matched = loads(row["matched"], [])
+        matched = self.store.moderation.matched(row["id"])
         if matched:
             detail.append("  matched: " + ", ".join(matched), style="italic")
         if row["assignee"]:
@@ -181,7 +176,7 @@ class ModerationScreen(ModeScreen):
                       style="bold")
         detail.append(" · about ", style="dim")
         detail.append(report["target_acct"], style="bold")
-        statuses = len(loads(report["status_ids"], []))
+        statuses = len(self.store.reports.status_ids(row["report_id"]))
         if statuses:
             detail.append(f" · {statuses} post{'s' if statuses != 1 else ''} attached", style="dim")
         if report["assigned_to"]:
@@ -541,6 +536,5 @@ class ModerationScreen(ModeScreen):
             self._away = False
             self.load()
 
-    def sync_changed(self) -> None:
-        super().sync_changed()
+    def on_data_changed(self, _message: DataChanged) -> None:
         self.load()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -20,8 +21,12 @@ from cmtui.errors import CmtuiError
 from cmtui.moderation.engine import dry_run, dry_run_is_current, enable_rule
 from cmtui.text import one_line
 from cmtui.tui.fitting import Column, cut_text, plan_columns, set_columns
+from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyTable
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 SAMPLES = 50  # caught items listed after a dry-run
 # The rules list's columns by priority: the conditions (what a rule does) keep at least 30
@@ -95,7 +100,7 @@ def describe_actions(actions: list) -> str:
     return ", ".join(parts)
 
 
-def dry_run_state(store, rule: dict) -> Text:
+def dry_run_state(store: Store, rule: dict) -> Text:
     stamp = store.rules.stamp(rule["name"])
     if not stamp:
         return Text("not run", style="dim")
@@ -142,20 +147,6 @@ class RulesEditorScreen(ModeScreen):
     ]
 
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # app.tcss: a shorter detail under 30 lines
-
-    DEFAULT_CSS = """
-    RulesEditorScreen #rules-summary { height: 1; padding: 0 1; background: $boost; }
-    RulesEditorScreen #rules { height: 1fr; overflow-x: hidden; }
-    RulesEditorScreen #rule-detail {
-        height: auto; max-height: 16; padding: 0 1; border-top: solid $primary 40%; overflow-y: auto;
-    }
-    RulesEditorScreen #dry-run { display: none; height: 16; padding: 0 1; border-top: solid $primary 40%; }
-    RulesEditorScreen.dry-run #dry-run { display: block; }
-    RulesEditorScreen.dry-run #rule-detail { display: none; }
-    RulesEditorScreen #dry-run-title, RulesEditorScreen #dry-run-result { height: auto; }
-    RulesEditorScreen #dry-run-progress { margin: 1 0 0 0; }
-    RulesEditorScreen #dry-run-samples { height: 1fr; margin-top: 1; overflow-x: hidden; }
-    """
 
     def __init__(self):
         super().__init__()
@@ -394,7 +385,7 @@ class RulesEditorScreen(ModeScreen):
         self._run_dry_run(rule["name"], self._reader)
 
     @work(thread=True, exclusive=True, group="dry-run", exit_on_error=False)
-    def _run_dry_run(self, name: str, reader) -> None:
+    def _run_dry_run(self, name: str, reader: Store) -> None:
         worker = get_current_worker()
 
         def progress(done: int, total: int) -> None:
@@ -497,6 +488,5 @@ class RulesEditorScreen(ModeScreen):
         if self.running:
             self._cancel_dry_run()
 
-    def sync_changed(self) -> None:
-        super().sync_changed()
+    def on_data_changed(self, _message: DataChanged) -> None:
         self.load()

@@ -12,13 +12,13 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from cmtui.model import WEEKDAY_NAMES
 from cmtui.text import fit, one_line
 
 STATUS_COLOR = {
     "idea": "grey50", "draft": "white", "needs_approval": "yellow", "approved": "cyan",
     "scheduled": "dodger_blue1", "published": "green", "failed": "bold red", "cancelled": "grey42",
 }
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 FIRST_HOUR = 6  # the week view's rows: earlier times share the first row
 
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import time
 from functools import partial
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 MIN_INTERVAL = 60.0
 FIRST_CHECK = 2.0  # after the first frame and the first keys: start-up is not slowed
@@ -26,7 +30,7 @@ def crisis_marker(crisis: dict | None) -> str | None:
     return "crisis: " + ", ".join(f"{s['series']} {crisis_ratio(s)}" for s in crisis["series"] if s["alert"])
 
 
-def check(store, now) -> str | None:
+def check(store: Store, now) -> str | None:
     from cmtui.metrics.crisis import crisis
     from cmtui.metrics.window import window
 
@@ -67,7 +71,7 @@ class CrisisWatch:
         self.app.run_worker(partial(self._check, reader, now), thread=True, exclusive=True, group="crisis",
                             exit_on_error=False)
 
-    def _check(self, reader, now) -> None:
+    def _check(self, reader: Store, now) -> None:
         try:
             marker = check(reader, now)
         except Exception:  # a busy or closing database: the next check tries again

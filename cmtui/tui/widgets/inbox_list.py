@@ -11,7 +11,7 @@ import sqlite3
 from collections import OrderedDict
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -22,13 +22,17 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from cmtui.model import ItemKind
 from cmtui.store import InboxFilter
 from cmtui.text import fit, one_line, short_duration
 from cmtui.triage.response import badge, time_left
 
+if TYPE_CHECKING:
+    from cmtui.store import Store
+
 PAGE_SIZE = 100
 MAX_PAGES = 16
-KIND_MARK = {"mention": "@", "reply": "↩", "direct": "✉", "comment": "#"}
+KIND_MARK = {ItemKind.MENTION: "@", ItemKind.REPLY: "↩", ItemKind.DIRECT: "✉", ItemKind.COMMENT: "#"}
 STATE_MARK = {"new": "●", "open": "○", "snoozed": "z", "done": "✓"}
 
 
@@ -73,7 +77,7 @@ class InboxList(ScrollView, can_focus=True):
     # repaint=False: watch_cursor refreshes just the two rows that change.
     cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
-    def __init__(self, store, clock: Callable[[], datetime], item_filter: InboxFilter = InboxFilter(),
+    def __init__(self, store: Store, clock: Callable[[], datetime], item_filter: InboxFilter = InboxFilter(),
                  *, on_highlight: Callable[[object], None] | None = None,
                  on_counted: Callable[[], None] | None = None,
                  response_target: timedelta = timedelta(hours=2),
@@ -145,7 +149,7 @@ class InboxList(ScrollView, can_focus=True):
                 self.scroll_y = self.max_scroll_y
             self.refresh()
 
-    def _count(self, reader, item_filter: InboxFilter, generation: int) -> None:
+    def _count(self, reader: Store, item_filter: InboxFilter, generation: int) -> None:
         """In a worker thread: count the filter's rows on a connection of its own."""
         try:
             total = reader.inbox.count(item_filter)

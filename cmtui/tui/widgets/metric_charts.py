@@ -10,9 +10,10 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+from cmtui.model import WEEKDAY_NAMES
+
 SPARK = "▁▂▃▄▅▆▇█"
 SHADES = "░▒▓█"
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Fixed colours, not theme variables: the heatmap's meaning must not change with the theme.
 COLD, HOT = Color.parse("#1d4a33"), Color.parse("#4fe08a")
 
@@ -111,7 +112,7 @@ def heatmap_text(data: dict, width: int) -> Text:
     for hour in range(0, 24, 1 if cell == 3 else 2):
         text.append(f"{hour:02d}".ljust(3 if cell == 3 else 4), style="dim")
     text.append("\n")
-    for day, row in zip(WEEKDAYS, data["heatmap"]):
+    for day, row in zip(WEEKDAY_NAMES, data["heatmap"]):
         text.append(f"{day} ", style="bold")
         for score in row:
             text.append_text(heat_cell(score, cell))

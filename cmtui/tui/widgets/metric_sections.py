@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from cmtui.metrics.goals import NOT_ENOUGH
 from cmtui.text import cut, display_width, first_line, fit
 from cmtui.tui.widgets.crisis_watch import crisis_ratio
 from cmtui.tui.widgets.metric_charts import progress_bar, sparkline
 
-NOT_ENOUGH = "not enough data yet"
 FORECAST_STYLE = {"achieved": "bold green", "on track": "green", "at risk": "bold yellow", "missed": "bold red",
                   NOT_ENOUGH: "dim"}
 SERIES_NAMES = {"flagged": "flagged items", "negative": "negative items", "mentions": "mentions"}

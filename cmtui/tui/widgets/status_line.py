@@ -8,10 +8,12 @@ from datetime import timedelta
 from rich.text import Text
 from textual.widget import Widget
 
+from cmtui.model import SyncState
 from cmtui.triage.response import overdue_cutoff
 from cmtui.tui.fitting import Part, fit_parts, join_parts
 
-STATE_STYLE = {"idle": "green", "syncing": "cyan", "offline": "yellow", "error": "bold red"}
+STATE_STYLE = {SyncState.IDLE: "green", SyncState.SYNCING: "cyan", SyncState.OFFLINE: "yellow",
+               SyncState.ERROR: "bold red"}
 
 
 # What a narrow terminal keeps longest: what waits to go out and who waits for an answer,
@@ -47,8 +49,7 @@ class StatusLine(Widget):
     def _read_parts(self) -> list[Part]:
         store = self.app.store
         parts: list[Part] = []
-        # Set by the app's crisis watch.
-        marker = getattr(getattr(self.app, "crisis_watch", None), "marker", None)
+        marker = self.app.crisis_watch.marker  # set by the app's crisis watch
         if marker:
             parts.append(Part.of(Text(f"⚠ {marker}", style="bold red"), KEEP_CRISIS,
                                  Text("⚠ crisis", style="bold red"), lead=GROUP))
