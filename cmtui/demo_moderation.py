@@ -27,7 +27,7 @@ def load_moderation(store, story: dict, items: dict[str, int], now: datetime) ->
     for name in story.get("rules_on", []):
         dry_run(store, name)  # as the product asks: a rule is enabled after a dry-run
         enable_rule(store, name)
-    run_on_new_items(store.rules, 0, store=store)
+    run_on_new_items(store, 0)
     store.conn.execute(
         "UPDATE moderation_flags SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ',"
         " (SELECT created_at FROM inbox_items i WHERE i.id = moderation_flags.item_id), ?)",

@@ -17,3 +17,19 @@ LINT = ("import sys; from importlinter.cli import lint_imports; "
 def test_the_layers_import_contracts_hold():
     result = subprocess.run([sys.executable, "-c", LINT], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_store_is_forbidden_every_domain_package():
+    """The contract that keeps the store a store names every domain package of the tree (a new
+    one must be added to it), so a store module importing one breaks the run above."""
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    store = [c for c in contracts if c["type"] == "forbidden" and c["source_modules"] == ["cmtui.store"]]
+    assert len(store) == 1
+    domain = {"cmtui.moderation", "cmtui.planning", "cmtui.metrics", "cmtui.sync", "cmtui.compose",
+              "cmtui.triage", "cmtui.saved_replies"}
+    packages = {f"cmtui.{p.name}" for p in (ROOT / "cmtui").iterdir() if (p / "__init__.py").exists()}
+    assert domain <= packages - {"cmtui.store", "cmtui.tui", "cmtui.commands"}
+    assert packages - {"cmtui.store", "cmtui.tui", "cmtui.commands"} <= set(store[0]["forbidden_modules"])
+    assert domain <= set(store[0]["forbidden_modules"])

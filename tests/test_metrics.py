@@ -120,10 +120,11 @@ def test_triggers_keep_day_totals_in_step(empty):
 
 def test_bulk_ingest_counts_its_rows(empty):
     from cmtui.sync.connectors.base import Person, RemoteItem
+    from cmtui.sync.ingest import Ingest
 
     items = [RemoteItem(remote_id=str(n), kind=("mention", "reply")[n % 2], author=Person(acct=f"p{n}@x.example"),
                         text="hi", created_at=iso(NOW - timedelta(days=n))) for n in range(5)]
-    assert empty.ingest.items(_acc(empty), "mastodon", items) == 5
+    assert Ingest(empty).items(_acc(empty), "mastodon", items) == 5
     before, after = _recount(empty)
     assert before == after and sum(r[2] for r in after[0]) == 5 and sum(r[3] for r in after[0]) == 3
 

@@ -6,7 +6,6 @@ Screens and commands go through these repositories; no SQL lives outside this pa
 from __future__ import annotations
 
 import sqlite3
-from functools import cached_property
 from pathlib import Path
 
 from cmtui.store.accounts import AccountRepo
@@ -15,6 +14,7 @@ from cmtui.store.db import connect, connect_reader, transaction
 from cmtui.store.drafts import DraftRepo
 from cmtui.store.entries import EntryRepo
 from cmtui.store.inbox import InboxFilter, InboxRepo
+from cmtui.store.ingest import IngestRepo
 from cmtui.store.members import MemberRepo
 from cmtui.store.metrics import MetricsRepo
 from cmtui.store.moderation import ModerationRepo
@@ -46,14 +46,7 @@ class Store:
         self.replies = SavedReplyRepo(conn)
         self.triage = TriageRepo(conn)
         self.drafts = DraftRepo(conn)
-
-    @cached_property
-    def ingest(self):
-        """The sync path's writer, made when first used: it brings the moderation engine
-        (~14 ms of imports) that the TUI's start-up does not need."""
-        from cmtui.store.ingest import IngestRepo
-
-        return IngestRepo(self.conn)
+        self.ingest = IngestRepo(conn)  # the sync path's writer (the rules it runs are cmtui.sync.ingest's)
 
     @classmethod
     def open(cls, path: Path | str) -> "Store":

@@ -25,6 +25,7 @@ from cmtui.sync.connectors import connector_for
 from cmtui.sync.connectors.base import (
     AuthError, Connector, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
 )
+from cmtui.sync.ingest import Ingest
 from cmtui.sync.outbox_ops import apply_result, execute, reconcile_scheduled
 
 log = logging.getLogger("cmtui.sync")
@@ -101,6 +102,7 @@ class SyncEngine:
         self.worker = f"{self.host}:{os.getpid()}"
         self._paused_until: dict[str, datetime] = {}
         self._released = False
+        self.ingest = Ingest(store)
 
     # -- passes -------------------------------------------------------------------------
     async def run_once(self, names: list[str] | None = None) -> list[AccountResult]:
@@ -226,7 +228,7 @@ class SyncEngine:
         def flush() -> None:
             nonlocal items, events, batch_cursor
             if items or events or batch_cursor is not None:
-                stored = self.store.ingest.page(account.id, account.platform, items, events,
+                stored = self.ingest.page(account.id, account.platform, items, events,
                                                 stream="notifications", cursor=batch_cursor)
                 result.new_items += stored.items
                 result.events += stored.events
@@ -344,7 +346,7 @@ class SyncEngine:
             thread_id = self.store.ingest.thread(account.id, handle, root, posts)
             own = next((p for p in posts if p.remote_id == item["remote_id"]), None)
             if own is not None:  # an edit on the platform reaches the item too
-                self.store.ingest.items(account.id, account.platform, [_as_kind(own, item["kind"])])
+                self.ingest.items(account.id, account.platform, [_as_kind(own, item["kind"])])
             return thread_id
         finally:
             await connector.close()
