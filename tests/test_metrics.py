@@ -221,7 +221,7 @@ def test_best_time_falls_back_when_history_is_thin(empty):
 def test_suggest_times_skips_taken_hours(empty):
     monday = datetime(2026, 11, 16, 0, tzinfo=UTC)
     assert suggest_times(empty, _acc(empty), monday, 2) == [monday.replace(hour=9), monday.replace(hour=10)]
-    empty.calendar.add(_acc(empty), "taken", "scheduled", who="t", scheduled_at="2026-11-16T09:30:00Z")
+    empty.entries.add(_acc(empty), "taken", "scheduled", who="t", scheduled_at="2026-11-16T09:30:00Z")
     assert suggest_times(empty, _acc(empty), monday, 2) == [monday.replace(hour=10), monday.replace(hour=11)]
 
 

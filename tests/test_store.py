@@ -178,11 +178,11 @@ def test_calendar_between_and_transitions(store, now):
     from cmtui.model import iso
     from datetime import timedelta
 
-    rows = store.calendar.between(iso(now), iso(now + timedelta(days=10)))
+    rows = store.entries.between(iso(now), iso(now + timedelta(days=10)))
     assert rows and all(iso(now) <= (r["scheduled_at"] or r["published_at"]) for r in rows)
-    undated = [r for r in store.calendar.between(iso(now), None, include_undated=True) if r["scheduled_at"] is None]
+    undated = [r for r in store.entries.between(iso(now), None, include_undated=True) if r["scheduled_at"] is None]
     assert {r["status"] for r in undated} == {"idea"}
-    assert store.calendar.transitions(rows[0]["id"])[0]["to_status"] == rows[0]["status"]
+    assert store.entries.transitions(rows[0]["id"])[0]["to_status"] == rows[0]["status"]
 
 
 def test_moderation_queue_and_metrics(store, now):

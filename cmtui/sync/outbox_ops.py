@@ -154,7 +154,7 @@ def _apply_to_entry(store, op, outcome: dict | None, now: datetime, error: str |
             name = conn.execute("SELECT name FROM accounts WHERE id = ?", (op["account_id"],)).fetchone()
             prefix = f"{name[0] if name else 'another account'}: {prefix}"
         if kind == "post" and main and entry["status"] in ("scheduled", "approved"):
-            store.calendar.record_transition(entry_id, entry["status"], "failed", "sync", error or "")
+            store.entries.record_transition(entry_id, entry["status"], "failed", "sync", error or "")
             conn.execute("UPDATE calendar_entries SET status = 'failed', last_error = ?, updated_at = ? WHERE id = ?",
                          (prefix + (error or ""), stamp, entry_id))
         else:
@@ -171,7 +171,7 @@ def _apply_to_entry(store, op, outcome: dict | None, now: datetime, error: str |
     if outcome.get("scheduled_id"):
         status = "scheduled" if entry["status"] in ("approved", "failed", "scheduled") else entry["status"]
         if status != entry["status"]:
-            store.calendar.record_transition(entry_id, entry["status"], status, "sync", "")
+            store.entries.record_transition(entry_id, entry["status"], status, "sync", "")
         conn.execute("UPDATE calendar_entries SET status = ?, server_scheduled_id = ?, last_error = NULL,"
                      " updated_at = ? WHERE id = ?", (status, outcome["scheduled_id"], stamp, entry_id))
         return
@@ -184,7 +184,7 @@ def _apply_to_entry(store, op, outcome: dict | None, now: datetime, error: str |
         comment = {"cancelled": "published before the cancellation reached the server",
                    "needs_approval": "published before the change reached the server",
                    "draft": "published before the change reached the server"}.get(entry["status"], "")
-        store.calendar.record_transition(entry_id, entry["status"], "published", "sync", comment)
+        store.entries.record_transition(entry_id, entry["status"], "published", "sync", comment)
     conn.execute(
         "UPDATE calendar_entries SET status = 'published', remote_id = ?, url = ?, published_at = ?,"
         " scheduled_at = coalesce(scheduled_at, ?), server_scheduled_id = NULL, last_error = NULL,"
@@ -216,7 +216,7 @@ def reconcile_scheduled(store, account_id: int, listed: set[str], posts, now: da
             match = min(candidates, key=lambda p: abs(parse_iso(p.created_at) - planned), default=None)
             if match is not None:
                 known.add(match.remote_id)
-                store.calendar.record_transition(entry["id"], "scheduled", "published", "sync",
+                store.entries.record_transition(entry["id"], "scheduled", "published", "sync",
                                                  "published by the server")
                 store.conn.execute(
                     "UPDATE calendar_entries SET status = 'published', remote_id = ?, url = ?, published_at = ?,"
@@ -227,7 +227,7 @@ def reconcile_scheduled(store, account_id: int, listed: set[str], posts, now: da
                 changed += 1
             elif planned < now - timedelta(hours=1):
                 message = "no longer scheduled on the server and not among the account's posts (deleted there?)"
-                store.calendar.record_transition(entry["id"], "scheduled", "failed", "sync", message)
+                store.entries.record_transition(entry["id"], "scheduled", "failed", "sync", message)
                 store.conn.execute("UPDATE calendar_entries SET status = 'failed', server_scheduled_id = NULL,"
                                    " last_error = ?, updated_at = ? WHERE id = ?", (message, iso(now), entry["id"]))
                 changed += 1
