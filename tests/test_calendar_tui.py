@@ -274,6 +274,24 @@ async def test_then_offers_only_what_the_entry_can_do_next(store, settings, stat
         assert then.value == offered[0]
 
 
+async def test_the_composer_opens_an_entry_with_its_variants(store):
+    """Editing an entry brings its per-account wordings (account name -> text) into the composer."""
+    main, other = store.accounts.list()[:2]
+    entry_id = store.entries.add(main.id, "The one with a variant", "draft", who="ana",
+                                 scheduled_at="2026-11-21T10:00:00Z")
+    with store.transaction():
+        store.entries.set_variants(entry_id, {other.id: "La variante"})
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        await pick(pilot, screen, "The one with a variant")
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.screen.variants == {other.name: "La variante"}
+
+
 async def test_the_composer_warns_when_the_start_is_not_on_the_repeat_rule(store):
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:

@@ -64,7 +64,7 @@ class EntryComposer(Dialog):
         self.entry = entry
         self.context = f"entry:{entry['id']}" if entry is not None else "entry:new"
         self.accounts = {a.name: a for a in self.store.accounts.list()}
-        self.variants: dict[str, str] = dict(self.store.calendar.variants(entry["id"])) if entry is not None else {}
+        self.variants: dict[str, str] = self.store.entries.variant_texts(entry["id"]) if entry is not None else {}
         self.default_day, self.default_hour = default_day, default_hour
         self._rule_check: tuple | None = None  # ((rule, start), what to say): the check runs once per change
         self._variant_for: str | None = None
