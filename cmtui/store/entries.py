@@ -238,6 +238,17 @@ class EntryRepo(Repo):
         return self._all("SELECT * FROM calendar_entries WHERE account_id = ? AND status = 'scheduled'"
                          " AND server_scheduled_id IS NOT NULL AND scheduled_at <= ?", (account_id, now_text))
 
+    def remote_ids(self, account_id: int) -> set[str]:
+        """The platform ids of the account's published entries."""
+        return {r[0] for r in self._all("SELECT remote_id FROM calendar_entries WHERE account_id = ?"
+                                        " AND remote_id IS NOT NULL", (account_id,))}
+
+    def forget_server_scheduled(self, entry_id: int, scheduled_id: str, stamp: str) -> None:
+        """The server no longer holds this scheduled post of the entry (if it is still the one
+        the entry names: a newer one is kept)."""
+        self.conn.execute("UPDATE calendar_entries SET server_scheduled_id = NULL, updated_at = ?"
+                          " WHERE id = ? AND server_scheduled_id = ?", (stamp, entry_id, scheduled_id))
+
     # -- the entry's outbox operations ------------------------------------------------------------
     def ops_for(self, entry_id: int) -> list:
         return self._all("SELECT * FROM outbox WHERE entry_id = ? ORDER BY id", (entry_id,))

@@ -26,7 +26,8 @@ from cmtui.sync.connectors.base import (
     AuthError, Connector, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
 )
 from cmtui.sync.ingest import Ingest
-from cmtui.sync.outbox_ops import apply_result, execute, reconcile_scheduled
+from cmtui.planning.results import reconcile_scheduled
+from cmtui.sync.outbox_ops import apply_result, execute
 
 log = logging.getLogger("cmtui.sync")
 
@@ -148,9 +149,8 @@ class SyncEngine:
         if not token:
             raise AuthError(f"no token for '{account.name}' in {self.credentials.path}; "
                             f"run: cmtui account add {account.platform} {account.name} --instance {account.instance}")
-        row = self.store.conn.execute("SELECT remote_account_id FROM accounts WHERE id = ?", (account.id,)).fetchone()
         return self.connector_factory(account.platform, account.instance, token, timeout=self.timeout,
-                                      account_remote_id=row[0] if row else None)
+                                      account_remote_id=self.store.accounts.remote_account_id(account.id))
 
     async def sync_account(self, account) -> AccountResult:
         if account.offline:
@@ -171,9 +171,8 @@ class SyncEngine:
         except RateLimited as exc:
             until = exc.retry_at or self.clock() + timedelta(minutes=5)
             self._paused_until[account.name] = until
-            with self.store.transaction():  # kept in the store: `cmtui sync --once` from cron honours it too
-                self.store.conn.execute("UPDATE accounts SET limits = json_set(limits, '$.paused_until', ?)"
-                                        " WHERE id = ?", (iso(until), account.id))
+            # kept in the store: `cmtui sync --once` from cron honours it too
+            self.store.accounts.set_limit(account.id, "paused_until", iso(until))
             result.ok, result.state, result.error = False, "idle", str(exc)
             self._set_state(account, "idle", str(exc))
         except (OfflineError, TimedOut) as exc:
@@ -215,9 +214,7 @@ class SyncEngine:
         self.store.ingest.follower_snapshot(account.id, info)
         if self._limits_due(account):
             limits = await connector.limits()
-            with self.store.transaction():
-                self.store.conn.execute("UPDATE accounts SET limits = json_set(?, '$.checked_at', ?) WHERE id = ?",
-                                        (_json(limits.to_json()), iso(self.clock()), account.id))
+            self.store.accounts.replace_limits(account.id, limits.to_json(), iso(self.clock()))
         cursor = self.store.accounts.cursor(account.id, "notifications")
         since = self.clock() - timedelta(days=self.settings.backfill_days)
         # Pages are stored a batch at a time (one transaction is much cheaper than a dozen),
@@ -356,10 +353,3 @@ def _as_kind(remote, kind: str):
     from dataclasses import replace
 
     return replace(remote, kind=kind)
-
-
-def _json(value) -> str:
-    import json
-
-    return json.dumps(value)
-
