@@ -35,3 +35,28 @@ def test_the_store_is_forbidden_every_domain_package():
     # Every package but the store and the layers above the core (checked by the other contract).
     assert packages - {"cmtui.store", "cmtui.tui", "cmtui.commands"} <= set(store[0]["forbidden_modules"])
     assert domain <= set(store[0]["forbidden_modules"])
+
+
+# Modules outside the store that still run SQL, being moved on other branches of issue 14.
+SQL_ELSEWHERE = {"cmtui/compose.py"}
+
+
+def test_sql_lives_in_the_store():
+    """No core module outside cmtui/store touches the connection: the domain (moderation
+    actions, the calendar lifecycle, the sync engine and what it records) goes through
+    repository methods. (The TUI, the commands, the CLI and the demo are other branches'.)"""
+    import ast
+
+    outside = {"store", "tui", "commands"}
+    offenders = []
+    for path in sorted((ROOT / "cmtui").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        parts = path.relative_to(ROOT / "cmtui").parts
+        if parts[0] in outside or parts[0] in ("cli.py", "generate.py") or parts[0].startswith("demo"):
+            continue
+        if relative in SQL_ELSEWHERE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in ("conn", "execute", "executemany", "executescript"):
+                offenders.append(f"{relative}:{node.lineno} .{node.attr}")
+    assert offenders == []

@@ -304,6 +304,10 @@ class InboxRepo(Repo):
             (item["thread_id"],),
         )
 
+    def set_hidden(self, item_ids, hidden: bool = True) -> None:
+        """Hide items from the inbox (moderation), or show them again; in the caller's transaction."""
+        self.conn.executemany("UPDATE inbox_items SET hidden = ? WHERE id = ?", [(int(hidden), i) for i in item_ids])
+
     def record_reply(self, item_id: int, *, remote_id: str | None, url: str | None, answered_at: str,
                      author: str, author_name: str, text: str) -> None:
         """Our reply to an item reached its platform: the item is answered (the first answer

@@ -47,6 +47,12 @@ class MemberRepo(Repo):
     def by_acct(self, platform: str, acct: str):
         return self._one("SELECT * FROM people WHERE platform = ? AND acct = ?", (platform, acct))
 
+    def of_item(self, item_id: int) -> tuple[int | None, str | None]:
+        """(person id, platform account id) of an inbox item's author, (None, None) if unknown."""
+        row = self._one("SELECT p.id, p.remote_id FROM inbox_items i JOIN people p ON p.id = i.person_id"
+                        " WHERE i.id = ?", (item_id,))
+        return (row[0], row[1]) if row else (None, None)
+
     def require(self, person):
         """A person row by id or acct (user@instance)."""
         if isinstance(person, int) or str(person).isdigit():

@@ -47,6 +47,16 @@ class OutboxRepo(Repo):
         )
         return cur.lastrowid
 
+    def waiting_same(self, account_id: int, kind: str, acct: str, status_ids: list[str] | None = None) -> int | None:
+        """The id of the same platform action on the same author (and statuses) still waiting."""
+        sql = ("SELECT id FROM outbox WHERE account_id = ? AND kind = ? AND state IN ('pending', 'sending')"
+               " AND json_extract(payload, '$.acct') = ?")
+        params: list = [account_id, kind, acct]
+        if status_ids is not None:
+            sql += " AND json_extract(payload, '$.status_ids') = json(?)"
+            params.append(dumps(status_ids))
+        return self._scalar(sql + " ORDER BY id LIMIT 1", params)
+
     def list(self, states: tuple[str, ...] | None = None) -> list:
         sql = "SELECT o.*, a.name AS account FROM outbox o JOIN accounts a ON a.id = o.account_id"
         params: tuple = ()
