@@ -373,7 +373,7 @@ def delete_entry(store, entry_id, *, who) -> dict:
         undo.update(who=who, unsent_ops=[], cancel_ops=[], skip=None)
         for row_id in ids:
             row = store.entries.require(row_id)
-            unsent = [dict(op) for op in store.entries.ops_for(row_id)
+            unsent = [dict(op) for op in store.outbox.for_entry(row_id)
                       if op["state"] == "pending" and op["attempts"] == 0]
             try:
                 undo["cancel_ops"] += [[op_id, row_id] for op_id in cancel_for_deletion(store, row)]
@@ -401,12 +401,12 @@ def restore_entry(store, undo: dict) -> int:
             raise InputError("the series this occurrence belonged to is gone; restore the series first")
         mapping = store.entries.restore(undo)
         for op in undo.get("unsent_ops") or []:
-            store.entries.reinsert_op(op, mapping[op["entry_id"]])
+            store.outbox.requeue(op, mapping[op["entry_id"]])
         repost = set()
         for op_id, row_id in undo.get("cancel_ops") or []:
-            if store.entries.drop_op(op_id):
+            if store.outbox.withdraw(op_id):
                 continue  # the cancel never left: the server's copy is still there
-            store.entries.link_op(op_id, mapping[row_id])
+            store.outbox.link_entry(op_id, mapping[row_id])
             repost.add(mapping[row_id])
         if undo.get("skip"):
             store.entries.remove_skip(undo["skip"][0], undo["skip"][1])

@@ -109,7 +109,7 @@ def reconcile_scheduled(store, account_id: int, listed: set[str], posts, now: da
         known = store.entries.remote_ids(account_id)
         for entry in store.entries.server_scheduled_due(account_id, stamp):
             if entry["server_scheduled_id"] in listed or any(
-                    op["state"] in ("pending", "sending") for op in store.entries.ops_for(entry["id"])):
+                    op["state"] in ("pending", "sending") for op in store.outbox.for_entry(entry["id"])):
                 continue
             planned = parse_iso(entry["scheduled_at"])
             candidates = [p for p in posts if p.remote_id not in known and norm(p.text) == norm(entry["text"])

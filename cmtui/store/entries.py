@@ -1,7 +1,8 @@
 """Calendar entries, the one repository of calendar_entries and its satellite tables
 (entry_transitions, entry_variants, entry_skips): entry rows, their status history, variants,
-skipped and materialized occurrences, the outbox operations of an entry, the snapshot that
-lets a deletion be undone, and whole records for calendar files (export and import).
+skipped and materialized occurrences, the snapshot that lets a deletion be undone (it names
+the entry's operations and post counters too, to link them back), and whole records for
+calendar files (export and import). An entry's operations are the outbox repository's.
 
 The rules live in cmtui.planning; this module only reads and writes rows.
 
@@ -16,7 +17,7 @@ import re
 from contextlib import contextmanager
 
 from cmtui.errors import InputError
-from cmtui.store.base import Repo, now
+from cmtui.store.base import Repo, marks as _in, now
 from cmtui.store.db import transaction
 
 _COLUMNS = "e.*, a.name AS account"
@@ -24,10 +25,6 @@ _FROM = "FROM calendar_entries e LEFT JOIN accounts a ON a.id = e.account_id"
 # Columns a child occurrence takes from its series.
 _INHERITED = ("account_id", "text", "language", "visibility", "content_warning", "campaign", "campaign_color",
               "notes")
-
-
-def _in(values) -> str:
-    return ",".join("?" * len(values))
 
 
 class EntryRepo(Repo):
@@ -249,21 +246,6 @@ class EntryRepo(Repo):
         self.conn.execute("UPDATE calendar_entries SET server_scheduled_id = NULL, updated_at = ?"
                           " WHERE id = ? AND server_scheduled_id = ?", (stamp, entry_id, scheduled_id))
 
-    # -- the entry's outbox operations ------------------------------------------------------------
-    def ops_for(self, entry_id: int) -> list:
-        return self._all("SELECT * FROM outbox WHERE entry_id = ? ORDER BY id", (entry_id,))
-
-    def rewrite_op(self, op_id: int, payload_json: str) -> bool:
-        """Change an operation that never left (pending, no attempt yet)."""
-        return self.conn.execute(
-            "UPDATE outbox SET payload = ?, updated_at = ? WHERE id = ? AND state = 'pending' AND attempts = 0",
-            (payload_json, now(), op_id)).rowcount == 1
-
-    def drop_op(self, op_id: int) -> bool:
-        """Withdraw an operation that never left (pending, no attempt yet)."""
-        return self.conn.execute("DELETE FROM outbox WHERE id = ? AND state = 'pending' AND attempts = 0",
-                                 (op_id,)).rowcount == 1
-
     # -- undoable deletion ---------------------------------------------------------------------------
     def snapshot(self, ids: list[int]) -> dict:
         """Everything a deletion of these entries removes or unlinks, as JSON-able data."""
@@ -312,18 +294,6 @@ class EntryRepo(Repo):
                               " AND entry_id IS NULL",
                               [(mapping[entry], account, remote) for account, remote, entry in snap["post_stats"]])
         return mapping
-
-    def reinsert_op(self, op: dict, entry_id: int) -> int:
-        """An operation withdrawn with a deleted entry (it never left), queued again."""
-        op = {k: v for k, v in op.items() if k != "id"} | {"entry_id": entry_id, "updated_at": now()}
-        cur = self.conn.execute(f"INSERT INTO outbox ({', '.join(op)}) VALUES ({_in(op)})", list(op.values()))
-        return cur.lastrowid
-
-    def op(self, op_id: int):
-        return self._one("SELECT * FROM outbox WHERE id = ?", (op_id,))
-
-    def link_op(self, op_id: int, entry_id: int) -> None:
-        self.conn.execute("UPDATE outbox SET entry_id = ? WHERE id = ?", (entry_id, op_id))
 
     # -- whole records, for calendar files ---------------------------------------------------------
     @contextmanager

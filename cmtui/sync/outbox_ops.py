@@ -117,4 +117,4 @@ def _entry_state(store, op) -> tuple[str | None, str | None]:
     entry = store.entries.get(op["entry_id"])
     if entry is None:
         return None, None
-    return fold_done(store.entries.ops_for(entry["id"]), entry, op["account_id"], before_op=op["id"])
+    return fold_done(store.outbox.for_entry(entry["id"]), entry, op["account_id"], before_op=op["id"])
