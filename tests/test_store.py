@@ -263,7 +263,7 @@ def test_ingest_hands_the_rules_the_rows_it_wrote(tmp_path):
     real = ingest.run_on_new_items
 
     def spy(store, after_id, state=None, rows=None):
-        seen.append((rows, store.rules.items_after(after_id)))
+        seen.append((rows(), store.rules.items_after(after_id)))
         return real(store, after_id, state, rows)
 
     def item(n, text):

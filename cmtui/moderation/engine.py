@@ -289,11 +289,12 @@ class IngestState:
 
 
 def run_on_new_items(store: Store, after_id: int, state: IngestState | None = None,
-                     rows: Sequence[RuleItem] | None = None) -> int:
+                     rows: Callable[[], Sequence[RuleItem] | None] | None = None) -> int:
     """Run the enabled rules on the items with id > after_id (a batch just stored); return how
     many actions were taken. `state` carries the compiled rules between batches; `rows`, when
-    given, are those items as the ingest wrote them, else they are read back. Joins the
-    caller's transaction, so the items and what the rules decided land together."""
+    given, returns those items as the ingest wrote them (called only when some rule is
+    enabled; None: read them back). Joins the caller's transaction, so the items and what
+    the rules decided land together."""
     state = state or IngestState()
     repo = store.rules
     version = repo.version()
@@ -306,12 +307,13 @@ def run_on_new_items(store: Store, after_id: int, state: IngestState | None = No
     ruleset = state.ruleset
     if ruleset is None:
         return 0
-    if rows is None:
-        rows = repo.items_after(after_id)
-    if not rows:
+    items = rows() if rows is not None else None
+    if items is None:
+        items = repo.items_after(after_id)
+    if not items:
         return 0
     results = []
-    for ctx in ruleset.contexts(rows, repo, after_id):
+    for ctx in ruleset.contexts(items, repo, after_id):
         matches = ruleset.evaluate(ctx)
         if matches:
             results.append((ctx.id, matches))

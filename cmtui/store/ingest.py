@@ -20,9 +20,19 @@ class Stored(NamedTuple):
     items: int
     events: int
     after_id: int = 0  # the page's new items took the ids above this one
-    # Those items, from the values just written, when every item of the page was new (the
-    # usual case); None when some were already stored (read them back by id if needed).
-    new: list[RuleItem] | None = None
+    written: list[tuple] | None = None  # the rows written, when every item of the page was new
+
+    def new_items(self) -> list[RuleItem] | None:
+        """The page's new items as the rules read them, from the values just written (None
+        when some items were already stored: read them back by id then). Made only when
+        asked (only when some rule is enabled): the rows took ids after_id+1, after_id+2, ...
+        in order, as an INTEGER PRIMARY KEY gives max(id) + 1 and nothing else inserts
+        meanwhile. The positions are _UPSERT_ITEM's columns."""
+        if self.written is None:
+            return None
+        # RuleItem(id, account_id, kind, author, text, language, created_at, person_id)
+        return [RuleItem(self.after_id + n, r[0], r[1], r[5], r[7], r[8], r[12], r[4])
+                for n, r in enumerate(self.written, 1)]
 
 
 _UPSERT_ITEM = (
@@ -64,15 +74,6 @@ def _url(value) -> str | None:
 def _chunks(values: list, size: int = 500):
     for start in range(0, len(values), size):
         yield values[start:start + size]
-
-
-def _new_items(rows: list[tuple], before: int) -> list[RuleItem]:
-    """A batch stored as new rows, every one of them, as the rules read items (from the values
-    just written rather than read back): the rows took ids before+1, before+2, ... in order,
-    as an INTEGER PRIMARY KEY gives max(id) + 1 and nothing else inserts meanwhile. The
-    positions are those of _UPSERT_ITEM's columns, written a few lines above."""
-    return [RuleItem(id=before + n, account_id=r[0], kind=r[1], author=r[5], text=r[7], language=r[8],
-                     created_at=r[12], person_id=r[4]) for n, r in enumerate(rows, 1)]
 
 
 class IngestRepo(Repo):
@@ -129,7 +130,7 @@ class IngestRepo(Repo):
         seen = now()
         stored_events = 0
         before = 0
-        new_items = None
+        written = None
         with transaction(self.conn):
             new = 0
             if items:
@@ -165,7 +166,7 @@ class IngestRepo(Repo):
                     " mentions = mentions + excluded.mentions", (before,))
                 self.conn.execute("DELETE FROM meta WHERE key = 'bulk_insert'")
                 if new and new == len(rows):
-                    new_items = _new_items(rows, before)
+                    written = rows
             if events:
                 stored_events = self.conn.executemany(  # rowcount: rows inserted, not ignored
                     "INSERT OR IGNORE INTO account_events (account_id, kind, remote_id, actor, status_remote_id,"
@@ -180,7 +181,7 @@ class IngestRepo(Repo):
                     " updated_at = excluded.updated_at",
                     (account_id, stream, cursor, seen),
                 )
-        return Stored(items=new, events=max(0, stored_events), after_id=before, new=new_items)
+        return Stored(items=new, events=max(0, stored_events), after_id=before, written=written)
 
     def thread(self, account_id: int, own_acct: str, root_remote_id: str, posts) -> int:
         """Store a fetched conversation; link the inbox items it contains; return the thread id."""

@@ -24,7 +24,7 @@ class Ingest:
                 stored = self.store.ingest.page(account_id, platform, items, events, question=is_question,
                                                 stream=stream, cursor=cursor)
                 if stored.items:
-                    run_on_new_items(self.store, stored.after_id, self.rules, stored.new)
+                    run_on_new_items(self.store, stored.after_id, self.rules, stored.new_items)
         except BaseException:
             self.store.ingest.forget()  # the people it wrote were rolled back with the page
             self.rules = IngestState()  # and so were the texts the flood memory took in
