@@ -271,12 +271,11 @@ def _preflight(store) -> None:
     import os
 
     from cmtui.store.db import check_summary, describe_error
-    from cmtui.store.health import findings
 
     if store.path is None or os.path.getsize(store.path) > QUICK_CHECK_BYTES:
         return
     try:
-        found = findings(store.conn, full=False, limit=1)[0]
+        found = store.quick_check()
     except sqlite3.DatabaseError as exc:
         raise StoreError(describe_error(exc, store.path)) from None
     if found != "ok":

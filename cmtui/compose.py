@@ -43,5 +43,5 @@ def queue_reply(store, item_id, text: str, *, language: str | None = None, visib
         else:
             op_id = store.outbox.enqueue(account.id, "reply", payload, item_id=item["id"])
         if item["state"] == "new":
-            store.conn.execute("UPDATE inbox_items SET state = 'open' WHERE id = ?", (item["id"],))
+            store.inbox.set_state(item["id"], "open")
     return op_id

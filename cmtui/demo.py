@@ -19,7 +19,6 @@ from cmtui.resources import load_json
 from cmtui.saved_replies import seed as seed_saved_replies
 from cmtui.store import Store
 from cmtui.store.base import dumps
-from cmtui.store.health import checkpoint
 from cmtui.sync.connectors import DEFAULT_PLATFORM
 from cmtui.text import sanitize
 from cmtui.triage import is_question
@@ -52,10 +51,10 @@ def _load_people(store: Store, specs: list[dict], now: datetime) -> dict[str, di
         met = dict(url=status_url(person["acct"], "").rstrip("/"), account_created_at=iso(created),
                    bot=person.get("bot", False))
         for at in (min(times), max(times)):  # first and last seen, as two sync passes would record them
-            person["id"] = store.people.upsert(DEFAULT_PLATFORM, person["acct"], person["display_name"],
+            person["id"] = store.members.upsert(DEFAULT_PLATFORM, person["acct"], person["display_name"],
                                                seen_at=iso(at), **met)
         if person.get("notes"):
-            store.people.set_notes(person["id"], person["notes"])
+            store.members.set_notes(person["id"], person["notes"])
         people[person["acct"]] = person
     return people
 
@@ -167,7 +166,7 @@ def build_demo(path: Path, tz, now: datetime | None = None) -> None:
             # file is never written (cmtui.config.with_database_settings lays them over it).
             store.set_database_settings(community["settings"])
             store.demo.mark(DEMO_MARK, dumps({"built_at": iso(now)}))
-        checkpoint(store.conn)
+        store.checkpoint()
     finally:
         store.close()
     for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):

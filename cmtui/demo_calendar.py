@@ -82,15 +82,15 @@ def load_calendar(store, accounts: dict, teammates: list[str], now: datetime, tz
         times = _history_times(spec, when, now)
         created = min([created, *(t - STEP for t in times[:1])])  # created before its first step
         first = history[0]["from"] if history else status
-        entry_id = store.calendar.add(account.id, sanitize(spec["text"]), first, who=author, **fields)
+        entry_id = store.entries.add(account.id, sanitize(spec["text"]), first, who=author, **fields)
         store.demo.date_creation(entry_id, iso(created))
         for step, at in zip(history, times):
-            store.calendar.record_transition(entry_id, step["from"], step["to"], step["who"],
+            store.entries.record_transition(entry_id, step["from"], step["to"], step["who"],
                                              step.get("comment") or "", at=iso(at))
         last = times[-1] if times else created
         if history and history[-1]["to"] != status:
             last = now - STEP
-            store.calendar.record_transition(entry_id, history[-1]["to"], status, teammates[0], at=iso(last))
+            store.entries.record_transition(entry_id, history[-1]["to"], status, teammates[0], at=iso(last))
         store.demo.date_entry(entry_id, status, iso(created), iso(last))
         if status == "scheduled" and not spec.get("rrule"):
             queue_posts(store, store.entries.require(entry_id), now)  # waiting in the outbox

@@ -27,7 +27,7 @@ def load_moderation(store, story: dict, items: dict[str, int], now: datetime) ->
     for name in story.get("rules_on", []):
         dry_run(store, name)  # as the product asks: a rule is enabled after a dry-run
         enable_rule(store, name)
-    run_on_new_items(store.rules, 0, store=store)
+    run_on_new_items(store, 0)
     store.demo.date_flags(int(FLAGGED_AFTER.total_seconds()))
     settings = Settings()
     for decision in story.get("decisions", []):

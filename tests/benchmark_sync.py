@@ -29,6 +29,7 @@ from cmtui.sync.connectors.base import (  # noqa: E402
     AccountInfo, Capability, Connector, Limits, Person, Posted, PullPage, RemoteEvent, RemoteItem,
 )
 from cmtui.sync.engine import INGEST_BATCH, SyncEngine  # noqa: E402
+from cmtui.sync.ingest import Ingest  # noqa: E402
 
 PAGE = 80
 # --with-rules: spam-links and flood of the default moderation rules switched on (a new
@@ -98,22 +99,23 @@ def _ingest_once(path: Path, all_pages: list, total: int) -> dict:
     try:
         # Pages are stored as the engine stores them: gathered into batches of INGEST_BATCH
         # items, one transaction each.
+        ingest = Ingest(store)  # as the engine stores a page: the store's upserts, then the rules
         start = time.perf_counter()
         new = 0
         batch: list = []
         for page in all_pages:
             batch += page
             if len(batch) >= INGEST_BATCH:
-                new += store.ingest.items(account_id, "mastodon", batch)
+                new += ingest.items(account_id, "mastodon", batch)
                 batch = []
         if batch:
-            new += store.ingest.items(account_id, "mastodon", batch)
+            new += ingest.items(account_id, "mastodon", batch)
         elapsed = time.perf_counter() - start
         stored = store.inbox.count(InboxFilter(states=("new", "open", "snoozed", "done")))
         people = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
         # Storing the same pages again (a re-sync) changes nothing and creates nothing.
         again = time.perf_counter()
-        renew = sum(store.ingest.items(account_id, "mastodon", page) for page in all_pages[:125])
+        renew = sum(ingest.items(account_id, "mastodon", page) for page in all_pages[:125])
         again = time.perf_counter() - again
     finally:
         store.close()

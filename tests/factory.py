@@ -42,7 +42,7 @@ def build_store(path: Path, items: int = ITEMS) -> Store:
         for n in range(12):
             status = ["idea", "draft", "needs_approval", "approved", "scheduled", "published"][n % 6]
             when = NOW + timedelta(days=n - 5, hours=n % 3)
-            store.calendar.add(main.id if n % 2 else es.id, f"Post number {n}: tips for note takers", status,
+            store.entries.add(main.id if n % 2 else es.id, f"Post number {n}: tips for note takers", status,
                                who="ana", scheduled_at=iso(when) if status != "idea" else None,
                                published_at=iso(when) if status == "published" else None,
                                language=LANGS[n % 4])

@@ -28,7 +28,7 @@ def enrich(store: Store) -> dict:
     variant, a moved and published occurrence, tricky text, every optional field."""
     main_id = store.accounts.get("tidewater").id
     es_id = store.accounts.get("tidewater_es").id
-    series = store.calendar.add(
+    series = store.entries.add(
         main_id, TRICKY, "scheduled", who="ana", scheduled_at="2026-11-23T09:00:00Z",
         rrule="FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=10", campaign="Launch, week", campaign_color="#ff8800",
         notes="internal\nnote, with comma", content_warning="spoilers", language="en", visibility="unlisted")
@@ -42,12 +42,12 @@ def enrich(store: Store) -> dict:
             " 'published', '2026-11-30T10:00:00Z', '2026-11-30T10:07:00Z', ?, '2026-11-30T09:00:00Z', '1234',"
             " 'https://social.tidewater.example/@tidewater/1234', 1, '2026-11-20T08:00:00Z',"
             " '2026-11-30T10:07:00Z')", (main_id, series))
-    posted = store.calendar.add(main_id, "Posted straight away", "published", who="ana",
+    posted = store.entries.add(main_id, "Posted straight away", "published", who="ana",
                                 published_at="2026-11-19T16:45:00Z", remote_id="999")
-    failed = store.calendar.add(es_id, "Falló; 'comillas'", "failed", who="ana", scheduled_at="2026-11-18T07:00:00Z",
+    failed = store.entries.add(es_id, "Falló; 'comillas'", "failed", who="ana", scheduled_at="2026-11-18T07:00:00Z",
                                 last_error="422: Validation failed, text too long")
-    store.calendar.add(None, "An idea with no account yet", "idea", who="ana")
-    store.calendar.add(main_id, "Cancelled one", "cancelled", who="ana", scheduled_at="2026-12-24T18:00:00Z")
+    store.entries.add(None, "An idea with no account yet", "idea", who="ana")
+    store.entries.add(main_id, "Cancelled one", "cancelled", who="ana", scheduled_at="2026-12-24T18:00:00Z")
     return {"series": series, "posted": posted, "failed": failed}
 
 
@@ -179,20 +179,20 @@ def test_reimport_updates_in_place_records_transitions_and_keeps_untouched_times
     target["status"], target["text"] = "needs_approval", "Reworded draft"
     untouched = next(e for e in entries if e["status"] == "approved")
     import_entries(rich, write(tmp_path / "edit.json", json.dumps(entries)), TZ, who="marie")
-    row = rich.calendar.get(target["id"])
+    row = rich.entries.get(target["id"])
     assert (row["status"], row["text"]) == ("needs_approval", "Reworded draft")
     assert row["updated_at"] != target["updated_at"]
-    last = rich.calendar.transitions(target["id"])[-1]
+    last = rich.entries.transitions(target["id"])[-1]
     assert (last["from_status"], last["to_status"], last["who"], last["comment"]) == (
         "draft", "needs_approval", "marie", "imported from edit.json")
-    assert rich.calendar.get(untouched["id"])["updated_at"] == untouched["updated_at"]
+    assert rich.entries.get(untouched["id"])["updated_at"] == untouched["updated_at"]
     assert count(rich) == len(entries)
 
 
 def test_a_fresh_import_records_who_imported_each_entry(rich, tmp_path):
     other = fresh(tmp_path / "other.db", rich)
     import_entries(other, write(tmp_path / "cal.csv", export_entries(rich, "csv", TZ)), TZ, who="bob")
-    first = other.calendar.transitions(1)
+    first = other.entries.transitions(1)
     assert [(t["from_status"], t["who"], t["comment"]) for t in first] == [(None, "bob", "imported from cal.csv")]
     other.close()
 
@@ -207,7 +207,7 @@ def test_an_entry_scheduled_on_the_server_is_not_changed_by_import(rich, tmp_pat
     with pytest.raises(InputError) as exc:
         import_entries(rich, write(tmp_path / "moved.json", json.dumps(entries)), TZ, who="bob")
     assert f"entry {series['id']} is scheduled on the server; change its scheduled_at" in str(exc.value)
-    assert rich.calendar.get(series["id"])["scheduled_at"] == "2026-11-23T09:00:00Z"
+    assert rich.entries.get(series["id"])["scheduled_at"] == "2026-11-23T09:00:00Z"
 
 
 def test_a_hand_written_csv_with_few_columns_semicolons_and_a_bom(store, tmp_path):

@@ -238,7 +238,7 @@ def test_a_post_the_server_published_at_its_time_is_found_again(env, peer):
     entry = store.entries.get(entry_id)
     assert entry["status"] == "published" and entry["remote_id"] == status["id"] and entry["url"] == status["url"]
     assert entry["server_scheduled_id"] is None
-    assert [(t["from_status"], t["to_status"], t["comment"]) for t in store.calendar.transitions(entry_id)][-1] == (
+    assert [(t["from_status"], t["to_status"], t["comment"]) for t in store.entries.transitions(entry_id)][-1] == (
         "scheduled", "published", "published by the server")
 
 

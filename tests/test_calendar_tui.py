@@ -146,7 +146,7 @@ async def test_v_cycles_month_week_agenda(store):
 async def test_c_writes_a_post_for_the_cursor_day_and_checks_it(store):
     from cmtui.tui.dialogs.entry_composer import EntryComposer
 
-    before = store.calendar.status_counts()
+    before = store.entries.status_counts()
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_calendar(app, pilot)
@@ -168,7 +168,7 @@ async def test_c_writes_a_post_for_the_cursor_day_and_checks_it(store):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, EntryComposer)
-        assert sum(store.calendar.status_counts().values()) == sum(before.values()) + 1
+        assert sum(store.entries.status_counts().values()) == sum(before.values()) + 1
         assert screen.cursor == date(2026, 11, 21)
         day = screen.query_one("#day-entries")
         assert day.option_count == 1 and "10:30" in str(day.get_option_at_index(0).prompt)
@@ -178,7 +178,7 @@ async def test_c_writes_a_post_for_the_cursor_day_and_checks_it(store):
 async def test_the_composer_refuses_bad_input_and_esc_keeps_the_form(store):
     from cmtui.tui.dialogs.entry_composer import EntryComposer
 
-    before = sum(store.calendar.status_counts().values())
+    before = sum(store.entries.status_counts().values())
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await open_calendar(app, pilot)
@@ -199,7 +199,7 @@ async def test_the_composer_refuses_bad_input_and_esc_keeps_the_form(store):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, EntryComposer) and str(composer.query_one("#entry-error").render())
-        assert sum(store.calendar.status_counts().values()) == before  # nothing stored
+        assert sum(store.entries.status_counts().values()) == before  # nothing stored
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, EntryComposer)
@@ -256,7 +256,7 @@ async def test_every_composer_field_is_labelled_and_an_empty_one_shows_at_most_a
 ])
 async def test_then_offers_only_what_the_entry_can_do_next(store, settings, status, offered):
     if status is not None:
-        store.calendar.add(store.accounts.get("tidewater").id, "The one to edit", status, who="ana",
+        store.entries.add(store.accounts.get("tidewater").id, "The one to edit", status, who="ana",
                            scheduled_at="2026-11-21T10:00:00Z")
     app = make_app(store, **settings)
     async with app.run_test(size=SIZE) as pilot:
@@ -272,6 +272,24 @@ async def test_then_offers_only_what_the_entry_can_do_next(store, settings, stat
         then = app.screen.query_one("#entry-then", Select)
         assert [value for _label, value in app.screen._then_options()] == offered
         assert then.value == offered[0]
+
+
+async def test_the_composer_opens_an_entry_with_its_variants(store):
+    """Editing an entry brings its per-account wordings (account name -> text) into the composer."""
+    main, other = store.accounts.list()[:2]
+    entry_id = store.entries.add(main.id, "The one with a variant", "draft", who="ana",
+                                 scheduled_at="2026-11-21T10:00:00Z")
+    with store.transaction():
+        store.entries.set_variants(entry_id, {other.id: "La variante"})
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_calendar(app, pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        await pick(pilot, screen, "The one with a variant")
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.screen.variants == {other.name: "La variante"}
 
 
 async def test_the_composer_warns_when_the_start_is_not_on_the_repeat_rule(store):
@@ -307,7 +325,7 @@ async def test_a_new_post_for_today_starts_at_a_free_slot_ahead(store):
 
 # -- acting on an entry ---------------------------------------------------------------------------
 def needs_a_nod(store) -> int:
-    return store.calendar.add(store.accounts.get("tidewater").id, "Needs a nod", "needs_approval", who="luka",
+    return store.entries.add(store.accounts.get("tidewater").id, "Needs a nod", "needs_approval", who="luka",
                               scheduled_at="2026-11-20T16:00:00Z")
 
 
@@ -321,8 +339,8 @@ async def test_approval_required_entries_are_approved_by_an_approver(store):
         await pilot.pause()
         await pilot.press(*"looks good", "enter")
         await pilot.pause()
-        assert store.calendar.get(entry_id)["status"] == "approved"
-        [approval] = [t for t in store.calendar.transitions(entry_id) if t["to_status"] == "approved"]
+        assert store.entries.get(entry_id)["status"] == "approved"
+        [approval] = [t for t in store.entries.transitions(entry_id) if t["to_status"] == "approved"]
         assert (approval["who"], approval["from_status"], approval["comment"]) == ("ana", "needs_approval", "looks good")
 
 
@@ -336,7 +354,7 @@ async def test_a_non_approver_is_told_and_nothing_changes(store):
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        assert store.calendar.get(entry_id)["status"] == "needs_approval"
+        assert store.entries.get(entry_id)["status"] == "needs_approval"
         assert any("ana" in n["message"] and n.get("severity") == "error" for n in app.notes)
 
 
@@ -348,12 +366,12 @@ async def test_shift_arrows_move_the_entry_and_the_cursor_follows(store):
         entry = screen.selected().entry
         await pilot.press("shift+right")
         await pilot.pause()
-        moved = store.calendar.get(entry["id"])
+        moved = store.entries.get(entry["id"])
         assert parse_iso(moved["scheduled_at"]) == parse_iso(entry["scheduled_at"]) + timedelta(days=1)
         assert screen.cursor == date(2026, 11, 23) and screen.selected().entry["id"] == entry["id"]
         await pilot.press("shift+up")
         await pilot.pause()
-        assert parse_iso(store.calendar.get(entry["id"])["scheduled_at"]) == \
+        assert parse_iso(store.entries.get(entry["id"])["scheduled_at"]) == \
             parse_iso(entry["scheduled_at"]) + timedelta(days=1, hours=-1)
 
 
@@ -362,10 +380,10 @@ async def test_duplicate_then_delete_with_confirmation_and_undo(store):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_calendar(app, pilot)
         await pilot.press("enter")
-        total = sum(store.calendar.status_counts().values())
+        total = sum(store.entries.status_counts().values())
         await pilot.press("d")
         await pilot.pause()
-        assert sum(store.calendar.status_counts().values()) == total + 1
+        assert sum(store.entries.status_counts().values()) == total + 1
         copy_id = max(o.entry["id"] for o in screen.days[screen.cursor])
         day = screen.query_one("#day-entries")
         day.highlighted = next(i for i, o in enumerate(screen.days[screen.cursor]) if o.entry["id"] == copy_id)
@@ -373,15 +391,15 @@ async def test_duplicate_then_delete_with_confirmation_and_undo(store):
         await pilot.pause()
         await pilot.press("n")  # no: nothing deleted
         await pilot.pause()
-        assert store.calendar.get(copy_id) is not None
+        assert store.entries.get(copy_id) is not None
         await pilot.press("D")
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
-        assert store.calendar.get(copy_id) is None
+        assert store.entries.get(copy_id) is None
         await pilot.press("u")
         await pilot.pause()
-        assert sum(store.calendar.status_counts().values()) == total + 1
+        assert sum(store.entries.status_counts().values()) == total + 1
 
 
 async def test_actions_without_an_entry_say_so(store):
@@ -402,10 +420,10 @@ DAY = date(2026, 11, 25)  # a Wednesday: Post number 10 is a draft at 13:00
 def three_on_a_day(store, middle_status="draft", **middle) -> int:
     """Three more entries on DAY around Post number 10; returns the id of "Middle"."""
     account = store.accounts.get("tidewater").id
-    store.calendar.add(account, "First of the day", "draft", who="ana", scheduled_at="2026-11-25T09:00:00Z")
-    entry_id = store.calendar.add(account, "Middle of the day", middle_status, who="ana",
+    store.entries.add(account, "First of the day", "draft", who="ana", scheduled_at="2026-11-25T09:00:00Z")
+    entry_id = store.entries.add(account, "Middle of the day", middle_status, who="ana",
                                   scheduled_at="2026-11-25T11:00:00Z", **middle)
-    store.calendar.add(account, "Last of the day", "draft", who="ana", scheduled_at="2026-11-25T16:00:00Z")
+    store.entries.add(account, "Last of the day", "draft", who="ana", scheduled_at="2026-11-25T16:00:00Z")
     return entry_id
 
 
@@ -436,7 +454,7 @@ async def test_an_action_on_the_middle_entry_keeps_the_highlight_on_it(store, ke
         screen = await on_middle(app, pilot)
         await pilot.press(*keys)
         await pilot.pause()
-        assert store.calendar.get(entry_id)["status"] == after
+        assert store.entries.get(entry_id)["status"] == after
         assert screen.selected().entry["id"] == entry_id
         assert "Middle of the day" in str(screen.query_one("#entry-detail").render())
 
@@ -452,7 +470,7 @@ async def test_duplicate_highlights_the_copy_and_delete_its_neighbour_and_undo_t
         assert copy["id"] != entry_id and copy["text"] == "Middle of the day"
         await pilot.press("D", "y")
         await pilot.pause()
-        assert store.calendar.get(copy["id"]) is None
+        assert store.entries.get(copy["id"]) is None
         neighbour = screen.selected().entry
         assert neighbour["id"] != copy["id"] and neighbour["text"] != "First of the day"
         await pilot.press("u")
@@ -462,8 +480,8 @@ async def test_duplicate_highlights_the_copy_and_delete_its_neighbour_and_undo_t
 
 async def test_skip_keeps_the_highlight_on_the_occurrence(store):
     account = store.accounts.get("tidewater").id
-    store.calendar.add(account, "First of the day", "draft", who="ana", scheduled_at="2026-11-25T09:00:00Z")
-    series = store.calendar.add(account, "Middle of the day", "draft", who="ana",
+    store.entries.add(account, "First of the day", "draft", who="ana", scheduled_at="2026-11-25T09:00:00Z")
+    series = store.entries.add(account, "Middle of the day", "draft", who="ana",
                                 scheduled_at="2026-11-18T11:00:00Z", rrule="FREQ=WEEKLY")
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
@@ -485,7 +503,7 @@ async def test_a_saved_edit_keeps_the_highlight_on_the_entry(store):
         app.screen.query_one("#entry-text", TextArea).text = "Middle of the day, edited"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert store.calendar.get(entry_id)["text"] == "Middle of the day, edited"
+        assert store.entries.get(entry_id)["text"] == "Middle of the day, edited"
         assert screen.selected().entry["id"] == entry_id
 
 
@@ -499,24 +517,24 @@ async def test_shift_arrows_on_the_middle_entry_move_it_twice(store):
         assert screen.selected().entry["id"] == entry_id
         await pilot.press("shift+down", "shift+down")  # now 14:00: after Post number 10
         await pilot.pause()
-        assert parse_iso(store.calendar.get(entry_id)["scheduled_at"]).hour == 14
+        assert parse_iso(store.entries.get(entry_id)["scheduled_at"]).hour == 14
         assert screen.selected().entry["id"] == entry_id
         await pilot.press("shift+right", "shift+right")
         await pilot.pause()
-        assert parse_iso(store.calendar.get(entry_id)["scheduled_at"]) == parse_iso("2026-11-27T14:00:00Z")
+        assert parse_iso(store.entries.get(entry_id)["scheduled_at"]) == parse_iso("2026-11-27T14:00:00Z")
         assert screen.cursor == date(2026, 11, 27) and screen.selected().entry["id"] == entry_id
 
 
 async def test_add_to_queue_follows_the_entry_to_its_slot(store):
     entry_id = three_on_a_day(store)
-    store.calendar.add(store.accounts.get("tidewater").id, "Earlier on the slot's day", "draft", who="ana",
+    store.entries.add(store.accounts.get("tidewater").id, "Earlier on the slot's day", "draft", who="ana",
                        scheduled_at="2026-11-20T12:30:00Z")  # the next slot is today 13:00
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         screen = await on_middle(app, pilot)
         await pilot.press("Q")
         await pilot.pause()
-        at = parse_iso(store.calendar.get(entry_id)["scheduled_at"])
+        at = parse_iso(store.entries.get(entry_id)["scheduled_at"])
         assert at == parse_iso("2026-11-20T13:00:00Z")
         assert screen.cursor == at.date() and screen.selected().entry["id"] == entry_id
 
@@ -535,12 +553,12 @@ async def test_the_agenda_keeps_the_highlight_on_the_entry_acted_on(store):
         assert screen.selected().entry["id"] == entry_id
         await pilot.press("s")
         await pilot.pause()
-        assert store.calendar.get(entry_id)["status"] == "needs_approval"
+        assert store.entries.get(entry_id)["status"] == "needs_approval"
         assert screen.selected().entry["id"] == entry_id
 
 
 async def test_a_long_entry_wraps_in_the_agenda_under_its_own_text(store):
-    store.calendar.add(store.accounts.get("tidewater").id, "Longwinded " + "words that go on " * 12 + "END",
+    store.entries.add(store.accounts.get("tidewater").id, "Longwinded " + "words that go on " * 12 + "END",
                        "draft", who="ana", scheduled_at="2026-11-21T10:00:00Z")
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:

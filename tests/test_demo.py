@@ -39,7 +39,7 @@ def test_demo_holds_a_believable_community(demo):
     threads = demo.conn.execute("SELECT count(*) FROM threads t WHERE (SELECT count(*) FROM thread_posts p"
                                 " WHERE p.thread_id = t.id) >= 3").fetchone()[0]
     assert threads >= 5
-    statuses = demo.calendar.status_counts()
+    statuses = demo.entries.status_counts()
     assert sum(statuses.values()) >= 40
     assert set(statuses) == {"idea", "draft", "needs_approval", "approved", "scheduled", "published", "failed",
                              "cancelled"}
@@ -58,7 +58,7 @@ def test_demo_dates_are_shifted_to_now(demo):
     assert NOW - timedelta(days=31) < parse_iso(oldest["created_at"])
     snoozed = demo.inbox.page(InboxFilter(states=("snoozed",)), 0, 100)
     assert snoozed and all(parse_iso(r["snooze_until"]) > NOW for r in snoozed)
-    scheduled = demo.calendar.between(iso(NOW), None)
+    scheduled = demo.entries.between(iso(NOW), None)
     assert any(r["status"] == "scheduled" for r in scheduled)
     answered = demo.conn.execute("SELECT count(*) FROM inbox_items WHERE answered_at > ?", (iso(NOW),)).fetchone()[0]
     assert answered == 0
@@ -124,10 +124,10 @@ def test_the_demo_comes_with_its_team_and_an_approver(demo):
         approve(demo, Settings(approvers=["someone"]), theirs[0], who=settings.user, now=NOW)
     demo.conn.execute("SAVEPOINT try_approving")
     approve(demo, settings, theirs[0], who=settings.user, now=NOW)
-    assert demo.calendar.get(theirs[0])["status"] == "approved"
+    assert demo.entries.get(theirs[0])["status"] == "approved"
     demo.conn.execute("ROLLBACK TO try_approving")
     demo.conn.execute("RELEASE try_approving")
-    assert demo.calendar.get(theirs[0])["status"] == "needs_approval"  # the shared demo unchanged
+    assert demo.entries.get(theirs[0])["status"] == "needs_approval"  # the shared demo unchanged
 
 
 def test_the_demo_accounts_are_offline(demo):
@@ -184,7 +184,7 @@ def test_notes_about_a_moderation_action_have_its_audit_log_entry(demo):
 def test_every_history_is_in_time_order_and_in_the_past(demo):
     entries = demo.conn.execute("SELECT id, created_at, status, published_at FROM calendar_entries").fetchall()
     for entry_id, created, status, published in entries:
-        steps = demo.calendar.transitions(entry_id)
+        steps = demo.entries.transitions(entry_id)
         by_id = sorted(steps, key=lambda s: s["id"])
         assert [s["at"] for s in by_id] == sorted(s["at"] for s in by_id), entry_id
         assert by_id[0]["from_status"] is None and by_id[0]["at"] == created

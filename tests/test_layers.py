@@ -17,3 +17,39 @@ LINT = ("import sys; from importlinter.cli import lint_imports; "
 def test_the_layers_import_contracts_hold():
     result = subprocess.run([sys.executable, "-c", LINT], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_store_is_forbidden_every_domain_package():
+    """The contract that keeps the store a store names every domain package of the tree (a new
+    one must be added to it), so a store module importing one breaks the run above."""
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    store = [c for c in contracts if c["type"] == "forbidden" and c["source_modules"] == ["cmtui.store"]]
+    assert len(store) == 1
+    domain = {"cmtui.moderation", "cmtui.planning", "cmtui.metrics", "cmtui.sync", "cmtui.compose",
+              "cmtui.triage", "cmtui.saved_replies"}
+    packages = {f"cmtui.{p.name}" for p in (ROOT / "cmtui").iterdir() if (p / "__init__.py").exists()}
+    modules = packages | {f"cmtui.{p.stem}" for p in (ROOT / "cmtui").glob("*.py")}
+    assert domain <= modules
+    # Every package but the store and the layers above the core (checked by the other contract).
+    assert packages - {"cmtui.store", "cmtui.tui", "cmtui.commands"} <= set(store[0]["forbidden_modules"])
+    assert domain <= set(store[0]["forbidden_modules"])
+
+
+def test_sql_lives_in_the_store():
+    """No module outside cmtui/store touches the connection: the domain (moderation actions,
+    the calendar lifecycle, the sync engine and what it records), the commands, the CLI, the
+    demo and the screens go through repository methods."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "cmtui").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        parts = path.relative_to(ROOT / "cmtui").parts
+        if parts[0] == "store":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in ("conn", "execute", "executemany", "executescript"):
+                offenders.append(f"{relative}:{node.lineno} .{node.attr}")
+    assert offenders == []

@@ -120,10 +120,11 @@ def test_triggers_keep_day_totals_in_step(empty):
 
 def test_bulk_ingest_counts_its_rows(empty):
     from cmtui.sync.connectors.base import Person, RemoteItem
+    from cmtui.sync.ingest import Ingest
 
     items = [RemoteItem(remote_id=str(n), kind=("mention", "reply")[n % 2], author=Person(acct=f"p{n}@x.example"),
                         text="hi", created_at=iso(NOW - timedelta(days=n))) for n in range(5)]
-    assert empty.ingest.items(_acc(empty), "mastodon", items) == 5
+    assert Ingest(empty).items(_acc(empty), "mastodon", items) == 5
     before, after = _recount(empty)
     assert before == after and sum(r[2] for r in after[0]) == 5 and sum(r[3] for r in after[0]) == 3
 
@@ -220,7 +221,7 @@ def test_best_time_falls_back_when_history_is_thin(empty):
 def test_suggest_times_skips_taken_hours(empty):
     monday = datetime(2026, 11, 16, 0, tzinfo=UTC)
     assert suggest_times(empty, _acc(empty), monday, 2) == [monday.replace(hour=9), monday.replace(hour=10)]
-    empty.calendar.add(_acc(empty), "taken", "scheduled", who="t", scheduled_at="2026-11-16T09:30:00Z")
+    empty.entries.add(_acc(empty), "taken", "scheduled", who="t", scheduled_at="2026-11-16T09:30:00Z")
     assert suggest_times(empty, _acc(empty), monday, 2) == [monday.replace(hour=10), monday.replace(hour=11)]
 
 

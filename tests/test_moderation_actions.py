@@ -106,7 +106,7 @@ def test_guidelines_are_numbered_and_editable(store):
 
 
 def test_member_record_and_recognition(store, now):
-    pid = store.people.upsert("mastodon", "user2@fedi.example", "User 2", remote_id="77",
+    pid = store.members.upsert("mastodon", "user2@fedi.example", "User 2", remote_id="77",
                               account_created_at="2026-11-10T00:00:00Z")
     store.conn.execute("UPDATE inbox_items SET person_id = ? WHERE author = 'user2@fedi.example'", (pid,))
     store.members.set_notes("user2@fedi.example", "helpful on sync questions")

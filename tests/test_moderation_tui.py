@@ -104,7 +104,7 @@ def add_people(store):
     with store.transaction():
         for (author,) in store.conn.execute("SELECT DISTINCT author FROM inbox_items").fetchall():
             number = int(author.split("@")[0].removeprefix("user"))
-            pid = store.people.upsert("mastodon", author, f"User {number}", remote_id=str(700 + number),
+            pid = store.members.upsert("mastodon", author, f"User {number}", remote_id=str(700 + number),
                                       account_created_at=iso(NOW - timedelta(days=10 + number)),
                                       seen_at=iso(NOW - timedelta(days=5)))
             store.conn.execute("UPDATE inbox_items SET person_id = ? WHERE author = ?", (pid, author))

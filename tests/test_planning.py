@@ -60,7 +60,7 @@ def ops(store, entry_id=None):
 
 
 def steps(store, entry_id):
-    return [(t["from_status"], t["to_status"], t["who"], t["comment"]) for t in store.calendar.transitions(entry_id)]
+    return [(t["from_status"], t["to_status"], t["who"], t["comment"]) for t in store.entries.transitions(entry_id)]
 
 
 def count(store, table="calendar_entries"):

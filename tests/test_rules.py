@@ -14,6 +14,7 @@ from cmtui.moderation.text import words
 from cmtui.moderation.toml_io import export_toml, import_toml, seed_rules
 from cmtui.store import Store
 from cmtui.sync.connectors.base import Person, RemoteItem
+from cmtui.sync.ingest import Ingest
 
 _ids = count(1)
 
@@ -270,7 +271,7 @@ def _ingest(db, texts, account_id=None, author="spam@bad.example", start=0, crea
     items = [RemoteItem(remote_id=str(1000 + start + n), kind="mention", author=Person(acct=author),
                         text=text, created_at=created_at or f"2026-11-20T12:{n % 60:02d}:00Z")
              for n, text in enumerate(texts)]
-    db.ingest.items(account_id, "mastodon", items)
+    Ingest(db).items(account_id, "mastodon", items)  # as the sync engine stores a page: then the rules
     return account_id
 
 
@@ -321,6 +322,30 @@ def test_automatic_platform_action_queues_an_outbox_op(db):
     dry_run(db, rule)
     save_rule(db, {**rule, "enabled": True})
     _ingest(db, ["blockme now"])
+    assert db.conn.execute("SELECT count(*) FROM outbox WHERE kind = 'block'").fetchone()[0] == 1
+
+
+def test_a_page_and_what_the_rules_decided_land_together_or_not_at_all(db, monkeypatch):
+    """The sync path stores a page and runs the rules in one transaction: a failure while the
+    rules write leaves neither the items nor the cursor behind (the page comes again)."""
+    rule = {"name": "auto-block", "automatic": True, "conditions": kw("blockme"), "actions": [{"type": "block"}]}
+    dry_run(db, rule)
+    save_rule(db, {**rule, "enabled": True})
+    account_id = db.accounts.add("main", "mastodon", "https://social.example").id
+
+    def broken(*args):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(db.rules, "apply", broken)
+    items = [RemoteItem(remote_id="1", kind="mention", author=Person(acct="a@x.example"), text="blockme",
+                        created_at="2026-11-20T12:00:00Z")]
+    with pytest.raises(RuntimeError):
+        Ingest(db).page(account_id, "mastodon", items, stream="notifications", cursor="c1")
+    assert db.conn.execute("SELECT count(*) FROM inbox_items").fetchone()[0] == 0
+    assert db.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+    assert db.accounts.cursor(account_id, "notifications") is None
+    monkeypatch.undo()
+    assert Ingest(db).items(account_id, "mastodon", items) == 1  # the next pass stores it, flagged
     assert db.conn.execute("SELECT count(*) FROM outbox WHERE kind = 'block'").fetchone()[0] == 1
 
 

@@ -178,11 +178,11 @@ def test_calendar_between_and_transitions(store, now):
     from cmtui.model import iso
     from datetime import timedelta
 
-    rows = store.calendar.between(iso(now), iso(now + timedelta(days=10)))
+    rows = store.entries.between(iso(now), iso(now + timedelta(days=10)))
     assert rows and all(iso(now) <= (r["scheduled_at"] or r["published_at"]) for r in rows)
-    undated = [r for r in store.calendar.between(iso(now), None, include_undated=True) if r["scheduled_at"] is None]
+    undated = [r for r in store.entries.between(iso(now), None, include_undated=True) if r["scheduled_at"] is None]
     assert {r["status"] for r in undated} == {"idea"}
-    assert store.calendar.transitions(rows[0]["id"])[0]["to_status"] == rows[0]["status"]
+    assert store.entries.transitions(rows[0]["id"])[0]["to_status"] == rows[0]["status"]
 
 
 def test_moderation_queue_and_metrics(store, now):
@@ -252,38 +252,36 @@ def test_one_insert_trigger_keeps_index_counts_and_day_totals_in_step(tmp_path):
 def test_ingest_hands_the_rules_the_rows_it_wrote(tmp_path):
     """A batch of new rows goes to the rules as written (ids counted from the max before); a
     batch with an edited row among them is read back. Both give what items_after reads."""
-    from cmtui.moderation import engine
+    from cmtui.sync import ingest
     from cmtui.sync.connectors.base import Person, RemoteItem
 
     store = Store.open(tmp_path / "rows.db")
     account = store.accounts.add("a", "mastodon", "https://x.example")
     store.rules.save({"name": "all", "enabled": True, "match": "any",
                       "conditions": [{"type": "keywords", "words": ["zz"]}], "actions": ["flag"]})
-    seen: list[tuple[list, list]] = []
-    real = engine.run_on_new_items
+    seen: list[tuple[list | None, list]] = []
+    real = ingest.run_on_new_items
 
-    def spy(repo, before_id, state=None, store=None, rows=None):
-        given = rows() if rows is not None else None
-        seen.append((given, repo.items_after(before_id)))
-        return real(repo, before_id, state, store, rows=(lambda: given) if given is not None else None)
+    def spy(store, after_id, state=None, rows=None):
+        seen.append((rows(), store.rules.items_after(after_id)))
+        return real(store, after_id, state, rows)
 
     def item(n, text):
         return RemoteItem(remote_id=str(n), kind=("mention", "reply")[n % 2], text=text,
                           author=Person(acct=f"u{n % 2}@x.example", display_name="U"),
                           created_at=f"2026-01-0{n}T00:00:00Z", language="en")
 
-    import cmtui.store.ingest as ingest
-    old = ingest.run_on_new_items
+    pages = ingest.Ingest(store)
     ingest.run_on_new_items = spy
     try:
-        assert store.ingest.items(account.id, "mastodon", [item(1, "zz one"), item(2, "two")]) == 2
-        assert store.ingest.items(account.id, "mastodon", [item(2, "two, edited zz"), item(3, "zz three"),
-                                                           item(4, "four")]) == 2
+        assert pages.items(account.id, "mastodon", [item(1, "zz one"), item(2, "two")]) == 2
+        assert pages.items(account.id, "mastodon", [item(2, "two, edited zz"), item(3, "zz three"),
+                                                    item(4, "four")]) == 2
     finally:
-        ingest.run_on_new_items = old
+        ingest.run_on_new_items = real
     (given, truth), (fallback, truth2) = seen
-    assert given == truth and [r[0] for r in truth] == [1, 2]
-    assert fallback is None and [r[0] for r in truth2] == [3, 4]
+    assert given == truth and [r.id for r in truth] == [1, 2]
+    assert fallback is None and [r.id for r in truth2] == [3, 4]
     flagged = sorted(r[0] for r in store.conn.execute("SELECT item_id FROM moderation_flags"))
     assert flagged == [1, 3]
     store.close()

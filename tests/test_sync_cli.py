@@ -829,7 +829,7 @@ def test_first_backfill_is_bounded_by_backfill_days(env, peer, tmp_path):
 # ================================================================================================
 def _queue_post(store, text: str, scheduled_at: str | None = None) -> tuple[int, int]:
     account = store.accounts.get("ada")
-    entry_id = store.calendar.add(account.id, text, "approved", who="test", scheduled_at=scheduled_at)
+    entry_id = store.entries.add(account.id, text, "approved", who="test", scheduled_at=scheduled_at)
     payload = {"text": text, "visibility": "public"}
     if scheduled_at:
         payload["scheduled_at"] = scheduled_at
@@ -847,10 +847,10 @@ def test_post_scheduled_on_the_server(env, peer):
     [scheduled] = peer.scheduled("ada_token")
     assert scheduled["params"]["text"] == "Office hours on Friday"
     assert server_time(scheduled["scheduled_at"]) == when
-    entry = store.calendar.get(entry_id)
+    entry = store.entries.get(entry_id)
     assert entry["status"] == "scheduled" and entry["server_scheduled_id"] == scheduled["id"]
     assert entry["remote_id"] is None and entry["published_at"] is None
-    assert [(t["from_status"], t["to_status"]) for t in store.calendar.transitions(entry_id)] == [
+    assert [(t["from_status"], t["to_status"]) for t in store.entries.transitions(entry_id)] == [
         (None, "approved"), ("approved", "scheduled")]
     assert store.outbox.get(op_id)["state"] == "done"
     assert not [s for s in peer.statuses("ada_token") if "Office hours" in s["content"]]
@@ -864,7 +864,7 @@ def test_post_without_time_is_published_once(env, peer):
     [result] = run(engine_for(env))
     assert result.sent == 1
     [status] = [s for s in peer.statuses("ada_token") if "Version 3 is out today" in s["content"]]
-    entry = store.calendar.get(entry_id)
+    entry = store.entries.get(entry_id)
     assert entry["status"] == "published"
     assert entry["remote_id"] == status["id"] and entry["url"] == status["url"]
     assert entry["published_at"] == server_time(status["created_at"])

@@ -56,9 +56,9 @@ def calendar_list(store: Store, settings, args) -> int:
     listed = [(o.entry, iso(o.at), o) for o in occurrences_between(store, start, horizon, tz)]
     if end is None:
         listed += [(r, r["scheduled_at"] or r["published_at"], None)
-                   for r in store.calendar.between(iso(horizon), None)]
+                   for r in store.entries.between(iso(horizon), None)]
     if undated:
-        listed += [(r, None, None) for r in store.calendar.undated()]
+        listed += [(r, None, None) for r in store.entries.undated()]
     if args.json:
         print_json([_occurrence_json(row, when, o) for row, when, o in listed])
         return 0

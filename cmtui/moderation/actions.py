@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cmtui.errors import InputError
-from cmtui.store.base import dumps, now
 from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.sync.connectors.base import PlatformProfile
 
@@ -54,38 +53,6 @@ def _item(store, item):
     return item
 
 
-def _log(store, who: str, action: str, *, item_id=None, report_id=None, person_id=None, rule_id=None,
-         comment: str = "", outbox_id=None) -> int:
-    return store.conn.execute(
-        "INSERT INTO moderation_log (at, who, action, item_id, report_id, person_id, rule_id, comment, outbox_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (now(), who, action, item_id, report_id, person_id, rule_id, comment, outbox_id)).lastrowid
-
-
-def _person(store, item) -> tuple[int | None, str | None]:
-    row = store.conn.execute("SELECT p.id, p.remote_id FROM inbox_items i JOIN people p ON p.id = i.person_id"
-                             " WHERE i.id = ?", (item["id"],)).fetchone()
-    return (row[0], row[1]) if row else (None, None)
-
-
-def _pending_op(store, account_id: int, kind: str, acct: str, status_ids: list[str] | None = None):
-    """The same platform action on the same author, still waiting in the outbox."""
-    sql = ("SELECT id FROM outbox WHERE account_id = ? AND kind = ? AND state IN ('pending', 'sending')"
-           " AND json_extract(payload, '$.acct') = ?")
-    params: list = [account_id, kind, acct]
-    if status_ids is not None:
-        sql += " AND json_extract(payload, '$.status_ids') = json(?)"
-        params.append(dumps(status_ids))
-    row = store.conn.execute(sql + " ORDER BY id LIMIT 1", params).fetchone()
-    return row[0] if row else None
-
-
-def _close_flags(store, item_id: int, state: str) -> int:
-    return store.conn.execute(
-        "UPDATE moderation_flags SET state = ?, resolved_at = ? WHERE item_id = ? AND state = 'open'",
-        (state, now(), item_id)).rowcount
-
-
 def queue_platform_action(store, item, action: str, comment: str = "", who: str = "cmtui", *,
                           category: str | None = None, forward: bool = False, rule_id: int | None = None) -> Outcome:
     """Queue a mute, block or report of an item's author (a report carries the item's status),
@@ -100,10 +67,10 @@ def queue_platform_action(store, item, action: str, comment: str = "", who: str 
         raise InputError(f"{profile.label} has no {action}")
     category = profile.report_category(category) if action == "report" or category is not None else None
     with store.transaction():
-        person_id, remote_id = _person(store, item)
+        person_id, remote_id = store.members.of_item(item["id"])
         acct = item["author"]
         status_ids = [item["remote_id"]] if action == "report" else None
-        op_id = _pending_op(store, item["account_id"], action, acct, status_ids)
+        op_id = store.outbox.waiting_same(item["account_id"], action, acct, status_ids)
         reused = op_id is not None
         if not reused:
             payload = {"acct": acct, "account_remote_id": remote_id}
@@ -111,9 +78,9 @@ def queue_platform_action(store, item, action: str, comment: str = "", who: str 
                 payload |= {"status_ids": status_ids, "comment": comment, "category": category,
                             "forward": bool(forward)}
             op_id = store.outbox.enqueue(item["account_id"], action, payload, item_id=item["id"])
-        _close_flags(store, item["id"], _FLAG_STATE[action])
-        log_id = _log(store, who, action, item_id=item["id"], person_id=person_id, rule_id=rule_id,
-                      comment=comment, outbox_id=op_id)
+        store.moderation.close_flags(item["id"], _FLAG_STATE[action])
+        log_id = store.moderation.log_action(who, action, item_id=item["id"], person_id=person_id,
+                                             rule_id=rule_id, comment=comment, outbox_id=op_id)
     return Outcome(item["id"], action, log_id, op_id, reused)
 
 
@@ -135,18 +102,18 @@ def _one(store, item, action: str, who: str, comment: str, options: dict) -> Out
     if action in PLATFORM_ACTIONS:
         return queue_platform_action(store, item, action, comment, who, category=options.get("category"),
                                      forward=bool(options.get("forward")), rule_id=options.get("rule_id"))
-    person_id = _person(store, item)[0]
+    person_id = store.members.of_item(item_id)[0]
     op_id = None
     if action == "approve":
-        closed = _close_flags(store, item_id, "approved")
+        closed = store.moderation.close_flags(item_id, "approved")
         if not closed and not item["hidden"]:
             raise InputError(f"item {item_id} is neither flagged nor hidden: nothing to approve")
-        store.conn.execute("UPDATE inbox_items SET hidden = 0 WHERE id = ?", (item_id,))
+        store.inbox.set_hidden([item_id], False)
     elif action == "hide":
         if item["hidden"]:
             raise InputError(f"item {item_id} is already hidden")
-        store.conn.execute("UPDATE inbox_items SET hidden = 1 WHERE id = ?", (item_id,))
-        _close_flags(store, item_id, "hidden")
+        store.inbox.set_hidden([item_id])
+        store.moderation.close_flags(item_id, "hidden")
     elif action == "warn":
         from cmtui.compose import queue_reply
 
@@ -155,19 +122,17 @@ def _one(store, item, action: str, who: str, comment: str, options: dict) -> Out
             raise InputError("a warning cites a guideline: give its number")
         text = guideline_warning(store, int(number), item["author"], comment)
         op_id = queue_reply(store, item_id, text, visibility=options.get("visibility"))
-        _close_flags(store, item_id, "warned")
+        store.moderation.close_flags(item_id, "warned")
         comment = comment or f"guideline {number}"
     elif action == "assign":
         to = options.get("to") or who
-        changed = store.conn.execute("UPDATE moderation_flags SET assignee = ? WHERE item_id = ? AND state = 'open'",
-                                     (to, item_id)).rowcount
-        if not changed:
+        if not store.moderation.assign_flags(to, item_id=item_id):
             raise InputError(f"item {item_id} has no open flag to assign")
         comment = comment or f"assigned to {to}"
     else:
         raise InputError(f"unknown moderation action '{action}' ({', '.join(ITEM_ACTIONS)})")
-    log_id = _log(store, who, action, item_id=item_id, person_id=person_id, rule_id=options.get("rule_id"),
-                  comment=comment, outbox_id=op_id)
+    log_id = store.moderation.log_action(who, action, item_id=item_id, person_id=person_id,
+                                         rule_id=options.get("rule_id"), comment=comment, outbox_id=op_id)
     return Outcome(item_id, action, log_id, op_id)
 
 
@@ -177,14 +142,8 @@ def author_open_items(store, items) -> list[int]:
     given = {item["id"] for item in items}
     found: dict[int, None] = {}
     for item in items:
-        # By person when the item has one (indexed), else by the author's handle.
-        column, value = ("person_id", item["person_id"]) if item["person_id"] is not None else ("author",
-                                                                                               item["author"])
-        for (item_id,) in store.conn.execute(
-                f"SELECT i.id FROM inbox_items i WHERE i.{column} = ? AND i.account_id = ?"
-                " AND ((i.state IN ('new', 'open') AND i.hidden = 0) OR EXISTS (SELECT 1 FROM moderation_flags f"
-                " WHERE f.item_id = i.id AND f.state = 'open')) ORDER BY i.created_at, i.id",
-                (value, item["account_id"])):
+        for item_id in store.moderation.author_open_items(item["account_id"], person_id=item["person_id"],
+                                                          author=item["author"]):
             if item_id not in given:
                 found[item_id] = None
     return list(found)
@@ -197,10 +156,11 @@ def _follow(store, item_id: int, action: str, who: str, comment: str, source: in
     if action in PLATFORM_ACTIONS:  # the operation on the author is reused, not queued again
         outcome = queue_platform_action(store, item, action, note, who)
     else:
-        _close_flags(store, item_id, _FLAG_STATE[action])
-        outcome = Outcome(item_id, action, _log(store, who, action, item_id=item_id,
-                                                person_id=_person(store, item)[0], comment=note))
-    store.conn.execute("UPDATE inbox_items SET hidden = 1 WHERE id = ?", (item_id,))
+        store.moderation.close_flags(item_id, _FLAG_STATE[action])
+        log_id = store.moderation.log_action(who, action, item_id=item_id,
+                                             person_id=store.members.of_item(item_id)[0], comment=note)
+        outcome = Outcome(item_id, action, log_id)
+    store.inbox.set_hidden([item_id])
     return outcome
 
 
@@ -223,7 +183,7 @@ def act(store, settings, item_ids, action: str, *, who: str, comment: str = "", 
         others = author_open_items(store, items) if all_items else []
         outcomes = [_one(store, item, action, who, comment, options) for item in items]
         if all_items:  # the author's mentions leave the inbox, this one too
-            store.conn.executemany("UPDATE inbox_items SET hidden = 1 WHERE id = ?", [(i["id"],) for i in items])
+            store.inbox.set_hidden([i["id"] for i in items])
             sources = {i["author"]: i["id"] for i in items}
             for item_id in others:
                 source = sources.get(store.inbox.get(item_id)["author"], items[0]["id"])
@@ -246,9 +206,8 @@ def act_report(store, report_id, action: str, *, who: str, text: str = "") -> Ou
     with store.transaction():
         if action == "assign":
             op_id = store.outbox.enqueue(report["account_id"], "assign_report", {"report_id": report["remote_id"]})
-            store.conn.execute("UPDATE instance_reports SET assigned_to = ? WHERE id = ?", (who, report["id"]))
-            store.conn.execute("UPDATE moderation_flags SET assignee = ? WHERE report_id = ? AND state = 'open'",
-                               (who, report["id"]))
+            store.reports.assign(report["id"], who)
+            store.moderation.assign_flags(who, report_id=report["id"])
         else:
             if action == "resolve":
                 op_id = store.outbox.enqueue(report["account_id"], "resolve_report", {"report_id": report["remote_id"]})
@@ -258,8 +217,8 @@ def act_report(store, report_id, action: str, *, who: str, text: str = "") -> Ou
                 op_id = store.outbox.enqueue(report["account_id"], "account_action", {
                     "account_remote_id": report["target_remote_id"], "action": action, "text": text,
                     "report_id": report["remote_id"]})
-            store.conn.execute("UPDATE instance_reports SET state = 'resolved' WHERE id = ?", (report["id"],))
-            store.conn.execute("UPDATE moderation_flags SET state = 'resolved', resolved_at = ?"
-                               " WHERE report_id = ? AND state = 'open'", (now(), report["id"]))
-        log_id = _log(store, who, f"report:{action}", report_id=report["id"], comment=text, outbox_id=op_id)
+            store.reports.resolve(report["id"])
+            store.moderation.resolve_report_flags(report["id"])
+        log_id = store.moderation.log_action(who, f"report:{action}", report_id=report["id"], comment=text,
+                                             outbox_id=op_id)
     return Outcome(None, action, log_id, op_id, report_id=report["id"])

@@ -22,10 +22,13 @@ from bisect import bisect_left, bisect_right
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Sequence
 
+from cmtui.moderation.actions import queue_platform_action
 from cmtui.moderation.conditions import Compiler, ItemContext, RuleError, _ts
 from cmtui.moderation.text import flat
+from cmtui.store import Store
+from cmtui.store.rules import RuleItem
 
 ACTION_TYPES = ("flag", "label", "assign", "done", "hide", "mute", "block", "report", "stop")
 PLATFORM_ACTIONS = ("mute", "block", "report")
@@ -209,8 +212,9 @@ class RuleSet:
         """A new run (an ingest session, a dry-run): a fresh flood memory."""
         self.compiler.flood_index = FloodIndex(repo) if self.flood_window else None
 
-    def contexts(self, rows: list[tuple], repo, before_id: int) -> list[ItemContext]:
-        contexts = [ItemContext(*row) for row in rows]
+    def contexts(self, rows: Sequence[RuleItem], repo, before_id: int) -> list[ItemContext]:
+        contexts = [ItemContext(r.id, r.account_id, r.kind, r.author, r.text, r.language, r.created_at, r.person_id)
+                    for r in rows]
         if self.needs_people and contexts:
             people = repo.people(c.person_id for c in contexts)
             for c in contexts:
@@ -245,22 +249,7 @@ class RuleSet:
 
 
 # -- actions -------------------------------------------------------------------------------------------------
-def _platform(store, item_id: int, rule: dict, action: dict):
-    """Queue a platform action (automatic rule) through the moderation actions, if available."""
-    try:
-        from cmtui.moderation.actions import queue_platform_action
-    except ImportError:
-        return False
-    from cmtui.store import Store
-
-    facade = store if isinstance(store, Store) else Store(store.conn)
-    item = facade.rules.item(item_id)
-    queue_platform_action(facade, item, action["type"], action.get("comment", f"rule {rule['name']}"),
-                          "rules", rule_id=rule.get("id"))
-    return True
-
-
-def apply_matches(store, results: list[tuple[int, list[tuple[CompiledRule, tuple]]]]) -> int:
+def apply_matches(store: Store, results: list[tuple[int, list[tuple[CompiledRule, tuple]]]]) -> int:
     """Write what matched rules decided; return how many actions were taken."""
     flags, labels, assigns, done, hide, platform = [], [], [], [], [], []
     for item_id, matches in results:
@@ -284,29 +273,30 @@ def apply_matches(store, results: list[tuple[int, list[tuple[CompiledRule, tuple
                         platform.append((item_id, rule, action))
                     else:
                         flags.append((item_id, rule.get("id"), rule["name"], f"needs confirmation: {kind}", words))
-    repo = store.rules if hasattr(store, "rules") else store
-    for item_id, rule, action in platform:
-        if not _platform(store, item_id, rule, action):
-            flags.append((item_id, rule.get("id"), rule["name"], f"needs confirmation: {action['type']}", []))
-    repo.apply(flags, labels, assigns, done, hide)
+    for item_id, rule, action in platform:  # an automatic rule: queued as a moderator's decision would be
+        queue_platform_action(store, store.rules.item(item_id), action["type"],
+                              action.get("comment", f"rule {rule['name']}"), "rules", rule_id=rule.get("id"))
+    store.rules.apply(flags, labels, assigns, done, hide)
     return len(flags) + len(labels) + len(assigns) + len(done) + len(hide) + len(platform)
 
 
 class IngestState:
-    """What one ingesting repository keeps between batches: the compiled rules and flood memory."""
+    """What one ingest keeps between batches: the compiled rules and flood memory."""
 
     def __init__(self):
         self.version = None
         self.ruleset: RuleSet | None = None
 
 
-def run_on_new_items(repo, before_id: int, state: IngestState | None = None, store=None,
-                     rows: Callable[[], list[tuple]] | None = None) -> int:
-    """Run the enabled rules on the items with id > before_id (a batch just inserted); return how
-    many actions were taken. `repo` is a RuleRepo; `state` carries the compiled rules between batches.
-    `rows`, when given, returns those items as RuleRepo.items_after would (the ingest has them at
-    hand; called only when some rule is enabled); otherwise they are read back."""
+def run_on_new_items(store: Store, after_id: int, state: IngestState | None = None,
+                     rows: Callable[[], Sequence[RuleItem] | None] | None = None) -> int:
+    """Run the enabled rules on the items with id > after_id (a batch just stored); return how
+    many actions were taken. `state` carries the compiled rules between batches; `rows`, when
+    given, returns those items as the ingest wrote them (called only when some rule is
+    enabled; None: read them back). Joins the caller's transaction, so the items and what
+    the rules decided land together."""
     state = state or IngestState()
+    repo = store.rules
     version = repo.version()
     if state.version != version:
         rules = repo.list(enabled_only=True)
@@ -317,23 +307,19 @@ def run_on_new_items(repo, before_id: int, state: IngestState | None = None, sto
     ruleset = state.ruleset
     if ruleset is None:
         return 0
-    rows = rows() if rows is not None else repo.items_after(before_id)
-    if not rows:
+    items = rows() if rows is not None else None
+    if items is None:
+        items = repo.items_after(after_id)
+    if not items:
         return 0
     results = []
-    for ctx in ruleset.contexts(rows, repo, before_id):
+    for ctx in ruleset.contexts(items, repo, after_id):
         matches = ruleset.evaluate(ctx)
         if matches:
             results.append((ctx.id, matches))
     if not results:
         return 0
-    return apply_matches(store if store is not None else _RepoStore(repo), results)
-
-
-class _RepoStore:
-    def __init__(self, repo):
-        self.rules = repo
-        self.conn = repo.conn
+    return apply_matches(store, results)
 
 
 # -- saving, enabling, dry-run -------------------------------------------------------------------------------

@@ -21,8 +21,10 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from cmtui.compose import length_problem
 from cmtui.errors import InputError
 from cmtui.model import iso, parse_iso, utcnow
+from cmtui.planning.lifecycle import cancel, live_children, record, revive_occurrence, transition, utc
 from cmtui.planning.publishing import cancel_for_deletion, queue_posts, sync_server
-from cmtui.planning.recurrence import LATE_GRACE, next_occurrence, parse_rule
+from cmtui.planning.queue import QUEUE_WEEKS, free_slot
+from cmtui.planning.recurrence import next_occurrence, parse_rule
 
 __all__ = [
     "create_entry", "update_entry", "move_entry", "duplicate_entry", "delete_entry", "restore_entry",
@@ -40,10 +42,6 @@ _COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]+)$")
 
 
 # -- checks ---------------------------------------------------------------------------------
-def _now(now: datetime | None) -> datetime:
-    return (now or utcnow()).astimezone(timezone.utc)
-
-
 def _account(store, name: str | None):
     if name is None or str(name).strip() == "":
         return None
@@ -176,30 +174,6 @@ def _check_future(at: datetime | None, now: datetime, tz: tzinfo, rule: str | No
         raise InputError(f"{_local(at, tz)} is in the past; a post to be scheduled needs a later time")
 
 
-def _record(store, entry_id: int, before: str | None, after: str, who: str, comment: str = "",
-            now: datetime | None = None) -> None:
-    store.calendar.record_transition(entry_id, before, after, who, comment or "", at=iso(now) if now else None)
-
-
-def _live_children(store, series_id: int, now: datetime) -> list:
-    """A series' materialized occurrences still to come (not published, cancelled or failed)."""
-    return [c for c in store.entries.children(series_id)
-            if c["status"] not in ("published", "cancelled", "failed")
-            and parse_iso(c["scheduled_at"] or c["occurrence_at"]) >= now - LATE_GRACE]
-
-
-def _transition(store, entry, to: str, *, who: str, comment: str = "", now: datetime,
-                publish_now: bool = False, fields: dict | None = None) -> None:
-    """Change an entry's status (and fields), record it, and queue what the platform needs.
-    Runs inside the caller's transaction."""
-    store.entries.update(entry["id"], {"status": to, **(fields or {})})
-    if to != entry["status"]:
-        _record(store, entry["id"], entry["status"], to, who, comment, now)
-    after = store.entries.require(entry["id"])
-    if not after["rrule"]:
-        sync_server(store, entry, after, now, publish_now=publish_now)
-
-
 # -- creating and editing ----------------------------------------------------------------------
 def create_entry(store, settings, *, text, account: str | None, when: datetime | None = None,
                  status: str = "draft", language=None, visibility="public", content_warning=None, campaign=None,
@@ -209,7 +183,7 @@ def create_entry(store, settings, *, text, account: str | None, when: datetime |
     the next sync; with a time the next sync schedules it (on the server when 5 minutes or
     more ahead). A repeating entry (rrule) starts at `when`; its occurrences are published
     one by one."""
-    now, tz = _now(now), settings.tzinfo()
+    now, tz = utc(now), settings.tzinfo()
     if status not in CREATE_STATUSES:
         raise InputError(f"a new entry is one of {', '.join(CREATE_STATUSES)}, not '{status}'")
     main = _account(store, account)
@@ -245,7 +219,7 @@ def create_entry(store, settings, *, text, account: str | None, when: datetime |
     fields["scheduled_at"] = iso(at)
     with store.transaction():
         entry_id = store.entries.insert(fields)
-        _record(store, entry_id, None, status, who, now=now)
+        record(store, entry_id, None, status, who, now=now)
         if extra:
             store.entries.set_variants(entry_id, {k: v[1] for k, v in extra.items()})
         if status == "scheduled" and not fields["rrule"]:
@@ -258,7 +232,7 @@ def update_entry(store, settings, entry_id, *, who, now: datetime | None = None,
     campaign, campaign_color, notes, rrule, variants (a dict that replaces the variants).
     A scheduled entry is kept in step on the server; content changes of an approved entry
     (or a scheduled one while approval is required) send it back to needs_approval."""
-    now, tz = _now(now), settings.tzinfo()
+    now, tz = utc(now), settings.tzinfo()
     unknown = sorted(set(changes) - EDITABLE)
     if unknown:
         raise InputError(f"cannot change '{unknown[0]}' of an entry (fields: {', '.join(sorted(EDITABLE))})")
@@ -312,7 +286,7 @@ def update_entry(store, settings, entry_id, *, who, now: datetime | None = None,
         if "variants" in changed:
             store.entries.set_variants(entry["id"], new_variants)
         if new_status != status:
-            _record(store, entry["id"], status, new_status, who, "edited", now)
+            record(store, entry["id"], status, new_status, who, "edited", now)
         after = store.entries.require(entry["id"])
         if status == "published":
             if changed & {"text", "content_warning"} and entry["remote_id"] and entry["account_id"]:
@@ -332,20 +306,20 @@ def _follow_series(store, settings, before, after, changed: set, changes: dict, 
     """A series changed: its occurrences already materialized follow (content edits), and
     those its new time or rule no longer has are cancelled (the next sync makes the new ones)."""
     if before["status"] == "scheduled" and after["status"] != "scheduled":
-        for child in _live_children(store, after["id"], now):
-            _transition(store, child, after["status"], who=who, comment="the series was edited", now=now)
+        for child in live_children(store, after["id"], now):
+            transition(store, child, after["status"], who=who, comment="the series was edited", now=now)
     content = {k: changes[k] for k in CONTENT_FIELDS if k in changes}
     if content:
-        for child in _live_children(store, after["id"], now):
+        for child in live_children(store, after["id"], now):
             update_entry(store, settings, child["id"], who=who, now=now, **content)
     if changed & {"scheduled_at", "rrule"}:
         from cmtui.planning.recurrence import occurrences
 
         tz = settings.tzinfo()
-        for child in _live_children(store, after["id"], now):
+        for child in live_children(store, after["id"], now):
             at = parse_iso(child["occurrence_at"])
             if at not in occurrences(after, at - timedelta(minutes=1), at + timedelta(minutes=1), tz):
-                _cancel(store, store.entries.require(child["id"]), who=who, comment="the series moved", now=now)
+                cancel(store, store.entries.require(child["id"]), who=who, comment="the series moved", now=now)
 
 
 def move_entry(store, settings, entry_id, delta: timedelta, *, who, now: datetime | None = None) -> None:
@@ -383,7 +357,7 @@ def duplicate_entry(store, entry_id, *, who) -> int:
     fields |= {"status": "draft", "created_by": who}
     with store.transaction():
         copy_id = store.entries.insert(fields)
-        _record(store, copy_id, None, "draft", who, f"copy of entry {entry['id']}")
+        record(store, copy_id, None, "draft", who, f"copy of entry {entry['id']}")
         store.entries.set_variants(copy_id, {v["account_id"]: v["text"] for v in store.entries.variants(entry["id"])})
         if entry["rrule"]:
             store.entries.replace_skips(copy_id, store.entries.skips(entry["id"]))
@@ -401,7 +375,7 @@ def delete_entry(store, entry_id, *, who) -> dict:
         undo.update(who=who, unsent_ops=[], cancel_ops=[], skip=None)
         for row_id in ids:
             row = store.entries.require(row_id)
-            unsent = [dict(op) for op in store.entries.ops_for(row_id)
+            unsent = [dict(op) for op in store.outbox.for_entry(row_id)
                       if op["state"] == "pending" and op["attempts"] == 0]
             try:
                 undo["cancel_ops"] += [[op_id, row_id] for op_id in cancel_for_deletion(store, row)]
@@ -429,12 +403,12 @@ def restore_entry(store, undo: dict) -> int:
             raise InputError("the series this occurrence belonged to is gone; restore the series first")
         mapping = store.entries.restore(undo)
         for op in undo.get("unsent_ops") or []:
-            store.entries.reinsert_op(op, mapping[op["entry_id"]])
+            store.outbox.requeue(op, mapping[op["entry_id"]])
         repost = set()
         for op_id, row_id in undo.get("cancel_ops") or []:
-            if store.entries.drop_op(op_id):
+            if store.outbox.withdraw(op_id):
                 continue  # the cancel never left: the server's copy is still there
-            store.entries.link_op(op_id, mapping[row_id])
+            store.outbox.link_entry(op_id, mapping[row_id])
             repost.add(mapping[row_id])
         if undo.get("skip"):
             store.entries.remove_skip(undo["skip"][0], undo["skip"][1])
@@ -448,7 +422,7 @@ def restore_entry(store, undo: dict) -> int:
 
 # -- the lifecycle ------------------------------------------------------------------------------
 def submit_for_approval(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
-    now = _now(now)
+    now = utc(now)
     entry = store.entries.require(entry_id)
     if entry["status"] not in ("idea", "draft", "failed", "cancelled"):
         raise InputError(f"entry {entry['id']} is {entry['status'].replace('_', ' ')}; only ideas, drafts and "
@@ -459,26 +433,26 @@ def submit_for_approval(store, settings, entry_id, *, who, comment: str = "", no
     if at is not None:
         _check_future(at, now, settings.tzinfo(), entry["rrule"])
     with store.transaction():
-        _transition(store, entry, "needs_approval", who=who, comment=comment, now=now, fields={"last_error": None})
+        transition(store, entry, "needs_approval", who=who, comment=comment, now=now, fields={"last_error": None})
 
 
 def approve(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
     """An approver approves an entry waiting for approval (a series with its occurrences)."""
-    now = _now(now)
+    now = utc(now)
     entry = store.entries.require(entry_id)
     _check_approver(settings, who)
     if entry["status"] != "needs_approval":
         raise InputError(f"entry {entry['id']} is {entry['status'].replace('_', ' ')}, not waiting for approval")
     with store.transaction():
-        _transition(store, entry, "approved", who=who, comment=comment, now=now)
-        for child in _live_children(store, entry["id"], now):
+        transition(store, entry, "approved", who=who, comment=comment, now=now)
+        for child in live_children(store, entry["id"], now):
             if child["status"] == "needs_approval":
-                _transition(store, child, "approved", who=who, comment=comment, now=now)
+                transition(store, child, "approved", who=who, comment=comment, now=now)
 
 
 def reject(store, settings, entry_id, *, who, comment: str, now: datetime | None = None) -> None:
     """An approver sends an entry back to draft, saying why."""
-    now = _now(now)
+    now = utc(now)
     entry = store.entries.require(entry_id)
     _check_approver(settings, who)
     if not (comment or "").strip():
@@ -487,10 +461,10 @@ def reject(store, settings, entry_id, *, who, comment: str, now: datetime | None
         raise InputError(f"entry {entry['id']} is {entry['status'].replace('_', ' ')}; only entries waiting for "
                          "approval or approved can be rejected")
     with store.transaction():
-        _transition(store, entry, "draft", who=who, comment=comment.strip(), now=now)
-        for child in _live_children(store, entry["id"], now):
+        transition(store, entry, "draft", who=who, comment=comment.strip(), now=now)
+        for child in live_children(store, entry["id"], now):
             if child["status"] in ("needs_approval", "approved"):
-                _transition(store, child, "draft", who=who, comment=comment.strip(), now=now)
+                transition(store, child, "draft", who=who, comment=comment.strip(), now=now)
 
 
 def _ready_to_post(store, settings, entry, now: datetime, *, needs_time: bool) -> None:
@@ -519,36 +493,29 @@ def schedule_entry(store, settings, entry_id, *, who, comment: str = "", now: da
     """Schedule an entry at its time: the next sync schedules it on the server (5 minutes or
     more ahead) or publishes it. A series is scheduled as a whole; each occurrence is posted
     on its own as it comes due."""
-    now = _now(now)
+    now = utc(now)
     entry = store.entries.require(entry_id)
     if entry["status"] == "scheduled":
         raise InputError(f"entry {entry['id']} is already scheduled")
     _ready_to_post(store, settings, entry, now, needs_time=True)
     with store.transaction():
-        _transition(store, entry, "scheduled", who=who, comment=comment, now=now, fields={"last_error": None})
-        for child in _live_children(store, entry["id"], now):
+        transition(store, entry, "scheduled", who=who, comment=comment, now=now, fields={"last_error": None})
+        for child in live_children(store, entry["id"], now):
             if child["status"] in ("approved", "needs_approval", "draft", "idea") and (
                     child["status"] == "approved" or not settings.approval_required):
-                _transition(store, child, "scheduled", who=who, comment=comment, now=now)
+                transition(store, child, "scheduled", who=who, comment=comment, now=now)
 
 
 def publish_now(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
     """Publish at the next sync (a copy the server held for later is cancelled first)."""
-    now = _now(now)
+    now = utc(now)
     entry = store.entries.require(entry_id)
     if entry["rrule"]:
         raise InputError(f"entry {entry['id']} repeats; publish one of its occurrences instead")
     _ready_to_post(store, settings, entry, now, needs_time=False)
     with store.transaction():
-        _transition(store, entry, "scheduled", who=who, comment=comment or "publish now", now=now, publish_now=True,
+        transition(store, entry, "scheduled", who=who, comment=comment or "publish now", now=now, publish_now=True,
                     fields={"scheduled_at": iso(now.replace(second=0, microsecond=0)), "last_error": None})
-
-
-def _cancel(store, entry, *, who: str, comment: str = "", now: datetime | None = None) -> None:
-    now = _now(now)
-    _transition(store, entry, "cancelled", who=who, comment=comment, now=now)
-    for child in _live_children(store, entry["id"], now):
-        _transition(store, child, "cancelled", who=who, comment=comment or "the series was cancelled", now=now)
 
 
 def cancel_entry(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
@@ -557,16 +524,22 @@ def cancel_entry(store, settings, entry_id, *, who, comment: str = "", now: date
     if entry["status"] in ("published", "cancelled"):
         raise InputError(f"entry {entry['id']} is already {entry['status']}")
     with store.transaction():
-        _cancel(store, entry, who=who, comment=comment, now=now)
+        cancel(store, entry, who=who, comment=comment, now=now)
 
 
-def revive_occurrence(store, child, *, who: str, now: datetime | None = None) -> None:
-    """An occurrence cancelled by a skip is wanted again: scheduled again if still ahead."""
-    now = _now(now)
-    at = parse_iso(child["scheduled_at"] or child["occurrence_at"])
-    if at is not None and at >= now:
-        _transition(store, child, "scheduled", who=who, comment="occurrence no longer skipped", now=now)
+# -- "Add to queue" (the slots are cmtui.planning.queue's) -------------------------------------
+def next_free_slot(store, settings, account: str, after: datetime, *, exclude_entry: int | None = None) -> datetime:
+    """The first free posting slot of the account named (see cmtui.planning.queue.free_slot)."""
+    return free_slot(store, settings, _account(store, account), after, exclude_entry=exclude_entry)
 
 
-# "Add to queue" lives in cmtui.planning.queue; the screens reach it from here too.
-from cmtui.planning.queue import QUEUE_WEEKS, add_to_queue, next_free_slot  # noqa: E402
+def add_to_queue(store, settings, entry_id, *, who, now: datetime) -> datetime:
+    """Put an entry in the next free posting slot of its account; returns the slot."""
+    entry = store.entries.require(entry_id)
+    if entry["account_id"] is None:
+        raise InputError(f"entry {entry['id']} has no account; the queue is per account")
+    if entry["status"] == "published":
+        raise InputError(f"entry {entry['id']} is already published")
+    slot = next_free_slot(store, settings, entry["account"], utc(now), exclude_entry=entry["id"])
+    update_entry(store, settings, entry["id"], who=who, now=now, when=slot)
+    return slot

@@ -31,7 +31,7 @@ from cmtui.model import EntryStatus, iso, parse_iso, utcnow
 from cmtui.planning.exchange_files import CSV_COLUMNS, Problems, Raw, file_kind, read_csv, read_json, read_text
 from cmtui.planning.timeparse import localize
 from cmtui.store.calendar import entry_json
-from cmtui.store.calendar_io import CalendarFileRepo
+from cmtui.store.entries import EntryRepo
 from cmtui.text import sanitize
 
 FORMATS = ("ics", "csv", "json")
@@ -65,8 +65,8 @@ def export_entries(store, fmt: str, tz: tzinfo) -> str:
 def export_with_count(store, fmt: str, tz: tzinfo) -> tuple[str, int]:
     if fmt not in FORMATS:
         raise InputError(f"unknown format '{fmt}' ({', '.join(FORMATS)})")
-    repo = CalendarFileRepo(store.conn)
-    with repo.snapshot():
+    repo = store.entries
+    with repo.reading():
         rows = list(repo.all_entries())
         uids, variants, skips = repo.uids(), repo.all_variants(), repo.all_skips()
     entries = [entry_data(row, uids, variants, skips) for row in rows]
@@ -158,7 +158,7 @@ def import_entries(store, path, tz: tzinfo, *, who: str) -> ImportReport:
             records.append(record)
         elif isinstance(raw.values.get("uid"), str):
             problems.bad_uids.add(raw.values["uid"].strip())
-    repo = CalendarFileRepo(store.conn)
+    repo = store.entries
     with store.transaction():  # checks against the database and writes see one state
         plan = _resolve(records, store, repo, problems)
         if problems:
@@ -354,7 +354,7 @@ class Step:
     changes: dict | None = None
 
 
-def _resolve(records: list[Record], store, repo: CalendarFileRepo, problems: Problems) -> list[Step]:
+def _resolve(records: list[Record], store, repo: EntryRepo, problems: Problems) -> list[Step]:
     """Match records to entries already stored and check what needs the database."""
     accounts = {a.name: a for a in store.accounts.list()}
     known = ", ".join(accounts) or "none yet"
@@ -402,8 +402,8 @@ def _resolve(records: list[Record], store, repo: CalendarFileRepo, problems: Pro
     for step in steps:
         if step.entry_id is None:
             continue
-        row = repo.entry(step.entry_id)
-        current = entry_data(row, {step.entry_id: ""}, {step.entry_id: repo.variants(step.entry_id)},
+        row = repo.get(step.entry_id)
+        current = entry_data(row, {step.entry_id: ""}, {step.entry_id: repo.variant_texts(step.entry_id)},
                              {step.entry_id: repo.skips(step.entry_id)})
         step.changes = {key: step.record.data[key] for key in COMPARED
                         if not _same(key, current[key], step.record.data[key])}
@@ -432,7 +432,7 @@ def _columns(data: dict, accounts: dict) -> dict:
     return columns
 
 
-def _write(steps: list[Step], store, repo: CalendarFileRepo, who: str, comment: str) -> tuple[int, int]:
+def _write(steps: list[Step], store, repo: EntryRepo, who: str, comment: str) -> tuple[int, int]:
     accounts = {a.name: a for a in store.accounts.list()}
     stamp = iso(utcnow())
     series_ids: dict[str, int] = {}
@@ -445,16 +445,16 @@ def _write(steps: list[Step], store, repo: CalendarFileRepo, who: str, comment: 
             updated += 1
             entry_id = step.entry_id
             if step.changes:
-                old_status = repo.entry(entry_id)["status"]
+                old_status = repo.get(entry_id)["status"]
                 columns = {k: v for k, v in _columns(data, accounts).items()
                            if (k if k != "account_id" else "account") in step.changes}
-                repo.update(entry_id, {**columns, "updated_at": stamp})
+                repo.update(entry_id, {**columns, "updated_at": stamp}, touch=False)
                 if "variants" in step.changes:
                     repo.set_variants(entry_id, {accounts[n].id: t for n, t in data["variants"].items()})
                 if "skipped" in step.changes:
-                    repo.set_skips(entry_id, data["skipped"])
+                    repo.replace_skips(entry_id, data["skipped"])
                 if "status" in step.changes:
-                    store.calendar.record_transition(entry_id, old_status, data["status"], who, comment)
+                    repo.record_transition(entry_id, old_status, data["status"], who, comment)
         else:
             created += 1
             columns = _columns(data, accounts)
@@ -464,10 +464,10 @@ def _write(steps: list[Step], store, repo: CalendarFileRepo, who: str, comment: 
             wanted = data["id"] if data["id"] and repo.id_free(data["id"]) else None
             entry_id = repo.insert(columns, wanted)
             if data["uid"] and data["uid"] != repo.default_uid(entry_id):
-                repo.update(entry_id, {"uid": data["uid"]})
+                repo.update(entry_id, {"uid": data["uid"]}, touch=False)
             repo.set_variants(entry_id, {accounts[n].id: t for n, t in data["variants"].items()})
-            repo.set_skips(entry_id, data["skipped"])
-            store.calendar.record_transition(entry_id, None, data["status"], who, comment)
+            repo.replace_skips(entry_id, data["skipped"])
+            repo.record_transition(entry_id, None, data["status"], who, comment)
         if data["uid"]:
             series_ids[data["uid"]] = entry_id
     return created, updated

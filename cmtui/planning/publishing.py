@@ -138,7 +138,7 @@ def sync_server(store, before, after, now: datetime, *, publish_now: bool = Fals
     Returns the ids of the operations queued or rewritten."""
     posting = after["status"] == "scheduled" and not after["rrule"] and after["account_id"] is not None
     wanted = targets(store, after) if posting else {}
-    ops = store.entries.ops_for(after["id"])
+    ops = store.outbox.for_entry(after["id"])
     accounts = set(wanted) | {op["account_id"] for op in ops}
     for row in (before, after):
         if row["account_id"] is not None:
@@ -150,7 +150,7 @@ def sync_server(store, before, after, now: datetime, *, publish_now: bool = Fals
             continue  # published there already: a published post is edited, not posted
         if account_id not in wanted:
             for op in state.unsent + state.unsent_reschedule:
-                store.entries.drop_op(op["id"])
+                store.outbox.withdraw(op["id"])
             if state.live:
                 touched.append(_enqueue(store, account_id, "cancel", _cancel_payload(state), after["id"]))
             continue
@@ -161,9 +161,9 @@ def sync_server(store, before, after, now: datetime, *, publish_now: bool = Fals
         payload = payload_for(after, wanted[account_id], with_time=not now_post)
         if state.unsent:
             first, *extra = state.unsent
-            store.entries.rewrite_op(first["id"], dumps(payload))
+            store.outbox.rewrite_unsent(first["id"], dumps(payload))
             for op in extra:
-                store.entries.drop_op(op["id"])
+                store.outbox.withdraw(op["id"])
             touched.append(first["id"])
             continue
         if state.live:
@@ -174,13 +174,13 @@ def sync_server(store, before, after, now: datetime, *, publish_now: bool = Fals
             if _content(sent) == _content(payload) and at is not None and at - now >= SERVER_SCHEDULE_MIN:
                 move = {"scheduled_at": iso(at)} | ({"scheduled_id": state.scheduled_id} if state.scheduled_id else {})
                 if state.unsent_reschedule:
-                    store.entries.rewrite_op(state.unsent_reschedule[0]["id"], dumps(move))
+                    store.outbox.rewrite_unsent(state.unsent_reschedule[0]["id"], dumps(move))
                     touched.append(state.unsent_reschedule[0]["id"])
                 elif sent.get("scheduled_at") != iso(at):
                     touched.append(_enqueue(store, account_id, "reschedule", move, after["id"]))
                 continue
             for op in state.unsent_reschedule:
-                store.entries.drop_op(op["id"])
+                store.outbox.withdraw(op["id"])
             touched.append(_enqueue(store, account_id, "cancel", _cancel_payload(state), after["id"]))
         touched.append(_enqueue(store, account_id, "post", payload, after["id"]))
     return touched
@@ -195,7 +195,7 @@ def cancel_for_deletion(store, entry) -> list[int]:
     """Before an entry's row goes: withdraw what never left and cancel the server's copies.
     The cancels carry their scheduled ids (no entry row to look them up in later). Raises
     ValueError (with the operation id) if a post may be on its way right now."""
-    ops = store.entries.ops_for(entry["id"])
+    ops = store.outbox.for_entry(entry["id"])
     queued = []
     for account_id in sorted({op["account_id"] for op in ops} | ({entry["account_id"]} - {None})):
         state = remote(ops, entry, account_id)
@@ -204,7 +204,7 @@ def cancel_for_deletion(store, entry) -> list[int]:
                         and op["state"] in ("pending", "sending"))
             raise ValueError(busy["id"])
         for op in state.unsent + state.unsent_reschedule:
-            store.entries.drop_op(op["id"])
+            store.outbox.withdraw(op["id"])
         if state.scheduled_id and not state.remote_id:
             queued.append(store.outbox.enqueue(account_id, "cancel", {"scheduled_id": state.scheduled_id}))
     return queued

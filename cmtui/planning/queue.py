@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from cmtui.errors import InputError
 from cmtui.planning.recurrence import occurrences_between
+from cmtui.planning.timeparse import localize
 
 OCCUPYING = ("draft", "needs_approval", "approved", "scheduled", "published")  # they take a posting slot
 QUEUE_WEEKS = 8
@@ -29,15 +30,11 @@ def _slots(settings) -> dict[int, list[time]]:
     return {day: sorted(set(times)) for day, times in found.items() if times}
 
 
-def next_free_slot(store, settings, account: str, after: datetime, *, exclude_entry: int | None = None) -> datetime:
+def free_slot(store, settings, acc, after: datetime, *, exclude_entry: int | None = None) -> datetime:
     """"Add to queue": the first posting slot (settings.posting_slots, local times per
-    weekday) after `after` at which the account has no entry (draft or further along, or a
-    series' occurrence). Returned as an aware time in the settings' timezone."""
-    from cmtui.planning.timeparse import localize
-
-    from cmtui.planning.entries import _account
-
-    acc = _account(store, account)
+    weekday) after `after` at which the account (an Account, None for none chosen) has no
+    entry (draft or further along, or a series' occurrence). Returned as an aware time in
+    the settings' timezone. cmtui.planning.entries.next_free_slot takes an account's name."""
     if acc is None:
         raise InputError("the queue is per account; choose an account")
     slots = _slots(settings)
@@ -67,18 +64,17 @@ def default_time(store, settings, account: str | None, day: date, now: datetime,
     """The time a new post for `day` starts with (aware, in the settings' timezone): the
     hour asked for (the week view's row) while it is ahead; else the account's first free
     posting slot on that day still ahead; else, today, the next whole hour; another day 09:00."""
-    from cmtui.planning.timeparse import localize
-
     tz = settings.tzinfo()
     local_now = now.astimezone(tz)
     if hour is not None:
         asked = localize(datetime.combine(day, time(hour)), tz)
         if asked > now or day < local_now.date():
             return asked
-    if account:
+    acc = store.accounts.get(account.strip()) if account and account.strip() else None
+    if acc is not None:  # (an unknown account has no slots either: the fallbacks below)
         midnight = localize(datetime.combine(day, time()), tz)
         try:
-            slot = next_free_slot(store, settings, account, max(now, midnight - timedelta(seconds=1)))
+            slot = free_slot(store, settings, acc, max(now, midnight - timedelta(seconds=1)))
         except InputError:  # no slots, or none free: the fallbacks below
             slot = None
         if slot is not None and slot.astimezone(tz).date() == day:
@@ -86,17 +82,3 @@ def default_time(store, settings, account: str | None, day: date, now: datetime,
     if day == local_now.date():
         return localize(datetime.combine(day, time(local_now.hour)), tz) + timedelta(hours=1)
     return localize(datetime.combine(day, time(9)), tz)
-
-
-def add_to_queue(store, settings, entry_id, *, who, now: datetime) -> datetime:
-    """Put an entry in the next free posting slot of its account; returns the slot."""
-    from cmtui.planning.entries import _now, update_entry
-
-    entry = store.entries.require(entry_id)
-    if entry["account_id"] is None:
-        raise InputError(f"entry {entry['id']} has no account; the queue is per account")
-    if entry["status"] == "published":
-        raise InputError(f"entry {entry['id']} is already published")
-    slot = next_free_slot(store, settings, entry["account"], _now(now), exclude_entry=entry["id"])
-    update_entry(store, settings, entry["id"], who=who, now=now, when=slot)
-    return slot

@@ -27,10 +27,11 @@ from zoneinfo import ZoneInfo
 
 from cmtui.errors import InputError
 from cmtui.model import iso, parse_iso
+from cmtui.planning.lifecycle import LATE_GRACE, cancel, revive_occurrence
+from cmtui.planning.publishing import queue_posts
 
 FREQS = ("HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 MIN_GAP = timedelta(hours=1)  # posts closer together than this would flood followers
-LATE_GRACE = timedelta(hours=12)  # an occurrence missed for longer than this is not published late
 _KNOWN = {"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY",
           "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST"}
 _PROBE = datetime(2026, 1, 5, 10, 0)  # a Monday: rules are checked from here
@@ -443,9 +444,7 @@ def skip_occurrence(store, entry_id: int, at: datetime, *, who: str, settings=No
         store.entries.add_skip(series["id"], key)
         child = store.entries.child(series["id"], key)
         if child is not None and child["status"] not in ("published", "cancelled", "failed"):
-            from cmtui.planning.entries import _cancel
-
-            _cancel(store, child, who=who, comment="occurrence skipped")
+            cancel(store, child, who=who, comment="occurrence skipped")
 
 
 def unskip_occurrence(store, entry_id: int, at: datetime, *, who: str, settings=None) -> None:
@@ -457,8 +456,6 @@ def unskip_occurrence(store, entry_id: int, at: datetime, *, who: str, settings=
             raise InputError(f"that occurrence of entry {series['id']} is not skipped")
         child = store.entries.child(series["id"], key)
         if child is not None and child["status"] == "cancelled" and series["status"] == "scheduled":
-            from cmtui.planning.entries import revive_occurrence
-
             revive_occurrence(store, child, who=who)
 
 
@@ -471,8 +468,6 @@ def materialize_due(store, settings, now: datetime, horizon: timedelta = timedel
     rows with their own outbox `post` (one transaction per series). Occurrences missed for
     longer than LATE_GRACE (the machine was off) are not published late. Returns the new
     child ids. Safe to run from two processes at once (a unique index on the children)."""
-    from cmtui.planning.publishing import queue_posts
-
     tz = settings.tzinfo()
     made: list[int] = []
     for series in store.entries.active_series():

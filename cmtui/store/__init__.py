@@ -6,21 +6,19 @@ Screens and commands go through these repositories; no SQL lives outside this pa
 from __future__ import annotations
 
 import sqlite3
-from functools import cached_property
 from pathlib import Path
 
 from cmtui.store.accounts import AccountRepo
-from cmtui.store.calendar import CalendarRepo
 from cmtui.store.db import connect, connect_reader, transaction
 from cmtui.store.demo_data import DemoRepo
 from cmtui.store.drafts import DraftRepo
 from cmtui.store.entries import EntryRepo
 from cmtui.store.inbox import InboxFilter, InboxRepo
+from cmtui.store.ingest import IngestRepo
 from cmtui.store.members import MemberRepo
 from cmtui.store.metrics import MetricsRepo
 from cmtui.store.moderation import ModerationRepo
 from cmtui.store.outbox import OutboxRepo
-from cmtui.store.people import PeopleRepo
 from cmtui.store.replies import SavedReplyRepo
 from cmtui.store.rules import RuleRepo
 from cmtui.store.reports import ReportRepo
@@ -34,28 +32,19 @@ class Store:
         self.conn = conn
         self.path = path
         self.accounts = AccountRepo(conn)
-        self.people = PeopleRepo(conn)
         self.inbox = InboxRepo(conn)
-        self.calendar = CalendarRepo(conn)
-        self.entries = EntryRepo(conn)  # the SQL behind cmtui.planning
+        self.entries = EntryRepo(conn)  # calendar_entries and its satellite tables
         self.outbox = OutboxRepo(conn)
         self.moderation = ModerationRepo(conn)
         self.rules = RuleRepo(conn)
-        self.members = MemberRepo(conn)
+        self.members = MemberRepo(conn)  # the people table
         self.reports = ReportRepo(conn)
         self.metrics = MetricsRepo(conn)
         self.replies = SavedReplyRepo(conn)
         self.triage = TriageRepo(conn)
         self.drafts = DraftRepo(conn)
         self.demo = DemoRepo(conn)  # the demo's own writes (cmtui/demo*.py)
-
-    @cached_property
-    def ingest(self):
-        """The sync path's writer, made when first used: it brings the moderation engine
-        (~14 ms of imports) that the TUI's start-up does not need."""
-        from cmtui.store.ingest import IngestRepo
-
-        return IngestRepo(self.conn)
+        self.ingest = IngestRepo(conn)  # the sync path's writer (the rules it runs are cmtui.sync.ingest's)
 
     @classmethod
     def open(cls, path: Path | str) -> "Store":
@@ -101,6 +90,18 @@ class Store:
         return not self.conn.execute(
             "SELECT EXISTS (SELECT 1 FROM accounts) OR EXISTS (SELECT 1 FROM inbox_items)"
             " OR EXISTS (SELECT 1 FROM calendar_entries)").fetchone()[0]
+
+    def quick_check(self) -> str:
+        """SQLite's quick_check of this file: "ok", or the first problem it finds."""
+        from cmtui.store.health import findings
+
+        return findings(self.conn, full=False, limit=1)[0]
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the main file (before the file is moved or copied)."""
+        from cmtui.store.health import checkpoint
+
+        checkpoint(self.conn)
 
     def close(self) -> None:
         self.conn.close()

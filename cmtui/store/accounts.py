@@ -116,6 +116,22 @@ class AccountRepo(Repo):
                     "UPDATE accounts SET sync_state = ?, last_error = ? WHERE id = ?", (state, error, account_id)
                 )
 
+    def remote_account_id(self, account_id: int) -> str | None:
+        """The account's own id on its platform (learnt at the first sync), if known."""
+        return self._scalar("SELECT remote_account_id FROM accounts WHERE id = ?", (account_id,))
+
+    def set_limit(self, account_id: int, key: str, value) -> None:
+        """One value in the account's limits (e.g. paused_until), the others kept."""
+        with transaction(self.conn):
+            self.conn.execute("UPDATE accounts SET limits = json_set(limits, '$.' || ?, ?) WHERE id = ?",
+                              (key, value, account_id))
+
+    def replace_limits(self, account_id: int, limits: dict, checked_at: str) -> None:
+        """The platform's limits as just read, stamped with when (the old ones go)."""
+        with transaction(self.conn):
+            self.conn.execute("UPDATE accounts SET limits = json_set(?, '$.checked_at', ?) WHERE id = ?",
+                              (dumps(limits), checked_at, account_id))
+
     def cursor(self, account_id: int, stream: str) -> str | None:
         return self._scalar(
             "SELECT cursor FROM sync_cursors WHERE account_id = ? AND stream = ?", (account_id, stream)

@@ -24,6 +24,11 @@ class Repo:
         return row[0] if row else None
 
 
+def marks(values) -> str:
+    """The ?, ?, ? of an IN (...) or VALUES (...) of these values."""
+    return ",".join("?" * len(values))
+
+
 def now() -> str:
     return iso(utcnow())
 

@@ -1,22 +1,30 @@
-"""The SQL behind the calendar's planning logic (cmtui.planning): entry rows, variants,
-skipped occurrences, materialized occurrences, the outbox operations of an entry, and the
-snapshot that lets a deletion be undone. The rules live in cmtui.planning; this module only
-reads and writes rows."""
+"""Calendar entries, the one repository of calendar_entries and its satellite tables
+(entry_transitions, entry_variants, entry_skips): entry rows, their status history, variants,
+skipped and materialized occurrences, the snapshot that lets a deletion be undone (it names
+the entry's operations and post counters too, to link them back), and whole records for
+calendar files (export and import). An entry's operations are the outbox repository's.
+
+The rules live in cmtui.planning; this module only reads and writes rows.
+
+An entry's external identity in a calendar file is its uid: the one stored (it came from a
+file) or, for an entry made here, cmtui-entry-<id>@<database id>. An occurrence of a series
+(parent_id set) is identified by its parent's uid and its occurrence time instead.
+"""
 
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
+
 from cmtui.errors import InputError
-from cmtui.store.base import Repo, now
+from cmtui.store.base import Repo, marks as _in, now
+from cmtui.store.db import transaction
 
 _COLUMNS = "e.*, a.name AS account"
 _FROM = "FROM calendar_entries e LEFT JOIN accounts a ON a.id = e.account_id"
 # Columns a child occurrence takes from its series.
 _INHERITED = ("account_id", "text", "language", "visibility", "content_warning", "campaign", "campaign_color",
               "notes")
-
-
-def _in(values) -> str:
-    return ",".join("?" * len(values))
 
 
 class EntryRepo(Repo):
@@ -34,17 +42,34 @@ class EntryRepo(Repo):
             raise InputError(f"no calendar entry {key}")
         return row
 
-    def insert(self, fields: dict) -> int:
+    def add(self, account_id: int | None, text: str, status: str = "draft", *, who: str = "",
+            **fields) -> int:
+        """A new entry with its first transition (from nothing to status); its own transaction."""
+        fields = {k: v for k, v in fields.items() if v is not None}
+        with transaction(self.conn):
+            entry_id = self.insert({"account_id": account_id, "text": text, "status": status, "created_by": who,
+                                    **fields})
+            self.record_transition(entry_id, None, status, who)
+            return entry_id
+
+    def insert(self, fields: dict, entry_id: int | None = None) -> int:
+        """Insert one entry from its column values (created_at and updated_at default to now),
+        with this id if given; the caller holds the transaction."""
         stamp = now()
         fields = {"created_at": stamp, "updated_at": stamp, **fields}
+        if entry_id is not None:
+            fields = {"id": entry_id, **fields}
         cur = self.conn.execute(
             f"INSERT INTO calendar_entries ({', '.join(fields)}) VALUES ({_in(fields)})", list(fields.values()))
         return cur.lastrowid
 
-    def update(self, entry_id: int, fields: dict) -> None:
+    def update(self, entry_id: int, fields: dict, *, touch: bool = True) -> None:
+        """Set these columns; updated_at becomes now unless not `touch` (a record from a file
+        keeps its own)."""
         if not fields:
             return
-        fields = {**fields, "updated_at": now()}
+        if touch:
+            fields = {**fields, "updated_at": now()}
         self.conn.execute(f"UPDATE calendar_entries SET {', '.join(f'{k} = ?' for k in fields)} WHERE id = ?",
                           [*fields.values(), entry_id])
 
@@ -76,10 +101,28 @@ class EntryRepo(Repo):
                           (child_id, stamp, who, status, f"occurrence of entry {series['id']}"))
         return child_id
 
+    # -- status history ------------------------------------------------------------------------
+    def record_transition(self, entry_id: int, from_status: str | None, to_status: str, who: str,
+                          comment: str = "", at: str | None = None) -> None:
+        self.conn.execute(
+            "INSERT INTO entry_transitions (entry_id, at, who, from_status, to_status, comment)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (entry_id, at or now(), who, from_status, to_status, comment),
+        )
+
+    def transitions(self, entry_id: int) -> list:
+        return self._all("SELECT * FROM entry_transitions WHERE entry_id = ? ORDER BY at, id", (entry_id,))
+
     # -- variants --------------------------------------------------------------------------
     def variants(self, entry_id: int) -> list:
         return self._all("SELECT v.account_id, v.text, a.name AS account FROM entry_variants v"
                          " JOIN accounts a ON a.id = v.account_id WHERE v.entry_id = ? ORDER BY a.name", (entry_id,))
+
+    def variant_texts(self, entry_id: int) -> dict[str, str]:
+        """Account name -> the entry's wording for it."""
+        return dict(self._all(
+            "SELECT a.name, v.text FROM entry_variants v JOIN accounts a ON a.id = v.account_id"
+            " WHERE v.entry_id = ? ORDER BY a.name", (entry_id,)))
 
     def set_variants(self, entry_id: int, variants: dict[int, str]) -> None:
         self.conn.execute("DELETE FROM entry_variants WHERE entry_id = ?", (entry_id,))
@@ -119,6 +162,42 @@ class EntryRepo(Repo):
                               [(entry_id, s) for s in skips])
 
     # -- what the calendar views read ----------------------------------------------------------
+    def between(self, start: str | None, end: str | None, include_undated: bool = False) -> list:
+        """Entries whose time (scheduled, else published) falls in [start, end), by time."""
+        when = "coalesce(e.scheduled_at, e.published_at)"
+        clauses, params = [], []
+        if start:
+            clauses.append(f"{when} >= ?")
+            params.append(start)
+        if end:
+            clauses.append(f"{when} < ?")
+            params.append(end)
+        where = " AND ".join(clauses) or "1"
+        if include_undated:
+            where = f"({where}) OR {when} IS NULL"
+        return self._all(
+            f"SELECT {_COLUMNS} {_FROM} WHERE e.parent_id IS NULL AND ({where})"
+            f" ORDER BY {when} IS NULL, {when}, e.id",
+            params,
+        )
+
+    def undated(self) -> list:
+        """Ideas and drafts without a time (the agenda's last section), newest first."""
+        return self._all(f"SELECT {_COLUMNS} {_FROM} WHERE e.parent_id IS NULL AND e.scheduled_at IS NULL"
+                         " AND e.published_at IS NULL AND e.status NOT IN ('cancelled')"
+                         " ORDER BY e.updated_at DESC, e.id DESC")
+
+    def status_counts(self) -> dict[str, int]:
+        return dict(self._all("SELECT status, count(*) FROM calendar_entries GROUP BY status"))
+
+    def published_since(self, since: str, account_id: int | None = None) -> int:
+        sql = "SELECT count(*) FROM calendar_entries WHERE status = 'published' AND published_at >= ?"
+        params: list = [since]
+        if account_id is not None:
+            sql += " AND account_id = ?"
+            params.append(account_id)
+        return self._scalar(sql, params)
+
     def singles_between(self, start: str, end: str) -> list:
         """Entries without a rule (single ones and materialized occurrences) whose time
         (scheduled, else published) is in [start, end). Two index ranges on scheduled_at."""
@@ -156,20 +235,16 @@ class EntryRepo(Repo):
         return self._all("SELECT * FROM calendar_entries WHERE account_id = ? AND status = 'scheduled'"
                          " AND server_scheduled_id IS NOT NULL AND scheduled_at <= ?", (account_id, now_text))
 
-    # -- the entry's outbox operations ------------------------------------------------------------
-    def ops_for(self, entry_id: int) -> list:
-        return self._all("SELECT * FROM outbox WHERE entry_id = ? ORDER BY id", (entry_id,))
+    def remote_ids(self, account_id: int) -> set[str]:
+        """The platform ids of the account's published entries."""
+        return {r[0] for r in self._all("SELECT remote_id FROM calendar_entries WHERE account_id = ?"
+                                        " AND remote_id IS NOT NULL", (account_id,))}
 
-    def rewrite_op(self, op_id: int, payload_json: str) -> bool:
-        """Change an operation that never left (pending, no attempt yet)."""
-        return self.conn.execute(
-            "UPDATE outbox SET payload = ?, updated_at = ? WHERE id = ? AND state = 'pending' AND attempts = 0",
-            (payload_json, now(), op_id)).rowcount == 1
-
-    def drop_op(self, op_id: int) -> bool:
-        """Withdraw an operation that never left (pending, no attempt yet)."""
-        return self.conn.execute("DELETE FROM outbox WHERE id = ? AND state = 'pending' AND attempts = 0",
-                                 (op_id,)).rowcount == 1
+    def forget_server_scheduled(self, entry_id: int, scheduled_id: str, stamp: str) -> None:
+        """The server no longer holds this scheduled post of the entry (if it is still the one
+        the entry names: a newer one is kept)."""
+        self.conn.execute("UPDATE calendar_entries SET server_scheduled_id = NULL, updated_at = ?"
+                          " WHERE id = ? AND server_scheduled_id = ?", (stamp, entry_id, scheduled_id))
 
     # -- undoable deletion ---------------------------------------------------------------------------
     def snapshot(self, ids: list[int]) -> dict:
@@ -220,14 +295,71 @@ class EntryRepo(Repo):
                               [(mapping[entry], account, remote) for account, remote, entry in snap["post_stats"]])
         return mapping
 
-    def reinsert_op(self, op: dict, entry_id: int) -> int:
-        """An operation withdrawn with a deleted entry (it never left), queued again."""
-        op = {k: v for k, v in op.items() if k != "id"} | {"entry_id": entry_id, "updated_at": now()}
-        cur = self.conn.execute(f"INSERT INTO outbox ({', '.join(op)}) VALUES ({_in(op)})", list(op.values()))
-        return cur.lastrowid
+    # -- whole records, for calendar files ---------------------------------------------------------
+    @contextmanager
+    def reading(self):
+        """Several reads that see one state of the file (a read transaction)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
 
-    def op(self, op_id: int):
-        return self._one("SELECT * FROM outbox WHERE id = ?", (op_id,))
+    def database_id(self) -> str:
+        """A random name given to the database once (migration 6); it never changes."""
+        if getattr(self, "_database_id", None) is None:
+            self._database_id = self._scalar("SELECT value FROM meta WHERE key = 'database_id'")
+            if self._database_id is None:  # only a database written without migration 6 lacks it
+                raise RuntimeError("database has no database_id")
+        return self._database_id
 
-    def link_op(self, op_id: int, entry_id: int) -> None:
-        self.conn.execute("UPDATE outbox SET entry_id = ? WHERE id = ?", (entry_id, op_id))
+    def default_uid(self, entry_id: int) -> str:
+        return f"cmtui-entry-{entry_id}@{self.database_id()}"
+
+    def all_entries(self):
+        """Every entry, occurrences included, by time (undated last), then id; with the
+        account's name as `account`."""
+        when = "coalesce(e.scheduled_at, e.published_at, e.occurrence_at)"
+        return self.conn.execute(f"SELECT {_COLUMNS} {_FROM} ORDER BY {when} IS NULL, {when}, e.id")
+
+    def uids(self) -> dict[int, str]:
+        """The uid of every series-level entry (stored, else the default one)."""
+        dbid = self.database_id()
+        return {row[0]: row[1] or f"cmtui-entry-{row[0]}@{dbid}"
+                for row in self._all("SELECT id, uid FROM calendar_entries WHERE parent_id IS NULL")}
+
+    def all_variants(self) -> dict[int, dict[str, str]]:
+        out: dict[int, dict[str, str]] = {}
+        for entry_id, name, text in self._all(
+            "SELECT v.entry_id, a.name, v.text FROM entry_variants v JOIN accounts a ON a.id = v.account_id"
+            " ORDER BY v.entry_id, a.name"
+        ):
+            out.setdefault(entry_id, {})[name] = text
+        return out
+
+    def all_skips(self) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for entry_id, at in self._all("SELECT entry_id, occurrence_at FROM entry_skips ORDER BY entry_id, occurrence_at"):
+            out.setdefault(entry_id, []).append(at)
+        return out
+
+    def find_uid(self, uid: str) -> int | None:
+        """The series-level entry with this uid, stored or default."""
+        found = self._scalar("SELECT id FROM calendar_entries WHERE uid = ? AND parent_id IS NULL", (uid,))
+        if found is not None:
+            return found
+        match = re.fullmatch(r"cmtui-entry-(\d+)@([0-9a-f]+)", uid)
+        if match and match.group(2) == self.database_id():
+            return self._scalar("SELECT id FROM calendar_entries WHERE id = ? AND uid IS NULL AND parent_id IS NULL",
+                                (int(match.group(1)),))
+        return None
+
+    def find_occurrence(self, parent_id: int, occurrence_at: str) -> int | None:
+        return self._scalar("SELECT id FROM calendar_entries WHERE parent_id = ? AND occurrence_at = ?",
+                            (parent_id, occurrence_at))
+
+    def id_free(self, entry_id: int) -> bool:
+        return self._scalar("SELECT 1 FROM calendar_entries WHERE id = ?", (entry_id,)) is None

@@ -304,6 +304,30 @@ class InboxRepo(Repo):
             (item["thread_id"],),
         )
 
+    def set_hidden(self, item_ids, hidden: bool = True) -> None:
+        """Hide items from the inbox (moderation), or show them again; in the caller's transaction."""
+        self.conn.executemany("UPDATE inbox_items SET hidden = ? WHERE id = ?", [(int(hidden), i) for i in item_ids])
+
+    def record_reply(self, item_id: int, *, remote_id: str | None, url: str | None, answered_at: str,
+                     author: str, author_name: str, text: str) -> None:
+        """Our reply to an item reached its platform: the item is answered (the first answer
+        counts) and the reply joins the item's thread (one is started at the item if it has
+        none yet). Inside the caller's transaction."""
+        item = self._one("SELECT account_id, remote_id, thread_id FROM inbox_items WHERE id = ?", (item_id,))
+        if item is None:
+            return
+        self.conn.execute("UPDATE inbox_items SET answered_at = coalesce(answered_at, ?) WHERE id = ?",
+                          (answered_at, item_id))
+        thread_id = item["thread_id"] or self.conn.execute(
+            "INSERT INTO threads (account_id, root_remote_id) VALUES (?, ?)"
+            " ON CONFLICT (account_id, root_remote_id) DO UPDATE SET root_remote_id = excluded.root_remote_id"
+            " RETURNING id", (item["account_id"], item["remote_id"])).fetchone()[0]
+        self.conn.execute("UPDATE inbox_items SET thread_id = ? WHERE id = ?", (thread_id, item_id))
+        self.conn.execute(
+            "INSERT OR IGNORE INTO thread_posts (thread_id, remote_id, in_reply_to_remote_id, author, author_name,"
+            " text, url, created_at, ours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            (thread_id, remote_id, item["remote_id"], author, author_name, text, url, answered_at))
+
     def set_state(self, item_id: int, state: str) -> None:
         if state not in ALL_STATES:
             raise InputError(f"unknown state '{state}'")

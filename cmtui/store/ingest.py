@@ -1,25 +1,38 @@
 """Storing what the sync engine pulled: upserts by (account, remote id), never duplicates.
 
 A remotely edited item gets its new text and keeps its triage state; the cursor that moves
-past a page is written in the same transaction as the page.
+past a page is written in the same transaction as the page. The store only stores: the
+rules run on the new items are the caller's (cmtui.sync.ingest), in the caller's transaction.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from cmtui.store.base import Repo, now
 from cmtui.store.db import transaction
-from cmtui.store.rules import RuleRepo
-from cmtui.moderation.engine import IngestState, run_on_new_items
+from cmtui.store.rules import RuleItem
 from cmtui.text import sanitize
-from cmtui.triage import is_question
 
 
 class Stored(NamedTuple):
     """What one page added to the store (not what it held)."""
     items: int
     events: int
+    after_id: int = 0  # the page's new items took the ids above this one
+    written: list[tuple] | None = None  # the rows written, when every item of the page was new
+
+    def new_items(self) -> list[RuleItem] | None:
+        """The page's new items as the rules read them, from the values just written (None
+        when some items were already stored: read them back by id then). Made only when
+        asked (only when some rule is enabled): the rows took ids after_id+1, after_id+2, ...
+        in order, as an INTEGER PRIMARY KEY gives max(id) + 1 and nothing else inserts
+        meanwhile. The positions are _UPSERT_ITEM's columns."""
+        if self.written is None:
+            return None
+        # RuleItem(id, account_id, kind, author, text, language, created_at, person_id)
+        return [RuleItem(self.after_id + n, r[0], r[1], r[5], r[7], r[8], r[12], r[4])
+                for n, r in enumerate(self.written, 1)]
 
 
 _UPSERT_ITEM = (
@@ -63,13 +76,6 @@ def _chunks(values: list, size: int = 500):
         yield values[start:start + size]
 
 
-def _new_rows(rows: list[tuple], before: int):
-    """What the rules read of a batch that was stored as new rows, every one of them (ITEM_COLUMNS,
-    from the values just written rather than read back): the rows took ids before+1, before+2, ...
-    in order, as an INTEGER PRIMARY KEY gives max(id) + 1 and nothing else inserts meanwhile."""
-    return lambda: [(before + n, r[0], r[1], r[5], r[7], r[8], r[12], r[4]) for n, r in enumerate(rows, 1)]
-
-
 class IngestRepo(Repo):
     def __init__(self, conn):
         super().__init__(conn)
@@ -79,8 +85,11 @@ class IngestRepo(Repo):
         # The cleaned details of authors as sent (the same regulars come on every page): each
         # is sanitised once, not once a batch. Bounded like _known.
         self._cleaned: dict[tuple, tuple] = {}
-        self._rules = RuleRepo(conn)
-        self._rules_state = IngestState()  # rules compiled once per change, flood memory per run
+
+    def forget(self) -> None:
+        """Drop what this repository remembers of people: a transaction that wrote them was
+        rolled back (here or by the caller), so the ids it remembers may not exist."""
+        self._known.clear()
 
     def _people(self, platform: str, people, seen: str) -> dict[str, tuple[str, str, int]]:
         """Upsert the authors of a page; return raw acct -> (clean acct, clean name, person id)."""
@@ -113,17 +122,15 @@ class IngestRepo(Repo):
                     self._known[key] = ids[key[1]]
         return {raw: (key[1], key[2], self._known[key]) for raw, key in clean.items()}
 
-    def items(self, account_id: int, platform: str, items, events=(), *, stream: str | None = None,
-              cursor: str | None = None) -> int:
-        """Store a page of items and events (and the stream's cursor); return how many items are new."""
-        return self.page(account_id, platform, items, events, stream=stream, cursor=cursor).items
-
-    def page(self, account_id: int, platform: str, items, events=(), *, stream: str | None = None,
-             cursor: str | None = None) -> Stored:
+    def page(self, account_id: int, platform: str, items, events=(), *, question: Callable[[str], bool],
+             stream: str | None = None, cursor: str | None = None) -> Stored:
         """Store a page of items and events (and the stream's cursor); return what was new: a
-        page read again (an interrupted backfill starts over) stores, and counts, nothing twice."""
+        page read again (an interrupted backfill starts over) stores, and counts, nothing twice.
+        question(text) says whether an item's cleaned text asks something (the triage's rule)."""
         seen = now()
         stored_events = 0
+        before = 0
+        written = None
         with transaction(self.conn):
             new = 0
             if items:
@@ -136,7 +143,7 @@ class IngestRepo(Repo):
                     rows.append((
                         account_id, item.kind, item.remote_id, _url(item.url), person_id, acct, name, text,
                         _language(item.language), item.visibility,
-                        item.in_reply_to_remote_id, int(is_question(text)), item.created_at, seen, item.edited_at,
+                        item.in_reply_to_remote_id, int(question(text)), item.created_at, seen, item.edited_at,
                     ))
                 # New rows are indexed and counted in one statement each (schema V4); edited
                 # ones go through the update triggers as usual.
@@ -158,9 +165,8 @@ class IngestRepo(Repo):
                     " ON CONFLICT (day, account_id) DO UPDATE SET arrived = arrived + excluded.arrived,"
                     " mentions = mentions + excluded.mentions", (before,))
                 self.conn.execute("DELETE FROM meta WHERE key = 'bulk_insert'")
-                if new:  # the enabled moderation/inbox rules, on the new rows only, in this transaction
-                    run_on_new_items(self._rules, before, self._rules_state,
-                                     rows=_new_rows(rows, before) if new == len(rows) else None)
+                if new and new == len(rows):
+                    written = rows
             if events:
                 stored_events = self.conn.executemany(  # rowcount: rows inserted, not ignored
                     "INSERT OR IGNORE INTO account_events (account_id, kind, remote_id, actor, status_remote_id,"
@@ -175,7 +181,7 @@ class IngestRepo(Repo):
                     " updated_at = excluded.updated_at",
                     (account_id, stream, cursor, seen),
                 )
-        return Stored(items=new, events=max(0, stored_events))
+        return Stored(items=new, events=max(0, stored_events), after_id=before, written=written)
 
     def thread(self, account_id: int, own_acct: str, root_remote_id: str, posts) -> int:
         """Store a fetched conversation; link the inbox items it contains; return the thread id."""

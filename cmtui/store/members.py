@@ -1,5 +1,7 @@
-"""Members (authors) of the community: their record, the most active and most helpful ones;
-the community guidelines (numbered, editable) and the instance's own rules.
+"""Members (authors) of the community, the one repository of the people table: their rows,
+record, the team's notes, the most active and most helpful ones; the community guidelines
+(numbered, editable) and the instance's own rules. (The sync path's bulk upsert of a page's
+authors is cmtui.store.ingest's, for speed.)
 
 Most helpful, in a date range: the replies a member wrote (not us) in threads that hold a
 question from someone else (is_question), counted once per thread. Likes are not counted:
@@ -12,12 +14,45 @@ from datetime import datetime
 
 from cmtui.errors import InputError
 from cmtui.model import parse_iso, utcnow
-from cmtui.store.base import Repo, loads
+from cmtui.store.base import Repo, loads, now as _stamp
 from cmtui.store.db import transaction
 
 
 class MemberRepo(Repo):
     # -- one member ---------------------------------------------------------------------
+    def upsert(self, platform: str, acct: str, display_name: str = "", remote_id: str | None = None,
+               url: str | None = None, account_created_at: str | None = None, bot: bool = False,
+               seen_at: str | None = None) -> int:
+        """Insert or refresh a person; return its id. Notes and the watch flag are kept."""
+        seen = seen_at or _stamp()
+        row = self.conn.execute(
+            "INSERT INTO people (platform, acct, display_name, remote_id, url, account_created_at, bot,"
+            " first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (platform, acct) DO UPDATE SET"
+            " display_name = excluded.display_name,"
+            " remote_id = coalesce(excluded.remote_id, remote_id),"
+            " url = coalesce(excluded.url, url),"
+            " account_created_at = coalesce(excluded.account_created_at, account_created_at),"
+            " bot = excluded.bot,"
+            " first_seen_at = min(first_seen_at, excluded.first_seen_at),"
+            " last_seen_at = max(last_seen_at, excluded.last_seen_at)"
+            " RETURNING id",
+            (platform, acct, display_name, remote_id, url, account_created_at, int(bot), seen, seen),
+        ).fetchone()
+        return row[0]
+
+    def get(self, person_id: int):
+        return self._one("SELECT * FROM people WHERE id = ?", (person_id,))
+
+    def by_acct(self, platform: str, acct: str):
+        return self._one("SELECT * FROM people WHERE platform = ? AND acct = ?", (platform, acct))
+
+    def of_item(self, item_id: int) -> tuple[int | None, str | None]:
+        """(person id, platform account id) of an inbox item's author, (None, None) if unknown."""
+        row = self._one("SELECT p.id, p.remote_id FROM inbox_items i JOIN people p ON p.id = i.person_id"
+                        " WHERE i.id = ?", (item_id,))
+        return (row[0], row[1]) if row else (None, None)
+
     def require(self, person):
         """A person row by id or acct (user@instance)."""
         if isinstance(person, int) or str(person).isdigit():

@@ -47,6 +47,41 @@ class ModerationRepo(Repo):
             )
             return cur.lastrowid
 
+    # -- decisions (inside the caller's transaction) -----------------------------------------
+    def log_action(self, who: str, action: str, *, item_id=None, report_id=None, person_id=None, rule_id=None,
+                   comment: str = "", outbox_id=None) -> int:
+        """One line of the audit log; returns its id."""
+        return self.conn.execute(
+            "INSERT INTO moderation_log (at, who, action, item_id, report_id, person_id, rule_id, comment, outbox_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (now(), who, action, item_id, report_id, person_id, rule_id, comment, outbox_id)).lastrowid
+
+    def close_flags(self, item_id: int, state: str) -> int:
+        """Close an item's open flags as decided (state); returns how many were open."""
+        return self.conn.execute(
+            "UPDATE moderation_flags SET state = ?, resolved_at = ? WHERE item_id = ? AND state = 'open'",
+            (state, now(), item_id)).rowcount
+
+    def resolve_report_flags(self, report_id: int) -> None:
+        self.conn.execute("UPDATE moderation_flags SET state = 'resolved', resolved_at = ?"
+                          " WHERE report_id = ? AND state = 'open'", (now(), report_id))
+
+    def assign_flags(self, to: str, *, item_id: int | None = None, report_id: int | None = None) -> int:
+        """Give an item's (or a report's) open flags an assignee; returns how many."""
+        column, key = ("item_id", item_id) if item_id is not None else ("report_id", report_id)
+        return self.conn.execute(f"UPDATE moderation_flags SET assignee = ? WHERE {column} = ? AND state = 'open'",
+                                 (to, key)).rowcount
+
+    def author_open_items(self, account_id: int, *, person_id: int | None, author: str) -> list[int]:
+        """An author's items on an account still in the inbox (new or open, not hidden) or with
+        an open flag, oldest first: by person when known (indexed), else by handle."""
+        column, value = ("person_id", person_id) if person_id is not None else ("author", author)
+        return [r[0] for r in self._all(
+            f"SELECT i.id FROM inbox_items i WHERE i.{column} = ? AND i.account_id = ?"
+            " AND ((i.state IN ('new', 'open') AND i.hidden = 0) OR EXISTS (SELECT 1 FROM moderation_flags f"
+            " WHERE f.item_id = i.id AND f.state = 'open')) ORDER BY i.created_at, i.id", (value, account_id))]
+
+    # -- the queue ------------------------------------------------------------------------------
     def queue(self, limit: int = 500, offset: int = 0) -> list:
         """Open flags, oldest first: the moderation queue."""
         return self._all(f"{_QUEUE} WHERE f.state = 'open' ORDER BY f.created_at, f.id LIMIT ? OFFSET ?",

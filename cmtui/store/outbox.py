@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from cmtui.store.base import Repo, dumps, loads, now
+from cmtui.store.base import Repo, dumps, loads, marks as _in, now
 from cmtui.store.db import transaction
 
 
@@ -46,6 +46,16 @@ class OutboxRepo(Repo):
             (account_id, kind, dumps(payload), uuid.uuid4().hex, item_id, entry_id, stamp, stamp, stamp),
         )
         return cur.lastrowid
+
+    def waiting_same(self, account_id: int, kind: str, acct: str, status_ids: list[str] | None = None) -> int | None:
+        """The id of the same platform action on the same author (and statuses) still waiting."""
+        sql = ("SELECT id FROM outbox WHERE account_id = ? AND kind = ? AND state IN ('pending', 'sending')"
+               " AND json_extract(payload, '$.acct') = ?")
+        params: list = [account_id, kind, acct]
+        if status_ids is not None:
+            sql += " AND json_extract(payload, '$.status_ids') = json(?)"
+            params.append(dumps(status_ids))
+        return self._scalar(sql + " ORDER BY id LIMIT 1", params)
 
     def list(self, states: tuple[str, ...] | None = None) -> list:
         sql = "SELECT o.*, a.name AS account FROM outbox o JOIN accounts a ON a.id = o.account_id"
@@ -168,3 +178,31 @@ class OutboxRepo(Repo):
     def get(self, op_id: int):
         return self._one("SELECT o.*, a.name AS account FROM outbox o JOIN accounts a ON a.id = o.account_id"
                          " WHERE o.id = ?", (op_id,))
+
+    # -- a calendar entry's operations --------------------------------------------------------------
+    def for_entry(self, entry_id: int) -> list:
+        return self._all("SELECT * FROM outbox WHERE entry_id = ? ORDER BY id", (entry_id,))
+
+    def rewrite_unsent(self, op_id: int, payload_json: str) -> bool:
+        """Change an operation that never left (pending, no attempt yet)."""
+        return self.conn.execute(
+            "UPDATE outbox SET payload = ?, updated_at = ? WHERE id = ? AND state = 'pending' AND attempts = 0",
+            (payload_json, now(), op_id)).rowcount == 1
+
+    def withdraw(self, op_id: int) -> bool:
+        """Withdraw an operation that never left (pending, no attempt yet)."""
+        return self.conn.execute("DELETE FROM outbox WHERE id = ? AND state = 'pending' AND attempts = 0",
+                                 (op_id,)).rowcount == 1
+
+    def requeue(self, op: dict, entry_id: int) -> int:
+        """An operation withdrawn with a deleted entry (it never left), queued again."""
+        op = {k: v for k, v in op.items() if k != "id"} | {"entry_id": entry_id, "updated_at": now()}
+        cur = self.conn.execute(f"INSERT INTO outbox ({', '.join(op)}) VALUES ({_in(op)})", list(op.values()))
+        return cur.lastrowid
+
+    def row(self, op_id: int):
+        """The operation's row as stored (no joined columns: it can be inserted back)."""
+        return self._one("SELECT * FROM outbox WHERE id = ?", (op_id,))
+
+    def link_entry(self, op_id: int, entry_id: int) -> None:
+        self.conn.execute("UPDATE outbox SET entry_id = ? WHERE id = ?", (entry_id, op_id))

@@ -29,6 +29,13 @@ class ReportRepo(Repo):
             raise InputError(f"no instance report with id {number}")
         return row
 
+    def assign(self, report_id: int, who: str) -> None:
+        self.conn.execute("UPDATE instance_reports SET assigned_to = ? WHERE id = ?", (who, report_id))
+
+    def resolve(self, report_id: int) -> None:
+        """Resolved here (the caller queues what tells the server)."""
+        self.conn.execute("UPDATE instance_reports SET state = 'resolved' WHERE id = ?", (report_id,))
+
     def open(self) -> list:
         return self._all("SELECT * FROM instance_reports WHERE state = 'open' ORDER BY created_at, id")
 

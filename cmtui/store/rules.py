@@ -3,10 +3,29 @@ reads and writes the rules engine needs. The logic lives in cmtui.moderation.eng
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from cmtui.store.base import Repo, dumps, loads, now
 from cmtui.store.db import transaction
 
-ITEM_COLUMNS = "id, account_id, kind, author, text, language, created_at, person_id"
+
+class RuleItem(NamedTuple):
+    """An inbox item as the rules read it."""
+    id: int
+    account_id: int
+    kind: str
+    author: str
+    text: str
+    language: str | None
+    created_at: str
+    person_id: int | None
+
+
+ITEM_COLUMNS = ", ".join(RuleItem._fields)
+
+
+def _rule_item(cursor, row) -> RuleItem:
+    return RuleItem._make(row)
 
 
 def _chunks(values: list, size: int = 500):
@@ -97,15 +116,15 @@ class RuleRepo(Repo):
     def account_ids(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT name, id FROM accounts")}
 
-    def items_after(self, before_id: int) -> list[tuple]:
+    def items_after(self, before_id: int) -> list[RuleItem]:
         cur = self.conn.cursor()
-        cur.row_factory = None
+        cur.row_factory = _rule_item
         return cur.execute(f"SELECT {ITEM_COLUMNS} FROM inbox_items WHERE id > ? ORDER BY id", (before_id,)).fetchall()
 
-    def items_between(self, low: int, high: int) -> list[tuple]:
+    def items_between(self, low: int, high: int) -> list[RuleItem]:
         """Items with low < id <= high, in id order (a rowid range: no sort, no index)."""
         cur = self.conn.cursor()
-        cur.row_factory = None
+        cur.row_factory = _rule_item
         return cur.execute(f"SELECT {ITEM_COLUMNS} FROM inbox_items WHERE id > ? AND id <= ?",
                            (low, high)).fetchall()
 

@@ -14,6 +14,7 @@ import random
 import socket
 import sqlite3
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -25,7 +26,8 @@ from cmtui.sync.connectors import connector_for
 from cmtui.sync.connectors.base import (
     AuthError, Capability, Connector, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
 )
-from cmtui.sync.outbox_ops import apply_result, execute, reconcile_scheduled
+from cmtui.planning.results import reconcile_scheduled
+from cmtui.sync.outbox_ops import apply_result, execute
 
 log = logging.getLogger("cmtui.sync")
 
@@ -102,6 +104,14 @@ class SyncEngine:
         self._paused_until: dict[str, datetime] = {}
         self._released = False
 
+    @cached_property
+    def ingest(self):
+        """Pages stored and the rules run on them, made when first used: it brings the rules
+        engine (~14 ms of imports) that the TUI's start-up, which builds an engine, does not need."""
+        from cmtui.sync.ingest import Ingest
+
+        return Ingest(self.store)
+
     # -- passes -------------------------------------------------------------------------
     async def run_once(self, names: list[str] | None = None) -> list[AccountResult]:
         if not self._released:  # operations a killed process was sending go back in the queue
@@ -146,9 +156,8 @@ class SyncEngine:
         if not token:
             raise AuthError(f"no token for '{account.name}' in {self.credentials.path}; "
                             f"run: cmtui account add {account.platform} {account.name} --instance {account.instance}")
-        row = self.store.conn.execute("SELECT remote_account_id FROM accounts WHERE id = ?", (account.id,)).fetchone()
         return self.connector_factory(account.platform, account.instance, token, timeout=self.timeout,
-                                      account_remote_id=row[0] if row else None)
+                                      account_remote_id=self.store.accounts.remote_account_id(account.id))
 
     async def sync_account(self, account) -> AccountResult:
         if account.offline:
@@ -169,9 +178,8 @@ class SyncEngine:
         except RateLimited as exc:
             until = exc.retry_at or self.clock() + timedelta(minutes=5)
             self._paused_until[account.name] = until
-            with self.store.transaction():  # kept in the store: `cmtui sync --once` from cron honours it too
-                self.store.conn.execute("UPDATE accounts SET limits = json_set(limits, '$.paused_until', ?)"
-                                        " WHERE id = ?", (iso(until), account.id))
+            # kept in the store: `cmtui sync --once` from cron honours it too
+            self.store.accounts.set_limit(account.id, "paused_until", iso(until))
             result.ok, result.state, result.error = False, "idle", str(exc)
             self._set_state(account, "idle", str(exc))
         except (OfflineError, TimedOut) as exc:
@@ -213,9 +221,7 @@ class SyncEngine:
         self.store.ingest.follower_snapshot(account.id, info)
         if self._limits_due(account):
             limits = await connector.limits()
-            with self.store.transaction():
-                self.store.conn.execute("UPDATE accounts SET limits = json_set(?, '$.checked_at', ?) WHERE id = ?",
-                                        (_json(limits.to_json()), iso(self.clock()), account.id))
+            self.store.accounts.replace_limits(account.id, limits.to_json(), iso(self.clock()))
         cursor = self.store.accounts.cursor(account.id, "notifications")
         since = self.clock() - timedelta(days=self.settings.backfill_days)
         # Pages are stored a batch at a time (one transaction is much cheaper than a dozen),
@@ -226,7 +232,7 @@ class SyncEngine:
         def flush() -> None:
             nonlocal items, events, batch_cursor
             if items or events or batch_cursor is not None:
-                stored = self.store.ingest.page(account.id, account.platform, items, events,
+                stored = self.ingest.page(account.id, account.platform, items, events,
                                                 stream="notifications", cursor=batch_cursor)
                 result.new_items += stored.items
                 result.events += stored.events
@@ -344,7 +350,7 @@ class SyncEngine:
             thread_id = self.store.ingest.thread(account.id, handle, root, posts)
             own = next((p for p in posts if p.remote_id == item["remote_id"]), None)
             if own is not None:  # an edit on the platform reaches the item too
-                self.store.ingest.items(account.id, account.platform, [_as_kind(own, item["kind"])])
+                self.ingest.items(account.id, account.platform, [_as_kind(own, item["kind"])])
             return thread_id
         finally:
             await connector.close()
@@ -354,10 +360,3 @@ def _as_kind(remote, kind: str):
     from dataclasses import replace
 
     return replace(remote, kind=kind)
-
-
-def _json(value) -> str:
-    import json
-
-    return json.dumps(value)
-

@@ -95,31 +95,16 @@ async def execute(connector: Connector, op, store, now: datetime) -> dict:
 def apply_result(store, account, op, outcome: dict | None, now: datetime, error: str | None = None) -> None:
     """Record locally what a finished operation did (outcome) or why it failed (error).
     Runs inside the transaction that marks the operation done or failed."""
-    conn = store.conn
+    from cmtui.planning.results import apply_to_entry  # (imported here: the top of this module is the sending's)
+
     kind = op["kind"]
     if kind == "reply" and op["item_id"] and outcome:
-        item = conn.execute("SELECT remote_id, thread_id FROM inbox_items WHERE id = ?", (op["item_id"],)).fetchone()
-        if item is None:
-            return
-        answered = outcome.get("created_at") or iso(now)
-        conn.execute("UPDATE inbox_items SET answered_at = coalesce(answered_at, ?) WHERE id = ?",
-                     (answered, op["item_id"]))
-        thread_id = item["thread_id"] or conn.execute(
-            "INSERT INTO threads (account_id, root_remote_id) VALUES (?, ?)"
-            " ON CONFLICT (account_id, root_remote_id) DO UPDATE SET root_remote_id = excluded.root_remote_id"
-            " RETURNING id", (account.id, item["remote_id"])).fetchone()[0]
-        conn.execute("UPDATE inbox_items SET thread_id = ? WHERE id = ?", (thread_id, op["item_id"]))
-        payload = loads(op["payload"], {})
-        conn.execute(
-            "INSERT OR IGNORE INTO thread_posts (thread_id, remote_id, in_reply_to_remote_id, author, author_name,"
-            " text, url, created_at, ours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
-            (thread_id, outcome.get("remote_id"), item["remote_id"], account.handle or account.name,
-             account.display_name or "", payload.get("text", ""), outcome.get("url"), answered))
+        store.inbox.record_reply(
+            op["item_id"], remote_id=outcome.get("remote_id"), url=outcome.get("url"),
+            answered_at=outcome.get("created_at") or iso(now), author=account.handle or account.name,
+            author_name=account.display_name or "", text=loads(op["payload"], {}).get("text", ""))
     elif op["entry_id"] and kind in ("post", "reschedule", "cancel", "edit"):
-        _apply_to_entry(store, op, outcome, now, error)
-
-
-LATE_AFTER = timedelta(minutes=5)  # published later than this after its time: marked late
+        apply_to_entry(store, op, outcome, now, error)
 
 
 def _entry_state(store, op) -> tuple[str | None, str | None]:
@@ -130,103 +115,4 @@ def _entry_state(store, op) -> tuple[str | None, str | None]:
     entry = store.entries.get(op["entry_id"])
     if entry is None:
         return None, None
-    return fold_done(store.entries.ops_for(entry["id"]), entry, op["account_id"], before_op=op["id"])
-
-
-def _apply_to_entry(store, op, outcome: dict | None, now: datetime, error: str | None) -> None:
-    """A calendar entry's post, reschedule, cancel or edit came back. The entry's own columns
-    follow its account's post; a variant's post (another account) only reports a failure.
-    The entry may have changed while the operation was on its way: a result never undoes a
-    local decision (a cancelled entry stays cancelled, its cancel follows), except that what
-    was published is recorded as published."""
-    conn = store.conn
-    entry = conn.execute("SELECT * FROM calendar_entries WHERE id = ?", (op["entry_id"],)).fetchone()
-    if entry is None:
-        return
-    kind, stamp, entry_id = op["kind"], iso(now), entry["id"]
-    main = op["account_id"] == entry["account_id"]
-    if outcome is None:
-        prefix = {"reschedule": "could not move it on the server: ", "cancel": "could not cancel it on the server: ",
-                  "edit": "could not edit the published post: "}.get(kind, "")
-        if not main:
-            name = conn.execute("SELECT name FROM accounts WHERE id = ?", (op["account_id"],)).fetchone()
-            prefix = f"{name[0] if name else 'another account'}: {prefix}"
-        if kind == "post" and main and entry["status"] in ("scheduled", "approved"):
-            store.calendar.record_transition(entry_id, entry["status"], "failed", "sync", error or "")
-            conn.execute("UPDATE calendar_entries SET status = 'failed', last_error = ?, updated_at = ? WHERE id = ?",
-                         (prefix + (error or ""), stamp, entry_id))
-        else:
-            conn.execute("UPDATE calendar_entries SET last_error = ?, updated_at = ? WHERE id = ?",
-                         (prefix + (error or ""), stamp, entry_id))
-        return
-    if kind == "cancel":
-        if outcome.get("cancelled"):
-            conn.execute("UPDATE calendar_entries SET server_scheduled_id = NULL, updated_at = ?"
-                         " WHERE id = ? AND server_scheduled_id = ?", (stamp, entry_id, outcome["cancelled"]))
-        return
-    if not main or kind == "edit" or outcome.get("skipped"):
-        return
-    if outcome.get("scheduled_id"):
-        status = "scheduled" if entry["status"] in ("approved", "failed", "scheduled") else entry["status"]
-        if status != entry["status"]:
-            store.calendar.record_transition(entry_id, entry["status"], status, "sync", "")
-        conn.execute("UPDATE calendar_entries SET status = ?, server_scheduled_id = ?, last_error = NULL,"
-                     " updated_at = ? WHERE id = ?", (status, outcome["scheduled_id"], stamp, entry_id))
-        return
-    if not outcome.get("remote_id"):
-        return
-    published = outcome.get("created_at") or stamp
-    planned = parse_iso(loads(op["payload"], {}).get("scheduled_at"))
-    late = int(planned is not None and parse_iso(published) - planned > LATE_AFTER)
-    if entry["status"] != "published":
-        comment = {"cancelled": "published before the cancellation reached the server",
-                   "needs_approval": "published before the change reached the server",
-                   "draft": "published before the change reached the server"}.get(entry["status"], "")
-        store.calendar.record_transition(entry_id, entry["status"], "published", "sync", comment)
-    conn.execute(
-        "UPDATE calendar_entries SET status = 'published', remote_id = ?, url = ?, published_at = ?,"
-        " scheduled_at = coalesce(scheduled_at, ?), server_scheduled_id = NULL, last_error = NULL,"
-        " late = max(late, ?), updated_at = ? WHERE id = ?",
-        (outcome.get("remote_id"), outcome.get("url"), published, published, late, stamp, entry_id))
-
-
-def reconcile_scheduled(store, account_id: int, listed: set[str], posts, now: datetime) -> int:
-    """Entries the server held as scheduled posts whose time has come and that it no longer
-    lists: it published them (found among our posts by text and time: remote id, URL, time)
-    or they were deleted there (failed, after an hour without a match). Returns how many
-    entries changed."""
-    from cmtui.text import sanitize
-
-    def norm(text: str) -> str:
-        return " ".join(sanitize(text or "").split())
-
-    changed = 0
-    with store.transaction():
-        known = {r[0] for r in store.conn.execute(
-            "SELECT remote_id FROM calendar_entries WHERE account_id = ? AND remote_id IS NOT NULL", (account_id,))}
-        for entry in store.entries.server_scheduled_due(account_id, iso(now)):
-            if entry["server_scheduled_id"] in listed or any(
-                    op["state"] in ("pending", "sending") for op in store.entries.ops_for(entry["id"])):
-                continue
-            planned = parse_iso(entry["scheduled_at"])
-            candidates = [p for p in posts if p.remote_id not in known and norm(p.text) == norm(entry["text"])
-                          and parse_iso(p.created_at) >= planned - timedelta(minutes=10)]
-            match = min(candidates, key=lambda p: abs(parse_iso(p.created_at) - planned), default=None)
-            if match is not None:
-                known.add(match.remote_id)
-                store.calendar.record_transition(entry["id"], "scheduled", "published", "sync",
-                                                 "published by the server")
-                store.conn.execute(
-                    "UPDATE calendar_entries SET status = 'published', remote_id = ?, url = ?, published_at = ?,"
-                    " server_scheduled_id = NULL, last_error = NULL,"
-                    " late = max(late, ?), updated_at = ? WHERE id = ?",
-                    (match.remote_id, match.url, match.created_at,
-                     int(parse_iso(match.created_at) - planned > LATE_AFTER), iso(now), entry["id"]))
-                changed += 1
-            elif planned < now - timedelta(hours=1):
-                message = "no longer scheduled on the server and not among the account's posts (deleted there?)"
-                store.calendar.record_transition(entry["id"], "scheduled", "failed", "sync", message)
-                store.conn.execute("UPDATE calendar_entries SET status = 'failed', server_scheduled_id = NULL,"
-                                   " last_error = ?, updated_at = ? WHERE id = ?", (message, iso(now), entry["id"]))
-                changed += 1
-    return changed
+    return fold_done(store.outbox.for_entry(entry["id"]), entry, op["account_id"], before_op=op["id"])

@@ -67,7 +67,7 @@ class EntryComposer(Dialog):
         self.default_profile = profile_for(default_platform())
         profiles = [self.default_profile, *(profile_for(a.platform) for a in self.accounts.values())]
         self.visibilities = tuple(dict.fromkeys(v for p in profiles for v in p.visibilities))
-        self.variants: dict[str, str] = dict(self.store.calendar.variants(entry["id"])) if entry is not None else {}
+        self.variants: dict[str, str] = self.store.entries.variant_texts(entry["id"]) if entry is not None else {}
         self.default_day, self.default_hour = default_day, default_hour
         self._rule_check: tuple | None = None  # ((rule, start), what to say): the check runs once per change
         self._variant_for: str | None = None

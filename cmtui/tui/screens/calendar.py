@@ -130,7 +130,7 @@ class CalendarScreen(ModeScreen):
 
     def _summary(self) -> None:
         if self._counts is None:
-            self._counts = self.store.calendar.status_counts()
+            self._counts = self.store.entries.status_counts()
         counts = self._counts
         text = Text(no_wrap=True, overflow="ellipsis")
         label = {"month": self.cursor.strftime("%B %Y"),
@@ -251,7 +251,7 @@ class CalendarScreen(ModeScreen):
                 option_of.append(len(options))
                 options.append(Option(self._entry_line(occurrence, wrap=True), id=str(len(self._agenda_items))))
                 self._agenda_items.append(occurrence)
-        undated = self.store.calendar.undated()
+        undated = self.store.entries.undated()
         if undated:
             options.append(Option(Text("Ideas and drafts without a time", style="bold underline"), disabled=True))
             for row in undated:
@@ -283,7 +283,7 @@ class CalendarScreen(ModeScreen):
                 detail.append(f"\nerror: {entry['last_error']}", style="red")
             if entry["notes"]:
                 detail.append(f"\nnote: {entry['notes']}", style="italic dim")
-            for t in self.store.calendar.transitions(entry["id"])[-3:]:
+            for t in self.store.entries.transitions(entry["id"])[-3:]:
                 detail.append(f"\n{self.app.format_time(t['at'])} {t['who'] or '?'}: "
                               f"{(t['from_status'] or 'new').replace('_', ' ')} → {t['to_status'].replace('_', ' ')}",
                               style="dim")
@@ -405,7 +405,7 @@ class CalendarScreen(ModeScreen):
     def _follow(self, entry_id: int) -> None:
         """Highlight an entry that was written, moved or queued, on its (new) day: a second
         shift+arrow moves the same entry again."""
-        entry = self.store.calendar.get(entry_id)
+        entry = self.store.entries.get(entry_id)
         when = parse_iso(entry["scheduled_at"]) if entry is not None else None
         self._target = entry_id
         if when is not None and self.view != "agenda" and not entry["rrule"]:
