@@ -53,3 +53,22 @@ def test_sql_lives_in_the_store():
             if isinstance(node, ast.Attribute) and node.attr in ("conn", "execute", "executemany", "executescript"):
                 offenders.append(f"{relative}:{node.lineno} .{node.attr}")
     assert offenders == []
+
+
+def test_every_module_outside_the_connectors_is_kept_from_the_platform_packages():
+    """The contract that keeps a platform's package behind the registry lists every module of
+    the tree outside sync/connectors (a new one must be added to it), and every platform
+    package of the registry."""
+    import tomllib
+
+    from cmtui.sync.connectors import REGISTRY
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    [contract] = [c for c in contracts if c["name"].startswith("a platform's package")]
+    top = {f"cmtui.{p.name}" for p in (ROOT / "cmtui").iterdir() if (p / "__init__.py").exists()} - {"cmtui.sync"}
+    top |= {f"cmtui.{p.stem}" for p in (ROOT / "cmtui").glob("*.py")} - {"cmtui.__init__"}
+    top |= {f"cmtui.sync.{p.stem}" for p in (ROOT / "cmtui/sync").glob("*.py")} - {"cmtui.sync.__init__"}
+    assert top <= set(contract["source_modules"]), top - set(contract["source_modules"])
+    # "cmtui.sync.connectors.<platform>[.module]:Class" -> the platform's package
+    packages = {".".join(target.partition(":")[0].split(".")[:4]) for target in REGISTRY.values()}
+    assert packages <= set(contract["forbidden_modules"]), packages

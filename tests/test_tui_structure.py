@@ -115,16 +115,12 @@ def test_no_import_cycle_inside_the_tui():
     assert cycles == set()
 
 
-# Files another branch of issue 14 edits at the same time: their storage JSON moves after the merge.
-JSON_PENDING = {"dialogs/entry_composer.py", "widgets/composer_pane.py"}
-
-
 def test_screens_get_storage_json_decoded_from_the_repositories():
     found = {}
     for name, tree in tui_sources().items():
         calls = [node.func for node in ast.walk(tree) if isinstance(node, ast.Call)]
         decoding = [ast.unparse(f) for f in calls if ast.unparse(f) in ("loads", "json.loads")]
-        if decoding and name not in JSON_PENDING:
+        if decoding:
             found[name] = decoding
     assert found == {}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cmtui.store.base import Repo, now
+from cmtui.store.base import Repo, dumps, loads, now
 from cmtui.store.db import transaction
 
 
@@ -18,6 +18,15 @@ class DraftRepo(Repo):
                     " DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at", (context, text, now()))
             else:
                 self.conn.execute("DELETE FROM drafts WHERE context = ?", (context,))
+
+    def get_form(self, context: str) -> dict | None:
+        """A form kept as it was being filled in (the entry composer's fields), or None when
+        there is none or it cannot be read."""
+        value = loads(self.get(context), None)
+        return value if isinstance(value, dict) else None
+
+    def save_form(self, context: str, values: dict) -> None:
+        self.save(context, dumps(values))
 
     def delete(self, context: str) -> None:
         with transaction(self.conn):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from cmtui.store.base import Repo, dumps, loads, marks as _in, now
 from cmtui.store.db import transaction
@@ -15,6 +16,15 @@ from cmtui.store.db import transaction
 AT_MOST_ONCE = ("report",)
 UNCERTAIN = ("no answer from the server: the report may have been filed; check on the instance,"
              " then retry it only if it is not there")
+
+@dataclass(frozen=True)
+class FailedReply:
+    """An item's last reply, refused by the platform: offered for editing and sending again."""
+
+    op_id: int
+    text: str
+    last_error: str | None
+
 
 def op_json(row) -> dict:
     return {
@@ -169,11 +179,13 @@ class OutboxRepo(Repo):
             " WHERE id = ? AND state = 'failed'",
             (dumps(payload), uuid.uuid4().hex, now(), now(), op_id)).rowcount == 1
 
-    def failed_reply(self, item_id: int):
+    def failed_reply(self, item_id: int) -> FailedReply | None:
         """The item's last reply, when it failed (the composer offers to edit and retry it)."""
         row = self._one("SELECT * FROM outbox WHERE item_id = ? AND kind = 'reply' ORDER BY id DESC LIMIT 1",
                         (item_id,))
-        return row if row is not None and row["state"] == "failed" else None
+        if row is None or row["state"] != "failed":
+            return None
+        return FailedReply(row["id"], loads(row["payload"], {}).get("text", ""), row["last_error"])
 
     def get(self, op_id: int):
         return self._one("SELECT o.*, a.name AS account FROM outbox o JOIN accounts a ON a.id = o.account_id"

@@ -12,7 +12,6 @@ as a draft of the form, which comes back next time."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 
 from rich.text import Text
@@ -77,14 +76,9 @@ class EntryComposer(Dialog):
     # -- the form -------------------------------------------------------------------------------
     def _initial(self) -> dict:
         """The form's values: a kept draft of the form first, else the entry, else defaults."""
-        kept = self.store.drafts.get(self.context)
-        if kept:
-            try:
-                values = json.loads(kept)
-                if isinstance(values, dict):
-                    return values
-            except ValueError:
-                pass
+        kept = self.store.drafts.get_form(self.context)
+        if kept is not None:
+            return kept
         e = self.entry
         if e is None:
             from cmtui.planning.queue import default_time
@@ -285,7 +279,7 @@ class EntryComposer(Dialog):
         self._save_timer = self.set_timer(SAVE_AFTER, self._keep_form)
 
     def _keep_form(self) -> None:
-        self.store.drafts.save(self.context, json.dumps(self._values(), ensure_ascii=False))
+        self.store.drafts.save_form(self.context, self._values())
 
     def action_keep(self) -> None:
         if self._save_timer is not None:

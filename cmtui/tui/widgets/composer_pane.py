@@ -13,7 +13,6 @@ from textual.widgets import Select, Static, TextArea
 
 from cmtui.compose import queue_reply
 from cmtui.errors import InputError
-from cmtui.store.base import loads
 from cmtui.sync.connectors import profile_for
 
 SAVE_AFTER = 0.5  # seconds of quiet typing before the draft is written
@@ -63,14 +62,14 @@ class ComposerPane(Vertical):
         if draft is not None:
             return draft
         if self.failed is not None:
-            return loads(self.failed["payload"], {}).get("text", "")
+            return self.failed.text
         return self.profile.reply_prefix(self.item["author"])
 
     def compose(self) -> ComposeResult:
         title = Text.assemble(("Reply to ", "bold"), (self.item["author_name"] or self.item["author"], "bold"),
                               (f"  {self.item['kind']} to {self.item['account']}", "dim"))
         if self.failed is not None:
-            title.append(f"  · editing the failed reply: {self.failed['last_error'] or 'refused'}", style="red")
+            title.append(f"  · editing the failed reply: {self.failed.last_error or 'refused'}", style="red")
         yield Static(title, id="composer-title")
         yield TextArea(self._start_text(), id="composer-text", soft_wrap=True, show_line_numbers=False, compact=True)
         language = self.item["language"] or "en"
@@ -131,7 +130,7 @@ class ComposerPane(Vertical):
             op_id = queue_reply(self.store, self.item["id"], self.text,
                                 language=self.query_one("#composer-language", Select).value,
                                 visibility=self._visibility(),
-                                retry_op=self.failed["id"] if self.failed is not None else None)
+                                retry_op=self.failed.op_id if self.failed is not None else None)
         except InputError as exc:
             self._show_count(str(exc))  # nothing queued, the text stays
             return
