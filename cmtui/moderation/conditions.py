@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from cmtui.errors import RuleError
+from cmtui.model import ITEM_KINDS as KINDS
 from cmtui.moderation.text import keyword, lowered as text_lowered, piece_tokens as text_piece_tokens
 from cmtui.moderation.patterns import compile_regex, parse, required_literals, unspaced_width
 from cmtui.moderation.text import piece_words as text_piece_words
@@ -22,7 +23,6 @@ from cmtui.moderation.text import piece_words as text_piece_words
 
 CONDITION_TYPES = ("keywords", "regex", "link", "links", "only_mentions", "only_emojis", "caps", "flood",
                    "new_account", "watched", "kind", "account", "language", "all", "any")
-KINDS = ("mention", "reply", "direct", "comment")
 
 _LINK = re.compile(r"https?://\S+|\bwww\.[^\s]+", re.IGNORECASE)
 _MENTION = re.compile(r"@[\w.-]+(?:@[\w.-]+)?")

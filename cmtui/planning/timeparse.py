@@ -7,8 +7,8 @@ import re
 from datetime import datetime, time, timedelta, tzinfo
 
 from cmtui.errors import InputError
+from cmtui.model import WEEKDAYS
 
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RELATIVE = re.compile(r"^in\s+(\d+)\s*(minute|min|hour|h|day|d|week|w)s?$")
 _UNITS = {"minute": "minutes", "min": "minutes", "hour": "hours", "h": "hours",
           "day": "days", "d": "days", "week": "weeks", "w": "weeks"}
@@ -45,7 +45,7 @@ def _day_word(word: str, today: datetime) -> datetime | None:
         return today + timedelta(days=1)
     if word == "yesterday":
         return today - timedelta(days=1)
-    for index, name in enumerate(_DAYS):
+    for index, name in enumerate(WEEKDAYS):
         if word.startswith(name):
             ahead = (index - today.weekday()) % 7 or 7
             return today + timedelta(days=ahead)
