@@ -96,7 +96,9 @@ async def test_tui_and_cli_sync_share_one_database(tmp_path, peer):
             deadline = time.monotonic() + SECONDS
             last_wake = time.monotonic()
             n = 0
-            while time.monotonic() < deadline:
+            acted = lambda: decisions["done"] + decisions["snooze"] + len(replies)  # noqa: E731
+            # The time, or (on a loaded machine) until a few actions were taken, within a cap.
+            while time.monotonic() < deadline or (acted() <= 5 and time.monotonic() < deadline + 2 * SECONDS):
                 n += 1
                 mentions.append(peer.post(rng.choice(USERS), f"@ada while triaging {n}")["id"])
                 if time.monotonic() - last_wake > 4:  # both engines at once now and then
@@ -139,7 +141,7 @@ async def test_tui_and_cli_sync_share_one_database(tmp_path, peer):
 
     await engine.run_once()  # what was queued at the very end
     try:
-        assert decisions["done"] + decisions["snooze"] + len(replies) > 5
+        assert acted() > 5
         for action, count in decisions.items():  # every decision the user took is stored
             assert store.conn.execute("SELECT count(*) FROM triage_log WHERE action = ?",
                                       (action,)).fetchone()[0] == count, action
