@@ -159,13 +159,15 @@ def _iso_ms(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-# Each variant sends one way of saying "wait" (the other header blank so it says nothing).
+# Each variant sends one way of saying "wait" (the other header blank so it says nothing). A
+# reset is 3 s ahead: the first pass must end, and the paused one run, before it comes, even on
+# a loaded machine.
 RATELIMITS = {
     "retry-after-seconds": lambda: ({"Retry-After": "1", "X-RateLimit-Reset": ""}, None),
     "reset-iso8601": lambda: (lambda at: ({"Retry-After": "", "X-RateLimit-Reset": _iso_ms(at)}, at))(
-        utcnow() + timedelta(seconds=1)),
+        utcnow() + timedelta(seconds=3)),
     "reset-epoch-seconds": lambda: (lambda at: ({"Retry-After": "", "X-RateLimit-Reset": str(int(at.timestamp()))},
-                                                at))(utcnow().replace(microsecond=0) + timedelta(seconds=2)),
+                                                at))(utcnow().replace(microsecond=0) + timedelta(seconds=3)),
 }
 
 
