@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from typing import Callable, Sequence
 
 from cmtui.moderation.actions import queue_platform_action
-from cmtui.moderation.conditions import Compiler, ItemContext, RuleError, _ts
+from cmtui.moderation.conditions import Compiler, ItemContext, RuleError, Test, _ts
 from cmtui.moderation.text import flat
 from cmtui.store import Store
 from cmtui.store.rules import RuleItem
@@ -179,7 +179,7 @@ def _iso(ts: float) -> str:
 @dataclass
 class CompiledRule:
     rule: dict
-    test: Callable
+    test: Test
     actions: list[dict]
     stop: bool
     gate: int | None = None  # a keyword condition that must hit for the rule to match
@@ -221,7 +221,7 @@ class RuleSet:
                 c.person = people.get(c.person_id)
         if self.flood_window and contexts:
             if self.compiler.flood_index is None:
-                self.start(repo)
+                self.compiler.flood_index = FloodIndex(repo)  # what start() gives when a rule floods
             self.compiler.flood_index.prime(contexts, before_id, self.flood_window)
         return contexts
 
