@@ -184,7 +184,7 @@ def is_demo(path: Path) -> bool:
         store.close()
 
 
-def open_demo(args, settings) -> tuple[Store, Settings]:
+def open_demo(args, settings: Settings) -> tuple[Store, Settings]:
     """The demo's store, built first if absent (or if --reset), and the settings to run it
     with; the caller runs the TUI on them and closes the store."""
     from cmtui import config

@@ -218,7 +218,7 @@ def check_accounts(accounts: list, tokens: dict | None) -> list[Check]:
     return [checks[a.name] for a in accounts]
 
 
-def check_outbox(store) -> Check:
+def check_outbox(store: Store) -> Check:
     from cmtui.model import parse_iso, utcnow
 
     counts = store.outbox.counts()

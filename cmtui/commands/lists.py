@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from cmtui.commands.output import age, local_time, print_json, print_table
 from cmtui.errors import InputError
@@ -14,6 +15,9 @@ from cmtui.store.inbox import ALL_STATES, item_json
 from cmtui.store.outbox import op_json
 from cmtui.text import first_line
 from cmtui.triage.search import narrow
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
 
 
 def inbox_list(store: Store, args) -> int:
@@ -36,7 +40,7 @@ def inbox_list(store: Store, args) -> int:
     return 0
 
 
-def calendar_list(store: Store, settings, args) -> int:
+def calendar_list(store: Store, settings: Settings, args) -> int:
     tz = settings.tzinfo()
     # Without --from the range starts today; without either, the undated ideas and drafts
     # are listed too.

@@ -13,15 +13,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from cmtui.errors import RuleError
 from cmtui.moderation.text import keyword, lowered as text_lowered, piece_tokens as text_piece_tokens
 from cmtui.moderation.patterns import compile_regex, parse, required_literals, unspaced_width
 from cmtui.moderation.text import piece_words as text_piece_words
-
-if TYPE_CHECKING:  # the engine imports this module
-    from cmtui.moderation.engine import FloodIndex
 
 
 CONDITION_TYPES = ("keywords", "regex", "link", "links", "only_mentions", "only_emojis", "caps", "flood",
@@ -253,6 +250,16 @@ _COST = {"kind": 0, "account": 0, "language": 0, "watched": 0, "new_account": 0,
          "flood": 2}
 
 
+class FloodMemory(Protocol):
+    """A run's memory of each author's recent texts (the engine's FloodIndex, which imports this module)."""
+
+    def prime(self, contexts: list[ItemContext], before_id: int, window: float) -> None: ...
+
+    def count(self, ctx: ItemContext, window: float, need: int) -> int: ...
+
+    def add(self, ctx: ItemContext) -> None: ...
+
+
 class Test(Protocol):
     """A compiled condition: called with an item, it gives what matched (None: no match)."""
 
@@ -284,7 +291,7 @@ class Compiler:
         self.needs_people = False
         self.flood_window = 0.0  # seconds; 0 = no flood condition
         self.flood_count = 0
-        self.flood_index: FloodIndex | None = None  # set by the engine for each run
+        self.flood_index: FloodMemory | None = None  # set by the engine for each run
 
     def condition(self, spec, where: str):
         if not isinstance(spec, dict) or spec.get("type") not in CONDITION_TYPES:

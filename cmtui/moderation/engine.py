@@ -331,7 +331,7 @@ class DryRunResult:
     seconds: float = 0.0
 
 
-def _rule_data(store, rule) -> dict:
+def _rule_data(store: Store, rule) -> dict:
     if isinstance(rule, str):
         found = store.rules.get(rule)
         if found is None:
@@ -340,7 +340,7 @@ def _rule_data(store, rule) -> dict:
     return validate_rule(rule, store.rules.account_ids())
 
 
-def dry_run(store, rule, progress: Callable[[int, int], None] | None = None, batch: int = 5000,
+def dry_run(store: Store, rule, progress: Callable[[int, int], None] | None = None, batch: int = 5000,
             samples: int = 50, record: bool = True) -> DryRunResult:
     """Run one rule (a name or rule data) over every stored item without acting on any; report
     how many it would have caught and the first `samples` ids. progress(done, total) is called
@@ -381,12 +381,12 @@ def dry_run(store, rule, progress: Callable[[int, int], None] | None = None, bat
     return result
 
 
-def dry_run_is_current(store, rule: dict) -> bool:
+def dry_run_is_current(store: Store, rule: dict) -> bool:
     stamp = store.rules.stamp(rule["name"])
     return bool(stamp) and stamp.get("fingerprint") == fingerprint(rule)
 
 
-def save_rule(store, rule: dict, position: int | None = None) -> int:
+def save_rule(store: Store, rule: dict, position: int | None = None) -> int:
     """Validate and store a rule (new or changed, by name). It stays enabled only if it asks to
     be and a dry-run of exactly these conditions was recorded; otherwise it is stored disabled."""
     clean = validate_rule(rule, store.rules.account_ids())
@@ -395,7 +395,7 @@ def save_rule(store, rule: dict, position: int | None = None) -> int:
     return store.rules.save(clean, position)
 
 
-def enable_rule(store, name: str, enabled: bool = True) -> None:
+def enable_rule(store: Store, name: str, enabled: bool = True) -> None:
     """Switch a rule on (refused without a current dry-run) or off."""
     rule = store.rules.get(name)
     if rule is None:

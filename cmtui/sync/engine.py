@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from cmtui.errors import CmtuiError
 from cmtui.model import iso, parse_iso, utcnow
@@ -28,6 +28,9 @@ from cmtui.sync.connectors.base import (
 )
 from cmtui.planning.results import reconcile_scheduled
 from cmtui.sync.outbox_ops import apply_result, execute
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
 
 log = logging.getLogger("cmtui.sync")
 
@@ -87,7 +90,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 class SyncEngine:
-    def __init__(self, store: Store, settings, credentials, *,
+    def __init__(self, store: Store, settings: Settings, credentials, *,
                  connector_factory: Callable[..., Connector] = connector_for, clock=utcnow,
                  timeout: float = 30.0, lease_seconds: int = LEASE_SECONDS,
                  on_change: Callable[[str], None] | None = None):
