@@ -19,6 +19,7 @@ from cmtui.sync.connectors import PLATFORMS
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
+    from cmtui.store import Store
 
 
 def _db_option(parser: argparse.ArgumentParser, top: bool = False) -> None:

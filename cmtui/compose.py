@@ -34,8 +34,8 @@ def queue_reply(store: Store, item_id, text: str, *, language: str | None = None
         raise InputError("the reply is empty")
     if item["deleted_at"]:
         raise InputError(f"item {item['id']} was deleted on {item['platform']}; it cannot be answered")
-    account = store.accounts.by_id(item["account_id"])
-    payload = profile.reply_payload(item, text, account.limits, visibility=visibility, language=language,
+    account = store.accounts.require_id(item["account_id"])
+    payload = profile.reply_payload(dict(item), text, account.limits, visibility=visibility, language=language,
                                     content_warning=content_warning)
     with store.transaction():
         if retry_op is not None:

@@ -16,8 +16,12 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cmtui.errors import CmtuiError
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
 CONNECT_TIMEOUT = 5.0  # seconds per account: doctor answers quickly even when offline

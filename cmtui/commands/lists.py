@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from cmtui.triage.search import narrow
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
+    from cmtui.planning.recurrence import Occurrence
 
 
 def inbox_list(store: Store, args) -> int:
@@ -57,7 +59,8 @@ def calendar_list(store: Store, settings: Settings, args) -> int:
     from cmtui.planning.recurrence import occurrences_between
 
     horizon = end or start + SERIES_HORIZON
-    listed = [(o.entry, iso(o.at), o) for o in occurrences_between(store, start, horizon, tz)]
+    listed: list[tuple[sqlite3.Row, str | None, Occurrence | None]] = [
+        (o.entry, iso(o.at), o) for o in occurrences_between(store, start, horizon, tz)]
     if end is None:
         listed += [(r, r["scheduled_at"] or r["published_at"], None)
                    for r in store.entries.between(iso(horizon), None)]

@@ -169,7 +169,8 @@ def _follow(store: Store, item_id: int, action: str, who: str, comment: str, sou
     return outcome
 
 
-def act(store: Store, settings: Settings, item_ids, action: str, *, who: str, comment: str = "", all_items: bool = False,
+def act(store: Store, settings: Settings, item_ids, action: str, *, who: str, comment: str = "",
+        all_items: bool = False,
         **options) -> list[Outcome]:
     """Apply one decision to inbox items (bulk). All or nothing: an unknown id or an action
     that does not apply to one of them raises InputError and changes nothing.
@@ -191,7 +192,7 @@ def act(store: Store, settings: Settings, item_ids, action: str, *, who: str, co
             store.inbox.set_hidden([i["id"] for i in items])
             sources = {i["author"]: i["id"] for i in items}
             for item_id in others:
-                source = sources.get(store.inbox.get(item_id)["author"], items[0]["id"])
+                source = sources.get(store.inbox.require(item_id)["author"], items[0]["id"])
                 outcomes.append(_follow(store, item_id, action, who, comment, source))
         return outcomes
 

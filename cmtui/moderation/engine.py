@@ -383,7 +383,7 @@ def dry_run(store: Store, rule, progress: Callable[[int, int], None] | None = No
 
 def dry_run_is_current(store: Store, rule: dict) -> bool:
     stamp = store.rules.stamp(rule["name"])
-    return bool(stamp) and stamp.get("fingerprint") == fingerprint(rule)
+    return stamp is not None and stamp.get("fingerprint") == fingerprint(rule)
 
 
 def save_rule(store: Store, rule: dict, position: int | None = None) -> int:

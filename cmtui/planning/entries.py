@@ -307,7 +307,8 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
             sync_server(store, entry, after, now)
 
 
-def _follow_series(store: Store, settings: Settings, before, after, changed: set, changes: dict, *, who: str, now: datetime) -> None:
+def _follow_series(store: Store, settings: Settings, before, after, changed: set, changes: dict, *, who: str,
+                   now: datetime) -> None:
     """A series changed: its occurrences already materialized follow (content edits), and
     those its new time or rule no longer has are cancelled (the next sync makes the new ones)."""
     if before["status"] == "scheduled" and after["status"] != "scheduled":
@@ -327,7 +328,8 @@ def _follow_series(store: Store, settings: Settings, before, after, changed: set
                 cancel(store, store.entries.require(child["id"]), who=who, comment="the series moved", now=now)
 
 
-def move_entry(store: Store, settings: Settings, entry_id, delta: timedelta, *, who, now: datetime | None = None) -> None:
+def move_entry(store: Store, settings: Settings, entry_id, delta: timedelta, *, who,
+               now: datetime | None = None) -> None:
     """Shift an entry in time (shift+arrows: a day or an hour). Whole days keep the local
     time of day across a daylight-saving change; hours are hours. A series moves with its
     skipped occurrences."""
@@ -426,7 +428,8 @@ def restore_entry(store: Store, undo: dict) -> int:
 
 
 # -- the lifecycle ------------------------------------------------------------------------------
-def submit_for_approval(store: Store, settings: Settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+def submit_for_approval(store: Store, settings: Settings, entry_id, *, who, comment: str = "",
+                        now: datetime | None = None) -> None:
     now = utc(now)
     entry = store.entries.require(entry_id)
     if entry["status"] not in ("idea", "draft", "failed", "cancelled"):
@@ -494,7 +497,8 @@ def _ready_to_post(store: Store, settings: Settings, entry, now: datetime, *, ne
                              "it now")
 
 
-def schedule_entry(store: Store, settings: Settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+def schedule_entry(store: Store, settings: Settings, entry_id, *, who, comment: str = "",
+                   now: datetime | None = None) -> None:
     """Schedule an entry at its time: the next sync schedules it on the server (5 minutes or
     more ahead) or publishes it. A series is scheduled as a whole; each occurrence is posted
     on its own as it comes due."""
@@ -511,7 +515,8 @@ def schedule_entry(store: Store, settings: Settings, entry_id, *, who, comment: 
                 transition(store, child, "scheduled", who=who, comment=comment, now=now)
 
 
-def publish_now(store: Store, settings: Settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+def publish_now(store: Store, settings: Settings, entry_id, *, who, comment: str = "",
+                now: datetime | None = None) -> None:
     """Publish at the next sync (a copy the server held for later is cancelled first)."""
     now = utc(now)
     entry = store.entries.require(entry_id)
@@ -523,7 +528,8 @@ def publish_now(store: Store, settings: Settings, entry_id, *, who, comment: str
                     fields={"scheduled_at": iso(now.replace(second=0, microsecond=0)), "last_error": None})
 
 
-def cancel_entry(store: Store, settings: Settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+def cancel_entry(store: Store, settings: Settings, entry_id, *, who, comment: str = "",
+                 now: datetime | None = None) -> None:
     """Cancel an entry that is not published yet (a copy the server holds is cancelled)."""
     entry = store.entries.require(entry_id)
     if entry["status"] in ("published", "cancelled"):
@@ -533,7 +539,8 @@ def cancel_entry(store: Store, settings: Settings, entry_id, *, who, comment: st
 
 
 # -- "Add to queue" (the slots are cmtui.planning.queue's) -------------------------------------
-def next_free_slot(store: Store, settings: Settings, account: str, after: datetime, *, exclude_entry: int | None = None) -> datetime:
+def next_free_slot(store: Store, settings: Settings, account: str, after: datetime, *,
+                   exclude_entry: int | None = None) -> datetime:
     """The first free posting slot of the account named (see cmtui.planning.queue.free_slot)."""
     return free_slot(store, settings, _account(store, account), after, exclude_entry=exclude_entry)
 

@@ -65,7 +65,8 @@ def free_slot(store: Store, settings: Settings, acc, after: datetime, *, exclude
     raise InputError(f"every posting slot of {acc.name} in the next {QUEUE_WEEKS} weeks is taken")
 
 
-def default_time(store: Store, settings: Settings, account: str | None, day: date, now: datetime, hour: int | None = None) -> datetime:
+def default_time(store: Store, settings: Settings, account: str | None, day: date, now: datetime,
+                 hour: int | None = None) -> datetime:
     """The time a new post for `day` starts with (aware, in the settings' timezone): the
     hour asked for (the week view's row) while it is ahead; else the account's first free
     posting slot on that day still ahead; else, today, the next whole hour; another day 09:00."""

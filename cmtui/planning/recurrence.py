@@ -429,7 +429,7 @@ def _series(store: Store, entry_id):
     return row, key
 
 
-def _occurrence_key(store: Store, settings: Settings, series, at: datetime) -> str:
+def _occurrence_key(store: Store, settings: Settings | None, series, at: datetime) -> str:
     if at.tzinfo is None:
         raise InputError("the occurrence time needs a timezone")
     key = iso(at)
@@ -470,7 +470,8 @@ unskip = unskip_occurrence
 
 
 # -- publishing occurrences on their own -------------------------------------------------------
-def materialize_due(store: Store, settings: Settings, now: datetime, horizon: timedelta = timedelta(days=2)) -> list[int]:
+def materialize_due(store: Store, settings: Settings, now: datetime,
+                    horizon: timedelta = timedelta(days=2)) -> list[int]:
     """Turn the occurrences of scheduled series that fall before now + horizon into child
     rows with their own outbox `post` (one transaction per series). Occurrences missed for
     longer than LATE_GRACE (the machine was off) are not published late. Returns the new

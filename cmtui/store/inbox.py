@@ -6,6 +6,7 @@ Lists read a window of rows (ORDER BY ... LIMIT/OFFSET over an index), never the
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass, replace
 
 from cmtui.errors import InputError
@@ -258,13 +259,13 @@ class InboxRepo(Repo):
             sql = f"SELECT i.{facet}, count(*) FROM {_source(f)} WHERE {where} GROUP BY i.{facet}"
         return self._pairs(sql, params)
 
-    def get(self, item_id: int):
+    def get(self, item_id: int) -> sqlite3.Row | None:
         return self._one(
             f"SELECT {_COLUMNS} FROM inbox_items i JOIN accounts a ON a.id = i.account_id WHERE i.id = ?",
             (item_id,),
         )
 
-    def require(self, item_id) -> object:
+    def require(self, item_id) -> sqlite3.Row:
         try:
             number = int(item_id)
         except (TypeError, ValueError):

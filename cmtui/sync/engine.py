@@ -24,7 +24,8 @@ from cmtui.store import Store
 from cmtui.store.outbox import AT_MOST_ONCE, UNCERTAIN
 from cmtui.sync.connectors import connector_for
 from cmtui.sync.connectors.base import (
-    AuthError, Capability, Connector, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
+    AuthError, Capability, Connector, OfflineError, PermanentError, RateLimited, RemoteEvent, RemoteItem, TimedOut,
+    TransientError,
 )
 from cmtui.planning.results import reconcile_scheduled
 from cmtui.sync.outbox_ops import apply_result, execute
@@ -230,7 +231,9 @@ class SyncEngine:
         # Pages are stored a batch at a time (one transaction is much cheaper than a dozen),
         # each batch with the cursor of its last page: a crash loses only what the next
         # pass fetches again.
-        items, events, batch_cursor = [], [], None
+        items: list[RemoteItem] = []
+        events: list[RemoteEvent] = []
+        batch_cursor: str | None = None
 
         def flush() -> None:
             nonlocal items, events, batch_cursor
@@ -337,7 +340,7 @@ class SyncEngine:
     async def fetch_thread(self, item_id: int) -> int:
         """Fetch an item's conversation from its platform and store it; return the thread id."""
         item = self.store.inbox.require(item_id)
-        account = self.store.accounts.by_id(item["account_id"])
+        account = self.store.accounts.require_id(item["account_id"])
         if account.offline:  # no connection: what is stored is the whole conversation
             return item["thread_id"]
         connector = self._connector(account)
