@@ -11,11 +11,15 @@ import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from cmtui import __version__
 from cmtui.errors import CmtuiError, StoreError
 from cmtui.sync.connectors import PLATFORMS
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
 
 
 def _db_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -39,7 +43,7 @@ class Run:
     target: str
     uses: tuple[str, ...] = ("store",)
 
-    def __call__(self, args, store, settings) -> int:
+    def __call__(self, args, store: Store, settings: Settings) -> int:
         values = {"store": store, "settings": settings}
         if "credentials" in self.uses:
             values["credentials"] = _credentials()
@@ -264,7 +268,7 @@ def _open_store(path: Path, create_parent: bool, read_only_ok: bool = False, may
 QUICK_CHECK_BYTES = 64 * 2**20
 
 
-def _preflight(store) -> None:
+def _preflight(store: Store) -> None:
     """A damaged page deep in the file only shows when something reads it: inside the TUI
     that is a crash screen. Below QUICK_CHECK_BYTES (a fraction of a second to check) find
     it now, while the terminal is still ours to print one line on."""
@@ -283,7 +287,7 @@ def _preflight(store) -> None:
                          "or restore it from a backup")
 
 
-def run_tui(store, settings, *, sync: bool = True) -> int:
+def run_tui(store: Store, settings: Settings, *, sync: bool = True) -> int:
     from cmtui.tui.app import CmtuiApp
 
     _preflight(store)
@@ -314,7 +318,7 @@ def _credentials():
     return credentials
 
 
-def _tui(args, store, settings) -> int:
+def _tui(args, store: Store, settings: Settings) -> int:
     return run_tui(store, settings)
 
 

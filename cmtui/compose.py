@@ -5,10 +5,13 @@ and what it may carry are the platform's (its profile, cmtui.sync.connectors).""
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from cmtui.errors import InputError
 from cmtui.sync.connectors import default_platform, profile_for
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 
 def length_problem(text: str, limits: Mapping, platform: str | None = None) -> str | None:
@@ -17,7 +20,7 @@ def length_problem(text: str, limits: Mapping, platform: str | None = None) -> s
     return profile_for(platform or default_platform()).length_problem(text, limits)
 
 
-def queue_reply(store, item_id, text: str, *, language: str | None = None, visibility: str | None = None,
+def queue_reply(store: Store, item_id, text: str, *, language: str | None = None, visibility: str | None = None,
                 content_warning: str | None = None, retry_op: int | None = None) -> int:
     """Queue a reply to an inbox item; return the outbox operation id. Raises InputError.
     retry_op: a failed reply to this item, sent again with the (edited) text instead.
@@ -31,8 +34,8 @@ def queue_reply(store, item_id, text: str, *, language: str | None = None, visib
         raise InputError("the reply is empty")
     if item["deleted_at"]:
         raise InputError(f"item {item['id']} was deleted on {item['platform']}; it cannot be answered")
-    account = store.accounts.by_id(item["account_id"])
-    payload = profile.reply_payload(item, text, account.limits, visibility=visibility, language=language,
+    account = store.accounts.require_id(item["account_id"])
+    payload = profile.reply_payload(dict(item), text, account.limits, visibility=visibility, language=language,
                                     content_warning=content_warning)
     with store.transaction():
         if retry_op is not None:

@@ -107,13 +107,13 @@ class Settings:
         return datetime.now().astimezone().tzinfo
 
 
-_TYPES = {f.name: f.type for f in fields(Settings)}
+_TYPES = {f.name: str(f.type) for f in fields(Settings)}  # annotations are strings here (__future__)
 
 
 _POSITIVE = {"response_target_minutes", "sync_interval_seconds", "http_timeout_seconds"}
 
 
-def _check(name: str, value, path: Path):
+def _check(name: str, value, path: Path | str):
     expected = {"str": str, "int": int, "bool": bool}.get(_TYPES[name])
     if expected is int and isinstance(value, bool) or expected and not isinstance(value, expected):
         raise ConfigError(f"{path}: setting '{name}' must be {_TYPES[name]}, got {value!r}")
@@ -257,9 +257,9 @@ class Credentials:
         with os.fdopen(fd, "rb") as fh:
             info = os.fstat(fh.fileno())
             self._check_owner_and_mode(info, fh.fileno())
-            data = fh.read()
+            raw = fh.read()
         try:
-            data = tomllib.loads(data.decode("utf-8"))
+            data = tomllib.loads(raw.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             # Never echo the parser's message: it may quote a token.
             where = _toml_line(exc) if isinstance(exc, tomllib.TOMLDecodeError) else "not UTF-8"

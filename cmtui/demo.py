@@ -18,6 +18,7 @@ from cmtui.moderation.toml_io import seed_rules
 from cmtui.resources import load_json
 from cmtui.saved_replies import seed as seed_saved_replies
 from cmtui.store import Store
+from cmtui.store.accounts import Account
 from cmtui.store.base import dumps
 from cmtui.sync.connectors import DEFAULT_PLATFORM
 from cmtui.text import sanitize
@@ -26,7 +27,7 @@ from cmtui.triage import is_question
 DEMO_MARK = "demo"
 
 
-def _load_accounts(store: Store, community: dict) -> dict[str, object]:
+def _load_accounts(store: Store, community: dict) -> dict[str, Account]:
     accounts = {}
     for spec in community["accounts"]:
         accounts[spec["name"]] = store.accounts.add(
@@ -131,8 +132,8 @@ def _load_metrics(store: Store, accounts: dict, community: dict, now: datetime) 
             history.append((iso(at), value))
         history.append((iso(now), end))
         with store.transaction():
-            for at, value in history:
-                store.metrics.add_snapshot(account.id, value, taken_at=at)
+            for stamp, value in history:
+                store.metrics.add_snapshot(account.id, value, taken_at=stamp)
     for goal in load_json("demo/goals.json"):
         start = (now - timedelta(days=goal["started_days_ago"])).date().isoformat()
         due = (now + timedelta(days=goal["due_in_days"])).date().isoformat()
@@ -184,7 +185,7 @@ def is_demo(path: Path) -> bool:
         store.close()
 
 
-def open_demo(args, settings) -> tuple[Store, Settings]:
+def open_demo(args, settings: Settings) -> tuple[Store, Settings]:
     """The demo's store, built first if absent (or if --reset), and the settings to run it
     with; the caller runs the TUI on them and closes the store."""
     from cmtui import config

@@ -10,12 +10,16 @@ waiting in the outbox.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from cmtui.demo_ids import remote_id, status_url
 from cmtui.model import iso
 from cmtui.planning.publishing import queue_posts
 from cmtui.resources import load_json
 from cmtui.text import sanitize
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 COLOURS = ["#e07a5f", "#3d85c6", "#81b29a", "#f2cc8f", "#9b5de5", "#00bbf9"]
 STEP = timedelta(minutes=10)  # the least time between two steps of one history
@@ -51,7 +55,7 @@ def _history_times(spec: dict, when: datetime | None, now: datetime) -> list[dat
     return times
 
 
-def load_calendar(store, accounts: dict, teammates: list[str], now: datetime, tz) -> None:
+def load_calendar(store: Store, accounts: dict, teammates: list[str], now: datetime, tz) -> None:
     today = now.astimezone(tz)
     campaigns: dict[str, str] = {}
     for n, spec in enumerate(load_json("demo/calendar.json")):

@@ -9,16 +9,20 @@ member's notes mention is in the audit log.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from cmtui.config import Settings
 from cmtui.model import iso, parse_iso
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 FLAGGED_AFTER = timedelta(seconds=5)  # the rules run as an item arrives
 DECIDED_AFTER = timedelta(minutes=40)  # unless the data says how long the team took
 CHECKED = "checked: not abuse"
 
 
-def load_moderation(store, story: dict, items: dict[str, int], now: datetime) -> None:
+def load_moderation(store: Store, story: dict, items: dict[str, int], now: datetime) -> None:
     from cmtui.moderation.actions import act
     from cmtui.moderation.engine import dry_run, enable_rule, run_on_new_items
 
@@ -44,12 +48,12 @@ def load_moderation(store, story: dict, items: dict[str, int], now: datetime) ->
             _dated(store, outcome, _when(store, item_id, DECIDED_AFTER, now))
 
 
-def _when(store, item_id: int, after: timedelta, now: datetime) -> datetime:
+def _when(store: Store, item_id: int, after: timedelta, now: datetime) -> datetime:
     created = parse_iso(store.inbox.require(item_id)["created_at"])
     return max(min(created + after, now - timedelta(minutes=1)), created + FLAGGED_AFTER + timedelta(seconds=1))
 
 
-def _dated(store, outcome, at: datetime) -> None:
+def _dated(store: Store, outcome, at: datetime) -> None:
     """A decision taken now by the moderation actions, moved to when the story says it was
     taken; what it sent then went out (the demo's accounts have no connection today)."""
     store.demo.date_decision(outcome.log_id, outcome.item_id, outcome.outbox_id, iso(at))

@@ -291,7 +291,8 @@ def _inbox(bulk: BulkWriter, rng: random.Random, n: int, now_ts: int, fmt, peopl
     labels = {intent: [dumps(ls) for ls in options] for intent, options in LABELS.items()}
     lang_of, url_of = [p[8] for p in people], [p[3] + "/" for p in people]
     pending: dict[int, list] = {}  # item position -> its thread [id, account, last remote id, root author]
-    threads, posts, flags, rows = [], [], [], []
+    threads: list[tuple] = []
+    posts, flags, rows = [], [], []
     for i in range(n):
         t = created[i]
         rid = str((t * 1000 << 16) + (i & 0xFFFF))  # an id that sorts by time, as platforms make them
@@ -397,7 +398,8 @@ def _community(bulk: BulkWriter, rng: random.Random, now_ts: int, fmt, entries: 
         "accounts",
         [(a, name, DEFAULT_PLATFORM, f"https://{host}", f"{user}@{host}", display, dumps({"max_chars": 500, "url_weight": 23}),
           int(a == 1), fmt(now_ts - 3 * 365 * DAY)) for a, (name, host, user, display, _) in enumerate(ACCOUNTS, 1)])
-    entries, transitions, stats = [], [], []
+    rows: list[tuple] = []
+    transitions, stats = [], []
     rules = ("FREQ=WEEKLY;BYDAY=MO,TH", "FREQ=MONTHLY;BYDAY=1TU", "FREQ=WEEKLY;BYDAY=FR")
     for entry_id in range(1, count + 1):
         when = now_ts + rng.randrange(-365 * DAY, 60 * DAY)
@@ -421,10 +423,10 @@ def _community(bulk: BulkWriter, rng: random.Random, now_ts: int, fmt, entries: 
         scheduled = None if status == "idea" and rng.random() < 0.5 else fmt(when)
         rule = rng.choice(rules) if count > 200 and status in ("scheduled", "approved") and rng.random() < 0.03 \
             else None
-        entries.append((entry_id, account, text, status, scheduled, published, remote_id, url, "en", campaign,
+        rows.append((entry_id, account, text, status, scheduled, published, remote_id, url, "en", campaign,
                         colour, int(status == "published" and rng.random() < 0.05), who, made, made, rule))
         transitions.append((entry_id, made, who, None, status))
-    bulk.write("calendar_entries", entries)
+    bulk.write("calendar_entries", rows)
     bulk.write("entry_transitions", transitions)
     bulk.write("post_stats", stats)
     snapshots, today = [], now_ts - now_ts % DAY
@@ -434,10 +436,10 @@ def _community(bulk: BulkWriter, rng: random.Random, now_ts: int, fmt, entries: 
             snapshots.append((account, fmt(today - day * DAY + 6 * 3600), int(trend + rng.gauss(0, start * 0.003)),
                               300 + (365 - day) // 5, 2_000 + (365 - day) * 2))
     bulk.write("follower_snapshots", snapshots)
-    start, due = (time.strftime("%Y-%m-%d", time.gmtime(now_ts + days * DAY)) for days in (-60, 30))
+    begins, due = (time.strftime("%Y-%m-%d", time.gmtime(now_ts + days * DAY)) for days in (-60, 30))
     bulk.write(
         "goals",
-        [(*goal, start, due, fmt(now_ts - 60 * DAY)) for goal in (
+        [(*goal, begins, due, fmt(now_ts - 60 * DAY)) for goal in (
             ("Grow followers 10%", "followers_growth_pct", 10, "up"),
             ("Answer within two hours", "median_response_minutes", 120, "down"),
             ("Three posts a week", "posts_per_week", 3, "up"))])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from enum import StrEnum
+from typing import overload
 
 
 class ItemState(StrEnum):
@@ -68,6 +69,10 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+@overload
+def iso(dt: datetime) -> str: ...
+@overload
+def iso(dt: None) -> None: ...
 def iso(dt: datetime | None) -> str | None:
     """ISO 8601 in UTC with a trailing Z, second precision: the one format the store uses."""
     if dt is None:
@@ -77,6 +82,13 @@ def iso(dt: datetime | None) -> str | None:
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# A str gives a datetime: the store writes NULL, never "", for no time ("" still reads as None).
+@overload
+def parse_iso(value: str) -> datetime: ...
+@overload
+def parse_iso(value: None) -> None: ...
+@overload
+def parse_iso(value: str | None) -> datetime | None: ...
 def parse_iso(value: str | None) -> datetime | None:
     if not value:
         return None

@@ -6,10 +6,15 @@ import asyncio
 import os
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import AuthError, ConnectorError, PermanentError, TransientError
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
@@ -66,7 +71,7 @@ def _clean(info):
                    display_name=sanitize(info.display_name, max_len=200, single_line=True))
 
 
-def account_add(store, settings, credentials, args) -> int:
+def account_add(store: Store, settings: Settings, credentials, args) -> int:
     from cmtui.sync.connectors import connector_class
 
     cls = connector_class(args.platform)
@@ -123,7 +128,7 @@ def account_add(store, settings, credentials, args) -> int:
     return 0
 
 
-def account_remove(store, credentials, args) -> int:
+def account_remove(store: Store, credentials, args) -> int:
     account = store.accounts.require(args.name)
     items = store.inbox.count_for_account(account.id)
     pending = sum(1 for op in store.outbox.list(("pending", "sending")) if op["account"] == account.name)

@@ -6,12 +6,17 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
 from cmtui.planning.exchange import export_with_count, import_entries
 
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
 
-def calendar_export(store, settings, args) -> int:
+
+def calendar_export(store: Store, settings: Settings, args) -> int:
     text, count = export_with_count(store, args.format, settings.tzinfo())
     if args.output is None:
         sys.stdout.write(text)
@@ -22,7 +27,7 @@ def calendar_export(store, settings, args) -> int:
     return 0
 
 
-def calendar_import(store, settings, args) -> int:
+def calendar_import(store: Store, settings: Settings, args) -> int:
     report = import_entries(store, args.file.expanduser(), settings.tzinfo(), who=settings.username)
     print(report.summary())
     return 0

@@ -16,8 +16,12 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cmtui.errors import CmtuiError
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
 CONNECT_TIMEOUT = 5.0  # seconds per account: doctor answers quickly even when offline
@@ -218,7 +222,7 @@ def check_accounts(accounts: list, tokens: dict | None) -> list[Check]:
     return [checks[a.name] for a in accounts]
 
 
-def check_outbox(store) -> Check:
+def check_outbox(store: Store) -> Check:
     from cmtui.model import parse_iso, utcnow
 
     counts = store.outbox.counts()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from cmtui.commands.output import age, local_time, print_json, print_table
 from cmtui.errors import InputError
@@ -14,6 +16,10 @@ from cmtui.store.inbox import ALL_STATES, item_json
 from cmtui.store.outbox import op_json
 from cmtui.text import first_line
 from cmtui.triage.search import narrow
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.planning.recurrence import Occurrence
 
 
 def inbox_list(store: Store, args) -> int:
@@ -36,7 +42,7 @@ def inbox_list(store: Store, args) -> int:
     return 0
 
 
-def calendar_list(store: Store, settings, args) -> int:
+def calendar_list(store: Store, settings: Settings, args) -> int:
     tz = settings.tzinfo()
     # Without --from the range starts today; without either, the undated ideas and drafts
     # are listed too.
@@ -53,7 +59,8 @@ def calendar_list(store: Store, settings, args) -> int:
     from cmtui.planning.recurrence import occurrences_between
 
     horizon = end or start + SERIES_HORIZON
-    listed = [(o.entry, iso(o.at), o) for o in occurrences_between(store, start, horizon, tz)]
+    listed: list[tuple[sqlite3.Row, str | None, Occurrence | None]] = [
+        (o.entry, iso(o.at), o) for o in occurrences_between(store, start, horizon, tz)]
     if end is None:
         listed += [(r, r["scheduled_at"] or r["published_at"], None)
                    for r in store.entries.between(iso(horizon), None)]

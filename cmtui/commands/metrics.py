@@ -1,9 +1,14 @@
 """cmtui metrics [--json] [--days N] [--account NAME] [--export FILE]; cmtui metrics goal add|list|remove."""
 
 from __future__ import annotations
+from typing import TYPE_CHECKING
 
 from cmtui.commands.output import print_json, print_table
 from cmtui.errors import InputError
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
 
 
 def _export_format(path) -> str:
@@ -15,7 +20,7 @@ def _export_format(path) -> str:
     return fmt
 
 
-def metrics_command(store, settings, args) -> int:
+def metrics_command(store: Store, settings: Settings, args) -> int:
     from cmtui.metrics.panel import panel_data
     from cmtui.metrics.window import parse_days
 
@@ -66,7 +71,7 @@ def _print_summary(data: dict) -> None:
         print(f"  goal {g['id']} {g['name']}: {current} / {g['target']:g} by {g['due_date']}, {g['forecast']}")
 
 
-def goal_command(store, args) -> int:
+def goal_command(store: Store, args) -> int:
     from cmtui.metrics.goals import add_goal, delete_goal, goal_progress
 
     if args.goal_action == "add":

@@ -1,16 +1,21 @@
 """cmtui moderation list | act | log: the moderation queue and its audit log."""
 
 from __future__ import annotations
+from typing import TYPE_CHECKING
 
 from cmtui.commands.output import age, print_json, print_table
 from cmtui.errors import InputError
 from cmtui.store.moderation import flag_json, log_json
 from cmtui.text import first_line
 
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
+
 CLI_ACTIONS = ("approve", "hide", "mute", "block", "report")
 
 
-def moderation_list(store, args) -> int:
+def moderation_list(store: Store, args) -> int:
     rows = store.moderation.queue(limit=1_000_000_000)
     entries = [flag_json(r) | {"kind": "report" if r["report_id"] else "flag"} for r in rows]
     if args.json:
@@ -25,7 +30,7 @@ def moderation_list(store, args) -> int:
     return 0
 
 
-def moderation_act(store, settings, args) -> int:
+def moderation_act(store: Store, settings: Settings, args) -> int:
     """ITEM_ID is an inbox item id; rN names an instance report (approve resolves it)."""
     from cmtui.moderation.actions import act, act_report
 
@@ -54,7 +59,7 @@ def moderation_act(store, settings, args) -> int:
     return 0
 
 
-def moderation_log(store, args) -> int:
+def moderation_log(store: Store, args) -> int:
     rows = store.moderation.log()
     if args.json:
         print_json([log_json(r) for r in rows])

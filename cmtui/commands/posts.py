@@ -2,12 +2,17 @@
 before anything else happens; the next sync publishes or schedules it."""
 
 from __future__ import annotations
+from typing import TYPE_CHECKING
 
 from cmtui.planning.entries import create_entry
 from cmtui.planning.timeparse import parse_when
 
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
 
-def post_add(store, settings, args) -> int:
+
+def post_add(store: Store, settings: Settings, args) -> int:
     tz = settings.tzinfo()
     when = parse_when(args.at, tz) if args.at else None
     who = settings.username

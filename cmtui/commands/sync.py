@@ -6,6 +6,11 @@ import asyncio
 import logging
 import signal
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
 
 
 class _Stderr(logging.Handler):
@@ -30,13 +35,13 @@ def _log_to_stderr(level: int) -> None:
     logger.propagate = False
 
 
-def _engine(store, settings, credentials):
+def _engine(store: Store, settings: Settings, credentials):
     from cmtui.sync.engine import SyncEngine
 
     return SyncEngine(store, settings, credentials, timeout=float(settings.http_timeout_seconds))
 
 
-def sync_command(store, settings, credentials, args) -> int:
+def sync_command(store: Store, settings: Settings, credentials, args) -> int:
     _log_to_stderr(logging.ERROR if args.once else logging.INFO)
     names = None
     if args.account:

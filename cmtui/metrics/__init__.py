@@ -32,9 +32,10 @@ def response_summary(store: Store, days: int, now: datetime | None = None) -> di
     times = store.metrics.response_times(since)
     arrived = store.metrics.arrived_since(since)
     median = statistics.median(times) if times else None
+    p90 = percentile(times, 0.9)
     return {
         "median_seconds": None if median is None else round(median),
-        "p90_seconds": None if not times else round(percentile(times, 0.9)),
+        "p90_seconds": None if p90 is None else round(p90),
         "rate": None if not arrived else round(len(times) / arrived, 3),
         "answered": len(times),
         "arrived": arrived,

@@ -49,7 +49,7 @@ def heatmap(store: Store, account_id: int | None, now: datetime, tz) -> dict:
     meta = {"posts": len(rows), "history_weeks": HISTORY_WEEKS, "half_life_weeks": HALF_LIFE_WEEKS,
             "timezone": getattr(tz, "key", None) or str(tz)}
     if len(rows) < MIN_POSTS:
-        grid = [row[:] for row in DEFAULT_PATTERN]
+        grid: list[list[float | None]] = [list(row) for row in DEFAULT_PATTERN]
         return meta | {"heatmap": grid, "best": _best(grid), "fallback": True,
                        "reason": f"only {len(rows)} posts in the last {HISTORY_WEEKS} weeks ({MIN_POSTS} needed);"
                                  " showing a default pattern, not your data"}
@@ -67,7 +67,7 @@ def heatmap(store: Store, account_id: int | None, now: datetime, tz) -> dict:
             weight[s] += w * share
     raw = [value[s] / weight[s] if weight[s] else None for s in range(168)]
     top = max((v for v in raw if v is not None), default=0.0)
-    grid = [[None if raw[d * 24 + h] is None else (round(raw[d * 24 + h] / top, 3) if top else 0.0)
+    grid = [[None if (score := raw[d * 24 + h]) is None else (round(score / top, 3) if top else 0.0)
              for h in range(24)] for d in range(7)]
     return meta | {"heatmap": grid, "best": _best(grid), "fallback": False, "reason": None}
 

@@ -43,7 +43,7 @@ def crisis(store: Store, win) -> dict:
     history = 0 if first_item is None else (last_day - max(first_day, date.fromisoformat(first_item))).days + 1
     out = {"window_hours": 24, "baseline_days": BASELINE_DAYS, "baseline_from": first_day.isoformat(),
            "baseline_to": last_day.isoformat(), "z_alert": Z_ALERT, "min_volume": MIN_VOLUME}
-    if history < MIN_HISTORY_DAYS:
+    if first_item is None or history < MIN_HISTORY_DAYS:
         return out | {"status": "not enough data yet", "alert": False, "alerts": [], "series": [],
                       "reason": f"{max(0, history)} days of history before the last 24 h"
                                 f" ({MIN_HISTORY_DAYS} needed)"}

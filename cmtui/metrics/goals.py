@@ -84,12 +84,13 @@ def _growth_at(store: Store, goal, at: datetime, latest: bool = False) -> float 
         end = [known.get(a) for a in accounts]
     else:
         end = [store.metrics.followers_at(a, iso(at)) for a in accounts]
-    if not accounts or any(v is None for v in begin + end) or not sum(begin):
+    starts, ends = [v for v in begin if v is not None], [v for v in end if v is not None]
+    if not accounts or len(starts) < len(begin) or len(ends) < len(end) or not sum(starts):
         return None
-    return (sum(end) - sum(begin)) / sum(begin) * 100
+    return (sum(ends) - sum(starts)) / sum(starts) * 100
 
 
-def _last_weekday_end(now: datetime, weekday: int) -> date | None:
+def _last_weekday_end(now: datetime, weekday: int) -> date:
     """The latest UTC day with that weekday that has ended before now."""
     day = now.astimezone(timezone.utc).date() - timedelta(days=1)
     return day - timedelta(days=(day.weekday() - weekday) % 7)

@@ -16,10 +16,15 @@ with its own line in the log; a mute or block still queues one platform operatio
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
 from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.sync.connectors.base import PlatformProfile
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
 
 ITEM_ACTIONS = ("approve", "hide", "mute", "block", "report", "warn", "assign")
 AUTHOR_ACTIONS = ("hide", "mute", "block")  # those that may apply to all of the author's open items
@@ -40,20 +45,20 @@ class Outcome:
     report_id: int | None = None
 
 
-def _profile(store, account_id: int) -> PlatformProfile:
+def _profile(store: Store, account_id: int) -> PlatformProfile:
     """What the account's platform offers (its moderation actions, report categories...)."""
     account = store.accounts.by_id(account_id)
     return profile_for(account.platform if account is not None else default_platform())
 
 
-def _item(store, item):
+def _item(store: Store, item):
     """An inbox row (from inbox.get) for an id or a row."""
     if isinstance(item, (int, str)):
         return store.inbox.require(item)
     return item
 
 
-def queue_platform_action(store, item, action: str, comment: str = "", who: str = "cmtui", *,
+def queue_platform_action(store: Store, item, action: str, comment: str = "", who: str = "cmtui", *,
                           category: str | None = None, forward: bool = False, rule_id: int | None = None) -> Outcome:
     """Queue a mute, block or report of an item's author (a report carries the item's status),
     write the audit log, and close the item's open flags; one transaction. Called by the
@@ -84,7 +89,7 @@ def queue_platform_action(store, item, action: str, comment: str = "", who: str 
     return Outcome(item["id"], action, log_id, op_id, reused)
 
 
-def guideline_warning(store, number: int, author: str, comment: str = "") -> str:
+def guideline_warning(store: Store, number: int, author: str, comment: str = "") -> str:
     """The text of a warning reply citing guideline `number` (its position, from 1)."""
     row = store.members.guideline(number)
     if row is None:
@@ -97,7 +102,7 @@ def guideline_warning(store, number: int, author: str, comment: str = "") -> str
     return text
 
 
-def _one(store, item, action: str, who: str, comment: str, options: dict) -> Outcome:
+def _one(store: Store, item, action: str, who: str, comment: str, options: dict) -> Outcome:
     item_id = item["id"]
     if action in PLATFORM_ACTIONS:
         return queue_platform_action(store, item, action, comment, who, category=options.get("category"),
@@ -136,7 +141,7 @@ def _one(store, item, action: str, who: str, comment: str, options: dict) -> Out
     return Outcome(item_id, action, log_id, op_id)
 
 
-def author_open_items(store, items) -> list[int]:
+def author_open_items(store: Store, items) -> list[int]:
     """The other open items of these items' authors on the same account: still in the inbox
     (new or open, not hidden) or with an open flag. Ids, oldest first, the given ones left out."""
     given = {item["id"] for item in items}
@@ -149,7 +154,7 @@ def author_open_items(store, items) -> list[int]:
     return list(found)
 
 
-def _follow(store, item_id: int, action: str, who: str, comment: str, source: int) -> Outcome:
+def _follow(store: Store, item_id: int, action: str, who: str, comment: str, source: int) -> Outcome:
     """One more of the author's items, after `action` on item `source`: out of the queue and the inbox."""
     note = f"all of the author's open items (with item {source})" + (f": {comment}" if comment else "")
     item = store.inbox.require(item_id)
@@ -164,7 +169,8 @@ def _follow(store, item_id: int, action: str, who: str, comment: str, source: in
     return outcome
 
 
-def act(store, settings, item_ids, action: str, *, who: str, comment: str = "", all_items: bool = False,
+def act(store: Store, settings: Settings, item_ids, action: str, *, who: str, comment: str = "",
+        all_items: bool = False,
         **options) -> list[Outcome]:
     """Apply one decision to inbox items (bulk). All or nothing: an unknown id or an action
     that does not apply to one of them raises InputError and changes nothing.
@@ -186,13 +192,13 @@ def act(store, settings, item_ids, action: str, *, who: str, comment: str = "", 
             store.inbox.set_hidden([i["id"] for i in items])
             sources = {i["author"]: i["id"] for i in items}
             for item_id in others:
-                source = sources.get(store.inbox.get(item_id)["author"], items[0]["id"])
+                source = sources.get(store.inbox.require(item_id)["author"], items[0]["id"])
                 outcomes.append(_follow(store, item_id, action, who, comment, source))
         return outcomes
 
 
 # -- instance reports ------------------------------------------------------------------------
-def act_report(store, report_id, action: str, *, who: str, text: str = "") -> Outcome:
+def act_report(store: Store, report_id, action: str, *, who: str, text: str = "") -> Outcome:
     """A decision on an instance report (local id): resolve, assign (to self), or an account
     action on its target (those of the platform's profile) with a text, which
     also resolves it. Queued in the outbox with the audit log, one transaction."""

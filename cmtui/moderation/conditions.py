@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Protocol
 
 from cmtui.errors import RuleError
 from cmtui.model import ITEM_KINDS as KINDS
@@ -56,7 +57,7 @@ class ItemContext:
 
     def keyword_hits(self, index: KeywordIndex) -> dict[int, tuple]:
         """Every keyword condition's matched words (by condition id), found in one pass for all."""
-        if self._kw_index is not index:
+        if self._kw_index is not index or self._kw is None:
             self._kw = index.find(self)
             self._kw_index = index
         return self._kw
@@ -249,7 +250,27 @@ _COST = {"kind": 0, "account": 0, "language": 0, "watched": 0, "new_account": 0,
          "flood": 2}
 
 
-def _tag(test, cost: int = 1, gate: int | None = None, keyword_first: bool = False):
+class FloodMemory(Protocol):
+    """A run's memory of each author's recent texts (the engine's FloodIndex, which imports this module)."""
+
+    def prime(self, contexts: list[ItemContext], before_id: int, window: float) -> None: ...
+
+    def count(self, ctx: ItemContext, window: float, need: int) -> int: ...
+
+    def add(self, ctx: ItemContext) -> None: ...
+
+
+class Test(Protocol):
+    """A compiled condition: called with an item, it gives what matched (None: no match)."""
+
+    cost: int
+    gate: int | None
+    keyword_first: bool
+
+    def __call__(self, ctx: ItemContext) -> tuple | None: ...
+
+
+def _tag(test, cost: int = 1, gate: int | None = None, keyword_first: bool = False) -> Test:
     """Mark a compiled test with what the engine plans with: its cost class, the keyword
     condition that must hit for it to match (gate), and whether it looks at keywords first."""
     test.cost, test.gate, test.keyword_first = cost, gate, keyword_first
@@ -270,7 +291,7 @@ class Compiler:
         self.needs_people = False
         self.flood_window = 0.0  # seconds; 0 = no flood condition
         self.flood_count = 0
-        self.flood_index = None
+        self.flood_index: FloodMemory | None = None  # set by the engine for each run
 
     def condition(self, spec, where: str):
         if not isinstance(spec, dict) or spec.get("type") not in CONDITION_TYPES:
@@ -410,7 +431,9 @@ class Compiler:
         self.flood_count = max(self.flood_count, count)
 
         def flood(ctx):  # the engine gives the compiler a FloodIndex for each run (flood_index)
-            return () if self.flood_index.count(ctx, window, count - 1) + 1 >= count else None
+            index = self.flood_index
+            assert index is not None, "a flood condition tested outside a run"
+            return () if index.count(ctx, window, count - 1) + 1 >= count else None
         return flood
 
     def _c_new_account(self, spec, where):

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from typing import Callable, Sequence
 
 from cmtui.moderation.actions import queue_platform_action
-from cmtui.moderation.conditions import Compiler, ItemContext, RuleError, _ts
+from cmtui.moderation.conditions import Compiler, ItemContext, RuleError, Test, _ts
 from cmtui.moderation.text import flat
 from cmtui.store import Store
 from cmtui.store.rules import RuleItem
@@ -179,7 +179,7 @@ def _iso(ts: float) -> str:
 @dataclass
 class CompiledRule:
     rule: dict
-    test: Callable
+    test: Test
     actions: list[dict]
     stop: bool
     gate: int | None = None  # a keyword condition that must hit for the rule to match
@@ -221,7 +221,7 @@ class RuleSet:
                 c.person = people.get(c.person_id)
         if self.flood_window and contexts:
             if self.compiler.flood_index is None:
-                self.start(repo)
+                self.compiler.flood_index = FloodIndex(repo)  # what start() gives when a rule floods
             self.compiler.flood_index.prime(contexts, before_id, self.flood_window)
         return contexts
 
@@ -331,7 +331,7 @@ class DryRunResult:
     seconds: float = 0.0
 
 
-def _rule_data(store, rule) -> dict:
+def _rule_data(store: Store, rule) -> dict:
     if isinstance(rule, str):
         found = store.rules.get(rule)
         if found is None:
@@ -340,7 +340,7 @@ def _rule_data(store, rule) -> dict:
     return validate_rule(rule, store.rules.account_ids())
 
 
-def dry_run(store, rule, progress: Callable[[int, int], None] | None = None, batch: int = 5000,
+def dry_run(store: Store, rule, progress: Callable[[int, int], None] | None = None, batch: int = 5000,
             samples: int = 50, record: bool = True) -> DryRunResult:
     """Run one rule (a name or rule data) over every stored item without acting on any; report
     how many it would have caught and the first `samples` ids. progress(done, total) is called
@@ -381,12 +381,12 @@ def dry_run(store, rule, progress: Callable[[int, int], None] | None = None, bat
     return result
 
 
-def dry_run_is_current(store, rule: dict) -> bool:
+def dry_run_is_current(store: Store, rule: dict) -> bool:
     stamp = store.rules.stamp(rule["name"])
-    return bool(stamp) and stamp.get("fingerprint") == fingerprint(rule)
+    return stamp is not None and stamp.get("fingerprint") == fingerprint(rule)
 
 
-def save_rule(store, rule: dict, position: int | None = None) -> int:
+def save_rule(store: Store, rule: dict, position: int | None = None) -> int:
     """Validate and store a rule (new or changed, by name). It stays enabled only if it asks to
     be and a dry-run of exactly these conditions was recorded; otherwise it is stored disabled."""
     clean = validate_rule(rule, store.rules.account_ids())
@@ -395,7 +395,7 @@ def save_rule(store, rule: dict, position: int | None = None) -> int:
     return store.rules.save(clean, position)
 
 
-def enable_rule(store, name: str, enabled: bool = True) -> None:
+def enable_rule(store: Store, name: str, enabled: bool = True) -> None:
     """Switch a rule on (refused without a current dry-run) or off."""
     rule = store.rules.get(name)
     if rule is None:

@@ -136,7 +136,7 @@ def _needs(items) -> frozenset | None:
             found = _needs(av[2])
         elif op == _sre_c.BRANCH:
             branches = [_needs(b) for b in av[1]]
-            found = None if None in branches else frozenset().union(*branches)
+            found = None if None in branches else frozenset().union(*filter(None, branches))
         else:
             found = None
         if found:

@@ -14,14 +14,18 @@ Exporting, importing and exporting again gives the same text.
 from __future__ import annotations
 
 import tomllib
+from typing import TYPE_CHECKING
 
 from cmtui.moderation.engine import dry_run, dry_run_is_current, validate_rule
 from cmtui.moderation.conditions import RuleError
 
+if TYPE_CHECKING:
+    from cmtui.store import Store
+
 DEFAULTS = "moderation/rules.toml"
 
 
-def export_toml(store) -> str:
+def export_toml(store: Store) -> str:
     import tomli_w
 
     rules = [{key: rule[key] for key in ("name", "enabled", "automatic", "match", "conditions", "actions")}
@@ -40,7 +44,7 @@ def parse_toml(text: str) -> list[dict]:
     return rules
 
 
-def import_toml(store, text: str, *, replace: bool = True, dry_run_enabled: bool = True) -> list[str]:
+def import_toml(store: Store, text: str, *, replace: bool = True, dry_run_enabled: bool = True) -> list[str]:
     """Store the rules of a TOML file in its order; nothing is stored unless every rule is valid.
     A rule marked enabled is enabled only after a dry-run (run here when `dry_run_enabled` and
     no current one is recorded); returns the names of the rules left disabled for want of one."""
@@ -67,7 +71,7 @@ def import_toml(store, text: str, *, replace: bool = True, dry_run_enabled: bool
     return pending
 
 
-def seed_rules(store) -> int:
+def seed_rules(store: Store) -> int:
     """Load the default rules (data/moderation/rules.toml) into a database that has none."""
     from cmtui.resources import data_dir
 

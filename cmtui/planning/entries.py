@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING
 
 from cmtui.compose import length_problem
 from cmtui.errors import InputError
@@ -25,6 +26,10 @@ from cmtui.planning.lifecycle import cancel, live_children, record, revive_occur
 from cmtui.planning.publishing import cancel_for_deletion, queue_posts, sync_server
 from cmtui.planning.queue import QUEUE_WEEKS, free_slot
 from cmtui.planning.recurrence import next_occurrence, parse_rule
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
 
 __all__ = [
     "create_entry", "update_entry", "move_entry", "duplicate_entry", "delete_entry", "restore_entry",
@@ -42,7 +47,7 @@ _COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]+)$")
 
 
 # -- checks ---------------------------------------------------------------------------------
-def _account(store, name: str | None):
+def _account(store: Store, name: str | None):
     if name is None or str(name).strip() == "":
         return None
     account = store.accounts.get(str(name).strip())
@@ -128,7 +133,7 @@ def _local(at: datetime, tz: tzinfo) -> str:
     return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _variants(store, variants, main) -> dict[int, tuple]:
+def _variants(store: Store, variants, main) -> dict[int, tuple]:
     """account id -> (account, text); a variant with an empty text is dropped."""
     found: dict[int, tuple] = {}
     for name, text in (variants or {}).items():
@@ -143,11 +148,11 @@ def _variants(store, variants, main) -> dict[int, tuple]:
     return found
 
 
-def _approvers(settings) -> list[str]:
+def _approvers(settings: Settings) -> list[str]:
     return [a for a in (settings.approvers or []) if a]
 
 
-def _check_approver(settings, who: str) -> None:
+def _check_approver(settings: Settings, who: str) -> None:
     approvers = _approvers(settings)
     if not approvers:
         if settings.approval_required:
@@ -157,7 +162,7 @@ def _check_approver(settings, who: str) -> None:
         raise InputError(f"only {', '.join(approvers)} may approve or reject posts, not {who}")
 
 
-def _needs_approval(settings, entry) -> None:
+def _needs_approval(settings: Settings, entry) -> None:
     if settings.approval_required and entry["status"] not in ("approved", "scheduled"):
         names = ", ".join(_approvers(settings)) or "nobody is named yet"
         raise InputError(f"entry {entry['id']} needs approval first (it is {entry['status']}; approvers: {names})")
@@ -175,7 +180,7 @@ def _check_future(at: datetime | None, now: datetime, tz: tzinfo, rule: str | No
 
 
 # -- creating and editing ----------------------------------------------------------------------
-def create_entry(store, settings, *, text, account: str | None, when: datetime | None = None,
+def create_entry(store: Store, settings: Settings, *, text, account: str | None, when: datetime | None = None,
                  status: str = "draft", language=None, visibility="public", content_warning=None, campaign=None,
                  campaign_color=None, notes="", rrule: str | None = None, variants: dict[str, str] | None = None,
                  who: str, now: datetime | None = None) -> int:
@@ -227,7 +232,7 @@ def create_entry(store, settings, *, text, account: str | None, when: datetime |
     return entry_id
 
 
-def update_entry(store, settings, entry_id, *, who, now: datetime | None = None, **changes) -> None:
+def update_entry(store: Store, settings: Settings, entry_id, *, who, now: datetime | None = None, **changes) -> None:
     """Change an entry's fields: text, when, account, language, visibility, content_warning,
     campaign, campaign_color, notes, rrule, variants (a dict that replaces the variants).
     A scheduled entry is kept in step on the server; content changes of an approved entry
@@ -302,7 +307,8 @@ def update_entry(store, settings, entry_id, *, who, now: datetime | None = None,
             sync_server(store, entry, after, now)
 
 
-def _follow_series(store, settings, before, after, changed: set, changes: dict, *, who: str, now: datetime) -> None:
+def _follow_series(store: Store, settings: Settings, before, after, changed: set, changes: dict, *, who: str,
+                   now: datetime) -> None:
     """A series changed: its occurrences already materialized follow (content edits), and
     those its new time or rule no longer has are cancelled (the next sync makes the new ones)."""
     if before["status"] == "scheduled" and after["status"] != "scheduled":
@@ -322,7 +328,8 @@ def _follow_series(store, settings, before, after, changed: set, changes: dict, 
                 cancel(store, store.entries.require(child["id"]), who=who, comment="the series moved", now=now)
 
 
-def move_entry(store, settings, entry_id, delta: timedelta, *, who, now: datetime | None = None) -> None:
+def move_entry(store: Store, settings: Settings, entry_id, delta: timedelta, *, who,
+               now: datetime | None = None) -> None:
     """Shift an entry in time (shift+arrows: a day or an hour). Whole days keep the local
     time of day across a daylight-saving change; hours are hours. A series moves with its
     skipped occurrences."""
@@ -349,7 +356,7 @@ def move_entry(store, settings, entry_id, delta: timedelta, *, who, now: datetim
             store.entries.replace_skips(entry["id"], [iso(shift(parse_iso(s))) for s in skips])
 
 
-def duplicate_entry(store, entry_id, *, who) -> int:
+def duplicate_entry(store: Store, entry_id, *, who) -> int:
     """A new draft with the same content, time, rule and variants (no remote ids)."""
     entry = store.entries.require(entry_id)
     fields = {k: entry[k] for k in ("account_id", "text", "scheduled_at", "language", "visibility",
@@ -364,7 +371,7 @@ def duplicate_entry(store, entry_id, *, who) -> int:
     return copy_id
 
 
-def delete_entry(store, entry_id, *, who) -> dict:
+def delete_entry(store: Store, entry_id, *, who) -> dict:
     """Delete an entry (a series with its occurrences); returns what restore_entry needs to
     undo it (JSON-able). A copy the server holds as scheduled is cancelled; deleting one
     occurrence of a series skips it."""
@@ -392,7 +399,7 @@ def delete_entry(store, entry_id, *, who) -> dict:
     return undo
 
 
-def restore_entry(store, undo: dict) -> int:
+def restore_entry(store: Store, undo: dict) -> int:
     """Undo delete_entry: the rows, variants, skips and transitions come back (under the
     same id unless it was taken since); operations that never left are queued again, and a
     server copy whose cancel already went out is posted again. Returns the entry's id."""
@@ -421,7 +428,8 @@ def restore_entry(store, undo: dict) -> int:
 
 
 # -- the lifecycle ------------------------------------------------------------------------------
-def submit_for_approval(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+def submit_for_approval(store: Store, settings: Settings, entry_id, *, who, comment: str = "",
+                        now: datetime | None = None) -> None:
     now = utc(now)
     entry = store.entries.require(entry_id)
     if entry["status"] not in ("idea", "draft", "failed", "cancelled"):
@@ -436,7 +444,7 @@ def submit_for_approval(store, settings, entry_id, *, who, comment: str = "", no
         transition(store, entry, "needs_approval", who=who, comment=comment, now=now, fields={"last_error": None})
 
 
-def approve(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+def approve(store: Store, settings: Settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
     """An approver approves an entry waiting for approval (a series with its occurrences)."""
     now = utc(now)
     entry = store.entries.require(entry_id)
@@ -450,7 +458,7 @@ def approve(store, settings, entry_id, *, who, comment: str = "", now: datetime 
                 transition(store, child, "approved", who=who, comment=comment, now=now)
 
 
-def reject(store, settings, entry_id, *, who, comment: str, now: datetime | None = None) -> None:
+def reject(store: Store, settings: Settings, entry_id, *, who, comment: str, now: datetime | None = None) -> None:
     """An approver sends an entry back to draft, saying why."""
     now = utc(now)
     entry = store.entries.require(entry_id)
@@ -467,7 +475,7 @@ def reject(store, settings, entry_id, *, who, comment: str, now: datetime | None
                 transition(store, child, "draft", who=who, comment=comment.strip(), now=now)
 
 
-def _ready_to_post(store, settings, entry, now: datetime, *, needs_time: bool) -> None:
+def _ready_to_post(store: Store, settings: Settings, entry, now: datetime, *, needs_time: bool) -> None:
     if entry["status"] == "published":
         raise InputError(f"entry {entry['id']} is already published")
     _needs_approval(settings, entry)
@@ -489,7 +497,8 @@ def _ready_to_post(store, settings, entry, now: datetime, *, needs_time: bool) -
                              "it now")
 
 
-def schedule_entry(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+def schedule_entry(store: Store, settings: Settings, entry_id, *, who, comment: str = "",
+                   now: datetime | None = None) -> None:
     """Schedule an entry at its time: the next sync schedules it on the server (5 minutes or
     more ahead) or publishes it. A series is scheduled as a whole; each occurrence is posted
     on its own as it comes due."""
@@ -506,7 +515,8 @@ def schedule_entry(store, settings, entry_id, *, who, comment: str = "", now: da
                 transition(store, child, "scheduled", who=who, comment=comment, now=now)
 
 
-def publish_now(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+def publish_now(store: Store, settings: Settings, entry_id, *, who, comment: str = "",
+                now: datetime | None = None) -> None:
     """Publish at the next sync (a copy the server held for later is cancelled first)."""
     now = utc(now)
     entry = store.entries.require(entry_id)
@@ -518,7 +528,8 @@ def publish_now(store, settings, entry_id, *, who, comment: str = "", now: datet
                     fields={"scheduled_at": iso(now.replace(second=0, microsecond=0)), "last_error": None})
 
 
-def cancel_entry(store, settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
+def cancel_entry(store: Store, settings: Settings, entry_id, *, who, comment: str = "",
+                 now: datetime | None = None) -> None:
     """Cancel an entry that is not published yet (a copy the server holds is cancelled)."""
     entry = store.entries.require(entry_id)
     if entry["status"] in ("published", "cancelled"):
@@ -528,12 +539,13 @@ def cancel_entry(store, settings, entry_id, *, who, comment: str = "", now: date
 
 
 # -- "Add to queue" (the slots are cmtui.planning.queue's) -------------------------------------
-def next_free_slot(store, settings, account: str, after: datetime, *, exclude_entry: int | None = None) -> datetime:
+def next_free_slot(store: Store, settings: Settings, account: str, after: datetime, *,
+                   exclude_entry: int | None = None) -> datetime:
     """The first free posting slot of the account named (see cmtui.planning.queue.free_slot)."""
     return free_slot(store, settings, _account(store, account), after, exclude_entry=exclude_entry)
 
 
-def add_to_queue(store, settings, entry_id, *, who, now: datetime) -> datetime:
+def add_to_queue(store: Store, settings: Settings, entry_id, *, who, now: datetime) -> datetime:
     """Put an entry in the next free posting slot of its account; returns the slot."""
     entry = store.entries.require(entry_id)
     if entry["account_id"] is None:

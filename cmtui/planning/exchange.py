@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cmtui.compose import length_problem
 from cmtui.errors import InputError
@@ -33,6 +34,9 @@ from cmtui.planning.timeparse import localize
 from cmtui.store.calendar import entry_json
 from cmtui.store.entries import EntryRepo
 from cmtui.text import sanitize
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 FORMATS = ("ics", "csv", "json")
 STATUSES = tuple(s.value for s in EntryStatus)
@@ -57,12 +61,12 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 # ---------------------------------------------------------------- export
 
-def export_entries(store, fmt: str, tz: tzinfo) -> str:
+def export_entries(store: Store, fmt: str, tz: tzinfo) -> str:
     """The whole calendar as the text of a .csv, .json or .ics file."""
     return export_with_count(store, fmt, tz)[0]
 
 
-def export_with_count(store, fmt: str, tz: tzinfo) -> tuple[str, int]:
+def export_with_count(store: Store, fmt: str, tz: tzinfo) -> tuple[str, int]:
     if fmt not in FORMATS:
         raise InputError(f"unknown format '{fmt}' ({', '.join(FORMATS)})")
     repo = store.entries
@@ -138,7 +142,7 @@ class Record:
     data: dict  # every key of CSV_COLUMNS, normalised
 
 
-def import_entries(store, path, tz: tzinfo, *, who: str) -> ImportReport:
+def import_entries(store: Store, path, tz: tzinfo, *, who: str) -> ImportReport:
     """Read a .csv, .json or .ics file and store its entries, all or none (InputError)."""
     path = Path(path)
     kind = file_kind(path)
@@ -354,7 +358,7 @@ class Step:
     changes: dict | None = None
 
 
-def _resolve(records: list[Record], store, repo: EntryRepo, problems: Problems) -> list[Step]:
+def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Problems) -> list[Step]:
     """Match records to entries already stored and check what needs the database."""
     accounts = {a.name: a for a in store.accounts.list()}
     known = ", ".join(accounts) or "none yet"
@@ -432,7 +436,7 @@ def _columns(data: dict, accounts: dict) -> dict:
     return columns
 
 
-def _write(steps: list[Step], store, repo: EntryRepo, who: str, comment: str) -> tuple[int, int]:
+def _write(steps: list[Step], store: Store, repo: EntryRepo, who: str, comment: str) -> tuple[int, int]:
     accounts = {a.name: a for a in store.accounts.list()}
     stamp = iso(utcnow())
     series_ids: dict[str, int] = {}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,7 +141,13 @@ def read_json(path: Path, text: str, problems: Problems) -> list[Raw]:
     """The array is decoded one element at a time, so each one's line is known."""
     decoder = json.JSONDecoder()
     raws: list[Raw] = []
-    ws = re.compile(r"\s*")
+
+    def skip_ws(pos: int) -> int:
+        """Past the whitespace at pos (what \\s* matches: str.isspace)."""
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        return pos
+
     line, counted = 1, 0
 
     def line_at(pos: int) -> int:
@@ -155,10 +160,10 @@ def read_json(path: Path, text: str, problems: Problems) -> list[Raw]:
         problems.add(line_at(pos), f"line {line_at(pos)}", message)
         return raws
 
-    pos = ws.match(text).end()
+    pos = skip_ws(0)
     if not text.startswith("[", pos):
         return bad(pos, "expected a JSON array of calendar entries (as `calendar export --format json` writes)")
-    pos = ws.match(text, pos + 1).end()
+    pos = skip_ws(pos + 1)
     index = 0
     if text.startswith("]", pos):
         pos += 1
@@ -175,15 +180,15 @@ def read_json(path: Path, text: str, problems: Problems) -> list[Raw]:
                 raws.append(Raw(at, where, value))
             else:
                 problems.add(at, where, "expected an object (an entry), got " + type(value).__name__)
-            pos = ws.match(text, end).end()
+            pos = skip_ws(end)
             if text.startswith(",", pos):
-                pos = ws.match(text, pos + 1).end()
+                pos = skip_ws(pos + 1)
             elif text.startswith("]", pos):
                 pos += 1
                 break
             else:
                 return bad(pos, "not valid JSON: expected ',' or ']' after an entry")
-    pos = ws.match(text, pos).end()
+    pos = skip_ws(pos)
     if pos != len(text):
         return bad(pos, "not valid JSON: more text after the array")
     return raws

@@ -76,7 +76,7 @@ def to_ics(entries: list[dict], tz: tzinfo) -> str:
         comp.add("created", at(e["created_at"], False))
         comp.add("last-modified", at(e["updated_at"], False))
         if start:
-            comp.add("dtstart", at(start, series_local), parameters={"X-CMTUI-FROM": source} if source else None)
+            comp.add("dtstart", at(start, series_local), parameters={"X-CMTUI-FROM": source} if source else {})
         if e["parent_uid"]:
             comp.add("recurrence-id", at(e["occurrence_at"], e["parent_uid"] in recurring))
         comp.add("summary", first_line(e["text"], width=1_000_000))

@@ -19,15 +19,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from cmtui.model import iso, parse_iso
 from cmtui.store.base import dumps, loads
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 SERVER_SCHEDULE_MIN = timedelta(minutes=5)  # as cmtui.sync.outbox_ops: nearer than this publishes at once
 _CONTENT = ("text", "visibility", "language", "spoiler_text")
 
 
-def targets(store, entry) -> dict[int, str]:
+def targets(store: Store, entry) -> dict[int, str]:
     """account id -> the text it gets: the entry's account, then each variant's account."""
     found: dict[int, str] = {}
     if entry["account_id"] is not None:
@@ -131,7 +135,7 @@ def _content(payload: dict | None) -> tuple:
     return tuple(payload.get(k) or None for k in _CONTENT)
 
 
-def sync_server(store, before, after, now: datetime, *, publish_now: bool = False) -> list[int]:
+def sync_server(store: Store, before, after, now: datetime, *, publish_now: bool = False) -> list[int]:
     """Queue what brings every target account in line with the entry as it now is (after):
     a scheduled entry is posted at its time, anything else is withdrawn. `before` is the row
     as it was (its account may have held a copy). Call inside the change's transaction.
@@ -186,12 +190,12 @@ def sync_server(store, before, after, now: datetime, *, publish_now: bool = Fals
     return touched
 
 
-def queue_posts(store, entry, now: datetime, *, publish_now: bool = False) -> list[int]:
+def queue_posts(store: Store, entry, now: datetime, *, publish_now: bool = False) -> list[int]:
     """The posts of an entry that has just become scheduled."""
     return sync_server(store, entry, entry, now, publish_now=publish_now)
 
 
-def cancel_for_deletion(store, entry) -> list[int]:
+def cancel_for_deletion(store: Store, entry) -> list[int]:
     """Before an entry's row goes: withdraw what never left and cancel the server's copies.
     The cancels carry their scheduled ids (no entry row to look them up in later). Raises
     ValueError (with the operation id) if a post may be on its way right now."""
@@ -214,5 +218,5 @@ def _cancel_payload(state: Remote) -> dict:
     return {"scheduled_id": state.scheduled_id} if state.scheduled_id else {}
 
 
-def _enqueue(store, account_id: int, kind: str, payload: dict, entry_id: int) -> int:
+def _enqueue(store: Store, account_id: int, kind: str, payload: dict, entry_id: int) -> int:
     return store.outbox.enqueue(account_id, kind, payload, entry_id=entry_id)

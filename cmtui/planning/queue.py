@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
 from cmtui.planning.recurrence import occurrences_between
 from cmtui.planning.timeparse import localize
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
 
 OCCUPYING = ("draft", "needs_approval", "approved", "scheduled", "published")  # they take a posting slot
 QUEUE_WEEKS = 8
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-def _slots(settings) -> dict[int, list[time]]:
+def _slots(settings: Settings) -> dict[int, list[time]]:
     from cmtui.config import WEEKDAYS
 
     found: dict[int, list[time]] = {}
@@ -30,7 +35,7 @@ def _slots(settings) -> dict[int, list[time]]:
     return {day: sorted(set(times)) for day, times in found.items() if times}
 
 
-def free_slot(store, settings, acc, after: datetime, *, exclude_entry: int | None = None) -> datetime:
+def free_slot(store: Store, settings: Settings, acc, after: datetime, *, exclude_entry: int | None = None) -> datetime:
     """"Add to queue": the first posting slot (settings.posting_slots, local times per
     weekday) after `after` at which the account (an Account, None for none chosen) has no
     entry (draft or further along, or a series' occurrence). Returned as an aware time in
@@ -60,7 +65,8 @@ def free_slot(store, settings, acc, after: datetime, *, exclude_entry: int | Non
     raise InputError(f"every posting slot of {acc.name} in the next {QUEUE_WEEKS} weeks is taken")
 
 
-def default_time(store, settings, account: str | None, day: date, now: datetime, hour: int | None = None) -> datetime:
+def default_time(store: Store, settings: Settings, account: str | None, day: date, now: datetime,
+                 hour: int | None = None) -> datetime:
     """The time a new post for `day` starts with (aware, in the settings' timezone): the
     hour asked for (the week view's row) while it is ahead; else the account's first free
     posting slot on that day still ahead; else, today, the next whole hour; another day 09:00."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import sqlite3
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone, tzinfo
@@ -24,11 +25,16 @@ from functools import lru_cache
 from itertools import islice
 from operator import itemgetter
 from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
 from cmtui.model import iso, parse_iso
 from cmtui.planning.lifecycle import LATE_GRACE, cancel, revive_occurrence
 from cmtui.planning.publishing import queue_posts
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
 
 FREQS = ("HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 MIN_GAP = timedelta(hours=1)  # posts closer together than this would flood followers
@@ -128,12 +134,13 @@ def _rrule(rule: str, dtstart: datetime, tz: tzinfo):
 def _localize(naive: datetime, tz: tzinfo) -> datetime:
     """A local wall-clock time as UTC; a time skipped by a DST change gets the offset before
     the gap (RFC 5545), a repeated one the first of the two (fold=0 gives both in zoneinfo)."""
-    if isinstance(tz, (ZoneInfo, timezone)):
-        return (naive - tz.utcoffset(naive)).replace(tzinfo=timezone.utc)
+    offset = tz.utcoffset(naive) if isinstance(tz, (ZoneInfo, timezone)) else None
+    if offset is not None:
+        return (naive - offset).replace(tzinfo=timezone.utc)
     aware = naive.replace(tzinfo=tz)
     utc = aware.astimezone(timezone.utc)
     if utc.astimezone(tz).replace(tzinfo=None) != naive:  # in the gap: round trip differs
-        before = (naive - timedelta(hours=3)).replace(tzinfo=tz).utcoffset()
+        before = (naive - timedelta(hours=3)).replace(tzinfo=tz).utcoffset() or timedelta()
         utc = (naive - before).replace(tzinfo=timezone.utc)
     return utc
 
@@ -191,13 +198,13 @@ def _simple(rule: str):
         if bymonthday:
             monthdays = tuple(int(day) for day in bymonthday.split(","))
         if byday:
-            ordinals = []
+            found: list[tuple[int | None, int]] = []
             for day in byday.split(","):
                 match = re.fullmatch(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)", day)
                 if not match:
                     return None
-                ordinals.append((int(match.group(1)) if match.group(1) else None, _WEEKDAYS[match.group(2)]))
-            ordinals = tuple(ordinals)
+                found.append((int(match.group(1)) if match.group(1) else None, _WEEKDAYS[match.group(2)]))
+            ordinals = tuple(found)
             if len({ordinal is None for ordinal, _ in ordinals}) > 1:
                 return None  # "FR,-2WE": dateutil intersects the two kinds (and parse_rule follows it)
     return freq, int(interval), until, _WEEKDAYS[wkst], days, monthdays, ordinals
@@ -246,8 +253,8 @@ def _simple_between(spec, dtstart: datetime, lo: datetime, hi: datetime, tz: tzi
         while datetime(year, month, 1) <= upper:
             index = (year - dtstart.year) * 12 + month - dtstart.month
             if index >= 0 and index % interval == 0:
-                for day in _month_days(year, month, dtstart, monthdays, ordinals):
-                    moment = datetime(year, month, day, at_time.hour, at_time.minute, at_time.second)
+                for mday in _month_days(year, month, dtstart, monthdays, ordinals):
+                    moment = datetime(year, month, mday, at_time.hour, at_time.minute, at_time.second)
                     if lower <= moment <= upper:
                         found.append(moment)
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
@@ -347,7 +354,7 @@ class Occurrence:
     """One chip on the calendar: an entry at a time. For a series, `entry` is the series'
     row (or, once materialized, the occurrence's own child row)."""
 
-    entry: object  # sqlite3.Row of calendar_entries with `account` (the account's name)
+    entry: sqlite3.Row  # of calendar_entries with `account` (the account's name)
     at: datetime  # aware, UTC
     is_recurring: bool
     skipped: bool
@@ -370,7 +377,7 @@ def _stored_time(text: str) -> datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
 
 
-def occurrences_between(store, start: datetime, end: datetime, tz: tzinfo) -> list[Occurrence]:
+def occurrences_between(store: Store, start: datetime, end: datetime, tz: tzinfo) -> list[Occurrence]:
     """Every entry in [start, end), by time: single entries at their scheduled (else
     published) time, series expanded (skipped occurrences included, flagged), materialized
     occurrences as their own rows. Undated entries are not in any range. Two index ranges
@@ -410,7 +417,7 @@ def occurrences_between(store, start: datetime, end: datetime, tz: tzinfo) -> li
 
 
 # -- skipping single occurrences ---------------------------------------------------------------
-def _series(store, entry_id):
+def _series(store: Store, entry_id):
     """(series row, the occurrence's key when entry_id is a materialized occurrence)."""
     row = store.entries.require(entry_id)
     key = None
@@ -422,7 +429,7 @@ def _series(store, entry_id):
     return row, key
 
 
-def _occurrence_key(store, settings, series, at: datetime) -> str:
+def _occurrence_key(store: Store, settings: Settings | None, series, at: datetime) -> str:
     if at.tzinfo is None:
         raise InputError("the occurrence time needs a timezone")
     key = iso(at)
@@ -435,7 +442,7 @@ def _occurrence_key(store, settings, series, at: datetime) -> str:
     return key
 
 
-def skip_occurrence(store, entry_id: int, at: datetime, *, who: str, settings=None) -> None:
+def skip_occurrence(store: Store, entry_id: int, at: datetime, *, who: str, settings: Settings | None = None) -> None:
     """Leave out one occurrence of a series (entry_id: the series or one of its occurrences).
     An occurrence already materialized is cancelled (and withdrawn from the server)."""
     series, key = _series(store, entry_id)
@@ -447,7 +454,7 @@ def skip_occurrence(store, entry_id: int, at: datetime, *, who: str, settings=No
             cancel(store, child, who=who, comment="occurrence skipped")
 
 
-def unskip_occurrence(store, entry_id: int, at: datetime, *, who: str, settings=None) -> None:
+def unskip_occurrence(store: Store, entry_id: int, at: datetime, *, who: str, settings: Settings | None = None) -> None:
     """Bring back a skipped occurrence (an occurrence the skip cancelled is scheduled again)."""
     series, key = _series(store, entry_id)
     key = key or iso(at)
@@ -463,7 +470,8 @@ unskip = unskip_occurrence
 
 
 # -- publishing occurrences on their own -------------------------------------------------------
-def materialize_due(store, settings, now: datetime, horizon: timedelta = timedelta(days=2)) -> list[int]:
+def materialize_due(store: Store, settings: Settings, now: datetime,
+                    horizon: timedelta = timedelta(days=2)) -> list[int]:
     """Turn the occurrences of scheduled series that fall before now + horizon into child
     rows with their own outbox `post` (one transaction per series). Occurrences missed for
     longer than LATE_GRACE (the machine was off) are not published late. Returns the new

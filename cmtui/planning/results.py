@@ -6,10 +6,14 @@ entry repository inside the transaction that closes the operation."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from cmtui.model import iso, parse_iso
 from cmtui.store.base import loads
 from cmtui.text import sanitize
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 LATE_AFTER = timedelta(minutes=5)  # published later than this after its time: marked late
 
@@ -21,18 +25,18 @@ _PUBLISHED_ANYWAY = {"cancelled": "published before the cancellation reached the
                      "draft": "published before the change reached the server"}
 
 
-def _set(store, entry_id: int, stamp: str, **fields) -> None:
+def _set(store: Store, entry_id: int, stamp: str, **fields) -> None:
     store.entries.update(entry_id, {**fields, "updated_at": stamp}, touch=False)
 
 
-def _move(store, entry, to: str, stamp: str, comment: str = "", **fields) -> None:
+def _move(store: Store, entry, to: str, stamp: str, comment: str = "", **fields) -> None:
     """A status change the platform made (recorded as by sync), with these fields."""
     if to != entry["status"]:
         store.entries.record_transition(entry["id"], entry["status"], to, "sync", comment)
     _set(store, entry["id"], stamp, status=to, **fields)
 
 
-def operation_failed(store, entry, op, error: str, stamp: str) -> None:
+def operation_failed(store: Store, entry, op, error: str, stamp: str) -> None:
     """An entry's operation failed for good: the entry's own post fails it (if it was on its
     way); any other failure (a variant's account, a move, a cancel, an edit) is its last error."""
     main = op["account_id"] == entry["account_id"]
@@ -47,17 +51,17 @@ def operation_failed(store, entry, op, error: str, stamp: str) -> None:
         _set(store, entry["id"], stamp, last_error=prefix + error)
 
 
-def cancelled_on_server(store, entry, scheduled_id: str, stamp: str) -> None:
+def cancelled_on_server(store: Store, entry, scheduled_id: str, stamp: str) -> None:
     store.entries.forget_server_scheduled(entry["id"], scheduled_id, stamp)
 
 
-def scheduled_on_server(store, entry, scheduled_id: str, stamp: str) -> None:
+def scheduled_on_server(store: Store, entry, scheduled_id: str, stamp: str) -> None:
     """The server holds the entry's post until its time."""
     status = "scheduled" if entry["status"] in ("approved", "failed", "scheduled") else entry["status"]
     _move(store, entry, status, stamp, server_scheduled_id=scheduled_id, last_error=None)
 
 
-def published(store, entry, *, remote_id: str, url: str | None, at: str, planned: datetime | None, stamp: str,
+def published(store: Store, entry, *, remote_id: str, url: str | None, at: str, planned: datetime | None, stamp: str,
               comment: str | None = None) -> None:
     """The entry's post is out (at `at`); late if more than LATE_AFTER after its planned time."""
     late = int(planned is not None and parse_iso(at) - planned > LATE_AFTER)
@@ -67,7 +71,7 @@ def published(store, entry, *, remote_id: str, url: str | None, at: str, planned
           late=max(entry["late"] or 0, late))
 
 
-def apply_to_entry(store, op, outcome: dict | None, now: datetime, error: str | None) -> None:
+def apply_to_entry(store: Store, op, outcome: dict | None, now: datetime, error: str | None) -> None:
     """A calendar entry's post, reschedule, cancel or edit came back (outcome) or failed for
     good (outcome None, error). The entry's own columns follow its account's post; a variant's
     post (another account) only reports a failure. The entry may have changed while the
@@ -94,7 +98,7 @@ def apply_to_entry(store, op, outcome: dict | None, now: datetime, error: str | 
                   planned=parse_iso(loads(op["payload"], {}).get("scheduled_at")), stamp=stamp)
 
 
-def reconcile_scheduled(store, account_id: int, listed: set[str], posts, now: datetime) -> int:
+def reconcile_scheduled(store: Store, account_id: int, listed: set[str], posts, now: datetime) -> int:
     """Entries the server held as scheduled posts whose time has come and that it no longer
     lists: it published them (found among our posts by text and time: remote id, URL, time)
     or they were deleted there (failed, after an hour without a match). Returns how many

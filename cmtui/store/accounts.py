@@ -96,6 +96,13 @@ class AccountRepo(Repo):
         row = self._one("SELECT * FROM accounts WHERE id = ?", (account_id,))
         return _account(row) if row else None
 
+    def require_id(self, account_id: int) -> Account:
+        """The account a stored row names (account_id is a foreign key: it exists)."""
+        account = self.by_id(account_id)
+        if account is None:
+            raise InputError(f"no account with id {account_id}")
+        return account
+
     def list(self) -> list[Account]:
         return [_account(r) for r in self._all("SELECT * FROM accounts ORDER BY name")]
 

@@ -12,9 +12,9 @@ from cmtui.store.base import Repo
 
 class DemoRepo(Repo):
     def add_thread(self, account_id: int, root_remote_id: str, fetched_at: str) -> int:
-        return self.conn.execute(
+        return self._insert(
             "INSERT INTO threads (account_id, root_remote_id, fetched_at) VALUES (?, ?, ?)",
-            (account_id, root_remote_id, fetched_at)).lastrowid
+            (account_id, root_remote_id, fetched_at))
 
     def add_thread_post(self, thread_id: int, remote_id: str, in_reply_to_remote_id: str | None, author: str,
                         author_name: str, text: str, url: str, created_at: str, *, ours: bool = False) -> None:

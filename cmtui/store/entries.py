@@ -17,7 +17,7 @@ import re
 from contextlib import contextmanager
 
 from cmtui.errors import InputError
-from cmtui.store.base import Repo, marks as _in, now
+from cmtui.store.base import Repo, inserted_id, marks as _in, now
 from cmtui.store.db import transaction
 
 _COLUMNS = "e.*, a.name AS account"
@@ -61,7 +61,7 @@ class EntryRepo(Repo):
             fields = {"id": entry_id, **fields}
         cur = self.conn.execute(
             f"INSERT INTO calendar_entries ({', '.join(fields)}) VALUES ({_in(fields)})", list(fields.values()))
-        return cur.lastrowid
+        return inserted_id(cur)
 
     def update(self, entry_id: int, fields: dict, *, touch: bool = True) -> None:
         """Set these columns; updated_at becomes now unless not `touch` (a record from a file
@@ -93,7 +93,7 @@ class EntryRepo(Repo):
             [*values, status, occurrence_at, series["id"], occurrence_at, who, stamp, stamp])
         if cur.rowcount != 1:
             return None
-        child_id = cur.lastrowid
+        child_id = inserted_id(cur)
         self.conn.execute("INSERT INTO entry_variants (entry_id, account_id, text)"
                           " SELECT ?, account_id, text FROM entry_variants WHERE entry_id = ?", (child_id, series["id"]))
         self.conn.execute("INSERT INTO entry_transitions (entry_id, at, who, from_status, to_status, comment)"
@@ -120,9 +120,9 @@ class EntryRepo(Repo):
 
     def variant_texts(self, entry_id: int) -> dict[str, str]:
         """Account name -> the entry's wording for it."""
-        return dict(self._all(
+        return self._pairs(
             "SELECT a.name, v.text FROM entry_variants v JOIN accounts a ON a.id = v.account_id"
-            " WHERE v.entry_id = ? ORDER BY a.name", (entry_id,)))
+            " WHERE v.entry_id = ? ORDER BY a.name", (entry_id,))
 
     def set_variants(self, entry_id: int, variants: dict[int, str]) -> None:
         self.conn.execute("DELETE FROM entry_variants WHERE entry_id = ?", (entry_id,))
@@ -188,7 +188,7 @@ class EntryRepo(Repo):
                          " ORDER BY e.updated_at DESC, e.id DESC")
 
     def status_counts(self) -> dict[str, int]:
-        return dict(self._all("SELECT status, count(*) FROM calendar_entries GROUP BY status"))
+        return self._pairs("SELECT status, count(*) FROM calendar_entries GROUP BY status")
 
     def published_since(self, since: str, account_id: int | None = None) -> int:
         sql = "SELECT count(*) FROM calendar_entries WHERE status = 'published' AND published_at >= ?"
@@ -277,7 +277,7 @@ class EntryRepo(Repo):
                 del row["id"]
             cur = self.conn.execute(f"INSERT INTO calendar_entries ({', '.join(row)}) VALUES ({_in(row)})",
                                     list(row.values()))
-            mapping[old] = cur.lastrowid
+            mapping[old] = inserted_id(cur)
         self.conn.executemany("INSERT OR IGNORE INTO entry_variants (entry_id, account_id, text) VALUES (?, ?, ?)",
                               [(mapping[v["entry_id"]], v["account_id"], v["text"]) for v in snap["variants"]
                                if self._one("SELECT 1 FROM accounts WHERE id = ?", (v["account_id"],))])

@@ -6,11 +6,12 @@ Lists read a window of rows (ORDER BY ... LIMIT/OFFSET over an index), never the
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass, replace
 
 from cmtui.errors import InputError
 from cmtui.model import ItemState
-from cmtui.store.base import Repo, dumps, loads, now
+from cmtui.store.base import Repo, dumps, inserted_id, loads, now
 from cmtui.store.db import transaction
 
 ACTIVE_STATES = (ItemState.NEW.value, ItemState.OPEN.value)
@@ -256,15 +257,15 @@ class InboxRepo(Repo):
             sql = f"SELECT i.is_question, count(*) FROM {_source(f)} WHERE {where} GROUP BY i.is_question"
         else:
             sql = f"SELECT i.{facet}, count(*) FROM {_source(f)} WHERE {where} GROUP BY i.{facet}"
-        return dict(self._all(sql, params))
+        return self._pairs(sql, params)
 
-    def get(self, item_id: int):
+    def get(self, item_id: int) -> sqlite3.Row | None:
         return self._one(
             f"SELECT {_COLUMNS} FROM inbox_items i JOIN accounts a ON a.id = i.account_id WHERE i.id = ?",
             (item_id,),
         )
 
-    def require(self, item_id) -> object:
+    def require(self, item_id) -> sqlite3.Row:
         try:
             number = int(item_id)
         except (TypeError, ValueError):
@@ -278,7 +279,7 @@ class InboxRepo(Repo):
         """Items per state (or those not answered yet), hidden ones left out: a table kept
         by triggers, no scan."""
         counts = {s: 0 for s in ALL_STATES}
-        counts.update(dict(self._all(f"SELECT state, {'unanswered' if unanswered else 'n'} FROM inbox_counts")))
+        counts.update(self._pairs(f"SELECT state, {'unanswered' if unanswered else 'n'} FROM inbox_counts"))
         return counts
 
     def insert(self, account_id: int, **fields) -> int:
@@ -292,7 +293,7 @@ class InboxRepo(Repo):
                 f"INSERT INTO inbox_items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 [account_id, *fields.values()],
             )
-            return cur.lastrowid
+            return inserted_id(cur)
 
     def thread(self, item) -> list:
         """The stored conversation around an item: thread posts and inbox items of its thread."""

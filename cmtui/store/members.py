@@ -126,8 +126,8 @@ class MemberRepo(Repo):
             last = self._scalar("SELECT coalesce(max(position), 0) FROM guidelines")
             position = last + 1 if position is None else max(1, min(position, last + 1))
             self.conn.execute("UPDATE guidelines SET position = position + 1 WHERE position >= ?", (position,))
-            return self.conn.execute("INSERT INTO guidelines (position, title, body) VALUES (?, ?, ?)",
-                                     (position, title.strip(), body.strip())).lastrowid
+            return self._insert("INSERT INTO guidelines (position, title, body) VALUES (?, ?, ?)",
+                                (position, title.strip(), body.strip()))
 
     def edit_guideline(self, number: int, title: str | None = None, body: str | None = None) -> None:
         row = self.guideline(number)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cmtui.store.base import Repo, now
+from cmtui.store.base import Repo, inserted_id, now
 from cmtui.store.db import transaction
 
 
@@ -95,7 +95,7 @@ class MetricsRepo(Repo):
                 " due_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (name, metric, account_id, target, direction, baseline, start_date, due_date, now()),
             )
-            return cur.lastrowid
+            return inserted_id(cur)
 
     def update_goal(self, goal_id: int, fields: dict) -> None:
         names = ("name", "metric", "account_id", "target", "direction", "start_date", "due_date")
@@ -167,7 +167,7 @@ class MetricsRepo(Repo):
             "SELECT count(*) FILTER (WHERE kind = 'mention'), count(*) FILTER (WHERE instr(labels, '\"negative\"') > 0"
             " OR instr(labels, '\"complaint\"') > 0) FROM inbox_items INDEXED BY inbox_created"
             f" WHERE created_at >= ? {scope}", params)
-        return {"mentions": row[0] or 0, "negative": row[1] or 0}
+        return {"mentions": row[0] or 0, "negative": row[1] or 0} if row else {"mentions": 0, "negative": 0}
 
     def flag_times(self, since: str, account_id: int | None = None) -> list[str]:
         """When each moderation flag (item or report) was raised since a time."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cmtui.store.base import Repo, dumps, loads, now
+from cmtui.store.base import Repo, dumps, inserted_id, loads, now
 from cmtui.store.db import transaction
 
 
@@ -45,16 +45,16 @@ class ModerationRepo(Repo):
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (item_id, rule_id, rule, reason, dumps(matched or []), created_at or now()),
             )
-            return cur.lastrowid
+            return inserted_id(cur)
 
     # -- decisions (inside the caller's transaction) -----------------------------------------
     def log_action(self, who: str, action: str, *, item_id=None, report_id=None, person_id=None, rule_id=None,
                    comment: str = "", outbox_id=None) -> int:
         """One line of the audit log; returns its id."""
-        return self.conn.execute(
+        return self._insert(
             "INSERT INTO moderation_log (at, who, action, item_id, report_id, person_id, rule_id, comment, outbox_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (now(), who, action, item_id, report_id, person_id, rule_id, comment, outbox_id)).lastrowid
+            (now(), who, action, item_id, report_id, person_id, rule_id, comment, outbox_id))
 
     def close_flags(self, item_id: int, state: str) -> int:
         """Close an item's open flags as decided (state); returns how many were open."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import builtins  # the repo's own list() method shadows the builtin in its annotations
 import uuid
 from dataclasses import dataclass
 
-from cmtui.store.base import Repo, dumps, loads, marks as _in, now
+from cmtui.store.base import Repo, dumps, inserted_id, loads, marks as _in, now
 from cmtui.store.db import transaction
 
 
@@ -55,7 +56,7 @@ class OutboxRepo(Repo):
             " next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (account_id, kind, dumps(payload), uuid.uuid4().hex, item_id, entry_id, stamp, stamp, stamp),
         )
-        return cur.lastrowid
+        return inserted_id(cur)
 
     def waiting_same(self, account_id: int, kind: str, acct: str, status_ids: list[str] | None = None) -> int | None:
         """The id of the same platform action on the same author (and statuses) still waiting."""
@@ -86,7 +87,7 @@ class OutboxRepo(Repo):
         return self._scalar("SELECT count(*) FROM outbox WHERE account_id = ? AND state IN ('pending', 'sending')",
                             (account_id,))
 
-    def for_item(self, item_id: int) -> list:
+    def for_item(self, item_id: int) -> builtins.list:
         return self._all("SELECT * FROM outbox WHERE item_id = ? ORDER BY id", (item_id,))
 
     # -- the sync engine's side ---------------------------------------------------------
@@ -192,7 +193,7 @@ class OutboxRepo(Repo):
                          " WHERE o.id = ?", (op_id,))
 
     # -- a calendar entry's operations --------------------------------------------------------------
-    def for_entry(self, entry_id: int) -> list:
+    def for_entry(self, entry_id: int) -> builtins.list:
         return self._all("SELECT * FROM outbox WHERE entry_id = ? ORDER BY id", (entry_id,))
 
     def rewrite_unsent(self, op_id: int, payload_json: str) -> bool:
@@ -210,7 +211,7 @@ class OutboxRepo(Repo):
         """An operation withdrawn with a deleted entry (it never left), queued again."""
         op = {k: v for k, v in op.items() if k != "id"} | {"entry_id": entry_id, "updated_at": now()}
         cur = self.conn.execute(f"INSERT INTO outbox ({', '.join(op)}) VALUES ({_in(op)})", list(op.values()))
-        return cur.lastrowid
+        return inserted_id(cur)
 
     def row(self, op_id: int):
         """The operation's row as stored (no joined columns: it can be inserted back)."""

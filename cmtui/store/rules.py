@@ -3,6 +3,7 @@ reads and writes the rules engine needs. The logic lives in cmtui.moderation.eng
 
 from __future__ import annotations
 
+import builtins  # the repo's own list() method shadows the builtin in its annotations
 from typing import NamedTuple
 
 from cmtui.store.base import Repo, dumps, loads, now
@@ -96,7 +97,7 @@ class RuleRepo(Repo):
             self._bump()
         return bool(n)
 
-    def reorder(self, names: list[str]) -> None:
+    def reorder(self, names: builtins.list[str]) -> None:
         """Give the rules these positions (1, 2, ...) in this order; others keep theirs, after."""
         with transaction(self.conn):
             for position, name in enumerate(names, 1):
@@ -116,12 +117,12 @@ class RuleRepo(Repo):
     def account_ids(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT name, id FROM accounts")}
 
-    def items_after(self, before_id: int) -> list[RuleItem]:
+    def items_after(self, before_id: int) -> builtins.list[RuleItem]:
         cur = self.conn.cursor()
         cur.row_factory = _rule_item
         return cur.execute(f"SELECT {ITEM_COLUMNS} FROM inbox_items WHERE id > ? ORDER BY id", (before_id,)).fetchall()
 
-    def items_between(self, low: int, high: int) -> list[RuleItem]:
+    def items_between(self, low: int, high: int) -> builtins.list[RuleItem]:
         """Items with low < id <= high, in id order (a rowid range: no sort, no index)."""
         cur = self.conn.cursor()
         cur.row_factory = _rule_item
@@ -143,7 +144,7 @@ class RuleRepo(Repo):
                 out[row[0]] = (row[1], row[2])
         return out
 
-    def recent_texts(self, person_ids, before_id: int, since: str, until: str) -> list[tuple]:
+    def recent_texts(self, person_ids, before_id: int, since: str, until: str) -> builtins.list[tuple]:
         """(person_id, text, created_at) of these people's items with id <= before_id created in
         [since, until], oldest first: what a flood condition compares new items with."""
         out: list[tuple] = []
@@ -157,8 +158,8 @@ class RuleRepo(Repo):
         return out
 
     # -- what the engine writes ------------------------------------------------------------------------------
-    def apply(self, flags: list[tuple], labels: list[tuple], assigns: list[tuple], done: list[int],
-              hide: list[int]) -> None:
+    def apply(self, flags: builtins.list[tuple], labels: builtins.list[tuple], assigns: builtins.list[tuple],
+              done: builtins.list[int], hide: builtins.list[int]) -> None:
         """flags: (item_id, rule_id, rule, reason, matched list); labels: (item_id, label);
         assigns: (item_id, who). Joins the caller's transaction (ingest) if there is one."""
         stamp = now()

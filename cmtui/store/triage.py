@@ -29,9 +29,9 @@ class TriageRepo(Repo):
             if missing:
                 raise InputError(f"no inbox item with id {min(missing)}")
             before = {str(r["id"]): {f: r[f] for f in changes} for r in rows}
-            log_id = self.conn.execute(
+            log_id = self._insert(
                 "INSERT INTO triage_log (at, who, action, item_ids, before) VALUES (?, ?, ?, ?, ?)",
-                (now(), who, action, dumps(ids), dumps(before))).lastrowid
+                (now(), who, action, dumps(ids), dumps(before)))
             values = [dumps(v) if f == "labels" and not isinstance(v, str) and v is not None else v
                       for f, v in changes.items()]
             self.conn.execute(
@@ -50,10 +50,10 @@ class TriageRepo(Repo):
             rows = self.conn.execute(f"SELECT id, labels FROM inbox_items WHERE id IN ({marks})", ids).fetchall()
             if len(rows) != len(ids):
                 raise InputError(f"no inbox item with id {min(set(ids) - {r['id'] for r in rows})}")
-            log_id = self.conn.execute(
+            log_id = self._insert(
                 "INSERT INTO triage_log (at, who, action, item_ids, before) VALUES (?, ?, ?, ?, ?)",
                 (now(), who, "label", dumps(ids), dumps({str(r["id"]): {"labels": r["labels"]} for r in rows}))
-            ).lastrowid
+            )
             for row in rows:
                 labels = [label for label in loads(row["labels"], []) if label not in remove]
                 labels += sorted(add - set(labels))

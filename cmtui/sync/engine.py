@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from cmtui.errors import CmtuiError
 from cmtui.model import iso, parse_iso, utcnow
@@ -24,10 +24,14 @@ from cmtui.store import Store
 from cmtui.store.outbox import AT_MOST_ONCE, UNCERTAIN
 from cmtui.sync.connectors import connector_for
 from cmtui.sync.connectors.base import (
-    AuthError, Capability, Connector, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
+    AuthError, Capability, Connector, OfflineError, PermanentError, RateLimited, RemoteEvent, RemoteItem, TimedOut,
+    TransientError,
 )
 from cmtui.planning.results import reconcile_scheduled
 from cmtui.sync.outbox_ops import apply_result, execute
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
 
 log = logging.getLogger("cmtui.sync")
 
@@ -87,7 +91,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 class SyncEngine:
-    def __init__(self, store: Store, settings, credentials, *,
+    def __init__(self, store: Store, settings: Settings, credentials, *,
                  connector_factory: Callable[..., Connector] = connector_for, clock=utcnow,
                  timeout: float = 30.0, lease_seconds: int = LEASE_SECONDS,
                  on_change: Callable[[str], None] | None = None):
@@ -227,7 +231,9 @@ class SyncEngine:
         # Pages are stored a batch at a time (one transaction is much cheaper than a dozen),
         # each batch with the cursor of its last page: a crash loses only what the next
         # pass fetches again.
-        items, events, batch_cursor = [], [], None
+        items: list[RemoteItem] = []
+        events: list[RemoteEvent] = []
+        batch_cursor: str | None = None
 
         def flush() -> None:
             nonlocal items, events, batch_cursor
@@ -334,7 +340,7 @@ class SyncEngine:
     async def fetch_thread(self, item_id: int) -> int:
         """Fetch an item's conversation from its platform and store it; return the thread id."""
         item = self.store.inbox.require(item_id)
-        account = self.store.accounts.by_id(item["account_id"])
+        account = self.store.accounts.require_id(item["account_id"])
         if account.offline:  # no connection: what is stored is the whole conversation
             return item["thread_id"]
         connector = self._connector(account)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from cmtui.model import iso, parse_iso
 from cmtui.store.base import loads
 from cmtui.sync.connectors.base import Capability, Connector, PermanentError, PostRequest
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 
 def _post_request(connector: Connector, op, payload: dict, now: datetime) -> PostRequest:
@@ -31,7 +35,7 @@ async def _account_id(connector: Connector, payload: dict) -> str:
     return (await connector.lookup(payload["acct"])).remote_id
 
 
-async def execute(connector: Connector, op, store, now: datetime) -> dict:
+async def execute(connector: Connector, op, store: Store, now: datetime) -> dict:
     """Send one operation; return what the platform answered, as a JSON-able dict."""
     payload = loads(op["payload"], {})
     kind = op["kind"]
@@ -92,7 +96,7 @@ async def execute(connector: Connector, op, store, now: datetime) -> dict:
     raise PermanentError(f"unknown operation kind '{kind}'")
 
 
-def apply_result(store, account, op, outcome: dict | None, now: datetime, error: str | None = None) -> None:
+def apply_result(store: Store, account, op, outcome: dict | None, now: datetime, error: str | None = None) -> None:
     """Record locally what a finished operation did (outcome) or why it failed (error).
     Runs inside the transaction that marks the operation done or failed."""
     from cmtui.planning.results import apply_to_entry  # (imported here: the top of this module is the sending's)
@@ -107,7 +111,7 @@ def apply_result(store, account, op, outcome: dict | None, now: datetime, error:
         apply_to_entry(store, op, outcome, now, error)
 
 
-def _entry_state(store, op) -> tuple[str | None, str | None]:
+def _entry_state(store: Store, op) -> tuple[str | None, str | None]:
     """(scheduled id, remote id) the platform holds for the operation's entry on its account,
     after the entry's operations that went before it."""
     from cmtui.planning.publishing import fold_done

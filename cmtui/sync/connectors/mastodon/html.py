@@ -66,20 +66,23 @@ class _TextParser(HTMLParser):
     def _write(self, text: str) -> None:
         if not text:
             return
-        if self._line is None:
+        line = self._line
+        if line is None:
             if not self._pre:
                 text = text.lstrip(" ")
                 if not text:
                     return
-            self._start()
-        self._line += text
+            line = self._start()
+        self._line = line + text
 
-    def _start(self) -> None:
+    def _start(self) -> str:
+        """Open a new line (its quote and list prefix written) and return it."""
         if self._blank and self.lines:
             self.lines.append(("> " * self._blank_quote).rstrip())
         self._blank = False
-        self._line = self._prefix()
+        self._line = line = self._prefix()
         self._marker = None
+        return line
 
     # -- parsing ---------------------------------------------------------------------------
     def handle_starttag(self, tag, attrs):
