@@ -151,7 +151,7 @@ class FakeConnector(Connector):
     async def verify(self) -> AccountInfo:
         self.requests += 1
         return AccountInfo(remote_id="1", acct="tidewater@social.tidewater.example", display_name="Tidewater",
-                           followers=4000, following=10, statuses=100)
+                           followers=4000, following=10, posts=100)
 
     async def limits(self) -> Limits:
         self.requests += 1
