@@ -166,7 +166,7 @@ class FakeConnector(Connector):
             self.requests += 1
             first = number * PAGE
             items = [make_item(rng, n) for n in range(first, min(self.total, first + PAGE))]
-            events = [RemoteEvent("favourite", str(5 * 10**12 + first + k), f"fan{k}@mastodon.social",
+            events = [RemoteEvent("like", str(5 * 10**12 + first + k), f"fan{k}@mastodon.social",
                                   items[0].created_at, "1") for k in range(2)]
             yield PullPage(items=items, events=events)
         self._sample(count)

@@ -4,16 +4,24 @@ was written with the new names from the start."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
-from cmtui.config import Settings
+import pytest
+
+from cmtui.config import Credentials, Settings
 from cmtui.metrics import panel_data
 from cmtui.model import iso
 from cmtui.store import Store
 from cmtui.store.db import migrate
 from cmtui.store.migrations import LATEST, MIGRATIONS, V13
+from cmtui.sync import connectors
+from cmtui.sync.connectors.base import (
+    AccountInfo, Capability, Connector, Limits, OwnPost, PlatformProfile, Posted, PullPage, RemoteEvent,
+)
+from cmtui.sync.engine import SyncEngine
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 OLD = {"server": "instance", "likes": "favourites", "shares": "reblogs", "posts": "statuses",
@@ -105,3 +113,88 @@ def test_an_old_file_upgrades_with_every_value_under_its_new_name(tmp_path):
     finally:
         store.close()
         fresh.close()
+
+
+# -- the platform's own words, from its profile ------------------------------------------------------
+class Plainnet(Connector):
+    """A made-up platform that keeps the neutral words: one like, one share on our post."""
+
+    platform = "plainnet"
+    capabilities = Capability.PULL | Capability.STATS
+    profile = PlatformProfile(label="Plainnet")
+
+    def __init__(self, *args, **kwargs):
+        self.requests = 0
+
+    async def verify(self) -> AccountInfo:
+        return AccountInfo(remote_id="1", acct="us@plain.example", display_name="Us", followers=10, following=1,
+                           posts=3)
+
+    async def limits(self) -> Limits:
+        return Limits()
+
+    async def pull(self, cursor, since):
+        at = iso(NOW - timedelta(hours=1))
+        yield PullPage(events=[RemoteEvent("like", "e1", "ana@plain.example", at, "p1"),
+                               RemoteEvent("share", "e2", "bo@plain.example", at, "p1")], cursor="e2", final=True)
+
+    async def thread(self, remote_id):
+        return []
+
+    async def publish(self, post):
+        return Posted(remote_id="p2")
+
+    async def own_posts(self, account_remote_id, since):
+        return [OwnPost(remote_id="p1", created_at=iso(NOW - timedelta(days=1)), likes=4, shares=2, replies=1)]
+
+
+@pytest.fixture
+def plainnet(tmp_path, monkeypatch):
+    monkeypatch.setitem(connectors.REGISTRY, "plainnet", Plainnet)
+    store = Store.open(tmp_path / "plain.db")
+    store.accounts.add("plain", "plainnet", "https://plain.example")
+    credentials = Credentials(tmp_path / "config")
+    credentials.set("plain", "token")
+    yield store, credentials
+    store.close()
+
+
+def test_a_sync_stores_a_platform_s_likes_and_shares_and_names_them_its_way(plainnet):
+    store, credentials = plainnet
+    engine = SyncEngine(store, Settings(timezone="UTC"), credentials, connector_factory=Plainnet,
+                        clock=lambda: NOW)
+    [result] = asyncio.run(engine.run_once())
+    assert result.summary() == "plain: 0 new items, 2 likes/shares/follows"  # Mastodon's: favourites/boosts
+    events = store.conn.execute("SELECT kind, post_remote_id FROM account_events ORDER BY kind").fetchall()
+    assert [tuple(e) for e in events] == [("like", "p1"), ("share", "p1")]
+    assert store.conn.execute("SELECT likes, shares, replies FROM post_stats").fetchone()[:] == (4, 2, 1)
+    assert store.conn.execute("SELECT posts FROM follower_snapshots").fetchone()[0] == 3
+
+
+async def test_the_engagement_line_names_interactions_as_the_platforms_in_range_do(tmp_path, monkeypatch):
+    from factory import build_store
+    from tui_helpers import RecordingApp, wait_for
+
+    monkeypatch.setitem(connectors.REGISTRY, "plainnet", Plainnet)
+    store = build_store(tmp_path / "mixed.db", items=20)  # Mastodon accounts
+    store.accounts.add("plain", "plainnet", "https://plain.example")
+    for account in store.accounts.list():
+        store.metrics.upsert_post_stats(account.id, "p1", iso(NOW - timedelta(days=1)), 4, 2, 1)
+    app = RecordingApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    lines = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        screen = app.screen
+        for _ in store.accounts.list() + [None]:  # every scope: each account, then all of them
+            await pilot.press("a")
+            assert await wait_for(pilot, lambda: not screen.counting)
+            await pilot.pause()
+            widget = screen.query_one("#section-engagement")
+            text = widget.text(widget.content_size.width or 100).plain
+            lines.append((screen.account, text.split(" interactions ")[1].split(")")[0] + ")"))
+        names = {a.name: a.platform for a in store.accounts.list()}
+    store.close()
+    assert len(lines) == len(names) + 1
+    assert dict(lines) == {**{name: "(favourites + boosts + replies)" for name, platform in names.items()
+                              if platform != "plainnet"},
+                           "plain": "(likes + shares + replies)", None: "(likes + shares + replies)"}

@@ -335,10 +335,10 @@ class MetricsScreen(ModeScreen):
     def _interaction_words(self) -> tuple[str, str]:
         """What the accounts in range call likes and shares: their platform's words when they
         share one platform, else the neutral ones."""
-        from cmtui.sync.connectors import PLATFORMS, profile_for
+        from cmtui.sync.connectors import REGISTRY, profile_for
 
         profiles = [profile_for(a.platform) for a in self.store.accounts.list()
-                    if self.account in (None, a.name) and a.platform in PLATFORMS]
+                    if self.account in (None, a.name) and a.platform in REGISTRY]
         words = {(p.like_name, p.share_name) for p in profiles}
         return words.pop() if len(words) == 1 else ("likes", "shares")
 
