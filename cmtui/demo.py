@@ -31,7 +31,7 @@ def _load_accounts(store: Store, community: dict) -> dict[str, Account]:
     accounts = {}
     for spec in community["accounts"]:
         accounts[spec["name"]] = store.accounts.add(
-            spec["name"], spec["platform"], spec["instance"], handle=spec["handle"],
+            spec["name"], spec["platform"], spec["server"], handle=spec["handle"],
             display_name=spec["display_name"],
             limits={"max_chars": spec.get("max_chars", 500), "url_weight": 23},
             offline=True,  # made-up instances: the demo has no connection, by design

@@ -151,7 +151,7 @@ class FakeConnector(Connector):
     async def verify(self) -> AccountInfo:
         self.requests += 1
         return AccountInfo(remote_id="1", acct="tidewater@social.tidewater.example", display_name="Tidewater",
-                           followers=4000, following=10, statuses=100)
+                           followers=4000, following=10, posts=100)
 
     async def limits(self) -> Limits:
         self.requests += 1
@@ -166,7 +166,7 @@ class FakeConnector(Connector):
             self.requests += 1
             first = number * PAGE
             items = [make_item(rng, n) for n in range(first, min(self.total, first + PAGE))]
-            events = [RemoteEvent("favourite", str(5 * 10**12 + first + k), f"fan{k}@mastodon.social",
+            events = [RemoteEvent("like", str(5 * 10**12 + first + k), f"fan{k}@mastodon.social",
                                   items[0].created_at, "1") for k in range(2)]
             yield PullPage(items=items, events=events)
         self._sample(count)

@@ -186,7 +186,7 @@ def test_offline_then_published_late(env, peer):
                               who="ana", now=real - timedelta(hours=1))
     account = store.accounts.get("ada")
     with store.transaction():
-        store.conn.execute("UPDATE accounts SET instance = ? WHERE id = ?",
+        store.conn.execute("UPDATE accounts SET server = ? WHERE id = ?",
                            (f"http://127.0.0.1:{closed_port()}", account.id))
     offline = run(env)
     assert not offline.ok and offline.state == "offline"
@@ -194,7 +194,7 @@ def test_offline_then_published_late(env, peer):
     assert entry["status"] == "scheduled" and entry["late"] == 0
     assert [(op["state"], op["attempts"]) for op in store.outbox.list()] == [("pending", 0)]
     with store.transaction():
-        store.conn.execute("UPDATE accounts SET instance = ? WHERE id = ?", (peer.base_url, account.id))
+        store.conn.execute("UPDATE accounts SET server = ? WHERE id = ?", (peer.base_url, account.id))
     back = run(env)
     assert back.ok and back.sent == 1
     entry = store.entries.get(entry_id)

@@ -63,7 +63,7 @@ def test_unreachable_instance_is_a_warning(capsys, setup):
     with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    store.conn.execute("UPDATE accounts SET instance = ?", (f"http://127.0.0.1:{port}",))
+    store.conn.execute("UPDATE accounts SET server = ?", (f"http://127.0.0.1:{port}",))
     code, checks, _ = _doctor(capsys, db)
     assert code == 0
     assert checks["account ada"]["status"] == "warning" and "cannot check now" in checks["account ada"]["detail"]

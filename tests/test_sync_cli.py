@@ -500,7 +500,7 @@ def test_sync_once_offline_instance(cli, monkeypatch, peer):
     assert add_account(cli, monkeypatch, peer.base_url, "ada", "ada_token")[0] == 0
     store = Store.open(cli.db)
     try:
-        store.conn.execute("UPDATE accounts SET instance = ? WHERE name = 'ada'",
+        store.conn.execute("UPDATE accounts SET server = ? WHERE name = 'ada'",
                            (f"http://127.0.0.1:{closed_port()}",))
     finally:
         store.close()
@@ -727,20 +727,20 @@ def test_favourites_boosts_and_follows_become_account_events(env, peer):
     act(peer, "alan_token", "POST", f"/api/v1/statuses/{own['id']}/reblog")
     [result] = run(engine_for(env))
     assert result.events == 5 and result.new_items == 0
-    rows = store.conn.execute("SELECT kind, actor, status_remote_id FROM account_events ORDER BY kind, actor"
+    rows = store.conn.execute("SELECT kind, actor, post_remote_id FROM account_events ORDER BY kind, actor"
                               ).fetchall()
     host = host_of(peer)
-    assert [tuple(r) for r in rows] == [
-        ("favourite", f"grace@{host}", own["id"]),
+    assert [tuple(r) for r in rows] == [  # Mastodon's favourite and reblog, in neutral words
         ("follow", f"alan@{host}", None), ("follow", f"grace@{host}", None), ("follow", f"katherine@{host}", None),
-        ("reblog", f"alan@{host}", own["id"]),
+        ("like", f"grace@{host}", own["id"]),
+        ("share", f"alan@{host}", own["id"]),
     ]
     assert items(store) == []
     act(peer, "katherine_token", "POST", f"/api/v1/statuses/{own['id']}/favourite")
     [again] = run(engine_for(env))
     assert again.events == 1
     assert store.conn.execute("SELECT count(*) FROM account_events").fetchone()[0] == 6
-    stats = store.conn.execute("SELECT favourites, reblogs FROM post_stats WHERE remote_id = ?", (own["id"],)
+    stats = store.conn.execute("SELECT likes, shares FROM post_stats WHERE remote_id = ?", (own["id"],)
                                ).fetchone()
     assert tuple(stats) == (2, 1)
 

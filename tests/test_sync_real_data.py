@@ -160,7 +160,7 @@ def test_reports_stored_before_v12_get_one_time_format_and_complete_handles(tmp_
     conn.commit()
     conn.close()
     store = Store.open(path)
-    reports = store.conn.execute("SELECT target_acct, created_at FROM instance_reports ORDER BY remote_id").fetchall()
+    reports = store.conn.execute("SELECT target_acct, created_at FROM platform_reports ORDER BY remote_id").fetchall()
     assert [tuple(r) for r in reports] == [("ana@social.example", "2026-11-20T10:00:00Z"),
                                           ("bo@far.example", "2026-11-20T10:00:00Z")]
     flags = {r[0] for r in store.conn.execute("SELECT created_at FROM moderation_flags")}

@@ -132,9 +132,9 @@ def test_the_repositories_decode_labels_matched_words_and_attached_posts(store):
     flag = store.moderation.add_flag(3, "a word", rule="words", matched=["spam", "scam"])
     assert store.moderation.matched(flag) == ["spam", "scam"] and store.moderation.matched(10**9) == []
     account = store.accounts.list()[0].id
-    store.conn.execute("INSERT INTO instance_reports (account_id, remote_id, target_acct, status_ids, created_at)"
+    store.conn.execute("INSERT INTO platform_reports (account_id, remote_id, target_acct, status_ids, created_at)"
                        " VALUES (?, 'r1', 'troll', '[\"11\",\"12\"]', '2026-11-20T10:00:00Z')", (account,))
-    report = store.conn.execute("SELECT id FROM instance_reports WHERE remote_id = 'r1'").fetchone()[0]
+    report = store.conn.execute("SELECT id FROM platform_reports WHERE remote_id = 'r1'").fetchone()[0]
     assert store.reports.status_ids(report) == ["11", "12"] and store.reports.status_ids(10**9) == []
 
 

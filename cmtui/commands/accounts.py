@@ -49,10 +49,10 @@ def _token(cls, token_env: str | None, server: str, timeout: float) -> str:
     return cls.authorize(server, timeout, _ask_code)
 
 
-async def _verify(platform: str, instance: str, token: str, timeout: float):
+async def _verify(platform: str, server: str, token: str, timeout: float):
     from cmtui.sync.connectors import connector_for
 
-    connector = connector_for(platform, instance, token, timeout=timeout)
+    connector = connector_for(platform, server, token, timeout=timeout)
     try:
         info = await connector.verify()
         limits = await connector.limits()
@@ -78,26 +78,26 @@ def account_add(store: Store, settings: Settings, credentials, args) -> int:
     if not _NAME.match(args.name):
         raise InputError(f"'{args.name}' is not a usable account name (letters, digits, . _ -; up to 40)")
     options = _options(cls, args)
-    instance = cls.normalize_server(options.get("server") or "")
+    server = cls.normalize_server(options.get("server") or "")
     existing = store.accounts.get(args.name)
-    if existing is not None and (existing.platform, existing.instance) != (args.platform, instance):
-        raise InputError(f"an account named '{args.name}' already exists on {existing.instance} "
+    if existing is not None and (existing.platform, existing.server) != (args.platform, server):
+        raise InputError(f"an account named '{args.name}' already exists on {existing.server} "
                          f"(cmtui account remove {args.name} first, or choose another name)")
     timeout = float(settings.http_timeout_seconds)
     try:
-        token = _token(cls, options.get("token_env"), instance, timeout)
-        info, limits = asyncio.run(_verify(args.platform, instance, token, timeout))
+        token = _token(cls, options.get("token_env"), server, timeout)
+        info, limits = asyncio.run(_verify(args.platform, server, token, timeout))
         info = _clean(info)
     except AuthError as exc:
         raise InputError(f"the token was refused: {exc}") from None
     except PermanentError as exc:
         if exc.status == 404:
-            raise InputError(cls.not_this_platform(instance, "no account API")) from None
+            raise InputError(cls.not_this_platform(server, "no account API")) from None
         raise InputError(str(exc)) from None
     except TransientError as exc:
         message = str(exc)
         if message.startswith("malformed"):
-            message = cls.not_this_platform(instance, message)
+            message = cls.not_this_platform(server, message)
         raise InputError(message) from None
     except ConnectorError as exc:
         raise InputError(str(exc)) from None
@@ -113,7 +113,7 @@ def account_add(store: Store, settings: Settings, credentials, args) -> int:
     credentials.set(args.name, token)  # the token goes to the credentials file only
     try:
         limits_json = limits.to_json() | {"checked_at": iso(utcnow())}
-        account = store.accounts.add(args.name, args.platform, instance, handle=info.acct,
+        account = store.accounts.add(args.name, args.platform, server, handle=info.acct,
                                      display_name=info.display_name, remote_account_id=info.remote_id,
                                      limits=limits_json, is_admin=info.is_admin)
         store.ingest.follower_snapshot(account.id, info)
@@ -124,7 +124,7 @@ def account_add(store: Store, settings: Settings, credentials, args) -> int:
             credentials.remove(args.name)
         raise
     admin = ", admin" if info.is_admin else ""
-    print(f"added {args.name}: {info.acct} on {instance} ({info.followers:,} followers{admin})")
+    print(f"added {args.name}: {info.acct} on {server} ({info.followers:,} followers{admin})")
     return 0
 
 

@@ -170,27 +170,27 @@ async def _verify(account, token: str) -> Check:
     from cmtui.sync.connectors import connector_for
     from cmtui.sync.connectors.base import AuthError, PermanentError, TransientError
 
-    again = f"cmtui account add {account.platform} {account.name} --instance {account.instance}"
+    again = f"cmtui account add {account.platform} {account.name} --instance {account.server}"
     name = f"account {account.name}"
     try:
-        connector = connector_for(account.platform, account.instance, token, timeout=CONNECT_TIMEOUT)
+        connector = connector_for(account.platform, account.server, token, timeout=CONNECT_TIMEOUT)
     except CmtuiError as exc:
         return Check(name, PROBLEM, str(exc))
     try:
         info = await connector.verify()
     except AuthError:
-        return Check(name, PROBLEM, f"token refused by {account.instance}", f"run {again} again")
+        return Check(name, PROBLEM, f"token refused by {account.server}", f"run {again} again")
     except TransientError as exc:  # offline, a time-out, a 5xx: the sync retries by itself
         return Check(name, WARNING, f"cannot check now: {exc}", "check the network; sync retries later")
     except PermanentError as exc:
-        return Check(name, PROBLEM, f"{account.instance} refused the check: {exc}", f"run {again}")
+        return Check(name, PROBLEM, f"{account.server} refused the check: {exc}", f"run {again}")
     except Exception as exc:  # a connector bug must not hide the other checks
         return Check(name, WARNING, f"cannot check now: {type(exc).__name__}")
     finally:
         await connector.close()
     if account.handle and info.acct != account.handle:
         return Check(name, PROBLEM, f"the token belongs to {info.acct}, not {account.handle}", f"run {again}")
-    return Check(name, OK, f"signed in as {info.acct} on {account.instance}")
+    return Check(name, OK, f"signed in as {info.acct} on {account.server}")
 
 
 def check_accounts(accounts: list, tokens: dict | None) -> list[Check]:
@@ -209,7 +209,7 @@ def check_accounts(accounts: list, tokens: dict | None) -> list[Check]:
         elif not token:
             checks[account.name] = Check(f"account {account.name}", PROBLEM, "no token in the credentials file",
                                          f"run cmtui account add {account.platform} {account.name} "
-                                         f"--instance {account.instance}")
+                                         f"--instance {account.server}")
         else:
             jobs.append((account, token))
 

@@ -122,7 +122,7 @@ def account_list(store: Store, args) -> int:
         return 0
     print_table(
         ["NAME", "PLATFORM", "INSTANCE", "HANDLE", "STATE", "LAST SYNC", "ERROR"],
-        [[a.name, a.platform, a.instance, a.handle or "", a.sync_state, age(a.last_sync_at), a.last_error or ""]
+        [[a.name, a.platform, a.server, a.handle or "", a.sync_state, age(a.last_sync_at), a.last_error or ""]
          for a in accounts],
         [None, None, None, None, 8, 9, 50],
     )

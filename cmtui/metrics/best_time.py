@@ -60,7 +60,7 @@ def heatmap(store: Store, account_id: int | None, now: datetime, tz) -> dict:
         w = 0.5 ** ((now - posted).total_seconds() / (HALF_LIFE_WEEKS * 7 * 86400))
         local = posted.astimezone(tz)
         slot = local.weekday() * 24 + local.hour
-        total = r["favourites"] + r["reblogs"] + r["replies"]
+        total = r["likes"] + r["shares"] + r["replies"]
         for offset, share in ((0, 1.0), (-1, 0.5), (1, 0.5)):
             s = (slot + offset) % 168  # Monday 00:00's earlier neighbour is Sunday 23:00
             value[s] += w * share * total

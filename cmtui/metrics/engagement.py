@@ -1,6 +1,6 @@
 """Engagement of our own posts: per post, per week, and what kind of post does best.
 
-Interactions = favourites + reblogs + replies (the platform's counters at the last sync).
+Interactions = likes + shares + replies (the platform's counters at the last sync).
 Engagement rate = interactions / the account's followers at the post's time (the last
 snapshot before it, else the first after it); None when no snapshot exists.
 """
@@ -41,11 +41,12 @@ def post_rows(store: Store, win, since: str | None = None) -> list[dict]:
     at = _followers_lookup(store, {r["account_id"] for r in rows}, iso(parse_iso(since) - timedelta(days=400)))
     out = []
     for r in rows:
-        total = r["favourites"] + r["reblogs"] + r["replies"]
+        total = r["likes"] + r["shares"] + r["replies"]
         followers = at(r["account_id"], r["posted_at"])
         out.append({"account": r["account"], "remote_id": r["remote_id"], "posted_at": r["posted_at"],
                     "text": r["text"], "language": r["language"], "campaign": r["campaign"],
-                    "favourites": r["favourites"], "reblogs": r["reblogs"], "replies": r["replies"],
+                    # `metrics --json` keeps its first field names (a public interface)
+                    "favourites": r["likes"], "reblogs": r["shares"], "replies": r["replies"],
                     "total": total, "followers": followers,
                     "rate": round(total / followers, 5) if followers else None})
     return out

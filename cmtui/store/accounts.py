@@ -14,7 +14,7 @@ class Account:
     id: int
     name: str
     platform: str
-    instance: str
+    server: str  # the server's URL
     handle: str | None
     display_name: str | None
     sync_state: str
@@ -28,7 +28,7 @@ class Account:
         return {
             "name": self.name,
             "platform": self.platform,
-            "instance": self.instance,
+            "instance": self.server,  # the --json contract keeps the name `--instance` set
             "handle": self.handle,
             "display_name": self.display_name,
             "state": self.sync_state,
@@ -45,7 +45,7 @@ def _account(row) -> Account:
         id=row["id"],
         name=row["name"],
         platform=row["platform"],
-        instance=row["instance"],
+        server=row["server"],
         handle=row["handle"],
         display_name=row["display_name"],
         sync_state=row["sync_state"],
@@ -62,7 +62,7 @@ class AccountRepo(Repo):
         self,
         name: str,
         platform: str,
-        instance: str,
+        server: str,
         handle: str | None = None,
         display_name: str | None = None,
         remote_account_id: str | None = None,
@@ -74,9 +74,9 @@ class AccountRepo(Repo):
             raise InputError(f"an account named '{name}' already exists")
         with transaction(self.conn):
             self.conn.execute(
-                "INSERT INTO accounts (name, platform, instance, handle, display_name, remote_account_id,"
+                "INSERT INTO accounts (name, platform, server, handle, display_name, remote_account_id,"
                 " limits, is_admin, offline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, platform, instance, handle, display_name, remote_account_id,
+                (name, platform, server, handle, display_name, remote_account_id,
                  dumps(limits or {}), int(is_admin), int(offline), now()),
             )
         return self.require(name)

@@ -17,7 +17,7 @@ from cmtui.store.schema import RECOUNT_SQL
 
 # table -> the columns a row gives, in order
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "accounts": ("id", "name", "platform", "instance", "handle", "display_name", "limits", "is_admin",
+    "accounts": ("id", "name", "platform", "server", "handle", "display_name", "limits", "is_admin",
                  "created_at"),
     "people": ("id", "platform", "acct", "remote_id", "display_name", "url", "account_created_at", "bot",
                "first_seen_at", "last_seen_at"),
@@ -33,9 +33,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                          "language", "campaign", "campaign_color", "late", "created_by", "created_at",
                          "updated_at", "rrule"),
     "entry_transitions": ("entry_id", "at", "who", "from_status", "to_status"),
-    "post_stats": ("account_id", "remote_id", "entry_id", "posted_at", "language", "campaign", "favourites",
-                   "reblogs", "replies", "updated_at"),
-    "follower_snapshots": ("account_id", "taken_at", "followers", "following", "statuses"),
+    "post_stats": ("account_id", "remote_id", "entry_id", "posted_at", "language", "campaign", "likes",
+                   "shares", "replies", "updated_at"),
+    "follower_snapshots": ("account_id", "taken_at", "followers", "following", "posts"),
     "goals": ("name", "metric", "target", "direction", "start_date", "due_date", "created_at"),
     "saved_replies": ("name", "language", "body", "created_at", "updated_at"),
 }

@@ -169,10 +169,10 @@ class IngestRepo(Repo):
                     written = rows
             if events:
                 stored_events = self.conn.executemany(  # rowcount: rows inserted, not ignored
-                    "INSERT OR IGNORE INTO account_events (account_id, kind, remote_id, actor, status_remote_id,"
+                    "INSERT OR IGNORE INTO account_events (account_id, kind, remote_id, actor, post_remote_id,"
                     " created_at) VALUES (?, ?, ?, ?, ?, ?)",
                     [(account_id, e.kind, e.remote_id, sanitize(e.actor, max_len=300, single_line=True),
-                      e.status_remote_id, e.created_at) for e in events],
+                      e.post_remote_id, e.created_at) for e in events],
                 ).rowcount
             if stream and cursor is not None:
                 self.conn.execute(
@@ -224,12 +224,12 @@ class IngestRepo(Repo):
                 if post.in_reply_to_remote_id is None or entry is not None:
                     self.conn.execute(
                         "INSERT INTO post_stats (account_id, remote_id, entry_id, posted_at, language, campaign,"
-                        " favourites, reblogs, replies, updated_at, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                        " ON CONFLICT (account_id, remote_id) DO UPDATE SET favourites = excluded.favourites,"
-                        " reblogs = excluded.reblogs, replies = excluded.replies, updated_at = excluded.updated_at,"
+                        " likes, shares, replies, updated_at, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (account_id, remote_id) DO UPDATE SET likes = excluded.likes,"
+                        " shares = excluded.shares, replies = excluded.replies, updated_at = excluded.updated_at,"
                         " text = excluded.text",  # an edit on the server shows
                         (account_id, post.remote_id, entry["id"] if entry else None, post.created_at,
-                         post.language, entry["campaign"] if entry else None, post.favourites, post.reblogs,
+                         post.language, entry["campaign"] if entry else None, post.likes, post.shares,
                          post.replies, stamp, sanitize(post.text) or None))
             answered = [(p.created_at, account_id, p.in_reply_to_remote_id, p.created_at)
                         for p in posts if p.in_reply_to_remote_id]
@@ -241,8 +241,8 @@ class IngestRepo(Repo):
     def follower_snapshot(self, account_id: int, info) -> None:
         with transaction(self.conn):
             self.conn.execute(
-                "INSERT OR REPLACE INTO follower_snapshots (account_id, taken_at, followers, following, statuses)"
-                " VALUES (?, ?, ?, ?, ?)", (account_id, now(), info.followers, info.following, info.statuses))
+                "INSERT OR REPLACE INTO follower_snapshots (account_id, taken_at, followers, following, posts)"
+                " VALUES (?, ?, ?, ?, ?)", (account_id, now(), info.followers, info.following, info.posts))
             self.conn.execute(
                 "UPDATE accounts SET remote_account_id = ?, handle = ?, is_admin = ? WHERE id = ?",
                 (info.remote_id, sanitize(info.acct, max_len=300, single_line=True), int(info.is_admin),

@@ -1,6 +1,6 @@
 """Members (authors) of the community, the one repository of the people table: their rows,
 record, the team's notes, the most active and most helpful ones; the community guidelines
-(numbered, editable) and the instance's own rules. (The sync path's bulk upsert of a page's
+(numbered, editable) and the servers' own rules. (The sync path's bulk upsert of a page's
 authors is cmtui.store.ingest's, for speed.)
 
 Most helpful, in a date range: the replies a member wrote (not us) in threads that hold a
@@ -146,8 +146,8 @@ class MemberRepo(Repo):
             self.conn.execute("DELETE FROM guidelines WHERE id = ?", (row["id"],))
             self.conn.execute("UPDATE guidelines SET position = position - 1 WHERE position > ?", (number,))
 
-    def instance_rules(self) -> dict[str, list[dict]]:
-        """The instance's own rules per account, as cached by the last limits check of a sync."""
+    def server_rules(self) -> dict[str, list[dict]]:
+        """The servers' own rules per account, as cached by the last limits check of a sync."""
         out = {}
         for name, limits in self._all("SELECT name, limits FROM accounts ORDER BY name"):
             rules = loads(limits, {}).get("rules") or []

@@ -8,12 +8,12 @@ from cmtui.store.db import transaction
 
 class MetricsRepo(Repo):
     def add_snapshot(self, account_id: int, followers: int, following: int | None = None,
-                     statuses: int | None = None, taken_at: str | None = None) -> None:
+                     posts: int | None = None, taken_at: str | None = None) -> None:
         with transaction(self.conn):
             self.conn.execute(
-                "INSERT OR REPLACE INTO follower_snapshots (account_id, taken_at, followers, following, statuses)"
+                "INSERT OR REPLACE INTO follower_snapshots (account_id, taken_at, followers, following, posts)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (account_id, taken_at or now(), followers, following, statuses),
+                (account_id, taken_at or now(), followers, following, posts),
             )
 
     def latest_followers(self) -> dict[int, int]:
@@ -70,15 +70,15 @@ class MetricsRepo(Repo):
             (since,),
         )
 
-    def upsert_post_stats(self, account_id: int, remote_id: str, posted_at: str, favourites: int,
-                          reblogs: int, replies: int, entry_id: int | None = None,
+    def upsert_post_stats(self, account_id: int, remote_id: str, posted_at: str, likes: int,
+                          shares: int, replies: int, entry_id: int | None = None,
                           language: str | None = None, campaign: str | None = None) -> None:
         self.conn.execute(
             "INSERT INTO post_stats (account_id, remote_id, entry_id, posted_at, language, campaign,"
-            " favourites, reblogs, replies, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (account_id, remote_id) DO UPDATE SET favourites = excluded.favourites,"
-            " reblogs = excluded.reblogs, replies = excluded.replies, updated_at = excluded.updated_at",
-            (account_id, remote_id, entry_id, posted_at, language, campaign, favourites, reblogs, replies, now()),
+            " likes, shares, replies, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (account_id, remote_id) DO UPDATE SET likes = excluded.likes,"
+            " shares = excluded.shares, replies = excluded.replies, updated_at = excluded.updated_at",
+            (account_id, remote_id, entry_id, posted_at, language, campaign, likes, shares, replies, now()),
         )
 
     def goals(self) -> list:
@@ -175,7 +175,7 @@ class MetricsRepo(Repo):
             return [r[0] for r in self._all("SELECT created_at FROM moderation_flags WHERE created_at >= ?", (since,))]
         return [r[0] for r in self._all(
             "SELECT f.created_at FROM moderation_flags f LEFT JOIN inbox_items i ON i.id = f.item_id"
-            " LEFT JOIN instance_reports r ON r.id = f.report_id"
+            " LEFT JOIN platform_reports r ON r.id = f.report_id"
             " WHERE f.created_at >= ? AND coalesce(i.account_id, r.account_id) = ?", (since, account_id))]
 
     # -- our posts ---------------------------------------------------------------------------
@@ -184,8 +184,8 @@ class MetricsRepo(Repo):
         else the server's for posts not made through cmtui)."""
         scope, params = ("AND p.account_id = ?", (since, until, account_id)) if account_id else ("", (since, until))
         return self._all(
-            "SELECT p.account_id, a.name AS account, p.remote_id, p.posted_at, p.language, p.campaign, p.favourites,"
-            " p.reblogs, p.replies, coalesce(e.text, p.text) AS text FROM post_stats p JOIN accounts a ON a.id = p.account_id"
+            "SELECT p.account_id, a.name AS account, p.remote_id, p.posted_at, p.language, p.campaign, p.likes,"
+            " p.shares, p.replies, coalesce(e.text, p.text) AS text FROM post_stats p JOIN accounts a ON a.id = p.account_id"
             " LEFT JOIN calendar_entries e ON e.id = p.entry_id"
             f" WHERE p.posted_at >= ? AND p.posted_at < ? {scope} ORDER BY p.posted_at", params)
 

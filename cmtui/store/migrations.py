@@ -133,5 +133,22 @@ WHERE instr(target_acct, '@') = 0 AND target_acct != '?'
 AND (SELECT instr(a.instance, '://') FROM accounts a WHERE a.id = account_id) > 0;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12]
+# Version 13: platform-neutral names where the first platform's were used for what every
+# platform has (each connector maps its API's words to these): an account's `server`, a post's
+# `likes` and `shares`, the events 'like' and 'share', `post_remote_id` and `posts` for
+# statuses, and `platform_reports` for the reports a platform's moderators receive. RENAME
+# keeps every value, index and foreign key (no trigger or view names these columns).
+# `acct` keeps its name: it is the platform's handle of a person (user@server, ...).
+V13 = """
+ALTER TABLE accounts RENAME COLUMN instance TO server;
+ALTER TABLE post_stats RENAME COLUMN favourites TO likes;
+ALTER TABLE post_stats RENAME COLUMN reblogs TO shares;
+ALTER TABLE follower_snapshots RENAME COLUMN statuses TO posts;
+ALTER TABLE account_events RENAME COLUMN status_remote_id TO post_remote_id;
+UPDATE account_events SET kind = 'like' WHERE kind = 'favourite';
+UPDATE account_events SET kind = 'share' WHERE kind = 'reblog';
+ALTER TABLE instance_reports RENAME TO platform_reports;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13]
 LATEST = len(MIGRATIONS)

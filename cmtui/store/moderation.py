@@ -31,7 +31,7 @@ _QUEUE = (
     " a.name AS account, i.created_at AS item_created_at"
     " FROM moderation_flags f"
     " LEFT JOIN inbox_items i ON i.id = f.item_id"
-    " LEFT JOIN instance_reports r ON r.id = f.report_id"
+    " LEFT JOIN platform_reports r ON r.id = f.report_id"
     " LEFT JOIN accounts a ON a.id = coalesce(i.account_id, r.account_id)"
 )
 

@@ -14,7 +14,7 @@ def _handle(acct: str | None) -> str:
 
 class ReportRepo(Repo):
     def get(self, report_id: int):
-        return self._one("SELECT * FROM instance_reports WHERE id = ?", (report_id,))
+        return self._one("SELECT * FROM platform_reports WHERE id = ?", (report_id,))
 
     def require(self, report_id):
         text = str(report_id)
@@ -30,14 +30,14 @@ class ReportRepo(Repo):
         return row
 
     def assign(self, report_id: int, who: str) -> None:
-        self.conn.execute("UPDATE instance_reports SET assigned_to = ? WHERE id = ?", (who, report_id))
+        self.conn.execute("UPDATE platform_reports SET assigned_to = ? WHERE id = ?", (who, report_id))
 
     def resolve(self, report_id: int) -> None:
         """Resolved here (the caller queues what tells the server)."""
-        self.conn.execute("UPDATE instance_reports SET state = 'resolved' WHERE id = ?", (report_id,))
+        self.conn.execute("UPDATE platform_reports SET state = 'resolved' WHERE id = ?", (report_id,))
 
     def open(self) -> list:
-        return self._all("SELECT * FROM instance_reports WHERE state = 'open' ORDER BY created_at, id")
+        return self._all("SELECT * FROM platform_reports WHERE state = 'open' ORDER BY created_at, id")
 
     def sync(self, account_id: int, reports, unread=(), all_named: bool = True) -> int:
         """Store the instance's open reports (typed RemoteReport values from the connector);
@@ -54,11 +54,11 @@ class ReportRepo(Repo):
                 comment = sanitize(r.comment, max_len=5000)
                 category = sanitize(r.category, max_len=40, single_line=True) or "other"
                 row = self.conn.execute(
-                    "INSERT INTO instance_reports (account_id, remote_id, category, comment, target_acct,"
+                    "INSERT INTO platform_reports (account_id, remote_id, category, comment, target_acct,"
                     " target_remote_id, status_ids, created_at, assigned_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (account_id, remote_id) DO UPDATE SET comment = excluded.comment,"
                     " category = excluded.category, assigned_to = coalesce(excluded.assigned_to, assigned_to)"
-                    " RETURNING id, (SELECT count(*) FROM moderation_flags f WHERE f.report_id = instance_reports.id)",
+                    " RETURNING id, (SELECT count(*) FROM moderation_flags f WHERE f.report_id = platform_reports.id)",
                     (account_id, r.remote_id, category, comment, _handle(r.target.acct) or "?", r.target.remote_id,
                      dumps(list(r.status_ids)), r.created_at, _handle(r.assigned_to) or None)).fetchone()
                 if row[1] == 0:
@@ -68,15 +68,15 @@ class ReportRepo(Repo):
                         (row[0], "instance report", reason[:500], r.created_at))
                     new += 1
             gone = [] if not all_named else self._all(
-                "SELECT id FROM instance_reports WHERE account_id = ? AND state = 'open'"
+                "SELECT id FROM platform_reports WHERE account_id = ? AND state = 'open'"
                 " AND remote_id NOT IN (SELECT value FROM json_each(?))", (account_id, dumps(seen)))
             stamp = now()
             for (report_id,) in gone:
-                self.conn.execute("UPDATE instance_reports SET state = 'resolved' WHERE id = ?", (report_id,))
+                self.conn.execute("UPDATE platform_reports SET state = 'resolved' WHERE id = ?", (report_id,))
                 self.conn.execute("UPDATE moderation_flags SET state = 'resolved', resolved_at = ?"
                                   " WHERE report_id = ? AND state = 'open'", (stamp, report_id))
         return new
 
     def status_ids(self, report_id: int) -> list[str]:
         """The remote ids of the posts attached to a report, decoded."""
-        return loads(self._scalar("SELECT status_ids FROM instance_reports WHERE id = ?", (report_id,)), [])
+        return loads(self._scalar("SELECT status_ids FROM platform_reports WHERE id = ?", (report_id,)), [])

@@ -14,7 +14,7 @@ CREATE TABLE accounts (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
     platform TEXT NOT NULL,
-    instance TEXT NOT NULL,
+    instance TEXT NOT NULL,                    -- the server's URL (named `server` since V13)
     handle TEXT,
     display_name TEXT,
     remote_account_id TEXT,
@@ -37,7 +37,7 @@ CREATE TABLE sync_cursors (
 CREATE TABLE people (
     id INTEGER PRIMARY KEY,
     platform TEXT NOT NULL,
-    acct TEXT NOT NULL,                        -- user@instance
+    acct TEXT NOT NULL,                        -- the platform's handle (user@server, ...)
     remote_id TEXT,
     display_name TEXT NOT NULL DEFAULT '',
     url TEXT,
@@ -230,13 +230,13 @@ CREATE TABLE moderation_rules (
     updated_at TEXT NOT NULL
 );
 
-CREATE TABLE instance_reports (
+CREATE TABLE instance_reports (              -- platform_reports since V13
     id INTEGER PRIMARY KEY,
     account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
     remote_id TEXT NOT NULL,
     category TEXT,
     comment TEXT NOT NULL DEFAULT '',
-    target_acct TEXT NOT NULL,
+    target_acct TEXT NOT NULL,                 -- the reported person's handle
     target_remote_id TEXT,
     status_ids TEXT NOT NULL DEFAULT '[]',
     created_at TEXT NOT NULL,
@@ -287,7 +287,7 @@ CREATE TABLE follower_snapshots (
     taken_at TEXT NOT NULL,
     followers INTEGER NOT NULL,
     following INTEGER,
-    statuses INTEGER,
+    statuses INTEGER,                          -- posts since V13
     PRIMARY KEY (account_id, taken_at)
 );
 
@@ -298,8 +298,8 @@ CREATE TABLE post_stats (
     posted_at TEXT NOT NULL,
     language TEXT,
     campaign TEXT,
-    favourites INTEGER NOT NULL DEFAULT 0,
-    reblogs INTEGER NOT NULL DEFAULT 0,
+    favourites INTEGER NOT NULL DEFAULT 0,     -- likes since V13
+    reblogs INTEGER NOT NULL DEFAULT 0,        -- shares since V13
     replies INTEGER NOT NULL DEFAULT 0,
     updated_at TEXT NOT NULL,
     PRIMARY KEY (account_id, remote_id)
@@ -307,10 +307,10 @@ CREATE TABLE post_stats (
 
 CREATE TABLE account_events (
     account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-    kind TEXT NOT NULL,                        -- favourite, reblog, follow
+    kind TEXT NOT NULL,                        -- favourite, reblog, follow (V13: like, share)
     remote_id TEXT NOT NULL,
     actor TEXT,
-    status_remote_id TEXT,
+    status_remote_id TEXT,                     -- post_remote_id since V13
     created_at TEXT NOT NULL,
     PRIMARY KEY (account_id, kind, remote_id)
 );

@@ -22,7 +22,7 @@ from cmtui.errors import CmtuiError
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.store import Store
 from cmtui.store.outbox import AT_MOST_ONCE, UNCERTAIN
-from cmtui.sync.connectors import connector_for
+from cmtui.sync.connectors import connector_for, profile_for
 from cmtui.sync.connectors.base import (
     AuthError, Capability, Connector, OfflineError, PermanentError, RateLimited, RemoteEvent, RemoteItem, TimedOut,
     TransientError,
@@ -57,6 +57,7 @@ class AccountResult:
     requests: int = 0
     offline: bool = False  # an account without a connection: nothing was tried
     waiting: int = 0  # its operations still in the outbox (offline accounts)
+    events_name: str = "likes/shares/follows"  # in the platform's words (its profile)
 
     def summary(self) -> str:
         if self.offline:
@@ -66,7 +67,7 @@ class AccountResult:
             return f"{self.name}: {self.state}: {self.error}"
         parts = [f"{self.new_items} new item{'s' if self.new_items != 1 else ''}"]
         if self.events:
-            parts.append(f"{self.events} favourites/boosts/follows")
+            parts.append(f"{self.events} {self.events_name}")
         if self.sent:
             parts.append(f"{self.sent} sent")
         if self.failed:
@@ -159,14 +160,15 @@ class SyncEngine:
         token = self.credentials.get(account.name)
         if not token:
             raise AuthError(f"no token for '{account.name}' in {self.credentials.path}; "
-                            f"run: cmtui account add {account.platform} {account.name} --instance {account.instance}")
-        return self.connector_factory(account.platform, account.instance, token, timeout=self.timeout,
+                            f"run: cmtui account add {account.platform} {account.name} --instance {account.server}")
+        return self.connector_factory(account.platform, account.server, token, timeout=self.timeout,
                                       account_remote_id=self.store.accounts.remote_account_id(account.id))
 
     async def sync_account(self, account) -> AccountResult:
         if account.offline:
             return self._offline(account)
-        result = AccountResult(account.name)
+        profile = profile_for(account.platform)
+        result = AccountResult(account.name, events_name=f"{profile.like_name}/{profile.share_name}/follows")
         paused = self._paused_until.get(account.name) or parse_iso(account.limits.get("paused_until"))
         if paused and paused > self.clock():
             result.ok, result.state = False, "idle"

@@ -53,6 +53,6 @@ def default_platform() -> str:
     return next(iter(REGISTRY))
 
 
-def connector_for(platform: str, instance: str, token: str, **options) -> Connector:
+def connector_for(platform: str, server: str, token: str, **options) -> Connector:
     build: Callable[..., Connector] = connector_class(platform)  # each connector takes (server, token, ...)
-    return build(instance, token, **options)
+    return build(server, token, **options)

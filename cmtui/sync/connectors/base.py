@@ -74,7 +74,10 @@ class AuthError(ConnectorError):
 # -- values ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Person:
-    acct: str  # user@instance
+    """Someone on a platform. `acct` is the platform's handle, complete enough to be unique
+    there (user@server on the fediverse, a domain on Bluesky, @user:server on Matrix)."""
+
+    acct: str
     display_name: str = ""
     remote_id: str | None = None
     url: str | None = None
@@ -124,13 +127,14 @@ class RemoteItem:
 
 @dataclass(frozen=True)
 class RemoteEvent:
-    """A favourite, boost or follow: counted for metrics, not shown in the inbox."""
+    """A like, share or follow (whatever the platform calls them): counted for metrics, not
+    shown in the inbox."""
 
-    kind: str  # favourite / reblog / follow
+    kind: str  # like / share / follow
     remote_id: str
     actor: str
     created_at: str
-    status_remote_id: str | None = None
+    post_remote_id: str | None = None  # the post liked or shared
 
 
 @dataclass
@@ -148,7 +152,7 @@ class AccountInfo:
     display_name: str
     followers: int
     following: int
-    statuses: int
+    posts: int
     is_admin: bool = False
 
 
@@ -189,8 +193,8 @@ class Posted:
 class OwnPost:
     remote_id: str
     created_at: str
-    favourites: int
-    reblogs: int
+    likes: int  # the platform's own word: PlatformProfile.like_name
+    shares: int  # PlatformProfile.share_name
     replies: int
     in_reply_to_remote_id: str | None = None
     language: str | None = None

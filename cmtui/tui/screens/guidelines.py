@@ -73,7 +73,7 @@ class GuidelinesScreen(ModeScreen):
         return Option(hanging(Text(f"{row['position']:>2}. ", style="bold"), body), id=str(row["id"]))
 
     def instance_rules(self) -> Text | Group:
-        rules = self.store.members.instance_rules()
+        rules = self.store.members.server_rules()
         if not rules:
             return Text("The instance has no published rules (or no sync has fetched them yet).", style="dim")
         parts: list = []

@@ -370,7 +370,7 @@ class ModerationScreen(ModeScreen):
         """Whether the author lives on another instance than the account (forwarding applies)."""
         account = self.store.accounts.get(row["account"] or "")
         domain = (row["author"] or "").rpartition("@")[2].lower()
-        return bool(account and domain and domain != (urlsplit(account.instance).hostname or "").lower())
+        return bool(account and domain and domain != (urlsplit(account.server).hostname or "").lower())
 
     def action_warn(self) -> None:
         guidelines = self.store.members.guidelines()

@@ -207,7 +207,8 @@ def _groups(label: str, groups: list[dict], calm: bool, fmt=str) -> Text:
     return text
 
 
-def engagement_text(data: dict, width: int) -> Text:
+def engagement_text(data: dict, width: int, words: tuple[str, str] = ("likes", "shares")) -> Text:
+    """words: what the platforms in the range call likes and shares (their profiles)."""
     e, calm = data["engagement"], data["calm"]
     text = Text()
     totals = e["totals"]
@@ -218,7 +219,7 @@ def engagement_text(data: dict, width: int) -> Text:
         text.append(f"{totals['posts']} posts in the range (totals and top posts hidden in calm mode)", style="dim")
     else:
         text.append(f"{totals['posts']:,} posts · {totals['interactions']:,} interactions"
-                    f" (favourites + boosts + replies) · {totals['average'] or 0:,.1f} per post")
+                    f" ({words[0]} + {words[1]} + replies) · {totals['average'] or 0:,.1f} per post")
         text.append("\nper week ", style="bold")
         for w in e["weekly"][-8:]:
             text.append(f" {w['week'][-3:]} ", style="dim")

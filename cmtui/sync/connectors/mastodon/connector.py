@@ -33,6 +33,8 @@ log = logging.getLogger("cmtui.sync")
 
 PAGE = 80  # Mastodon's largest notifications page (some servers cap lower; any size works)
 PULL_TYPES = ("mention", "favourite", "reblog", "follow")
+# Mastodon's notification types for the neutral event kinds (RemoteEvent.kind).
+EVENT_KINDS = {"favourite": "like", "reblog": "share", "follow": "follow"}
 ADMIN_PERMISSIONS = 1 | 16  # Administrator, Manage Reports
 MAX_PACING_WAIT = 30.0  # longer waits end the pass; the engine comes back after the reset
 MAX_RATE_PAUSE = timedelta(hours=1)  # a reset further away (a clock running ahead) is not believed
@@ -299,12 +301,12 @@ class MastodonConnector(Connector):
                 if kind == "mention":
                     if notification.get("status"):  # null: the status was deleted since
                         page.items.append(self._item(notification["status"]))
-                elif kind in ("favourite", "reblog", "follow"):
+                elif kind in EVENT_KINDS:
                     status = notification.get("status") or {}
                     page.events.append(RemoteEvent(
-                        kind=kind, remote_id=str(notification["id"]), actor=self._acct(notification["account"]),
+                        kind=EVENT_KINDS[kind], remote_id=str(notification["id"]), actor=self._acct(notification["account"]),
                         created_at=_time(notification["created_at"]),
-                        status_remote_id=str(status["id"]) if status.get("id") else None,
+                        post_remote_id=str(status["id"]) if status.get("id") else None,
                     ))
             except (KeyError, TypeError, ValueError) as exc:
                 # One broken entry must not block the stream for good: skip it, say so.
@@ -320,7 +322,7 @@ class MastodonConnector(Connector):
             info = AccountInfo(
                 remote_id=str(me["id"]), acct=self._acct(me), display_name=str(me.get("display_name") or ""),
                 followers=int(me.get("followers_count") or 0), following=int(me.get("following_count") or 0),
-                statuses=int(me.get("statuses_count") or 0), is_admin=bool(permissions & ADMIN_PERMISSIONS),
+                posts=int(me.get("statuses_count") or 0), is_admin=bool(permissions & ADMIN_PERMISSIONS),
             )
         except (KeyError, TypeError, ValueError):
             raise TransientError(f"malformed account from {self.host}") from None
@@ -479,8 +481,8 @@ class MastodonConnector(Connector):
                     if created >= since_text:
                         posts.append(OwnPost(
                             remote_id=str(status["id"]), created_at=created,
-                            favourites=int(status.get("favourites_count") or 0),
-                            reblogs=int(status.get("reblogs_count") or 0),
+                            likes=int(status.get("favourites_count") or 0),
+                            shares=int(status.get("reblogs_count") or 0),
                             replies=int(status.get("replies_count") or 0),
                             in_reply_to_remote_id=str(status["in_reply_to_id"]) if status.get("in_reply_to_id")
                             else None,
