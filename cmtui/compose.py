@@ -8,13 +8,13 @@ import re
 from typing import Mapping
 
 from cmtui.errors import InputError
-from cmtui.sync.connectors import default_platform, profile_for
+from cmtui.sync.connectors import profile_for
 
 
-def length_problem(text: str, limits: Mapping, platform: str | None = None) -> str | None:
+def length_problem(text: str, limits: Mapping, platform: str) -> str | None:
     """None if text can be posted within the account's limits, else a message (counted as
-    `platform` counts; none given: the default platform)."""
-    return profile_for(platform or default_platform()).length_problem(text, limits)
+    the account's platform counts)."""
+    return profile_for(platform).length_problem(text, limits)
 
 
 def queue_reply(store, item_id, text: str, *, language: str | None = None, visibility: str | None = None,

@@ -40,7 +40,7 @@ class Outcome:
     report_id: int | None = None
 
 
-def _profile(store, account_id: int) -> PlatformProfile:
+def platform_profile(store, account_id: int) -> PlatformProfile:
     """What the account's platform offers (its moderation actions, report categories...)."""
     account = store.accounts.by_id(account_id)
     return profile_for(account.platform if account is not None else default_platform())
@@ -62,7 +62,7 @@ def queue_platform_action(store, item, action: str, comment: str = "", who: str 
     if action not in PLATFORM_ACTIONS:
         raise InputError(f"'{action}' is not a platform action ({', '.join(PLATFORM_ACTIONS)})")
     item = _item(store, item)
-    profile = _profile(store, item["account_id"])
+    profile = platform_profile(store, item["account_id"])
     if action not in profile.moderation_actions:
         raise InputError(f"{profile.label} has no {action}")
     category = profile.report_category(category) if action == "report" or category is not None else None
@@ -197,7 +197,7 @@ def act_report(store, report_id, action: str, *, who: str, text: str = "") -> Ou
     action on its target (those of the platform's profile) with a text, which
     also resolves it. Queued in the outbox with the audit log, one transaction."""
     report = store.reports.require(report_id)
-    profile = _profile(store, report["account_id"])
+    profile = platform_profile(store, report["account_id"])
     known = REPORT_DECISIONS + tuple(c.value for c in profile.account_actions)
     if action not in known:
         raise InputError(f"unknown report action '{action}' ({', '.join(known)})")
