@@ -11,8 +11,11 @@ from typing import Mapping
 from cmtui.sync.connectors.base import AccountOption, Choice, PlatformProfile
 
 _URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
-_REMOTE_MENTION = re.compile(r"(?<![\w/])@(\w+)@[\w.-]+\w", re.UNICODE)
-_MENTION = re.compile(r"(?<![\w@])@(\w+)(?:@([\w.:-]*\w))?", re.UNICODE)
+# A user name: word characters, with dots or dashes only inside (Mastodon's USERNAME_RE), so
+# "@matej.k." is matej.k at the end of a sentence.
+_USER = r"\w+(?:[.-]+\w+)*"
+_REMOTE_MENTION = re.compile(rf"(?<![\w/])@({_USER})@[\w.-]+\w", re.UNICODE)
+_MENTION = re.compile(rf"(?<![\w@])@({_USER})(?:@([\w.:-]*\w))?", re.UNICODE)
 URL_WEIGHT = 23  # characters_reserved_per_url, when the server did not say
 
 
