@@ -9,6 +9,7 @@ from typing import Mapping
 
 from cmtui.errors import InputError
 from cmtui.sync.connectors import profile_for
+from cmtui.sync.connectors.base import Capability
 
 
 def length_problem(text: str, limits: Mapping, platform: str) -> str | None:
@@ -24,6 +25,7 @@ def queue_reply(store, item_id, text: str, *, language: str | None = None, visib
     Works offline: the payload comes from the platform's profile, not a connection."""
     item = store.inbox.require(item_id)
     profile = profile_for(item["platform"])
+    profile.require(Capability.REPLY, "reply")
     profile.check_visibility(visibility)
     if language is not None and not re.fullmatch(r"[a-z]{2,3}", language):
         raise InputError(f"'{language}' is not a language code (two or three letters, like en or sl)")

@@ -27,8 +27,8 @@ class Circles(FakeConnector):
     hour ahead, it can mute but not block or report, and it cannot reply."""
 
     platform = "circles"
-    capabilities = Capability.PULL | Capability.PUBLISH | Capability.MUTE
-    profile = PlatformProfile(label="Circles", max_chars=300, visibilities=("everyone", "circle"),
+    profile = PlatformProfile(label="Circles", capabilities=Capability.PULL | Capability.PUBLISH | Capability.MUTE,
+                              max_chars=300, visibilities=("everyone", "circle"),
                               default_visibility="everyone", moderation_actions=("mute",),
                               server_schedule_lead=timedelta(hours=1), like_name="hearts", share_name="echoes",
                               options=(AccountOption("instance", "server", required=True),
@@ -94,7 +94,7 @@ def test_a_scheduled_post_carries_its_platform_s_visibility_and_lead(circles):
 
 
 def test_a_platform_without_visibilities_is_sent_none(circles, monkeypatch):
-    monkeypatch.setattr(Circles, "profile", PlatformProfile(label="Flat"))
+    monkeypatch.setattr(Circles, "profile", PlatformProfile(label="Flat", capabilities=Capability.PUBLISH))
     store = circles
     row = entry(store, status="scheduled", when=NOW + timedelta(days=1))
     [op] = store.outbox.for_entry(row["id"])
@@ -135,3 +135,37 @@ def test_an_automatic_rule_leaves_what_the_platform_lacks_to_a_moderator(circles
     assert kinds == ["mute"]
     reasons = [r[0] for r in store.conn.execute("SELECT reason FROM moderation_flags")]
     assert "needs confirmation: block" in reasons
+
+
+# -- 3. what the platform cannot do is refused, read from the profile (no HTTP client loaded) ----------
+def test_what_the_platform_cannot_do_is_refused_with_one_message(circles, monkeypatch):
+    from cmtui.compose import queue_reply
+    from cmtui.moderation.actions import queue_platform_action
+
+    store = circles
+    item = store.inbox.insert(store.accounts.get("ring").id, kind="mention", remote_id="c1", url=None,
+                              author="bob", author_name="Bob", text="hello?", language="en",
+                              created_at="2026-11-20T10:00:00Z", state="new", visibility="everyone")
+    with pytest.raises(InputError, match="^Circles accounts cannot reply from cmtui$"):
+        queue_reply(store, item, "thanks")
+    assert not store.outbox.for_item(item) and store.inbox.require(item)["state"] == "new"
+    queue_platform_action(store, item, "mute")
+    narrowed = PlatformProfile(label="Circles", capabilities=Capability.PULL, moderation_actions=("mute",))
+    monkeypatch.setattr(Circles, "profile", narrowed)
+    with pytest.raises(InputError, match="^Circles accounts cannot mute from cmtui$"):
+        queue_platform_action(store, item, "mute")
+    with pytest.raises(InputError, match="^Circles accounts cannot publish posts from cmtui$"):
+        entry(store)
+    assert len(store.outbox.for_item(item)) == 1
+
+
+def test_capabilities_are_read_without_the_http_client():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom cmtui.sync.connectors import profile_for\nfrom cmtui.sync.connectors.base import Capability\n"
+            "assert Capability.REPLY in profile_for('mastodon').capabilities\nassert 'httpx' not in sys.modules\n"
+            "from cmtui.sync.connectors.mastodon import MastodonConnector as M\n"
+            "assert M.capabilities == M.profile.capabilities and Capability.ADMIN_REPORTS in M.capabilities\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from cmtui.errors import InputError
 from cmtui.sync.connectors import default_platform, profile_for
-from cmtui.sync.connectors.base import PlatformProfile
+from cmtui.sync.connectors.base import Capability, PlatformProfile
 
 ITEM_ACTIONS = ("approve", "hide", "mute", "block", "report", "warn", "assign")
 AUTHOR_ACTIONS = ("hide", "mute", "block")  # those that may apply to all of the author's open items
@@ -65,6 +65,7 @@ def queue_platform_action(store, item, action: str, comment: str = "", who: str 
     profile = platform_profile(store, item["account_id"])
     if action not in profile.moderation_actions:
         raise InputError(f"{profile.label} has no {action}")
+    profile.require(Capability[action.upper()], action)  # the platform has it; its connector must too
     category = profile.report_category(category) if action == "report" or category is not None else None
     with store.transaction():
         person_id, remote_id = store.members.of_item(item["id"])

@@ -20,8 +20,8 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 from cmtui.errors import InputError
 from cmtui.model import iso, parse_iso, utcnow
-from cmtui.planning.platforms import default_visibility, text_problem, visibility_problem
 from cmtui.planning.lifecycle import cancel, live_children, record, revive_occurrence, transition, utc
+from cmtui.planning.platforms import can_publish, default_visibility, text_problem, visibility_problem
 from cmtui.planning.publishing import cancel_for_deletion, queue_posts, sync_server
 from cmtui.planning.queue import QUEUE_WEEKS, free_slot
 from cmtui.planning.recurrence import next_occurrence, parse_rule
@@ -53,6 +53,7 @@ def _account(store, name: str | None):
             raise InputError(f"unknown account '{name}'; there are none yet "
                              f"(add one with: cmtui account add {'|'.join(PLATFORMS)} NAME --instance URL)")
         raise InputError(f"unknown account '{name}' (known: {', '.join(known)})")
+    can_publish(account)
     return account
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from cmtui.compose import length_problem
 from cmtui.sync.connectors import REGISTRY, default_platform, profile_for
-from cmtui.sync.connectors.base import PlatformProfile
+from cmtui.sync.connectors.base import Capability, PlatformProfile
 
 
 def profile_of(account) -> PlatformProfile | None:
@@ -48,3 +48,8 @@ def text_problem(text: str, account) -> str | None:
     if account is None:
         return None if text.strip() else "the text is empty"
     return length_problem(text, account.limits, account.platform)
+
+
+def can_publish(account) -> None:
+    """InputError when the account's platform cannot take posts from cmtui."""
+    profile_for(account.platform).require(Capability.PUBLISH, "publish posts")

@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 from typing import Mapping
 
-from cmtui.sync.connectors.base import AccountOption, Choice, PlatformProfile
+from cmtui.sync.connectors.base import AccountOption, Capability, Choice, PlatformProfile
 
 _URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 # A user name: word characters, with dots or dashes only inside (Mastodon's USERNAME_RE), so
@@ -53,6 +53,9 @@ class MastodonProfile(PlatformProfile):
 
 PROFILE = MastodonProfile(
     label="Mastodon",
+    capabilities=(Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.SCHEDULE | Capability.EDIT
+                  | Capability.REPLY | Capability.MUTE | Capability.BLOCK | Capability.REPORT
+                  | Capability.ADMIN_REPORTS | Capability.ADMIN_ACTIONS | Capability.STATS),
     max_chars=500,
     visibilities=("public", "unlisted", "private", "direct"),
     default_visibility="public",
