@@ -169,3 +169,31 @@ def test_capabilities_are_read_without_the_http_client():
             "assert M.capabilities == M.profile.capabilities and Capability.ADMIN_REPORTS in M.capabilities\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# -- 2. likes and shares are called what the platform calls them -------------------------------------------
+def test_the_sync_summary_names_likes_and_shares_as_the_account_s_platform_does(circles):
+    from cmtui.sync.engine import AccountResult
+
+    assert AccountResult("main", events=3, platform="mastodon").summary() == (
+        "main: 0 new items, 3 favourites/boosts/follows")
+    assert AccountResult("ring", events=2, platform="circles").summary() == "ring: 0 new items, 2 hearts/echoes/follows"
+    assert AccountResult("x", events=1).summary() == "x: 0 new items, 1 likes/shares/follows"
+
+
+def test_the_metrics_name_likes_and_shares_for_the_accounts_shown(circles):
+    from cmtui.metrics.panel import panel_data
+    from cmtui.metrics.vocabulary import interaction_words
+    from cmtui.tui.widgets.metric_sections import engagement_text
+
+    store = circles
+    assert interaction_words(["mastodon"]) == {"likes": "favourites", "shares": "boosts"}
+    assert interaction_words(["circles", "circles"]) == {"likes": "hearts", "shares": "echoes"}
+    assert interaction_words(["mastodon", "circles"]) == {"likes": "likes", "shares": "shares"}
+    assert panel_data(store, SETTINGS, account="ring", parts=())["words"] == {"likes": "hearts", "shares": "echoes"}
+    assert panel_data(store, SETTINGS, account="tidewater", parts=())["words"]["likes"] == "favourites"
+    assert panel_data(store, SETTINGS, parts=())["words"] == {"likes": "likes", "shares": "shares"}  # both shown
+    data = {"calm": False, "words": {"likes": "hearts", "shares": "echoes"},
+            "engagement": {"totals": {"posts": 2, "interactions": 5, "average": 2.5}, "weekly": [], "top": [],
+                           "by_language": [], "by_campaign": [], "by_hour": []}}
+    assert "(hearts + echoes + replies)" in engagement_text(data, 100).plain

@@ -208,7 +208,7 @@ def _groups(label: str, groups: list[dict], calm: bool, fmt=str) -> Text:
 
 
 def engagement_text(data: dict, width: int) -> Text:
-    e, calm = data["engagement"], data["calm"]
+    e, calm, words = data["engagement"], data["calm"], data["words"]
     text = Text()
     totals = e["totals"]
     if not totals["posts"]:
@@ -218,7 +218,7 @@ def engagement_text(data: dict, width: int) -> Text:
         text.append(f"{totals['posts']} posts in the range (totals and top posts hidden in calm mode)", style="dim")
     else:
         text.append(f"{totals['posts']:,} posts · {totals['interactions']:,} interactions"
-                    f" (favourites + boosts + replies) · {totals['average'] or 0:,.1f} per post")
+                    f" ({words['likes']} + {words['shares']} + replies) · {totals['average'] or 0:,.1f} per post")
         text.append("\nper week ", style="bold")
         for w in e["weekly"][-8:]:
             text.append(f" {w['week'][-3:]} ", style="dim")
