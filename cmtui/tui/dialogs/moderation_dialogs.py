@@ -14,12 +14,6 @@ from textual.widgets.option_list import Option
 from cmtui.errors import CmtuiError
 from cmtui.tui.dialogs.base import Dialog
 
-_CSS = """
-{name} > Vertical {{ width: 72; }}
-{name} RadioSet {{ width: 100%; margin: 1 0 0 0; }}
-{name} Input, {name} Checkbox {{ margin: 1 0 0 0; }}
-"""
-
 
 def scope_choices(items: int, others: int) -> list[tuple[str, str]]:
     """The two answers to "this item or all of the author's open items?" (values one / all)."""
@@ -35,7 +29,6 @@ class PickDialog(Dialog):
         Binding("escape", "dismiss(None)", "Cancel", id="moderation_pick.cancel"),
         Binding("ctrl+s", "done", "Confirm", priority=True, id="moderation_pick.confirm"),
     ]
-    DEFAULT_CSS = _CSS.format(name="PickDialog")
 
     def __init__(self, title: str, choices: list[tuple[str, str]], *, default: str = "", hint: str = "",
                  checkbox: str = "", can_check: bool = True, note: str = ""):
@@ -87,13 +80,6 @@ class WarnDialog(Dialog):
         Binding("escape", "dismiss(None)", "Cancel", id="moderation_warn.cancel"),
         Binding("ctrl+s", "done", "Queue the warning", priority=True, id="moderation_warn.confirm"),
     ]
-    DEFAULT_CSS = """
-    WarnDialog > Vertical { width: 80; }
-    WarnDialog OptionList { height: auto; max-height: 8; margin: 1 0 0 0; }
-    WarnDialog #warn-preview { margin: 1 0 0 0; padding: 0 1; border-left: thick $accent; height: auto; }
-    WarnDialog Input { margin: 1 0 0 0; }
-    """
-
     def __init__(self, store, guidelines: list, author: str, count: int):
         super().__init__()
         self.store, self.guidelines, self.author, self.count = store, guidelines, author, count

@@ -29,16 +29,6 @@ class ComposerPane(Vertical):
         Binding("ctrl+e", "editor", "$EDITOR", priority=True, id="composer.editor"),
     ]
 
-    DEFAULT_CSS = """
-    ComposerPane { height: auto; border-top: solid $accent; padding: 0 1; }
-    ComposerPane #composer-title { height: 1; }
-    ComposerPane TextArea { height: 6; margin-top: 1; background: $boost; }
-    ComposerPane #composer-options { height: 1; margin-top: 1; }
-    ComposerPane #composer-options Static { width: auto; padding: 0 1 0 0; color: $text-muted; }
-    ComposerPane Select { width: 16; margin-right: 2; }
-    ComposerPane #composer-status { height: 1; }
-    """
-
     class Closed(Message):
         """The composer is done: op_id queued, or None when the draft was kept."""
 
