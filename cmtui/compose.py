@@ -8,16 +8,17 @@ import re
 from typing import TYPE_CHECKING, Mapping
 
 from cmtui.errors import InputError
-from cmtui.sync.connectors import default_platform, profile_for
+from cmtui.sync.connectors import profile_for
+from cmtui.sync.connectors.base import Capability
 
 if TYPE_CHECKING:
     from cmtui.store import Store
 
 
-def length_problem(text: str, limits: Mapping, platform: str | None = None) -> str | None:
+def length_problem(text: str, limits: Mapping, platform: str) -> str | None:
     """None if text can be posted within the account's limits, else a message (counted as
-    `platform` counts; none given: the default platform)."""
-    return profile_for(platform or default_platform()).length_problem(text, limits)
+    the account's platform counts)."""
+    return profile_for(platform).length_problem(text, limits)
 
 
 def queue_reply(store: Store, item_id, text: str, *, language: str | None = None, visibility: str | None = None,
@@ -27,6 +28,7 @@ def queue_reply(store: Store, item_id, text: str, *, language: str | None = None
     Works offline: the payload comes from the platform's profile, not a connection."""
     item = store.inbox.require(item_id)
     profile = profile_for(item["platform"])
+    profile.require(Capability.REPLY, "reply")
     profile.check_visibility(visibility)
     if language is not None and not re.fullmatch(r"[a-z]{2,3}", language):
         raise InputError(f"'{language}' is not a language code (two or three letters, like en or sl)")

@@ -440,7 +440,7 @@ def test_snapshot_goal_dialog(snap_compare, snap_app):
 def _engagement_data(post_text):
     top = [{"total": 12, "posted_at": "2026-11-30T10:00", "account": "@org@example.social", "text": post_text,
             "rate": 0.01}]
-    return {"calm": False, "engagement": {
+    return {"calm": False, "words": {"likes": "favourites", "shares": "boosts"}, "engagement": {
         "totals": {"posts": 1, "interactions": 12, "average": 12.0}, "weekly": [], "top": top,
         "by_language": [], "by_campaign": [], "by_hour": []}}
 

@@ -139,8 +139,8 @@ class FakeConnector(Connector):
     content warnings, mute only; a user and an app password to add an account."""
 
     platform = "fakenet"
-    capabilities = Capability.PULL | Capability.REPLY | Capability.MUTE
-    profile = PlatformProfile(label="Fakenet", max_chars=300, moderation_actions=("mute",),
+    profile = PlatformProfile(label="Fakenet", capabilities=Capability.PULL | Capability.PUBLISH | Capability.REPLY
+                              | Capability.MUTE, max_chars=300, moderation_actions=("mute",),
                               options=(AccountOption("instance", "server", required=True),
                                        AccountOption("token_env", "token_env")))
 

@@ -43,6 +43,20 @@ def test_only_a_mention_of_the_author_on_their_own_server_counts():
     assert reply_text("@user0@other.example hi", AUTHOR) == "@user0@fedi.example @user0@other.example hi"
 
 
+def test_a_user_name_with_dots_or_dashes_is_mentioned_once():
+    """Mastodon user names may have dots and dashes inside (matej.k, ana-m): "@matej.k" is
+    that author, "@matej" or "@matej.kx" is not, and a sentence's full stop is no part of it."""
+    author = "matej.k@klepet.example"
+    assert mentions("@matej.k thanks", author) and mentions("thanks @Matej.K@klepet.example.", author)
+    assert mentions("thanks @matej.k.", author) and mentions("@ana-m hi", "ana-m@x.example")
+    assert not mentions("@matej thanks", author) and not mentions("@matej.kx thanks", author)
+    assert not mentions("@matej.k@other.example thanks", author)
+    assert reply_text("@matej.k hvala", author) == "@matej.k hvala"
+    assert reply_length("@matej.k hvala", author, {}) == (len("@matej.k hvala"), 500)  # counted once
+    assert status_length("@matej.k@klepet.example hvala") == len("@matej.k hvala")
+    assert status_length("@ana@fedi.example. ok") == len("@ana. ok")  # the full stop is not the domain's
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
 def test_an_empty_reply_counts_nothing(text):
     assert reply_length(text, AUTHOR, {"max_chars": 300}) == (0, 300)

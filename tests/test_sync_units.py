@@ -90,9 +90,9 @@ def test_an_odd_list_start_counts_from_one():
 def test_status_length_counts_urls_and_remote_mentions_like_mastodon():
     text = "hi @ana@fedi.example see https://example.com/a/very/long/path/that/goes/on/and/on"
     assert PROFILE.text_length(text, {}) == len("hi @ana see ") + 23
-    assert length_problem("x" * 500, {"max_chars": 500}) is None
-    assert "over the limit of 500" in length_problem("x" * 501, {"max_chars": 500})
-    assert length_problem("   ", {"max_chars": 500}) == "the text is empty"
+    assert length_problem("x" * 500, {"max_chars": 500}, "mastodon") is None
+    assert "over the limit of 500" in length_problem("x" * 501, {"max_chars": 500}, "mastodon")
+    assert length_problem("   ", {"max_chars": 500}, "mastodon") == "the text is empty"
 
 
 def test_a_post_due_within_five_minutes_is_published_at_once():

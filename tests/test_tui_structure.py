@@ -139,16 +139,13 @@ def test_the_repositories_decode_labels_matched_words_and_attached_posts(store):
 
 
 CMTUI = TUI.parent
-# Another branch of issue 14 edits these at the same time.
-OTHER_BRANCH = {"tui/dialogs/entry_composer.py", "tui/widgets/composer_pane.py", "tui/dialogs/moderation_dialogs.py"}
 
 
 def typed_layer_sources() -> dict[str, ast.Module]:
     """The TUI and the core packages that read the store for it (metrics, triage)."""
     paths = [*TUI.rglob("*.py"), *(CMTUI / "metrics").rglob("*.py"), *(CMTUI / "triage").rglob("*.py"),
              CMTUI / "saved_replies.py", CMTUI / "model.py", CMTUI / "config.py"]
-    return {str(p.relative_to(CMTUI)): ast.parse(p.read_text(encoding="utf-8")) for p in sorted(paths)
-            if str(p.relative_to(CMTUI)) not in OTHER_BRANCH}
+    return {str(p.relative_to(CMTUI)): ast.parse(p.read_text(encoding="utf-8")) for p in sorted(paths)}
 
 
 def test_store_and_settings_parameters_are_annotated():
@@ -175,7 +172,7 @@ def test_each_constant_has_one_copy():
 def test_screens_and_dialogs_take_their_look_from_app_tcss():
     """DEFAULT_CSS only for self-contained widgets (and the frame every dialog shares)."""
     own_css = [f"{name}: {node.name}" for name, tree in tui_sources().items()
-               if name.startswith(("screens/", "dialogs/")) and f"tui/{name}" not in OTHER_BRANCH
+               if name.startswith(("screens/", "dialogs/"))
                for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name != "Dialog"
                and any(isinstance(s, ast.Assign) and ast.unparse(s.targets[0]) == "DEFAULT_CSS" for s in node.body)]
     assert own_css == []

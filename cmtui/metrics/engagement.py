@@ -1,6 +1,7 @@
 """Engagement of our own posts: per post, per week, and what kind of post does best.
 
-Interactions = likes + shares + replies (the platform's counters at the last sync).
+Interactions = likes + shares + replies (the platform's counters at the last sync; what the
+platform calls them: cmtui.metrics.vocabulary).
 Engagement rate = interactions / the account's followers at the post's time (the last
 snapshot before it, else the first after it); None when no snapshot exists.
 """

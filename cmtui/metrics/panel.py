@@ -13,6 +13,7 @@ from cmtui.metrics.goals import goal_progress
 from cmtui.metrics.growth import growth
 from cmtui.metrics.members import members
 from cmtui.metrics.response import response
+from cmtui.metrics.vocabulary import shown_words
 from cmtui.metrics.window import window
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def panel_data(store: Store, settings: Settings, days: int = 30, account: str | 
         "goals": lambda: [g.to_json() for g in goal_progress(store, win.now, win.account_id)],
     }
     data = {"range": {"days": win.days, "start": win.start, "end": win.end, "account": win.account},
-            "calm": bool(settings.calm_mode)}
+            "calm": bool(settings.calm_mode), "words": shown_words(store, win.account_id)}
     for part in parts:
         data[part] = _timed(t, part, compute[part])
     data["timings_ms"] = t

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
 from cmtui.sync.connectors import default_platform, profile_for
-from cmtui.sync.connectors.base import PlatformProfile
+from cmtui.sync.connectors.base import Capability, PlatformProfile
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
@@ -45,7 +45,7 @@ class Outcome:
     report_id: int | None = None
 
 
-def _profile(store: Store, account_id: int) -> PlatformProfile:
+def platform_profile(store: Store, account_id: int) -> PlatformProfile:
     """What the account's platform offers (its moderation actions, report categories...)."""
     account = store.accounts.by_id(account_id)
     return profile_for(account.platform if account is not None else default_platform())
@@ -67,9 +67,10 @@ def queue_platform_action(store: Store, item, action: str, comment: str = "", wh
     if action not in PLATFORM_ACTIONS:
         raise InputError(f"'{action}' is not a platform action ({', '.join(PLATFORM_ACTIONS)})")
     item = _item(store, item)
-    profile = _profile(store, item["account_id"])
+    profile = platform_profile(store, item["account_id"])
     if action not in profile.moderation_actions:
         raise InputError(f"{profile.label} has no {action}")
+    profile.require(Capability[action.upper()], action)  # the platform has it; its connector must too
     category = profile.report_category(category) if action == "report" or category is not None else None
     with store.transaction():
         person_id, remote_id = store.members.of_item(item["id"])
@@ -203,7 +204,7 @@ def act_report(store: Store, report_id, action: str, *, who: str, text: str = ""
     action on its target (those of the platform's profile) with a text, which
     also resolves it. Queued in the outbox with the audit log, one transaction."""
     report = store.reports.require(report_id)
-    profile = _profile(store, report["account_id"])
+    profile = platform_profile(store, report["account_id"])
     known = REPORT_DECISIONS + tuple(c.value for c in profile.account_actions)
     if action not in known:
         raise InputError(f"unknown report action '{action}' ({', '.join(known)})")

@@ -24,14 +24,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Sequence
 
-from cmtui.moderation.actions import queue_platform_action
+from cmtui.moderation.actions import PLATFORM_ACTIONS, platform_profile, queue_platform_action
 from cmtui.moderation.conditions import Compiler, ItemContext, RuleError, Test, _ts
 from cmtui.moderation.text import flat
 from cmtui.store import Store
 from cmtui.store.rules import RuleItem
 
 ACTION_TYPES = ("flag", "label", "assign", "done", "hide", "mute", "block", "report", "stop")
-PLATFORM_ACTIONS = ("mute", "block", "report")
 RULE_KEYS = ("name", "enabled", "automatic", "match", "conditions", "actions")
 
 __all__ = ["RuleError", "RuleSet", "DryRunResult", "validate_rule", "save_rule", "enable_rule", "dry_run",
@@ -249,9 +248,19 @@ class RuleSet:
 
 
 # -- actions -------------------------------------------------------------------------------------------------
+def _offered(store: Store, item_id: int, cache: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    """The moderation actions of the item's platform: one the platform lacks is left to a
+    moderator (flagged), never queued to fail."""
+    account_id = store.rules.item(item_id)["account_id"]
+    if account_id not in cache:
+        cache[account_id] = platform_profile(store, account_id).moderation_actions
+    return cache[account_id]
+
+
 def apply_matches(store: Store, results: list[tuple[int, list[tuple[CompiledRule, tuple]]]]) -> int:
     """Write what matched rules decided; return how many actions were taken."""
     flags, labels, assigns, done, hide, platform = [], [], [], [], [], []
+    offered: dict[int, tuple[str, ...]] = {}  # account id -> its platform's moderation actions
     for item_id, matches in results:
         for compiled, found in matches:
             rule = compiled.rule
@@ -269,7 +278,7 @@ def apply_matches(store: Store, results: list[tuple[int, list[tuple[CompiledRule
                 elif kind == "hide":
                     hide.append(item_id)
                 elif kind in PLATFORM_ACTIONS:
-                    if rule.get("automatic"):
+                    if rule.get("automatic") and kind in _offered(store, item_id, offered):
                         platform.append((item_id, rule, action))
                     else:
                         flags.append((item_id, rule.get("id"), rule["name"], f"needs confirmation: {kind}", words))

@@ -19,10 +19,10 @@ import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
-from cmtui.compose import length_problem
 from cmtui.errors import InputError
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.planning.lifecycle import cancel, live_children, record, revive_occurrence, transition, utc
+from cmtui.planning.platforms import can_publish, default_visibility, text_problem, visibility_problem
 from cmtui.planning.publishing import cancel_for_deletion, queue_posts, sync_server
 from cmtui.planning.queue import QUEUE_WEEKS, free_slot
 from cmtui.planning.recurrence import next_occurrence, parse_rule
@@ -37,7 +37,6 @@ __all__ = [
     "revive_occurrence", "next_free_slot", "add_to_queue", "QUEUE_WEEKS",
 ]
 
-VISIBILITIES = ("public", "unlisted", "private", "direct")
 CREATE_STATUSES = ("idea", "draft", "needs_approval", "approved", "scheduled")
 CONTENT_FIELDS = ("text", "account", "language", "visibility", "content_warning", "variants")
 EDITABLE = set(CONTENT_FIELDS) | {"when", "rrule", "notes", "campaign", "campaign_color"}
@@ -59,6 +58,7 @@ def _account(store: Store, name: str | None):
             raise InputError(f"unknown account '{name}'; there are none yet "
                              f"(add one with: cmtui account add {'|'.join(PLATFORMS)} NAME --instance URL)")
         raise InputError(f"unknown account '{name}' (known: {', '.join(known)})")
+    can_publish(account)
     return account
 
 
@@ -70,7 +70,7 @@ def _text(text) -> str:
 
 
 def _check_length(text: str, account, what: str = "the text") -> None:
-    problem = length_problem(text, account.limits if account is not None else {})
+    problem = text_problem(text, account)
     if problem:
         where = f" for {account.name}" if account is not None else ""
         raise InputError(f"{what}{where} is too long: {problem.removeprefix('the text is ')}"
@@ -86,10 +86,13 @@ def _language(code) -> str | None:
     return code
 
 
-def _visibility(value) -> str:
-    value = (value or "public").strip().lower()
-    if value not in VISIBILITIES:
-        raise InputError(f"unknown visibility '{value}' ({', '.join(VISIBILITIES)})")
+def _visibility(value, account) -> str:
+    """A visibility the account's platform has (no account yet: any platform's). A variant on
+    a platform without it goes out with that platform's default (cmtui.planning.publishing)."""
+    value = (value or "").strip().lower() or default_visibility(account)
+    problem = visibility_problem(value, account)
+    if problem:
+        raise InputError(problem)
     return value
 
 
@@ -109,7 +112,6 @@ def _color(value) -> str | None:
 _PLAIN_FIELDS = {
     "text": _text,
     "language": _language,
-    "visibility": _visibility,
     "content_warning": _optional,
     "campaign": _optional,
     "campaign_color": _color,
@@ -181,7 +183,7 @@ def _check_future(at: datetime | None, now: datetime, tz: tzinfo, rule: str | No
 
 # -- creating and editing ----------------------------------------------------------------------
 def create_entry(store: Store, settings: Settings, *, text, account: str | None, when: datetime | None = None,
-                 status: str = "draft", language=None, visibility="public", content_warning=None, campaign=None,
+                 status: str = "draft", language=None, visibility=None, content_warning=None, campaign=None,
                  campaign_color=None, notes="", rrule: str | None = None, variants: dict[str, str] | None = None,
                  who: str, now: datetime | None = None) -> int:
     """A new calendar entry; returns its id. status "scheduled" without a time publishes at
@@ -199,7 +201,7 @@ def create_entry(store: Store, settings: Settings, *, text, account: str | None,
         _check_length(variant, acc, "the variant")
     fields = {
         "account_id": main.id if main else None, "text": text, "status": status,
-        "language": _language(language), "visibility": _visibility(visibility),
+        "language": _language(language), "visibility": _visibility(visibility, main),
         "content_warning": _optional(content_warning), "campaign": _optional(campaign),
         "campaign_color": _color(campaign_color), "notes": (notes or "").strip(),
         "rrule": parse_rule(rrule) if rrule else None, "created_by": who,
@@ -264,6 +266,8 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
         new_variants = {k: v[1] for k, v in _variants(store, changes["variants"], main).items()}
     elif main is not None and main.id in current_variants:
         raise InputError(f"entry {entry['id']} has a variant for {main.name}; remove it before moving the entry there")
+    if changes.keys() & {"visibility", "account"}:  # checked again where the entry now goes
+        fields["visibility"] = _visibility(changes.get("visibility", entry["visibility"]), main)
     merged = {**dict(entry), **fields}
     _check_length(merged["text"], main)
     for account_id, variant in new_variants.items():

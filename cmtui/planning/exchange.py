@@ -26,10 +26,10 @@ from datetime import date, datetime, time, timezone, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cmtui.compose import length_problem
 from cmtui.errors import InputError
 from cmtui.model import EntryStatus, iso, parse_iso, utcnow
 from cmtui.planning.exchange_files import CSV_COLUMNS, Problems, Raw, file_kind, read_csv, read_json, read_text
+from cmtui.planning.platforms import default_visibility, known_visibilities, text_problem, visibility_problem
 from cmtui.planning.timeparse import localize
 from cmtui.store.calendar import entry_json
 from cmtui.store.entries import EntryRepo
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("ics", "csv", "json")
 STATUSES = tuple(s.value for s in EntryStatus)
-VISIBILITIES = ("public", "unlisted", "private", "direct")
 
 # JSON: the keys of `calendar list --json`, then these.
 JSON_EXTRA = ("uid", "campaign_color", "variants", "skipped", "parent_uid", "occurrence_at", "late",
@@ -218,9 +217,9 @@ def _normalise(raw: Raw, tz: tzinfo, problems: Problems) -> Record | None:
     if status not in STATUSES:
         problem(f"unknown status {_show(status)} ({', '.join(STATUSES)})")
     data["status"] = status
-    visibility = (text_value("visibility") or "public").strip().lower()
-    if visibility not in VISIBILITIES:
-        problem(f"unknown visibility {_show(visibility)} ({', '.join(VISIBILITIES)})")
+    visibility = (text_value("visibility") or default_visibility(None)).strip().lower()
+    if visibility not in known_visibilities():  # the account's platform is checked once accounts are read
+        problem(f"unknown visibility {_show(visibility)} ({', '.join(known_visibilities())})")
     data["visibility"] = visibility
     if data["language"] and not _LANGUAGE.fullmatch(data["language"]):
         problem(f"{_show(data['language'])} is not a language code (like en, sl or pt-BR)")
@@ -372,14 +371,17 @@ def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Pro
                 problems.add(record.line, where, f"unknown account {_show(name)} (known: {known})")
         account = accounts.get(data["account"]) if data["account"] else None
         if data["status"] not in ("published", "cancelled"):
-            problem = length_problem(data["text"], account.limits if account else {})
+            problem = text_problem(data["text"], account)
             if problem:
                 problems.add(record.line, where, problem)
             for name, text in data["variants"].items():
                 if name in accounts:
-                    problem = length_problem(text, accounts[name].limits)
+                    problem = text_problem(text, accounts[name])
                     if problem:
                         problems.add(record.line, where, f"variant for {name}: {problem}")
+            problem = visibility_problem(data["visibility"], account) if account is not None else None
+            if problem and data["visibility"] in known_visibilities():  # else said already
+                problems.add(record.line, where, problem)
         if data["parent_uid"]:
             key = (data["parent_uid"], data["occurrence_at"])
             if key in occurrences:

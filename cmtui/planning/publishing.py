@@ -8,7 +8,7 @@ bring the platform in line, never sending anything twice:
 
 - a `post` that never left (pending, no attempt) is rewritten in place, or withdrawn;
 - a copy the server holds as a scheduled post is moved (`reschedule`) when only its time
-  changed and stays 5 minutes or more ahead, else cancelled (`cancel`) and posted again;
+  changed and stays far enough ahead for the server (its platform's lead), else cancelled (`cancel`) and posted again;
 - a post being sent right now (its id not known yet) is followed by a `reschedule` or
   `cancel` that finds the id when its turn comes (an entry's operations run in order).
 
@@ -18,16 +18,17 @@ Published posts are not touched here (an edit of a published entry queues an `ed
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from cmtui.model import iso, parse_iso
 from cmtui.store.base import dumps, loads
+from cmtui.sync.connectors import profile_for
+from cmtui.sync.connectors.base import PlatformProfile
 
 if TYPE_CHECKING:
     from cmtui.store import Store
 
-SERVER_SCHEDULE_MIN = timedelta(minutes=5)  # as cmtui.sync.outbox_ops: nearer than this publishes at once
 _CONTENT = ("text", "visibility", "language", "spoiler_text")
 
 
@@ -41,8 +42,11 @@ def targets(store: Store, entry) -> dict[int, str]:
     return found
 
 
-def payload_for(entry, text: str, *, with_time: bool = True) -> dict:
-    payload = {"text": text, "visibility": entry["visibility"] or "public"}
+def payload_for(entry, text: str, profile: PlatformProfile, *, with_time: bool = True) -> dict:
+    payload: dict[str, object] = {"text": text}
+    if profile.visibilities:  # a platform without visibilities is sent none; a variant's, its default
+        visibility = entry["visibility"]
+        payload["visibility"] = visibility if visibility in profile.visibilities else profile.default_visibility
     if entry["language"]:
         payload["language"] = entry["language"]
     if entry["content_warning"]:
@@ -130,6 +134,12 @@ def remote(ops, entry, account_id: int) -> Remote:
     return state
 
 
+def _held(profile: PlatformProfile, ahead) -> bool:
+    """Whether the server keeps holding a post this far ahead (as cmtui.sync.outbox_ops:
+    nearer than the platform's lead publishes at once)."""
+    return profile.server_schedule_lead is not None and ahead >= profile.server_schedule_lead
+
+
 def _content(payload: dict | None) -> tuple:
     payload = payload or {}
     return tuple(payload.get(k) or None for k in _CONTENT)
@@ -162,7 +172,8 @@ def sync_server(store: Store, before, after, now: datetime, *, publish_now: bool
         now_post = publish_now or (
             state.unsent and "scheduled_at" not in loads(state.unsent[0]["payload"], {})
             and before["scheduled_at"] == after["scheduled_at"])
-        payload = payload_for(after, wanted[account_id], with_time=not now_post)
+        profile = profile_for(store.accounts.require_id(account_id).platform)
+        payload = payload_for(after, wanted[account_id], profile, with_time=not now_post)
         if state.unsent:
             first, *extra = state.unsent
             store.outbox.rewrite_unsent(first["id"], dumps(payload))
@@ -175,7 +186,7 @@ def sync_server(store: Store, before, after, now: datetime, *, publish_now: bool
             sent = state.sent_payload or {}
             if state.pending_copy and not sent.get("scheduled_at") and _content(sent) == _content(payload):
                 continue  # it is being published right now, as it is
-            if _content(sent) == _content(payload) and at is not None and at - now >= SERVER_SCHEDULE_MIN:
+            if _content(sent) == _content(payload) and at is not None and _held(profile, at - now):
                 move = {"scheduled_at": iso(at)} | ({"scheduled_id": state.scheduled_id} if state.scheduled_id else {})
                 if state.unsent_reschedule:
                     store.outbox.rewrite_unsent(state.unsent_reschedule[0]["id"], dumps(move))

@@ -24,7 +24,8 @@ from cmtui.store import Store
 from cmtui.store.outbox import AT_MOST_ONCE, UNCERTAIN
 from cmtui.sync.connectors import connector_for, profile_for
 from cmtui.sync.connectors.base import (
-    AuthError, Capability, Connector, OfflineError, PermanentError, RateLimited, RemoteEvent, RemoteItem, TimedOut,
+    AuthError, Capability, Connector, OfflineError, PermanentError, PlatformProfile, RateLimited, RemoteEvent,
+    RemoteItem, TimedOut,
     TransientError,
 )
 from cmtui.planning.results import reconcile_scheduled
@@ -57,7 +58,7 @@ class AccountResult:
     requests: int = 0
     offline: bool = False  # an account without a connection: nothing was tried
     waiting: int = 0  # its operations still in the outbox (offline accounts)
-    events_name: str = "likes/shares/follows"  # in the platform's words (its profile)
+    platform: str = ""  # names its likes and shares in the summary
 
     def summary(self) -> str:
         if self.offline:
@@ -67,7 +68,8 @@ class AccountResult:
             return f"{self.name}: {self.state}: {self.error}"
         parts = [f"{self.new_items} new item{'s' if self.new_items != 1 else ''}"]
         if self.events:
-            parts.append(f"{self.events} {self.events_name}")
+            words = profile_for(self.platform) if self.platform else PlatformProfile(label="")
+            parts.append(f"{self.events} {words.like_name}/{words.share_name}/follows")
         if self.sent:
             parts.append(f"{self.sent} sent")
         if self.failed:
@@ -167,8 +169,7 @@ class SyncEngine:
     async def sync_account(self, account) -> AccountResult:
         if account.offline:
             return self._offline(account)
-        profile = profile_for(account.platform)
-        result = AccountResult(account.name, events_name=f"{profile.like_name}/{profile.share_name}/follows")
+        result = AccountResult(account.name, platform=account.platform)
         paused = self._paused_until.get(account.name) or parse_iso(account.limits.get("paused_until"))
         if paused and paused > self.clock():
             result.ok, result.state = False, "idle"

@@ -255,6 +255,7 @@ class PlatformProfile:
     counts characters plainly and addresses nobody; a platform's profile overrides that."""
 
     label: str  # the platform's name as people write it
+    capabilities: Capability = Capability(0)  # what its connector can do (readable without the connector)
     max_chars: int = 500  # when the server did not say
     visibilities: tuple[str, ...] = ()  # none: every post is seen the same way
     default_visibility: str | None = None
@@ -343,6 +344,12 @@ class PlatformProfile:
             payload["spoiler_text"] = content_warning
         return payload
 
+    # -- what it can do ----------------------------------------------------------------------------
+    def require(self, capability: Capability, what: str) -> None:
+        """InputError (one sentence) when the platform cannot do `what`."""
+        if capability not in self.capabilities:
+            raise InputError(f"{self.label} accounts cannot {what} from cmtui")
+
     # -- moderation ----------------------------------------------------------------------------
     def report_category(self, category: str | None) -> str:
         """The category a report is filed under (None: the default). InputError if unknown."""
@@ -355,8 +362,13 @@ class PlatformProfile:
 
 class Connector(ABC):
     platform: str = ""
-    capabilities: Capability = Capability(0)
+    capabilities: Capability = Capability(0)  # the profile's, unless a subclass narrows them
     profile: PlatformProfile = PlatformProfile(label="")
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "profile" in cls.__dict__ and "capabilities" not in cls.__dict__:
+            cls.capabilities = cls.profile.capabilities
     requests: int = 0  # requests sent so far (the sync summary and the benchmarks count them)
 
     # -- adding an account (no instance needed yet) -------------------------------------------

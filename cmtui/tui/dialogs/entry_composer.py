@@ -37,22 +37,6 @@ class EntryComposer(Dialog):
         Binding("escape", "keep", "Keep as draft", id="entry.keep"),
     ]
 
-    DEFAULT_CSS = """
-    EntryComposer > Vertical { width: 110; max-width: 98%; max-height: 98%; padding: 0 1; }
-    EntryComposer .row { height: 1; margin-top: 1; }  /* (Select's own parts are Horizontals too) */
-    EntryComposer .label { width: auto; padding: 0 1 0 0; color: $text-muted; }
-    EntryComposer Input { width: 1fr; }
-    EntryComposer Select { width: 24; }
-    EntryComposer #entry-text { height: 7; margin-top: 1; }
-    EntryComposer #variant-text { height: 4; display: none; }
-    EntryComposer #entry-when-read, EntryComposer #entry-count, EntryComposer #entry-error,
-    EntryComposer #entry-rule-read { height: auto; }
-    EntryComposer .text-label { height: 1; margin-top: 1; color: $text-muted; }
-    EntryComposer #entry-text { margin-top: 0; }
-    EntryComposer Input > .input--placeholder { color: $text-disabled; text-style: italic; }
-    EntryComposer #entry-error { color: $error; text-style: bold; }
-    """
-
     def __init__(self, cmtui_app, entry=None, default_day: date | None = None, default_hour: int | None = None):
         super().__init__()
         self.cmtui = cmtui_app

@@ -4,6 +4,8 @@ the reply it will send). Each dismisses with the answers, or None on esc."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +16,8 @@ from textual.widgets.option_list import Option
 from cmtui.errors import CmtuiError
 from cmtui.tui.dialogs.base import Dialog
 
-_CSS = """
-{name} > Vertical {{ width: 72; }}
-{name} RadioSet {{ width: 100%; margin: 1 0 0 0; }}
-{name} Input, {name} Checkbox {{ margin: 1 0 0 0; }}
-"""
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 
 def scope_choices(items: int, others: int) -> list[tuple[str, str]]:
@@ -35,7 +34,6 @@ class PickDialog(Dialog):
         Binding("escape", "dismiss(None)", "Cancel", id="moderation_pick.cancel"),
         Binding("ctrl+s", "done", "Confirm", priority=True, id="moderation_pick.confirm"),
     ]
-    DEFAULT_CSS = _CSS.format(name="PickDialog")
 
     def __init__(self, title: str, choices: list[tuple[str, str]], *, default: str = "", hint: str = "",
                  checkbox: str = "", can_check: bool = True, note: str = ""):
@@ -87,14 +85,7 @@ class WarnDialog(Dialog):
         Binding("escape", "dismiss(None)", "Cancel", id="moderation_warn.cancel"),
         Binding("ctrl+s", "done", "Queue the warning", priority=True, id="moderation_warn.confirm"),
     ]
-    DEFAULT_CSS = """
-    WarnDialog > Vertical { width: 80; }
-    WarnDialog OptionList { height: auto; max-height: 8; margin: 1 0 0 0; }
-    WarnDialog #warn-preview { margin: 1 0 0 0; padding: 0 1; border-left: thick $accent; height: auto; }
-    WarnDialog Input { margin: 1 0 0 0; }
-    """
-
-    def __init__(self, store, guidelines: list, author: str, count: int):
+    def __init__(self, store: Store, guidelines: list, author: str, count: int):
         super().__init__()
         self.store, self.guidelines, self.author, self.count = store, guidelines, author, count
 

@@ -323,7 +323,7 @@ class MetricsScreen(ModeScreen):
         q("#card-inbox", Static).update(inbox)
         q("#card-crisis", Static).update(sections.crisis_card(data))
         for key, build in (("goals", sections.goals_text), ("growth", sections.growth_text),
-                           ("engagement", partial(sections.engagement_text, words=self._interaction_words())),
+                           ("engagement", sections.engagement_text),
                            ("response", sections.response_text),
                            ("crisis", sections.crisis_text)):
             q(f"#section-{key}", ChartText).show(partial(build, data))
@@ -331,16 +331,6 @@ class MetricsScreen(ModeScreen):
         title = Text("Best time to post")
         title.append(f"  {self.account or 'every account'}", style="dim")
         q("#title-best", Static).update(title)
-
-    def _interaction_words(self) -> tuple[str, str]:
-        """What the accounts in range call likes and shares: their platform's words when they
-        share one platform, else the neutral ones."""
-        from cmtui.sync.connectors import REGISTRY, profile_for
-
-        profiles = [profile_for(a.platform) for a in self.store.accounts.list()
-                    if self.account in (None, a.name) and a.platform in REGISTRY]
-        words = {(p.like_name, p.share_name) for p in profiles}
-        return words.pop() if len(words) == 1 else ("likes", "shares")
 
     def on_data_changed(self, _message: DataChanged) -> None:
         self.reload(fresh=True)

@@ -4,6 +4,8 @@ so a crash loses nothing; a failed reply comes back here to be edited and sent a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +16,9 @@ from textual.widgets import Select, Static, TextArea
 from cmtui.compose import queue_reply
 from cmtui.errors import InputError
 from cmtui.sync.connectors import profile_for
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
 SAVE_AFTER = 0.5  # seconds of quiet typing before the draft is written
 LANGUAGES = ("en", "es", "fr", "sl", "de", "it", "pt", "nl")
@@ -28,16 +33,6 @@ class ComposerPane(Vertical):
         Binding("ctrl+e", "editor", "$EDITOR", priority=True, id="composer.editor"),
     ]
 
-    DEFAULT_CSS = """
-    ComposerPane { height: auto; border-top: solid $accent; padding: 0 1; }
-    ComposerPane #composer-title { height: 1; }
-    ComposerPane TextArea { height: 6; margin-top: 1; background: $boost; }
-    ComposerPane #composer-options { height: 1; margin-top: 1; }
-    ComposerPane #composer-options Static { width: auto; padding: 0 1 0 0; color: $text-muted; }
-    ComposerPane Select { width: 16; margin-right: 2; }
-    ComposerPane #composer-status { height: 1; }
-    """
-
     class Closed(Message):
         """The composer is done: op_id queued, or None when the draft was kept."""
 
@@ -45,7 +40,7 @@ class ComposerPane(Vertical):
             super().__init__()
             self.op_id = op_id
 
-    def __init__(self, store, item, limits: dict, *, id: str | None = None):
+    def __init__(self, store: Store, item, limits: dict, *, id: str | None = None):
         super().__init__(id=id)
         self.store = store
         self.item = item

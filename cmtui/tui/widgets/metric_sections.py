@@ -207,9 +207,8 @@ def _groups(label: str, groups: list[dict], calm: bool, fmt=str) -> Text:
     return text
 
 
-def engagement_text(data: dict, width: int, words: tuple[str, str] = ("likes", "shares")) -> Text:
-    """words: what the platforms in the range call likes and shares (their profiles)."""
-    e, calm = data["engagement"], data["calm"]
+def engagement_text(data: dict, width: int) -> Text:
+    e, calm, words = data["engagement"], data["calm"], data["words"]
     text = Text()
     totals = e["totals"]
     if not totals["posts"]:
@@ -219,7 +218,7 @@ def engagement_text(data: dict, width: int, words: tuple[str, str] = ("likes", "
         text.append(f"{totals['posts']} posts in the range (totals and top posts hidden in calm mode)", style="dim")
     else:
         text.append(f"{totals['posts']:,} posts · {totals['interactions']:,} interactions"
-                    f" ({words[0]} + {words[1]} + replies) · {totals['average'] or 0:,.1f} per post")
+                    f" ({words['likes']} + {words['shares']} + replies) · {totals['average'] or 0:,.1f} per post")
         text.append("\nper week ", style="bold")
         for w in e["weekly"][-8:]:
             text.append(f" {w['week'][-3:]} ", style="dim")

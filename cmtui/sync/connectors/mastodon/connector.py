@@ -20,7 +20,7 @@ from cmtui import __version__
 from cmtui.errors import InputError
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import (
-    AccountInfo, AccountRef, AdminReports, AuthError, Capability, Connector, Limits, OfflineError, OwnPost,
+    AccountInfo, AccountRef, AdminReports, AuthError, Connector, Limits, OfflineError, OwnPost,
     PermanentError, Person, Posted, PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, RemoteReport,
     ScheduledPost, ServerRule, TimedOut, TransientError,
 )
@@ -117,12 +117,7 @@ def _json_replacing(content: bytes):
 
 class MastodonConnector(Connector):
     platform = "mastodon"
-    capabilities = (
-        Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.SCHEDULE | Capability.EDIT
-        | Capability.REPLY | Capability.MUTE | Capability.BLOCK | Capability.REPORT | Capability.ADMIN_REPORTS
-        | Capability.ADMIN_ACTIONS | Capability.STATS
-    )
-    profile = PROFILE
+    profile = PROFILE  # its capabilities too (Connector.__init_subclass__)
 
     @classmethod
     def normalize_server(cls, url: str) -> str:

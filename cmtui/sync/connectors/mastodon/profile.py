@@ -8,11 +8,14 @@ import re
 from datetime import timedelta
 from typing import Mapping
 
-from cmtui.sync.connectors.base import AccountOption, Choice, PlatformProfile
+from cmtui.sync.connectors.base import AccountOption, Capability, Choice, PlatformProfile
 
 _URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
-_REMOTE_MENTION = re.compile(r"(?<![\w/])@(\w+)@[\w.-]+\w", re.UNICODE)
-_MENTION = re.compile(r"(?<![\w@])@(\w+)(?:@([\w.:-]*\w))?", re.UNICODE)
+# A user name: word characters, with dots or dashes only inside (Mastodon's USERNAME_RE), so
+# "@matej.k." is matej.k at the end of a sentence.
+_USER = r"\w+(?:[.-]+\w+)*"
+_REMOTE_MENTION = re.compile(rf"(?<![\w/])@({_USER})@[\w.-]+\w", re.UNICODE)
+_MENTION = re.compile(rf"(?<![\w@])@({_USER})(?:@([\w.:-]*\w))?", re.UNICODE)
 URL_WEIGHT = 23  # characters_reserved_per_url, when the server did not say
 
 
@@ -50,6 +53,9 @@ class MastodonProfile(PlatformProfile):
 
 PROFILE = MastodonProfile(
     label="Mastodon",
+    capabilities=(Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.SCHEDULE | Capability.EDIT
+                  | Capability.REPLY | Capability.MUTE | Capability.BLOCK | Capability.REPORT
+                  | Capability.ADMIN_REPORTS | Capability.ADMIN_ACTIONS | Capability.STATS),
     max_chars=500,
     visibilities=("public", "unlisted", "private", "direct"),
     default_visibility="public",
