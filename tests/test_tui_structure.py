@@ -169,13 +169,31 @@ def test_each_constant_has_one_copy():
     assert {value: where for value, where in copies.items() if len(where) > 1} == {}
 
 
-def test_screens_and_dialogs_take_their_look_from_app_tcss():
-    """DEFAULT_CSS only for self-contained widgets (and the frame every dialog shares)."""
+def test_screens_and_dialogs_take_their_look_from_stylesheets():
+    """DEFAULT_CSS only for self-contained widgets (and the frame every dialog shares); a screen
+    or dialog has its rules in app.tcss or in the stylesheet beside its module."""
     own_css = [f"{name}: {node.name}" for name, tree in tui_sources().items()
                if name.startswith(("screens/", "dialogs/"))
                for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name != "Dialog"
                and any(isinstance(s, ast.Assign) and ast.unparse(s.targets[0]) == "DEFAULT_CSS" for s in node.body)]
     assert own_css == []
+
+
+def test_each_stylesheet_beside_a_module_is_read_by_its_screens():
+    """A .tcss beside a screen's or dialog's module is its CSS_PATH (read when the screen is
+    first shown), it exists, and every class it styles names it."""
+    import importlib
+    import re
+
+    from textual.screen import Screen
+
+    for sheet in [*TUI.glob("screens/*.tcss"), *TUI.glob("dialogs/*.tcss")]:
+        module = importlib.import_module(f"cmtui.tui.{sheet.parent.name}.{sheet.stem}")
+        styled = set(re.findall(r"(?m)^([A-Z][A-Za-z]+)[ .>#]", sheet.read_text()))
+        assert styled, sheet
+        for name in styled:
+            cls = getattr(module, name)
+            assert issubclass(cls, Screen) and Path(cls.CSS_PATH) == sheet, (sheet, name)
 
 
 def test_every_enum_of_the_model_is_used():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,7 @@ from cmtui.tui.dialogs.base import Dialog
 
 
 class ChooseDialog(Dialog):
+    CSS_PATH = Path(__file__).with_name("choose.tcss")  # read when first shown
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="choose.cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]], highlight: int | None = None):

@@ -12,6 +12,8 @@ as a draft of the form, which comes back next time."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from datetime import date, datetime, timedelta
 
 from rich.text import Text
@@ -31,6 +33,7 @@ SAVE_AFTER = 0.5
 
 
 class EntryComposer(Dialog):
+    CSS_PATH = Path(__file__).with_name("entry_composer.tcss")  # read when first shown
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="entry.save"),
         Binding("ctrl+n", "queue", "Next free slot", priority=True, id="entry.queue"),

@@ -7,6 +7,8 @@ read-only connection and fill in as they arrive; the choices are usable at once.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlite3
 from functools import partial
 from typing import TYPE_CHECKING
@@ -48,6 +50,7 @@ def facet_values(store: Store, settings: Settings, counts: dict) -> dict[str, li
 
 
 class FilterDialog(Dialog):
+    CSS_PATH = Path(__file__).with_name("filters.tcss")  # read when first shown
     BINDINGS = [
         Binding("escape,f", "apply", "Apply", id="filters.apply"),
         Binding("backspace,delete", "clear", "Clear all", id="filters.clear"),

@@ -6,6 +6,8 @@ error is shown in red and nothing is stored. Dismisses with the goal's id, or No
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from datetime import date
 
 from rich.text import Text
@@ -24,6 +26,7 @@ UNITS = {"followers_growth_pct": "%", "median_response_minutes": "minutes", "pos
 
 
 class GoalEditor(Dialog):
+    CSS_PATH = Path(__file__).with_name("goal_editor.tcss")  # read when first shown
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="goal.save"),
         Binding("escape", "dismiss(None)", "Cancel", id="goal.cancel"),

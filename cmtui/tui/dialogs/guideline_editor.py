@@ -4,6 +4,8 @@ Dismisses with the guideline's number (its position, from 1), or None when cance
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
 
 class GuidelineEditor(Dialog):
+    CSS_PATH = Path(__file__).with_name("guideline_editor.tcss")  # read when first shown
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="guideline_editor.save"),
         Binding("escape", "cancel", "Cancel", priority=True, id="guideline_editor.cancel"),

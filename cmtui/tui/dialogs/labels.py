@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,6 +53,7 @@ class LabelList(OptionList):
 
 
 class LabelDialog(Dialog):
+    CSS_PATH = Path(__file__).with_name("labels.tcss")  # read when first shown
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="labels.cancel"),
         Binding("ctrl+s", "apply", "Apply", priority=True, id="labels.apply"),

@@ -3,6 +3,8 @@ text (ctrl+s), or None (esc)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,7 @@ from cmtui.tui.dialogs.base import Dialog
 
 
 class NotesDialog(Dialog):
+    CSS_PATH = Path(__file__).with_name("member_notes.tcss")  # read when first shown
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="member_notes.cancel"),
         Binding("ctrl+s", "save", "Save", priority=True, id="member_notes.save"),

@@ -4,6 +4,8 @@ the reply it will send). Each dismisses with the answers, or None on esc."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -29,6 +31,7 @@ def scope_choices(items: int, others: int) -> list[tuple[str, str]]:
 class PickDialog(Dialog):
     """One of a few choices, a line of text and optionally a yes/no box. Dismisses with
     {"choice", "text", "checked"} on enter in the text (or ctrl+s), None on esc."""
+    CSS_PATH = Path(__file__).with_name("moderation_dialogs.tcss")  # read when first shown
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="moderation_pick.cancel"),
@@ -80,6 +83,7 @@ class PickDialog(Dialog):
 class WarnDialog(Dialog):
     """`w`: pick a guideline, read the reply it will send, add a sentence if needed.
     Dismisses with (guideline number, added sentence), or None."""
+    CSS_PATH = Path(__file__).with_name("moderation_dialogs.tcss")  # read when first shown
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="moderation_warn.cancel"),

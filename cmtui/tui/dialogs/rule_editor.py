@@ -8,6 +8,8 @@ when the text asked for the rule to be enabled but no current dry-run allows it 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import re
 from typing import TYPE_CHECKING
 
@@ -72,6 +74,7 @@ HINT = Text.assemble(
 
 
 class RuleEditor(Dialog):
+    CSS_PATH = Path(__file__).with_name("rule_editor.tcss")  # read when first shown
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="rule_editor.save"),
         Binding("escape", "cancel", "Cancel", priority=True, id="rule_editor.cancel"),

@@ -7,6 +7,8 @@ to the store and dismisses with its id, or None when cancelled.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -40,6 +42,7 @@ def _matches(reply, words: list[str]) -> bool:
 
 
 class SavedRepliesDialog(Dialog):
+    CSS_PATH = Path(__file__).with_name("saved_replies.tcss")  # read when first shown
     BINDINGS = [
         Binding("enter", "pick", "Insert / edit", priority=True, id="saved.pick"),
         Binding("ctrl+n", "add", "New saved reply", priority=True, id="saved.add"),
@@ -201,6 +204,7 @@ class SavedRepliesDialog(Dialog):
 
 
 class SavedReplyEditor(Dialog):
+    CSS_PATH = Path(__file__).with_name("saved_replies.tcss")  # read when first shown
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="saved_editor.save"),
         Binding("ctrl+e", "external", "Edit text in $EDITOR", priority=True, id="saved_editor.external"),

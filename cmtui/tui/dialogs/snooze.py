@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from datetime import datetime
 
 from rich.text import Text
@@ -17,6 +19,7 @@ from cmtui.triage.snooze import parse_snooze, presets
 
 
 class SnoozeDialog(Dialog):
+    CSS_PATH = Path(__file__).with_name("snooze.tcss")  # read when first shown
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="snooze.cancel")]
 
     def __init__(self, now: datetime, tz, count: int = 1):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -40,6 +42,7 @@ def welcome_parts(db_path: str | None) -> list[tuple[str, Text]]:
 class WelcomeDialog(Dialog):
     """Shown over the first screen when the store is empty. Dismisses with the mode to open
     ("calendar") or None to stay."""
+    CSS_PATH = Path(__file__).with_name("welcome.tcss")  # read when first shown
 
     BINDINGS = [
         Binding("escape,enter", "dismiss(None)", "Close", id="welcome.close"),

@@ -4,6 +4,8 @@ published rules, as the last sync found them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,6 +22,7 @@ from cmtui.tui.widgets.key_lists import KeyOptionList
 
 
 class GuidelinesScreen(ModeScreen):
+    CSS_PATH = Path(__file__).with_name("guidelines.tcss")  # read when first shown
     TITLE_SUFFIX = "Moderation · guidelines"
 
     BINDINGS = [

@@ -4,6 +4,8 @@ the watch list), and the list of the most active and most helpful members of the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from datetime import timedelta
 
 from rich.text import Text
@@ -34,6 +36,7 @@ def plural(count: int, word: str) -> str:
 
 class MemberScreen(ModeScreen):
     """One member: who they are, what they wrote, what was decided about them."""
+    CSS_PATH = Path(__file__).with_name("members.tcss")  # read when first shown
 
     TITLE_SUFFIX = "Member"
     BINDINGS = [
@@ -166,6 +169,7 @@ class MemberScreen(ModeScreen):
 
 class MembersScreen(ModeScreen):
     """The most active and the most helpful members of the last 30 days."""
+    CSS_PATH = Path(__file__).with_name("members.tcss")  # read when first shown
 
     TITLE_SUFFIX = "Members"
     BINDINGS = [

@@ -91,6 +91,7 @@ def prefetch(app) -> None:
 
 
 class MetricsScreen(ModeScreen):
+    CSS_PATH = Path(__file__).with_name("metrics.tcss")  # read when first shown
     TITLE_SUFFIX = "Metrics"
 
     BINDINGS = [

@@ -130,6 +130,7 @@ class _StampedOnMain:
 
 # -- the screen ------------------------------------------------------------------------------------
 class RulesEditorScreen(ModeScreen):
+    CSS_PATH = Path(__file__).with_name("rules_editor.tcss")  # read when first shown
     TITLE_SUFFIX = "Moderation · rules"
 
     BINDINGS = [
