@@ -74,6 +74,20 @@ def peer(peer_server):
     peer_server.clear_faults()
 
 
+@pytest.fixture(scope="session")
+def matrix_server(tmp_path_factory):
+    """Synapse on loopback, started once per session (per xdist worker); tests bring their own
+    users and rooms, so it is never reset."""
+    from matrix_peer import MatrixPeer, SynapseServer
+
+    server = SynapseServer(tmp_path_factory.mktemp("synapse"))
+    try:
+        server.start()
+        yield MatrixPeer(server)
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def sync_env(tmp_path, peer):
     """A store with one account, ada on the peer, its token in the credentials file:

@@ -1,0 +1,37 @@
+"""The Matrix test harness itself: Synapse answers, and its helpers do what they say."""
+
+from __future__ import annotations
+
+
+def test_a_registered_user_is_who_the_server_says(matrix_server):
+    user = matrix_server.register("ada")
+
+    assert user.user_id == f"@{user.localpart}:{matrix_server.server_name}"
+    assert matrix_server.whoami(user.access_token)["user_id"] == user.user_id
+    login = matrix_server.login(user.localpart)
+    assert login["user_id"] == user.user_id and login["access_token"] != user.access_token
+
+
+def test_a_message_sent_in_a_new_room_is_read_back(matrix_server):
+    ada, grace = matrix_server.register("ada"), matrix_server.register("grace")
+    room = matrix_server.create_room(ada.access_token, name="support", invite=[grace.user_id])
+    assert matrix_server.join(grace.access_token, room) == room
+
+    event_id = matrix_server.send_message(grace.access_token, room, "How do I <b>sync</b>?")
+
+    [message] = matrix_server.messages(ada.access_token, room, event_type="m.room.message")
+    assert message["event_id"] == event_id
+    assert message["sender"] == grace.user_id
+    assert message["content"]["body"] == "How do I <b>sync</b>?"
+
+
+def test_the_same_transaction_id_sends_one_message(matrix_server):
+    """What the connector's idempotent replies will rest on: Synapse deduplicates a txnId per device."""
+    ada = matrix_server.register("ada")
+    room = matrix_server.create_room(ada.access_token)
+
+    first = matrix_server.send_message(ada.access_token, room, "once", txn_id="op-1")
+    again = matrix_server.send(ada.access_token, room, {"msgtype": "m.text", "body": "once"}, txn_id="op-1")
+
+    assert first == again
+    assert len(matrix_server.messages(ada.access_token, room, event_type="m.room.message")) == 1
