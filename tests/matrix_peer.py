@@ -58,6 +58,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _die_with_parent() -> None:
+    """A test run killed outright (a CI time-out) must not leave a homeserver behind: on Linux
+    the kernel sends it SIGTERM when the test process dies."""
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _rate_limits() -> dict:
     config: dict = {}
     for key in _LIMITERS:
@@ -127,7 +136,8 @@ class SynapseServer:
         with open(self.directory / "stdout.log", "wb") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "synapse.app.homeserver", "-c", str(self.config_path)],
-                cwd=self.directory, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                cwd=self.directory, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent)
         while time.monotonic() - began < START_TIMEOUT:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Synapse exited with {self.process.returncode}:\n{self.log_tail()}")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
+
 
 def test_a_registered_user_is_who_the_server_says(matrix_server):
     user = matrix_server.register("ada")
@@ -35,3 +39,36 @@ def test_the_same_transaction_id_sends_one_message(matrix_server):
 
     assert first == again
     assert len(matrix_server.messages(ada.access_token, room, event_type="m.room.message")) == 1
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG and /proc are Linux's")
+def test_a_killed_test_process_leaves_no_server_behind(tmp_path):
+    """The homeserver is started with _die_with_parent: here a `sleep` stands in for Synapse, its
+    parent is SIGKILLed (as a CI time-out would), and the kernel ends the child too."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", (
+        "import subprocess, sys, time; from matrix_peer import _die_with_parent\n"
+        "child = subprocess.Popen(['sleep', '60'], preexec_fn=_die_with_parent)\n"
+        "print(child.pid, flush=True); time.sleep(60)")],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": os.path.dirname(__file__)})
+    child = int(parent.stdout.readline())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(child):
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    """Running, and not a zombie waiting for init to reap it."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
