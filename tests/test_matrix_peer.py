@@ -41,6 +41,22 @@ def test_the_same_transaction_id_sends_one_message(matrix_server):
     assert len(matrix_server.messages(ada.access_token, room, event_type="m.room.message")) == 1
 
 
+def test_test_users_are_not_throttled_but_a_lowered_user_is(matrix_server):
+    """Synapse's default allows a burst of 10 messages: the harness raises it for every test
+    user, and override_ratelimit brings one user's limit back down (for the rate-limit test)."""
+    admin = matrix_server.register("admin", admin=True)
+    ada, alan = matrix_server.register("ada"), matrix_server.register("alan")
+    room = matrix_server.create_room(ada.access_token, preset="public_chat")
+    matrix_server.join(alan.access_token, room)
+    for n in range(25):
+        matrix_server.send_message(ada.access_token, room, f"burst {n}")
+
+    matrix_server.override_ratelimit(admin.access_token, alan.user_id, per_second=1, burst_count=1)
+    with pytest.raises(AssertionError, match="M_LIMIT_EXCEEDED"):
+        for n in range(5):
+            matrix_server.send_message(alan.access_token, room, f"throttled {n}")
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG and /proc are Linux's")
 def test_a_killed_test_process_leaves_no_server_behind(tmp_path):
     """The homeserver is started with _die_with_parent: here a `sleep` stands in for Synapse, its
