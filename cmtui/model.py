@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import StrEnum
-from typing import overload
+from typing import Mapping, overload
 
 
 class ItemState(StrEnum):
@@ -23,6 +24,36 @@ class ItemKind(StrEnum):
 
 # The one list of kinds: the filter dialog, the search syntax and the list's marks use it.
 ITEM_KINDS: tuple[str, ...] = tuple(kind.value for kind in ItemKind)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where items are said and posts go, on platforms that have such places (a chat room, a
+    channel). `refused` maps a moderation action (hide, kick, ban, unban) the account may not
+    take there to the reason, one sentence; the connector works it out from the platform's
+    permissions, so the core can refuse before anything is queued."""
+
+    id: str
+    name: str = ""
+    members: int = 0
+    direct: bool = False  # a private conversation with one person
+    support: bool = False  # every top-level message in it is a question for the inbox
+    refused: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> str:
+        return self.name or self.id
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "name": self.name, "members": self.members, "direct": self.direct,
+                "support": self.support, "refused": dict(self.refused)}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Place:
+        refused = data.get("refused")
+        return cls(id=str(data["id"]), name=str(data.get("name") or ""), members=int(data.get("members") or 0),
+                   direct=bool(data.get("direct")), support=bool(data.get("support")),
+                   refused={str(k): str(v) for k, v in refused.items()} if isinstance(refused, Mapping) else {})
 
 
 class EntryStatus(StrEnum):

@@ -30,21 +30,22 @@ ALLOWED = {
 }
 
 
-def test_only_the_registry_names_mastodon_outside_its_package():
+@pytest.mark.parametrize("platform", list(connectors.REGISTRY))
+def test_only_the_registry_names_a_platform_outside_its_package(platform):
     found = {}
     for path in PACKAGE.rglob("*"):
         if path.suffix not in (".py", ".tcss", ".toml", ".txt", ".md") or not path.is_file():
             continue
         relative = path.relative_to(PACKAGE).as_posix()
-        if relative.startswith("sync/connectors/mastodon/"):
+        if relative.startswith(f"sync/connectors/{platform}/"):
             continue
-        lines = [n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1) if "mastodon" in line.lower()]
+        lines = [n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1) if platform in line.lower()]
         if lines:
             found[relative] = lines
     assert set(found) <= ALLOWED, {k: v for k, v in found.items() if k not in ALLOWED}
     registry = (PACKAGE / "sync/connectors/__init__.py").read_text("utf-8").splitlines()
     assert [registry[n - 1].strip() for n in found["sync/connectors/__init__.py"]] == [
-        '"mastodon": "cmtui.sync.connectors.mastodon:MastodonConnector",']
+        f'"{platform}": "cmtui.sync.connectors.{platform}:{connectors.REGISTRY[platform].rpartition(":")[2]}",']
 
 
 # -- the Mastodon profile --------------------------------------------------------------------------

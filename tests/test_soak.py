@@ -108,8 +108,8 @@ def test_soak_under_random_faults_delivers_everything_once(sync_env, peer):
     drop_rng = random.Random(value + 1)
     clock = {"now": utcnow()}
 
-    def connector(platform, instance, token, *, timeout, account_remote_id=None):
-        return MastodonConnector(instance, token, timeout=timeout, account_remote_id=account_remote_id,
+    def connector(platform, instance, token, *, timeout, account=None):
+        return MastodonConnector(instance, token, timeout=timeout, account=account,
                                  transport=DroppingTransport(drop_rng, switch))
 
     engine = SyncEngine(store, settings, credentials, connector_factory=connector, clock=lambda: clock["now"],

@@ -13,7 +13,7 @@ from cmtui.errors import InputError
 from cmtui.sync.connectors.mastodon import PROFILE
 from cmtui.sync.connectors.mastodon.connector import MastodonConnector, _retry_at, id_key, normalize_instance
 from cmtui.sync.engine import BACKOFF_CAP, backoff
-from cmtui.sync.connectors.mastodon.html import html_to_text
+from cmtui.text_html import html_to_text
 from cmtui.sync.outbox_ops import _post_request
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)

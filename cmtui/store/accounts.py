@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cmtui.errors import InputError
+from cmtui.model import Place
 from cmtui.store.base import Repo, dumps, loads, now
 from cmtui.store.db import transaction
 
@@ -23,6 +24,11 @@ class Account:
     limits: dict
     is_admin: bool
     offline: bool = False  # no connection by design: sync leaves it idle, its operations wait
+    options: dict = field(default_factory=dict)  # what the user chose at `account add` (places, ...)
+    places: tuple[Place, ...] = ()  # as its connector reported them on the last pass
+
+    def place(self, place_id: str | None) -> Place | None:
+        return next((p for p in self.places if p.id == place_id), None) if place_id else None
 
     def to_json(self) -> dict:
         return {
@@ -37,6 +43,7 @@ class Account:
             "limits": self.limits,
             "admin": self.is_admin,
             "offline": self.offline,
+            "places": [p.to_json() for p in self.places],
         }
 
 
@@ -54,7 +61,17 @@ def _account(row) -> Account:
         limits=loads(row["limits"], {}),
         is_admin=bool(row["is_admin"]),
         offline=bool(row["offline"]),
+        options=loads(row["options"], {}),
+        places=_places(row["places"]),
     )
+
+
+def _places(raw: str | None) -> tuple[Place, ...]:
+    found = loads(raw, [])
+    try:
+        return tuple(Place.from_json(p) for p in found if isinstance(p, dict)) if isinstance(found, list) else ()
+    except (KeyError, TypeError, ValueError):  # damaged: the next pass writes them again
+        return ()
 
 
 class AccountRepo(Repo):
@@ -138,6 +155,16 @@ class AccountRepo(Repo):
         with transaction(self.conn):
             self.conn.execute("UPDATE accounts SET limits = json_set(?, '$.checked_at', ?) WHERE id = ?",
                               (dumps(limits), checked_at, account_id))
+
+    def set_options(self, account_id: int, options: dict) -> None:
+        with transaction(self.conn):
+            self.conn.execute("UPDATE accounts SET options = ? WHERE id = ?", (dumps(options), account_id))
+
+    def set_places(self, account_id: int, places) -> None:
+        """The account's places as its connector just reported them (the old list goes)."""
+        with transaction(self.conn):
+            self.conn.execute("UPDATE accounts SET places = ? WHERE id = ?",
+                              (dumps([p.to_json() for p in places]), account_id))
 
     def cursor(self, account_id: int, stream: str) -> str | None:
         return self._scalar(

@@ -37,8 +37,8 @@ class Stored(NamedTuple):
 
 _UPSERT_ITEM = (
     "INSERT INTO inbox_items (account_id, kind, remote_id, url, person_id, author, author_name, text, language,"
-    " visibility, in_reply_to_remote_id, is_question, created_at, first_seen_at, edited_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " visibility, in_reply_to_remote_id, is_question, created_at, first_seen_at, edited_at, place)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (account_id, remote_id) DO UPDATE SET"
     " text = excluded.text, author_name = excluded.author_name, edited_at = excluded.edited_at,"
     " is_question = excluded.is_question, url = coalesce(excluded.url, url),"
@@ -144,6 +144,7 @@ class IngestRepo(Repo):
                         account_id, item.kind, item.remote_id, _url(item.url), person_id, acct, name, text,
                         _language(item.language), item.visibility,
                         item.in_reply_to_remote_id, int(question(text)), item.created_at, seen, item.edited_at,
+                        item.place,
                     ))
                 # New rows are indexed and counted in one statement each (schema V4); edited
                 # ones go through the update triggers as usual.

@@ -150,5 +150,16 @@ UPDATE account_events SET kind = 'share' WHERE kind = 'reblog';
 ALTER TABLE instance_reports RENAME TO platform_reports;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13]
+# Version 14: places (chat rooms, channels) for platforms that have them. An account keeps the
+# options its user chose (which places count, which are support places) and the places its
+# connector reported on the last pass (names, members, what the account may not do there);
+# an inbox item records the place it was said in, a calendar entry the place it goes to.
+V14 = """
+ALTER TABLE accounts ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE accounts ADD COLUMN places TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE inbox_items ADD COLUMN place TEXT;
+ALTER TABLE calendar_entries ADD COLUMN place TEXT;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14]
 LATEST = len(MIGRATIONS)

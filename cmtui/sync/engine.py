@@ -24,7 +24,7 @@ from cmtui.store import Store
 from cmtui.store.outbox import AT_MOST_ONCE, UNCERTAIN
 from cmtui.sync.connectors import connector_for, profile_for
 from cmtui.sync.connectors.base import (
-    AuthError, Capability, Connector, OfflineError, PermanentError, PlatformProfile, RateLimited, RemoteEvent,
+    AccountContext, AuthError, Capability, Connector, OfflineError, PermanentError, PlatformProfile, RateLimited, RemoteEvent,
     RemoteItem, TimedOut,
     TransientError,
 )
@@ -163,8 +163,10 @@ class SyncEngine:
         if not token:
             raise AuthError(f"no token for '{account.name}' in {self.credentials.path}; "
                             f"run: cmtui account add {account.platform} {account.name} --instance {account.server}")
+        context = AccountContext(remote_id=self.store.accounts.remote_account_id(account.id), handle=account.handle,
+                                 is_admin=account.is_admin, options=account.options, places=account.places)
         return self.connector_factory(account.platform, account.server, token, timeout=self.timeout,
-                                      account_remote_id=self.store.accounts.remote_account_id(account.id))
+                                      account=context)
 
     async def sync_account(self, account) -> AccountResult:
         if account.offline:
@@ -225,7 +227,6 @@ class SyncEngine:
     # -- pulling ---------------------------------------------------------------------------
     async def _pull(self, account, connector: Connector, result: AccountResult) -> None:
         info = await connector.verify()
-        self.store.ingest.follower_snapshot(account.id, info)
         if self._limits_due(account):
             limits = await connector.limits()
             self.store.accounts.replace_limits(account.id, limits.to_json(), iso(self.clock()))
@@ -236,27 +237,35 @@ class SyncEngine:
         # pass fetches again.
         items: list[RemoteItem] = []
         events: list[RemoteEvent] = []
+        deleted: list[str] = []
         batch_cursor: str | None = None
 
         def flush() -> None:
-            nonlocal items, events, batch_cursor
-            if items or events or batch_cursor is not None:
+            nonlocal items, events, deleted, batch_cursor
+            if items or events or deleted or batch_cursor is not None:
                 stored = self.ingest.page(account.id, account.platform, items, events,
-                                                stream="notifications", cursor=batch_cursor)
+                                          stream="notifications", cursor=batch_cursor, deleted=deleted)
                 result.new_items += stored.items
                 result.events += stored.events
-            items, events, batch_cursor = [], [], None
+            items, events, deleted, batch_cursor = [], [], [], None
 
         try:
             async for page in connector.pull(cursor, since):
                 items += page.items
                 events += page.events
+                deleted += page.deleted
                 if page.final:
                     batch_cursor = page.cursor
                 if len(items) + len(events) >= INGEST_BATCH:
                     flush()
         finally:  # what arrived before a failure is kept (with the cursor it had reached)
             flush()
+        places = connector.places()
+        if places:
+            self.store.accounts.set_places(account.id, places)
+        # After the pull: a connector that learns its audience from the pull (members of its
+        # places) needs no request of its own for it.
+        self.store.ingest.follower_snapshot(account.id, await connector.audience(info))
         # Posts the server held as scheduled and whose time has come: is it still holding them?
         due = self.store.entries.server_scheduled_due(account.id, iso(self.clock()))
         listed = None

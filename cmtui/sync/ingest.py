@@ -16,13 +16,16 @@ class Ingest:
         self.rules = IngestState()  # rules compiled once per change, flood memory kept between pages
 
     def page(self, account_id: int, platform: str, items, events=(), *, stream: str | None = None,
-             cursor: str | None = None) -> Stored:
-        """Store a page of items and events (and the stream's cursor) and run the rules on
-        what was new; return what was new."""
+             cursor: str | None = None, deleted=()) -> Stored:
+        """Store a page of items and events (and the stream's cursor), mark the items the
+        platform removed (after the page: one made and removed within it ends deleted) and
+        run the rules on what was new; return what was new."""
         try:
             with self.store.transaction():
                 stored = self.store.ingest.page(account_id, platform, items, events, question=is_question,
                                                 stream=stream, cursor=cursor)
+                for remote_id in deleted:
+                    self.store.ingest.mark_deleted(account_id, remote_id)
                 if stored.items:
                     run_on_new_items(self.store, stored.after_id, self.rules, stored.new_items)
         except BaseException:

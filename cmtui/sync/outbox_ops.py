@@ -26,6 +26,7 @@ def _post_request(connector: Connector, op, payload: dict, now: datetime) -> Pos
         language=payload.get("language"),
         spoiler_text=payload.get("spoiler_text"),
         scheduled_at=scheduled_at,
+        place=payload.get("place"),
     )
 
 

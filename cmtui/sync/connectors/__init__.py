@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 # its choices from here.
 REGISTRY: dict[str, str | type[Connector]] = {
     "mastodon": "cmtui.sync.connectors.mastodon:MastodonConnector",
+    "matrix": "cmtui.sync.connectors.matrix:MatrixConnector",
 }
 PLATFORMS = tuple(REGISTRY)
 DEFAULT_PLATFORM = PLATFORMS[0]  # the platform of made-up communities (the demo, cmtui generate)

@@ -1,7 +1,7 @@
 """What every platform connector offers the sync engine.
 
 A connector turns one platform's API into these plain values and these errors; the engine
-never sees HTTP. Matrix, Bluesky, WordPress or Discourse are each one more module that
+never sees HTTP. Each platform is one package (under connectors/, named in the registry) that
 subclasses Connector and declares what it can do in `capabilities` and what its platform
 is like in `profile` (a PlatformProfile: the composer, the moderation screen, the CLI and
 the outbox read it instead of naming one platform's rules).
@@ -16,6 +16,7 @@ from enum import Flag, auto
 from typing import AsyncIterator, Callable, Mapping
 
 from cmtui.errors import InputError
+from cmtui.model import Place  # (a value the store keeps too)
 
 
 class Capability(Flag):
@@ -31,6 +32,9 @@ class Capability(Flag):
     ADMIN_REPORTS = auto()  # list and resolve the instance's reports
     ADMIN_ACTIONS = auto()  # act on accounts (silence, suspend, ...)
     STATS = auto()  # account and per-post statistics
+    HIDE = auto()  # remove someone else's item on the server (with a reason)
+    KICK = auto()  # remove someone from a place (they may come back)
+    BAN = auto()  # ban someone from a place, and lift the ban
 
 
 # -- errors -------------------------------------------------------------------------
@@ -75,7 +79,7 @@ class AuthError(ConnectorError):
 @dataclass(frozen=True)
 class Person:
     """Someone on a platform. `acct` is the platform's handle, complete enough to be unique
-    there (user@server on the fediverse, a domain on Bluesky, @user:server on Matrix)."""
+    there (user@server on the fediverse, a domain name, @user:server in federated chat)."""
 
     acct: str
     display_name: str = ""
@@ -123,6 +127,7 @@ class RemoteItem:
     visibility: str | None = None
     in_reply_to_remote_id: str | None = None
     edited_at: str | None = None
+    place: str | None = None  # the place (room, channel) it was said in, on platforms with places
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,7 @@ class PullPage:
     events: list[RemoteEvent] = field(default_factory=list)
     cursor: str | None = None  # where the next pass starts once this page is stored
     final: bool = False  # the cursor may be saved (a backfill saves it only at its end)
+    deleted: list[str] = field(default_factory=list)  # remote ids of items removed on the platform
 
 
 @dataclass(frozen=True)
@@ -211,6 +217,7 @@ class PostRequest:
     language: str | None = None
     spoiler_text: str | None = None
     scheduled_at: str | None = None  # ISO UTC; the server publishes it then
+    place: str | None = None  # where it goes, on platforms that post to places (a reply: its item's)
 
 
 @dataclass(frozen=True)
@@ -219,6 +226,28 @@ class ScheduledPost:
 
     scheduled_id: str
     scheduled_at: str | None = None  # ISO UTC
+
+
+@dataclass(frozen=True)
+class AccountContext:
+    """What the store knows of an account, handed to its connector: its remote id and handle
+    (known after `account add`, so a pass need not ask again), the options the user chose
+    (`places`, `support_places`: ids) and the places the connector reported last time (its
+    memory between passes: an incremental pull only says what changed)."""
+
+    remote_id: str | None = None
+    handle: str | None = None
+    is_admin: bool = False
+    options: Mapping = field(default_factory=dict)
+    places: tuple[Place, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What a sign-in flow returns: the token, and the device it was issued to (if any)."""
+
+    token: str
+    device_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -268,6 +297,8 @@ class PlatformProfile:
     like_name: str = "likes"
     share_name: str = "shares"
     options: tuple[AccountOption, ...] = ()
+    place_label: str = ""  # what a place is called ("room"); empty: posts go to no chosen place
+    counts_from_events: bool = False  # post counters are counted from stored events, not read from the server
 
     # -- length ----------------------------------------------------------------------------
     def limit(self, limits: Mapping) -> int:
@@ -449,6 +480,28 @@ class Connector(ABC):
     async def account_action(self, account_remote_id: str, action: str, text: str = "",
                              report_id: str | None = None) -> None:
         raise PermanentError(f"{self.platform} has no account actions")
+
+    async def remove(self, remote_id: str, reason: str = "") -> None:
+        """Remove someone else's item on the platform (moderation), with a reason."""
+        raise PermanentError(f"{self.platform} cannot remove others' posts")
+
+    async def kick(self, account_remote_id: str, place: str, reason: str = "") -> None:
+        raise PermanentError(f"{self.platform} cannot remove people from a place")
+
+    async def ban(self, account_remote_id: str, place: str, reason: str = "") -> None:
+        raise PermanentError(f"{self.platform} cannot ban")
+
+    async def unban(self, account_remote_id: str, place: str) -> None:
+        raise PermanentError(f"{self.platform} cannot ban")
+
+    async def audience(self, info: AccountInfo) -> AccountInfo:
+        """The account's figures after a pull (followers...): verify's, unless the pull taught
+        the connector better (members of its places)."""
+        return info
+
+    def places(self) -> list[Place]:
+        """The account's places as this pass left them (no request); none: no places."""
+        return []
 
     async def close(self) -> None:
         return None

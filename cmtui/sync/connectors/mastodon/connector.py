@@ -20,12 +20,12 @@ from cmtui import __version__
 from cmtui.errors import InputError
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import (
-    AccountInfo, AccountRef, AdminReports, AuthError, Connector, Limits, OfflineError, OwnPost,
+    AccountContext, AccountInfo, AccountRef, AdminReports, AuthError, Connector, Limits, OfflineError, OwnPost,
     PermanentError, Person, Posted, PostRequest, PullPage, RateLimited, RemoteEvent, RemoteItem, RemoteReport,
     ScheduledPost, ServerRule, TimedOut, TransientError,
 )
 from cmtui.sync.connectors.mastodon.address import normalize_instance
-from cmtui.sync.connectors.mastodon.html import html_to_text
+from cmtui.text_html import html_to_text
 from cmtui.sync.connectors.mastodon.profile import PROFILE
 from cmtui.text import sanitize
 
@@ -134,11 +134,11 @@ class MastodonConnector(Connector):
             raise InputError("no authorization code given; nothing was added")
         return oauth.finish(pending, code, timeout)
 
-    def __init__(self, instance: str, token: str, *, timeout: float = 30.0, account_remote_id: str | None = None,
+    def __init__(self, instance: str, token: str, *, timeout: float = 30.0, account: AccountContext | None = None,
                  clock=utcnow, transport: httpx.AsyncBaseTransport | None = None):
         self.instance = normalize_instance(instance)
         self.host = urlsplit(self.instance).netloc
-        self.account_remote_id = account_remote_id
+        self.account_remote_id = account.remote_id if account is not None else None
         self.clock = clock
         self.timeout = timeout
         self.requests = 0  # requests sent (tests and the benchmark count them)

@@ -1,4 +1,4 @@
-"""Status HTML (Mastodon's content) to plain text, before it is sanitised and stored.
+"""Rich text as HTML (statuses, formatted chat messages) to plain text, before sanitising.
 
 Servers send rich text too (lists, quotes, code from Markdown-capable software): it keeps
 its shape as plain text, the way a reader would type it: "• " bullets, "1. " numbers,
@@ -155,8 +155,8 @@ class _TextParser(HTMLParser):
 
 
 def html_to_text(html: str | None) -> str:
-    """Plain text of a status: paragraphs become blank lines, <br> a newline, links their text
-    (Mastodon puts the whole URL in the text, shortening only with invisible spans, so
+    """Plain text of rich text: paragraphs become blank lines, <br> a newline, links their text
+    (fediverse servers put the whole URL in the text, shortening only with invisible spans, so
     "invisible" and "ellipsis" spans are kept: the text has the full address)."""
     if not html:
         return ""
