@@ -244,10 +244,10 @@ class MatrixConnector(Connector):
 
     @staticmethod
     def _reaches_back(chunk: list[dict], since: str) -> bool:
-        for event in chunk:
+        """Whether a page (newest first) goes back past the horizon: its oldest event tells."""
+        for event in reversed(chunk):
             try:
-                if since and event_time(event) < since:
-                    return True
+                return bool(since) and event_time(event) < since
             except (KeyError, TypeError, ValueError):
                 continue
         return False
