@@ -219,8 +219,6 @@ class MatrixConnector(Connector):
         events = [e for e in (timeline.get("events") or []) if isinstance(e, dict)]
         if timeline.get("limited") and isinstance(timeline.get("prev_batch"), str):
             events = await self._older(reader, room, timeline["prev_batch"], cursor) + events
-        if room.names.get(reader.me):  # our name in the room, as people would write it
-            reader.set_display_name(room.names[reader.me])
         await self._look_up(reader, room, events)
         reader.read(room, events, page)
 

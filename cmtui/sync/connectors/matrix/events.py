@@ -220,6 +220,8 @@ class Reader:
                 kind = event.get("type")
                 if "state_key" in event:
                     room.apply_state(event, self.me)
+                    if event.get("state_key") == self.me and room.names.get(self.me):
+                        self.set_display_name(room.names[self.me])  # how people here write our name
                     if timeline and kind == "m.room.member":
                         self._join(room, event, page)
                 elif not timeline:
