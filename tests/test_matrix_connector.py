@@ -353,9 +353,21 @@ async def test_reports_reach_the_admin_who_lists_and_resolves_them(matrix_server
     assert all(r.remote_id != mine.remote_id for r in (await admin.admin_reports()).reports)
 
 
-async def test_an_admin_deactivates_an_account(matrix_server, people):
+async def test_an_admin_redacts_an_accounts_messages_and_deactivates_it(matrix_server, people, room_with_me):
+    me, room = room_with_me
     spammer = matrix_server.register("spammer")
-    await connect(matrix_server, people["admin"], admin=True).account_action(spammer.user_id, "deactivate")
+    matrix_server.join(spammer.access_token, room)
+    spam = [matrix_server.send_message(spammer.access_token, room, f"buy {n}") for n in range(2)]
+    admin = connect(matrix_server, people["admin"], admin=True)
+    await admin.account_action(spammer.user_id, "redact", "spam")
+
+    def content(event_id: str) -> dict:
+        return matrix_server._call("GET", f"/_matrix/client/v3/rooms/{room}/event/{event_id}", me.access_token)["content"]
+    deadline = time.monotonic() + 20  # Synapse redacts in a background task
+    while time.monotonic() < deadline and any(content(e) for e in spam):
+        await asyncio.sleep(0.2)
+    assert [content(e) for e in spam] == [{}, {}]
+    await admin.account_action(spammer.user_id, "deactivate")
     with pytest.raises(AuthError):
         await connect(matrix_server, spammer, known=False).verify()
 
