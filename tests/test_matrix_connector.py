@@ -97,6 +97,8 @@ def scene(matrix_server, people):
     newcomer = m.register("newcomer")
     m.join(newcomer.access_token, lounge)
     ids["later"] = m.send_message(newcomer.access_token, lounge, f"hello {me.user_id}")
+    ids["late_reply"] = m.send_message(bob.access_token, lounge, "still true?", **{  # as clients send it now
+        "m.relates_to": {"m.in_reply_to": {"event_id": ids["ours"]}}, "m.mentions": {"user_ids": [me.user_id]}})
     ids["late_like"] = m.send(newcomer.access_token, lounge, {"m.relates_to": {
         "rel_type": "m.annotation", "event_id": ids["ours"], "key": "+1"}}, event_type="m.reaction")
     async def next_pass(cursor):
@@ -167,9 +169,11 @@ async def test_the_next_pass_reads_edits_redactions_and_new_items_from_the_curso
     edited = items[rid(scene, "support", "question")]
     assert edited.text == "How do I sync my notes?" and edited.edited_at and edited.kind == "comment"
     assert items[rid(scene, "lounge", "later")].kind == "mention"
+    assert items[rid(scene, "lounge", "late_reply")].kind == "reply"  # its target looked up: ours
     assert page.deleted == [rid(scene, "lounge", "plain")]
     assert [e.actor for e in page.events if e.kind == "follow"] == [scene["newcomer"].user_id]
-    # A reaction to our message of an earlier pass: the message is looked up to know it is ours.
+    # A reaction to our message of an earlier pass: the message is looked up to know it is ours
+    # (once for the reaction and the reply).
     assert [(e.actor, e.post_remote_id) for e in page.events if e.kind == "like"] == [
         (scene["newcomer"].user_id, rid(scene, "lounge", "ours"))]
     assert scene["second_requests"] == 3  # /sync, the edited message and the liked one
@@ -438,7 +442,7 @@ async def test_direct_rooms_from_account_data_and_our_display_name_as_a_mention(
     for joined in (room, chat):
         m.join(me.access_token, joined)
     m._call("PUT", f"/_matrix/client/v3/user/{me.user_id}/account_data/m.direct", me.access_token,
-            json={ada.user_id: [chat]})
+            json={ada.user_id: [chat, "!left-long-ago:synapse.test"]})
     m.send_message(ada.access_token, room, "thanks tide water!")
     m.send_message(ada.access_token, room, "tide waterfall pictures")
     m.send_message(ada.access_token, chat, "just us")

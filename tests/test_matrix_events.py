@@ -141,11 +141,11 @@ def test_missing_names_only_what_needs_a_sender_we_do_not_know():
         event(1, "@ana:x", {"body": "a", "m.relates_to": {"m.in_reply_to": {"event_id": "$old"}}}),
         event(2, "@ana:x", {"body": "b", "m.relates_to": {"m.in_reply_to": {"event_id": "$e1"}}}),  # in the batch
         event(3, "@ana:x", {"body": "c", "m.mentions": {"user_ids": [ME]},
-                            "m.relates_to": {"m.in_reply_to": {"event_id": "$other"}}}),  # already an item
+                            "m.relates_to": {"m.in_reply_to": {"event_id": "$other"}}}),  # ours, or a mention?
         event(4, "@ana:x", {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$liked", "key": "+"}},
               kind="m.reaction"),
     ]
-    assert reader.missing("!r:x", events) == ["$old", "$liked"]
+    assert reader.missing("!r:x", events) == ["$old", "$other", "$liked"]
     reader.learn(room, event(9, ME, {"body": "ours"}) | {"event_id": "$old"})
     page = PullPage()
     reader.read(room, events, page)

@@ -89,6 +89,7 @@ class MatrixConnector(Connector):
         for room in self._rooms.values():
             room.support = room.room_id in self._support
         self._own: list[OwnPost] = []
+        self._direct: set[str] = set()  # direct rooms by m.direct, when this pass's /sync sent it
         self._lookups = MAX_LOOKUPS
         self._display_name = ""
 
@@ -170,7 +171,7 @@ class MatrixConnector(Connector):
         room = self._rooms.get(room_id)
         if room is None:
             room = self._rooms[room_id] = Room(room_id)
-            room.support = room_id in self._support
+            room.support, room.direct = room_id in self._support, room_id in self._direct
         return room
 
     def _counts(self, room_id: str) -> bool:
@@ -208,9 +209,10 @@ class MatrixConnector(Connector):
         """m.direct account data (sent when it changes): {user: [room ids]}."""
         for event in ((body.get("account_data") or {}).get("events") or []):
             if isinstance(event, dict) and event.get("type") == "m.direct" and isinstance(event.get("content"), dict):
-                direct = {str(r) for rooms in event["content"].values() if isinstance(rooms, list) for r in rooms}
-                for room_id in direct:
-                    self._room(room_id).direct = True
+                self._direct = {str(r) for rooms in event["content"].values() if isinstance(rooms, list)
+                                for r in rooms}
+                for room_id, room in self._rooms.items():  # rooms left long ago stay out of places
+                    room.direct = room.direct or room_id in self._direct
 
     async def _read_room(self, reader: Reader, room: Room, data: dict, page: PullPage, cursor: str | None) -> None:
         room.apply_summary(data.get("summary") or {})

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import time
-from html import unescape
 from dataclasses import dataclass
+from html import unescape
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -194,9 +194,9 @@ class Reader:
                 if rel.get("rel_type") == "m.replace":
                     target = rel.get("event_id")
                 else:
+                    # A reply to us mentions us too (clients add the replied-to sender): only
+                    # its target tells a reply from a mention.
                     target = reply_target(rel) or thread_root(rel)
-                    if target and (target in seen or self.mentions_me(content)):
-                        continue  # known by then, or an item whoever sent the message answered
             if (isinstance(target, str) and target not in seen and target not in wanted
                     and composite(room_id, target) not in self.known):
                 wanted.append(target)
