@@ -126,4 +126,21 @@ def account_list(store: Store, args) -> int:
          for a in accounts],
         [None, None, None, None, 8, 9, 50],
     )
+    for account in accounts:
+        if account.places:
+            print(_places_line(account))
     return 0
+
+
+def _places_line(account) -> str:
+    """An account's places in one line: names, members, support marked; private
+    conversations only counted (there may be hundreds)."""
+    from cmtui.sync.connectors import profile_for
+
+    label = profile_for(account.platform).place_label or "place"
+    shown = [f"{p.shown} ({p.members:,} member{'s' if p.members != 1 else ''}{', support' if p.support else ''})"
+             for p in account.places if not p.direct]
+    direct = sum(1 for p in account.places if p.direct)
+    if direct:
+        shown.append(f"{direct} direct conversation{'s' if direct != 1 else ''}")
+    return f"{account.name} {label}s: " + "; ".join(shown)
