@@ -109,7 +109,8 @@ def _what(op) -> str:
     """What the operation sends, in a few words: the text of a post or reply (with its time
     when scheduled), the author a mute, block or report is about."""
     payload = op_json(op)["payload"]
-    what = first_line(payload.get("text") or "") or (f"@{payload['acct']}" if payload.get("acct") else "")
+    acct = payload.get("acct") or ""
+    what = first_line(payload.get("text") or "") or (acct if acct.startswith("@") else f"@{acct}" if acct else "")
     if payload.get("scheduled_at"):
         what = f"{payload['scheduled_at'][:16].replace('T', ' ')} {what}"
     return what

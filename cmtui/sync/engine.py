@@ -307,7 +307,7 @@ class SyncEngine:
         if due and Capability.SCHEDULE in connector.capabilities:
             listed = {s.scheduled_id for s in await connector.scheduled()}
         posts = await connector.own_posts(info.remote_id, self.clock() - timedelta(days=OWN_POSTS_DAYS))
-        self.store.ingest.own_posts(account.id, posts)
+        self.store.ingest.own_posts(account.id, posts, counted=connector.profile.counts_from_events)
         if listed is not None and reconcile_scheduled(self.store, account.id, listed, posts, self.clock()):
             self.on_change(account.name)
         if info.is_admin and self._reports_due(account):  # the instance's open reports join the queue
