@@ -1,0 +1,141 @@
+"""The Matrix client-server API over httpx: one request, its errors mapped to the connector's.
+
+Matrix says why in the body (`{"errcode", "error"}`), not only in the status: a 403
+M_FORBIDDEN is about one room (a power level too low), not about the token, so it is a
+PermanentError; only M_UNKNOWN_TOKEN / M_MISSING_TOKEN mean the account needs attention.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json as jsonlib
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from cmtui import __version__
+from cmtui.errors import InputError
+from cmtui.model import iso
+from cmtui.sync.connectors.base import (
+    AuthError, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
+)
+from cmtui.text import sanitize
+
+CLIENT = "/_matrix/client/v3"
+DEFAULT_RATE_WAIT = timedelta(seconds=30)  # a 429 that does not say how long
+MAX_RATE_PAUSE = timedelta(hours=1)  # a longer wait is not believed
+AUTH_CODES = {"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_USER_LOCKED"}
+
+
+def segment(value: str) -> str:
+    """A room id, event id, user id or alias as one path segment ("!", "$", "#", ":" escaped)."""
+    return quote(value, safe="")
+
+
+def normalize_homeserver(url: str) -> str:
+    """The homeserver's base URL as stored; InputError for one that cannot be one."""
+    text = (url or "").strip().rstrip("/")
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise InputError(f"'{sanitize(url, max_len=200, single_line=True)}' is not a homeserver URL "
+                         "(like https://matrix.example.org)")
+    return text
+
+
+def error_parts(response: httpx.Response) -> tuple[str, str, dict]:
+    """(errcode, the error text sanitised, the body) of an error response."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return "", sanitize(response.reason_phrase or "", max_len=100, single_line=True), {}
+    code = body.get("errcode") if isinstance(body.get("errcode"), str) else ""
+    text = body.get("error") if isinstance(body.get("error"), str) else ""
+    return (sanitize(code, max_len=60, single_line=True),
+            sanitize(text or response.reason_phrase or "", max_len=300, single_line=True), body)
+
+
+def retry_at(response: httpx.Response, body: dict, now: datetime) -> datetime:
+    """When a 429 lets us try again: retry_after_ms in the body, Retry-After in the headers
+    (seconds or an HTTP date); the later wins, capped."""
+    found: list[datetime] = []
+    ms = body.get("retry_after_ms")
+    if isinstance(ms, (int, float)) and not isinstance(ms, bool) and ms >= 0:
+        found.append(now + timedelta(milliseconds=ms))
+    header = (response.headers.get("retry-after") or "").strip()
+    if header.isdigit():
+        found.append(now + timedelta(seconds=int(header)))
+    elif header:
+        try:
+            found.append(email.utils.parsedate_to_datetime(header).astimezone(timezone.utc))
+        except (TypeError, ValueError):
+            pass
+    return min(max(found) if found else now + DEFAULT_RATE_WAIT, now + MAX_RATE_PAUSE)
+
+
+class MatrixHttp:
+    """An AsyncClient on one homeserver with one access token; counts its requests."""
+
+    def __init__(self, server: str, token: str, *, timeout: float, clock: Callable[[], datetime],
+                 transport: httpx.AsyncBaseTransport | None = None):
+        self.server = server
+        self.host = urlsplit(server).netloc
+        self.timeout = timeout
+        self.clock = clock
+        self.requests = 0
+        self._client = httpx.AsyncClient(
+            base_url=server,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": f"cmtui/{__version__}",
+                     "Accept": "application/json"},
+            timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
+            follow_redirects=False, transport=transport)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def call(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
+                   prefix: str = CLIENT) -> dict:
+        """The JSON object the homeserver answered; a connector error for anything else."""
+        try:
+            response = await self._client.request(method, prefix + path, params=params, json=json)
+        except httpx.ConnectTimeout:
+            raise OfflineError(f"cannot reach {self.host}: no connection within {min(10.0, self.timeout):g} s") from None
+        except (httpx.TimeoutException, httpx.RemoteProtocolError):
+            raise TimedOut(f"{self.host} did not answer within {self.timeout:g} s") from None
+        except httpx.ConnectError as exc:
+            raise OfflineError(f"cannot reach {self.host}: {sanitize(str(exc) or type(exc).__name__, max_len=200, single_line=True)}") from None
+        except httpx.HTTPError as exc:
+            raise OfflineError(f"network error talking to {self.host}: {type(exc).__name__}") from None
+        finally:
+            self.requests += 1
+        status = response.status_code
+        if status >= 300:
+            self._raise(response, method, path)
+        try:
+            body = jsonlib.loads(response.content.decode("utf-8", errors="replace"))
+        except ValueError:
+            raise TransientError(f"malformed response from {self.host} ({method} {path}: not JSON)") from None
+        if not isinstance(body, dict):
+            raise TransientError(f"malformed response from {self.host} ({method} {path}: not an object)")
+        return body
+
+    def _raise(self, response: httpx.Response, method: str, path: str) -> None:
+        status = response.status_code
+        code, text, body = error_parts(response)
+        said = f"{code}: {text}" if code else text
+        if status == 429 or code == "M_LIMIT_EXCEEDED":
+            until = retry_at(response, body, self.clock())
+            raise RateLimited(f"{self.host} asks us to slow down until {iso(until)}", until)
+        if status >= 500:
+            raise TransientError(f"{self.host} answered {status} {said}".rstrip())
+        if status == 401 or code in AUTH_CODES:
+            raise AuthError(f"{self.host} refused the token ({status} {said})")
+        if status < 400:
+            raise PermanentError(f"{self.host} redirects {path}; if the homeserver moved, give its new address",
+                                 status)
+        raise PermanentError(f"{self.host} refused: {status} {said}".rstrip(), status)
