@@ -97,6 +97,8 @@ def scene(matrix_server, people):
     newcomer = m.register("newcomer")
     m.join(newcomer.access_token, lounge)
     ids["later"] = m.send_message(newcomer.access_token, lounge, f"hello {me.user_id}")
+    ids["late_like"] = m.send(newcomer.access_token, lounge, {"m.relates_to": {
+        "rel_type": "m.annotation", "event_id": ids["ours"], "key": "+1"}}, event_type="m.reaction")
     async def next_pass(cursor):
         connector = connect(m, me, options=options, places=places)
         pages = await pull(connector, cursor)
@@ -167,7 +169,10 @@ async def test_the_next_pass_reads_edits_redactions_and_new_items_from_the_curso
     assert items[rid(scene, "lounge", "later")].kind == "mention"
     assert page.deleted == [rid(scene, "lounge", "plain")]
     assert [e.actor for e in page.events if e.kind == "follow"] == [scene["newcomer"].user_id]
-    assert scene["second_requests"] == 2  # /sync, and the edited message (who sent it, what it was)
+    # A reaction to our message of an earlier pass: the message is looked up to know it is ours.
+    assert [(e.actor, e.post_remote_id) for e in page.events if e.kind == "like"] == [
+        (scene["newcomer"].user_id, rid(scene, "lounge", "ours"))]
+    assert scene["second_requests"] == 3  # /sync, the edited message and the liked one
 
 
 async def test_a_pass_with_nothing_new_is_one_request_and_returns_nothing(scene):
@@ -348,9 +353,21 @@ async def test_reports_reach_the_admin_who_lists_and_resolves_them(matrix_server
     assert all(r.remote_id != mine.remote_id for r in (await admin.admin_reports()).reports)
 
 
-async def test_an_admin_deactivates_an_account(matrix_server, people):
+async def test_an_admin_redacts_an_accounts_messages_and_deactivates_it(matrix_server, people, room_with_me):
+    me, room = room_with_me
     spammer = matrix_server.register("spammer")
-    await connect(matrix_server, people["admin"], admin=True).account_action(spammer.user_id, "deactivate")
+    matrix_server.join(spammer.access_token, room)
+    spam = [matrix_server.send_message(spammer.access_token, room, f"buy {n}") for n in range(2)]
+    admin = connect(matrix_server, people["admin"], admin=True)
+    await admin.account_action(spammer.user_id, "redact", "spam")
+
+    def content(event_id: str) -> dict:
+        return matrix_server._call("GET", f"/_matrix/client/v3/rooms/{room}/event/{event_id}", me.access_token)["content"]
+    deadline = time.monotonic() + 20  # Synapse redacts in a background task
+    while time.monotonic() < deadline and any(content(e) for e in spam):
+        await asyncio.sleep(0.2)
+    assert [content(e) for e in spam] == [{}, {}]
+    await admin.account_action(spammer.user_id, "deactivate")
     with pytest.raises(AuthError):
         await connect(matrix_server, spammer, known=False).verify()
 
@@ -388,3 +405,44 @@ async def test_a_refused_token_is_an_auth_error_and_a_dead_server_is_offline(mat
     assert "not-a-token" not in str(refused.value) and "M_UNKNOWN_TOKEN" in str(refused.value)
     with pytest.raises(OfflineError):
         await MatrixConnector(f"http://127.0.0.1:{free_port()}", me.access_token, timeout=5).verify()
+
+
+def test_password_login_gives_a_new_devices_token_and_a_wrong_password_is_refused(matrix_server):
+    me = matrix_server.register("me")
+    signed = MatrixConnector.password_login(matrix_server.base_url, me.user_id, me.password, 20)
+    assert signed.device_id and signed.token != me.access_token
+    assert matrix_server.whoami(signed.token)["user_id"] == me.user_id
+    devices = matrix_server._call("GET", "/_matrix/client/v3/devices", signed.token)["devices"]
+    assert {d["device_id"]: d.get("display_name") for d in devices}[signed.device_id] == "cmtui"
+    with pytest.raises(AuthError):
+        MatrixConnector.password_login(matrix_server.base_url, me.user_id, "wrong", 20)
+
+
+async def test_a_room_alias_resolves_to_its_id_and_an_unknown_one_is_refused(matrix_server, people):
+    room = matrix_server.create_room(people["ada"].access_token, preset="public_chat", alias="resolveme")
+    connector = connect(matrix_server, people["bob"])
+    assert await connector.resolve_place("#resolveme:synapse.test") == room
+    assert await connector.resolve_place(room) == room
+    with pytest.raises(PermanentError) as unknown:
+        await connector.resolve_place("#nowhere:synapse.test")
+    assert unknown.value.status == 404
+
+
+async def test_direct_rooms_from_account_data_and_our_display_name_as_a_mention(matrix_server, people):
+    m, ada = matrix_server, people["ada"]
+    me = m.register("me")
+    m._call("PUT", f"/_matrix/client/v3/profile/{me.user_id}/displayname", me.access_token,
+            json={"displayname": "Tide Water"})
+    room = m.create_room(ada.access_token, preset="public_chat")
+    chat = m.create_room(ada.access_token, invite=[me.user_id])  # a private room, not marked direct
+    for joined in (room, chat):
+        m.join(me.access_token, joined)
+    m._call("PUT", f"/_matrix/client/v3/user/{me.user_id}/account_data/m.direct", me.access_token,
+            json={ada.user_id: [chat]})
+    m.send_message(ada.access_token, room, "thanks tide water!")
+    m.send_message(ada.access_token, room, "tide waterfall pictures")
+    m.send_message(ada.access_token, chat, "just us")
+    connector = connect(m, me)
+    items = items_of(await pull(connector))
+    assert sorted((i.kind, i.text) for i in items.values()) == [("direct", "just us"), ("mention", "thanks tide water!")]
+    assert {p.id: p.direct for p in connector.places()} == {room: False, chat: True}

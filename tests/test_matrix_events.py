@@ -19,9 +19,12 @@ from cmtui.model import utcnow
 from cmtui.sync.connectors.base import (
     AuthError, OfflineError, PermanentError, PullPage, RateLimited, TimedOut, TransientError,
 )
-from cmtui.sync.connectors.matrix.events import Reader, composite, message_text, split, strip_reply_fallback
+from cmtui.sync.connectors.matrix.events import (
+    Reader, composite, inline_text, message_text, split, strip_reply_fallback,
+)
 from cmtui.sync.connectors.matrix.http import MatrixHttp, normalize_homeserver
 from cmtui.sync.connectors.matrix.rooms import Room
+from cmtui.text_html import html_to_text
 
 SAMPLE = json.loads((Path(__file__).parent / "matrix_sync_sample.json").read_text("utf-8"))
 ME = "@me_1:synapse.test"
@@ -97,6 +100,24 @@ def test_text_drops_reply_fallbacks_and_reads_html():
             "formatted_body": "<mx-reply><blockquote>old</blockquote></mx-reply><p>new <b>text</b></p>"}
     assert message_text(html) == "new text"
     assert message_text({"msgtype": "m.image", "body": "cat.png"}) == "[image] cat.png"
+
+
+def test_inline_html_is_read_without_the_parser_exactly_as_the_parser_reads_it():
+    import random
+
+    pieces = ["a", " ", "  ", "\n", "\t", "&amp;", "&lt;", "&nbsp;", "é", "<b>", "</b>", "<strong>", "</strong>",
+              '<a href="https://matrix.to/#/@me:x">', "</a>", "<code>", "</code>", "<span data-x='1 > 0'>",
+              "</span>", "<em>", "</em>", "<br>", "<p>", "</p>", "<script>", "</script>", "<", "&", "x<y"]
+    rng = random.Random(3)
+    quick = 0
+    for _ in range(3000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        text = inline_text(html)
+        if text is not None:
+            quick += 1
+            assert text == html_to_text(html), html
+    assert quick > 500  # the quick path was really taken, and agreed each time
+    assert inline_text("<p>x</p>") is None and inline_text("<script>x</script>") is None
 
 
 def test_an_edit_by_someone_else_is_ignored_and_a_late_mention_makes_an_item():

@@ -231,8 +231,6 @@ class MatrixConnector(Connector):
         events = [e for e in (timeline.get("events") or []) if isinstance(e, dict)]
         if timeline.get("limited") and isinstance(timeline.get("prev_batch"), str):
             events = await self._older(reader, room, timeline["prev_batch"], cursor) + events
-        if room.names.get(reader.me):  # our name in the room, as people would write it
-            reader.set_display_name(room.names[reader.me])
         await self._look_up(reader, room, events)
         reader.read(room, events, page)
 
@@ -256,10 +254,10 @@ class MatrixConnector(Connector):
 
     @staticmethod
     def _reaches_back(chunk: list[dict], since: str) -> bool:
-        for event in chunk:
+        """Whether a page (newest first) goes back past the horizon: its oldest event tells."""
+        for event in reversed(chunk):
             try:
-                if since and event_time(event) < since:
-                    return True
+                return bool(since) and event_time(event) < since
             except (KeyError, TypeError, ValueError):
                 continue
         return False

@@ -9,16 +9,24 @@ connector fetches them and hands them to `learn()` before `read()`.
 from __future__ import annotations
 
 import re
+import time
+from html import unescape
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from functools import lru_cache
+from typing import NamedTuple
 
-from cmtui.model import iso
 from cmtui.sync.connectors.base import OwnPost, Person, PullPage, RemoteEvent, RemoteItem
 from cmtui.sync.connectors.matrix.rooms import Room
 from cmtui.text_html import html_to_text
 
 HTML_FORMAT = "org.matrix.custom.html"
 _REPLY_FALLBACK_HTML = re.compile(r"<mx-reply>.*?</mx-reply>", re.DOTALL | re.IGNORECASE)
+# Inline tags (any attributes without quotes' surprises), text without "<", and the entities
+# HTML escapes text with: what inline_text reads without a parser.
+_INLINE = r"(?:a|b|strong|i|em|code|span|del|s|u|sub|sup|font)"
+_TAG = re.compile(rf"</?{_INLINE}(?:\s[^<>\"']*(?:\"[^<>\"]*\"[^<>\"']*|'[^<>']*'[^<>\"']*)*)?\s*/?>", re.IGNORECASE)
+_INLINE_ONLY = re.compile(rf"(?:[^<&]|&(?:amp|lt|gt|quot|apos|nbsp|#39|#x27);|{_TAG.pattern})*", re.IGNORECASE)
+_SPACE = re.compile(r"[ \t\r\n]+")  # as html_to_text collapses it
 
 
 def composite(room_id: str, event_id: str) -> str:
@@ -40,7 +48,13 @@ def event_url(room_id: str, event_id: str) -> str:
 
 def event_time(event: dict) -> str:
     """origin_server_ts (milliseconds) as the store's UTC text."""
-    return iso(datetime.fromtimestamp(int(event["origin_server_ts"]) / 1000, tz=timezone.utc))
+    return _second(int(event["origin_server_ts"]) // 1000)
+
+
+@lru_cache(maxsize=4096)
+def _second(seconds: int) -> str:
+    """Events come in bursts within the same second: each second is formatted once (as iso())."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
 def relation(content: dict) -> dict:
@@ -81,10 +95,25 @@ def strip_reply_fallback(body: str) -> str:
     return body
 
 
+def inline_text(html: str) -> str | None:
+    """The text of HTML with only inline markup (a mention pill, bold, a link), as
+    html_to_text would give it, without its parser; None for anything else (it then reads it).
+    Most formatted messages are such a line, and the parser costs as much as the rest of a
+    message's reading."""
+    if "<" not in html and "&" not in html:
+        return html  # as html_to_text: no markup, nothing to read
+    if not _INLINE_ONLY.fullmatch(html):
+        return None
+    text = "".join(_SPACE.sub(" ", unescape(chunk)) for chunk in _TAG.split(html))
+    return text.lstrip(" ").rstrip()
+
+
 def message_text(content: dict) -> str:
     """A message's text: its HTML formatted body as plain text, else its body."""
     if content.get("format") == HTML_FORMAT and isinstance(content.get("formatted_body"), str):
-        text = html_to_text(_REPLY_FALLBACK_HTML.sub("", content["formatted_body"]))
+        html = _REPLY_FALLBACK_HTML.sub("", content["formatted_body"])
+        quick = inline_text(html)
+        text = html_to_text(html) if quick is None else quick
     else:
         text = strip_reply_fallback(str(content.get("body") or ""))
     msgtype = content.get("msgtype")
@@ -93,14 +122,17 @@ def message_text(content: dict) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Known:
+class Known(NamedTuple):  # a tuple: one is made for every message read
     """What is remembered of an event seen (or looked up) this pass."""
 
     sender: str
     kind: str | None = None  # the item it became, if any
-    created_at: str = ""
+    ts: int = 0  # origin_server_ts, formatted only when needed
     in_reply_to: str | None = None  # composite
+
+    @property
+    def created_at(self) -> str:
+        return _second(self.ts // 1000)
 
 
 @dataclass
@@ -118,6 +150,7 @@ class Reader:
         self._name_pattern: re.Pattern | None = None
         self._page: PullPage | None = None  # the page _index indexes
         self._index: dict[str, int] = {}
+        self._people: dict[str, Person] = {}
 
     def set_display_name(self, name: str) -> None:
         if name != self.display_name:
@@ -160,8 +193,10 @@ class Reader:
             elif event.get("type") == "m.room.message":
                 if rel.get("rel_type") == "m.replace":
                     target = rel.get("event_id")
-                elif not self.mentions_me(content):
+                else:
                     target = reply_target(rel) or thread_root(rel)
+                    if target and (target in seen or self.mentions_me(content)):
+                        continue  # known by then, or an item whoever sent the message answered
             if (isinstance(target, str) and target not in seen and target not in wanted
                     and composite(room_id, target) not in self.known):
                 wanted.append(target)
@@ -185,6 +220,8 @@ class Reader:
                 kind = event.get("type")
                 if "state_key" in event:
                     room.apply_state(event, self.me)
+                    if event.get("state_key") == self.me and room.names.get(self.me):
+                        self.set_display_name(room.names[self.me])  # how people here write our name
                     if timeline and kind == "m.room.member":
                         self._join(room, event, page)
                 elif not timeline:
@@ -201,8 +238,12 @@ class Reader:
                 continue  # one broken event must not block the stream for good
 
     def _person(self, room: Room, user: str) -> Person:
-        return Person(acct=user, display_name=room.display_name(user), remote_id=user,
-                      url=f"https://matrix.to/#/{user}")
+        name = room.display_name(user)
+        person = self._people.get(user)
+        if person is None or person.display_name != name:  # the busy few write most messages
+            person = self._people[user] = Person(acct=user, display_name=name, remote_id=user,
+                                                 url=f"https://matrix.to/#/{user}")
+        return person
 
     def _message(self, room: Room, event: dict, page: PullPage, report: bool = True) -> None:
         content, sender, event_id = event["content"], str(event["sender"]), str(event["event_id"])
@@ -214,21 +255,22 @@ class Reader:
                 self._edit(room, event, rel, page)
             return
         remote_id = composite(room.room_id, event_id)
-        created = event_time(event)
+        ts = int(event["origin_server_ts"])
         target = reply_target(rel)
         root = thread_root(rel)
         answered = target or root
         parent = composite(room.room_id, answered) if answered else None
         if sender == self.me:
-            self.known[remote_id] = Known(sender=sender, created_at=created, in_reply_to=parent)
+            self.known[remote_id] = Known(sender, None, ts, parent)
+            created = _second(ts // 1000)
             if report and created >= self.since:
                 self.own.append(OwnPost(remote_id=remote_id, created_at=created, likes=0, shares=0, replies=0,
                                         in_reply_to_remote_id=parent, text=message_text(content),
                                         url=event_url(room.room_id, event_id)))
             return
         kind = self.kind(room, content, target, root)
-        self.known[remote_id] = Known(sender=sender, kind=kind, created_at=created, in_reply_to=parent)
-        if kind and report and created >= self.since:
+        self.known[remote_id] = Known(sender, kind, ts, parent)
+        if kind and report and (created := _second(ts // 1000)) >= self.since:
             self._put(page, RemoteItem(
                 remote_id=remote_id, kind=kind, author=self._person(room, sender), text=message_text(content),
                 created_at=created, url=event_url(room.room_id, event_id), in_reply_to_remote_id=parent,
@@ -254,7 +296,7 @@ class Reader:
         parent = composite(room.room_id, answered) if answered else None
         remote_id = composite(room.room_id, event_id)
         kind = None if sender == self.me else self.kind(room, content, target, root)
-        self.known[remote_id] = Known(sender=sender, kind=kind, created_at=created, in_reply_to=parent)
+        self.known[remote_id] = Known(sender, kind, int(event["origin_server_ts"]), parent)
         return RemoteItem(remote_id=remote_id, kind=kind or "comment", author=self._person(room, sender),
                           text=message_text(content), created_at=created, url=event_url(room.room_id, event_id),
                           in_reply_to_remote_id=parent, place=room.room_id)
@@ -288,7 +330,7 @@ class Reader:
         if max(edited, original.created_at) < self.since:
             return
         remote_id = composite(room.room_id, original_id)
-        self.known[remote_id] = Known(original.sender, kind, original.created_at, original.in_reply_to)
+        self.known[remote_id] = original._replace(kind=kind)
         self._put(page, RemoteItem(
             remote_id=remote_id, kind=kind, author=self._person(room, original.sender), text=message_text(new),
             created_at=original.created_at, url=event_url(room.room_id, original_id),
@@ -311,8 +353,7 @@ class Reader:
         if rel.get("rel_type") != "m.annotation" or not isinstance(target, str) or event["sender"] == self.me:
             return
         post = composite(room.room_id, target)
-        created = event_time(event)
-        if self.sender_of(post) == self.me and created >= self.since:
+        if self.sender_of(post) == self.me and (created := event_time(event)) >= self.since:
             page.events.append(RemoteEvent(kind="like", remote_id=composite(room.room_id, event["event_id"]),
                                            actor=str(event["sender"]), created_at=created, post_remote_id=post))
 

@@ -117,7 +117,10 @@ class MatrixHttp:
         if status >= 300:
             self._raise(response, method, path)
         try:
-            body = jsonlib.loads(response.content.decode("utf-8", errors="replace"))
+            try:
+                body = jsonlib.loads(response.content)
+            except UnicodeDecodeError:  # bytes that are not UTF-8: keep the page, mark the damage (U+FFFD)
+                body = jsonlib.loads(response.content.decode("utf-8", errors="replace"))
         except ValueError:
             raise TransientError(f"malformed response from {self.host} ({method} {path}: not JSON)") from None
         if not isinstance(body, dict):
