@@ -175,7 +175,15 @@ def build_parser() -> argparse.ArgumentParser:
     aadd.add_argument("name", metavar="NAME")
     aadd.add_argument("--instance", required=True, metavar="URL")
     aadd.add_argument("--token-env", metavar="VAR",
-                      help="read the token from this environment variable (else: OAuth in the browser)")
+                      help="read the token from this environment variable (else: the platform's sign-in,"
+                           " OAuth in the browser or a password read without echo)")
+    aadd.add_argument("--user", metavar="ID",
+                      help="the account's own user id, on platforms that sign in as a user (@me:server)")
+    aadd.add_argument("--rooms", metavar="A,B",
+                      help="only these rooms (or channels) count, by id or alias (default: every joined one;"
+                           " '' again: every one)")
+    aadd.add_argument("--support-rooms", metavar="C,D",
+                      help="rooms whose every new top-level message is a question for the inbox")
     _command(aadd, Run("cmtui.commands.accounts:account_add", ("store", "settings", "credentials")), creates=True)
     alist = acc_sub.add_parser("list", help="list accounts and their sync state")
     _db_option(alist)

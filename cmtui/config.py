@@ -72,6 +72,9 @@ class Settings:
     calm_mode: bool = False  # the Metrics panel hides numbers that invite comparison (data stays complete)
     default_language: str = ""  # of new posts ("en", "sl"); empty: the system's (LANG)
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys, e.g. "inbox.done" = "d"
+    # [accounts.NAME] places = [...], support_places = [...]: which places of an account count
+    # (ids or names, resolved by the next sync), over what `account add --rooms` chose.
+    accounts: dict[str, dict] = field(default_factory=dict)
 
     @property
     def username(self) -> str:
@@ -110,6 +113,7 @@ class Settings:
 _TYPES = {f.name: str(f.type) for f in fields(Settings)}  # annotations are strings here (__future__)
 
 
+ACCOUNT_KEYS = ("places", "support_places")  # what [accounts.NAME] may set
 _POSITIVE = {"response_target_minutes", "sync_interval_seconds", "http_timeout_seconds"}
 
 
@@ -126,6 +130,14 @@ def _check(name: str, value, path: Path | str):
     # A zero interval or time-out would make the sync loop spin or give up at once.
     if name in _POSITIVE and value <= 0 or name == "backfill_days" and value < 0:
         raise ConfigError(f"{path}: setting '{name}' must be a positive number, got {value}")
+    if name == "accounts":
+        for account, table in value.items():
+            if not isinstance(table, dict) or not all(
+                key in ACCOUNT_KEYS and isinstance(names, list) and all(isinstance(n, str) for n in names)
+                for key, names in table.items()
+            ):
+                raise ConfigError(f"{path}: [accounts.{account}] takes {' and '.join(ACCOUNT_KEYS)}, lists of"
+                                  " place ids or names")
     if name == "keymap" and not all(isinstance(v, str) for v in value.values()):
         raise ConfigError(f"{path}: [keymap] values must be key names in quotes, like \"inbox.done\" = \"d\"")
 
@@ -234,8 +246,12 @@ def _warn(message: str) -> None:
     print(f"cmtui: warning: {message}", file=sys.stderr)
 
 
+_CREDENTIAL_KEYS = ("token", "device_id")
+
+
 class Credentials:
-    """Tokens per account name, in a TOML file of mode 0600 in the config directory."""
+    """Tokens (and the device a sign-in issued one to) per account name, in a TOML file of
+    mode 0600 in the config directory."""
 
     def __init__(self, directory: Path | None = None, warn=_warn):
         self.path = (directory or config_dir()) / CREDENTIALS_FILE
@@ -267,10 +283,11 @@ class Credentials:
                               "(then add the accounts again)") from None
         accounts = data.get("accounts", {})
         if not isinstance(accounts, dict) or not all(
-            isinstance(v, dict) and isinstance(v.get("token", ""), str) for v in accounts.values()
+            isinstance(v, dict) and all(isinstance(v.get(key, ""), str) for key in _CREDENTIAL_KEYS)
+            for v in accounts.values()
         ):
             raise ConfigError(f"credentials file {self.path} has an unexpected layout (each account is "
-                              '[accounts.NAME] with token = "..."); fix or remove it')
+                              '[accounts.NAME] with token = "..." and maybe device_id = "..."); fix or remove it')
         return accounts
 
     def _check_owner_and_mode(self, info: os.stat_result, fd: int) -> None:
@@ -292,9 +309,13 @@ class Credentials:
     def get(self, account: str) -> str | None:
         return self._read().get(account, {}).get("token")
 
-    def set(self, account: str, token: str) -> None:
+    def device_id(self, account: str) -> str | None:
+        """The device the token was issued to (platforms whose sign-in names one), if kept."""
+        return self._read().get(account, {}).get("device_id")
+
+    def set(self, account: str, token: str, device_id: str | None = None) -> None:
         data = self._read()
-        data[account] = {"token": token}
+        data[account] = {"token": token} | ({"device_id": device_id} if device_id else {})
         self._write(data)
 
     def remove(self, account: str) -> None:

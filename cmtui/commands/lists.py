@@ -109,7 +109,8 @@ def _what(op) -> str:
     """What the operation sends, in a few words: the text of a post or reply (with its time
     when scheduled), the author a mute, block or report is about."""
     payload = op_json(op)["payload"]
-    what = first_line(payload.get("text") or "") or (f"@{payload['acct']}" if payload.get("acct") else "")
+    acct = payload.get("acct") or ""
+    what = first_line(payload.get("text") or "") or (acct if acct.startswith("@") else f"@{acct}" if acct else "")
     if payload.get("scheduled_at"):
         what = f"{payload['scheduled_at'][:16].replace('T', ' ')} {what}"
     return what
@@ -126,4 +127,21 @@ def account_list(store: Store, args) -> int:
          for a in accounts],
         [None, None, None, None, 8, 9, 50],
     )
+    for account in accounts:
+        if account.places:
+            print(_places_line(account))
     return 0
+
+
+def _places_line(account) -> str:
+    """An account's places in one line: names, members, support marked; private
+    conversations only counted (there may be hundreds)."""
+    from cmtui.sync.connectors import profile_for
+
+    label = profile_for(account.platform).place_label or "place"
+    shown = [f"{p.shown} ({p.members:,} member{'s' if p.members != 1 else ''}{', support' if p.support else ''})"
+             for p in account.places if not p.direct]
+    direct = sum(1 for p in account.places if p.direct)
+    if direct:
+        shown.append(f"{direct} direct conversation{'s' if direct != 1 else ''}")
+    return f"{account.name} {label}s: " + "; ".join(shown)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cmtui.errors import InputError
 from cmtui.model import Place
 from cmtui.store.base import Repo, dumps, loads, now
 from cmtui.store.db import transaction
+from cmtui.text import sanitize
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,12 @@ def _places(raw: str | None) -> tuple[Place, ...]:
         return tuple(Place.from_json(p) for p in found if isinstance(p, dict)) if isinstance(found, list) else ()
     except (KeyError, TypeError, ValueError):  # damaged: the next pass writes them again
         return ()
+
+
+def _clean_place(place: Place) -> Place:
+    return replace(place, name=sanitize(place.name, max_len=200, single_line=True),
+                   refused={sanitize(k, max_len=40, single_line=True): sanitize(v, max_len=300, single_line=True)
+                            for k, v in place.refused.items()})
 
 
 class AccountRepo(Repo):
@@ -161,10 +168,11 @@ class AccountRepo(Repo):
             self.conn.execute("UPDATE accounts SET options = ? WHERE id = ?", (dumps(options), account_id))
 
     def set_places(self, account_id: int, places) -> None:
-        """The account's places as its connector just reported them (the old list goes)."""
+        """The account's places as its connector just reported them (the old list goes); their
+        names and reasons are remote text, sanitised like every item's."""
         with transaction(self.conn):
             self.conn.execute("UPDATE accounts SET places = ? WHERE id = ?",
-                              (dumps([p.to_json() for p in places]), account_id))
+                              (dumps([_clean_place(p).to_json() for p in places]), account_id))
 
     def cursor(self, account_id: int, stream: str) -> str | None:
         return self._scalar(

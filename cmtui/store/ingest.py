@@ -214,8 +214,11 @@ class IngestRepo(Repo):
                 "UPDATE inbox_items SET deleted_at = coalesce(deleted_at, ?) WHERE account_id = ? AND remote_id = ?",
                 (now(), account_id, remote_id))
 
-    def own_posts(self, account_id: int, posts) -> int:
-        """Refresh our posts' counters, and mark inbox items we answered on the platform itself."""
+    def own_posts(self, account_id: int, posts, *, counted: bool = False) -> int:
+        """Refresh our posts' counters, and mark inbox items we answered on the platform itself.
+        counted: the platform does not say its counters (PlatformProfile.counts_from_events):
+        every post's are counted from what is stored, the like events on it and the items
+        replying to it."""
         stamp = now()
         with transaction(self.conn):
             for post in posts:
@@ -237,7 +240,25 @@ class IngestRepo(Repo):
             self.conn.executemany(
                 "UPDATE inbox_items SET answered_at = ? WHERE account_id = ? AND remote_id = ?"
                 " AND (answered_at IS NULL OR answered_at > ?)", answered)
+            if counted:
+                self._count_from_events(account_id, stamp)
         return len(posts)
+
+    def _count_from_events(self, account_id: int, stamp: str) -> None:
+        """Every stored post's likes and replies counted from the events and items stored
+        (one grouped pass over each: neither table is indexed by the post they are about)."""
+        self.conn.execute(
+            "WITH likes (rid, n) AS (SELECT post_remote_id, count(*) FROM account_events WHERE account_id = :a"
+            "   AND kind = 'like' AND post_remote_id IS NOT NULL GROUP BY 1),"
+            " replies (rid, n) AS (SELECT in_reply_to_remote_id, count(*) FROM inbox_items WHERE account_id = :a"
+            "   AND in_reply_to_remote_id IS NOT NULL AND deleted_at IS NULL GROUP BY 1),"
+            " counted (rid, likes, replies) AS (SELECT p.remote_id, coalesce(l.n, 0), coalesce(r.n, 0)"
+            "   FROM post_stats p LEFT JOIN likes l ON l.rid = p.remote_id LEFT JOIN replies r ON r.rid = p.remote_id"
+            "   WHERE p.account_id = :a)"
+            " UPDATE post_stats SET likes = c.likes, replies = c.replies, updated_at = :at FROM counted c"
+            " WHERE post_stats.account_id = :a AND post_stats.remote_id = c.rid"
+            " AND (post_stats.likes, post_stats.replies) IS NOT (c.likes, c.replies)",
+            {"a": account_id, "at": stamp})
 
     def follower_snapshot(self, account_id: int, info) -> None:
         with transaction(self.conn):

@@ -18,6 +18,7 @@ from functools import cached_property
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable
 
+from cmtui.config import ACCOUNT_KEYS
 from cmtui.errors import CmtuiError
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.store import Store
@@ -43,6 +44,7 @@ OWN_POSTS_DAYS = 30  # counters of our posts are refreshed this far back
 LIMITS_EVERY = timedelta(days=1)
 REPORTS_EVERY = timedelta(minutes=2)  # an admin's instance reports: one request at most this often
 INGEST_BATCH = 1000  # items stored per transaction during a pull
+SETTINGS_OPTIONS = "settings"  # accounts.options key: the settings file's places, as named and as resolved
 
 
 @dataclass
@@ -164,9 +166,41 @@ class SyncEngine:
             raise AuthError(f"no token for '{account.name}' in {self.credentials.path}; "
                             f"run: cmtui account add {account.platform} {account.name} --instance {account.server}")
         context = AccountContext(remote_id=self.store.accounts.remote_account_id(account.id), handle=account.handle,
-                                 is_admin=account.is_admin, options=account.options, places=account.places)
+                                 is_admin=account.is_admin, options=self._options(account), places=account.places)
         return self.connector_factory(account.platform, account.server, token, timeout=self.timeout,
                                       account=context)
+
+    def _options(self, account) -> dict:
+        """The account's options as the connector takes them: the places chosen in the
+        settings file (resolved by _resolve_settings) over those chosen at `account add`."""
+        options = {k: v for k, v in account.options.items() if k != SETTINGS_OPTIONS}
+        chosen = account.options.get(SETTINGS_OPTIONS)
+        wanted = self.settings.accounts.get(account.name)
+        if wanted and isinstance(chosen, dict) and chosen.get("wanted") == wanted:
+            options.update({role: chosen[role] for role in ACCOUNT_KEYS if chosen.get(role)})
+        return options
+
+    async def _resolve_settings(self, account, result: AccountResult):
+        """Places named in the settings file ([accounts.NAME]) made ids once, when they change
+        (the requests that costs are counted in the pass); the account as it now is."""
+        wanted = self.settings.accounts.get(account.name)
+        chosen = account.options.get(SETTINGS_OPTIONS)
+        if not wanted or isinstance(chosen, dict) and chosen.get("wanted") == wanted:
+            return account
+        connector = self._connector(account)
+        try:
+            resolved = {role: list(dict.fromkeys([await connector.resolve_place(n) for n in names]))
+                        for role, names in wanted.items() if role in ACCOUNT_KEYS}
+        except PermanentError as exc:
+            raise PermanentError(f"settings [accounts.{account.name}]: {exc}", exc.status) from None
+        finally:
+            result.requests += getattr(connector, "requests", 0)
+            await connector.close()
+        if resolved.get("places"):  # support places count whatever else is chosen
+            resolved["places"] = list(dict.fromkeys([*resolved["places"], *resolved.get("support_places", [])]))
+        self.store.accounts.set_options(account.id, account.options | {SETTINGS_OPTIONS: {"wanted": wanted,
+                                                                                          **resolved}})
+        return self.store.accounts.require_id(account.id)
 
     async def sync_account(self, account) -> AccountResult:
         if account.offline:
@@ -179,6 +213,7 @@ class SyncEngine:
             return result
         connector = None
         try:
+            account = await self._resolve_settings(account, result)
             connector = self._connector(account)
             self._set_state(account, "syncing", account.last_error)
             await self._pull(account, connector, result)
@@ -209,7 +244,7 @@ class SyncEngine:
             self._set_state(account, "error", message)
         finally:
             if connector is not None:
-                result.requests = getattr(connector, "requests", 0)
+                result.requests += getattr(connector, "requests", 0)
                 await connector.close()
         level = logging.INFO if result.ok else logging.WARNING
         log.log(level, "%s", result.summary())
@@ -272,7 +307,7 @@ class SyncEngine:
         if due and Capability.SCHEDULE in connector.capabilities:
             listed = {s.scheduled_id for s in await connector.scheduled()}
         posts = await connector.own_posts(info.remote_id, self.clock() - timedelta(days=OWN_POSTS_DAYS))
-        self.store.ingest.own_posts(account.id, posts)
+        self.store.ingest.own_posts(account.id, posts, counted=connector.profile.counts_from_events)
         if listed is not None and reconcile_scheduled(self.store, account.id, listed, posts, self.clock()):
             self.on_change(account.name)
         if info.is_admin and self._reports_due(account):  # the instance's open reports join the queue

@@ -77,6 +77,17 @@ async def execute(connector: Connector, op, store: Store, now: datetime) -> dict
             target = await _account_id(connector, payload)
             await (connector.mute if kind == "mute" else connector.block)(target)
             return {"account_remote_id": target}
+        if kind == "remove":  # someone else's item, taken off the platform (moderation)
+            await connector.remove(payload["remote_id"], payload.get("reason", ""))
+            return {}
+        if kind in ("kick", "ban", "unban"):  # someone, in one place
+            target = await _account_id(connector, payload)
+            if kind == "unban":
+                await connector.unban(target, payload["place"])
+            else:
+                await (connector.kick if kind == "kick" else connector.ban)(target, payload["place"],
+                                                                            payload.get("reason", ""))
+            return {"account_remote_id": target}
         if kind == "report":
             target = await _account_id(connector, payload)
             report_id = await connector.report(target, payload.get("status_ids") or [], payload.get("comment", ""),

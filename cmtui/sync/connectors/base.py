@@ -415,6 +415,23 @@ class Connector(ABC):
         raise InputError(f"{cls.profile.label} has no sign-in flow here: give a token variable")
 
     @classmethod
+    def password_login(cls, server: str, user: str, password: str, timeout: float) -> SignIn:
+        """Sign in with the user's password (may be a coroutine function): a token and the
+        device it was issued to. Platforms without one: InputError (give a token variable)."""
+        raise InputError(f"{cls.profile.label} has no password sign-in here: give a token variable")
+
+    @classmethod
+    def has_password_login(cls) -> bool:
+        """Whether the platform overrides password_login (then `account add` asks for one)."""
+        return any("password_login" in vars(klass) for klass in cls.__mro__ if klass is not Connector)
+
+    @classmethod
+    def normalize_user(cls, user: str) -> str:
+        """The account's own handle as the user gave it (--user), checked before any request;
+        InputError for one that cannot be this platform's."""
+        return user.strip()
+
+    @classmethod
     def not_this_platform(cls, server: str, why: str) -> str:
         return f"{server} does not look like a {cls.profile.label} server ({why})"
 
@@ -498,6 +515,11 @@ class Connector(ABC):
         """The account's figures after a pull (followers...): verify's, unless the pull taught
         the connector better (members of its places)."""
         return info
+
+    async def resolve_place(self, name: str) -> str:
+        """The id of a place the user named (its id, or a name the platform resolves), which
+        the account is in: PermanentError (a sentence for the user) when it is not."""
+        return name
 
     def places(self) -> list[Place]:
         """The account's places as this pass left them (no request); none: no places."""

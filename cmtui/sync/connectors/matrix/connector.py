@@ -23,6 +23,7 @@ from cmtui.sync.connectors.base import (
     AccountContext, AccountInfo, AdminReports, AuthError, Connector, Limits, OwnPost, PermanentError, Person, Place,
     Posted, PostRequest, PullPage, RemoteItem, RemoteReport, SignIn, TransientError,
 )
+from cmtui.sync.connectors.matrix import directory
 from cmtui.sync.connectors.matrix.events import (
     Known, Reader, as_dict, composite, event_time, event_url, relation, reply_target, split, thread_root,
 )
@@ -92,6 +93,7 @@ class MatrixConnector(Connector):
         self._direct: set[str] = set()  # direct rooms by m.direct, when this pass's /sync sent it
         self._lookups = MAX_LOOKUPS
         self._display_name = ""
+        self._joined: set[str] | None = None  # the rooms /joined_rooms listed, once resolve_place asked
 
     @property
     def requests(self) -> int:  # counted where they are sent
@@ -143,7 +145,17 @@ class MatrixConnector(Connector):
     async def limits(self) -> Limits:
         return Limits(max_chars=PROFILE.max_chars)
 
+    @classmethod
+    def normalize_user(cls, user: str) -> str:
+        return directory.user_id(user)
+
     async def resolve_place(self, alias: str) -> str:
+        """The id of a room the account has joined, named by alias or id (PermanentError else)."""
+        if self._joined is None:
+            self._joined = await directory.joined_rooms(lambda path: self.http.call("GET", path))
+        return directory.require_joined(alias.strip(), await self._room_id(alias), self._joined)
+
+    async def _room_id(self, alias: str) -> str:
         """A room alias (#room:server) as its room id; a room id as itself."""
         alias = alias.strip()
         if alias.startswith("!"):
