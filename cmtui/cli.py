@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     mact = mod_sub.add_parser("act", help="decide on a flagged item (platform actions go through the outbox)")
     _db_option(mact)
     mact.add_argument("item_id", metavar="ITEM_ID", help="an inbox item id (rN: an instance report)")
-    mact.add_argument("decision", choices=["approve", "hide", "mute", "block", "report"])
+    mact.add_argument("decision", choices=["approve", "hide", "mute", "block", "report", "kick", "ban", "unban"])
     mact.add_argument("--comment", metavar="TEXT", default="", help="why (kept in the audit log; sent with a report)")
     mact.add_argument("--all-items", action="store_true",
                       help="hide, mute, block: also every other open item of the author on that account"

@@ -81,6 +81,13 @@ class ModerationRepo(Repo):
             " AND ((i.state IN ('new', 'open') AND i.hidden = 0) OR EXISTS (SELECT 1 FROM moderation_flags f"
             " WHERE f.item_id = i.id AND f.state = 'open')) ORDER BY i.created_at, i.id", (value, account_id))]
 
+    def waiting_place_op(self, account_id: int, kind: str, acct: str, place: str) -> int | None:
+        """The id of the same kick, ban or unban (author and place) still waiting in the outbox."""
+        return self._scalar(
+            "SELECT id FROM outbox WHERE account_id = ? AND kind = ? AND state IN ('pending', 'sending')"
+            " AND json_extract(payload, '$.acct') = ? AND json_extract(payload, '$.place') = ? ORDER BY id LIMIT 1",
+            (account_id, kind, acct, place))
+
     # -- the queue ------------------------------------------------------------------------------
     def queue(self, limit: int = 500, offset: int = 0) -> list:
         """Open flags, oldest first: the moderation queue."""
