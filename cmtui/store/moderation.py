@@ -28,7 +28,7 @@ def log_json(row) -> dict:
 
 _QUEUE = (
     "SELECT f.*, coalesce(i.author, r.target_acct) AS author, coalesce(i.text, r.comment) AS text,"
-    " a.name AS account, i.created_at AS item_created_at"
+    " a.name AS account, i.created_at AS item_created_at, i.place AS place"
     " FROM moderation_flags f"
     " LEFT JOIN inbox_items i ON i.id = f.item_id"
     " LEFT JOIN platform_reports r ON r.id = f.report_id"

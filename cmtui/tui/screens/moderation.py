@@ -1,6 +1,7 @@
 """Moderation mode: the queue of flagged items and instance reports, with the author's
 record beside each and the decisions on them: approve (back to the inbox), hide, warn,
-assign, mute, block, report; on an instance report: resolve, assign to me, an account
+assign, mute, block, report, and where the platform has places (rooms) kick, ban or unban
+the author there (K); on an instance report: resolve, assign to me, an account
 action. `space` / `V` select rows for one bulk decision. Platform actions ask first; every
 decision goes to the audit log, and what must reach the platform to the outbox, in one
 transaction (cmtui.moderation.actions)."""
@@ -25,7 +26,7 @@ from cmtui.tui.widgets.key_lists import KeyTable
 
 PLATFORM = {"mute": "Mute", "block": "Block", "report": "Report"}
 DONE = {"approve": "Approved", "hide": "Hidden", "mute": "Muted", "block": "Blocked", "report": "Reported",
-        "warn": "Warned"}
+        "warn": "Warned", "kick": "Kicked", "ban": "Banned", "unban": "Unbanned"}
 REPORT_ONLY = "An instance report is decided with a (resolve), A (assign to me) or x (account action)."
 def _choices(choices: tuple[Choice, ...]) -> list[tuple[str, str]]:
     """A platform's choices (its profile) as a picker's (label, value) pairs."""
@@ -62,6 +63,7 @@ class ModerationScreen(ModeScreen):
         Binding("m", "act('mute')", "Mute", show=False, id="moderation.mute"),
         Binding("b", "act('block')", "Block", show=False, id="moderation.block"),
         Binding("R", "report", "Report", show=False, id="moderation.report"),
+        Binding("K", "place_action", "Kick, ban, unban… (rooms)", show=False, id="moderation.place_action"),
         Binding("x", "account_action", "Account action (report)", show=False, id="moderation.account_action"),
         Binding("p", "member", "Member page", show=False, id="moderation.member"),
         Binding("M", "members", "Members", show=False, id="moderation.members"),
@@ -152,6 +154,10 @@ class ModerationScreen(ModeScreen):
             return self._report_detail(row)
         detail = Text()
         detail.append(row["author"] or "", style="bold")
+        place = self._place(row)
+        if place is not None:
+            detail.append(" in ", style="dim")
+            detail.append(place.shown, style="bold")  # a remote name: literal
         detail.append(f"  flagged by {row['rule'] or 'a report'}: ", style="dim")
         detail.append(row["reason"], style="dim")  # a reason can quote remote text
         matched = self.store.moderation.matched(row["id"])
@@ -300,11 +306,11 @@ class ModerationScreen(ModeScreen):
         others = self._author_items(items) if action in ("hide", "mute", "block") else 0
         if others:
             self._ask_scope(items, action, others, skipped)
-        elif action in PLATFORM:
+        elif action in PLATFORM or self._hides_on_server(action, items):
             from cmtui.tui.dialogs.ask import AskDialog
 
-            title = f"{PLATFORM[action]} {self._whom(items)}? (sent at the next sync)"
-            self.app.push_screen(AskDialog(title, "a comment for the log (enter confirms, esc cancels)"),
+            title, hint = self._asking(action, items)
+            self.app.push_screen(AskDialog(title, f"{hint} (enter confirms, esc cancels)"),
                                  lambda comment: None if comment is None else
                                  self._decide(items, action, comment, skipped))
         else:
@@ -325,18 +331,64 @@ class ModerationScreen(ModeScreen):
         note = (f"{whom} {'has' if len(items) == 1 else 'have'} {others} other open item{'s' if others != 1 else ''}"
                 " on this account: with all, their flags leave the queue and their items the inbox.")
         choices = scope_choices(len(items), others)
-        if action not in PLATFORM:  # hide: no comment, so enter on the choice decides (h enter: this item)
+        if action not in PLATFORM and not self._hides_on_server(action, items):
+            # a local hide: no comment, so enter on the choice decides (h enter: this item)
             from cmtui.tui.dialogs.choose import ChooseDialog
 
             self.app.push_screen(ChooseDialog(f"Hide {whom}? {note}", choices),
                                  lambda scope: None if scope is None else
                                  self._decide(items, action, "", skipped, all_items=scope == "all"))
             return
-        title = f"{PLATFORM[action]} {whom}? (sent at the next sync)"
-        self.app.push_screen(PickDialog(title, choices, default="one", hint="a comment for the log", note=note),
+        title, hint = self._asking(action, items)
+        self.app.push_screen(PickDialog(title, choices, default="one", hint=hint, note=note),
                              lambda answer: None if answer is None else
                              self._decide(items, action, answer["text"], skipped,
                                           all_items=answer["choice"] == "all"))
+
+    def _hides_on_server(self, action: str, items: list) -> bool:
+        """A hide that also removes the items on their platform (which asks for a reason)."""
+        from cmtui.moderation.actions import hides_on_server
+
+        return action == "hide" and any(hides_on_server(self._profile(row["account"])) for row in items)
+
+    def _asking(self, action: str, items: list) -> tuple[str, str]:
+        """(the question's start, the comment's hint) of a decision that asks first."""
+        if self._hides_on_server(action, items):
+            return f"Hide {self._whom(items)}? (removed on the server at the next sync)", \
+                "a reason (sent with the removal, kept in the log)"
+        return f"{PLATFORM[action]} {self._whom(items)}? (sent at the next sync)", "a comment for the log"
+
+    def _place(self, row):
+        """The place (room) a queue row's item was said in, when its account knows it."""
+        if not row["place"]:
+            return None
+        account = self.store.accounts.get(row["account"] or "")
+        return account.place(row["place"]) if account is not None else None
+
+    def action_place_action(self) -> None:
+        """K: kick, ban or unban the author in the item's place (platforms with places)."""
+        from cmtui.moderation.actions import offered_actions
+        from cmtui.tui.dialogs.moderation_dialogs import PickDialog, place_action_choices
+
+        chosen = self._items("kick or ban")
+        if chosen is None:
+            return
+        items, skipped = chosen
+        profile = self._profile(items[0]["account"])
+        offered = offered_actions(profile)
+        if not offered:
+            self.notify(f"{profile.label} has no kick or ban: use m (mute), b (block) or R (report).",
+                        severity="warning", markup=False)
+            return
+        place = self._place(items[0])
+        where = place.shown if place is not None else (items[0]["place"] or f"no {profile.place_label}")
+        refused = [place.refused[a] for a in offered if place is not None and a in place.refused]
+        dialog = PickDialog(f"{self._whom(items)} in {where}: kick, ban or unban? (sent at the next sync)",
+                            place_action_choices(offered), default=offered[0],
+                            hint="a reason (sent with it, kept in the log)",
+                            note="Not allowed here: " + "; ".join(dict.fromkeys(refused)) if refused else "")
+        self.app.push_screen(dialog, lambda answer: None if answer is None else
+                             self._decide(items, answer["choice"], answer["text"], skipped))
 
     def action_report(self) -> None:
         from cmtui.tui.dialogs.moderation_dialogs import PickDialog
