@@ -36,3 +36,16 @@ def add_room_items(store, account, specs) -> list[int]:
     ids = [store.conn.execute("SELECT id FROM inbox_items WHERE account_id = ? AND remote_id = ?",
                               (account.id, item.remote_id)).fetchone()[0] for item in items]
     return ids
+
+
+def room_snap_app(tmp_path, prepare):
+    """(A fixture's body) the test community with prepare(store) done, in an app for a
+    snapshot; the store is closed afterwards."""
+    from cmtui.config import Settings
+    from cmtui.tui.app import CmtuiApp
+    from factory import NOW, build_store
+
+    store = build_store(tmp_path / "snap.db")
+    prepare(store)
+    yield CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    store.close()

@@ -9,10 +9,9 @@ import pytest
 from textual.widgets import Select, TextArea
 
 from cmtui.config import Settings
-from cmtui.tui.app import CmtuiApp
 from cmtui.tui.dialogs.entry_composer import EntryComposer
-from factory import NOW, build_store
-from place_community import NEWS, add_room_account
+from factory import NOW
+from place_community import NEWS, add_room_account, room_snap_app
 from tui_helpers import RecordingApp
 
 SIZE = (120, 44)
@@ -81,10 +80,7 @@ async def test_editing_an_entry_shows_its_room(store):
 
 @pytest.fixture
 def snap_app(tmp_path):
-    store = build_store(tmp_path / "snap.db")
-    add_room_account(store)
-    yield CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
-    store.close()
+    yield from room_snap_app(tmp_path, add_room_account)
 
 
 def test_snapshot_composer_with_the_room_picker(snap_compare, snap_app):

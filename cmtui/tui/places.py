@@ -1,0 +1,30 @@
+"""How the screens say where an item was said, on platforms with places (chat rooms): "mention
+to fernleaf-chat in #support", "message in #support on fernleaf-chat" (every top-level message
+of a support place is an item), "direct message to fernleaf-chat". Items without a place read
+as before: "mention to tidewater"."""
+
+from __future__ import annotations
+
+from cmtui.model import Place
+
+
+def item_place(store, row) -> Place | None:
+    """The place an inbox row was said in, as its account knows it (a place it has not
+    reported yet: by its id)."""
+    if not row["place"]:
+        return None
+    account = store.accounts.get(row["account"] or "")
+    known = account.place(row["place"]) if account is not None else None
+    return known or Place(row["place"])
+
+
+def addressed(row, place: Place | None) -> str:
+    """The item's kind, the account it is addressed to and where it was said."""
+    kind, account = row["kind"], row["account"]
+    if place is None:
+        return f"{kind} to {account}"
+    if place.direct or kind == "direct":
+        return f"direct message to {account}"
+    if kind == "comment":
+        return f"message in {place.shown} on {account}"
+    return f"{kind} to {account} in {place.shown}"
