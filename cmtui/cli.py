@@ -135,8 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     padd.add_argument("--at", metavar="WHEN",
                       help="when to publish, in the settings' timezone (2026-12-01 09:30, 'tomorrow 9:00', 'fri 18:30')")
     padd.add_argument("--draft", action="store_true", help="keep it as a draft in the calendar")
-    padd.add_argument("--place", metavar="NAME", help="the room it goes to, on platforms that post to rooms"
-                      " (default: the account's only room that is neither a support room nor a direct chat)")
+    padd.add_argument("--place", metavar="NAME", help="where it goes on platforms that post to places (a room):"
+                      " its name or id (default: the account's only place that is neither a support place nor a"
+                      " direct chat)")
     _command(padd, Run("cmtui.commands.posts:post_add", ("store", "settings")))
 
     mod = sub.add_parser("moderation", help="the moderation queue and its audit log")

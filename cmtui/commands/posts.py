@@ -46,7 +46,7 @@ def _place(store: Store, args, status: str) -> str | None:
     (not a draft) is refused when neither says where."""
     account = store.accounts.get(args.account)
     label = place_label(account)
-    if args.place or not label:
+    if args.place or not label or account is None:  # (an unknown account: create_entry says so)
         return args.place
     place = default_place(account)
     if place is None and status != "draft":

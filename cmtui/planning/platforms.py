@@ -69,10 +69,12 @@ def resolve_place(value, account) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
-    label = place_label(account)
-    if account is None or not label:
-        where = f"{profile_of(account).label} posts" if account is not None else "an entry with no account"
-        raise InputError(f"{where} go to no {label or 'place'}: leave it out")
+    profile = profile_of(account)
+    if account is None or profile is None:
+        raise InputError("choose the account first: a place is one of an account's")
+    if not profile.place_label:
+        raise InputError(f"{profile.label} posts go to no place: leave it out")
+    label = profile.place_label
     places = account.places
     found = next((p for p in places if value in (p.id, p.name)), None)
     if found is None:

@@ -5,10 +5,15 @@ as before: "mention to tidewater"."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cmtui.model import Place
 
+if TYPE_CHECKING:
+    from cmtui.store import Store
 
-def item_place(store, row) -> Place | None:
+
+def item_place(store: Store, row) -> Place | None:
     """The place an inbox row was said in, as its account knows it (a place it has not
     reported yet: by its id)."""
     if not row["place"]:

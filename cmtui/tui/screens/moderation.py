@@ -63,7 +63,7 @@ class ModerationScreen(ModeScreen):
         Binding("m", "act('mute')", "Mute", show=False, id="moderation.mute"),
         Binding("b", "act('block')", "Block", show=False, id="moderation.block"),
         Binding("R", "report", "Report", show=False, id="moderation.report"),
-        Binding("K", "place_action", "Kick, ban, unban… (rooms)", show=False, id="moderation.place_action"),
+        Binding("K", "place_action", "Kick, ban, unban…", show=False, id="moderation.place_action"),
         Binding("x", "account_action", "Account action (report)", show=False, id="moderation.account_action"),
         Binding("p", "member", "Member page", show=False, id="moderation.member"),
         Binding("M", "members", "Members", show=False, id="moderation.members"),
