@@ -47,9 +47,14 @@ def errors(app) -> list[str]:
     return [str(n["message"]) for n in app.notes if n.get("severity") == "error"]
 
 
-async def open_queue(pilot):
+async def open_queue(pilot, row: int = 0):
+    """The queue, the cursor on its row-th row (0: the spam in #support, 1: the insult in
+    #announcements)."""
     await pilot.press("3")
     await pilot.pause()
+    if row:
+        pilot.app.screen.query_one("#queue").move_cursor(row=row)
+        await pilot.pause()
     return pilot.app.screen
 
 
@@ -88,9 +93,7 @@ async def test_K_where_the_account_may_not_kick_says_why_and_stores_nothing(stor
     _, insult = room_items
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_queue(pilot)
-        screen.query_one("#queue").move_cursor(row=1)
-        await pilot.pause()
+        screen = await open_queue(pilot, row=1)
         assert screen._current()["item_id"] == insult
         await pilot.press("K")
         await pilot.pause()
@@ -138,3 +141,15 @@ def snap_store(tmp_path):
 def test_snapshot_place_actions_for_a_room_item(snap_compare, snap_store):
     app = CmtuiApp(snap_store, Settings(timezone="UTC"), clock=lambda: NOW)
     assert snap_compare(app, press=["3", "K"], terminal_size=(120, 36))
+
+
+async def test_hide_where_the_account_may_not_remove_messages_says_so_before_asking(store, room_items):
+    _, insult = room_items
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_queue(pilot, row=1)
+        await pilot.press("h")
+        await pilot.pause()
+        assert app.screen is screen  # no question asked
+        assert errors(app) == [f"Nothing was changed: {NEWS.refused['hide']}"]
+        assert store.outbox.list() == [] and store.inbox.get(insult)["hidden"] == 0

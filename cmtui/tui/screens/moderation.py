@@ -22,9 +22,9 @@ from cmtui.text import one_line
 from cmtui.tui.fitting import Column, cell, plan_columns, set_columns
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
+from cmtui.tui.screens.moderation_places import PLATFORM, PlaceDecisions
 from cmtui.tui.widgets.key_lists import KeyTable
 
-PLATFORM = {"mute": "Mute", "block": "Block", "report": "Report"}
 DONE = {"approve": "Approved", "hide": "Hidden", "mute": "Muted", "block": "Blocked", "report": "Reported",
         "warn": "Warned", "kick": "Kicked", "ban": "Banned", "unban": "Unbanned"}
 REPORT_ONLY = "An instance report is decided with a (resolve), A (assign to me) or x (account action)."
@@ -50,7 +50,7 @@ def queue_columns(width: int) -> dict[str, int]:
     return plan
 
 
-class ModerationScreen(ModeScreen):
+class ModerationScreen(PlaceDecisions, ModeScreen):
     TITLE_SUFFIX = "Moderation"
     BINDINGS = [
         Binding("a", "act('approve')", "Approve", id="moderation.approve"),
@@ -303,6 +303,8 @@ class ModerationScreen(ModeScreen):
         if chosen is None:
             return
         items, skipped = chosen
+        if self._hides_on_server(action, items) and self._refused(items, action):
+            return  # said before asking for a reason
         others = self._author_items(items) if action in ("hide", "mute", "block") else 0
         if others:
             self._ask_scope(items, action, others, skipped)
@@ -344,51 +346,6 @@ class ModerationScreen(ModeScreen):
                              lambda answer: None if answer is None else
                              self._decide(items, action, answer["text"], skipped,
                                           all_items=answer["choice"] == "all"))
-
-    def _hides_on_server(self, action: str, items: list) -> bool:
-        """A hide that also removes the items on their platform (which asks for a reason)."""
-        from cmtui.moderation.actions import hides_on_server
-
-        return action == "hide" and any(hides_on_server(self._profile(row["account"])) for row in items)
-
-    def _asking(self, action: str, items: list) -> tuple[str, str]:
-        """(the question's start, the comment's hint) of a decision that asks first."""
-        if self._hides_on_server(action, items):
-            return f"Hide {self._whom(items)}? (removed on the server at the next sync)", \
-                "a reason (sent with the removal, kept in the log)"
-        return f"{PLATFORM[action]} {self._whom(items)}? (sent at the next sync)", "a comment for the log"
-
-    def _place(self, row):
-        """The place (room) a queue row's item was said in, when its account knows it."""
-        if not row["place"]:
-            return None
-        account = self.store.accounts.get(row["account"] or "")
-        return account.place(row["place"]) if account is not None else None
-
-    def action_place_action(self) -> None:
-        """K: kick, ban or unban the author in the item's place (platforms with places)."""
-        from cmtui.moderation.actions import offered_actions
-        from cmtui.tui.dialogs.moderation_dialogs import PickDialog, place_action_choices
-
-        chosen = self._items("kick or ban")
-        if chosen is None:
-            return
-        items, skipped = chosen
-        profile = self._profile(items[0]["account"])
-        offered = offered_actions(profile)
-        if not offered:
-            self.notify(f"{profile.label} has no kick or ban: use m (mute), b (block) or R (report).",
-                        severity="warning", markup=False)
-            return
-        place = self._place(items[0])
-        where = place.shown if place is not None else (items[0]["place"] or f"no {profile.place_label}")
-        refused = [place.refused[a] for a in offered if place is not None and a in place.refused]
-        dialog = PickDialog(f"{self._whom(items)} in {where}: kick, ban or unban? (sent at the next sync)",
-                            place_action_choices(offered), default=offered[0],
-                            hint="a reason (sent with it, kept in the log)",
-                            note="Not allowed here: " + "; ".join(dict.fromkeys(refused)) if refused else "")
-        self.app.push_screen(dialog, lambda answer: None if answer is None else
-                             self._decide(items, answer["choice"], answer["text"], skipped))
 
     def action_report(self) -> None:
         from cmtui.tui.dialogs.moderation_dialogs import PickDialog
