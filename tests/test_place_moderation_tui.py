@@ -153,3 +153,25 @@ async def test_hide_where_the_account_may_not_remove_messages_says_so_before_ask
         assert app.screen is screen  # no question asked
         assert errors(app) == [f"Nothing was changed: {NEWS.refused['hide']}"]
         assert store.outbox.list() == [] and store.inbox.get(insult)["hidden"] == 0
+
+
+async def test_x_on_a_room_platforms_report_offers_redact_and_deactivate(store):
+    from cmtui.sync.connectors.base import Person, RemoteReport
+
+    account = add_room_account(store, is_admin=True)
+    troll = Person("@troll:fernleaf.example", "Troll", remote_id="@troll:fernleaf.example")
+    store.reports.sync(account.id, [RemoteReport("77", troll, iso(NOW - timedelta(hours=40)), comment="abuse",
+                                                 status_ids=(f"{SUPPORT.id}/$ev1",))])
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_queue(pilot)
+        assert screen._current()["item_id"] is None  # the report, oldest
+        await pilot.press("x")
+        await pilot.pause()
+        assert [label for label, _ in app.screen.choices] == [
+            "redact — remove the reported message", "deactivate — close the sender's account on this server"]
+        await pilot.press("enter", "tab", *"abuse", "enter")  # redact (the first)
+        await pilot.pause()
+    [op] = [o for o in store.outbox.list() if o["kind"] == "account_action"]
+    assert loads(op["payload"], {}) == {"account_remote_id": "@troll:fernleaf.example", "action": "redact",
+                                        "text": "abuse", "report_id": "77"}
