@@ -4,7 +4,7 @@ the store and sync tests run against the mastodon_mock peer."""
 
 from __future__ import annotations
 
-from cmtui.sync.connectors.mastodon.html import html_to_text
+from cmtui.text_html import html_to_text
 
 MENTION = ('<span class="h-card" translate="no"><a href="https://mastodon.social/@Gargron" '
            'class="u-url mention">@<span>Gargron</span></a></span>')
