@@ -11,7 +11,7 @@ from cmtui.errors import InputError
 from cmtui.moderation.actions import act, act_report, queue_place_action
 from cmtui.store import Store
 from cmtui.store.base import loads
-from cmtui.sync.connectors.base import Person, RemoteReport
+from cmtui.sync.connectors.base import Person, RemoteItem, RemoteReport
 from cli_helpers import run
 from place_community import DM, NEWS, SUPPORT, add_room_account, add_room_items
 
@@ -154,3 +154,45 @@ def test_a_room_platforms_report_offers_its_account_actions(store, action):
                                         "text": "gone", "report_id": "42"}
     with pytest.raises(InputError):  # Mastodon's own account actions are not a room platform's
         act_report(store, report_id, "suspend", who="ana")
+
+
+# -- automatic rules --------------------------------------------------------------------------------
+def _rule_kicking(store, automatic=True):
+    from cmtui.moderation.engine import dry_run, save_rule
+
+    rule = {"name": "airdrop", "automatic": automatic, "conditions": [{"type": "keywords", "words": ["airdrop"]}],
+            "actions": [{"type": "kick", "comment": "airdrop spam"}]}
+    dry_run(store, rule)
+    save_rule(store, {**rule, "enabled": True})
+
+
+def test_an_automatic_rule_kicks_from_the_items_room_and_flags_where_it_may_not(store):
+    from cmtui.sync.ingest import Ingest
+
+    account = add_room_account(store)
+    _rule_kicking(store)
+    items = [RemoteItem(remote_id=f"{place.id}/$a{n}", kind="comment", text="free airdrop now",
+                        created_at=AT, place=place.id,
+                        author=Person(f"@bot{n}:spam.example", remote_id=f"@bot{n}:spam.example"))
+             for n, place in enumerate((SUPPORT, NEWS))]
+    Ingest(store).items(account.id, "matrix", items)
+    [kick] = ops(store, "kick")
+    assert loads(kick["payload"], {}) == {"account_remote_id": "@bot0:spam.example", "acct": "@bot0:spam.example",
+                                          "place": SUPPORT.id, "reason": "airdrop spam"}
+    assert store.moderation.log()[0]["who"] == "rules"
+    [flag] = store.conn.execute("SELECT f.reason, f.state FROM moderation_flags f JOIN inbox_items i ON i.id = f.item_id"
+                                " WHERE i.place = ?", (NEWS.id,)).fetchall()
+    assert tuple(flag) == (f"kick not allowed here: {NEWS.refused['kick']}", "open")
+
+
+def test_a_database_without_rooms_offers_rules_no_kick(store):
+    from cmtui.moderation.engine import RuleError, rule_actions
+
+    assert "kick" not in rule_actions(store)
+    with pytest.raises(RuleError, match="unknown action 'kick'"):
+        _rule_kicking(store)
+    add_room_account(store)
+    assert rule_actions(store)[-2:] == ("kick", "ban")  # never unban
+    from cmtui.tui.dialogs.rule_editor import hint
+
+    assert hint(rule_actions(store)).plain.endswith("stop, kick, ban")  # the rule editor says so
