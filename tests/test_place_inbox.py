@@ -4,6 +4,7 @@ visibilities and no content warnings offers neither. Mastodon's items read as be
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -51,6 +52,18 @@ async def test_the_detail_says_where_the_item_was_said(store):
         assert "✉ direct message to fernleaf-chat" in preview_of(app, direct)
         mastodon = store.conn.execute("SELECT id, kind FROM inbox_items WHERE account_id = 1 LIMIT 1").fetchone()
         assert f" {mastodon['kind']} to tidewater · " in preview_of(app, mastodon["id"])
+
+
+async def test_the_list_row_names_the_room_but_not_a_direct_chat(store):
+    support, mention, direct = add_room_questions(store)
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_inbox(app, pilot)
+        inbox = app.screen.inbox
+        lines = {inbox.row_at(y)["id"]: inbox.render_line(y).text for y in range(5)}
+        assert re.search(r"# Marta +#support +Kako izvozim", lines[support])
+        assert re.search(r"@ Lucia +#announcements +@fernleaf", lines[mention])
+        assert "Marta Kovač" not in lines[direct] and "✉" in lines[direct]
 
 
 def test_a_room_the_account_has_not_reported_yet_and_a_hostile_name_read_literally():
