@@ -92,3 +92,28 @@ def test_snapshot_composer_with_the_room_picker(snap_compare, snap_app):
         await pilot.pause()
 
     assert snap_compare(snap_app, run_before=open_picker, terminal_size=SIZE)
+
+
+async def test_the_calendar_detail_says_the_room_or_that_none_is_chosen(store):
+    from types import SimpleNamespace
+
+    from cmtui.planning.entries import create_entry
+
+    account = add_room_account(store)
+    settings = Settings(timezone="UTC", user="ana")
+    chosen = create_entry(store, settings, text="News", account=account.name, place="#announcements", who="ana",
+                          now=NOW, when=NOW)
+    app = RecordingApp(store, settings, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+
+        def shown_for(entry_id) -> str:
+            app.screen._show_detail(SimpleNamespace(entry=store.entries.require(entry_id), at=NOW))
+            return str(app.screen.query_one("#entry-detail").render()).splitlines()[0]
+
+        assert shown_for(chosen).endswith("fernleaf-chat · ? · in #announcements")
+        store.entries.update(chosen, {"place": None})
+        assert shown_for(chosen).endswith("fernleaf-chat · ? · no room chosen yet")
+        mastodon = store.conn.execute("SELECT id FROM calendar_entries WHERE account_id = 1 LIMIT 1").fetchone()[0]
+        assert shown_for(mastodon).endswith(f" · {store.entries.require(mastodon)['visibility']}")

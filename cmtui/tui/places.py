@@ -33,3 +33,18 @@ def addressed(row, place: Place | None) -> str:
     if kind == "comment":
         return f"message in {place.shown} on {account}"
     return f"{kind} to {account} in {place.shown}"
+
+
+def entry_where(store: Store, entry) -> str | None:
+    """Where a calendar entry goes, on a platform that posts to places: "in #announcements",
+    or that none is chosen yet; None for the others (they show their visibility)."""
+    from cmtui.sync.connectors import profile_for
+
+    account = store.accounts.by_id(entry["account_id"]) if entry["account_id"] is not None else None
+    label = profile_for(account.platform).place_label if account is not None else ""
+    if not label:
+        return None
+    if not entry["place"]:
+        return f"no {label} chosen yet"
+    place = account.place(entry["place"]) if account is not None else None
+    return f"in {place.shown if place is not None else entry['place']}"
