@@ -135,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     padd.add_argument("--at", metavar="WHEN",
                       help="when to publish, in the settings' timezone (2026-12-01 09:30, 'tomorrow 9:00', 'fri 18:30')")
     padd.add_argument("--draft", action="store_true", help="keep it as a draft in the calendar")
+    padd.add_argument("--place", metavar="NAME", help="where it goes on platforms that post to places (a room):"
+                      " its name or id (default: the account's only place that is neither a support place nor a"
+                      " direct chat)")
     _command(padd, Run("cmtui.commands.posts:post_add", ("store", "settings")))
 
     mod = sub.add_parser("moderation", help="the moderation queue and its audit log")
@@ -147,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     mact = mod_sub.add_parser("act", help="decide on a flagged item (platform actions go through the outbox)")
     _db_option(mact)
     mact.add_argument("item_id", metavar="ITEM_ID", help="an inbox item id (rN: an instance report)")
-    mact.add_argument("decision", choices=["approve", "hide", "mute", "block", "report"])
+    mact.add_argument("decision", choices=["approve", "hide", "mute", "block", "report", "kick", "ban", "unban"])
     mact.add_argument("--comment", metavar="TEXT", default="", help="why (kept in the audit log; sent with a report)")
     mact.add_argument("--all-items", action="store_true",
                       help="hide, mute, block: also every other open item of the author on that account"

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from cmtui.demo_calendar import load_calendar
-from cmtui.demo_ids import remote_id, status_url
+from cmtui.demo_ids import item_address, status_url
 from cmtui.demo_moderation import load_moderation
 from cmtui.config import Settings
 from cmtui.errors import CmtuiError
-from cmtui.model import iso, utcnow
+from cmtui.model import Place, iso, utcnow
 from cmtui.moderation.toml_io import seed_rules
 from cmtui.resources import load_json
 from cmtui.saved_replies import seed as seed_saved_replies
@@ -30,12 +30,16 @@ DEMO_MARK = "demo"
 def _load_accounts(store: Store, community: dict) -> dict[str, Account]:
     accounts = {}
     for spec in community["accounts"]:
-        accounts[spec["name"]] = store.accounts.add(
+        account = store.accounts.add(
             spec["name"], spec["platform"], spec["server"], handle=spec["handle"],
             display_name=spec["display_name"],
             limits={"max_chars": spec.get("max_chars", 500), "url_weight": 23},
             offline=True,  # made-up instances: the demo has no connection, by design
         )
+        if spec.get("places"):  # as its connector would have reported them on its last pass
+            store.accounts.set_places(account.id, [Place.from_json(p) for p in spec["places"]])
+            account = store.accounts.require_id(account.id)
+        accounts[spec["name"]] = account
     return accounts
 
 
@@ -49,11 +53,11 @@ def _load_people(store: Store, specs: list[dict], now: datetime) -> dict[str, di
     for person in load_json("demo/people.json"):
         times = seen.get(person["acct"]) or [now - timedelta(days=min(30, person["account_age_days"]))]
         created = min(now - timedelta(days=person["account_age_days"]), min(times) - timedelta(hours=2))
-        met = dict(url=status_url(person["acct"], "").rstrip("/"), account_created_at=iso(created),
-                   bot=person.get("bot", False))
+        met = dict(url=person.get("url") or status_url(person["acct"], "").rstrip("/"),
+                   account_created_at=iso(created), bot=person.get("bot", False), remote_id=person.get("remote_id"))
         for at in (min(times), max(times)):  # first and last seen, as two sync passes would record them
-            person["id"] = store.members.upsert(DEFAULT_PLATFORM, person["acct"], person["display_name"],
-                                               seen_at=iso(at), **met)
+            person["id"] = store.members.upsert(person.get("platform", DEFAULT_PLATFORM), person["acct"],
+                                               person["display_name"], seen_at=iso(at), **met)
         if person.get("notes"):
             store.members.set_notes(person["id"], person["notes"])
         people[person["acct"]] = person
@@ -68,14 +72,17 @@ def _thread_root(items: dict[str, dict], key: str) -> str:
     return key
 
 
-def _load_inbox(store: Store, accounts: dict, people: dict, specs: list[dict], now: datetime) -> dict[str, int]:
-    """The inbox items; returns their ids by the data's keys."""
+def _load_inbox(store: Store, accounts: dict, people: dict, specs: list[dict], now: datetime,
+                links: dict[str, dict]) -> dict[str, int]:
+    """The inbox items; returns their ids by the data's keys. links: how each account's
+    platform names an item said in a place (community.json)."""
     items = {spec["key"]: spec for spec in specs}
     ids: dict[str, int] = {}
     for n, spec in enumerate(sorted(specs, key=lambda s: -s["age_hours"])):
         created = now - timedelta(hours=spec["age_hours"])
         spec["created"] = created
-        spec["remote_id"] = remote_id(created, n)
+        spec["remote_id"], spec["url"] = item_address(links.get(spec["account"]), spec["author"], created, n,
+                                                      spec.get("place"))
     threads: dict[str, int] = {}
     for spec in sorted(specs, key=lambda s: -s["age_hours"]):
         account = accounts[spec["account"]]
@@ -94,10 +101,10 @@ def _load_inbox(store: Store, accounts: dict, people: dict, specs: list[dict], n
         text = sanitize(spec["text"])
         state = spec["state"]
         item_id = store.inbox.insert(
-            account.id, kind=spec["kind"], remote_id=spec["remote_id"],
-            url=status_url(spec["author"], spec["remote_id"]), person_id=person["id"],
+            account.id, kind=spec["kind"], remote_id=spec["remote_id"], url=spec["url"], person_id=person["id"],
             author=spec["author"], author_name=sanitize(person["display_name"], single_line=True), text=text,
-            language=spec["language"], visibility="direct" if spec["kind"] == "direct" else "public",
+            language=spec["language"], place=spec.get("place"),
+            visibility=None if spec.get("place") else "direct" if spec["kind"] == "direct" else "public",
             in_reply_to_remote_id=parent["remote_id"] if parent else None, thread_id=thread_id,
             is_question=int(is_question(text)), created_at=iso(created),
             first_seen_at=iso(min(created + timedelta(minutes=1), now)), state=state,
@@ -108,12 +115,13 @@ def _load_inbox(store: Store, accounts: dict, people: dict, specs: list[dict], n
         if thread_id is not None:
             store.demo.add_thread_post(
                 thread_id, spec["remote_id"], parent["remote_id"] if parent else None, spec["author"],
-                person["display_name"], text, status_url(spec["author"], spec["remote_id"]), iso(created))
+                person["display_name"], text, spec["url"], iso(created))
             if answered is not None:
-                reply_id = remote_id(answered, n + 50_000)
+                reply_id, reply_url = item_address(links.get(spec["account"]), account.handle, answered, n + 50_000,
+                                                   spec.get("place"))
                 store.demo.add_thread_post(
                     thread_id, reply_id, spec["remote_id"], account.handle, account.display_name,
-                    sanitize(spec["our_reply"]), status_url(account.handle, reply_id), iso(answered), ours=True)
+                    sanitize(spec["our_reply"]), reply_url, iso(answered), ours=True)
         ids[spec["key"]] = item_id
     return ids
 
@@ -157,10 +165,11 @@ def build_demo(path: Path, tz, now: datetime | None = None) -> None:
                 store.members.add_guideline(guideline["title"], guideline.get("body", ""))
             specs = load_json("demo/inbox.json")
             people = _load_people(store, specs, now)
-            items = _load_inbox(store, accounts, people, specs, now)
+            links = {spec["name"]: spec.get("links") for spec in community["accounts"]}
+            items = _load_inbox(store, accounts, people, specs, now, links)
             seed_rules(store)  # the default rules: the demo's team enabled them after a dry-run
             load_moderation(store, community["moderation"], items, now)
-            load_calendar(store, accounts, community["settings"]["teammates"], now, tz)
+            load_calendar(store, accounts, community["settings"]["teammates"], now, tz, links)
             _load_metrics(store, accounts, community, now)
             seed_saved_replies(store)
             # The demo's team and approvers, kept in its own database: the user's settings

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from cmtui.demo_ids import remote_id, status_url
+from cmtui.demo_ids import item_address
 from cmtui.model import iso
 from cmtui.planning.publishing import queue_posts
 from cmtui.resources import load_json
@@ -55,7 +55,9 @@ def _history_times(spec: dict, when: datetime | None, now: datetime) -> list[dat
     return times
 
 
-def load_calendar(store: Store, accounts: dict, teammates: list[str], now: datetime, tz) -> None:
+def load_calendar(store: Store, accounts: dict, teammates: list[str], now: datetime, tz,
+                  links: dict[str, dict | None] | None = None) -> None:
+    """links: how each account's platform names a post in a place (community.json)."""
     today = now.astimezone(tz)
     campaigns: dict[str, str] = {}
     for n, spec in enumerate(load_json("demo/calendar.json")):
@@ -73,11 +75,11 @@ def load_calendar(store: Store, accounts: dict, teammates: list[str], now: datet
         fields = dict(
             scheduled_at=iso(when), language=spec.get("language"), campaign=campaign,
             campaign_color=campaigns.get(campaign), notes=spec.get("notes") or "", rrule=spec.get("rrule"),
-            last_error=spec.get("last_error"),
+            last_error=spec.get("last_error"), place=spec.get("place"),
         )
         if status == "published" and when is not None:
-            rid = remote_id(when, n)
-            fields.update(published_at=iso(when), remote_id=rid, url=status_url(account.handle, rid))
+            rid, url = item_address((links or {}).get(spec["account"]), account.handle, when, n, spec.get("place"))
+            fields.update(published_at=iso(when), remote_id=rid, url=url)
         author = history[0]["who"] if history else teammates[n % len(teammates)]
         if history:
             created = now - timedelta(days=history[0]["days_before"] + 1)

@@ -14,3 +14,13 @@ def remote_id(at: datetime, n: int) -> str:
 def status_url(acct: str, remote_id: str) -> str:
     user, _, host = acct.partition("@")
     return f"https://{host}/@{user}/{remote_id}"
+
+
+def item_address(links: dict | None, acct: str, at: datetime, n: int, place: str | None) -> tuple[str, str]:
+    """(remote id, address) of a made-up item or post: said in a place, as the account's
+    platform names those (its `links` in data/demo/community.json), else a status."""
+    rid = remote_id(at, n)
+    if links and place:
+        rid = links["item_id"].format(place=place, n=rid)
+        return rid, links["item_url"].format(remote_id=rid)
+    return rid, status_url(acct, rid)

@@ -12,6 +12,7 @@ from cmtui.demo import build_demo, is_demo
 from cmtui.errors import InputError
 from cmtui.model import iso, parse_iso
 from cmtui.store import InboxFilter, Store
+from cmtui.store.base import loads
 from cmtui.tui.app import CmtuiApp
 from factory import NOW
 
@@ -28,7 +29,7 @@ def demo(tmp_path_factory):
 
 
 def test_demo_holds_a_believable_community(demo):
-    assert len(demo.accounts.list()) == 2
+    assert len(demo.accounts.list()) == 3  # two on the fediverse, one in chat rooms
     assert demo.inbox.count(InboxFilter(states=ALL)) >= 300
     langs = {r[0] for r in demo.conn.execute("SELECT DISTINCT language FROM inbox_items")}
     assert {"en", "es", "fr", "sl"} <= langs
@@ -62,6 +63,28 @@ def test_demo_dates_are_shifted_to_now(demo):
     assert any(r["status"] == "scheduled" for r in scheduled)
     answered = demo.conn.execute("SELECT count(*) FROM inbox_items WHERE answered_at > ?", (iso(NOW),)).fetchone()[0]
     assert answered == 0
+
+
+def test_the_demo_has_a_chat_account_with_a_support_room_in_the_four_languages(demo):
+    [chat] = [a for a in demo.accounts.list() if a.places]
+    assert chat.offline and chat.name == "fernleaf-chat"
+    support = [p for p in chat.places if p.support]
+    assert support and any(p.direct for p in chat.places) and any(p.refused for p in chat.places)
+    items = demo.conn.execute("SELECT kind, language, place, state FROM inbox_items WHERE account_id = ?",
+                              (chat.id,)).fetchall()
+    questions = [i for i in items if i["place"] == support[0].id and i["kind"] == "comment"]
+    assert {i["language"] for i in questions} == {"en", "es", "fr", "sl"}
+    assert {"comment", "mention", "direct"} <= {i["kind"] for i in items}
+    assert {i["state"] for i in items if i["place"] != support[0].id} - {"done"}  # something to answer elsewhere
+    kicked = [r for r in demo.moderation.log() if r["action"] == "kick"]
+    assert kicked and demo.outbox.get(kicked[0]["outbox_id"])["state"] == "done"
+    # Its metrics: member counts as the audience, reactions on its announcements.
+    assert demo.conn.execute("SELECT count(*) FROM follower_snapshots WHERE account_id = ?",
+                             (chat.id,)).fetchone()[0] >= 90
+    assert demo.conn.execute("SELECT sum(likes) FROM post_stats WHERE account_id = ?", (chat.id,)).fetchone()[0] > 0
+    waiting = [loads(o["payload"], {}) for o in demo.outbox.list() if o["account_id"] == chat.id
+               and o["state"] == "pending"]
+    assert waiting and all(p["place"] for p in waiting)  # its scheduled announcement knows its room
 
 
 def test_demo_is_marked_as_such(demo):

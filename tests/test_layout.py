@@ -115,7 +115,7 @@ async def test_status_line_and_key_bar_keep_what_matters_most(demo_app, screen, 
     async with on_screen(app, size, *SCREENS[screen]) as pilot:
         assert await wait_for(pilot, lambda: "outbox" in bars(app)[0])
         status, keys = bars(app)
-        assert "outbox 5 pending" in status and "overdue" in status
+        assert "outbox 6 pending" in status and "overdue" in status  # the demo's six scheduled posts
         assert len(status) <= size[0] - 2
         assert "? Help" in keys and len(keys) <= size[0]  # all of it shows: nothing cropped
         assert ("q Quit" in keys) if screen in ("inbox", "calendar", "moderation", "metrics") else ("esc Back" in keys)

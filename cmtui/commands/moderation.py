@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from cmtui.config import Settings
     from cmtui.store import Store
 
-CLI_ACTIONS = ("approve", "hide", "mute", "block", "report")
+CLI_ACTIONS = ("approve", "hide", "mute", "block", "report", "kick", "ban", "unban")
 
 
 def moderation_list(store: Store, args) -> int:

@@ -4,7 +4,9 @@ before anything else happens; the next sync publishes or schedules it."""
 from __future__ import annotations
 from typing import TYPE_CHECKING
 
+from cmtui.errors import InputError
 from cmtui.planning.entries import create_entry
+from cmtui.planning.platforms import default_place, place_label, postable_places
 from cmtui.planning.timeparse import parse_when
 
 if TYPE_CHECKING:
@@ -22,7 +24,9 @@ def post_add(store: Store, settings: Settings, args) -> int:
         status = "needs_approval"
     else:
         status = "scheduled"
-    entry_id = create_entry(store, settings, text=args.text, account=args.account, when=when, status=status, who=who)
+    place = _place(store, args, status)
+    entry_id = create_entry(store, settings, text=args.text, account=args.account, when=when, status=status, who=who,
+                            place=place)
     local = when.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z").strip() if when else None
     where = f"{args.account}, {local}" if local else args.account
     if status == "draft":
@@ -35,3 +39,17 @@ def post_add(store: Store, settings: Settings, args) -> int:
     else:
         print(f"entry {entry_id} scheduled for {local} on {args.account}; the next sync hands it to the server")
     return 0
+
+
+def _place(store: Store, args, status: str) -> str | None:
+    """--place, else the account's one announcements place; a post that must go to a place
+    (not a draft) is refused when neither says where."""
+    account = store.accounts.get(args.account)
+    label = place_label(account)
+    if args.place or not label or account is None:  # (an unknown account: create_entry says so)
+        return args.place
+    place = default_place(account)
+    if place is None and status != "draft":
+        names = ", ".join(p.shown for p in postable_places(account)) or f"none known yet: sync {account.name} first"
+        raise InputError(f"{account.name} posts to a {label}: choose one with --place ({names})")
+    return place

@@ -5,8 +5,13 @@ why) and, when it must reach the platform, an outbox operation, in the same tran
 both are kept or neither. Nothing is queued twice: a mute, block or report of an author
 that is still waiting in the outbox is reused, not queued again.
 
-Flag states after a decision: approved, hidden, muted, blocked, reported, warned (assign
-keeps the flag open and sets its assignee).
+Flag states after a decision: approved, hidden, muted, blocked, reported, warned, kicked,
+banned, unbanned (assign keeps the flag open and sets its assignee).
+
+On platforms with places (rooms, channels), kick, ban and unban act on the author in the
+item's place, and hide also removes the item on the server when the platform can (its
+profile lists "hide"). The account's place knows what it may not do there (Place.refused,
+from the platform's permissions): such an action is refused before anything is stored.
 
 Hide, mute and block can follow through on all of the author's open items (`all_items`):
 the others leave the queue (their flags closed the same way) and the inbox (hidden), each
@@ -26,13 +31,15 @@ if TYPE_CHECKING:
     from cmtui.config import Settings
     from cmtui.store import Store
 
-ITEM_ACTIONS = ("approve", "hide", "mute", "block", "report", "warn", "assign")
+ITEM_ACTIONS = ("approve", "hide", "mute", "block", "report", "warn", "assign", "kick", "ban", "unban")
 AUTHOR_ACTIONS = ("hide", "mute", "block")  # those that may apply to all of the author's open items
 PLATFORM_ACTIONS = ("mute", "block", "report")  # each platform's profile says which of these it has
+PLACE_ACTIONS = ("kick", "ban", "unban")  # on the author, in the item's place (profiles that list them)
+_CAPABILITY = {"hide": Capability.HIDE, "kick": Capability.KICK, "ban": Capability.BAN, "unban": Capability.BAN}
 REPORT_DECISIONS = ("resolve", "assign")  # besides the platform's account actions (its profile)
 
 _FLAG_STATE = {"approve": "approved", "hide": "hidden", "mute": "muted", "block": "blocked",
-               "report": "reported", "warn": "warned"}
+               "report": "reported", "warn": "warned", "kick": "kicked", "ban": "banned", "unban": "unbanned"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,25 @@ def platform_profile(store: Store, account_id: int) -> PlatformProfile:
     """What the account's platform offers (its moderation actions, report categories...)."""
     account = store.accounts.by_id(account_id)
     return profile_for(account.platform if account is not None else default_platform())
+
+
+def hides_on_server(profile: PlatformProfile) -> bool:
+    """Whether a hide also removes the item on the platform (not only from our screens)."""
+    return "hide" in profile.moderation_actions and Capability.HIDE in profile.capabilities
+
+
+def offered_actions(profile: PlatformProfile) -> tuple[str, ...]:
+    """The platform's place actions (kick, ban, unban) its profile lists and its capabilities have."""
+    return tuple(a for a in PLACE_ACTIONS if a in profile.moderation_actions and _CAPABILITY[a] in profile.capabilities)
+
+
+def check_place(store: Store, item, action: str) -> None:
+    """Refuse (InputError, the platform's reason) an action the account may not take in the
+    item's place; a place the account knows nothing of yet is left to the platform to judge."""
+    account = store.accounts.by_id(item["account_id"])
+    place = account.place(item["place"]) if account is not None else None
+    if place is not None and action in place.refused:
+        raise InputError(place.refused[action])
 
 
 def _item(store: Store, item):
@@ -90,6 +116,33 @@ def queue_platform_action(store: Store, item, action: str, comment: str = "", wh
     return Outcome(item["id"], action, log_id, op_id, reused)
 
 
+def queue_place_action(store: Store, item, action: str, comment: str = "", who: str = "cmtui", *,
+                       rule_id: int | None = None) -> Outcome:
+    """Queue a kick, ban or unban of an item's author in the item's place, write the audit log
+    and close the item's open flags; one transaction. A same operation (author and place)
+    still waiting is reused."""
+    item = _item(store, item)
+    profile = platform_profile(store, item["account_id"])
+    if action not in offered_actions(profile):
+        raise InputError(f"{profile.label} has no {action}")
+    if not item["place"]:
+        raise InputError(f"item {item['id']} was said in no {profile.place_label or 'place'}: nothing to {action} from")
+    check_place(store, item, action)
+    with store.transaction():
+        person_id, remote_id = store.members.of_item(item["id"])
+        acct = item["author"]
+        op_id = store.moderation.waiting_place_op(item["account_id"], action, acct, item["place"])
+        reused = op_id is not None
+        if not reused:
+            op_id = store.outbox.enqueue(item["account_id"], action, {
+                "account_remote_id": remote_id, "acct": acct, "place": item["place"], "reason": comment},
+                item_id=item["id"])
+        store.moderation.close_flags(item["id"], _FLAG_STATE[action])
+        log_id = store.moderation.log_action(who, action, item_id=item["id"], person_id=person_id,
+                                             rule_id=rule_id, comment=comment, outbox_id=op_id)
+    return Outcome(item["id"], action, log_id, op_id, reused)
+
+
 def guideline_warning(store: Store, number: int, author: str, comment: str = "") -> str:
     """The text of a warning reply citing guideline `number` (its position, from 1)."""
     row = store.members.guideline(number)
@@ -108,6 +161,8 @@ def _one(store: Store, item, action: str, who: str, comment: str, options: dict)
     if action in PLATFORM_ACTIONS:
         return queue_platform_action(store, item, action, comment, who, category=options.get("category"),
                                      forward=bool(options.get("forward")), rule_id=options.get("rule_id"))
+    if action in PLACE_ACTIONS:
+        return queue_place_action(store, item, action, comment, who, rule_id=options.get("rule_id"))
     person_id = store.members.of_item(item_id)[0]
     op_id = None
     if action == "approve":
@@ -118,6 +173,11 @@ def _one(store: Store, item, action: str, who: str, comment: str, options: dict)
     elif action == "hide":
         if item["hidden"]:
             raise InputError(f"item {item_id} is already hidden")
+        profile = platform_profile(store, item["account_id"])
+        if hides_on_server(profile):  # removed for everyone, not only from our screens
+            check_place(store, item, "hide")
+            op_id = store.outbox.enqueue(item["account_id"], "remove",
+                                         {"remote_id": item["remote_id"], "reason": comment}, item_id=item_id)
         store.inbox.set_hidden([item_id])
         store.moderation.close_flags(item_id, "hidden")
     elif action == "warn":
@@ -162,10 +222,16 @@ def _follow(store: Store, item_id: int, action: str, who: str, comment: str, sou
     if action in PLATFORM_ACTIONS:  # the operation on the author is reused, not queued again
         outcome = queue_platform_action(store, item, action, note, who)
     else:
+        op_id = None
+        if action == "hide" and not item["hidden"] and hides_on_server(platform_profile(store, item["account_id"])):
+            check_place(store, item, "hide")
+            op_id = store.outbox.enqueue(item["account_id"], "remove",
+                                         {"remote_id": item["remote_id"], "reason": comment}, item_id=item_id)
         store.moderation.close_flags(item_id, _FLAG_STATE[action])
         log_id = store.moderation.log_action(who, action, item_id=item_id,
-                                             person_id=store.members.of_item(item_id)[0], comment=note)
-        outcome = Outcome(item_id, action, log_id)
+                                             person_id=store.members.of_item(item_id)[0], comment=note,
+                                             outbox_id=op_id)
+        outcome = Outcome(item_id, action, log_id, op_id)
     store.inbox.set_hidden([item_id])
     return outcome
 

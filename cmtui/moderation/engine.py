@@ -10,7 +10,9 @@ A rule is plain data (what the store and the TOML file hold):
 Actions: flag (for review), label, assign (to), done, hide (locally), the platform actions
 mute, block, report (comment) — which wait for a moderator's confirmation (a flag "needs
 confirmation: mute") unless the rule is automatic — and stop (no later rule runs on the
-item). The same rules serve the inbox: a rule with only label/assign/done is an inbox rule.
+item). Where one of the database's accounts posts in places (chat rooms) whose platform
+can kick and ban, a rule may also kick or ban the author from the item's place (never
+unban): the same confirmation, and a flag instead when the account may not do it there. The same rules serve the inbox: a rule with only label/assign/done is an inbox rule.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Sequence
 
-from cmtui.moderation.actions import PLATFORM_ACTIONS, platform_profile, queue_platform_action
+from cmtui.errors import InputError
+from cmtui.moderation.actions import (PLATFORM_ACTIONS, check_place, offered_actions, platform_profile,
+                                      queue_place_action, queue_platform_action)
 from cmtui.moderation.conditions import Compiler, ItemContext, RuleError, Test, _ts
 from cmtui.moderation.text import flat
 from cmtui.store import Store
@@ -32,27 +36,40 @@ from cmtui.store.rules import RuleItem
 
 ACTION_TYPES = ("flag", "label", "assign", "done", "hide", "mute", "block", "report", "stop")
 RULE_KEYS = ("name", "enabled", "automatic", "match", "conditions", "actions")
+RULE_PLACE_ACTIONS = ("kick", "ban")  # what a rule may do in a place (lifting a ban is a person's call)
 
 __all__ = ["RuleError", "RuleSet", "DryRunResult", "validate_rule", "save_rule", "enable_rule", "dry_run",
-           "run_on_new_items", "fingerprint", "ACTION_TYPES"]
+           "run_on_new_items", "fingerprint", "ACTION_TYPES", "rule_actions"]
 
 
 # -- validation -------------------------------------------------------------------------------------------
-def _validate_actions(actions, where: str) -> None:
+def rule_actions(store: Store) -> tuple[str, ...]:
+    """The actions a rule may take on this database: the fixed ones, and kick and ban when
+    the platform of one of its accounts has them (a database without one offers the same
+    list as ever)."""
+    from cmtui.sync.connectors import profile_for
+
+    offered = {a for account in store.accounts.list() for a in offered_actions(profile_for(account.platform))}
+    return ACTION_TYPES + tuple(a for a in RULE_PLACE_ACTIONS if a in offered)
+
+
+def _validate_actions(actions, where: str, allowed: tuple[str, ...] = ACTION_TYPES) -> None:
     if not isinstance(actions, list) or not actions:
         raise RuleError(f"{where}: a rule needs at least one action")
     for n, action in enumerate(actions, 1):
         kind = action.get("type") if isinstance(action, dict) else action
-        if kind not in ACTION_TYPES:
-            raise RuleError(f"{where}, action {n}: unknown action {kind!r} (one of: {', '.join(ACTION_TYPES)})")
+        if kind not in allowed:
+            raise RuleError(f"{where}, action {n}: unknown action {kind!r} (one of: {', '.join(allowed)})")
         if kind == "label" and not (isinstance(action.get("label"), str) and action["label"].strip()):
             raise RuleError(f"{where}, action {n}: label needs a 'label'")
         if kind == "assign" and not (isinstance(action.get("to"), str) and action["to"].strip()):
             raise RuleError(f"{where}, action {n}: assign needs 'to'")
 
 
-def validate_rule(rule: dict, accounts: dict[str, int] | None = None) -> dict:
-    """Check a rule (compiling every condition, regexes included); return it normalised."""
+def validate_rule(rule: dict, accounts: dict[str, int] | None = None,
+                  actions: tuple[str, ...] = ACTION_TYPES) -> dict:
+    """Check a rule (compiling every condition, regexes included); return it normalised.
+    actions: those a rule may take here (rule_actions)."""
     if not isinstance(rule, dict):
         raise RuleError("a rule must be a table")
     name = rule.get("name")
@@ -66,7 +83,7 @@ def validate_rule(rule: dict, accounts: dict[str, int] | None = None) -> dict:
              "automatic": bool(rule.get("automatic", False)), "match": rule.get("match", "all"),
              "conditions": rule.get("conditions"), "actions": rule.get("actions")}
     Compiler(accounts).group(clean["conditions"], clean["match"], where)
-    _validate_actions(clean["actions"], where)
+    _validate_actions(clean["actions"], where, actions)
     clean["actions"] = [a if isinstance(a, dict) else {"type": a} for a in clean["actions"]]
     return clean
 
@@ -257,6 +274,18 @@ def _offered(store: Store, item_id: int, cache: dict[int, tuple[str, ...]]) -> t
     return cache[account_id]
 
 
+def _refused_here(store: Store, item_id: int, action: str) -> str | None:
+    """Why a rule may not kick or ban from this item's place (None: it may)."""
+    item = store.inbox.require(item_id)
+    if not item["place"]:
+        return "said in no place"
+    try:
+        check_place(store, item, action)
+    except InputError as exc:
+        return str(exc)
+    return None
+
+
 def apply_matches(store: Store, results: list[tuple[int, list[tuple[CompiledRule, tuple]]]]) -> int:
     """Write what matched rules decided; return how many actions were taken."""
     flags, labels, assigns, done, hide, platform = [], [], [], [], [], []
@@ -277,14 +306,20 @@ def apply_matches(store: Store, results: list[tuple[int, list[tuple[CompiledRule
                     done.append(item_id)
                 elif kind == "hide":
                     hide.append(item_id)
-                elif kind in PLATFORM_ACTIONS:
-                    if rule.get("automatic") and kind in _offered(store, item_id, offered):
+                elif kind in PLATFORM_ACTIONS or kind in RULE_PLACE_ACTIONS:
+                    refused = _refused_here(store, item_id, kind) if kind in RULE_PLACE_ACTIONS else None
+                    if rule.get("automatic") and kind in _offered(store, item_id, offered) and refused is None:
                         platform.append((item_id, rule, action))
                     else:
-                        flags.append((item_id, rule.get("id"), rule["name"], f"needs confirmation: {kind}", words))
+                        reason = f"{kind} not allowed here: {refused}" if refused else f"needs confirmation: {kind}"
+                        flags.append((item_id, rule.get("id"), rule["name"], reason, words))
     for item_id, rule, action in platform:  # an automatic rule: queued as a moderator's decision would be
-        queue_platform_action(store, store.rules.item(item_id), action["type"],
-                              action.get("comment", f"rule {rule['name']}"), "rules", rule_id=rule.get("id"))
+        comment = action.get("comment", f"rule {rule['name']}")
+        if action["type"] in RULE_PLACE_ACTIONS:
+            queue_place_action(store, item_id, action["type"], comment, "rules", rule_id=rule.get("id"))
+        else:
+            queue_platform_action(store, store.rules.item(item_id), action["type"], comment, "rules",
+                                  rule_id=rule.get("id"))
     store.rules.apply(flags, labels, assigns, done, hide)
     return len(flags) + len(labels) + len(assigns) + len(done) + len(hide) + len(platform)
 
@@ -346,7 +381,7 @@ def _rule_data(store: Store, rule) -> dict:
         if found is None:
             raise RuleError(f"no rule named {rule!r}")
         return found
-    return validate_rule(rule, store.rules.account_ids())
+    return validate_rule(rule, store.rules.account_ids(), rule_actions(store))
 
 
 def dry_run(store: Store, rule, progress: Callable[[int, int], None] | None = None, batch: int = 5000,
@@ -398,7 +433,7 @@ def dry_run_is_current(store: Store, rule: dict) -> bool:
 def save_rule(store: Store, rule: dict, position: int | None = None) -> int:
     """Validate and store a rule (new or changed, by name). It stays enabled only if it asks to
     be and a dry-run of exactly these conditions was recorded; otherwise it is stored disabled."""
-    clean = validate_rule(rule, store.rules.account_ids())
+    clean = validate_rule(rule, store.rules.account_ids(), rule_actions(store))
     if clean["enabled"] and not dry_run_is_current(store, clean):
         clean["enabled"] = False
     return store.rules.save(clean, position)

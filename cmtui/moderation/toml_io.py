@@ -16,7 +16,7 @@ from __future__ import annotations
 import tomllib
 from typing import TYPE_CHECKING
 
-from cmtui.moderation.engine import dry_run, dry_run_is_current, validate_rule
+from cmtui.moderation.engine import dry_run, dry_run_is_current, rule_actions, validate_rule
 from cmtui.moderation.conditions import RuleError
 
 if TYPE_CHECKING:
@@ -48,8 +48,8 @@ def import_toml(store: Store, text: str, *, replace: bool = True, dry_run_enable
     """Store the rules of a TOML file in its order; nothing is stored unless every rule is valid.
     A rule marked enabled is enabled only after a dry-run (run here when `dry_run_enabled` and
     no current one is recorded); returns the names of the rules left disabled for want of one."""
-    accounts = store.rules.account_ids()
-    rules = [validate_rule(rule, accounts) for rule in parse_toml(text)]
+    accounts, actions = store.rules.account_ids(), rule_actions(store)
+    rules = [validate_rule(rule, accounts, actions) for rule in parse_toml(text)]
     names = [r["name"] for r in rules]
     duplicate = {n for n in names if names.count(n) > 1}
     if duplicate:

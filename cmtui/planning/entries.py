@@ -9,7 +9,7 @@ nothing is sent twice. Every status change is recorded (who, when, from, to, com
 
 Approval: when the settings require it, nothing is scheduled or published until one of the
 approvers named in the settings approves it. Editing the content (text, variants, account,
-language, visibility, content warning) of an approved entry, or of a scheduled one while
+language, visibility, content warning, place) of an approved entry, or of a scheduled one while
 approval is required, sends it back to needs_approval. Moving it in time does not.
 """
 
@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from cmtui.errors import InputError
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.planning.lifecycle import cancel, live_children, record, revive_occurrence, transition, utc
-from cmtui.planning.platforms import can_publish, default_visibility, text_problem, visibility_problem
+from cmtui.planning.platforms import (can_publish, default_visibility, missing_place, resolve_place, text_problem,
+                                      visibility_problem)
 from cmtui.planning.publishing import cancel_for_deletion, queue_posts, sync_server
 from cmtui.planning.queue import QUEUE_WEEKS, free_slot
 from cmtui.planning.recurrence import next_occurrence, parse_rule
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 CREATE_STATUSES = ("idea", "draft", "needs_approval", "approved", "scheduled")
-CONTENT_FIELDS = ("text", "account", "language", "visibility", "content_warning", "variants")
+CONTENT_FIELDS = ("text", "account", "language", "visibility", "content_warning", "variants", "place")
 EDITABLE = set(CONTENT_FIELDS) | {"when", "rrule", "notes", "campaign", "campaign_color"}
 PUBLISHED_EDITABLE = {"text", "content_warning", "notes", "campaign", "campaign_color"}
 TO_BE_SCHEDULED = ("needs_approval", "approved", "scheduled")  # a time for these must lie ahead
@@ -170,6 +171,14 @@ def _needs_approval(settings: Settings, entry) -> None:
         raise InputError(f"entry {entry['id']} needs approval first (it is {entry['status']}; approvers: {names})")
 
 
+def _check_place(store: Store, entry) -> None:
+    """An entry for a platform that posts to places (rooms) goes out only with one chosen."""
+    account = store.accounts.by_id(entry["account_id"]) if entry["account_id"] is not None else None
+    problem = missing_place(f"entry {entry['id']}", account, entry["place"]) if account is not None else None
+    if problem:
+        raise InputError(problem)
+
+
 def _check_future(at: datetime | None, now: datetime, tz: tzinfo, rule: str | None) -> None:
     if at is None:
         return
@@ -185,7 +194,7 @@ def _check_future(at: datetime | None, now: datetime, tz: tzinfo, rule: str | No
 def create_entry(store: Store, settings: Settings, *, text, account: str | None, when: datetime | None = None,
                  status: str = "draft", language=None, visibility=None, content_warning=None, campaign=None,
                  campaign_color=None, notes="", rrule: str | None = None, variants: dict[str, str] | None = None,
-                 who: str, now: datetime | None = None) -> int:
+                 place: str | None = None, who: str, now: datetime | None = None) -> int:
     """A new calendar entry; returns its id. status "scheduled" without a time publishes at
     the next sync; with a time the next sync schedules it (on the server when 5 minutes or
     more ahead). A repeating entry (rrule) starts at `when`; its occurrences are published
@@ -204,13 +213,16 @@ def create_entry(store: Store, settings: Settings, *, text, account: str | None,
         "language": _language(language), "visibility": _visibility(visibility, main),
         "content_warning": _optional(content_warning), "campaign": _optional(campaign),
         "campaign_color": _color(campaign_color), "notes": (notes or "").strip(),
-        "rrule": parse_rule(rrule) if rrule else None, "created_by": who,
+        "rrule": parse_rule(rrule) if rrule else None, "created_by": who, "place": resolve_place(place, main),
     }
     at = _when(when, tz)
     if fields["rrule"] and at is None:
         raise InputError("a repeating entry needs a start time")
     if status in TO_BE_SCHEDULED and main is None:
         raise InputError(f"an entry {status.replace('_', ' ')} needs an account to go to")
+    problem = missing_place("the entry", main, fields["place"]) if status in TO_BE_SCHEDULED and main else None
+    if problem:
+        raise InputError(problem)
     publish_now = False
     if status == "scheduled":
         if settings.approval_required:
@@ -268,6 +280,10 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
         raise InputError(f"entry {entry['id']} has a variant for {main.name}; remove it before moving the entry there")
     if changes.keys() & {"visibility", "account"}:  # checked again where the entry now goes
         fields["visibility"] = _visibility(changes.get("visibility", entry["visibility"]), main)
+    if "place" in changes:
+        fields["place"] = resolve_place(changes["place"], main)
+    elif "account" in changes and entry["place"]:  # kept only where the new account has it
+        fields["place"] = entry["place"] if main is not None and main.place(entry["place"]) else None
     merged = {**dict(entry), **fields}
     _check_length(merged["text"], main)
     for account_id, variant in new_variants.items():
@@ -276,13 +292,15 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
     if status == "published" and changed - PUBLISHED_EDITABLE:
         raise InputError(f"entry {entry['id']} is already published; only its text, content warning, notes "
                          "and campaign can change")
-    content_changed = bool(changed & {"text", "account_id", "language", "visibility", "content_warning", "variants"})
+    content_changed = bool(changed & {"text", "account_id", "language", "visibility", "content_warning", "variants",
+                                      "place"})
     new_status = status
     if content_changed and (status == "approved" or (status == "scheduled" and settings.approval_required)):
         new_status = "needs_approval"
     if new_status in TO_BE_SCHEDULED:
         if merged["account_id"] is None:
             raise InputError(f"entry {entry['id']} is {status.replace('_', ' ')}; it needs an account")
+        _check_place(store, merged)
         if status == "scheduled" and merged["scheduled_at"] is None:
             raise InputError(f"entry {entry['id']} is scheduled; it needs a time (cancel it to remove the time)")
         if changed & {"scheduled_at", "rrule"}:
@@ -364,7 +382,7 @@ def duplicate_entry(store: Store, entry_id, *, who) -> int:
     """A new draft with the same content, time, rule and variants (no remote ids)."""
     entry = store.entries.require(entry_id)
     fields = {k: entry[k] for k in ("account_id", "text", "scheduled_at", "language", "visibility",
-                                    "content_warning", "campaign", "campaign_color", "notes", "rrule")}
+                                    "content_warning", "campaign", "campaign_color", "notes", "rrule", "place")}
     fields |= {"status": "draft", "created_by": who}
     with store.transaction():
         copy_id = store.entries.insert(fields)
@@ -441,6 +459,7 @@ def submit_for_approval(store: Store, settings: Settings, entry_id, *, who, comm
                          "failed or cancelled entries go to approval")
     if entry["account_id"] is None:
         raise InputError(f"entry {entry['id']} has no account; choose the account it goes to")
+    _check_place(store, entry)
     at = parse_iso(entry["scheduled_at"])
     if at is not None:
         _check_future(at, now, settings.tzinfo(), entry["rrule"])
@@ -455,6 +474,7 @@ def approve(store: Store, settings: Settings, entry_id, *, who, comment: str = "
     _check_approver(settings, who)
     if entry["status"] != "needs_approval":
         raise InputError(f"entry {entry['id']} is {entry['status'].replace('_', ' ')}, not waiting for approval")
+    _check_place(store, entry)
     with store.transaction():
         transition(store, entry, "approved", who=who, comment=comment, now=now)
         for child in live_children(store, entry["id"], now):
@@ -485,6 +505,7 @@ def _ready_to_post(store: Store, settings: Settings, entry, now: datetime, *, ne
     _needs_approval(settings, entry)
     if entry["account_id"] is None:
         raise InputError(f"entry {entry['id']} has no account; choose the account it goes to")
+    _check_place(store, entry)
     account = store.accounts.by_id(entry["account_id"])
     _check_length(entry["text"], account)
     for variant in store.entries.variants(entry["id"]):

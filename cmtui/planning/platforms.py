@@ -9,6 +9,7 @@ get in the way).
 from __future__ import annotations
 
 from cmtui.compose import length_problem
+from cmtui.errors import InputError
 from cmtui.sync.connectors import REGISTRY, default_platform, profile_for
 from cmtui.sync.connectors.base import Capability, PlatformProfile
 
@@ -40,6 +41,54 @@ def visibility_problem(value: str, account) -> str | None:
     allowed = known_visibilities() if profile is None else profile.visibilities
     if allowed and value not in allowed:
         return f"unknown visibility '{value}' ({', '.join(allowed)})"
+    return None
+
+
+def place_label(account) -> str:
+    """What the account's platform calls the place a post goes to ("" when posts go to none)."""
+    profile = profile_of(account)
+    return profile.place_label if profile is not None else ""
+
+
+def postable_places(account) -> tuple:
+    """The account's places a post may go to, as its connector last reported them (a private
+    conversation with one person is no place to announce in)."""
+    return tuple(p for p in account.places if not p.direct) if account is not None else ()
+
+
+def default_place(account) -> str | None:
+    """Where a post goes when none is said: the account's only place that is neither a
+    support place nor a private conversation (an announcements room), if it has just one."""
+    found = [p for p in postable_places(account) if not p.support]
+    return found[0].id if len(found) == 1 else None
+
+
+def resolve_place(value, account) -> str | None:
+    """The id of the place an entry goes to, from an id or a name (None: not chosen yet).
+    InputError when the account's platform posts to no place, or has no such place."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    profile = profile_of(account)
+    if account is None or profile is None:
+        raise InputError("choose the account first: a place is one of an account's")
+    if not profile.place_label:
+        raise InputError(f"{profile.label} posts go to no place: leave it out")
+    label = profile.place_label
+    places = account.places
+    found = next((p for p in places if value in (p.id, p.name)), None)
+    if found is None:
+        known = ", ".join(p.shown for p in postable_places(account)) or f"none known yet: sync {account.name} first"
+        raise InputError(f"{account.name} has no {label} '{value}' ({known})")
+    return found.id
+
+
+def missing_place(what: str, account, place: str | None) -> str | None:
+    """Why an entry (what: "entry 7") cannot go out yet: its platform posts to a chosen place
+    and none is chosen."""
+    label = place_label(account)
+    if label and not place:
+        return f"{what} goes to {account.name}: choose a {label} for it"
     return None
 
 

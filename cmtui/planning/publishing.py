@@ -29,7 +29,7 @@ from cmtui.sync.connectors.base import PlatformProfile
 if TYPE_CHECKING:
     from cmtui.store import Store
 
-_CONTENT = ("text", "visibility", "language", "spoiler_text")
+_CONTENT = ("text", "visibility", "language", "spoiler_text", "place")
 
 
 def targets(store: Store, entry) -> dict[int, str]:
@@ -51,6 +51,8 @@ def payload_for(entry, text: str, profile: PlatformProfile, *, with_time: bool =
         payload["language"] = entry["language"]
     if entry["content_warning"]:
         payload["spoiler_text"] = entry["content_warning"]
+    if profile.place_label and entry["place"]:  # the place (room) it goes to: PostRequest.place
+        payload["place"] = entry["place"]
     if with_time and entry["scheduled_at"]:
         payload["scheduled_at"] = entry["scheduled_at"]
     return payload

@@ -23,7 +23,7 @@ _COLUMNS = (
     "i.id, i.account_id, a.name AS account, a.platform, i.kind, i.remote_id, i.url, i.author,"
     " i.author_name, i.text, i.language, i.visibility, i.created_at, i.state, i.snooze_until,"
     " i.assignee, i.labels, i.answered_at, i.thread_id, i.in_reply_to_remote_id, i.is_question,"
-    " i.hidden, i.deleted_at, i.done_at, i.person_id, i.moderated"
+    " i.hidden, i.deleted_at, i.done_at, i.person_id, i.moderated, i.place"
 )
 
 

@@ -28,7 +28,7 @@ def log_json(row) -> dict:
 
 _QUEUE = (
     "SELECT f.*, coalesce(i.author, r.target_acct) AS author, coalesce(i.text, r.comment) AS text,"
-    " a.name AS account, i.created_at AS item_created_at"
+    " a.name AS account, i.created_at AS item_created_at, i.place AS place"
     " FROM moderation_flags f"
     " LEFT JOIN inbox_items i ON i.id = f.item_id"
     " LEFT JOIN platform_reports r ON r.id = f.report_id"
@@ -80,6 +80,13 @@ class ModerationRepo(Repo):
             f"SELECT i.id FROM inbox_items i WHERE i.{column} = ? AND i.account_id = ?"
             " AND ((i.state IN ('new', 'open') AND i.hidden = 0) OR EXISTS (SELECT 1 FROM moderation_flags f"
             " WHERE f.item_id = i.id AND f.state = 'open')) ORDER BY i.created_at, i.id", (value, account_id))]
+
+    def waiting_place_op(self, account_id: int, kind: str, acct: str, place: str) -> int | None:
+        """The id of the same kick, ban or unban (author and place) still waiting in the outbox."""
+        return self._scalar(
+            "SELECT id FROM outbox WHERE account_id = ? AND kind = ? AND state IN ('pending', 'sending')"
+            " AND json_extract(payload, '$.acct') = ? AND json_extract(payload, '$.place') = ? ORDER BY id LIMIT 1",
+            (account_id, kind, acct, place))
 
     # -- the queue ------------------------------------------------------------------------------
     def queue(self, limit: int = 500, offset: int = 0) -> list:

@@ -3,7 +3,9 @@
 The text, a variant per target account where the wording differs, a live counter with each
 account's limit (URLs at their weight), the time in words ("tomorrow 9:00", "fri 18:30") read
 in the settings' timezone, a repeat rule, language, visibility, content warning, campaign
-label and colour, internal notes. Every field has a label; an empty field looks empty
+label and colour, internal notes. For an account whose platform posts to places (chat rooms) a
+place picker (the account's places by name) stands where the visibility is, and the content
+warning goes when the platform has none. Every field has a label; an empty field looks empty
 (at most a dim "e.g. …" hint), and a new post starts with the settings' language and a
 free posting slot ahead. ctrl+s saves (then what applies to the entry's state and the
 settings: keep it, ask for approval, schedule it); ctrl+n suggests the account's best free hour of the
@@ -75,14 +77,14 @@ class EntryComposer(Dialog):
                                  self.default_hour).astimezone(self.tz) if self.default_day else None)
             return {"text": "", "account": account, "when": when.strftime("%Y-%m-%d %H:%M")
                     if when else "", "rrule": "", "language": self.settings.post_language() or "",
-                    "visibility": self.default_profile.default_visibility, "cw": "", "campaign": "",
+                    "visibility": self.default_profile.default_visibility, "cw": "", "place": "", "campaign": "",
                     "colour": COLOURS[0], "notes": "", "variants": {}, "then": "draft"}
         at = parse_iso(e["scheduled_at"])
         return {"text": e["text"], "account": e["account"] or "", "when":
                 at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if at else "", "rrule": e["rrule"] or "",
                 "language": e["language"] or "", "visibility":
                 e["visibility"] or self.default_profile.default_visibility,
-                "cw": e["content_warning"] or "", "campaign": e["campaign"] or "",
+                "cw": e["content_warning"] or "", "place": e["place"] or "", "campaign": e["campaign"] or "",
                 "colour": e["campaign_color"] or COLOURS[0], "notes": e["notes"] or "",
                 "variants": self.variants, "then": "keep"}
 
@@ -132,10 +134,12 @@ class EntryComposer(Dialog):
                 yield Input(v["language"], placeholder="e.g. en", compact=True, max_length=3, id="entry-language")
             yield Static(id="entry-rule-read")
             with Horizontal(classes="row"):
-                yield Static("visibility", classes="label")
+                yield Static("visibility", classes="label", id="entry-visibility-label")
                 yield Select([(x, x) for x in self.visibilities], value=v["visibility"], allow_blank=False,
                              compact=True, id="entry-visibility")
-                yield Static("content warning", classes="label")
+                yield Static("place", classes="label", id="entry-place-label")
+                yield Select([], prompt="choose one", compact=True, id="entry-place")
+                yield Static("content warning", classes="label", id="entry-cw-label")
                 yield Input(v["cw"], compact=True, id="entry-cw")
             with Horizontal(classes="row"):
                 yield Static("campaign", classes="label")
@@ -156,8 +160,35 @@ class EntryComposer(Dialog):
             yield Static(Text("ctrl+s save · ctrl+n next free slot · esc keep as draft", style="dim"))
 
     def on_mount(self) -> None:
+        self._show_platform(self._initial().get("place") or "")
         self.query_one("#entry-text", TextArea).focus()
         self._refresh_checks()
+
+    def _account_profile(self):
+        account = self.accounts.get(self._values()["account"])
+        return account, profile_for(account.platform) if account is not None else None
+
+    def _show_platform(self, place: str | None = None) -> None:
+        """The fields the chosen account's platform has: its places instead of the visibility
+        when it posts to places, a content warning only where there is one."""
+        from cmtui.planning.platforms import postable_places
+
+        account, profile = self._account_profile()
+        label = profile.place_label if profile is not None else ""
+        for widget in ("#entry-visibility-label", "#entry-visibility"):
+            self.query_one(widget).display = not label
+        for widget in ("#entry-place-label", "#entry-place"):
+            self.query_one(widget).display = bool(label)
+        for widget in ("#entry-cw-label", "#entry-cw"):
+            self.query_one(widget).display = profile is None or profile.reply_content_warning
+        if label:
+            self.query_one("#entry-place-label", Static).update(label)
+            picker = self.query_one("#entry-place", Select)
+            keep = place if place is not None else picker.value
+            options = [(Text(p.shown), p.id) for p in postable_places(account)]  # remote names: literal
+            picker.set_options(options)
+            if keep in {value for _, value in options}:
+                picker.value = keep
 
     # -- live checks ------------------------------------------------------------------------------
     def _when(self) -> datetime | None:
@@ -239,6 +270,8 @@ class EntryComposer(Dialog):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.query_one("#entry-error", Static).update("")
+        if event.select.id == "entry-account":
+            self._show_platform()
         if event.select.id == "variant-account":
             area = self.query_one("#variant-text", TextArea)
             self._variant_for = event.value if isinstance(event.value, str) else None
@@ -249,12 +282,13 @@ class EntryComposer(Dialog):
     # -- keeping what was typed -------------------------------------------------------------------
     def _values(self) -> dict:
         q = self.query_one
-        account = q("#entry-account", Select).value
+        account, place = q("#entry-account", Select).value, q("#entry-place", Select).value
         return {
             "text": q("#entry-text", TextArea).text, "account": account if isinstance(account, str) else "",
             "when": q("#entry-when", Input).value, "rrule": q("#entry-rrule", Input).value,
             "language": q("#entry-language", Input).value, "visibility": q("#entry-visibility", Select).value,
-            "cw": q("#entry-cw", Input).value, "campaign": q("#entry-campaign", Input).value,
+            "cw": q("#entry-cw", Input).value, "place": place if isinstance(place, str) else "",
+            "campaign": q("#entry-campaign", Input).value,
             "colour": q("#entry-colour", Select).value, "notes": q("#entry-notes", Input).value,
             "variants": {k: v for k, v in self.variants.items() if v.strip()},
             "then": q("#entry-then", Select).value,
@@ -330,6 +364,11 @@ class EntryComposer(Dialog):
                           content_warning=v["cw"].strip() or None, campaign=v["campaign"].strip() or None,
                           campaign_color=v["colour"] if v["campaign"].strip() else None, notes=v["notes"].strip(),
                           variants=v["variants"])
+            profile = self._account_profile()[1]
+            if profile is not None and profile.place_label:  # (a place picked for another account goes)
+                fields["place"] = v["place"] or None
+            if profile is not None and not profile.reply_content_warning:
+                fields["content_warning"] = None
             status = "idea" if v["then"] == "idea" else "draft"  # (a new entry's start)
             with self.store.transaction():  # the entry and what follows, or nothing
                 now = self.cmtui.now()

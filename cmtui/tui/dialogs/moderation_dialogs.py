@@ -28,6 +28,16 @@ def scope_choices(items: int, others: int) -> list[tuple[str, str]]:
     return [(this, "one"), (f"all {items + others} of the author's open items", "all")]
 
 
+_PLACE_ACTIONS = {"kick": "kick — remove them from it (they may join again)",
+                  "ban": "ban — remove them and keep them out",
+                  "unban": "unban — lift their ban (they may join again)"}
+
+
+def place_action_choices(actions: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The place actions (kick, ban, unban) a platform offers, as a picker's (label, value) pairs."""
+    return [(_PLACE_ACTIONS[a], a) for a in actions]
+
+
 class PickDialog(Dialog):
     """One of a few choices, a line of text and optionally a yes/no box. Dismisses with
     {"choice", "text", "checked"} on enter in the text (or ctrl+s), None on esc."""

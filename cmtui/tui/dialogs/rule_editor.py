@@ -21,7 +21,7 @@ from textual.widgets import Static, TextArea
 
 from cmtui.errors import CmtuiError
 from cmtui.moderation.conditions import CONDITION_TYPES, RuleError
-from cmtui.moderation.engine import ACTION_TYPES, RULE_KEYS, save_rule, validate_rule
+from cmtui.moderation.engine import RULE_KEYS, rule_actions, save_rule, validate_rule
 from cmtui.moderation.toml_io import parse_toml
 from cmtui.text import one_line
 from cmtui.tui.dialogs.base import Dialog
@@ -66,11 +66,13 @@ def rule_toml(rule: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-HINT = Text.assemble(
-    ("ctrl+s save · esc cancel\n", "dim"),
-    ("conditions: ", "dim"), (", ".join(CONDITION_TYPES), "dim italic"),
-    ("\nactions: ", "dim"), (", ".join(ACTION_TYPES), "dim italic"),
-)
+def hint(actions: tuple[str, ...]) -> Text:
+    """What a rule may say: its conditions, and the actions open on this database."""
+    return Text.assemble(
+        ("ctrl+s save · esc cancel\n", "dim"),
+        ("conditions: ", "dim"), (", ".join(CONDITION_TYPES), "dim italic"),
+        ("\nactions: ", "dim"), (", ".join(actions), "dim italic"),
+    )
 
 
 class RuleEditor(Dialog):
@@ -94,7 +96,7 @@ class RuleEditor(Dialog):
             yield Static(title)
             yield TextArea(rule_toml(self.rule or NEW_RULE), id="rule-toml", soft_wrap=True,
                            show_line_numbers=True, tab_behavior="indent")
-            yield Static(HINT, id="rule-editor-status")
+            yield Static(hint(rule_actions(self.store)), id="rule-editor-status")
 
     def on_mount(self) -> None:
         self.query_one("#rule-toml", TextArea).focus()
@@ -114,7 +116,7 @@ class RuleEditor(Dialog):
         rules = parse_toml(text)
         if len(rules) != 1:
             raise RuleError(f"write exactly one [[rule]] table here (found {len(rules)})")
-        clean = validate_rule(rules[0], self.store.rules.account_ids())
+        clean = validate_rule(rules[0], self.store.rules.account_ids(), rule_actions(self.store))
         old = self.rule["name"] if self.rule is not None else None
         if clean["name"] != old and self.store.rules.get(clean["name"]) is not None:
             raise RuleError(f"a rule named {clean['name']!r} already exists: edit that one, or pick another name")

@@ -21,6 +21,7 @@ from cmtui.model import parse_iso
 from cmtui.planning.views import VIEWS, by_day, month_weeks, period, step, week_days
 from cmtui.text import first_line
 from cmtui.tui.messages import DataChanged
+from cmtui.tui.places import entry_where
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.calendar_views import FIRST_HOUR, STATUS_COLOR, MonthView, WeekView
 
@@ -273,8 +274,11 @@ class CalendarScreen(ModeScreen):
             entry = occurrence.entry
             detail.append(entry["status"].replace("_", " "), style=STATUS_STYLE.get(entry["status"], ""))
             when = occurrence.at.astimezone(self.tz).strftime("%a %d %b %Y %H:%M") if occurrence.at else "no time"
-            detail.append(f" · {when} · {entry['account'] or 'no account'} · {entry['language'] or '?'}"
-                          f" · {entry['visibility']}", style="dim")
+            where = entry_where(self.store, entry)  # (a room's name is remote text: appended, never markup)
+            detail.append(f" · {when} · {entry['account'] or 'no account'} · {entry['language'] or '?'} · "
+                          + ("" if where else entry["visibility"]), style="dim")
+            if where:
+                detail.append(where, style="dim" if entry["place"] else "yellow")
             if entry["rrule"]:
                 detail.append(f" · repeats {entry['rrule']}", style="dim")
             if entry["url"]:

@@ -19,6 +19,7 @@ from cmtui.store import InboxFilter
 from cmtui.triage.response import describe, time_left
 from cmtui.triage.search import narrow
 from cmtui.tui.messages import DataChanged
+from cmtui.tui.places import addressed, item_place
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
 from cmtui.tui.widgets.thread_pane import ThreadPane
@@ -236,7 +237,8 @@ class InboxScreen(ModeScreen):
         text = Text()
         text.append(row["author_name"] or row["author"], style="bold")
         text.append(f"  {row['author']}", style="dim")
-        text.append(f"\n{KIND_MARK.get(row['kind'], '')} {row['kind']} to {row['account']}", style="dim")
+        text.append(f"\n{KIND_MARK.get(row['kind'], '')} {addressed(row, item_place(self.store, row))}",
+                    style="dim")  # (a place's name is remote text: appended, never markup)
         text.append(f" · {self.app.format_time(row['created_at'])} · {row['state']}", style="dim")
         if row["language"]:
             text.append(f" · {row['language']}", style="dim")

@@ -1,6 +1,7 @@
 """Moderation mode: the queue of flagged items and instance reports, with the author's
 record beside each and the decisions on them: approve (back to the inbox), hide, warn,
-assign, mute, block, report; on an instance report: resolve, assign to me, an account
+assign, mute, block, report, and where the platform has places (rooms) kick, ban or unban
+the author there (K); on an instance report: resolve, assign to me, an account
 action. `space` / `V` select rows for one bulk decision. Platform actions ask first; every
 decision goes to the audit log, and what must reach the platform to the outbox, in one
 transaction (cmtui.moderation.actions)."""
@@ -21,11 +22,11 @@ from cmtui.text import one_line
 from cmtui.tui.fitting import Column, cell, plan_columns, set_columns
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
+from cmtui.tui.screens.moderation_places import PLATFORM, PlaceDecisions
 from cmtui.tui.widgets.key_lists import KeyTable
 
-PLATFORM = {"mute": "Mute", "block": "Block", "report": "Report"}
 DONE = {"approve": "Approved", "hide": "Hidden", "mute": "Muted", "block": "Blocked", "report": "Reported",
-        "warn": "Warned"}
+        "warn": "Warned", "kick": "Kicked", "ban": "Banned", "unban": "Unbanned"}
 REPORT_ONLY = "An instance report is decided with a (resolve), A (assign to me) or x (account action)."
 def _choices(choices: tuple[Choice, ...]) -> list[tuple[str, str]]:
     """A platform's choices (its profile) as a picker's (label, value) pairs."""
@@ -49,7 +50,7 @@ def queue_columns(width: int) -> dict[str, int]:
     return plan
 
 
-class ModerationScreen(ModeScreen):
+class ModerationScreen(PlaceDecisions, ModeScreen):
     TITLE_SUFFIX = "Moderation"
     BINDINGS = [
         Binding("a", "act('approve')", "Approve", id="moderation.approve"),
@@ -62,6 +63,7 @@ class ModerationScreen(ModeScreen):
         Binding("m", "act('mute')", "Mute", show=False, id="moderation.mute"),
         Binding("b", "act('block')", "Block", show=False, id="moderation.block"),
         Binding("R", "report", "Report", show=False, id="moderation.report"),
+        Binding("K", "place_action", "Kick, ban, unban…", show=False, id="moderation.place_action"),
         Binding("x", "account_action", "Account action (report)", show=False, id="moderation.account_action"),
         Binding("p", "member", "Member page", show=False, id="moderation.member"),
         Binding("M", "members", "Members", show=False, id="moderation.members"),
@@ -152,6 +154,10 @@ class ModerationScreen(ModeScreen):
             return self._report_detail(row)
         detail = Text()
         detail.append(row["author"] or "", style="bold")
+        place = self._place(row)
+        if place is not None:
+            detail.append(" in ", style="dim")
+            detail.append(place.shown, style="bold")  # a remote name: literal
         detail.append(f"  flagged by {row['rule'] or 'a report'}: ", style="dim")
         detail.append(row["reason"], style="dim")  # a reason can quote remote text
         matched = self.store.moderation.matched(row["id"])
@@ -297,14 +303,16 @@ class ModerationScreen(ModeScreen):
         if chosen is None:
             return
         items, skipped = chosen
+        if self._hides_on_server(action, items) and self._refused(items, action):
+            return  # said before asking for a reason
         others = self._author_items(items) if action in ("hide", "mute", "block") else 0
         if others:
             self._ask_scope(items, action, others, skipped)
-        elif action in PLATFORM:
+        elif action in PLATFORM or self._hides_on_server(action, items):
             from cmtui.tui.dialogs.ask import AskDialog
 
-            title = f"{PLATFORM[action]} {self._whom(items)}? (sent at the next sync)"
-            self.app.push_screen(AskDialog(title, "a comment for the log (enter confirms, esc cancels)"),
+            title, hint = self._asking(action, items)
+            self.app.push_screen(AskDialog(title, f"{hint} (enter confirms, esc cancels)"),
                                  lambda comment: None if comment is None else
                                  self._decide(items, action, comment, skipped))
         else:
@@ -325,15 +333,16 @@ class ModerationScreen(ModeScreen):
         note = (f"{whom} {'has' if len(items) == 1 else 'have'} {others} other open item{'s' if others != 1 else ''}"
                 " on this account: with all, their flags leave the queue and their items the inbox.")
         choices = scope_choices(len(items), others)
-        if action not in PLATFORM:  # hide: no comment, so enter on the choice decides (h enter: this item)
+        if action not in PLATFORM and not self._hides_on_server(action, items):
+            # a local hide: no comment, so enter on the choice decides (h enter: this item)
             from cmtui.tui.dialogs.choose import ChooseDialog
 
             self.app.push_screen(ChooseDialog(f"Hide {whom}? {note}", choices),
                                  lambda scope: None if scope is None else
                                  self._decide(items, action, "", skipped, all_items=scope == "all"))
             return
-        title = f"{PLATFORM[action]} {whom}? (sent at the next sync)"
-        self.app.push_screen(PickDialog(title, choices, default="one", hint="a comment for the log", note=note),
+        title, hint = self._asking(action, items)
+        self.app.push_screen(PickDialog(title, choices, default="one", hint=hint, note=note),
                              lambda answer: None if answer is None else
                              self._decide(items, action, answer["text"], skipped,
                                           all_items=answer["choice"] == "all"))

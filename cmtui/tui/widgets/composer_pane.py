@@ -16,6 +16,7 @@ from textual.widgets import Select, Static, TextArea
 from cmtui.compose import queue_reply
 from cmtui.errors import InputError
 from cmtui.sync.connectors import profile_for
+from cmtui.tui.places import addressed, item_place
 
 if TYPE_CHECKING:
     from cmtui.store import Store
@@ -62,7 +63,7 @@ class ComposerPane(Vertical):
 
     def compose(self) -> ComposeResult:
         title = Text.assemble(("Reply to ", "bold"), (self.item["author_name"] or self.item["author"], "bold"),
-                              (f"  {self.item['kind']} to {self.item['account']}", "dim"))
+                              (f"  {addressed(self.item, item_place(self.store, self.item))}", "dim"))
         if self.failed is not None:
             title.append(f"  · editing the failed reply: {self.failed.last_error or 'refused'}", style="red")
         yield Static(title, id="composer-title")

@@ -99,6 +99,8 @@ class InboxList(ScrollView, can_focus=True):
         self.pages_read = 0  # how many page queries ran (tests check the list pages)
         self.account_width = 12
         self.account_names: dict[int, str] = {}
+        self.place_names: dict[str, str] = {}  # place id -> name, for rows said in a place (not a direct chat)
+        self.place_width = 0
         self.selected: set[int] = set()  # item ids picked with x for a bulk action
         self._styles: dict[bool, dict[str, Style]] = {}
         self._strips: dict[tuple, Strip] = {}
@@ -115,7 +117,10 @@ class InboxList(ScrollView, can_focus=True):
         self._generation += 1
         self._stop_counting()
         if accounts_changed or not self.account_names:  # (a triage decision changes no account)
-            self.account_names = {a.id: a.name for a in self.store.accounts.list()}
+            accounts = self.store.accounts.list()
+            self.account_names = {a.id: a.name for a in accounts}
+            self.place_names = {p.id: one_line(p.shown) for a in accounts for p in a.places if not p.direct}
+            self.place_width = min(16, max(map(len, self.place_names.values()), default=0))
             self.account_width = max(4, min(16, max(map(len, self.account_names.values()), default=4)))
         self._pages.clear()
         reader = None if self.filter.only_states else self.store.reader()
@@ -327,6 +332,9 @@ class InboxList(ScrollView, can_focus=True):
         ]
         if group > 1:
             cells.append((f"[{group}] ", st["new"] if row["state"] == "new" else st["dim"]))
+        place = self.place_names.get(row["place"]) if row["place"] else None
+        if place:  # where it was said (a room), before what was said
+            cells.append((fit(place, self.place_width) + " ", st["dim"]))
         used = sum(cell_len(text) for text, _ in cells)
         # Only the start of a long text can show: fold just that much.
         text = one_line(row["text"][: width * 4])

@@ -1,0 +1,69 @@
+"""The Moderation mode's decisions in places (chat rooms): K kicks, bans or unbans an item's
+author in the room it was said in, a hide that also removes the item on the server asks a
+reason, and what the account may not do in a room (its permissions, as its last sync read
+them) is said before anything is asked or stored. A mixin of ModerationScreen."""
+
+from __future__ import annotations
+
+from cmtui.errors import CmtuiError
+
+PLATFORM = {"mute": "Mute", "block": "Block", "report": "Report"}
+
+
+class PlaceDecisions:
+    def _hides_on_server(self, action: str, items: list) -> bool:
+        """A hide that also removes the items on their platform (which asks for a reason)."""
+        from cmtui.moderation.actions import hides_on_server
+
+        return action == "hide" and any(hides_on_server(self._profile(row["account"])) for row in items)
+
+    def _refused(self, items: list, action: str) -> bool:
+        """Whether the account may not take the action in one of the items' places (said so)."""
+        from cmtui.moderation.actions import check_place
+
+        try:
+            for row in items:
+                check_place(self.store, self.store.inbox.require(row["item_id"]), action)
+        except CmtuiError as exc:
+            self.notify(f"Nothing was changed: {exc}", severity="error", markup=False)
+            return True
+        return False
+
+    def _asking(self, action: str, items: list) -> tuple[str, str]:
+        """(the question's start, the comment's hint) of a decision that asks first."""
+        if self._hides_on_server(action, items):
+            return f"Hide {self._whom(items)}? (removed on the server at the next sync)", \
+                "a reason (sent with the removal, kept in the log)"
+        return f"{PLATFORM[action]} {self._whom(items)}? (sent at the next sync)", "a comment for the log"
+
+    def _place(self, row):
+        """The place (room) a queue row's item was said in, when its account knows it."""
+        if not row["place"]:
+            return None
+        account = self.store.accounts.get(row["account"] or "")
+        return account.place(row["place"]) if account is not None else None
+
+    def action_place_action(self) -> None:
+        """K: kick, ban or unban the author in the item's place (platforms with places)."""
+        from cmtui.moderation.actions import offered_actions
+        from cmtui.tui.dialogs.moderation_dialogs import PickDialog, place_action_choices
+
+        chosen = self._items("kick or ban")
+        if chosen is None:
+            return
+        items, skipped = chosen
+        profile = self._profile(items[0]["account"])
+        offered = offered_actions(profile)
+        if not offered:
+            self.notify(f"{profile.label} has no kick or ban: use m (mute), b (block) or R (report).",
+                        severity="warning", markup=False)
+            return
+        place = self._place(items[0])
+        where = place.shown if place is not None else (items[0]["place"] or f"no {profile.place_label}")
+        refused = [place.refused[a] for a in offered if place is not None and a in place.refused]
+        dialog = PickDialog(f"{self._whom(items)} in {where}: kick, ban or unban? (sent at the next sync)",
+                            place_action_choices(offered), default=offered[0],
+                            hint="a reason (sent with it, kept in the log)",
+                            note="Not allowed here: " + "; ".join(dict.fromkeys(refused)) if refused else "")
+        self.app.push_screen(dialog, lambda answer: None if answer is None else
+                             self._decide(items, answer["choice"], answer["text"], skipped))
