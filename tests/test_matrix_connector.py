@@ -424,6 +424,7 @@ def test_password_login_gives_a_new_devices_token_and_a_wrong_password_is_refuse
 
 async def test_a_room_alias_resolves_to_its_id_and_an_unknown_one_is_refused(matrix_server, people):
     room = matrix_server.create_room(people["ada"].access_token, preset="public_chat", alias="resolveme")
+    matrix_server.join(people["bob"].access_token, room)  # a room the account is not in is refused
     connector = connect(matrix_server, people["bob"])
     assert await connector.resolve_place("#resolveme:synapse.test") == room
     assert await connector.resolve_place(room) == room

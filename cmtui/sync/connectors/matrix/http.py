@@ -40,7 +40,8 @@ def normalize_homeserver(url: str) -> str:
     if "://" not in text:
         text = "https://" + text
     parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+    if (parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in parts.netloc)
+            or parts.query or parts.fragment):
         raise InputError(f"'{sanitize(url, max_len=200, single_line=True)}' is not a homeserver URL "
                          "(like https://matrix.example.org)")
     return text
