@@ -10,10 +10,10 @@ from cmtui.triage import is_question
 SERVER = "https://matrix.fernleaf.example"
 SUPPORT = Place("!support:fernleaf.example", "#support", members=120, support=True)
 NEWS = Place("!news:fernleaf.example", "#announcements", members=340,
-             refused={"kick": "your power level in #announcements is 0; kick needs 50",
-                      "ban": "your power level in #announcements is 0; ban needs 50",
-                      "unban": "your power level in #announcements is 0; ban needs 50",
-                      "hide": "your power level in #announcements is 0; redact needs 50"})
+             refused={"kick": "kick needs power level 50 in #announcements; yours is 0",
+                      "ban": "ban needs power level 50 in #announcements; yours is 0",
+                      "unban": "unban needs power level 50 in #announcements; yours is 0",
+                      "hide": "hide needs power level 50 in #announcements; yours is 0"})
 DM = Place("!dm:fernleaf.example", "Marta Kovač", members=2, direct=True)
 PLACES = (SUPPORT, NEWS, DM)
 

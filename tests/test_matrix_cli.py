@@ -109,3 +109,16 @@ def test_bad_input_is_one_line_and_changes_nothing(cli, matrix_server, rooms, fl
         assert len(err.strip().splitlines()) == 1 and message in err, err
         assert "syt_bad_token" not in err and me.access_token not in err
     assert (credentials(), cli.json("account", "list")) == before[1:]
+
+
+def test_a_password_sign_in_for_an_account_not_added_leaves_no_device_behind(cli, matrix_server, rooms):
+    me, ids = rooms
+    devices_before = {d["device_id"] for d in
+                      matrix_server._call("GET", "/_matrix/client/v3/devices", me.access_token)["devices"]}
+    code, out, err = cli("account", "add", "matrix", "team", "--instance", matrix_server.base_url,
+                         "--user", me.user_id, "--rooms", ids["other"], stdin=PASSWORD + "\n")
+    assert code == 2 and "has not joined" in err
+    devices_after = {d["device_id"] for d in
+                     matrix_server._call("GET", "/_matrix/client/v3/devices", me.access_token)["devices"]}
+    assert devices_after == devices_before
+    assert credentials() == {} and not cli.db.exists()

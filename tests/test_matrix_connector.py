@@ -158,7 +158,7 @@ async def test_places_have_names_members_and_refusals_from_power_levels(scene, p
     assert places[ids["dm"]].direct and places[ids["dm"]].name == people["ada"].localpart
     assert places[ids["lounge"]].members == 3
     assert places[ids["lounge"]].refused == {
-        action: f"your power level in #lounge{scene['me'].localpart}:synapse.test is 0; {action} needs 50"
+        action: f"{action} needs power level 50 in #lounge{scene['me'].localpart}:synapse.test; yours is 0"
         for action in ("hide", "kick", "ban", "unban")}
 
 
@@ -184,6 +184,18 @@ async def test_a_pass_with_nothing_new_is_one_request_and_returns_nothing(scene)
     assert (page.items, page.events, page.deleted) == ([], [], [])
     assert page.final and page.cursor
     assert scene["quiet_requests"] == 1
+
+
+async def test_a_sync_token_the_server_no_longer_takes_reads_back_to_the_horizon(matrix_server, scene):
+    connector = connect(matrix_server, scene["me"], options={"support_places": [scene["ids"]["support"]]},
+                        places=scene["places"])
+    pages = await pull(connector, "s1_not_a_token_any_more")
+    await connector.close()
+    # The same items as the backfill (the store matches them, so nothing is doubled), and a
+    # fresh cursor to go on from.
+    assert rid(scene, "support", "question") in items_of(pages)
+    assert rid(scene, "lounge", "intentional") in items_of(pages)
+    assert pages[-1].final and pages[-1].cursor not in ("", "s1_not_a_token_any_more")
 
 
 async def test_verify_without_context_asks_the_server_and_with_context_asks_nothing(matrix_server, people):

@@ -72,15 +72,15 @@ def test_outside_a_support_room_a_plain_question_is_not_an_item():
 
 def test_refusals_come_from_power_levels_and_modern_room_creators_are_never_refused():
     _, rooms, _ = read_sample()
-    assert rooms[SUPPORT].refused(ME)["kick"] == "your power level in Support is 0; kick needs 50"
+    assert rooms[SUPPORT].refused(ME)["kick"] == "kick needs power level 50 in Support; yours is 0"
     assert set(rooms[SUPPORT].refused(ME)) == {"hide", "kick", "ban", "unban"}
     assert rooms[SUPPORT].refused("@ada_2:synapse.test") == {}  # the creator (room version 12)
     assert rooms[DM].refused(ME) == {}  # an invited creator of a direct room
     room = Room("!old:x")
     room.apply_state({"type": "m.room.power_levels", "state_key": "", "sender": "@a:x",
                       "content": {"users": {ME: 60}, "kick": 50, "ban": 75}}, ME)
-    assert room.refused(ME) == {"ban": "your power level in !old:x is 60; ban needs 75",
-                                "unban": "your power level in !old:x is 60; unban needs 75"}
+    assert room.refused(ME) == {"ban": "ban needs power level 75 in !old:x; yours is 60",
+                                "unban": "unban needs power level 75 in !old:x; yours is 60"}
 
 
 def test_intentional_mentions_are_the_whole_truth_and_old_clients_are_read_from_the_text():

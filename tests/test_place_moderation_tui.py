@@ -166,6 +166,7 @@ async def test_x_on_a_room_platforms_report_offers_redact_and_deactivate(store):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_queue(pilot)
         assert screen._current()["item_id"] is None  # the report, oldest
+        assert screen._report_detail(screen._current()).plain.startswith("Homeserver report r")
         await pilot.press("x")
         await pilot.pause()
         assert [label for label, _ in app.screen.choices] == [

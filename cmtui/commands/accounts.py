@@ -135,6 +135,19 @@ def _chosen_options(previous: dict, chosen: dict[str, list[str]]) -> dict:
     return options
 
 
+def _input_error(cls, server: str, options: dict, exc: Exception) -> Exception:
+    """The one line a failed sign-in or check gives (other errors pass unchanged)."""
+    if isinstance(exc, AuthError):
+        return InputError(f"the token was refused: {exc}" if options.get("token_env") else str(exc))
+    if isinstance(exc, PermanentError) and exc.status == 404:
+        return InputError(cls.not_this_platform(server, "no account API"))
+    if isinstance(exc, TransientError) and str(exc).startswith("malformed"):
+        return InputError(cls.not_this_platform(server, str(exc)))
+    if isinstance(exc, ConnectorError):
+        return InputError(str(exc))
+    return exc
+
+
 def account_add(store: Store, settings: Settings, credentials, args) -> int:
     from cmtui.sync.connectors import connector_class
 
@@ -151,30 +164,22 @@ def account_add(store: Store, settings: Settings, credentials, args) -> int:
         raise InputError(f"an account named '{args.name}' already exists on {existing.server} "
                          f"(cmtui account remove {args.name} first, or choose another name)")
     timeout = float(settings.http_timeout_seconds)
+    signed: SignIn | None = None
     try:
         signed = _sign_in(cls, options.get("token_env"), server, user, timeout)
         info, limits, chosen = asyncio.run(_verify(args.platform, server, signed.token, timeout, wanted))
         info = _clean(info)
-    except AuthError as exc:
-        raise InputError(f"the token was refused: {exc}" if options.get("token_env") else str(exc)) from None
-    except PermanentError as exc:
-        if exc.status == 404:
-            raise InputError(cls.not_this_platform(server, "no account API")) from None
-        raise InputError(str(exc)) from None
-    except TransientError as exc:
-        message = str(exc)
-        if message.startswith("malformed"):
-            message = cls.not_this_platform(server, message)
-        raise InputError(message) from None
-    except ConnectorError as exc:
-        raise InputError(str(exc)) from None
-    if user is not None and user not in (info.acct, info.remote_id):
-        raise InputError(f"that token belongs to {info.acct}, not {user}")
+        if user is not None and user not in (info.acct, info.remote_id):
+            raise InputError(f"that token belongs to {info.acct}, not {user}")
+        if existing is not None and existing.handle and existing.handle != info.acct:
+            raise InputError(f"that token belongs to {info.acct}, but '{args.name}' is {existing.handle}")
+    except Exception as exc:
+        if signed is not None:
+            cls.sign_out(server, signed, timeout)  # a session made for an account not added
+        raise _input_error(cls, server, options, exc) from None
     if existing is not None:
         # The same account again: a new token (signed in again, or the old one revoked), and
         # the places chosen now.
-        if existing.handle and existing.handle != info.acct:
-            raise InputError(f"that token belongs to {info.acct}, but '{args.name}' is {existing.handle}")
         with store.transaction():
             store.accounts.set_options(existing.id, _chosen_options(existing.options, chosen))
             store.accounts.set_sync_state(existing.id, "idle", None)
@@ -199,6 +204,7 @@ def account_add(store: Store, settings: Settings, credentials, args) -> int:
             credentials.set(args.name, previous, previous_device)
         else:
             credentials.remove(args.name)
+        cls.sign_out(server, signed, timeout)
         raise
     admin = ", admin" if info.is_admin else ""
     places = f", {_counted(cls.profile.place_label, options)}" if options.get("places") else ""

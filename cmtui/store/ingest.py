@@ -209,10 +209,14 @@ class IngestRepo(Repo):
         return thread_id
 
     def mark_deleted(self, account_id: int, remote_id: str) -> None:
+        """What the platform removed: an item is kept, marked deleted; a like taken back (a
+        removed reaction) no longer counts."""
         with transaction(self.conn):
             self.conn.execute(
                 "UPDATE inbox_items SET deleted_at = coalesce(deleted_at, ?) WHERE account_id = ? AND remote_id = ?",
                 (now(), account_id, remote_id))
+            self.conn.execute("DELETE FROM account_events WHERE account_id = ? AND kind = 'like' AND remote_id = ?",
+                              (account_id, remote_id))
 
     def own_posts(self, account_id: int, posts, *, counted: bool = False) -> int:
         """Refresh our posts' counters, and mark inbox items we answered on the platform itself.

@@ -298,6 +298,7 @@ class PlatformProfile:
     share_name: str = "shares"
     options: tuple[AccountOption, ...] = ()
     place_label: str = ""  # what a place is called ("room"); empty: posts go to no chosen place
+    server_label: str = "instance"  # what the account's server is called ("homeserver")
     counts_from_events: bool = False  # post counters are counted from stored events, not read from the server
 
     # -- length ----------------------------------------------------------------------------
@@ -419,6 +420,11 @@ class Connector(ABC):
         """Sign in with the user's password (may be a coroutine function): a token and the
         device it was issued to. Platforms without one: InputError (give a token variable)."""
         raise InputError(f"{cls.profile.label} has no password sign-in here: give a token variable")
+
+    @classmethod
+    def sign_out(cls, server: str, signed: SignIn, timeout: float) -> None:
+        """End a session this sign-in made, when the account is not kept after all (best
+        effort: never raises). Token sign-ins made no session of ours: nothing to end."""
 
     @classmethod
     def has_password_login(cls) -> bool:

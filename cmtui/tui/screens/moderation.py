@@ -176,10 +176,10 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
     def _report_detail(self, row) -> Text:
         report = self.store.reports.get(row["report_id"])
         detail = Text()
-        detail.append(f"Instance report r{row['report_id']}", style="bold")
+        profile = self._profile(row["account"])
+        detail.append(f"{profile.server_label.capitalize()} report r{row['report_id']}", style="bold")
         detail.append(f" on {row['account'] or '-'} · category ", style="dim")
-        detail.append(report["category"] or self._profile(row["account"]).default_report_category or "-",
-                      style="bold")
+        detail.append(report["category"] or profile.default_report_category or "-", style="bold")
         detail.append(" · about ", style="dim")
         detail.append(report["target_acct"], style="bold")
         statuses = len(self.store.reports.status_ids(row["report_id"]))

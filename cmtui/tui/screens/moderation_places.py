@@ -64,6 +64,6 @@ class PlaceDecisions:
         dialog = PickDialog(f"{self._whom(items)} in {where}: kick, ban or unban? (sent at the next sync)",
                             place_action_choices(offered), default=offered[0],
                             hint="a reason (sent with it, kept in the log)",
-                            note="Not allowed here: " + "; ".join(dict.fromkeys(refused)) if refused else "")
+                            note="Not allowed here:\n" + "\n".join(dict.fromkeys(refused)) if refused else "")
         self.app.push_screen(dialog, lambda answer: None if answer is None else
                              self._decide(items, answer["choice"], answer["text"], skipped))

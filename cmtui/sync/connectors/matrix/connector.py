@@ -76,6 +76,17 @@ class MatrixConnector(Connector):
         except (ValueError, KeyError, TypeError):
             raise InputError(f"{server} does not look like a Matrix homeserver (no access token)") from None
 
+    @classmethod
+    def sign_out(cls, server: str, signed: SignIn, timeout: float) -> None:
+        """/logout for the device a password sign-in made (not for a token given to us)."""
+        if not signed.device_id:
+            return
+        try:
+            httpx.post(f"{normalize_homeserver(server)}/_matrix/client/v3/logout",
+                       headers={"Authorization": f"Bearer {signed.token}"}, json={}, timeout=timeout)
+        except httpx.HTTPError:
+            log.warning("could not sign the new device out of %s", server)
+
     def __init__(self, server: str, token: str, *, timeout: float = 30.0, account: AccountContext | None = None,
                  clock=utcnow, transport: httpx.AsyncBaseTransport | None = None):
         self.server = normalize_homeserver(server)
@@ -193,7 +204,17 @@ class MatrixConnector(Connector):
         me = await self._whoami()
         self._own, self._lookups = [], MAX_LOOKUPS
         params = {"filter": self._filter(), "timeout": "0", **({"since": cursor} if cursor else {})}
-        body = await self.http.call("GET", "/sync", params=params)
+        try:
+            body = await self.http.call("GET", "/sync", params=params)
+        except PermanentError as exc:
+            if not cursor or exc.status != 400:
+                raise
+            # A token the homeserver no longer takes (reset, restored from a backup): read
+            # again back to the horizon; what is already stored is matched, not doubled.
+            log.warning("%s no longer takes the saved sync token; reading back to the horizon", self.host)
+            cursor = None
+            del params["since"]
+            body = await self.http.call("GET", "/sync", params=params)
         next_batch = body.get("next_batch")
         if not isinstance(next_batch, str):
             raise TransientError(f"malformed /sync from {self.host} (no next_batch)")

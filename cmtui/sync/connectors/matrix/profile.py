@@ -35,5 +35,6 @@ PROFILE = MatrixProfile(
              AccountOption("token_env", "token_env"), AccountOption("rooms", "places"),
              AccountOption("support_rooms", "support_places")),
     place_label="room",
+    server_label="homeserver",
     counts_from_events=True,
 )

@@ -112,7 +112,7 @@ class Room:
         for action, key in ACTION_LEVELS:
             needed = _int(power.get(key), DEFAULT_LEVELS[key])
             if mine < needed:
-                refused[action] = f"your power level in {self.title(me)} is {mine}; {action} needs {needed}"
+                refused[action] = f"{action} needs power level {needed} in {self.title(me)}; yours is {mine}"
         return refused
 
     def place(self, me: str) -> Place:
