@@ -246,7 +246,7 @@ def _warn(message: str) -> None:
     print(f"cmtui: warning: {message}", file=sys.stderr)
 
 
-_CREDENTIAL_KEYS = ("token", "device_id")
+_CREDENTIAL_KEYS = ("token", "device_id", "refresh")
 
 
 class Credentials:
@@ -287,7 +287,7 @@ class Credentials:
             for v in accounts.values()
         ):
             raise ConfigError(f"credentials file {self.path} has an unexpected layout (each account is "
-                              '[accounts.NAME] with token = "..." and maybe device_id = "..."); fix or remove it')
+                              '[accounts.NAME] with token = "..." and maybe device_id and refresh); fix or remove it')
         return accounts
 
     def _check_owner_and_mode(self, info: os.stat_result, fd: int) -> None:
@@ -313,10 +313,24 @@ class Credentials:
         """The device the token was issued to (platforms whose sign-in names one), if kept."""
         return self._read().get(account, {}).get("device_id")
 
-    def set(self, account: str, token: str, device_id: str | None = None) -> None:
+    def sign_in(self, account: str):
+        """Everything kept for the account (a SignIn), or None."""
+        from cmtui.sync.connectors.base import SignIn
+
+        kept = self._read().get(account)
+        if not kept or not kept.get("token"):
+            return None
+        return SignIn(kept["token"], kept.get("device_id") or None, kept.get("refresh") or None)
+
+    def set(self, account: str, token: str, device_id: str | None = None, refresh: str | None = None) -> None:
         data = self._read()
-        data[account] = {"token": token} | ({"device_id": device_id} if device_id else {})
+        data[account] = ({"token": token} | ({"device_id": device_id} if device_id else {})
+                         | ({"refresh": refresh} if refresh else {}))
         self._write(data)
+
+    def keep(self, account: str, signed) -> None:
+        """Store a sign-in (a SignIn) for the account, replacing what was kept."""
+        self.set(account, signed.token, signed.device_id, signed.refresh)
 
     def remove(self, account: str) -> None:
         data = self._read()

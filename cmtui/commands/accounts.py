@@ -74,10 +74,10 @@ def _password(prompt: str) -> str:
 
 def _sign_in(cls, token_env: str | None, server: str, user: str | None, timeout: float) -> SignIn:
     if token_env:
-        token = os.environ.get(token_env, "").strip()
-        if not token:
+        secret = os.environ.get(token_env, "").strip()
+        if not secret:
             raise InputError(f"environment variable {token_env} is not set or empty")
-        return SignIn(token)
+        return _awaited(cls.token_login(server, user, secret, timeout))
     if not cls.has_password_login():
         return SignIn(cls.authorize(server, timeout, _ask_code))
     if not user:
@@ -85,10 +85,12 @@ def _sign_in(cls, token_env: str | None, server: str, user: str | None, timeout:
     password = _password(f"Password for {user}: ")
     if not password:
         raise InputError("no password given")
-    signed = cls.password_login(server, user, password, timeout)
-    if inspect.iscoroutine(signed):  # (a connector's sign-in may be async)
-        signed = asyncio.run(signed)
-    return signed
+    return _awaited(cls.password_login(server, user, password, timeout))
+
+
+def _awaited(signed):
+    """A connector's sign-in may be async."""
+    return asyncio.run(signed) if inspect.iscoroutine(signed) else signed
 
 
 async def _verify(platform: str, server: str, token: str, timeout: float, wanted: dict[str, list[str]]):
@@ -183,12 +185,11 @@ def account_add(store: Store, settings: Settings, credentials, args) -> int:
         with store.transaction():
             store.accounts.set_options(existing.id, _chosen_options(existing.options, chosen))
             store.accounts.set_sync_state(existing.id, "idle", None)
-        credentials.set(args.name, signed.token, signed.device_id)
+        credentials.keep(args.name, signed)
         print(f"signed in again as {info.acct}: new token saved for {args.name}")
         return 0
-    previous = credentials.get(args.name)
-    previous_device = credentials.device_id(args.name)
-    credentials.set(args.name, signed.token, signed.device_id)  # the token goes to the credentials file only
+    previous = credentials.sign_in(args.name)
+    credentials.keep(args.name, signed)  # the token goes to the credentials file only
     try:
         limits_json = limits.to_json() | {"checked_at": iso(utcnow())}
         with store.transaction():
@@ -201,7 +202,7 @@ def account_add(store: Store, settings: Settings, credentials, args) -> int:
             store.ingest.follower_snapshot(account.id, info)
     except BaseException:
         if previous:
-            credentials.set(args.name, previous, previous_device)
+            credentials.keep(args.name, previous)
         else:
             credentials.remove(args.name)
         cls.sign_out(server, signed, timeout)

@@ -152,7 +152,7 @@ def check_credentials(accounts: list):
     fixed: list[str] = []
     credentials = Credentials(warn=fixed.append)
     try:
-        tokens = {name: v.get("token") for name, v in credentials._read().items()}
+        tokens = {name: credentials.sign_in(name) for name in credentials.check()}
     except CmtuiError as exc:
         return Check("credentials", PROBLEM, str(exc)), None
     if not credentials.path.exists():
@@ -166,16 +166,18 @@ def check_credentials(accounts: list):
 
 
 # -- accounts and the outbox ------------------------------------------------------------------
-async def _verify(account, token: str) -> Check:
+async def _verify(account, signed) -> Check:
+    from cmtui.config import Credentials
     from cmtui.sync.connectors import connector_for
     from cmtui.sync.connectors.base import AuthError, PermanentError, TransientError
 
     again = f"cmtui account add {account.platform} {account.name} --instance {account.server}"
     name = f"account {account.name}"
     try:
-        connector = connector_for(account.platform, account.server, token, timeout=CONNECT_TIMEOUT)
+        connector = connector_for(account.platform, account.server, signed.token, timeout=CONNECT_TIMEOUT)
     except CmtuiError as exc:
         return Check(name, PROBLEM, str(exc))
+    connector.use_session(signed, lambda renewed: Credentials().keep(account.name, renewed))
     try:
         info = await connector.verify()
     except AuthError:

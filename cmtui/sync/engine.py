@@ -167,8 +167,12 @@ class SyncEngine:
                             f"run: cmtui account add {account.platform} {account.name} --instance {account.server}")
         context = AccountContext(remote_id=self.store.accounts.remote_account_id(account.id), handle=account.handle,
                                  is_admin=account.is_admin, options=self._options(account), places=account.places)
-        return self.connector_factory(account.platform, account.server, token, timeout=self.timeout,
-                                      account=context)
+        connector = self.connector_factory(account.platform, account.server, token, timeout=self.timeout,
+                                           account=context)
+        signed = self.credentials.sign_in(account.name)
+        if isinstance(connector, Connector) and signed is not None:  # a session renewed is stored at once
+            connector.use_session(signed, lambda renewed: self.credentials.keep(account.name, renewed))
+        return connector
 
     def _options(self, account) -> dict:
         """The account's options as the connector takes them: the places chosen in the

@@ -244,10 +244,16 @@ class AccountContext:
 
 @dataclass(frozen=True)
 class SignIn:
-    """What a sign-in flow returns: the token, and the device it was issued to (if any)."""
+    """What a sign-in flow returns: the token, the device it was issued to (if any), and the
+    token that renews it (platforms whose tokens expire: a session). All kept only in the
+    credentials file."""
 
     token: str
     device_id: str | None = None
+    refresh: str | None = None
+
+    def __repr__(self) -> str:  # never print a token by accident (a log line, a test failure)
+        return f"SignIn(token=<{len(self.token)} chars>, device_id={self.device_id!r}, refresh={'<set>' if self.refresh else None})"
 
 
 @dataclass(frozen=True)
@@ -402,6 +408,19 @@ class Connector(ABC):
         if "profile" in cls.__dict__ and "capabilities" not in cls.__dict__:
             cls.capabilities = cls.profile.capabilities
     requests: int = 0  # requests sent so far (the sync summary and the benchmarks count them)
+    session: SignIn | None = None  # the stored sign-in, given by use_session
+
+    def use_session(self, signed: SignIn, save: Callable[[SignIn], None]) -> None:
+        """The stored sign-in, and how to store a renewed one. A connector whose tokens
+        expire renews them with signed.refresh and calls save(new) at once, before using the
+        new token, so a crash never loses the only valid refresh token."""
+        self.session, self._save_session = signed, save
+
+    def save_session(self, signed: SignIn) -> None:
+        self.session = signed
+        save = getattr(self, "_save_session", None)
+        if save is not None:
+            save(signed)
 
     # -- adding an account (no instance needed yet) -------------------------------------------
     @classmethod
@@ -420,6 +439,13 @@ class Connector(ABC):
         """Sign in with the user's password (may be a coroutine function): a token and the
         device it was issued to. Platforms without one: InputError (give a token variable)."""
         raise InputError(f"{cls.profile.label} has no password sign-in here: give a token variable")
+
+    @classmethod
+    def token_login(cls, server: str, user: str | None, secret: str, timeout: float) -> SignIn:
+        """What `--token-env VAR` holds, made a sign-in (may be a coroutine function). Most
+        platforms: the variable holds the token itself. Where it holds an app password
+        (sessions with expiring tokens), the connector opens a session with it."""
+        return SignIn(secret)
 
     @classmethod
     def sign_out(cls, server: str, signed: SignIn, timeout: float) -> None:

@@ -1,0 +1,57 @@
+"""What Bluesky is like, for the code outside this package: a post is at most 300 graphemes
+(user-perceived characters, as Bluesky's apps count them with Intl.Segmenter) and 3,000
+bytes of UTF-8; a reply notifies the author it answers, so it needs no mention; there are no
+visibilities or content warnings; moderation is mute, block, report, and hiding a reply in our
+own thread. Imports no HTTP client: the composer and the CLI read it at no start-up cost."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from cmtui.sync.connectors.base import AccountOption, Capability, Choice, PlatformProfile
+
+MAX_GRAPHEMES = 300  # app.bsky.feed.post: text maxGraphemes
+MAX_BYTES = 3000  # app.bsky.feed.post: text maxLength (UTF-8 bytes)
+
+
+def graphemes(text: str) -> int:
+    """Extended grapheme clusters (UAX #29), as Intl.Segmenter counts them: an emoji with
+    its modifiers, or a letter with its combining accents, is one."""
+    import regex  # a well-kept Unicode-aware engine: \X is a grapheme cluster
+
+    return len(regex.findall(r"\X", text))
+
+
+class BlueskyProfile(PlatformProfile):
+    def text_length(self, text: str, limits: Mapping) -> int:
+        return graphemes(text)
+
+    def length_note(self, limits: Mapping) -> str:
+        return " (counted in graphemes, as Bluesky counts them)"
+
+    def length_problem(self, text: str, limits: Mapping) -> str | None:
+        problem = super().length_problem(text, limits)
+        if problem is None and len(text.encode("utf-8")) > MAX_BYTES:
+            return f"the text is {len(text.encode('utf-8')):,} bytes, over Bluesky's limit of {MAX_BYTES:,}"
+        return problem
+
+
+PROFILE = BlueskyProfile(
+    label="Bluesky",
+    capabilities=(Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.REPLY | Capability.MUTE
+                  | Capability.BLOCK | Capability.REPORT | Capability.STATS | Capability.HIDE),
+    max_chars=MAX_GRAPHEMES,
+    moderation_actions=("hide", "mute", "block", "report"),
+    report_categories=(Choice("spam", "spam — unwanted or repeated content"),
+                       Choice("violation", "violation — breaks the service's rules"),
+                       Choice("misleading", "misleading — impersonation or false information"),
+                       Choice("sexual", "sexual — unwanted sexual content"),
+                       Choice("rude", "rude — harassment or bullying"),
+                       Choice("other", "other — say why in the comment")),
+    default_report_category="other",
+    like_name="likes",
+    share_name="reposts",
+    options=(AccountOption("instance", "server", required=True), AccountOption("user", "user", required=True),
+             AccountOption("token_env", "token_env", required=True)),
+    server_label="PDS",
+)
