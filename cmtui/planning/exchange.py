@@ -6,9 +6,10 @@ an import needs to restore it: a file written by export imports back identically
 An entry's identity across files is its uid (the iCalendar UID): cmtui-entry-<id>@<database
 id> for an entry made here, or the uid it came with. Importing a record whose uid is already
 in the database updates that entry in place; any other record adds an entry, keeping the
-file's id when that id is free. The place an entry goes to (a chat room) is checked against
-its account like `post add --place`, and may be given by name: it is stored as the place's id. An occurrence of a series is identified by its parent's uid
-and its occurrence time. Import adds and updates, it never deletes.
+file's id when that id is free. An occurrence of a series is identified by its parent's uid
+and its occurrence time. Import adds and updates, it never deletes. The place an entry goes
+to (a chat room) is checked against its account like `post add --place` and may be given by
+name; it is stored as the place's id.
 
 An import reads and checks the whole file first; any problem (each reported with its line)
 and nothing is stored. Otherwise every record is written in one transaction. Files are read
@@ -29,10 +30,10 @@ from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
 from cmtui.model import EntryStatus, iso, parse_iso, utcnow
-from cmtui.planning.exchange_files import CSV_COLUMNS, Problems, Raw, file_kind, read_csv, read_json, read_text
 from cmtui.planning.entries import TO_BE_SCHEDULED
-from cmtui.planning.platforms import (default_visibility, known_visibilities, missing_place, resolve_place, text_problem,
-                                      visibility_problem)
+from cmtui.planning.exchange_files import CSV_COLUMNS, Problems, Raw, file_kind, read_csv, read_json, read_text
+from cmtui.planning.platforms import (default_visibility, known_visibilities, missing_place, resolve_place,
+                                      text_problem, visibility_problem)
 from cmtui.planning.timeparse import localize
 from cmtui.store.calendar import entry_json
 from cmtui.store.entries import EntryRepo
