@@ -414,7 +414,7 @@ def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Pro
     for step in steps:
         row = repo.get(step.entry_id) if step.entry_id is not None else None
         _check_place(step.record, accounts, row, problems)
-        if row is None:
+        if step.entry_id is None or row is None:
             continue
         current = entry_data(row, {step.entry_id: ""}, {step.entry_id: repo.variant_texts(step.entry_id)},
                              {step.entry_id: repo.skips(step.entry_id)})
