@@ -7,7 +7,9 @@ An entry's identity across files is its uid (the iCalendar UID): cmtui-entry-<id
 id> for an entry made here, or the uid it came with. Importing a record whose uid is already
 in the database updates that entry in place; any other record adds an entry, keeping the
 file's id when that id is free. An occurrence of a series is identified by its parent's uid
-and its occurrence time. Import adds and updates, it never deletes.
+and its occurrence time. Import adds and updates, it never deletes. The place an entry goes
+to (a chat room) is checked against its account like `post add --place` and may be given by
+name; it is stored as the place's id.
 
 An import reads and checks the whole file first; any problem (each reported with its line)
 and nothing is stored. Otherwise every record is written in one transaction. Files are read
@@ -28,8 +30,10 @@ from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
 from cmtui.model import EntryStatus, iso, parse_iso, utcnow
+from cmtui.planning.entries import TO_BE_SCHEDULED
 from cmtui.planning.exchange_files import CSV_COLUMNS, Problems, Raw, file_kind, read_csv, read_json, read_text
-from cmtui.planning.platforms import default_visibility, known_visibilities, text_problem, visibility_problem
+from cmtui.planning.platforms import (default_visibility, known_visibilities, missing_place, resolve_place,
+                                      text_problem, visibility_problem)
 from cmtui.planning.timeparse import localize
 from cmtui.store.calendar import entry_json
 from cmtui.store.entries import EntryRepo
@@ -43,18 +47,18 @@ STATUSES = tuple(s.value for s in EntryStatus)
 
 # JSON: the keys of `calendar list --json`, then these.
 JSON_EXTRA = ("uid", "campaign_color", "variants", "skipped", "parent_uid", "occurrence_at", "late",
-              "created_by", "created_at", "updated_at")
+              "created_by", "created_at", "updated_at", "place")
 TIME_FIELDS = ("scheduled_at", "published_at", "occurrence_at", "created_at", "updated_at")
 # Text columns that may be NULL: an empty CSV cell or a missing iCalendar property is NULL.
 OPTIONAL_TEXT = ("language", "content_warning", "campaign", "campaign_color", "rrule", "remote_id", "url",
-                 "last_error", "created_by")
+                 "last_error", "created_by", "place")
 # What an import compares to decide whether an entry changed.
 COMPARED = ("account", "status", "scheduled_at", "published_at", "text", "language", "visibility",
             "content_warning", "campaign", "campaign_color", "notes", "rrule", "remote_id", "url",
-            "last_error", "late", "variants", "skipped")
+            "last_error", "late", "variants", "skipped", "place")
 # Changes that would put an entry scheduled on the server out of step with it.
 SERVER_SIDE = ("account", "status", "scheduled_at", "text", "language", "visibility", "content_warning",
-               "variants")
+               "variants", "place")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
@@ -139,6 +143,8 @@ class Record:
     line: int
     where: str
     data: dict  # every key of CSV_COLUMNS, normalised
+    # False: a file from before places (no place column or key); an update keeps the entry's place
+    carries_place: bool = True
 
 
 def import_entries(store: Store, path, tz: tzinfo, *, who: str) -> ImportReport:
@@ -243,7 +249,7 @@ def _normalise(raw: Raw, tz: tzinfo, problems: Problems) -> Record | None:
             problem(message)
     if len(problems.items) > before:
         return None
-    return Record(raw.line, raw.where, data)
+    return Record(raw.line, raw.where, data, carries_place="place" in values)
 
 
 def _show(value) -> str:
@@ -406,9 +412,10 @@ def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Pro
         existing = repo.find_occurrence(parent_id, occurrence_at) if parent_id is not None else None
         steps.append(Step(record, existing, parent_id if parent_id is not None else parent_uid))
     for step in steps:
-        if step.entry_id is None:
+        row = repo.get(step.entry_id) if step.entry_id is not None else None
+        _check_place(step.record, accounts, row, problems)
+        if step.entry_id is None or row is None:
             continue
-        row = repo.get(step.entry_id)
         current = entry_data(row, {step.entry_id: ""}, {step.entry_id: repo.variant_texts(step.entry_id)},
                              {step.entry_id: repo.skips(step.entry_id)})
         step.changes = {key: step.record.data[key] for key in COMPARED
@@ -419,6 +426,30 @@ def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Pro
                          f"entry {step.entry_id} is scheduled on the server; change its {', '.join(touched)}"
                          " in the calendar, not by import")
     return steps
+
+
+def _check_place(record: Record, accounts: dict, row, problems: Problems) -> None:
+    """Turn the record's place (an id or a name) into the id of one of its account's places,
+    as `post add --place` does, and ask for one where the status needs it. The place an entry
+    already has on the same account passes as it is: a room the account has left since still
+    says where the entry went, and its export must import back. A record from a file without
+    places keeps that place."""
+    data = record.data
+    if data["account"] and data["account"] not in accounts:
+        return  # an unknown account, said already
+    account = accounts.get(data["account"]) if data["account"] else None
+    stored = row["place"] if row is not None and account is not None and row["account_id"] == account.id else None
+    place = (data["place"] or "").strip() or None if record.carries_place else stored
+    if place is not None and place != stored:
+        try:
+            place = resolve_place(place, account)
+        except InputError as exc:
+            problems.add(record.line, record.where, str(exc))
+            return
+    data["place"] = place
+    problem = missing_place("the entry", account, place) if account and data["status"] in TO_BE_SCHEDULED else None
+    if problem:
+        problems.add(record.line, record.where, problem)
 
 
 def _same(key: str, old, new) -> bool:
@@ -432,7 +463,7 @@ def _same(key: str, old, new) -> bool:
 def _columns(data: dict, accounts: dict) -> dict:
     columns = {key: data[key] for key in ("status", "scheduled_at", "published_at", "text", "language",
                                            "visibility", "content_warning", "campaign", "campaign_color",
-                                           "notes", "rrule", "remote_id", "url", "last_error")}
+                                           "notes", "rrule", "remote_id", "url", "last_error", "place")}
     columns["account_id"] = accounts[data["account"]].id if data["account"] else None
     columns["late"] = int(data["late"])
     return columns

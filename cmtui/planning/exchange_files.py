@@ -16,6 +16,7 @@ CSV_COLUMNS = (
     "uid", "id", "account", "status", "scheduled_at", "published_at", "text", "variants", "language",
     "visibility", "content_warning", "campaign", "campaign_color", "notes", "rrule", "skipped", "parent_uid",
     "occurrence_at", "remote_id", "url", "last_error", "late", "created_by", "created_at", "updated_at",
+    "place",  # added last (schema V14), so files written before it keep their column order
 )
 MAX_PROBLEMS_SHOWN = 50
 

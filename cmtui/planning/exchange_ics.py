@@ -33,7 +33,7 @@ X_TEXT = (
     ("content_warning", "X-CMTUI-CONTENT-WARNING"), ("campaign", "X-CMTUI-CAMPAIGN"),
     ("campaign_color", "X-CMTUI-CAMPAIGN-COLOR"), ("notes", "X-CMTUI-NOTES"), ("remote_id", "X-CMTUI-REMOTE-ID"),
     ("published_at", "X-CMTUI-PUBLISHED-AT"), ("last_error", "X-CMTUI-LAST-ERROR"), ("late", "X-CMTUI-LATE"),
-    ("created_by", "X-CMTUI-CREATED-BY"),
+    ("created_by", "X-CMTUI-CREATED-BY"), ("place", "X-CMTUI-PLACE"),
 )
 ENTRIES = ("VEVENT", "VTODO", "VJOURNAL")
 _ESCAPED = re.compile(r"\\([\\;,nN])")
@@ -219,6 +219,7 @@ def _values(comp, line: int, where: str, problems) -> dict | None:
         value = one(name)
         if value is not None:
             values[key] = _unescape(value)
+    values.setdefault("place", None)  # like every X-CMTUI property, absent when there is none
     uid = one("UID")
     uid = str(uid) if uid is not None else None
     recurrence = one("RECURRENCE-ID")
