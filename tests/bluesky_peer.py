@@ -526,8 +526,8 @@ class BlueskyPeer:
     def post(self, user: BskyUser, text: str, *, reply_to: Ref | None = None, quote: Ref | None = None,
              facets: list[dict] | None = None, langs: list[str] | None = None,
              mention: list[BskyUser] | tuple[BskyUser, ...] = ()) -> Ref:
-        """A post; a reply's root is the parent's root, or the parent. `mention` adds mention
-        facets for those accounts' @handles in the text."""
+        """A post; a reply's root is the parent's root, or the parent (which the AppView has
+        indexed first). `mention` adds mention facets for those accounts' @handles in the text."""
         record: dict = {"text": text, "createdAt": _now()}
         all_facets = [*(facets or []), *mention_facets(text, *mention)]
         if all_facets:
@@ -535,11 +535,15 @@ class BlueskyPeer:
         if langs:
             record["langs"] = langs
         if reply_to is not None:
+            # The AppView indexes repositories concurrently, and a reply whose parent it has not
+            # indexed yet notifies nobody: wait, as a person replies to a post they have seen.
+            self.wait_for_post(reply_to)
             parent = self.get_record(reply_to.uri)
             assert parent is not None, f"no post {reply_to.uri} to reply to"
             root = parent["value"].get("reply", {}).get("root") or reply_to.strong
             record["reply"] = {"root": root, "parent": reply_to.strong}
         if quote is not None:
+            self.wait_for_post(quote)
             record["embed"] = {"$type": "app.bsky.embed.record", "record": quote.strong}
         return self.create_record(user, POST, record)
 
