@@ -4,7 +4,9 @@
 a PDS, the AppView, bsync and ozone in one Node 22 process (`start.mjs`); the AppView and ozone
 need PostgreSQL and Redis, which this module starts too: a private PostgreSQL cluster (initdb in
 a temp dir, fsync off, loopback only) and a redis-server without persistence. Every process is
-our child and dies with the test process (PR_SET_PDEATHSIG, like tests/matrix_peer.py).
+our child and dies with the test process (PR_SET_PDEATHSIG, like tests/matrix_peer.py), and
+every one listens on 127.0.0.1 only (start.mjs binds dev-env's servers, which would take every
+interface, to loopback).
 
 Install: `npm ci` into a cache folder reused between runs, named by the lock's hash
 (~/.cache/cmtui-tests/atproto-<hash>; $CMTUI_ATPROTO_CACHE names another folder for it), only
