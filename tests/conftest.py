@@ -103,3 +103,29 @@ def sync_env(tmp_path, peer):
                        remote_account_id=me["id"])
     yield store, Settings(timezone="UTC", backfill_days=30), credentials
     store.close()
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Every test that uses the Bluesky network runs on one xdist worker (`--dist loadgroup` in
+    pyproject.toml), so a run starts one network (~15 s, ~500 MB) rather than one per worker."""
+    for item in items:
+        if "bluesky_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("bluesky"))
+
+
+@pytest.fixture(scope="session")
+def bluesky_server(tmp_path_factory):
+    """The AT Protocol reference network (PLC, PDS, AppView, bsync, ozone, with PostgreSQL and
+    Redis) on loopback, started once per session (per xdist worker) by the first test that asks;
+    tests bring their own accounts, so it is never reset. See tests/bluesky_peer.py."""
+    from bluesky_peer import BlueskyNetwork, BlueskyPeer
+
+    network = BlueskyNetwork(tmp_path_factory.mktemp("bluesky"))
+    try:
+        network.start()
+        peer = BlueskyPeer(network)
+        yield peer
+        peer.close()
+    finally:
+        network.stop()
