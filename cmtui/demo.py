@@ -80,7 +80,7 @@ def _thread_root(items: dict[str, dict], key: str) -> str:
 
 
 def _load_inbox(store: Store, accounts: dict, people: dict, specs: list[dict], now: datetime,
-                links: dict[str, dict]) -> dict[str, int]:
+                links: dict[str, dict | None]) -> dict[str, int]:
     """The inbox items; returns their ids by the data's keys. links: how each account's
     platform names an item said in a place (community.json)."""
     items = {spec["key"]: spec for spec in specs}
