@@ -75,12 +75,22 @@ def when(value) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+def _text(value: str, parsed: datetime) -> str:
+    """The store's UTC text of a time already read: cut from the server's own text when it is
+    UTC with a Z (what the AppView sends: no formatting per notification), else formatted."""
+    if len(value) >= 20 and value[-1] == "Z" and value[19] in ".Z":
+        return value[:19] + "Z"
+    return iso(parsed)
+
+
 def _time(record: dict, indexed_at) -> str:
     """The earlier of the claimed createdAt and the server's indexedAt (KeyError if neither)."""
-    times = [t for t in (when(record.get("createdAt")), when(indexed_at)) if t is not None]
+    created, indexed = record.get("createdAt"), indexed_at
+    times = [(t, v) for v in (created, indexed) if (t := when(v)) is not None]
     if not times:
         raise KeyError("createdAt")
-    return iso(min(times))
+    parsed, value = min(times)
+    return _text(value, parsed)
 
 
 def person(author: dict) -> Person:
@@ -88,8 +98,10 @@ def person(author: dict) -> Person:
     handle = author.get("handle") if isinstance(author.get("handle"), str) else ""
     if handle == "handle.invalid":  # the server could not confirm it: the DID is the name
         handle = ""
+    created = author.get("createdAt")
+    joined = when(created)
     return Person(acct=handle or did, display_name=str(author.get("displayName") or ""), remote_id=did,
-                  url=f"{WEB}/profile/{handle or did}", created_at=iso(c) if (c := when(author.get("createdAt"))) else None)
+                  url=f"{WEB}/profile/{handle or did}", created_at=_text(created, joined) if joined else None)
 
 
 def obj(value) -> dict:
