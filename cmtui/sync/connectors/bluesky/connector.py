@@ -186,10 +186,17 @@ class BlueskyConnector(Connector):
         """Pages back to the saved mark (or the horizon); the last one carries the new mark."""
         previous = Mark.from_text(cursor)
         stop_at = when(previous.at) if previous else None
+        stop_uri = previous.uri if previous else None
         newest: tuple[str, str] | None = None
         reasons: set[str] = set()
         page_cursor: str | None = None
         page = PullPage()
+
+        def met(at: datetime, uri) -> bool:
+            """The horizon, or the last pass's newest (the same time with another uri is read
+            again: stored once)."""
+            return at < since or (stop_at is not None and (at < stop_at or (at == stop_at and uri == stop_uri)))
+
         for number in range(MAX_PAGES):
             params = {"limit": str(PAGE), **({"cursor": page_cursor} if page_cursor else {})}
             body = await self.http.query("app.bsky.notification.listNotifications", params)
@@ -201,8 +208,7 @@ class BlueskyConnector(Connector):
                     continue
                 if newest is None and isinstance(entry.get("uri"), str):
                     newest = (str(entry["indexedAt"]), entry["uri"])
-                if (at < stop_at or (at == stop_at and entry.get("uri") == previous.uri)) if stop_at and previous \
-                        else at < since:
+                if met(at, entry.get("uri")):
                     reached = True
                     break
                 self._add(page, entry)

@@ -47,7 +47,8 @@ class Mark:
 
     @classmethod
     def from_text(cls, text: str | None) -> Mark | None:
-        """None for no cursor, or one this connector did not write (read back to the horizon)."""
+        """None for no cursor, or one this connector did not write (read back to the horizon).
+        A mark without a readable `at` (no notification yet) keeps its figures."""
         try:
             data = json.loads(text or "")
         except ValueError:
@@ -61,7 +62,9 @@ class Mark:
         for key in ("followers", "following", "posts"):
             if isinstance(data.get(key), int) and not isinstance(data.get(key), bool) and data[key] >= 0:
                 setattr(mark, key, data[key])
-        return mark if mark.at and when(mark.at) else None
+        if not when(mark.at):
+            mark.at = mark.uri = None
+        return mark
 
 
 def when(value) -> datetime | None:
@@ -75,10 +78,10 @@ def when(value) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def _text(value: str, parsed: datetime) -> str:
+def _text(value, parsed: datetime) -> str:
     """The store's UTC text of a time already read: cut from the server's own text when it is
     UTC with a Z (what the AppView sends: no formatting per notification), else formatted."""
-    if len(value) >= 20 and value[-1] == "Z" and value[19] in ".Z":
+    if isinstance(value, str) and len(value) >= 20 and value[-1] == "Z" and value[19] in ".Z":
         return value[:19] + "Z"
     return iso(parsed)
 
