@@ -5,9 +5,11 @@ Bluesky has no use for) is one line with nothing stored."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from bluesky_peer import free_port
+from bluesky_peer import XrpcError, free_port, mention_facets
 from matrix_cli_helpers import Cli, credentials
 
 pytestmark = pytest.mark.xdist_group("bluesky")
@@ -27,16 +29,30 @@ def cli(tmp_path, capsys, monkeypatch) -> SkyCli:
     return SkyCli(tmp_path / "sky.db", capsys, monkeypatch)
 
 
+def known(server, user, timeout: float = 10.0):
+    """The account once the AppView has indexed it (it does so after the PDS, asynchronously;
+    `account add` reads the profile there)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            server.xrpc("GET", "app.bsky.actor.getProfile", token=user.access_jwt, params={"actor": user.did})
+            return user
+        except XrpcError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 @pytest.fixture
 def me(bluesky_server):
-    """A new account and an app password made for cmtui."""
-    user = bluesky_server.create_account("me")
+    """A new account, known to the AppView, and an app password made for cmtui."""
+    user = known(bluesky_server, bluesky_server.create_account("me"))
     return user, bluesky_server.app_password(user)
 
 
 def test_add_keeps_only_the_session_and_a_sync_brings_a_mention(cli, bluesky_server, me):
     user, secret = me
-    fan = bluesky_server.create_account("fan")
+    fan = known(bluesky_server, bluesky_server.create_account("fan"))
     bluesky_server.follow(fan, user)
     code, out, err = cli.add("sky", bluesky_server, user, secret=secret)
     assert code == 0, err
@@ -51,8 +67,6 @@ def test_add_keeps_only_the_session_and_a_sync_brings_a_mention(cli, bluesky_ser
     assert account["limits"]["max_chars"] == 300
 
     text = f"@{user.handle} does the beta sync over Wi-Fi only?"
-    from bluesky_peer import mention_facets
-
     bluesky_server.post(fan, text, facets=mention_facets(text, user), langs=["en"])
     bluesky_server.wait_for_notifications(user, 2)  # the follow and the mention
     code, out, err = cli("sync", "--once")
@@ -95,7 +109,8 @@ BAD = [
 @pytest.mark.parametrize("flags, message", BAD)
 def test_bad_input_is_one_line_and_changes_nothing(cli, bluesky_server, me, flags, message):
     user, secret = me
-    assert cli.add("first", bluesky_server, user, secret=secret)[0] == 0
+    code, _, err = cli.add("first", bluesky_server, user, secret=secret)
+    assert code == 0, err
     before = (credentials(), cli.json("account", "list"))
     argv = flags(bluesky_server, user)
     if "--token-env" not in argv:
@@ -112,8 +127,8 @@ def test_a_post_over_300_graphemes_or_3000_bytes_is_refused_and_one_of_300_goes_
     user, secret = me
     assert cli.add("sky", bluesky_server, user, secret=secret)[0] == 0
     clap, family = "👏🏽", "👨‍👩‍👧‍👦"  # one grapheme each: 2 and 7 code points
-    for text, problem in [(clap * 301, "the text is 301 characters, over the limit of 300 (counted in graphemes"),
-                          (family * 150, "over Bluesky's limit of 3,000")]:
+    for text, problem in [(clap * 301, "301 characters, over the limit of 300 (counted in graphemes"),
+                          (family * 150, "3,750 bytes, over Bluesky's limit of 3,000")]:
         code, out, err = cli("post", "add", text, "--account", "sky")
         assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and problem in err, err
     assert cli.json("calendar", "list") == [] and cli.json("outbox", "list") == []
