@@ -19,8 +19,10 @@ creates its own accounts (handles `NAME-N.test`).
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import hashlib
+import hmac
 import itertools
 import json
 import os
@@ -36,9 +38,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 NETWORK_SOURCE = Path(__file__).resolve().parent / "bluesky_network"
 POSTGRES_BIN = Path(os.environ.get("CMTUI_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
@@ -46,6 +49,7 @@ START_TIMEOUT = 180.0  # seconds: migrations of three schemas, slow on a loaded 
 INSTALL_TIMEOUT = 1200.0  # a cold install downloads ~650 MB and compiles SQLite
 PASSWORD = "correct horse battery staple"
 POST = "app.bsky.feed.post"
+JWT_SECRET = b"jwt-secret"  # dev-env's PDS signs its sessions with this (its const.js)
 
 
 # --- install -------------------------------------------------------------------------------
@@ -80,6 +84,8 @@ def install(quiet: bool = False) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the background install of .ci/run, or another worker
         if _installed(target):
             return target
+        for stale in target.parent.glob(f"{target.name}.partial-*"):  # of an install killed outright
+            shutil.rmtree(stale, ignore_errors=True)
         began = time.monotonic()
         work = Path(tempfile.mkdtemp(prefix=f"{target.name}.partial-", dir=target.parent))
         try:
@@ -164,6 +170,22 @@ def _unprivileged_user() -> pwd.struct_passwd | None:
     raise RuntimeError("running as root and no 'postgres' or 'nobody' user for PostgreSQL")
 
 
+def _sweep_postgres_homes() -> None:
+    """Remove the clusters of test processes killed outright (SIGKILL skips stop()): a folder
+    whose postmaster is gone and that is older than ten minutes (so not one being made)."""
+    for home in Path(tempfile.gettempdir()).glob("cmtui-postgres-*"):
+        try:
+            os.kill(int((home / "data" / "postmaster.pid").read_text().split()[0]), 0)
+            continue  # its server still runs
+        except (OSError, ValueError, IndexError):
+            pass
+        try:
+            if time.time() - home.stat().st_mtime > 600:
+                shutil.rmtree(home, ignore_errors=True)
+        except OSError:
+            pass
+
+
 def _memory_kb(pid: int) -> int:
     """Proportional set size: PostgreSQL's backends share its buffers, which RSS counts in each."""
     try:
@@ -227,6 +249,7 @@ class BlueskyNetwork:
             home = self.directory / "postgres"
             home.mkdir()
         else:  # a folder of its own: the test's tmp dir is closed to other users
+            _sweep_postgres_homes()
             home = Path(tempfile.mkdtemp(prefix="cmtui-postgres-"))
             os.chown(home, user.pw_uid, user.pw_gid)
         self._postgres_home = home
@@ -409,7 +432,9 @@ class BlueskyPeer:
         self.ozone_url = _loopback(info["ozone"])
         self.ozone_did: str = info["ozone_did"]
         self.appview_did: str = info["appview_did"]
-        self.http = httpx.Client(timeout=60)
+        import httpx  # here, not above: `install` runs before the venv has it (.ci/run)
+
+        self.http: httpx.Client = httpx.Client(timeout=60)
         self._names = itertools.count(1)
         moderator = info["moderator"]
         self.moderator = self._session(moderator["handle"], moderator["password"])
@@ -456,6 +481,26 @@ class BlueskyPeer:
     def app_password(self, user: BskyUser, name: str = "cmtui") -> str:
         return self.xrpc("POST", "com.atproto.server.createAppPassword", token=user.access_jwt,
                          json={"name": name})["password"]
+
+    def revoke_app_password(self, user: BskyUser, name: str = "cmtui") -> None:
+        """Revoked, its sessions end: their refresh tokens are refused."""
+        self.xrpc("POST", "com.atproto.server.revokeAppPassword", token=user.access_jwt, json={"name": name})
+
+    @staticmethod
+    def expired(jwt: str) -> str:
+        """The same session's access token, expired an hour ago: signed again with the PDS's
+        secret, so the PDS itself answers `ExpiredToken` (how a refresh is tested without waiting
+        two hours)."""
+        def b64(data: bytes) -> str:
+            return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+        header, payload, _ = jwt.split(".")
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        claims["exp"] = int(time.time()) - 3600
+        claims["iat"] = claims["exp"] - 7200
+        signing_input = f"{header}.{b64(json.dumps(claims, separators=(',', ':')).encode())}"
+        signature = hmac.new(JWT_SECRET, signing_input.encode(), hashlib.sha256).digest()
+        return f"{signing_input}.{b64(signature)}"
 
     # records
 
