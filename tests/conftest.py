@@ -103,3 +103,20 @@ def sync_env(tmp_path, peer):
                        remote_account_id=me["id"])
     yield store, Settings(timezone="UTC", backfill_days=30), credentials
     store.close()
+
+
+@pytest.fixture(scope="session")
+def bluesky_server(tmp_path_factory):
+    """The AT Protocol reference network (PLC, PDS, AppView, bsync, ozone, with PostgreSQL and
+    Redis) on loopback, started once per session (per xdist worker) by the first test that asks;
+    tests bring their own accounts, so it is never reset. See tests/bluesky_peer.py."""
+    from bluesky_peer import BlueskyNetwork, BlueskyPeer
+
+    network = BlueskyNetwork(tmp_path_factory.mktemp("bluesky"))
+    try:
+        network.start()
+        peer = BlueskyPeer(network)
+        yield peer
+        peer.close()
+    finally:
+        network.stop()
