@@ -176,13 +176,56 @@ def test_a_pass_with_nothing_new_is_one_request_and_returns_nothing(scene):
     assert Mark.from_text(pages[-1].cursor).uri == scene["refs"]["later"].uri
 
 
-async def test_figures_are_read_again_after_an_hour_or_when_someone_follows(bluesky_server, scene, people):
+class Recording(httpx.AsyncBaseTransport):
+    """Passes requests on, noting each XRPC method called."""
+
+    def __init__(self):
+        self.inner = httpx.AsyncHTTPTransport()
+        self.calls: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.calls.append(request.url.path.rsplit("/", 1)[-1])
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_figures_and_counters_are_read_again_after_an_hour(bluesky_server, scene):
     me, cursor = scene["me"], scene["quiet"][0][-1].cursor
-    later = connect(bluesky_server, me, clock=lambda: datetime.now(timezone.utc) + timedelta(hours=2))
-    await pull(later, cursor)
+    recording = Recording()
+    later = connect(bluesky_server, me, transport=recording,
+                    clock=lambda: datetime.now(timezone.utc) + timedelta(minutes=61))
+    pages = await pull(later, cursor)
+    info = await later.audience(await later.verify())
     posts = await later.own_posts(me.did, LONG_AGO)
-    assert later.requests == 3 and posts  # notifications, the profile, the author feed
     await later.close()
+    assert recording.calls == ["app.bsky.notification.listNotifications", "app.bsky.actor.getProfile",
+                               "app.bsky.feed.getAuthorFeed"]
+    assert info.followers == 1 and [p.remote_id for p in posts] == [scene["refs"]["ours"].uri]
+    assert Mark.from_text(pages[-1].cursor).profile_at > Mark.from_text(cursor).profile_at
+
+
+async def test_a_follow_reads_the_figures_again_and_a_like_the_counters(bluesky_server, scene, people):
+    b = bluesky_server
+    me = b.create_account("watched")
+    ours = b.post(me, "hi")
+    b.wait_for_post(ours)  # the AppView knows the account (its profile) from here on
+    first = connect(b, me)
+    mark = (await pull(first))[-1].cursor
+    await first.close()
+    b.follow(people["bob"], me)
+    b.like(people["bob"], ours)
+    b.wait_for_notifications(me, 2)
+    recording = Recording()
+    again = connect(b, me, transport=recording)
+    await pull(again, mark)
+    info = await again.audience(await again.verify())
+    [post] = await again.own_posts(me.did, LONG_AGO)
+    await again.close()
+    assert recording.calls == ["app.bsky.notification.listNotifications", "app.bsky.actor.getProfile",
+                               "app.bsky.feed.getAuthorFeed"]
+    assert info.followers == 1 and post.likes == 1
 
 
 async def test_verify_without_context_asks_the_server_and_with_context_asks_nothing(bluesky_server, scene):
@@ -447,9 +490,9 @@ async def test_a_revoked_app_password_or_refresh_token_is_an_auth_error(bluesky_
         await connector.lookup(me.handle)
     await connector.close()
     assert "eyJ" not in str(caught.value)
-    used = b.sign_in(me)  # a refresh token used once is spent: using it again is refused
-    b.xrpc("POST", "com.atproto.server.refreshSession", token=used.refresh_jwt)
-    again = connect(b, me, token=expired(used.access_jwt), refresh=used.refresh_jwt)
+    ended = b.sign_in(me)  # a session signed out elsewhere: its refresh token is refused
+    b.xrpc("POST", "com.atproto.server.deleteSession", token=ended.refresh_jwt)
+    again = connect(b, me, token=expired(ended.access_jwt), refresh=ended.refresh_jwt)
     with pytest.raises(AuthError):
         await again.lookup(me.handle)
     await again.close()
@@ -459,7 +502,7 @@ async def test_an_app_password_opens_a_session_and_a_wrong_one_is_one_line(blues
     b = bluesky_server
     signed = await BlueskyConnector.token_login(b.pds_url, f"@{me.handle}", b.app_password(me, "laptop"), 20)
     assert signed.refresh and b.xrpc("GET", "com.atproto.server.getSession", token=signed.token)["did"] == me.did
-    with pytest.raises(InputError, match=f"refused the handle or app password for @{me.handle}"):
+    with pytest.raises(InputError, match=f"refused the handle or app password for {me.handle}"):
         await BlueskyConnector.token_login(b.pds_url, f"@{me.handle}", "wrong-wrong-wrong-wrong", 20)
     BlueskyConnector.sign_out(b.pds_url, signed, 20)
     with pytest.raises(Exception):
