@@ -36,9 +36,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 NETWORK_SOURCE = Path(__file__).resolve().parent / "bluesky_network"
 POSTGRES_BIN = Path(os.environ.get("CMTUI_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
@@ -80,6 +81,8 @@ def install(quiet: bool = False) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the background install of .ci/run, or another worker
         if _installed(target):
             return target
+        for stale in target.parent.glob(f"{target.name}.partial-*"):  # of an install killed outright
+            shutil.rmtree(stale, ignore_errors=True)
         began = time.monotonic()
         work = Path(tempfile.mkdtemp(prefix=f"{target.name}.partial-", dir=target.parent))
         try:
@@ -409,7 +412,9 @@ class BlueskyPeer:
         self.ozone_url = _loopback(info["ozone"])
         self.ozone_did: str = info["ozone_did"]
         self.appview_did: str = info["appview_did"]
-        self.http = httpx.Client(timeout=60)
+        import httpx  # here, not above: `install` runs before the venv has it (.ci/run)
+
+        self.http: httpx.Client = httpx.Client(timeout=60)
         self._names = itertools.count(1)
         moderator = info["moderator"]
         self.moderator = self._session(moderator["handle"], moderator["password"])

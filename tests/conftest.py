@@ -105,6 +105,15 @@ def sync_env(tmp_path, peer):
     store.close()
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Every test that uses the Bluesky network runs on one xdist worker (`--dist loadgroup` in
+    pyproject.toml), so a run starts one network (~15 s, ~500 MB) rather than one per worker."""
+    for item in items:
+        if "bluesky_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("bluesky"))
+
+
 @pytest.fixture(scope="session")
 def bluesky_server(tmp_path_factory):
     """The AT Protocol reference network (PLC, PDS, AppView, bsync, ozone, with PostgreSQL and
