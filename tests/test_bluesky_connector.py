@@ -29,8 +29,6 @@ from cmtui.sync.connectors.bluesky.connector import BlueskyConnector
 from cmtui.sync.connectors.bluesky.notifications import Mark
 from bluesky_peer import Ref, free_port
 
-pytestmark = pytest.mark.xdist_group("bluesky")
-
 LONG_AGO = datetime(2020, 1, 1, tzinfo=timezone.utc)
 JWT_SECRET = b"jwt-secret"  # @atproto/dev-env's PDS signs its access tokens with this (HS256)
 
@@ -99,7 +97,7 @@ def scene(bluesky_server, people):
     refs["bob_like"] = b.like(bob, refs["ours"])
     refs["repost"] = b.repost(bob, refs["ours"])
     refs["follow"] = b.follow(ana, me)
-    b.wait_for_notifications(me, 7)
+    b.wait_for_notifications(me, 7, timeout=60)
 
     async def first_pass():
         connector = connect(b, me)
@@ -111,7 +109,7 @@ def scene(bluesky_server, people):
 
     backfill, info, own, backfill_requests = asyncio.run(first_pass())
     refs["later"] = b.post(ana, f"and @{me.handle} again", mention=[me])
-    b.wait_for_notifications(me, 8)
+    b.wait_for_notifications(me, 8, timeout=60)
 
     async def next_pass(cursor):
         connector = connect(b, me)
@@ -216,7 +214,7 @@ async def test_a_follow_reads_the_figures_again_and_a_like_the_counters(bluesky_
     await first.close()
     b.follow(people["bob"], me)
     b.like(people["bob"], ours)
-    b.wait_for_notifications(me, 2)
+    b.wait_for_notifications(me, 2, timeout=60)
     recording = Recording()
     again = connect(b, me, transport=recording)
     await pull(again, mark)
@@ -245,7 +243,7 @@ async def test_backfill_pages_back_to_the_horizon(bluesky_server, people):
     ours = b.post(me, "hello")
     for n in range(7):
         b.like(b.create_account(f"fan{n}"), ours)
-    b.wait_for_notifications(me, 7)
+    b.wait_for_notifications(me, 7, timeout=60)
     connector = connect(b, me)
     connector_pages = await pull(connector)
     assert len(events_of(connector_pages)) == 7  # one page here: PAGE is 50
@@ -286,7 +284,7 @@ async def test_publish_a_post_with_language_facets_and_the_same_key_twice_is_one
     assert found == {f"@{ana.handle}": {"$type": "app.bsky.richtext.facet#mention", "did": ana.did},
                      "https://example.com/x": {"$type": "app.bsky.richtext.facet#link", "uri": "https://example.com/x"},
                      "#naïve": {"$type": "app.bsky.richtext.facet#tag", "tag": "naïve"}}
-    view = bluesky_server.wait_for_post(Ref(first.remote_id, record["cid"]))  # the AppView read it too
+    view = bluesky_server.wait_for_post(Ref(first.remote_id, record["cid"]), timeout=60)  # the AppView read it too
     assert view["record"]["text"] == text
 
 

@@ -26,8 +26,6 @@ from cmtui.sync.engine import SyncEngine
 from matrix_cli_helpers import Cli, credentials
 from test_bluesky_connector import ForwardThenTimeOut, expired
 
-pytestmark = pytest.mark.xdist_group("bluesky")
-
 
 @pytest.fixture
 def cli(tmp_path, capsys, monkeypatch) -> Cli:
@@ -65,7 +63,7 @@ def scene(bluesky_server):
     refs["quote"] = b.post(ana, "worth a read", quote=refs["ours"])
     b.like(ana, refs["ours"])
     b.follow(ana, me)
-    b.wait_for_notifications(me, 5)
+    b.wait_for_notifications(me, 5, timeout=60)  # the AppView is slow on a loaded machine
     return me, ana, refs
 
 
@@ -233,11 +231,13 @@ def test_an_expired_session_is_renewed_and_stored_before_the_pass_goes_on(cli, b
     me, ana, refs = scene
     assert add(cli, bluesky_server, me)[0] == 0
     kept = credentials()["team"]
-    Credentials().set("team", expired(kept["token"]), refresh=kept["refresh"])
+    stale = expired(kept["token"])
+    Credentials().set("team", stale, refresh=kept["refresh"])
     code, out, err = cli("sync", "--once")
     assert code == 0 and out.startswith("team: 3 new items"), (out, err)
     renewed = credentials()["team"]
-    assert renewed["token"] != kept["token"] and renewed["refresh"] != kept["refresh"]
+    # (the new access token may equal the first one: same claims within the same second)
+    assert renewed["token"] != stale and renewed["refresh"] != kept["refresh"]
     assert bluesky_server.xrpc("GET", "com.atproto.server.getSession", token=renewed["token"])["did"] == me.did
 
 
