@@ -84,7 +84,7 @@ def scene(bluesky_server, people):
     b, ana, bob = bluesky_server, people["ana"], people["bob"]
     me = b.create_account("me")
     refs = {"ours": b.post(me, "Welcome to the community")}
-    b.wait_for_post(refs["ours"])
+    b.wait_for_post(refs["ours"], timeout=60)
     text = f"Café 🎉 @{me.handle} read example.com/docs/sy..."
     shown = "example.com/docs/sy..."
     start = text.encode().index(shown.encode())
@@ -208,7 +208,7 @@ async def test_a_follow_reads_the_figures_again_and_a_like_the_counters(bluesky_
     b = bluesky_server
     me = b.create_account("watched")
     ours = b.post(me, "hi")
-    b.wait_for_post(ours)  # the AppView knows the account (its profile) from here on
+    b.wait_for_post(ours, timeout=60)  # the AppView knows the account (its profile) from here on
     first = connect(b, me)
     mark = (await pull(first))[-1].cursor
     await first.close()
@@ -365,8 +365,8 @@ async def test_thread_gives_the_parents_and_the_replies_oldest_first(bluesky_ser
     second = b.post(bob, "agreed", reply_to=first)
     below = b.post(ana, "thanks bob", reply_to=second)
     aside = b.post(bob, "also: dark mode?", reply_to=root)
-    b.wait_for_post(below)
-    b.wait_for_post(aside)
+    b.wait_for_post(below, timeout=60)
+    b.wait_for_post(aside, timeout=60)
     connector = connect(b, me)
     thread = await connector.thread(second.uri)
     await connector.close()
