@@ -29,8 +29,6 @@ from cmtui.sync.connectors.bluesky.connector import BlueskyConnector
 from cmtui.sync.connectors.bluesky.notifications import Mark
 from bluesky_peer import Ref, free_port
 
-pytestmark = pytest.mark.xdist_group("bluesky")
-
 LONG_AGO = datetime(2020, 1, 1, tzinfo=timezone.utc)
 JWT_SECRET = b"jwt-secret"  # @atproto/dev-env's PDS signs its access tokens with this (HS256)
 
@@ -86,7 +84,7 @@ def scene(bluesky_server, people):
     b, ana, bob = bluesky_server, people["ana"], people["bob"]
     me = b.create_account("me")
     refs = {"ours": b.post(me, "Welcome to the community")}
-    b.wait_for_post(refs["ours"])
+    b.wait_for_post(refs["ours"], timeout=60)
     text = f"Café 🎉 @{me.handle} read example.com/docs/sy..."
     shown = "example.com/docs/sy..."
     start = text.encode().index(shown.encode())
@@ -99,7 +97,7 @@ def scene(bluesky_server, people):
     refs["bob_like"] = b.like(bob, refs["ours"])
     refs["repost"] = b.repost(bob, refs["ours"])
     refs["follow"] = b.follow(ana, me)
-    b.wait_for_notifications(me, 7)
+    b.wait_for_notifications(me, 7, timeout=60)
 
     async def first_pass():
         connector = connect(b, me)
@@ -111,7 +109,7 @@ def scene(bluesky_server, people):
 
     backfill, info, own, backfill_requests = asyncio.run(first_pass())
     refs["later"] = b.post(ana, f"and @{me.handle} again", mention=[me])
-    b.wait_for_notifications(me, 8)
+    b.wait_for_notifications(me, 8, timeout=60)
 
     async def next_pass(cursor):
         connector = connect(b, me)
@@ -176,13 +174,56 @@ def test_a_pass_with_nothing_new_is_one_request_and_returns_nothing(scene):
     assert Mark.from_text(pages[-1].cursor).uri == scene["refs"]["later"].uri
 
 
-async def test_figures_are_read_again_after_an_hour_or_when_someone_follows(bluesky_server, scene, people):
+class Recording(httpx.AsyncBaseTransport):
+    """Passes requests on, noting each XRPC method called."""
+
+    def __init__(self):
+        self.inner = httpx.AsyncHTTPTransport()
+        self.calls: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.calls.append(request.url.path.rsplit("/", 1)[-1])
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_figures_and_counters_are_read_again_after_an_hour(bluesky_server, scene):
     me, cursor = scene["me"], scene["quiet"][0][-1].cursor
-    later = connect(bluesky_server, me, clock=lambda: datetime.now(timezone.utc) + timedelta(hours=2))
-    await pull(later, cursor)
+    recording = Recording()
+    later = connect(bluesky_server, me, transport=recording,
+                    clock=lambda: datetime.now(timezone.utc) + timedelta(minutes=61))
+    pages = await pull(later, cursor)
+    info = await later.audience(await later.verify())
     posts = await later.own_posts(me.did, LONG_AGO)
-    assert later.requests == 3 and posts  # notifications, the profile, the author feed
     await later.close()
+    assert recording.calls == ["app.bsky.notification.listNotifications", "app.bsky.actor.getProfile",
+                               "app.bsky.feed.getAuthorFeed"]
+    assert info.followers == 1 and [p.remote_id for p in posts] == [scene["refs"]["ours"].uri]
+    assert Mark.from_text(pages[-1].cursor).profile_at > Mark.from_text(cursor).profile_at
+
+
+async def test_a_follow_reads_the_figures_again_and_a_like_the_counters(bluesky_server, scene, people):
+    b = bluesky_server
+    me = b.create_account("watched")
+    ours = b.post(me, "hi")
+    b.wait_for_post(ours, timeout=60)  # the AppView knows the account (its profile) from here on
+    first = connect(b, me)
+    mark = (await pull(first))[-1].cursor
+    await first.close()
+    b.follow(people["bob"], me)
+    b.like(people["bob"], ours)
+    b.wait_for_notifications(me, 2, timeout=60)
+    recording = Recording()
+    again = connect(b, me, transport=recording)
+    await pull(again, mark)
+    info = await again.audience(await again.verify())
+    [post] = await again.own_posts(me.did, LONG_AGO)
+    await again.close()
+    assert recording.calls == ["app.bsky.notification.listNotifications", "app.bsky.actor.getProfile",
+                               "app.bsky.feed.getAuthorFeed"]
+    assert info.followers == 1 and post.likes == 1
 
 
 async def test_verify_without_context_asks_the_server_and_with_context_asks_nothing(bluesky_server, scene):
@@ -202,7 +243,7 @@ async def test_backfill_pages_back_to_the_horizon(bluesky_server, people):
     ours = b.post(me, "hello")
     for n in range(7):
         b.like(b.create_account(f"fan{n}"), ours)
-    b.wait_for_notifications(me, 7)
+    b.wait_for_notifications(me, 7, timeout=60)
     connector = connect(b, me)
     connector_pages = await pull(connector)
     assert len(events_of(connector_pages)) == 7  # one page here: PAGE is 50
@@ -243,7 +284,7 @@ async def test_publish_a_post_with_language_facets_and_the_same_key_twice_is_one
     assert found == {f"@{ana.handle}": {"$type": "app.bsky.richtext.facet#mention", "did": ana.did},
                      "https://example.com/x": {"$type": "app.bsky.richtext.facet#link", "uri": "https://example.com/x"},
                      "#naïve": {"$type": "app.bsky.richtext.facet#tag", "tag": "naïve"}}
-    view = bluesky_server.wait_for_post(Ref(first.remote_id, record["cid"]))  # the AppView read it too
+    view = bluesky_server.wait_for_post(Ref(first.remote_id, record["cid"]), timeout=60)  # the AppView read it too
     assert view["record"]["text"] == text
 
 
@@ -324,8 +365,8 @@ async def test_thread_gives_the_parents_and_the_replies_oldest_first(bluesky_ser
     second = b.post(bob, "agreed", reply_to=first)
     below = b.post(ana, "thanks bob", reply_to=second)
     aside = b.post(bob, "also: dark mode?", reply_to=root)
-    b.wait_for_post(below)
-    b.wait_for_post(aside)
+    b.wait_for_post(below, timeout=60)
+    b.wait_for_post(aside, timeout=60)
     connector = connect(b, me)
     thread = await connector.thread(second.uri)
     await connector.close()
@@ -447,9 +488,9 @@ async def test_a_revoked_app_password_or_refresh_token_is_an_auth_error(bluesky_
         await connector.lookup(me.handle)
     await connector.close()
     assert "eyJ" not in str(caught.value)
-    used = b.sign_in(me)  # a refresh token used once is spent: using it again is refused
-    b.xrpc("POST", "com.atproto.server.refreshSession", token=used.refresh_jwt)
-    again = connect(b, me, token=expired(used.access_jwt), refresh=used.refresh_jwt)
+    ended = b.sign_in(me)  # a session signed out elsewhere: its refresh token is refused
+    b.xrpc("POST", "com.atproto.server.deleteSession", token=ended.refresh_jwt)
+    again = connect(b, me, token=expired(ended.access_jwt), refresh=ended.refresh_jwt)
     with pytest.raises(AuthError):
         await again.lookup(me.handle)
     await again.close()
@@ -459,7 +500,7 @@ async def test_an_app_password_opens_a_session_and_a_wrong_one_is_one_line(blues
     b = bluesky_server
     signed = await BlueskyConnector.token_login(b.pds_url, f"@{me.handle}", b.app_password(me, "laptop"), 20)
     assert signed.refresh and b.xrpc("GET", "com.atproto.server.getSession", token=signed.token)["did"] == me.did
-    with pytest.raises(InputError, match=f"refused the handle or app password for @{me.handle}"):
+    with pytest.raises(InputError, match=f"refused the handle or app password for {me.handle}"):
         await BlueskyConnector.token_login(b.pds_url, f"@{me.handle}", "wrong-wrong-wrong-wrong", 20)
     BlueskyConnector.sign_out(b.pds_url, signed, 20)
     with pytest.raises(Exception):

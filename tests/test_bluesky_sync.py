@@ -26,8 +26,6 @@ from cmtui.sync.engine import SyncEngine
 from matrix_cli_helpers import Cli, credentials
 from test_bluesky_connector import ForwardThenTimeOut, expired
 
-pytestmark = pytest.mark.xdist_group("bluesky")
-
 
 @pytest.fixture
 def cli(tmp_path, capsys, monkeypatch) -> Cli:
@@ -65,7 +63,7 @@ def scene(bluesky_server):
     refs["quote"] = b.post(ana, "worth a read", quote=refs["ours"])
     b.like(ana, refs["ours"])
     b.follow(ana, me)
-    b.wait_for_notifications(me, 5)
+    b.wait_for_notifications(me, 5, timeout=60)  # the AppView is slow on a loaded machine
     return me, ana, refs
 
 
@@ -73,7 +71,7 @@ def test_a_sync_brings_each_kind_of_item_and_a_quiet_pass_is_one_request(cli, bl
     me, ana, refs = scene
     code, out, err = add(cli, bluesky_server, me)
     assert code == 0, err
-    assert out.startswith(f"added team: {me.handle} on {bluesky_server.pds_url} (0 followers")  # before ana's follow counted?
+    assert out == f"added team: {me.handle} on {bluesky_server.pds_url} (1 followers)\n"
     kept = credentials()["team"]
     assert kept["token"] and kept["refresh"]  # the app password itself is kept nowhere
 
@@ -110,7 +108,7 @@ def test_a_wrong_app_password_or_someone_elses_handle_is_one_line_and_nothing_is
     code, out, err = cli("account", "add", "bluesky", "team", "--instance", bluesky_server.pds_url, "--user",
                          "not a handle!", "--token-env", "X", env={"X": "y"})
     assert code != 0 and "is not a Bluesky handle" in err
-    assert cli.json("account", "list") == [] and "team" not in credentials()
+    assert not cli.db.exists() and "team" not in credentials()
 
 
 def test_a_reply_from_the_inbox_arrives_once_with_its_thread(cli, bluesky_server, scene):
@@ -233,11 +231,13 @@ def test_an_expired_session_is_renewed_and_stored_before_the_pass_goes_on(cli, b
     me, ana, refs = scene
     assert add(cli, bluesky_server, me)[0] == 0
     kept = credentials()["team"]
-    Credentials().set("team", expired(kept["token"]), refresh=kept["refresh"])
+    stale = expired(kept["token"])
+    Credentials().set("team", stale, refresh=kept["refresh"])
     code, out, err = cli("sync", "--once")
     assert code == 0 and out.startswith("team: 3 new items"), (out, err)
     renewed = credentials()["team"]
-    assert renewed["token"] != kept["token"] and renewed["refresh"] != kept["refresh"]
+    # (the new access token may equal the first one: same claims within the same second)
+    assert renewed["token"] != stale and renewed["refresh"] != kept["refresh"]
     assert bluesky_server.xrpc("GET", "com.atproto.server.getSession", token=renewed["token"])["did"] == me.did
 
 
@@ -251,6 +251,6 @@ def test_a_revoked_app_password_marks_the_account_as_needing_attention(cli, blue
     Credentials().set("team", expired(kept["token"]), refresh=kept["refresh"])  # so the refresh is needed
     code, out, err = cli("sync", "--once")
     [account] = cli.json("account", "list")
-    assert account["sync_state"] == "error" and "would not renew the session" in account["last_error"]
+    assert account["state"] == "error" and "would not renew the session" in account["last_error"]
     assert "eyJ" not in out + err + account["last_error"]
     assert cli.inbox() == []

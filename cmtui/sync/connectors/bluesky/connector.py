@@ -72,7 +72,7 @@ class BlueskyConnector(Connector):
             raise InputError("Bluesky needs --user (the handle) to sign in with an app password")
         http = Xrpc(normalize_pds(server), None, timeout=timeout, clock=utcnow)
         try:
-            return await session.create(http, user, secret)
+            return await session.create(http, user.strip().removeprefix("@"), secret)
         finally:
             await http.close()
 
@@ -296,15 +296,19 @@ class BlueskyConnector(Connector):
         self._uri(remote_id)
         body = await self.http.query("app.bsky.feed.getPostThread",
                                      {"uri": remote_id, "depth": "10", "parentHeight": "40"})
-        found: dict[str, RemoteItem] = {}
+        found: dict[str, tuple[datetime, RemoteItem]] = {}
 
         def take(node, walk_replies: bool) -> None:
             if not isinstance(node, dict) or not isinstance(node.get("post"), dict):
                 return  # a notFoundPost / blockedPost says nothing to show
             try:
                 view = node["post"]
-                found.setdefault(str(view["uri"]), notifications.post_item(
-                    view, "reply" if notifications.reply_parent(view["record"]) else "mention"))
+                kind = "reply" if notifications.reply_parent(view["record"]) else "mention"
+                item = notifications.post_item(view, kind)
+                # ordered by the full time (several posts share a second), the earlier claim
+                moment = min(t for t in (when(view["record"].get("createdAt")), when(view.get("indexedAt")))
+                             if t is not None)
+                found.setdefault(item.remote_id, (moment, item))
             except (KeyError, TypeError, ValueError, AttributeError):
                 log.warning("%s: skipped a malformed post in a thread", self.host)
             if walk_replies:
@@ -319,7 +323,7 @@ class BlueskyConnector(Connector):
                 break
             take(parent, False)
             parent = parent.get("parent")
-        return sorted(found.values(), key=lambda i: (i.created_at, i.remote_id))
+        return [item for _, item in sorted(found.values(), key=lambda pair: (pair[0], pair[1].remote_id))]
 
     # -- publishing ----------------------------------------------------------------------
     async def _record(self, uri: AtUri) -> dict | None:
@@ -386,12 +390,14 @@ class BlueskyConnector(Connector):
         await self.http.procedure("app.bsky.graph.muteActor", {"actor": account_remote_id})
 
     async def block(self, account_remote_id: str) -> None:
-        """A block record (public, as blocks are on Bluesky); none made twice."""
-        profile = await self.http.query("app.bsky.actor.getProfile", {"actor": account_remote_id})
-        if obj(profile.get("viewer")).get("blocking"):
+        """A block record (public, as blocks are on Bluesky). Its key is made from the DID, so
+        blocking again (a retry, a second click) finds it rather than making another."""
+        me = await self._whoami()
+        uri = AtUri(me, BLOCK, tid.from_key(f"block {account_remote_id}"))
+        if await self._record(uri) is not None:
             return
         await self.http.procedure("com.atproto.repo.createRecord", {
-            "repo": await self._whoami(), "collection": BLOCK,
+            "repo": me, "collection": BLOCK, "rkey": uri.rkey,
             "record": {"$type": BLOCK, "subject": account_remote_id, "createdAt": _created_now(self.clock)}})
 
     async def report(self, account_remote_id: str, status_ids: list[str], comment: str = "",
