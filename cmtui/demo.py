@@ -82,7 +82,7 @@ def _thread_root(items: dict[str, dict], key: str) -> str:
 def _load_inbox(store: Store, accounts: dict, people: dict, specs: list[dict], now: datetime,
                 links: dict[str, dict | None]) -> dict[str, int]:
     """The inbox items; returns their ids by the data's keys. links: how each account's
-    platform names an item said in a place (community.json)."""
+    platform names an item (community.json, with own_id: the account's own remote id)."""
     items = {spec["key"]: spec for spec in specs}
     ids: dict[str, int] = {}
     for n, spec in enumerate(sorted(specs, key=lambda s: -s["age_hours"])):

@@ -57,7 +57,7 @@ def _history_times(spec: dict, when: datetime | None, now: datetime) -> list[dat
 
 def load_calendar(store: Store, accounts: dict, teammates: list[str], now: datetime, tz,
                   links: dict[str, dict | None] | None = None) -> None:
-    """links: how each account's platform names a post in a place (community.json)."""
+    """links: how each account's platform names a post (community.json; see cmtui.demo._links)."""
     today = now.astimezone(tz)
     campaigns: dict[str, str] = {}
     for n, spec in enumerate(load_json("demo/calendar.json")):
