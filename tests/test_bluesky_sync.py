@@ -254,3 +254,11 @@ def test_a_revoked_app_password_marks_the_account_as_needing_attention(cli, blue
     assert account["state"] == "error" and "would not renew the session" in account["last_error"]
     assert "eyJ" not in out + err + account["last_error"]
     assert cli.inbox() == []
+
+
+@pytest.mark.parametrize("service", ["appview_url", "plc_url"])
+def test_an_address_that_is_no_pds_is_one_line_and_nothing_is_stored(cli, bluesky_server, service):
+    me = bluesky_server.create_account("me")
+    code, out, err = add(cli, bluesky_server, me, instance=getattr(bluesky_server, service), secret="a-b-c-d")
+    assert code != 0 and "does not look like a Bluesky" in err and len(err.strip().splitlines()) == 1, err
+    assert not cli.db.exists() and "team" not in credentials()
