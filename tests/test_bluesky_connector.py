@@ -9,10 +9,6 @@ wait_for_* helpers) before they pull.
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
-import json
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -27,10 +23,11 @@ from cmtui.sync.connectors.base import (
 from cmtui.sync.connectors.bluesky import tid
 from cmtui.sync.connectors.bluesky.connector import BlueskyConnector
 from cmtui.sync.connectors.bluesky.notifications import Mark
-from bluesky_peer import Ref, free_port
+from bluesky_peer import BlueskyPeer, Ref, free_port
+
+expired = BlueskyPeer.expired  # an access token the PDS itself answers ExpiredToken for
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=timezone.utc)
-JWT_SECRET = b"jwt-secret"  # @atproto/dev-env's PDS signs its access tokens with this (HS256)
 
 
 def connect(server, user, *, known: bool = True, options: dict | None = None, saved: list | None = None,
@@ -55,19 +52,6 @@ def events_of(pages) -> list:
     return [e for p in pages for e in p.events]
 
 
-def expired(token: str) -> str:
-    """The same session's access token, expired an hour ago and signed as the PDS signs."""
-    def part(data: bytes) -> str:
-        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-    header, payload, _ = token.split(".")
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    claims["exp"] = int(time.time()) - 3600
-    claims["iat"] = claims["exp"] - 7200
-    body = f"{header}.{part(json.dumps(claims).encode())}"
-    return f"{body}.{part(hmac.new(JWT_SECRET, body.encode(), hashlib.sha256).digest())}"
-
-
 def records(server, user, collection: str = "app.bsky.feed.post") -> list[dict]:
     return server.list_records(user, collection)
 
@@ -84,7 +68,7 @@ def scene(bluesky_server, people):
     b, ana, bob = bluesky_server, people["ana"], people["bob"]
     me = b.create_account("me")
     refs = {"ours": b.post(me, "Welcome to the community")}
-    b.wait_for_post(refs["ours"], timeout=60)
+    b.wait_for_post(refs["ours"], timeout=60)  # (the AppView notifies replies to posts it has indexed)
     text = f"Café 🎉 @{me.handle} read example.com/docs/sy..."
     shown = "example.com/docs/sy..."
     start = text.encode().index(shown.encode())
@@ -365,8 +349,8 @@ async def test_thread_gives_the_parents_and_the_replies_oldest_first(bluesky_ser
     second = b.post(bob, "agreed", reply_to=first)
     below = b.post(ana, "thanks bob", reply_to=second)
     aside = b.post(bob, "also: dark mode?", reply_to=root)
-    b.wait_for_post(below, timeout=60)
-    b.wait_for_post(aside, timeout=60)
+    for ref in (root, first, second, below, aside):
+        b.wait_for_post(ref, timeout=60)
     connector = connect(b, me)
     thread = await connector.thread(second.uri)
     await connector.close()
@@ -460,12 +444,12 @@ async def test_an_expired_access_token_is_renewed_saved_first_and_the_call_goes_
     stale = expired(me.access_jwt)
     connector = connect(bluesky_server, me, saved=saved, token=stale)
     connector.http.expires = None  # so the server, not the claim, says it expired
-    info = await connector.audience(await connector.verify())
+    posted = await connector.publish(PostRequest(text="after a renewal", idempotency_key="renewed"))
     await connector.close()
-    assert info.remote_id == me.did
+    assert bluesky_server.get_record(posted.remote_id)["value"]["text"] == "after a renewal"
     [renewed] = saved
     assert renewed.token != stale and renewed.refresh and renewed.refresh != me.refresh_jwt
-    assert connector.requests == 3  # refused, renewed, sent again
+    assert connector.requests == 4  # getRecord (public), createRecord refused, renewed, sent again
     check = bluesky_server.xrpc("GET", "com.atproto.server.getSession", token=renewed.token)
     assert check["did"] == me.did
 
@@ -482,7 +466,7 @@ async def test_a_revoked_app_password_or_refresh_token_is_an_auth_error(bluesky_
     b = bluesky_server
     secret = b.app_password(me, "cmtui")
     signed = await BlueskyConnector.token_login(b.pds_url, me.handle, secret, 20)
-    b.xrpc("POST", "com.atproto.server.revokeAppPassword", token=me.access_jwt, json={"name": "cmtui"})
+    b.revoke_app_password(me, "cmtui")
     connector = connect(b, me, token=expired(signed.token), refresh=signed.refresh)
     with pytest.raises(AuthError, match="would not renew the session") as caught:
         await connector.lookup(me.handle)

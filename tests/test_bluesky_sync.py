@@ -58,6 +58,8 @@ def scene(bluesky_server):
     b = bluesky_server
     me, ana = b.create_account("me"), b.create_account("ana")
     refs = {"ours": b.post(me, "Welcome to the community")}
+    # The AppView notifies a reply's parent author only if it has indexed the parent already.
+    b.wait_for_post(refs["ours"], timeout=60)
     refs["mention"] = b.post(ana, f"hey @{me.handle} how do I sync?", mention=[me], langs=["en"])
     refs["reply"] = b.post(ana, "thanks!", reply_to=refs["ours"])
     refs["quote"] = b.post(ana, "worth a read", quote=refs["ours"])
@@ -245,8 +247,7 @@ def test_a_revoked_app_password_marks_the_account_as_needing_attention(cli, blue
     me, ana, refs = scene
     secret = bluesky_server.app_password(me, "revoked-soon")
     assert add(cli, bluesky_server, me, secret=secret)[0] == 0
-    bluesky_server.xrpc("POST", "com.atproto.server.revokeAppPassword", token=me.access_jwt,
-                        json={"name": "revoked-soon"})
+    bluesky_server.revoke_app_password(me, "revoked-soon")
     kept = credentials()["team"]
     Credentials().set("team", expired(kept["token"]), refresh=kept["refresh"])  # so the refresh is needed
     code, out, err = cli("sync", "--once")
@@ -254,3 +255,11 @@ def test_a_revoked_app_password_marks_the_account_as_needing_attention(cli, blue
     assert account["state"] == "error" and "would not renew the session" in account["last_error"]
     assert "eyJ" not in out + err + account["last_error"]
     assert cli.inbox() == []
+
+
+@pytest.mark.parametrize("service", ["appview_url", "plc_url"])
+def test_an_address_that_is_no_pds_is_one_line_and_nothing_is_stored(cli, bluesky_server, service):
+    me = bluesky_server.create_account("me")
+    code, out, err = add(cli, bluesky_server, me, instance=getattr(bluesky_server, service), secret="a-b-c-d")
+    assert code != 0 and "does not look like a Bluesky" in err and len(err.strip().splitlines()) == 1, err
+    assert not cli.db.exists() and "team" not in credentials()

@@ -158,7 +158,10 @@ class BlueskyConnector(Connector):
     async def audience(self, info: AccountInfo) -> AccountInfo:
         """The figures the pull read or remembered; read now when it had none."""
         if self._mark.followers is None:
-            fresh = self._info(await self._profile())
+            try:
+                fresh = self._info(await self._profile())
+            except Refused:  # not indexed yet: nobody has seen it, so nobody follows it yet
+                return info
             self._mark = replace(self._mark, followers=fresh.followers, following=fresh.following,
                                  posts=fresh.posts, profile_at=iso(self.clock()))
         return replace(info, followers=self._mark.followers or 0, following=self._mark.following,
@@ -231,9 +234,13 @@ class BlueskyConnector(Connector):
         if newest:
             mark.at, mark.uri = newest
         if mark.followers is None or "follow" in reasons or self._due(mark.profile_at):
-            info = self._info(await self._profile())
-            mark.followers, mark.following, mark.posts = info.followers, info.following, info.posts
-            mark.profile_at = iso(self.clock())
+            try:
+                info = self._info(await self._profile())
+            except Refused as exc:  # an account the AppView has not indexed yet: figures next time
+                log.info("%s: no profile yet (%s)", self.host, exc)
+            else:
+                mark.followers, mark.following, mark.posts = info.followers, info.following, info.posts
+                mark.profile_at = iso(self.clock())
         self._stats_due = bool(reasons & ACTIVITY) or self._due(mark.stats_at)
         if self._stats_due:
             mark.stats_at = iso(self.clock())

@@ -200,6 +200,8 @@ class Xrpc:
         if status == 429 or code == "RateLimitExceeded":
             until = retry_at(response, self.clock())
             raise RateLimited(f"{self.host} asks us to slow down until {iso(until)}", until)
+        if status == 501 or code == "MethodNotImplemented":  # not a server that has this method: not worth retrying
+            raise Refused(f"{self.host} does not offer {nsid} ({status} {said})", status, code)
         if status >= 500:
             raise TransientError(f"{self.host} answered {status} {said}".rstrip())
         if code == "ExpiredToken":

@@ -30,8 +30,8 @@ async def create(http: Xrpc, identifier: str, password: str) -> SignIn:
     except AuthError:
         raise InputError(f"{http.host} refused the handle or app password for {scrub(identifier, 100)}") from None
     except PermanentError as exc:
-        if exc.status == 404:
-            raise
+        if exc.status in (404, 501):  # no such method here: not a PDS
+            raise InputError(f"{http.server} does not look like a Bluesky PDS (it has no createSession)") from None
         raise InputError(f"{http.host} refused the sign-in: {exc}") from None
     return _signed(body, http.host)
 
