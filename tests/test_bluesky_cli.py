@@ -96,7 +96,7 @@ BAD = [
     pytest.param(lambda b, user: ["--instance", b.pds_url, "--user", user.handle, "--token-env", "WRONG"],
                  "refused", id="wrong-app-password"),
     pytest.param(lambda b, user: ["--instance", b.plc_url, "--user", user.handle],
-                 "does not look like a Bluesky server", id="not-a-pds"),
+                 "does not look like a Bluesky", id="not-a-pds"),
     pytest.param(lambda b, user: ["--instance", f"http://127.0.0.1:{free_port()}", "--user", user.handle],
                  "cannot reach 127.0.0.1", id="closed-port"),
     pytest.param(lambda b, user: ["--instance", "not a url", "--user", user.handle], "PDS",
