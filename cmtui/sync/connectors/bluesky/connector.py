@@ -139,9 +139,9 @@ class BlueskyConnector(Connector):
         try:
             return AccountInfo(remote_id=str(profile["did"]), acct=str(profile.get("handle") or profile["did"]),
                                display_name=str(profile.get("displayName") or ""),
-                               followers=notifications._count(profile.get("followersCount")),
-                               following=notifications._count(profile.get("followsCount")),
-                               posts=notifications._count(profile.get("postsCount")))
+                               followers=notifications.count(profile.get("followersCount")),
+                               following=notifications.count(profile.get("followsCount")),
+                               posts=notifications.count(profile.get("postsCount")))
         except (KeyError, TypeError):
             raise TransientError(f"malformed profile from {self.host}") from None
 

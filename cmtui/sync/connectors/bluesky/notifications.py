@@ -164,11 +164,11 @@ def own_post(view: dict) -> OwnPost:
     record = view["record"]
     uri = str(view["uri"])
     return OwnPost(remote_id=uri, created_at=_time(record, view.get("indexedAt")),
-                   likes=_count(view.get("likeCount")), shares=_count(view.get("repostCount")),
-                   replies=_count(view.get("replyCount")), in_reply_to_remote_id=reply_parent(record),
+                   likes=count(view.get("likeCount")), shares=count(view.get("repostCount")),
+                   replies=count(view.get("replyCount")), in_reply_to_remote_id=reply_parent(record),
                    language=language(record), text=record_text(record),
                    url=web_url(str(view["author"].get("handle") or ""), uri))
 
 
-def _count(value) -> int:
+def count(value) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
