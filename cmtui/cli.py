@@ -178,10 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     aadd.add_argument("name", metavar="NAME")
     aadd.add_argument("--instance", required=True, metavar="URL")
     aadd.add_argument("--token-env", metavar="VAR",
-                      help="read the token from this environment variable (else: the platform's sign-in,"
-                           " OAuth in the browser or a password read without echo)")
+                      help="read the token from this environment variable, or the app password on platforms"
+                           " that sign in with one (it is exchanged for a session; only the session's tokens"
+                           " are kept); else: the platform's sign-in, OAuth in the browser or a password read"
+                           " without echo")
     aadd.add_argument("--user", metavar="ID",
-                      help="the account's own user id, on platforms that sign in as a user (@me:server)")
+                      help="the account's own user id or handle, on platforms that sign in as a user"
+                           " (@me:server, me.example.org)")
     aadd.add_argument("--rooms", metavar="A,B",
                       help="only these rooms (or channels) count, by id or alias (default: every joined one;"
                            " '' again: every one)")

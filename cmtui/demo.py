@@ -32,7 +32,7 @@ def _load_accounts(store: Store, community: dict) -> dict[str, Account]:
     for spec in community["accounts"]:
         account = store.accounts.add(
             spec["name"], spec["platform"], spec["server"], handle=spec["handle"],
-            display_name=spec["display_name"],
+            display_name=spec["display_name"], remote_account_id=spec.get("remote_id"),
             limits={"max_chars": spec.get("max_chars", 500), "url_weight": 23},
             offline=True,  # made-up instances: the demo has no connection, by design
         )
@@ -41,6 +41,13 @@ def _load_accounts(store: Store, community: dict) -> dict[str, Account]:
             account = store.accounts.require_id(account.id)
         accounts[spec["name"]] = account
     return accounts
+
+
+def _links(community: dict) -> dict[str, dict | None]:
+    """How each account's platform names an item or post (community.json), with the
+    account's own remote id (own_id) for the posts it made."""
+    return {spec["name"]: {**spec["links"], "own_id": spec.get("remote_id")} if spec.get("links") else None
+            for spec in community["accounts"]}
 
 
 def _load_people(store: Store, specs: list[dict], now: datetime) -> dict[str, dict]:
@@ -73,16 +80,16 @@ def _thread_root(items: dict[str, dict], key: str) -> str:
 
 
 def _load_inbox(store: Store, accounts: dict, people: dict, specs: list[dict], now: datetime,
-                links: dict[str, dict]) -> dict[str, int]:
+                links: dict[str, dict | None]) -> dict[str, int]:
     """The inbox items; returns their ids by the data's keys. links: how each account's
-    platform names an item said in a place (community.json)."""
+    platform names an item (community.json, with own_id: the account's own remote id)."""
     items = {spec["key"]: spec for spec in specs}
     ids: dict[str, int] = {}
     for n, spec in enumerate(sorted(specs, key=lambda s: -s["age_hours"])):
         created = now - timedelta(hours=spec["age_hours"])
         spec["created"] = created
         spec["remote_id"], spec["url"] = item_address(links.get(spec["account"]), spec["author"], created, n,
-                                                      spec.get("place"))
+                                                      spec.get("place"), people[spec["author"]].get("remote_id"))
     threads: dict[str, int] = {}
     for spec in sorted(specs, key=lambda s: -s["age_hours"]):
         account = accounts[spec["account"]]
@@ -117,8 +124,9 @@ def _load_inbox(store: Store, accounts: dict, people: dict, specs: list[dict], n
                 thread_id, spec["remote_id"], parent["remote_id"] if parent else None, spec["author"],
                 person["display_name"], text, spec["url"], iso(created))
             if answered is not None:
-                reply_id, reply_url = item_address(links.get(spec["account"]), account.handle, answered, n + 50_000,
-                                                   spec.get("place"))
+                own = links.get(spec["account"])
+                reply_id, reply_url = item_address(own, account.handle, answered, n + 50_000, spec.get("place"),
+                                                   (own or {}).get("own_id"))
                 store.demo.add_thread_post(
                     thread_id, reply_id, spec["remote_id"], account.handle, account.display_name,
                     sanitize(spec["our_reply"]), reply_url, iso(answered), ours=True)
@@ -165,7 +173,7 @@ def build_demo(path: Path, tz, now: datetime | None = None) -> None:
                 store.members.add_guideline(guideline["title"], guideline.get("body", ""))
             specs = load_json("demo/inbox.json")
             people = _load_people(store, specs, now)
-            links = {spec["name"]: spec.get("links") for spec in community["accounts"]}
+            links = _links(community)
             items = _load_inbox(store, accounts, people, specs, now, links)
             seed_rules(store)  # the default rules: the demo's team enabled them after a dry-run
             load_moderation(store, community["moderation"], items, now)

@@ -57,7 +57,7 @@ def _history_times(spec: dict, when: datetime | None, now: datetime) -> list[dat
 
 def load_calendar(store: Store, accounts: dict, teammates: list[str], now: datetime, tz,
                   links: dict[str, dict | None] | None = None) -> None:
-    """links: how each account's platform names a post in a place (community.json)."""
+    """links: how each account's platform names a post (community.json; see cmtui.demo._links)."""
     today = now.astimezone(tz)
     campaigns: dict[str, str] = {}
     for n, spec in enumerate(load_json("demo/calendar.json")):
@@ -78,7 +78,8 @@ def load_calendar(store: Store, accounts: dict, teammates: list[str], now: datet
             last_error=spec.get("last_error"), place=spec.get("place"),
         )
         if status == "published" and when is not None:
-            rid, url = item_address((links or {}).get(spec["account"]), account.handle, when, n, spec.get("place"))
+            own = (links or {}).get(spec["account"])
+            rid, url = item_address(own, account.handle, when, n, spec.get("place"), (own or {}).get("own_id"))
             fields.update(published_at=iso(when), remote_id=rid, url=url)
         author = history[0]["who"] if history else teammates[n % len(teammates)]
         if history:

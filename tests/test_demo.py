@@ -29,7 +29,7 @@ def demo(tmp_path_factory):
 
 
 def test_demo_holds_a_believable_community(demo):
-    assert len(demo.accounts.list()) == 3  # two on the fediverse, one in chat rooms
+    assert len(demo.accounts.list()) == 4  # two on the fediverse, one in chat rooms, one on an AT network
     assert demo.inbox.count(InboxFilter(states=ALL)) >= 300
     langs = {r[0] for r in demo.conn.execute("SELECT DISTINCT language FROM inbox_items")}
     assert {"en", "es", "fr", "sl"} <= langs
@@ -85,6 +85,47 @@ def test_the_demo_has_a_chat_account_with_a_support_room_in_the_four_languages(d
     waiting = [loads(o["payload"], {}) for o in demo.outbox.list() if o["account_id"] == chat.id
                and o["state"] == "pending"]
     assert waiting and all(p["place"] for p in waiting)  # its scheduled announcement knows its room
+
+
+def test_the_demo_has_an_account_whose_items_are_records_named_by_their_author(demo):
+    """The fourth account: its platform names an item by its author's id and a record key
+    (community.json "links"), counts a post in graphemes and has no rooms."""
+    import re
+
+    [sky] = [a for a in demo.accounts.list() if a.name == "fernleaf-sky"]
+    assert sky.offline and not sky.places and sky.limits["max_chars"] == 300
+    items = demo.conn.execute("SELECT i.id, kind, language, state, i.remote_id, i.url, author, text, p.remote_id AS"
+                              " author_id, in_reply_to_remote_id FROM inbox_items i JOIN people p ON"
+                              " p.id = i.person_id WHERE account_id = ?", (sky.id,)).fetchall()
+    assert len(items) >= 30
+    assert {i["language"] for i in items} == {"en", "es", "fr", "sl"}
+    assert {i["kind"] for i in items} == {"mention", "reply"} and {i["state"] for i in items} == set(ALL)
+    for item in items:  # at://AUTHOR/collection/KEY, and its address names the same key under the handle
+        uri = re.fullmatch(r"at://(did:plc:[a-z2-7]{24})/app\.bsky\.feed\.post/([a-z2-7]{13})", item["remote_id"])
+        assert uri and uri[1] == item["author_id"], item["remote_id"]
+        assert item["url"] == f"https://bsky.app/profile/{item['author']}/post/{uri[2]}"
+    assert len({i["remote_id"] for i in items}) == len(items)
+    parents = {i["remote_id"] for i in items}
+    assert any(i["in_reply_to_remote_id"] in parents for i in items)  # a conversation under our post
+    assert any(len(i["text"]) > 300 for i in items)  # links shown in full make a text longer than the post was
+    assert any("https://" in i["text"] for i in items)
+    answered = demo.conn.execute("SELECT p.remote_id, p.url FROM thread_posts p JOIN threads t ON t.id = p.thread_id"
+                                 " WHERE t.account_id = ? AND p.ours = 1", (sky.id,)).fetchall()
+    assert len(answered) >= 5 and all(r["url"].startswith("https://bsky.app/profile/fernleaf.") for r in answered)
+    flagged = {r["item_id"]: r["state"] for r in demo.conn.execute(
+        "SELECT item_id, f.state FROM moderation_flags f JOIN inbox_items i ON i.id = f.item_id"
+        " WHERE i.account_id = ?", (sky.id,))}
+    assert sorted(set(flagged.values())) == ["blocked", "open"]  # one spammer blocked, one waiting
+    assert [r["action"] for r in demo.moderation.log() if r["item_id"] in flagged] == ["block"]
+    # Its metrics: followers, likes and reposts on its own posts; a post waits with its language.
+    assert demo.conn.execute("SELECT count(*) FROM follower_snapshots WHERE account_id = ?",
+                             (sky.id,)).fetchone()[0] >= 90
+    stats = demo.conn.execute("SELECT sum(likes), sum(shares) FROM post_stats WHERE account_id = ?",
+                              (sky.id,)).fetchone()
+    assert stats[0] > 0 and stats[1] > 0
+    waiting = [loads(o["payload"], {}) for o in demo.outbox.list() if o["account_id"] == sky.id
+               and o["state"] == "pending"]
+    assert [p["language"] for p in waiting] == ["fr"]
 
 
 def test_demo_is_marked_as_such(demo):

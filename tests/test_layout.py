@@ -60,6 +60,31 @@ def test_styles_and_tags_travel_with_the_parts():
     assert kept[0][0].tag == "question_mark" and kept[0][1].style == "bold"
 
 
+def test_accounts_shrink_together_and_none_goes_missing_without_a_count():
+    """Four accounts (the demo's): all shortened before any is left out, and those left out
+    are counted; an account in error comes first and keeps its words."""
+    import re
+    from types import SimpleNamespace
+
+    from cmtui.tui.widgets.status_line import accounts_part
+
+    names = ["fernleaf", "fernleaf-chat", "fernleaf-sky", "fernleaf-status"]
+    calm = [SimpleNamespace(name=n, offline=True, sync_state="idle") for n in names]
+    assert _line([accounts_part(calm)], 200).count("no connection") == 4
+    assert _line([accounts_part(calm)], 70) == "○ fernleaf  ○ fernleaf-chat  ○ fernleaf-sky  ○ fernleaf-status"
+    assert _line([accounts_part(calm)], 40) == "○ fernleaf  ○ fernleaf-chat +2"
+    assert _line([accounts_part(calm)], 12) == "4 accounts"
+    for width in range(10, 200):
+        line = _line([accounts_part(calm)], width)
+        shown = [n for n in names if re.search(rf"○ {n}(?![-\w])", line)]
+        more = re.search(r"\+(\d+)$", line)
+        assert line == "4 accounts" or len(shown) + (int(more[1]) if more else 0) == 4, (width, line)
+    failing = [*calm[:3], SimpleNamespace(name="fernleaf-status", offline=False, sync_state="error")]
+    assert _line([accounts_part(failing)], 60).startswith("● fernleaf-status error  ○ fernleaf")
+    assert _line([accounts_part(failing)], 30) == "● fernleaf-status error +3"
+    assert _line([accounts_part(failing)], 20) == "4 accounts (1 in error)"
+
+
 # -- the demo at two sizes ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory):
@@ -115,7 +140,7 @@ async def test_status_line_and_key_bar_keep_what_matters_most(demo_app, screen, 
     async with on_screen(app, size, *SCREENS[screen]) as pilot:
         assert await wait_for(pilot, lambda: "outbox" in bars(app)[0])
         status, keys = bars(app)
-        assert "outbox 6 pending" in status and "overdue" in status  # the demo's six scheduled posts
+        assert "outbox 7 pending" in status and "overdue" in status  # the demo's seven scheduled posts
         assert len(status) <= size[0] - 2
         assert "? Help" in keys and len(keys) <= size[0]  # all of it shows: nothing cropped
         assert ("q Quit" in keys) if screen in ("inbox", "calendar", "moderation", "metrics") else ("esc Back" in keys)

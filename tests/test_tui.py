@@ -162,7 +162,7 @@ async def test_first_run_welcomes_and_says_how_to_go_on(tmp_path):
 
         assert isinstance(app.screen, WelcomeDialog)
         shown = " ".join(str(part.render()) for part in app.screen.query("#welcome-text Static"))
-        assert "cmtui demo" in shown and "cmtui account add mastodon|matrix NAME" in shown
+        assert "cmtui demo" in shown and "cmtui account add mastodon|matrix|bluesky NAME" in shown
         assert str(tmp_path / "empty.db") in shown
         await pilot.press("escape")
         preview = str(app.screen.query_one("#inbox-preview").render())

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 REGISTRY: dict[str, str | type[Connector]] = {
     "mastodon": "cmtui.sync.connectors.mastodon:MastodonConnector",
     "matrix": "cmtui.sync.connectors.matrix:MatrixConnector",
+    "bluesky": "cmtui.sync.connectors.bluesky:BlueskyConnector",
 }
 PLATFORMS = tuple(REGISTRY)
 DEFAULT_PLATFORM = PLATFORMS[0]  # the platform of made-up communities (the demo, cmtui generate)

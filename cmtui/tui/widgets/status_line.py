@@ -22,6 +22,36 @@ KEEP_COUNTS, KEEP_CRISIS, KEEP_ACCOUNT, KEEP_LAST_SYNC = 100, 90, 50, 20
 GROUP = "  │  "
 
 
+def _account_forms(account) -> tuple[Text, Text]:
+    """(in words, shorter) for one account; an error stays in words in both."""
+    if account.offline:  # no connection by design: nothing to worry about
+        return Text(f"○ {account.name} no connection", style="dim"), Text(f"○ {account.name}", style="dim")
+    style = STATE_STYLE.get(account.sync_state, "")
+    short = Text.assemble(("● ", style), account.name)
+    full = short.copy()
+    full.append(f" {account.sync_state}", style=style or "dim")
+    return full, full if account.sync_state == "error" else short
+
+
+def accounts_part(accounts) -> Part:
+    """All accounts as one part, so that they shrink together: each in words, then each by
+    its mark and name, then the first few and how many more ("+2"), then only how many.
+    Accounts in error come first and keep their words; none goes missing without a count."""
+    ordered = sorted(accounts, key=lambda a: a.sync_state != "error" or a.offline)
+    forms = [_account_forms(a) for a in ordered]
+    errors = sum(1 for a in ordered if a.sync_state == "error" and not a.offline)
+    gap = "  "
+    shown = [Text(gap).join(f[0] for f in forms), Text(gap).join(f[1] for f in forms)]
+    for k in range(len(forms) - 1, 0, -1):
+        shown.append(Text.assemble(Text(gap).join(f[1] for f in forms[:k]), (f" +{len(forms) - k}", "dim")))
+    count = Text(f"{len(forms)} account{'s' if len(forms) != 1 else ''}", style="dim")
+    if errors:
+        count.append(f" ({errors} in error)", style="bold red")
+    shown.append(count)
+    # An error stays in words longer than a calm state does.
+    return Part.of(shown[0], KEEP_CRISIS if errors else KEEP_ACCOUNT, *shown[1:], lead=GROUP)
+
+
 class StatusLine(Widget):
     """Re-reads a few small aggregates from the store every couple of seconds, and fits them
     to its width by priority (cmtui.tui.fitting) whenever it is drawn."""
@@ -57,19 +87,8 @@ class StatusLine(Widget):
         if not accounts:
             parts.append(Part.of(Text("no accounts yet (cmtui account add)", style="dim"), KEEP_ACCOUNT,
                                  Text("no accounts yet", style="dim"), lead=GROUP))
-        for n, account in enumerate(accounts):
-            lead = "  " if n else GROUP
-            if account.offline:  # no connection by design: nothing to worry about
-                parts.append(Part.of(Text(f"○ {account.name} no connection", style="dim"), KEEP_ACCOUNT,
-                                     Text(f"○ {account.name}", style="dim"), lead=lead))
-                continue
-            style = STATE_STYLE.get(account.sync_state, "")
-            short = Text.assemble(("● ", style), account.name)
-            full = short.copy()
-            full.append(f" {account.sync_state}", style=style or "dim")
-            # An error stays in words longer than a calm state does.
-            priority = KEEP_CRISIS if account.sync_state == "error" else KEEP_ACCOUNT
-            parts.append(Part.of(full, priority, short, lead=lead))
+        if accounts:
+            parts.append(accounts_part(accounts))
         counts = store.outbox.counts()
         outbox = Text("outbox ")
         outbox.append(f"{counts['pending'] + counts['sending']} pending", style="bold" if counts["pending"] else "dim")
