@@ -196,3 +196,22 @@ def test_a_database_without_rooms_offers_rules_no_kick(store):
     from cmtui.tui.dialogs.rule_editor import hint
 
     assert hint(rule_actions(store)).plain.endswith("stop, kick, ban")  # the rule editor says so
+
+
+def test_bluesky_hides_on_the_server_only_a_reply_to_us_and_asks_no_reason(store):
+    from cmtui.sync.connectors import profile_for
+
+    account = store.accounts.add("sky", "bluesky", "https://pds.example", handle="us.test",
+                                 remote_account_id="did:plc:us")
+    uri = "at://did:plc:them/app.bsky.feed.post/"
+    store.ingest.page(account.id, "bluesky", [
+        RemoteItem(uri + "3kreply", "reply", Person("rude.test"), "you are useless", AT,
+                   in_reply_to_remote_id="at://did:plc:us/app.bsky.feed.post/3kours"),
+        RemoteItem(uri + "3kmention", "mention", Person("rude.test"), "@us.test useless", AT)],
+        question=lambda text: False)
+    reply, mention = (store.conn.execute("SELECT id FROM inbox_items WHERE remote_id = ?", (uri + key,)).fetchone()[0]
+                      for key in ("3kreply", "3kmention"))
+    act(store, SETTINGS, [reply, mention], "hide", who="ana", comment="rude")
+    assert [loads(o["payload"], {}) for o in ops(store, "remove")] == [{"remote_id": uri + "3kreply", "reason": "rude"}]
+    assert store.inbox.get(reply)["hidden"] == store.inbox.get(mention)["hidden"] == 1  # both off our screens
+    assert profile_for("bluesky").server_hide_reason is False

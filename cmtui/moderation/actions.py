@@ -58,9 +58,9 @@ def platform_profile(store: Store, account_id: int) -> PlatformProfile:
     return profile_for(account.platform if account is not None else default_platform())
 
 
-def hides_on_server(profile: PlatformProfile) -> bool:
-    """Whether a hide also removes the item on the platform (not only from our screens)."""
-    return "hide" in profile.moderation_actions and Capability.HIDE in profile.capabilities
+def hides_on_server(profile: PlatformProfile, item) -> bool:
+    """Whether hiding the item also takes it off the platform (not only from our screens)."""
+    return profile.hides_on_server(item)
 
 
 def offered_actions(profile: PlatformProfile) -> tuple[str, ...]:
@@ -174,7 +174,7 @@ def _one(store: Store, item, action: str, who: str, comment: str, options: dict)
         if item["hidden"]:
             raise InputError(f"item {item_id} is already hidden")
         profile = platform_profile(store, item["account_id"])
-        if hides_on_server(profile):  # removed for everyone, not only from our screens
+        if hides_on_server(profile, item):  # removed for everyone, not only from our screens
             check_place(store, item, "hide")
             op_id = store.outbox.enqueue(item["account_id"], "remove",
                                          {"remote_id": item["remote_id"], "reason": comment}, item_id=item_id)
@@ -223,7 +223,7 @@ def _follow(store: Store, item_id: int, action: str, who: str, comment: str, sou
         outcome = queue_platform_action(store, item, action, note, who)
     else:
         op_id = None
-        if action == "hide" and not item["hidden"] and hides_on_server(platform_profile(store, item["account_id"])):
+        if action == "hide" and not item["hidden"] and hides_on_server(platform_profile(store, item["account_id"]), item):
             check_place(store, item, "hide")
             op_id = store.outbox.enqueue(item["account_id"], "remove",
                                          {"remote_id": item["remote_id"], "reason": comment}, item_id=item_id)

@@ -306,6 +306,15 @@ class PlatformProfile:
     place_label: str = ""  # what a place is called ("room"); empty: posts go to no chosen place
     server_label: str = "instance"  # what the account's server is called ("homeserver")
     counts_from_events: bool = False  # post counters are counted from stored events, not read from the server
+    # How a hide on the server is said (Capability.HIDE): the question's words, and whether
+    # the platform takes a reason with it.
+    server_hide_words: str = "removed on the server"
+    server_hide_reason: bool = True
+
+    def hides_on_server(self, item: Mapping) -> bool:
+        """Whether hiding this inbox item also takes it off the platform (else it is hidden
+        from our screens only)."""
+        return "hide" in self.moderation_actions and Capability.HIDE in self.capabilities
 
     # -- length ----------------------------------------------------------------------------
     def limit(self, limits: Mapping) -> int:

@@ -12,10 +12,13 @@ PLATFORM = {"mute": "Mute", "block": "Block", "report": "Report"}
 
 class PlaceDecisions:
     def _hides_on_server(self, action: str, items: list) -> bool:
-        """A hide that also removes the items on their platform (which asks for a reason)."""
+        """A hide that also takes one of the items off its platform (which asks first)."""
         from cmtui.moderation.actions import hides_on_server
 
-        return action == "hide" and any(hides_on_server(self._profile(row["account"])) for row in items)
+        return action == "hide" and any(
+            row["item_id"] is not None
+            and hides_on_server(self._profile(row["account"]), self.store.inbox.require(row["item_id"]))
+            for row in items)
 
     def _refused(self, items: list, action: str) -> bool:
         """Whether the account may not take the action in one of the items' places (said so)."""
@@ -32,8 +35,10 @@ class PlaceDecisions:
     def _asking(self, action: str, items: list) -> tuple[str, str]:
         """(the question's start, the comment's hint) of a decision that asks first."""
         if self._hides_on_server(action, items):
-            return f"Hide {self._whom(items)}? (removed on the server at the next sync)", \
-                "a reason (sent with the removal, kept in the log)"
+            profile = self._profile(items[0]["account"])
+            return (f"Hide {self._whom(items)}? ({profile.server_hide_words} at the next sync)",
+                    "a reason (sent with it, kept in the log)" if profile.server_hide_reason
+                    else "a comment for the log")
         return f"{PLATFORM[action]} {self._whom(items)}? (sent at the next sync)", "a comment for the log"
 
     def _place(self, row):

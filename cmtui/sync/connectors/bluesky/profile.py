@@ -35,6 +35,11 @@ class BlueskyProfile(PlatformProfile):
             return f"the text is {len(text.encode('utf-8')):,} bytes, over Bluesky's limit of {MAX_BYTES:,}"
         return problem
 
+    def hides_on_server(self, item: Mapping) -> bool:
+        """Only a reply to us can be hidden on Bluesky (the hidden replies of our post's
+        threadgate); a mention or a quote is hidden from our screens only."""
+        return item["kind"] == "reply"
+
 
 PROFILE = BlueskyProfile(
     label="Bluesky",
@@ -54,4 +59,6 @@ PROFILE = BlueskyProfile(
     options=(AccountOption("instance", "server", required=True), AccountOption("user", "user", required=True),
              AccountOption("token_env", "token_env", required=True)),
     server_label="PDS",
+    server_hide_words="hidden under your post on Bluesky",
+    server_hide_reason=False,  # a threadgate lists hidden replies, with no reason
 )
