@@ -4,7 +4,9 @@
 a PDS, the AppView, bsync and ozone in one Node 22 process (`start.mjs`); the AppView and ozone
 need PostgreSQL and Redis, which this module starts too: a private PostgreSQL cluster (initdb in
 a temp dir, fsync off, loopback only) and a redis-server without persistence. Every process is
-our child and dies with the test process (PR_SET_PDEATHSIG, like tests/matrix_peer.py).
+our child and dies with the test process (PR_SET_PDEATHSIG, like tests/matrix_peer.py), and
+every one listens on 127.0.0.1 only (start.mjs binds dev-env's servers, which would take every
+interface, to loopback).
 
 Install: `npm ci` into a cache folder reused between runs, named by the lock's hash
 (~/.cache/cmtui-tests/atproto-<hash>; $CMTUI_ATPROTO_CACHE names another folder for it), only
@@ -526,8 +528,8 @@ class BlueskyPeer:
     def post(self, user: BskyUser, text: str, *, reply_to: Ref | None = None, quote: Ref | None = None,
              facets: list[dict] | None = None, langs: list[str] | None = None,
              mention: list[BskyUser] | tuple[BskyUser, ...] = ()) -> Ref:
-        """A post; a reply's root is the parent's root, or the parent. `mention` adds mention
-        facets for those accounts' @handles in the text."""
+        """A post; a reply's root is the parent's root, or the parent (which the AppView has
+        indexed first). `mention` adds mention facets for those accounts' @handles in the text."""
         record: dict = {"text": text, "createdAt": _now()}
         all_facets = [*(facets or []), *mention_facets(text, *mention)]
         if all_facets:
@@ -535,11 +537,15 @@ class BlueskyPeer:
         if langs:
             record["langs"] = langs
         if reply_to is not None:
+            # The AppView indexes repositories concurrently, and a reply whose parent it has not
+            # indexed yet notifies nobody: wait, as a person replies to a post they have seen.
+            self.wait_for_post(reply_to)
             parent = self.get_record(reply_to.uri)
             assert parent is not None, f"no post {reply_to.uri} to reply to"
             root = parent["value"].get("reply", {}).get("root") or reply_to.strong
             record["reply"] = {"root": root, "parent": reply_to.strong}
         if quote is not None:
+            self.wait_for_post(quote)
             record["embed"] = {"$type": "app.bsky.embed.record", "record": quote.strong}
         return self.create_record(user, POST, record)
 

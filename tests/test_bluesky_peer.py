@@ -46,8 +46,10 @@ def test_a_reply_to_a_reply_keeps_the_thread_root(bluesky_server):
     reply = peer.get_record(second.uri)["value"]["reply"]
 
     assert reply == {"root": root.strong, "parent": first.strong}
-    reasons = sorted(n["reason"] for n in peer.wait_for_notifications(bob, 1))
-    assert reasons == ["reply"]
+    [to_bob] = peer.wait_for_notifications(bob, 1)
+    assert (to_bob["reason"], to_bob["uri"], to_bob["reasonSubject"]) == ("reply", second.uri, first.uri)
+    [to_alice] = peer.wait_for_notifications(alice, 1)
+    assert (to_alice["reason"], to_alice["uri"]) == ("reply", first.uri)
 
 
 def test_likes_reposts_follows_and_quotes_are_notified(bluesky_server):

@@ -5,7 +5,24 @@
 // When ready it prints ONE line of JSON (the URLs, the DIDs, a moderator account) and stays up
 // until its standard input closes or it gets SIGTERM / SIGINT.
 import { randomBytes } from 'node:crypto'
-import { TestNetwork } from '@atproto/dev-env'
+import dns from 'node:dns'
+import net from 'node:net'
+
+// dev-env's servers listen on every interface; these listen on loopback only (a port given
+// without a host gets 127.0.0.1), and `localhost`, which they call each other by, resolves
+// to it first.
+dns.setDefaultResultOrder('ipv4first')
+const listen = net.Server.prototype.listen
+net.Server.prototype.listen = function (...args) {
+  const [first] = args
+  if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
+    if (typeof args[1] !== 'string') args.splice(1, 0, '127.0.0.1')
+  } else if (first && typeof first === 'object' && first.path === undefined && !first.host) {
+    args[0] = { ...first, host: '127.0.0.1' }
+  }
+  return listen.apply(this, args)
+}
+const { TestNetwork } = await import('@atproto/dev-env') // after the patch: imports run first
 
 const schema = process.env.DB_POSTGRES_SCHEMA || 'cmtui'
 const log = (...args) => console.error('[bluesky-network]', ...args)
