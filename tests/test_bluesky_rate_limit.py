@@ -22,8 +22,21 @@ from cmtui.sync.connectors.bluesky.connector import BlueskyConnector
 
 pytestmark = pytest.mark.xdist_group("bluesky")  # beside the other Bluesky servers: one worker at a time
 
+# The PDS listens on every interface; like the network's start.mjs, a port given without a
+# host gets 127.0.0.1 here, so this server is reachable on loopback only.
 START = """
-import { PDS, envToCfg, envToSecrets, readEnv } from '@atproto/pds'
+import net from 'node:net'
+const listen = net.Server.prototype.listen
+net.Server.prototype.listen = function (...args) {
+  const [first] = args
+  if (typeof first === 'number' || (typeof first === 'string' && /^\\d+$/.test(first))) {
+    if (typeof args[1] !== 'string') args.splice(1, 0, '127.0.0.1')
+  } else if (first && typeof first === 'object' && first.path === undefined && !first.host) {
+    args[0] = { ...first, host: '127.0.0.1' }
+  }
+  return listen.apply(this, args)
+}
+const { PDS, envToCfg, envToSecrets, readEnv } = await import('@atproto/pds')
 const env = readEnv()
 const pds = await PDS.create(envToCfg(env), envToSecrets(env))
 await pds.start()
@@ -56,6 +69,8 @@ def limited_pds(tmp_path_factory):
         while b"ready" not in (folder / "pds.log").read_bytes():
             assert process.poll() is None and time.monotonic() < deadline, (folder / "pds.log").read_text()[-2000:]
             time.sleep(0.1)
+        listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
+        assert listening and all(" 127.0.0.1:" in line for line in listening.splitlines()), listening
         yield f"http://127.0.0.1:{port}"
     finally:
         process.stdin.close()
