@@ -45,7 +45,8 @@ _HANDLE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0
 
 def _created_now(clock) -> str:
     """createdAt as Bluesky's clients write it (milliseconds, Z)."""
-    return clock().strftime("%Y-%m-%dT%H:%M:%S.") + f"{clock().microsecond // 1000:03d}Z"
+    now = clock()  # read once: two readings could straddle a second
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
 class BlueskyConnector(Connector):
