@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email.utils
 import ipaddress
-import json as jsonlib
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable
@@ -22,8 +21,9 @@ from cmtui import __version__
 from cmtui.errors import InputError
 from cmtui.model import iso
 from cmtui.sync.connectors.base import (
-    AuthError, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
+    AuthError, PermanentError, RateLimited, TransientError,
 )
+from cmtui.sync.connectors.transport import json_object, send
 from cmtui.text import sanitize
 
 DEFAULT_RATE_WAIT = timedelta(seconds=60)  # a 429 that does not say how long
@@ -166,32 +166,15 @@ class Xrpc:
         if token:
             sent["Authorization"] = f"Bearer {token}"
         try:
-            response = await self._client.request(method, f"/xrpc/{nsid}", params=params,
-                                                  json=json if method == "POST" else None, headers=sent)
-        except httpx.ConnectTimeout:
-            raise OfflineError(f"cannot reach {self.host}: no connection within {min(10.0, self.timeout):g} s") from None
-        except (httpx.TimeoutException, httpx.RemoteProtocolError):
-            raise TimedOut(f"{self.host} did not answer within {self.timeout:g} s") from None
-        except httpx.ConnectError as exc:
-            raise OfflineError(f"cannot reach {self.host}: {scrub(str(exc) or type(exc).__name__, 200)}") from None
-        except httpx.HTTPError as exc:
-            raise OfflineError(f"network error talking to {self.host}: {type(exc).__name__}") from None
+            response = await send(self._client, method, f"/xrpc/{nsid}", host=self.host, timeout=self.timeout,
+                                  params=params, json=json if method == "POST" else None, headers=sent)
         finally:
             self.requests += 1
         if response.status_code >= 300:
             self._raise(response, nsid)
         if not response.content and method == "POST":
             return {}  # procedures without output (muteActor, deleteSession)
-        try:
-            try:
-                body = jsonlib.loads(response.content)
-            except UnicodeDecodeError:  # bytes that are not UTF-8: keep the answer, mark the damage
-                body = jsonlib.loads(response.content.decode("utf-8", errors="replace"))
-        except ValueError:
-            raise TransientError(f"malformed response from {self.host} ({nsid}: not JSON)") from None
-        if not isinstance(body, dict):
-            raise TransientError(f"malformed response from {self.host} ({nsid}: not an object)")
-        return body
+        return json_object(response.content, host=self.host, what=nsid)
 
     def _raise(self, response: httpx.Response, nsid: str) -> None:
         status = response.status_code

@@ -8,7 +8,6 @@ PermanentError; only M_UNKNOWN_TOKEN / M_MISSING_TOKEN mean the account needs at
 from __future__ import annotations
 
 import email.utils
-import json as jsonlib
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 from urllib.parse import quote, urlsplit
@@ -19,8 +18,9 @@ from cmtui import __version__
 from cmtui.errors import InputError
 from cmtui.model import iso
 from cmtui.sync.connectors.base import (
-    AuthError, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
+    AuthError, PermanentError, RateLimited, TransientError,
 )
+from cmtui.sync.connectors.transport import json_object, send
 from cmtui.text import sanitize
 
 CLIENT = "/_matrix/client/v3"
@@ -103,30 +103,13 @@ class MatrixHttp:
                    prefix: str = CLIENT) -> dict:
         """The JSON object the homeserver answered; a connector error for anything else."""
         try:
-            response = await self._client.request(method, prefix + path, params=params, json=json)
-        except httpx.ConnectTimeout:
-            raise OfflineError(f"cannot reach {self.host}: no connection within {min(10.0, self.timeout):g} s") from None
-        except (httpx.TimeoutException, httpx.RemoteProtocolError):
-            raise TimedOut(f"{self.host} did not answer within {self.timeout:g} s") from None
-        except httpx.ConnectError as exc:
-            raise OfflineError(f"cannot reach {self.host}: {sanitize(str(exc) or type(exc).__name__, max_len=200, single_line=True)}") from None
-        except httpx.HTTPError as exc:
-            raise OfflineError(f"network error talking to {self.host}: {type(exc).__name__}") from None
+            response = await send(self._client, method, prefix + path, host=self.host, timeout=self.timeout,
+                                  params=params, json=json)
         finally:
             self.requests += 1
-        status = response.status_code
-        if status >= 300:
+        if response.status_code >= 300:
             self._raise(response, method, path)
-        try:
-            try:
-                body = jsonlib.loads(response.content)
-            except UnicodeDecodeError:  # bytes that are not UTF-8: keep the page, mark the damage (U+FFFD)
-                body = jsonlib.loads(response.content.decode("utf-8", errors="replace"))
-        except ValueError:
-            raise TransientError(f"malformed response from {self.host} ({method} {path}: not JSON)") from None
-        if not isinstance(body, dict):
-            raise TransientError(f"malformed response from {self.host} ({method} {path}: not an object)")
-        return body
+        return json_object(response.content, host=self.host, what=f"{method} {path}")
 
     def _raise(self, response: httpx.Response, method: str, path: str) -> None:
         status = response.status_code
