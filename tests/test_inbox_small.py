@@ -44,3 +44,19 @@ async def test_at_120x40_nothing_is_squeezed(store):
         await pilot.press("r")
         await pilot.pause()
         assert app.screen.query_one("#composer-text").size.height == 6
+
+
+async def test_on_a_narrow_terminal_the_filters_words_give_way_to_the_position(store):
+    from textual.widgets import Static
+
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    async with app.run_test(size=(76, 24)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one("#inbox-counts", Static)
+        total = app.screen.query_one(InboxList).total
+        shown = str(bar.render())
+        assert shown.rstrip().endswith(f"1 of {total:,}") and "…" in shown
+        await pilot.resize_terminal(140, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert "…" not in str(bar.render())  # wide again: the words come back

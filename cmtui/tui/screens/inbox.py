@@ -106,6 +106,10 @@ class InboxScreen(ModeScreen):
         return self.query_one(InboxList)
 
     # -- the filter bar -------------------------------------------------------------
+    def on_resize(self) -> None:
+        if self._counts is not None:  # the bar fits its words to the width (once shown)
+            self.call_after_refresh(self._show_counts)
+
     def refresh_counts(self) -> None:
         self._counts = self.store.inbox.state_counts()
         self._show_counts()
@@ -121,18 +125,25 @@ class InboxScreen(ModeScreen):
             text.append(f"{counts[state]:,}", style="bold yellow" if state == "new" else "")
             text.append("  ")
         text.append("│ ", style="dim")
-        text.append(describe_filter(inbox.filter, inbox.account_names), style="dim")
+        rest = Text()
         if self.search_error:
-            text.append(f"  │ {self.search_error}", style="bold red")
+            rest.append(f"  │ {self.search_error}", style="bold red")
         elif inbox.filter.search or self.search_text:
-            text.append(f"  │ “{self.search_text}”", style="italic")
+            rest.append(f"  │ “{self.search_text}”", style="italic")
         if inbox.selected:
-            text.append(f"  │ {len(inbox.selected)} selected", style="bold")
+            rest.append(f"  │ {len(inbox.selected)} selected", style="bold")
         if inbox.total:
             more = "+ (counting…)" if inbox.counting else ""
-            text.append(f"  │ {inbox.cursor + 1:,} of {inbox.total:,}{more}", style="dim")
+            rest.append(f"  │ {inbox.cursor + 1:,} of {inbox.total:,}{more}", style="dim")
         elif not inbox.filter.only_states or inbox.filter.search:
-            text.append("  │ no matches", style="dim")
+            rest.append("  │ no matches", style="dim")
+        # On a narrow terminal the filter's words give way (cut with …) before the position.
+        described = Text(describe_filter(inbox.filter, inbox.account_names), style="dim")
+        room = self.query_one("#inbox-counts", Static).size.width - 1 - text.cell_len - rest.cell_len
+        if 0 < room < described.cell_len:
+            described.truncate(max(room, 8), overflow="ellipsis")
+        text.append_text(described)
+        text.append_text(rest)
         # layout=False: fixed-size panes, so the update needs no reflow and lands in the
         # same frame as the list's own repaint.
         self.query_one("#inbox-counts", Static).update(text, layout=False)
