@@ -11,11 +11,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
 import pytest
 
 from cmtui.config import Credentials, Settings
@@ -23,6 +20,7 @@ from cmtui.model import utcnow
 from cmtui.store import Store
 from cmtui.sync.connectors.bluesky.connector import BlueskyConnector
 from cmtui.sync.engine import SyncEngine
+from killing_proxy import KillingProxy
 from matrix_cli_helpers import Cli, credentials
 from test_bluesky_connector import ForwardThenTimeOut, expired
 
@@ -155,53 +153,10 @@ def test_a_reply_whose_answer_timed_out_is_one_post_after_the_retry(cli, bluesky
     assert (op["state"], op["attempts"], op["result"]["remote_id"]) == ("done", 2, post["uri"])
 
 
-class KillingProxy:
-    """A loopback proxy in front of the PDS: when `victim` is set, the first createRecord sent
-    through it reaches the PDS, then the victim is SIGKILLed before it hears back."""
-
-    def __init__(self, target: str):
-        self.victim: int | None = None
-        self.killed = threading.Event()
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def _forward(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                headers = {k: v for k, v in self.headers.items()
-                           if k.lower() in ("authorization", "content-type", "atproto-proxy", "accept")}
-                answer = httpx.request(self.command, target + self.path, headers=headers, content=body, timeout=60)
-                if self.command == "POST" and "/com.atproto.repo.createRecord" in self.path and proxy.victim:
-                    os.kill(proxy.victim, signal.SIGKILL)
-                    proxy.victim = None
-                    proxy.killed.set()
-                    self.close_connection = True
-                    return
-                self.send_response(answer.status_code)
-                self.send_header("Content-Type", answer.headers.get("Content-Type", "application/json"))
-                self.send_header("Content-Length", str(len(answer.content)))
-                self.end_headers()
-                self.wfile.write(answer.content)
-
-            do_GET = do_POST = _forward
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_a_reply_sent_when_the_process_was_killed_is_one_post(cli, bluesky_server, scene):
     me, ana, refs = scene
-    proxy = KillingProxy(bluesky_server.pds_url)
+    proxy = KillingProxy(bluesky_server.pds_url,
+                         lambda method, path: method == "POST" and "/com.atproto.repo.createRecord" in path)
     try:
         code, _, err = add(cli, bluesky_server, me, instance=proxy.base_url)
         assert code == 0, err

@@ -5,15 +5,12 @@ exactly once through a time-out and a SIGKILL, edits and redactions, a 429 that 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -23,6 +20,7 @@ from cmtui.model import parse_iso, utcnow
 from cmtui.store import Store
 from cmtui.sync.connectors.matrix.connector import MatrixConnector
 from cmtui.sync.engine import SyncEngine
+from killing_proxy import KillingProxy
 from matrix_cli_helpers import cli  # noqa: F401 (a fixture)
 
 
@@ -171,53 +169,10 @@ def test_a_reply_whose_answer_timed_out_is_one_message_after_the_retry(cli, matr
         "done", 2, f"{rooms['lounge']}/{message['event_id']}")
 
 
-class KillingProxy:
-    """A loopback proxy in front of the homeserver: when `victim` is set, the first message
-    sent through it reaches the homeserver, then the victim is SIGKILLed before it hears back."""
-
-    def __init__(self, target: str):
-        self.victim: int | None = None
-        self.killed = threading.Event()
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def _forward(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                headers = {k: v for k, v in self.headers.items() if k.lower() in ("authorization", "content-type")}
-                answer = httpx.request(self.command, target + self.path, headers=headers, content=body, timeout=60)
-                if self.command == "PUT" and "/send/m.room.message/" in self.path and proxy.victim:
-                    os.kill(proxy.victim, signal.SIGKILL)
-                    proxy.victim = None
-                    proxy.killed.set()
-                    self.close_connection = True
-                    return
-                self.send_response(answer.status_code)
-                self.send_header("Content-Type", answer.headers.get("Content-Type", "application/json"))
-                self.send_header("Content-Length", str(len(answer.content)))
-                self.end_headers()
-                self.wfile.write(answer.content)
-
-            do_GET = do_PUT = do_POST = do_DELETE = _forward
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_a_reply_sent_when_the_process_was_killed_is_one_message(cli, matrix_server, people, scene):
     me, rooms, events = scene
     talk(matrix_server, people, me, rooms, events)
-    proxy = KillingProxy(matrix_server.base_url)
+    proxy = KillingProxy(matrix_server.base_url, lambda method, path: method == "PUT" and "/send/m.room.message/" in path)
     try:
         code, _, err = cli("account", "add", "matrix", "team", "--instance", proxy.base_url, "--user", me.user_id,
                            "--token-env", "T", env={"T": me.access_token})

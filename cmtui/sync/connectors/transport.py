@@ -4,7 +4,9 @@ each platform's package can use it without knowing the others."""
 
 from __future__ import annotations
 
+import email.utils
 import json
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -42,3 +44,16 @@ def json_object(content: bytes, *, host: str, what: str) -> dict:
     if not isinstance(body, dict):
         raise TransientError(f"malformed response from {host} ({what}: not an object)")
     return body
+
+
+def retry_after(response: httpx.Response, now: datetime) -> datetime | None:
+    """When a Retry-After header (seconds, or an HTTP date) lets us try again, if it says."""
+    header = (response.headers.get("retry-after") or "").strip()
+    if header.isdigit():
+        return now + timedelta(seconds=int(header))
+    if header:
+        try:
+            return email.utils.parsedate_to_datetime(header).astimezone(timezone.utc)
+        except (TypeError, ValueError):
+            return None
+    return None

@@ -8,7 +8,6 @@ attention. A JWT never appears in an error text, even if a server echoes one.
 
 from __future__ import annotations
 
-import email.utils
 import ipaddress
 import re
 from datetime import datetime, timedelta, timezone
@@ -23,7 +22,7 @@ from cmtui.model import iso
 from cmtui.sync.connectors.base import (
     AuthError, PermanentError, RateLimited, TransientError,
 )
-from cmtui.sync.connectors.transport import json_object, send
+from cmtui.sync.connectors.transport import json_object, retry_after, send
 from cmtui.text import sanitize
 
 DEFAULT_RATE_WAIT = timedelta(seconds=60)  # a 429 that does not say how long
@@ -85,14 +84,8 @@ def retry_at(response: httpx.Response, now: datetime) -> datetime:
             found.append(datetime.fromtimestamp(int(reset), tz=timezone.utc))
         except (OverflowError, OSError, ValueError):
             pass
-    header = (response.headers.get("retry-after") or "").strip()
-    if header.isdigit():
-        found.append(now + timedelta(seconds=int(header)))
-    elif header:
-        try:
-            found.append(email.utils.parsedate_to_datetime(header).astimezone(timezone.utc))
-        except (TypeError, ValueError):
-            pass
+    if (after := retry_after(response, now)) is not None:
+        found.append(after)
     until = max(found) if found else now + DEFAULT_RATE_WAIT
     return min(max(until, now), now + MAX_RATE_PAUSE)
 

@@ -7,8 +7,7 @@ PermanentError; only M_UNKNOWN_TOKEN / M_MISSING_TOKEN mean the account needs at
 
 from __future__ import annotations
 
-import email.utils
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Callable
 from urllib.parse import quote, urlsplit
 
@@ -20,7 +19,7 @@ from cmtui.model import iso
 from cmtui.sync.connectors.base import (
     AuthError, PermanentError, RateLimited, TransientError,
 )
-from cmtui.sync.connectors.transport import json_object, send
+from cmtui.sync.connectors.transport import json_object, retry_after, send
 from cmtui.text import sanitize
 
 CLIENT = "/_matrix/client/v3"
@@ -68,14 +67,8 @@ def retry_at(response: httpx.Response, body: dict, now: datetime) -> datetime:
     ms = body.get("retry_after_ms")
     if isinstance(ms, (int, float)) and not isinstance(ms, bool) and ms >= 0:
         found.append(now + timedelta(milliseconds=ms))
-    header = (response.headers.get("retry-after") or "").strip()
-    if header.isdigit():
-        found.append(now + timedelta(seconds=int(header)))
-    elif header:
-        try:
-            found.append(email.utils.parsedate_to_datetime(header).astimezone(timezone.utc))
-        except (TypeError, ValueError):
-            pass
+    if (after := retry_after(response, now)) is not None:
+        found.append(after)
     return min(max(found) if found else now + DEFAULT_RATE_WAIT, now + MAX_RATE_PAUSE)
 
 
