@@ -56,6 +56,27 @@ class Place:
                    refused={str(k): str(v) for k, v in refused.items()} if isinstance(refused, Mapping) else {})
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """An image (or other media) going with a post or reply. `file` names the copy kept in the
+    media folder beside the database (so a moved original does not break a scheduled post);
+    `part` is the thread part it goes with (0: the first, or the only one)."""
+
+    file: str
+    alt: str = ""
+    mime: str = ""
+    size: int = 0
+    part: int = 0
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "alt": self.alt, "mime": self.mime, "size": self.size, "part": self.part}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Attachment:
+        return cls(file=str(data["file"]), alt=str(data.get("alt") or ""), mime=str(data.get("mime") or ""),
+                   size=int(data.get("size") or 0), part=int(data.get("part") or 0))
+
+
 class EntryStatus(StrEnum):
     IDEA = "idea"
     DRAFT = "draft"

@@ -161,5 +161,16 @@ ALTER TABLE inbox_items ADD COLUMN place TEXT;
 ALTER TABLE calendar_entries ADD COLUMN place TEXT;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14]
+# Version 15: depth of posting and answering. A calendar entry may carry media (a JSON list of
+# model.Attachment: copies kept beside the database, with alt text) and be a thread (its text
+# holds the parts, split by a line holding only ---). An inbox item remembers our own like and
+# share of it (when queued; NULL once taken back), so the inbox shows them and undo knows.
+V15 = """
+ALTER TABLE calendar_entries ADD COLUMN media TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE calendar_entries ADD COLUMN thread INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE inbox_items ADD COLUMN liked_at TEXT;
+ALTER TABLE inbox_items ADD COLUMN shared_at TEXT;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14, V15]
 LATEST = len(MIGRATIONS)
