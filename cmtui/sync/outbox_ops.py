@@ -7,26 +7,45 @@ from typing import TYPE_CHECKING
 
 from cmtui.model import iso, parse_iso
 from cmtui.store.base import loads
-from cmtui.sync.connectors.base import Capability, Connector, PermanentError, PostRequest
+from cmtui.sync.connectors.base import Capability, Connector, MediaFile, PermanentError, PostRequest
 
 if TYPE_CHECKING:
     from cmtui.store import Store
 
 
-def _post_request(connector: Connector, op, payload: dict, now: datetime) -> PostRequest:
+def post_parts(payload: dict) -> list[str]:
+    """The texts a post or reply publishes: a thread's parts (payload "parts", each replying to
+    the one before), else its one text."""
+    return list(payload.get("parts") or [payload["text"]])
+
+
+def part_key(key: str, part: int) -> str:
+    """The idempotency key of a thread's part: the operation's own for the first, so a post
+    queued before threads existed keeps its key."""
+    return key if part == 0 else f"{key}#{part}"
+
+
+def media_files(payload: dict, part: int) -> tuple[MediaFile, ...]:
+    """The files that go with one part (payload "media": model.Attachment dicts)."""
+    return ()
+
+
+def _post_request(connector: Connector, op, payload: dict, now: datetime, part: int = 0,
+                  in_reply_to: str | None = None) -> PostRequest:
     scheduled_at = payload.get("scheduled_at")
     at, lead = parse_iso(scheduled_at), connector.profile.server_schedule_lead
     if at is None or lead is None or Capability.SCHEDULE not in connector.capabilities or at - now < lead:
         scheduled_at = None  # due now, or late (we were offline), or the server cannot hold it: publish at once
     return PostRequest(
-        text=payload["text"],
-        idempotency_key=op["idempotency_key"],
-        in_reply_to_remote_id=payload.get("in_reply_to_id"),
+        text=post_parts(payload)[part],
+        idempotency_key=part_key(op["idempotency_key"], part),
+        in_reply_to_remote_id=in_reply_to or payload.get("in_reply_to_id"),
         visibility=payload.get("visibility"),
         language=payload.get("language"),
         spoiler_text=payload.get("spoiler_text"),
         scheduled_at=scheduled_at,
         place=payload.get("place"),
+        media=media_files(payload, part),
     )
 
 

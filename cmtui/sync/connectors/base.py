@@ -209,6 +209,16 @@ class OwnPost:
 
 
 @dataclass(frozen=True)
+class MediaFile:
+    """A file to attach to a post: the connector uploads it when it publishes (the path is
+    the copy kept beside the database, see model.Attachment), with its alt text."""
+
+    path: str
+    alt: str = ""
+    mime: str = ""
+
+
+@dataclass(frozen=True)
 class PostRequest:
     text: str
     idempotency_key: str
@@ -218,6 +228,7 @@ class PostRequest:
     spoiler_text: str | None = None
     scheduled_at: str | None = None  # ISO UTC; the server publishes it then
     place: str | None = None  # where it goes, on platforms that post to places (a reply: its item's)
+    media: tuple[MediaFile, ...] = ()  # uploaded by the connector before the post, in this order
 
 
 @dataclass(frozen=True)
