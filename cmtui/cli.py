@@ -104,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     ireply.add_argument("item_id", metavar="ITEM_ID")
     ireply.add_argument("text", metavar="TEXT")
     _command(ireply, Run("cmtui.commands.inbox:inbox_reply"))
+    for name, helps in (("like", "like (favourite) an item"), ("boost", "boost (share, repost) an item")):
+        ireact = inbox_sub.add_parser(name, help=f"{helps} as its platform does; queued, sent by the next sync")
+        _db_option(ireact)
+        ireact.add_argument("item_id", metavar="ITEM_ID")
+        ireact.add_argument("--undo", action="store_true", help="take it back")
+        _command(ireact, Run(f"cmtui.commands.inbox:inbox_{name}", ("store", "settings")))
 
     cal = sub.add_parser("calendar", help="the content calendar")
     _db_option(cal)

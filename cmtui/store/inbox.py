@@ -23,8 +23,10 @@ _COLUMNS = (
     "i.id, i.account_id, a.name AS account, a.platform, i.kind, i.remote_id, i.url, i.author,"
     " i.author_name, i.text, i.language, i.visibility, i.created_at, i.state, i.snooze_until,"
     " i.assignee, i.labels, i.answered_at, i.thread_id, i.in_reply_to_remote_id, i.is_question,"
-    " i.hidden, i.deleted_at, i.done_at, i.person_id, i.moderated, i.place"
+    " i.hidden, i.deleted_at, i.done_at, i.person_id, i.moderated, i.place, i.liked_at, i.shared_at"
 )
+# Our own like and share of an item (schema V15): when queued, NULL once taken back.
+REACTED_COLUMN = {"like": "liked_at", "share": "shared_at"}
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ def item_json(row) -> dict:
         "labels": loads(row["labels"], []),
         "assignee": row["assignee"],
         "answered_at": row["answered_at"],
+        "liked": row["liked_at"] is not None,
+        "shared": row["shared_at"] is not None,
     }
 
 
@@ -346,3 +350,25 @@ class InboxRepo(Repo):
     def labels(self, item_id: int) -> list[str]:
         """An item's labels, decoded (none for an unknown item or an unreadable value)."""
         return loads(self._scalar("SELECT labels FROM inbox_items WHERE id = ?", (item_id,)), [])
+
+    # -- our likes and shares (cmtui.triage.likes) ---------------------------------------------
+    def set_reacted(self, item_id: int, what: str, at: str | None) -> None:
+        """Mark an item liked or shared (what: like / share) at `at`, or not (None); in the
+        caller's transaction."""
+        self.conn.execute(f"UPDATE inbox_items SET {REACTED_COLUMN[what]} = ? WHERE id = ?", (at, item_id))
+
+    def answer_by_like(self, item_id: int, at: str) -> bool:
+        """A like that answers (the like_answers setting) reached the platform: the item is
+        answered at `at` unless it already was, or the like was taken back meanwhile. Returns
+        whether this like answered it."""
+        return self.conn.execute(
+            "UPDATE inbox_items SET answered_at = ? WHERE id = ? AND answered_at IS NULL AND liked_at IS NOT NULL",
+            (at, item_id)).rowcount == 1
+
+    def take_back_like_answer(self, item_id: int, answered_at: str) -> bool:
+        """A like that answered the item is taken back before any reply of ours: unanswered
+        again. A reply since (ours in its thread) keeps it answered."""
+        return self.conn.execute(
+            "UPDATE inbox_items SET answered_at = NULL WHERE id = ? AND answered_at = ? AND NOT EXISTS ("
+            " SELECT 1 FROM thread_posts t WHERE t.thread_id = inbox_items.thread_id AND t.ours = 1"
+            " AND t.in_reply_to_remote_id = inbox_items.remote_id)", (item_id, answered_at)).rowcount == 1

@@ -219,3 +219,21 @@ class OutboxRepo(Repo):
 
     def link_entry(self, op_id: int, entry_id: int) -> None:
         self.conn.execute("UPDATE outbox SET entry_id = ? WHERE id = ?", (entry_id, op_id))
+
+    # -- likes and shares of an item (cmtui.triage.likes) ------------------------------------------
+    def latest_for_item(self, item_id: int, kinds: tuple[str, ...]):
+        """The item's latest operation of these kinds (a like and its undo), or None."""
+        return self._one(f"SELECT * FROM outbox WHERE item_id = ? AND kind IN ({_in(kinds)})"
+                         " ORDER BY id DESC LIMIT 1", (item_id, *kinds))
+
+    def unsettled_before(self, op, kinds: tuple[str, ...]) -> int | None:
+        """An earlier operation of these kinds on the same item not sent yet (its id), which
+        this one must wait for: an undo sent before what it undoes would be undone by it."""
+        return self._scalar(f"SELECT id FROM outbox WHERE item_id = ? AND id < ? AND kind IN ({_in(kinds)})"
+                            " AND state IN ('pending', 'sending') ORDER BY id LIMIT 1",
+                            (op["item_id"], op["id"], *kinds))
+
+    def note_result(self, op_id: int, fields: dict) -> None:
+        """Add fields to a finished operation's result (what applying it changed locally)."""
+        self.conn.execute("UPDATE outbox SET result = json_patch(coalesce(result, '{}'), ?) WHERE id = ?",
+                          (dumps(fields), op_id))

@@ -83,6 +83,20 @@ class TriageRepo(Repo):
             self.conn.execute("UPDATE triage_log SET undone = 1 WHERE id = ?", (row["id"],))
         return {"action": row["action"], "items": loads(row["item_ids"], [])}
 
+    # -- decisions that are not fields (a like: undone by taking it back, cmtui.triage.likes) ------
+    def log(self, item_ids: list[int], action: str, who: str) -> int:
+        """Log a decision whose undo is not restoring fields; in the caller's transaction."""
+        return self._insert("INSERT INTO triage_log (at, who, action, item_ids, before) VALUES (?, ?, ?, ?, '{}')",
+                            (now(), who, action, dumps(sorted(set(item_ids)))))
+
+    def latest(self):
+        """The decision `undo` would undo next (among the last UNDO_DEPTH), or None."""
+        return self._one("SELECT * FROM (SELECT * FROM triage_log ORDER BY id DESC LIMIT ?) WHERE undone = 0"
+                         " ORDER BY id DESC LIMIT 1", (UNDO_DEPTH,))
+
+    def mark_undone(self, log_id: int) -> None:
+        self.conn.execute("UPDATE triage_log SET undone = 1 WHERE id = ?", (log_id,))
+
     def wake_snoozed(self, now_text: str) -> int:
         """Snoozed items whose time has come are new again; return how many woke."""
         with transaction(self.conn):

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 
 from cmtui.model import iso, parse_iso
 from cmtui.store.base import loads
-from cmtui.sync.connectors.base import Capability, Connector, MediaFile, PermanentError, PostRequest
+from cmtui.sync.connectors.base import (
+    Capability, Connector, MediaFile, PermanentError, PostRequest, TransientError,
+)
+from cmtui.triage.likes import KIND_OF, KINDS as REACTION_KINDS, pair
 
 if TYPE_CHECKING:
     from cmtui.store import Store
@@ -118,6 +121,8 @@ async def execute(connector: Connector, op, store: Store, now: datetime) -> dict
         if kind == "assign_report":
             await connector.assign_report(payload["report_id"])
             return {}
+        if kind in REACTION_KINDS:
+            return await _reaction(connector, op, payload, store)
         if kind == "account_action":
             await connector.account_action(payload["account_remote_id"], payload["action"], payload.get("text", ""),
                                            payload.get("report_id"))
@@ -140,6 +145,8 @@ def apply_result(store: Store, account, op, outcome: dict | None, now: datetime,
             author_name=account.display_name or "", text=loads(op["payload"], {}).get("text", ""))
     elif op["entry_id"] and kind in ("post", "reschedule", "cancel", "edit"):
         apply_to_entry(store, op, outcome, now, error)
+    elif kind in REACTION_KINDS and op["item_id"]:
+        _reaction_result(store, op, outcome, now)
 
 
 def _entry_state(store: Store, op) -> tuple[str | None, str | None]:
@@ -151,3 +158,40 @@ def _entry_state(store: Store, op) -> tuple[str | None, str | None]:
     if entry is None:
         return None, None
     return fold_done(store.outbox.for_entry(entry["id"]), entry, op["account_id"], before_op=op["id"])
+
+
+# -- likes and shares of an inbox item (cmtui.triage.likes) -----------------------------------------
+async def _reaction(connector: Connector, op, payload: dict, store: Store) -> dict:
+    """A like, share or their undo. Each waits for the item's earlier one of its pair (an undo
+    sent first would be undone by the like after it); an undo takes what its like's result
+    kept (the like's own id, where the platform needs it)."""
+    kind, what = op["kind"], KIND_OF[op["kind"]]
+    waiting = store.outbox.unsettled_before(op, pair(what))
+    if waiting is not None:
+        raise TransientError(f"waiting for operation {waiting} on the same item to be sent first")
+    remote_id = payload["remote_id"]
+    if kind == what:
+        receipt = await (connector.like if kind == "like" else connector.share)(remote_id, op["idempotency_key"])
+        return {"receipt": receipt} if receipt else {}
+    undone = store.outbox.row(payload["undoes"]) if payload.get("undoes") else None
+    if undone is None or undone["state"] != "done" or undone["kind"] != what:
+        return {"skipped": f"no {what} of ours was sent"}  # (it failed or never was queued)
+    receipt = loads(undone["result"], {}).get("receipt")
+    await (connector.unlike if kind == "unlike" else connector.unshare)(remote_id, receipt)
+    return {}
+
+
+def _reaction_result(store: Store, op, outcome: dict | None, now: datetime) -> None:
+    """A like that answers marks the item answered once sent (the time kept in its result, so
+    taking the like back can take the answer back too). One that failed leaves the item as
+    it was before it, unless a later one of the pair was queued since."""
+    what = KIND_OF[op["kind"]]
+    if outcome is not None:
+        if op["kind"] == "like" and loads(op["payload"], {}).get("answers"):
+            at = iso(now)
+            if store.inbox.answer_by_like(op["item_id"], at):
+                store.outbox.note_result(op["id"], {"answered_at": at})
+        return
+    latest = store.outbox.latest_for_item(op["item_id"], pair(what))
+    if latest is not None and latest["id"] == op["id"]:
+        store.inbox.set_reacted(op["item_id"], what, None if op["kind"] == what else op["created_at"])

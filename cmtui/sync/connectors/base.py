@@ -35,6 +35,8 @@ class Capability(Flag):
     HIDE = auto()  # remove someone else's item on the server (with a reason)
     KICK = auto()  # remove someone from a place (they may come back)
     BAN = auto()  # ban someone from a place, and lift the ban
+    LIKE = auto()  # like someone's item (PlatformProfile.like_verb), and take it back
+    SHARE = auto()  # share it with our followers (PlatformProfile.share_verb), and take it back
 
 
 # -- errors -------------------------------------------------------------------------
@@ -311,8 +313,16 @@ class PlatformProfile:
     default_report_category: str | None = None
     account_actions: tuple[Choice, ...] = ()  # what an admin can do to an account
     server_schedule_lead: timedelta | None = None  # schedules on the server at least this far ahead
-    like_name: str = "likes"
+    like_name: str = "likes"  # plural nouns, for the metrics
     share_name: str = "shares"
+    # Our own like and share of an item (Capability.LIKE, SHARE), as the platform says them:
+    # the verb (keys, messages), its past (a state) and the verb that takes it back.
+    like_verb: str = "like"
+    like_past: str = "liked"
+    unlike_verb: str = "unlike"
+    share_verb: str = "share"
+    share_past: str = "shared"
+    unshare_verb: str = "unshare"
     options: tuple[AccountOption, ...] = ()
     place_label: str = ""  # what a place is called ("room"); empty: posts go to no chosen place
     server_label: str = "instance"  # what the account's server is called ("homeserver")
@@ -579,3 +589,22 @@ class Connector(ABC):
 
     async def close(self) -> None:
         return None
+
+    # -- likes and shares --
+    async def like(self, remote_id: str, key: str) -> str | None:
+        """Like someone's item (Capability.LIKE), once however often it is retried with the
+        same key. Returns what taking it back needs (the like's own id, on platforms where a
+        like is a thing of its own), else None."""
+        raise PermanentError(f"{self.platform} cannot {self.profile.like_verb}")
+
+    async def unlike(self, remote_id: str, receipt: str | None = None) -> None:
+        """Take a like back; receipt: what like() returned. Already gone is done."""
+        raise PermanentError(f"{self.platform} cannot {self.profile.like_verb}")
+
+    async def share(self, remote_id: str, key: str) -> str | None:
+        """Share someone's item with our followers (Capability.SHARE), once per key; returns
+        what unshare needs, else None."""
+        raise PermanentError(f"{self.platform} cannot {self.profile.share_verb}")
+
+    async def unshare(self, remote_id: str, receipt: str | None = None) -> None:
+        raise PermanentError(f"{self.platform} cannot {self.profile.share_verb}")

@@ -37,6 +37,7 @@ FEED_PAGES = 10  # author feed pages read for our posts' counters
 FIGURES_EVERY = timedelta(hours=1)  # followers and post counters: at most this often without news
 BLOCK = "app.bsky.graph.block"
 THREADGATE = "app.bsky.feed.threadgate"
+LIKE, REPOST = "app.bsky.feed.like", "app.bsky.feed.repost"
 REASONS = {c: f"com.atproto.moderation.defs#reason{c.capitalize()}" for c in
            ("spam", "violation", "misleading", "sexual", "rude", "other")}
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$")
@@ -450,3 +451,42 @@ class BlueskyConnector(Connector):
             await self.http.procedure("com.atproto.repo.putRecord", {**body, "swapRecord": gate.get("cid")})
         else:
             await self.http.procedure("com.atproto.repo.createRecord", body)
+
+    # -- likes and shares --
+    # A like or a repost is a record of ours (subject: the post's uri and cid). Its key is made
+    # from the outbox key and looked up first, as posts are: a retry finds it, never makes two.
+    # The receipt is the record's uri; taking it back deletes that record.
+    async def _subject_record(self, collection: str, remote_id: str, key: str) -> str:
+        me = await self._whoami()
+        uri = AtUri(me, collection, tid.from_key(key))
+        if await self._record(uri) is not None:
+            return str(uri)
+        post = await self._record(self._uri(remote_id))
+        if post is None or not isinstance(post.get("cid"), str):
+            raise PermanentError("the post no longer exists", 404)
+        record = {"$type": collection, "subject": {"uri": str(post.get("uri") or remote_id), "cid": post["cid"]},
+                  "createdAt": _created_now(self.clock)}
+        await self.http.procedure("com.atproto.repo.createRecord",
+                                  {"repo": me, "collection": collection, "rkey": uri.rkey, "record": record})
+        return str(uri)
+
+    async def _delete_record(self, receipt: str | None, collection: str) -> None:
+        if not receipt:
+            return  # nothing was made (the like never reached the PDS)
+        uri = self._uri(receipt)
+        if uri.collection != collection:
+            raise PermanentError(f"'{scrub(receipt, 200)}' is not a {collection} record", 400)
+        await self.http.procedure("com.atproto.repo.deleteRecord",
+                                  {"repo": await self._whoami(), "collection": collection, "rkey": uri.rkey})
+
+    async def like(self, remote_id: str, key: str) -> str | None:
+        return await self._subject_record(LIKE, remote_id, key)
+
+    async def unlike(self, remote_id: str, receipt: str | None = None) -> None:
+        await self._delete_record(receipt, LIKE)
+
+    async def share(self, remote_id: str, key: str) -> str | None:
+        return await self._subject_record(REPOST, remote_id, key)
+
+    async def unshare(self, remote_id: str, receipt: str | None = None) -> None:
+        await self._delete_record(receipt, REPOST)

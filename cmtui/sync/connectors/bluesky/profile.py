@@ -44,7 +44,8 @@ class BlueskyProfile(PlatformProfile):
 PROFILE = BlueskyProfile(
     label="Bluesky",
     capabilities=(Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.REPLY | Capability.MUTE
-                  | Capability.BLOCK | Capability.REPORT | Capability.STATS | Capability.HIDE),
+                  | Capability.BLOCK | Capability.REPORT | Capability.STATS | Capability.HIDE | Capability.LIKE
+                  | Capability.SHARE),
     max_chars=MAX_GRAPHEMES,
     moderation_actions=("hide", "mute", "block", "report"),
     report_categories=(Choice("spam", "spam — unwanted or repeated content"),
@@ -56,6 +57,7 @@ PROFILE = BlueskyProfile(
     default_report_category="other",
     like_name="likes",
     share_name="reposts",
+    share_verb="repost", share_past="reposted", unshare_verb="undo the repost",
     options=(AccountOption("instance", "server", required=True), AccountOption("user", "user", required=True),
              AccountOption("token_env", "token_env", required=True)),
     server_label="PDS",

@@ -540,3 +540,27 @@ class MastodonConnector(Connector):
         if report_id:
             body["report_id"] = report_id
         await self._call("POST", f"/api/v1/admin/accounts/{account_remote_id}/action", json=body, expect=None)
+
+    # -- likes and shares --
+    # Favouriting and boosting are idempotent on the server (a second favourite of a status is
+    # the same favourite), so a retry after a time-out does nothing twice; no receipt needed.
+    async def _status_action(self, remote_id: str, action: str) -> None:
+        try:
+            await self._call("POST", f"/api/v1/statuses/{remote_id}/{action}")
+        except PermanentError as exc:
+            if exc.status != 404 or not action.startswith("un"):  # taking back from a gone status: done
+                raise
+
+    async def like(self, remote_id: str, key: str) -> str | None:
+        await self._status_action(remote_id, "favourite")
+        return None
+
+    async def unlike(self, remote_id: str, receipt: str | None = None) -> None:
+        await self._status_action(remote_id, "unfavourite")
+
+    async def share(self, remote_id: str, key: str) -> str | None:
+        await self._status_action(remote_id, "reblog")
+        return None
+
+    async def unshare(self, remote_id: str, receipt: str | None = None) -> None:
+        await self._status_action(remote_id, "unreblog")

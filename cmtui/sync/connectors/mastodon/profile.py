@@ -55,7 +55,8 @@ PROFILE = MastodonProfile(
     label="Mastodon",
     capabilities=(Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.SCHEDULE | Capability.EDIT
                   | Capability.REPLY | Capability.MUTE | Capability.BLOCK | Capability.REPORT
-                  | Capability.ADMIN_REPORTS | Capability.ADMIN_ACTIONS | Capability.STATS),
+                  | Capability.ADMIN_REPORTS | Capability.ADMIN_ACTIONS | Capability.STATS | Capability.LIKE
+                  | Capability.SHARE),
     max_chars=500,
     visibilities=("public", "unlisted", "private", "direct"),
     default_visibility="public",
@@ -72,5 +73,7 @@ PROFILE = MastodonProfile(
     server_schedule_lead=timedelta(minutes=5),  # the server refuses a scheduled_at sooner than this
     like_name="favourites",
     share_name="boosts",
+    like_verb="favourite", like_past="favourited", unlike_verb="unfavourite",
+    share_verb="boost", share_past="boosted", unshare_verb="unboost",
     options=(AccountOption("instance", "server", required=True), AccountOption("token_env", "token_env")),
 )

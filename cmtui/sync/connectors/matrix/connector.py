@@ -38,6 +38,7 @@ STATE_TYPES = ["m.room.member", "m.room.name", "m.room.canonical_alias", "m.room
 TIMELINE_TYPES = ["m.room.message", "m.reaction", "m.room.redaction", *STATE_TYPES]
 MAX_LOOKUPS = 25  # events fetched per pass to learn who sent what a reply, edit or reaction points at
 ADMIN = "/_synapse/admin/v1"
+LIKE_KEY = "👍"  # the reaction a like sends
 
 
 def _place_ids(options, key: str) -> set[str]:
@@ -483,3 +484,19 @@ class MatrixConnector(Connector):
                                  prefix=ADMIN)
         else:
             raise PermanentError(f"Matrix has no account action '{sanitize(action, max_len=40, single_line=True)}'", 400)
+
+    # -- likes and shares --
+    # A like is a 👍 reaction (an m.annotation), sent with the outbox key as its transaction id:
+    # the homeserver answers a retried send with the event it already made. Its receipt is the
+    # reaction's own id; taking it back redacts that event. Rooms have no sharing.
+    async def like(self, remote_id: str, key: str) -> str | None:
+        room_id, event_id = self._split(remote_id)
+        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": LIKE_KEY}}
+        body = await self.http.call("PUT", f"/rooms/{segment(room_id)}/send/m.reaction/{segment(key)}", json=content)
+        if not isinstance(body.get("event_id"), str):
+            raise TransientError(f"malformed send answer from {self.host}")
+        return composite(room_id, body["event_id"])
+
+    async def unlike(self, remote_id: str, receipt: str | None = None) -> None:
+        if receipt:  # (none: the reaction was never made)
+            await self._redact(receipt, None)

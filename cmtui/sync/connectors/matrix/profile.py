@@ -22,7 +22,7 @@ PROFILE = MatrixProfile(
     label="Matrix",
     capabilities=(Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.EDIT | Capability.REPLY
                   | Capability.MUTE | Capability.REPORT | Capability.ADMIN_REPORTS | Capability.ADMIN_ACTIONS
-                  | Capability.STATS | Capability.HIDE | Capability.KICK | Capability.BAN),
+                  | Capability.STATS | Capability.HIDE | Capability.KICK | Capability.BAN | Capability.LIKE),
     max_chars=MAX_CHARS,
     moderation_actions=("hide", "mute", "report", "kick", "ban", "unban"),
     report_categories=(Choice("other", "other — say why in the comment"),),
@@ -31,6 +31,8 @@ PROFILE = MatrixProfile(
                      Choice("deactivate", "deactivate — close the sender's account on this server")),
     like_name="reactions",
     share_name="shares",
+    # A like is a 👍 reaction (connector.LIKE_KEY); rooms have no sharing.
+    like_verb="react 👍", like_past="reacted 👍", unlike_verb="remove the 👍",
     options=(AccountOption("instance", "server", required=True), AccountOption("user", "user"),
              AccountOption("token_env", "token_env"), AccountOption("rooms", "places"),
              AccountOption("support_rooms", "support_places")),
