@@ -161,7 +161,7 @@ def undo_last(store: Store, *, answers: bool) -> dict | None:
     with store.transaction():
         for item_id in items:
             item = store.inbox.get(item_id)
-            if item is not None and is_done(item, what) != undo:
+            if item is not None and is_done(item, what) == undo:
                 _react(store, item, what, undo, answers)
         store.triage.mark_undone(row["id"])
     return {"action": row["action"], "items": items}
