@@ -298,7 +298,7 @@ async def test_a_new_search_drops_the_old_count(store, gate):
         assert inbox.total == 38 and not inbox.counting
 
 
-# -- 3. the f filter dialog ----------------------------------------------------------------------------------
+# -- 3. the F filter dialog ----------------------------------------------------------------------------------
 def option_text(dialog, option_id: str) -> str:
     return str(dialog.query_one(OptionList).get_option(option_id).prompt)
 
@@ -310,12 +310,12 @@ async def choose(pilot, dialog, option_id: str) -> None:
     await pilot.pause()
 
 
-async def test_f_opens_the_filters_with_counts_and_applies_the_choice(store):
+async def test_shift_f_opens_the_filters_with_counts_and_applies_the_choice(store):
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         inbox = screen.query_one(InboxList)
-        await pilot.press("f")
+        await pilot.press("F")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, FilterDialog)
@@ -344,7 +344,7 @@ async def test_f_opens_the_filters_with_counts_and_applies_the_choice(store):
         assert all(r["language"] == "es" for r in all_rows(inbox))
         assert "· es ·" in counts_bar(screen)
         # backspace clears every choice; esc applies that too.
-        await pilot.press("f")
+        await pilot.press("F")
         await pilot.pause()
         await pilot.press("backspace")
         await pilot.pause()
@@ -361,7 +361,7 @@ async def test_the_filters_dialog_keeps_the_sort_and_a_search_on_top(store):
         inbox = screen.query_one(InboxList)
         await pilot.press("O")  # oldest first
         await pilot.pause()
-        await pilot.press("f")
+        await pilot.press("F")
         await settle(app, pilot)
         await choose(pilot, app.screen, "kind=direct")
         await pilot.press("backspace")  # clear all keeps sort and grouping

@@ -90,7 +90,7 @@ def test_search_as_you_type(snap_compare, app):
 
 def test_filter_dialog(snap_compare, app):
     async def counted(pilot):
-        await pilot.press("f")
+        await pilot.press("F")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 

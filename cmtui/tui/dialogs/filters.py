@@ -1,4 +1,4 @@
-"""`f`: the inbox filter bar's choices — state, account, kind, label, assignee, questions
+"""`F`: the inbox filter bar's choices — state, account, kind, label, assignee, questions
 only, language — each value with how many items it would list, plus sort and grouping.
 
 enter sets a choice and keeps the dialog open (the counts follow); esc or f applies.
@@ -52,7 +52,7 @@ def facet_values(store: Store, settings: Settings, counts: dict) -> dict[str, li
 class FilterDialog(Dialog):
     CSS_PATH = Path(__file__).with_name("filters.tcss")  # read when first shown
     BINDINGS = [
-        Binding("escape,f", "apply", "Apply", id="filters.apply"),
+        Binding("escape,F", "apply", "Apply", id="filters.apply"),
         Binding("backspace,delete", "clear", "Clear all", id="filters.clear"),
     ]
 

@@ -21,6 +21,7 @@ from cmtui.triage.search import narrow
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.places import addressed, item_place
 from cmtui.tui.screens.base import ModeScreen
+from cmtui.tui.screens.inbox_likes import LikeActions, op_words
 from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
 from cmtui.tui.widgets.thread_pane import ThreadPane
 
@@ -49,7 +50,7 @@ def describe_filter(f: InboxFilter, accounts: dict[int, str]) -> str:
     return " · ".join(parts)
 
 
-class InboxScreen(ModeScreen):
+class InboxScreen(LikeActions, ModeScreen):
     TITLE_SUFFIX = "Inbox"
     BINDINGS = [
         Binding("enter", "thread", "Thread", show=False, id="inbox.thread"),
@@ -59,7 +60,9 @@ class InboxScreen(ModeScreen):
         Binding("a", "assign", "Assign", show=False, id="inbox.assign"),
         Binding("l", "labels", "Labels", show=False, id="inbox.labels"),
         Binding("slash", "search", "Search", id="inbox.search"),
-        Binding("f", "filters", "Filter", show=False, id="inbox.filters"),
+        Binding("f", "like", "Like", id="inbox.like"),  # (the key bar says it in the item's platform's words)
+        Binding("b", "share", "Share", id="inbox.share"),
+        Binding("F", "filters", "Filter", show=False, id="inbox.filters"),
         Binding("O", "sort", "Sort", show=False, id="inbox.sort"),
         Binding("c", "group", "Conversations", show=False, id="inbox.group"),
         Binding("x", "select", "Select", show=False, id="inbox.select"),
@@ -235,11 +238,12 @@ class InboxScreen(ModeScreen):
         """The cursor moved onto row (None when the list is empty)."""
         self._show_counts()
         self.query_one("#inbox-preview", Static).update(self.preview(row), layout=False)
+        self._words_changed()
 
     def preview(self, row) -> Text:
         if row is None:
             if not self.inbox.filter.only_states or self.inbox.filter.search:
-                return Text("Nothing matches. esc clears the search; f changes the filters.", style="dim")
+                return Text("Nothing matches. esc clears the search; F changes the filters.", style="dim")
             if not self.store.accounts.list():
                 return Text("No accounts yet, so nothing to answer. In a shell, 'cmtui account add' "
                             "connects one and 'cmtui demo' opens the demo community; "
@@ -262,12 +266,14 @@ class InboxScreen(ModeScreen):
         left = time_left(row, self.app.now(), target)
         if left is not None:
             text.append(f"\n{describe(left, target)}", style="bold red" if left < 0 else "green")
+        text.append(op_words(row), style="italic")  # "favourited", "boosted"
         for op in self.store.outbox.for_item(row["id"]):
             style = {OpState.FAILED: "bold red", OpState.DONE: "green"}.get(op["state"], "yellow")
             word = "sent" if op["state"] == OpState.DONE else op["state"]
-            text.append(f"\n{op['kind']} {word}", style=style)
+            text.append(f"\n{op_words(row, op['kind'])} {word}", style=style)
             if op["state"] == "failed":
-                text.append(f": {op['last_error'] or 'refused'} — r edits and retries it", style="red")
+                again = " — r edits and retries it" if op["kind"] == "reply" else ""
+                text.append(f": {op['last_error'] or 'refused'}{again}", style="red")
         if self.store.drafts.get(f"reply:{row['id']}"):
             text.append("\ndraft reply saved", style="italic")
         if self.inbox.filter.grouped and row["group_size"] > 1:
@@ -472,10 +478,16 @@ class InboxScreen(ModeScreen):
         open_in_browser(self.app, row["url"] if row is not None else None)
 
     def action_undo(self) -> None:
-        undone = self.store.triage.undo()
+        from cmtui.triage.likes import KINDS as REACTION_KINDS, undo_last
+
+        undone = undo_last(self.store, answers=self.app.settings.like_answers)
         if undone is None:
             self.notify("Nothing to undo.", severity="warning")
             return
-        count = len(undone["items"])
-        self._say(f"Undone: {undone['action']} on {count} item{'s' if count != 1 else ''}.")
+        count, action = len(undone["items"]), undone["action"]
+        if action in REACTION_KINDS:  # taken back through the outbox; said in the platform's words
+            self.app.post_message(self.app.SyncChanged())
+            first = self.store.inbox.get(undone["items"][0])
+            action = op_words(first, action) if first is not None else action
+        self._say(f"Undone: {action} on {count} item{'s' if count != 1 else ''}.")
         self._reload(prefer=sorted(undone["items"]))

@@ -34,6 +34,7 @@ PAGE_SIZE = 100
 MAX_PAGES = 16
 KIND_MARK = {ItemKind.MENTION: "@", ItemKind.REPLY: "↩", ItemKind.DIRECT: "✉", ItemKind.COMMENT: "#"}
 STATE_MARK = {"new": "●", "open": "○", "snoozed": "z", "done": "✓"}
+LIKED_MARK, SHARED_MARK = "♥", "↻"  # our own like and share of the item (queued or sent)
 
 
 def short_age(created_at: str, now: datetime) -> str:
@@ -316,7 +317,8 @@ class InboxList(ScrollView, can_focus=True):
         when = short_age(row["created_at"], now) if left is None else badge(left)
         picked = row["id"] in self.selected
         group = row["group_size"] if self.filter.grouped else 1
-        key = (row["id"], row["state"], cursor, width, when, picked, group)
+        marks = (LIKED_MARK if row["liked_at"] else " ") + (SHARED_MARK if row["shared_at"] else " ")
+        key = (row["id"], row["state"], cursor, width, when, picked, group, marks)
         strip = self._strips.get(key)
         if strip is not None:
             return strip
@@ -327,7 +329,7 @@ class InboxList(ScrollView, can_focus=True):
             (set_cell_size(when, 5) + " ",
              st["dim"] if left is None else st["late"] if left < 0 else st["due"]),
             (fit(row["account"], self.account_width) + " ", st["dim"]),
-            (KIND_MARK.get(row["kind"], "?") + " ", st["text"]),
+            (KIND_MARK.get(row["kind"], "?") + marks + " ", st["text"]),
             (fit(one_line(row["author_name"] or row["author"]), 22) + " ", st["author"]),
         ]
         if group > 1:

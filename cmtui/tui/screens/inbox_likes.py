@@ -1,0 +1,94 @@
+"""The inbox's `f` like and `b` share (what the highlighted item's platform calls them:
+"Favourite" and "Boost", "Like" and "Repost"...), toggles queued through the outbox; the key
+bar and `?` read the platform's words for the item under the cursor."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.binding import ActiveBinding
+
+from cmtui.errors import InputError
+from cmtui.sync.connectors import profile_for
+from cmtui.triage import likes
+
+ACTIONS = {"like": "like", "share": "share"}  # binding action -> what
+
+
+class LikeActions:
+    """Mixed into InboxScreen (which has the list, the store, notify and _decided)."""
+
+    def _reaction_words(self) -> dict[str, tuple[str, bool]]:
+        """Per action: (the key's label for the highlighted item, whether its platform can)."""
+        row = self.inbox.current_row
+        if row is None:
+            return {}
+        profile = profile_for(row["platform"])
+        words = {}
+        for action, what in ACTIONS.items():
+            undo = likes.is_done(row, what)
+            words[action] = (likes.verb(profile, what, undo).capitalize(), likes.can(row["platform"], what))
+        return words
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The bindings with `f`/`b` named in the highlighted item's platform's words; a
+        platform that cannot share keeps `b` out of the key bar (pressed, it says so)."""
+        bindings = super().active_bindings
+        words = self._reaction_words()
+        for key, active in bindings.items():
+            said = words.get(active.binding.action)
+            if said is not None and active.node is self:
+                label, able = said
+                bindings[key] = active._replace(binding=replace(active.binding, description=label,
+                                                                show=active.binding.show and able))
+        return bindings
+
+    def _react(self, what: str) -> None:
+        inbox, row = self.inbox, self.inbox.current_row
+        if row is None:
+            self.notify(f"Nothing to {what}: the inbox is empty.", severity="warning")
+            return
+        targets = sorted(inbox.selected) or [row["id"]]  # (a conversation's row: its latest item only)
+        settings = self.app.settings
+        try:
+            undone, changed = likes.react_many(self.store, targets, what,
+                                               answers=settings.like_answers, who=settings.username)
+        except InputError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        profile = profile_for(row["platform"])  # (targets: the list is not empty)
+        said, count = likes.verb(profile, what, undone).capitalize(), len(changed)
+        if count == 1 and changed[0].withdrawn is not None:
+            message = f"{said}: the {likes.verb(profile, what, not undone)} had not been sent, so nothing is sent."
+        else:
+            message = f"{said} queued{f' for {count} items' if count > 1 else ''}; the next sync sends it. u undoes it."
+        self._decided(1, "")
+        self._words_changed()
+        self.app.post_message(self.app.SyncChanged())
+        self._say(message)
+
+    def _words_changed(self) -> None:
+        """The cursor moved: the key bar's f/b words follow the item (repainted only when
+        they change)."""
+        words = self._reaction_words()
+        if words != getattr(self, "_shown_words", None):
+            self._shown_words = words
+            self.refresh_bindings()
+
+    def action_like(self) -> None:
+        self._react("like")
+
+    def action_share(self) -> None:
+        self._react("share")
+
+
+def op_words(row, kind: str | None = None) -> str:
+    """kind None: the preview's line of what we did to the item ("favourited · boosted"), or
+    "". An outbox kind: in the item's platform's words (unfavourite...); others as they are."""
+    profile = profile_for(row["platform"])
+    if kind is None:
+        done = [likes.past(profile, what) for what in likes.WHATS if likes.is_done(row, what)]
+        return "\n" + " · ".join(done) if done else ""
+    what = likes.KIND_OF.get(kind)
+    return likes.verb(profile, what, kind != what) if what else kind
