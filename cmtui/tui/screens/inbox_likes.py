@@ -20,7 +20,8 @@ class LikeActions:
 
     def _reaction_words(self) -> dict[str, tuple[str, bool]]:
         """Per action: (the key's label for the highlighted item, whether its platform can)."""
-        row = self.inbox.current_row
+        lists = self.query("#inbox-list")  # (not there before the first compose)
+        row = lists.first().current_row if lists else None
         if row is None:
             return {}
         profile = profile_for(row["platform"])
@@ -33,13 +34,13 @@ class LikeActions:
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """The bindings with `f`/`b` named in the highlighted item's platform's words; a
-        platform that cannot share keeps `b` out of the key bar (pressed, it says so)."""
+        platform that cannot share keeps `b` out of the key bar (pressed, it says so), and so
+        does an empty list."""
         bindings = super().active_bindings
         words = self._reaction_words()
         for key, active in bindings.items():
-            said = words.get(active.binding.action)
-            if said is not None and active.node is self:
-                label, able = said
+            if active.binding.action in ACTIONS and active.node is self:
+                label, able = words.get(active.binding.action, (active.binding.description, False))  # (empty list)
                 bindings[key] = active._replace(binding=replace(active.binding, description=label,
                                                                 show=active.binding.show and able))
         return bindings
