@@ -372,3 +372,8 @@ class InboxRepo(Repo):
             "UPDATE inbox_items SET answered_at = NULL WHERE id = ? AND answered_at = ? AND NOT EXISTS ("
             " SELECT 1 FROM thread_posts t WHERE t.thread_id = inbox_items.thread_id AND t.ours = 1"
             " AND t.in_reply_to_remote_id = inbox_items.remote_id)", (item_id, answered_at)).rowcount == 1
+
+    def restore_answer(self, item_id: int, answered_at: str) -> None:
+        """The like's answer comes back (its undo was withdrawn before it was sent)."""
+        self.conn.execute("UPDATE inbox_items SET answered_at = coalesce(answered_at, ?) WHERE id = ?",
+                          (answered_at, item_id))

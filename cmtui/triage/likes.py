@@ -145,8 +145,7 @@ def _restore_answer(store: Store, item_id: int, withdrawn_undo) -> None:
     like = store.outbox.row(undone) if undone else None
     answered = loads(like["result"], {}).get("answered_at") if like is not None else None
     if answered:
-        store.conn.execute("UPDATE inbox_items SET answered_at = coalesce(answered_at, ?) WHERE id = ?",
-                           (answered, item_id))
+        store.inbox.restore_answer(item_id, answered)
 
 
 def undo_last(store: Store, *, answers: bool) -> dict | None:

@@ -315,8 +315,7 @@ class PlatformProfile:
     server_schedule_lead: timedelta | None = None  # schedules on the server at least this far ahead
     like_name: str = "likes"  # plural nouns, for the metrics
     share_name: str = "shares"
-    # Our own like and share of an item (Capability.LIKE, SHARE), as the platform says them:
-    # the verb (keys, messages), its past (a state) and the verb that takes it back.
+    # Our like and share of an item (Capability.LIKE, SHARE): verb, past, the verb taking it back.
     like_verb: str = "like"
     like_past: str = "liked"
     unlike_verb: str = "unlike"
@@ -591,19 +590,15 @@ class Connector(ABC):
         return None
 
     # -- likes and shares --
+    # like/share: once however often retried with the same key; they return what taking them
+    # back needs (the like's own id, where it is a thing of its own), else None.
     async def like(self, remote_id: str, key: str) -> str | None:
-        """Like someone's item (Capability.LIKE), once however often it is retried with the
-        same key. Returns what taking it back needs (the like's own id, on platforms where a
-        like is a thing of its own), else None."""
         raise PermanentError(f"{self.platform} cannot {self.profile.like_verb}")
 
     async def unlike(self, remote_id: str, receipt: str | None = None) -> None:
-        """Take a like back; receipt: what like() returned. Already gone is done."""
         raise PermanentError(f"{self.platform} cannot {self.profile.like_verb}")
 
     async def share(self, remote_id: str, key: str) -> str | None:
-        """Share someone's item with our followers (Capability.SHARE), once per key; returns
-        what unshare needs, else None."""
         raise PermanentError(f"{self.platform} cannot {self.profile.share_verb}")
 
     async def unshare(self, remote_id: str, receipt: str | None = None) -> None:
