@@ -11,6 +11,7 @@ import time
 import pytest
 
 from cmtui.errors import InputError
+from cmtui.store.inbox import REACTED_COLUMN
 from cmtui.sync.engine import SyncEngine
 from cmtui.triage.likes import react, react_many, undo_last
 
@@ -90,28 +91,33 @@ def test_a_like_taken_back_before_it_was_sent_sends_nothing(env, peer):
     assert status(peer, posted["id"])["favourites_count"] == 0
 
 
+SENT = {"like": ("favourite", "favourites_count"), "share": ("reblog", "reblogs_count")}
+
+
+@pytest.mark.parametrize("what", list(SENT))
 @pytest.mark.parametrize("effect", [{"type": "status", "status": 503}, {"type": "timeout"}], ids=["503", "timeout"])
-def test_a_favourite_retried_after_a_fault_counts_once(env, peer, effect):
+def test_a_favourite_or_boost_retried_after_a_fault_counts_once(env, peer, effect, what):
     store = env[0]
+    action, counter = SENT[what]
     posted, item = mention(env, peer)
-    react(store, item, "like", undo=False)
-    peer.fault(effect, path_regex=FAVOURITE, methods=["POST"], count=1)
+    react(store, item, what, undo=False)
+    peer.fault(effect, path_regex=rf"^/api/v1/statuses/[^/]+/{action}$", methods=["POST"], count=1)
     result = sync(env, timeout=1.0)
     assert result.sent == 0
     [op] = store.outbox.for_item(item)
     assert op["state"] == "pending" and op["attempts"] == 1 and op["last_error"]
-    assert store.inbox.get(item)["liked_at"] is not None  # still on its way
+    assert store.inbox.get(item)[REACTED_COLUMN[what]] is not None  # still on its way
     if effect["type"] == "timeout":
         # As if the server had done it and only the answer was lost: the retry must not count twice.
-        peer.http.post(f"/api/v1/statuses/{posted['id']}/favourite",
+        peer.http.post(f"/api/v1/statuses/{posted['id']}/{action}",
                        headers={"Authorization": "Bearer ada_token"}).raise_for_status()
     make_due(store)
     assert sync(env).sent == 1
     assert store.outbox.for_item(item)[0]["state"] == "done"
-    assert status(peer, posted["id"])["favourites_count"] == 1
+    assert status(peer, posted["id"])[counter] == 1
     make_due(store)
     assert sync(env).sent == 0
-    assert status(peer, posted["id"])["favourites_count"] == 1
+    assert status(peer, posted["id"])[counter] == 1
 
 
 def test_an_undo_waits_for_the_like_it_undoes(env, peer):

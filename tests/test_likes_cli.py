@@ -134,3 +134,15 @@ def test_like_answers_is_carried_by_the_queued_like(cli, tmp_path, monkeypatch):
                                              "answers": True}
     finally:
         store.close()
+
+
+def test_a_deleted_item_cannot_be_liked_but_a_like_can_be_taken_back(cli):
+    item = cli.ids["ITEM"]
+    cli("inbox", "like", item)
+    store = Store.open(cli.db)
+    store.conn.execute("UPDATE inbox_items SET deleted_at = '2026-11-21T00:00:00Z'")
+    store.close()
+    code, _, err = cli("inbox", "boost", item)
+    assert code == BAD and err == f"cmtui: item {item} was deleted on its platform; it cannot be boosted\n"
+    code, out, _ = cli("inbox", "like", item, "--undo")
+    assert code == OK and "nothing is sent" in out

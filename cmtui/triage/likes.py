@@ -78,9 +78,14 @@ def check(store: Store, item_id, what: str):
     item = store.inbox.require(item_id)
     profile = profile_for(item["platform"])
     profile.require(_CAPABILITY[what], verb(profile, what))
-    if item["deleted_at"]:
-        raise InputError(f"item {item['id']} was deleted on its platform; it cannot be {past(profile, what)}")
     return item
+
+
+def _not_deleted(item, what: str) -> None:
+    """A deleted item can have our like taken back (already gone is done), not given."""
+    if item["deleted_at"]:
+        raise InputError(f"item {item['id']} was deleted on its platform; it cannot be "
+                         f"{past(profile_for(item['platform']), what)}")
 
 
 def react(store: Store, item_id, what: str, *, undo: bool, answers: bool = False, who: str = "",
@@ -91,6 +96,8 @@ def react(store: Store, item_id, what: str, *, undo: bool, answers: bool = False
     item = check(store, item_id, what)
     if is_done(item, what) != undo:
         return None
+    if not undo:
+        _not_deleted(item, what)
     with store.transaction():
         reaction = _react(store, item, what, undo, answers)
         if log:
@@ -104,6 +111,10 @@ def react_many(store: Store, item_ids: list[int], what: str, *, answers: bool, w
     Returns (undone, the reactions). InputError if any item cannot take it (nothing changes)."""
     items = [check(store, item_id, what) for item_id in item_ids]
     undo = all(is_done(item, what) for item in items)
+    if not undo:
+        for item in items:
+            if not is_done(item, what):
+                _not_deleted(item, what)
     changed: list[Reaction] = []
     with store.transaction():
         for item in items:
