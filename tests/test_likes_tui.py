@@ -134,3 +134,19 @@ async def test_shift_f_opens_the_filters(store):
         await pilot.press("F")  # applies and closes, as esc
         await pilot.pause()
         assert not isinstance(app.screen, FilterDialog)
+
+
+async def test_f_in_the_thread_pane_keeps_it_open_and_like_answers_is_carried(store):
+    import json
+
+    app = make_app(store, like_answers=True)
+    async with app.run_test(size=SIZE) as pilot:
+        item = app.screen.query_one(InboxList).current_row["id"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.thread_pane is not None
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.screen.thread_pane is not None  # a like is often followed by a reply
+        [op] = store.outbox.list()
+        assert op["item_id"] == item and json.loads(op["payload"])["answers"] is True

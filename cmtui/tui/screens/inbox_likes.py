@@ -12,11 +12,11 @@ from cmtui.errors import InputError
 from cmtui.sync.connectors import profile_for
 from cmtui.triage import likes
 
-ACTIONS = {"like": "like", "share": "share"}  # binding action -> what
+ACTIONS = likes.WHATS  # the bindings' actions are named as what they do: like, share
 
 
 class LikeActions:
-    """Mixed into InboxScreen (which has the list, the store, notify and _decided)."""
+    """Mixed into InboxScreen (which has the list, the store, _reload and _say)."""
 
     def _reaction_words(self) -> dict[str, tuple[str, bool]]:
         """Per action: (the key's label for the highlighted item, whether its platform can)."""
@@ -26,9 +26,9 @@ class LikeActions:
             return {}
         profile = profile_for(row["platform"])
         words = {}
-        for action, what in ACTIONS.items():
-            undo = likes.is_done(row, what)
-            words[action] = (likes.verb(profile, what, undo).capitalize(), likes.can(row["platform"], what))
+        for what in ACTIONS:
+            words[what] = (likes.verb(profile, what, likes.is_done(row, what)).capitalize(),
+                           likes.can(row["platform"], what))
         return words
 
     @property
@@ -64,7 +64,8 @@ class LikeActions:
             message = f"{said}: the {likes.verb(profile, what, not undone)} had not been sent, so nothing is sent."
         else:
             message = f"{said} queued{f' for {count} items' if count > 1 else ''}; the next sync sends it. u undoes it."
-        self._decided(1, "")
+        inbox.selected.clear()
+        self._reload()  # (the thread pane stays open: a like is often followed by a reply)
         self._words_changed()
         self.app.post_message(self.app.SyncChanged())
         self._say(message)
