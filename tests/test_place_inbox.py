@@ -61,8 +61,8 @@ async def test_the_list_row_names_the_room_but_not_a_direct_chat(store):
         await open_inbox(app, pilot)
         inbox = app.screen.inbox
         lines = {inbox.row_at(y)["id"]: inbox.render_line(y).text for y in range(5)}
-        assert re.search(r"# Marta +#support +Kako izvozim", lines[support])
-        assert re.search(r"@ Lucia +#announcements +@fernleaf", lines[mention])
+        assert re.search(r"# +Marta +#support +Kako izvozim", lines[support])
+        assert re.search(r"@ +Lucia +#announcements +@fernleaf", lines[mention])
         assert "Marta Kovač" not in lines[direct] and "✉" in lines[direct]
 
 

@@ -232,10 +232,12 @@ async def test_key_bar_shows_the_bindings_and_a_click_presses_the_key(store):
     from cmtui.tui.widgets.key_bar import KeyBar
 
     app = make_app(store)
-    async with app.run_test(size=(120, 40)) as pilot:
+    # (wide enough for every key: at 120 columns the inbox's f/b push out the last mode key,
+    # ^r and the palette hint, which the fitting drops first)
+    async with app.run_test(size=(150, 40)) as pilot:
         bar = app.screen.query_one(KeyBar)
         text = bar.render().plain
-        for label in ("Calendar", "Inbox", "Moderation", "Metrics", "Help", "Quit", "palette"):
+        for label in ("Calendar", "Inbox", "Moderation", "Metrics", "Help", "Quit", "palette", "Favourite"):
             assert label in text
         start = text.index("Metrics")
         await pilot.click(KeyBar, offset=(start, 0))
