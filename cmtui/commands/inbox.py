@@ -1,4 +1,4 @@
-"""cmtui inbox reply | done: local decisions, stored before anything else happens; a reply
+"""cmtui inbox reply | done | like | boost: local decisions, stored before anything else happens; a reply
 is queued in the outbox with them."""
 
 from __future__ import annotations
