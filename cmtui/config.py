@@ -62,6 +62,7 @@ class Settings:
     user: str = ""  # who is working (audit log, approvals); empty: the login name
     response_target_minutes: int = 120
     approval_required: bool = False
+    media_alt_required: bool = True  # an image without alt text is refused (false: allowed)
     approvers: list[str] = field(default_factory=list)
     teammates: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)  # offered by `l` besides the labels in use

@@ -35,6 +35,7 @@ class Capability(Flag):
     HIDE = auto()  # remove someone else's item on the server (with a reason)
     KICK = auto()  # remove someone from a place (they may come back)
     BAN = auto()  # ban someone from a place, and lift the ban
+    MEDIA = auto()  # images (with alt text) on posts and replies, uploaded by publish
 
 
 # -- errors -------------------------------------------------------------------------
@@ -178,10 +179,17 @@ class Limits:
     max_chars: int = 500
     url_weight: int = 23
     rules: tuple[ServerRule, ...] = ()
+    # Media, when the server says (None: the profile's defaults).
+    max_media: int | None = None  # attachments per post
+    media_types: tuple[str, ...] | None = None  # mime types it takes
+    media_size: int | None = None  # bytes per image
 
     def to_json(self) -> dict:
+        media = {"max_media": self.max_media, "media_types": None if self.media_types is None else list(self.media_types),
+                 "media_size": self.media_size}
         return {"max_chars": self.max_chars, "url_weight": self.url_weight,
-                "rules": [{"id": r.id, "text": r.text, "hint": r.hint} for r in self.rules]}
+                "rules": [{"id": r.id, "text": r.text, "hint": r.hint} for r in self.rules]} | {
+                    k: v for k, v in media.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -321,6 +329,10 @@ class PlatformProfile:
     # the platform takes a reason with it.
     server_hide_words: str = "removed on the server"
     server_hide_reason: bool = True
+    # Media (Capability.MEDIA): what a post may carry when the server did not say.
+    max_media: int = 4
+    media_types: tuple[str, ...] = ("image/png", "image/jpeg", "image/gif", "image/webp")
+    media_size: int = 8 * 1024 * 1024  # bytes per image
 
     def hides_on_server(self, item: Mapping) -> bool:
         """Whether hiding this inbox item also takes it off the platform (else it is hidden
@@ -345,6 +357,34 @@ class PlatformProfile:
         limit, used = self.limit(limits), self.text_length(text, limits)
         if used > limit:
             return f"the text is {used} characters, over the limit of {limit}{self.length_note(limits)}"
+        return None
+
+    # -- media -------------------------------------------------------------------------------
+    def media_limits(self, limits: Mapping) -> tuple[int, tuple[str, ...], int]:
+        """(attachments per post, mime types, bytes per image): the server's, else the profile's."""
+        types = limits.get("media_types")
+        return (int(limits.get("max_media") or self.max_media),
+                tuple(str(t) for t in types) if isinstance(types, list) and types else self.media_types,
+                int(limits.get("media_size") or self.media_size))
+
+    def media_problem(self, attachments, limits: Mapping) -> str | None:
+        """None if these attachments (model.Attachment) fit the account's limits, else a message."""
+        if not attachments:
+            return None
+        if Capability.MEDIA not in self.capabilities:
+            return f"{self.label} posts cannot carry media from cmtui"
+        count, types, size = self.media_limits(limits)
+        per_part: dict[int, int] = {}
+        for item in attachments:
+            per_part[item.part] = per_part.get(item.part, 0) + 1
+        if max(per_part.values()) > count:
+            return f"{max(per_part.values())} images, over the limit of {count} per post"
+        for item in attachments:
+            name = item.file.rsplit("/", 1)[-1]
+            if item.mime not in types:
+                return f"{name} is {item.mime or 'of an unknown type'}; {self.label} takes {', '.join(types)}"
+            if item.size > size:
+                return f"{name} is {item.size:,} bytes, over the limit of {size:,}"
         return None
 
     # -- replies -----------------------------------------------------------------------------
