@@ -45,7 +45,7 @@ class MediaField(Vertical):
             yield Static("media", classes="label")
             yield Input(placeholder="e.g. ~/Pictures/poster.png (enter adds)", compact=True, id="media-path")
             yield Static("alt text", classes="label")
-            yield Input(placeholder="what the image shows, for people who cannot see it", compact=True,
+            yield Input(placeholder="e.g. two people at a table (what it shows)", compact=True,
                         id="media-alt")
         with Horizontal(id="media-list"):
             yield Static(id="media-summary")
