@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from cmtui.errors import InputError
 from cmtui.media import as_attachments, check_for_account
 from cmtui.model import iso, parse_iso, utcnow
-from cmtui.store.base import dumps, loads
+from cmtui.store.base import dumps
 from cmtui.planning.lifecycle import cancel, live_children, record, revive_occurrence, transition, utc
 from cmtui.planning.platforms import (can_publish, default_visibility, missing_place, resolve_place, text_problem,
                                       visibility_problem)
@@ -298,7 +298,7 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
         fields["place"] = resolve_place(changes["place"], main)
     if changes.keys() & {"media", "account", "variants"}:  # checked again where the entry now goes
         goes_to = [main, *(store.accounts.by_id(a) for a in new_variants)]
-        fields["media"] = _media(settings, changes.get("media", loads(entry["media"], [])),
+        fields["media"] = _media(settings, changes.get("media", store.entries.media(entry)),
                                  [a for a in goes_to if a is not None])
     elif "account" in changes and entry["place"]:  # kept only where the new account has it
         fields["place"] = entry["place"] if main is not None and main.place(entry["place"]) else None

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from cmtui.media import payload_media
 from cmtui.model import iso, parse_iso
 from cmtui.store.base import dumps, loads
+from cmtui.store.entries import EntryRepo
 from cmtui.sync.connectors import profile_for
 from cmtui.sync.connectors.base import Capability, PlatformProfile
 
@@ -47,7 +48,7 @@ def targets(store: Store, entry) -> dict[int, str]:
 def payload_for(entry, text: str, profile: PlatformProfile, *, with_time: bool = True,
                 media_folder: Path | None = None) -> dict:
     payload: dict[str, object] = {"text": text}
-    media = loads(entry["media"], []) if "media" in entry.keys() else []
+    media = EntryRepo.media(entry)
     if media and media_folder is not None and Capability.MEDIA in profile.capabilities:
         payload["media"] = payload_media(media, media_folder)  # the copies' paths, for the connector
     if profile.visibilities:  # a platform without visibilities is sent none; a variant's, its default

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cmtui.store.base import loads
+from cmtui.store.entries import EntryRepo
 
 
 def entry_json(row) -> dict:
@@ -29,5 +29,4 @@ def entry_json(row) -> dict:
 
 def _media(row) -> list[dict]:
     """The images an entry carries: their file names in the media folder and alt texts."""
-    items = loads(row["media"], []) if "media" in row.keys() else []
-    return [{"file": str(a.get("file") or ""), "alt": str(a.get("alt") or "")} for a in items if isinstance(a, dict)]
+    return [{"file": str(a.get("file") or ""), "alt": str(a.get("alt") or "")} for a in EntryRepo.media(row)]

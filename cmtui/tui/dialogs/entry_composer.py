@@ -27,7 +27,6 @@ from textual.widgets import Input, Select, Static, TextArea
 from cmtui.errors import CmtuiError, InputError
 from cmtui.model import parse_iso
 from cmtui.planning.timeparse import parse_when
-from cmtui.store.base import loads
 from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.sync.connectors.base import Capability
 from cmtui.tui.dialogs.base import Dialog
@@ -89,7 +88,7 @@ class EntryComposer(Dialog):
                 e["visibility"] or self.default_profile.default_visibility,
                 "cw": e["content_warning"] or "", "place": e["place"] or "", "campaign": e["campaign"] or "",
                 "colour": e["campaign_color"] or COLOURS[0], "notes": e["notes"] or "",
-                "variants": self.variants, "then": "keep", "media": loads(e["media"], [])}
+                "variants": self.variants, "then": "keep", "media": self.store.entries.media(e)}
 
     def _then_options(self) -> list[tuple[str, str]]:
         """What may follow the save: only the steps the lifecycle (planning.entries) allows

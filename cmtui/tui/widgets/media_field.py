@@ -9,6 +9,8 @@ blocks a save: alt text missing (unless the settings relax it) or the platform's
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -18,6 +20,10 @@ from textual.widgets import Input, Select, Static
 from cmtui.errors import InputError
 from cmtui.media import alt_problem, as_attachments, check_for_account, keep, summary
 from cmtui.model import Attachment
+
+if TYPE_CHECKING:
+    from cmtui.config import Settings
+    from cmtui.store import Store
 
 
 class MediaField(Vertical):
@@ -35,7 +41,7 @@ class MediaField(Vertical):
     class Changed(Message):
         """The images changed (the composer keeps its form)."""
 
-    def __init__(self, store, settings, attachments=(), *, id: str | None = None):
+    def __init__(self, store: Store, settings: Settings, attachments=(), *, id: str | None = None):
         super().__init__(id=id)
         self.store, self.settings = store, settings
         self.attachments: list[Attachment] = as_attachments(attachments)

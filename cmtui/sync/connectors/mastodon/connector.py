@@ -411,13 +411,13 @@ class MastodonConnector(Connector):
         return self._item(await self._call("GET", f"/api/v1/statuses/{remote_id}"))
 
     async def publish(self, post: PostRequest) -> Posted:
-        body = {"status": post.text, "visibility": post.visibility or PROFILE.default_visibility}
+        body: dict[str, object] = {"status": post.text, "visibility": post.visibility or PROFILE.default_visibility}
         for key, value in (("in_reply_to_id", post.in_reply_to_remote_id), ("language", post.language),
                            ("spoiler_text", post.spoiler_text), ("scheduled_at", post.scheduled_at)):
             if value:
                 body[key] = value
         if post.media:  # uploaded first; the status below keeps its key, so a retry posts it once
-            body["media_ids"] = await upload_all(self, post.media)
+            body["media_ids"] = await upload_all(self._call, self.host, post.media)
         result = await self._call("POST", "/api/v1/statuses", json=body,
                                   headers={"Idempotency-Key": post.idempotency_key})
         return self._posted(result)

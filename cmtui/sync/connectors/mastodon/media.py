@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 from cmtui.sync.connectors.base import Limits, MediaFile, PermanentError, TransientError
 
-if TYPE_CHECKING:
-    from cmtui.sync.connectors.mastodon.connector import MastodonConnector
+Call = Callable[..., Awaitable[Any]]  # the connector's _call: (method, path, **request) -> JSON body
 
 PROCESSING_POLLS = 30  # times we ask whether a file is processed...
 PROCESSING_WAIT = 1.0  # ...this many seconds apart (a still-processing file then: retried later)
@@ -48,13 +47,13 @@ def with_media(limits: Limits, body: dict) -> Limits:
     return replace(limits, **media_limits(body))
 
 
-async def upload_all(connector: MastodonConnector, files: tuple[MediaFile, ...],
+async def upload_all(call: Call, host: str, files: tuple[MediaFile, ...],
                      sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> list[str]:
     """The media ids of the files, uploaded in order and processed."""
-    return [await _upload(connector, file, sleep) for file in files]
+    return [await _upload(call, host, file, sleep) for file in files]
 
 
-async def _upload(connector: MastodonConnector, file: MediaFile, sleep) -> str:
+async def _upload(call: Call, host: str, file: MediaFile, sleep) -> str:
     path = Path(file.path)
     try:
         content = path.read_bytes()
@@ -63,15 +62,15 @@ async def _upload(connector: MastodonConnector, file: MediaFile, sleep) -> str:
         raise PermanentError(f"the image {path.name} is missing from the media folder ({exc.strerror})") from None
     mime = file.mime or "application/octet-stream"
     data = {"description": file.alt} if file.alt else {}
-    body = await connector._call("POST", "/api/v2/media", files={"file": (path.name, content, mime)}, data=data)
+    body = await call("POST", "/api/v2/media", files={"file": (path.name, content, mime)}, data=data)
     media_id = str(body.get("id") or "")
     if not media_id:
-        raise TransientError(f"malformed media answer from {connector.host} (no id)")
+        raise TransientError(f"malformed media answer from {host} (no id)")
     for _ in range(PROCESSING_POLLS):
         if body.get("url"):
             return media_id
         await sleep(PROCESSING_WAIT)
-        body = await connector._call("GET", f"/api/v1/media/{media_id}")
+        body = await call("GET", f"/api/v1/media/{media_id}")
     if body.get("url"):
         return media_id
-    raise TransientError(f"{connector.host} is still processing {path.name}; trying again later")
+    raise TransientError(f"{host} is still processing {path.name}; trying again later")
