@@ -108,17 +108,21 @@ def test_server_media_limits_are_read_and_stored():
     assert media_limits({"configuration": {"statuses": {"max_media_attachments": "many"}}}) == {}
 
 
-def test_platforms_without_media_refuse_them(store):
-    bluesky = profile_for("bluesky")
-    assert Capability.MEDIA not in bluesky.capabilities and Capability.MEDIA in profile_for("mastodon").capabilities
-    assert bluesky.max_media == 4 and bluesky.media_size == 1_000_000
+def test_platforms_without_media_refuse_them(store, monkeypatch):
+    from dataclasses import replace
+
+    from cmtui.sync import connectors
+
+    matrix = profile_for("matrix")
+    monkeypatch.setattr(connectors, "profile_for", lambda platform: replace(
+        matrix, capabilities=matrix.capabilities & ~Capability.MEDIA) if platform == "matrix" else profile_for(platform))
     account = store.accounts.get("tidewater")
 
-    class Sky:
-        platform, name, limits = "bluesky", "sky", {}
+    class Room:
+        platform, name, limits = "matrix", "room", {}
 
-    with pytest.raises(InputError, match="^Bluesky posts cannot carry media from cmtui$"):
-        check_for_account([Attachment("a.png", "x", "image/png", 1)], Sky())
+    with pytest.raises(InputError, match="^Matrix posts cannot carry media from cmtui$"):
+        check_for_account([Attachment("a.png", "x", "image/png", 1)], Room())
     check_for_account([Attachment("a.png", "x", "image/png", 1)], account)
 
 

@@ -44,10 +44,9 @@ class BlueskyProfile(PlatformProfile):
 PROFILE = BlueskyProfile(
     label="Bluesky",
     capabilities=(Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.REPLY | Capability.MUTE
-                  | Capability.BLOCK | Capability.REPORT | Capability.STATS | Capability.HIDE),
+                  | Capability.BLOCK | Capability.REPORT | Capability.STATS | Capability.HIDE | Capability.MEDIA),
     max_chars=MAX_GRAPHEMES,
-    # app.bsky.embed.images: up to 4 images of about a megabyte each (no Capability.MEDIA yet:
-    # the upload is not built, so the composer hides the field).
+    # app.bsky.embed.images: up to 4 images of about a megabyte each.
     max_media=4,
     media_size=1_000_000,
     moderation_actions=("hide", "mute", "block", "report"),
