@@ -81,9 +81,20 @@ async def test_a_bad_path_is_one_notification_and_removal_works(store, tmp_path)
         assert summary(composer) == "1 image"
 
 
-async def test_a_platform_without_media_hides_the_row(store):
+async def test_a_platform_without_media_hides_the_row(store, monkeypatch):
+    from dataclasses import replace
+
+    import cmtui.tui.dialogs.entry_composer as composer_module
+    from cmtui.sync.connectors import profile_for
+    from cmtui.sync.connectors.base import Capability
     from place_community import add_room_account
 
+    def without_media(platform):  # every platform cmtui knows carries media: one that does not
+        profile = profile_for(platform)
+        return replace(profile, capabilities=profile.capabilities & ~Capability.MEDIA) if platform == "matrix" \
+            else profile
+
+    monkeypatch.setattr(composer_module, "profile_for", without_media)
     account = add_room_account(store)
     app = RecordingApp(store, Settings(timezone="UTC", user="ana"), clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
