@@ -84,3 +84,25 @@ def test_limits_read_from_the_instance_carry_its_media_limits(sync_env, peer):
     from cmtui.sync.connectors import profile_for
 
     assert "over the limit of 4" in profile_for("mastodon").media_problem(too_many, limits)
+
+
+def test_a_file_still_processing_is_waited_for(sync_env, peer, tmp_path, monkeypatch):
+    """The server answers 202 (no url yet), then 206 once, then the processed file: the
+    status goes out only after that, with the file attached."""
+    import cmtui.sync.connectors.mastodon.media as mastodon_media
+
+    monkeypatch.setattr(mastodon_media, "PROCESSING_WAIT", 0.01)
+    store, settings, credentials = sync_env
+    made = peer.http.post("/api/v2/media", headers={"Authorization": f"Bearer {TOKEN}"},
+                          files={"file": ("big.png", png(tmp_path / "big.png").read_bytes(), "image/png")},
+                          data={"description": "A large photo"}).json()  # what the server made of our upload
+    processing = {"id": made["id"], "type": "image", "url": None, "description": "A large photo"}
+    peer.fault({"type": "status", "status": 202, "body": processing}, path="/api/v2/media", methods=["POST"])
+    peer.fault({"type": "status", "status": 206, "body": processing}, path=f"/api/v1/media/{made['id']}",
+                        methods=["GET"])
+    media = keep_all([(tmp_path / "big.png", "A large photo")], store.media_dir(), store.accounts.get("ada"))
+    E.create_entry(store, settings, text="Worth the wait", account="ada", status="scheduled", who="ana", media=media)
+    assert run(store, credentials).sent == 1
+    [status] = statuses_with(peer, "Worth the wait")
+    assert [m["id"] for m in status["media_attachments"]] == [made["id"]]
+    assert peer.http.get("/api/v1/_mock/faults").json() == []  # the 202 and the 206 were both met
