@@ -99,3 +99,10 @@ def _entries(db) -> int:
         return store.conn.execute("SELECT count(*) FROM calendar_entries").fetchone()[0]
     finally:
         store.close()
+
+
+def test_a_post_refused_for_its_text_leaves_no_copy(cli, images):  # noqa: F811
+    code, _, err = cli("post", "add", "x" * 501, "--account", "tidewater", "--media", "{TMP}/a.png", "--alt", "A chart")
+    assert code == BAD and "too long" in err
+    folder = cli.db.parent / "media"
+    assert not folder.exists() or list(folder.iterdir()) == []

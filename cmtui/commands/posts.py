@@ -27,14 +27,21 @@ def post_add(store: Store, settings: Settings, args) -> int:
     place = _place(store, args, status)
     pairs = media_pairs(getattr(args, "media_args", None) or [])
     media = []
+    folder = store.media_dir()
+    before = set(folder.iterdir()) if folder.is_dir() else set()
     if pairs:
         from cmtui.media import keep_all
 
         account = store.accounts.get(args.account)  # (unknown: create_entry says so, nothing copied)
         if account is not None:
-            media = keep_all(pairs, store.media_dir(), account, alt_required=settings.media_alt_required)
-    entry_id = create_entry(store, settings, text=args.text, account=args.account, when=when, status=status, who=who,
-                            place=place, media=media)
+            media = keep_all(pairs, folder, account, alt_required=settings.media_alt_required)
+    try:
+        entry_id = create_entry(store, settings, text=args.text, account=args.account, when=when, status=status,
+                                who=who, place=place, media=media)
+    except InputError:
+        for copy in set(folder.iterdir()) - before if media else ():  # refused: the copies made for it go too
+            copy.unlink(missing_ok=True)
+        raise
     local = when.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z").strip() if when else None
     where = f"{args.account}, {local}" if local else args.account
     if status == "draft":
