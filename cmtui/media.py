@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from cmtui.errors import InputError
 from cmtui.model import Attachment
+from cmtui.text import sanitize
 
 HASH_CHARS = 24  # of the sha256 in hex: plenty against collisions among one user's images
 READ_LIMIT = 200 * 1024 * 1024  # a file larger than this is refused before reading it whole
@@ -83,27 +83,31 @@ def keep(path: Path | str, alt: str | None, folder: Path, *, alt_required: bool 
     alt = clean_alt(alt)
     if alt_required and not alt:
         raise _no_alt(path)
-    mime, size = inspect(path)
+    mime, _ = inspect(path)
     source = Path(path).expanduser()
-    digest = hashlib.sha256()
-    with source.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    name = f"{digest.hexdigest()[:HASH_CHARS]}.{MIME_EXT[mime]}"
-    target = folder / name
-    if not target.exists():
+    # Copied under a temporary name while hashed, then renamed to its hash: a crash never
+    # leaves half an image under a name a post will upload, and the name is what was copied.
+    digest, size = hashlib.sha256(), 0
+    try:
         folder.mkdir(parents=True, exist_ok=True)
-        # Copied under a temporary name and renamed: a crash never leaves half an image
-        # under the name a post will upload.
         fd, temp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as out, source.open("rb") as handle:
-                shutil.copyfileobj(handle, out)
+    except OSError as exc:
+        raise InputError(f"cannot write into {folder} ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+                size += len(block)
+                out.write(block)
+        target = folder / f"{digest.hexdigest()[:HASH_CHARS]}.{MIME_EXT[mime]}"
+        if target.exists():  # the same image, kept for another post: shared
+            os.unlink(temp)
+        else:
             os.replace(temp, target)
-        except OSError as exc:
-            Path(temp).unlink(missing_ok=True)
-            raise InputError(f"cannot copy {source} into {folder} ({exc.strerror})") from None
-    return Attachment(file=name, alt=alt, mime=mime, size=size, part=part)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise InputError(f"cannot copy {source} into {folder} ({exc.strerror})") from None
+    return Attachment(file=target.name, alt=alt, mime=mime, size=size, part=part)
 
 
 def keep_all(files: Iterable[tuple[Path | str, str | None]], folder: Path, account=None, *,
@@ -140,8 +144,8 @@ def _require_media(account) -> None:
 
 
 def clean_alt(alt: str | None) -> str:
-    """Alt text as kept: one paragraph of plain text, spaces trimmed."""
-    return " ".join((alt or "").split())
+    """Alt text as kept: one paragraph of plain text (no control characters), spaces trimmed."""
+    return " ".join(sanitize(alt or "", single_line=True).split())
 
 
 def human_size(size: int) -> str:

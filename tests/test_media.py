@@ -151,3 +151,11 @@ def test_an_entry_keeps_its_media_and_a_media_change_rewrites_the_queued_post(st
     with pytest.raises(InputError, match="alt text missing on 1 image"):
         E.update_entry(store, settings, entry_id, who="ana", now=now, media=[Attachment(first.file, "", "image/png", 9)])
     assert [m["alt"] for m in loads(store.entries.get(entry_id)["media"], [])] == ["first", "second"]
+
+
+def test_alt_text_is_plain_and_bounded(tmp_path):
+    kept = keep(png(tmp_path / "a.png"), "A \x1b[31mred\x1b[0m\tdot\x07", tmp_path / "media")
+    assert "\x1b" not in kept.alt and "\x07" not in kept.alt and "red" in kept.alt
+    long = Attachment("a.png", "x" * 1501, "image/png", 10)
+    assert "over the limit of 1,500" in profile_for("mastodon").media_problem([long], {})
+    assert not [p for p in (tmp_path / "media").iterdir() if p.name.startswith(".incoming-")]  # no temporary left

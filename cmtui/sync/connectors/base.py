@@ -333,6 +333,7 @@ class PlatformProfile:
     max_media: int = 4
     media_types: tuple[str, ...] = ("image/png", "image/jpeg", "image/gif", "image/webp")
     media_size: int = 8 * 1024 * 1024  # bytes per image
+    alt_max: int = 1500  # characters of alt text per image (Mastodon's description limit)
 
     def hides_on_server(self, item: Mapping) -> bool:
         """Whether hiding this inbox item also takes it off the platform (else it is hidden
@@ -385,6 +386,8 @@ class PlatformProfile:
                 return f"{name} is {item.mime or 'of an unknown type'}; {self.label} takes {', '.join(types)}"
             if item.size > size:
                 return f"{name} is {item.size:,} bytes, over the limit of {size:,}"
+            if len(item.alt) > self.alt_max:
+                return f"the alt text of {name} is {len(item.alt):,} characters, over the limit of {self.alt_max:,}"
         return None
 
     # -- replies -----------------------------------------------------------------------------
