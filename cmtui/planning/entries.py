@@ -296,12 +296,12 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
         fields["visibility"] = _visibility(changes.get("visibility", entry["visibility"]), main)
     if "place" in changes:
         fields["place"] = resolve_place(changes["place"], main)
+    elif "account" in changes and entry["place"]:  # kept only where the new account has it
+        fields["place"] = entry["place"] if main is not None and main.place(entry["place"]) else None
     if changes.keys() & {"media", "account", "variants"}:  # checked again where the entry now goes
         goes_to = [main, *(store.accounts.by_id(a) for a in new_variants)]
         fields["media"] = _media(settings, changes.get("media", store.entries.media(entry)),
                                  [a for a in goes_to if a is not None])
-    elif "account" in changes and entry["place"]:  # kept only where the new account has it
-        fields["place"] = entry["place"] if main is not None and main.place(entry["place"]) else None
     merged = {**dict(entry), **fields}
     _check_length(merged["text"], main)
     for account_id, variant in new_variants.items():

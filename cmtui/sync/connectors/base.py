@@ -333,7 +333,7 @@ class PlatformProfile:
     max_media: int = 4
     media_types: tuple[str, ...] = ("image/png", "image/jpeg", "image/gif", "image/webp")
     media_size: int = 8 * 1024 * 1024  # bytes per image
-    alt_max: int = 1500  # characters of alt text per image (Mastodon's description limit)
+    alt_max: int = 1500  # characters of alt text per image (the fediverse's description limit)
 
     def hides_on_server(self, item: Mapping) -> bool:
         """Whether hiding this inbox item also takes it off the platform (else it is hidden

@@ -382,8 +382,9 @@ class MatrixConnector(Connector):
         event_id = await self._send(room_id, content, post.idempotency_key)
         if post.media:  # after the text, in its thread if it has one
             thread = content.get("m.relates_to") or {}
-            relates = {k: thread[k] for k in ("rel_type", "event_id") if k in thread} if "rel_type" in thread else None
-            await send_images(self.http, self._send, room_id, post.media, post.idempotency_key, relates)
+            images_in: dict | None = ({k: thread[k] for k in ("rel_type", "event_id") if k in thread}
+                                    if "rel_type" in thread else None)
+            await send_images(self.http, self._send, room_id, post.media, post.idempotency_key, images_in)
         return Posted(remote_id=composite(room_id, event_id), url=event_url(room_id, event_id),
                       created_at=iso(self.clock()))
 
