@@ -61,6 +61,14 @@ def _command(parser: argparse.ArgumentParser, func: Callable[..., int], *, reads
     parser.set_defaults(func=func, reads_only=reads_only, creates=creates, own_file=own_file)
 
 
+class _InOrder(argparse.Action):
+    """Options whose order matters (--media PATH --alt TEXT ...): kept as (option, value)
+    pairs in one list, for the command to pair up and check."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, [*getattr(namespace, self.dest, []), (option_string, values)])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cmtui", description="A keyboard-driven terminal workspace for online community managers."
@@ -144,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
     padd.add_argument("--place", metavar="NAME", help="where it goes on platforms that post to places (a room):"
                       " its name or id (default: the account's only place that is neither a support place nor a"
                       " direct chat)")
+    padd.add_argument("--media", dest="media_args", action=_InOrder, metavar="PATH", default=[],
+                      help="an image to attach (PNG, JPEG, GIF, WebP), copied beside the database; repeatable")
+    padd.add_argument("--alt", dest="media_args", action=_InOrder, metavar="TEXT", default=[],
+                      help="the alt text of the --media just before it (required unless media_alt_required = false)")
     _command(padd, Run("cmtui.commands.posts:post_add", ("store", "settings")))
 
     mod = sub.add_parser("moderation", help="the moderation queue and its audit log")

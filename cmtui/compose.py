@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING, Mapping
 
 from cmtui.errors import InputError
+from cmtui.media import check_for_account, payload_media
 from cmtui.sync.connectors import profile_for
 from cmtui.sync.connectors.base import Capability
 
@@ -22,10 +23,12 @@ def length_problem(text: str, limits: Mapping, platform: str) -> str | None:
 
 
 def queue_reply(store: Store, item_id, text: str, *, language: str | None = None, visibility: str | None = None,
-                content_warning: str | None = None, retry_op: int | None = None) -> int:
+                content_warning: str | None = None, retry_op: int | None = None, media=None,
+                alt_required: bool = True) -> int:
     """Queue a reply to an inbox item; return the outbox operation id. Raises InputError.
     retry_op: a failed reply to this item, sent again with the (edited) text instead.
-    Works offline: the payload comes from the platform's profile, not a connection."""
+    Works offline: the payload comes from the platform's profile, not a connection.
+    media: model.Attachment (copies kept by cmtui.media.keep), checked for the platform."""
     item = store.inbox.require(item_id)
     profile = profile_for(item["platform"])
     profile.require(Capability.REPLY, "reply")
@@ -39,6 +42,9 @@ def queue_reply(store: Store, item_id, text: str, *, language: str | None = None
     account = store.accounts.require_id(item["account_id"])
     payload = profile.reply_payload(dict(item), text, account.limits, visibility=visibility, language=language,
                                     content_warning=content_warning)
+    if media:
+        check_for_account(media, account, alt_required=alt_required)
+        payload["media"] = payload_media(media, store.media_dir())
     with store.transaction():
         if retry_op is not None:
             op = store.outbox.get(retry_op)

@@ -63,6 +63,7 @@ class Settings:
     response_target_minutes: int = 120
     like_answers: bool = False  # a like (favourite...) from the inbox counts as the item's answer once sent
     approval_required: bool = False
+    media_alt_required: bool = True  # an image without alt text is refused (false: allowed)
     approvers: list[str] = field(default_factory=list)
     teammates: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)  # offered by `l` besides the labels in use

@@ -25,8 +25,23 @@ def post_add(store: Store, settings: Settings, args) -> int:
     else:
         status = "scheduled"
     place = _place(store, args, status)
-    entry_id = create_entry(store, settings, text=args.text, account=args.account, when=when, status=status, who=who,
-                            place=place)
+    pairs = media_pairs(getattr(args, "media_args", None) or [])
+    media = []
+    folder = store.media_dir()
+    before = set(folder.iterdir()) if folder.is_dir() else set()
+    if pairs:
+        from cmtui.media import keep_all
+
+        account = store.accounts.get(args.account)  # (unknown: create_entry says so, nothing copied)
+        if account is not None:
+            media = keep_all(pairs, folder, account, alt_required=settings.media_alt_required)
+    try:
+        entry_id = create_entry(store, settings, text=args.text, account=args.account, when=when, status=status,
+                                who=who, place=place, media=media)
+    except InputError:
+        for copy in set(folder.iterdir()) - before if media else ():  # refused: the copies made for it go too
+            copy.unlink(missing_ok=True)
+        raise
     local = when.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z").strip() if when else None
     where = f"{args.account}, {local}" if local else args.account
     if status == "draft":
@@ -39,6 +54,22 @@ def post_add(store: Store, settings: Settings, args) -> int:
     else:
         print(f"entry {entry_id} scheduled for {local} on {args.account}; the next sync hands it to the server")
     return 0
+
+
+def media_pairs(options: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
+    """--media PATH [--alt TEXT] ... as (path, alt) in order; InputError for an --alt with no
+    --media before it, or a second --alt for one file."""
+    pairs: list[tuple[str, str | None]] = []
+    for option, value in options:
+        if option == "--media":
+            pairs.append((value, None))
+        elif not pairs:
+            raise InputError("--alt must follow the --media it describes")
+        elif pairs[-1][1] is not None:
+            raise InputError(f"--alt given twice for {pairs[-1][0]}; give one --alt after each --media")
+        else:
+            pairs[-1] = (pairs[-1][0], value)
+    return pairs
 
 
 def _place(store: Store, args, status: str) -> str | None:

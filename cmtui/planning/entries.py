@@ -20,7 +20,9 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
+from cmtui.media import as_attachments, check_for_account
 from cmtui.model import iso, parse_iso, utcnow
+from cmtui.store.base import dumps
 from cmtui.planning.lifecycle import cancel, live_children, record, revive_occurrence, transition, utc
 from cmtui.planning.platforms import (can_publish, default_visibility, missing_place, resolve_place, text_problem,
                                       visibility_problem)
@@ -39,7 +41,7 @@ __all__ = [
 ]
 
 CREATE_STATUSES = ("idea", "draft", "needs_approval", "approved", "scheduled")
-CONTENT_FIELDS = ("text", "account", "language", "visibility", "content_warning", "variants", "place")
+CONTENT_FIELDS = ("text", "account", "language", "visibility", "content_warning", "variants", "place", "media")
 EDITABLE = set(CONTENT_FIELDS) | {"when", "rrule", "notes", "campaign", "campaign_color"}
 PUBLISHED_EDITABLE = {"text", "content_warning", "notes", "campaign", "campaign_color"}
 TO_BE_SCHEDULED = ("needs_approval", "approved", "scheduled")  # a time for these must lie ahead
@@ -151,6 +153,17 @@ def _variants(store: Store, variants, main) -> dict[int, tuple]:
     return found
 
 
+def _media(settings: Settings, media, accounts) -> str:
+    """The attachments (model.Attachment or their dicts, copies already kept by cmtui.media)
+    as the entry stores them, checked for every account they go to."""
+    items = as_attachments(media)
+    for account in accounts:
+        check_for_account(items, account, alt_required=settings.media_alt_required)
+    if items and not accounts:
+        check_for_account(items, None, alt_required=settings.media_alt_required)
+    return dumps([a.to_json() for a in items])
+
+
 def _approvers(settings: Settings) -> list[str]:
     return [a for a in (settings.approvers or []) if a]
 
@@ -194,7 +207,7 @@ def _check_future(at: datetime | None, now: datetime, tz: tzinfo, rule: str | No
 def create_entry(store: Store, settings: Settings, *, text, account: str | None, when: datetime | None = None,
                  status: str = "draft", language=None, visibility=None, content_warning=None, campaign=None,
                  campaign_color=None, notes="", rrule: str | None = None, variants: dict[str, str] | None = None,
-                 place: str | None = None, who: str, now: datetime | None = None) -> int:
+                 place: str | None = None, media=None, who: str, now: datetime | None = None) -> int:
     """A new calendar entry; returns its id. status "scheduled" without a time publishes at
     the next sync; with a time the next sync schedules it (on the server when 5 minutes or
     more ahead). A repeating entry (rrule) starts at `when`; its occurrences are published
@@ -214,6 +227,7 @@ def create_entry(store: Store, settings: Settings, *, text, account: str | None,
         "content_warning": _optional(content_warning), "campaign": _optional(campaign),
         "campaign_color": _color(campaign_color), "notes": (notes or "").strip(),
         "rrule": parse_rule(rrule) if rrule else None, "created_by": who, "place": resolve_place(place, main),
+        "media": _media(settings, media, [a for a in [main, *(v[0] for v in extra.values())] if a is not None]),
     }
     at = _when(when, tz)
     if fields["rrule"] and at is None:
@@ -284,6 +298,10 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
         fields["place"] = resolve_place(changes["place"], main)
     elif "account" in changes and entry["place"]:  # kept only where the new account has it
         fields["place"] = entry["place"] if main is not None and main.place(entry["place"]) else None
+    if changes.keys() & {"media", "account", "variants"}:  # checked again where the entry now goes
+        goes_to = [main, *(store.accounts.by_id(a) for a in new_variants)]
+        fields["media"] = _media(settings, changes.get("media", store.entries.media(entry)),
+                                 [a for a in goes_to if a is not None])
     merged = {**dict(entry), **fields}
     _check_length(merged["text"], main)
     for account_id, variant in new_variants.items():
@@ -293,7 +311,7 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
         raise InputError(f"entry {entry['id']} is already published; only its text, content warning, notes "
                          "and campaign can change")
     content_changed = bool(changed & {"text", "account_id", "language", "visibility", "content_warning", "variants",
-                                      "place"})
+                                      "place", "media"})
     new_status = status
     if content_changed and (status == "approved" or (status == "scheduled" and settings.approval_required)):
         new_status = "needs_approval"

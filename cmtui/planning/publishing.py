@@ -19,17 +19,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cmtui.media import payload_media
 from cmtui.model import iso, parse_iso
 from cmtui.store.base import dumps, loads
+from cmtui.store.entries import EntryRepo
 from cmtui.sync.connectors import profile_for
-from cmtui.sync.connectors.base import PlatformProfile
+from cmtui.sync.connectors.base import Capability, PlatformProfile
 
 if TYPE_CHECKING:
     from cmtui.store import Store
 
-_CONTENT = ("text", "visibility", "language", "spoiler_text", "place")
+_CONTENT = ("text", "visibility", "language", "spoiler_text", "place", "media")
 
 
 def targets(store: Store, entry) -> dict[int, str]:
@@ -42,8 +45,12 @@ def targets(store: Store, entry) -> dict[int, str]:
     return found
 
 
-def payload_for(entry, text: str, profile: PlatformProfile, *, with_time: bool = True) -> dict:
+def payload_for(entry, text: str, profile: PlatformProfile, *, with_time: bool = True,
+                media_folder: Path | None = None) -> dict:
     payload: dict[str, object] = {"text": text}
+    media = EntryRepo.media(entry)
+    if media and media_folder is not None and Capability.MEDIA in profile.capabilities:
+        payload["media"] = payload_media(media, media_folder)  # the copies' paths, for the connector
     if profile.visibilities:  # a platform without visibilities is sent none; a variant's, its default
         visibility = entry["visibility"]
         payload["visibility"] = visibility if visibility in profile.visibilities else profile.default_visibility
@@ -175,7 +182,8 @@ def sync_server(store: Store, before, after, now: datetime, *, publish_now: bool
             state.unsent and "scheduled_at" not in loads(state.unsent[0]["payload"], {})
             and before["scheduled_at"] == after["scheduled_at"])
         profile = profile_for(store.accounts.require_id(account_id).platform)
-        payload = payload_for(after, wanted[account_id], profile, with_time=not now_post)
+        payload = payload_for(after, wanted[account_id], profile, with_time=not now_post,
+                              media_folder=store.media_dir() if store.path is not None else None)
         if state.unsent:
             first, *extra = state.unsent
             store.outbox.rewrite_unsent(first["id"], dumps(payload))

@@ -51,6 +51,12 @@ class Store:
         path = Path(path)
         return cls(connect(path), path)
 
+    def media_dir(self) -> Path:
+        """The folder of the images posts carry (cmtui.media), beside the database file."""
+        if self.path is None:
+            raise RuntimeError("an in-memory store keeps no media")
+        return Path(self.path).expanduser().resolve().parent / "media"
+
     def reader(self) -> "Store | None":
         """A second, read-only store on the same file for a worker thread (None in memory)."""
         if self.path is None:

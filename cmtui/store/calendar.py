@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cmtui.store.entries import EntryRepo
+
 
 def entry_json(row) -> dict:
     """The public JSON shape of a calendar entry (command-line contract)."""
@@ -21,4 +23,10 @@ def entry_json(row) -> dict:
         "notes": row["notes"],
         "rrule": row["rrule"],
         "last_error": row["last_error"],
+        "media": _media(row),
     }
+
+
+def _media(row) -> list[dict]:
+    """The images an entry carries: their file names in the media folder and alt texts."""
+    return [{"file": str(a.get("file") or ""), "alt": str(a.get("alt") or "")} for a in EntryRepo.media(row)]

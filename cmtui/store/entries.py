@@ -17,14 +17,14 @@ import re
 from contextlib import contextmanager
 
 from cmtui.errors import InputError
-from cmtui.store.base import Repo, inserted_id, marks as _in, now
+from cmtui.store.base import Repo, inserted_id, loads, marks as _in, now
 from cmtui.store.db import transaction
 
 _COLUMNS = "e.*, a.name AS account"
 _FROM = "FROM calendar_entries e LEFT JOIN accounts a ON a.id = e.account_id"
 # Columns a child occurrence takes from its series.
 _INHERITED = ("account_id", "text", "language", "visibility", "content_warning", "campaign", "campaign_color",
-              "notes", "place")
+              "notes", "place", "media")
 
 
 class EntryRepo(Repo):
@@ -114,6 +114,12 @@ class EntryRepo(Repo):
         return self._all("SELECT * FROM entry_transitions WHERE entry_id = ? ORDER BY at, id", (entry_id,))
 
     # -- variants --------------------------------------------------------------------------
+    @staticmethod
+    def media(entry) -> list[dict]:
+        """The images an entry row carries (model.Attachment dicts), in order."""
+        found = loads(entry["media"], []) if "media" in entry.keys() else []
+        return [a for a in found if isinstance(a, dict)] if isinstance(found, list) else []
+
     def variants(self, entry_id: int) -> list:
         return self._all("SELECT v.account_id, v.text, a.name AS account FROM entry_variants v"
                          " JOIN accounts a ON a.id = v.account_id WHERE v.entry_id = ? ORDER BY a.name", (entry_id,))

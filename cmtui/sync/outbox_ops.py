@@ -29,8 +29,14 @@ def part_key(key: str, part: int) -> str:
 
 
 def media_files(payload: dict, part: int) -> tuple[MediaFile, ...]:
-    """The files that go with one part (payload "media": model.Attachment dicts)."""
-    return ()
+    """The files that go with one part (payload "media": model.Attachment dicts, each `file`
+    the absolute path of its copy in the media folder, see cmtui.media.payload_media)."""
+    found = []
+    for item in payload.get("media") or ():
+        if isinstance(item, dict) and item.get("file") and int(item.get("part") or 0) == part:
+            found.append(MediaFile(path=str(item["file"]), alt=str(item.get("alt") or ""),
+                                   mime=str(item.get("mime") or "")))
+    return tuple(found)
 
 
 def _post_request(connector: Connector, op, payload: dict, now: datetime, part: int = 0,

@@ -2,6 +2,14 @@
 
 run_editor does the work and needs no app: temp file (0600), editor, read back, delete.
 edit_in_editor wraps it in app.suspend() so the editor gets the terminal.
+
+A reply written there may start with front matter naming images to attach, one per line,
+each with its alt text (split_front_matter reads it when the reply is queued):
+
+    ---
+    media: ~/Pictures/chart.png | A chart of this month's growth
+    ---
+    Thanks! Here is the chart.
 """
 
 from __future__ import annotations
@@ -20,6 +28,29 @@ FALLBACK = "vi"
 class EditorError(CmtuiError):
     """The editor could not be started (or the terminal cannot be handed over); str() is
     the message for the user."""
+
+
+def split_front_matter(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """(the text without its front matter, [(path, alt text)] in order). Front matter is a
+    first line `---`, then only `media: PATH | ALT` lines (or blank ones), then `---`;
+    anything else is left as text. A path without `|` has no alt text."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return text, []
+    files: list[tuple[str, str]] = []
+    for index, line in enumerate(lines[1:], start=1):
+        stripped = line.strip()
+        if stripped == "---":
+            return "\n".join(lines[index + 1:]).lstrip("\n"), files
+        if not stripped:
+            continue
+        key, colon, value = stripped.partition(":")
+        if not colon or key.strip().lower() != "media":
+            return text, []
+        path, _, alt = value.partition("|")
+        if path.strip():
+            files.append((os.path.expanduser(path.strip()), alt.strip()))
+    return text, []  # never closed: plain text
 
 
 def editor_command(env: Mapping[str, str] | None = None) -> list[str]:

@@ -37,6 +37,7 @@ class Capability(Flag):
     BAN = auto()  # ban someone from a place, and lift the ban
     LIKE = auto()  # like someone's item (PlatformProfile.like_verb), and take it back
     SHARE = auto()  # share it with our followers (PlatformProfile.share_verb), and take it back
+    MEDIA = auto()  # images (with alt text) on posts and replies, uploaded by publish
 
 
 # -- errors -------------------------------------------------------------------------
@@ -180,10 +181,17 @@ class Limits:
     max_chars: int = 500
     url_weight: int = 23
     rules: tuple[ServerRule, ...] = ()
+    # Media, when the server says (None: the profile's defaults).
+    max_media: int | None = None  # attachments per post
+    media_types: tuple[str, ...] | None = None  # mime types it takes
+    media_size: int | None = None  # bytes per image
 
     def to_json(self) -> dict:
+        media = {"max_media": self.max_media, "media_types": None if self.media_types is None else list(self.media_types),
+                 "media_size": self.media_size}
         return {"max_chars": self.max_chars, "url_weight": self.url_weight,
-                "rules": [{"id": r.id, "text": r.text, "hint": r.hint} for r in self.rules]}
+                "rules": [{"id": r.id, "text": r.text, "hint": r.hint} for r in self.rules]} | {
+                    k: v for k, v in media.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -330,6 +338,11 @@ class PlatformProfile:
     # the platform takes a reason with it.
     server_hide_words: str = "removed on the server"
     server_hide_reason: bool = True
+    # Media (Capability.MEDIA): what a post may carry when the server did not say.
+    max_media: int = 4
+    media_types: tuple[str, ...] = ("image/png", "image/jpeg", "image/gif", "image/webp")
+    media_size: int = 8 * 1024 * 1024  # bytes per image
+    alt_max: int = 1500  # characters of alt text per image (the fediverse's description limit)
 
     def hides_on_server(self, item: Mapping) -> bool:
         """Whether hiding this inbox item also takes it off the platform (else it is hidden
@@ -354,6 +367,36 @@ class PlatformProfile:
         limit, used = self.limit(limits), self.text_length(text, limits)
         if used > limit:
             return f"the text is {used} characters, over the limit of {limit}{self.length_note(limits)}"
+        return None
+
+    # -- media -------------------------------------------------------------------------------
+    def media_limits(self, limits: Mapping) -> tuple[int, tuple[str, ...], int]:
+        """(attachments per post, mime types, bytes per image): the server's, else the profile's."""
+        types = limits.get("media_types")
+        return (int(limits.get("max_media") or self.max_media),
+                tuple(str(t) for t in types) if isinstance(types, list) and types else self.media_types,
+                int(limits.get("media_size") or self.media_size))
+
+    def media_problem(self, attachments, limits: Mapping) -> str | None:
+        """None if these attachments (model.Attachment) fit the account's limits, else a message."""
+        if not attachments:
+            return None
+        if Capability.MEDIA not in self.capabilities:
+            return f"{self.label} posts cannot carry media from cmtui"
+        count, types, size = self.media_limits(limits)
+        per_part: dict[int, int] = {}
+        for item in attachments:
+            per_part[item.part] = per_part.get(item.part, 0) + 1
+        if max(per_part.values()) > count:
+            return f"{max(per_part.values())} images, over the limit of {count} per post"
+        for item in attachments:
+            name = item.file.rsplit("/", 1)[-1]
+            if item.mime not in types:
+                return f"{name} is {item.mime or 'of an unknown type'}; {self.label} takes {', '.join(types)}"
+            if item.size > size:
+                return f"{name} is {item.size:,} bytes, over the limit of {size:,}"
+            if len(item.alt) > self.alt_max:
+                return f"the alt text of {name} is {len(item.alt):,} characters, over the limit of {self.alt_max:,}"
         return None
 
     # -- replies -----------------------------------------------------------------------------

@@ -28,7 +28,9 @@ from cmtui.errors import CmtuiError, InputError
 from cmtui.model import parse_iso
 from cmtui.planning.timeparse import parse_when
 from cmtui.sync.connectors import default_platform, profile_for
+from cmtui.sync.connectors.base import Capability
 from cmtui.tui.dialogs.base import Dialog
+from cmtui.tui.widgets.media_field import MediaField
 
 COLOURS = ("magenta", "cyan", "green", "yellow", "red", "blue", "orange1", "purple")
 SAVE_AFTER = 0.5
@@ -78,7 +80,7 @@ class EntryComposer(Dialog):
             return {"text": "", "account": account, "when": when.strftime("%Y-%m-%d %H:%M")
                     if when else "", "rrule": "", "language": self.settings.post_language() or "",
                     "visibility": self.default_profile.default_visibility, "cw": "", "place": "", "campaign": "",
-                    "colour": COLOURS[0], "notes": "", "variants": {}, "then": "draft"}
+                    "colour": COLOURS[0], "notes": "", "variants": {}, "then": "draft", "media": []}
         at = parse_iso(e["scheduled_at"])
         return {"text": e["text"], "account": e["account"] or "", "when":
                 at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if at else "", "rrule": e["rrule"] or "",
@@ -86,7 +88,7 @@ class EntryComposer(Dialog):
                 e["visibility"] or self.default_profile.default_visibility,
                 "cw": e["content_warning"] or "", "place": e["place"] or "", "campaign": e["campaign"] or "",
                 "colour": e["campaign_color"] or COLOURS[0], "notes": e["notes"] or "",
-                "variants": self.variants, "then": "keep"}
+                "variants": self.variants, "then": "keep", "media": self.store.entries.media(e)}
 
     def _then_options(self) -> list[tuple[str, str]]:
         """What may follow the save: only the steps the lifecycle (planning.entries) allows
@@ -151,6 +153,7 @@ class EntryComposer(Dialog):
                 yield Static("notes", classes="label")
                 yield Input(v["notes"], placeholder="e.g. check the link first (for the team, never posted)",
                             compact=True, id="entry-notes")
+            yield MediaField(self.store, self.settings, v.get("media") or [], id="entry-media")
             with Horizontal(classes="row"):
                 yield Static("then", classes="label")
                 options = self._then_options()
@@ -181,6 +184,7 @@ class EntryComposer(Dialog):
             self.query_one(widget).display = bool(label)
         for widget in ("#entry-cw-label", "#entry-cw"):
             self.query_one(widget).display = profile is None or profile.reply_content_warning
+        self.query_one(MediaField).display = profile is None or Capability.MEDIA in profile.capabilities
         if label:
             self.query_one("#entry-place-label", Static).update(label)
             picker = self.query_one("#entry-place", Select)
@@ -291,8 +295,12 @@ class EntryComposer(Dialog):
             "campaign": q("#entry-campaign", Input).value,
             "colour": q("#entry-colour", Select).value, "notes": q("#entry-notes", Input).value,
             "variants": {k: v for k, v in self.variants.items() if v.strip()},
-            "then": q("#entry-then", Select).value,
+            "then": q("#entry-then", Select).value, "media": q(MediaField).value,
         }
+
+    def on_media_field_changed(self, _event: MediaField.Changed) -> None:
+        self._edited()
+        self._schedule_keep()
 
     def _schedule_keep(self) -> None:
         if self._save_timer is not None:
@@ -357,13 +365,18 @@ class EntryComposer(Dialog):
 
         v = self._values()
         who = self.settings.username
+        media = self.query_one(MediaField)
+        problem = media.problem(self._account_profile()[0]) if media.display else None
+        if problem:
+            self.cmtui.notify(f"Not saved: {problem}", severity="error", timeout=6)
+            return
         try:
             when = self._when()
             fields = dict(text=v["text"], account=v["account"] or None, when=when, rrule=v["rrule"].strip() or None,
                           language=v["language"].strip().lower() or None, visibility=v["visibility"],
                           content_warning=v["cw"].strip() or None, campaign=v["campaign"].strip() or None,
                           campaign_color=v["colour"] if v["campaign"].strip() else None, notes=v["notes"].strip(),
-                          variants=v["variants"])
+                          variants=v["variants"], media=v["media"] if media.display else [])
             profile = self._account_profile()[1]
             if profile is not None and profile.place_label:  # (a place picked for another account goes)
                 fields["place"] = v["place"] or None

@@ -16,6 +16,7 @@ from textual.widgets import Select, Static, TextArea
 from cmtui.compose import queue_reply
 from cmtui.errors import InputError
 from cmtui.sync.connectors import profile_for
+from cmtui.tui.external_editor import split_front_matter
 from cmtui.tui.places import addressed, item_place
 
 if TYPE_CHECKING:
@@ -94,10 +95,13 @@ class ComposerPane(Vertical):
     def _show_count(self, error: str | None = None) -> None:
         # Counted as it will be sent: with the author's mention that queueing adds.
         author = self.item["author"]
-        used, limit = self.profile.reply_length(self.text, author, self.limits)
+        body, files = split_front_matter(self.text)  # images named at the top ($EDITOR's front matter)
+        used, limit = self.profile.reply_length(body, author, self.limits)
         status = Text(f"{used} / {limit}", style="bold red" if used > limit else "dim")
-        if self.text.strip() and not self.profile.mentions(self.text, author):
+        if body.strip() and not self.profile.mentions(body, author):
             status.append(f" incl. {self.profile.mention_shown(author)}", style="dim")
+        if files:
+            status.append(f" · {len(files)} image{'s' if len(files) != 1 else ''}", style="dim")
         status.append("   ctrl+s queue · ctrl+t saved reply · ctrl+e $EDITOR · esc keep draft", style="dim")
         if error:
             status = Text(error, style="bold red")
@@ -122,11 +126,18 @@ class ComposerPane(Vertical):
         self._show_count()
 
     def action_send(self) -> None:
+        from cmtui.media import keep_all
+
+        alt_required = self.app.settings.media_alt_required
         try:
-            op_id = queue_reply(self.store, self.item["id"], self.text,
+            body, files = split_front_matter(self.text)
+            media = keep_all(files, self.store.media_dir(), self.store.accounts.require_id(self.item["account_id"]),
+                             alt_required=alt_required) if files else []
+            op_id = queue_reply(self.store, self.item["id"], body,
                                 language=self.query_one("#composer-language", Select).value,
                                 visibility=self._visibility(),
-                                retry_op=self.failed.op_id if self.failed is not None else None)
+                                retry_op=self.failed.op_id if self.failed is not None else None,
+                                media=media, alt_required=alt_required)
         except InputError as exc:
             self._show_count(str(exc))  # nothing queued, the text stays
             return

@@ -25,6 +25,7 @@ from cmtui.sync.connectors.base import (
 )
 from cmtui.sync.connectors.bluesky import notifications, session, text, tid
 from cmtui.sync.connectors.bluesky.http import Refused, Xrpc, normalize_pds, scrub
+from cmtui.sync.connectors.bluesky.media import images_embed
 from cmtui.sync.connectors.bluesky.notifications import ACTIVITY, Mark, obj, when
 from cmtui.sync.connectors.bluesky.profile import PROFILE
 from cmtui.sync.connectors.bluesky.uris import POST, AtUri, web_url
@@ -384,6 +385,8 @@ class BlueskyConnector(Connector):
             record["facets"] = facets
         if post.in_reply_to_remote_id:
             record["reply"] = await self._reply_refs(post.in_reply_to_remote_id)
+        if post.media:
+            record["embed"] = await images_embed(self.http, post.media)
         answer = await self.http.procedure("com.atproto.repo.createRecord",
                                            {"repo": me, "collection": POST, "rkey": rkey, "record": record})
         made = str(answer.get("uri") or uri)

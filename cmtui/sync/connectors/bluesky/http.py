@@ -159,8 +159,9 @@ class Xrpc:
         if token:
             sent["Authorization"] = f"Bearer {token}"
         try:
+            body = {"content": json} if isinstance(json, bytes) else {"json": json if method == "POST" else None}
             response = await send(self._client, method, f"/xrpc/{nsid}", host=self.host, timeout=self.timeout,
-                                  params=params, json=json if method == "POST" else None, headers=sent)
+                                  params=params, headers=sent, **body)  # bytes: a blob upload
         finally:
             self.requests += 1
         if response.status_code >= 300:

@@ -45,8 +45,11 @@ PROFILE = BlueskyProfile(
     label="Bluesky",
     capabilities=(Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.REPLY | Capability.MUTE
                   | Capability.BLOCK | Capability.REPORT | Capability.STATS | Capability.HIDE | Capability.LIKE
-                  | Capability.SHARE),
+                  | Capability.SHARE | Capability.MEDIA),
     max_chars=MAX_GRAPHEMES,
+    # app.bsky.embed.images: up to 4 images of about a megabyte each.
+    max_media=4,
+    media_size=1_000_000,
     moderation_actions=("hide", "mute", "block", "report"),
     report_categories=(Choice("spam", "spam — unwanted or repeated content"),
                        Choice("violation", "violation — breaks the service's rules"),

@@ -25,6 +25,7 @@ from cmtui.sync.connectors.base import (
     ScheduledPost, ServerRule, TimedOut, TransientError,
 )
 from cmtui.sync.connectors.mastodon.address import normalize_instance
+from cmtui.sync.connectors.mastodon.media import upload_all, with_media
 from cmtui.text_html import html_to_text
 from cmtui.sync.connectors.mastodon.profile import PROFILE
 from cmtui.text import sanitize
@@ -178,10 +179,11 @@ class MastodonConnector(Connector):
         self.rate_remaining = None
 
     async def _call(self, method: str, path: str, *, expect: type | None = dict, params=None, json=None,
-                    headers=None):
+                    headers=None, files=None, data=None):
         await self._pace()
         try:
-            response = await self._client.request(method, path, params=params, json=json, headers=headers)
+            response = await self._client.request(method, path, params=params, json=json, headers=headers,
+                                                  files=files, data=data)
         except httpx.ConnectTimeout:
             raise OfflineError(f"cannot reach {self.host}: no connection within {min(10.0, self.timeout):g} s") from None
         except (httpx.TimeoutException, httpx.RemoteProtocolError):
@@ -337,8 +339,8 @@ class MastodonConnector(Connector):
         rules = tuple(ServerRule(id=str(r.get("id") or ""), text=sanitize(str(r.get("text") or ""), max_len=1000),
                                  hint=sanitize(str(r.get("hint") or ""), max_len=2000))
                       for r in body.get("rules") or [] if isinstance(r, dict))
-        return Limits(max_chars=int(statuses.get("max_characters") or 500),
-                      url_weight=int(statuses.get("characters_reserved_per_url") or 23), rules=rules)
+        return with_media(Limits(max_chars=int(statuses.get("max_characters") or 500),
+                                 url_weight=int(statuses.get("characters_reserved_per_url") or 23), rules=rules), body)
 
     async def pull(self, cursor: str | None, since: datetime) -> AsyncIterator[PullPage]:
         # The next page's bounds come from the ids of this one rather than the Link header:
@@ -409,11 +411,13 @@ class MastodonConnector(Connector):
         return self._item(await self._call("GET", f"/api/v1/statuses/{remote_id}"))
 
     async def publish(self, post: PostRequest) -> Posted:
-        body = {"status": post.text, "visibility": post.visibility or PROFILE.default_visibility}
+        body: dict[str, object] = {"status": post.text, "visibility": post.visibility or PROFILE.default_visibility}
         for key, value in (("in_reply_to_id", post.in_reply_to_remote_id), ("language", post.language),
                            ("spoiler_text", post.spoiler_text), ("scheduled_at", post.scheduled_at)):
             if value:
                 body[key] = value
+        if post.media:  # uploaded first; the status below keeps its key, so a retry posts it once
+            body["media_ids"] = await upload_all(self._call, self.host, post.media)
         result = await self._call("POST", "/api/v1/statuses", json=body,
                                   headers={"Idempotency-Key": post.idempotency_key})
         return self._posted(result)

@@ -56,8 +56,9 @@ PROFILE = MastodonProfile(
     capabilities=(Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.SCHEDULE | Capability.EDIT
                   | Capability.REPLY | Capability.MUTE | Capability.BLOCK | Capability.REPORT
                   | Capability.ADMIN_REPORTS | Capability.ADMIN_ACTIONS | Capability.STATS | Capability.LIKE
-                  | Capability.SHARE),
+                  | Capability.SHARE | Capability.MEDIA),
     max_chars=500,
+    media_size=16 * 1024 * 1024,  # the server's configuration.media_attachments says better (limits)
     visibilities=("public", "unlisted", "private", "direct"),
     default_visibility="public",
     reply_content_warning=True,

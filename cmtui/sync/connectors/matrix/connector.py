@@ -28,6 +28,7 @@ from cmtui.sync.connectors.matrix.events import (
     Known, Reader, as_dict, composite, event_time, event_url, relation, reply_target, split, thread_root,
 )
 from cmtui.sync.connectors.matrix.http import MatrixHttp, error_parts, normalize_homeserver, segment
+from cmtui.sync.connectors.matrix.media import send_images
 from cmtui.sync.connectors.matrix.profile import PROFILE
 from cmtui.sync.connectors.matrix.rooms import Room
 from cmtui.text import sanitize
@@ -380,6 +381,11 @@ class MatrixConnector(Connector):
         else:
             raise PermanentError("a Matrix post needs a room to go to", 400)
         event_id = await self._send(room_id, content, post.idempotency_key)
+        if post.media:  # after the text, in its thread if it has one
+            thread = content.get("m.relates_to") or {}
+            images_in: dict | None = ({k: thread[k] for k in ("rel_type", "event_id") if k in thread}
+                                    if "rel_type" in thread else None)
+            await send_images(self.http, self._send, room_id, post.media, post.idempotency_key, images_in)
         return Posted(remote_id=composite(room_id, event_id), url=event_url(room_id, event_id),
                       created_at=iso(self.clock()))
 

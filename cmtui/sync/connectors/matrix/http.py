@@ -93,11 +93,13 @@ class MatrixHttp:
         await self._client.aclose()
 
     async def call(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
-                   prefix: str = CLIENT) -> dict:
-        """The JSON object the homeserver answered; a connector error for anything else."""
+                   prefix: str = CLIENT, content: bytes | None = None, headers: dict | None = None) -> dict:
+        """The JSON object the homeserver answered; a connector error for anything else.
+        content: raw bytes sent instead of JSON (a media upload)."""
+        body: dict[str, Any] = {"content": content} if content is not None else {"json": json}
         try:
             response = await send(self._client, method, prefix + path, host=self.host, timeout=self.timeout,
-                                  params=params, json=json)
+                                  params=params, headers=headers, **body)
         finally:
             self.requests += 1
         if response.status_code >= 300:

@@ -22,7 +22,8 @@ PROFILE = MatrixProfile(
     label="Matrix",
     capabilities=(Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.EDIT | Capability.REPLY
                   | Capability.MUTE | Capability.REPORT | Capability.ADMIN_REPORTS | Capability.ADMIN_ACTIONS
-                  | Capability.STATS | Capability.HIDE | Capability.KICK | Capability.BAN | Capability.LIKE),
+                  | Capability.STATS | Capability.HIDE | Capability.KICK | Capability.BAN | Capability.LIKE
+                  | Capability.MEDIA),
     max_chars=MAX_CHARS,
     moderation_actions=("hide", "mute", "report", "kick", "ban", "unban"),
     report_categories=(Choice("other", "other — say why in the comment"),),

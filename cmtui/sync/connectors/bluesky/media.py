@@ -1,0 +1,33 @@
+"""Bluesky images: each file goes up with com.atproto.repo.uploadBlob (the raw bytes, their
+mime type), then the post carries an app.bsky.embed.images embed with the blobs and their alt
+texts (at most 4 images of about a megabyte each: the profile's limits, checked before queueing).
+
+A retry uploads again (an unused blob is dropped by the PDS); the post's record key comes from
+its idempotency key and is looked up first, so it is still published once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cmtui.sync.connectors.base import MediaFile, PermanentError, TransientError
+from cmtui.sync.connectors.bluesky.http import Xrpc
+
+IMAGES = "app.bsky.embed.images"
+
+
+async def images_embed(http: Xrpc, files: tuple[MediaFile, ...]) -> dict:
+    images = []
+    for file in files:
+        path = Path(file.path)
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise PermanentError(f"the image {path.name} is missing from the media folder ({exc.strerror})") from None
+        answer = await http.call("POST", "com.atproto.repo.uploadBlob", json=content,
+                                 headers={"Content-Type": file.mime or "application/octet-stream"})
+        blob = answer.get("blob")
+        if not isinstance(blob, dict):
+            raise TransientError(f"malformed answer from {http.host} (uploadBlob: no blob)")
+        images.append({"alt": file.alt, "image": blob})
+    return {"$type": IMAGES, "images": images}

@@ -1,0 +1,46 @@
+"""Matrix images: each file goes to the homeserver's media repository
+(`POST /_matrix/media/v3/upload`), then into the room as an `m.image` event after the text,
+its `body` the alt text (what clients show and read out in place of the image).
+
+Each image event's transaction id is derived from the operation's key and the image's place,
+so a retry sends the same ids and the homeserver does not post an image twice (the upload
+itself is repeated: an unused copy in the media repository harms nobody).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Awaitable, Callable
+
+from cmtui.sync.connectors.base import MediaFile, PermanentError, TransientError
+from cmtui.sync.connectors.matrix.http import MatrixHttp, segment
+
+MEDIA = "/_matrix/media/v3"
+
+
+def image_txn(key: str, index: int) -> str:
+    return f"{key}-image-{index}"
+
+
+async def send_images(http: MatrixHttp, send: Callable[[str, dict, str], Awaitable[str]], room_id: str,
+                      files: tuple[MediaFile, ...], key: str, relates: dict | None = None) -> list[str]:
+    """The event ids of the images sent to the room, in order. relates: the thread they go in."""
+    sent = []
+    for index, file in enumerate(files):
+        path = Path(file.path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise PermanentError(f"the image {path.name} is missing from the media folder ({exc.strerror})") from None
+        mime = file.mime or "application/octet-stream"
+        answer = await http.call("POST", f"/upload?filename={segment(path.name)}", prefix=MEDIA, content=data,
+                                 headers={"Content-Type": mime})
+        uri = answer.get("content_uri")
+        if not isinstance(uri, str) or not uri.startswith("mxc://"):
+            raise TransientError(f"malformed upload answer from {http.host} (no content_uri)")
+        content: dict = {"msgtype": "m.image", "body": file.alt or path.name, "filename": path.name, "url": uri,
+                         "info": {"mimetype": mime, "size": len(data)}}
+        if relates:
+            content["m.relates_to"] = relates
+        sent.append(await send(room_id, content, image_txn(key, index)))
+    return sent
