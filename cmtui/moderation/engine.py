@@ -373,6 +373,7 @@ class DryRunResult:
     matched: int
     sample_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    by_account: dict[int, int] = field(default_factory=dict)  # account id -> items caught there
 
 
 def _rule_data(store: Store, rule) -> dict:
@@ -397,6 +398,7 @@ def dry_run(store: Store, rule, progress: Callable[[int, int], None] | None = No
     low, high, total = repo.id_bounds()
     done = matched = 0
     sample_ids: list[int] = []
+    by_account: dict[int, int] = {}
     test = ruleset.rules[0].test
     flood = ruleset.flood_window and ruleset.compiler.flood_index
     position = low - 1
@@ -409,6 +411,7 @@ def dry_run(store: Store, rule, progress: Callable[[int, int], None] | None = No
         for ctx in contexts:
             if test(ctx) is not None:
                 matched += 1
+                by_account[ctx.account_id] = by_account.get(ctx.account_id, 0) + 1
                 if len(sample_ids) < samples:
                     sample_ids.append(ctx.id)
             if flood:
@@ -418,7 +421,7 @@ def dry_run(store: Store, rule, progress: Callable[[int, int], None] | None = No
         if progress and rows:
             progress(done, total)
     result = DryRunResult(total=done, matched=matched, sample_ids=sample_ids,
-                          seconds=time.perf_counter() - started)
+                          seconds=time.perf_counter() - started, by_account=by_account)
     if record:
         repo.set_stamp(data["name"], {"fingerprint": fingerprint(data), "total": result.total,
                                       "matched": result.matched, "at": _iso(time.time())})
