@@ -144,3 +144,12 @@ def test_an_incomplete_form_says_what_is_missing(form, message):
 def test_domains_typed_loosely_are_cleaned():
     assert split_domains("https://www.Shop.example/path, spam.example  spam.example") == ("shop.example",
                                                                                            "spam.example")
+
+
+def test_selections_keep_the_order_they_were_written_in():
+    from cmtui.moderation.rule_forms import keep_order, new_rule_name
+
+    assert keep_order(["insultes", "insults", "zaljivke"], ("insults", "zaljivke", "insultes")) == (
+        "insults", "zaljivke", "insultes")
+    assert keep_order(["a", "flag", "label"], ("label", "flag")) == ("label", "flag", "a")
+    assert new_rule_name([]) == "new-rule" and new_rule_name(["new-rule", "new-rule-2"]) == "new-rule-3"

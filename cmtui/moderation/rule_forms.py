@@ -256,6 +256,22 @@ def formable(rule: dict) -> str | None:
     return None
 
 
+def keep_order(selected, before) -> tuple:
+    """Selected values (in the list's order) with those that were chosen before first, in
+    their order: a rule opened and saved unchanged keeps its lists and actions as written."""
+    chosen = tuple(selected)
+    return tuple(v for v in before if v in chosen) + tuple(v for v in chosen if v not in before)
+
+
+def new_rule_name(taken) -> str:
+    """new-rule, else new-rule-2, -3...: a name no stored rule has."""
+    taken = set(taken)
+    n = 1
+    while (name := "new-rule" if n == 1 else f"new-rule-{n}") in taken:
+        n += 1
+    return name
+
+
 # -- the form's text fields --------------------------------------------------------------------------
 def split_terms(text: str) -> tuple[str, ...]:
     """Words or phrases typed one per line or separated by commas."""

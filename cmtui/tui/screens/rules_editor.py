@@ -5,6 +5,7 @@ and the whole set exported to or imported from a TOML file."""
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
@@ -80,6 +81,7 @@ class RulesEditorScreen(ModeScreen):
 
     BINDINGS = [
         Binding("e", "edit", "Edit", id="rules.edit"),
+        Binding("E", "edit_toml", "Edit as TOML", show=False, id="rules.edit_toml"),
         Binding("n", "new", "New", id="rules.new"),
         Binding("d", "delete", "Delete", id="rules.delete"),
         Binding("space", "toggle", "On/off", id="rules.toggle"),
@@ -188,22 +190,42 @@ class RulesEditorScreen(ModeScreen):
             detail.update(Text("No rules: n writes one, i imports a file.", style="dim"))
             return
         text = Text(rule_toml(rule))  # the rule as its TOML: literal text
-        text.append("\nenter edit · t dry-run · space on/off · K/J move", style="dim")
+        text.append("\nenter edit (a form for the common rules) · E as TOML · t dry-run · space on/off · K/J move",
+                    style="dim")
         detail.update(text)
 
     # -- editing ---------------------------------------------------------------------------------------
     def action_edit(self) -> None:
+        """The form for a rule it can show (rule_forms), else the TOML editor."""
+        from cmtui.moderation.rule_forms import formable
+
         rule = self.current()
         if rule is None:
             return self.action_new()
+        if formable(rule) is not None:
+            return self.action_edit_toml()
+        from cmtui.tui.dialogs.rule_form import RuleFormDialog
+
+        self.app.push_screen(RuleFormDialog(self.store, rule), partial(self._from_form, rule))
+
+    def action_edit_toml(self) -> None:
         from cmtui.tui.dialogs.rule_editor import RuleEditor
 
-        self.app.push_screen(RuleEditor(self.store, rule), self._edited)
+        self.app.push_screen(RuleEditor(self.store, self.current()), self._edited)
 
     def action_new(self) -> None:
-        from cmtui.tui.dialogs.rule_editor import RuleEditor
+        from cmtui.tui.dialogs.rule_form import RuleFormDialog
 
-        self.app.push_screen(RuleEditor(self.store), self._edited)
+        self.app.push_screen(RuleFormDialog(self.store), partial(self._from_form, None))
+
+    def _from_form(self, rule: dict | None, result: dict | None) -> None:
+        """What the form gave: saved, or the rule so far to finish in TOML (ctrl+t)."""
+        if result is not None and "toml" in result:
+            from cmtui.tui.dialogs.rule_editor import RuleEditor
+
+            self.app.push_screen(RuleEditor(self.store, rule, result["toml"]), self._edited)
+            return
+        self._edited(result)
 
     def _edited(self, result: dict | None) -> None:
         if result is None:
