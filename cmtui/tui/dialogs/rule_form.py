@@ -202,7 +202,7 @@ class RuleFormDialog(Dialog):
         except CmtuiError as exc:
             self._show_error(str(exc))
             self._stop()
-            self._wanted = None
+            self._wanted = self.preview = None
             self.query_one("#rf-dry-result", Static).update(Text("Waiting for a complete rule.", style="dim"))
             self.query_one("#rf-dry-samples", Static).update("")
             return
