@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from cmtui.commands.output import print_json, print_table
 from cmtui.errors import CmtuiError, RuleError
 from cmtui.moderation.describe import action_effects, describe_actions, describe_conditions, dry_run_status
-from cmtui.moderation.engine import dry_run, dry_run_is_current, enable_rule
+from cmtui.moderation.engine import DryRunResult, dry_run, dry_run_is_current, enable_rule
 from cmtui.text import sanitize
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def rules_list(store: Store, args) -> int:
     return 0
 
 
-def _test(store: Store, name: str, samples: int) -> tuple[dict, object]:
+def _test(store: Store, name: str, samples: int) -> tuple[dict, DryRunResult]:
     rule = _rule(store, name)
     progress = _progress() if sys.stderr.isatty() else None
     result = dry_run(store, name, progress=progress, samples=samples)
@@ -67,7 +67,7 @@ def _progress():
     return show
 
 
-def _report(store: Store, rule: dict, result, as_json: bool) -> None:
+def _report(store: Store, rule: dict, result: DryRunResult, as_json: bool) -> None:
     effects = action_effects(store, rule, result)
     samples = []
     for item_id in result.sample_ids:

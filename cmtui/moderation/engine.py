@@ -460,12 +460,12 @@ def replace_rule(store: Store, rule: dict, old: dict | None = None, stamp: dict 
     with store.transaction():  # a renamed rule keeps its place; every write or none
         if stamp is not None and stamp.get("fingerprint") == fingerprint(clean):
             store.rules.set_stamp(clean["name"], stamp)
-        renamed = old is not None and clean["name"] != old_name
-        save_rule(store, clean, old["position"] if renamed else None)
-        if renamed:
+        renamed = old is not None and old_name is not None and clean["name"] != old_name
+        save_rule(store, clean, old["position"] if old is not None and renamed else None)
+        if old_name is not None and renamed:
             store.rules.delete(old_name)
-    stored = store.rules.get(clean["name"])
-    return {"name": clean["name"], "left_off": clean["enabled"] and not stored["enabled"]}
+    stored = store.rules.get(clean["name"]) or {}
+    return {"name": clean["name"], "left_off": clean["enabled"] and not stored.get("enabled")}
 
 
 def enable_rule(store: Store, name: str, enabled: bool = True) -> None:

@@ -31,7 +31,7 @@ LINK_MODE_LABELS = {"any": "any link", "at_least": "at least N links", "blocked"
 DETAIL_ACTIONS = {"label": "label", "assign": "to"}  # the actions that carry a value, and its key
 
 # What the engine assumes when a condition leaves a number out (conditions.py).
-_DEFAULTS = {"caps": {"ratio": 0.7, "min_letters": 10}, "flood": {"count": 3, "minutes": 10},
+_DEFAULTS: dict[str, dict] = {"caps": {"ratio": 0.7, "min_letters": 10}, "flood": {"count": 3, "minutes": 10},
              "new_account": {"days": 7}}
 
 # A link (after the scheme, or a bare www.) whose host is one of the domains or a subdomain
@@ -144,9 +144,11 @@ def form_to_rule(form: RuleForm, base: dict | None = None) -> dict:
 
 
 # -- rule -> form ---------------------------------------------------------------------------------------
-def _explicit(condition: dict) -> dict:
+def _explicit(condition):
     """A condition with the engine's defaults written out."""
-    return {**_DEFAULTS.get(condition.get("type"), {}), **condition} if isinstance(condition, dict) else condition
+    if not isinstance(condition, dict):
+        return condition
+    return {**_DEFAULTS.get(str(condition.get("type")), {}), **condition}
 
 
 def _meaning(rule: dict) -> tuple:
@@ -213,7 +215,7 @@ def _action_fields(actions: list) -> dict:
     values: dict[str, str] = {}
     for action in actions:
         action = action if isinstance(action, dict) else {"type": action}
-        kind = action.get("type")
+        kind = str(action.get("type"))
         allowed = {"type", DETAIL_ACTIONS[kind]} if kind in DETAIL_ACTIONS else {"type"}
         if set(action) - allowed or kind in kinds:
             raise NotFormable(f"its {kind!r} action says more than the form can")
