@@ -18,32 +18,24 @@ from cmtui.tui.dialogs.rule_editor import RuleEditor
 from cmtui.tui.dialogs.rule_form import RuleFormDialog
 from cmtui.tui.screens.rules_editor import RulesEditorScreen
 from factory import NOW, build_store
-from tui_helpers import RecordingApp, wait_for
+from test_rules_editor_tui import make_app, open_screen, put_cursor, rules  # noqa: F401 (rules: a fixture)
+from tui_helpers import wait_for
 
 SIZE = (120, 36)
 CAUGHT = 63  # the factory's items asking how to export (one in four of 250)
 
 
-@pytest.fixture
-def rules(store):
-    seed_rules(store)
-    return store
-
-
-def make_app(store) -> RecordingApp:
-    return RecordingApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
-
-
 async def open_rules(app, pilot) -> RulesEditorScreen:
-    await pilot.press("3")
+    return await open_screen(app, pilot, RulesEditorScreen())
+
+
+async def new_form(app, pilot) -> RuleFormDialog:
+    """The rules editor, then n: the form for a new rule."""
+    await open_rules(app, pilot)
+    await pilot.press("n")
     await pilot.pause()
-    app.push_screen(RulesEditorScreen())
-    await pilot.pause()
+    assert isinstance(app.screen, RuleFormDialog)
     return app.screen
-
-
-def put_cursor(screen, name: str) -> None:
-    screen.query_one("#rules").move_cursor(row=[r["name"] for r in screen.store.rules.list()].index(name))
 
 
 def shown(dialog) -> str:
@@ -83,10 +75,7 @@ async def test_a_words_rule_made_in_the_form_with_its_dry_run_beside_it(rules):
 async def test_the_dry_run_follows_the_form_and_an_unreadable_field_is_named(rules):
     app = make_app(rules)
     async with app.run_test(size=SIZE) as pilot:
-        await open_rules(app, pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await new_form(app, pilot)
         dialog.query_one("#rf-words").value = "export"
         assert await wait_for(pilot, lambda: dialog.preview is not None and dialog.preview[1].matched == CAUGHT)
         dialog.query_one("#rf-kind").value = "flood"
@@ -114,10 +103,7 @@ async def test_typing_restarts_the_dry_run_and_only_the_last_one_shows(rules, mo
     monkeypatch.setattr(module, "dry_run", counted)
     app = make_app(rules)
     async with app.run_test(size=SIZE) as pilot:
-        await open_rules(app, pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await new_form(app, pilot)
         dialog.query_one("#rf-words").focus()
         await pilot.press(*"merci")  # quicker than the pause: one run, for the whole word
         assert await wait_for(pilot, lambda: dialog.preview is not None)
@@ -181,10 +167,7 @@ async def test_a_name_taken_is_refused_in_the_form_and_nothing_is_stored(rules):
     before = rules.rules.list()
     app = make_app(rules)
     async with app.run_test(size=SIZE) as pilot:
-        await open_rules(app, pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await new_form(app, pilot)
         dialog.query_one("#rf-name").value = "flood"
         dialog.query_one("#rf-words").value = "export"
         await pilot.press("ctrl+s")
@@ -199,10 +182,7 @@ async def test_hostile_text_in_the_samples_is_shown_literally(rules):
     rules.conn.execute("UPDATE inbox_items SET text = '[bold red]export[/] \x1b[31mnow', author = '[link=x]me[/link]'")
     app = make_app(rules)
     async with app.run_test(size=SIZE) as pilot:
-        await open_rules(app, pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await new_form(app, pilot)
         dialog.query_one("#rf-words").value = "export"
         assert await wait_for(pilot, lambda: dialog.preview is not None)
         samples = dialog.query_one("#rf-dry-samples").content.plain
