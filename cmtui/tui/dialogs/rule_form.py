@@ -206,7 +206,10 @@ class RuleFormDialog(Dialog):
             self.query_one("#rf-dry-result", Static).update(Text("Waiting for a complete rule.", style="dim"))
             self.query_one("#rf-dry-samples", Static).update("")
             return
-        self._show_error("")
+        old = self.rule["name"] if self.rule is not None else None
+        taken = rule["name"] != old and self.store.rules.get(rule["name"]) is not None
+        # (a name taken is said now and refused on saving; the dry-run goes on meanwhile)
+        self._show_error(f"a rule named {rule['name']!r} already exists: pick another name" if taken else "")
         wanted = fingerprint(rule)
         if wanted == self._wanted:  # the same conditions: only what the actions would do may differ
             if self.preview is not None:
