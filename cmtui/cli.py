@@ -178,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(mlog)
     _json_option(mlog)
     _command(mlog, Run("cmtui.commands.moderation:moderation_log"), reads_only=True)
+    _rules_parsers(mod_sub)
 
     outbox = sub.add_parser("outbox", help="operations waiting to reach a platform")
     _db_option(outbox)
@@ -261,6 +262,44 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--account", metavar="NAME", help="only this account")
     _command(sync, Run("cmtui.commands.sync:sync_command", ("store", "settings", "credentials")))
     return parser
+
+
+def _rules_parsers(mod_sub) -> None:
+    """cmtui moderation rules ...: the rules editor's decisions (cmtui/commands/rules.py)."""
+    rules = mod_sub.add_parser("rules", help="the moderation rules: list, dry-run, switch on or off, export, import")
+    _db_option(rules)
+    rules_sub = rules.add_subparsers(dest="rules_action", metavar="ACTION", required=True)
+    target = "cmtui.commands.rules:rules_"
+    rlist = rules_sub.add_parser("list", help="the rules in the order they run, with their dry-run state")
+    _db_option(rlist)
+    _json_option(rlist)
+    _command(rlist, Run(target + "list"), reads_only=True)
+    rtest = rules_sub.add_parser("test", help="dry-run a rule over every stored item (nothing is acted on);"
+                                 " recorded, so the rule may then be switched on")
+    _db_option(rtest)
+    rtest.add_argument("name", metavar="NAME")
+    rtest.add_argument("--samples", type=int, default=5, metavar="N", help="list up to N caught items (default 5)")
+    _json_option(rtest, "a JSON object")
+    _command(rtest, Run(target + "test"))
+    renable = rules_sub.add_parser("enable", help="switch a rule on (only after a current dry-run)")
+    _db_option(renable)
+    renable.add_argument("name", metavar="NAME")
+    renable.add_argument("--after-dry-run", action="store_true",
+                         help="without a current dry-run, run one first and switch the rule on once it finishes")
+    _command(renable, Run(target + "enable"))
+    rdisable = rules_sub.add_parser("disable", help="switch a rule off")
+    _db_option(rdisable)
+    rdisable.add_argument("name", metavar="NAME")
+    _command(rdisable, Run(target + "disable"))
+    rexport = rules_sub.add_parser("export", help="every rule as TOML (the rules editor's format)")
+    _db_option(rexport)
+    rexport.add_argument("-o", "--output", metavar="FILE", type=Path,
+                         help="write to FILE (replaced atomically if it exists) instead of stdout")
+    _command(rexport, Run(target + "export"), reads_only=True)
+    rimport = rules_sub.add_parser("import", help="replace the rules with a TOML file's (all or nothing)")
+    _db_option(rimport)
+    rimport.add_argument("file", metavar="FILE", type=Path)
+    _command(rimport, Run(target + "import"))
 
 
 def _resolve_db(args) -> tuple[Path, bool]:

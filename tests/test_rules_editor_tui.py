@@ -94,7 +94,7 @@ async def test_editing_a_rule_as_toml_stores_it_and_makes_its_dry_run_stale(rule
         screen = await open_screen(app, pilot, RulesEditorScreen())
         put_cursor(screen, "vulgarity")
         assert cell(screen, 2, 4).startswith("✓")
-        await pilot.press("enter")
+        await pilot.press("E")  # (enter opens the form: E the TOML)
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, RuleEditor)
@@ -119,16 +119,15 @@ async def test_a_new_rule_goes_last_and_a_renamed_one_keeps_its_place(rules):
         screen = await open_screen(app, pilot, RulesEditorScreen())
         await pilot.press("n")
         await pilot.pause()
-        area = app.screen.query_one("#rule-toml")
-        area.text = area.text.replace("new-rule", "crypto")
+        app.screen.query_one("#rf-name").value = "crypto"
+        app.screen.query_one("#rf-words").value = "crypto"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert names(rules)[-1] == "crypto" and screen.current()["name"] == "crypto"
         put_cursor(screen, "flood")
-        await pilot.press("e")
+        await pilot.press("e")  # the form (a flood rule fits it)
         await pilot.pause()
-        area = app.screen.query_one("#rule-toml")
-        area.text = area.text.replace('"flood"', '"floods"', 1)
+        app.screen.query_one("#rf-name").value = "floods"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert names(rules)[1] == "floods" and "flood" not in names(rules)
@@ -152,7 +151,7 @@ async def test_a_bad_rule_shows_the_error_in_the_dialog_and_stores_nothing(rules
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_screen(app, pilot, RulesEditorScreen())
         put_cursor(screen, "vulgarity")
-        await pilot.press("e")
+        await pilot.press("E")
         await pilot.pause()
         dialog = app.screen
         area = dialog.query_one("#rule-toml")

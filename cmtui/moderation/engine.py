@@ -373,6 +373,7 @@ class DryRunResult:
     matched: int
     sample_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    by_account: dict[int, int] = field(default_factory=dict)  # account id -> items caught there
 
 
 def _rule_data(store: Store, rule) -> dict:
@@ -397,6 +398,7 @@ def dry_run(store: Store, rule, progress: Callable[[int, int], None] | None = No
     low, high, total = repo.id_bounds()
     done = matched = 0
     sample_ids: list[int] = []
+    by_account: dict[int, int] = {}
     test = ruleset.rules[0].test
     flood = ruleset.flood_window and ruleset.compiler.flood_index
     position = low - 1
@@ -409,6 +411,7 @@ def dry_run(store: Store, rule, progress: Callable[[int, int], None] | None = No
         for ctx in contexts:
             if test(ctx) is not None:
                 matched += 1
+                by_account[ctx.account_id] = by_account.get(ctx.account_id, 0) + 1
                 if len(sample_ids) < samples:
                     sample_ids.append(ctx.id)
             if flood:
@@ -418,11 +421,16 @@ def dry_run(store: Store, rule, progress: Callable[[int, int], None] | None = No
         if progress and rows:
             progress(done, total)
     result = DryRunResult(total=done, matched=matched, sample_ids=sample_ids,
-                          seconds=time.perf_counter() - started)
+                          seconds=time.perf_counter() - started, by_account=by_account)
     if record:
-        repo.set_stamp(data["name"], {"fingerprint": fingerprint(data), "total": result.total,
-                                      "matched": result.matched, "at": _iso(time.time())})
+        repo.set_stamp(data["name"], dry_run_stamp(data, result))
     return result
+
+
+def dry_run_stamp(rule: dict, result: DryRunResult) -> dict:
+    """What is recorded of a finished dry-run: the conditions it vouches for, and its counts."""
+    return {"fingerprint": fingerprint(rule), "total": result.total, "matched": result.matched,
+            "at": _iso(time.time())}
 
 
 def dry_run_is_current(store: Store, rule: dict) -> bool:
@@ -437,6 +445,27 @@ def save_rule(store: Store, rule: dict, position: int | None = None) -> int:
     if clean["enabled"] and not dry_run_is_current(store, clean):
         clean["enabled"] = False
     return store.rules.save(clean, position)
+
+
+def replace_rule(store: Store, rule: dict, old: dict | None = None, stamp: dict | None = None) -> dict:
+    """Store an edited rule (old: the stored rule it was, None for a new one): validated, a
+    name taken by another rule refused, a renamed rule kept in its place; all or nothing.
+    stamp: a finished dry-run of these very conditions (the editor's preview), recorded with
+    it. Returns {"name", "left_off"}: left_off when it asked to be enabled but no current
+    dry-run allows it."""
+    clean = validate_rule(rule, store.rules.account_ids(), rule_actions(store))
+    old_name = old["name"] if old is not None else None
+    if clean["name"] != old_name and store.rules.get(clean["name"]) is not None:
+        raise RuleError(f"a rule named {clean['name']!r} already exists: edit that one, or pick another name")
+    with store.transaction():  # a renamed rule keeps its place; every write or none
+        if stamp is not None and stamp.get("fingerprint") == fingerprint(clean):
+            store.rules.set_stamp(clean["name"], stamp)
+        renamed = old is not None and old_name is not None and clean["name"] != old_name
+        save_rule(store, clean, old["position"] if old is not None and renamed else None)
+        if old_name is not None and renamed:
+            store.rules.delete(old_name)
+    stored = store.rules.get(clean["name"]) or {}
+    return {"name": clean["name"], "left_off": clean["enabled"] and not stored.get("enabled")}
 
 
 def enable_rule(store: Store, name: str, enabled: bool = True) -> None:

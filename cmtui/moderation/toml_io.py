@@ -14,7 +14,10 @@ Exporting, importing and exporting again gives the same text.
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from cmtui.errors import InputError
 
 from cmtui.moderation.engine import dry_run, dry_run_is_current, rule_actions, validate_rule
 from cmtui.moderation.conditions import RuleError
@@ -31,6 +34,16 @@ def export_toml(store: Store) -> str:
     rules = [{key: rule[key] for key in ("name", "enabled", "automatic", "match", "conditions", "actions")}
              for rule in store.rules.list()]
     return tomli_w.dumps({"rule": rules})
+
+
+def read_rules_file(path: Path) -> str:
+    """A rules file's text, or InputError naming why it cannot be read (for the TUI's and the
+    command line's import alike)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a UTF-8 text file"
+        raise InputError(f"cannot read {path}: {reason}") from None
 
 
 def parse_toml(text: str) -> list[dict]:

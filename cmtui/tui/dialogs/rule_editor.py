@@ -21,7 +21,7 @@ from textual.widgets import Static, TextArea
 
 from cmtui.errors import CmtuiError
 from cmtui.moderation.conditions import CONDITION_TYPES, RuleError
-from cmtui.moderation.engine import RULE_KEYS, rule_actions, save_rule, validate_rule
+from cmtui.moderation.engine import RULE_KEYS, replace_rule, rule_actions
 from cmtui.moderation.toml_io import parse_toml
 from cmtui.text import one_line
 from cmtui.tui.dialogs.base import Dialog
@@ -82,11 +82,13 @@ class RuleEditor(Dialog):
         Binding("escape", "cancel", "Cancel", priority=True, id="rule_editor.cancel"),
     ]
 
-    def __init__(self, store: Store, rule: dict | None = None):
-        """rule: the stored rule to edit, or None for a new one."""
+    def __init__(self, store: Store, rule: dict | None = None, draft: dict | None = None):
+        """rule: the stored rule to edit, or None for a new one; draft: what to show instead
+        of it (the rule as far as the form had it)."""
         super().__init__()
         self.store = store
         self.rule = rule
+        self.draft = draft
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -94,7 +96,7 @@ class RuleEditor(Dialog):
             if self.rule is not None:
                 title.append(one_line(self.rule["name"]), style="bold cyan")  # a name from a file: literal
             yield Static(title)
-            yield TextArea(rule_toml(self.rule or NEW_RULE), id="rule-toml", soft_wrap=True,
+            yield TextArea(rule_toml(self.draft or self.rule or NEW_RULE), id="rule-toml", soft_wrap=True,
                            show_line_numbers=True, tab_behavior="indent")
             yield Static(hint(rule_actions(self.store)), id="rule-editor-status")
 
@@ -116,16 +118,7 @@ class RuleEditor(Dialog):
         rules = parse_toml(text)
         if len(rules) != 1:
             raise RuleError(f"write exactly one [[rule]] table here (found {len(rules)})")
-        clean = validate_rule(rules[0], self.store.rules.account_ids(), rule_actions(self.store))
-        old = self.rule["name"] if self.rule is not None else None
-        if clean["name"] != old and self.store.rules.get(clean["name"]) is not None:
-            raise RuleError(f"a rule named {clean['name']!r} already exists: edit that one, or pick another name")
-        with self.store.transaction():  # a renamed rule keeps its place; both writes or neither
-            save_rule(self.store, clean, self.rule["position"] if old is not None and clean["name"] != old else None)
-            if old is not None and clean["name"] != old:
-                self.store.rules.delete(old)
-        stored = self.store.rules.get(clean["name"])
-        return {"name": clean["name"], "left_off": clean["enabled"] and not stored["enabled"]}
+        return replace_rule(self.store, rules[0], self.rule)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

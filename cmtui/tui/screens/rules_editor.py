@@ -5,6 +5,7 @@ and the whole set exported to or imported from a TOML file."""
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
@@ -18,7 +19,8 @@ from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from cmtui.errors import CmtuiError
-from cmtui.moderation.engine import dry_run, dry_run_is_current, enable_rule
+from cmtui.moderation.describe import describe_actions, describe_conditions, dry_run_status
+from cmtui.moderation.engine import dry_run, enable_rule
 from cmtui.text import one_line
 from cmtui.tui.fitting import Column, cut_text, plan_columns, set_columns
 from cmtui.tui.messages import DataChanged
@@ -44,69 +46,13 @@ def rules_columns(width: int) -> dict[str, int]:
     return plan
 
 
-# -- rules in words ----------------------------------------------------------------------------------
-def _words(values, limit: int = 3) -> str:
-    values = [str(v) for v in values] if isinstance(values, list) else [str(values)]
-    shown = ", ".join(f"“{v}”" for v in values[:limit])
-    return shown + (f" +{len(values) - limit}" if len(values) > limit else "")
-
-
-def _listed(spec: dict, key: str) -> list[str]:
-    values = spec.get(key, spec.get("values", []))  # (the engine takes "values" for any of these)
-    return [values] if isinstance(values, str) else [str(v) for v in values]
-
-
-def describe_condition(spec) -> str:
-    """One condition in a few words: "keywords en:spam", "≥ 4 links", "(a link + keywords spam)"."""
-    if not isinstance(spec, dict):
-        return str(spec)
-    kind = spec.get("type")
-    if kind in ("all", "any"):
-        return "(" + describe_conditions(spec.get("conditions") or [], kind) + ")"
-    if kind == "keywords":
-        parts = []
-        if spec.get("lists"):
-            parts.append("keywords " + ", ".join(map(str, spec["lists"])))
-        if spec.get("words"):
-            parts.append("words " + _words(spec["words"]))
-        return " + ".join(parts) or "keywords"
-    simple = {
-        "regex": lambda: f"regex /{spec.get('pattern', '')}/",
-        "link": lambda: "a link",
-        "links": lambda: f"≥ {spec.get('min')} links",
-        "only_mentions": lambda: "only mentions",
-        "only_emojis": lambda: "only emojis",
-        "caps": lambda: f"shouting ({round(100 * float(spec.get('ratio', 0.7)))}% caps)",
-        "flood": lambda: f"flood ({spec.get('count', 3)} in {spec.get('minutes', 10)} min)",
-        "new_account": lambda: f"account < {spec.get('days', 7)} days old",
-        "watched": lambda: "watched author",
-        "kind": lambda: "kind " + "/".join(_listed(spec, "kinds")),
-        "account": lambda: "account " + ", ".join(_listed(spec, "accounts")),
-        "language": lambda: "language " + ", ".join(_listed(spec, "languages")),
-    }
-    return simple[kind]() if kind in simple else str(kind)
-
-
-def describe_conditions(conditions: list, match: str = "all") -> str:
-    return (" + " if match == "all" else " or ").join(describe_condition(c) for c in conditions)
-
-
-def describe_actions(actions: list) -> str:
-    parts = []
-    for action in actions:
-        kind = action.get("type") if isinstance(action, dict) else action
-        detail = action.get("label") or action.get("to") if isinstance(action, dict) else None
-        parts.append(f"{kind} {detail}" if detail else str(kind))
-    return ", ".join(parts)
-
-
 def dry_run_state(store: Store, rule: dict) -> Text:
-    stamp = store.rules.stamp(rule["name"])
-    if not stamp:
+    status = dry_run_status(store, rule)
+    if status.state == "none":
         return Text("not run", style="dim")
-    if not dry_run_is_current(store, rule):  # its conditions changed since
+    if status.state == "stale":  # its conditions changed since
         return Text("stale", style="yellow")
-    return Text(f"✓ {stamp.get('matched', 0):,} of {stamp.get('total', 0):,}", style="green")
+    return Text(f"✓ {status.matched:,} of {status.total:,}", style="green")
 
 
 class _Cancelled(Exception):
@@ -135,6 +81,7 @@ class RulesEditorScreen(ModeScreen):
 
     BINDINGS = [
         Binding("e", "edit", "Edit", id="rules.edit"),
+        Binding("E", "edit_toml", "Edit as TOML", show=False, id="rules.edit_toml"),
         Binding("n", "new", "New", id="rules.new"),
         Binding("d", "delete", "Delete", id="rules.delete"),
         Binding("space", "toggle", "On/off", id="rules.toggle"),
@@ -243,22 +190,42 @@ class RulesEditorScreen(ModeScreen):
             detail.update(Text("No rules: n writes one, i imports a file.", style="dim"))
             return
         text = Text(rule_toml(rule))  # the rule as its TOML: literal text
-        text.append("\nenter edit · t dry-run · space on/off · K/J move", style="dim")
+        text.append("\nenter edit (a form for the common rules) · E as TOML · t dry-run · space on/off · K/J move",
+                    style="dim")
         detail.update(text)
 
     # -- editing ---------------------------------------------------------------------------------------
     def action_edit(self) -> None:
+        """The form for a rule it can show (rule_forms), else the TOML editor."""
+        from cmtui.moderation.rule_forms import formable
+
         rule = self.current()
         if rule is None:
             return self.action_new()
+        if formable(rule) is not None:
+            return self.action_edit_toml()
+        from cmtui.tui.dialogs.rule_form import RuleFormDialog
+
+        self.app.push_screen(RuleFormDialog(self.store, rule), partial(self._from_form, rule))
+
+    def action_edit_toml(self) -> None:
         from cmtui.tui.dialogs.rule_editor import RuleEditor
 
-        self.app.push_screen(RuleEditor(self.store, rule), self._edited)
+        self.app.push_screen(RuleEditor(self.store, self.current()), self._edited)
 
     def action_new(self) -> None:
-        from cmtui.tui.dialogs.rule_editor import RuleEditor
+        from cmtui.tui.dialogs.rule_form import RuleFormDialog
 
-        self.app.push_screen(RuleEditor(self.store), self._edited)
+        self.app.push_screen(RuleFormDialog(self.store), partial(self._from_form, None))
+
+    def _from_form(self, rule: dict | None, result: dict | None) -> None:
+        """What the form gave: saved, or the rule so far to finish in TOML (ctrl+t)."""
+        if result is not None and "toml" in result:
+            from cmtui.tui.dialogs.rule_editor import RuleEditor
+
+            self.app.push_screen(RuleEditor(self.store, rule, result["toml"]), self._edited)
+            return
+        self._edited(result)
 
     def _edited(self, result: dict | None) -> None:
         if result is None:
@@ -339,19 +306,13 @@ class RulesEditorScreen(ModeScreen):
     def _import(self, path: str | None) -> None:
         if not path:
             return
-        from cmtui.moderation.toml_io import import_toml
+        from cmtui.moderation.toml_io import import_toml, read_rules_file
 
         source = Path(path).expanduser()
         try:
-            text = source.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a UTF-8 text file"
-            self.notify(f"Cannot read {source}: {reason}. Nothing changed.", severity="error", markup=False)
-            return
-        try:
             # No dry-runs here (they would block the screen): enabled rules without a current
             # one come in off, and the message names them.
-            pending = import_toml(self.store, text, dry_run_enabled=False)
+            pending = import_toml(self.store, read_rules_file(source), dry_run_enabled=False)
         except CmtuiError as exc:
             self.notify(f"{exc}. Nothing changed.", title="Not imported", severity="error", markup=False)
             return

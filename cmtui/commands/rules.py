@@ -1,0 +1,148 @@
+"""cmtui moderation rules list | test | enable | disable | export | import: the rules editor's
+decisions from the command line, through the same engine calls (a dry-run here is the one
+the TUI runs, and stamps the rule the same way)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from cmtui.commands.output import print_json, print_table
+from cmtui.errors import CmtuiError, RuleError
+from cmtui.moderation.describe import action_effects, describe_actions, describe_conditions, dry_run_status
+from cmtui.moderation.engine import DryRunResult, dry_run, dry_run_is_current, enable_rule
+from cmtui.text import sanitize
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
+
+
+def _clean(text: str) -> str:
+    """A name or word from an imported file, or an item's text: one line, no escapes."""
+    return sanitize(text or "", single_line=True)
+
+
+def _rule(store: Store, name: str) -> dict:
+    rule = store.rules.get(name)
+    if rule is None:
+        raise RuleError(f"no rule named {_clean(name)!r} (cmtui moderation rules list shows them)")
+    return rule
+
+
+def rules_list(store: Store, args) -> int:
+    entries = []
+    for position, rule in enumerate(store.rules.list(), 1):
+        entries.append({"position": position, "name": rule["name"], "enabled": rule["enabled"],
+                        "automatic": rule["automatic"], "match": rule["match"], "conditions": rule["conditions"],
+                        "actions": rule["actions"],
+                        "summary": describe_conditions(rule["conditions"], rule["match"]),
+                        "dry_run": dry_run_status(store, rule).as_json()})
+    if args.json:
+        print_json(entries)
+        return 0
+
+    def dry(state: dict) -> str:
+        return state["state"] if state["state"] == "none" else f"{state['state']} {state['matched']}/{state['total']}"
+
+    print_table(["#", "NAME", "ON", "DRY-RUN", "CONDITIONS", "ACTIONS"],
+                [[str(e["position"]), _clean(e["name"]), "on" if e["enabled"] else "off", dry(e["dry_run"]),
+                  _clean(e["summary"]), _clean(describe_actions(e["actions"]))] for e in entries],
+                [None, 24, None, 18, 50, 30])
+    return 0
+
+
+def _test(store: Store, name: str, samples: int) -> tuple[dict, DryRunResult]:
+    rule = _rule(store, name)
+    progress = _progress() if sys.stderr.isatty() else None
+    result = dry_run(store, name, progress=progress, samples=samples)
+    if progress is not None:
+        sys.stderr.write("\r\033[K")
+    return rule, result
+
+
+def _progress():
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(f"\rdry-run: {done:,} of {total:,} items")
+        sys.stderr.flush()
+    return show
+
+
+def _report(store: Store, rule: dict, result: DryRunResult, as_json: bool) -> None:
+    effects = action_effects(store, rule, result)
+    samples = []
+    for item_id in result.sample_ids:
+        item = store.inbox.get(item_id)
+        if item is not None:
+            samples.append({"item_id": item_id, "author": _clean(item["author"]), "text": _clean(item["text"]),
+                            "created_at": item["created_at"]})
+    if as_json:
+        print_json({"rule": rule["name"], "total": result.total, "matched": result.matched,
+                    "seconds": round(result.seconds, 3), "recorded": True,
+                    "actions": [e.as_json() for e in effects], "samples": samples})
+        return
+    print(f"rule {_clean(rule['name'])} would have caught {result.matched:,} of {result.total:,} items"
+          " (recorded as its current dry-run)")
+    for effect in effects:
+        note = f"  ({effect.flagged:,} flagged for a moderator to confirm instead)" if effect.flagged else ""
+        print(f"  {_clean(effect.action)}: {effect.items:,}{note}")
+    if samples:
+        print()
+        print_table(["ITEM", "AUTHOR", "TEXT"], [[str(s["item_id"]), s["author"], s["text"]] for s in samples],
+                    [None, 24, 70])
+
+
+def rules_test(store: Store, args) -> int:
+    rule, result = _test(store, args.name, args.samples)
+    _report(store, rule, result, args.json)
+    return 0
+
+
+def rules_enable(store: Store, args) -> int:
+    rule = _rule(store, args.name)
+    name = _clean(rule["name"])
+    if not dry_run_is_current(store, rule):
+        if not args.after_dry_run:
+            raise RuleError(f"rule {name!r} has no current dry-run: run 'cmtui moderation rules test {name}'"
+                            " first, or pass --after-dry-run")
+        _, result = _test(store, args.name, 5)
+        print(f"dry-run: rule {name} would have caught {result.matched:,} of {result.total:,} items")
+    enable_rule(store, rule["name"], True)
+    print(f"rule {name} is on: it runs on every new item")
+    return 0
+
+
+def rules_disable(store: Store, args) -> int:
+    rule = _rule(store, args.name)
+    enable_rule(store, rule["name"], False)
+    print(f"rule {_clean(rule['name'])} is off")
+    return 0
+
+
+def rules_export(store: Store, args) -> int:
+    from cmtui.commands.calendar_files import write_atomically
+    from cmtui.moderation.toml_io import export_toml
+
+    text = export_toml(store)
+    if args.output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    write_atomically(args.output.expanduser(), text)
+    print(f"exported {len(store.rules.list())} rules to {args.output}")
+    return 0
+
+
+def rules_import(store: Store, args) -> int:
+    """As the rules editor imports: the file's rules replace the stored ones, all or nothing;
+    a rule the file enables comes in off unless a current dry-run vouches for it."""
+    from cmtui.moderation.toml_io import import_toml, read_rules_file
+
+    try:
+        pending = import_toml(store, read_rules_file(args.file.expanduser()), dry_run_enabled=False)
+    except CmtuiError as exc:
+        raise type(exc)(f"{exc}; nothing changed") from None
+    print(f"imported {len(store.rules.list())} rules from {args.file}")
+    if pending:
+        names = ", ".join(_clean(n) for n in pending)
+        print(f"left off until a dry-run ('cmtui moderation rules test NAME'): {names}")
+    return 0
