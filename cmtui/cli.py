@@ -138,6 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     padd.add_argument("--place", metavar="NAME", help="where it goes on platforms that post to places (a room):"
                       " its name or id (default: the account's only place that is neither a support place nor a"
                       " direct chat)")
+    padd.add_argument("--thread", action="store_true",
+                      help="publish TEXT as a thread: its parts are separated by a line holding only ---, each"
+                      " checked against the account's limit and posted as a reply to the one before (without"
+                      " --thread a --- line is just text)")
     _command(padd, Run("cmtui.commands.posts:post_add", ("store", "settings")))
 
     mod = sub.add_parser("moderation", help="the moderation queue and its audit log")

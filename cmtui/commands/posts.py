@@ -26,7 +26,7 @@ def post_add(store: Store, settings: Settings, args) -> int:
         status = "scheduled"
     place = _place(store, args, status)
     entry_id = create_entry(store, settings, text=args.text, account=args.account, when=when, status=status, who=who,
-                            place=place)
+                            place=place, thread=getattr(args, "thread", False))
     local = when.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z").strip() if when else None
     where = f"{args.account}, {local}" if local else args.account
     if status == "draft":

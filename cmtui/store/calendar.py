@@ -21,4 +21,5 @@ def entry_json(row) -> dict:
         "notes": row["notes"],
         "rrule": row["rrule"],
         "last_error": row["last_error"],
+        "thread": bool(row["thread"]),  # its text holds parts split by `---` lines
     }
