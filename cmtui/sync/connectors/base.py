@@ -9,6 +9,7 @@ the outbox read it instead of naming one platform's rules).
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -276,6 +277,8 @@ class AccountRef:
 
 
 # -- the platform profile ---------------------------------------------------------------
+_LINK = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]'»]", re.IGNORECASE)  # (no closing punctuation)
+_MENTION = re.compile(r"(?<![\w@/])@\w[\w.-]*(?:[@:]\w[\w.-]*)?(?<![.-])")  # @user, @user@server, @user:server
 @dataclass(frozen=True)
 class Choice:
     """One answer of a picker: the value sent to the platform, the words shown for it."""
@@ -346,6 +349,15 @@ class PlatformProfile:
         if used > limit:
             return f"the text is {used} characters, over the limit of {limit}{self.length_note(limits)}"
         return None
+
+    # -- how a post is shown -------------------------------------------------------------------
+    def highlights(self, text: str) -> list[tuple[int, int, str]]:
+        """Where the platform shows a post's links and mentions: (start, end, "link" or
+        "mention"), in order (the post preview marks them). The base: web links, @handles."""
+        found = [(m.start(), m.end(), "link") for m in _LINK.finditer(text)]
+        found += [(m.start(), m.end(), "mention") for m in _MENTION.finditer(text)
+                  if not any(start <= m.start() < end for start, end, _ in found)]
+        return sorted(found)
 
     # -- replies -----------------------------------------------------------------------------
     def mentions(self, text: str, author: str) -> bool:
