@@ -124,3 +124,21 @@ def test_the_preview_card_shows_each_images_alt_text():
     first, second = str(card(preview, 0)), str(card(preview, 1))
     assert "🖼 alt: (no alt text)" in first and "sign-ups" not in first
     assert "🖼 alt: A chart of sign-ups" in second and "in reply to the part above" in second
+
+
+async def test_ctrl_o_previews_a_reply_as_it_will_be_sent(store):
+    from cmtui.tui.app import CmtuiApp
+    from cmtui.tui.dialogs.post_preview import PostPreview
+
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"thanks, see https://example.org/faq", "ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, PostPreview)
+        body = str(app.screen.query_one("#preview-part-1", Static).render())
+        assert "@user0@fedi.example thanks, see https://example.org/faq" in body  # with the mention added
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, PostPreview) and app.screen.query("ComposerPane")

@@ -106,12 +106,14 @@ class PostPreview(Dialog):
 
 
 def preview_of(text: str, account, profile: PlatformProfile, when: str, content_warning: str = "",
-               media=()) -> Preview:
+               media=(), *, thread: bool = True) -> Preview:
     """A composer's form as the preview shows it: its parts (split where a line holds only
-    ---), the account (None: not chosen yet), the images (model.Attachment dicts: part, alt)."""
+    ---, unless it is no thread: a reply), the account (None: not chosen yet), the images
+    (model.Attachment dicts: part, alt)."""
     from cmtui.planning.threads import raw_parts
 
     name = (account.display_name or account.name) if account is not None else "no account yet"
     handle = (account.handle or "") if account is not None else ""
     images = tuple((int(m.get("part") or 0), str(m.get("alt") or "")) for m in media or () if isinstance(m, dict))
-    return Preview(tuple(raw_parts(text)), profile, name, handle, when, (content_warning or "").strip(), images)
+    parts = tuple(raw_parts(text)) if thread else (text.strip(),)
+    return Preview(parts, profile, name, handle, when, (content_warning or "").strip(), images)
