@@ -198,11 +198,11 @@ def create_entry(store: Store, settings: Settings, *, text, account: str | None,
                  status: str = "draft", language=None, visibility=None, content_warning=None, campaign=None,
                  campaign_color=None, notes="", rrule: str | None = None, variants: dict[str, str] | None = None,
                  place: str | None = None, thread: bool = False, who: str, now: datetime | None = None) -> int:
-    """A new calendar entry; returns its id. thread: the text holds parts split by `---` lines,
-    each checked on its own and published as a reply to the one before (one part: a plain post). status "scheduled" without a time publishes at
+    """A new calendar entry; returns its id. status "scheduled" without a time publishes at
     the next sync; with a time the next sync schedules it (on the server when 5 minutes or
     more ahead). A repeating entry (rrule) starts at `when`; its occurrences are published
-    one by one."""
+    one by one. thread: the text holds parts split by `---` lines, each checked on its own
+    and published as a reply to the one before (one part: a plain post)."""
     now, tz = utc(now), settings.tzinfo()
     if status not in CREATE_STATUSES:
         raise InputError(f"a new entry is one of {', '.join(CREATE_STATUSES)}, not '{status}'")
@@ -397,8 +397,8 @@ def move_entry(store: Store, settings: Settings, entry_id, delta: timedelta, *, 
 def duplicate_entry(store: Store, entry_id, *, who) -> int:
     """A new draft with the same content, time, rule and variants (no remote ids)."""
     entry = store.entries.require(entry_id)
-    fields = {k: entry[k] for k in ("account_id", "text", "scheduled_at", "language", "visibility",
-                                    "content_warning", "campaign", "campaign_color", "notes", "rrule", "place", "thread")}
+    fields = {k: entry[k] for k in ("account_id", "text", "scheduled_at", "language", "visibility", "content_warning",
+                                    "campaign", "campaign_color", "notes", "rrule", "place", "thread")}
     fields |= {"status": "draft", "created_by": who}
     with store.transaction():
         copy_id = store.entries.insert(fields)
