@@ -156,6 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="an image to attach (PNG, JPEG, GIF, WebP), copied beside the database; repeatable")
     padd.add_argument("--alt", dest="media_args", action=_InOrder, metavar="TEXT", default=[],
                       help="the alt text of the --media just before it (required unless media_alt_required = false)")
+    padd.add_argument("--thread", action="store_true",
+                      help="publish TEXT as a thread: its parts are separated by a line holding only ---, each"
+                      " checked against the account's limit and posted as a reply to the one before (without"
+                      " --thread a --- line is just text)")
     _command(padd, Run("cmtui.commands.posts:post_add", ("store", "settings")))
 
     mod = sub.add_parser("moderation", help="the moderation queue and its audit log")

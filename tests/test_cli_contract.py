@@ -79,6 +79,9 @@ CASES = [
     (BAD, ["post", "add", "Hello", "--account", "tidewater", "--at", "yesterday"]),
     (BAD, ["post", "add", "Hello", "--account", "tidewater", "--at", "the day after never"]),
     (BAD, ["post", "add", "x" * 600, "--account", "tidewater"]),
+    (OK, ["post", "add", "One\n---\nTwo", "--account", "tidewater", "--thread"]),
+    (OK, ["post", "add", "One\n---\nTwo", "--account", "tidewater", "--thread", "--at", "tomorrow 9:00", "--draft"]),
+    (BAD, ["post", "add", "One\n---\n" + "x" * 600, "--account", "tidewater", "--thread"]),
     # calendar list: every combination of --from / --to
     (OK, ["calendar", "list"]), (OK, ["calendar", "list", "--json"]),
     (OK, ["calendar", "list", "--from", "2026-11-01"]), (OK, ["calendar", "list", "--to", "2099-03-01"]),

@@ -80,7 +80,7 @@ def test_an_export_with_rooms_imports_into_a_fresh_database_identically(store, r
 
 
 def test_each_format_names_the_place(store, rooms):
-    assert CSV_COLUMNS[-1] == "place"  # last: older files keep their column order
+    assert CSV_COLUMNS[-2:] == ("place", "thread")  # added last, in order: older files keep their column order
     by_id = {int(r["id"]): r for r in rows(export_entries(store, "csv", TZ))}
     assert by_id[rooms["news"]]["place"] == NEWS.id and by_id[rooms["idea"]]["place"] == ""
     assert all(r["place"] == "" for r in by_id.values() if r["account"] != ROOM)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from cmtui.commands.output import age, local_time, print_json, print_table
 from cmtui.errors import InputError
 from cmtui.model import iso
+from cmtui.planning.threads import raw_parts
 from cmtui.planning.timeparse import parse_when
 from cmtui.store import InboxFilter, Store
 from cmtui.store.calendar import entry_json
@@ -86,6 +87,7 @@ def _occurrence_json(row, when: str | None, occurrence) -> dict:
     """An entry as `calendar list --json` shows it; an occurrence of a repeating post carries
     its own time, and says which series it belongs to and whether it is skipped."""
     data = entry_json(row)
+    data["parts"] = raw_parts(row["text"]) if row["thread"] else [row["text"]]  # what it publishes, in order
     if occurrence is not None and occurrence.is_recurring:
         data.update(scheduled_at=when, series_id=occurrence.series_id, skipped=occurrence.skipped)
     return data

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from cmtui.errors import InputError
 from cmtui.planning.entries import create_entry
 from cmtui.planning.platforms import default_place, place_label, postable_places
+from cmtui.planning.threads import raw_parts
 from cmtui.planning.timeparse import parse_when
 
 if TYPE_CHECKING:
@@ -37,22 +38,25 @@ def post_add(store: Store, settings: Settings, args) -> int:
             media = keep_all(pairs, folder, account, alt_required=settings.media_alt_required)
     try:
         entry_id = create_entry(store, settings, text=args.text, account=args.account, when=when, status=status,
-                                who=who, place=place, media=media)
+                                who=who, place=place, media=media,
+                                thread=getattr(args, "thread", False))
     except InputError:
         for copy in set(folder.iterdir()) - before if media else ():  # refused: the copies made for it go too
             copy.unlink(missing_ok=True)
         raise
     local = when.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z").strip() if when else None
     where = f"{args.account}, {local}" if local else args.account
+    parts = len(raw_parts(store.entries.require(entry_id)["text"])) if getattr(args, "thread", False) else 1
+    label = f"entry {entry_id}" + (f" (a thread of {parts} parts)" if parts > 1 else "")
     if status == "draft":
-        print(f"entry {entry_id} saved as a draft ({where})")
+        print(f"{label} saved as a draft ({where})")
     elif status == "needs_approval":
         approvers = ", ".join(a for a in settings.approvers if a) or "none named in the settings"
-        print(f"entry {entry_id} ({where}) needs approval before it is published (approvers: {approvers})")
+        print(f"{label} ({where}) needs approval before it is published (approvers: {approvers})")
     elif when is None:
-        print(f"entry {entry_id} queued for {args.account}; the next sync publishes it")
+        print(f"{label} queued for {args.account}; the next sync publishes it")
     else:
-        print(f"entry {entry_id} scheduled for {local} on {args.account}; the next sync hands it to the server")
+        print(f"{label} scheduled for {local} on {args.account}; the next sync hands it to the server")
     return 0
 
 

@@ -29,6 +29,7 @@ from cmtui.planning.platforms import (can_publish, default_visibility, missing_p
 from cmtui.planning.publishing import cancel_for_deletion, queue_posts, sync_server
 from cmtui.planning.queue import QUEUE_WEEKS, free_slot
 from cmtui.planning.recurrence import next_occurrence, parse_rule
+from cmtui.planning.threads import check_parts, normalised, split_parts
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
@@ -41,7 +42,8 @@ __all__ = [
 ]
 
 CREATE_STATUSES = ("idea", "draft", "needs_approval", "approved", "scheduled")
-CONTENT_FIELDS = ("text", "account", "language", "visibility", "content_warning", "variants", "place", "media")
+CONTENT_FIELDS = ("text", "account", "language", "visibility", "content_warning", "variants", "place", "media",
+                  "thread")
 EDITABLE = set(CONTENT_FIELDS) | {"when", "rrule", "notes", "campaign", "campaign_color"}
 PUBLISHED_EDITABLE = {"text", "content_warning", "notes", "campaign", "campaign_color"}
 TO_BE_SCHEDULED = ("needs_approval", "approved", "scheduled")  # a time for these must lie ahead
@@ -72,7 +74,9 @@ def _text(text) -> str:
     return text
 
 
-def _check_length(text: str, account, what: str = "the text") -> None:
+def _check_length(text: str, account, what: str = "the text", thread=False) -> None:
+    if thread:  # each part on its own (cmtui.planning.threads)
+        return check_parts(split_parts(text), account, "the thread" if what == "the text" else what)
     problem = text_problem(text, account)
     if problem:
         where = f" for {account.name}" if account is not None else ""
@@ -207,20 +211,23 @@ def _check_future(at: datetime | None, now: datetime, tz: tzinfo, rule: str | No
 def create_entry(store: Store, settings: Settings, *, text, account: str | None, when: datetime | None = None,
                  status: str = "draft", language=None, visibility=None, content_warning=None, campaign=None,
                  campaign_color=None, notes="", rrule: str | None = None, variants: dict[str, str] | None = None,
-                 place: str | None = None, media=None, who: str, now: datetime | None = None) -> int:
+                 place: str | None = None, media=None, thread: bool = False, who: str, now: datetime | None = None) -> int:
     """A new calendar entry; returns its id. status "scheduled" without a time publishes at
     the next sync; with a time the next sync schedules it (on the server when 5 minutes or
     more ahead). A repeating entry (rrule) starts at `when`; its occurrences are published
-    one by one."""
+    one by one. thread: the text holds parts split by `---` lines, each checked on its own
+    and published as a reply to the one before (one part: a plain post)."""
     now, tz = utc(now), settings.tzinfo()
     if status not in CREATE_STATUSES:
         raise InputError(f"a new entry is one of {', '.join(CREATE_STATUSES)}, not '{status}'")
     main = _account(store, account)
     text = _text(text)
-    _check_length(text, main)
+    if thread:
+        text, thread = normalised(text)
+    _check_length(text, main, thread=thread)
     extra = _variants(store, variants, main)
     for acc, variant in extra.values():
-        _check_length(variant, acc, "the variant")
+        _check_length(variant, acc, "the variant", thread)
     fields = {
         "account_id": main.id if main else None, "text": text, "status": status,
         "language": _language(language), "visibility": _visibility(visibility, main),
@@ -228,6 +235,7 @@ def create_entry(store: Store, settings: Settings, *, text, account: str | None,
         "campaign_color": _color(campaign_color), "notes": (notes or "").strip(),
         "rrule": parse_rule(rrule) if rrule else None, "created_by": who, "place": resolve_place(place, main),
         "media": _media(settings, media, [a for a in [main, *(v[0] for v in extra.values())] if a is not None]),
+        "thread": int(thread),
     }
     at = _when(when, tz)
     if fields["rrule"] and at is None:
@@ -279,6 +287,11 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
     for name, checked in _PLAIN_FIELDS.items():
         if name in changes:
             fields[name] = checked(changes[name])
+    if "thread" in changes or ("text" in changes and entry["thread"]):
+        thread = bool(changes.get("thread", entry["thread"]))
+        if thread:
+            fields["text"], thread = normalised(fields.get("text", entry["text"]))
+        fields["thread"] = int(thread)
     if "rrule" in changes:
         if entry["parent_id"] is not None and changes["rrule"]:
             raise InputError(f"entry {entry['id']} is one occurrence of entry {entry['parent_id']}; "
@@ -303,15 +316,19 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
         fields["media"] = _media(settings, changes.get("media", store.entries.media(entry)),
                                  [a for a in goes_to if a is not None])
     merged = {**dict(entry), **fields}
-    _check_length(merged["text"], main)
+    _check_length(merged["text"], main, thread=merged["thread"])
     for account_id, variant in new_variants.items():
-        _check_length(variant, store.accounts.by_id(account_id), "the variant")
+        _check_length(variant, store.accounts.by_id(account_id), "the variant", merged["thread"])
     changed = {k for k, v in fields.items() if entry[k] != v} | ({"variants"} if new_variants != current_variants else set())
+    if status == "published" and entry["thread"] and changed & {"text", "content_warning", "thread"}:
+        # Its parts are separate posts on the platform: an edit would have to find each one.
+        raise InputError(f"entry {entry['id']} is a published thread; its parts cannot be edited from cmtui "
+                         "(edit each post on the platform)")
     if status == "published" and changed - PUBLISHED_EDITABLE:
         raise InputError(f"entry {entry['id']} is already published; only its text, content warning, notes "
                          "and campaign can change")
     content_changed = bool(changed & {"text", "account_id", "language", "visibility", "content_warning", "variants",
-                                      "place", "media"})
+                                      "place", "media", "thread"})
     new_status = status
     if content_changed and (status == "approved" or (status == "scheduled" and settings.approval_required)):
         new_status = "needs_approval"
@@ -399,8 +416,8 @@ def move_entry(store: Store, settings: Settings, entry_id, delta: timedelta, *, 
 def duplicate_entry(store: Store, entry_id, *, who) -> int:
     """A new draft with the same content, time, rule and variants (no remote ids)."""
     entry = store.entries.require(entry_id)
-    fields = {k: entry[k] for k in ("account_id", "text", "scheduled_at", "language", "visibility",
-                                    "content_warning", "campaign", "campaign_color", "notes", "rrule", "place")}
+    fields = {k: entry[k] for k in ("account_id", "text", "scheduled_at", "language", "visibility", "content_warning",
+                                    "campaign", "campaign_color", "notes", "rrule", "place", "thread")}
     fields |= {"status": "draft", "created_by": who}
     with store.transaction():
         copy_id = store.entries.insert(fields)
@@ -525,9 +542,9 @@ def _ready_to_post(store: Store, settings: Settings, entry, now: datetime, *, ne
         raise InputError(f"entry {entry['id']} has no account; choose the account it goes to")
     _check_place(store, entry)
     account = store.accounts.by_id(entry["account_id"])
-    _check_length(entry["text"], account)
+    _check_length(entry["text"], account, thread=entry["thread"])
     for variant in store.entries.variants(entry["id"]):
-        _check_length(variant["text"], store.accounts.by_id(variant["account_id"]), "the variant")
+        _check_length(variant["text"], store.accounts.by_id(variant["account_id"]), "the variant", entry["thread"])
     if needs_time:
         if not entry["scheduled_at"]:
             raise InputError(f"entry {entry['id']} has no time; give it one, add it to the queue, or publish it now")

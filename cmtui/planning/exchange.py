@@ -34,6 +34,7 @@ from cmtui.planning.entries import TO_BE_SCHEDULED
 from cmtui.planning.exchange_files import CSV_COLUMNS, Problems, Raw, file_kind, read_csv, read_json, read_text
 from cmtui.planning.platforms import (default_visibility, known_visibilities, missing_place, resolve_place,
                                       text_problem, visibility_problem)
+from cmtui.planning.threads import parts_problem, split_parts
 from cmtui.planning.timeparse import localize
 from cmtui.store.calendar import entry_json
 from cmtui.store.entries import EntryRepo
@@ -55,10 +56,10 @@ OPTIONAL_TEXT = ("language", "content_warning", "campaign", "campaign_color", "r
 # What an import compares to decide whether an entry changed.
 COMPARED = ("account", "status", "scheduled_at", "published_at", "text", "language", "visibility",
             "content_warning", "campaign", "campaign_color", "notes", "rrule", "remote_id", "url",
-            "last_error", "late", "variants", "skipped", "place")
+            "last_error", "late", "variants", "skipped", "place", "thread")
 # Changes that would put an entry scheduled on the server out of step with it.
 SERVER_SIDE = ("account", "status", "scheduled_at", "text", "language", "visibility", "content_warning",
-               "variants", "place")
+               "variants", "place", "thread")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
@@ -107,6 +108,7 @@ def entry_data(row, uids: dict, variants: dict, skips: dict) -> dict:
         parent_uid=uids.get(parent) if parent else None,
         account=row["account"],
         late=bool(row["late"]),
+        thread=bool(row["thread"]),
         variants=variants.get(row["id"], {}),
         skipped=skips.get(row["id"], []),
     )
@@ -120,7 +122,7 @@ def _csv_cell(key: str, value) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
     if key == "skipped":
         return " ".join(value)
-    if key == "late":
+    if key in ("late", "thread"):
         return "1" if value else ""
     return str(value)
 
@@ -230,6 +232,8 @@ def _normalise(raw: Raw, tz: tzinfo, problems: Problems) -> Record | None:
     if data["language"] and not _LANGUAGE.fullmatch(data["language"]):
         problem(f"{_show(data['language'])} is not a language code (like en, sl or pt-BR)")
     data["late"] = _read_bool(values.get("late"), problem)
+    # None: a file from before threads (no thread column or key); an update keeps the entry's
+    data["thread"] = _read_bool(values["thread"], problem, "thread") if "thread" in values else None
     data["variants"] = _read_variants(values.get("variants"), problem)
     data["skipped"] = _read_skipped(values.get("skipped"), tz, problem)
 
@@ -312,7 +316,7 @@ def _read_id(value, problem) -> int | None:
     return None
 
 
-def _read_bool(value, problem) -> bool:
+def _read_bool(value, problem, key: str = "late") -> bool:
     if value is None or isinstance(value, bool):
         return bool(value)
     text = str(value).strip().lower()
@@ -320,7 +324,7 @@ def _read_bool(value, problem) -> bool:
         return False
     if text in ("1", "true", "yes"):
         return True
-    problem(f"late {_show(value)}: expected 1 or empty (true or false)")
+    problem(f"{key} {_show(value)}: expected 1 or empty (true or false)")
     return False
 
 
@@ -377,12 +381,12 @@ def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Pro
                 problems.add(record.line, where, f"unknown account {_show(name)} (known: {known})")
         account = accounts.get(data["account"]) if data["account"] else None
         if data["status"] not in ("published", "cancelled"):
-            problem = text_problem(data["text"], account)
+            problem = _text_problem(data["text"], account, data["thread"])
             if problem:
                 problems.add(record.line, where, problem)
             for name, text in data["variants"].items():
                 if name in accounts:
-                    problem = text_problem(text, accounts[name])
+                    problem = _text_problem(text, accounts[name], data["thread"])
                     if problem:
                         problems.add(record.line, where, f"variant for {name}: {problem}")
             problem = visibility_problem(data["visibility"], account) if account is not None else None
@@ -418,6 +422,8 @@ def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Pro
             continue
         current = entry_data(row, {step.entry_id: ""}, {step.entry_id: repo.variant_texts(step.entry_id)},
                              {step.entry_id: repo.skips(step.entry_id)})
+        if step.record.data["thread"] is None:
+            step.record.data["thread"] = current["thread"]
         step.changes = {key: step.record.data[key] for key in COMPARED
                         if not _same(key, current[key], step.record.data[key])}
         touched = [key for key in SERVER_SIDE if key in step.changes]
@@ -426,6 +432,17 @@ def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Pro
                          f"entry {step.entry_id} is scheduled on the server; change its {', '.join(touched)}"
                          " in the calendar, not by import")
     return steps
+
+
+def _text_problem(text: str, account, thread) -> str | None:
+    """The length rule of the account's platform; a thread's, part by part."""
+    if not thread:
+        return text_problem(text, account)
+    try:
+        parts = split_parts(text)
+    except InputError as exc:
+        return str(exc)
+    return parts_problem(parts, account.platform, account.limits) if account is not None else None
 
 
 def _check_place(record: Record, accounts: dict, row, problems: Problems) -> None:
@@ -466,6 +483,7 @@ def _columns(data: dict, accounts: dict) -> dict:
                                            "notes", "rrule", "remote_id", "url", "last_error", "place")}
     columns["account_id"] = accounts[data["account"]].id if data["account"] else None
     columns["late"] = int(data["late"])
+    columns["thread"] = int(bool(data["thread"]))
     return columns
 
 

@@ -17,6 +17,7 @@ CSV_COLUMNS = (
     "visibility", "content_warning", "campaign", "campaign_color", "notes", "rrule", "skipped", "parent_uid",
     "occurrence_at", "remote_id", "url", "last_error", "late", "created_by", "created_at", "updated_at",
     "place",  # added last (schema V14), so files written before it keep their column order
+    "thread",  # (schema V15) 1: the text holds a thread's parts split by --- lines
 )
 MAX_PROBLEMS_SHOWN = 50
 

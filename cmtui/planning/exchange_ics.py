@@ -33,7 +33,7 @@ X_TEXT = (
     ("content_warning", "X-CMTUI-CONTENT-WARNING"), ("campaign", "X-CMTUI-CAMPAIGN"),
     ("campaign_color", "X-CMTUI-CAMPAIGN-COLOR"), ("notes", "X-CMTUI-NOTES"), ("remote_id", "X-CMTUI-REMOTE-ID"),
     ("published_at", "X-CMTUI-PUBLISHED-AT"), ("last_error", "X-CMTUI-LAST-ERROR"), ("late", "X-CMTUI-LATE"),
-    ("created_by", "X-CMTUI-CREATED-BY"), ("place", "X-CMTUI-PLACE"),
+    ("created_by", "X-CMTUI-CREATED-BY"), ("place", "X-CMTUI-PLACE"), ("thread", "X-CMTUI-THREAD"),
 )
 ENTRIES = ("VEVENT", "VTODO", "VJOURNAL")
 _ESCAPED = re.compile(r"\\([\\;,nN])")
@@ -100,7 +100,7 @@ def to_ics(entries: list[dict], tz: tzinfo) -> str:
             comp.add("url", e["url"])
         for key, name in X_TEXT:
             value = e[key]
-            if key == "late":
+            if key in ("late", "thread"):
                 value = "1" if value else None
             elif key == "notes":
                 value = value or None

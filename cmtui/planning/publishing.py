@@ -13,6 +13,10 @@ bring the platform in line, never sending anything twice:
   `cancel` that finds the id when its turn comes (an entry's operations run in order).
 
 Published posts are not touched here (an edit of a published entry queues an `edit`).
+
+A thread (the entry's `thread`, cmtui.planning.threads) carries its parts in the payload;
+the server never holds it (a later part needs the id of the one before), so its post waits
+in the outbox until its time (not_before) and the sync publishes the parts then.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from cmtui.model import iso, parse_iso
 from cmtui.store.base import dumps, loads
 from cmtui.store.entries import EntryRepo
 from cmtui.sync.connectors import profile_for
+from cmtui.planning.threads import split_parts
 from cmtui.sync.connectors.base import Capability, PlatformProfile
 
 if TYPE_CHECKING:
@@ -51,6 +56,10 @@ def payload_for(entry, text: str, profile: PlatformProfile, *, with_time: bool =
     media = EntryRepo.media(entry)
     if media and media_folder is not None and Capability.MEDIA in profile.capabilities:
         payload["media"] = payload_media(media, media_folder)  # the copies' paths, for the connector
+    if "thread" in entry.keys() and entry["thread"]:
+        parts = split_parts(text)  # a variant of a thread is written in parts too
+        if len(parts) > 1:
+            payload["parts"] = parts
     if profile.visibilities:  # a platform without visibilities is sent none; a variant's, its default
         visibility = entry["visibility"]
         payload["visibility"] = visibility if visibility in profile.visibilities else profile.default_visibility
@@ -186,7 +195,7 @@ def sync_server(store: Store, before, after, now: datetime, *, publish_now: bool
                               media_folder=store.media_dir() if store.path is not None else None)
         if state.unsent:
             first, *extra = state.unsent
-            store.outbox.rewrite_unsent(first["id"], dumps(payload))
+            store.outbox.rewrite_unsent(first["id"], dumps(payload), not_before(payload))
             for op in extra:
                 store.outbox.withdraw(op["id"])
             touched.append(first["id"])
@@ -239,5 +248,11 @@ def _cancel_payload(state: Remote) -> dict:
     return {"scheduled_id": state.scheduled_id} if state.scheduled_id else {}
 
 
+def not_before(payload: dict) -> str | None:
+    """When a post may leave: a thread's at its time (the server cannot hold it); else now."""
+    return payload.get("scheduled_at") if payload.get("parts") else None
+
+
 def _enqueue(store: Store, account_id: int, kind: str, payload: dict, entry_id: int) -> int:
-    return store.outbox.enqueue(account_id, kind, payload, entry_id=entry_id)
+    return store.outbox.enqueue(account_id, kind, payload, entry_id=entry_id,
+                                not_before=not_before(payload) if kind == "post" else None)

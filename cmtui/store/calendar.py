@@ -24,6 +24,7 @@ def entry_json(row) -> dict:
         "rrule": row["rrule"],
         "last_error": row["last_error"],
         "media": _media(row),
+        "thread": bool(row["thread"]),  # its text holds parts split by `---` lines
     }
 
 

@@ -24,7 +24,7 @@ _COLUMNS = "e.*, a.name AS account"
 _FROM = "FROM calendar_entries e LEFT JOIN accounts a ON a.id = e.account_id"
 # Columns a child occurrence takes from its series.
 _INHERITED = ("account_id", "text", "language", "visibility", "content_warning", "campaign", "campaign_color",
-              "notes", "place", "media")
+              "notes", "place", "media", "thread")
 
 
 class EntryRepo(Repo):

@@ -47,14 +47,15 @@ def op_json(row) -> dict:
 
 class OutboxRepo(Repo):
     def enqueue(self, account_id: int, kind: str, payload: dict, *, item_id: int | None = None,
-                entry_id: int | None = None) -> int:
+                entry_id: int | None = None, not_before: str | None = None) -> int:
         """Queue an operation. Call inside the transaction that stores the local decision, so
-        both are kept or neither. The idempotency key is fixed here, before any attempt."""
+        both are kept or neither. The idempotency key is fixed here, before any attempt.
+        not_before: it is not taken before then (a post the server cannot hold for us)."""
         stamp = now()
         cur = self.conn.execute(
             "INSERT INTO outbox (account_id, kind, payload, idempotency_key, item_id, entry_id,"
             " next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (account_id, kind, dumps(payload), uuid.uuid4().hex, item_id, entry_id, stamp, stamp, stamp),
+            (account_id, kind, dumps(payload), uuid.uuid4().hex, item_id, entry_id, not_before or stamp, stamp, stamp),
         )
         return inserted_id(cur)
 
@@ -196,11 +197,13 @@ class OutboxRepo(Repo):
     def for_entry(self, entry_id: int) -> builtins.list:
         return self._all("SELECT * FROM outbox WHERE entry_id = ? ORDER BY id", (entry_id,))
 
-    def rewrite_unsent(self, op_id: int, payload_json: str) -> bool:
-        """Change an operation that never left (pending, no attempt yet)."""
+    def rewrite_unsent(self, op_id: int, payload_json: str, not_before: str | None = None) -> bool:
+        """Change an operation that never left (pending, no attempt yet), due from not_before
+        (None: now)."""
+        stamp = now()
         return self.conn.execute(
-            "UPDATE outbox SET payload = ?, updated_at = ? WHERE id = ? AND state = 'pending' AND attempts = 0",
-            (payload_json, now(), op_id)).rowcount == 1
+            "UPDATE outbox SET payload = ?, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'pending'"
+            " AND attempts = 0", (payload_json, not_before or stamp, stamp, op_id)).rowcount == 1
 
     def withdraw(self, op_id: int) -> bool:
         """Withdraw an operation that never left (pending, no attempt yet)."""

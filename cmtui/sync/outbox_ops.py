@@ -43,8 +43,11 @@ def _post_request(connector: Connector, op, payload: dict, now: datetime, part: 
                   in_reply_to: str | None = None) -> PostRequest:
     scheduled_at = payload.get("scheduled_at")
     at, lead = parse_iso(scheduled_at), connector.profile.server_schedule_lead
-    if at is None or lead is None or Capability.SCHEDULE not in connector.capabilities or at - now < lead:
-        scheduled_at = None  # due now, or late (we were offline), or the server cannot hold it: publish at once
+    if (at is None or lead is None or Capability.SCHEDULE not in connector.capabilities or at - now < lead
+            or len(post_parts(payload)) > 1):
+        # due now, or late (we were offline), or the server cannot hold it (a thread's later
+        # parts need the earlier ones' ids: it waited in the outbox for its time): publish at once
+        scheduled_at = None
     return PostRequest(
         text=post_parts(payload)[part],
         idempotency_key=part_key(op["idempotency_key"], part),
@@ -56,6 +59,23 @@ def _post_request(connector: Connector, op, payload: dict, now: datetime, part: 
         place=payload.get("place"),
         media=media_files(payload, part),
     )
+
+
+async def _publish_parts(connector: Connector, op, payload: dict, now: datetime) -> dict:
+    """Publish a post (or reply), or a thread part by part, each part replying to the one
+    before. Each part has its own idempotency key, so a retry after a failure (or a killed
+    process) runs the loop again and the platform answers the parts already out with the
+    same post instead of a second one. The outcome is the first part's, plus every part's
+    remote id ("parts") for a thread."""
+    parts, previous = [], None
+    for part in range(len(post_parts(payload))):
+        posted = await connector.publish(_post_request(connector, op, payload, now, part, previous))
+        parts.append(posted)
+        previous = posted.remote_id
+    outcome = {k: v for k, v in parts[0].__dict__.items() if v is not None}
+    if len(parts) > 1:
+        outcome["parts"] = [p.remote_id for p in parts]
+    return outcome
 
 
 async def _account_id(connector: Connector, payload: dict) -> str:
@@ -72,14 +92,15 @@ async def execute(connector: Connector, op, store: Store, now: datetime) -> dict
         if kind == "post" and op["entry_id"]:
             scheduled_id, remote_id = _entry_state(store, op)
             if remote_id:  # published by an earlier post of this entry: change it, never post it twice
+                if len(post_parts(payload)) > 1:
+                    raise PermanentError("this thread is already published; its parts are not edited from cmtui")
                 posted = await connector.edit(remote_id, payload["text"], payload.get("spoiler_text"))
                 return {k: v for k, v in posted.__dict__.items() if v is not None} | {"edited": True}
             if scheduled_id:
                 raise PermanentError(f"the server still holds scheduled post {scheduled_id} of this entry; "
                                      "not posting it twice")
         if kind in ("post", "reply"):
-            posted = await connector.publish(_post_request(connector, op, payload, now))
-            return {k: v for k, v in posted.__dict__.items() if v is not None}
+            return await _publish_parts(connector, op, payload, now)
         if kind == "edit":
             posted = await connector.edit(payload["remote_id"], payload["text"], payload.get("spoiler_text"))
             return {k: v for k, v in posted.__dict__.items() if v is not None}

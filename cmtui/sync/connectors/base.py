@@ -9,6 +9,7 @@ the outbox read it instead of naming one platform's rules).
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -286,6 +287,8 @@ class AccountRef:
 
 
 # -- the platform profile ---------------------------------------------------------------
+_LINK = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]'»]", re.IGNORECASE)  # (no closing punctuation)
+_MENTION = re.compile(r"(?<![\w@/])@\w[\w.-]*(?:[@:]\w[\w.-]*)?(?<![.-])")  # @user, @user@server, @user:server
 @dataclass(frozen=True)
 class Choice:
     """One answer of a picker: the value sent to the platform, the words shown for it."""
@@ -398,6 +401,15 @@ class PlatformProfile:
             if len(item.alt) > self.alt_max:
                 return f"the alt text of {name} is {len(item.alt):,} characters, over the limit of {self.alt_max:,}"
         return None
+
+    # -- how a post is shown -------------------------------------------------------------------
+    def highlights(self, text: str) -> list[tuple[int, int, str]]:
+        """Where the platform shows a post's links and mentions: (start, end, "link" or
+        "mention"), in order (the post preview marks them). The base: web links, @handles."""
+        found = [(m.start(), m.end(), "link") for m in _LINK.finditer(text)]
+        found += [(m.start(), m.end(), "mention") for m in _MENTION.finditer(text)
+                  if not any(start <= m.start() < end for start, end, _ in found)]
+        return sorted(found)
 
     # -- replies -----------------------------------------------------------------------------
     def mentions(self, text: str, author: str) -> bool:

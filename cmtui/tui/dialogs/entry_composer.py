@@ -10,7 +10,9 @@ warning goes when the platform has none. Every field has a label; an empty field
 free posting slot ahead. ctrl+s saves (then what applies to the entry's state and the
 settings: keep it, ask for approval, schedule it); ctrl+n suggests the account's best free hour of the
 week (the best-time heatmap; else the next free posting slot); esc keeps what was typed
-as a draft of the form, which comes back next time."""
+as a draft of the form, which comes back next time. A line holding only --- (ctrl+enter inserts
+one) splits the post into the parts of a thread, each counted on its own; ctrl+o (or p outside
+a text field) previews the post as its platform will show it."""
 
 from __future__ import annotations
 
@@ -26,11 +28,13 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from cmtui.errors import CmtuiError, InputError
 from cmtui.model import parse_iso
+from cmtui.planning.threads import is_thread
 from cmtui.planning.timeparse import parse_when
 from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.sync.connectors.base import Capability
 from cmtui.tui.dialogs.base import Dialog
 from cmtui.tui.widgets.media_field import MediaField
+from cmtui.tui.widgets.thread_count import count_line, insert_separator
 
 COLOURS = ("magenta", "cyan", "green", "yellow", "red", "blue", "orange1", "purple")
 SAVE_AFTER = 0.5
@@ -42,6 +46,9 @@ class EntryComposer(Dialog):
         Binding("ctrl+s", "save", "Save", priority=True, id="entry.save"),
         Binding("ctrl+n", "queue", "Next free slot", priority=True, id="entry.queue"),
         Binding("escape", "keep", "Keep as draft", id="entry.keep"),
+        Binding("ctrl+enter", "new_part", "New part", priority=True, id="entry.new_part"),
+        Binding("ctrl+o", "preview", "Preview", priority=True, id="entry.preview"),
+        Binding("p", "preview", "Preview", show=False, id="entry.preview_p"),  # (a text field types p)
     ]
 
     def __init__(self, cmtui_app, entry=None, default_day: date | None = None, default_hour: int | None = None):
@@ -160,7 +167,8 @@ class EntryComposer(Dialog):
                 yield Select(options, value=v.get("then") if v.get("then") in dict(map(reversed, options))
                              else options[0][1], allow_blank=False, compact=True, id="entry-then")
             yield Static(id="entry-error")
-            yield Static(Text("ctrl+s save · ctrl+n next free slot · esc keep as draft", style="dim"))
+            yield Static(Text("ctrl+s save · ctrl+n free slot · ctrl+enter (or a line ---) new part · ctrl+o preview"
+                              " · esc keep as draft", style="dim"))
 
     def on_mount(self) -> None:
         self._show_platform(self._initial().get("place") or "")
@@ -220,12 +228,8 @@ class EntryComposer(Dialog):
         text = self.query_one("#entry-text", TextArea).text
         count = Text()
         for name, account in self.accounts.items():
-            body = self.variants.get(name) or text
-            profile = profile_for(account.platform)
-            limit, used = profile.limit(account.limits), profile.text_length(body, account.limits)
-            count.append(f"{name} {used}/{limit}", style="bold red" if used > limit else "dim")
-            if name in self.variants and self.variants[name]:
-                count.append(" (variant)", style="italic dim")
+            count.append_text(count_line(name, self.variants.get(name) or text, account,
+                                         variant=bool(self.variants.get(name))))
             count.append("   ")
         self.query_one("#entry-count", Static).update(count)
 
@@ -282,6 +286,27 @@ class EntryComposer(Dialog):
             area.display = self._variant_for is not None
             area.load_text(self.variants.get(self._variant_for or "", ""))
         self._refresh_checks()
+
+    # -- threads and the preview (cmtui.tui.widgets.thread_count, dialogs.post_preview) --------------
+    def action_new_part(self) -> None:
+        area = self.query_one("#variant-text" if self.focused is self.query_one("#variant-text") else "#entry-text",
+                              TextArea)
+        insert_separator(area)
+        area.focus()
+
+    def action_preview(self) -> None:
+        from cmtui.tui.dialogs.post_preview import PostPreview, preview_of
+
+        v = self._values()
+        account, profile = self._account_profile()
+        try:
+            when = self._when() or self.cmtui.now()
+        except InputError:
+            when = self.cmtui.now()
+        shown = when.astimezone(self.tz).strftime("%a %d %b %Y, %H:%M")
+        cw = v["cw"] if profile is None or profile.reply_content_warning else ""
+        self.app.push_screen(PostPreview(preview_of(v["text"], account, profile or self.default_profile, shown, cw,
+                                                    v.get("media") or ())))
 
     # -- keeping what was typed -------------------------------------------------------------------
     def _values(self) -> dict:
@@ -376,7 +401,8 @@ class EntryComposer(Dialog):
                           language=v["language"].strip().lower() or None, visibility=v["visibility"],
                           content_warning=v["cw"].strip() or None, campaign=v["campaign"].strip() or None,
                           campaign_color=v["colour"] if v["campaign"].strip() else None, notes=v["notes"].strip(),
-                          variants=v["variants"], media=v["media"] if media.display else [])
+                          variants=v["variants"], media=v["media"] if media.display else [],
+                          thread=is_thread(v["text"]))
             profile = self._account_profile()[1]
             if profile is not None and profile.place_label:  # (a place picked for another account goes)
                 fields["place"] = v["place"] or None

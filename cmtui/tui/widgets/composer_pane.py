@@ -33,6 +33,7 @@ class ComposerPane(Vertical):
         # priority: the text area has its own ctrl+e (end of line), and keys reach it first.
         Binding("ctrl+t", "saved_reply", "Saved reply", priority=True, id="composer.saved"),
         Binding("ctrl+e", "editor", "$EDITOR", priority=True, id="composer.editor"),
+        Binding("ctrl+o", "preview", "Preview", show=False, priority=True, id="composer.preview"),
     ]
 
     class Closed(Message):
@@ -180,6 +181,15 @@ class ComposerPane(Vertical):
                 self.set_text(text)
 
         self.app.push_screen(SavedRepliesDialog(self.store, self.item["language"], pick=True), picked)
+
+    def action_preview(self) -> None:
+        """ctrl+o: the reply as its platform will show it (dialogs.post_preview)."""
+        from cmtui.tui.dialogs.post_preview import PostPreview, preview_of
+
+        account = self.store.accounts.by_id(self.item["account_id"])
+        shown = self.app.now().astimezone(self.app.settings.tzinfo()).strftime("%a %d %b %Y, %H:%M")
+        text = self.profile.reply_text(self.text, self.item["author"]) if self.text.strip() else ""
+        self.app.push_screen(PostPreview(preview_of(text, account, self.profile, shown, thread=False)))
 
     def action_editor(self) -> None:
         from cmtui.tui.external_editor import EditorError, edit_in_editor
