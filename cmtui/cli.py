@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     cimport = cal_sub.add_parser("import", help="add or update calendar entries from a .csv, .ics or .json file")
     _db_option(cimport)
     cimport.add_argument("file", metavar="FILE", type=Path)
+    cimport.add_argument("--create-accounts", action="store_true",
+                         help="create each account the file names that the database lacks, offline (to plan for;"
+                              " its platform from the file's platform field, else the default)")
     _command(cimport, Run("cmtui.commands.calendar_files:calendar_import", ("store", "settings")), creates=True)
 
     post = sub.add_parser("post", help="posts for the content calendar")

@@ -78,8 +78,8 @@ def account_add(store: Store, settings: Settings, credentials, args) -> int:
     check_name(args.name)
     values = _options(cls, args)
     server = cls.normalize_server(values.get("server") or "")  # bad input: said before any prompt
-    if values.get("user"):
-        cls.normalize_user(values["user"])
+    if user := values.get("user"):
+        cls.normalize_user(user)
     existing = store.accounts.get(args.name)
     if existing is not None and not existing.offline:
         if (existing.platform, existing.server) != (args.platform, server):
