@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from cmtui.errors import InputError
 from cmtui.model import iso, utcnow
-from cmtui.sync.connectors.base import AuthError, ConnectorError, PermanentError, SignIn, TransientError
+from cmtui.sync.connectors.base import (AccountInfo, AuthError, ConnectorError, Limits, PermanentError, SignIn,
+                                        TransientError)
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
@@ -236,11 +237,33 @@ def counted(label: str, options: Mapping) -> str:
     return words + (f" ({support} for support)" if support else "")
 
 
-def add_account(store: Store, settings: Settings, credentials, platform: str, name: str,
-                values: Mapping[str, str | None], credential: Credential) -> Added:
-    """Sign in, verify, then store: a new account, an offline one connected, or a connected
-    one's new token. values: the options the profile declares, by role (server, user,
-    places, support_places; places comma-separated). Raises InputError, storing nothing."""
+@dataclass(frozen=True)
+class Plan:
+    """An add checked against the store, before any request."""
+
+    platform: str
+    name: str
+    server: str
+    user: str | None
+    wanted: dict[str, list[str]]  # places by role, as typed
+    existing: Account | None  # the same name already stored (offline, or connected: a new token)
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A sign-in the platform accepted, not stored yet."""
+
+    plan: Plan
+    signed: SignIn
+    info: AccountInfo  # sanitised
+    limits: Limits
+    chosen: dict[str, list[str]]  # places by role, as ids
+
+
+def prepare(store: Store, platform: str, name: str, values: Mapping[str, str | None],
+            credential: Credential) -> Plan:
+    """The checks that need no request. values: the options the profile declares, by role
+    (server, user, places, support_places; places comma-separated)."""
     from cmtui.sync.connectors import connector_class
 
     cls = connector_class(platform)
@@ -260,35 +283,59 @@ def add_account(store: Store, settings: Settings, credentials, platform: str, na
         if not existing.offline and (existing.platform, existing.server) != (platform, server):
             raise InputError(f"an account named '{name}' already exists on {existing.server} "
                              f"(cmtui account remove {name} first, or choose another name)")
-    timeout = float(settings.http_timeout_seconds)
+    return Plan(platform, name, server, user, wanted, existing)
+
+
+def verify(plan: Plan, credential: Credential, timeout: float) -> Verified:
+    """Sign in and ask the platform who this is: requests only, nothing stored (a TUI worker
+    thread runs this part). Raises InputError with one line."""
+    from cmtui.sync.connectors import connector_class
+
+    cls = connector_class(plan.platform)
     signed: SignIn | None = None
     try:
-        signed = _sign_in(cls, credential, server, user, timeout)
-        info, limits, chosen = asyncio.run(_verify(platform, server, signed.token, timeout, wanted))
+        signed = _sign_in(cls, credential, plan.server, plan.user, timeout)
+        info, limits, chosen = asyncio.run(_verify(plan.platform, plan.server, signed.token, timeout, plan.wanted))
         info = _clean(info)
-        if user is not None and user not in (info.acct, info.remote_id):
-            raise InputError(f"that token belongs to {info.acct}, not {user}")
+        if plan.user is not None and plan.user not in (info.acct, info.remote_id):
+            raise InputError(f"that token belongs to {info.acct}, not {plan.user}")
+        existing = plan.existing
         if existing is not None and not existing.offline and existing.handle and existing.handle != info.acct:
-            raise InputError(f"that token belongs to {info.acct}, but '{name}' is {existing.handle}")
+            raise InputError(f"that token belongs to {info.acct}, but '{plan.name}' is {existing.handle}")
     except Exception as exc:
         if signed is not None:
-            cls.sign_out(server, signed, timeout)  # a session made for an account not added
-        raise _input_error(cls, server, credential, exc) from None
+            cls.sign_out(plan.server, signed, timeout)  # a session made for an account not added
+        raise _input_error(cls, plan.server, credential, exc) from None
+    return Verified(plan, signed, info, limits, chosen)
+
+
+def save(store: Store, credentials, verified: Verified, timeout: float) -> Added:
+    """Store what verify found: a new account, an offline one connected (its entries,
+    variants and plans stay), or a connected one's new token. The token goes to the
+    credentials file only."""
+    from cmtui.sync.connectors import connector_class
+
+    plan, signed, info, limits, chosen = verified.plan, verified.signed, verified.info, verified.limits, verified.chosen
+    name, server = plan.name, plan.server
+    cls = connector_class(plan.platform)
+    existing = store.accounts.get(name)
+    before = plan.existing
+    if (existing is None) != (before is None) or (existing and before and existing.offline != before.offline):
+        cls.sign_out(server, signed, timeout)  # changed while the platform was asked (another window)
+        raise InputError(f"'{name}' changed meanwhile; nothing was stored, try again")
     if existing is not None and not existing.offline:
-        # The same account again: a new token (signed in again, or the old one revoked), and
-        # the places chosen now.
         with store.transaction():
             store.accounts.set_options(existing.id, _chosen_options(existing.options, chosen))
             store.accounts.set_sync_state(existing.id, "idle", None)
         credentials.keep(name, signed)
         return Added("signed in again", name, info.acct, server)
     previous = credentials.sign_in(name)
-    credentials.keep(name, signed)  # the token goes to the credentials file only
+    credentials.keep(name, signed)
     try:
         limits_json = limits.to_json() | {"checked_at": iso(utcnow())}
         with store.transaction():
             if existing is None:
-                account = store.accounts.add(name, platform, server, handle=info.acct,
+                account = store.accounts.add(name, plan.platform, server, handle=info.acct,
                                              display_name=info.display_name, remote_account_id=info.remote_id,
                                              limits=limits_json, is_admin=info.is_admin)
                 options = _chosen_options({}, chosen)
@@ -310,6 +357,14 @@ def add_account(store: Store, settings: Settings, credentials, platform: str, na
     places = counted(cls.profile.place_label, options) if options.get("places") else ""
     return Added("added" if existing is None else "connected", name, info.acct, server, info.followers,
                  info.is_admin, places)
+
+
+def add_account(store: Store, settings: Settings, credentials, platform: str, name: str,
+                values: Mapping[str, str | None], credential: Credential) -> Added:
+    """prepare, verify, save: InputError with one line and nothing stored on any failure."""
+    timeout = float(settings.http_timeout_seconds)
+    plan = prepare(store, platform, name, values, credential)
+    return save(store, credentials, verify(plan, credential, timeout), timeout)
 
 
 # -- removing --------------------------------------------------------------------------------
