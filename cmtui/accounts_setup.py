@@ -14,12 +14,13 @@ import asyncio
 import inspect
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from cmtui.errors import InputError
 from cmtui.model import iso, utcnow
-from cmtui.sync.connectors.base import (AccountInfo, AuthError, ConnectorError, Limits, PermanentError, SignIn,
-                                        TransientError)
+from cmtui.sync.connectors.base import (AccountInfo, AuthError, ConnectorError, Limits, PermanentError,
+                                        PlatformProfile, SignIn, TransientError)
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
@@ -102,11 +103,12 @@ def check_name(name: str) -> None:
         raise InputError(f"'{name}' is not a usable account name (letters, digits, . _ -; up to 40)")
 
 
-def option_word(cls, role: str) -> str:
-    """How a role is named in a message: the profile's words (the CLI names its flags itself)."""
-    words = {"server": cls.profile.server_label, "user": "user", "token_env": "token",
-             "places": f"{cls.profile.place_label or 'place'}s",
-             "support_places": f"support {cls.profile.place_label or 'place'}s"}
+def option_word(profile: PlatformProfile, role: str) -> str:
+    """How an option's role is named in a message or a form: the profile's words (the CLI
+    names its flags itself)."""
+    words = {"server": profile.server_label, "user": "user", "token_env": "token",
+             "places": f"{profile.place_label or 'place'}s",
+             "support_places": f"support {profile.place_label or 'place'}s"}
     return words.get(role, role)
 
 
@@ -271,7 +273,7 @@ def prepare(store: Store, platform: str, name: str, values: Mapping[str, str | N
     for option in cls.profile.options:
         given = credential.secret if option.role == "token_env" else values.get(option.role)
         if option.required and not given:
-            raise InputError(f"{cls.profile.label} needs its {option_word(cls, option.role)}")
+            raise InputError(f"{cls.profile.label} needs its {option_word(cls.profile, option.role)}")
     server = cls.normalize_server(values.get("server") or "")
     given_user = values.get("user")
     user = cls.normalize_user(given_user) if given_user else None
@@ -383,3 +385,35 @@ def remove_account(store: Store, credentials, name: str) -> Removal:
     store.accounts.remove(said.name)
     credentials.remove(said.name)
     return said
+
+
+# -- what the Accounts screen lists ------------------------------------------------------------
+@dataclass(frozen=True)
+class AccountRow:
+    name: str
+    platform: str
+    label: str  # the platform as people write it (the profile's)
+    server: str
+    handle: str | None
+    state: str  # idle, syncing, offline (no network), error, not connected (planned offline)
+    last_sync_at: str | None
+    last_error: str | None  # one line, sanitised
+    paused_until: str | None  # the rate-limit pause the engine stored, while it lasts
+    pending: int  # outbox operations not sent yet
+    offline: bool
+
+
+def overview(store: Store, now: datetime) -> list[AccountRow]:
+    from cmtui.model import parse_iso
+    from cmtui.sync.connectors import profile_for
+    from cmtui.text import one_line, sanitize
+
+    rows = []
+    for account in store.accounts.list():
+        paused = parse_iso(account.limits.get("paused_until")) if isinstance(account.limits, dict) else None
+        error = one_line(sanitize(account.last_error, max_len=300)) if account.last_error else None
+        rows.append(AccountRow(account.name, account.platform, profile_for(account.platform).label, account.server,
+                               account.handle, "not connected" if account.offline else account.sync_state,
+                               account.last_sync_at, error, iso(paused) if paused and paused > now else None,
+                               store.outbox.waiting(account.id), account.offline))
+    return rows
