@@ -273,5 +273,10 @@ class AccountsScreen(ModeScreen):
 
         self.app.push_screen(ConfirmDialog(said.question()), answered)
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """enter on the table (the table takes the key before the screen's binding)."""
+        event.stop()
+        self.action_details()
+
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._show_details(self.selected(), refresh_only=True)
