@@ -105,7 +105,8 @@ class CmtuiApp(App):
         Binding("2", "switch_mode('inbox')", "Inbox", id="app.inbox"),
         Binding("3", "switch_mode('moderation')", "Moderation", id="app.moderation"),
         Binding("4", "switch_mode('metrics')", "Metrics", id="app.metrics"),
-        Binding("5", "switch_mode('accounts')", "Accounts", id="app.accounts"),
+        # Not in the key bar (full at 120 columns); in help (?) and the palette.
+        Binding("5", "switch_mode('accounts')", "Accounts", id="app.accounts", show=False),
         Binding("ctrl+r", "sync_now", "Sync", id="app.sync"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
