@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import socket
 import tomllib
 from datetime import timedelta
 from pathlib import Path
@@ -19,25 +18,12 @@ from cmtui.config import Settings
 from cmtui.planning import entries as E
 from cmtui.model import utcnow
 from cmtui.store import Store
-
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
+from loopback_guard import refuse_lookups
 
 @pytest.fixture(autouse=True)
 def no_lookups(monkeypatch):
     """An offline add must send nothing: any name lookup but loopback is refused and kept."""
-    looked_up: list[str] = []
-    real = socket.getaddrinfo
-
-    def guarded(host, *args, **kwargs):
-        name = host.decode() if isinstance(host, bytes) else str(host)
-        if name not in LOOPBACK:
-            looked_up.append(name)
-            raise socket.gaierror(socket.EAI_NONAME, "lookup refused by the test")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", guarded)
-    return looked_up
+    return refuse_lookups(monkeypatch)
 
 
 @pytest.fixture
