@@ -21,6 +21,7 @@ from cmtui.accounts_setup import (AccountRow, Credential, Plan, Verified, add_of
                                   remove_account, save, verify)
 from cmtui.errors import CmtuiError
 from cmtui.model import parse_iso
+from cmtui.sync.connectors import profile_for
 from cmtui.text import short_duration
 from cmtui.tui.fitting import cell
 from cmtui.tui.messages import DataChanged
@@ -151,6 +152,8 @@ class AccountsScreen(ModeScreen):
         if row is None:
             return
         values = {"server": row.server} if row.server else {}
+        if row.handle and any(o.role == "user" for o in profile_for(row.platform).options):
+            values["user"] = row.handle  # the account it must stay (a token for another one is refused)
         self.app.push_screen(AccountDialog(Prefill(row.platform, row.name, values, row.offline)), self._answered)
 
     def _answered(self, answer) -> None:
