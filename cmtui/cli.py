@@ -137,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     cimport = cal_sub.add_parser("import", help="add or update calendar entries from a .csv, .ics or .json file")
     _db_option(cimport)
     cimport.add_argument("file", metavar="FILE", type=Path)
+    cimport.add_argument("--create-accounts", action="store_true",
+                         help="create each account the file names that the database lacks, offline (to plan for;"
+                              " its platform from the file's platform field, else the default)")
     _command(cimport, Run("cmtui.commands.calendar_files:calendar_import", ("store", "settings")), creates=True)
 
     post = sub.add_parser("post", help="posts for the content calendar")
@@ -195,11 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     account = sub.add_parser("account", help="platform accounts")
     _db_option(account)
     acc_sub = account.add_subparsers(dest="action", metavar="ACTION", required=True)
-    aadd = acc_sub.add_parser("add", help="add an account, verifying its token first")
+    aadd = acc_sub.add_parser("add", help="add an account, verifying its token first (or --offline: plan for it,"
+                              " connect it later by adding it again)")
     _db_option(aadd)
     aadd.add_argument("platform", choices=PLATFORMS)
     aadd.add_argument("name", metavar="NAME")
-    aadd.add_argument("--instance", required=True, metavar="URL")
+    aadd.add_argument("--instance", metavar="URL", help="the account's server (optional with --offline)")
+    aadd.add_argument("--offline", action="store_true",
+                      help="an account to plan for: no connection, no token, nothing sent until it is connected")
     aadd.add_argument("--token-env", metavar="VAR",
                       help="read the token from this environment variable, or the app password on platforms"
                            " that sign in with one (it is exchanged for a session; only the session's tokens"

@@ -288,6 +288,7 @@ def test_a_bad_csv_is_refused_whole_with_every_problem_and_its_line(store, tmp_p
         "line 10: duplicate uid 'a1' (also on line 2)",
         "line 11: unknown account 'ghost' (known: tidewater, tidewater_es)",
         "line 12: 8 fields, but the header has 7 columns",
+        "--create-accounts would create 'nobody', 'ghost' offline (to plan for, connected later)",
     ]
     assert lines[4].startswith("line 7: bad rrule 'FREQ=SOMETIMES': ")
 
@@ -319,7 +320,8 @@ def test_a_bad_ics_names_the_line_where_each_bad_entry_begins(store, tmp_path):
     assert lines[1] == "line 9: unknown account 'nobody' (known: tidewater, tidewater_es)"
     assert lines[2].startswith("line 15: cannot read DTSTART")
     assert lines[3].startswith("line 20: unknown status 'sleeping'")
-    assert lines[4:] == ["line 26: duplicate uid 'ok' (also on line 4)", "line 30: the text is empty"]
+    assert lines[4:] == ["line 26: duplicate uid 'ok' (also on line 4)", "line 30: the text is empty",
+                         "--create-accounts would create 'nobody' offline (to plan for, connected later)"]
 
 
 def test_an_ics_with_broken_structure(store, tmp_path):
@@ -437,7 +439,8 @@ def test_cli_import_round_trip_and_a_bad_file(capsys, db, tmp_path):
     assert code == 2 and out == ""
     assert err.splitlines() == [f"cmtui: {bad}: 2 problems, nothing imported",
                                 "line 2: unknown account 'nobody' (known: tidewater, tidewater_es)",
-                                "line 3: the text is empty"]
+                                "line 3: the text is empty",
+                                "--create-accounts would create 'nobody' offline (to plan for, connected later)"]
     code, _, err = run(capsys, "calendar", "import", str(tmp_path / "nope.ics"), "--db", db)
     assert code == 2 and err == f"cmtui: {tmp_path / 'nope.ics'}: no such file\n"
 

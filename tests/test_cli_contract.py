@@ -59,6 +59,12 @@ CASES = [
     (OK, ["account", "list"]), (OK, ["account", "list", "--json"]),
     (OK, ["account", "remove", "tidewater_es"]), (BAD, ["account", "remove", "nobody"]),
     (BAD, ["account", "add", "mastodon", "x", "--instance", "not a url", "--token-env", "NO_SUCH_VAR"]),
+    (OK, ["account", "add", "mastodon", "planned", "--offline"]),
+    (OK, ["account", "add", "matrix", "planned", "--offline", "--instance", "https://matrix.example.org"]),
+    (BAD, ["account", "add", "mastodon", "tidewater", "--offline"]),
+    (BAD, ["account", "add", "mastodon", "planned", "--offline", "--instance", "not a url"]),
+    (BAD, ["account", "add", "mastodon", "planned", "--offline", "--token-env", "SOME_VAR"]),
+    (BAD, ["account", "add", "mastodon", "planned", "--token-env", "SOME_VAR"]),  # no --instance: needs one
     # sync: only what refuses before any connection
     (BAD, ["sync", "--once", "--account", "nobody"]),
     # inbox
@@ -98,6 +104,7 @@ CASES = [
     *[(OK, ["calendar", "export", "--format", f, "-o", f"{{TMP}}/out.{f}"]) for f in ("ics", "csv", "json")],
     (BAD, ["calendar", "export", "--format", "xml"]),
     (BAD, ["calendar", "import", "{TMP}/missing.csv"]),
+    (BAD, ["calendar", "import", "{TMP}/missing.csv", "--create-accounts"]),
     # outbox, moderation
     (OK, ["outbox", "list"]), (OK, ["outbox", "list", "--json"]),
     (OK, ["moderation", "list"]), (OK, ["moderation", "list", "--json"]),

@@ -26,6 +26,7 @@ import httpx
 import pytest
 
 from cmtui.cli import main
+from loopback_guard import refuse_lookups
 from cmtui.config import Credentials
 from cmtui.model import iso, utcnow
 from cmtui.store import InboxFilter, Store
@@ -35,7 +36,6 @@ from cmtui.sync.connectors.mastodon import MastodonConnector
 from cmtui.sync.engine import SyncEngine
 
 ALL = ("new", "open", "snoozed", "done")
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 
 
@@ -43,18 +43,7 @@ OOB = "urn:ietf:wg:oauth:2.0:oob"
 @pytest.fixture(autouse=True)
 def loopback_only(monkeypatch):
     """Refuse (and record) any name lookup for a host other than this machine."""
-    looked_up: list[str] = []
-    real = socket.getaddrinfo
-
-    def guarded(host, *args, **kwargs):
-        name = host.decode() if isinstance(host, bytes) else str(host)
-        if name not in LOOPBACK:
-            looked_up.append(name)
-            raise socket.gaierror(socket.EAI_NONAME, "lookup refused by the test: not loopback")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", guarded)
-    return looked_up
+    return refuse_lookups(monkeypatch)
 
 
 def closed_port() -> int:

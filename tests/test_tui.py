@@ -93,12 +93,12 @@ async def test_command_palette_runs_a_screen_action_from_another_mode(store):
 
 
 async def test_keymap_from_settings_remaps_a_binding(store):
-    app = make_app(store, keymap={"app.metrics": "5"})
+    app = make_app(store, keymap={"app.metrics": "9"})
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("4")
         await pilot.pause()
         assert app.current_mode == "inbox"
-        await pilot.press("5")
+        await pilot.press("9")
         await pilot.pause()
         assert app.current_mode == "metrics"
 

@@ -28,7 +28,10 @@ def calendar_export(store: Store, settings: Settings, args) -> int:
 
 
 def calendar_import(store: Store, settings: Settings, args) -> int:
-    report = import_entries(store, args.file.expanduser(), settings.tzinfo(), who=settings.username)
+    report = import_entries(store, args.file.expanduser(), settings.tzinfo(), who=settings.username,
+                            create_accounts=getattr(args, "create_accounts", False))
+    for account in report.accounts:
+        print(f"cmtui: {account.line()}", file=sys.stderr)
     print(report.summary())
     return 0
 

@@ -125,7 +125,8 @@ def account_list(store: Store, args) -> int:
         return 0
     print_table(
         ["NAME", "PLATFORM", "INSTANCE", "HANDLE", "STATE", "LAST SYNC", "ERROR"],
-        [[a.name, a.platform, a.server, a.handle or "", a.sync_state, age(a.last_sync_at), a.last_error or ""]
+        [[a.name, a.platform, a.server or "(not connected)" if a.offline else a.server, a.handle or "",
+          "offline" if a.offline else a.sync_state, age(a.last_sync_at), a.last_error or ""]
          for a in accounts],
         [None, None, None, None, 8, 9, 50],
     )

@@ -23,7 +23,7 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from cmtui.errors import InputError
 from cmtui.model import EntryStatus, iso, parse_iso, utcnow
 from cmtui.planning.entries import TO_BE_SCHEDULED
+from cmtui.planning.exchange_accounts import PLATFORM_KEY, NewAccount, create_missing, missing_accounts, read_platform
 from cmtui.planning.exchange_files import CSV_COLUMNS, Problems, Raw, file_kind, read_csv, read_json, read_text
 from cmtui.planning.platforms import (default_visibility, known_visibilities, missing_place, resolve_place,
                                       text_problem, visibility_problem)
@@ -135,6 +136,7 @@ class ImportReport:
     entries: int  # records in the file
     created: int
     updated: int  # records that matched an entry already in the database
+    accounts: list[NewAccount] = field(default_factory=list)  # created offline (--create-accounts)
 
     def summary(self) -> str:
         return f"imported {self.entries} entries ({self.updated} updated)"
@@ -149,8 +151,10 @@ class Record:
     carries_place: bool = True
 
 
-def import_entries(store: Store, path, tz: tzinfo, *, who: str) -> ImportReport:
-    """Read a .csv, .json or .ics file and store its entries, all or none (InputError)."""
+def import_entries(store: Store, path, tz: tzinfo, *, who: str, create_accounts: bool = False) -> ImportReport:
+    """Read a .csv, .json or .ics file and store its entries, all or none (InputError).
+    create_accounts: the accounts it names that the database lacks are created offline (in
+    the same transaction: a failed import creates none)."""
     path = Path(path)
     kind = file_kind(path)
     problems = Problems()
@@ -171,11 +175,17 @@ def import_entries(store: Store, path, tz: tzinfo, *, who: str) -> ImportReport:
             problems.bad_uids.add(raw.values["uid"].strip())
     repo = store.entries
     with store.transaction():  # checks against the database and writes see one state
+        new_accounts = create_missing(records, store, problems) if create_accounts and not problems else []
+        if not create_accounts:
+            unknown = missing_accounts(records, store, Problems())
+            if unknown:
+                problems.note = (f"--create-accounts would create {', '.join(map(repr, unknown))} offline"
+                                 " (to plan for, connected later)")
         plan = _resolve(records, store, repo, problems)
         if problems:
-            raise problems.fail(path)
+            raise problems.fail(path)  # (the accounts created above go with the rollback)
         created, updated = _write(plan, store, repo, who, f"imported from {path.name}")
-    return ImportReport(path, len(records), created, updated)
+    return ImportReport(path, len(records), created, updated, new_accounts)
 
 
 # ---------------------------------------------------------------- checks
@@ -231,6 +241,7 @@ def _normalise(raw: Raw, tz: tzinfo, problems: Problems) -> Record | None:
     data["visibility"] = visibility
     if data["language"] and not _LANGUAGE.fullmatch(data["language"]):
         problem(f"{_show(data['language'])} is not a language code (like en, sl or pt-BR)")
+    data[PLATFORM_KEY] = read_platform(values.get(PLATFORM_KEY), problem)
     data["late"] = _read_bool(values.get("late"), problem)
     # None: a file from before threads (no thread column or key); an update keeps the entry's
     data["thread"] = _read_bool(values["thread"], problem, "thread") if "thread" in values else None

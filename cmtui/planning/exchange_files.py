@@ -19,6 +19,7 @@ CSV_COLUMNS = (
     "place",  # added last (schema V14), so files written before it keep their column order
     "thread",  # (schema V15) 1: the text holds a thread's parts split by --- lines
 )
+READ_ONLY_COLUMNS = ("platform",)  # read by import (an unknown account's platform), never exported
 MAX_PROBLEMS_SHOWN = 50
 
 
@@ -37,6 +38,7 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[tuple[int, str]] = []
         self.bad_uids: set[str] = set()  # series whose records were refused (their occurrences are not blamed)
+        self.note: str | None = None  # a last line: what would help
 
     def add(self, line: int, where: str, message: str) -> None:
         self.items.append((line, f"{where}: {message}"))
@@ -51,6 +53,8 @@ class Problems:
         lines += [text for _, text in items[:MAX_PROBLEMS_SHOWN]]
         if n > MAX_PROBLEMS_SHOWN:
             lines.append(f"... and {n - MAX_PROBLEMS_SHOWN} more")
+        if self.note:
+            lines.append(self.note)
         return InputError("\n".join(lines))
 
 
@@ -116,7 +120,7 @@ def read_csv(path: Path, problems: Problems) -> list[Raw]:
         try:
             header = [name.strip().lower() for name in next(reader)]
             for name in sorted(set(header), key=header.index):
-                if name not in CSV_COLUMNS:
+                if name not in CSV_COLUMNS and name not in READ_ONLY_COLUMNS:
                     problems.add(1, "line 1", f"unknown column '{name}' (columns: {', '.join(CSV_COLUMNS)})")
                 elif header.count(name) > 1:
                     problems.add(1, "line 1", f"column '{name}' appears {header.count(name)} times")

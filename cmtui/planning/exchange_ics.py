@@ -220,6 +220,9 @@ def _values(comp, line: int, where: str, problems) -> dict | None:
         if value is not None:
             values[key] = _unescape(value)
     values.setdefault("place", None)  # like every X-CMTUI property, absent when there is none
+    platform = one("X-CMTUI-PLATFORM")  # read only: an unknown account's platform (--create-accounts)
+    if platform is not None:
+        values["platform"] = _unescape(platform)
     uid = one("UID")
     uid = str(uid) if uid is not None else None
     recurrence = one("RECURRENCE-ID")

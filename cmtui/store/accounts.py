@@ -135,6 +135,22 @@ class AccountRepo(Repo):
         with transaction(self.conn):
             self.conn.execute("DELETE FROM accounts WHERE id = ?", (account.id,))
 
+    def connect(self, account_id: int, server: str, *, handle: str, display_name: str | None,
+                remote_account_id: str, limits: dict, is_admin: bool) -> Account:
+        """An offline account now connected: what the platform said of it; its entries,
+        variants and options stay."""
+        with transaction(self.conn):
+            self.conn.execute(
+                "UPDATE accounts SET server = ?, handle = ?, display_name = ?, remote_account_id = ?, limits = ?,"
+                " is_admin = ?, offline = 0, sync_state = 'idle', last_error = NULL WHERE id = ?",
+                (server, handle, display_name, remote_account_id, dumps(limits), int(is_admin), account_id))
+        return self.require_id(account_id)
+
+    def usage(self, account_id: int) -> dict[str, int]:
+        """The calendar's use of the account: entries it is the account of, variants for it."""
+        return {"entries": self._scalar("SELECT count(*) FROM calendar_entries WHERE account_id = ?", (account_id,)),
+                "variants": self._scalar("SELECT count(*) FROM entry_variants WHERE account_id = ?", (account_id,))}
+
     def set_sync_state(self, account_id: int, state: str, error: str | None = None, synced: bool = False) -> None:
         with transaction(self.conn):
             if synced:

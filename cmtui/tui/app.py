@@ -1,4 +1,4 @@
-"""CmtuiApp: four modes (Calendar, Inbox, Moderation, Metrics) over one store.
+"""CmtuiApp: five modes (Calendar, Inbox, Moderation, Metrics, Accounts) over one store.
 
 The store and settings are injected through the constructor; screens read and write
 the store and never touch the network.
@@ -56,6 +56,12 @@ def _metrics():
     return MetricsScreen()
 
 
+def _accounts():
+    from cmtui.tui.screens.accounts import AccountsScreen
+
+    return AccountsScreen()
+
+
 def check_keymap(keymap: dict[str, str]) -> None:
     """Refuse a keymap that binds two actions to one key (or names no binding), before
     the app takes the terminal: raises ConfigError naming the settings file."""
@@ -89,7 +95,8 @@ class CmtuiApp(App):
     TITLE = "cmtui"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     # Screens are imported when their mode is first opened, to keep start-up light.
-    MODES = {"calendar": _calendar, "inbox": _inbox, "moderation": _moderation, "metrics": _metrics}
+    MODES = {"calendar": _calendar, "inbox": _inbox, "moderation": _moderation, "metrics": _metrics,
+             "accounts": _accounts}
     DEFAULT_MODE = "inbox"
     COMMANDS = App.COMMANDS | {CmtuiCommands}
 
@@ -98,6 +105,8 @@ class CmtuiApp(App):
         Binding("2", "switch_mode('inbox')", "Inbox", id="app.inbox"),
         Binding("3", "switch_mode('moderation')", "Moderation", id="app.moderation"),
         Binding("4", "switch_mode('metrics')", "Metrics", id="app.metrics"),
+        # Not in the key bar (full at 120 columns); in help (?) and the palette.
+        Binding("5", "switch_mode('accounts')", "Accounts", id="app.accounts", show=False),
         Binding("ctrl+r", "sync_now", "Sync", id="app.sync"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),

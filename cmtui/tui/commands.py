@@ -14,6 +14,7 @@ MODES = (
     ("inbox", "Go to Inbox", "mentions, replies and direct messages to answer"),
     ("moderation", "Go to Moderation", "flagged items and reports to review"),
     ("metrics", "Go to Metrics", "followers, response times and goals"),
+    ("accounts", "Go to Accounts", "each account's state; add, re-authorise or remove one"),
 )
 
 
@@ -22,6 +23,7 @@ SCREENS = {  # imported when the palette opens, not at start-up
     "inbox": ("cmtui.tui.screens.inbox", "InboxScreen"),
     "moderation": ("cmtui.tui.screens.moderation", "ModerationScreen"),
     "metrics": ("cmtui.tui.screens.metrics", "MetricsScreen"),
+    "accounts": ("cmtui.tui.screens.accounts", "AccountsScreen"),
 }
 
 
