@@ -171,9 +171,9 @@ class MonthView(CalendarGrid):
                 segments.append(Segment(number, head + style))
                 count = len(self.days.get(day, ()))
                 label = f" · {count}" if count and inner > 8 else ""
-                if self.conflicts.day(day) and inner > 5:  # over the day's maximum for an account
-                    segments.append(Segment(fit(label, max(0, inner - 6)), head))
-                    segments.append(Segment(f" {MARK} ", head + CHIP_STYLE))
+                if self.conflicts.day(day) and inner - 5 >= len(label):  # over the day's maximum for an account
+                    segments += [Segment(label, head), Segment(f" {MARK}", head + CHIP_STYLE),
+                                 Segment(" " * (inner - 5 - len(label)), head)]
                 else:
                     segments.append(Segment(fit(label, inner - 3), head))
             else:
