@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
 from cmtui.text import first_line
@@ -44,19 +44,30 @@ def key(occurrence) -> tuple:
 
 @dataclass
 class Conflicts:
-    """The conflicts of a window: reasons per occurrence (by key()) and per local day."""
+    """The conflicts of a window: per occurrence (by key()) the posts it is too close to,
+    and per local day the accounts over the maximum. The sentences are made when asked
+    for (a dense plan has thousands of pairs and a view shows a few of them)."""
 
-    of: dict[tuple, list[str]] = field(default_factory=dict)
+    # key -> [(other occurrence, minutes apart, other is before, account)]
+    of: dict[tuple, list[tuple]] = field(default_factory=dict)
     days: dict[date, dict[str, str]] = field(default_factory=dict)  # day -> account -> reason
     accounts_of: dict[int, list[str]] = field(default_factory=dict)  # entry id -> the accounts it posts to
+    gap: int = 0
 
     def reasons(self, occurrence) -> list[str]:
         if occurrence is None or occurrence.at is None:
             return []
-        return self.of.get(key(occurrence), [])
+        said: list[str] = []
+        for other, minutes, before, account in self.of.get(key(occurrence), ()):
+            words = "same_time" if minutes == 0 else "after" if before else "before"
+            reason = WORDS[words].format(minutes=minutes, other=first_line(other.entry["text"], 40),
+                                         account=account, gap=self.gap)
+            if reason not in said:
+                said.append(reason)
+        return said
 
     def marked(self, occurrence) -> bool:
-        return bool(self.reasons(occurrence))
+        return occurrence is not None and occurrence.at is not None and key(occurrence) in self.of
 
     def all_for(self, occurrence, tz: tzinfo) -> list[str]:
         """Its own reasons, then those of its day for the accounts it posts to."""
@@ -72,37 +83,42 @@ class Conflicts:
 
 def counts(occurrence) -> bool:
     """Whether an occurrence is a post that takes a place in the plan."""
-    return occurrence.at is not None and not occurrence.skipped and occurrence.entry["status"] not in NOT_POSTS
+    return occurrence.at is not None and not getattr(occurrence, "skipped", False) \
+        and occurrence.entry["status"] not in NOT_POSTS
 
 
 def _accounts(entry, variants: dict[int, list[str]]) -> list[str]:
     """The accounts an entry posts to: its own and its (or its series') variants'."""
     names = [entry["account"]] if entry["account"] else []
-    names += variants.get(entry["id"], [])
-    if entry["parent_id"] is not None:
-        names += variants.get(entry["parent_id"], [])
-    return list(dict.fromkeys(names))
+    if variants:
+        names += variants.get(entry["id"], [])
+        if entry["parent_id"] is not None:
+            names += variants.get(entry["parent_id"], [])
+        names = list(dict.fromkeys(names))
+    return names
 
 
 def find(store: Store, occurrences: list[Occurrence], tz: tzinfo, *, gap_minutes: int,
          most_a_day: int) -> Conflicts:
-    """The conflicts among these occurrences (the posts among them, see counts())."""
-    found = Conflicts()
+    """The conflicts among these occurrences (in time order; the posts among them, see counts())."""
+    found = Conflicts(gap=gap_minutes)
     posts = [o for o in occurrences if counts(o)]
     if not posts or (gap_minutes <= 0 and most_a_day <= 0):
         return found
     ids = {o.entry["id"] for o in posts} | {o.entry["parent_id"] for o in posts if o.entry["parent_id"]}
     variants = store.entries.variant_accounts(ids)
+    accounts_of = found.accounts_of
     by_account: dict[str, list[Occurrence]] = defaultdict(list)
     for occurrence in posts:
-        names = found.accounts_of.setdefault(occurrence.entry["id"], _accounts(occurrence.entry, variants))
+        entry_id = occurrence.entry["id"]
+        names = accounts_of.get(entry_id)
+        if names is None:
+            names = accounts_of[entry_id] = _accounts(occurrence.entry, variants)
         for account in names:
             by_account[account].append(occurrence)
-    gap = timedelta(minutes=gap_minutes)
-    for account, items in by_account.items():
-        items.sort(key=lambda o: o.at)
+    for account, items in by_account.items():  # each in time order, as occurrences_between gives them
         if gap_minutes > 0:
-            _gaps(found, account, items, gap, gap_minutes)
+            _gaps(found.of, account, items, gap_minutes * 60)
         if most_a_day > 0:
             per_day: dict[date, int] = defaultdict(int)
             for occurrence in items:
@@ -114,34 +130,20 @@ def find(store: Store, occurrences: list[Occurrence], tz: tzinfo, *, gap_minutes
     return found
 
 
-def _gaps(found: Conflicts, account: str, items: list, gap: timedelta, gap_minutes: int) -> None:
-    """Mark each pair of this account's posts (in time order) closer than the gap."""
-    for n, first in enumerate(items):
-        for second in items[n + 1:]:
-            apart = second.at - first.at
-            if apart >= gap:
+def _gaps(of: dict, account: str, items: list, gap_seconds: int) -> None:
+    """Note each pair of this account's posts (in time order) closer than the gap."""
+    times = [o.at.timestamp() for o in items]
+    keys = [key(o) for o in items]
+    for n in range(len(items)):
+        for m in range(n + 1, len(items)):
+            apart = times[m] - times[n]
+            if apart >= gap_seconds:
                 break
-            if key(first) == key(second):
+            if keys[n] == keys[m]:
                 continue
-            minutes = int(apart.total_seconds() // 60)
-            if minutes == 0:
-                _add(found, second, WORDS["same_time"].format(other=_title(first), account=account, gap=gap_minutes))
-                _add(found, first, WORDS["same_time"].format(other=_title(second), account=account, gap=gap_minutes))
-                continue
-            _add(found, second, WORDS["after"].format(minutes=minutes, other=_title(first), account=account,
-                                                      gap=gap_minutes))
-            _add(found, first, WORDS["before"].format(minutes=minutes, other=_title(second), account=account,
-                                                      gap=gap_minutes))
-
-
-def _add(found: Conflicts, occurrence, reason: str) -> None:
-    reasons = found.of.setdefault(key(occurrence), [])
-    if reason not in reasons:
-        reasons.append(reason)
-
-
-def _title(occurrence) -> str:
-    return first_line(occurrence.entry["text"], 40)
+            minutes = int(apart // 60)
+            of.setdefault(keys[m], []).append((items[n], minutes, True, account))
+            of.setdefault(keys[n], []).append((items[m], minutes, False, account))
 
 
 def in_window(store: Store, settings: Settings, start: datetime, end: datetime,
@@ -153,6 +155,7 @@ def in_window(store: Store, settings: Settings, start: datetime, end: datetime,
     tz = tz or settings.tzinfo()
     wide = occurrences_between(store, start - MARGIN, end + MARGIN, tz)
     found = find(store, wide, tz, gap_minutes=settings.min_gap_minutes, most_a_day=settings.max_posts_per_day)
+    start, end = start.astimezone(timezone.utc), end.astimezone(timezone.utc)  # (cheap comparisons)
     inside = [o for o in wide if start <= o.at < end]
     return inside, found
 
