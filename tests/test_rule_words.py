@@ -39,6 +39,8 @@ TUESDAY = datetime(2026, 12, 1, 10, 0, tzinfo=TZ)  # the first Tuesday of Decemb
     ("FREQ=HOURLY;INTERVAL=3;COUNT=4", TUESDAY, "every 3 hours from 10:00, 4 times"),
     # UNTIL in UTC is read on the local clock; a time that is not a day's end is said
     ("FREQ=DAILY;UNTIL=20270331T170000Z", TUESDAY, "every day at 10:00 until 31 Mar 2027 19:00"),
+    ("FREQ=DAILY;UNTIL=20270331T235959", TUESDAY, "every day at 10:00 until 31 Mar 2027"),
+    ("FREQ=DAILY;UNTIL=20270331T000000", TUESDAY, "every day at 10:00 until 31 Mar 2027 00:00"),
     ("RRULE:freq=weekly;byday=tu", TUESDAY, "every Tuesday at 10:00"),
     ("FREQ=WEEKLY;BYDAY=TU,TH", None, "every Tuesday and Thursday"),
 ])

@@ -168,18 +168,19 @@ def _body(parts: dict[str, str], local: datetime | None) -> str | None:
         if byday and bymonthday:
             return None
         if byday:
-            which = [_nth(code) for code in byday.split(",")]
-            if not all(which):
+            said = [_nth(code) for code in byday.split(",")]
+            which = [words for words in said if words]
+            if len(which) != len(said):
                 return None
             return _w("monthly_nth", which=join(which)) if n == 1 else _w("monthly_n_nth", n=n, which=join(which))
-        days = _month_days(bymonthday) if bymonthday else ([local.day] if local else None)
-        if not days:
+        monthdays = _month_days(bymonthday) if bymonthday else ([local.day] if local else None)
+        if not monthdays:
             return None
-        if days == [-1]:
+        if monthdays == [-1]:
             return _w("monthly_last_day") if n == 1 else _w("monthly_n_last_day", n=n)
-        if len(days) == 1:
-            return _w("monthly_day", day=days[0]) if n == 1 else _w("monthly_n_day", n=n, day=days[0])
-        listed = join([str(d) for d in sorted(days)])
+        if len(monthdays) == 1:
+            return _w("monthly_day", day=monthdays[0]) if n == 1 else _w("monthly_n_day", n=n, day=monthdays[0])
+        listed = join([str(d) for d in sorted(monthdays)])
         return _w("monthly_days", days=listed) if n == 1 else _w("monthly_n_days", n=n, days=listed)
     if freq == "YEARLY":
         if bymonth and not bymonth.isdigit():
@@ -188,12 +189,12 @@ def _body(parts: dict[str, str], local: datetime | None) -> str | None:
         if month is None or not 1 <= month <= 12:
             return None
         if byday:
-            which = _nth(byday) if "," not in byday and not bymonthday else None
-            if which is None or not bymonth:
+            nth = _nth(byday) if "," not in byday and not bymonthday else None
+            if nth is None or not bymonth:
                 return None
             long = WORDS[f"month_long_{month}"]
-            return _w("yearly_nth", which=which, month=long) if n == 1 else \
-                _w("yearly_n_nth", n=n, which=which, month=long)
+            return _w("yearly_nth", which=nth, month=long) if n == 1 else \
+                _w("yearly_n_nth", n=n, which=nth, month=long)
         day = (int(bymonthday) if bymonthday and bymonthday.isdigit() else None) if bymonthday else \
             (local.day if local else None)
         if day is None or day > calendar.monthrange(2024, month)[1]:
@@ -213,7 +214,7 @@ def _until(value: str, tz: tzinfo | None) -> tuple[str, str | None]:
             from datetime import timezone
 
             moment = moment.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)
-        whole_day = moment.strftime("%H%M") in ("0000", "2359")
+        whole_day = moment.strftime("%H%M") == "2359"  # (midnight is said: that day's posts are not included)
     words = _w("date", day=moment.day, month=WORDS[f"month_{moment.month}"], year=moment.year)
     return words, None if whole_day else moment.strftime("%H:%M")
 
