@@ -74,6 +74,11 @@ class Settings:
     calm_mode: bool = False  # the Metrics panel hides numbers that invite comparison (data stays complete)
     default_language: str = ""  # of new posts ("en", "sl"); empty: the system's (LANG)
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys, e.g. "inbox.done" = "d"
+    # Calendar conflicts (marked in every view, warned about when saving): two posts of one
+    # account closer than this (0: no check), and more posts than this for one account on
+    # one day (0: no maximum).
+    min_gap_minutes: int = 60
+    max_posts_per_day: int = 4
     # [accounts.NAME] places = [...], support_places = [...]: which places of an account count
     # (ids or names, resolved by the next sync), over what `account add --rooms` chose.
     accounts: dict[str, dict] = field(default_factory=dict)
@@ -116,6 +121,7 @@ _TYPES = {f.name: str(f.type) for f in fields(Settings)}  # annotations are stri
 
 
 ACCOUNT_KEYS = ("places", "support_places")  # what [accounts.NAME] may set
+_LIMITS = {"min_gap_minutes": 24 * 60, "max_posts_per_day": 1000}  # 0 turns the check off
 _POSITIVE = {"response_target_minutes", "sync_interval_seconds", "http_timeout_seconds"}
 
 
@@ -132,6 +138,9 @@ def _check(name: str, value, path: Path | str):
     # A zero interval or time-out would make the sync loop spin or give up at once.
     if name in _POSITIVE and value <= 0 or name == "backfill_days" and value < 0:
         raise ConfigError(f"{path}: setting '{name}' must be a positive number, got {value}")
+    if name in _LIMITS and not 0 <= value <= _LIMITS[name]:
+        raise ConfigError(f"{path}: setting '{name}' must be a whole number from 0 (no check) to {_LIMITS[name]},"
+                          f" got {value}")
     if name == "accounts":
         for account, table in value.items():
             if not isinstance(table, dict) or not all(

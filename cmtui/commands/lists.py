@@ -57,18 +57,19 @@ def calendar_list(store: Store, settings: Settings, args) -> int:
                          f"--to {args.to} is before today, where the list starts without --from; give --from too")
     # Repeating posts are listed once per occurrence, over the range or, without --to, the
     # next SERIES_HORIZON; single entries further out are listed too.
-    from cmtui.planning.recurrence import occurrences_between
+    from cmtui.planning.conflicts import Conflicts, in_window
 
     horizon = end or start + SERIES_HORIZON
-    listed: list[tuple[sqlite3.Row, str | None, Occurrence | None]] = [
-        (o.entry, iso(o.at), o) for o in occurrences_between(store, start, horizon, tz)]
+    found, conflicts = in_window(store, settings, start, horizon, tz)
+    listed: list[tuple[sqlite3.Row, str | None, Occurrence | None]] = [(o.entry, iso(o.at), o) for o in found]
     if end is None:
         listed += [(r, r["scheduled_at"] or r["published_at"], None)
                    for r in store.entries.between(iso(horizon), None)]
     if undated:
         listed += [(r, None, None) for r in store.entries.undated()]
     if args.json:
-        print_json([_occurrence_json(row, when, o) for row, when, o in listed])
+        print_json([_occurrence_json(row, when, o, conflicts if o is not None else Conflicts(), tz)
+                    for row, when, o in listed])
         return 0
     print_table(
         ["ID", "WHEN", "STATUS", "ACCOUNT", "TEXT"],
@@ -83,11 +84,18 @@ def calendar_list(store: Store, settings: Settings, args) -> int:
 SERIES_HORIZON = timedelta(days=90)
 
 
-def _occurrence_json(row, when: str | None, occurrence) -> dict:
+def _occurrence_json(row, when: str | None, occurrence, conflicts, tz) -> dict:
     """An entry as `calendar list --json` shows it; an occurrence of a repeating post carries
-    its own time, and says which series it belongs to and whether it is skipped."""
+    its own time, and says which series it belongs to and whether it is skipped. `repeat`:
+    the rule in words (null without one); `conflicts`: why it is too close to another post
+    of its account, or on a day over the maximum (empty when neither)."""
+    from cmtui.model import parse_iso
+    from cmtui.planning.rule_words import describe_or_none
+
     data = entry_json(row)
     data["parts"] = raw_parts(row["text"]) if row["thread"] else [row["text"]]  # what it publishes, in order
+    data["repeat"] = describe_or_none(row["rrule"], parse_iso(row["scheduled_at"]), tz)
+    data["conflicts"] = conflicts.all_for(occurrence, tz)
     if occurrence is not None and occurrence.is_recurring:
         data.update(scheduled_at=when, series_id=occurrence.series_id, skipped=occurrence.skipped)
     return data

@@ -57,6 +57,7 @@ def post_add(store: Store, settings: Settings, args) -> int:
         print(f"{label} queued for {args.account}; the next sync publishes it")
     else:
         print(f"{label} scheduled for {local} on {args.account}; the next sync hands it to the server")
+    _warn_conflicts(store, settings, entry_id)
     return 0
 
 
@@ -74,6 +75,17 @@ def media_pairs(options: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
         else:
             pairs[-1] = (pairs[-1][0], value)
     return pairs
+
+
+def _warn_conflicts(store: Store, settings: Settings, entry_id: int) -> None:
+    """A warning line on stderr per calendar conflict (too close to another post of the
+    account, or a day over the maximum); the entry is saved all the same."""
+    import sys
+
+    from cmtui.planning.conflicts import of_entry
+
+    for reason in of_entry(store, settings, entry_id):
+        print(f"cmtui: warning: entry {entry_id}: {reason}", file=sys.stderr)
 
 
 def _place(store: Store, args, status: str) -> str | None:

@@ -37,7 +37,10 @@ if TYPE_CHECKING:
     from cmtui.store import Store
 
 FREQS = ("HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
-MIN_GAP = timedelta(hours=1)  # posts closer together than this would flood followers
+# A rule whose own occurrences come closer than this is refused (they would flood followers).
+# Not the settings' min_gap_minutes: that one is a warning between any two posts of an
+# account (planning.conflicts) and can be changed; this floor holds for every rule.
+MIN_GAP = timedelta(hours=1)
 _KNOWN = {"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY",
           "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST"}
 _PROBE = datetime(2026, 1, 5, 10, 0)  # a Monday: rules are checked from here

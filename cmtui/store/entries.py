@@ -135,6 +135,17 @@ class EntryRepo(Repo):
         self.conn.executemany("INSERT INTO entry_variants (entry_id, account_id, text) VALUES (?, ?, ?)",
                               [(entry_id, account_id, text) for account_id, text in variants.items()])
 
+    def variant_accounts(self, ids) -> dict[int, list[str]]:
+        """Entry id -> the names of the accounts its variants post to (calendar conflicts)."""
+        ids = list(ids)
+        out: dict[int, list[str]] = {}
+        if ids:
+            for entry_id, name in self._all(
+                f"SELECT v.entry_id, a.name FROM entry_variants v JOIN accounts a ON a.id = v.account_id"
+                f" WHERE v.entry_id IN ({_in(ids)}) ORDER BY a.name", ids):
+                out.setdefault(entry_id, []).append(name)
+        return out
+
     # -- skipped occurrences -----------------------------------------------------------------
     def skips(self, entry_id: int) -> list[str]:
         return [r[0] for r in self._all("SELECT occurrence_at FROM entry_skips WHERE entry_id = ?"

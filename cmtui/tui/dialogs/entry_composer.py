@@ -35,6 +35,8 @@ from cmtui.sync.connectors.base import Capability
 from cmtui.tui.dialogs.base import Dialog
 from cmtui.tui.widgets.media_field import MediaField
 from cmtui.tui.widgets.thread_count import count_line, insert_separator
+from cmtui.tui.widgets.conflict_marks import warn_conflicts
+from cmtui.tui.widgets.repeat_field import CUSTOM, RepeatPresets, rule_words
 
 COLOURS = ("magenta", "cyan", "green", "yellow", "red", "blue", "orange1", "purple")
 SAVE_AFTER = 0.5
@@ -70,6 +72,7 @@ class EntryComposer(Dialog):
         self._variant_for: str | None = None
         self._suggested: tuple[str, str] | None = None  # (when value, why) from ctrl+n, for the echo line
         self._save_timer = None
+        self._preset_start: datetime | None = None  # the start the presets' labels are for
 
     # -- the form -------------------------------------------------------------------------------
     def _initial(self) -> dict:
@@ -139,8 +142,10 @@ class EntryComposer(Dialog):
                 yield Static("repeat", classes="label")
                 yield Input(v["rrule"], placeholder="e.g. FREQ=WEEKLY;BYDAY=MO,TH",
                             compact=True, id="entry-rrule")
+                yield RepeatPresets(None, self.tz, id="entry-repeat-preset")
                 yield Static("language", classes="label")
                 yield Input(v["language"], placeholder="e.g. en", compact=True, max_length=3, id="entry-language")
+            yield Static(id="entry-rule-words")
             yield Static(id="entry-rule-read")
             with Horizontal(classes="row"):
                 yield Static("visibility", classes="label", id="entry-visibility-label")
@@ -221,6 +226,7 @@ class EntryComposer(Dialog):
         except InputError as exc:
             read.append(str(exc), style="red")
         self.query_one("#entry-when-read", Static).update(read)
+        self._show_rule_words()
         note = self._rule_note()
         rule_read = self.query_one("#entry-rule-read", Static)
         rule_read.update(note)
@@ -232,6 +238,20 @@ class EntryComposer(Dialog):
                                          variant=bool(self.variants.get(name))))
             count.append("   ")
         self.query_one("#entry-count", Static).update(count)
+
+    def _show_rule_words(self) -> None:
+        """The rule in words under it, and the presets' labels for the start."""
+        try:
+            when = self._when()
+        except InputError:
+            when = None
+        if when != self._preset_start:
+            self._preset_start = when
+            self.query_one(RepeatPresets).follow(when)
+        words = rule_words(self.query_one("#entry-rrule", Input).value, when, self.tz)
+        shown = self.query_one("#entry-rule-words", Static)
+        shown.update(words)
+        shown.display = bool(words.plain)
 
     def _rule_note(self) -> Text:
         """Under the repeat rule: a warning when the start is not a date the rule gives (the
@@ -266,7 +286,10 @@ class EntryComposer(Dialog):
         self.query_one("#entry-error", Static).update("")
         self._refresh_checks()
 
-    def on_input_changed(self, _event: Input.Changed) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
+        presets = self.query_one(RepeatPresets)
+        if event.input.id == "entry-rrule" and presets.rule_for(self._preset_start) not in (None, event.value.strip()):
+            presets.clear()  # typed over a preset: no longer that preset
         self._edited()
         self._schedule_keep()
 
@@ -280,6 +303,8 @@ class EntryComposer(Dialog):
         self.query_one("#entry-error", Static).update("")
         if event.select.id == "entry-account":
             self._show_platform()
+        if event.select.id == "entry-repeat-preset":
+            self._use_preset(event.select)
         if event.select.id == "variant-account":
             area = self.query_one("#variant-text", TextArea)
             self._variant_for = event.value if isinstance(event.value, str) else None
@@ -307,6 +332,17 @@ class EntryComposer(Dialog):
         cw = v["cw"] if profile is None or profile.reply_content_warning else ""
         self.app.push_screen(PostPreview(preview_of(v["text"], account, profile or self.default_profile, shown, cw,
                                                     v.get("media") or ())))
+    def _use_preset(self, presets: RepeatPresets) -> None:
+        """A preset fills the rule from the start; custom goes to the rule to write it."""
+        rule_input = self.query_one("#entry-rrule", Input)
+        try:
+            rule = presets.rule_for(self._when())
+        except InputError:
+            rule = presets.rule_for(None)
+        if rule is not None:
+            rule_input.value = rule
+        elif presets.value == CUSTOM:
+            rule_input.focus()
 
     # -- keeping what was typed -------------------------------------------------------------------
     def _values(self) -> dict:
@@ -427,4 +463,5 @@ class EntryComposer(Dialog):
         if self._save_timer is not None:
             self._save_timer.stop()
         self.store.drafts.delete(self.context)
+        warn_conflicts(self.cmtui, self.store, self.settings, entry_id)
         self.dismiss(entry_id)

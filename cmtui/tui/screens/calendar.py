@@ -18,12 +18,15 @@ from textual.widgets.option_list import Option
 
 from cmtui.errors import CmtuiError
 from cmtui.model import parse_iso
+from cmtui.planning.conflicts import Conflicts
+from cmtui.planning.rule_words import describe_or_none
 from cmtui.planning.views import VIEWS, by_day, month_weeks, period, step, week_days
 from cmtui.text import first_line
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.places import entry_where
 from cmtui.tui.screens.base import ModeScreen
-from cmtui.tui.widgets.calendar_views import FIRST_HOUR, STATUS_COLOR, MonthView, WeekView
+from cmtui.tui.widgets.calendar_views import FIRST_HOUR, STATUS_COLOR, CalendarGrid, MonthView, WeekView
+from cmtui.tui.widgets.conflict_marks import MARK, MARK_STYLE, warn_conflicts
 
 STATUS_STYLE = STATUS_COLOR
 
@@ -76,6 +79,7 @@ class CalendarScreen(ModeScreen):
         self.cursor: date | None = None
         self.hour = 9
         self.days: dict[date, list] = {}
+        self.conflicts = Conflicts()  # of the period shown (planning.conflicts)
         self._range: tuple[datetime, datetime] | None = None
         self._counts: dict[str, int] | None = None
         self._undo: list[dict] = []  # deleted entries, newest last (u restores)
@@ -109,16 +113,19 @@ class CalendarScreen(ModeScreen):
     def reload(self, force: bool = True) -> None:
         """Read the occurrences of the period around the cursor (only when it changed, or
         force after an edit) and redraw."""
-        from cmtui.planning.recurrence import occurrences_between
+        from cmtui.planning.conflicts import in_window
 
         span = period(self.view, self.cursor, self.tz)
         if force or span != self._range:
             self._range = span
-            self.days = by_day(occurrences_between(self.store, span[0], span[1], self.tz), self.tz)
+            found, self.conflicts = in_window(self.store, self.app.settings, span[0], span[1], self.tz)
+            self.days = by_day(found, self.tz)
             self._counts = None  # re-read with the data
         self._draw()
 
     def _draw(self) -> None:
+        for grid in self.query(CalendarGrid):
+            grid.conflicts = self.conflicts
         if self.view == "month":
             self.query_one(MonthView).show_month(month_weeks(self.cursor), self.days, self.cursor, self.today, self.tz)
         elif self.view == "week":
@@ -164,6 +171,8 @@ class CalendarScreen(ModeScreen):
         status = Text(entry["status"].replace("_", " "), style=STATUS_STYLE.get(entry["status"], ""))
         account = Text(entry["account"] or "-", style="dim")
         words = Text()
+        if self.conflicts.marked(occurrence):
+            words.append(f"{MARK} ", style=MARK_STYLE)
         if entry["campaign"]:
             words.append(f"[{entry['campaign']}] ", style=entry["campaign_color"] or "magenta")
         if occurrence.is_recurring:
@@ -281,6 +290,11 @@ class CalendarScreen(ModeScreen):
                 detail.append(where, style="dim" if entry["place"] else "yellow")
             if entry["rrule"]:
                 detail.append(f" · repeats {entry['rrule']}", style="dim")
+                words = describe_or_none(entry["rrule"], parse_iso(entry["scheduled_at"]), self.tz)
+                if words:
+                    detail.append(f"\n↻ {words}", style="italic dim")
+            for reason in self.conflicts.all_for(occurrence, self.tz):
+                detail.append(f"\n{MARK} {reason}", style=MARK_STYLE)
             if entry["url"]:
                 detail.append(f"\n{entry['url']}", style="dim underline")
             if entry["last_error"]:
@@ -550,6 +564,7 @@ class CalendarScreen(ModeScreen):
         self.reload()
         self.query_one("StatusLine").refresh_status()
         self._follow(entry_id)
+        warn_conflicts(self.app, self.store, self.app.settings, entry_id)
         if self.view != "agenda":
             self.query_one("#day-entries").focus()
 

@@ -13,7 +13,9 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from cmtui.model import WEEKDAY_NAMES
+from cmtui.planning.conflicts import Conflicts
 from cmtui.text import fit, one_line
+from cmtui.tui.widgets.conflict_marks import CHIP_STYLE, MARK
 
 STATUS_COLOR = {
     "idea": "grey50", "draft": "white", "needs_approval": "yellow", "approved": "cyan",
@@ -34,6 +36,14 @@ def chip_text(occurrence, tz: tzinfo, with_time: bool = True) -> str:
     mark = "↻ " if occurrence.is_recurring else ""
     when = occurrence.at.astimezone(tz).strftime("%H:%M ") if with_time else ""
     return f"{when}{mark}{one_line(occurrence.entry['text'][:200])}"
+
+
+def chip_segments(text: str, width: int, style: Style, marked: bool) -> list[Segment]:
+    """A chip of exactly width cells: ' ⚠ 09:30 …' with the mark in its own colour when the
+    entry conflicts with another post of its account."""
+    if not marked or width < 3:
+        return [Segment(fit(" " + text, width), style)]
+    return [Segment(" ", style), Segment(MARK, style + CHIP_STYLE), Segment(fit(" " + text, width - 2), style)]
 
 
 def columns(width: int, count: int = 7) -> list[int]:
@@ -57,6 +67,7 @@ class CalendarGrid(Widget, can_focus=True):
         self.today: date = date.today()
         self.hour = 9
         self.tz = None
+        self.conflicts = Conflicts()  # the screen sets it with the days
 
     def show(self, days: dict[date, list], cursor: date, today: date, tz: tzinfo, hour: int | None = None) -> None:
         self.days, self.cursor, self.today, self.tz = days, cursor, today, tz
@@ -159,7 +170,12 @@ class MonthView(CalendarGrid):
                 segments.append(Segment(" ", head))
                 segments.append(Segment(number, head + style))
                 count = len(self.days.get(day, ()))
-                segments.append(Segment(fit(f" · {count}" if count and inner > 8 else "", inner - 3), head))
+                label = f" · {count}" if count and inner > 8 else ""
+                if self.conflicts.day(day) and inner - 5 >= len(label):  # over the day's maximum for an account
+                    segments += [Segment(label, head), Segment(f" {MARK}", head + CHIP_STYLE),
+                                 Segment(" " * (inner - 5 - len(label)), head)]
+                else:
+                    segments.append(Segment(fit(label, inner - 3), head))
             else:
                 items = self.days.get(day, [])
                 rows = block - (2 if ruled else 1)
@@ -167,8 +183,8 @@ class MonthView(CalendarGrid):
                 more = len(items) > rows and rows >= 2  # with one row, the day's count says it
                 if index < len(items) and not (more and index == rows - 1):
                     occurrence = items[index]
-                    segments.append(Segment(fit(" " + chip_text(occurrence, self.tz), inner),
-                                            cell_style + chip_style(occurrence)))
+                    segments += chip_segments(chip_text(occurrence, self.tz), inner,
+                                              cell_style + chip_style(occurrence), self.conflicts.marked(occurrence))
                 elif more and index == rows - 1:
                     segments.append(Segment(fit(f" +{len(items) - rows + 1} more", inner), cell_style + st["other"]))
                 else:
@@ -211,7 +227,12 @@ class WeekView(CalendarGrid):
             segments = [Segment(" " * self.GUTTER, st["header"])]
             for day, w in zip(self.week, widths):
                 label = f" {WEEKDAY_NAMES[day.weekday()]} {day.day:>2}"
-                segments.append(Segment(fit(label, w), st["today"] if day == self.today else st["header"]))
+                style = st["today"] if day == self.today else st["header"]
+                if self.conflicts.day(day) and w >= len(label) + 2:  # over the day's maximum for an account
+                    segments += [Segment(label + " ", style), Segment(MARK, style + CHIP_STYLE)]
+                    segments.append(Segment(fit("", max(0, w - len(label) - 2)), style))
+                    continue
+                segments.append(Segment(fit(label, w), style))
             return Strip(segments).crop(0, width)
         hour = FIRST_HOUR + y - 1
         if hour > 23:
@@ -221,15 +242,17 @@ class WeekView(CalendarGrid):
         for day, w in zip(self.week, widths):
             cell_style = st["cursor"] if (day == self.cursor and hour == self.hour) else st["base"]
             items = self._at(day, hour)
+            marked = False
             if not items:
                 text, style = "", cell_style
             else:
+                marked = any(self.conflicts.marked(o) for o in items)
                 # The gutter already says the hour: a post on the hour shows no time of its own.
                 local = items[0].at.astimezone(self.tz)
                 text = chip_text(items[0], self.tz, with_time=(local.hour, local.minute) != (hour, 0))
                 if len(items) > 1:
                     text = f"+{len(items) - 1} " + text
                 style = cell_style + chip_style(items[0])
-            segments.append(Segment(fit(" " + text, w - 1), style))
+            segments += chip_segments(text, w - 1, style, marked)
             segments.append(Segment("│", st["rule"]))
         return Strip(segments).crop(0, width)
