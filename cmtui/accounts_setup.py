@@ -113,9 +113,9 @@ def option_word(profile: PlatformProfile, role: str) -> str:
 
 
 # -- offline ---------------------------------------------------------------------------------
-def add_offline(store: Store, platform: str, name: str, server: str | None = None) -> Account:
-    """An account to plan for: no connection, no token, no request. server, when given, is
-    checked by the platform's connector (a URL it can use)."""
+def check_offline(store: Store, platform: str, name: str, server: str | None = None) -> str:
+    """The checks of an offline add (InputError), nothing stored: the server's address as it
+    would be stored (checked by the platform's connector when given; else empty)."""
     from cmtui.sync.connectors import connector_class
 
     cls = connector_class(platform)
@@ -124,7 +124,12 @@ def add_offline(store: Store, platform: str, name: str, server: str | None = Non
     existing = store.accounts.get(name)
     if existing is not None:
         raise InputError(f"an account named '{name}' already exists ({_where(existing)})")
-    return store.accounts.add(name, platform, address, offline=True)
+    return address
+
+
+def add_offline(store: Store, platform: str, name: str, server: str | None = None) -> Account:
+    """An account to plan for: no connection, no token, no request."""
+    return store.accounts.add(name, platform, check_offline(store, platform, name, server), offline=True)
 
 
 def _where(account: Account) -> str:

@@ -99,6 +99,9 @@ async def test_add_offline_refuses_a_taken_name_with_a_notification(store):
         await pilot.press("ctrl+s")
         assert await wait_for(pilot, lambda: any(n.get("severity") == "error" for n in app.notes))
         assert "already exists" in app.notes[-1]["message"]
+        # The dialog stays with what was typed, to mend the name rather than type it all again.
+        assert type(app.screen).__name__ == "AccountDialog"
+        assert app.screen.query_one("#account-name").value == "tidewater"
     assert [a.name for a in store.accounts.list()] == ["tidewater", "tidewater_es"]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
 from cmtui.accounts_setup import option_word, sign_in_kind
+from cmtui.errors import CmtuiError
 from cmtui.sync.connectors import PLATFORMS, profile_for
 
 HOW_OFFLINE, HOW_TOKEN, HOW_AUTHORIZE = "offline", "token", "authorize"
@@ -48,9 +50,10 @@ class AccountDialog(ModalScreen[AccountAnswer | None]):
         Binding("ctrl+s", "submit", "Add", id="account_dialog.submit"),
     ]
 
-    def __init__(self, prefill: Prefill | None = None):
+    def __init__(self, prefill: Prefill | None = None, check: Callable[[AccountAnswer], object] | None = None):
         super().__init__()
         self.prefill = prefill
+        self.check = check  # the checks that need no request: a refusal keeps the dialog and what was typed
         self.platform = prefill.platform if prefill else PLATFORMS[0]
 
     def compose(self) -> ComposeResult:
@@ -135,6 +138,12 @@ class AccountDialog(ModalScreen[AccountAnswer | None]):
         if answer.how == HOW_TOKEN and not answer.secret:
             self.notify("Paste the token, or choose another way.", severity="warning")
             return
+        if self.check is not None:
+            try:
+                self.check(answer)
+            except CmtuiError as exc:
+                self.notify(str(exc), title="Not added", severity="error", markup=False)
+                return
         self.dismiss(answer)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -17,8 +17,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from cmtui.accounts_setup import (AccountRow, Credential, Plan, Verified, add_offline, overview, prepare, removal,
-                                  remove_account, save, verify)
+from cmtui.accounts_setup import (AccountRow, Credential, Plan, Verified, add_offline, check_offline, overview,
+                                  prepare, removal, remove_account, save, verify)
 from cmtui.errors import CmtuiError
 from cmtui.model import parse_iso
 from cmtui.sync.connectors import profile_for
@@ -143,7 +143,7 @@ class AccountsScreen(ModeScreen):
     def action_add(self) -> None:
         from cmtui.tui.dialogs.account_dialog import AccountDialog
 
-        self.app.push_screen(AccountDialog(), self._answered)
+        self.app.push_screen(AccountDialog(check=self._check), self._answered)
 
     def action_reauthorise(self) -> None:
         from cmtui.tui.dialogs.account_dialog import AccountDialog, Prefill
@@ -154,7 +154,15 @@ class AccountsScreen(ModeScreen):
         values = {"server": row.server} if row.server else {}
         if row.handle and any(o.role == "user" for o in profile_for(row.platform).options):
             values["user"] = row.handle  # the account it must stay (a token for another one is refused)
-        self.app.push_screen(AccountDialog(Prefill(row.platform, row.name, values, row.offline)), self._answered)
+        self.app.push_screen(AccountDialog(Prefill(row.platform, row.name, values, row.offline), check=self._check),
+                             self._answered)
+
+    def _check(self, answer) -> None:
+        """What the dialog checks before it closes (no request): CmtuiError keeps it open."""
+        if answer.how == "offline":
+            check_offline(self.store, answer.platform, answer.name, answer.values.get("server"))
+        else:
+            prepare(self.store, answer.platform, answer.name, answer.values, Credential(secret=answer.secret))
 
     def _answered(self, answer) -> None:
         if answer is None:

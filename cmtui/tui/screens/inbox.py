@@ -61,7 +61,7 @@ class InboxScreen(LikeActions, ModeScreen):
         Binding("l", "labels", "Labels", show=False, id="inbox.labels"),
         Binding("slash", "search", "Search", id="inbox.search"),
         Binding("f", "like", "Like", id="inbox.like"),  # (the key bar says it in the item's platform's words)
-        Binding("b", "share", "Share", id="inbox.share"),
+        Binding("b", "share", "Share", show=False, id="inbox.share"),  # (in ? help: the bar keeps the modes)
         Binding("F", "filters", "Filter", show=False, id="inbox.filters"),
         Binding("O", "sort", "Sort", show=False, id="inbox.sort"),
         Binding("c", "group", "Conversations", show=False, id="inbox.group"),
