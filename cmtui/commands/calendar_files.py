@@ -18,12 +18,18 @@ if TYPE_CHECKING:
 
 def calendar_export(store: Store, settings: Settings, args) -> int:
     text, count = export_with_count(store, args.format, settings.tzinfo())
-    if args.output is None:
+    return emit(text, args.output, f"{count} entries")
+
+
+def emit(text: str, output: Path | None, what: str) -> int:
+    """An export on stdout, or written whole into output (a temporary file renamed over it)
+    with a line saying what went there."""
+    if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return 0
-    write_atomically(args.output.expanduser(), text)
-    print(f"exported {count} entries to {args.output}")
+    write_atomically(output.expanduser(), text)
+    print(f"exported {what} to {output}")
     return 0
 
 

@@ -119,17 +119,10 @@ def rules_disable(store: Store, args) -> int:
 
 
 def rules_export(store: Store, args) -> int:
-    from cmtui.commands.calendar_files import write_atomically
+    from cmtui.commands.calendar_files import emit
     from cmtui.moderation.toml_io import export_toml
 
-    text = export_toml(store)
-    if args.output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return 0
-    write_atomically(args.output.expanduser(), text)
-    print(f"exported {len(store.rules.list())} rules to {args.output}")
-    return 0
+    return emit(export_toml(store), args.output, f"{len(store.rules.list())} rules")
 
 
 def rules_import(store: Store, args) -> int:

@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Flag, auto
+from pathlib import Path
 from typing import AsyncIterator, Callable, Mapping
 
 from cmtui.errors import InputError
@@ -227,6 +228,18 @@ class MediaFile:
     path: str
     alt: str = ""
     mime: str = ""
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    def content(self) -> bytes:
+        """The kept copy's bytes; PermanentError when it is gone (someone cleaned the data
+        folder): retrying cannot help."""
+        try:
+            return Path(self.path).read_bytes()
+        except OSError as exc:
+            raise PermanentError(f"the image {self.name} is missing from the media folder ({exc.strerror})") from None
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,8 @@ its idempotency key and is looked up first, so it is still published once.
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from cmtui.sync.connectors.base import MediaFile, PermanentError, TransientError
+from cmtui.sync.connectors.base import MediaFile, TransientError
 from cmtui.sync.connectors.bluesky.http import Xrpc
 
 IMAGES = "app.bsky.embed.images"
@@ -19,11 +18,7 @@ IMAGES = "app.bsky.embed.images"
 async def images_embed(http: Xrpc, files: tuple[MediaFile, ...]) -> dict:
     images = []
     for file in files:
-        path = Path(file.path)
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise PermanentError(f"the image {path.name} is missing from the media folder ({exc.strerror})") from None
+        content = file.content()
         answer = await http.call("POST", "com.atproto.repo.uploadBlob", json=content,
                                  headers={"Content-Type": file.mime or "application/octet-stream"})
         blob = answer.get("blob")

@@ -11,10 +11,9 @@ drops it), while the status itself keeps its Idempotency-Key, so it is published
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any, Awaitable, Callable
 
-from cmtui.sync.connectors.base import Limits, MediaFile, PermanentError, TransientError
+from cmtui.sync.connectors.base import Limits, MediaFile, TransientError
 
 Call = Callable[..., Awaitable[Any]]  # the connector's _call: (method, path, **request) -> JSON body
 
@@ -54,15 +53,10 @@ async def upload_all(call: Call, host: str, files: tuple[MediaFile, ...],
 
 
 async def _upload(call: Call, host: str, file: MediaFile, sleep) -> str:
-    path = Path(file.path)
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        # The kept copy is gone (someone cleaned the data folder): retrying cannot help.
-        raise PermanentError(f"the image {path.name} is missing from the media folder ({exc.strerror})") from None
+    content = file.content()
     mime = file.mime or "application/octet-stream"
     data = {"description": file.alt} if file.alt else {}
-    body = await call("POST", "/api/v2/media", files={"file": (path.name, content, mime)}, data=data)
+    body = await call("POST", "/api/v2/media", files={"file": (file.name, content, mime)}, data=data)
     media_id = str(body.get("id") or "")
     if not media_id:
         raise TransientError(f"malformed media answer from {host} (no id)")
@@ -73,4 +67,4 @@ async def _upload(call: Call, host: str, file: MediaFile, sleep) -> str:
         body = await call("GET", f"/api/v1/media/{media_id}")
     if body.get("url"):
         return media_id
-    raise TransientError(f"{host} is still processing {path.name}; trying again later")
+    raise TransientError(f"{host} is still processing {file.name}; trying again later")

@@ -9,10 +9,9 @@ itself is repeated: an unused copy in the media repository harms nobody).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Awaitable, Callable
 
-from cmtui.sync.connectors.base import MediaFile, PermanentError, TransientError
+from cmtui.sync.connectors.base import MediaFile, TransientError
 from cmtui.sync.connectors.matrix.http import MatrixHttp, segment
 
 MEDIA = "/_matrix/media/v3"
@@ -27,18 +26,14 @@ async def send_images(http: MatrixHttp, send: Callable[[str, dict, str], Awaitab
     """The event ids of the images sent to the room, in order. relates: the thread they go in."""
     sent = []
     for index, file in enumerate(files):
-        path = Path(file.path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise PermanentError(f"the image {path.name} is missing from the media folder ({exc.strerror})") from None
+        data = file.content()
         mime = file.mime or "application/octet-stream"
-        answer = await http.call("POST", f"/upload?filename={segment(path.name)}", prefix=MEDIA, content=data,
+        answer = await http.call("POST", f"/upload?filename={segment(file.name)}", prefix=MEDIA, content=data,
                                  headers={"Content-Type": mime})
         uri = answer.get("content_uri")
         if not isinstance(uri, str) or not uri.startswith("mxc://"):
             raise TransientError(f"malformed upload answer from {http.host} (no content_uri)")
-        content: dict = {"msgtype": "m.image", "body": file.alt or path.name, "filename": path.name, "url": uri,
+        content: dict = {"msgtype": "m.image", "body": file.alt or file.name, "filename": file.name, "url": uri,
                          "info": {"mimetype": mime, "size": len(data)}}
         if relates:
             content["m.relates_to"] = relates
