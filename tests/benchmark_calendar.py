@@ -116,7 +116,7 @@ def bench(store: Store, runs: int = 20) -> dict:
         window = [_ms(lambda: conflicts.in_window(store, SETTINGS, start, end, TZ))[0] for _ in range(runs)]
         marks = conflicts.find(store, wide, TZ, gap_minutes=SETTINGS.min_gap_minutes,
                                most_a_day=SETTINGS.max_posts_per_day)
-        conflict_figures[view] = {"occurrences": len(wide), "marked": len(marks.of), "days": len(marks.days),
+        conflict_figures[view] = {"occurrences": len(wide), "marked": len(marks.marks), "days": len(marks.days),
                                   "query_ms": round(statistics.median(query), 2),
                                   "find_ms": round(statistics.median(find), 2),
                                   "in_window_ms": round(statistics.median(window), 2),
