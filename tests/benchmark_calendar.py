@@ -10,7 +10,12 @@ repeating series, some occurrences materialized and some skipped), then
     week         a week, median of 20
     cold         the first month after a start (no rule expanded yet)
 
-Budget: a month well under 20 ms. Options: --entries N (default 10000), --runs N (20).
+and, for the month, the week and the agenda window, what a view refresh pays for the
+conflicts (planning.conflicts, default settings): `find` over the occurrences of the window
+widened by a day each side, and `in_window` (the read plus `find`, what the screen calls).
+
+Budget: a month well under 20 ms for the query; the month view's whole key is ≤ 50 ms
+(README, Performance). Options: --entries N (default 10000), --runs N (20).
 """
 
 from __future__ import annotations
@@ -25,13 +30,16 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from cmtui.config import Settings
 from cmtui.model import iso
-from cmtui.planning import recurrence
+from cmtui.planning import conflicts, recurrence
 from cmtui.planning.recurrence import occurrences_between
 from cmtui.planning.views import period
 from cmtui.store import Store
 
-BUDGET_MS = 20.0
+BUDGET_MS = 20.0  # occurrences_between for a month
+VIEW_BUDGET_MS = 50.0  # a month view key, of which the query and the conflicts are a part
+SETTINGS = Settings(timezone="Europe/Ljubljana")  # default min_gap_minutes and max_posts_per_day
 TZ = ZoneInfo("Europe/Ljubljana")
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 RULES = ("FREQ=WEEKLY;BYDAY=MO,TH", "FREQ=MONTHLY;BYDAY=1TU", "FREQ=WEEKLY;BYDAY=FR", "FREQ=DAILY",
@@ -71,9 +79,7 @@ def build(path: Path, count: int, seed: int = 5) -> Store:
         store.conn.executemany("INSERT OR IGNORE INTO entry_skips (entry_id, occurrence_at) VALUES (?, ?)", skips)
     store.conn.execute("ANALYZE")
     # Occurrences of the scheduled series in the next two days are materialized, as a sync would.
-    from cmtui.config import Settings
-
-    recurrence.materialize_due(store, Settings(timezone="Europe/Ljubljana"), NOW)
+    recurrence.materialize_due(store, SETTINGS, NOW)
     return store
 
 
@@ -95,12 +101,26 @@ def bench(store: Store, runs: int = 20) -> dict:
     cold_ms, found = _ms(lambda: occurrences_between(store, *month, TZ))
     month_ms = [_ms(lambda: occurrences_between(store, *month, TZ))[0] for _ in range(runs)]
     week_ms = [_ms(lambda: occurrences_between(store, *week, TZ))[0] for _ in range(runs)]
-    steps, day = [], NOW.date()
+    steps, day, conflict_figures = [], NOW.date(), {}
     for _ in range(runs):
         from cmtui.planning.views import step
 
         day = step("month", day, True)
         steps.append(_ms(lambda: occurrences_between(store, *period("month", day, TZ), TZ))[0])
+    windows = {view: period(view, NOW.date(), TZ) for view in ("month", "week", "agenda")}
+    for view, (start, end) in windows.items():
+        query = [_ms(lambda: occurrences_between(store, start, end, TZ))[0] for _ in range(runs)]
+        wide = occurrences_between(store, start - conflicts.MARGIN, end + conflicts.MARGIN, TZ)
+        find = [_ms(lambda: conflicts.find(store, wide, TZ, gap_minutes=SETTINGS.min_gap_minutes,
+                                           most_a_day=SETTINGS.max_posts_per_day))[0] for _ in range(runs)]
+        window = [_ms(lambda: conflicts.in_window(store, SETTINGS, start, end, TZ))[0] for _ in range(runs)]
+        marks = conflicts.find(store, wide, TZ, gap_minutes=SETTINGS.min_gap_minutes,
+                               most_a_day=SETTINGS.max_posts_per_day)
+        conflict_figures[view] = {"occurrences": len(wide), "marked": len(marks.marks), "days": len(marks.days),
+                                  "query_ms": round(statistics.median(query), 2),
+                                  "find_ms": round(statistics.median(find), 2),
+                                  "in_window_ms": round(statistics.median(window), 2),
+                                  "in_window_max_ms": round(max(window), 2)}
     series = store.conn.execute("SELECT count(*) FROM calendar_entries WHERE rrule IS NOT NULL").fetchone()[0]
     return {
         "entries": store.conn.execute("SELECT count(*) FROM calendar_entries").fetchone()[0],
@@ -112,6 +132,7 @@ def bench(store: Store, runs: int = 20) -> dict:
         "month_steps_max_ms": round(max(steps), 2),
         "week_median_ms": round(statistics.median(week_ms), 2),
         "cold_month_ms": round(cold_ms, 2),
+        "conflicts": conflict_figures,
     }
 
 
@@ -135,6 +156,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  cold month (no rule expanded yet): {figures['cold_month_ms']} ms")
     ok = figures["month_median_ms"] < BUDGET_MS and figures["month_steps_median_ms"] < BUDGET_MS
     print(f"  budget {BUDGET_MS} ms for a month: {'met' if ok else 'MISSED'}")
+    print(f"conflicts (min_gap_minutes {SETTINGS.min_gap_minutes}, max_posts_per_day {SETTINGS.max_posts_per_day}),"
+          f" median of {args.runs}:")
+    print("  window   occurrences (+1 day each side)  marked  days over  query   find    in_window (max)")
+    for view, f in figures["conflicts"].items():
+        print(f"  {view:<8} {f['occurrences']:>30}  {f['marked']:>6}  {f['days']:>9}  {f['query_ms']:>5} ms"
+              f" {f['find_ms']:>5} ms {f['in_window_ms']:>6} ms ({f['in_window_max_ms']} ms)")
+    month = figures["conflicts"]["month"]
+    print(f"  month: in_window {month['in_window_ms']} ms of the {VIEW_BUDGET_MS} ms a month view key may take;"
+          f" conflicts alone {month['find_ms']} ms beside the query's {BUDGET_MS} ms budget")
     return 0 if ok else 1
 
 

@@ -15,7 +15,8 @@ WORDS for translation.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
@@ -44,30 +45,36 @@ def key(occurrence) -> tuple:
 
 @dataclass
 class Conflicts:
-    """The conflicts of a window: per occurrence (by key()) the posts it is too close to,
-    and per local day the accounts over the maximum. The sentences are made when asked
-    for (a dense plan has thousands of pairs and a view shows a few of them)."""
+    """The conflicts of a window: the occurrences (by key()) too close to another post of an
+    account, and per local day the accounts over the maximum. Which posts an occurrence is
+    too close to is found when asked for, from its account's posts in time order (a dense
+    plan has thousands of pairs and a view shows the reasons of one)."""
 
-    # key -> [(other occurrence, minutes apart, other is before, account)]
-    of: dict[tuple, list[tuple]] = field(default_factory=dict)
+    marks: set[tuple] = field(default_factory=set)  # keys of the occurrences too close to another
     days: dict[date, dict[str, str]] = field(default_factory=dict)  # day -> account -> reason
     accounts_of: dict[int, list[str]] = field(default_factory=dict)  # entry id -> the accounts it posts to
     gap: int = 0
+    # account -> (its posts' times in seconds, the posts), in time order
+    posts: dict[str, tuple[list[float], list]] = field(default_factory=dict)
 
     def reasons(self, occurrence) -> list[str]:
-        if occurrence is None or occurrence.at is None:
+        if not self.marked(occurrence):
             return []
         said: list[str] = []
-        for other, minutes, before, account in self.of.get(key(occurrence), ()):
-            words = "same_time" if minutes == 0 else "after" if before else "before"
-            reason = WORDS[words].format(minutes=minutes, other=first_line(other.entry["text"], 40),
-                                         account=account, gap=self.gap)
-            if reason not in said:
-                said.append(reason)
+        mine = self.accounts_of.get(occurrence.entry["id"], ())
+        for account, (times, items) in self.posts.items():  # (in the order the accounts were met)
+            if account not in mine:
+                continue
+            for other, minutes, before in _close(times, items, occurrence, self.gap * 60):
+                words = "same_time" if minutes == 0 else "after" if before else "before"
+                reason = WORDS[words].format(minutes=minutes, other=first_line(other.entry["text"], 40),
+                                             account=account, gap=self.gap)
+                if reason not in said:
+                    said.append(reason)
         return said
 
     def marked(self, occurrence) -> bool:
-        return occurrence is not None and occurrence.at is not None and key(occurrence) in self.of
+        return occurrence is not None and occurrence.at is not None and key(occurrence) in self.marks
 
     def all_for(self, occurrence, tz: tzinfo) -> list[str]:
         """Its own reasons, then those of its day for the accounts it posts to."""
@@ -79,6 +86,24 @@ class Conflicts:
     def day(self, day: date, accounts=None) -> list[str]:
         """Why a day is over the maximum (for these accounts only, when given)."""
         return [reason for account, reason in self.days.get(day, {}).items() if accounts is None or account in accounts]
+
+
+def _close(times: list[float], items: list, occurrence, gap_seconds: int) -> list[tuple]:
+    """The posts of one account (in time order) closer than the gap to this occurrence, as
+    (other, minutes apart, other is before): the earlier ones first, each in time order."""
+    at, mine = occurrence.at.timestamp(), key(occurrence)
+    here = bisect_left(times, at)
+    while here < len(items) and key(items[here]) != mine:  # (several posts at one time)
+        here += 1
+    if here == len(items):
+        return []
+    before, after = here, here + 1
+    while before > 0 and at - times[before - 1] < gap_seconds:
+        before -= 1
+    while after < len(items) and times[after] - at < gap_seconds:
+        after += 1
+    return [(items[n], int(abs(times[n] - at) // 60), n < here) for n in range(before, after)
+            if n != here and key(items[n]) != mine]
 
 
 def counts(occurrence) -> bool:
@@ -100,7 +125,9 @@ def _accounts(entry, variants: dict[int, list[str]]) -> list[str]:
 
 def find(store: Store, occurrences: list[Occurrence], tz: tzinfo, *, gap_minutes: int,
          most_a_day: int) -> Conflicts:
-    """The conflicts among these occurrences (in time order; the posts among them, see counts())."""
+    """The conflicts among these occurrences (in time order; the posts among them, see counts()):
+    one pass per account, each post compared with its neighbours only; the pairs behind a
+    mark are found when its reasons are asked for (Conflicts.reasons)."""
     found = Conflicts(gap=gap_minutes)
     posts = [o for o in occurrences if counts(o)]
     if not posts or (gap_minutes <= 0 and most_a_day <= 0):
@@ -118,11 +145,11 @@ def find(store: Store, occurrences: list[Occurrence], tz: tzinfo, *, gap_minutes
             by_account[account].append(occurrence)
     for account, items in by_account.items():  # each in time order, as occurrences_between gives them
         if gap_minutes > 0:
-            _gaps(found.of, account, items, gap_minutes * 60)
+            times = [o.at.timestamp() for o in items]
+            found.posts[account] = times, items
+            _mark(found.marks, times, items, gap_minutes * 60)
         if most_a_day > 0:
-            per_day: dict[date, int] = defaultdict(int)
-            for occurrence in items:
-                per_day[occurrence.at.astimezone(tz).date()] += 1
+            per_day = Counter(o.at.astimezone(tz).date() for o in items)
             for day, count in sorted(per_day.items()):
                 if count > most_a_day:
                     found.days.setdefault(day, {})[account] = (WORDS["day"].format(
@@ -130,20 +157,15 @@ def find(store: Store, occurrences: list[Occurrence], tz: tzinfo, *, gap_minutes
     return found
 
 
-def _gaps(of: dict, account: str, items: list, gap_seconds: int) -> None:
-    """Note each pair of this account's posts (in time order) closer than the gap."""
-    times = [o.at.timestamp() for o in items]
+def _mark(marks: set, times: list[float], items: list, gap_seconds: int) -> None:
+    """Mark this account's posts (in time order) that have a neighbour closer than the gap:
+    comparing neighbours is enough, a post closer than the gap to any is to the next one
+    (posts with one key, the same occurrence twice, do not count against each other)."""
     keys = [key(o) for o in items]
-    for n in range(len(items)):
-        for m in range(n + 1, len(items)):
-            apart = times[m] - times[n]
-            if apart >= gap_seconds:
-                break
-            if keys[n] == keys[m]:
-                continue
-            minutes = int(apart // 60)
-            of.setdefault(keys[m], []).append((items[n], minutes, True, account))
-            of.setdefault(keys[n], []).append((items[m], minutes, False, account))
+    for n in range(1, len(items)):
+        if times[n] - times[n - 1] < gap_seconds and keys[n] != keys[n - 1]:
+            marks.add(keys[n])
+            marks.add(keys[n - 1])
 
 
 def in_window(store: Store, settings: Settings, start: datetime, end: datetime,
