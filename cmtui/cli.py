@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     ireply.add_argument("item_id", metavar="ITEM_ID")
     ireply.add_argument("text", metavar="TEXT")
     _command(ireply, Run("cmtui.commands.inbox:inbox_reply"))
-    for name, helps in (("like", "like (favourite) an item"), ("boost", "boost (share, repost) an item")):
+    for name, helps in (("like", "like an item"), ("boost", "share an item with the account's followers")):
         ireact = inbox_sub.add_parser(name, help=f"{helps} as its platform does; queued, sent by the next sync")
         _db_option(ireact)
         ireact.add_argument("item_id", metavar="ITEM_ID")

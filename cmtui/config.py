@@ -61,7 +61,7 @@ class Settings:
     timezone: str = ""  # IANA name; empty: the system's timezone
     user: str = ""  # who is working (audit log, approvals); empty: the login name
     response_target_minutes: int = 120
-    like_answers: bool = False  # a like (favourite...) from the inbox counts as the item's answer once sent
+    like_answers: bool = False  # a like (in the platform's words) from the inbox counts as the item's answer once sent
     approval_required: bool = False
     media_alt_required: bool = True  # an image without alt text is refused (false: allowed)
     approvers: list[str] = field(default_factory=list)

@@ -72,7 +72,7 @@ async def test_key_5_opens_accounts_with_each_account_and_its_state(store):
         assert row[3] == "error" and row[5] == "today 12:30" and row[7] == "401 refused the token"
         await pilot.press("enter")
         details = str(app.screen.query_one("#account-details").render())
-        assert "tidewater" in details and "Last error" in details
+        assert "tidewater" in details and "Last error: 401 refused the token" in details  # one plain line
 
 
 async def test_add_offline_from_the_dialog(store):

@@ -184,6 +184,9 @@ def test_import_a_good_file_replaces_the_rules_and_leaves_enabled_ones_off_witho
      "unknown condition 'sentiment'"),
     ("[[rule]\nname =", "not valid TOML"),
     (None, "cannot read"),
+    # Not a rules file: it would have replaced every rule with none.
+    ('[[rules]]\nname = "x"\n', "unknown key(s) rules"),
+    ("", "no [[rule]] tables"),
 ])
 def test_import_a_bad_file_says_what_is_wrong_and_changes_nothing(cli, db, tmp_path, text, message):
     path = tmp_path / "bad.toml"

@@ -51,7 +51,14 @@ def parse_toml(text: str) -> list[dict]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"rules file is not valid TOML: {exc}") from None
-    rules = data.get("rule", [])
+    # An import replaces every rule: a file that is not a rules file (a misspelt table, an
+    # empty file) must not pass for one with no rules. An export of none says `rule = []`.
+    others = sorted(key for key in data if key != "rule")
+    if others:
+        raise RuleError(f"rules file: unknown key(s) {', '.join(others)}; rules are [[rule]] tables")
+    if "rule" not in data:
+        raise RuleError("rules file: no [[rule]] tables")
+    rules = data["rule"]
     if not isinstance(rules, list):
         raise RuleError("rules file: expected [[rule]] tables")
     return rules

@@ -429,7 +429,7 @@ class EntryComposer(Dialog):
         media = self.query_one(MediaField)
         problem = media.problem(self._account_profile()[0]) if media.display else None
         if problem:
-            self.cmtui.notify(f"Not saved: {problem}", severity="error", timeout=6)
+            self.cmtui.notify(f"Not saved: {problem}", severity="error", timeout=6, markup=False)
             return
         try:
             when = self._when()

@@ -22,7 +22,7 @@ from cmtui.accounts_setup import (AccountRow, Credential, Plan, Verified, add_of
 from cmtui.errors import CmtuiError
 from cmtui.model import parse_iso
 from cmtui.sync.connectors import profile_for
-from cmtui.text import short_duration
+from cmtui.text import one_line, short_duration
 from cmtui.tui.fitting import cell
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
@@ -128,14 +128,16 @@ class AccountsScreen(ModeScreen):
         if account.offline:
             lines.append("Not connected: planned offline. r connects it (a token or the sign-in).\n")
         else:
-            lines.append(f"{account.handle or '?'}" + (f" ({account.display_name})" if account.display_name else "")
+            # (what the platform said of itself: one plain line each, whatever it holds)
+            lines.append(one_line(account.handle or "?") + (f" ({one_line(account.display_name)})"
+                                                            if account.display_name else "")
                          + (" · admin" if account.is_admin else "") + "\n")
         if account.limits.get("max_chars"):
             lines.append(f"Posts up to {account.limits['max_chars']} characters\n")
         if account.places:
             lines.append(f"{len(account.places)} place(s) known\n")
         if row.last_error:
-            lines.append(f"Last error: {row.last_error}\n", style="red")
+            lines.append(f"Last error: {one_line(row.last_error)}\n", style="red")
         box.update(lines)
         box.display = True
 

@@ -95,7 +95,7 @@ class MediaField(Vertical):
             else:
                 return
         except InputError as exc:
-            self.app.notify(str(exc), severity="error", timeout=6)
+            self.app.notify(str(exc), severity="error", timeout=6, markup=False)
             return
         path_input.value = alt_input.value = ""
         self._changed()
