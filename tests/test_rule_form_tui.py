@@ -105,9 +105,11 @@ async def test_typing_restarts_the_dry_run_and_only_the_last_one_shows(rules, mo
     async with app.run_test(size=SIZE) as pilot:
         dialog = await new_form(app, pilot)
         dialog.query_one("#rf-words").focus()
-        await pilot.press(*"merci")  # quicker than the pause: one run, for the whole word
-        assert await wait_for(pilot, lambda: dialog.preview is not None)
-        assert started == [["merci"]] and dialog.preview[1].matched == CAUGHT - 1
+        await pilot.press(*"merci")  # usually quicker than the pause: one run, for the whole word
+        # (a loaded machine may pause mid-word and start a run for "m": that run is stopped or
+        # dropped, and only the whole word's result is shown)
+        assert await wait_for(pilot, lambda: started and started[-1] == ["merci"] and dialog.preview is not None)
+        assert dialog.preview[1].matched == CAUGHT - 1
 
 
 async def test_an_existing_rule_the_form_fits_opens_in_it_and_saves_unchanged(rules):
