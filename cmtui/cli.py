@@ -458,7 +458,19 @@ def _dispatch(args) -> int:
                     leftover.unlink(missing_ok=True)
 
 
+def _choose_language() -> None:
+    """The interface's language, before the first message (--help included)."""
+    from cmtui import config, i18n
+
+    try:
+        setting = config.load_settings().language
+    except CmtuiError:  # the command reports a broken settings file, in the environment's language
+        setting = None
+    i18n.choose(setting)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _choose_language()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

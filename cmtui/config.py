@@ -72,6 +72,7 @@ class Settings:
     http_timeout_seconds: int = 30  # a platform that has not answered by then is retried later
     backfill_days: int = 30
     calm_mode: bool = False  # the Metrics panel hides numbers that invite comparison (data stays complete)
+    language: str = ""  # of the interface ("es", "sl_SI"); empty: the environment's (LC_ALL, LC_MESSAGES, LANG)
     default_language: str = ""  # of new posts ("en", "sl"); empty: the system's (LANG)
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys, e.g. "inbox.done" = "d"
     # Calendar conflicts (marked in every view, warned about when saving): two posts of one
@@ -185,6 +186,12 @@ def load_settings(directory: Path | None = None) -> Settings:
     if settings.default_language and not re.fullmatch(r"[A-Za-z]{2,3}", settings.default_language):
         raise ConfigError(f"{path}: default_language is a language code of two or three letters (like en or sl),"
                           f" not '{settings.default_language}'")
+    if settings.language:
+        from cmtui import i18n
+
+        if i18n.from_environment({"LANG": settings.language})[0] not in i18n.available_languages():
+            raise ConfigError(f"{path}: language '{settings.language}' has no translation"
+                              f" (available: {', '.join(i18n.available_languages())})")
     if settings.timezone:
         try:
             settings.tzinfo()

@@ -20,7 +20,19 @@ def isolated_env(tmp_path, monkeypatch):
     for name in ("LC_ALL", "LC_MESSAGES"):  # a new post's language comes from LANG: the same everywhere
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    from cmtui import i18n
+
+    i18n.set_language("en")  # the interface in English unless a test chooses (cli.main chooses again)
     yield
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def language():
+    """language("es"): the interface in that language for the rest of the test."""
+    from cmtui import i18n
+
+    return i18n.set_language
 
 
 @pytest.fixture(autouse=True)

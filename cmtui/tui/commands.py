@@ -9,12 +9,14 @@ from importlib import import_module
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-MODES = (
-    ("calendar", "Go to Calendar", "the content plan: agenda, entries and their status"),
-    ("inbox", "Go to Inbox", "mentions, replies and direct messages to answer"),
-    ("moderation", "Go to Moderation", "flagged items and reports to review"),
-    ("metrics", "Go to Metrics", "followers, response times and goals"),
-    ("accounts", "Go to Accounts", "each account's state; add, re-authorise or remove one"),
+from cmtui.i18n import N_, _
+
+MODES = (  # mode, its name, what it holds
+    ("calendar", N_("Calendar"), N_("the content plan: agenda, entries and their status")),
+    ("inbox", N_("Inbox"), N_("mentions, replies and direct messages to answer")),
+    ("moderation", N_("Moderation"), N_("flagged items and reports to review")),
+    ("metrics", N_("Metrics"), N_("followers, response times and goals")),
+    ("accounts", N_("Accounts"), N_("each account's state; add, re-authorise or remove one")),
 )
 
 
@@ -39,16 +41,17 @@ def screen_actions(mode: str):
 class CmtuiCommands(Provider):
     def _commands(self):
         app = self.app
-        for mode, title, help_text in MODES:
-            yield title, partial(app.switch_mode, mode), help_text
-        yield "Sync now", app.action_sync_now, "pull new items and send the outbox for every account"
-        yield "Show keys (help)", app.action_help, "every key binding of this screen"
-        yield "Quit cmtui", app.action_quit, "leave the app (everything is already saved)"
-        for mode, title, _ in MODES:
-            place = title.removeprefix("Go to ")
+        for mode, name, help_text in MODES:
+            yield _("Go to {place}").format(place=_(name)), partial(app.switch_mode, mode), _(help_text)
+        yield _("Sync now"), app.action_sync_now, _("pull new items and send the outbox for every account")
+        yield _("Show keys (help)"), app.action_help, _("every key binding of this screen")
+        yield _("Quit cmtui"), app.action_quit, _("leave the app (everything is already saved)")
+        for mode, name, _what in MODES:
+            place = _(name)
             for description, action, key in screen_actions(mode):
-                yield (f"{place}: {description}", partial(self._run, mode, action),
-                       f"key {app.get_key_display(Binding(key, ''))} in {place}")
+                yield (_("{place}: {action}").format(place=place, action=_(description)),
+                       partial(self._run, mode, action),
+                       _("key {key} in {place}").format(key=app.get_key_display(Binding(key, "")), place=place))
 
     async def _run(self, mode: str, action: str) -> None:
         """Run a screen's action, switching to its mode first when needed."""

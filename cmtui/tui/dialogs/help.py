@@ -12,13 +12,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from cmtui.i18n import N_, _
+
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = Path(__file__).with_name("help.tcss")  # read when first shown
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
-        Binding("j", "scroll(1)", "Down", show=False, id="help.down"),
-        Binding("k", "scroll(-1)", "Up", show=False, id="help.up"),
+        Binding("escape,q,question_mark", "dismiss", N_("Close"), id="help.close"),
+        Binding("j", "scroll(1)", N_("Down"), show=False, id="help.down"),
+        Binding("k", "scroll(-1)", N_("Up"), show=False, id="help.up"),
     ]
 
     def __init__(self, bindings: list[tuple[str, str, str]]):
@@ -27,16 +29,16 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, show_header=True, header_style="bold")
-        table.add_column("key", style="bold", no_wrap=True)
-        table.add_column("does")
-        table.add_column("id (for the keymap)", style="dim", no_wrap=True)
+        table.add_column(_("key"), style="bold", no_wrap=True)
+        table.add_column(_("does"))
+        table.add_column(_("id (for the keymap)"), style="dim", no_wrap=True)
         for key, description, binding_id in self.rows:
             table.add_row(Text(key), Text(description), Text(binding_id))
         with VerticalScroll():
-            yield Static(Text("Keys", style="bold"))
+            yield Static(Text(_("Keys"), style="bold"))
             yield Static(table)
-            yield Static(Text("\nctrl+p opens the command palette with every action. "
-                              "Remap keys in settings.toml under [keymap].", style="dim"))
+            yield Static(Text("\n" + _("ctrl+p opens the command palette with every action. "
+                                     "Remap keys in settings.toml under [keymap]."), style="dim"))
 
     def on_mount(self) -> None:
         scroll = self.query_one(VerticalScroll)
@@ -59,8 +61,8 @@ def more_sign(scroll: VerticalScroll) -> str:
     below = scroll.max_scroll_y - round(scroll.scroll_y) > 0
     above = round(scroll.scroll_y) > 0
     if below:
-        return "↓ more below: ↓ j pgdn"
-    return "↑ more above: ↑ k home" if above else ""
+        return _("↓ more below: ↓ j pgdn")
+    return _("↑ more above: ↑ k home") if above else ""
 
 
 # Horizontal scrolling that Textual's scrolling widgets bind: no list here scrolls sideways.
@@ -78,7 +80,7 @@ def describe_bindings(screen) -> list[tuple[str, str, str]]:
     rows = []
     for action, bindings in groups.items():
         keys = ", ".join(screen.app.get_key_display(b) for b in bindings)
-        description = next((b.description for b in bindings if b.description), action)
+        description = next((_(b.description) for b in bindings if b.description), action)
         binding_id = next((b.id for b in bindings if b.id), "")
         rows.append((keys, description, binding_id))
     return rows

@@ -13,9 +13,10 @@ from textual.binding import Binding
 from textual.events import Click
 from textual.widget import Widget
 
+from cmtui.i18n import N_, _
 from cmtui.tui.fitting import Part, fit_parts
 
-PALETTE_HINT = "palette"
+PALETTE_HINT = N_("palette")
 # Kept longest on a narrow terminal: `?` lists every key, `q` leaves, `esc` goes back from a
 # page. The palette hint goes first (ctrl+p is in the help too).
 ESSENTIAL = {"help": 1000, "quit": 999, "back": 998}
@@ -56,7 +57,7 @@ class KeyBar(Widget):
                 priority = ESSENTIAL[binding.action]
             else:
                 priority = (APP_KEYS if active.node is self.app else SCREEN_KEYS) - len(shown)
-            shown.append((key, self.app.get_key_display(binding), binding.description, priority))
+            shown.append((key, self.app.get_key_display(binding), _(binding.description), priority))
         return shown
 
     def render(self) -> Text:
@@ -72,7 +73,7 @@ class KeyBar(Widget):
                  for key, display, description, priority in self._shown()]
         if self.app.ENABLE_COMMAND_PALETTE:
             palette = self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, ""))
-            hint = Text.assemble((f" {palette} ", key_style), (f"{PALETTE_HINT} ", description_style))
+            hint = Text.assemble((f" {palette} ", key_style), (f"{_(PALETTE_HINT)} ", description_style))
             parts.append(Part.of(hint, PALETTE, tag=self.app.COMMAND_PALETTE_BINDING))
         kept = fit_parts(parts, width)
         for part, shown in kept:
