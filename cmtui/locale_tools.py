@@ -239,6 +239,8 @@ _QUIET_KEYWORDS = frozenset({"id", "classes", "name", "variant", "action", "grou
                              "justify", "overflow", "format", "metavar", "dest", "choices", "type"})
 _STYLE_WORDS = frozenset("bold dim italic underline reverse strike blink on not link none default black red green "
                          "yellow blue magenta cyan white bright grey gray orange".split())
+_SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WITH|PRAGMA|REPLACE|FROM|WHERE|AND|OR|ORDER|"
+                  r"JOIN|LEFT|ON|GROUP|LIMIT|SET|VALUES|BEGIN|COMMIT)\b")
 _WORDS = re.compile(r"[^\W\d_]{2,}(?:\s+[^\W\d_]+)+|^[A-Z][a-z]{2,}[.!?…:]?$")
 
 
@@ -293,7 +295,8 @@ def unmarked(path: Path) -> Iterator[Unmarked]:
             quiet.update(id(part) for part in node.values)
         else:
             continue
-        if not _WORDS.search(text.strip()) or set(re.findall(r"[a-z]+", text.lower())) <= _STYLE_WORDS:
+        if not _WORDS.search(text.strip()) or set(re.findall(r"[a-z]+", text.lower())) <= _STYLE_WORDS \
+                or _SQL.match(text):
             continue
         line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
         if "i18n: not shown" in line:
