@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 from cmtui import __version__
 from cmtui.errors import CmtuiError, StoreError
+from cmtui.i18n import _
 from cmtui.sync.connectors import PLATFORMS
 
 if TYPE_CHECKING:
@@ -27,11 +28,12 @@ def _db_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
     # is not overwritten by the subparser's default.
     parser.add_argument("--db", metavar="PATH", type=Path,
                         default=None if top else argparse.SUPPRESS,
-                        help="database file (default: $CMTUI_DB, else cmtui.db in the user data directory)")
+                        help=_("database file (default: $CMTUI_DB, else cmtui.db in the user data directory)"))
 
 
-def _json_option(parser: argparse.ArgumentParser, what: str = "a JSON array") -> None:
-    parser.add_argument("--json", action="store_true", help=f"print {what} on stdout")
+def _json_option(parser: argparse.ArgumentParser, one_object: bool = False) -> None:
+    parser.add_argument("--json", action="store_true",
+                        help=_("print a JSON object on stdout") if one_object else _("print a JSON array on stdout"))
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Run:
         values = {"store": store, "settings": settings}
         if "credentials" in self.uses:
             values["credentials"] = _credentials()
-        module, _, name = self.target.partition(":")
+        module, _sep, name = self.target.partition(":")
         return getattr(importlib.import_module(module), name)(*(values[u] for u in self.uses), args)
 
 
@@ -70,243 +72,250 @@ class _InOrder(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser, its help in the language chosen (cli._choose_language runs first)."""
+    from cmtui.cli_argparse import use_catalog
+
+    use_catalog()  # argparse's own words ("usage: ", "invalid choice: …") too
     parser = argparse.ArgumentParser(
-        prog="cmtui", description="A keyboard-driven terminal workspace for online community managers."
+        prog="cmtui", description=_("A keyboard-driven terminal workspace for online community managers.")
     )
-    parser.add_argument("--version", action="version", version=f"cmtui {__version__}")
+    parser.add_argument("--version", action="version", version=f"cmtui {__version__}",
+                        help=_("show program's version number and exit"))
     _db_option(parser, top=True)
     _command(parser, _tui, creates=True)  # no COMMAND: the TUI
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="open the TUI on the demo community (its own database)")
+    demo = sub.add_parser("demo", help=_("open the TUI on the demo community (its own database)"))
     demo.add_argument("--db", metavar="PATH", type=Path, default=argparse.SUPPRESS,
-                      help="the demo database file (default: demo.db in the user data directory;"
-                           " never the database of $CMTUI_DB or cmtui.db)")
-    demo.add_argument("--reset", action="store_true", help="rebuild the demo database from data/")
+                      help=_("the demo database file (default: demo.db in the user data directory;"
+                           " never the database of $CMTUI_DB or cmtui.db)"))
+    demo.add_argument("--reset", action="store_true", help=_("rebuild the demo database from data/"))
     _command(demo, _demo, own_file=True)
 
-    gen = sub.add_parser("generate", help="write a synthetic community for scale tests (no TUI)")
+    gen = sub.add_parser("generate", help=_("write a synthetic community for scale tests (no TUI)"))
     _db_option(gen)
-    gen.add_argument("--items", type=int, required=True, metavar="N", help="number of inbox items")
+    gen.add_argument("--items", type=int, required=True, metavar="N", help=_("number of inbox items"))
     gen.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     _command(gen, _generate, own_file=True)
 
-    inbox = sub.add_parser("inbox", help="the inbox of items to answer")
+    inbox = sub.add_parser("inbox", help=_("the inbox of items to answer"))
     _db_option(inbox)
     inbox_sub = inbox.add_subparsers(dest="action", metavar="ACTION", required=True)
-    ilist = inbox_sub.add_parser("list", help="list inbox items (default: new and open)")
+    ilist = inbox_sub.add_parser("list", help=_("list inbox items (default: new and open)"))
     _db_option(ilist)
     ilist.add_argument("--state", choices=["new", "open", "snoozed", "done", "all"])
     ilist.add_argument("--search", metavar="Q",
-                       help="search text and authors (the last word a prefix); filters: from:NAME label:X"
-                            " lang:XX is:question state:S kind:K assigned:NAME")
+                       help=_("search text and authors (the last word a prefix); filters: from:NAME label:X"
+                            " lang:XX is:question state:S kind:K assigned:NAME"))
     ilist.add_argument("--limit", type=int, metavar="N")
     _json_option(ilist)
     _command(ilist, Run("cmtui.commands.lists:inbox_list"), reads_only=True)
-    idone = inbox_sub.add_parser("done", help="mark an item done (archive it)")
+    idone = inbox_sub.add_parser("done", help=_("mark an item done (archive it)"))
     _db_option(idone)
     idone.add_argument("item_id", metavar="ITEM_ID")
     _command(idone, Run("cmtui.commands.inbox:inbox_done", ("store", "settings")))
-    ireply = inbox_sub.add_parser("reply", help="queue a reply (sent by the next sync)")
+    ireply = inbox_sub.add_parser("reply", help=_("queue a reply (sent by the next sync)"))
     _db_option(ireply)
     ireply.add_argument("item_id", metavar="ITEM_ID")
     ireply.add_argument("text", metavar="TEXT")
     _command(ireply, Run("cmtui.commands.inbox:inbox_reply"))
-    for name, helps in (("like", "like an item"), ("boost", "share an item with the account's followers")):
-        ireact = inbox_sub.add_parser(name, help=f"{helps} as its platform does; queued, sent by the next sync")
+    for name, helps in (("like", _("like an item as its platform does; queued, sent by the next sync")),
+                        ("boost", _("share an item with the account's followers as its platform does; queued,"
+                                    " sent by the next sync"))):
+        ireact = inbox_sub.add_parser(name, help=helps)
         _db_option(ireact)
         ireact.add_argument("item_id", metavar="ITEM_ID")
-        ireact.add_argument("--undo", action="store_true", help="take it back")
+        ireact.add_argument("--undo", action="store_true", help=_("take it back"))
         _command(ireact, Run(f"cmtui.commands.inbox:inbox_{name}", ("store", "settings")))
 
-    cal = sub.add_parser("calendar", help="the content calendar")
+    cal = sub.add_parser("calendar", help=_("the content calendar"))
     _db_option(cal)
     cal_sub = cal.add_subparsers(dest="action", metavar="ACTION", required=True)
-    clist = cal_sub.add_parser("list", help="list calendar entries (default: from today on, and undated ones)")
+    clist = cal_sub.add_parser("list", help=_("list calendar entries (default: from today on, and undated ones)"))
     _db_option(clist)
     clist.add_argument("--from", dest="from_", metavar="DATE")
     clist.add_argument("--to", metavar="DATE")
     _json_option(clist)
     _command(clist, Run("cmtui.commands.lists:calendar_list", ("store", "settings")), reads_only=True)
-    cexport = cal_sub.add_parser("export", help="write every calendar entry as iCalendar, CSV or JSON")
+    cexport = cal_sub.add_parser("export", help=_("write every calendar entry as iCalendar, CSV or JSON"))
     _db_option(cexport)
     cexport.add_argument("--format", required=True, choices=["ics", "csv", "json"])
     cexport.add_argument("-o", "--output", metavar="FILE", type=Path,
-                         help="write to FILE (replaced atomically if it exists) instead of stdout")
+                         help=_("write to FILE (replaced atomically if it exists) instead of stdout"))
     _command(cexport, Run("cmtui.commands.calendar_files:calendar_export", ("store", "settings")), reads_only=True)
-    cimport = cal_sub.add_parser("import", help="add or update calendar entries from a .csv, .ics or .json file")
+    cimport = cal_sub.add_parser("import", help=_("add or update calendar entries from a .csv, .ics or .json file"))
     _db_option(cimport)
     cimport.add_argument("file", metavar="FILE", type=Path)
     cimport.add_argument("--create-accounts", action="store_true",
-                         help="create each account the file names that the database lacks, offline (to plan for;"
-                              " its platform from the file's platform field, else the default)")
+                         help=_("create each account the file names that the database lacks, offline (to plan for;"
+                              " its platform from the file's platform field, else the default)"))
     _command(cimport, Run("cmtui.commands.calendar_files:calendar_import", ("store", "settings")), creates=True)
 
-    post = sub.add_parser("post", help="posts for the content calendar")
+    post = sub.add_parser("post", help=_("posts for the content calendar"))
     _db_option(post)
     post_sub = post.add_subparsers(dest="action", metavar="ACTION", required=True)
-    padd = post_sub.add_parser("add", help="add a post: published at the next sync, or at --at, or kept as a draft")
+    padd = post_sub.add_parser("add", help=_("add a post: published at the next sync, or at --at, or kept as a draft"))
     _db_option(padd)
     padd.add_argument("text", metavar="TEXT")
-    padd.add_argument("--account", required=True, metavar="NAME", help="the account it goes to")
+    padd.add_argument("--account", required=True, metavar="NAME", help=_("the account it goes to"))
     padd.add_argument("--at", metavar="WHEN",
-                      help="when to publish, in the settings' timezone (2026-12-01 09:30, 'tomorrow 9:00', 'fri 18:30')")
-    padd.add_argument("--draft", action="store_true", help="keep it as a draft in the calendar")
-    padd.add_argument("--place", metavar="NAME", help="where it goes on platforms that post to places (a room):"
+                      help=_("when to publish, in the settings' timezone (2026-12-01 09:30, 'tomorrow 9:00', 'fri 18:30')"))
+    padd.add_argument("--draft", action="store_true", help=_("keep it as a draft in the calendar"))
+    padd.add_argument("--place", metavar="NAME", help=_("where it goes on platforms that post to places (a room):"
                       " its name or id (default: the account's only place that is neither a support place nor a"
-                      " direct chat)")
+                      " direct chat)"))
     padd.add_argument("--media", dest="media_args", action=_InOrder, metavar="PATH", default=[],
-                      help="an image to attach (PNG, JPEG, GIF, WebP), copied beside the database; repeatable")
+                      help=_("an image to attach (PNG, JPEG, GIF, WebP), copied beside the database; repeatable"))
     padd.add_argument("--alt", dest="media_args", action=_InOrder, metavar="TEXT", default=[],
-                      help="the alt text of the --media just before it (required unless media_alt_required = false)")
+                      help=_("the alt text of the --media just before it (required unless media_alt_required = false)"))
     padd.add_argument("--thread", action="store_true",
-                      help="publish TEXT as a thread: its parts are separated by a line holding only ---, each"
+                      help=_("publish TEXT as a thread: its parts are separated by a line holding only ---, each"
                       " checked against the account's limit and posted as a reply to the one before (without"
-                      " --thread a --- line is just text)")
+                      " --thread a --- line is just text)"))
     _command(padd, Run("cmtui.commands.posts:post_add", ("store", "settings")))
 
-    mod = sub.add_parser("moderation", help="the moderation queue and its audit log")
+    mod = sub.add_parser("moderation", help=_("the moderation queue and its audit log"))
     _db_option(mod)
     mod_sub = mod.add_subparsers(dest="action", metavar="ACTION", required=True)
-    mlist = mod_sub.add_parser("list", help="the moderation queue: flagged items and platform reports")
+    mlist = mod_sub.add_parser("list", help=_("the moderation queue: flagged items and platform reports"))
     _db_option(mlist)
     _json_option(mlist)
     _command(mlist, Run("cmtui.commands.moderation:moderation_list"), reads_only=True)
-    mact = mod_sub.add_parser("act", help="decide on a flagged item (platform actions go through the outbox)")
+    mact = mod_sub.add_parser("act", help=_("decide on a flagged item (platform actions go through the outbox)"))
     _db_option(mact)
-    mact.add_argument("item_id", metavar="ITEM_ID", help="an inbox item id (rN: an instance report)")
+    mact.add_argument("item_id", metavar="ITEM_ID", help=_("an inbox item id (rN: an instance report)"))
     mact.add_argument("decision", choices=["approve", "hide", "mute", "block", "report", "kick", "ban", "unban"])
-    mact.add_argument("--comment", metavar="TEXT", default="", help="why (kept in the audit log; sent with a report)")
+    mact.add_argument("--comment", metavar="TEXT", default="", help=_("why (kept in the audit log; sent with a report)"))
     mact.add_argument("--all-items", action="store_true",
-                      help="hide, mute, block: also every other open item of the author on that account"
-                           " (they leave the queue and the inbox)")
+                      help=_("hide, mute, block: also every other open item of the author on that account"
+                           " (they leave the queue and the inbox)"))
     _command(mact, Run("cmtui.commands.moderation:moderation_act", ("store", "settings")))
-    mlog = mod_sub.add_parser("log", help="the audit log of moderation actions")
+    mlog = mod_sub.add_parser("log", help=_("the audit log of moderation actions"))
     _db_option(mlog)
     _json_option(mlog)
     _command(mlog, Run("cmtui.commands.moderation:moderation_log"), reads_only=True)
     _rules_parsers(mod_sub)
 
-    outbox = sub.add_parser("outbox", help="operations waiting to reach a platform")
+    outbox = sub.add_parser("outbox", help=_("operations waiting to reach a platform"))
     _db_option(outbox)
     out_sub = outbox.add_subparsers(dest="action", metavar="ACTION", required=True)
-    olist = out_sub.add_parser("list", help="list outbox operations")
+    olist = out_sub.add_parser("list", help=_("list outbox operations"))
     _db_option(olist)
     _json_option(olist)
     _command(olist, Run("cmtui.commands.lists:outbox_list"), reads_only=True)
 
-    account = sub.add_parser("account", help="platform accounts")
+    account = sub.add_parser("account", help=_("platform accounts"))
     _db_option(account)
     acc_sub = account.add_subparsers(dest="action", metavar="ACTION", required=True)
-    aadd = acc_sub.add_parser("add", help="add an account, verifying its token first (or --offline: plan for it,"
-                              " connect it later by adding it again)")
+    aadd = acc_sub.add_parser("add", help=_("add an account, verifying its token first (or --offline: plan for it,"
+                              " connect it later by adding it again)"))
     _db_option(aadd)
     aadd.add_argument("platform", choices=PLATFORMS)
     aadd.add_argument("name", metavar="NAME")
-    aadd.add_argument("--instance", metavar="URL", help="the account's server (optional with --offline)")
+    aadd.add_argument("--instance", metavar="URL", help=_("the account's server (optional with --offline)"))
     aadd.add_argument("--offline", action="store_true",
-                      help="an account to plan for: no connection, no token, nothing sent until it is connected")
+                      help=_("an account to plan for: no connection, no token, nothing sent until it is connected"))
     aadd.add_argument("--token-env", metavar="VAR",
-                      help="read the token from this environment variable, or the app password on platforms"
+                      help=_("read the token from this environment variable, or the app password on platforms"
                            " that sign in with one (it is exchanged for a session; only the session's tokens"
                            " are kept); else: the platform's sign-in, OAuth in the browser or a password read"
-                           " without echo")
+                           " without echo"))
     aadd.add_argument("--user", metavar="ID",
-                      help="the account's own user id or handle, on platforms that sign in as a user"
-                           " (@me:server, me.example.org)")
+                      help=_("the account's own user id or handle, on platforms that sign in as a user"
+                           " (@me:server, me.example.org)"))
     aadd.add_argument("--rooms", metavar="A,B",
-                      help="only these rooms (or channels) count, by id or alias (default: every joined one;"
-                           " '' again: every one)")
+                      help=_("only these rooms (or channels) count, by id or alias (default: every joined one;"
+                           " '' again: every one)"))
     aadd.add_argument("--support-rooms", metavar="C,D",
-                      help="rooms whose every new top-level message is a question for the inbox")
+                      help=_("rooms whose every new top-level message is a question for the inbox"))
     _command(aadd, Run("cmtui.commands.accounts:account_add", ("store", "settings", "credentials")), creates=True)
-    alist = acc_sub.add_parser("list", help="list accounts and their sync state")
+    alist = acc_sub.add_parser("list", help=_("list accounts and their sync state"))
     _db_option(alist)
     _json_option(alist)
     _command(alist, Run("cmtui.commands.lists:account_list"), reads_only=True)
-    aremove = acc_sub.add_parser("remove", help="remove an account, its token and its items")
+    aremove = acc_sub.add_parser("remove", help=_("remove an account, its token and its items"))
     _db_option(aremove)
     aremove.add_argument("name", metavar="NAME")
     _command(aremove, Run("cmtui.commands.accounts:account_remove", ("store", "credentials")))
 
-    metrics = sub.add_parser("metrics", help="growth, engagement, response times, best times, goals; a report")
+    metrics = sub.add_parser("metrics", help=_("growth, engagement, response times, best times, goals; a report"))
     _db_option(metrics)
-    _json_option(metrics, "a JSON object")
-    metrics.add_argument("--days", default="30", metavar="N", help="the range: 7, 30, 90 (any 1-365; default 30)")
-    metrics.add_argument("--account", metavar="NAME", help="only this account (default: all)")
+    _json_option(metrics, one_object=True)
+    metrics.add_argument("--days", default="30", metavar="N", help=_("the range: 7, 30, 90 (any 1-365; default 30)"))
+    metrics.add_argument("--account", metavar="NAME", help=_("only this account (default: all)"))
     metrics.add_argument("--export", metavar="FILE", type=Path,
-                         help="write a community-management report: .md (Markdown) or .csv (metric,scope,value)")
+                         help=_("write a community-management report: .md (Markdown) or .csv (metric,scope,value)"))
     _command(metrics, Run("cmtui.commands.metrics:metrics_command", ("store", "settings")), reads_only=True)
     metrics_sub = metrics.add_subparsers(dest="action", metavar="ACTION")
-    goal = metrics_sub.add_parser("goal", help="objectives with a target and a due date")
+    goal = metrics_sub.add_parser("goal", help=_("objectives with a target and a due date"))
     _db_option(goal)
     goal_sub = goal.add_subparsers(dest="goal_action", metavar="ACTION", required=True)
-    gadd = goal_sub.add_parser("add", help="add a goal")
+    gadd = goal_sub.add_parser("add", help=_("add a goal"))
     _db_option(gadd)
     gadd.add_argument("name", metavar="NAME")
     gadd.add_argument("--metric", required=True, metavar="M",
-                      help="followers_growth_pct, median_response_minutes, posts_per_week, response_rate_pct,"
-                           " inbox_zero_mon .. inbox_zero_sun")
-    gadd.add_argument("--target", required=True, metavar="N", help="the number to reach")
-    gadd.add_argument("--by", required=True, metavar="DATE", help="due date, YYYY-MM-DD")
-    gadd.add_argument("--account", metavar="A", help="one account (default: all)")
+                      help=_("followers_growth_pct, median_response_minutes, posts_per_week, response_rate_pct,"
+                           " inbox_zero_mon .. inbox_zero_sun"))
+    gadd.add_argument("--target", required=True, metavar="N", help=_("the number to reach"))
+    gadd.add_argument("--by", required=True, metavar="DATE", help=_("due date, YYYY-MM-DD"))
+    gadd.add_argument("--account", metavar="A", help=_("one account (default: all)"))
     _command(gadd, Run("cmtui.commands.metrics:goal_command"), creates=True)
-    glist = goal_sub.add_parser("list", help="goals with progress and forecast")
+    glist = goal_sub.add_parser("list", help=_("goals with progress and forecast"))
     _db_option(glist)
     _json_option(glist)
     _command(glist, Run("cmtui.commands.metrics:goal_command"), reads_only=True)
-    gremove = goal_sub.add_parser("remove", help="remove a goal")
+    gremove = goal_sub.add_parser("remove", help=_("remove a goal"))
     _db_option(gremove)
     gremove.add_argument("goal_id", metavar="ID")
     _command(gremove, Run("cmtui.commands.metrics:goal_command"))
 
-    doctor = sub.add_parser("doctor", help="check the database, settings, credentials and each account's connection")
+    doctor = sub.add_parser("doctor", help=_("check the database, settings, credentials and each account's connection"))
     _db_option(doctor)
     _json_option(doctor)
     _command(doctor, _doctor, own_file=True)
 
-    sync = sub.add_parser("sync", help="run the sync loop headless")
+    sync = sub.add_parser("sync", help=_("run the sync loop headless"))
     _db_option(sync)
     sync.add_argument("--once", action="store_true",
-                      help="one full pass; exit 0 if every account synced, 1 if any failed")
-    sync.add_argument("--account", metavar="NAME", help="only this account")
+                      help=_("one full pass; exit 0 if every account synced, 1 if any failed"))
+    sync.add_argument("--account", metavar="NAME", help=_("only this account"))
     _command(sync, Run("cmtui.commands.sync:sync_command", ("store", "settings", "credentials")))
     return parser
 
 
 def _rules_parsers(mod_sub) -> None:
     """cmtui moderation rules ...: the rules editor's decisions (cmtui/commands/rules.py)."""
-    rules = mod_sub.add_parser("rules", help="the moderation rules: list, dry-run, switch on or off, export, import")
+    rules = mod_sub.add_parser("rules", help=_("the moderation rules: list, dry-run, switch on or off, export, import"))
     _db_option(rules)
     rules_sub = rules.add_subparsers(dest="rules_action", metavar="ACTION", required=True)
     target = "cmtui.commands.rules:rules_"
-    rlist = rules_sub.add_parser("list", help="the rules in the order they run, with their dry-run state")
+    rlist = rules_sub.add_parser("list", help=_("the rules in the order they run, with their dry-run state"))
     _db_option(rlist)
     _json_option(rlist)
     _command(rlist, Run(target + "list"), reads_only=True)
-    rtest = rules_sub.add_parser("test", help="dry-run a rule over every stored item (nothing is acted on);"
-                                 " recorded, so the rule may then be switched on")
+    rtest = rules_sub.add_parser("test", help=_("dry-run a rule over every stored item (nothing is acted on);"
+                                 " recorded, so the rule may then be switched on"))
     _db_option(rtest)
     rtest.add_argument("name", metavar="NAME")
-    rtest.add_argument("--samples", type=int, default=5, metavar="N", help="list up to N caught items (default 5)")
-    _json_option(rtest, "a JSON object")
+    rtest.add_argument("--samples", type=int, default=5, metavar="N", help=_("list up to N caught items (default 5)"))
+    _json_option(rtest, one_object=True)
     _command(rtest, Run(target + "test"))
-    renable = rules_sub.add_parser("enable", help="switch a rule on (only after a current dry-run)")
+    renable = rules_sub.add_parser("enable", help=_("switch a rule on (only after a current dry-run)"))
     _db_option(renable)
     renable.add_argument("name", metavar="NAME")
     renable.add_argument("--after-dry-run", action="store_true",
-                         help="without a current dry-run, run one first and switch the rule on once it finishes")
+                         help=_("without a current dry-run, run one first and switch the rule on once it finishes"))
     _command(renable, Run(target + "enable"))
-    rdisable = rules_sub.add_parser("disable", help="switch a rule off")
+    rdisable = rules_sub.add_parser("disable", help=_("switch a rule off"))
     _db_option(rdisable)
     rdisable.add_argument("name", metavar="NAME")
     _command(rdisable, Run(target + "disable"))
-    rexport = rules_sub.add_parser("export", help="every rule as TOML (the rules editor's format)")
+    rexport = rules_sub.add_parser("export", help=_("every rule as TOML (the rules editor's format)"))
     _db_option(rexport)
     rexport.add_argument("-o", "--output", metavar="FILE", type=Path,
-                         help="write to FILE (replaced atomically if it exists) instead of stdout")
+                         help=_("write to FILE (replaced atomically if it exists) instead of stdout"))
     _command(rexport, Run(target + "export"), reads_only=True)
-    rimport = rules_sub.add_parser("import", help="replace the rules with a TOML file's (all or nothing)")
+    rimport = rules_sub.add_parser("import", help=_("replace the rules with a TOML file's (all or nothing)"))
     _db_option(rimport)
     rimport.add_argument("file", metavar="FILE", type=Path)
     _command(rimport, Run(target + "import"))
@@ -328,9 +337,13 @@ def _open_store(path: Path, create_parent: bool, read_only_ok: bool = False, may
 
     new = not path.exists() or (path.is_file() and path.stat().st_size == 0)
     if new and not may_create:
-        raise StoreError(f"no database at {path}" + (" (the file is empty)" if path.exists() else "")
-                         + ": give --db (or $CMTUI_DB), or start one with 'cmtui' or 'cmtui account add'"
-                         " ('cmtui demo' has its own)")
+        if path.exists():
+            message = _("no database at {path} (the file is empty): give --db (or $CMTUI_DB), or start one with"
+                        " 'cmtui' or 'cmtui account add' ('cmtui demo' has its own)")
+        else:
+            message = _("no database at {path}: give --db (or $CMTUI_DB), or start one with 'cmtui' or"
+                        " 'cmtui account add' ('cmtui demo' has its own)")
+        raise StoreError(message.format(path=path))
     if create_parent:
         path.parent.mkdir(parents=True, exist_ok=True)
     store = Store(connect(path, read_only_ok=read_only_ok), path)
@@ -364,8 +377,8 @@ def _preflight(store: Store) -> None:
     except sqlite3.DatabaseError as exc:
         raise StoreError(describe_error(exc, store.path)) from None
     if found != "ok":
-        raise StoreError(f"database {store.path} is damaged ({check_summary(found)}); run 'cmtui doctor', "
-                         "or restore it from a backup")
+        raise StoreError(_("database {path} is damaged ({problem}); run 'cmtui doctor', or restore it from a"
+                           " backup").format(path=store.path, problem=check_summary(found)))
 
 
 def run_tui(store: Store, settings: Settings, *, sync: bool = True) -> int:
@@ -426,7 +439,7 @@ def _doctor(args) -> int:
     from cmtui.commands.doctor import doctor_command
 
     # Before the settings and the store: it reports on both.
-    path, _ = _resolve_db(args)
+    path, _default = _resolve_db(args)
     args.db_path = path
     return doctor_command(path, args)
 
@@ -445,17 +458,22 @@ def _dispatch(args) -> int:
     try:
         settings = config.with_database_settings(settings, store.database_settings(), path)
         if new and args.command is None:
-            print(f"cmtui: new database at {path}", file=sys.stderr)
+            _say(_("new database at {path}").format(path=path))
         code = args.func(args, store, settings)
         return code
     finally:
         store.close()
         if new and args.command is not None:  # a command that failed leaves no new file behind
             if code == 0:
-                print(f"cmtui: new database at {path}", file=sys.stderr)  # stderr: not what scripts read
+                _say(_("new database at {path}").format(path=path))  # stderr: not what scripts read
             elif not existed:
                 for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                     leftover.unlink(missing_ok=True)
+
+
+def _say(message: str) -> None:
+    """One line for the user on stderr, after the program's name."""
+    print(f"cmtui: {message}", file=sys.stderr)
 
 
 def _choose_language() -> None:
@@ -476,12 +494,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except CmtuiError as exc:
-        print(f"cmtui: {exc}", file=sys.stderr)
+        _say(str(exc))
         return exc.exit_code
     except sqlite3.DatabaseError as exc:  # raised after opening: a damaged page, a full disk
         from cmtui.store.db import describe_error
 
-        print(f"cmtui: {describe_error(exc, getattr(args, 'db_path', None) or 'the database')}", file=sys.stderr)
+        _say(describe_error(exc, getattr(args, "db_path", None) or _("the database")))
         return 2
     except KeyboardInterrupt:
         return 130
@@ -489,6 +507,5 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except OSError as exc:  # a file the user named or owns that cannot be read or written
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"cmtui: {where}{exc.strerror or exc}", file=sys.stderr)
+        _say(f"{exc.filename}: {exc.strerror or exc}" if exc.filename else str(exc.strerror or exc))
         return 2

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from cmtui.errors import ConfigError
+from cmtui.i18n import _, ngettext
 from cmtui.model import WEEKDAYS
 
 APP_NAME = "cmtui"
@@ -129,36 +130,41 @@ _POSITIVE = {"response_target_minutes", "sync_interval_seconds", "http_timeout_s
 def _check(name: str, value, path: Path | str):
     expected = {"str": str, "int": int, "bool": bool}.get(_TYPES[name])
     if expected is int and isinstance(value, bool) or expected and not isinstance(value, expected):
-        raise ConfigError(f"{path}: setting '{name}' must be {_TYPES[name]}, got {value!r}")
+        # i18n: {type} is a Python type (str, int, bool, list[str]): keep it as it is
+        raise ConfigError(_("{path}: setting '{name}' must be {type}, got {value}").format(
+            path=path, name=name, type=_TYPES[name], value=repr(value)))
     if _TYPES[name].startswith("list") and not (
         isinstance(value, list) and all(isinstance(v, str) for v in value)
     ):
-        raise ConfigError(f"{path}: setting '{name}' must be a list of strings")
+        raise ConfigError(_("{path}: setting '{name}' must be a list of strings").format(path=path, name=name))
     if _TYPES[name].startswith("dict") and not isinstance(value, dict):
-        raise ConfigError(f"{path}: setting '{name}' must be a table")
+        raise ConfigError(_("{path}: setting '{name}' must be a table").format(path=path, name=name))
     # A zero interval or time-out would make the sync loop spin or give up at once.
     if name in _POSITIVE and value <= 0 or name == "backfill_days" and value < 0:
-        raise ConfigError(f"{path}: setting '{name}' must be a positive number, got {value}")
+        raise ConfigError(_("{path}: setting '{name}' must be a positive number, got {value}").format(
+            path=path, name=name, value=value))
     if name in _LIMITS and not 0 <= value <= _LIMITS[name]:
-        raise ConfigError(f"{path}: setting '{name}' must be a whole number from 0 (no check) to {_LIMITS[name]},"
-                          f" got {value}")
+        raise ConfigError(_("{path}: setting '{name}' must be a whole number from 0 (no check) to {most},"
+                            " got {value}").format(path=path, name=name, most=_LIMITS[name], value=value))
     if name == "accounts":
         for account, table in value.items():
             if not isinstance(table, dict) or not all(
                 key in ACCOUNT_KEYS and isinstance(names, list) and all(isinstance(n, str) for n in names)
                 for key, names in table.items()
             ):
-                raise ConfigError(f"{path}: [accounts.{account}] takes {' and '.join(ACCOUNT_KEYS)}, lists of"
-                                  " place ids or names")
+                raise ConfigError(_("{path}: [accounts.{account}] takes {first} and {second}, lists of place"
+                                    " ids or names").format(path=path, account=account, first=ACCOUNT_KEYS[0],
+                                                            second=ACCOUNT_KEYS[1]))
     if name == "keymap" and not all(isinstance(v, str) for v in value.values()):
-        raise ConfigError(f"{path}: [keymap] values must be key names in quotes, like \"inbox.done\" = \"d\"")
+        raise ConfigError(_("{path}: [keymap] values must be key names in quotes, like \"inbox.done\" = \"d\"")
+                          .format(path=path))
 
 
 def _toml_line(exc: tomllib.TOMLDecodeError) -> str:
     """'line N' from the parser's message (Python < 3.14 has no lineno attribute), and no
     more of it: for the credentials file the rest could quote part of a token."""
     found = re.search(r"at line (\d+)", str(exc))
-    return f"line {found.group(1)}" if found else "somewhere"
+    return _("line {number}").format(number=found.group(1)) if found else _("somewhere")
 
 
 def load_settings(directory: Path | None = None) -> Settings:
@@ -168,40 +174,45 @@ def load_settings(directory: Path | None = None) -> Settings:
     except FileNotFoundError:
         return Settings()
     except OSError as exc:
-        raise ConfigError(f"cannot read settings file {path} ({exc.strerror}); "
-                          "make it readable or remove it to use the defaults") from None
+        raise ConfigError(_("cannot read settings file {path} ({reason}); make it readable or remove it to use"
+                            " the defaults").format(path=path, reason=exc.strerror)) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"settings file {path} is not UTF-8 text; fix or remove it") from None
+        raise ConfigError(_("settings file {path} is not UTF-8 text; fix or remove it").format(path=path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"settings file {path} is not valid TOML ({exc}); fix or remove it") from None
+        raise ConfigError(_("settings file {path} is not valid TOML ({problem}); fix or remove it").format(
+            path=path, problem=exc)) from None
     unknown = [name for name in raw if name not in _TYPES]
     if unknown:
         names = ", ".join(f"'{n}'" for n in unknown)
-        raise ConfigError(f"{path}: unknown setting{'s' if len(unknown) > 1 else ''} {names} "
-                          f"(known: {', '.join(_TYPES)})")
+        # Like English before: one unknown setting is "setting", more are "settings".
+        raise ConfigError(ngettext("{path}: unknown setting {names} (known: {known})",
+                                   "{path}: unknown settings {names} (known: {known})",
+                                   len(unknown)).format(path=path, names=names, known=", ".join(_TYPES)))
     settings = Settings()
     for name, value in raw.items():
         _check(name, value, path)
         setattr(settings, name, value)
     if settings.default_language and not re.fullmatch(r"[A-Za-z]{2,3}", settings.default_language):
-        raise ConfigError(f"{path}: default_language is a language code of two or three letters (like en or sl),"
-                          f" not '{settings.default_language}'")
+        raise ConfigError(_("{path}: default_language is a language code of two or three letters (like en or"
+                            " sl), not '{value}'").format(path=path, value=settings.default_language))
     if settings.language:
         from cmtui import i18n
 
         if i18n.from_environment({"LANG": settings.language})[0] not in i18n.available_languages():
-            raise ConfigError(f"{path}: language '{settings.language}' has no translation"
-                              f" (available: {', '.join(i18n.available_languages())})")
+            raise ConfigError(_("{path}: language '{value}' has no translation (available: {available})").format(
+                path=path, value=settings.language, available=", ".join(i18n.available_languages())))
     if settings.timezone:
         try:
             settings.tzinfo()
         except Exception:
-            raise ConfigError(f"{path}: unknown timezone '{settings.timezone}'") from None
+            raise ConfigError(_("{path}: unknown timezone '{value}'").format(path=path, value=settings.timezone)) \
+                from None
     for day, slots in settings.posting_slots.items():
         if day not in WEEKDAYS or not isinstance(slots, list) or not all(
             isinstance(t, str) and re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", t) for t in slots
         ):
-            raise ConfigError(f"{path}: posting_slots keys are {', '.join(WEEKDAYS)} with lists of HH:MM")
+            raise ConfigError(_("{path}: posting_slots keys are {days} with lists of HH:MM").format(
+                path=path, days=", ".join(WEEKDAYS)))
     return settings
 
 
@@ -217,8 +228,9 @@ def keymap_problem(keymap: dict[str, str], bindings: dict[str, tuple[str, str]])
     by default shadow one another on purpose, like j in the list and in the thread)."""
     unknown = sorted(set(keymap) - set(bindings))
     if unknown:
-        return (f"[keymap] unknown binding id{'s' if len(unknown) > 1 else ''} "
-                f"{', '.join(repr(u) for u in unknown)} (? in the TUI lists the ids)")
+        return ngettext("[keymap] unknown binding id {ids} (? in the TUI lists the ids)",
+                        "[keymap] unknown binding ids {ids} (? in the TUI lists the ids)",
+                        len(unknown)).format(ids=", ".join(repr(u) for u in unknown))
     by_key: dict[str, list[str]] = {}  # key -> the ids it is bound to, the user's entries first
     for binding_id in [*sorted(keymap), *sorted(set(bindings) - set(keymap))]:
         for key in keymap.get(binding_id, bindings[binding_id][0]).split(","):
@@ -229,8 +241,11 @@ def keymap_problem(keymap: dict[str, str], bindings: dict[str, tuple[str, str]])
             for second in ids[n + 1:]:
                 if not (_default(key, first, bindings) and _default(key, second, bindings)) \
                         and _active_together(first, second):
-                    return (f"[keymap] key '{key}' is bound to both {first} ({bindings[first][1]}) and "
-                            f"{second} ({bindings[second][1]}); give one of them another key")
+                    # i18n: {first} and {second} are binding ids (inbox.done), each followed by what it does
+                    return _("[keymap] key '{key}' is bound to both {first} ({first_does}) and {second}"
+                             " ({second_does}); give one of them another key").format(
+                        key=key, first=first, first_does=_(bindings[first][1]), second=second,
+                        second_does=_(bindings[second][1]))
     return None
 
 
@@ -251,17 +266,18 @@ def with_database_settings(settings: Settings, values: dict, source) -> Settings
 
     if not values:
         return settings
-    where = f"settings stored in {source}"
+    where = _("settings stored in {database}").format(database=source)
     unknown = [name for name in values if name not in _TYPES]
     if unknown:
-        raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}")
+        raise ConfigError(ngettext("{where}: unknown setting {names}", "{where}: unknown settings {names}",
+                                   len(unknown)).format(where=where, names=", ".join(unknown)))
     for name, value in values.items():
         _check(name, value, where)
     return replace(settings, **values)
 
 
 def _warn(message: str) -> None:
-    print(f"cmtui: warning: {message}", file=sys.stderr)
+    print("cmtui: " + _("warning: {message}").format(message=message), file=sys.stderr)
 
 
 _CREDENTIAL_KEYS = ("token", "device_id", "refresh")
@@ -284,10 +300,10 @@ class Credentials:
             return {}
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                raise ConfigError(f"credentials file {self.path} is a symbolic link; cmtui does not follow it: "
-                                  "replace it with the file itself") from None
-            raise ConfigError(f"cannot read credentials file {self.path} ({exc.strerror}); "
-                              f"make it yours and readable: chmod 600 {self.path}") from None
+                raise ConfigError(_("credentials file {path} is a symbolic link; cmtui does not follow it: replace"
+                                    " it with the file itself").format(path=self.path)) from None
+            raise ConfigError(_("cannot read credentials file {path} ({reason}); make it yours and readable:"
+                                " chmod 600 {path}").format(path=self.path, reason=exc.strerror)) from None
         with os.fdopen(fd, "rb") as fh:
             info = os.fstat(fh.fileno())
             self._check_owner_and_mode(info, fh.fileno())
@@ -296,28 +312,31 @@ class Credentials:
             data = tomllib.loads(raw.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             # Never echo the parser's message: it may quote a token.
-            where = _toml_line(exc) if isinstance(exc, tomllib.TOMLDecodeError) else "not UTF-8"
-            raise ConfigError(f"credentials file {self.path} is not valid TOML ({where}); fix or remove it "
-                              "(then add the accounts again)") from None
+            where = _toml_line(exc) if isinstance(exc, tomllib.TOMLDecodeError) else _("not UTF-8")
+            raise ConfigError(_("credentials file {path} is not valid TOML ({where}); fix or remove it (then add"
+                                " the accounts again)").format(path=self.path, where=where)) from None
         accounts = data.get("accounts", {})
         if not isinstance(accounts, dict) or not all(
             isinstance(v, dict) and all(isinstance(v.get(key, ""), str) for key in _CREDENTIAL_KEYS)
             for v in accounts.values()
         ):
-            raise ConfigError(f"credentials file {self.path} has an unexpected layout (each account is "
-                              '[accounts.NAME] with token = "..." and maybe device_id and refresh); fix or remove it')
+            raise ConfigError(_('credentials file {path} has an unexpected layout (each account is [accounts.NAME]'
+                                ' with token = "..." and maybe device_id and refresh); fix or remove it')
+                              .format(path=self.path))
         return accounts
 
     def _check_owner_and_mode(self, info: os.stat_result, fd: int) -> None:
         if not stat.S_ISREG(info.st_mode):
-            raise ConfigError(f"credentials file {self.path} is not a regular file; remove it")
+            raise ConfigError(_("credentials file {path} is not a regular file; remove it").format(path=self.path))
         if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
-            raise ConfigError(f"credentials file {self.path} belongs to another user (uid {info.st_uid}); "
-                              "tokens must be in a file of your own: remove it and add the accounts again")
+            raise ConfigError(_("credentials file {path} belongs to another user (uid {uid}); tokens must be in a"
+                                " file of your own: remove it and add the accounts again").format(
+                path=self.path, uid=info.st_uid))
         mode = stat.S_IMODE(info.st_mode)
         if mode & 0o077:
             os.fchmod(fd, 0o600)
-            self.warn(f"credentials file {self.path} could be read by others (mode {mode:04o}); fixed to 0600")
+            self.warn(_("credentials file {path} could be read by others (mode {mode}); fixed to 0600").format(
+                path=self.path, mode=f"{mode:04o}"))
 
     def check(self) -> list[str]:
         """Read the file now (ConfigError when it cannot be used, the mode fixed with a

@@ -648,7 +648,7 @@ def test_post_add_publishes_at_the_next_sync(cli_db, capsys):
 def test_post_add_at_a_time_and_as_a_draft(cli_db, capsys):
     write_settings('timezone = "Europe/Ljubljana"\n')
     assert main(["--db", str(cli_db), "post", "add", "Office hours", "--account", "ada", "--at", "2099-12-01 09:30"]) == 0
-    assert capsys.readouterr().out == ("entry 1 scheduled for 2099-12-01 09:30 CET on ada; "
+    assert capsys.readouterr().out == ("entry 1 scheduled for Tue, 1 Dec 2099, 09:30 CET on ada; "
                                        "the next sync hands it to the server\n")
     assert main(["post", "add", "An idea", "--account", "ada", "--draft", "--db", str(cli_db)]) == 0
     assert capsys.readouterr().out == "entry 2 saved as a draft (ada)\n"
@@ -663,7 +663,7 @@ def test_post_add_when_approval_is_required(cli_db, capsys):
     write_settings('timezone = "Europe/Ljubljana"\napproval_required = true\napprovers = ["nina"]\n')
     assert main(["post", "add", "Needs a look", "--account", "ada", "--at", "2099-01-05 10:00",
                  "--db", str(cli_db)]) == 0
-    assert capsys.readouterr().out == ("entry 1 (ada, 2099-01-05 10:00 CET) needs approval before it is "
+    assert capsys.readouterr().out == ("entry 1 (ada, Mon, 5 Jan 2099, 10:00 CET) needs approval before it is "
                                        "published (approvers: nina)\n")
     rows, queued = entries_in(cli_db)
     assert rows[0]["status"] == "needs_approval" and queued == []

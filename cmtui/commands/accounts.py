@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from cmtui.accounts_setup import Credential, add_account, add_offline, check_name, remove_account
 from cmtui.errors import InputError
+from cmtui.i18n import _
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
@@ -17,10 +18,10 @@ if TYPE_CHECKING:
 
 def _ask_code(url: str) -> str:
     """The sign-in flow's prompt: where to approve cmtui, then the code the user pastes."""
-    print("Open this address, sign in and approve cmtui:", file=sys.stderr)
+    print(_("Open this address, sign in and approve cmtui:"), file=sys.stderr)
     print(url)
     # On a terminal the user's Enter ends the prompt's line; piped, we end it ourselves.
-    print("Then paste the authorization code here: ", end="" if sys.stdin.isatty() else "\n", file=sys.stderr,
+    print(_("Then paste the authorization code here: "), end="" if sys.stdin.isatty() else "\n", file=sys.stderr,
           flush=True)
     return sys.stdin.readline().strip()
 
@@ -40,12 +41,13 @@ def _options(cls, args) -> dict[str, str | None]:
     declared = {option.dest for option in cls.profile.options}
     for dest in FLAGS:
         if dest not in declared and getattr(args, dest, None) is not None:
-            raise InputError(f"{cls.profile.label} accounts take no {_flag(dest)}")
+            raise InputError(_("{platform} accounts take no {flag}").format(platform=cls.profile.label,
+                                                                             flag=_flag(dest)))
     values: dict[str, str | None] = {}
     for option in cls.profile.options:
         value = getattr(args, option.dest, None)
         if option.required and not value:
-            raise InputError(f"{cls.profile.label} needs {_flag(option.dest)}")
+            raise InputError(_("{platform} needs {flag}").format(platform=cls.profile.label, flag=_flag(option.dest)))
         values[option.role] = value
     return values
 
@@ -64,7 +66,7 @@ def _credential(token_env: str | None) -> Credential:
     if token_env:
         secret = os.environ.get(token_env, "").strip()
         if not secret:
-            raise InputError(f"environment variable {token_env} is not set or empty")
+            raise InputError(_("environment variable {name} is not set or empty").format(name=token_env))
         return Credential(secret=secret)
     return Credential(password=_password, ask_code=_ask_code)
 
@@ -83,8 +85,8 @@ def account_add(store: Store, settings: Settings, credentials, args) -> int:
     existing = store.accounts.get(args.name)
     if existing is not None and not existing.offline:
         if (existing.platform, existing.server) != (args.platform, server):
-            raise InputError(f"an account named '{args.name}' already exists on {existing.server} "
-                             f"(cmtui account remove {args.name} first, or choose another name)")
+            raise InputError(_("an account named '{name}' already exists on {server} (cmtui account remove {name}"
+                               " first, or choose another name)").format(name=args.name, server=existing.server))
     added = add_account(store, settings, credentials, args.platform, args.name, values,
                         _credential(values.get("token_env")))
     print(added.summary())
@@ -95,12 +97,17 @@ def _add_offline(cls, store: Store, args) -> int:
     """--offline: planned, not connected; only --instance may come with it."""
     needing = [_flag(dest) for dest in FLAGS if dest != "instance" and getattr(args, dest, None) is not None]
     if needing:
-        raise InputError(f"--offline takes no {', '.join(needing)} (they need a connection; add it again"
-                         " without --offline to connect it)")
+        raise InputError(_("--offline takes no {flags} (they need a connection; add it again without --offline"
+                           " to connect it)").format(flags=", ".join(needing)))
     account = add_offline(store, args.platform, args.name, args.instance)
-    where = f" ({account.server})" if account.server else ""
-    print(f"added {account.name}: offline {cls.profile.label} account{where}, not connected; plan for it,"
-          f" then connect it with cmtui account add {args.platform} {account.name} --instance URL")
+    if account.server:
+        said = _("added {name}: offline {platform} account ({server}), not connected; plan for it, then connect it"
+                 " with {command}")
+    else:
+        said = _("added {name}: offline {platform} account, not connected; plan for it, then connect it with"
+                 " {command}")
+    print(said.format(name=account.name, platform=cls.profile.label, server=account.server,
+                      command=f"cmtui account add {args.platform} {account.name} --instance URL"))  # i18n: not shown
     return 0
 
 

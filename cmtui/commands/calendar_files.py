@@ -8,7 +8,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cmtui import l10n
 from cmtui.errors import InputError
+from cmtui.i18n import _, ngettext
 from cmtui.planning.exchange import export_with_count, import_entries
 
 if TYPE_CHECKING:
@@ -18,18 +20,19 @@ if TYPE_CHECKING:
 
 def calendar_export(store: Store, settings: Settings, args) -> int:
     text, count = export_with_count(store, args.format, settings.tzinfo())
-    return emit(text, args.output, f"{count} entries")
+    return emit(text, args.output, ngettext("exported {n} entry to {path}", "exported {n} entries to {path}", count),
+                count)
 
 
-def emit(text: str, output: Path | None, what: str) -> int:
+def emit(text: str, output: Path | None, said: str, count: int) -> int:
     """An export on stdout, or written whole into output (a temporary file renamed over it)
-    with a line saying what went there."""
+    with a line saying what went there: said, with {n} for count and {path} for output."""
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return 0
     write_atomically(output.expanduser(), text)
-    print(f"exported {what} to {output}")
+    print(said.format(n=l10n.number(count), path=output))
     return 0
 
 
@@ -47,10 +50,10 @@ def write_atomically(path: Path, text: str) -> None:
     sees the old file or the new one, never half of one. An existing file is replaced and
     keeps its permissions."""
     if path.is_dir():
-        raise InputError(f"{path} is a directory; give a file name after -o")
+        raise InputError(_("{path} is a directory; give a file name after -o").format(path=path))
     folder = path.parent
     if not folder.is_dir():
-        raise InputError(f"cannot write {path}: folder {folder} does not exist")
+        raise InputError(_("cannot write {path}: folder {folder} does not exist").format(path=path, folder=folder))
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
@@ -60,7 +63,7 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise InputError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
@@ -70,7 +73,7 @@ def write_atomically(path: Path, text: str) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise InputError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

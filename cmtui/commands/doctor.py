@@ -13,12 +13,14 @@ import asyncio
 import json
 import shutil
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cmtui import l10n
 from cmtui.errors import CmtuiError
+from cmtui.i18n import _, ngettext, pgettext
 
 if TYPE_CHECKING:
     from cmtui.store import Store
@@ -34,22 +36,62 @@ STALE_PENDING = timedelta(hours=1)
 
 @dataclass
 class Check:
+    """One line of the report. check and status are the words of --json (English in every
+    language); shown_check is check as the plain report names it."""
+
     check: str
     status: str
     detail: str
     action: str = ""
+    shown_check: str = ""
+
+    def as_json(self) -> dict:
+        return {"check": self.check, "status": self.status, "detail": self.detail, "action": self.action}
+
+    @property
+    def name(self) -> str:
+        return self.shown_check or _check_name(self.check)
 
     def line(self, width: int = 12) -> str:
         todo = f" — {self.action}" if self.action else ""
-        return f"{self.status:<8} {self.check:<{width}} {self.detail}{todo}"
+        return f"{_fill(_status_word(self.status), 8)} {_fill(self.name, width)} {self.detail}{todo}"
+
+
+def _fill(text: str, width: int) -> str:
+    from cmtui.text import display_width
+
+    return text + " " * max(0, width - display_width(text))
+
+
+def _status_word(status: str) -> str:
+    words = {OK: pgettext("doctor status", "ok"), WARNING: pgettext("doctor status", "warning"),
+             PROBLEM: pgettext("doctor status", "problem")}
+    return words.get(status, status)
+
+
+def _check_name(check: str) -> str:
+    words = {"database": pgettext("doctor check", "database"), "writable": pgettext("doctor check", "writable"),
+             "wal": pgettext("doctor check", "wal"), "free pages": pgettext("doctor check", "free pages"),
+             "disk": pgettext("doctor check", "disk"), "settings": pgettext("doctor check", "settings"),
+             "credentials": pgettext("doctor check", "credentials"), "outbox": pgettext("doctor check", "outbox")}
+    return words.get(check, check)
+
+
+def _account_check(account, status: str, detail: str, action: str = "") -> Check:
+    return Check(f"account {account.name}", status, detail, action,  # i18n: not shown
+                 shown_check=pgettext("doctor check", "account {name}").format(name=account.name))
 
 
 def _size(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+    if n < 1024:
+        return ngettext("{n} byte", "{n} bytes", int(n)).format(n=l10n.number(int(n)))
+    for unit in ("KB", "MB", "GB"):
         n /= 1024
-    return ""
+        if n < 1024 or unit == "GB":
+            break
+    # i18n: file sizes; French writes Ko, Mo, Go
+    units = {"KB": _("{n} KB"), "MB": _("{n} MB"), "GB": _("{n} GB")}
+    return units[unit].format(n=l10n.decimal(n, 1))
 
 
 # -- the database ----------------------------------------------------------------------
@@ -61,8 +103,8 @@ def check_database(path: Path) -> tuple[list[Check], sqlite3.Connection | None]:
     from cmtui.store.migrations import LATEST
 
     if not path.exists():
-        return [Check("database", WARNING, f"no database at {path} yet",
-                      "cmtui creates it on first start (or pass --db PATH)")], None
+        return [Check("database", WARNING, _("no database at {path} yet").format(path=path),
+                      _("cmtui creates it on first start (or pass --db PATH)"))], None
     checks: list[Check] = []
     try:
         conn = health.open_read_only(path)
@@ -72,12 +114,12 @@ def check_database(path: Path) -> tuple[list[Check], sqlite3.Connection | None]:
         version, tables = health.shape(conn)
         if version > LATEST:
             conn.close()
-            return [Check("database", PROBLEM, f"{path} is schema {version}, newer than this cmtui ({LATEST})",
-                          "upgrade cmtui")], None
+            return [Check("database", PROBLEM, _("{path} is schema {version}, newer than this cmtui ({latest})").format(
+                path=path, version=version, latest=LATEST), _("upgrade cmtui"))], None
         if version == 0 and tables:
             conn.close()
-            return [Check("database", PROBLEM, f"{path} is an SQLite database but not a cmtui one",
-                          "pass --db with your cmtui database")], None
+            return [Check("database", PROBLEM, _("{path} is an SQLite database but not a cmtui one").format(path=path),
+                          _("pass --db with your cmtui database"))], None
         size = path.stat().st_size
         full = size <= FULL_CHECK_BYTES
         pragma = "integrity_check" if full else "quick_check"
@@ -87,31 +129,35 @@ def check_database(path: Path) -> tuple[list[Check], sqlite3.Connection | None]:
         return [Check("database", PROBLEM, describe_error(exc, path))], None
     if found != ["ok"]:
         conn.close()
-        return [Check("database", PROBLEM, f"{path} is damaged ({pragma}: {check_summary(found[0])})",
-                      "restore it from a backup; copy it aside first")], None
-    detail = f"{path}: schema {version}, {pragma.replace('_', ' ')} ok, {_size(size)}"
+        return [Check("database", PROBLEM, _("{path} is damaged ({check}: {problem})").format(
+            path=path, check=pragma, problem=check_summary(found[0])),
+            _("restore it from a backup; copy it aside first"))], None
+    said = _("{path}: schema {version}, integrity check ok, {size}") if full else \
+        _("{path}: schema {version}, quick check ok, {size}")
+    detail = said.format(path=path, version=version, size=_size(size))
     if version < LATEST:
-        checks.append(Check("database", WARNING, detail + f" (this cmtui uses schema {LATEST})",
-                            "the next start upgrades it and keeps a backup beside it"))
+        checks.append(Check("database", WARNING, _("{detail} (this cmtui uses schema {latest})").format(
+            detail=detail, latest=LATEST), _("the next start upgrades it and keeps a backup beside it")))
     else:
         checks.append(Check("database", OK, detail))
     read_only = read_only_reason(path)
     if read_only:
         checks.append(Check("writable", PROBLEM, f"{path}: {read_only}",
-                            "make it writable: only reading commands work until then"))
+                            _("make it writable: only reading commands work until then")))
     wal = Path(f"{path}-wal")
     wal_size = wal.stat().st_size if wal.exists() else 0
     if wal_size > BIG_WAL_BYTES:
-        checks.append(Check("wal", WARNING, f"write-ahead log is {_size(wal_size)}",
-                            "it shrinks when every cmtui on this database has closed"))
+        checks.append(Check("wal", WARNING, _("write-ahead log is {size}").format(size=_size(wal_size)),
+                            _("it shrinks when every cmtui on this database has closed")))
     else:
-        checks.append(Check("wal", OK, f"write-ahead log {_size(wal_size)}"))
+        checks.append(Check("wal", OK, _("write-ahead log {size}").format(size=_size(wal_size))))
     free = health.free_bytes(conn)
     if free > 16 * 2**20 and free > size / 4:
-        checks.append(Check("free pages", WARNING, f"{_size(free)} unused inside the file",
-                            f"to reclaim it, close cmtui and run: sqlite3 {path} VACUUM"))
+        checks.append(Check("free pages", WARNING, _("{size} unused inside the file").format(size=_size(free)),  # i18n: not shown
+                            _("to reclaim it, close cmtui and run: {command}").format(
+                                command=f"sqlite3 {path} VACUUM")))
     else:
-        checks.append(Check("free pages", OK, f"{_size(free)} unused inside the file"))
+        checks.append(Check("free pages", OK, _("{size} unused inside the file").format(size=_size(free))))  # i18n: not shown
     if version != LATEST:
         conn.close()
         return checks, None
@@ -123,12 +169,13 @@ def check_disk(path: Path) -> Check:
     try:
         free = shutil.disk_usage(folder).free
     except OSError as exc:
-        return Check("disk", WARNING, f"cannot tell the free space in {folder} ({exc.strerror})")
-    detail = f"{_size(free)} free in {folder}"
+        return Check("disk", WARNING, _("cannot tell the free space in {folder} ({reason})").format(
+            folder=folder, reason=exc.strerror))
+    detail = _("{size} free in {folder}").format(size=_size(free), folder=folder)
     if free < NO_DISK_BYTES:
-        return Check("disk", PROBLEM, detail, "free some space: writes will fail")
+        return Check("disk", PROBLEM, detail, _("free some space: writes will fail"))
     if free < LOW_DISK_BYTES:
-        return Check("disk", WARNING, detail, "free some space soon")
+        return Check("disk", WARNING, detail, _("free some space soon"))
     return Check("disk", OK, detail)
 
 
@@ -140,10 +187,10 @@ def check_settings():
     try:
         settings = config.load_settings()
     except CmtuiError as exc:
-        return Check("settings", PROBLEM, str(exc), "fix the file, or remove it to use the defaults"), None
+        return Check("settings", PROBLEM, str(exc), _("fix the file, or remove it to use the defaults")), None
     if not path.exists():
-        return Check("settings", OK, f"no settings file ({path}): defaults in use"), settings
-    return Check("settings", OK, f"{path} is valid"), settings
+        return Check("settings", OK, _("no settings file ({path}): defaults in use").format(path=path)), settings
+    return Check("settings", OK, _("{path} is valid").format(path=path)), settings
 
 
 def check_credentials(accounts: list):
@@ -158,11 +205,15 @@ def check_credentials(accounts: list):
     if not credentials.path.exists():
         if accounts:
             # Each account's own line is the problem and says what to run.
-            return Check("credentials", WARNING, f"no credentials file at {credentials.path}"), tokens
-        return Check("credentials", OK, f"no credentials file yet ({credentials.path}): no account needs a token"), tokens
+            return Check("credentials", WARNING, _("no credentials file at {path}").format(path=credentials.path)), \
+                tokens
+        return Check("credentials", OK, _("no credentials file yet ({path}): no account needs a token").format(
+            path=credentials.path)), tokens
     if fixed:
         return Check("credentials", WARNING, fixed[0]), tokens
-    return Check("credentials", OK, f"{credentials.path}: mode 0600, {len(tokens)} token(s)"), tokens
+    return Check("credentials", OK, ngettext("{path}: mode 0600, {n} token", "{path}: mode 0600, {n} tokens",
+                                             len(tokens)).format(path=credentials.path, n=l10n.number(len(tokens)))), \
+        tokens
 
 
 # -- accounts and the outbox ------------------------------------------------------------------
@@ -171,47 +222,50 @@ async def _verify(account, signed) -> Check:
     from cmtui.sync.connectors import connector_for
     from cmtui.sync.connectors.base import AuthError, PermanentError, TransientError
 
-    again = f"cmtui account add {account.platform} {account.name} --instance {account.server}"
-    name = f"account {account.name}"
+    again = f"cmtui account add {account.platform} {account.name} --instance {account.server}"  # i18n: not shown
     try:
         connector = connector_for(account.platform, account.server, signed.token, timeout=CONNECT_TIMEOUT)
     except CmtuiError as exc:
-        return Check(name, PROBLEM, str(exc))
+        return _account_check(account, PROBLEM, str(exc))
     connector.use_session(signed, lambda renewed: Credentials().keep(account.name, renewed))
     try:
         info = await connector.verify()
     except AuthError:
-        return Check(name, PROBLEM, f"token refused by {account.server}", f"run {again} again")
+        return _account_check(account, PROBLEM, _("token refused by {server}").format(server=account.server),
+                              _("run {command} again").format(command=again))
     except TransientError as exc:  # offline, a time-out, a 5xx: the sync retries by itself
-        return Check(name, WARNING, f"cannot check now: {exc}", "check the network; sync retries later")
+        return _account_check(account, WARNING, _("cannot check now: {reason}").format(reason=exc),
+                              _("check the network; sync retries later"))
     except PermanentError as exc:
-        return Check(name, PROBLEM, f"{account.server} refused the check: {exc}", f"run {again}")
+        return _account_check(account, PROBLEM, _("{server} refused the check: {reason}").format(
+            server=account.server, reason=exc), _("run {command}").format(command=again))
     except Exception as exc:  # a connector bug must not hide the other checks
-        return Check(name, WARNING, f"cannot check now: {type(exc).__name__}")
+        return _account_check(account, WARNING, _("cannot check now: {reason}").format(reason=type(exc).__name__))
     finally:
         await connector.close()
     if account.handle and info.acct != account.handle:
-        return Check(name, PROBLEM, f"the token belongs to {info.acct}, not {account.handle}", f"run {again}")
-    return Check(name, OK, f"signed in as {info.acct} on {account.server}")
+        return _account_check(account, PROBLEM, _("the token belongs to {acct}, not {handle}").format(
+            acct=info.acct, handle=account.handle), _("run {command}").format(command=again))
+    return _account_check(account, OK, _("signed in as {acct} on {server}").format(acct=info.acct,
+                                                                                  server=account.server))
 
 
 def check_accounts(accounts: list, tokens: dict | None) -> list[Check]:
     if tokens is None:
-        return [Check(f"account {a.name}", WARNING, "not checked: the credentials file cannot be read")
-                if not a.offline else Check(f"account {a.name}", OK, "offline account (no connection)")
+        return [_account_check(a, WARNING, _("not checked: the credentials file cannot be read"))
+                if not a.offline else _account_check(a, OK, _("offline account (no connection)"))
                 for a in accounts]
     checks: dict[str, Check] = {}
     jobs = []
     for account in accounts:
         token = tokens.get(account.name)
         if account.offline:  # by design: no token to check, nothing to connect to
-            checks[account.name] = Check(f"account {account.name}", OK,
-                                         "offline account (no connection): sync leaves it idle, "
-                                         "its operations wait in the outbox")
+            checks[account.name] = _account_check(account, OK, _("offline account (no connection): sync leaves it"
+                                                                 " idle, its operations wait in the outbox"))
         elif not token:
-            checks[account.name] = Check(f"account {account.name}", PROBLEM, "no token in the credentials file",
-                                         f"run cmtui account add {account.platform} {account.name} "
-                                         f"--instance {account.server}")
+            command = f"cmtui account add {account.platform} {account.name} --instance {account.server}"  # i18n: not shown
+            checks[account.name] = _account_check(account, PROBLEM, _("no token in the credentials file"),
+                                                  _("run {command}").format(command=command))
         else:
             jobs.append((account, token))
 
@@ -219,7 +273,7 @@ def check_accounts(accounts: list, tokens: dict | None) -> list[Check]:
         return await asyncio.gather(*(_verify(a, t) for a, t in jobs))
 
     if jobs:
-        for (account, _), result in zip(jobs, asyncio.run(verify_all())):
+        for (account, _token), result in zip(jobs, asyncio.run(verify_all())):
             checks[account.name] = result
     return [checks[a.name] for a in accounts]
 
@@ -232,15 +286,16 @@ def check_outbox(store: Store) -> Check:
     waiting = store.outbox.list(("pending", "sending"))
     held = sum(op["account"] in offline for op in waiting)  # they wait by design: not stale
     oldest = min((op["created_at"] for op in waiting if op["account"] not in offline), default=None)
-    detail = f"{counts['failed']} failed, {len(waiting)} waiting"
+    detail = _("{failed} failed, {waiting} waiting").format(failed=l10n.number(counts["failed"]),
+                                                           waiting=l10n.number(len(waiting)))
     if held:
-        detail += f" ({held} for offline accounts)"
+        detail += " " + _("({n} for offline accounts)").format(n=l10n.number(held))
     if oldest:
-        detail += f" (oldest since {oldest})"
+        detail += " " + _("(oldest since {when})").format(when=oldest)
     if counts["failed"]:
-        return Check("outbox", WARNING, detail, "see cmtui outbox list; retry or drop them in the TUI")
+        return Check("outbox", WARNING, detail, _("see cmtui outbox list; retry or drop them in the TUI"))
     if oldest and utcnow() - parse_iso(oldest) > STALE_PENDING:
-        return Check("outbox", WARNING, detail, "is sync running? cmtui sync --once")
+        return Check("outbox", WARNING, detail, _("is sync running? cmtui sync --once"))
     return Check("outbox", OK, detail)
 
 
@@ -249,7 +304,7 @@ def run_checks(path: Path) -> list[Check]:
 
     checks, conn = check_database(path)
     checks.append(check_disk(path))
-    settings_check, _ = check_settings()
+    settings_check, _settings = check_settings()
     checks.append(settings_check)
     accounts: list = []
     store = None
@@ -272,11 +327,15 @@ def run_checks(path: Path) -> list[Check]:
 
 
 def doctor_command(path: Path, args) -> int:
-    checks = run_checks(path)
+    from cmtui.commands.output import json_language
+    from cmtui.text import display_width
+
+    with json_language(args.json):  # --json: every detail in English, as scripts read it
+        checks = run_checks(path)
     if args.json:
-        print(json.dumps([asdict(c) for c in checks], indent=2, ensure_ascii=False))
+        print(json.dumps([c.as_json() for c in checks], indent=2, ensure_ascii=False))
     else:
-        width = max(len(c.check) for c in checks)
+        width = max(display_width(c.name) for c in checks)
         for check in checks:
             print(check.line(width))
     return 1 if any(c.status == PROBLEM for c in checks) else 0

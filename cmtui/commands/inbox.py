@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cmtui.compose import queue_reply
+from cmtui.i18n import _
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
@@ -13,17 +14,17 @@ if TYPE_CHECKING:
 
 def inbox_reply(store: Store, args) -> int:
     op_id = queue_reply(store, args.item_id, args.text)
-    print(f"reply queued as outbox operation {op_id}; the next sync sends it")
+    print(_("reply queued as outbox operation {id}; the next sync sends it").format(id=op_id))
     return 0
 
 
 def inbox_done(store: Store, settings: Settings, args) -> int:
     item = store.inbox.require(args.item_id)
     if item["state"] == "done":
-        print(f"item {item['id']} was already done")
+        print(_("item {id} was already done").format(id=item["id"]))
         return 0
     store.triage.done([item["id"]], settings.username)
-    print(f"item {item['id']} marked done")
+    print(_("item {id} marked done").format(id=item["id"]))
     return 0
 
 
@@ -37,8 +38,10 @@ def _react(store: Store, settings: Settings, args, what: str) -> int:
     profile = profile_for(item["platform"])
     reaction = react(store, item["id"], what, undo=args.undo, answers=settings.like_answers, who=settings.username)
     if reaction is None:
-        state = "not " if args.undo else "already "
-        print(f"item {item['id']} is {state}{past(profile, what)}; nothing queued")
+        # i18n: {done} is what the platform calls the reaction, done: liked, favourited, boosted
+        said = _("item {id} is not {done}; nothing queued") if args.undo else \
+            _("item {id} is already {done}; nothing queued")
+        print(said.format(id=item["id"], done=past(profile, what)))
         return 0
     print(reaction.message(profile))
     return 0

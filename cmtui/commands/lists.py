@@ -6,8 +6,11 @@ import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from cmtui.commands.output import age, local_time, print_json, print_table
+from cmtui import l10n
+from cmtui.commands.output import (ENTRY_STATUS, INBOX_STATE, ITEM_KIND, OUTBOX_STATE, SYNC_STATE, age, json_language,
+                                   local_time, print_json, print_table, shown)
 from cmtui.errors import InputError
+from cmtui.i18n import _, ngettext
 from cmtui.model import iso
 from cmtui.planning.threads import raw_parts
 from cmtui.planning.timeparse import parse_when
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
 
 def inbox_list(store: Store, args) -> int:
     if args.limit is not None and args.limit < 1:
-        raise InputError("--limit must be a positive number")
+        raise InputError(_("--limit must be a positive number"))
     states = ALL_STATES if args.state == "all" else ((args.state,) if args.state else ("new", "open"))
     # --search takes the TUI's syntax: words (the last one a prefix) and from: label: lang:
     # is:question state: kind: assigned: filters; a state: in the query overrides --state.
@@ -35,9 +38,9 @@ def inbox_list(store: Store, args) -> int:
         print_json([item_json(r) for r in rows])
         return 0
     print_table(
-        ["ID", "STATE", "AGE", "ACCOUNT", "KIND", "AUTHOR", "TEXT"],
-        [[r["id"], r["state"], age(r["created_at"]), r["account"], r["kind"], r["author"], first_line(r["text"])]
-         for r in rows],
+        ["ID", _("STATE"), _("AGE"), _("ACCOUNT"), _("KIND"), _("AUTHOR"), _("TEXT")],
+        [[r["id"], shown(INBOX_STATE, r["state"]), age(r["created_at"]), r["account"], shown(ITEM_KIND, r["kind"]),
+          r["author"], first_line(r["text"])] for r in rows],
         [None, 7, 4, None, 7, 24, 60],
     )
     return 0
@@ -53,14 +56,16 @@ def calendar_list(store: Store, settings: Settings, args) -> int:
     if end is not None and end.time().isoformat() == "00:00:00":
         end += timedelta(days=1)  # --to 2026-12-31 includes that day
     if end is not None and end <= start:
-        raise InputError(f"--to must be after --from ({args.to} is before {args.from_})" if args.from_ else
-                         f"--to {args.to} is before today, where the list starts without --from; give --from too")
+        raise InputError(_("--to must be after --from ({to} is before {start})").format(to=args.to, start=args.from_)
+                         if args.from_ else _("--to {to} is before today, where the list starts without --from;"
+                                              " give --from too").format(to=args.to))
     # Repeating posts are listed once per occurrence, over the range or, without --to, the
     # next SERIES_HORIZON; single entries further out are listed too.
     from cmtui.planning.conflicts import Conflicts, in_window
 
     horizon = end or start + SERIES_HORIZON
-    found, conflicts = in_window(store, settings, start, horizon, tz)
+    with json_language(args.json):  # the conflicts' reasons and the repeat rules in words
+        found, conflicts = in_window(store, settings, start, horizon, tz)
     listed: list[tuple[sqlite3.Row, str | None, Occurrence | None]] = [(o.entry, iso(o.at), o) for o in found]
     if end is None:
         listed += [(r, r["scheduled_at"] or r["published_at"], None)
@@ -68,12 +73,14 @@ def calendar_list(store: Store, settings: Settings, args) -> int:
     if undated:
         listed += [(r, None, None) for r in store.entries.undated()]
     if args.json:
-        print_json([_occurrence_json(row, when, o, conflicts if o is not None else Conflicts(), tz)
-                    for row, when, o in listed])
+        with json_language(True):
+            print_json([_occurrence_json(row, when, o, conflicts if o is not None else Conflicts(), tz)
+                        for row, when, o in listed])
         return 0
     print_table(
-        ["ID", "WHEN", "STATUS", "ACCOUNT", "TEXT"],
-        [[row["id"], local_time(when, tz), "skipped" if o is not None and o.skipped else row["status"],
+        ["ID", _("WHEN"), _("STATUS"), _("ACCOUNT"), _("TEXT")],
+        [[row["id"], local_time(when, tz), shown(ENTRY_STATUS, "skipped" if o is not None and o.skipped
+                                                 else row["status"]),
           row["account"] or "-", ("↻ " if o is not None and o.is_recurring else "") + first_line(row["text"])]
          for row, when, o in listed],
         [None, 16, 14, None, 70],
@@ -107,8 +114,9 @@ def outbox_list(store: Store, args) -> int:
         print_json([op_json(r) for r in rows])
         return 0
     print_table(
-        ["ID", "KIND", "STATE", "TRIES", "ACCOUNT", "WHAT", "LAST ERROR"],
-        [[r["id"], r["kind"], r["state"], r["attempts"], r["account"], _what(r), r["last_error"] or ""]
+        ["ID", _("KIND"), _("STATE"), _("TRIES"), _("ACCOUNT"), _("WHAT"), _("LAST ERROR")],
+        [[r["id"], r["kind"], shown(OUTBOX_STATE, r["state"]), r["attempts"], r["account"], _what(r),
+          r["last_error"] or ""]
          for r in rows],
         [None, 10, 8, 5, None, 40, 50],
     )
@@ -132,9 +140,9 @@ def account_list(store: Store, args) -> int:
         print_json([a.to_json() for a in accounts])
         return 0
     print_table(
-        ["NAME", "PLATFORM", "INSTANCE", "HANDLE", "STATE", "LAST SYNC", "ERROR"],
-        [[a.name, a.platform, a.server or "(not connected)" if a.offline else a.server, a.handle or "",
-          "offline" if a.offline else a.sync_state, age(a.last_sync_at), a.last_error or ""]
+        [_("NAME"), _("PLATFORM"), _("INSTANCE"), _("HANDLE"), _("STATE"), _("LAST SYNC"), _("ERROR")],
+        [[a.name, a.platform, a.server or _("(not connected)") if a.offline else a.server, a.handle or "",
+          shown(SYNC_STATE, "offline" if a.offline else a.sync_state), age(a.last_sync_at), a.last_error or ""]
          for a in accounts],
         [None, None, None, None, 8, 9, 50],
     )
@@ -149,10 +157,18 @@ def _places_line(account) -> str:
     conversations only counted (there may be hundreds)."""
     from cmtui.sync.connectors import profile_for
 
-    label = profile_for(account.platform).place_label or "place"
-    shown = [f"{p.shown} ({p.members:,} member{'s' if p.members != 1 else ''}{', support' if p.support else ''})"
-             for p in account.places if not p.direct]
+    label = profile_for(account.platform).place_label
+    places = []
+    for place in account.places:
+        if not place.direct:
+            members = l10n.number(place.members)
+            places.append((ngettext("{place} ({n} member, support)", "{place} ({n} members, support)", place.members)
+                           if place.support else ngettext("{place} ({n} member)", "{place} ({n} members)",
+                                                          place.members)).format(place=place.shown, n=members))
     direct = sum(1 for p in account.places if p.direct)
     if direct:
-        shown.append(f"{direct} direct conversation{'s' if direct != 1 else ''}")
-    return f"{account.name} {label}s: " + "; ".join(shown)
+        places.append(ngettext("{n} direct conversation", "{n} direct conversations", direct).format(
+            n=l10n.number(direct)))
+    # i18n: {places} is a list of an account's places (rooms, channels) with their members
+    heading = _("{account} {label}s: {places}") if label else _("{account} places: {places}")
+    return heading.format(account=account.name, label=label and _(label), places="; ".join(places))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 from typing import TYPE_CHECKING
 
+from cmtui import l10n
 from cmtui.commands.output import age, print_json, print_table
 from cmtui.errors import InputError
+from cmtui.i18n import _, ngettext, pgettext
 from cmtui.store.moderation import flag_json, log_json
 from cmtui.text import first_line
 
@@ -22,7 +24,7 @@ def moderation_list(store: Store, args) -> int:
         print_json(entries)
         return 0
     print_table(
-        ["ID", "ITEM", "AGE", "RULE", "AUTHOR", "REASON", "TEXT"],
+        ["ID", _("ITEM"), _("AGE"), _("RULE"), _("AUTHOR"), _("REASON"), _("TEXT")],
         [[e["id"], e["item_id"] if e["item_id"] else f"r{e['report_id']}", age(e["created_at"]), e["rule"],
           e["author"] or "", first_line(e["reason"]), first_line(e["text"] or "")] for e in entries],
         [None, None, 4, 18, 24, 30, 50],
@@ -38,25 +40,39 @@ def moderation_act(store: Store, settings: Settings, args) -> int:
     comment = args.comment or ""
     if str(args.item_id)[:1] in ("r", "R"):
         if args.decision != "approve":
-            raise InputError("an instance report is approved (resolved) here; account actions are in the TUI")
+            raise InputError(_("an instance report is approved (resolved) here; account actions are in the TUI"))
         outcome = act_report(store, args.item_id, "resolve", who=who, text=comment)
-        print(f"report r{outcome.report_id} resolved; outbox operation {outcome.outbox_id} tells the server")
+        print(_("report r{report} resolved; outbox operation {op} tells the server").format(
+            report=outcome.report_id, op=outcome.outbox_id))
         return 0
     all_items = getattr(args, "all_items", False)
     [outcome, *others] = act(store, settings, [args.item_id], args.decision, who=who, comment=comment,
                              all_items=all_items)
+    decision = _decision_word(args.decision)
     if outcome.outbox_id is None:
-        print(f"item {outcome.item_id}: {args.decision} recorded")
+        print(_("item {id}: {decision} recorded").format(id=outcome.item_id, decision=decision))
     elif outcome.reused:
-        print(f"item {outcome.item_id}: {args.decision} already waiting as outbox operation {outcome.outbox_id}")
+        print(_("item {id}: {decision} already waiting as outbox operation {op}").format(
+            id=outcome.item_id, decision=decision, op=outcome.outbox_id))
     else:
-        print(f"item {outcome.item_id}: {args.decision} queued as outbox operation {outcome.outbox_id};"
-              " the next sync sends it")
+        print(_("item {id}: {decision} queued as outbox operation {op}; the next sync sends it").format(
+            id=outcome.item_id, decision=decision, op=outcome.outbox_id))
     if all_items:
         ids = ", ".join(str(o.item_id) for o in others)
-        print(f"{len(others)} other open item{'s' if len(others) != 1 else ''} of the author left the queue"
-              f" and the inbox: {ids}" if others else "the author has no other open items")
+        print(ngettext("{n} other open item of the author left the queue and the inbox: {ids}",
+                       "{n} other open items of the author left the queue and the inbox: {ids}",
+                       len(others)).format(n=l10n.number(len(others)), ids=ids)
+              if others else _("the author has no other open items"))
     return 0
+
+
+def _decision_word(decision: str) -> str:
+    """A decision of `moderation act` as its confirmation says it (the command takes the English word)."""
+    words = {"approve": pgettext("moderation decision", "approve"), "hide": pgettext("moderation decision", "hide"),
+             "mute": pgettext("moderation decision", "mute"), "block": pgettext("moderation decision", "block"),
+             "report": pgettext("moderation decision", "report"), "kick": pgettext("moderation decision", "kick"),
+             "ban": pgettext("moderation decision", "ban"), "unban": pgettext("moderation decision", "unban")}
+    return words.get(decision, decision)
 
 
 def moderation_log(store: Store, args) -> int:
@@ -65,7 +81,7 @@ def moderation_log(store: Store, args) -> int:
         print_json([log_json(r) for r in rows])
         return 0
     print_table(
-        ["ID", "AT", "WHO", "ACTION", "ITEM", "COMMENT"],
+        ["ID", _("AT"), _("WHO"), _("ACTION"), _("ITEM"), _("COMMENT")],
         [[r["id"], r["at"], r["who"], r["action"], r["item_id"] or (f"r{r['report_id']}" if r["report_id"] else ""),
           first_line(r["comment"] or "")] for r in rows],
         [None, 20, 16, 16, None, 60],

@@ -4,11 +4,79 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
 
+from cmtui.i18n import pgettext
 from cmtui.model import parse_iso, utcnow
 # The one width rule (Rich's, per grapheme cluster): a second one split emoji in CLI tables.
 from cmtui.text import display_width, fit, short_duration
+
+
+@contextmanager
+def json_language(as_json: bool) -> Iterator[None]:
+    """--json speaks English in every language: its values are a stable interface for scripts,
+    so words made while building them (a rule in words, a forecast, a check's detail) are
+    made in English. Plain text keeps the interface's language."""
+    from cmtui import i18n
+
+    if not as_json or i18n.language() == i18n.SOURCE_LANGUAGE:
+        yield
+        return
+    language, territory = i18n.language(), i18n.babel_locale().territory
+    i18n.set_language(i18n.SOURCE_LANGUAGE)
+    try:
+        yield
+    finally:
+        i18n.set_language(language, territory)
+
+
+# The kinds of stored words shown(): the pgettext contexts of their translations.
+INBOX_STATE, ITEM_KIND, ENTRY_STATUS, OUTBOX_STATE, SYNC_STATE, SWITCH = (
+    "inbox state", "item kind", "entry status", "outbox state", "sync state", "switch")  # i18n: not shown
+
+
+@lru_cache(maxsize=8)
+def _shown_words(language: str) -> dict[tuple[str, str], str]:
+    return {
+        ("inbox state", "new"): pgettext("inbox state", "new"),
+        ("inbox state", "open"): pgettext("inbox state", "open"),
+        ("inbox state", "snoozed"): pgettext("inbox state", "snoozed"),
+        ("inbox state", "done"): pgettext("inbox state", "done"),
+        ("item kind", "mention"): pgettext("item kind", "mention"),
+        ("item kind", "reply"): pgettext("item kind", "reply"),
+        ("item kind", "direct"): pgettext("item kind", "direct"),
+        ("item kind", "comment"): pgettext("item kind", "comment"),
+        ("entry status", "idea"): pgettext("entry status", "idea"),
+        ("entry status", "draft"): pgettext("entry status", "draft"),
+        ("entry status", "needs_approval"): pgettext("entry status", "needs approval"),
+        ("entry status", "approved"): pgettext("entry status", "approved"),
+        ("entry status", "scheduled"): pgettext("entry status", "scheduled"),
+        ("entry status", "published"): pgettext("entry status", "published"),
+        ("entry status", "failed"): pgettext("entry status", "failed"),
+        ("entry status", "skipped"): pgettext("entry status", "skipped"),
+        ("outbox state", "pending"): pgettext("outbox state", "pending"),
+        ("outbox state", "sending"): pgettext("outbox state", "sending"),
+        ("outbox state", "done"): pgettext("outbox state", "done"),
+        ("outbox state", "failed"): pgettext("outbox state", "failed"),
+        ("sync state", "idle"): pgettext("sync state", "idle"),
+        ("sync state", "syncing"): pgettext("sync state", "syncing"),
+        ("sync state", "error"): pgettext("sync state", "error"),
+        ("sync state", "offline"): pgettext("sync state", "offline"),
+        ("switch", "on"): pgettext("switch", "on"),
+        ("switch", "off"): pgettext("switch", "off"),
+    }
+
+
+def shown(context: str, value: str) -> str:
+    """A stored word (an item's state "open", an entry's status) as the plain-text tables show
+    it, in the interface's language; a word without a translation is shown as stored. The
+    stored word stays in --json."""
+    from cmtui import i18n
+
+    return _shown_words(i18n.language()).get((context, value), value)
 
 
 def print_json(value) -> None:

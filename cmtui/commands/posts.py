@@ -4,7 +4,9 @@ before anything else happens; the next sync publishes or schedules it."""
 from __future__ import annotations
 from typing import TYPE_CHECKING
 
+from cmtui import l10n
 from cmtui.errors import InputError
+from cmtui.i18n import _, ngettext
 from cmtui.planning.entries import create_entry
 from cmtui.planning.platforms import default_place, place_label, postable_places
 from cmtui.planning.threads import raw_parts
@@ -44,21 +46,30 @@ def post_add(store: Store, settings: Settings, args) -> int:
         for copy in set(folder.iterdir()) - before if media else ():  # refused: the copies made for it go too
             copy.unlink(missing_ok=True)
         raise
-    local = when.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z").strip() if when else None
+    local = _local(when.astimezone(tz)) if when else None
     where = f"{args.account}, {local}" if local else args.account
     parts = len(raw_parts(store.entries.require(entry_id)["text"])) if getattr(args, "thread", False) else 1
-    label = f"entry {entry_id}" + (f" (a thread of {parts} parts)" if parts > 1 else "")
+    # i18n: {label} below is "entry 12" or "entry 12 (a thread of 3 parts)"
+    label = (ngettext("entry {id} (a thread of {n} part)", "entry {id} (a thread of {n} parts)", parts)
+             if parts > 1 else _("entry {id}")).format(id=entry_id, n=l10n.number(parts))
     if status == "draft":
-        print(f"{label} saved as a draft ({where})")
+        print(_("{label} saved as a draft ({where})").format(label=label, where=where))
     elif status == "needs_approval":
-        approvers = ", ".join(a for a in settings.approvers if a) or "none named in the settings"
-        print(f"{label} ({where}) needs approval before it is published (approvers: {approvers})")
+        approvers = ", ".join(a for a in settings.approvers if a) or _("none named in the settings")
+        print(_("{label} ({where}) needs approval before it is published (approvers: {approvers})").format(
+            label=label, where=where, approvers=approvers))
     elif when is None:
-        print(f"{label} queued for {args.account}; the next sync publishes it")
+        print(_("{label} queued for {account}; the next sync publishes it").format(label=label, account=args.account))
     else:
-        print(f"{label} scheduled for {local} on {args.account}; the next sync hands it to the server")
+        print(_("{label} scheduled for {when} on {account}; the next sync hands it to the server").format(
+            label=label, when=local, account=args.account))
     _warn_conflicts(store, settings, entry_id)
     return 0
+
+
+def _local(when) -> str:
+    """A moment in the settings' timezone, as the language writes it, with the zone's name."""
+    return f"{l10n.day_year_time(when)} {when.strftime('%Z')}".strip()
 
 
 def media_pairs(options: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
@@ -69,9 +80,10 @@ def media_pairs(options: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
         if option == "--media":
             pairs.append((value, None))
         elif not pairs:
-            raise InputError("--alt must follow the --media it describes")
+            raise InputError(_("--alt must follow the --media it describes"))
         elif pairs[-1][1] is not None:
-            raise InputError(f"--alt given twice for {pairs[-1][0]}; give one --alt after each --media")
+            raise InputError(_("--alt given twice for {path}; give one --alt after each --media").format(
+                path=pairs[-1][0]))
         else:
             pairs[-1] = (pairs[-1][0], value)
     return pairs
@@ -85,7 +97,7 @@ def _warn_conflicts(store: Store, settings: Settings, entry_id: int) -> None:
     from cmtui.planning.conflicts import of_entry
 
     for reason in of_entry(store, settings, entry_id):
-        print(f"cmtui: warning: entry {entry_id}: {reason}", file=sys.stderr)
+        print("cmtui: " + _("warning: entry {id}: {reason}").format(id=entry_id, reason=reason), file=sys.stderr)
 
 
 def _place(store: Store, args, status: str) -> str | None:
@@ -97,6 +109,9 @@ def _place(store: Store, args, status: str) -> str | None:
         return args.place
     place = default_place(account)
     if place is None and status != "draft":
-        names = ", ".join(p.shown for p in postable_places(account)) or f"none known yet: sync {account.name} first"
-        raise InputError(f"{account.name} posts to a {label}: choose one with --place ({names})")
+        names = ", ".join(p.shown for p in postable_places(account)) or _("none known yet: sync {account} first").format(
+            account=account.name)
+        # i18n: {place} is what the platform calls a place (a room)
+        raise InputError(_("{account} posts to a {place}: choose one with --place ({names})").format(
+            account=account.name, place=_(label), names=names))
     return place

@@ -7,8 +7,10 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from cmtui.commands.output import print_json, print_table
+from cmtui import l10n
+from cmtui.commands.output import SWITCH, json_language, print_json, print_table, shown
 from cmtui.errors import CmtuiError, RuleError
+from cmtui.i18n import _, ngettext, pgettext
 from cmtui.moderation.describe import action_effects, describe_actions, describe_conditions, dry_run_status
 from cmtui.moderation.engine import DryRunResult, dry_run, dry_run_is_current, enable_rule
 from cmtui.text import sanitize
@@ -25,30 +27,40 @@ def _clean(text: str) -> str:
 def _rule(store: Store, name: str) -> dict:
     rule = store.rules.get(name)
     if rule is None:
-        raise RuleError(f"no rule named {_clean(name)!r} (cmtui moderation rules list shows them)")
+        raise RuleError(_("no rule named {name} (cmtui moderation rules list shows them)").format(
+            name=repr(_clean(name))))
     return rule
 
 
 def rules_list(store: Store, args) -> int:
     entries = []
-    for position, rule in enumerate(store.rules.list(), 1):
-        entries.append({"position": position, "name": rule["name"], "enabled": rule["enabled"],
-                        "automatic": rule["automatic"], "match": rule["match"], "conditions": rule["conditions"],
-                        "actions": rule["actions"],
-                        "summary": describe_conditions(rule["conditions"], rule["match"]),
-                        "dry_run": dry_run_status(store, rule).as_json()})
+    with json_language(args.json):  # the rule in words
+        for position, rule in enumerate(store.rules.list(), 1):
+            entries.append({"position": position, "name": rule["name"], "enabled": rule["enabled"],
+                            "automatic": rule["automatic"], "match": rule["match"], "conditions": rule["conditions"],
+                            "actions": rule["actions"],
+                            "summary": describe_conditions(rule["conditions"], rule["match"]),
+                            "dry_run": dry_run_status(store, rule).as_json()})
     if args.json:
         print_json(entries)
         return 0
 
     def dry(state: dict) -> str:
-        return state["state"] if state["state"] == "none" else f"{state['state']} {state['matched']}/{state['total']}"
+        word = _dry_run_word(state["state"])
+        return word if state["state"] == "none" else f"{word} {state['matched']}/{state['total']}"
 
-    print_table(["#", "NAME", "ON", "DRY-RUN", "CONDITIONS", "ACTIONS"],
-                [[str(e["position"]), _clean(e["name"]), "on" if e["enabled"] else "off", dry(e["dry_run"]),
-                  _clean(e["summary"]), _clean(describe_actions(e["actions"]))] for e in entries],
+    print_table(["#", _("NAME"), _("ON"), _("DRY-RUN"), _("CONDITIONS"), _("ACTIONS")],
+                [[str(e["position"]), _clean(e["name"]), shown(SWITCH, "on" if e["enabled"] else "off"),
+                  dry(e["dry_run"]), _clean(e["summary"]), _clean(describe_actions(e["actions"]))] for e in entries],
                 [None, 24, None, 18, 50, 30])
     return 0
+
+
+def _dry_run_word(state: str) -> str:
+    """A rule's dry-run state as the table shows it (the stored word stays in --json)."""
+    words = {"none": pgettext("dry-run", "none"), "current": pgettext("dry-run", "current"),
+             "stale": pgettext("dry-run", "stale")}
+    return words.get(state, state)
 
 
 def _test(store: Store, name: str, samples: int) -> tuple[dict, DryRunResult]:
@@ -62,13 +74,15 @@ def _test(store: Store, name: str, samples: int) -> tuple[dict, DryRunResult]:
 
 def _progress():
     def show(done: int, total: int) -> None:
-        sys.stderr.write(f"\rdry-run: {done:,} of {total:,} items")
+        sys.stderr.write("\r" + ngettext("dry-run: {done} of {total} item", "dry-run: {done} of {total} items",
+                                          total).format(done=l10n.number(done), total=l10n.number(total)))
         sys.stderr.flush()
     return show
 
 
 def _report(store: Store, rule: dict, result: DryRunResult, as_json: bool) -> None:
-    effects = action_effects(store, rule, result)
+    with json_language(as_json):  # each action in words
+        effects = action_effects(store, rule, result)
     samples = []
     for item_id in result.sample_ids:
         item = store.inbox.get(item_id)
@@ -80,14 +94,19 @@ def _report(store: Store, rule: dict, result: DryRunResult, as_json: bool) -> No
                     "seconds": round(result.seconds, 3), "recorded": True,
                     "actions": [e.as_json() for e in effects], "samples": samples})
         return
-    print(f"rule {_clean(rule['name'])} would have caught {result.matched:,} of {result.total:,} items"
-          " (recorded as its current dry-run)")
+    print(ngettext("rule {name} would have caught {matched} of {total} item (recorded as its current dry-run)",
+                   "rule {name} would have caught {matched} of {total} items (recorded as its current dry-run)",
+                   result.total).format(name=_clean(rule["name"]), matched=l10n.number(result.matched),
+                                        total=l10n.number(result.total)))
     for effect in effects:
-        note = f"  ({effect.flagged:,} flagged for a moderator to confirm instead)" if effect.flagged else ""
-        print(f"  {_clean(effect.action)}: {effect.items:,}{note}")
+        if effect.flagged:
+            print("  " + _("{action}: {n}  ({flagged} flagged for a moderator to confirm instead)").format(
+                action=_clean(effect.action), n=l10n.number(effect.items), flagged=l10n.number(effect.flagged)))
+        else:
+            print(f"  {_clean(effect.action)}: {l10n.number(effect.items)}")
     if samples:
         print()
-        print_table(["ITEM", "AUTHOR", "TEXT"], [[str(s["item_id"]), s["author"], s["text"]] for s in samples],
+        print_table([_("ITEM"), _("AUTHOR"), _("TEXT")], [[str(s["item_id"]), s["author"], s["text"]] for s in samples],
                     [None, 24, 70])
 
 
@@ -102,19 +121,22 @@ def rules_enable(store: Store, args) -> int:
     name = _clean(rule["name"])
     if not dry_run_is_current(store, rule):
         if not args.after_dry_run:
-            raise RuleError(f"rule {name!r} has no current dry-run: run 'cmtui moderation rules test {name}'"
-                            " first, or pass --after-dry-run")
-        _, result = _test(store, args.name, 5)
-        print(f"dry-run: rule {name} would have caught {result.matched:,} of {result.total:,} items")
+            raise RuleError(_("rule {quoted} has no current dry-run: run 'cmtui moderation rules test {name}'"
+                              " first, or pass --after-dry-run").format(quoted=repr(name), name=name))
+        result = _test(store, args.name, 5)[1]
+        print(ngettext("dry-run: rule {name} would have caught {matched} of {total} item",
+                       "dry-run: rule {name} would have caught {matched} of {total} items",
+                       result.total).format(name=name, matched=l10n.number(result.matched),
+                                            total=l10n.number(result.total)))
     enable_rule(store, rule["name"], True)
-    print(f"rule {name} is on: it runs on every new item")
+    print(_("rule {name} is on: it runs on every new item").format(name=name))
     return 0
 
 
 def rules_disable(store: Store, args) -> int:
     rule = _rule(store, args.name)
     enable_rule(store, rule["name"], False)
-    print(f"rule {_clean(rule['name'])} is off")
+    print(_("rule {name} is off").format(name=_clean(rule["name"])))
     return 0
 
 
@@ -122,7 +144,9 @@ def rules_export(store: Store, args) -> int:
     from cmtui.commands.calendar_files import emit
     from cmtui.moderation.toml_io import export_toml
 
-    return emit(export_toml(store), args.output, f"{len(store.rules.list())} rules")
+    count = len(store.rules.list())
+    return emit(export_toml(store), args.output, ngettext("exported {n} rule to {path}", "exported {n} rules to {path}",
+                                                          count), count)
 
 
 def rules_import(store: Store, args) -> int:
@@ -133,9 +157,11 @@ def rules_import(store: Store, args) -> int:
     try:
         pending = import_toml(store, read_rules_file(args.file.expanduser()), dry_run_enabled=False)
     except CmtuiError as exc:
-        raise type(exc)(f"{exc}; nothing changed") from None
-    print(f"imported {len(store.rules.list())} rules from {args.file}")
+        raise type(exc)(_("{problem}; nothing changed").format(problem=exc)) from None
+    count = len(store.rules.list())
+    print(ngettext("imported {n} rule from {path}", "imported {n} rules from {path}", count).format(
+        n=l10n.number(count), path=args.file))
     if pending:
         names = ", ".join(_clean(n) for n in pending)
-        print(f"left off until a dry-run ('cmtui moderation rules test NAME'): {names}")
+        print(_("left off until a dry-run ('cmtui moderation rules test NAME'): {names}").format(names=names))
     return 0

@@ -8,6 +8,8 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
+from cmtui.i18n import _
+
 if TYPE_CHECKING:
     from cmtui.config import Settings
     from cmtui.store import Store
@@ -49,8 +51,8 @@ def sync_command(store: Store, settings: Settings, credentials, args) -> int:
     if not store.accounts.list():
         from cmtui.sync.connectors import PLATFORMS
 
-        print(f"cmtui: no accounts to sync (add one with: cmtui account add {'|'.join(PLATFORMS)} NAME"
-              " --instance URL)", file=sys.stderr)
+        print("cmtui: " + _("no accounts to sync (add one with: {command})").format(
+            command=f"cmtui account add {'|'.join(PLATFORMS)} NAME --instance URL"), file=sys.stderr)  # i18n: not shown
         return 0
     engine = _engine(store, settings, credentials)
     if args.once:
