@@ -17,7 +17,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Callable, Mapping
 
+from cmtui import l10n
 from cmtui.errors import InputError
+from cmtui.i18n import _, ngettext, pgettext
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import (AccountInfo, AuthError, ConnectorError, Limits, PermanentError,
                                         PlatformProfile, SignIn, TransientError)
@@ -61,11 +63,13 @@ class Added:
 
     def summary(self) -> str:
         if self.how == "signed in again":
-            return f"signed in again as {self.acct}: new token saved for {self.name}"
-        admin = ", admin" if self.is_admin else ""
-        places = f", {self.places}" if self.places else ""
-        verb = "connected" if self.how == "connected" else "added"
-        return f"{verb} {self.name}: {self.acct} on {self.server} ({self.followers:,} followers{admin}{places})"
+            return _("signed in again as {acct}: new token saved for {name}").format(acct=self.acct, name=self.name)
+        followers = ngettext("{n} follower", "{n} followers", self.followers).format(n=l10n.number(self.followers))
+        # i18n: the details after an account's handle: "1,204 followers, admin, 3 rooms"
+        details = ", ".join([followers, *([_("admin")] if self.is_admin else []), *([self.places] if self.places else [])])
+        said = _("connected {name}: {acct} on {server} ({details})") if self.how == "connected" else \
+            _("added {name}: {acct} on {server} ({details})")
+        return said.format(name=self.name, acct=self.acct, server=self.server, details=details)
 
 
 @dataclass(frozen=True)
@@ -80,35 +84,54 @@ class Removal:
     has_token: bool
 
     def question(self) -> str:
-        parts = [f"its {self.items:,} inbox item(s)"]
+        # (English keeps its "item(s)" wording; the other languages count with their own forms.)
+        parts = [ngettext("its {n} inbox item(s)", "its {n} inbox item(s)", self.items).format(
+            n=l10n.number(self.items))]
         if self.variants:
-            parts.append(f"{self.variants} variant wording(s)")
+            parts.append(ngettext("{n} variant wording(s)", "{n} variant wording(s)", self.variants).format(
+                n=l10n.number(self.variants)))
         if self.pending:
-            parts.append(f"{self.pending} unsent operation(s)")
+            parts.append(ngettext("{n} unsent operation(s)", "{n} unsent operation(s)", self.pending).format(
+                n=l10n.number(self.pending)))
         if self.has_token:
-            parts.append("its token")
-        kept = f"; its {self.entries} calendar entr{'y' if self.entries == 1 else 'ies'} stay, without an account" \
-            if self.entries else ""
-        return f"Remove {self.name}: {', '.join(parts)}{kept}?"
+            parts.append(_("its token"))
+        what = ", ".join(parts)
+        if self.entries:
+            # i18n: {what} lists what goes: "its 12 inbox item(s), its token"
+            return ngettext("Remove {name}: {what}; its {n} calendar entry stays, without an account?",
+                            "Remove {name}: {what}; its {n} calendar entries stay, without an account?",
+                            self.entries).format(name=self.name, what=what, n=l10n.number(self.entries))
+        return _("Remove {name}: {what}?").format(name=self.name, what=what)
 
     def summary(self) -> str:
-        note = f"; {self.pending} unsent operation(s) dropped" if self.pending else ""
-        kept = f"; {self.entries} calendar entr{'y' if self.entries == 1 else 'ies'} kept without an account" \
-            if self.entries else ""
-        return f"removed {self.name} and its {self.items:,} inbox item(s){note}{kept}"
+        said = ngettext("removed {name} and its {n} inbox item(s)", "removed {name} and its {n} inbox item(s)",
+                        self.items).format(name=self.name, n=l10n.number(self.items))
+        if self.pending:
+            said += "; " + ngettext("{n} unsent operation(s) dropped", "{n} unsent operation(s) dropped",
+                                    self.pending).format(n=l10n.number(self.pending))
+        if self.entries:
+            said += "; " + ngettext("{n} calendar entry kept without an account",
+                                    "{n} calendar entries kept without an account",
+                                    self.entries).format(n=l10n.number(self.entries))
+        return said
 
 
 def check_name(name: str) -> None:
     if not _NAME.match(name):
-        raise InputError(f"'{name}' is not a usable account name (letters, digits, . _ -; up to 40)")
+        raise InputError(_("'{name}' is not a usable account name (letters, digits, . _ -; up to 40)").format(
+            name=name))
 
 
 def option_word(profile: PlatformProfile, role: str) -> str:
     """How an option's role is named in a message or a form: the profile's words (the CLI
     names its flags itself)."""
-    words = {"server": profile.server_label, "user": "user", "token_env": "token",
-             "places": f"{profile.place_label or 'place'}s",
-             "support_places": f"support {profile.place_label or 'place'}s"}
+    label = profile.place_label
+    words = {"server": _(profile.server_label), "user": pgettext("account option", "user"),
+             "token_env": pgettext("account option", "token"),
+             # i18n: {label} is what the platform calls a place (room, channel)
+             "places": _("{label}s").format(label=_(label)) if label else pgettext("account option", "places"),
+             "support_places": _("support {label}s").format(label=_(label)) if label
+             else pgettext("account option", "support places")}
     return words.get(role, role)
 
 
@@ -123,7 +146,8 @@ def check_offline(store: Store, platform: str, name: str, server: str | None = N
     address = cls.normalize_server(server) if server and server.strip() else ""
     existing = store.accounts.get(name)
     if existing is not None:
-        raise InputError(f"an account named '{name}' already exists ({_where(existing)})")
+        raise InputError(_("an account named '{name}' already exists ({where})").format(name=name,
+                                                                                      where=_where(existing)))
     return address
 
 
@@ -133,7 +157,8 @@ def add_offline(store: Store, platform: str, name: str, server: str | None = Non
 
 
 def _where(account: Account) -> str:
-    return f"offline, {account.platform}" if account.offline else f"on {account.server}"
+    return _("offline, {platform}").format(platform=account.platform) if account.offline else \
+        _("on {server}").format(server=account.server)
 
 
 # -- signing in ------------------------------------------------------------------------------
@@ -145,19 +170,20 @@ def _awaited(signed):
 def _sign_in(cls, credential: Credential, server: str, user: str | None, timeout: float) -> SignIn:
     if credential.secret is not None:
         if not credential.secret.strip():
-            raise InputError("no token given")
+            raise InputError(_("no token given"))
         return _awaited(cls.token_login(server, user, credential.secret.strip(), timeout))
     if not cls.has_password_login():
         if credential.ask_code is None:
-            raise InputError(f"{cls.profile.label} needs a token here")
+            raise InputError(_("{platform} needs a token here").format(platform=cls.profile.label))
         return SignIn(cls.authorize(server, timeout, credential.ask_code))
     if not user:
-        raise InputError(f"{cls.profile.label} needs --user to sign in with a password (or --token-env)")
+        raise InputError(_("{platform} needs --user to sign in with a password (or --token-env)").format(
+            platform=cls.profile.label))
     if credential.password is None:
-        raise InputError(f"{cls.profile.label} needs a token or a password here")
-    password = credential.password(f"Password for {user}: ")
+        raise InputError(_("{platform} needs a token or a password here").format(platform=cls.profile.label))
+    password = credential.password(_("Password for {user}: ").format(user=user))
     if not password:
-        raise InputError("no password given")
+        raise InputError(_("no password given"))
     return _awaited(cls.password_login(server, user, password, timeout))
 
 
@@ -221,9 +247,10 @@ def _chosen_options(previous: Mapping, chosen: dict[str, list[str]]) -> dict:
 def _input_error(cls, server: str, credential: Credential, exc: Exception) -> Exception:
     """The one line a failed sign-in or check gives (other errors pass unchanged)."""
     if isinstance(exc, AuthError):
-        return InputError(f"the token was refused: {exc}" if credential.secret is not None else str(exc))
+        return InputError(_("the token was refused: {reason}").format(reason=exc) if credential.secret is not None
+                          else str(exc))
     if isinstance(exc, PermanentError) and exc.status == 404:
-        return InputError(cls.not_this_platform(server, "no account API"))
+        return InputError(cls.not_this_platform(server, _("no account API")))
     if isinstance(exc, TransientError) and str(exc).startswith("malformed"):
         return InputError(cls.not_this_platform(server, str(exc)))
     if isinstance(exc, ConnectorError):
@@ -240,8 +267,14 @@ def names(value: str | None) -> list[str] | None:
 
 def counted(label: str, options: Mapping) -> str:
     places, support = len(options.get("places", [])), len(options.get("support_places", []))
-    words = f"{places} {label or 'place'}{'s' if places != 1 else ''}"
-    return words + (f" ({support} for support)" if support else "")
+    if label:
+        # i18n: {label} is what the platform calls a place (room, channel), translated
+        words = ngettext("{n} {label}", "{n} {label}s", places).format(n=l10n.number(places), label=_(label))
+    else:
+        words = ngettext("{n} place", "{n} places", places).format(n=l10n.number(places))
+    if support:
+        return _("{places} ({n} for support)").format(places=words, n=l10n.number(support))
+    return words
 
 
 @dataclass(frozen=True)
@@ -278,7 +311,8 @@ def prepare(store: Store, platform: str, name: str, values: Mapping[str, str | N
     for option in cls.profile.options:
         given = credential.secret if option.role == "token_env" else values.get(option.role)
         if option.required and not given:
-            raise InputError(f"{cls.profile.label} needs its {option_word(cls.profile, option.role)}")
+            raise InputError(_("{platform} needs its {option}").format(platform=cls.profile.label,
+                                                                        option=option_word(cls.profile, option.role)))
     server = cls.normalize_server(values.get("server") or "")
     given_user = values.get("user")
     user = cls.normalize_user(given_user) if given_user else None
@@ -286,10 +320,11 @@ def prepare(store: Store, platform: str, name: str, values: Mapping[str, str | N
     existing = store.accounts.get(name)
     if existing is not None:
         if existing.offline and existing.platform != platform:
-            raise InputError(f"'{name}' is an offline {existing.platform} account, not {platform}")
+            raise InputError(_("'{name}' is an offline {platform} account, not {other}").format(
+                name=name, platform=existing.platform, other=platform))
         if not existing.offline and (existing.platform, existing.server) != (platform, server):
-            raise InputError(f"an account named '{name}' already exists on {existing.server} "
-                             f"(cmtui account remove {name} first, or choose another name)")
+            raise InputError(_("an account named '{name}' already exists on {server} (cmtui account remove {name}"
+                               " first, or choose another name)").format(name=name, server=existing.server))
     return Plan(platform, name, server, user, wanted, existing)
 
 
@@ -305,10 +340,11 @@ def verify(plan: Plan, credential: Credential, timeout: float) -> Verified:
         info, limits, chosen = asyncio.run(_verify(plan.platform, plan.server, signed.token, timeout, plan.wanted))
         info = _clean(info)
         if plan.user is not None and plan.user not in (info.acct, info.remote_id):
-            raise InputError(f"that token belongs to {info.acct}, not {plan.user}")
+            raise InputError(_("that token belongs to {acct}, not {user}").format(acct=info.acct, user=plan.user))
         existing = plan.existing
         if existing is not None and not existing.offline and existing.handle and existing.handle != info.acct:
-            raise InputError(f"that token belongs to {info.acct}, but '{plan.name}' is {existing.handle}")
+            raise InputError(_("that token belongs to {acct}, but '{name}' is {handle}").format(
+                acct=info.acct, name=plan.name, handle=existing.handle))
     except Exception as exc:
         if signed is not None:
             cls.sign_out(plan.server, signed, timeout)  # a session made for an account not added
@@ -329,13 +365,13 @@ def save(store: Store, credentials, verified: Verified, timeout: float) -> Added
     before = plan.existing
     if (existing is None) != (before is None) or (existing and before and existing.offline != before.offline):
         cls.sign_out(server, signed, timeout)  # changed while the platform was asked (another window)
-        raise InputError(f"'{name}' changed meanwhile; nothing was stored, try again")
+        raise InputError(_("'{name}' changed meanwhile; nothing was stored, try again").format(name=name))
     if existing is not None and not existing.offline:
         with store.transaction():
             store.accounts.set_options(existing.id, _chosen_options(existing.options, chosen))
             store.accounts.set_sync_state(existing.id, "idle", None)
         credentials.keep(name, signed)
-        return Added("signed in again", name, info.acct, server)
+        return Added("signed in again", name, info.acct, server)  # i18n: not shown
     previous = credentials.sign_in(name)
     credentials.keep(name, signed)
     try:
@@ -418,7 +454,7 @@ def overview(store: Store, now: datetime) -> list[AccountRow]:
         paused = parse_iso(account.limits.get("paused_until")) if isinstance(account.limits, dict) else None
         error = one_line(sanitize(account.last_error, max_len=300)) if account.last_error else None
         rows.append(AccountRow(account.name, account.platform, profile_for(account.platform).label, account.server,
-                               account.handle, "not connected" if account.offline else account.sync_state,
+                               account.handle, "not connected" if account.offline else account.sync_state,  # i18n: not shown
                                account.last_sync_at, error, iso(paused) if paused and paused > now else None,
                                store.outbox.waiting(account.id), account.offline))
     return rows

@@ -13,6 +13,7 @@ from cmtui.demo_ids import item_address, status_url
 from cmtui.demo_moderation import load_moderation
 from cmtui.config import Settings
 from cmtui.errors import CmtuiError
+from cmtui.i18n import _
 from cmtui.model import Place, iso, utcnow
 from cmtui.moderation.toml_io import seed_rules
 from cmtui.resources import load_json
@@ -212,10 +213,10 @@ def open_demo(args, settings: Settings) -> tuple[Store, Settings]:
         path.parent.mkdir(parents=True, exist_ok=True)
     exists = path.exists() and path.stat().st_size > 0
     if exists and args.reset and not is_demo(path):
-        raise CmtuiError(f"refusing to reset {path}: it is not a demo database")
+        raise CmtuiError(_("refusing to reset {path}: it is not a demo database").format(path=path))
     if not exists or args.reset:
         if path.is_dir():
-            raise CmtuiError(f"database {path} is a directory, not a file")
+            raise CmtuiError(_("database {path} is a directory, not a file").format(path=path))
         build_demo(path, settings.tzinfo())
     store = Store.open(path)
     try:

@@ -17,7 +17,9 @@ import unicodedata
 from datetime import datetime
 from pathlib import Path
 
+from cmtui import l10n
 from cmtui.errors import InputError
+from cmtui.i18n import _, ngettext
 from cmtui.model import utcnow
 from cmtui.store.base import dumps
 from cmtui.store.bulk import BulkWriter
@@ -172,10 +174,12 @@ SAVED_REPLIES = (
 def generate_command(args) -> int:
     path = getattr(args, "db", None)
     if path is None:
-        raise InputError("generate needs --db PATH (a new file; it never writes to your own database)")
+        raise InputError(_("generate needs --db PATH (a new file; it never writes to your own database)"))
     started = time.monotonic()
     generate(Path(path), args.items, getattr(args, "seed", 1))
-    print(f"wrote {args.items:,} inbox items to {Path(path).expanduser()} in {time.monotonic() - started:.1f} s")
+    print(ngettext("wrote {n} inbox item to {path} in {seconds} s", "wrote {n} inbox items to {path} in {seconds} s",
+                   args.items).format(n=l10n.number(args.items), path=Path(path).expanduser(),
+                                      seconds=l10n.decimal(time.monotonic() - started, 1)))
     return 0
 
 
@@ -207,16 +211,17 @@ def generate(path: Path, items: int, seed: int = 1, now: datetime | None = None)
 
 def _check_target(path: Path, items: int) -> None:
     if items < 1:
-        raise InputError(f"--items must be at least 1 (got {items})")
+        raise InputError(_("--items must be at least 1 (got {items})").format(items=items))
     if path.is_dir():
-        raise InputError(f"{path} is a directory; give generate a new file name")
+        raise InputError(_("{path} is a directory; give generate a new file name").format(path=path))
     if not path.parent.is_dir():
-        raise InputError(f"cannot write {path}: folder {path.parent} does not exist")
+        raise InputError(_("cannot write {path}: folder {folder} does not exist").format(path=path, folder=path.parent))
     if not os.access(path.parent, os.W_OK):
-        raise InputError(f"cannot write {path}: folder {path.parent} is not writable")
+        raise InputError(_("cannot write {path}: folder {folder} is not writable").format(path=path,
+                                                                                       folder=path.parent))
     # A WAL-mode database can sit entirely in its -wal file while the main file is still empty.
     if any(p.exists() and p.stat().st_size > 0 for p in (path, Path(f"{path}-wal"))):
-        raise InputError(f"{path} already exists; choose a new path or remove it")
+        raise InputError(_("{path} already exists; choose a new path or remove it").format(path=path))
 
 
 def _fill(conn, n: int, rng: random.Random, now_ts: int) -> None:

@@ -19,7 +19,9 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from cmtui import l10n
 from cmtui.errors import InputError
+from cmtui.i18n import _, ngettext
 from cmtui.model import Attachment
 from cmtui.text import sanitize
 
@@ -57,23 +59,23 @@ def inspect(path: Path | str) -> tuple[str, int]:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise InputError(f"no file {shown}") from None
+        raise InputError(_("no file {path}").format(path=shown)) from None
     except OSError as exc:
-        raise InputError(f"cannot read {shown} ({exc.strerror})") from None
+        raise InputError(_("cannot read {path} ({reason})").format(path=shown, reason=exc.strerror)) from None
     if not path.is_file():
-        raise InputError(f"{shown} is not a file")
+        raise InputError(_("{path} is not a file").format(path=shown))
     if info.st_size == 0:
-        raise InputError(f"{shown} is empty")
+        raise InputError(_("{path} is empty").format(path=shown))
     if info.st_size > READ_LIMIT:
-        raise InputError(f"{shown} is {human_size(info.st_size)}, too large for a post")
+        raise InputError(_("{path} is {size}, too large for a post").format(path=shown, size=human_size(info.st_size)))
     try:
         with path.open("rb") as handle:
             head = handle.read(16)
     except OSError as exc:
-        raise InputError(f"cannot read {shown} ({exc.strerror})") from None
+        raise InputError(_("cannot read {path} ({reason})").format(path=shown, reason=exc.strerror)) from None
     mime = sniff(head)
     if mime is None:
-        raise InputError(f"{shown} is not a PNG, JPEG, GIF or WebP image")
+        raise InputError(_("{path} is not a PNG, JPEG, GIF or WebP image").format(path=shown))
     return mime, info.st_size
 
 
@@ -83,7 +85,7 @@ def keep(path: Path | str, alt: str | None, folder: Path, *, alt_required: bool 
     alt = clean_alt(alt)
     if alt_required and not alt:
         raise _no_alt(path)
-    mime, _ = inspect(path)
+    mime = inspect(path)[0]
     source = Path(path).expanduser()
     # Copied under a temporary name while hashed, then renamed to its hash: a crash never
     # leaves half an image under a name a post will upload, and the name is what was copied.
@@ -92,7 +94,8 @@ def keep(path: Path | str, alt: str | None, folder: Path, *, alt_required: bool 
         folder.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
     except OSError as exc:
-        raise InputError(f"cannot write into {folder} ({exc.strerror})") from None
+        raise InputError(_("cannot write into {folder} ({reason})").format(folder=folder, reason=exc.strerror)) \
+            from None
     try:
         with os.fdopen(fd, "wb") as out, source.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
@@ -106,7 +109,8 @@ def keep(path: Path | str, alt: str | None, folder: Path, *, alt_required: bool 
             os.replace(temp, target)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise InputError(f"cannot copy {source} into {folder} ({exc.strerror})") from None
+        raise InputError(_("cannot copy {path} into {folder} ({reason})").format(
+            path=source, folder=folder, reason=exc.strerror)) from None
     return Attachment(file=target.name, alt=alt, mime=mime, size=size, part=part)
 
 
@@ -130,8 +134,8 @@ def keep_all(files: Iterable[tuple[Path | str, str | None]], folder: Path, accou
 
 
 def _no_alt(path: Path | str) -> InputError:
-    return InputError(f"{Path(path).name} needs alt text (describe the image for people who cannot see it;"
-                      " media_alt_required = false in the settings allows none)")
+    return InputError(_("{name} needs alt text (describe the image for people who cannot see it;"
+                        " media_alt_required = false in the settings allows none)").format(name=Path(path).name))
 
 
 def _require_media(account) -> None:
@@ -140,7 +144,7 @@ def _require_media(account) -> None:
 
     profile = profile_for(account.platform)
     if Capability.MEDIA not in profile.capabilities:
-        raise InputError(f"{profile.label} posts cannot carry media from cmtui")
+        raise InputError(_("{platform} posts cannot carry media from cmtui").format(platform=profile.label))
 
 
 def clean_alt(alt: str | None) -> str:
@@ -150,10 +154,11 @@ def clean_alt(alt: str | None) -> str:
 
 def human_size(size: int) -> str:
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
+        # i18n: French writes Mo and Ko
+        return _("{n} MB").format(n=l10n.decimal(size / (1024 * 1024), 1))
     if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} bytes"
+        return _("{n} KB").format(n=l10n.decimal(size / 1024, 0))
+    return ngettext("{n} byte", "{n} bytes", size).format(n=l10n.number(size))
 
 
 def as_attachments(items: Iterable[Attachment | Mapping] | None) -> list[Attachment]:
@@ -170,15 +175,20 @@ def summary(items: Iterable[Attachment | Mapping] | None) -> str:
     if not attachments:
         return ""
     count = len(attachments)
-    text = f"{count} image{'s' if count != 1 else ''}"
+    text = ngettext("{n} image", "{n} images", count).format(n=l10n.number(count))
     missing = alt_missing(attachments)
-    return text + (f", alt text missing on {missing}" if missing else "")
+    if missing:
+        # i18n: {images} is "2 images"; {n} counts those without alt text
+        return ngettext("{images}, alt text missing on {n}", "{images}, alt text missing on {n}", missing).format(
+            images=text, n=l10n.number(missing))
+    return text
 
 
 def alt_problem(items: Iterable[Attachment | Mapping] | None, alt_required: bool) -> str | None:
     missing = alt_missing(items)
     if alt_required and missing:
-        return f"alt text missing on {missing} image{'s' if missing != 1 else ''}"
+        return ngettext("alt text missing on {n} image", "alt text missing on {n} images", missing).format(
+            n=l10n.number(missing))
     return None
 
 
@@ -192,13 +202,14 @@ def check_for_account(items: Iterable[Attachment | Mapping] | None, account, *, 
         return
     problem = alt_problem(attachments, alt_required)
     if problem:
-        raise InputError(problem + " (media_alt_required = false in the settings allows none)")
+        raise InputError(_("{problem} (media_alt_required = false in the settings allows none)").format(
+            problem=problem))
     if account is None:
         return
     _require_media(account)
     problem = profile_for(account.platform).media_problem(attachments, account.limits)
     if problem:
-        raise InputError(f"not for {account.name}: {problem}")
+        raise InputError(_("not for {account}: {problem}").format(account=account.name, problem=problem))
 
 
 def payload_media(items: Iterable[Attachment | Mapping] | None, folder: Path) -> list[dict]:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from cmtui.errors import CmtuiError
+from cmtui.i18n import _
 
 
 def data_dir() -> Path:
@@ -19,7 +20,7 @@ def data_dir() -> Path:
     for candidate in candidates:
         if candidate and (Path(candidate) / "demo").is_dir():
             return Path(candidate)
-    raise CmtuiError("cannot find cmtui's data folder (demo community); reinstall cmtui or set CMTUI_DATA_DIR")
+    raise CmtuiError(_("cannot find cmtui's data folder (demo community); reinstall cmtui or set CMTUI_DATA_DIR"))
 
 
 def load_json(relative: str):
@@ -27,4 +28,4 @@ def load_json(relative: str):
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise CmtuiError(f"cannot read {path}: {exc}") from None
+        raise CmtuiError(_("cannot read {path}: {reason}").format(path=path, reason=exc)) from None
