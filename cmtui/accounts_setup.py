@@ -106,13 +106,16 @@ class Removal:
     def summary(self) -> str:
         said = ngettext("removed {name} and its {n} inbox item(s)", "removed {name} and its {n} inbox item(s)",
                         self.items).format(name=self.name, n=l10n.number(self.items))
+        # i18n: joins two clauses of one line: "removed ada and its 3 inbox item(s); 1 unsent operation(s) dropped"
+        clauses = _("{said}; {more}")
         if self.pending:
-            said += "; " + ngettext("{n} unsent operation(s) dropped", "{n} unsent operation(s) dropped",
-                                    self.pending).format(n=l10n.number(self.pending))
+            said = clauses.format(said=said, more=ngettext("{n} unsent operation(s) dropped",
+                                                           "{n} unsent operation(s) dropped",
+                                                           self.pending).format(n=l10n.number(self.pending)))
         if self.entries:
-            said += "; " + ngettext("{n} calendar entry kept without an account",
-                                    "{n} calendar entries kept without an account",
-                                    self.entries).format(n=l10n.number(self.entries))
+            said = clauses.format(said=said, more=ngettext("{n} calendar entry kept without an account",
+                                                           "{n} calendar entries kept without an account",
+                                                           self.entries).format(n=l10n.number(self.entries)))
         return said
 
 

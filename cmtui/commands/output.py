@@ -94,7 +94,7 @@ def print_table(headers: list[str], rows: list[list[str]], widths: list[int | No
     for i, width in enumerate(widths):
         if width is None:
             width = max([display_width(headers[i])] + [display_width(_one_line(r[i])) for r in rows])
-        resolved.append(width)
+        resolved.append(max(width, display_width(headers[i])))  # a translated heading is never cut
     lines = ["  ".join(fit(_one_line(h), w) for h, w in zip(headers, resolved)).rstrip()]
     for row in rows:
         lines.append("  ".join(fit(_one_line(v), w) for v, w in zip(row, resolved)).rstrip())
