@@ -152,12 +152,13 @@ def check_database(path: Path) -> tuple[list[Check], sqlite3.Connection | None]:
     else:
         checks.append(Check("wal", OK, _("write-ahead log {size}").format(size=_size(wal_size))))
     free = health.free_bytes(conn)
+    unused = _("{size} unused inside the file").format(size=_size(free))
+    pages = "free pages"  # i18n: not shown (the check's name in --json)
     if free > 16 * 2**20 and free > size / 4:
-        checks.append(Check("free pages", WARNING, _("{size} unused inside the file").format(size=_size(free)),  # i18n: not shown
-                            _("to reclaim it, close cmtui and run: {command}").format(
-                                command=f"sqlite3 {path} VACUUM")))
+        checks.append(Check(pages, WARNING, unused, _("to reclaim it, close cmtui and run: {command}").format(
+            command=f"sqlite3 {path} VACUUM")))
     else:
-        checks.append(Check("free pages", OK, _("{size} unused inside the file").format(size=_size(free))))  # i18n: not shown
+        checks.append(Check(pages, OK, unused))
     if version != LATEST:
         conn.close()
         return checks, None
