@@ -66,6 +66,8 @@ def test_the_settings_language_wins_over_lang(capsys, monkeypatch, lang):
     top = help_text(capsys)
     assert all(words in top for words in TOP_HELP[lang]), top
     assert not any(words in top for words in TOP_HELP[other][2:]), top
+    listing = help_text(capsys, "inbox", "list")
+    assert all(words in listing for words in LIST_HELP[lang]), listing
 
 
 def test_english_stays_english(capsys):

@@ -52,9 +52,9 @@ class Check:
     def name(self) -> str:
         return self.shown_check or _check_name(self.check)
 
-    def line(self, width: int = 12) -> str:
+    def line(self, width: int = 12, status_width: int = 8) -> str:
         todo = f" — {self.action}" if self.action else ""
-        return f"{_fill(_status_word(self.status), 8)} {_fill(self.name, width)} {self.detail}{todo}"
+        return f"{_fill(_status_word(self.status), status_width)} {_fill(self.name, width)} {self.detail}{todo}"
 
 
 def _fill(text: str, width: int) -> str:
@@ -337,6 +337,7 @@ def doctor_command(path: Path, args) -> int:
         print(json.dumps([c.as_json() for c in checks], indent=2, ensure_ascii=False))
     else:
         width = max(display_width(c.name) for c in checks)
+        status_width = max(8, *(display_width(_status_word(status)) for status in (OK, WARNING, PROBLEM)))
         for check in checks:
-            print(check.line(width))
+            print(check.line(width, status_width))
     return 1 if any(c.status == PROBLEM for c in checks) else 0

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from cmtui import l10n
 from cmtui.commands.output import (ENTRY_STATUS, INBOX_STATE, ITEM_KIND, OUTBOX_STATE, SYNC_STATE, age, json_language,
-                                   local_time, print_json, print_table, shown)
+                                   local_time, print_json, print_table, shown, shown_width)
 from cmtui.errors import InputError
 from cmtui.i18n import _, ngettext
 from cmtui.model import iso
@@ -41,7 +41,7 @@ def inbox_list(store: Store, args) -> int:
         ["ID", _("STATE"), _("AGE"), _("ACCOUNT"), _("KIND"), _("AUTHOR"), _("TEXT")],
         [[r["id"], shown(INBOX_STATE, r["state"]), age(r["created_at"]), r["account"], shown(ITEM_KIND, r["kind"]),
           r["author"], first_line(r["text"])] for r in rows],
-        [None, 7, 4, None, 7, 24, 60],
+        [None, shown_width(INBOX_STATE, 7), 4, None, shown_width(ITEM_KIND, 7), 24, 60],
     )
     return 0
 
@@ -83,7 +83,7 @@ def calendar_list(store: Store, settings: Settings, args) -> int:
                                                  else row["status"]),
           row["account"] or "-", ("↻ " if o is not None and o.is_recurring else "") + first_line(row["text"])]
          for row, when, o in listed],
-        [None, 16, 14, None, 70],
+        [None, 16, shown_width(ENTRY_STATUS, 14), None, 70],
     )
     return 0
 
@@ -118,7 +118,7 @@ def outbox_list(store: Store, args) -> int:
         [[r["id"], r["kind"], shown(OUTBOX_STATE, r["state"]), r["attempts"], r["account"], _what(r),
           r["last_error"] or ""]
          for r in rows],
-        [None, 10, 8, 5, None, 40, 50],
+        [None, 10, shown_width(OUTBOX_STATE, 8), 5, None, 40, 50],
     )
     return 0
 
@@ -144,7 +144,7 @@ def account_list(store: Store, args) -> int:
         [[a.name, a.platform, a.server or _("(not connected)") if a.offline else a.server, a.handle or "",
           shown(SYNC_STATE, "offline" if a.offline else a.sync_state), age(a.last_sync_at), a.last_error or ""]
          for a in accounts],
-        [None, None, None, None, 8, 9, 50],
+        [None, None, None, None, shown_width(SYNC_STATE, 8), 9, 50],
     )
     for account in accounts:
         if account.places:

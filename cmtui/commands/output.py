@@ -79,6 +79,15 @@ def shown(context: str, value: str) -> str:
     return _shown_words(i18n.language()).get((context, value), value)
 
 
+def shown_width(context: str, at_least: int) -> int:
+    """A column's width for the stored words of context: at_least, or the longest of them as
+    the language shows them (a translated state is never cut)."""
+    from cmtui import i18n
+
+    words = [word for (kind, _value), word in _shown_words(i18n.language()).items() if kind == context]
+    return max([at_least, *(display_width(word) for word in words)])
+
+
 def print_json(value) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
