@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cmtui import l10n
+from cmtui.commands.output import DOCTOR_CHECK, DOCTOR_STATUS, shown
 from cmtui.errors import CmtuiError
 from cmtui.i18n import _, ngettext, pgettext
 
@@ -50,31 +51,17 @@ class Check:
 
     @property
     def name(self) -> str:
-        return self.shown_check or _check_name(self.check)
+        return self.shown_check or shown(DOCTOR_CHECK, self.check)
 
     def line(self, width: int = 12, status_width: int = 8) -> str:
         todo = f" — {self.action}" if self.action else ""
-        return f"{_fill(_status_word(self.status), status_width)} {_fill(self.name, width)} {self.detail}{todo}"
+        return f"{_fill(shown(DOCTOR_STATUS, self.status), status_width)} {_fill(self.name, width)} {self.detail}{todo}"
 
 
 def _fill(text: str, width: int) -> str:
     from cmtui.text import display_width
 
     return text + " " * max(0, width - display_width(text))
-
-
-def _status_word(status: str) -> str:
-    words = {OK: pgettext("doctor status", "ok"), WARNING: pgettext("doctor status", "warning"),
-             PROBLEM: pgettext("doctor status", "problem")}
-    return words.get(status, status)
-
-
-def _check_name(check: str) -> str:
-    words = {"database": pgettext("doctor check", "database"), "writable": pgettext("doctor check", "writable"),
-             "wal": pgettext("doctor check", "wal"), "free pages": pgettext("doctor check", "free pages"),
-             "disk": pgettext("doctor check", "disk"), "settings": pgettext("doctor check", "settings"),
-             "credentials": pgettext("doctor check", "credentials"), "outbox": pgettext("doctor check", "outbox")}
-    return words.get(check, check)
 
 
 def _account_check(account, status: str, detail: str, action: str = "") -> Check:
@@ -337,7 +324,7 @@ def doctor_command(path: Path, args) -> int:
         print(json.dumps([c.as_json() for c in checks], indent=2, ensure_ascii=False))
     else:
         width = max(display_width(c.name) for c in checks)
-        status_width = max(8, *(display_width(_status_word(status)) for status in (OK, WARNING, PROBLEM)))
+        status_width = max(8, *(display_width(shown(DOCTOR_STATUS, status)) for status in (OK, WARNING, PROBLEM)))
         for check in checks:
             print(check.line(width, status_width))
     return 1 if any(c.status == PROBLEM for c in checks) else 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cmtui import l10n
-from cmtui.commands.output import json_language, print_json, print_table
+from cmtui.commands.output import CRISIS, json_language, print_json, print_table, shown
 from cmtui.errors import InputError
 from cmtui.i18n import _, ngettext, pgettext
 
@@ -61,12 +61,6 @@ def _weekday(name: str) -> str:
     return l10n.weekday_name(english.index(name), "abbreviated") if name in english else name
 
 
-def _crisis_word(status: str) -> str:
-    words = {"ok": pgettext("crisis watch", "ok"), "alert": pgettext("crisis watch", "alert"),
-             "not enough data yet": pgettext("crisis watch", "not enough data yet")}
-    return words.get(status, status)
-
-
 def _print_summary(data: dict) -> None:
     from cmtui.metrics.report import duration
     from cmtui.text import first_line
@@ -105,10 +99,10 @@ def _print_summary(data: dict) -> None:
                   else _("best times: {times}")).format(times=best))
     c = data["crisis"]
     if c["alerts"]:
-        print("  " + _("crisis watch: {status} ({alerts})").format(status=_crisis_word(c["status"]),
+        print("  " + _("crisis watch: {status} ({alerts})").format(status=shown(CRISIS, c["status"]),
                                                                   alerts=", ".join(c["alerts"])))
     else:
-        print("  " + _("crisis watch: {status}").format(status=_crisis_word(c["status"])))
+        print("  " + _("crisis watch: {status}").format(status=shown(CRISIS, c["status"])))
     for g in data["goals"]:
         current = _("no data yet") if g["current"] is None else l10n.decimal(g["current"], 2)
         print("  " + _("goal {id} {name}: {current} / {target} by {due}, {forecast}").format(

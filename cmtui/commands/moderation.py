@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cmtui import l10n
-from cmtui.commands.output import age, print_json, print_table
+from cmtui.commands.output import DECISION, age, print_json, print_table, shown
 from cmtui.errors import InputError
-from cmtui.i18n import _, ngettext, pgettext
+from cmtui.i18n import _, ngettext
 from cmtui.store.moderation import flag_json, log_json
 from cmtui.text import first_line
 
@@ -48,7 +48,7 @@ def moderation_act(store: Store, settings: Settings, args) -> int:
     all_items = getattr(args, "all_items", False)
     [outcome, *others] = act(store, settings, [args.item_id], args.decision, who=who, comment=comment,
                              all_items=all_items)
-    decision = _decision_word(args.decision)
+    decision = shown(DECISION, args.decision)
     if outcome.outbox_id is None:
         print(_("item {id}: {decision} recorded").format(id=outcome.item_id, decision=decision))
     elif outcome.reused:
@@ -64,15 +64,6 @@ def moderation_act(store: Store, settings: Settings, args) -> int:
                        len(others)).format(n=l10n.number(len(others)), ids=ids)
               if others else _("the author has no other open items"))
     return 0
-
-
-def _decision_word(decision: str) -> str:
-    """A decision of `moderation act` as its confirmation says it (the command takes the English word)."""
-    words = {"approve": pgettext("moderation decision", "approve"), "hide": pgettext("moderation decision", "hide"),
-             "mute": pgettext("moderation decision", "mute"), "block": pgettext("moderation decision", "block"),
-             "report": pgettext("moderation decision", "report"), "kick": pgettext("moderation decision", "kick"),
-             "ban": pgettext("moderation decision", "ban"), "unban": pgettext("moderation decision", "unban")}
-    return words.get(decision, decision)
 
 
 def moderation_log(store: Store, args) -> int:

@@ -36,6 +36,8 @@ def json_language(as_json: bool) -> Iterator[None]:
 # The kinds of stored words shown(): the pgettext contexts of their translations.
 INBOX_STATE, ITEM_KIND, ENTRY_STATUS, OUTBOX_STATE, SYNC_STATE, SWITCH = (
     "inbox state", "item kind", "entry status", "outbox state", "sync state", "switch")  # i18n: not shown
+DOCTOR_STATUS, DOCTOR_CHECK, DECISION, DRY_RUN, CRISIS = (
+    "doctor status", "doctor check", "moderation decision", "dry-run", "crisis watch")  # i18n: not shown
 
 
 @lru_cache(maxsize=8)
@@ -67,13 +69,38 @@ def _shown_words(language: str) -> dict[tuple[str, str], str]:
         ("sync state", "offline"): pgettext("sync state", "offline"),
         ("switch", "on"): pgettext("switch", "on"),
         ("switch", "off"): pgettext("switch", "off"),
+        ("doctor status", "ok"): pgettext("doctor status", "ok"),
+        ("doctor status", "warning"): pgettext("doctor status", "warning"),
+        ("doctor status", "problem"): pgettext("doctor status", "problem"),
+        ("doctor check", "database"): pgettext("doctor check", "database"),
+        ("doctor check", "writable"): pgettext("doctor check", "writable"),
+        ("doctor check", "wal"): pgettext("doctor check", "wal"),
+        ("doctor check", "free pages"): pgettext("doctor check", "free pages"),
+        ("doctor check", "disk"): pgettext("doctor check", "disk"),
+        ("doctor check", "settings"): pgettext("doctor check", "settings"),
+        ("doctor check", "credentials"): pgettext("doctor check", "credentials"),
+        ("doctor check", "outbox"): pgettext("doctor check", "outbox"),
+        ("moderation decision", "approve"): pgettext("moderation decision", "approve"),
+        ("moderation decision", "hide"): pgettext("moderation decision", "hide"),
+        ("moderation decision", "mute"): pgettext("moderation decision", "mute"),
+        ("moderation decision", "block"): pgettext("moderation decision", "block"),
+        ("moderation decision", "report"): pgettext("moderation decision", "report"),
+        ("moderation decision", "kick"): pgettext("moderation decision", "kick"),
+        ("moderation decision", "ban"): pgettext("moderation decision", "ban"),
+        ("moderation decision", "unban"): pgettext("moderation decision", "unban"),
+        ("dry-run", "none"): pgettext("dry-run", "none"),
+        ("dry-run", "current"): pgettext("dry-run", "current"),
+        ("dry-run", "stale"): pgettext("dry-run", "stale"),
+        ("crisis watch", "ok"): pgettext("crisis watch", "ok"),
+        ("crisis watch", "alert"): pgettext("crisis watch", "alert"),
+        ("crisis watch", "not enough data yet"): pgettext("crisis watch", "not enough data yet"),
     }
 
 
 def shown(context: str, value: str) -> str:
-    """A stored word (an item's state "open", an entry's status) as the plain-text tables show
-    it, in the interface's language; a word without a translation is shown as stored. The
-    stored word stays in --json."""
+    """A stored word (an item's state "open", an entry's status, a doctor check's status) as
+    plain text shows it, in the interface's language; a word without a translation is shown
+    as stored. The stored word stays in --json."""
     from cmtui import i18n
 
     return _shown_words(i18n.language()).get((context, value), value)

@@ -8,9 +8,9 @@ import sys
 from typing import TYPE_CHECKING
 
 from cmtui import l10n
-from cmtui.commands.output import SWITCH, json_language, print_json, print_table, shown
+from cmtui.commands.output import DRY_RUN, SWITCH, json_language, print_json, print_table, shown
 from cmtui.errors import CmtuiError, RuleError
-from cmtui.i18n import _, ngettext, pgettext
+from cmtui.i18n import _, ngettext
 from cmtui.moderation.describe import action_effects, describe_actions, describe_conditions, dry_run_status
 from cmtui.moderation.engine import DryRunResult, dry_run, dry_run_is_current, enable_rule
 from cmtui.text import sanitize
@@ -46,7 +46,7 @@ def rules_list(store: Store, args) -> int:
         return 0
 
     def dry(state: dict) -> str:
-        word = _dry_run_word(state["state"])
+        word = shown(DRY_RUN, state["state"])
         return word if state["state"] == "none" else f"{word} {state['matched']}/{state['total']}"
 
     print_table(["#", _("NAME"), _("ON"), _("DRY-RUN"), _("CONDITIONS"), _("ACTIONS")],
@@ -54,13 +54,6 @@ def rules_list(store: Store, args) -> int:
                   dry(e["dry_run"]), _clean(e["summary"]), _clean(describe_actions(e["actions"]))] for e in entries],
                 [None, 24, None, 18, 50, 30])
     return 0
-
-
-def _dry_run_word(state: str) -> str:
-    """A rule's dry-run state as the table shows it (the stored word stays in --json)."""
-    words = {"none": pgettext("dry-run", "none"), "current": pgettext("dry-run", "current"),
-             "stale": pgettext("dry-run", "stale")}
-    return words.get(state, state)
 
 
 def _test(store: Store, name: str, samples: int) -> tuple[dict, DryRunResult]:
