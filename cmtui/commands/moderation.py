@@ -73,8 +73,9 @@ def moderation_log(store: Store, args) -> int:
         return 0
     print_table(
         ["ID", _("AT"), _("WHO"), _("ACTION"), _("ITEM"), _("COMMENT")],
-        [[r["id"], r["at"], r["who"], r["action"], r["item_id"] or (f"r{r['report_id']}" if r["report_id"] else ""),
-          first_line(r["comment"] or "")] for r in rows],
+        [[r["id"], r["at"], r["who"], shown(DECISION, r["action"]),
+          r["item_id"] or (f"r{r['report_id']}" if r["report_id"] else ""), first_line(r["comment"] or "")]
+         for r in rows],
         [None, 20, 16, 16, None, 60],
     )
     return 0
