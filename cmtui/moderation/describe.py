@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cmtui import l10n
+from cmtui.i18n import _, ngettext, pgettext
 from cmtui.moderation.actions import PLATFORM_ACTIONS, offered_actions, platform_profile
 from cmtui.moderation.engine import RULE_PLACE_ACTIONS, DryRunResult, dry_run_is_current
 
@@ -17,13 +19,25 @@ if TYPE_CHECKING:
 
 def _words(values, limit: int = 3) -> str:
     values = [str(v) for v in values] if isinstance(values, list) else [str(values)]
-    shown = ", ".join(f"“{v}”" for v in values[:limit])
-    return shown + (f" +{len(values) - limit}" if len(values) > limit else "")
+    shown = ", ".join(_("“{word}”").format(word=v) for v in values[:limit])
+    return shown + (f" +{l10n.number(len(values) - limit)}" if len(values) > limit else "")
 
 
 def _listed(spec: dict, key: str) -> list[str]:
     values = spec.get(key, spec.get("values", []))  # (the engine takes "values" for any of these)
     return [values] if isinstance(values, str) else [str(v) for v in values]
+
+
+def _number(value) -> str:
+    """A number from a rule (TOML may give a string or anything): the language's digits when it is one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return l10n.number(value)
+
+
+def _count(value) -> int:
+    """The plural form's count for a number from a rule (a fraction or a non-number: many)."""
+    return int(value) if isinstance(value, (int, float)) and value == int(value) else 5
 
 
 def describe_condition(spec) -> str:
@@ -36,39 +50,103 @@ def describe_condition(spec) -> str:
     if kind == "keywords":
         parts = []
         if spec.get("lists"):
-            parts.append("keywords " + ", ".join(map(str, spec["lists"])))
+            # i18n: a rule's condition: the named word lists (en:spam, fr:insults)
+            parts.append(_("keywords {lists}").format(lists=", ".join(map(str, spec["lists"]))))
         if spec.get("words"):
-            parts.append("words " + _words(spec["words"]))
-        return " + ".join(parts) or "keywords"
+            # i18n: a rule's condition: the words typed in it, quoted
+            parts.append(_("words {words}").format(words=_words(spec["words"])))
+        # i18n: a rule's condition with no list and no word
+        return " + ".join(parts) or _("keywords")
+    minimum, count, minutes, days = spec.get("min"), spec.get("count", 3), spec.get("minutes", 10), spec.get("days", 7)
     simple = {
-        "regex": lambda: f"regex /{spec.get('pattern', '')}/",
-        "link": lambda: "a link",
-        "links": lambda: f"≥ {spec.get('min')} links",
-        "only_mentions": lambda: "only mentions",
-        "only_emojis": lambda: "only emojis",
-        "caps": lambda: f"shouting ({round(100 * float(spec.get('ratio', 0.7)))}% caps)",
-        "flood": lambda: f"flood ({spec.get('count', 3)} in {spec.get('minutes', 10)} min)",
-        "new_account": lambda: f"account < {spec.get('days', 7)} days old",
-        "watched": lambda: "watched author",
-        "kind": lambda: "kind " + "/".join(_listed(spec, "kinds")),
-        "account": lambda: "account " + ", ".join(_listed(spec, "accounts")),
-        "language": lambda: "language " + ", ".join(_listed(spec, "languages")),
+        # i18n: a rule's condition: the text matches a regular expression
+        "regex": lambda: _("regex /{pattern}/").format(pattern=spec.get("pattern", "")),
+        # i18n: a rule's condition: the item has a link
+        "link": lambda: _("a link"),
+        "links": lambda: ngettext("≥ {n} link", "≥ {n} links", _count(minimum)).format(n=_number(minimum)),
+        "only_mentions": lambda: _("only mentions"),
+        "only_emojis": lambda: _("only emojis"),
+        # i18n: a rule's condition: the share of capital letters, e.g. "shouting (70% caps)"
+        "caps": lambda: _("shouting ({percent} caps)").format(percent=l10n.percent(float(spec.get("ratio", 0.7)))),
+        # i18n: a rule's condition: so many items by one author within so many minutes
+        "flood": lambda: _("flood ({count} in {minutes} min)").format(count=_number(count), minutes=_number(minutes)),
+        "new_account": lambda: ngettext("account < {n} day old", "account < {n} days old",
+                                        _count(days)).format(n=_number(days)),
+        # i18n: a rule's condition: the author is on the watch list
+        "watched": lambda: _("watched author"),
+        # i18n: a rule's condition: the kind of item (mention, dm...), ids as written in the rule
+        "kind": lambda: _("kind {kinds}").format(kinds="/".join(_listed(spec, "kinds"))),
+        # i18n: a rule's condition: the accounts it watches
+        "account": lambda: _("account {accounts}").format(accounts=", ".join(_listed(spec, "accounts"))),
+        # i18n: a rule's condition: the items' languages, as codes (en, es)
+        "language": lambda: _("language {languages}").format(languages=", ".join(_listed(spec, "languages"))),
     }
     return simple[kind]() if kind in simple else str(kind)
 
 
 def describe_conditions(conditions: list, match: str = "all") -> str:
-    return (" + " if match == "all" else " or ").join(describe_condition(c) for c in conditions)
+    # i18n: between a rule's conditions when any one of them is enough ("a link or only emojis")
+    return (" + " if match == "all" else _(" or ")).join(describe_condition(c) for c in conditions)
+
+
+def action_name(kind: str) -> str:
+    """A rule's or a moderator's action as shown ("flag", "mute"); an unknown one as written."""
+    names = {
+        "flag": pgettext("rule action", "flag"),
+        "label": pgettext("rule action", "label"),
+        "assign": pgettext("rule action", "assign"),
+        "done": pgettext("rule action", "done"),
+        "hide": pgettext("rule action", "hide"),
+        "mute": pgettext("rule action", "mute"),
+        "block": pgettext("rule action", "block"),
+        "report": pgettext("rule action", "report"),
+        "stop": pgettext("rule action", "stop"),
+        "kick": pgettext("rule action", "kick"),
+        "ban": pgettext("rule action", "ban"),
+        "unban": pgettext("rule action", "unban"),
+        "approve": pgettext("rule action", "approve"),
+        "warn": pgettext("rule action", "warn"),
+    }
+    return names.get(kind, str(kind))
 
 
 def describe_action(action) -> str:
     kind = action.get("type") if isinstance(action, dict) else action
+    if isinstance(action, dict) and kind == "label" and action.get("label"):
+        # i18n: a rule's action: put this label on the item
+        return pgettext("rule action", "label {label}").format(label=action["label"])
+    if isinstance(action, dict) and kind == "assign" and action.get("to"):
+        # i18n: a rule's action: assign the item to this person
+        return pgettext("rule action", "assign {to}").format(to=action["to"])
     detail = action.get("label") or action.get("to") if isinstance(action, dict) else None
-    return f"{kind} {detail}" if detail else str(kind)
+    return f"{action_name(kind)} {detail}" if detail else action_name(kind)
 
 
 def describe_actions(actions: list) -> str:
     return ", ".join(describe_action(a) for a in actions)
+
+
+_NO_PLACE = "said in no place"  # i18n: not shown (the engine's stored words, translated below)
+
+
+def flag_reason(reason: str | None) -> str:
+    """A flag's reason as stored by the rules engine ("rule: spam-links", "needs confirmation:
+    mute", "kick not allowed here: ...") in the interface's language; any other reason (a
+    person's, a platform's) as written."""
+    reason = reason or ""
+    if reason.startswith("rule: "):
+        # i18n: why an item is flagged: the rule that caught it
+        return _("rule: {name}").format(name=reason.removeprefix("rule: "))
+    if reason.startswith("needs confirmation: "):
+        kind = reason.removeprefix("needs confirmation: ")
+        # i18n: why an item is flagged: an automatic action waits for a moderator's OK
+        return _("needs confirmation: {action}").format(action=action_name(kind))
+    kind, found, why = reason.partition(" not allowed here: ")
+    if found and kind in ("kick", "ban"):
+        # i18n: why an item is flagged: the rule may not kick/ban in this room; {why} is the platform's reason
+        why = _(_NO_PLACE) if why == _NO_PLACE else why
+        return _("{action} not allowed here: {why}").format(action=action_name(kind), why=why)
+    return _(_NO_PLACE) if reason == _NO_PLACE else reason
 
 
 # -- dry-runs -----------------------------------------------------------------------------------------
