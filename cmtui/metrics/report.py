@@ -153,9 +153,10 @@ def to_markdown(data: dict) -> str:
     lines += _table([_("Most helpful"), _("Threads helped")],
                     [[x["author"], l10n.number(x["threads_helped"])] for x in m["most_helpful"]])
     c = data["crisis"]
-    status = _("Status: {status}.").format(status=status_label(c["status"]))
     reason = reason_text(c)
-    lines += [_("## Crisis watch"), "", status + (" " + _("{reason}.").format(reason=reason) if reason else ""), ""]
+    status = (_("Status: {status}. {reason}.").format(status=status_label(c["status"]), reason=reason) if reason
+              else _("Status: {status}.").format(status=status_label(c["status"])))
+    lines += [_("## Crisis watch"), "", status, ""]
     if c["series"]:
         lines += _table([_("Series"), _("Last 24 h"), _("Baseline mean"), "z", _("Alert")],
                         [[series_label(s["series"]), l10n.number(s["value"]), l10n.number(s["baseline_mean"]),
