@@ -204,3 +204,16 @@ def test_a_damaged_database_is_described_in_spanish(language, tmp_path):
     assert str(caught.value) == (f"{bad} no es una base de datos SQLite (cmtui no la ha tocado); indica con --db tu "
                                  "base de datos de cmtui o restáurala desde una copia de seguridad")
     assert bad.read_text() == "these are my notes, not a database"
+
+
+def test_descriptions_for_json_stay_english_in_any_language(language, store):
+    from cmtui.moderation.describe import action_effects, describe_actions, describe_conditions
+    from cmtui.moderation.engine import dry_run
+
+    language("sl")
+    assert describe_conditions(CONDITIONS, "any", english=True) == \
+        "≥ 3 links or shouting (70% caps) or account < 2 days old"
+    assert describe_actions([{"type": "label", "label": "spam"}, "mute"], english=True) == "label spam, mute"
+    rule = {"name": "x", "conditions": [{"type": "link"}], "actions": [{"type": "label", "label": "spam"}]}
+    effects = action_effects(store, rule, dry_run(store, rule, record=False))
+    assert effects[0].action == "dodaj oznako spam" and effects[0].as_json()["action"] == "label spam"

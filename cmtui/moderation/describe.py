@@ -5,11 +5,12 @@ strings literally, never as markup.)"""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cmtui import l10n
-from cmtui.i18n import _, ngettext, pgettext
+from cmtui import i18n, l10n
 from cmtui.moderation.actions import PLATFORM_ACTIONS, offered_actions, platform_profile
 from cmtui.moderation.engine import RULE_PLACE_ACTIONS, DryRunResult, dry_run_is_current
 
@@ -17,10 +18,41 @@ if TYPE_CHECKING:
     from cmtui.store import Store
 
 
+# English words whatever the interface's language: for `--json` output (a stable interface).
+_ENGLISH: ContextVar[bool] = ContextVar("describe_in_english", default=False)
+
+
+@contextmanager
+def _in_english(english: bool):
+    token = _ENGLISH.set(english or _ENGLISH.get())
+    try:
+        yield
+    finally:
+        _ENGLISH.reset(token)
+
+
+def _(message: str) -> str:
+    return message if _ENGLISH.get() else i18n._(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    if _ENGLISH.get():
+        return singular if n == 1 else plural
+    return i18n.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return message if _ENGLISH.get() else i18n.pgettext(context, message)
+
+
+def _percent(ratio: float) -> str:
+    return f"{round(100 * ratio)}%" if _ENGLISH.get() else l10n.percent(ratio)
+
+
 def _words(values, limit: int = 3) -> str:
     values = [str(v) for v in values] if isinstance(values, list) else [str(values)]
     shown = ", ".join(_("“{word}”").format(word=v) for v in values[:limit])
-    return shown + (f" +{l10n.number(len(values) - limit)}" if len(values) > limit else "")
+    return shown + (f" +{_number(len(values) - limit)}" if len(values) > limit else "")
 
 
 def _listed(spec: dict, key: str) -> list[str]:
@@ -30,7 +62,7 @@ def _listed(spec: dict, key: str) -> list[str]:
 
 def _number(value) -> str:
     """A number from a rule (TOML may give a string or anything): the language's digits when it is one."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or _ENGLISH.get():
         return str(value)
     return l10n.number(value)
 
@@ -40,8 +72,14 @@ def _count(value) -> int:
     return int(value) if isinstance(value, (int, float)) and value == int(value) else 5
 
 
-def describe_condition(spec) -> str:
-    """One condition in a few words: "keywords en:spam", "≥ 4 links", "(a link + keywords spam)"."""
+def describe_condition(spec, *, english: bool = False) -> str:
+    """One condition in a few words: "keywords en:spam", "≥ 4 links", "(a link + keywords spam)";
+    in the interface's language, or in English (`english`: for --json)."""
+    with _in_english(english):
+        return _describe_condition(spec)
+
+
+def _describe_condition(spec) -> str:
     if not isinstance(spec, dict):
         return str(spec)
     kind = spec.get("type")
@@ -67,7 +105,7 @@ def describe_condition(spec) -> str:
         "only_mentions": lambda: _("only mentions"),
         "only_emojis": lambda: _("only emojis"),
         # i18n: a rule's condition: the share of capital letters, e.g. "shouting (70% caps)"
-        "caps": lambda: _("shouting ({percent} caps)").format(percent=l10n.percent(float(spec.get("ratio", 0.7)))),
+        "caps": lambda: _("shouting ({percent} caps)").format(percent=_percent(float(spec.get("ratio", 0.7)))),
         # i18n: a rule's condition: so many items by one author within so many minutes
         "flood": lambda: _("flood ({count} in {minutes} min)").format(count=_number(count), minutes=_number(minutes)),
         "new_account": lambda: ngettext("account < {n} day old", "account < {n} days old",
@@ -84,13 +122,16 @@ def describe_condition(spec) -> str:
     return simple[kind]() if kind in simple else str(kind)
 
 
-def describe_conditions(conditions: list, match: str = "all") -> str:
-    # i18n: between a rule's conditions when any one of them is enough ("a link or only emojis")
-    return (" + " if match == "all" else _(" or ")).join(describe_condition(c) for c in conditions)
+def describe_conditions(conditions: list, match: str = "all", *, english: bool = False) -> str:
+    with _in_english(english):
+        # i18n: between a rule's conditions when any one of them is enough ("a link or only emojis")
+        return (" + " if match == "all" else _(" or ")).join(describe_condition(c) for c in conditions)
 
 
-def action_name(kind: str) -> str:
+def action_name(kind: str, *, english: bool = False) -> str:
     """A rule's or a moderator's action as shown ("flag", "mute"); an unknown one as written."""
+    if english or _ENGLISH.get():
+        return str(kind)
     names = {
         "flag": pgettext("rule action", "flag"),
         "label": pgettext("rule action", "label"),
@@ -110,7 +151,12 @@ def action_name(kind: str) -> str:
     return names.get(kind, str(kind))
 
 
-def describe_action(action) -> str:
+def describe_action(action, *, english: bool = False) -> str:
+    with _in_english(english):
+        return _describe_action(action)
+
+
+def _describe_action(action) -> str:
     kind = action.get("type") if isinstance(action, dict) else action
     if isinstance(action, dict) and kind == "label" and action.get("label"):
         # i18n: a rule's action: put this label on the item
@@ -122,8 +168,9 @@ def describe_action(action) -> str:
     return f"{action_name(kind)} {detail}" if detail else action_name(kind)
 
 
-def describe_actions(actions: list) -> str:
-    return ", ".join(describe_action(a) for a in actions)
+def describe_actions(actions: list, *, english: bool = False) -> str:
+    with _in_english(english):
+        return ", ".join(describe_action(a) for a in actions)
 
 
 _NO_PLACE = "said in no place"  # i18n: not shown (the engine's stored words, translated below)
@@ -175,12 +222,13 @@ def dry_run_status(store: Store, rule: dict) -> DryRunStatus:
 class ActionEffect:
     """What one of a rule's actions would have done to the items a dry-run caught."""
 
-    action: str   # in words: "flag", "label spam"
+    action: str   # in words, in the interface's language: "flag", "label spam"
     items: int    # done as written
     flagged: int = 0  # a platform action left to a moderator (a flag) instead
+    action_json: str = ""  # the same words in English, for --json (a stable interface)
 
     def as_json(self) -> dict:
-        return {"action": self.action, "items": self.items, "flagged_instead": self.flagged}
+        return {"action": self.action_json or self.action, "items": self.items, "flagged_instead": self.flagged}
 
 
 def action_effects(store: Store, rule: dict, result: DryRunResult) -> list[ActionEffect]:
@@ -198,7 +246,9 @@ def action_effects(store: Store, rule: dict, result: DryRunResult) -> list[Actio
         if kind in PLATFORM_ACTIONS or kind in RULE_PLACE_ACTIONS:
             queued = sum(n for account_id, n in result.by_account.items()
                          if rule.get("automatic") and kind in offered[account_id])
-            effects.append(ActionEffect(describe_action(action), queued, result.matched - queued))
+            effects.append(ActionEffect(describe_action(action), queued, result.matched - queued,
+                                        describe_action(action, english=True)))
         else:
-            effects.append(ActionEffect(describe_action(action), result.matched))
+            effects.append(ActionEffect(describe_action(action), result.matched,
+                                        action_json=describe_action(action, english=True)))
     return effects
