@@ -37,7 +37,7 @@ def test_slovenian_counts_links_with_four_forms(language):
 
 
 def test_flag_reasons_and_form_labels_are_shown_translated_but_stored_in_english(language, store):
-    from cmtui.moderation.describe import flag_reason
+    from cmtui.moderation.describe import flag_reason, flag_state_label
     from cmtui.moderation.rule_forms import KIND_LABELS, kind_label, link_mode_label
 
     language("fr")
@@ -45,6 +45,7 @@ def test_flag_reasons_and_form_labels_are_shown_translated_but_stored_in_english
     assert flag_reason("needs confirmation: mute") == f"confirmation requise{NB}: mettre en sourdine"
     assert flag_reason("kick not allowed here: said in no place").startswith(f"expulser{NB}: non autorisé ici{NB}: publié hors")
     assert flag_reason("a person's own words") == "a person's own words"
+    assert flag_state_label("muted") == "mis en sourdine" and flag_state_label("something new") == "something new"
     assert kind_label("watched") == "liste de surveillance" and link_mode_label("any") == "n’importe quel lien"
     assert KIND_LABELS["watched"] == "watch list"  # the table stays English: translated where shown
     language("es")

@@ -173,6 +173,24 @@ def describe_actions(actions: list, *, english: bool = False) -> str:
         return ", ".join(describe_action(a) for a in actions)
 
 
+def flag_state_label(state: str) -> str:
+    """A flag's stored state (open, approved, hidden, muted...: what was decided) as shown."""
+    labels = {
+        "open": pgettext("flag state", "open"),
+        "approved": pgettext("flag state", "approved"),
+        "hidden": pgettext("flag state", "hidden"),
+        "muted": pgettext("flag state", "muted"),
+        "blocked": pgettext("flag state", "blocked"),
+        "reported": pgettext("flag state", "reported"),
+        "warned": pgettext("flag state", "warned"),
+        "kicked": pgettext("flag state", "kicked"),
+        "banned": pgettext("flag state", "banned"),
+        "unbanned": pgettext("flag state", "unbanned"),
+        "resolved": pgettext("flag state", "resolved"),
+    }
+    return labels.get(state, state)
+
+
 _NO_PLACE = "said in no place"  # i18n: not shown (the engine's stored words, translated below)
 
 
