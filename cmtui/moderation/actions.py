@@ -107,7 +107,7 @@ def queue_platform_action(store: Store, item, action: str, comment: str = "", wh
     item = _item(store, item)
     profile = platform_profile(store, item["account_id"])
     if action not in profile.moderation_actions:
-        # i18n: {platform} is a platform's name (Mastodon), {action} an action's name (mute)
+        # i18n: {platform} is a platform's name (its label), {action} an action's name (mute)
         raise InputError(_("{platform} has no {action}").format(platform=profile.label, action=_action_name(action)))
     profile.require(Capability[action.upper()], action)  # the platform has it; its connector must too
     category = profile.report_category(category) if action == "report" or category is not None else None
