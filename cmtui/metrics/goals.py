@@ -273,8 +273,8 @@ def validate_goal(store: Store, name, metric, target, due, account=None, start=N
         raise InputError(_("unknown goal metric '{metric}' (one of: {known})").format(metric=metric, known=", ".join(GOAL_METRICS)))
     value = _target(target, metric)
     today = (now or utcnow()).astimezone(timezone.utc).date()
-    start_day = _date(start, _("start date")) if start not in (None, "") else today
-    due_day = _date(due, _("due date"))
+    start_day = _date(start, pgettext("goal error", "start date")) if start not in (None, "") else today
+    due_day = _date(due, pgettext("goal error", "due date"))
     if check_past and due_day < today:
         raise InputError(_("the due date {due} is in the past").format(due=due_day))
     if due_day <= start_day:

@@ -8,7 +8,7 @@ import io
 from datetime import time
 
 from cmtui import l10n
-from cmtui.i18n import N_, _, ngettext, pgettext
+from cmtui.i18n import _, ngettext, pgettext
 from cmtui.metrics.best_time import fallback_reason, weekday_label
 from cmtui.metrics.crisis import reason_text, series_label, status_label
 from cmtui.metrics.goals import forecast_label
@@ -100,65 +100,77 @@ def to_markdown(data: dict) -> str:
     lines = [ngettext("# Community report: last {n} day", "# Community report: last {n} days", days).format(
                  n=l10n.number(days)), "",
              # i18n: the report's range: two ISO dates, then an account's name or "all accounts"
-             _("{start} to {end}, {scope}.").format(start=rng["start"][:10], end=rng["end"][:10],
-                                                    scope=rng["account"] or _("all accounts")), ""]
-    lines += [_("## Goals"), ""]
-    lines += _table([_("Goal"), _("Target"), _("Current"), _("Progress"), _("Due"), _("Forecast")],
+             pgettext("report", "{start} to {end}, {scope}.").format(
+                 start=rng["start"][:10], end=rng["end"][:10], scope=rng["account"] or pgettext("report", "all accounts")), ""]
+    lines += [pgettext("report", "## Goals"), ""]
+    lines += _table([pgettext("report", "Goal"), pgettext("report", "Target"),
+                     pgettext("report", "Current"), pgettext("report", "Progress"),
+                     pgettext("report", "Due"), pgettext("report", "Forecast")],
                     [[g["name"], _n(g["target"]), _n(g["current"]), l10n.percent(g["progress"]), g["due_date"],
-                      forecast_label(g["forecast"])] for g in data["goals"]]) if data["goals"] else [_("No goals yet."), ""]
-    lines += [_("## Followers"), ""]
-    lines += _table([_("Account"), _("Followers"), _("Change"), _("Change %")],
+                      forecast_label(g["forecast"])] for g in data["goals"]]) \
+        if data["goals"] else [pgettext("report", "No goals yet."), ""]
+    lines += [pgettext("report", "## Followers"), ""]
+    lines += _table([pgettext("report", "Account"), pgettext("report", "Followers"),
+                     pgettext("report", "Change"), pgettext("report", "Change %")],
                     [[n, _n(f["current"]), _n(f["change"]), _n(f["change_pct"], " %")]
                      for n, f in data["followers"].items()])
     r = data["response"]
-    lines += [_("## Response"), ""]
+    lines += [pgettext("report", "## Response"), ""]
     # i18n: the report's response table: "all" is the row for every account together
     everyone = pgettext("report scope", "all")
-    lines += _table([_("Scope"), _("Arrived"), _("Answered"), _("Rate"), _("Median"), _("90th percentile")],
+    lines += _table([pgettext("report", "Scope"), pgettext("report", "Arrived"),
+                     pgettext("report", "Answered"), pgettext("report", "Rate"),
+                     pgettext("report", "Median"), pgettext("report", "90th percentile")],
                     [[scope, _n(s["arrived"]), _n(s["answered"]), _percent(s["rate"]),
                       duration(s["median_seconds"]), duration(s["p90_seconds"])]
                      for scope, s in [(everyone, r), *r["per_account"].items()]])
     if "overdue" in r:
-        lines += [_("Overdue now (over {minutes} min): {n}.").format(minutes=l10n.number(r["target_minutes"]),
-                                                                     n=l10n.number(r["overdue"])), ""]
+        lines += [pgettext("report", "Overdue now (over {minutes} min): {n}.").format(
+            minutes=l10n.number(r["target_minutes"]), n=l10n.number(r["overdue"])), ""]
     e = data["engagement"]
     posts, interactions = e["totals"]["posts"], e["totals"]["interactions"]
     # i18n: the report's engagement line: "{posts}" is "12 posts", "{interactions}" is "340 interactions"
-    lines += [_("## Engagement"), "", _("{posts}, {interactions}.").format(
+    lines += [pgettext("report", "## Engagement"), "", pgettext("report", "{posts}, {interactions}.").format(
         posts=ngettext("{n} post", "{n} posts", posts).format(n=l10n.number(posts)),
         interactions=ngettext("{n} interaction", "{n} interactions", interactions).format(n=l10n.number(interactions))),
         ""]
     if e["top"]:
-        lines += [_("### Top posts"), ""]
-        lines += _table([_("Posted"), _("Account"), _("Interactions"), _("Rate"), _("Text")],
+        lines += [pgettext("report", "### Top posts"), ""]
+        lines += _table([pgettext("report", "Posted"), pgettext("report", "Account"), pgettext("report", "Interactions"),
+                         pgettext("report", "Rate"), pgettext("report", "Text")],
                         [[p["posted_at"][:16], p["account"], l10n.number(p["total"]), _percent(p["rate"], 2),
                           first_line(p["text"] or "", 60)]  # cut between clusters, never in an emoji
                          for p in e["top"]])
-    for title, key in ((N_("By language"), "by_language"), (N_("By campaign"), "by_campaign"), (N_("By hour"), "by_hour")):
+    for title, key in ((pgettext("report", "By language"), "by_language"), (pgettext("report", "By campaign"), "by_campaign"),
+                       (pgettext("report", "By hour"), "by_hour")):
         if e[key]:
-            lines += ["### " + _(title), ""]
-            lines += _table([_("Group"), _("Posts"), _("Average"), _("Best")],
+            lines += ["### " + title, ""]
+            lines += _table([pgettext("report", "Group"), pgettext("report", "Posts"), pgettext("report", "Average"),
+                             pgettext("report", "Best")],
                             [[g["group"], l10n.number(g["posts"]), l10n.number(g["average"]), _yes(g["best"])]
                              for g in e[key]])
     b = data["best_times"]
-    lines += [_("## Best times to post"), ""]
+    lines += [pgettext("report", "## Best times to post"), ""]
     if b["fallback"]:
-        lines += [_("Fallback: {reason}.").format(reason=fallback_reason(b)), ""]
-    lines += _table([_("Weekday"), _("Hour"), _("Score")],
+        lines += [pgettext("report", "Fallback: {reason}.").format(reason=fallback_reason(b)), ""]
+    lines += _table([pgettext("report", "Weekday"), pgettext("report", "Hour"), pgettext("report", "Score")],
                     [[weekday_label(s["weekday"]), l10n.clock(time(s["hour"])), l10n.number(s["score"])]
                      for s in b["best"]])
     m = data["members"]
-    lines += [_("## Members"), ""]
-    lines += _table([_("Most active"), _("Items")], [[x["author"], l10n.number(x["items"])] for x in m["most_active"]])
-    lines += _table([_("Most helpful"), _("Threads helped")],
+    lines += [pgettext("report", "## Members"), ""]
+    lines += _table([pgettext("report", "Most active"), pgettext("report", "Items")],
+                    [[x["author"], l10n.number(x["items"])] for x in m["most_active"]])
+    lines += _table([pgettext("report", "Most helpful"), pgettext("report", "Threads helped")],
                     [[x["author"], l10n.number(x["threads_helped"])] for x in m["most_helpful"]])
     c = data["crisis"]
     reason = reason_text(c)
-    status = (_("Status: {status}. {reason}.").format(status=status_label(c["status"]), reason=reason) if reason
-              else _("Status: {status}.").format(status=status_label(c["status"])))
-    lines += [_("## Crisis watch"), "", status, ""]
+    shown = status_label(c["status"])
+    status = (pgettext("report", "Status: {status}. {reason}.").format(status=shown, reason=reason) if reason
+              else pgettext("report", "Status: {status}.").format(status=shown))
+    lines += [pgettext("report", "## Crisis watch"), "", status, ""]
     if c["series"]:
-        lines += _table([_("Series"), _("Last 24 h"), _("Baseline mean"), "z", _("Alert")],
+        lines += _table([pgettext("report", "Series"), pgettext("report", "Last 24 h"), pgettext("report", "Baseline mean"),
+                         "z", pgettext("report", "Alert")],
                         [[series_label(s["series"]), l10n.number(s["value"]), l10n.number(s["baseline_mean"]),
                           l10n.number(s["z"]), _yes(s["alert"])] for s in c["series"]])
     return "\n".join(lines)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
-from cmtui.i18n import _
+from cmtui.i18n import _, pgettext
 from cmtui.errors import InputError
 from cmtui.model import iso
 
@@ -77,7 +77,7 @@ def window(store: Store, days: int, account: str | None = None, now: datetime | 
         row = store.accounts.get(account)
         if row is None:
             # i18n: the accounts listed in an error, when there is none
-            names = ", ".join(a.name for a in store.accounts.list()) or _("none yet")
+            names = ", ".join(a.name for a in store.accounts.list()) or pgettext("no accounts", "none yet")
             raise InputError(_("no account named '{name}' (accounts: {names})").format(name=account, names=names))
         account_id = row.id
     return Window(days, (now or utcnow()).replace(microsecond=0), account_id, account)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from cmtui.i18n import _
+from cmtui.i18n import _, pgettext
 from cmtui.errors import InputError
 from cmtui.model import Place
 from cmtui.store.base import Repo, dumps, loads, now
@@ -114,7 +114,7 @@ class AccountRepo(Repo):
         account = self.get(name)
         if account is None:
             # i18n: the accounts listed in an error, when there is none
-            known = ", ".join(a.name for a in self.list()) or _("none yet")
+            known = ", ".join(a.name for a in self.list()) or pgettext("no accounts", "none yet")
             raise InputError(_("unknown account '{name}' (accounts: {known})").format(name=name, known=known))
         return account
 
