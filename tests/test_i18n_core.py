@@ -15,10 +15,10 @@ CONDITIONS = [{"type": "links", "min": 3}, {"type": "caps", "ratio": 0.7}, {"typ
 
 @pytest.mark.parametrize(("lang", "conditions", "actions"), [
     ("en", "≥ 3 links or shouting (70% caps) or account < 2 days old", "flag, label spam, mute"),
-    ("es", "≥ 3 enlaces o gritos (70% en mayúsculas) o cuenta de < 2 días", "marcar, etiquetar spam, silenciar"),
-    ("fr", "≥ 3 liens ou cris (70% de majuscules) ou compte de < 2 jours",
+    ("es", "≥ 3 enlaces o gritos (70\u00a0% en mayúsculas) o cuenta de < 2 días", "marcar, etiquetar spam, silenciar"),
+    ("fr", "≥ 3 liens ou cris (70\u00a0% de majuscules) ou compte de < 2 jours",
      "signaler, étiqueter spam, mettre en sourdine"),
-    ("sl", "≥ 3 povezave ali kričanje (70% velikih črk) ali račun, mlajši od 2 dni", "označi, dodaj oznako spam, utišaj"),
+    ("sl", "≥ 3 povezave ali kričanje (70\u00a0% velikih črk) ali račun, mlajši od 2 dni", "označi, dodaj oznako spam, utišaj"),
 ])
 def test_a_rule_is_described_in_the_interfaces_language(language, lang, conditions, actions):
     from cmtui.moderation.describe import describe_actions, describe_conditions
