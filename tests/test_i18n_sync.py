@@ -54,6 +54,8 @@ def test_the_verbs_fit_a_sentence_and_the_nouns_the_metrics(language):
     assert profile_for("matrix").verb("like") == "odzvati se s 👍"
     assert profile_for("mastodon").word("server_label") == "strežnik"
     assert profile_for("bluesky").word("server_label") == "PDS"  # a name: the same in every language
+    assert [profile_for("mastodon").visibility_label(v) for v in ("public", "private", "direct", "x")] == \
+        ["javno", "samo sledilci", "zasebna omemba", "x"]
 
 
 def test_report_categories_and_account_actions_are_shown_translated(language):

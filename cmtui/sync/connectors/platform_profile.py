@@ -13,7 +13,7 @@ from enum import Flag, auto
 from typing import Mapping
 
 from cmtui.errors import InputError
-from cmtui.i18n import N_, _
+from cmtui.i18n import N_, _, pgettext
 
 class Capability(Flag):
     PULL = auto()  # inbox items since a cursor
@@ -140,6 +140,13 @@ class PlatformProfile:
     def interaction_names(self) -> tuple[str, str]:
         """(likes, shares): the plural nouns the metrics show, in the chosen language."""
         return self.word("like_name"), self.word("share_name")
+
+    def visibility_label(self, value: str) -> str:
+        """A visibility (as sent: public, unlisted, private, direct) as a picker shows it, in
+        the chosen language (a value the platform does not name here: as it is)."""
+        words = {"public": pgettext("visibility", "public"), "unlisted": pgettext("visibility", "unlisted"),
+                 "private": pgettext("visibility", "private"), "direct": pgettext("visibility", "direct")}
+        return words.get(value, value)
 
     def place_word(self, plural: bool = False) -> str:
         """What a place is called ("room", "rooms"), or the neutral "place"/"places" when the
