@@ -58,6 +58,19 @@ def test_the_verbs_fit_a_sentence_and_the_nouns_the_metrics(language):
         ["javno", "samo sledilci", "zasebna omemba", "x"]
 
 
+def test_the_account_options_are_named_in_the_language(language):
+    from cmtui.accounts_setup import option_word
+
+    roles = ("server", "user", "token_env", "places", "support_places")
+    rooms = profile_for("matrix")
+    assert [rooms.option_label(r) for r in roles] == [option_word(rooms, r) for r in roles]  # English as it was
+    language("fr")
+    assert [rooms.option_label(r) for r in roles] == \
+        ["serveur d’accueil", "utilisateur", "jeton", "salons", "salons d’assistance"]
+    language("es")
+    assert profile_for("mastodon").option_label("places") == "lugares"
+
+
 def test_report_categories_and_account_actions_are_shown_translated(language):
     language("fr")
     shown = [c.shown for c in profile_for("mastodon").account_actions]

@@ -98,6 +98,7 @@ class PlatformProfile:
     options: tuple[AccountOption, ...] = ()
     place_label: str = ""  # what a place is called ("room"); empty: posts go to no chosen place
     places_label: str = ""  # the same in the plural ("rooms")
+    support_places_label: str = N_("support places")  # the places where people ask for help ("support rooms")
     server_label: str = N_("instance")  # what the account's server is called ("homeserver")
     counts_from_events: bool = False  # post counters are counted from stored events, not read from the server
     # How a hide on the server is said (Capability.HIDE): the question's words, and whether
@@ -154,6 +155,21 @@ class PlatformProfile:
         if plural:
             return self.word("places_label") or _("places")
         return self.word("place_label") or _("place")
+
+    def option_label(self, role: str) -> str:
+        """How an account option's role (AccountOption.role: server, user, token_env, places,
+        support_places) is named in a form or a message, in the chosen language."""
+        if role == "server":
+            return self.word("server_label")
+        if role == "user":
+            return _("user")
+        if role == "token_env":
+            return _("token")
+        if role == "places":
+            return self.place_word(plural=True)
+        if role == "support_places":
+            return self.word("support_places_label")
+        return role
 
     def places_counted(self, n: int) -> str:
         """"3 places" (a platform with rooms says "3 rooms"), the number in the language's digits."""

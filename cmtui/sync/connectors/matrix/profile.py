@@ -53,6 +53,8 @@ PROFILE = MatrixProfile(
     # i18n: a Matrix room, where messages are posted
     place_label=N_("room"),
     places_label=N_("rooms"),
+    # i18n: the rooms where the community asks for help
+    support_places_label=N_("support rooms"),
     # i18n: Matrix's word for the server an account is on
     server_label=N_("homeserver"),
     counts_from_events=True,
