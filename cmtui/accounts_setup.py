@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from cmtui import l10n
 from cmtui.errors import InputError
-from cmtui.i18n import _, ngettext, pgettext
+from cmtui.i18n import _, ngettext
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import (AccountInfo, AuthError, ConnectorError, Limits, PermanentError,
                                         PlatformProfile, SignIn, TransientError)
@@ -128,14 +128,7 @@ def check_name(name: str) -> None:
 def option_word(profile: PlatformProfile, role: str) -> str:
     """How an option's role is named in a message or a form: the profile's words (the CLI
     names its flags itself)."""
-    label = profile.place_label
-    words = {"server": _(profile.server_label), "user": pgettext("account option", "user"),
-             "token_env": pgettext("account option", "token"),
-             # i18n: {label} is what the platform calls a place (room, channel)
-             "places": _("{label}s").format(label=_(label)) if label else pgettext("account option", "places"),
-             "support_places": _("support {label}s").format(label=_(label)) if label
-             else pgettext("account option", "support places")}
-    return words.get(role, role)
+    return profile.option_label(role)
 
 
 # -- offline ---------------------------------------------------------------------------------
@@ -268,13 +261,16 @@ def names(value: str | None) -> list[str] | None:
     return list(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
 
 
-def counted(label: str, options: Mapping) -> str:
+def counted(profile: PlatformProfile, options: Mapping) -> str:
+    """"3 rooms (1 for support)": the places an account's options choose, in the words of the
+    profile's place_label (every profile that has one, not only those that count their own)."""
     places, support = len(options.get("places", [])), len(options.get("support_places", []))
-    if label:
+    if profile.place_label:
         # i18n: {label} is what the platform calls a place (room, channel), translated
-        words = ngettext("{n} {label}", "{n} {label}s", places).format(n=l10n.number(places), label=_(label))
+        words = ngettext("{n} {label}", "{n} {label}s", places).format(n=l10n.number(places),
+                                                                     label=profile.word("place_label"))
     else:
-        words = ngettext("{n} place", "{n} places", places).format(n=l10n.number(places))
+        words = profile.places_counted(places)
     if support:
         return _("{places} ({n} for support)").format(places=words, n=l10n.number(support))
     return words
@@ -400,7 +396,7 @@ def save(store: Store, credentials, verified: Verified, timeout: float) -> Added
             credentials.remove(name)
         cls.sign_out(server, signed, timeout)
         raise
-    places = counted(cls.profile.place_label, options) if options.get("places") else ""
+    places = counted(cls.profile, options) if options.get("places") else ""
     return Added("added" if existing is None else "connected", name, info.acct, server, info.followers,
                  info.is_admin, places)
 

@@ -157,7 +157,7 @@ def _places_line(account) -> str:
     conversations only counted (there may be hundreds)."""
     from cmtui.sync.connectors import profile_for
 
-    label = profile_for(account.platform).place_label
+    profile = profile_for(account.platform)
     places = []
     for place in account.places:
         if not place.direct:
@@ -169,6 +169,6 @@ def _places_line(account) -> str:
     if direct:
         places.append(ngettext("{n} direct conversation", "{n} direct conversations", direct).format(
             n=l10n.number(direct)))
-    # i18n: {places} is a list of an account's places (rooms, channels) with their members
-    heading = _("{account} {label}s: {places}") if label else _("{account} places: {places}")
-    return heading.format(account=account.name, label=label and _(label), places="; ".join(places))
+    # i18n: {places} names the platform's places (rooms); {list}: each with its members
+    return _("{account} {places}: {list}").format(account=account.name, places=profile.place_word(plural=True),
+                                                   list="; ".join(places))
