@@ -50,7 +50,10 @@ def view_name(view: str) -> str:
 
 
 class CalendarScreen(ModeScreen):
-    TITLE_SUFFIX = N_("Calendar")
+    @property
+    def TITLE_SUFFIX(self) -> str:  # noqa: N802 (ModeScreen's name; translated when the screen mounts)
+        return _("Calendar")
+
     BINDINGS = [
         Binding("v", "cycle_view", N_("View"), id="calendar.view"),
         Binding("t", "today", N_("Today"), id="calendar.today"),
@@ -109,7 +112,6 @@ class CalendarScreen(ModeScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.sub_title = _(self.TITLE_SUFFIX)
         self.tz = self.app.settings.tzinfo()
         self.first_weekday = l10n.first_weekday()  # the locale's week: Sunday first in the United States
         self.cursor = self.today
