@@ -133,7 +133,8 @@ async def test_queued_for_in_spanish(store, language):
     async with app.run_test(size=SIZE) as pilot:
         screen = await calendar(app, pilot, *["l"] * 5, "enter")
         day = screen.query_one("#day-entries")
-        day.highlighted = next(i for i in range(day.option_count) if "A la cola" in str(day.get_option_at_index(i).prompt))
+        prompts = [str(day.get_option_at_index(i).prompt) for i in range(day.option_count)]
+        day.highlighted = next(i for i, prompt in enumerate(prompts) if "A la cola" in prompt)
         await pilot.pause()
         await pilot.press("Q")
         await pilot.pause()
