@@ -234,3 +234,29 @@ def test_english_dates_keep_their_words(language):
     language("en")
     assert l10n.long_day(TODAY) == "Friday, 20 November 2026"
     assert l10n.day_time(NOW + timedelta(hours=1)) == "Fri, 20 Nov, 13:00"
+
+
+@pytest.mark.parametrize("lang", ["es", "fr", "sl"])
+async def test_no_english_left_in_the_composer_and_the_preview(store, language, lang):
+    language(lang)
+    app = make_app(store, approval_required=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await calendar(app, pilot, "l", "c")
+        composer = app.screen
+        composer.query_one("#entry-text", TextArea).text = "Uno\n---\n"
+        composer.query_one("#entry-cw", Input).value = "spoiler"
+        composer.query_one("#entry-rrule", Input).value = "FREQ=MONTHLY;BYDAY=1TH"  # the 21st is no first Thursday
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert english_left(lines, lang) == []
+        assert not any(words in text for text in lines for words in ("is not a day this rule gives", "keep as draft"))
+        note = str(composer.query_one("#entry-rule-read").render())
+        assert note.startswith("⚠ " + {"es": "el inicio, sáb, 21 nov,", "fr": "le début, sam. 21 nov.,",
+                                       "sl": "začetek, sob., 21. nov.,"}[lang]), note
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert english_left(screen_lines(app), lang) == []
+        await pilot.press("s")
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert english_left(lines, lang) == [] and not any("in reply to the part above" in text for text in lines)
