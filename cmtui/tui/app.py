@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.message import Message
 
 from cmtui import l10n
-from cmtui.i18n import N_, _
+from cmtui.i18n import N_, _, babel_locale
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.tui.commands import CmtuiCommands
 from cmtui.tui.messages import DataChanged
@@ -331,7 +331,8 @@ class CmtuiApp(App):
         return self._clock()
 
     def format_time(self, stamp: str | None) -> str:
-        """A stored UTC time as local wall-clock time, short when it is today."""
+        """A stored UTC time as local wall-clock time in the language's conventions, short when
+        it is today ("today 09:30")."""
         dt = parse_iso(stamp)
         if dt is None:
             return "–"
@@ -340,9 +341,10 @@ class CmtuiApp(App):
         if local.date() == today:
             # i18n: a time today, e.g. "today 09:30"
             return _("today {time}").format(time=l10n.clock(local))
-        if local.year == today.year:
-            return l10n.day_time(local)
-        return l10n.day_year_time(local)
+        # Short enough for a 16-cell column: "19 Nov, 21:00" / "19. nov., 21:00"; another year's
+        # in the language's numeric date ("19/11/2025, 21:00").
+        day = l10n.day_month(local) if local.year == today.year else l10n.numeric_date(local)
+        return str(babel_locale().datetime_formats["short"]).replace("{1}", day).replace("{0}", l10n.clock(local))
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:

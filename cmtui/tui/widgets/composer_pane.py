@@ -67,9 +67,8 @@ class ComposerPane(Vertical):
 
     def compose(self) -> ComposeResult:
         # i18n: the composer's title: "Reply to Ada Lovelace"
-        title = Text(_("Reply to {author}").format(author=self.item["author_name"] or self.item["author"]),
-                     style="bold")
-        title.append(f"  {addressed(self.item, item_place(self.store, self.item))}", style="dim")
+        title = Text.assemble((_("Reply to {author}").format(author=self.item["author_name"] or self.item["author"]),
+                               "bold"), (f"  {addressed(self.item, item_place(self.store, self.item))}", "dim"))
         if self.failed is not None:
             reason = self.failed.last_error or pgettext("outbox", "refused")
             title.append("  · " + _("editing the failed reply: {reason}").format(reason=reason), style="red")
