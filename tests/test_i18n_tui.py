@@ -47,20 +47,25 @@ INBOX = {
 }
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-async def test_the_inbox_speaks_the_language(store, language, lang):
-    language(lang)
+async def inbox_lines(store, size: tuple[int, int]) -> list[str]:
+    """The inbox's screen at size, its status line filled in."""
     app = app_for(store)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause(0.3)
         app.screen.query_one("#status-line").refresh_status()
         await pilot.pause()
-        lines = screen_lines(app)
-        shown = text_of(lines)
-        for words in INBOX[lang]:
-            assert words in shown, words
-        assert "Reply" not in shown and "overdue" not in shown and "pending" not in shown
-        assert english_left(lines, lang) == []
+        return screen_lines(app)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_the_inbox_speaks_the_language(store, language, lang):
+    language(lang)
+    lines = await inbox_lines(store, (120, 40))
+    shown = text_of(lines)
+    for words in INBOX[lang]:
+        assert words in shown, words
+    assert "Reply" not in shown and "overdue" not in shown and "pending" not in shown
+    assert english_left(lines, lang) == []
 
 
 @pytest.mark.parametrize("lang", ["fr", "sl"])
@@ -68,18 +73,13 @@ async def test_the_inbox_at_80x24_keeps_its_words(store, language, lang):
     """The longest languages on a small terminal: the status line keeps the outbox and what
     is overdue, the filter bar the position."""
     language(lang)
-    app = app_for(store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
-        app.screen.query_one("#status-line").refresh_status()
-        await pilot.pause()
-        lines = screen_lines(app)
-        shown = text_of(lines)
-        expected = {"fr": ["file d’envoi 0 en attente", "144 en retard", "1 sur 150"],
-                    "sl": ["čakalna vrsta 0 čaka", "144 zamujenih", "1 od 150"]}[lang]
-        for words in expected:
-            assert words in shown, words
-        assert english_left(lines, lang) == []
+    lines = await inbox_lines(store, (80, 24))
+    shown = text_of(lines)
+    expected = {"fr": ["file d’envoi 0 en attente", "144 en retard", "1 sur 150"],
+                "sl": ["čakalna vrsta 0 čaka", "144 zamujenih", "1 od 150"]}[lang]
+    for words in expected:
+        assert words in shown, words
+    assert english_left(lines, lang) == []
 
 
 ACCOUNTS = {
@@ -197,12 +197,7 @@ async def test_notifications_after_actions_in_spanish(store, language):
 
 async def test_english_is_unchanged_where_it_was(store):
     """The source language still reads as before (other tests assert many of these words)."""
-    app = app_for(store)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.3)
-        app.screen.query_one("#status-line").refresh_status()
-        await pilot.pause()
-        shown = text_of(screen_lines(app))
-        for words in ("new 120", "open 30", "new and open · newest first", "1 of 150", "mention to tidewater_es",
-                      "today 11:55", "outbox 0 pending", "144 overdue", "Reply", "— Inbox"):
-            assert words in shown, words
+    shown = text_of(await inbox_lines(store, (120, 40)))
+    for words in ("new 120", "open 30", "new and open · newest first", "1 of 150", "mention to tidewater_es",
+                  "today 11:55", "outbox 0 pending", "144 overdue", "Reply", "— Inbox"):
+        assert words in shown, words
