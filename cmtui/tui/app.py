@@ -319,9 +319,9 @@ class CmtuiApp(App):
         if self.engine is None:
             from cmtui.sync.connectors import PLATFORMS
 
+            message = _("Nothing to sync: no account has a token ({command})")
             command = f"cmtui account add {'|'.join(PLATFORMS)} NAME --instance URL"  # i18n: not shown
-            self.notify(_("Nothing to sync: no account has a token ({command})").format(command=command),
-                        severity="warning", markup=False)
+            self.notify(message.format(command=command), severity="warning", markup=False)
             return
         self._manual_pass = True
         self._wake.set()

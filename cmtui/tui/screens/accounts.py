@@ -31,10 +31,6 @@ from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyTable
 from cmtui.tui.widgets.status_line import sync_state_word
 
-# (name, width): the names are keys, shown through HEADINGS
-COLUMNS = (("name", 16), ("platform", 10), ("server", 26), ("state", 13),
-           ("last sync", 13), ("paused until", 16), ("outbox", 6), ("last error", 30))  # i18n: not shown
-
 
 def heading(name: str) -> str:
     """A column's heading as shown (COLUMNS' names are keys); each fits its column's width."""
@@ -46,6 +42,11 @@ def heading(name: str) -> str:
              "paused until": pgettext("accounts column", "paused until"),
              "outbox": pgettext("accounts column", "outbox"), "last error": pgettext("accounts column", "last error")}
     return shown.get(name, name)
+
+
+# (name, width): the names are keys, shown through heading()
+COLUMNS = (("name", 16), ("platform", 10), ("server", 26), ("state", 13),
+           ("last sync", 13), ("paused until", 16), ("outbox", 6), ("last error", 30))  # i18n: not shown
 STATE_STYLES = {"error": "bold red", "offline": "yellow", "syncing": "cyan", "not connected": "dim"}
 
 

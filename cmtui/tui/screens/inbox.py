@@ -30,6 +30,8 @@ from cmtui.tui.widgets.thread_pane import ThreadPane
 SORT_WORDS = {"newest": N_("newest first"), "oldest": N_("oldest first"),
               "overdue": N_("unanswered, most overdue first")}
 NEXT_SORT = {"newest": "oldest", "oldest": "overdue", "overdue": "newest"}
+ADD_ACCOUNT, DEMO = "cmtui account add", "cmtui demo"  # i18n: not shown
+SEARCH_FILTERS = "from:name label:x is:question lang:es state:done kind:direct"  # i18n: not shown
 
 
 def describe_filter(f: InboxFilter, accounts: dict[int, str]) -> str:
@@ -135,8 +137,7 @@ class InboxScreen(LikeActions, ModeScreen):
         if self.query("#inbox-search"):
             return
         # i18n: the inbox search line's placeholder; the search's filters stay as written
-        placeholder = _("search: words, {filters}").format(
-            filters="from:name label:x is:question lang:es state:done kind:direct")  # i18n: not shown
+        placeholder = _("search: words, {filters}").format(filters=SEARCH_FILTERS)
         self.mount(Input(placeholder=placeholder, id="inbox-search", compact=True),
                    after=self.query_one("#inbox-counts"))
         self.mount(ThreadPane(self.app, id="inbox-thread"), after=self.query_one("#inbox-preview"))
@@ -291,7 +292,7 @@ class InboxScreen(LikeActions, ModeScreen):
             if not self.store.accounts.list():
                 return Text(_("No accounts yet, so nothing to answer. In a shell, '{add}' connects one and "
                               "'{demo}' opens the demo community; 1 plans posts in the calendar.").format(
-                                  add="cmtui account add", demo="cmtui demo"), style="dim")  # i18n: not shown
+                                  add=ADD_ACCOUNT, demo=DEMO), style="dim")
             return Text(_("Inbox zero. Nothing new or open."), style="dim")
         text = Text()
         text.append(row["author_name"] or row["author"], style="bold")

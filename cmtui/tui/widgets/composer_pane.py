@@ -34,7 +34,8 @@ class ComposerPane(Vertical):
         Binding("escape", "keep", N_("Keep draft"), id="composer.keep"),
         # priority: the text area has its own ctrl+e (end of line), and keys reach it first.
         Binding("ctrl+t", "saved_reply", N_("Saved reply"), priority=True, id="composer.saved"),
-        Binding("ctrl+e", "editor", "$EDITOR", priority=True, id="composer.editor"),  # i18n: not shown
+        # i18n: the environment variable naming the user's editor: keep it as is
+        Binding("ctrl+e", "editor", N_("$EDITOR"), priority=True, id="composer.editor"),
         Binding("ctrl+o", "preview", N_("Preview"), show=False, priority=True, id="composer.preview"),
     ]
 

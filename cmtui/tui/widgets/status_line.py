@@ -109,8 +109,9 @@ class StatusLine(Widget):
                                  Text(_("⚠ crisis"), style="bold red"), lead=GROUP))
         accounts = store.accounts.list()
         if not accounts:
+            message = _("no accounts yet ({command})")
             command = "cmtui account add"  # i18n: not shown
-            parts.append(Part.of(Text(_("no accounts yet ({command})").format(command=command),
+            parts.append(Part.of(Text(message.format(command=command),
                                       style="dim"), KEEP_ACCOUNT, Text(_("no accounts yet"), style="dim"), lead=GROUP))
         if accounts:
             parts.append(accounts_part(accounts))
