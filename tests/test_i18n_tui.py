@@ -190,7 +190,7 @@ async def test_notifications_after_actions_in_spanish(store, language):
         await pilot.press("x", "x", "e")  # two items done at once
         assert await wait_for(pilot, lambda: app.notes[-1]["message"] == "Hecho: 2 mensajes. u lo deshace.")
         await pilot.press("u")
-        assert await wait_for(pilot, lambda: app.notes[-1]["message"] == "Deshecho: hecho en 2 mensajes.")
+        assert await wait_for(pilot, lambda: app.notes[-1]["message"] == "Deshecho: marcado como hecho en 2 mensajes.")
         await pilot.press("u")
         assert await wait_for(pilot, lambda: app.notes[-1]["message"] == "No hay nada que deshacer.")
 
