@@ -46,19 +46,22 @@ HEADINGS = {"mark": " ", "when": N_("when"), "account": N_("account"), "author":
             "rule": N_("rule"), "reason": N_("reason"), "text": N_("text")}
 
 
-def _pieces(template: str, style: str = "", lead: str = "", **fields: tuple[str, str]) -> Text:
+def _pieces(template: str, style: str = "", lead: str = "", apart: tuple[str, ...] = (),
+            **fields: tuple[str, str]) -> Text:
     """A translated template as Text: lead and its words in style, each {field} the (value,
-    style) given, so a remote name stays literal text and a translation may reorder them."""
+    style) given, so a remote name stays literal text and a translation may reorder them.
+    Runs of one style are one span, except the fields named in apart (their own span)."""
     import re
 
-    runs: list[list[str]] = [[lead, style]]
+    runs: list[list] = [[lead, style, False]]
     for n, part in enumerate(re.split(r"\{(\w+)\}", template)):
         text, part_style = fields[part] if n % 2 else (part, style)
-        if runs[-1][1] == part_style:
-            runs[-1][0] += text  # one run per style, as a plain append would give
+        alone = bool(n % 2) and part in apart
+        if runs[-1][1] == part_style and not alone and not runs[-1][2]:
+            runs[-1][0] += text
         else:
-            runs.append([text, part_style])
-    return Text.assemble(*((text, run_style) for text, run_style in runs if text))
+            runs.append([text, part_style, alone])
+    return Text.assemble(*((text, run_style) for text, run_style, _alone in runs if text))
 
 
 def record_counts(record) -> list[str]:
@@ -215,7 +218,7 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         # a reason can quote remote text: a literal field
         by = _("flagged by {rule}: {reason}") if row["rule"] else _("flagged by a report: {reason}")
         detail.append_text(_pieces(by, lead="  ", rule=(row["rule"] or "", "dim"), reason=(row["reason"], "dim"),
-                                   style="dim"))
+                                   style="dim", apart=("reason",)))
         matched = self.store.moderation.matched(row["id"])
         if matched:
             detail.append("  " + _("matched: {words}").format(words=", ".join(matched)), style="italic")
