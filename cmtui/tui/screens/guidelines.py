@@ -52,7 +52,6 @@ class GuidelinesScreen(ModeScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.sub_title = _(self.TITLE_SUFFIX)
         self.load()
         self.query_one("#instance-rules", Static).update(self.instance_rules())
         self.query_one("#guidelines", OptionList).focus()

@@ -83,7 +83,6 @@ class MemberScreen(ModeScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.sub_title = _(self.TITLE_SUFFIX)
         table = self.query_one("#member-history", DataTable)
         table.add_column(_("when"), width=16)
         table.add_column(_("what"), width=10)
@@ -227,7 +226,6 @@ class MembersScreen(ModeScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.sub_title = _(self.TITLE_SUFFIX)
         for table_id, count in (("active", _("items")), ("helpful", _("threads"))):
             table = self.query_one(f"#{table_id}", DataTable)
             # 56 cells with the padding: half of a 120-column terminal.

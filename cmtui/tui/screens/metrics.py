@@ -153,7 +153,6 @@ class MetricsScreen(ModeScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.sub_title = _(self.TITLE_SUFFIX)
         self.query_one("#metrics").focus()
         self.reload()
 

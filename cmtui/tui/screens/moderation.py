@@ -132,7 +132,6 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.sub_title = _(self.TITLE_SUFFIX)
         self.load()
         self.query_one("#queue", DataTable).focus()
 

@@ -124,7 +124,6 @@ class RulesEditorScreen(ModeScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.sub_title = _(self.TITLE_SUFFIX)
         table = self.query_one("#rules", DataTable)
         samples = self.query_one("#dry-run-samples", DataTable)
         samples.add_column(_("when"), width=16)
