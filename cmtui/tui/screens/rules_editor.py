@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 
 from cmtui import l10n
 from cmtui.errors import CmtuiError
-from cmtui.i18n import N_, _, ngettext
+from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.moderation.describe import describe_actions, describe_conditions, dry_run_status
 from cmtui.moderation.engine import dry_run, enable_rule
 from cmtui.text import one_line
@@ -39,10 +39,16 @@ SAMPLES = 50  # caught items listed after a dry-run
 RULE_COLUMNS = (Column("#", 3, 100), Column("rule", 22, 95, least=14), Column("on", 3, 90),
                 Column("auto", 4, 40), Column("dry-run", 18, 60, least=12), Column("actions", 20, 50, least=12))
 RULES_PAD = 2 + 2  # the conditions' padding + a scrollbar
-# The rules list's column headings (the keys are the columns' ids).
-# i18n: column headings of the rules list: "on" is whether the rule is switched on, "auto" whether it acts by itself
-RULE_HEADINGS = {"#": "#", "rule": N_("rule"), "on": N_("on"), "auto": N_("auto"), "dry-run": N_("dry-run"),
-                 "actions": N_("actions"), "conditions": N_("conditions")}
+
+
+def rule_headings() -> dict[str, str]:
+    """The rules list's column headings, by the columns' ids ("on" and "auto": 3 and 4 cells)."""
+    return {"#": "#", "rule": _("rule"),
+            # i18n: a 3-cell column heading: whether the rule is switched on
+            "on": pgettext("rules column", "on"),
+            # i18n: a 4-cell column heading: whether the rule acts by itself
+            "auto": pgettext("rules column", "auto"),
+            "dry-run": _("dry-run"), "actions": _("actions"), "conditions": _("conditions")}
 
 
 def rules_columns(width: int) -> dict[str, int]:
@@ -141,8 +147,7 @@ class RulesEditorScreen(ModeScreen):
         self._rules = self.store.rules.list()
 
         def fill() -> None:
-            labels = {name: _(heading) for name, heading in RULE_HEADINGS.items()}
-            self._columns = set_columns(table, rules_columns(self.app.size.width), self._columns, labels)
+            self._columns = set_columns(table, rules_columns(self.app.size.width), self._columns, rule_headings())
             for n, rule in enumerate(self._rules, 1):
                 table.add_row(*self._cells(n, rule), key=rule["name"])
 
@@ -168,9 +173,12 @@ class RulesEditorScreen(ModeScreen):
         cells = {
             "#": lambda: Text(str(n), style="dim"),
             "rule": lambda: Text(one_line(rule["name"]), style="bold"),
-            # i18n: a rule switched on / off (a short column)
-            "on": lambda: Text(_("on"), style="bold green") if rule["enabled"] else Text(_("off"), style="dim"),
-            "auto": lambda: Text(_("yes"), style="yellow") if rule["automatic"] else Text("–", style="dim"),
+            # i18n: a rule switched on / off, in a 3-cell column
+            "on": lambda: (Text(pgettext("rule switched", "on"), style="bold green") if rule["enabled"]
+                           else Text(pgettext("rule switched", "off"), style="dim")),
+            # i18n: the rule acts by itself, in a 4-cell column
+            "auto": lambda: Text(pgettext("rule acts by itself", "yes"), style="yellow") if rule["automatic"]
+            else Text("–", style="dim"),
             "dry-run": lambda: dry_run_state(self.store, rule),
             "actions": lambda: Text(one_line(describe_actions(rule["actions"]))),
             "conditions": lambda: Text(one_line(describe_conditions(rule["conditions"], rule["match"]))),

@@ -395,8 +395,9 @@ def crisis_text(data: dict, width: int) -> Text:
     c = data["crisis"]
     text = Text()
     if c["status"] == "not enough data yet":
-        reason = c.get("reason") or _("too little history")
-        text.append(f"{not_enough()}: {reason}", style="dim")
+        # i18n: "not enough data yet: 5 days of history…"
+        text.append(_("{status}: {reason}").format(status=not_enough(), reason=c.get("reason") or _("too little history")),
+                    style="dim")
         return text
     text.append(ngettext("last 24 h against the {n} day before ({start} to {end}); alert at z ≥ {z} and {min}+ items",
                          "last 24 h against the {n} days before ({start} to {end}); alert at z ≥ {z} and {min}+ items",
