@@ -7,22 +7,11 @@ Update after an intended change with: pytest tests/test_snapshots_i18n_moderatio
 
 from __future__ import annotations
 
-import pytest
-
 from cmtui import i18n
 from cmtui.config import Settings
 from cmtui.tui.app import CmtuiApp
-from factory import NOW, build_store
-from test_moderation_tui import REPORT, add_people, add_reports
-
-
-@pytest.fixture
-def snap_store(tmp_path):
-    store = build_store(tmp_path / "snap.db")
-    add_people(store)
-    add_reports(store, REPORT)
-    yield store
-    store.close()
+from factory import NOW
+from test_moderation_tui import snap_store  # noqa: F401 (the fixture: people and an instance report)
 
 
 def test_moderation_in_french_120x40(snap_compare, snap_store):

@@ -405,7 +405,7 @@ def crisis_text(data: dict, width: int) -> Text:
         n=l10n.number(c["baseline_days"]), start=short_date(c["baseline_from"]), end=short_date(c["baseline_to"]),
         z=l10n.number(c["z_alert"]), min=l10n.number(c["min_volume"])), style="dim")
     heads = (_("series"), _("last 24 h"), _("usual a day"), "z")
-    name_w = max(16, len(heads[0]) + 1)
+    name_w = max(16, len(heads[0]) + 1, *(len(series_name(s["series"])) + 1 for s in c["series"]))
     last_w, usual_w = max(10, len(heads[1]) + 1), max(16, len(heads[2]) + 1)
     text.append("\n" + heads[0].ljust(name_w) + heads[1].rjust(last_w) + heads[2].rjust(usual_w) + heads[3].rjust(8),
                 style="dim")
