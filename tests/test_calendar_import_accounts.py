@@ -92,5 +92,5 @@ def test_known_accounts_need_no_flag_and_the_platform_column_is_ignored_for_them
     path.write_text(f"account,platform,status,text\n{known},bluesky,draft,Hi\n", encoding="utf-8")
     before = accounts(db)
     code, out, err = run(capsys, "calendar", "import", str(path), "--db", db)
-    assert code == 0 and err == "" and out.strip() == "imported 1 entries (0 updated)"
+    assert code == 0 and err == "" and out.strip() == "imported 1 entry (0 updated)"
     assert accounts(db) == before
