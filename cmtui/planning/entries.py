@@ -220,7 +220,7 @@ def _follow_series(store: Store, settings: Settings, before, after, changed: set
     those its new time or rule no longer has are cancelled (the next sync makes the new ones)."""
     if before["status"] == "scheduled" and after["status"] != "scheduled":
         for child in live_children(store, after["id"], now):
-            transition(store, child, after["status"], who=who, comment="the series was edited", now=now)  # i18n: not shown (stored)
+            transition(store, child, after["status"], who=who, comment=_("the series was edited"), now=now)
     content = {k: changes[k] for k in CONTENT_FIELDS if k in changes}
     if content:
         for child in live_children(store, after["id"], now):
@@ -232,7 +232,7 @@ def _follow_series(store: Store, settings: Settings, before, after, changed: set
         for child in live_children(store, after["id"], now):
             at = parse_iso(child["occurrence_at"])
             if at not in occurrences(after, at - timedelta(minutes=1), at + timedelta(minutes=1), tz):
-                cancel(store, store.entries.require(child["id"]), who=who, comment="the series moved", now=now)  # i18n: not shown (stored)
+                cancel(store, store.entries.require(child["id"]), who=who, comment=_("the series moved"), now=now)
 
 
 def move_entry(store: Store, settings: Settings, entry_id, delta: timedelta, *, who,
@@ -271,7 +271,7 @@ def duplicate_entry(store: Store, entry_id, *, who) -> int:
     fields |= {"status": "draft", "created_by": who}
     with store.transaction():
         copy_id = store.entries.insert(fields)
-        record(store, copy_id, None, "draft", who, f"copy of entry {entry['id']}")  # i18n: not shown (stored)
+        record(store, copy_id, None, "draft", who, _("copy of entry {id}").format(id=entry["id"]))
         store.entries.set_variants(copy_id, {v["account_id"]: v["text"] for v in store.entries.variants(entry["id"])})
         if entry["rrule"]:
             store.entries.replace_skips(copy_id, store.entries.skips(entry["id"]))
@@ -437,8 +437,7 @@ def publish_now(store: Store, settings: Settings, entry_id, *, who, comment: str
         raise InputError(_("entry {id} repeats; publish one of its occurrences instead").format(id=entry["id"]))
     _ready_to_post(store, settings, entry, now, needs_time=False)
     with store.transaction():
-        transition(store, entry, "scheduled", who=who, comment=comment or "publish now",  # i18n: not shown (stored)
-                    now=now, publish_now=True,
+        transition(store, entry, "scheduled", who=who, comment=comment or _("publish now"), now=now, publish_now=True,
                     fields={"scheduled_at": iso(now.replace(second=0, microsecond=0)), "last_error": None})
 
 

@@ -128,7 +128,7 @@ def _when(when, tz: tzinfo) -> datetime | None:
 
 
 def _local(at: datetime, tz: tzinfo) -> str:
-    return l10n.day_year_time(at.astimezone(tz))
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")  # (ISO: what a person types back)
 
 
 def _variants(store: Store, variants, main) -> dict[int, tuple]:

@@ -187,7 +187,7 @@ def import_entries(store: Store, path, tz: tzinfo, *, who: str, create_accounts:
         plan = _resolve(records, store, repo, problems)
         if problems:
             raise problems.fail(path)  # (the accounts created above go with the rollback)
-        created, updated = _write(plan, store, repo, who, f"imported from {path.name}")  # i18n: not shown (stored in the history)
+        created, updated = _write(plan, store, repo, who, _("imported from {file}").format(file=path.name))
     return ImportReport(path, len(records), created, updated, new_accounts)
 
 

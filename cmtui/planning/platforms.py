@@ -111,5 +111,5 @@ def text_problem(text: str, account) -> str | None:
 
 def can_publish(account) -> None:
     """InputError when the account's platform cannot take posts from cmtui."""
-    # i18n: completes "Mastodon accounts cannot … from cmtui"
+    # i18n: completes "<platform> accounts cannot … from cmtui"
     profile_for(account.platform).require(Capability.PUBLISH, _("publish posts"))
