@@ -48,7 +48,7 @@ def test_create_accounts_makes_them_offline_and_imports(capsys, db, tmp_path, ki
 
     code, out, err = run(capsys, "calendar", "import", str(path), "--create-accounts", "--db", db)
     assert code == 0, err
-    assert out.strip() == f"imported {rows} entries (0 updated)"
+    assert out.strip() == f"imported {rows} {'entry' if rows == 1 else 'entries'} (0 updated)"
     lines = err.splitlines()
     assert len(lines) == len(expected)
     for name, platform in expected.items():
