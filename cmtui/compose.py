@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING, Mapping
 
 from cmtui.errors import InputError
+from cmtui.i18n import _, pgettext
 from cmtui.media import check_for_account, payload_media
 from cmtui.sync.connectors import profile_for
 from cmtui.sync.connectors.base import Capability
@@ -31,14 +32,16 @@ def queue_reply(store: Store, item_id, text: str, *, language: str | None = None
     media: model.Attachment (copies kept by cmtui.media.keep), checked for the platform."""
     item = store.inbox.require(item_id)
     profile = profile_for(item["platform"])
-    profile.require(Capability.REPLY, "reply")
+    # i18n: completes "<platform> accounts cannot … from cmtui"
+    profile.require(Capability.REPLY, pgettext("accounts cannot …", "reply"))
     profile.check_visibility(visibility)
     if language is not None and not re.fullmatch(r"[a-z]{2,3}", language):
-        raise InputError(f"'{language}' is not a language code (two or three letters, like en or sl)")
+        raise InputError(_("'{code}' is not a language code (two or three letters, like en or sl)").format(code=language))
     if not text.strip():
-        raise InputError("the reply is empty")
+        raise InputError(_("the reply is empty"))
     if item["deleted_at"]:
-        raise InputError(f"item {item['id']} was deleted on {item['platform']}; it cannot be answered")
+        raise InputError(_("item {id} was deleted on {platform}; it cannot be answered").format(
+            id=item["id"], platform=item["platform"]))
     account = store.accounts.require_id(item["account_id"])
     payload = profile.reply_payload(dict(item), text, account.limits, visibility=visibility, language=language,
                                     content_warning=content_warning)
@@ -49,7 +52,7 @@ def queue_reply(store: Store, item_id, text: str, *, language: str | None = None
         if retry_op is not None:
             op = store.outbox.get(retry_op)
             if op is None or op["item_id"] != item["id"] or not store.outbox.retry(retry_op, payload):
-                raise InputError(f"operation {retry_op} is not a failed reply to item {item['id']}")
+                raise InputError(_("operation {op} is not a failed reply to item {id}").format(op=retry_op, id=item["id"]))
             op_id = retry_op
         else:
             op_id = store.outbox.enqueue(account.id, "reply", payload, item_id=item["id"])

@@ -112,9 +112,28 @@ class FlagState(StrEnum):
     RESOLVED = "resolved"
 
 
-# Settings keys (posting_slots), goal metrics (..._mon) and, capitalised, what screens show.
+# Settings keys (posting_slots), goal metrics (..._mon) and --json values; English. A screen
+# shows a weekday's name in the chosen language with cmtui.l10n.weekday_name.
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = tuple(day.capitalize() for day in WEEKDAYS)
+
+
+def status_name(status: str) -> str:
+    """An entry's status (as stored: "needs_approval") as a person reads it, in the chosen
+    language ("needs approval"); an unknown one as stored."""
+    from cmtui.i18n import pgettext
+
+    names = {
+        "idea": pgettext("entry status", "idea"),
+        "draft": pgettext("entry status", "draft"),
+        "needs_approval": pgettext("entry status", "needs approval"),
+        "approved": pgettext("entry status", "approved"),
+        "scheduled": pgettext("entry status", "scheduled"),
+        "published": pgettext("entry status", "published"),
+        "failed": pgettext("entry status", "failed"),
+        "cancelled": pgettext("entry status", "cancelled"),
+    }
+    return names.get(str(status), str(status))
 
 
 def utcnow() -> datetime:
@@ -130,7 +149,7 @@ def iso(dt: datetime | None) -> str | None:
     if dt is None:
         return None
     if dt.tzinfo is None:
-        raise ValueError("naive datetime given to iso()")
+        raise ValueError("naive datetime given to iso()")  # i18n: not shown (a bug)
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

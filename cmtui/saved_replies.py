@@ -14,15 +14,16 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from cmtui.errors import CmtuiError
+from cmtui.i18n import N_, _
 from cmtui.resources import load_json
 
 if TYPE_CHECKING:
     from cmtui.store import Store
 
 VARIABLES: dict[str, str] = {
-    "author": "the person's handle, e.g. @ana@fedi.example",
-    "account": "the name of our account",
-    "first_name": "the first word of the person's display name",
+    "author": N_("the person's handle, e.g. @ana@fedi.example"),
+    "account": N_("the name of our account"),
+    "first_name": N_("the first word of the person's display name"),
 }
 
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(VARIABLES) + r")\}")
@@ -87,5 +88,5 @@ def seed(store: Store) -> int:
             try:
                 store.replies.add(reply["name"], reply["language"], reply["body"])
             except (KeyError, TypeError):
-                raise CmtuiError("saved_replies.json: every entry needs a name, a language and a body") from None
+                raise CmtuiError(_("saved_replies.json: every entry needs a name, a language and a body")) from None
     return len(replies)

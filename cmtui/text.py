@@ -196,8 +196,13 @@ def one_line(text: str) -> str:
 
 def short_duration(seconds: float, under_a_minute: str | None = None) -> str:
     """5m, 3h, 2d, 7w: the largest whole unit; under a minute, `under_a_minute` or "Ns"."""
+    from cmtui.i18n import pgettext
+
     seconds = max(0, int(seconds))
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+    for size in (604800, 86400, 3600, 60):
         if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return under_a_minute if under_a_minute is not None else f"{seconds}s"
+            n = seconds // size
+            # i18n: compact durations for narrow columns: 3 weeks, days, hours, minutes, seconds
+            return {604800: pgettext("compact duration", "{n}w"), 86400: pgettext("compact duration", "{n}d"),
+                    3600: pgettext("compact duration", "{n}h"), 60: pgettext("compact duration", "{n}m")}[size].format(n=n)
+    return under_a_minute if under_a_minute is not None else pgettext("compact duration", "{n}s").format(n=seconds)

@@ -48,7 +48,7 @@ def test_create_accounts_makes_them_offline_and_imports(capsys, db, tmp_path, ki
 
     code, out, err = run(capsys, "calendar", "import", str(path), "--create-accounts", "--db", db)
     assert code == 0, err
-    assert out.strip() == f"imported {rows} entries (0 updated)"
+    assert out.strip() == f"imported {rows} {'entry' if rows == 1 else 'entries'} (0 updated)"
     lines = err.splitlines()
     assert len(lines) == len(expected)
     for name, platform in expected.items():
@@ -92,5 +92,5 @@ def test_known_accounts_need_no_flag_and_the_platform_column_is_ignored_for_them
     path.write_text(f"account,platform,status,text\n{known},bluesky,draft,Hi\n", encoding="utf-8")
     before = accounts(db)
     code, out, err = run(capsys, "calendar", "import", str(path), "--db", db)
-    assert code == 0 and err == "" and out.strip() == "imported 1 entries (0 updated)"
+    assert code == 0 and err == "" and out.strip() == "imported 1 entry (0 updated)"
     assert accounts(db) == before

@@ -114,10 +114,10 @@ def test_a_day_over_the_maximum_is_marked_for_its_account(store):
     assert conflicts.day(DAY.date()) == []  # four is the default maximum
     fifth = add(store, "One too many", at(18))
     found, conflicts = window(store)
-    assert conflicts.day(DAY.date()) == ["5 posts on tidewater on Tue 08 Dec (maximum 4 a day)"]
+    assert conflicts.day(DAY.date()) == ["5 posts on tidewater on Tue, 8 Dec (maximum 4 a day)"]
     assert conflicts.day(DAY.date(), {"tidewater_es"}) == []
     occurrence = next(o for o in found if o.entry["id"] == fifth)
-    assert conflicts.all_for(occurrence, timezone.utc) == ["5 posts on tidewater on Tue 08 Dec (maximum 4 a day)"]
+    assert conflicts.all_for(occurrence, timezone.utc) == ["5 posts on tidewater on Tue, 8 Dec (maximum 4 a day)"]
     spanish = next(o for o in found if o.entry["account"] == "tidewater_es")
     assert conflicts.all_for(spanish, timezone.utc) == []
     _, unlimited = window(store, Settings(timezone="UTC", max_posts_per_day=0))

@@ -56,9 +56,9 @@ def test_the_daily_maximum_warns_and_lists(db, capsys):
                    "--db", db)[0] == 0
     code, _out, err = run(capsys, "post", "add", "Third", "--account", "tidewater", "--at", "2027-01-12 20:00",
                           "--draft", "--db", db)
-    assert code == 0 and err.strip().endswith(": 3 posts on tidewater on Tue 12 Jan (maximum 2 a day)")
+    assert code == 0 and err.strip().endswith(": 3 posts on tidewater on Tue, 12 Jan (maximum 2 a day)")
     rows = listed(capsys, db)
-    assert [row["conflicts"] for row in rows] == [["3 posts on tidewater on Tue 12 Jan (maximum 2 a day)"]] * 3
+    assert [row["conflicts"] for row in rows] == [["3 posts on tidewater on Tue, 12 Jan (maximum 2 a day)"]] * 3
 
 
 def test_calendar_list_json_says_the_repeat_rule_in_words(db, capsys):

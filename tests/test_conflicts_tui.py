@@ -94,7 +94,7 @@ async def test_a_day_over_the_maximum_is_marked_in_the_month_and_week_header(sto
         assert len(day_lines) == 1, month_text(screen)
         await pilot.press("l", "l", "l", "l")
         await pilot.pause()
-        assert "2 posts on tidewater on Tue 24 Nov (maximum 1 a day)" in str(
+        assert "2 posts on tidewater on Tue, 24 Nov (maximum 1 a day)" in str(
             screen.query_one("#entry-detail").render())
         await pilot.press("v")
         await pilot.pause()

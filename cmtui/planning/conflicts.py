@@ -9,8 +9,8 @@ failed entries; an entry counts for its account and for each account a variant o
 
 Computed for a window from one `occurrences_between` read, widened by a day each side so
 that a post just outside the window still counts against one inside it. The reasons are
-short sentences ("42 min after ‘Launch post’ on fernleaf (minimum gap 60 min)") kept in
-WORDS for translation.
+short sentences ("42 min after ‘Launch post’ on fernleaf (minimum gap 60 min)"), translated
+when they are found.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
+from cmtui import l10n
+from cmtui.i18n import _, ngettext
 from cmtui.text import first_line
 
 if TYPE_CHECKING:
@@ -28,12 +30,21 @@ if TYPE_CHECKING:
     from cmtui.planning.recurrence import Occurrence
     from cmtui.store import Store
 
-WORDS = {
-    "after": "{minutes} min after ‘{other}’ on {account} (minimum gap {gap} min)",
-    "before": "{minutes} min before ‘{other}’ on {account} (minimum gap {gap} min)",
-    "same_time": "at the same time as ‘{other}’ on {account} (minimum gap {gap} min)",
-    "day": "{count} posts on {account} on {day} (maximum {most} a day)",
-}
+
+
+def _reason(minutes: int, before: bool, other: str, account: str, gap: int) -> str:
+    """Why a post is too close to another one of its account."""
+    fields = dict(minutes=l10n.number(minutes), other=other, account=account, gap=l10n.number(gap))
+    if minutes == 0:
+        # i18n: a post too close to another post ({other}: its first words) of an account
+        return _("at the same time as ‘{other}’ on {account} (minimum gap {gap} min)").format(**fields)
+    if before:
+        # i18n: this post comes {minutes} minutes after the post {other} (its first words)
+        return _("{minutes} min after ‘{other}’ on {account} (minimum gap {gap} min)").format(**fields)
+    # i18n: this post comes {minutes} minutes before the post {other} (its first words)
+    return _("{minutes} min before ‘{other}’ on {account} (minimum gap {gap} min)").format(**fields)
+
+
 NOT_POSTS = ("cancelled", "failed")
 MARGIN = timedelta(days=1)  # around a window: the neighbours of its first and last posts
 
@@ -66,9 +77,7 @@ class Conflicts:
             if account not in mine:
                 continue
             for other, minutes, before in _close(times, items, occurrence, self.gap * 60):
-                words = "same_time" if minutes == 0 else "after" if before else "before"
-                reason = WORDS[words].format(minutes=minutes, other=first_line(other.entry["text"], 40),
-                                             account=account, gap=self.gap)
+                reason = _reason(minutes, before, first_line(other.entry["text"], 40), account, self.gap)
                 if reason not in said:
                     said.append(reason)
         return said
@@ -152,8 +161,10 @@ def find(store: Store, occurrences: list[Occurrence], tz: tzinfo, *, gap_minutes
             per_day = Counter(o.at.astimezone(tz).date() for o in items)
             for day, count in sorted(per_day.items()):
                 if count > most_a_day:
-                    found.days.setdefault(day, {})[account] = (WORDS["day"].format(
-                        count=count, account=account, day=day.strftime("%a %d %b"), most=most_a_day))
+                    found.days.setdefault(day, {})[account] = ngettext(
+                        "{count} post on {account} on {day} (maximum {most} a day)",
+                        "{count} posts on {account} on {day} (maximum {most} a day)", count).format(
+                        count=l10n.number(count), account=account, day=l10n.day(day), most=l10n.number(most_a_day))
     return found
 
 

@@ -19,7 +19,8 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
-from cmtui.model import iso, parse_iso, utcnow
+from cmtui.i18n import N_, _
+from cmtui.model import iso, parse_iso, status_name, utcnow
 # The field checks live beside (a sibling module of this one, private to the two).
 from cmtui.planning.entry_fields import (_PLAIN_FIELDS, _account, _approvers, _check_approver, _check_future,
                                          _check_length, _check_place, _color, _language, _local, _media,
@@ -61,7 +62,8 @@ def create_entry(store: Store, settings: Settings, *, text, account: str | None,
     and published as a reply to the one before (one part: a plain post)."""
     now, tz = utc(now), settings.tzinfo()
     if status not in CREATE_STATUSES:
-        raise InputError(f"a new entry is one of {', '.join(CREATE_STATUSES)}, not '{status}'")
+        raise InputError(_("a new entry is one of {statuses}, not '{status}'").format(
+            statuses=", ".join(CREATE_STATUSES), status=status))
     main = _account(store, account)
     text = _text(text)
     if thread:
@@ -69,7 +71,7 @@ def create_entry(store: Store, settings: Settings, *, text, account: str | None,
     _check_length(text, main, thread=thread)
     extra = _variants(store, variants, main)
     for acc, variant in extra.values():
-        _check_length(variant, acc, "the variant", thread)
+        _check_length(variant, acc, N_("the variant"), thread)
     fields = {
         "account_id": main.id if main else None, "text": text, "status": status,
         "language": _language(language), "visibility": _visibility(visibility, main),
@@ -81,17 +83,19 @@ def create_entry(store: Store, settings: Settings, *, text, account: str | None,
     }
     at = _when(when, tz)
     if fields["rrule"] and at is None:
-        raise InputError("a repeating entry needs a start time")
+        raise InputError(_("a repeating entry needs a start time"))
     if status in TO_BE_SCHEDULED and main is None:
-        raise InputError(f"an entry {status.replace('_', ' ')} needs an account to go to")
-    problem = missing_place("the entry", main, fields["place"]) if status in TO_BE_SCHEDULED and main else None
+        raise InputError(_("an entry {status} needs an account to go to").format(
+            status=status_name(status)))
+    problem = missing_place(N_("the entry"), main, fields["place"]) if status in TO_BE_SCHEDULED and main else None
     if problem:
         raise InputError(problem)
     publish_now = False
     if status == "scheduled":
         if settings.approval_required:
-            raise InputError(f"approval is required: the entry must be approved before it is scheduled "
-                             f"(approvers: {', '.join(_approvers(settings)) or 'nobody is named yet'})")
+            raise InputError(_("approval is required: the entry must be approved before it is scheduled "
+                               "(approvers: {approvers})").format(
+                approvers=", ".join(_approvers(settings)) or _("nobody is named yet")))
         if at is None and fields["rrule"] is None:
             at = now.replace(second=0, microsecond=0)  # publish at the next sync (the calendar counts minutes)
             publish_now = True
@@ -118,7 +122,8 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
     now, tz = utc(now), settings.tzinfo()
     unknown = sorted(set(changes) - EDITABLE)
     if unknown:
-        raise InputError(f"cannot change '{unknown[0]}' of an entry (fields: {', '.join(sorted(EDITABLE))})")
+        raise InputError(_("cannot change '{field}' of an entry (fields: {fields})").format(
+            field=unknown[0], fields=", ".join(sorted(EDITABLE))))
     entry = store.entries.require(entry_id)
     status = entry["status"]
     fields: dict = {}
@@ -136,8 +141,8 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
         fields["thread"] = int(thread)
     if "rrule" in changes:
         if entry["parent_id"] is not None and changes["rrule"]:
-            raise InputError(f"entry {entry['id']} is one occurrence of entry {entry['parent_id']}; "
-                             "change the series' rule")
+            raise InputError(_("entry {id} is one occurrence of entry {series}; change the series' rule").format(
+                id=entry["id"], series=entry["parent_id"]))
         fields["rrule"] = parse_rule(changes["rrule"]) if changes["rrule"] else None
     if "when" in changes:
         fields["scheduled_at"] = iso(_when(changes["when"], tz))
@@ -146,7 +151,8 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
     if "variants" in changes:
         new_variants = {k: v[1] for k, v in _variants(store, changes["variants"], main).items()}
     elif main is not None and main.id in current_variants:
-        raise InputError(f"entry {entry['id']} has a variant for {main.name}; remove it before moving the entry there")
+        raise InputError(_("entry {id} has a variant for {account}; remove it before moving the entry there").format(
+            id=entry["id"], account=main.name))
     if changes.keys() & {"visibility", "account"}:  # checked again where the entry now goes
         fields["visibility"] = _visibility(changes.get("visibility", entry["visibility"]), main)
     if "place" in changes:
@@ -160,15 +166,15 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
     merged = {**dict(entry), **fields}
     _check_length(merged["text"], main, thread=merged["thread"])
     for account_id, variant in new_variants.items():
-        _check_length(variant, store.accounts.by_id(account_id), "the variant", merged["thread"])
+        _check_length(variant, store.accounts.by_id(account_id), N_("the variant"), merged["thread"])
     changed = {k for k, v in fields.items() if entry[k] != v} | ({"variants"} if new_variants != current_variants else set())
     if status == "published" and entry["thread"] and changed & {"text", "content_warning", "thread"}:
         # Its parts are separate posts on the platform: an edit would have to find each one.
-        raise InputError(f"entry {entry['id']} is a published thread; its parts cannot be edited from cmtui "
-                         "(edit each post on the platform)")
+        raise InputError(_("entry {id} is a published thread; its parts cannot be edited from cmtui "
+                           "(edit each post on the platform)").format(id=entry["id"]))
     if status == "published" and changed - PUBLISHED_EDITABLE:
-        raise InputError(f"entry {entry['id']} is already published; only its text, content warning, notes "
-                         "and campaign can change")
+        raise InputError(_("entry {id} is already published; only its text, content warning, notes "
+                           "and campaign can change").format(id=entry["id"]))
     content_changed = bool(changed & {"text", "account_id", "language", "visibility", "content_warning", "variants",
                                       "place", "media", "thread"})
     new_status = status
@@ -176,10 +182,12 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
         new_status = "needs_approval"
     if new_status in TO_BE_SCHEDULED:
         if merged["account_id"] is None:
-            raise InputError(f"entry {entry['id']} is {status.replace('_', ' ')}; it needs an account")
+            raise InputError(_("entry {id} is {status}; it needs an account").format(
+                id=entry["id"], status=status_name(status)))
         _check_place(store, merged)
         if status == "scheduled" and merged["scheduled_at"] is None:
-            raise InputError(f"entry {entry['id']} is scheduled; it needs a time (cancel it to remove the time)")
+            raise InputError(_("entry {id} is scheduled; it needs a time (cancel it to remove the time)").format(
+                id=entry["id"]))
         if changed & {"scheduled_at", "rrule"}:
             _check_future(parse_iso(merged["scheduled_at"]), now, tz, merged["rrule"])
     if not changed:
@@ -212,7 +220,7 @@ def _follow_series(store: Store, settings: Settings, before, after, changed: set
     those its new time or rule no longer has are cancelled (the next sync makes the new ones)."""
     if before["status"] == "scheduled" and after["status"] != "scheduled":
         for child in live_children(store, after["id"], now):
-            transition(store, child, after["status"], who=who, comment="the series was edited", now=now)
+            transition(store, child, after["status"], who=who, comment=_("the series was edited"), now=now)
     content = {k: changes[k] for k in CONTENT_FIELDS if k in changes}
     if content:
         for child in live_children(store, after["id"], now):
@@ -224,7 +232,7 @@ def _follow_series(store: Store, settings: Settings, before, after, changed: set
         for child in live_children(store, after["id"], now):
             at = parse_iso(child["occurrence_at"])
             if at not in occurrences(after, at - timedelta(minutes=1), at + timedelta(minutes=1), tz):
-                cancel(store, store.entries.require(child["id"]), who=who, comment="the series moved", now=now)
+                cancel(store, store.entries.require(child["id"]), who=who, comment=_("the series moved"), now=now)
 
 
 def move_entry(store: Store, settings: Settings, entry_id, delta: timedelta, *, who,
@@ -234,9 +242,9 @@ def move_entry(store: Store, settings: Settings, entry_id, delta: timedelta, *, 
     skipped occurrences."""
     entry = store.entries.require(entry_id)
     if entry["status"] == "published":
-        raise InputError(f"entry {entry['id']} is already published; it cannot move")
+        raise InputError(_("entry {id} is already published; it cannot move").format(id=entry["id"]))
     if not entry["scheduled_at"]:
-        raise InputError(f"entry {entry['id']} has no time yet; give it one first")
+        raise InputError(_("entry {id} has no time yet; give it one first").format(id=entry["id"]))
     tz = settings.tzinfo()
 
     def shift(at: datetime) -> datetime:
@@ -263,7 +271,7 @@ def duplicate_entry(store: Store, entry_id, *, who) -> int:
     fields |= {"status": "draft", "created_by": who}
     with store.transaction():
         copy_id = store.entries.insert(fields)
-        record(store, copy_id, None, "draft", who, f"copy of entry {entry['id']}")
+        record(store, copy_id, None, "draft", who, _("copy of entry {id}").format(id=entry["id"]))
         store.entries.set_variants(copy_id, {v["account_id"]: v["text"] for v in store.entries.variants(entry["id"])})
         if entry["rrule"]:
             store.entries.replace_skips(copy_id, store.entries.skips(entry["id"]))
@@ -286,8 +294,9 @@ def delete_entry(store: Store, entry_id, *, who) -> dict:
             try:
                 undo["cancel_ops"] += [[op_id, row_id] for op_id in cancel_for_deletion(store, row)]
             except ValueError as exc:
-                raise InputError(f"entry {row_id} may be reaching its platform right now (outbox operation "
-                                 f"{exc.args[0]}); cancel it instead, or delete it after the next sync") from None
+                raise InputError(_("entry {id} may be reaching its platform right now (outbox operation "
+                                   "{operation}); cancel it instead, or delete it after the next sync").format(
+                    id=row_id, operation=exc.args[0])) from None
             undo["unsent_ops"] += unsent
         withdrawn = {op["id"] for op in undo["unsent_ops"]}
         undo["linked_ops"] = [pair for pair in undo["linked_ops"] if pair[0] not in withdrawn]
@@ -306,7 +315,7 @@ def restore_entry(store: Store, undo: dict) -> int:
     with store.transaction():
         if undo["entries"][0].get("parent_id") is not None and store.entries.get(
                 undo["entries"][0]["parent_id"]) is None:
-            raise InputError("the series this occurrence belonged to is gone; restore the series first")
+            raise InputError(_("the series this occurrence belonged to is gone; restore the series first"))
         mapping = store.entries.restore(undo)
         for op in undo.get("unsent_ops") or []:
             store.outbox.requeue(op, mapping[op["entry_id"]])
@@ -332,10 +341,10 @@ def submit_for_approval(store: Store, settings: Settings, entry_id, *, who, comm
     now = utc(now)
     entry = store.entries.require(entry_id)
     if entry["status"] not in ("idea", "draft", "failed", "cancelled"):
-        raise InputError(f"entry {entry['id']} is {entry['status'].replace('_', ' ')}; only ideas, drafts and "
-                         "failed or cancelled entries go to approval")
+        raise InputError(_("entry {id} is {status}; only ideas, drafts and failed or cancelled entries go to "
+                           "approval").format(id=entry["id"], status=status_name(entry["status"])))
     if entry["account_id"] is None:
-        raise InputError(f"entry {entry['id']} has no account; choose the account it goes to")
+        raise InputError(_("entry {id} has no account; choose the account it goes to").format(id=entry["id"]))
     _check_place(store, entry)
     at = parse_iso(entry["scheduled_at"])
     if at is not None:
@@ -350,7 +359,8 @@ def approve(store: Store, settings: Settings, entry_id, *, who, comment: str = "
     entry = store.entries.require(entry_id)
     _check_approver(settings, who)
     if entry["status"] != "needs_approval":
-        raise InputError(f"entry {entry['id']} is {entry['status'].replace('_', ' ')}, not waiting for approval")
+        raise InputError(_("entry {id} is {status}, not waiting for approval").format(
+            id=entry["id"], status=status_name(entry["status"])))
     _check_place(store, entry)
     with store.transaction():
         transition(store, entry, "approved", who=who, comment=comment, now=now)
@@ -365,10 +375,10 @@ def reject(store: Store, settings: Settings, entry_id, *, who, comment: str, now
     entry = store.entries.require(entry_id)
     _check_approver(settings, who)
     if not (comment or "").strip():
-        raise InputError("say why the entry is rejected (a comment for its author)")
+        raise InputError(_("say why the entry is rejected (a comment for its author)"))
     if entry["status"] not in ("needs_approval", "approved"):
-        raise InputError(f"entry {entry['id']} is {entry['status'].replace('_', ' ')}; only entries waiting for "
-                         "approval or approved can be rejected")
+        raise InputError(_("entry {id} is {status}; only entries waiting for approval or approved can be "
+                           "rejected").format(id=entry["id"], status=status_name(entry["status"])))
     with store.transaction():
         transition(store, entry, "draft", who=who, comment=comment.strip(), now=now)
         for child in live_children(store, entry["id"], now):
@@ -378,25 +388,26 @@ def reject(store: Store, settings: Settings, entry_id, *, who, comment: str, now
 
 def _ready_to_post(store: Store, settings: Settings, entry, now: datetime, *, needs_time: bool) -> None:
     if entry["status"] == "published":
-        raise InputError(f"entry {entry['id']} is already published")
+        raise InputError(_("entry {id} is already published").format(id=entry["id"]))
     _needs_approval(settings, entry)
     if entry["account_id"] is None:
-        raise InputError(f"entry {entry['id']} has no account; choose the account it goes to")
+        raise InputError(_("entry {id} has no account; choose the account it goes to").format(id=entry["id"]))
     _check_place(store, entry)
     account = store.accounts.by_id(entry["account_id"])
     _check_length(entry["text"], account, thread=entry["thread"])
     for variant in store.entries.variants(entry["id"]):
-        _check_length(variant["text"], store.accounts.by_id(variant["account_id"]), "the variant", entry["thread"])
+        _check_length(variant["text"], store.accounts.by_id(variant["account_id"]), N_("the variant"), entry["thread"])
     if needs_time:
         if not entry["scheduled_at"]:
-            raise InputError(f"entry {entry['id']} has no time; give it one, add it to the queue, or publish it now")
+            raise InputError(_("entry {id} has no time; give it one, add it to the queue, or publish it now").format(
+                id=entry["id"]))
         tz = settings.tzinfo()
         at = parse_iso(entry["scheduled_at"])
         if entry["rrule"]:
             _check_future(at, now, tz, entry["rrule"])
         elif at < now:
-            raise InputError(f"the time of entry {entry['id']} ({_local(at, tz)}) has passed; move it or publish "
-                             "it now")
+            raise InputError(_("the time of entry {id} ({time}) has passed; move it or publish it now").format(
+                id=entry["id"], time=_local(at, tz)))
 
 
 def schedule_entry(store: Store, settings: Settings, entry_id, *, who, comment: str = "",
@@ -407,7 +418,7 @@ def schedule_entry(store: Store, settings: Settings, entry_id, *, who, comment: 
     now = utc(now)
     entry = store.entries.require(entry_id)
     if entry["status"] == "scheduled":
-        raise InputError(f"entry {entry['id']} is already scheduled")
+        raise InputError(_("entry {id} is already scheduled").format(id=entry["id"]))
     _ready_to_post(store, settings, entry, now, needs_time=True)
     with store.transaction():
         transition(store, entry, "scheduled", who=who, comment=comment, now=now, fields={"last_error": None})
@@ -423,10 +434,10 @@ def publish_now(store: Store, settings: Settings, entry_id, *, who, comment: str
     now = utc(now)
     entry = store.entries.require(entry_id)
     if entry["rrule"]:
-        raise InputError(f"entry {entry['id']} repeats; publish one of its occurrences instead")
+        raise InputError(_("entry {id} repeats; publish one of its occurrences instead").format(id=entry["id"]))
     _ready_to_post(store, settings, entry, now, needs_time=False)
     with store.transaction():
-        transition(store, entry, "scheduled", who=who, comment=comment or "publish now", now=now, publish_now=True,
+        transition(store, entry, "scheduled", who=who, comment=comment or _("publish now"), now=now, publish_now=True,
                     fields={"scheduled_at": iso(now.replace(second=0, microsecond=0)), "last_error": None})
 
 
@@ -435,7 +446,7 @@ def cancel_entry(store: Store, settings: Settings, entry_id, *, who, comment: st
     """Cancel an entry that is not published yet (a copy the server holds is cancelled)."""
     entry = store.entries.require(entry_id)
     if entry["status"] in ("published", "cancelled"):
-        raise InputError(f"entry {entry['id']} is already {entry['status']}")
+        raise InputError(_("entry {id} is already {status}").format(id=entry["id"], status=status_name(entry["status"])))
     with store.transaction():
         cancel(store, entry, who=who, comment=comment, now=now)
 
@@ -451,9 +462,9 @@ def add_to_queue(store: Store, settings: Settings, entry_id, *, who, now: dateti
     """Put an entry in the next free posting slot of its account; returns the slot."""
     entry = store.entries.require(entry_id)
     if entry["account_id"] is None:
-        raise InputError(f"entry {entry['id']} has no account; the queue is per account")
+        raise InputError(_("entry {id} has no account; the queue is per account").format(id=entry["id"]))
     if entry["status"] == "published":
-        raise InputError(f"entry {entry['id']} is already published")
+        raise InputError(_("entry {id} is already published").format(id=entry["id"]))
     slot = next_free_slot(store, settings, entry["account"], utc(now), exclude_entry=entry["id"])
     update_entry(store, settings, entry["id"], who=who, now=now, when=slot)
     return slot

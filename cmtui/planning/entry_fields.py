@@ -9,11 +9,13 @@ import re
 from datetime import datetime, timezone, tzinfo
 from typing import TYPE_CHECKING
 
+from cmtui import l10n
 from cmtui.errors import InputError
+from cmtui.i18n import N_, _, ngettext
 from cmtui.media import as_attachments, check_for_account
-from cmtui.model import iso
+from cmtui.model import iso, status_name
 from cmtui.store.base import dumps
-from cmtui.planning.platforms import (can_publish, default_visibility, missing_place, text_problem,
+from cmtui.planning.platforms import (can_publish, default_visibility, missing_place, profile_of, text_problem,
                                       visibility_problem)
 from cmtui.planning.recurrence import next_occurrence
 from cmtui.planning.threads import check_parts, split_parts
@@ -34,9 +36,10 @@ def _account(store: Store, name: str | None):
         if not known:
             from cmtui.sync.connectors import PLATFORMS
 
-            raise InputError(f"unknown account '{name}'; there are none yet "
-                             f"(add one with: cmtui account add {'|'.join(PLATFORMS)} NAME --instance URL)")
-        raise InputError(f"unknown account '{name}' (known: {', '.join(known)})")
+            raise InputError(_("unknown account '{name}'; there are none yet "
+                               "(add one with: cmtui account add {platforms} NAME --instance URL)").format(
+                name=name, platforms="|".join(PLATFORMS)))
+        raise InputError(_("unknown account '{name}' (known: {known})").format(name=name, known=", ".join(known)))
     can_publish(account)
     return account
 
@@ -44,18 +47,30 @@ def _account(store: Store, name: str | None):
 def _text(text) -> str:
     text = (text or "").strip()
     if not text:
-        raise InputError("the text is empty")
+        raise InputError(_("the text is empty"))
     return text
 
 
-def _check_length(text: str, account, what: str = "the text", thread=False) -> None:
+def _check_length(text: str, account, what: str = N_("the text"), thread=False) -> None:
+    """what: N_("the text"), N_("the variant"), N_("the thread"): translated here."""
     if thread:  # each part on its own (cmtui.planning.threads)
-        return check_parts(split_parts(text), account, "the thread" if what == "the text" else what)
+        return check_parts(split_parts(text), account, N_("the thread") if what == "the text" else what)
     problem = text_problem(text, account)
-    if problem:
-        where = f" for {account.name}" if account is not None else ""
-        raise InputError(f"{what}{where} is too long: {problem.removeprefix('the text is ')}"
-                         if "over the limit" in problem else f"{what}{where}: {problem}")
+    if not problem:
+        return
+    profile = profile_of(account)
+    used = profile.text_length(text, account.limits) if profile is not None and text.strip() else 0
+    if profile is not None and used > profile.limit(account.limits):
+        # i18n: {what} is "the text", "the variant" or "the thread"; {note} says how the platform counts (or is empty)
+        raise InputError(ngettext("{what} for {account} is too long: {used} character, over the limit of {limit}{note}",
+                                  "{what} for {account} is too long: {used} characters, over the limit of {limit}{note}",
+                                  used).format(what=_(what), account=account.name, used=l10n.number(used),
+                                               limit=l10n.number(profile.limit(account.limits)),
+                                               note=profile.length_note(account.limits)))
+    if account is not None:
+        raise InputError(_("{what} for {account}: {problem}").format(what=_(what), account=account.name,
+                                                                      problem=problem))
+    raise InputError(_("{what}: {problem}").format(what=_(what), problem=problem))
 
 
 def _language(code) -> str | None:
@@ -63,7 +78,7 @@ def _language(code) -> str | None:
         return None
     code = str(code).strip().lower()
     if not re.fullmatch(r"[a-z]{2,3}", code):
-        raise InputError(f"'{code}' is not a language code (two or three letters, like en or sl)")
+        raise InputError(_("'{code}' is not a language code (two or three letters, like en or sl)").format(code=code))
     return code
 
 
@@ -85,7 +100,7 @@ def _optional(value) -> str | None:
 def _color(value) -> str | None:
     value = _optional(value)
     if value is not None and not _COLOR.match(value):
-        raise InputError(f"'{value}' is not a colour (#rgb, #rrggbb or a colour name)")
+        raise InputError(_("'{value}' is not a colour (#rgb, #rrggbb or a colour name)").format(value=value))
     return value
 
 
@@ -104,7 +119,7 @@ def _when(when, tz: tzinfo) -> datetime | None:
     if when is None:
         return None
     if not isinstance(when, datetime):
-        raise InputError(f"'{when}' is not a date and time")
+        raise InputError(_("'{when}' is not a date and time").format(when=when))
     if when.tzinfo is None:
         from cmtui.planning.timeparse import localize
 
@@ -113,7 +128,7 @@ def _when(when, tz: tzinfo) -> datetime | None:
 
 
 def _local(at: datetime, tz: tzinfo) -> str:
-    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")  # (ISO: what a person types back)
 
 
 def _variants(store: Store, variants, main) -> dict[int, tuple]:
@@ -122,9 +137,10 @@ def _variants(store: Store, variants, main) -> dict[int, tuple]:
     for name, text in (variants or {}).items():
         account = _account(store, name)
         if account is None:
-            raise InputError("a variant needs an account name")
+            raise InputError(_("a variant needs an account name"))
         if main is not None and account.id == main.id:
-            raise InputError(f"the entry's own text goes to {account.name}; a variant is for another account")
+            raise InputError(_("the entry's own text goes to {account}; a variant is for another account").format(
+                account=account.name))
         text = (text or "").strip()
         if text:
             found[account.id] = (account, text)
@@ -150,22 +166,24 @@ def _check_approver(settings: Settings, who: str) -> None:
     approvers = _approvers(settings)
     if not approvers:
         if settings.approval_required:
-            raise InputError("approval is required but no approvers are named in the settings (approvers = [...])")
+            raise InputError(_("approval is required but no approvers are named in the settings (approvers = [...])"))
         return
     if who not in approvers:
-        raise InputError(f"only {', '.join(approvers)} may approve or reject posts, not {who}")
+        raise InputError(_("only {approvers} may approve or reject posts, not {who}").format(
+            approvers=", ".join(approvers), who=who))
 
 
 def _needs_approval(settings: Settings, entry) -> None:
     if settings.approval_required and entry["status"] not in ("approved", "scheduled"):
-        names = ", ".join(_approvers(settings)) or "nobody is named yet"
-        raise InputError(f"entry {entry['id']} needs approval first (it is {entry['status']}; approvers: {names})")
+        names = ", ".join(_approvers(settings)) or _("nobody is named yet")
+        raise InputError(_("entry {id} needs approval first (it is {status}; approvers: {names})").format(
+            id=entry["id"], status=status_name(entry["status"]), names=names))
 
 
 def _check_place(store: Store, entry) -> None:
     """An entry for a platform that posts to places (rooms) goes out only with one chosen."""
     account = store.accounts.by_id(entry["account_id"]) if entry["account_id"] is not None else None
-    problem = missing_place(f"entry {entry['id']}", account, entry["place"]) if account is not None else None
+    problem = missing_place(_("entry {id}").format(id=entry["id"]), account, entry["place"]) if account is not None else None
     if problem:
         raise InputError(problem)
 
@@ -176,6 +194,7 @@ def _check_future(at: datetime | None, now: datetime, tz: tzinfo, rule: str | No
     if rule:
         probe = {"rrule": rule, "scheduled_at": iso(at), "published_at": None}
         if next_occurrence(probe, now, tz) is None:
-            raise InputError("the series has no occurrence after now; change its start or its rule")
+            raise InputError(_("the series has no occurrence after now; change its start or its rule"))
     elif at < now.replace(second=0, microsecond=0):
-        raise InputError(f"{_local(at, tz)} is in the past; a post to be scheduled needs a later time")
+        raise InputError(_("{time} is in the past; a post to be scheduled needs a later time").format(
+            time=_local(at, tz)))

@@ -28,7 +28,9 @@ from datetime import date, datetime, time, timezone, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cmtui import l10n
 from cmtui.errors import InputError
+from cmtui.i18n import N_, _, ngettext
 from cmtui.model import EntryStatus, iso, parse_iso, utcnow
 from cmtui.planning.entries import TO_BE_SCHEDULED
 from cmtui.planning.exchange_accounts import PLATFORM_KEY, NewAccount, create_missing, missing_accounts, read_platform
@@ -73,7 +75,7 @@ def export_entries(store: Store, fmt: str, tz: tzinfo) -> str:
 
 def export_with_count(store: Store, fmt: str, tz: tzinfo) -> tuple[str, int]:
     if fmt not in FORMATS:
-        raise InputError(f"unknown format '{fmt}' ({', '.join(FORMATS)})")
+        raise InputError(_("unknown format '{format}' ({formats})").format(format=fmt, formats=", ".join(FORMATS)))
     repo = store.entries
     with repo.reading():
         rows = list(repo.all_entries())
@@ -139,7 +141,8 @@ class ImportReport:
     accounts: list[NewAccount] = field(default_factory=list)  # created offline (--create-accounts)
 
     def summary(self) -> str:
-        return f"imported {self.entries} entries ({self.updated} updated)"
+        return ngettext("imported {n} entry ({updated} updated)", "imported {n} entries ({updated} updated)",
+                        self.entries).format(n=l10n.number(self.entries), updated=l10n.number(self.updated))
 
 
 @dataclass
@@ -179,12 +182,12 @@ def import_entries(store: Store, path, tz: tzinfo, *, who: str, create_accounts:
         if not create_accounts:
             unknown = missing_accounts(records, store, Problems())
             if unknown:
-                problems.note = (f"--create-accounts would create {', '.join(map(repr, unknown))} offline"
-                                 " (to plan for, connected later)")
+                problems.note = _("--create-accounts would create {accounts} offline (to plan for, connected "
+                                  "later)").format(accounts=", ".join(map(repr, unknown)))
         plan = _resolve(records, store, repo, problems)
         if problems:
             raise problems.fail(path)  # (the accounts created above go with the rollback)
-        created, updated = _write(plan, store, repo, who, f"imported from {path.name}")
+        created, updated = _write(plan, store, repo, who, _("imported from {file}").format(file=path.name))
     return ImportReport(path, len(records), created, updated, new_accounts)
 
 
@@ -203,7 +206,7 @@ def _normalise(raw: Raw, tz: tzinfo, problems: Problems) -> Record | None:
         if value is None:
             return None if nullable else ""
         if not isinstance(value, str):
-            problem(f"{key}: expected text, got {json.dumps(value, ensure_ascii=False)}")
+            problem(_("{key}: expected text, got {value}").format(key=key, value=json.dumps(value, ensure_ascii=False)))
             return None
         if value == "" and raw.empty_is_null and nullable:
             return None
@@ -216,7 +219,8 @@ def _normalise(raw: Raw, tz: tzinfo, problems: Problems) -> Record | None:
         try:
             return read_time(value, tz)
         except ValueError:
-            problem(f"cannot read {key} {_show(value)} as an ISO 8601 time (like 2026-12-01T09:30:00Z)")
+            problem(_("cannot read {key} {value} as an ISO 8601 time (like 2026-12-01T09:30:00Z)").format(
+                key=key, value=_show(value)))
             return None
 
     data: dict = {}
@@ -233,14 +237,15 @@ def _normalise(raw: Raw, tz: tzinfo, problems: Problems) -> Record | None:
 
     status = (text_value("status") or "draft").strip().lower()
     if status not in STATUSES:
-        problem(f"unknown status {_show(status)} ({', '.join(STATUSES)})")
+        problem(_("unknown status {status} ({statuses})").format(status=_show(status), statuses=", ".join(STATUSES)))
     data["status"] = status
     visibility = (text_value("visibility") or default_visibility(None)).strip().lower()
     if visibility not in known_visibilities():  # the account's platform is checked once accounts are read
-        problem(f"unknown visibility {_show(visibility)} ({', '.join(known_visibilities())})")
+        problem(_("unknown visibility {value} ({allowed})").format(value=_show(visibility),
+                                                                    allowed=", ".join(known_visibilities())))
     data["visibility"] = visibility
     if data["language"] and not _LANGUAGE.fullmatch(data["language"]):
-        problem(f"{_show(data['language'])} is not a language code (like en, sl or pt-BR)")
+        problem(_("{code} is not a language code (like en, sl or pt-BR)").format(code=_show(data["language"])))
     data[PLATFORM_KEY] = read_platform(values.get(PLATFORM_KEY), problem)
     data["late"] = _read_bool(values.get("late"), problem)
     # None: a file from before threads (no thread column or key); an update keeps the entry's
@@ -249,14 +254,14 @@ def _normalise(raw: Raw, tz: tzinfo, problems: Problems) -> Record | None:
     data["skipped"] = _read_skipped(values.get("skipped"), tz, problem)
 
     if not data["text"].strip():
-        problem("the text is empty")
+        problem(_("the text is empty"))
     if status == "scheduled" and not data["scheduled_at"]:
-        problem("a scheduled entry needs scheduled_at")
+        problem(_("a scheduled entry needs scheduled_at"))
     if data["parent_uid"]:
         if data["uid"]:
-            problem("an occurrence (parent_uid) has no uid of its own")
+            problem(_("an occurrence (parent_uid) has no uid of its own"))
         if not data["occurrence_at"]:
-            problem("an occurrence (parent_uid) needs occurrence_at")
+            problem(_("an occurrence (parent_uid) needs occurrence_at"))
     if data["rrule"]:
         data["rrule"] = data["rrule"].strip()
         message = rrule_problem(data["rrule"], data["scheduled_at"], tz)
@@ -295,14 +300,14 @@ def rrule_problem(rule: str, scheduled_at: str | None, tz: tzinfo) -> str | None
     from dateutil.rrule import rrulestr
 
     if "\n" in rule:
-        return f"bad rrule {_show(rule)}: one rule on one line, like FREQ=WEEKLY;BYDAY=MO,TH"
+        return _("bad rrule {rule}: one rule on one line, like FREQ=WEEKLY;BYDAY=MO,TH").format(rule=_show(rule))
     start = parse_iso(scheduled_at).astimezone(tz) if scheduled_at else datetime.now(timezone.utc).astimezone(tz)
     try:
         parsed = rrulestr(rule, dtstart=start.replace(microsecond=0))
     except (ValueError, TypeError, KeyError, IndexError) as exc:
-        return f"bad rrule {_show(rule)}: {exc or 'not a recurrence rule'}"
+        return _("bad rrule {rule}: {problem}").format(rule=_show(rule), problem=exc or _("not a recurrence rule"))
     if not isinstance(parsed, Rule):
-        return f"bad rrule {_show(rule)}: one RRULE only (skipped dates go in 'skipped')"
+        return _("bad rrule {rule}: one RRULE only (skipped dates go in 'skipped')").format(rule=_show(rule))
     return None
 
 
@@ -323,7 +328,7 @@ def _read_id(value, problem) -> int | None:
         value = int(value.strip())
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
-    problem(f"id {_show(value)} is not a positive whole number")
+    problem(_("id {value} is not a positive whole number").format(value=_show(value)))
     return None
 
 
@@ -335,7 +340,7 @@ def _read_bool(value, problem, key: str = "late") -> bool:
         return False
     if text in ("1", "true", "yes"):
         return True
-    problem(f"{key} {_show(value)}: expected 1 or empty (true or false)")
+    problem(_("{key} {value}: expected 1 or empty (true or false)").format(key=key, value=_show(value)))
     return False
 
 
@@ -348,7 +353,8 @@ def _read_variants(value, problem) -> dict[str, str]:
         except ValueError:
             value = None
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        problem('variants: expected a JSON object of account name to text, like {"tidewater_es": "Hola"}')
+        problem(_('variants: expected a JSON object of account name to text, like {example}').format(
+            example='{"tidewater_es": "Hola"}'))
         return {}
     return {k.strip(): sanitize(v) for k, v in sorted(value.items())}
 
@@ -359,14 +365,14 @@ def _read_skipped(value, tz: tzinfo, problem) -> list[str]:
     if isinstance(value, str):
         value = value.replace(",", " ").split()
     if not isinstance(value, list):
-        problem("skipped: expected a list of ISO 8601 times")
+        problem(_("skipped: expected a list of ISO 8601 times"))
         return []
     out = set()
     for item in value:
         try:
             out.add(read_time(item, tz))
         except (ValueError, TypeError):
-            problem(f"cannot read skipped {_show(item)} as an ISO 8601 time")
+            problem(_("cannot read skipped {value} as an ISO 8601 time").format(value=_show(item)))
     return sorted(out)
 
 
@@ -381,7 +387,7 @@ class Step:
 def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Problems) -> list[Step]:
     """Match records to entries already stored and check what needs the database."""
     accounts = {a.name: a for a in store.accounts.list()}
-    known = ", ".join(accounts) or "none yet"
+    known = ", ".join(accounts) or _("none yet")
     series: dict[str, Record] = {}
     occurrences: dict[tuple, Record] = {}
     steps: list[Step] = []
@@ -389,7 +395,8 @@ def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Pro
         data, where = record.data, record.where
         for name in [data["account"], *data["variants"]]:
             if name and name not in accounts:
-                problems.add(record.line, where, f"unknown account {_show(name)} (known: {known})")
+                problems.add(record.line, where, _("unknown account {name} (known: {known})").format(
+                    name=_show(name), known=known))
         account = accounts.get(data["account"]) if data["account"] else None
         if data["status"] not in ("published", "cancelled"):
             problem = _text_problem(data["text"], account, data["thread"])
@@ -399,21 +406,24 @@ def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Pro
                 if name in accounts:
                     problem = _text_problem(text, accounts[name], data["thread"])
                     if problem:
-                        problems.add(record.line, where, f"variant for {name}: {problem}")
+                        problems.add(record.line, where, _("variant for {account}: {problem}").format(
+                            account=name, problem=problem))
             problem = visibility_problem(data["visibility"], account) if account is not None else None
             if problem and data["visibility"] in known_visibilities():  # else said already
                 problems.add(record.line, where, problem)
         if data["parent_uid"]:
             key = (data["parent_uid"], data["occurrence_at"])
             if key in occurrences:
-                problems.add(record.line, where, f"a second record for the occurrence {data['occurrence_at']} of "
-                             f"{_show(data['parent_uid'])} (the first on line {occurrences[key].line})")
+                problems.add(record.line, where, _("a second record for the occurrence {at} of {series} (the first on line "
+                                                        "{line})").format(at=data["occurrence_at"],
+                                                                         series=_show(data["parent_uid"]),
+                                                                         line=occurrences[key].line))
             occurrences[key] = record
             continue
         if data["uid"]:
             if data["uid"] in series:
-                problems.add(record.line, where, f"duplicate uid {_show(data['uid'])} (also on line "
-                             f"{series[data['uid']].line})")
+                problems.add(record.line, where, _("duplicate uid {uid} (also on line {line})").format(
+                    uid=_show(data["uid"]), line=series[data["uid"]].line))
             series[data["uid"]] = record
         steps.append(Step(record, repo.find_uid(data["uid"]) if data["uid"] else None))
     for (parent_uid, occurrence_at), record in occurrences.items():
@@ -422,7 +432,7 @@ def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Pro
             continue
         if parent_uid not in series and parent_id is None:
             problems.add(record.line, record.where,
-                         f"parent_uid {_show(parent_uid)} is neither in the file nor in the database")
+                         _("parent_uid {uid} is neither in the file nor in the database").format(uid=_show(parent_uid)))
             continue
         existing = repo.find_occurrence(parent_id, occurrence_at) if parent_id is not None else None
         steps.append(Step(record, existing, parent_id if parent_id is not None else parent_uid))
@@ -440,8 +450,8 @@ def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Pro
         touched = [key for key in SERVER_SIDE if key in step.changes]
         if row["server_scheduled_id"] and touched:
             problems.add(step.record.line, step.record.where,
-                         f"entry {step.entry_id} is scheduled on the server; change its {', '.join(touched)}"
-                         " in the calendar, not by import")
+                         _("entry {id} is scheduled on the server; change its {fields} in the calendar, not by "
+                           "import").format(id=step.entry_id, fields=", ".join(touched)))
     return steps
 
 
@@ -475,7 +485,7 @@ def _check_place(record: Record, accounts: dict, row, problems: Problems) -> Non
             problems.add(record.line, record.where, str(exc))
             return
     data["place"] = place
-    problem = missing_place("the entry", account, place) if account and data["status"] in TO_BE_SCHEDULED else None
+    problem = missing_place(N_("the entry"), account, place) if account and data["status"] in TO_BE_SCHEDULED else None
     if problem:
         problems.add(record.line, record.where, problem)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
+from cmtui.i18n import _
 
 if TYPE_CHECKING:
     from cmtui.planning.exchange_files import Problems
@@ -27,9 +28,11 @@ class NewAccount:
     said: bool  # the file named the platform (else: the default one)
 
     def line(self) -> str:
-        source = "from the file" if self.said else "the default platform"
-        return f"created offline account {self.name} ({self.platform}, {source}); connect it with" \
-               f" cmtui account add {self.platform} {self.name} --instance URL"
+        if self.said:
+            return _("created offline account {name} ({platform}, from the file); connect it with cmtui account add "
+                     "{platform} {name} --instance URL").format(name=self.name, platform=self.platform)
+        return _("created offline account {name} ({platform}, the default platform); connect it with cmtui account "
+                 "add {platform} {name} --instance URL").format(name=self.name, platform=self.platform)
 
 
 def missing_accounts(records, store: Store, problems: Problems) -> dict[str, tuple[str | None, int, str]]:
@@ -47,8 +50,8 @@ def missing_accounts(records, store: Store, problems: Problems) -> dict[str, tup
             if before is None or (before[0] is None and platform):
                 found[name] = (platform, record.line, record.where)
             elif platform and before[0] and platform != before[0]:
-                problems.add(record.line, record.where, f"account {name!r} is on {platform} here but on "
-                             f"{before[0]} on line {before[1]}")
+                problems.add(record.line, record.where, _("account {name} is on {platform} here but on {other} on line {line}").format(
+                    name=repr(name), platform=platform, other=before[0], line=before[1]))
     return found
 
 
@@ -61,7 +64,8 @@ def create_missing(records, store: Store, problems: Problems) -> list[NewAccount
     wanted = missing_accounts(records, store, problems)
     for name, (platform, line, where) in wanted.items():
         if platform is not None and platform not in PLATFORMS:
-            problems.add(line, where, f"unknown platform {platform!r} for account {name!r} ({', '.join(PLATFORMS)})")
+            problems.add(line, where, _("unknown platform {platform} for account {name} ({platforms})").format(
+                platform=repr(platform), name=repr(name), platforms=", ".join(PLATFORMS)))
     if problems:
         return []
     created = []
@@ -80,6 +84,6 @@ def read_platform(value, problem) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        problem("platform: expected text")
+        problem(_("platform: expected text"))
         return None
     return value.strip().lower() or None

@@ -8,7 +8,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from cmtui import l10n
 from cmtui.errors import InputError
+from cmtui.i18n import _, ngettext
 
 SUFFIXES = {".csv": "csv", ".ics": "ics", ".ical": "ics", ".json": "json"}
 # The CSV header, in this order; also every key an entry has in a JSON export.
@@ -34,6 +36,11 @@ class Raw:
     empty_is_null: bool = False  # CSV: an empty cell means "no value"
 
 
+def at_line(line: int) -> str:
+    """Where a problem is: "line 12"."""
+    return _("line {line}").format(line=line)
+
+
 class Problems:
     def __init__(self) -> None:
         self.items: list[tuple[int, str]] = []
@@ -49,10 +56,12 @@ class Problems:
     def fail(self, path: Path) -> InputError:
         items = sorted(self.items, key=lambda item: item[0])
         n = len(items)
-        lines = [f"{path}: {n} problem{'s' if n != 1 else ''}, nothing imported"]
+        lines = [ngettext("{path}: {n} problem, nothing imported", "{path}: {n} problems, nothing imported", n).format(
+            path=path, n=l10n.number(n))]
         lines += [text for _, text in items[:MAX_PROBLEMS_SHOWN]]
         if n > MAX_PROBLEMS_SHOWN:
-            lines.append(f"... and {n - MAX_PROBLEMS_SHOWN} more")
+            more = n - MAX_PROBLEMS_SHOWN
+            lines.append(ngettext("... and {n} more", "... and {n} more", more).format(n=l10n.number(more)))
         if self.note:
             lines.append(self.note)
         return InputError("\n".join(lines))
@@ -61,21 +70,23 @@ class Problems:
 def file_kind(path: Path) -> str:
     kind = SUFFIXES.get(path.suffix.lower())
     if path.is_dir():
-        raise InputError(f"{path} is a directory, not a calendar file")
+        raise InputError(_("{path} is a directory, not a calendar file").format(path=path))
     if not path.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(_("{path}: no such file").format(path=path))
     if kind is None:
-        shown = f"'{path.suffix}'" if path.suffix else "no extension"
-        raise InputError(f"{path}: unknown file type ({shown}); calendar import reads .csv, .ics and .json files")
+        shown = f"'{path.suffix}'" if path.suffix else _("no extension")
+        raise InputError(_("{path}: unknown file type ({suffix}); calendar import reads .csv, .ics and .json files")
+                         .format(path=path, suffix=shown))
     return kind
 
 
 def _open_error(path: Path, exc: OSError) -> InputError:
-    return InputError(f"cannot read {path}: {exc.strerror or exc}")
+    return InputError(_("cannot read {path}: {problem}").format(path=path, problem=exc.strerror or exc))
 
 
 def _not_utf8(path: Path, line: int) -> InputError:
-    return InputError(f"{path}: not UTF-8 text (line {line}); save it as UTF-8 and import it again")
+    return InputError(_("{path}: not UTF-8 text (line {line}); save it as UTF-8 and import it again").format(
+        path=path, line=line))
 
 
 def read_text(path: Path) -> str:
@@ -88,7 +99,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise _not_utf8(path, data.count(b"\n", 0, exc.start) + 1) from None
     if not text.strip():
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(_("{path}: the file is empty").format(path=path))
     return text.removeprefix("\ufeff")
 
 
@@ -111,7 +122,7 @@ def read_csv(path: Path, problems: Problems) -> list[Raw]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         first = fh.readline()
     if not first.strip():
-        raise InputError(f"{path}: the file is empty (a CSV file starts with its header line)")
+        raise InputError(_("{path}: the file is empty (a CSV file starts with its header line)").format(path=path))
     # A spreadsheet set to a European locale saves with semicolons.
     delimiter = ";" if first.count(";") > first.count(",") else ","
     raws: list[Raw] = []
@@ -121,11 +132,13 @@ def read_csv(path: Path, problems: Problems) -> list[Raw]:
             header = [name.strip().lower() for name in next(reader)]
             for name in sorted(set(header), key=header.index):
                 if name not in CSV_COLUMNS and name not in READ_ONLY_COLUMNS:
-                    problems.add(1, "line 1", f"unknown column '{name}' (columns: {', '.join(CSV_COLUMNS)})")
+                    problems.add(1, at_line(1), _("unknown column '{name}' (columns: {columns})").format(
+                        name=name, columns=", ".join(CSV_COLUMNS)))
                 elif header.count(name) > 1:
-                    problems.add(1, "line 1", f"column '{name}' appears {header.count(name)} times")
+                    problems.add(1, at_line(1), ngettext("column '{name}' appears {n} time", "column '{name}' appears {n} times",
+                                                           header.count(name)).format(name=name, n=header.count(name)))
             if "text" not in header:
-                problems.add(1, "line 1", "there is no 'text' column")
+                problems.add(1, at_line(1), _("there is no 'text' column"))
             if problems:
                 return raws
             last = reader.line_num
@@ -134,12 +147,14 @@ def read_csv(path: Path, problems: Problems) -> list[Raw]:
                 if not any(cell.strip() for cell in row):
                     continue  # blank lines, and the empty rows spreadsheets leave at the end
                 if len(row) > len(header):
-                    problems.add(start, f"line {start}",
-                                 f"{len(row)} fields, but the header has {len(header)} columns")
+                    problems.add(start, at_line(start),
+                                 ngettext("{n} field, but the header has {columns} columns",
+                                          "{n} fields, but the header has {columns} columns", len(row)).format(
+                                     n=len(row), columns=len(header)))
                     continue
-                raws.append(Raw(start, f"line {start}", dict(zip(header, row)), empty_is_null=True))
+                raws.append(Raw(start, at_line(start), dict(zip(header, row)), empty_is_null=True))
         except csv.Error as exc:
-            problems.add(reader.line_num, f"line {reader.line_num}", f"cannot read the CSV: {exc}")
+            problems.add(reader.line_num, at_line(reader.line_num), _("cannot read the CSV: {problem}").format(problem=exc))
     return raws
 
 
@@ -163,12 +178,12 @@ def read_json(path: Path, text: str, problems: Problems) -> list[Raw]:
         return line
 
     def bad(pos: int, message: str) -> list[Raw]:
-        problems.add(line_at(pos), f"line {line_at(pos)}", message)
+        problems.add(line_at(pos), at_line(line_at(pos)), message)
         return raws
 
     pos = skip_ws(0)
     if not text.startswith("[", pos):
-        return bad(pos, "expected a JSON array of calendar entries (as `calendar export --format json` writes)")
+        return bad(pos, _("expected a JSON array of calendar entries (as `calendar export --format json` writes)"))
     pos = skip_ws(pos + 1)
     index = 0
     if text.startswith("]", pos):
@@ -178,14 +193,14 @@ def read_json(path: Path, text: str, problems: Problems) -> list[Raw]:
             try:
                 value, end = decoder.raw_decode(text, pos)
             except json.JSONDecodeError as exc:
-                return bad(exc.pos, f"not valid JSON: {exc.msg}")
+                return bad(exc.pos, _("not valid JSON: {problem}").format(problem=exc.msg))
             index += 1
             at = line_at(pos)
-            where = f"line {at}, entry {index}"
+            where = _("line {line}, entry {n}").format(line=at, n=index)
             if isinstance(value, dict):
                 raws.append(Raw(at, where, value))
             else:
-                problems.add(at, where, "expected an object (an entry), got " + type(value).__name__)
+                problems.add(at, where, _("expected an object (an entry), got {type}").format(type=type(value).__name__))
             pos = skip_ws(end)
             if text.startswith(",", pos):
                 pos = skip_ws(pos + 1)
@@ -193,8 +208,8 @@ def read_json(path: Path, text: str, problems: Problems) -> list[Raw]:
                 pos += 1
                 break
             else:
-                return bad(pos, "not valid JSON: expected ',' or ']' after an entry")
+                return bad(pos, _("not valid JSON: expected ',' or ']' after an entry"))
     pos = skip_ws(pos)
     if pos != len(text):
-        return bad(pos, "not valid JSON: more text after the array")
+        return bad(pos, _("not valid JSON: more text after the array"))
     return raws

@@ -15,10 +15,12 @@ from datetime import timezone, tzinfo
 from pathlib import Path
 
 from cmtui.errors import InputError
+from cmtui.i18n import _, ngettext
 from cmtui.model import parse_iso
+from cmtui.planning.exchange_files import at_line
 from cmtui.text import first_line
 
-PRODID = "-//cmtui//content calendar//EN"
+PRODID = "-//cmtui//content calendar//EN"  # i18n: not shown (an id)
 # (component, cmtui status) -> iCalendar STATUS, for calendar apps; X-CMTUI-STATUS is exact.
 EVENT_STATUS = {"idea": "TENTATIVE", "draft": "TENTATIVE", "needs_approval": "TENTATIVE", "failed": "TENTATIVE",
                 "approved": "CONFIRMED", "scheduled": "CONFIRMED", "published": "CONFIRMED",
@@ -64,7 +66,7 @@ def to_ics(entries: list[dict], tz: tzinfo) -> str:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "cmtui content calendar")
+    cal.add("x-wr-calname", "cmtui content calendar")  # i18n: not shown (the file's name for calendar apps)
     for e in entries:
         series_local = bool(e["rrule"])
         start, source = next(((e[key], src) for key, src in (("scheduled_at", None), ("published_at", "published"),
@@ -132,7 +134,7 @@ def _scan(text: str, problems) -> list[int]:
     seen_calendar = False
     for number, content in logical:
         upper = content.upper()
-        where = f"line {number}"
+        where = at_line(number)
         if upper.startswith("BEGIN:"):
             name = upper[6:].strip()
             if not stack and name != "VCALENDAR":
@@ -144,21 +146,23 @@ def _scan(text: str, problems) -> list[int]:
         elif upper.startswith("END:"):
             name = upper[4:].strip()
             if not stack or stack[-1] != name:
-                expected = f"END:{stack[-1]}" if stack else "nothing"
-                problems.add(number, where, f"END:{name} where {expected} was expected")
+                expected = f"END:{stack[-1]}" if stack else _("nothing")
+                problems.add(number, where, _("END:{name} where {expected} was expected").format(
+                    name=name, expected=expected))
                 return begins
             stack.pop()
         elif not stack:
-            problems.add(number, where, "a property outside BEGIN:VCALENDAR ... END:VCALENDAR")
+            problems.add(number, where, _("a property outside BEGIN:VCALENDAR ... END:VCALENDAR"))
         elif not _PLAIN_LINE.match(content):
             try:
                 Contentline(content).parts()
             except ValueError:
-                problems.add(number, where, f"cannot read this line as an iCalendar property: {content[:60]!r}")
+                problems.add(number, where, _("cannot read this line as an iCalendar property: {line}").format(
+                    line=repr(content[:60])))
     if stack:
-        problems.add(logical[-1][0], f"line {logical[-1][0]}", f"BEGIN:{stack[-1]} has no END:{stack[-1]}")
+        problems.add(logical[-1][0], at_line(logical[-1][0]), _("BEGIN:{name} has no END:{name}").format(name=stack[-1]))
     if not seen_calendar and not problems:
-        problems.add(1, "line 1", "not an iCalendar file (no BEGIN:VCALENDAR)")
+        problems.add(1, at_line(1), _("not an iCalendar file (no BEGIN:VCALENDAR)"))
     return begins
 
 
@@ -176,7 +180,8 @@ def _unescape(value) -> str:
 def _single(comp, name: str, line: int, problems, where: str):
     value = comp.get(name)
     if isinstance(value, list):
-        problems.add(line, where, f"{name} appears {len(value)} times")
+        problems.add(line, where, ngettext("{name} appears {n} time", "{name} appears {n} times", len(value)).format(
+            name=name, n=len(value)))
         return None
     return value
 
@@ -192,15 +197,15 @@ def read_ics(path: Path, text: str, tz: tzinfo, problems) -> list:
     try:
         calendars = Calendar.from_ical(text, multiple=True)
     except (ValueError, KeyError, IndexError) as exc:
-        raise InputError(f"{path}: not a valid iCalendar file ({exc})") from None
+        raise InputError(_("{path}: not a valid iCalendar file ({problem})").format(path=path, problem=exc)) from None
     components = [c for cal in calendars for c in cal.subcomponents if c.name in ENTRIES]
     if len(components) != len(begins):  # should not happen: then name the component instead
         begins = list(range(1, len(components) + 1))
     raws = []
     for comp, line in zip(components, begins):
-        where = f"line {line}"
+        where = at_line(line)
         for name, message in comp.errors:
-            problems.add(line, where, f"cannot read {name}: {message}")
+            problems.add(line, where, _("cannot read {name}: {problem}").format(name=name, problem=message))
         if comp.errors:
             if "RECURRENCE-ID" not in comp and comp.get("UID") is not None:
                 problems.bad_uids.add(str(comp.get("UID")).strip())
@@ -278,9 +283,9 @@ def _values(comp, line: int, where: str, problems) -> dict | None:
         for variant in variants if isinstance(variants, list) else [variants]:
             account = variant.params.get("X-ACCOUNT") if hasattr(variant, "params") else None
             if not account:
-                problems.add(line, where, "X-CMTUI-VARIANT without its X-ACCOUNT parameter")
+                problems.add(line, where, _("X-CMTUI-VARIANT without its X-ACCOUNT parameter"))
             elif account in values["variants"]:
-                problems.add(line, where, f"two X-CMTUI-VARIANT for the account '{account}'")
+                problems.add(line, where, _("two X-CMTUI-VARIANT for the account '{account}'").format(account=account))
             else:
                 values["variants"][account] = _unescape(variant)
     return values if len(problems.items) == before else None

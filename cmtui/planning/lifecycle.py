@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from cmtui.i18n import _
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.planning.publishing import sync_server
 
@@ -50,7 +51,7 @@ def cancel(store: Store, entry, *, who: str, comment: str = "", now: datetime | 
     now = utc(now)
     transition(store, entry, "cancelled", who=who, comment=comment, now=now)
     for child in live_children(store, entry["id"], now):
-        transition(store, child, "cancelled", who=who, comment=comment or "the series was cancelled", now=now)
+        transition(store, child, "cancelled", who=who, comment=comment or _("the series was cancelled"), now=now)
 
 
 def revive_occurrence(store: Store, child, *, who: str, now: datetime | None = None) -> None:
@@ -58,4 +59,4 @@ def revive_occurrence(store: Store, child, *, who: str, now: datetime | None = N
     now = utc(now)
     at = parse_iso(child["scheduled_at"] or child["occurrence_at"])
     if at is not None and at >= now:
-        transition(store, child, "scheduled", who=who, comment="occurrence no longer skipped", now=now)
+        transition(store, child, "scheduled", who=who, comment=_("occurrence no longer skipped"), now=now)

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from cmtui.compose import length_problem
 from cmtui.errors import InputError
+from cmtui.i18n import N_, _
 from cmtui.sync.connectors import REGISTRY, default_platform, profile_for
 from cmtui.sync.connectors.base import Capability, PlatformProfile
+
+# The platforms' names for the place a post goes to (their profiles' place_label), for the
+# catalog: a message names it with _(label).
+PLACE_LABELS = (N_("room"),)
 
 
 def profile_of(account) -> PlatformProfile | None:
@@ -40,7 +45,7 @@ def visibility_problem(value: str, account) -> str | None:
     profile = profile_of(account)
     allowed = known_visibilities() if profile is None else profile.visibilities
     if allowed and value not in allowed:
-        return f"unknown visibility '{value}' ({', '.join(allowed)})"
+        return _("unknown visibility '{value}' ({allowed})").format(value=value, allowed=", ".join(allowed))
     return None
 
 
@@ -71,15 +76,18 @@ def resolve_place(value, account) -> str | None:
         return None
     profile = profile_of(account)
     if account is None or profile is None:
-        raise InputError("choose the account first: a place is one of an account's")
+        raise InputError(_("choose the account first: a place is one of an account's"))
     if not profile.place_label:
-        raise InputError(f"{profile.label} posts go to no place: leave it out")
+        raise InputError(_("{platform} posts go to no place: leave it out").format(platform=profile.label))
     label = profile.place_label
     places = account.places
     found = next((p for p in places if value in (p.id, p.name)), None)
     if found is None:
-        known = ", ".join(p.shown for p in postable_places(account)) or f"none known yet: sync {account.name} first"
-        raise InputError(f"{account.name} has no {label} '{value}' ({known})")
+        known = ", ".join(p.shown for p in postable_places(account)) or \
+            _("none known yet: sync {account} first").format(account=account.name)
+        # i18n: {place} is what the platform calls a place a post goes to ("room")
+        raise InputError(_("{account} has no {place} '{value}' ({known})").format(
+            account=account.name, place=_(label), value=value, known=known))
     return found.id
 
 
@@ -88,17 +96,20 @@ def missing_place(what: str, account, place: str | None) -> str | None:
     and none is chosen."""
     label = place_label(account)
     if label and not place:
-        return f"{what} goes to {account.name}: choose a {label} for it"
+        # i18n: {what} is "the entry" or "entry 7"; {place} is what the platform calls a place ("room")
+        return _("{what} goes to {account}: choose a {place} for it").format(what=_(what), account=account.name,
+                                                                             place=_(label))
     return None
 
 
 def text_problem(text: str, account) -> str | None:
     """The account's platform's length rule; no account: none yet."""
     if account is None:
-        return None if text.strip() else "the text is empty"
+        return None if text.strip() else _("the text is empty")
     return length_problem(text, account.limits, account.platform)
 
 
 def can_publish(account) -> None:
     """InputError when the account's platform cannot take posts from cmtui."""
-    profile_for(account.platform).require(Capability.PUBLISH, "publish posts")
+    # i18n: completes "<platform> accounts cannot … from cmtui"
+    profile_for(account.platform).require(Capability.PUBLISH, _("publish posts"))

@@ -7,7 +7,9 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from cmtui import l10n
 from cmtui.errors import InputError
+from cmtui.i18n import _, ngettext
 from cmtui.planning.recurrence import occurrences_between
 from cmtui.planning.timeparse import localize
 
@@ -26,11 +28,13 @@ def _slots(settings: Settings) -> dict[int, list[time]]:
     found: dict[int, list[time]] = {}
     for day, values in (settings.posting_slots or {}).items():
         if day not in WEEKDAYS:
-            raise InputError(f"posting_slots: '{day}' is not a weekday ({', '.join(WEEKDAYS)})")
+            raise InputError(_("posting_slots: '{day}' is not a weekday ({weekdays})").format(
+                day=day, weekdays=", ".join(WEEKDAYS)))
         for value in values:
             match = _HHMM.match(str(value).strip())
             if not match:
-                raise InputError(f"posting_slots: '{value}' ({day}) is not a time like 09:30")
+                raise InputError(_("posting_slots: '{value}' ({day}) is not a time like 09:30").format(
+                    value=value, day=day))
             found.setdefault(WEEKDAYS.index(day), []).append(time(int(match.group(1)), int(match.group(2))))
     return {day: sorted(set(times)) for day, times in found.items() if times}
 
@@ -41,12 +45,12 @@ def free_slot(store: Store, settings: Settings, acc, after: datetime, *, exclude
     entry (draft or further along, or a series' occurrence). Returned as an aware time in
     the settings' timezone. cmtui.planning.entries.next_free_slot takes an account's name."""
     if acc is None:
-        raise InputError("the queue is per account; choose an account")
+        raise InputError(_("the queue is per account; choose an account"))
     slots = _slots(settings)
     if not slots:
-        raise InputError("no posting slots are set (posting_slots in the settings)")
+        raise InputError(_("no posting slots are set (posting_slots in the settings)"))
     if after.tzinfo is None:
-        raise InputError("the queue needs a time with a timezone")
+        raise InputError(_("the queue needs a time with a timezone"))
     tz = settings.tzinfo()
     day = after.astimezone(tz).date()
     for week in range(QUEUE_WEEKS):
@@ -62,7 +66,9 @@ def free_slot(store: Store, settings: Settings, acc, after: datetime, *, exclude
                 at = localize(datetime.combine(current, slot), tz)
                 if at > after and at.astimezone(timezone.utc).replace(second=0) not in taken:
                     return at
-    raise InputError(f"every posting slot of {acc.name} in the next {QUEUE_WEEKS} weeks is taken")
+    raise InputError(ngettext("every posting slot of {account} in the next {n} week is taken",
+                              "every posting slot of {account} in the next {n} weeks is taken", QUEUE_WEEKS).format(
+        account=acc.name, n=l10n.number(QUEUE_WEEKS)))
 
 
 def default_time(store: Store, settings: Settings, account: str | None, day: date, now: datetime,

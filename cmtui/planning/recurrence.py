@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
+from cmtui.i18n import _
 from cmtui.model import iso, parse_iso
 from cmtui.planning.lifecycle import LATE_GRACE, cancel, revive_occurrence
 from cmtui.planning.publishing import queue_posts
@@ -54,16 +55,17 @@ def parse_rule(text: str) -> str:
     Accepts a bare rule or an "RRULE:" line; raises InputError with one clear sentence."""
     raw = (text or "").strip()
     if not raw:
-        raise InputError("the recurrence rule is empty (try FREQ=WEEKLY;BYDAY=MO,TH)")
+        raise InputError(_("the recurrence rule is empty (try FREQ=WEEKLY;BYDAY=MO,TH)"))
     lines = [line.strip() for line in raw.splitlines() if line.strip()]
     if len(lines) != 1:
-        raise InputError("give a single RRULE line; the entry's own time is the start of the series")
+        raise InputError(_("give a single RRULE line; the entry's own time is the start of the series"))
     line = lines[0]
     if line.upper().startswith("RRULE:"):
         line = line[6:]
     elif ":" in line:
         head = line.split(":", 1)[0]
-        raise InputError(f"'{head}' is not a recurrence rule; give only the RRULE line (like FREQ=DAILY)")
+        raise InputError(_("'{head}' is not a recurrence rule; give only the RRULE line (like FREQ=DAILY)").format(
+            head=head))
     parts: dict[str, str] = {}
     for part in line.strip().upper().split(";"):
         part = part.strip()
@@ -71,34 +73,40 @@ def parse_rule(text: str) -> str:
             continue
         key, sep, value = part.partition("=")
         if not sep or not value:
-            raise InputError(f"cannot read '{part}' in the recurrence rule (expected NAME=VALUE, like FREQ=DAILY)")
+            raise InputError(_("cannot read '{part}' in the recurrence rule (expected NAME=VALUE, like FREQ=DAILY)")
+                             .format(part=part))
         if key not in _KNOWN:
-            raise InputError(f"'{key}' is not a recurrence rule part (known: {', '.join(sorted(_KNOWN))})")
+            raise InputError(_("'{key}' is not a recurrence rule part (known: {known})").format(
+                key=key, known=", ".join(sorted(_KNOWN))))
         if key in parts:
-            raise InputError(f"'{key}' appears twice in the recurrence rule")
+            raise InputError(_("'{key}' appears twice in the recurrence rule").format(key=key))
         parts[key] = value
     freq = parts.get("FREQ")
     if freq is None:
-        raise InputError("a recurrence rule needs FREQ (DAILY, WEEKLY, MONTHLY or YEARLY)")
+        raise InputError(_("a recurrence rule needs FREQ (DAILY, WEEKLY, MONTHLY or YEARLY)"))
     if freq in ("SECONDLY", "MINUTELY"):
-        raise InputError(f"FREQ={freq} would post every {freq[:-2].lower()}; posts repeat at most hourly")
+        if freq == "SECONDLY":
+            raise InputError(_("FREQ=SECONDLY would post every second; posts repeat at most hourly"))
+        raise InputError(_("FREQ=MINUTELY would post every minute; posts repeat at most hourly"))
     if freq not in FREQS:
-        raise InputError(f"unknown frequency FREQ={freq} (DAILY, WEEKLY, MONTHLY, YEARLY or HOURLY)")
+        raise InputError(_("unknown frequency FREQ={freq} (DAILY, WEEKLY, MONTHLY, YEARLY or HOURLY)").format(
+            freq=freq))
     if "COUNT" in parts and "UNTIL" in parts:
-        raise InputError("a recurrence rule may end with COUNT or UNTIL, not both")
+        raise InputError(_("a recurrence rule may end with COUNT or UNTIL, not both"))
     if freq == "HOURLY" and "COUNT" not in parts and "UNTIL" not in parts:
-        raise InputError("an hourly rule needs an end (COUNT=N or UNTIL=date)")
+        raise InputError(_("an hourly rule needs an end (COUNT=N or UNTIL=date)"))
     rule = ";".join(["FREQ=" + freq] + [f"{k}={v}" for k, v in parts.items() if k != "FREQ"])
     try:
         expanded = _rrule(rule, _PROBE, timezone.utc)
         first = list(islice(expanded, 200))
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
         reason = str(exc).rstrip(".") or type(exc).__name__
-        raise InputError(f"cannot read the recurrence rule '{raw}': {reason}") from None
+        raise InputError(_("cannot read the recurrence rule '{rule}': {reason}").format(rule=raw, reason=reason)) from None
     if not first:
-        raise InputError(f"the recurrence rule '{raw}' never matches a date")
+        raise InputError(_("the recurrence rule '{rule}' never matches a date").format(rule=raw))
     if any(b - a < MIN_GAP for a, b in zip(first, first[1:])):
-        raise InputError(f"the recurrence rule '{raw}' repeats less than an hour apart; posts would flood followers")
+        raise InputError(_("the recurrence rule '{rule}' repeats less than an hour apart; posts would flood "
+                           "followers").format(rule=raw))
     return rule
 
 
@@ -428,20 +436,20 @@ def _series(store: Store, entry_id):
         key = row["occurrence_at"]  # it may have been moved: its identity is the time it stands for
         row = store.entries.require(row["parent_id"])
     if not row["rrule"]:
-        raise InputError(f"entry {entry_id} does not repeat; there is no occurrence to skip")
+        raise InputError(_("entry {id} does not repeat; there is no occurrence to skip").format(id=entry_id))
     return row, key
 
 
 def _occurrence_key(store: Store, settings: Settings | None, series, at: datetime) -> str:
     if at.tzinfo is None:
-        raise InputError("the occurrence time needs a timezone")
+        raise InputError(_("the occurrence time needs a timezone"))
     key = iso(at)
     if settings is None:  # no timezone to expand the rule in: take the time as given
         return key
     tz = settings.tzinfo()
     if key not in {iso(t) for t in occurrences(series, at - timedelta(minutes=1), at + timedelta(minutes=1), tz)}:
-        local = at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        raise InputError(f"entry {series['id']} has no occurrence at {local}")
+        raise InputError(_("entry {id} has no occurrence at {time}").format(
+            id=series["id"], time=at.astimezone(tz).strftime("%Y-%m-%d %H:%M")))  # (ISO: typed back)
     return key
 
 
@@ -454,7 +462,7 @@ def skip_occurrence(store: Store, entry_id: int, at: datetime, *, who: str, sett
         store.entries.add_skip(series["id"], key)
         child = store.entries.child(series["id"], key)
         if child is not None and child["status"] not in ("published", "cancelled", "failed"):
-            cancel(store, child, who=who, comment="occurrence skipped")
+            cancel(store, child, who=who, comment=_("occurrence skipped"))
 
 
 def unskip_occurrence(store: Store, entry_id: int, at: datetime, *, who: str, settings: Settings | None = None) -> None:
@@ -463,7 +471,7 @@ def unskip_occurrence(store: Store, entry_id: int, at: datetime, *, who: str, se
     key = key or iso(at)
     with store.transaction():
         if not store.entries.remove_skip(series["id"], key):
-            raise InputError(f"that occurrence of entry {series['id']} is not skipped")
+            raise InputError(_("that occurrence of entry {id} is not skipped").format(id=series["id"]))
         child = store.entries.child(series["id"], key)
         if child is not None and child["status"] == "cancelled" and series["status"] == "scheduled":
             revive_occurrence(store, child, who=who)

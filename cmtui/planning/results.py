@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from cmtui.i18n import N_, _
 from cmtui.model import iso, parse_iso
 from cmtui.store.base import loads
 from cmtui.text import sanitize
@@ -17,12 +18,15 @@ if TYPE_CHECKING:
 
 LATE_AFTER = timedelta(minutes=5)  # published later than this after its time: marked late
 
-_FAILED_PREFIX = {"reschedule": "could not move it on the server: ", "cancel": "could not cancel it on the server: ",
-                  "edit": "could not edit the published post: "}
+# The texts below are written into the entry (its last error, its history) in the language of
+# the moment, as a comment a person writes is.
+_FAILED = {"reschedule": N_("could not move it on the server: {error}"),
+           "cancel": N_("could not cancel it on the server: {error}"),
+           "edit": N_("could not edit the published post: {error}")}
 # A result never undoes a local decision, except that what was published is recorded as such.
-_PUBLISHED_ANYWAY = {"cancelled": "published before the cancellation reached the server",
-                     "needs_approval": "published before the change reached the server",
-                     "draft": "published before the change reached the server"}
+_PUBLISHED_ANYWAY = {"cancelled": N_("published before the cancellation reached the server"),
+                     "needs_approval": N_("published before the change reached the server"),
+                     "draft": N_("published before the change reached the server")}
 
 
 def _set(store: Store, entry_id: int, stamp: str, **fields) -> None:
@@ -40,15 +44,16 @@ def operation_failed(store: Store, entry, op, error: str, stamp: str) -> None:
     """An entry's operation failed for good: the entry's own post fails it (if it was on its
     way); any other failure (a variant's account, a move, a cancel, an edit) is its last error."""
     main = op["account_id"] == entry["account_id"]
-    prefix = _FAILED_PREFIX.get(op["kind"], "")
+    said = _(_FAILED[op["kind"]]).format(error=error) if op["kind"] in _FAILED else error
     if not main:
         account = store.accounts.by_id(op["account_id"])
-        prefix = f"{account.name if account else 'another account'}: {prefix}"
+        # i18n: the failure of a variant's post: "{account}: {error}"
+        said = _("{account}: {error}").format(account=account.name if account else _("another account"), error=said)
     if op["kind"] == "post" and main and entry["status"] in ("scheduled", "approved"):
         store.entries.record_transition(entry["id"], entry["status"], "failed", "sync", error)
-        _set(store, entry["id"], stamp, status="failed", last_error=prefix + error)
+        _set(store, entry["id"], stamp, status="failed", last_error=said)
     else:
-        _set(store, entry["id"], stamp, last_error=prefix + error)
+        _set(store, entry["id"], stamp, last_error=said)
 
 
 def cancelled_on_server(store: Store, entry, scheduled_id: str, stamp: str) -> None:
@@ -65,7 +70,8 @@ def published(store: Store, entry, *, remote_id: str, url: str | None, at: str, 
               comment: str | None = None) -> None:
     """The entry's post is out (at `at`); late if more than LATE_AFTER after its planned time."""
     late = int(planned is not None and parse_iso(at) - planned > LATE_AFTER)
-    comment = _PUBLISHED_ANYWAY.get(entry["status"], "") if comment is None else comment
+    if comment is None:
+        comment = _(_PUBLISHED_ANYWAY[entry["status"]]) if entry["status"] in _PUBLISHED_ANYWAY else ""
     _move(store, entry, "published", stamp, comment, remote_id=remote_id, url=url, published_at=at,
           scheduled_at=entry["scheduled_at"] or at, server_scheduled_id=None, last_error=None,
           late=max(entry["late"] or 0, late))
@@ -122,10 +128,10 @@ def reconcile_scheduled(store: Store, account_id: int, listed: set[str], posts, 
             if match is not None:
                 known.add(match.remote_id)
                 published(store, entry, remote_id=match.remote_id, url=match.url, at=match.created_at,
-                          planned=planned, stamp=stamp, comment="published by the server")
+                          planned=planned, stamp=stamp, comment=_("published by the server"))
                 changed += 1
             elif planned < now - timedelta(hours=1):
-                message = "no longer scheduled on the server and not among the account's posts (deleted there?)"
+                message = _("no longer scheduled on the server and not among the account's posts (deleted there?)")
                 _move(store, entry, "failed", stamp, message, server_scheduled_id=None, last_error=message)
                 changed += 1
     return changed

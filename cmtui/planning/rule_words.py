@@ -5,83 +5,23 @@ at 10:00, 8 times". Only the common shapes are put in words; a rule with parts t
 here cannot say exactly (BYSETPOS, BYYEARDAY, BYWEEKNO, BYHOUR ...) gets a generic sentence
 that names its frequency and quotes those parts, never a wrong paraphrase.
 
-Every word and sentence is in WORDS, built from small templates with named fields, so that
-a translation (issue 18) replaces this table and nothing else: no sentence is glued from
-fragments whose order a language could not change.
+Every sentence is one message of the catalog with named fields (counts through ngettext), so
+a language puts the parts in its own order and agreement; weekday and month names, dates,
+times and lists ("Monday and Friday") come from Babel in the chosen language (cmtui.l10n).
+An ordinal weekday ("the first Monday") has a second set of messages for the weekdays a
+language makes feminine (Slovenian "prva sreda" beside "prvi ponedeljek"), the ones its
+translation of the "feminine weekdays" message names.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
+from cmtui import l10n
+from cmtui.i18n import _, babel_locale, ngettext, pgettext
 from cmtui.planning.recurrence import parse_rule
-
-WORDS: dict[str, str] = {
-    # lists: "Tuesday and Thursday", "Monday, Wednesday and Friday"
-    "list_two": "{first} and {last}",
-    "list_many": "{head}, {next}",  # applied from the left until the last two ("Mo, We" + " and Fr")
-    # times and ends
-    "at": "{what} at {time}",
-    "times": "{what}, {count} times",
-    "once": "{what}, once",
-    "until": "{what} until {date}",
-    "until_time": "{what} until {date} {time}",
-    # daily
-    "daily": "every day",
-    "daily_n": "every {n} days",
-    # weekly
-    "weekdays": "on weekdays",
-    "weekends": "on weekends",
-    "weekly_on": "every {days}",
-    "weekly_n_on": "every {n} weeks on {days}",
-    # monthly
-    "monthly_day": "monthly on day {day}",
-    "monthly_days": "monthly on days {days}",
-    "monthly_last_day": "monthly on the last day",
-    "monthly_nth": "monthly on {which}",
-    "monthly_n_day": "every {n} months on day {day}",
-    "monthly_n_days": "every {n} months on days {days}",
-    "monthly_n_last_day": "every {n} months on the last day",
-    "monthly_n_nth": "every {n} months on {which}",
-    "nth_weekday": "the {ordinal} {weekday}",
-    # yearly
-    "yearly_on": "every year on {date}",
-    "yearly_n_on": "every {n} years on {date}",
-    "yearly_nth": "every year on {which} of {month}",
-    "yearly_n_nth": "every {n} years on {which} of {month}",
-    "day_month": "{day} {month}",
-    # hourly
-    "hourly": "every hour from {time}",
-    "hourly_n": "every {n} hours from {time}",
-    # a rule the words cannot say exactly: its frequency and its other parts as written
-    "generic": "{freq}, as the rule says: {parts}",
-    "generic_at": "{freq} at {time}, as the rule says: {parts}",
-    "freq_HOURLY": "hourly", "freq_DAILY": "daily", "freq_WEEKLY": "weekly",
-    "freq_MONTHLY": "monthly", "freq_YEARLY": "yearly",
-    "freq_n_HOURLY": "every {n} hours", "freq_n_DAILY": "every {n} days", "freq_n_WEEKLY": "every {n} weeks",
-    "freq_n_MONTHLY": "every {n} months", "freq_n_YEARLY": "every {n} years",
-    # presets
-    "preset_daily": "daily",
-    "preset_weekdays": "weekdays (Monday to Friday)",
-    "preset_weekly": "weekly on {weekday}",
-    "preset_monthly": "monthly on {which}",
-    "preset_none": "does not repeat",
-    # ordinals (BYDAY=+2TU / -1FR)
-    "ord_1": "first", "ord_2": "second", "ord_3": "third", "ord_4": "fourth", "ord_5": "fifth",
-    "ord_-1": "last", "ord_-2": "second to last", "ord_-3": "third to last",
-    # names
-    "MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday",
-    "SU": "Sunday",
-    "month_1": "Jan", "month_2": "Feb", "month_3": "Mar", "month_4": "Apr", "month_5": "May", "month_6": "Jun",
-    "month_7": "Jul", "month_8": "Aug", "month_9": "Sep", "month_10": "Oct", "month_11": "Nov", "month_12": "Dec",
-    "month_long_1": "January", "month_long_2": "February", "month_long_3": "March", "month_long_4": "April",
-    "month_long_5": "May", "month_long_6": "June", "month_long_7": "July", "month_long_8": "August",
-    "month_long_9": "September", "month_long_10": "October", "month_long_11": "November",
-    "month_long_12": "December",
-    "date": "{day} {month} {year}",
-}
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _NTH = re.compile(r"([+-]?\d{1,2})(MO|TU|WE|TH|FR|SA|SU)")
@@ -96,22 +36,55 @@ _SAYS = {
 _ENDS = {"FREQ", "INTERVAL", "COUNT", "UNTIL"}
 
 
-def _w(key: str, **fields) -> str:
-    return WORDS[key].format(**fields)
+def _number(n: int) -> str:
+    return l10n.number(n)
+
+
+def _day_name(code: str) -> str:
+    return l10n.weekday_name(DAY_CODES.index(code))
 
 
 def join(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c' from the list templates."""
-    if len(items) == 1:
-        return items[0]
-    head = items[0]
-    for item in items[1:-1]:
-        head = _w("list_many", head=head, next=item)
-    return _w("list_two", first=head, last=items[-1])
+    """'a', 'a and b', 'a, b and c', as the language joins a list (Babel)."""
+    from babel.lists import format_list
+
+    return format_list(items, locale=babel_locale()) if items else ""
 
 
-def _ordinal(n: int) -> str | None:
-    return WORDS.get(f"ord_{n}")
+def _feminine() -> set[str]:
+    # i18n: the RFC 5545 codes (MO TU WE TH FR SA SU) of the weekdays whose ordinal takes a
+    # feminine form in your language, separated by spaces (Slovenian: "WE SA SU", for "prva
+    # sreda"), or "-" when the ordinals do not change with the weekday. Those weekdays use
+    # the messages marked "feminine weekday".
+    return set(pgettext("repeat rule grammar: feminine weekdays", "-").split()) & set(DAY_CODES)
+
+
+def _ordinal_phrase(n: int, weekday: str, feminine: bool) -> str | None:
+    """'the second Tuesday' (n=2), 'the last Friday' (n=-1); None out of the table."""
+    if feminine:
+        phrases = {
+            1: pgettext("repeat rule, feminine weekday", "the first {weekday}"),
+            2: pgettext("repeat rule, feminine weekday", "the second {weekday}"),
+            3: pgettext("repeat rule, feminine weekday", "the third {weekday}"),
+            4: pgettext("repeat rule, feminine weekday", "the fourth {weekday}"),
+            5: pgettext("repeat rule, feminine weekday", "the fifth {weekday}"),
+            -1: pgettext("repeat rule, feminine weekday", "the last {weekday}"),
+            -2: pgettext("repeat rule, feminine weekday", "the second to last {weekday}"),
+            -3: pgettext("repeat rule, feminine weekday", "the third to last {weekday}"),
+        }
+    else:
+        phrases = {
+            1: pgettext("repeat rule", "the first {weekday}"),
+            2: pgettext("repeat rule", "the second {weekday}"),
+            3: pgettext("repeat rule", "the third {weekday}"),
+            4: pgettext("repeat rule", "the fourth {weekday}"),
+            5: pgettext("repeat rule", "the fifth {weekday}"),
+            -1: pgettext("repeat rule", "the last {weekday}"),
+            -2: pgettext("repeat rule", "the second to last {weekday}"),
+            -3: pgettext("repeat rule", "the third to last {weekday}"),
+        }
+    phrase = phrases.get(n)
+    return phrase.format(weekday=weekday) if phrase else None
 
 
 def _nth(code: str) -> str | None:
@@ -119,8 +92,8 @@ def _nth(code: str) -> str | None:
     match = _NTH.fullmatch(code)
     if not match:
         return None
-    ordinal = _ordinal(int(match.group(1)))
-    return _w("nth_weekday", ordinal=ordinal, weekday=WORDS[match.group(2)]) if ordinal else None
+    day = match.group(2)
+    return _ordinal_phrase(int(match.group(1)), _day_name(day), day in _feminine())
 
 
 def _plain_days(byday: str | None) -> list[str] | None:
@@ -131,15 +104,23 @@ def _plain_days(byday: str | None) -> list[str] | None:
     return sorted(set(codes), key=DAY_CODES.index)
 
 
+def _every_day() -> str:
+    return pgettext("repeat rule", "every day")
+
+
 def _weekly(days: list[str], n: int) -> str:
     if n == 1 and days == list(DAY_CODES[:5]):
-        return _w("weekdays")
+        return pgettext("repeat rule", "on weekdays")
     if n == 1 and days == ["SA", "SU"]:
-        return _w("weekends")
+        return pgettext("repeat rule", "on weekends")
     if n == 1 and days == list(DAY_CODES):
-        return _w("daily")
-    names = join([WORDS[d] for d in days])
-    return _w("weekly_on", days=names) if n == 1 else _w("weekly_n_on", n=n, days=names)
+        return _every_day()
+    names = join([_day_name(d) for d in days])
+    if n == 1:
+        # i18n: {days} is one weekday or a list of them, as Babel names them: "Monday and Friday"
+        return pgettext("repeat rule", "every {days}").format(days=names)
+    # i18n: {days} is one weekday or a list of them: "every 2 weeks on Monday and Friday"
+    return ngettext("every {n} week on {days}", "every {n} weeks on {days}", n).format(n=_number(n), days=names)
 
 
 def _month_days(value: str) -> list[int] | None:
@@ -148,6 +129,52 @@ def _month_days(value: str) -> list[int] | None:
     except ValueError:
         return None
     return days if all(1 <= d <= 31 for d in days) or days == [-1] else None
+
+
+def _monthly_nth(which: str, n: int) -> str:
+    if n == 1:
+        # i18n: {which} is "the second Tuesday", "the last Friday and the first Monday"
+        return pgettext("repeat rule", "monthly on {which}").format(which=which)
+    return ngettext("every {n} month on {which}", "every {n} months on {which}", n).format(
+        n=_number(n), which=which)
+
+
+def _monthly_days(monthdays: list[int], n: int) -> str:
+    if monthdays == [-1]:
+        if n == 1:
+            return pgettext("repeat rule", "monthly on the last day")
+        return ngettext("every {n} month on the last day", "every {n} months on the last day", n).format(
+            n=_number(n))
+    if len(monthdays) == 1:
+        day = _number(monthdays[0])
+        if n == 1:
+            # i18n: {day} is a day of the month: "monthly on day 15"
+            return pgettext("repeat rule", "monthly on day {day}").format(day=day)
+        return ngettext("every {n} month on day {day}", "every {n} months on day {day}", n).format(
+            n=_number(n), day=day)
+    # i18n: one day of the month in a list of them ("1 and 15"): Slovenian writes "{day}."
+    listed = join([pgettext("repeat rule: a day of the month in a list", "{day}").format(day=_number(d))
+                   for d in sorted(monthdays)])
+    if n == 1:
+        # i18n: {days} is a list of days of the month: "monthly on days 1 and 15"
+        return pgettext("repeat rule", "monthly on days {days}").format(days=listed)
+    return ngettext("every {n} month on days {days}", "every {n} months on days {days}", n).format(
+        n=_number(n), days=listed)
+
+
+def _yearly(month: int, day: int | None, nth: str | None, n: int) -> str:
+    if nth is not None:
+        name = l10n.month_name(month)
+        if n == 1:
+            # i18n: "every year on the last Sunday of March"; {month} is the month's name on its own
+            return pgettext("repeat rule", "every year on {which} of {month}").format(which=nth, month=name)
+        return ngettext("every {n} year on {which} of {month}", "every {n} years on {which} of {month}", n).format(
+            n=_number(n), which=nth, month=name)
+    on = l10n.day_month(date(2024, month, day))  # (2024: a leap year, 29 Feb is a day)
+    if n == 1:
+        # i18n: {date} is a day and month: "every year on 3 Dec"
+        return pgettext("repeat rule", "every year on {date}").format(date=on)
+    return ngettext("every {n} year on {date}", "every {n} years on {date}", n).format(n=_number(n), date=on)
 
 
 def _body(parts: dict[str, str], local: datetime | None) -> str | None:
@@ -160,7 +187,9 @@ def _body(parts: dict[str, str], local: datetime | None) -> str | None:
         if byday:
             days = _plain_days(byday)
             return _weekly(days, 1) if days and n == 1 else None
-        return _w("daily") if n == 1 else _w("daily_n", n=n)
+        if n == 1:
+            return _every_day()
+        return ngettext("every {n} day", "every {n} days", n).format(n=_number(n))
     if freq == "WEEKLY":
         days = _plain_days(byday) if byday else ([DAY_CODES[local.weekday()]] if local else None)
         return _weekly(days, n) if days else None
@@ -172,16 +201,11 @@ def _body(parts: dict[str, str], local: datetime | None) -> str | None:
             which = [words for words in said if words]
             if len(which) != len(said):
                 return None
-            return _w("monthly_nth", which=join(which)) if n == 1 else _w("monthly_n_nth", n=n, which=join(which))
+            return _monthly_nth(join(which), n)
         monthdays = _month_days(bymonthday) if bymonthday else ([local.day] if local else None)
         if not monthdays:
             return None
-        if monthdays == [-1]:
-            return _w("monthly_last_day") if n == 1 else _w("monthly_n_last_day", n=n)
-        if len(monthdays) == 1:
-            return _w("monthly_day", day=monthdays[0]) if n == 1 else _w("monthly_n_day", n=n, day=monthdays[0])
-        listed = join([str(d) for d in sorted(monthdays)])
-        return _w("monthly_days", days=listed) if n == 1 else _w("monthly_n_days", n=n, days=listed)
+        return _monthly_days(monthdays, n)
     if freq == "YEARLY":
         if bymonth and not bymonth.isdigit():
             return None  # several months
@@ -192,20 +216,19 @@ def _body(parts: dict[str, str], local: datetime | None) -> str | None:
             nth = _nth(byday) if "," not in byday and not bymonthday else None
             if nth is None or not bymonth:
                 return None
-            long = WORDS[f"month_long_{month}"]
-            return _w("yearly_nth", which=nth, month=long) if n == 1 else \
-                _w("yearly_n_nth", n=n, which=nth, month=long)
+            return _yearly(month, None, nth, n)
         day = (int(bymonthday) if bymonthday and bymonthday.isdigit() else None) if bymonthday else \
             (local.day if local else None)
         if day is None or day > calendar.monthrange(2024, month)[1]:
             return None
-        on = _w("day_month", day=day, month=WORDS[f"month_{month}"])
-        return _w("yearly_on", date=on) if n == 1 else _w("yearly_n_on", n=n, date=on)
+        return _yearly(month, day, None, n)
     return None  # HOURLY is said with its start
 
 
 def _until(value: str, tz: tzinfo | None) -> tuple[str, str | None]:
     """UNTIL as (date words, time or None when it is the end of a day)."""
+    from babel.dates import format_skeleton
+
     if len(value) == 8:
         moment, whole_day = datetime.strptime(value, "%Y%m%d"), True
     else:
@@ -215,8 +238,28 @@ def _until(value: str, tz: tzinfo | None) -> tuple[str, str | None]:
 
             moment = moment.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)
         whole_day = moment.strftime("%H%M") == "2359"  # (midnight is said: that day's posts are not included)
-    words = _w("date", day=moment.day, month=WORDS[f"month_{moment.month}"], year=moment.year)
-    return words, None if whole_day else moment.strftime("%H:%M")
+    words = format_skeleton("yMMMd", moment, locale=babel_locale())  # 31 Mar 2027 / 31. mar. 2027
+    return words, None if whole_day else l10n.clock(moment)
+
+
+def _frequency(freq: str, n: int) -> str:
+    """'monthly' / 'every 2 weeks': a rule's frequency alone, for the generic sentence."""
+    if n == 1:
+        return {
+            "HOURLY": pgettext("repeat frequency", "hourly"),
+            "DAILY": pgettext("repeat frequency", "daily"),
+            "WEEKLY": pgettext("repeat frequency", "weekly"),
+            "MONTHLY": pgettext("repeat frequency", "monthly"),
+            "YEARLY": pgettext("repeat frequency", "yearly"),
+        }[freq]
+    number = _number(n)
+    return {
+        "HOURLY": lambda: ngettext("every {n} hour", "every {n} hours", n),
+        "DAILY": lambda: ngettext("every {n} day", "every {n} days", n),
+        "WEEKLY": lambda: ngettext("every {n} week", "every {n} weeks", n),
+        "MONTHLY": lambda: ngettext("every {n} month", "every {n} months", n),
+        "YEARLY": lambda: ngettext("every {n} year", "every {n} years", n),
+    }[freq]().format(n=number)
 
 
 def describe(rule: str, start: datetime | None, tz: tzinfo | None) -> str:
@@ -225,30 +268,47 @@ def describe(rule: str, start: datetime | None, tz: tzinfo | None) -> str:
     canonical = parse_rule(rule)
     parts = dict(part.split("=", 1) for part in canonical.split(";"))
     local = start.astimezone(tz) if start is not None and tz is not None else start
-    time = local.strftime("%H:%M") if local is not None else None
+    time = l10n.clock(local) if local is not None else None
     freq, n = parts["FREQ"], int(parts.get("INTERVAL", "1") or 1)
     body = _body(parts, local)
     plain_hourly = freq == "HOURLY" and not set(parts) - _ENDS
     if plain_hourly and time is not None:
-        text = _w("hourly", time=time) if n == 1 else _w("hourly_n", n=n, time=time)
+        if n == 1:
+            text = pgettext("repeat rule", "every hour from {time}").format(time=time)
+        else:
+            text = ngettext("every {n} hour from {time}", "every {n} hours from {time}", n).format(
+                n=_number(n), time=time)
     elif body is not None:
-        text = _w("at", what=body, time=time) if time else body
+        # i18n: {what} is the repeat in words ("every Tuesday"), {time} the hour of the posts
+        text = pgettext("repeat rule", "{what} at {time}").format(what=body, time=time) if time else body
     else:
         rest = ";".join(f"{k}={v}" for k, v in parts.items() if k not in _ENDS)
-        name = _w(f"freq_{freq}") if n == 1 else _w(f"freq_n_{freq}", n=n)
+        name = _frequency(freq, n)
         if not rest:  # (an hourly rule without a start)
             return _end(name, parts, tz)
-        text = _w("generic_at", freq=name, time=time, parts=rest) if time else _w("generic", freq=name, parts=rest)
+        if time:
+            # i18n: a rule whose parts are quoted as written ({parts}: "BYSETPOS=-1"); {freq} is "monthly"
+            text = _("{freq} at {time}, as the rule says: {parts}").format(freq=name, time=time, parts=rest)
+        else:
+            text = _("{freq}, as the rule says: {parts}").format(freq=name, parts=rest)
     return _end(text, parts, tz)
 
 
 def _end(text: str, parts: dict[str, str], tz: tzinfo | None) -> str:
     if "COUNT" in parts:
         count = int(parts["COUNT"])
-        return _w("once", what=text) if count == 1 else _w("times", what=text, count=count)
+        if count == 1:
+            # i18n: {what} is the repeat in words: "every day at 10:00, once"
+            return pgettext("repeat rule", "{what}, once").format(what=text)
+        # i18n: {what} is the repeat in words: "every day at 10:00, 8 times"
+        return ngettext("{what}, {count} time", "{what}, {count} times", count).format(
+            what=text, count=_number(count))
     if "UNTIL" in parts:
         day, at = _until(parts["UNTIL"], tz)
-        return _w("until", what=text, date=day) if at is None else _w("until_time", what=text, date=day, time=at)
+        if at is None:
+            # i18n: {what} is the repeat in words, {date} the last day: "every day until 31 Mar 2027"
+            return pgettext("repeat rule", "{what} until {date}").format(what=text, date=day)
+        return pgettext("repeat rule", "{what} until {date} {time}").format(what=text, date=day, time=at)
     return text
 
 
@@ -282,9 +342,9 @@ def presets(start: datetime, tz: tzinfo | None = None) -> list[tuple[str, str]]:
     day = DAY_CODES[local.weekday()]
     monthly = _monthly_code(local)
     return [
-        (_w("preset_daily"), "FREQ=DAILY"),
-        (_w("preset_weekdays"), "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
-        (_w("preset_weekly", weekday=WORDS[day]), f"FREQ=WEEKLY;BYDAY={day}"),
-        (_w("preset_monthly", which=_nth(monthly)), f"FREQ=MONTHLY;BYDAY={monthly}"),
-        (_w("preset_none"), ""),
+        (pgettext("repeat preset", "daily"), "FREQ=DAILY"),
+        (pgettext("repeat preset", "weekdays (Monday to Friday)"), "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+        (pgettext("repeat preset", "weekly on {weekday}").format(weekday=_day_name(day)), f"FREQ=WEEKLY;BYDAY={day}"),
+        (_monthly_nth(_nth(monthly) or monthly, 1), f"FREQ=MONTHLY;BYDAY={monthly}"),
+        (pgettext("repeat preset", "does not repeat"), ""),
     ]

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
+from cmtui import l10n
 from cmtui.errors import InputError
+from cmtui.i18n import N_, _, ngettext
 from cmtui.sync.connectors import profile_for
 
 SEPARATOR = "---"
@@ -31,9 +33,9 @@ def split_parts(text: str) -> list[str]:
     for number, part in enumerate(parts, 1):
         if not part:
             if len(parts) == 1:
-                raise InputError("the text is empty")
-            raise InputError(f"part {number} of {len(parts)} is empty: write something between the '---' lines "
-                             "or remove the extra separator")
+                raise InputError(_("the text is empty"))
+            raise InputError(_("part {number} of {total} is empty: write something between the '---' lines or "
+                               "remove the extra separator").format(number=number, total=len(parts)))
     return parts
 
 
@@ -74,14 +76,18 @@ def parts_problem(parts: list[str], platform: str, limits: Mapping) -> str | Non
     for number, part in enumerate(parts, 1):
         used = profile.text_length(part, limits)
         if used > limit:
-            return f"part {number} is {used} characters, over {limit}{profile.length_note(limits)}"
+            # i18n: {note} says how the platform counts (or is empty)
+            return ngettext("part {number} is {used} character, over {limit}{note}",
+                            "part {number} is {used} characters, over {limit}{note}", used).format(
+                number=number, used=l10n.number(used), limit=l10n.number(limit), note=profile.length_note(limits))
     return None
 
 
-def check_parts(parts: list[str], account, what: str = "the thread") -> None:
+def check_parts(parts: list[str], account, what: str = N_("the thread")) -> None:
     """InputError when a part is over the account's limit (no account: nothing to check)."""
     if account is None:
         return
     problem = parts_problem(parts, account.platform, account.limits)
     if problem:
-        raise InputError(f"{what} for {account.name}: {problem}")
+        raise InputError(_("{what} for {account}: {problem}").format(what=_(what), account=account.name,
+                                                                      problem=problem))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
+from cmtui.i18n import _
 from cmtui.store.base import loads, now
 from cmtui.sync.connectors import profile_for
 from cmtui.sync.connectors.base import Capability, PlatformProfile
@@ -66,15 +67,18 @@ class Reaction:
     def message(self, profile: PlatformProfile) -> str:
         said = verb(profile, self.what, self.undo)
         if self.withdrawn is not None:
-            return f"item {self.item_id}: {said} — the {verb(profile, self.what, not self.undo)} had not been sent," \
-                   " so nothing is sent"
-        return f"item {self.item_id}: {said} queued as outbox operation {self.op_id}; the next sync sends it"
+            # i18n: {action} and {other} are the platform's verbs ("unfavourite", "favourite")
+            return _("item {id}: {action} — the {other} had not been sent, so nothing is sent").format(
+                id=self.item_id, action=said, other=verb(profile, self.what, not self.undo))
+        # i18n: {action} is the platform's verb ("favourite", "boost")
+        return _("item {id}: {action} queued as outbox operation {op}; the next sync sends it").format(
+            id=self.item_id, action=said, op=self.op_id)
 
 
 def check(store: Store, item_id, what: str):
     """The item, if the platform can do `what` to it; InputError (one sentence) otherwise."""
     if what not in WHATS:
-        raise InputError(f"unknown action '{what}' (like, share)")
+        raise InputError(_("unknown action '{what}' (like, share)").format(what=what))
     item = store.inbox.require(item_id)
     profile = profile_for(item["platform"])
     profile.require(_CAPABILITY[what], verb(profile, what))
@@ -84,8 +88,9 @@ def check(store: Store, item_id, what: str):
 def _not_deleted(item, what: str) -> None:
     """A deleted item can have our like taken back (already gone is done), not given."""
     if item["deleted_at"]:
-        raise InputError(f"item {item['id']} was deleted on its platform; it cannot be "
-                         f"{past(profile_for(item['platform']), what)}")
+        # i18n: {done} is the platform's past participle ("favourited", "boosted")
+        raise InputError(_("item {id} was deleted on its platform; it cannot be {done}").format(
+            id=item["id"], done=past(profile_for(item["platform"]), what)))
 
 
 def react(store: Store, item_id, what: str, *, undo: bool, answers: bool = False, who: str = "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from cmtui.i18n import _, pgettext
 from cmtui.model import iso, parse_iso
 from cmtui.text import short_duration
 
@@ -23,7 +24,8 @@ def overdue_cutoff(now: datetime, target: timedelta) -> str:
 
 def badge(left: float) -> str:
     """The list's column: '▲3h' three hours late, '◷45m' 45 minutes left."""
-    return f"▲{short_duration(-left, '1m')}" if left < 0 else f"◷{short_duration(left, '<1m')}"
+    one_minute = pgettext("compact duration", "{n}m").format(n=1)
+    return f"▲{short_duration(-left, one_minute)}" if left < 0 else f"◷{short_duration(left, '<' + one_minute)}"
 
 
 def long_duration(seconds: float) -> str:
@@ -31,13 +33,17 @@ def long_duration(seconds: float) -> str:
     minutes = int(abs(seconds)) // 60
     days, rest = divmod(minutes, 1440)
     hours, minutes = divmod(rest, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes and not days else ""]
+    # i18n: the parts of a duration in a sentence ("2 h 5 min", "3 d 4 h")
+    parts = [pgettext("duration", "{n} d").format(n=days) if days else "",
+             pgettext("duration", "{n} h").format(n=hours) if hours else "",
+             pgettext("duration", "{n} min").format(n=minutes) if minutes and not days else ""]
     words = [p for p in parts if p][:2]
-    return " ".join(words) or "under a minute"
+    return " ".join(words) or _("under a minute")
 
 
 def describe(left: float, target: timedelta) -> str:
     goal = long_duration(target.total_seconds())
     if left < 0:
-        return f"{long_duration(left)} past the {goal} response target"
-    return f"answer within {long_duration(left)} (target {goal})"
+        # i18n: {late}: how late the answer is ("2 h 5 min"); {goal}: the response time target
+        return _("{late} past the {goal} response target").format(late=long_duration(left), goal=goal)
+    return _("answer within {left} (target {goal})").format(left=long_duration(left), goal=goal)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cmtui.errors import InputError
+from cmtui.i18n import _
 from cmtui.model import ITEM_KINDS
 
 STATES = {"new": ("new",), "open": ("open",), "snoozed": ("snoozed",), "done": ("done",),
@@ -45,11 +46,11 @@ def parse_query(text: str) -> Query:
             fields["language"] = value.lower()
         elif key == "state":
             if value.lower() not in STATES:
-                raise InputError(f"state:{value} is not a state (new, open, snoozed, done, all)")
+                raise InputError(_("state:{value} is not a state (new, open, snoozed, done, all)").format(value=value))
             fields["states"] = STATES[value.lower()]
         elif key == "kind":
             if value.lower() not in ITEM_KINDS:
-                raise InputError(f"kind:{value} is not a kind ({', '.join(ITEM_KINDS)})")
+                raise InputError(_("kind:{value} is not a kind ({kinds})").format(value=value, kinds=", ".join(ITEM_KINDS)))
             fields["kind"] = value.lower()
         elif key == "assigned":
             fields["assignee"] = value

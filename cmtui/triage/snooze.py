@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, tzinfo
 
 from cmtui.errors import InputError
+from cmtui.i18n import _
 from cmtui.planning.timeparse import localize, parse_when
 
 EVENING = time(18, 0)
@@ -21,15 +22,16 @@ def presets(now: datetime, tz: tzinfo) -> list[tuple[str, datetime]]:
     evening = _at(local, EVENING, tz)
     if evening <= local + timedelta(minutes=30):  # too late for "this evening": tomorrow's
         evening = _at(local + timedelta(days=1), EVENING, tz)
-        evening_label = "tomorrow evening"
+        evening_label = _("tomorrow evening")
     else:
-        evening_label = "this evening"
+        evening_label = _("this evening")
     monday = local + timedelta(days=(7 - local.weekday()) or 7)
     return [
-        ("in 1 hour", local + timedelta(hours=1)),
+        (_("in 1 hour"), local + timedelta(hours=1)),
         (evening_label, evening),
-        ("tomorrow 9:00", _at(local + timedelta(days=1), MORNING, tz)),
-        ("next Monday 9:00", _at(monday, MORNING, tz)),
+        # i18n: snooze presets, times on the 24-hour clock
+        (_("tomorrow 9:00"), _at(local + timedelta(days=1), MORNING, tz)),
+        (_("next Monday 9:00"), _at(monday, MORNING, tz)),
     ]
 
 
@@ -37,5 +39,5 @@ def parse_snooze(text: str, now: datetime, tz: tzinfo) -> datetime:
     """A typed snooze time ("fri 14:00", "2026-12-01 9:30", "in 3 days"); it must be ahead."""
     when = parse_when(text, tz, now)
     if when <= now:
-        raise InputError(f"'{text.strip()}' is not in the future")
+        raise InputError(_("'{text}' is not in the future").format(text=text.strip()))
     return when
