@@ -70,7 +70,7 @@ def offered_actions(profile: PlatformProfile) -> tuple[str, ...]:
 
 
 def _action_name(action: str) -> str:
-    from cmtui.moderation.describe import action_name
+    from cmtui.moderation.words import action_name
 
     return action_name(action)
 

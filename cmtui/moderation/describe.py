@@ -5,48 +5,20 @@ strings literally, never as markup.)"""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cmtui import i18n, l10n
 from cmtui.moderation.actions import PLATFORM_ACTIONS, offered_actions, platform_profile
 from cmtui.moderation.engine import RULE_PLACE_ACTIONS, DryRunResult, dry_run_is_current
+from cmtui.moderation.words import _, in_english, action_name, english_now, ngettext, pgettext
 
 if TYPE_CHECKING:
     from cmtui.store import Store
 
 
-# English words whatever the interface's language: for `--json` output (a stable interface).
-_ENGLISH: ContextVar[bool] = ContextVar("describe_in_english", default=False)
-
-
-@contextmanager
-def _in_english(english: bool):
-    token = _ENGLISH.set(english or _ENGLISH.get())
-    try:
-        yield
-    finally:
-        _ENGLISH.reset(token)
-
-
-def _(message: str) -> str:
-    return message if _ENGLISH.get() else i18n._(message)
-
-
-def ngettext(singular: str, plural: str, n: int) -> str:
-    if _ENGLISH.get():
-        return singular if n == 1 else plural
-    return i18n.ngettext(singular, plural, n)
-
-
-def pgettext(context: str, message: str) -> str:
-    return message if _ENGLISH.get() else i18n.pgettext(context, message)
-
-
 def _percent(ratio: float) -> str:
-    return f"{round(100 * ratio)}%" if _ENGLISH.get() else l10n.percent(ratio)
+    return f"{round(100 * ratio)}%" if english_now() else l10n.percent(ratio)
 
 
 def _words(values, limit: int = 3) -> str:
@@ -62,7 +34,7 @@ def _listed(spec: dict, key: str) -> list[str]:
 
 def _number(value) -> str:
     """A number from a rule (TOML may give a string or anything): the language's digits when it is one."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or _ENGLISH.get():
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or english_now():
         return str(value)
     return l10n.number(value)
 
@@ -75,7 +47,7 @@ def _count(value) -> int:
 def describe_condition(spec, *, english: bool = False) -> str:
     """One condition in a few words: "keywords en:spam", "≥ 4 links", "(a link + keywords spam)";
     in the interface's language, or in English (`english`: for --json)."""
-    with _in_english(english):
+    with in_english(english):
         return _describe_condition(spec)
 
 
@@ -123,36 +95,13 @@ def _describe_condition(spec) -> str:
 
 
 def describe_conditions(conditions: list, match: str = "all", *, english: bool = False) -> str:
-    with _in_english(english):
+    with in_english(english):
         # i18n: between a rule's conditions when any one of them is enough ("a link or only emojis")
         return (" + " if match == "all" else _(" or ")).join(describe_condition(c) for c in conditions)
 
 
-def action_name(kind: str, *, english: bool = False) -> str:
-    """A rule's or a moderator's action as shown ("flag", "mute"); an unknown one as written."""
-    if english or _ENGLISH.get():
-        return str(kind)
-    names = {
-        "flag": pgettext("rule action", "flag"),
-        "label": pgettext("rule action", "label"),
-        "assign": pgettext("rule action", "assign"),
-        "done": pgettext("rule action", "done"),
-        "hide": pgettext("rule action", "hide"),
-        "mute": pgettext("rule action", "mute"),
-        "block": pgettext("rule action", "block"),
-        "report": pgettext("rule action", "report"),
-        "stop": pgettext("rule action", "stop"),
-        "kick": pgettext("rule action", "kick"),
-        "ban": pgettext("rule action", "ban"),
-        "unban": pgettext("rule action", "unban"),
-        "approve": pgettext("rule action", "approve"),
-        "warn": pgettext("rule action", "warn"),
-    }
-    return names.get(kind, str(kind))
-
-
 def describe_action(action, *, english: bool = False) -> str:
-    with _in_english(english):
+    with in_english(english):
         return _describe_action(action)
 
 
@@ -165,11 +114,11 @@ def _describe_action(action) -> str:
         # i18n: a rule's action: assign the item to this person
         return pgettext("rule action", "assign {to}").format(to=action["to"])
     detail = action.get("label") or action.get("to") if isinstance(action, dict) else None
-    return f"{action_name(kind)} {detail}" if detail else action_name(kind)
+    return f"{action_name(str(kind))} {detail}" if detail else action_name(str(kind))
 
 
 def describe_actions(actions: list, *, english: bool = False) -> str:
-    with _in_english(english):
+    with in_english(english):
         return ", ".join(describe_action(a) for a in actions)
 
 

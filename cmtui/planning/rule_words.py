@@ -170,7 +170,7 @@ def _yearly(month: int, day: int | None, nth: str | None, n: int) -> str:
             return pgettext("repeat rule", "every year on {which} of {month}").format(which=nth, month=name)
         return ngettext("every {n} year on {which} of {month}", "every {n} years on {which} of {month}", n).format(
             n=_number(n), which=nth, month=name)
-    on = l10n.day_month(date(2024, month, day))  # (2024: a leap year, 29 Feb is a day)
+    on = l10n.day_month(date(2024, month, day or 1))  # (2024: a leap year, 29 Feb is a day)
     if n == 1:
         # i18n: {date} is a day and month: "every year on 3 Dec"
         return pgettext("repeat rule", "every year on {date}").format(date=on)
