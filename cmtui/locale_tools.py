@@ -240,7 +240,7 @@ _QUIET_KEYWORDS = frozenset({"id", "classes", "name", "variant", "action", "grou
 _STYLE_WORDS = frozenset("bold dim italic underline reverse strike blink on not link none default black red green "
                          "yellow blue magenta cyan white bright grey gray orange".split())
 _SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WITH|PRAGMA|REPLACE|FROM|WHERE|AND|OR|ORDER|"
-                  r"JOIN|LEFT|ON|GROUP|LIMIT|SET|VALUES|BEGIN|COMMIT)\b")
+                  r"JOIN|LEFT|ON|GROUP|LIMIT|SET|VALUES|BEGIN|COMMIT|END)\b")
 _WORDS = re.compile(r"[^\W\d_]{2,}(?:\s+[^\W\d_]+)+|^[A-Z][a-z]{2,}[.!?…:]?$")
 
 
