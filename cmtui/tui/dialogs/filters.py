@@ -50,7 +50,7 @@ def state_choice_label(key: str) -> str:
 def kind_label(kind: str) -> str:
     """An item kind (stored as mention, reply, direct, comment) as the filter shows it."""
     labels = {"mention": pgettext("inbox kind", "mention"), "reply": pgettext("inbox kind", "reply"),
-              "direct": pgettext("inbox kind", "direct message"), "comment": pgettext("inbox kind", "comment")}
+              "direct": pgettext("inbox kind", "direct"), "comment": pgettext("inbox kind", "comment")}
     return labels.get(kind, kind)
 
 
