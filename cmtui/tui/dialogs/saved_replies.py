@@ -248,7 +248,8 @@ class SavedReplyEditor(Dialog):
         if error:
             text = Text(error, style="bold red")
         else:
-            text = Text(f"{_('ctrl+s save · ctrl+e edit in $EDITOR · esc cancel')}\n{variable_hint()}", style="dim")
+            keys = _("ctrl+s save · ctrl+e edit in $EDITOR · esc cancel")
+            text = Text(f"{keys}\n{variable_hint()}", style="dim")
         self.query_one("#saved-editor-status", Static).update(text)
 
     def action_save(self) -> None:
