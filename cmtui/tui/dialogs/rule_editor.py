@@ -30,7 +30,7 @@ from cmtui.tui.dialogs.base import Dialog, styled
 if TYPE_CHECKING:
     from cmtui.store import Store
 
-NEW_RULE = {"name": "new-rule",  # i18n: not shown "enabled": False, "automatic": False, "match": "all",
+NEW_RULE = {"name": "new-rule", "enabled": False, "automatic": False, "match": "all",
             "conditions": [{"type": "keywords", "words": ["example"]}], "actions": [{"type": "flag"}]}
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 

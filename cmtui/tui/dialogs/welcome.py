@@ -28,12 +28,13 @@ def welcome_parts(db_path: str | None) -> list[tuple[str, Text]]:
                       calendar=("1", "bold"), new=("n", "bold"))
     # i18n: NAME and URL are what the person types in the command: translate them as placeholders.
     command = _("cmtui account add {platform} NAME --instance URL").format(platform=platform)
+    demo = Text("cmtui demo", style="bold")  # i18n: not shown (a command, typed as it is)
     return [
         ("title", Text(_("Welcome to cmtui"), style="bold")),
         ("para", where),
         ("para", Text(_("See everything cmtui does on a made-up community (its own file; this one "
                         "stays as it is):"))),
-        ("command", Text("cmtui demo", style="bold")),  # i18n: not shown
+        ("command", demo),
         ("para", Text(_("Connect an account, in a shell:"))),
         ("command", Text(command, style="bold")),
         ("line", Text(_("then open cmtui again: it brings in the account's replies, mentions and "
