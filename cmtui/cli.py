@@ -334,11 +334,12 @@ def _open_store(path: Path, create_parent: bool, read_only_ok: bool = False, may
     if create_parent:
         path.parent.mkdir(parents=True, exist_ok=True)
     store = Store(connect(path, read_only_ok=read_only_ok), path)
-    if new:  # a new user's database starts with the saved replies and moderation rules in data/
+    if new:  # a new user's database starts with the saved replies and moderation rules in data/, and guidelines
+        from cmtui.moderation.guidelines import seed_guidelines
         from cmtui.moderation.toml_io import seed_rules
         from cmtui.saved_replies import seed
 
-        for starter in (seed, seed_rules):  # (the rules all off: each is enabled after a dry-run)
+        for starter in (seed, seed_rules, seed_guidelines):  # (rules all off: each is enabled after a dry-run)
             try:
                 starter(store)
             except CmtuiError:

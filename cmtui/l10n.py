@@ -30,11 +30,14 @@ def decimal(value: float, digits: int = 1) -> str:
 
 
 def percent(ratio: float, digits: int = 0) -> str:
-    """0.256 -> 26% / 26 %."""
+    """0.256 -> 26% / 26 % (the language's own pattern, with digits decimals)."""
     from babel.numbers import format_percent
 
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(ratio, format=pattern, locale=babel_locale())
+    locale = babel_locale()
+    pattern = str(locale.percent_formats[None].pattern)
+    if digits:
+        pattern = pattern.replace("0", "0." + "0" * digits, 1)
+    return format_percent(ratio, format=pattern, locale=locale)
 
 
 def _skeleton(skeleton: str, value: date | datetime | time) -> str:

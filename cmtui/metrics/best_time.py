@@ -51,7 +51,8 @@ def heatmap(store: Store, account_id: int | None, now: datetime, tz) -> dict:
     if len(rows) < MIN_POSTS:
         grid: list[list[float | None]] = [list(row) for row in DEFAULT_PATTERN]
         return meta | {"heatmap": grid, "best": _best(grid), "fallback": True,
-                       "reason": f"only {len(rows)} posts in the last {HISTORY_WEEKS} weeks ({MIN_POSTS} needed);"
+                       # English, as `--json` gives it; fallback_reason shows it in the interface's language
+                       "reason": f"only {len(rows)} posts in the last {HISTORY_WEEKS} weeks ({MIN_POSTS} needed);"  # i18n: not shown
                                  " showing a default pattern, not your data"}
     value = [0.0] * 168
     weight = [0.0] * 168
@@ -70,6 +71,28 @@ def heatmap(store: Store, account_id: int | None, now: datetime, tz) -> dict:
     grid = [[None if (score := raw[d * 24 + h]) is None else (round(score / top, 3) if top else 0.0)
              for h in range(24)] for d in range(7)]
     return meta | {"heatmap": grid, "best": _best(grid), "fallback": False, "reason": None}
+
+
+def fallback_reason(data: dict) -> str | None:
+    """Why the heatmap is the default pattern (heatmap()'s "reason"), in the interface's language."""
+    if not data.get("fallback"):
+        return data.get("reason")
+    from cmtui import l10n
+    from cmtui.i18n import ngettext
+
+    posts = int(data.get("posts", 0))
+    # i18n: best times to post: too few posts of our own to judge; {weeks} and {needed} are numbers
+    return ngettext("only {n} post in the last {weeks} weeks ({needed} needed); showing a default pattern, not your data",
+                    "only {n} posts in the last {weeks} weeks ({needed} needed); showing a default pattern, not your data",
+                    posts).format(n=l10n.number(posts), weeks=l10n.number(data.get("history_weeks", HISTORY_WEEKS)),
+                                  needed=l10n.number(MIN_POSTS))
+
+
+def weekday_label(name: str, width: str = "abbreviated") -> str:
+    """A slot's weekday ("Mon", as the data says it) in the interface's language."""
+    from cmtui import l10n
+
+    return l10n.weekday_name(WEEKDAY_NAMES.index(name), width) if name in WEEKDAY_NAMES else name
 
 
 def _best(grid, n: int = 5) -> list[dict]:

@@ -44,9 +44,10 @@ def crisis(store: Store, win) -> dict:
     out = {"window_hours": 24, "baseline_days": BASELINE_DAYS, "baseline_from": first_day.isoformat(),
            "baseline_to": last_day.isoformat(), "z_alert": Z_ALERT, "min_volume": MIN_VOLUME}
     if first_item is None or history < MIN_HISTORY_DAYS:
-        return out | {"status": "not enough data yet", "alert": False, "alerts": [], "series": [],
-                      "reason": f"{max(0, history)} days of history before the last 24 h"
-                                f" ({MIN_HISTORY_DAYS} needed)"}
+        # (English, as `--json` gives it; reason_text shows it in the interface's language)
+        return out | {"status": "not enough data yet", "alert": False, "alerts": [], "series": [],  # i18n: not shown
+                      "reason": f"{max(0, history)} days of history before the last 24 h"  # i18n: not shown
+                                f" ({MIN_HISTORY_DAYS} needed)"}  # i18n: not shown
     start = max(first_day, date.fromisoformat(first_item))
     days = [(start + timedelta(days=d)).isoformat() for d in range((last_day - start).days + 1)]
     totals = {r["day"]: r for r in store.metrics.daily_totals(days[0], days[-1], win.account_id)}
@@ -67,3 +68,40 @@ def crisis(store: Store, win) -> dict:
     alerts = [s["series"] for s in series if s["alert"]]
     return out | {"status": "alert" if alerts else "ok", "alert": bool(alerts), "alerts": alerts,
                   "series": series, "reason": None}
+
+
+# -- as shown (the data above stays in English: it is also `--json` output) -------------------------
+def status_label(status: str) -> str:
+    """The crisis watch's status (ok | alert | not enough data yet) in the interface's language."""
+    from cmtui.i18n import pgettext
+
+    labels = {"ok": pgettext("crisis status", "ok"), "alert": pgettext("crisis status", "alert"),
+              "not enough data yet": pgettext("crisis status", "not enough data yet")}
+    return labels.get(status, status)
+
+
+def series_label(series: str) -> str:
+    """A watched series' name (flagged, negative, mentions) in the interface's language."""
+    from cmtui.i18n import pgettext
+
+    labels = {"flagged": pgettext("crisis series", "flagged"), "negative": pgettext("crisis series", "negative"),
+              "mentions": pgettext("crisis series", "mentions")}
+    return labels.get(series, series)
+
+
+def reason_text(data: dict) -> str | None:
+    """Why the crisis watch cannot judge yet (crisis()'s "reason"), in the interface's language."""
+    import re
+
+    from cmtui import l10n
+    from cmtui.i18n import ngettext
+
+    reason = data.get("reason")
+    found = re.match(r"(\d+) days of history", reason or "")
+    if not found:
+        return reason
+    days = int(found.group(1))
+    # i18n: the crisis watch needs {needed} days of history before the last 24 hours
+    return ngettext("{n} day of history before the last 24 h ({needed} needed)",
+                    "{n} days of history before the last 24 h ({needed} needed)", days).format(
+        n=l10n.number(days), needed=l10n.number(MIN_HISTORY_DAYS))

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from cmtui import i18n, l10n
+from cmtui.i18n import N_, _, pgettext
 from cmtui.errors import InputError
 from cmtui.metrics.response import response, weekly_response
 from cmtui.metrics.window import Window
@@ -24,19 +26,38 @@ from cmtui.model import WEEKDAYS, iso, utcnow
 if TYPE_CHECKING:
     from cmtui.store import Store
 
+# The metrics a goal may follow, in English (N_: metric_label shows them in the interface's language).
 GOAL_METRICS = {
-    "followers_growth_pct": "follower growth since the goal started, %",
-    "median_response_minutes": "median response time over the last 30 days, minutes",
-    "posts_per_week": "posts published in the last 7 days",
-    "response_rate_pct": "share of items answered over the last 30 days, %",
-    **{f"inbox_zero_{d}": f"items not yet done at the end of the last {d.capitalize()} (UTC)"
+    "followers_growth_pct": N_("follower growth since the goal started, %"),
+    "median_response_minutes": N_("median response time over the last 30 days, minutes"),
+    "posts_per_week": N_("posts published in the last 7 days"),
+    "response_rate_pct": N_("share of items answered over the last 30 days, %"),
+    **{f"inbox_zero_{d}": f"items not yet done at the end of the last {d.capitalize()} (UTC)"  # i18n: not shown (metric_label)
        for d in WEEKDAYS},
 }
+# i18n: a goal's metric: the inbox's backlog when that weekday ended; {day} is a weekday's name
+_INBOX_ZERO = N_("items not yet done at the end of the last {day} (UTC)")
 DIRECTIONS = {m: "down" if m == "median_response_minutes" or m.startswith("inbox_zero_") else "up"
               for m in GOAL_METRICS}
 TREND_POINTS = 8
 MIN_POINTS = 3
-NOT_ENOUGH = "not enough data yet"
+NOT_ENOUGH = "not enough data yet"  # i18n: not shown (a value, also in --json: forecast_label shows it)
+
+
+def metric_label(metric: str) -> str:
+    """A goal's metric described in the interface's language."""
+    if metric.startswith("inbox_zero_") and metric[-3:] in WEEKDAYS:
+        width = "abbreviated" if i18n.language() == "en" else "wide"  # English as ever: "the last Mon"
+        return _(_INBOX_ZERO).format(day=l10n.weekday_name(WEEKDAYS.index(metric[-3:]), width))
+    return _(GOAL_METRICS[metric]) if metric in GOAL_METRICS else metric
+
+
+def forecast_label(status: str) -> str:
+    """A goal's forecast (achieved | on track | at risk | missed | not enough data yet) as shown."""
+    labels = {"achieved": pgettext("goal forecast", "achieved"), "on track": pgettext("goal forecast", "on track"),
+              "at risk": pgettext("goal forecast", "at risk"), "missed": pgettext("goal forecast", "missed"),
+              NOT_ENOUGH: pgettext("goal forecast", "not enough data yet")}
+    return labels.get(status, status)
 
 
 @dataclass(frozen=True)
@@ -177,7 +198,7 @@ def forecast(current: float | None, points: list[tuple[float, float]], target: f
         return "achieved", projected
     if projected is None:
         return NOT_ENOUGH, None
-    return ("on track" if _meets(projected, target, direction) else "at risk"), projected
+    return ("on track" if _meets(projected, target, direction) else "at risk"), projected  # i18n: not shown (values: forecast_label)
 
 
 def _progress(current: float | None, target: float, direction: str) -> float:
@@ -216,26 +237,29 @@ def _date(value, what: str) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InputError(f"{what} '{value}' is not a date (use YYYY-MM-DD)") from None
+        raise InputError(_("{what} '{value}' is not a date (use YYYY-MM-DD)").format(what=what, value=value)) from None
 
 
 def _target(value, metric: str) -> float:
     if isinstance(value, bool):
-        raise InputError(f"the target must be a number (got {value!r})")
+        raise InputError(_("the target must be a number (got {value})").format(value=repr(value)))
     try:
         target = float(str(value).strip().rstrip("%"))
     except ValueError:
-        raise InputError(f"the target must be a number (got '{value}')") from None
+        raise InputError(_("the target must be a number (got '{value}')").format(value=value)) from None
     if not math.isfinite(target):
-        raise InputError(f"the target must be a finite number (got '{value}')")
+        raise InputError(_("the target must be a finite number (got '{value}')").format(value=value))
     if metric == "response_rate_pct" and not 0 < target <= 100:
-        raise InputError(f"a response rate target is a percentage above 0 and up to 100 (got {target:g})")
+        raise InputError(_("a response rate target is a percentage above 0 and up to 100 (got {value})").format(
+            value=l10n.number(target)))
     if metric == "followers_growth_pct" and target <= 0:
-        raise InputError(f"a follower growth target is a percentage above 0 (got {target:g})")
+        raise InputError(_("a follower growth target is a percentage above 0 (got {value})").format(value=l10n.number(target)))
     if metric in ("median_response_minutes", "posts_per_week") and target <= 0:
-        raise InputError(f"the target for {metric} must be above 0 (got {target:g})")
+        raise InputError(_("the target for {metric} must be above 0 (got {value})").format(metric=metric,
+                                                                                      value=l10n.number(target)))
     if metric.startswith("inbox_zero_") and target < 0:
-        raise InputError(f"the target for {metric} is a number of items, 0 or more (got {target:g})")
+        raise InputError(_("the target for {metric} is a number of items, 0 or more (got {value})").format(
+            metric=metric, value=l10n.number(target)))
     return target
 
 
@@ -244,22 +268,22 @@ def validate_goal(store: Store, name, metric, target, due, account=None, start=N
     """The goal's stored fields, or an InputError naming the first problem."""
     name = str(name or "").strip()
     if not name:
-        raise InputError("a goal needs a name")
+        raise InputError(_("a goal needs a name"))
     if metric not in GOAL_METRICS:
-        raise InputError(f"unknown goal metric '{metric}' (one of: {', '.join(GOAL_METRICS)})")
+        raise InputError(_("unknown goal metric '{metric}' (one of: {known})").format(metric=metric, known=", ".join(GOAL_METRICS)))
     value = _target(target, metric)
     today = (now or utcnow()).astimezone(timezone.utc).date()
-    start_day = _date(start, "start date") if start not in (None, "") else today
-    due_day = _date(due, "due date")
+    start_day = _date(start, pgettext("goal error", "start date")) if start not in (None, "") else today
+    due_day = _date(due, pgettext("goal error", "due date"))
     if check_past and due_day < today:
-        raise InputError(f"the due date {due_day} is in the past")
+        raise InputError(_("the due date {due} is in the past").format(due=due_day))
     if due_day <= start_day:
-        raise InputError(f"the due date {due_day} must be after the start date {start_day}")
+        raise InputError(_("the due date {due} must be after the start date {start}").format(due=due_day, start=start_day))
     account_id = None
     if account not in (None, ""):
         row = store.accounts.get(account)
         if row is None:
-            raise InputError(f"no account named '{account}'")
+            raise InputError(_("no account named '{name}'").format(name=account))
         account_id = row.id
     return {"name": name, "metric": metric, "target": value, "direction": DIRECTIONS[metric],
             "start_date": start_day.isoformat(), "due_date": due_day.isoformat(), "account_id": account_id}
@@ -276,10 +300,10 @@ def _require(store: Store, goal_id):
     try:
         number = int(str(goal_id).strip())
     except ValueError:
-        raise InputError(f"'{goal_id}' is not a goal id (ids are whole numbers)") from None
+        raise InputError(_("'{id}' is not a goal id (ids are whole numbers)").format(id=goal_id)) from None
     row = store.metrics.goal(number)
     if row is None:
-        raise InputError(f"no goal with id {number}")
+        raise InputError(_("no goal with id {id}").format(id=number))
     return row
 
 

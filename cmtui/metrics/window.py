@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from cmtui.i18n import _, pgettext
 from cmtui.errors import InputError
 from cmtui.model import iso
 
@@ -21,9 +22,10 @@ def parse_days(value) -> int:
     try:
         days = int(str(value).strip())
     except (TypeError, ValueError):
-        raise InputError(f"--days must be a whole number of days from 1 to {MAX_DAYS} (got '{value}')") from None
+        raise InputError(_("--days must be a whole number of days from 1 to {max} (got '{value}')").format(
+            max=MAX_DAYS, value=value)) from None
     if not 1 <= days <= MAX_DAYS:
-        raise InputError(f"--days must be from 1 to {MAX_DAYS} (got {days})")
+        raise InputError(_("--days must be from 1 to {max} (got {days})").format(max=MAX_DAYS, days=days))
     return days
 
 
@@ -74,8 +76,9 @@ def window(store: Store, days: int, account: str | None = None, now: datetime | 
     if account:
         row = store.accounts.get(account)
         if row is None:
-            names = ", ".join(a.name for a in store.accounts.list()) or "none yet"
-            raise InputError(f"no account named '{account}' (accounts: {names})")
+            # i18n: the accounts listed in an error, when there is none
+            names = ", ".join(a.name for a in store.accounts.list()) or pgettext("no accounts", "none yet")
+            raise InputError(_("no account named '{name}' (accounts: {names})").format(name=account, names=names))
         account_id = row.id
     return Window(days, (now or utcnow()).replace(microsecond=0), account_id, account)
 

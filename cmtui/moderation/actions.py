@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cmtui.i18n import _, pgettext
 from cmtui.errors import InputError
 from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.sync.connectors.base import Capability, PlatformProfile
@@ -68,6 +69,17 @@ def offered_actions(profile: PlatformProfile) -> tuple[str, ...]:
     return tuple(a for a in PLACE_ACTIONS if a in profile.moderation_actions and _CAPABILITY[a] in profile.capabilities)
 
 
+def _action_name(action: str) -> str:
+    from cmtui.moderation.describe import action_name
+
+    return action_name(action)
+
+
+def _report_state(state: str) -> str:
+    """An instance report's stored state, as shown."""
+    return {"open": pgettext("report state", "open"), "resolved": pgettext("report state", "resolved")}.get(state, state)
+
+
 def check_place(store: Store, item, action: str) -> None:
     """Refuse (InputError, the platform's reason) an action the account may not take in the
     item's place; a place the account knows nothing of yet is left to the platform to judge."""
@@ -91,11 +103,12 @@ def queue_platform_action(store: Store, item, action: str, comment: str = "", wh
     moderation actions and by automatic rules. A same operation still waiting is reused.
     category: the report's (None: the platform's default)."""
     if action not in PLATFORM_ACTIONS:
-        raise InputError(f"'{action}' is not a platform action ({', '.join(PLATFORM_ACTIONS)})")
+        raise InputError(_("'{action}' is not a platform action ({known})").format(action=action, known=", ".join(PLATFORM_ACTIONS)))
     item = _item(store, item)
     profile = platform_profile(store, item["account_id"])
     if action not in profile.moderation_actions:
-        raise InputError(f"{profile.label} has no {action}")
+        # i18n: {platform} is a platform's name (its label), {action} an action's name (mute)
+        raise InputError(_("{platform} has no {action}").format(platform=profile.label, action=_action_name(action)))
     profile.require(Capability[action.upper()], action)  # the platform has it; its connector must too
     category = profile.report_category(category) if action == "report" or category is not None else None
     with store.transaction():
@@ -124,9 +137,12 @@ def queue_place_action(store: Store, item, action: str, comment: str = "", who: 
     item = _item(store, item)
     profile = platform_profile(store, item["account_id"])
     if action not in offered_actions(profile):
-        raise InputError(f"{profile.label} has no {action}")
+        raise InputError(_("{platform} has no {action}").format(platform=profile.label, action=_action_name(action)))
     if not item["place"]:
-        raise InputError(f"item {item['id']} was said in no {profile.place_label or 'place'}: nothing to {action} from")
+        # i18n: a kick or ban acts in the item's room; {action} is the action's name (kick)
+        message = (_("item {id} was said in no room: nothing to {action} from") if profile.place_label == "room"
+                   else _("item {id} was said in no place: nothing to {action} from"))
+        raise InputError(message.format(id=item["id"], action=_action_name(action)))
     check_place(store, item, action)
     with store.transaction():
         person_id, remote_id = store.members.of_item(item["id"])
@@ -147,8 +163,9 @@ def guideline_warning(store: Store, number: int, author: str, comment: str = "")
     """The text of a warning reply citing guideline `number` (its position, from 1)."""
     row = store.members.guideline(number)
     if row is None:
-        raise InputError(f"no guideline number {number}")
-    text = f"Please keep to our community guideline {row['position']}, “{row['title']}”."
+        raise InputError(_("no guideline number {number}").format(number=number))
+    # i18n: the warning a member gets (a reply, in the interface's language); {title} is the guideline's own title
+    text = _("Please keep to our community guideline {number}, “{title}”.").format(number=row["position"], title=row["title"])
     if row["body"].strip():
         text += f" {row['body'].strip()}"
     if comment.strip():
@@ -168,11 +185,11 @@ def _one(store: Store, item, action: str, who: str, comment: str, options: dict)
     if action == "approve":
         closed = store.moderation.close_flags(item_id, "approved")
         if not closed and not item["hidden"]:
-            raise InputError(f"item {item_id} is neither flagged nor hidden: nothing to approve")
+            raise InputError(_("item {id} is neither flagged nor hidden: nothing to approve").format(id=item_id))
         store.inbox.set_hidden([item_id], False)
     elif action == "hide":
         if item["hidden"]:
-            raise InputError(f"item {item_id} is already hidden")
+            raise InputError(_("item {id} is already hidden").format(id=item_id))
         profile = platform_profile(store, item["account_id"])
         if hides_on_server(profile, item):  # removed for everyone, not only from our screens
             check_place(store, item, "hide")
@@ -185,18 +202,18 @@ def _one(store: Store, item, action: str, who: str, comment: str, options: dict)
 
         number = options.get("guideline")
         if number is None:
-            raise InputError("a warning cites a guideline: give its number")
+            raise InputError(_("a warning cites a guideline: give its number"))
         text = guideline_warning(store, int(number), item["author"], comment)
         op_id = queue_reply(store, item_id, text, visibility=options.get("visibility"))
         store.moderation.close_flags(item_id, "warned")
-        comment = comment or f"guideline {number}"
+        comment = comment or f"guideline {number}"  # i18n: not shown (the audit log's stored comment)
     elif action == "assign":
         to = options.get("to") or who
         if not store.moderation.assign_flags(to, item_id=item_id):
-            raise InputError(f"item {item_id} has no open flag to assign")
-        comment = comment or f"assigned to {to}"
+            raise InputError(_("item {id} has no open flag to assign").format(id=item_id))
+        comment = comment or f"assigned to {to}"  # i18n: not shown (the audit log's stored comment)
     else:
-        raise InputError(f"unknown moderation action '{action}' ({', '.join(ITEM_ACTIONS)})")
+        raise InputError(_("unknown moderation action '{action}' ({known})").format(action=action, known=", ".join(ITEM_ACTIONS)))
     log_id = store.moderation.log_action(who, action, item_id=item_id, person_id=person_id,
                                          rule_id=options.get("rule_id"), comment=comment, outbox_id=op_id)
     return Outcome(item_id, action, log_id, op_id)
@@ -217,7 +234,7 @@ def author_open_items(store: Store, items) -> list[int]:
 
 def _follow(store: Store, item_id: int, action: str, who: str, comment: str, source: int) -> Outcome:
     """One more of the author's items, after `action` on item `source`: out of the queue and the inbox."""
-    note = f"all of the author's open items (with item {source})" + (f": {comment}" if comment else "")
+    note = f"all of the author's open items (with item {source})" + (f": {comment}" if comment else "")  # i18n: not shown (stored)
     item = store.inbox.require(item_id)
     if action in PLATFORM_ACTIONS:  # the operation on the author is reused, not queued again
         outcome = queue_platform_action(store, item, action, note, who)
@@ -245,12 +262,13 @@ def act(store: Store, settings: Settings, item_ids, action: str, *, who: str, co
     author_open_items); their outcomes follow the given items'.
     options: category, forward (report); guideline, visibility (warn); to (assign); rule_id."""
     if action not in ITEM_ACTIONS:
-        raise InputError(f"unknown moderation action '{action}' ({', '.join(ITEM_ACTIONS)})")
+        raise InputError(_("unknown moderation action '{action}' ({known})").format(action=action, known=", ".join(ITEM_ACTIONS)))
     if all_items and action not in AUTHOR_ACTIONS:
-        raise InputError(f"only {', '.join(AUTHOR_ACTIONS)} apply to all of an author's items, not '{action}'")
+        raise InputError(_("only {actions} apply to all of an author's items, not '{action}'").format(
+            actions=", ".join(AUTHOR_ACTIONS), action=action))
     items = [store.inbox.require(i) for i in dict.fromkeys(item_ids)]
     if not items:
-        raise InputError("no items given")
+        raise InputError(_("no items given"))
     who = who or getattr(settings, "username", "") or "cmtui"
     with store.transaction():
         others = author_open_items(store, items) if all_items else []
@@ -273,9 +291,9 @@ def act_report(store: Store, report_id, action: str, *, who: str, text: str = ""
     profile = platform_profile(store, report["account_id"])
     known = REPORT_DECISIONS + tuple(c.value for c in profile.account_actions)
     if action not in known:
-        raise InputError(f"unknown report action '{action}' ({', '.join(known)})")
+        raise InputError(_("unknown report action '{action}' ({known})").format(action=action, known=", ".join(known)))
     if report["state"] != "open":
-        raise InputError(f"report {report['id']} is already {report['state']}")
+        raise InputError(_("report {id} is already {state}").format(id=report["id"], state=_report_state(report["state"])))
     with store.transaction():
         if action == "assign":
             op_id = store.outbox.enqueue(report["account_id"], "assign_report", {"report_id": report["remote_id"]})
@@ -286,7 +304,7 @@ def act_report(store: Store, report_id, action: str, *, who: str, text: str = ""
                 op_id = store.outbox.enqueue(report["account_id"], "resolve_report", {"report_id": report["remote_id"]})
             else:
                 if not report["target_remote_id"]:
-                    raise InputError(f"report {report['id']} does not name its target's account id")
+                    raise InputError(_("report {id} does not name its target's account id").format(id=report["id"]))
                 op_id = store.outbox.enqueue(report["account_id"], "account_action", {
                     "account_remote_id": report["target_remote_id"], "action": action, "text": text,
                     "report_id": report["remote_id"]})

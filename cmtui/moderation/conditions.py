@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Protocol
 
+from cmtui import l10n
+from cmtui.i18n import _
 from cmtui.errors import RuleError
 from cmtui.model import ITEM_KINDS as KINDS
 from cmtui.moderation.text import keyword, lowered as text_lowered, piece_tokens as text_piece_tokens
@@ -200,7 +202,7 @@ def word_lists() -> dict[str, tuple[str, ...]]:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise RuleError(f"cannot read word list {path}: {exc}") from None
+            raise RuleError(_("cannot read word list {path}: {reason}").format(path=path, reason=exc)) from None
         for name, values in data.items():
             if isinstance(values, list):
                 lists.setdefault(f"{path.stem}:{name}", []).extend(map(str, values))
@@ -214,14 +216,15 @@ def _values(spec: dict, key: str, where: str) -> frozenset:
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-        raise RuleError(f"{where}: '{key}' must be a list of strings")
+        raise RuleError(_("{where}: '{key}' must be a list of strings").format(where=where, key=key))
     return frozenset(values)
 
 
 def _number(spec: dict, key: str, where: str, default=None, minimum: float = 0):
     value = spec.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-        raise RuleError(f"{where}: '{key}' must be a number ≥ {minimum}")
+        raise RuleError(_("{where}: '{key}' must be a number ≥ {minimum}").format(where=where, key=key,
+                                                                                  minimum=l10n.number(minimum)))
     return value
 
 
@@ -296,17 +299,18 @@ class Compiler:
     def condition(self, spec, where: str):
         if not isinstance(spec, dict) or spec.get("type") not in CONDITION_TYPES:
             kind = spec.get("type") if isinstance(spec, dict) else spec
-            raise RuleError(f"{where}: unknown condition {kind!r} (one of: {', '.join(CONDITION_TYPES)})")
+            raise RuleError(_("{where}: unknown condition {kind} (one of: {known})").format(
+                where=where, kind=repr(kind), known=", ".join(CONDITION_TYPES)))
         kind = spec["type"]
         test = getattr(self, f"_c_{kind}")(spec, f"{where} ({kind})")
         return test if hasattr(test, "cost") else _tag(test, _COST.get(kind, 1))
 
     def group(self, specs, match: str, where: str):
         if match not in ("all", "any"):
-            raise RuleError(f"{where}: match must be 'all' or 'any', not {match!r}")
+            raise RuleError(_("{where}: match must be 'all' or 'any', not {match}").format(where=where, match=repr(match)))
         if not isinstance(specs, list) or not specs:
-            raise RuleError(f"{where}: a rule needs at least one condition")
-        parts = tuple(self.condition(s, f"{where}, condition {n + 1}") for n, s in enumerate(specs))
+            raise RuleError(_("{where}: a rule needs at least one condition").format(where=where))
+        parts = tuple(self.condition(s, _("{where}, condition {n}").format(where=where, n=n + 1)) for n, s in enumerate(specs))
         if len(parts) == 1:
             return parts[0]
         return self._all(parts) if match == "all" else self._any(parts)
@@ -346,19 +350,20 @@ class Compiler:
         terms = list(spec.get("words", []))
         lists = spec.get("lists", [])
         if not isinstance(terms, list) or not isinstance(lists, list):
-            raise RuleError(f"{where}: 'words' and 'lists' must be lists")
+            raise RuleError(_("{where}: 'words' and 'lists' must be lists").format(where=where))
         known = word_lists() if lists else {}
         for name in lists:
             if name not in known:
-                raise RuleError(f"{where}: no word list {name!r} (known: {', '.join(sorted(known))})")
+                raise RuleError(_("{where}: no word list {name} (known: {known})").format(
+                    where=where, name=repr(name), known=", ".join(sorted(known))))
             terms.extend(known[name])
         if not terms:
-            raise RuleError(f"{where}: no words given")
+            raise RuleError(_("{where}: no words given").format(where=where))
         single: dict[str, str] = {}
         phrases: dict[str, str] = {}
         for term in terms:
             if not isinstance(term, str):
-                raise RuleError(f"{where}: every word must be a string")
+                raise RuleError(_("{where}: every word must be a string").format(where=where))
             folded = keyword(term)
             if not folded:
                 continue
@@ -409,7 +414,7 @@ class Compiler:
     def _c_caps(self, spec, where):
         ratio = float(_number(spec, "ratio", where, default=0.7))
         if ratio > 1:
-            raise RuleError(f"{where}: 'ratio' is a share between 0 and 1")
+            raise RuleError(_("{where}: 'ratio' is a share between 0 and 1").format(where=where))
         min_letters = int(_number(spec, "min_letters", where, default=10, minimum=1))
 
         def caps(ctx):
@@ -432,7 +437,7 @@ class Compiler:
 
         def flood(ctx):  # the engine gives the compiler a FloodIndex for each run (flood_index)
             index = self.flood_index
-            assert index is not None, "a flood condition tested outside a run"
+            assert index is not None, "a flood condition tested outside a run"  # i18n: not shown
             return () if index.count(ctx, window, count - 1) + 1 >= count else None
         return flood
 
@@ -456,7 +461,8 @@ class Compiler:
     def _c_kind(self, spec, where):
         kinds = _values(spec, "kinds", where)
         if kinds - set(KINDS):
-            raise RuleError(f"{where}: unknown kind {sorted(kinds - set(KINDS))} (one of: {', '.join(KINDS)})")
+            raise RuleError(_("{where}: unknown kind {kinds} (one of: {known})").format(
+                where=where, kinds=sorted(kinds - set(KINDS)), known=", ".join(KINDS)))
         return lambda ctx: () if ctx.kind in kinds else None
 
     def _c_account(self, spec, where):

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Sequence
 
+from cmtui.i18n import N_, _
 from cmtui.errors import InputError
 from cmtui.moderation.actions import (PLATFORM_ACTIONS, check_place, offered_actions, platform_profile,
                                       queue_place_action, queue_platform_action)
@@ -55,15 +56,16 @@ def rule_actions(store: Store) -> tuple[str, ...]:
 
 def _validate_actions(actions, where: str, allowed: tuple[str, ...] = ACTION_TYPES) -> None:
     if not isinstance(actions, list) or not actions:
-        raise RuleError(f"{where}: a rule needs at least one action")
+        raise RuleError(_("{where}: a rule needs at least one action").format(where=where))
     for n, action in enumerate(actions, 1):
         kind = action.get("type") if isinstance(action, dict) else action
         if kind not in allowed:
-            raise RuleError(f"{where}, action {n}: unknown action {kind!r} (one of: {', '.join(allowed)})")
+            raise RuleError(_("{where}, action {n}: unknown action {kind} (one of: {known})").format(
+                where=where, n=n, kind=repr(kind), known=", ".join(allowed)))
         if kind == "label" and not (isinstance(action.get("label"), str) and action["label"].strip()):
-            raise RuleError(f"{where}, action {n}: label needs a 'label'")
+            raise RuleError(_("{where}, action {n}: label needs a 'label'").format(where=where, n=n))
         if kind == "assign" and not (isinstance(action.get("to"), str) and action["to"].strip()):
-            raise RuleError(f"{where}, action {n}: assign needs 'to'")
+            raise RuleError(_("{where}, action {n}: assign needs 'to'").format(where=where, n=n))
 
 
 def validate_rule(rule: dict, accounts: dict[str, int] | None = None,
@@ -71,14 +73,15 @@ def validate_rule(rule: dict, accounts: dict[str, int] | None = None,
     """Check a rule (compiling every condition, regexes included); return it normalised.
     actions: those a rule may take here (rule_actions)."""
     if not isinstance(rule, dict):
-        raise RuleError("a rule must be a table")
+        raise RuleError(_("a rule must be a table"))
     name = rule.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise RuleError("a rule needs a name")
-    where = f"rule {name!r}"
+        raise RuleError(_("a rule needs a name"))
+    # i18n: where a rule's error is, e.g. "rule 'spam', condition 2: no words given"
+    where = _("rule {name}").format(name=repr(name))
     unknown = set(rule) - set(RULE_KEYS) - {"id", "position"}
     if unknown:
-        raise RuleError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        raise RuleError(_("{where}: unknown field(s) {fields}").format(where=where, fields=", ".join(sorted(unknown))))
     clean = {"name": name.strip(), "enabled": bool(rule.get("enabled", False)),
              "automatic": bool(rule.get("automatic", False)), "match": rule.get("match", "all"),
              "conditions": rule.get("conditions"), "actions": rule.get("actions")}
@@ -278,7 +281,8 @@ def _refused_here(store: Store, item_id: int, action: str) -> str | None:
     """Why a rule may not kick or ban from this item's place (None: it may)."""
     item = store.inbox.require(item_id)
     if not item["place"]:
-        return "said in no place"
+        # i18n: why a rule may not kick or ban: the item was not said in a room or channel
+        return N_("said in no place")  # stored in the flag's reason in English: describe.flag_reason shows it
     try:
         check_place(store, item, action)
     except InputError as exc:
@@ -311,7 +315,8 @@ def apply_matches(store: Store, results: list[tuple[int, list[tuple[CompiledRule
                     if rule.get("automatic") and kind in _offered(store, item_id, offered) and refused is None:
                         platform.append((item_id, rule, action))
                     else:
-                        reason = f"{kind} not allowed here: {refused}" if refused else f"needs confirmation: {kind}"
+                        # stored in English (the flag's reason); describe.flag_reason shows it translated
+                        reason = f"{kind} not allowed here: {refused}" if refused else f"needs confirmation: {kind}"  # i18n: not shown
                         flags.append((item_id, rule.get("id"), rule["name"], reason, words))
     for item_id, rule, action in platform:  # an automatic rule: queued as a moderator's decision would be
         comment = action.get("comment", f"rule {rule['name']}")
@@ -380,7 +385,7 @@ def _rule_data(store: Store, rule) -> dict:
     if isinstance(rule, str):
         found = store.rules.get(rule)
         if found is None:
-            raise RuleError(f"no rule named {rule!r}")
+            raise RuleError(_("no rule named {name}").format(name=repr(rule)))
         return found
     return validate_rule(rule, store.rules.account_ids(), rule_actions(store))
 
@@ -456,7 +461,8 @@ def replace_rule(store: Store, rule: dict, old: dict | None = None, stamp: dict 
     clean = validate_rule(rule, store.rules.account_ids(), rule_actions(store))
     old_name = old["name"] if old is not None else None
     if clean["name"] != old_name and store.rules.get(clean["name"]) is not None:
-        raise RuleError(f"a rule named {clean['name']!r} already exists: edit that one, or pick another name")
+        raise RuleError(_("a rule named {name} already exists: edit that one, or pick another name").format(
+            name=repr(clean["name"])))
     with store.transaction():  # a renamed rule keeps its place; every write or none
         if stamp is not None and stamp.get("fingerprint") == fingerprint(clean):
             store.rules.set_stamp(clean["name"], stamp)
@@ -472,7 +478,8 @@ def enable_rule(store: Store, name: str, enabled: bool = True) -> None:
     """Switch a rule on (refused without a current dry-run) or off."""
     rule = store.rules.get(name)
     if rule is None:
-        raise RuleError(f"no rule named {name!r}")
+        raise RuleError(_("no rule named {name}").format(name=repr(name)))
     if enabled and not dry_run_is_current(store, rule):
-        raise RuleError(f"rule {name!r} was not dry-run since its conditions last changed: run a dry-run first")
+        raise RuleError(_("rule {name} was not dry-run since its conditions last changed: run a dry-run first").format(
+            name=repr(name)))
     store.rules.set_enabled(name, enabled)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import sys
 
+from cmtui.i18n import _
 from cmtui.errors import RuleError
 
 if sys.version_info >= (3, 11):
@@ -89,20 +90,20 @@ def compile_regex(pattern: str, ignore_case: bool = True) -> re.Pattern:
     a near-miss input, and a rule runs on every item at ingest.
     """
     if not isinstance(pattern, str) or not pattern:
-        raise RuleError("regex: the pattern is empty")
+        raise RuleError(_("regex: the pattern is empty"))
     flags = re.IGNORECASE if ignore_case else 0
     try:
         parsed = _sre_p.parse(pattern, flags)
         compiled = re.compile(pattern, flags)
     except re.error as exc:
-        raise RuleError(f"regex {pattern!r} does not compile: {exc}") from None
+        raise RuleError(_("regex {pattern} does not compile: {reason}").format(pattern=repr(pattern), reason=exc)) from None
     except RecursionError:
-        raise RuleError(f"regex {pattern!r} is nested too deeply") from None
+        raise RuleError(_("regex {pattern} is nested too deeply").format(pattern=repr(pattern))) from None
     if _nested(list(parsed)):
-        raise RuleError(
-            f"regex {pattern!r} refused: it nests a variable-length repeat inside another repeat "
+        raise RuleError(_(
+            "regex {pattern} refused: it nests a variable-length repeat inside another repeat "
             "(like (a+)+ or (a|aa)*), which backtracks catastrophically on near-miss text; "
-            "write the repeat once, e.g. a+ instead of (a+)+")
+            "write the repeat once, e.g. a+ instead of (a+)+").format(pattern=repr(pattern)))
     return compiled
 
 

@@ -20,15 +20,28 @@ import re
 from dataclasses import dataclass, replace
 from typing import Mapping
 
+from cmtui import l10n
+from cmtui.i18n import N_, _
 from cmtui.errors import RuleError
 
 FORM_KINDS = ("words", "links", "shouting", "flood", "new_account", "watched")
-KIND_LABELS = {"words": "words in a list", "links": "links", "shouting": "shouting", "flood": "floods",
-               "new_account": "new accounts", "watched": "watch list"}
+# The form's choices as shown (N_: translated by kind_label / link_mode_label, where shown).
+KIND_LABELS = {"words": N_("words in a list"), "links": N_("links"), "shouting": N_("shouting"), "flood": N_("floods"),
+               "new_account": N_("new accounts"), "watched": N_("watch list")}
 LINK_MODES = ("any", "at_least", "blocked", "allowed")
-LINK_MODE_LABELS = {"any": "any link", "at_least": "at least N links", "blocked": "a link to a blocked domain",
-                    "allowed": "a link to any domain but the allowed ones"}
-DETAIL_ACTIONS = {"label": "label", "assign": "to"}  # the actions that carry a value, and its key
+LINK_MODE_LABELS = {"any": N_("any link"), "at_least": N_("at least N links"), "blocked": N_("a link to a blocked domain"),
+                    "allowed": N_("a link to any domain but the allowed ones")}
+DETAIL_ACTIONS = {"label": "label", "assign": "to"}  # i18n: not shown (keys)
+
+
+def kind_label(kind: str) -> str:
+    """A kind of rule as the form shows it, in the interface's language ("words in a list")."""
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+
+
+def link_mode_label(mode: str) -> str:
+    """A links rule's choice as the form shows it, in the interface's language ("any link")."""
+    return _(LINK_MODE_LABELS[mode]) if mode in LINK_MODE_LABELS else mode  # the actions that carry a value, and its key
 
 # What the engine assumes when a condition leaves a number out (conditions.py).
 _DEFAULTS: dict[str, dict] = {"caps": {"ratio": 0.7, "min_letters": 10}, "flood": {"count": 3, "minutes": 10},
@@ -88,7 +101,7 @@ def kind_conditions(form: RuleForm) -> list[dict]:
         if form.words:
             condition["words"] = list(form.words)
         if len(condition) == 1:
-            raise RuleError("words: pick a word list or type some words")
+            raise RuleError(_("words: pick a word list or type some words"))
         return [condition]
     if kind == "links":
         if form.link_mode == "any":
@@ -96,9 +109,10 @@ def kind_conditions(form: RuleForm) -> list[dict]:
         if form.link_mode == "at_least":
             return [{"type": "links", "min": form.link_min}] if form.link_min > 1 else [{"type": "link"}]
         if form.link_mode not in ("blocked", "allowed"):
-            raise RuleError(f"links: unknown choice {form.link_mode!r}")
+            raise RuleError(_("links: unknown choice {choice}").format(choice=repr(form.link_mode)))
         if not form.domains:
-            raise RuleError(f"links: name the {form.link_mode} domains (example.com, shop.example.org)")
+            raise RuleError(_("links: name the blocked domains (example.com, shop.example.org)") if form.link_mode == "blocked"
+                            else _("links: name the allowed domains (example.com, shop.example.org)"))
         template = _BLOCKED if form.link_mode == "blocked" else _ALLOWED
         return [{"type": "regex", "pattern": _domains_pattern(template, form.domains)}]
     if kind == "shouting":
@@ -109,18 +123,18 @@ def kind_conditions(form: RuleForm) -> list[dict]:
         return [{"type": "new_account", "days": form.new_days}] + ([{"type": "link"}] if form.new_with_link else [])
     if kind == "watched":
         return [{"type": "watched"}]
-    raise RuleError(f"unknown kind of rule {kind!r} (one of: {', '.join(FORM_KINDS)})")
+    raise RuleError(_("unknown kind of rule {kind} (one of: {known})").format(kind=repr(kind), known=", ".join(FORM_KINDS)))
 
 
 def form_actions(form: RuleForm) -> list[dict]:
     if not form.actions:
-        raise RuleError("what to do: tick at least one action")
+        raise RuleError(_("what to do: tick at least one action"))
     actions = []
     for kind in form.actions:
         if kind in DETAIL_ACTIONS:
             value = (form.label if kind == "label" else form.assign_to).strip()
             if not value:
-                raise RuleError(f"{kind}: " + ("type the label" if kind == "label" else "type who it goes to"))
+                raise RuleError(_("label: type the label") if kind == "label" else _("assign: type who it goes to"))
             actions.append({"type": kind, DETAIL_ACTIONS[kind]: value})
         else:
             actions.append({"type": kind})
@@ -132,7 +146,7 @@ def form_to_rule(form: RuleForm, base: dict | None = None) -> dict:
     edited: where the form means what base says, base's wording is kept (a default written
     out, the match of a one-condition rule), so its dry-run still vouches for it."""
     if not form.name.strip():
-        raise RuleError("the rule needs a name")
+        raise RuleError(_("the rule needs a name"))
     conditions = kind_conditions(form)
     if form.accounts:
         conditions.append({"type": "account", "accounts": list(form.accounts)})
@@ -164,7 +178,7 @@ def _same_meaning(a: dict, b: dict) -> bool:
 def _strings(spec: dict, key: str) -> tuple[str, ...]:
     values = spec.get(key, [])
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise NotFormable(f"its {key} are not a list of words")
+        raise NotFormable(_("its {key} are not a list of words").format(key=key))
     return tuple(values)
 
 
@@ -187,7 +201,7 @@ def _kind_fields(conditions: list[dict]) -> dict:
     if len(conditions) == 2:
         if kind == "new_account" and conditions[1] == {"type": "link"}:
             return {"kind": "new_account", "new_days": first["days"], "new_with_link": True}
-        raise NotFormable("it combines conditions the form does not")
+        raise NotFormable(_("it combines conditions the form does not"))
     if kind == "keywords":
         return {"kind": "words", "lists": _strings(first, "lists"), "words": _strings(first, "words")}
     if kind == "link":
@@ -197,7 +211,7 @@ def _kind_fields(conditions: list[dict]) -> dict:
     if kind == "regex":
         found = _domains_of(str(first.get("pattern", "")))
         if found is None:
-            raise NotFormable("its regular expression is not one of the form's link choices")
+            raise NotFormable(_("its regular expression is not one of the form's link choices"))
         return {"kind": "links", "link_mode": found[0], "domains": found[1]}
     if kind == "caps":
         return {"kind": "shouting", "caps_ratio": first["ratio"], "caps_min_letters": first["min_letters"]}
@@ -207,7 +221,7 @@ def _kind_fields(conditions: list[dict]) -> dict:
         return {"kind": "new_account", "new_days": first["days"]}
     if kind == "watched":
         return {"kind": "watched"}
-    raise NotFormable(f"the form has no {kind!r} condition")
+    raise NotFormable(_("the form has no {kind} condition").format(kind=repr(kind)))
 
 
 def _action_fields(actions: list) -> dict:
@@ -218,7 +232,7 @@ def _action_fields(actions: list) -> dict:
         kind = str(action.get("type"))
         allowed = {"type", DETAIL_ACTIONS[kind]} if kind in DETAIL_ACTIONS else {"type"}
         if set(action) - allowed or kind in kinds:
-            raise NotFormable(f"its {kind!r} action says more than the form can")
+            raise NotFormable(_("its {kind} action says more than the form can").format(kind=repr(kind)))
         kinds.append(kind)
         if kind in DETAIL_ACTIONS:
             values["label" if kind == "label" else "assign_to"] = str(action.get(DETAIL_ACTIONS[kind], ""))
@@ -229,13 +243,13 @@ def rule_to_form(rule: dict) -> RuleForm:
     """The form for a stored (validated) rule; NotFormable when the form cannot show it exactly."""
     conditions = [_explicit(c) for c in rule.get("conditions") or []]
     if not conditions or not all(isinstance(c, dict) for c in conditions):
-        raise NotFormable("it has no conditions the form knows")
+        raise NotFormable(_("it has no conditions the form knows"))
     accounts: tuple[str, ...] = ()
     if len(conditions) > 1 and conditions[-1].get("type") == "account":
         accounts = _strings(conditions[-1], "accounts")
         conditions = conditions[:-1]
     if len(conditions) > 1 and rule.get("match", "all") != "all":
-        raise NotFormable("it matches any of its conditions (the form: all of them)")
+        raise NotFormable(_("it matches any of its conditions (the form: all of them)"))
     fields = _kind_fields(conditions) | _action_fields(rule.get("actions") or [])
     form = RuleForm(name=rule["name"], accounts=accounts, automatic=bool(rule.get("automatic")),
                     enabled=bool(rule.get("enabled")), **fields)
@@ -245,7 +259,7 @@ def rule_to_form(rule: dict) -> RuleForm:
         raise NotFormable(str(exc)) from None
     if _meaning(again) != _meaning(rule) or again["actions"] != [
             a if isinstance(a, dict) else {"type": a} for a in rule["actions"]]:
-        raise NotFormable("the form would write it differently")
+        raise NotFormable(_("the form would write it differently"))
     return form
 
 
@@ -288,7 +302,7 @@ def split_domains(text: str) -> tuple[str, ...]:
             continue
         host = re.sub(r"^[a-z]+://", "", raw).split("/", 1)[0].removeprefix("www.")
         if not _DOMAIN.fullmatch(host):
-            raise RuleError(f"links: {raw!r} is not a domain name (like example.com)")
+            raise RuleError(_("links: {text} is not a domain name (like example.com)").format(text=repr(raw)))
         domains.append(host)
     return tuple(dict.fromkeys(domains))
 
@@ -299,12 +313,14 @@ def read_number(text: str, what: str, *, minimum: float, maximum: float | None =
     try:
         value = float(text.strip().replace(",", "."))
     except ValueError:
-        raise RuleError(f"{what}: {text.strip()!r} is not a number") from None
+        raise RuleError(_("{field}: {text} is not a number").format(field=what, text=repr(text.strip()))) from None
     if value != value or value < minimum or (maximum is not None and value > maximum):
-        bounds = f"between {minimum:g} and {maximum:g}" if maximum is not None else f"at least {minimum:g}"
-        raise RuleError(f"{what}: must be {bounds}")
+        if maximum is not None:
+            raise RuleError(_("{field}: must be between {minimum} and {maximum}").format(
+                field=what, minimum=l10n.number(minimum), maximum=l10n.number(maximum)))
+        raise RuleError(_("{field}: must be at least {minimum}").format(field=what, minimum=l10n.number(minimum)))
     if whole and value != int(value):
-        raise RuleError(f"{what}: must be a whole number")
+        raise RuleError(_("{field}: must be a whole number").format(field=what))
     return int(value) if value == int(value) else value
 
 
@@ -334,19 +350,19 @@ def read_fields(values: Mapping[str, object], base: RuleForm | None = None) -> R
         mode = str(values.get("link_mode", "any"))
         changes["link_mode"] = mode
         if mode == "at_least":
-            changes["link_min"] = read_number(text("link_min"), "links: how many", minimum=2, whole=True)
+            changes["link_min"] = read_number(text("link_min"), _("links: how many"), minimum=2, whole=True)
         if mode in ("blocked", "allowed"):
             changes["domains"] = split_domains(text("domains"))
     elif kind == "shouting":
-        changes["caps_ratio"] = read_number(text("caps_percent"), "shouting: % capitals", minimum=1,
+        changes["caps_ratio"] = read_number(text("caps_percent"), _("shouting: % capitals"), minimum=1,
                                             maximum=100) / 100
-        changes["caps_min_letters"] = read_number(text("caps_min_letters"), "shouting: at least letters",
+        changes["caps_min_letters"] = read_number(text("caps_min_letters"), _("shouting: at least letters"),
                                                   minimum=1, whole=True)
     elif kind == "flood":
-        changes["flood_count"] = read_number(text("flood_count"), "flood: posts", minimum=2, whole=True)
-        changes["flood_minutes"] = read_number(text("flood_minutes"), "flood: within minutes", minimum=0.01)
+        changes["flood_count"] = read_number(text("flood_count"), _("flood: posts"), minimum=2, whole=True)
+        changes["flood_minutes"] = read_number(text("flood_minutes"), _("flood: within minutes"), minimum=0.01)
     elif kind == "new_account":
-        changes["new_days"] = read_number(text("new_days"), "new accounts: younger than days", minimum=0)
+        changes["new_days"] = read_number(text("new_days"), _("new accounts: younger than days"), minimum=0)
         changes["new_with_link"] = bool(values.get("new_with_link", False))
     return replace(form, **changes)
 

@@ -17,6 +17,7 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cmtui.i18n import _
 from cmtui.errors import InputError
 
 from cmtui.moderation.engine import dry_run, dry_run_is_current, rule_actions, validate_rule
@@ -42,25 +43,25 @@ def read_rules_file(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a UTF-8 text file"
-        raise InputError(f"cannot read {path}: {reason}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _("not a UTF-8 text file")
+        raise InputError(_("cannot read {path}: {reason}").format(path=path, reason=reason)) from None
 
 
 def parse_toml(text: str) -> list[dict]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"rules file is not valid TOML: {exc}") from None
+        raise RuleError(_("rules file is not valid TOML: {reason}").format(reason=exc)) from None
     # An import replaces every rule: a file that is not a rules file (a misspelt table, an
     # empty file) must not pass for one with no rules. An export of none says `rule = []`.
     others = sorted(key for key in data if key != "rule")
     if others:
-        raise RuleError(f"rules file: unknown key(s) {', '.join(others)}; rules are [[rule]] tables")
+        raise RuleError(_("rules file: unknown key(s) {keys}; rules are [[rule]] tables").format(keys=", ".join(others)))
     if "rule" not in data:
-        raise RuleError("rules file: no [[rule]] tables")
+        raise RuleError(_("rules file: no [[rule]] tables"))
     rules = data["rule"]
     if not isinstance(rules, list):
-        raise RuleError("rules file: expected [[rule]] tables")
+        raise RuleError(_("rules file: expected [[rule]] tables"))
     return rules
 
 
@@ -73,7 +74,7 @@ def import_toml(store: Store, text: str, *, replace: bool = True, dry_run_enable
     names = [r["name"] for r in rules]
     duplicate = {n for n in names if names.count(n) > 1}
     if duplicate:
-        raise RuleError(f"rules file: rule name(s) used twice: {', '.join(sorted(duplicate))}")
+        raise RuleError(_("rules file: rule name(s) used twice: {names}").format(names=", ".join(sorted(duplicate))))
     pending = []
     for rule in rules:
         if rule["enabled"] and not dry_run_is_current(store, rule):
@@ -101,6 +102,6 @@ def seed_rules(store: Store) -> int:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise RuleError(f"cannot read {path}: {exc}") from None
+        raise RuleError(_("cannot read {path}: {reason}").format(path=path, reason=exc)) from None
     import_toml(store, text)
     return len(store.rules.list())

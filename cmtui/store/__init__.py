@@ -24,7 +24,7 @@ from cmtui.store.rules import RuleRepo
 from cmtui.store.reports import ReportRepo
 from cmtui.store.triage import TriageRepo
 
-__all__ = ["Store", "InboxFilter", "transaction"]
+__all__ = ["Store", "InboxFilter", "transaction"]  # i18n: not shown
 
 
 class Store:
@@ -47,14 +47,14 @@ class Store:
         self.ingest = IngestRepo(conn)  # the sync path's writer (the rules it runs are cmtui.sync.ingest's)
 
     @classmethod
-    def open(cls, path: Path | str) -> "Store":
+    def open(cls, path: Path | str) -> "Store":  # i18n: not shown
         path = Path(path)
         return cls(connect(path), path)
 
     def media_dir(self) -> Path:
         """The folder of the images posts carry (cmtui.media), beside the database file."""
         if self.path is None:
-            raise RuntimeError("an in-memory store keeps no media")
+            raise RuntimeError("an in-memory store keeps no media")  # i18n: not shown (a bug)
         return Path(self.path).expanduser().resolve().parent / "media"
 
     def reader(self) -> "Store | None":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from cmtui.i18n import _, pgettext
 from cmtui.errors import InputError
 from cmtui.model import Place
 from cmtui.store.base import Repo, dumps, loads, now
@@ -95,7 +96,7 @@ class AccountRepo(Repo):
         offline: bool = False,
     ) -> Account:
         if self.get(name) is not None:
-            raise InputError(f"an account named '{name}' already exists")
+            raise InputError(_("an account named '{name}' already exists").format(name=name))
         with transaction(self.conn):
             self.conn.execute(
                 "INSERT INTO accounts (name, platform, server, handle, display_name, remote_account_id,"
@@ -112,8 +113,9 @@ class AccountRepo(Repo):
     def require(self, name: str) -> Account:
         account = self.get(name)
         if account is None:
-            known = ", ".join(a.name for a in self.list()) or "none yet"
-            raise InputError(f"unknown account '{name}' (accounts: {known})")
+            # i18n: the accounts listed in an error, when there is none
+            known = ", ".join(a.name for a in self.list()) or pgettext("no accounts", "none yet")
+            raise InputError(_("unknown account '{name}' (accounts: {known})").format(name=name, known=known))
         return account
 
     def by_id(self, account_id: int) -> Account | None:
@@ -124,7 +126,7 @@ class AccountRepo(Repo):
         """The account a stored row names (account_id is a foreign key: it exists)."""
         account = self.by_id(account_id)
         if account is None:
-            raise InputError(f"no account with id {account_id}")
+            raise InputError(_("no account with id {id}").format(id=account_id))
         return account
 
     def list(self) -> list[Account]:

@@ -34,7 +34,7 @@ class Repo:
 def inserted_id(cur: sqlite3.Cursor) -> int:
     """The id of the row an INSERT just wrote (sqlite3 types lastrowid as Optional: no row yet)."""
     if cur.lastrowid is None:
-        raise sqlite3.InterfaceError("no row was inserted")
+        raise sqlite3.InterfaceError("no row was inserted")  # i18n: not shown (a bug)
     return cur.lastrowid
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote
 
+from cmtui import l10n
+from cmtui.i18n import _
 from cmtui.errors import StoreError
 from cmtui.store.migrations import LATEST, MIGRATIONS
 
@@ -24,25 +26,25 @@ BUSY_TIMEOUT_MS = 10_000
 def _check_file(path: Path) -> bool:
     """Refuse what cannot be a usable database; return whether the file exists."""
     if path.is_dir():
-        raise StoreError(f"database {path} is a directory, not a file")
+        raise StoreError(_("database {path} is a directory, not a file").format(path=path))
     if not path.exists():
         if not path.parent.is_dir():
-            raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
+            raise StoreError(_("cannot create database {path}: folder {folder} does not exist").format(path=path, folder=path.parent))
         if not os.access(path.parent, os.W_OK):
-            raise StoreError(f"cannot create database {path}: folder {path.parent} is not writable")
+            raise StoreError(_("cannot create database {path}: folder {folder} is not writable").format(path=path, folder=path.parent))
         return False
     try:
         with open(path, "rb") as fh:
             head = fh.read(100)
     except OSError as exc:
-        raise StoreError(f"cannot read database {path}: {exc.strerror}") from None
+        raise StoreError(_("cannot read database {path}: {reason}").format(path=path, reason=exc.strerror)) from None
     if not head:
         return True  # an empty file is an empty database
     if not head.startswith(HEADER[: len(head)]) or len(head) < len(HEADER):
-        raise StoreError(f"{path} is not an SQLite database (cmtui left it untouched); "
-                         "give --db your cmtui database, or restore it from a backup")
+        raise StoreError(_("{path} is not an SQLite database (cmtui left it untouched); "
+                           "give --db your cmtui database, or restore it from a backup").format(path=path))
     if len(head) < 100:
-        raise StoreError(f"database {path} is damaged: its header is cut short")
+        raise StoreError(_("database {path} is damaged: its header is cut short").format(path=path))
     page_size = int.from_bytes(head[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     change_counter = head[24:28]
@@ -56,8 +58,8 @@ def _check_file(path: Path) -> bool:
         and not (wal.exists() and wal.stat().st_size > 0)
     ):
         raise StoreError(
-            f"database {path} is damaged: it is {size} bytes but should be {pages * page_size}; "
-            "restore it from a backup"
+            _("database {path} is damaged: it is {size} bytes but should be {expected}; "
+              "restore it from a backup").format(path=path, size=l10n.number(size), expected=l10n.number(pages * page_size))
         )
     return True
 
@@ -67,13 +69,13 @@ def read_only_reason(path: Path) -> str | None:
     beside the file (-wal, -shm), so a read-only folder is enough to stop it unless both
     already exist and are writable."""
     if not os.access(path, os.W_OK):
-        return "the file is read-only"
+        return _("the file is read-only")
     if os.access(path.parent, os.W_OK):
         return None
     sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
     if all(s.exists() and os.access(s, os.W_OK) for s in sidecars):
         return None
-    return f"its folder {path.parent} is read-only"
+    return _("its folder {folder} is read-only").format(folder=path.parent)
 
 
 def _read_only_uri(path: Path) -> str:
@@ -108,8 +110,8 @@ def connect(path: Path, *, read_only_ok: bool = False) -> sqlite3.Connection:
     exists = _check_file(path)
     read_only = read_only_reason(path) if exists else None
     if read_only and not read_only_ok:
-        raise StoreError(f"database {path} is read-only ({read_only}); make it writable to use this "
-                         "command (reading commands such as 'cmtui inbox list' still work)")
+        raise StoreError(_("database {path} is read-only ({reason}); make it writable to use this "
+                           "command (reading commands such as 'cmtui inbox list' still work)").format(path=path, reason=read_only))
     if read_only:
         uri = _read_only_uri(path)
     else:
@@ -117,7 +119,7 @@ def connect(path: Path, *, read_only_ok: bool = False) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open database {path}: {exc}") from None
+        raise StoreError(_("cannot open database {path}: {reason}").format(path=path, reason=exc)) from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _math_functions(conn)
@@ -125,19 +127,20 @@ def connect(path: Path, *, read_only_ok: bool = False) -> sqlite3.Connection:
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if version > LATEST:
             raise StoreError(
-                f"database {path} was written by a newer cmtui (schema {version}, this cmtui "
-                f"knows up to {LATEST}); upgrade cmtui to open it"
+                _("database {path} was written by a newer cmtui (schema {version}, this cmtui "
+                  "knows up to {latest}); upgrade cmtui to open it").format(path=path, version=version, latest=LATEST)
             )
         if version == 0 and tables:
-            raise StoreError(f"{path} is an SQLite database but not a cmtui one (cmtui left it untouched); "
-                             "give --db your cmtui database")
+            raise StoreError(_("{path} is an SQLite database but not a cmtui one (cmtui left it untouched); "
+                               "give --db your cmtui database").format(path=path))
         if read_only:
             if version == 0:
-                raise StoreError(f"database {path} is empty and read-only ({read_only}); "
-                                 "cmtui cannot create its tables there")
+                raise StoreError(_("database {path} is empty and read-only ({reason}); "
+                                   "cmtui cannot create its tables there").format(path=path, reason=read_only))
             if version < LATEST:
-                raise StoreError(f"database {path} is read-only ({read_only}) and needs an upgrade to "
-                                 f"schema {LATEST} (it is {version}); make it writable once")
+                raise StoreError(_("database {path} is read-only ({reason}) and needs an upgrade to "
+                                   "schema {latest} (it is {version}); make it writable once").format(
+                    path=path, reason=read_only, latest=LATEST, version=version))
             conn.execute("PRAGMA query_only = ON")
             conn.row_factory = sqlite3.Row
             return conn
@@ -217,18 +220,20 @@ def describe_error(exc: sqlite3.Error, path: Path | str) -> str:
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     if primary == sqlite3.SQLITE_FULL:
-        return (f"the disk is full (or the database reached its size limit): the last change to {path} "
-                "was not saved, and nothing is half-written; free some space and try again")
+        return _("the disk is full (or the database reached its size limit): the last change to {path} "
+                 "was not saved, and nothing is half-written; free some space and try again").format(path=path)
     if primary == sqlite3.SQLITE_READONLY:
-        return f"database {path} is read-only: nothing was changed; make the file and its folder writable"
+        return _("database {path} is read-only: nothing was changed; make the file and its folder writable").format(path=path)
     if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return f"database {path} stayed busy in another cmtui process; nothing was changed, try again"
+        return _("database {path} stayed busy in another cmtui process; nothing was changed, try again").format(path=path)
     if primary == sqlite3.SQLITE_IOERR:
-        return f"cannot read or write database {path} ({exc}); check the disk, then run 'cmtui doctor'"
+        return _("cannot read or write database {path} ({reason}); check the disk, then run 'cmtui doctor'").format(
+            path=path, reason=exc)
     if primary == sqlite3.SQLITE_CANTOPEN:
-        return f"cannot open database {path} ({exc}); check that its folder exists and is yours"
-    return (f"database {path} is damaged or unreadable ({exc}); run 'cmtui doctor', "
-            "or restore it from a backup")
+        return _("cannot open database {path} ({reason}); check that its folder exists and is yours").format(
+            path=path, reason=exc)
+    return _("database {path} is damaged or unreadable ({reason}); run 'cmtui doctor', "
+             "or restore it from a backup").format(path=path, reason=exc)
 
 
 def check_summary(found: str) -> str:

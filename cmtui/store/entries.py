@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 
+from cmtui.i18n import _
 from cmtui.errors import InputError
 from cmtui.store.base import Repo, inserted_id, loads, marks as _in, now
 from cmtui.store.db import transaction
 
-_COLUMNS = "e.*, a.name AS account"
+_COLUMNS = "e.*, a.name AS account"  # i18n: not shown (SQL)
 _FROM = "FROM calendar_entries e LEFT JOIN accounts a ON a.id = e.account_id"
 # Columns a child occurrence takes from its series.
 _INHERITED = ("account_id", "text", "language", "visibility", "content_warning", "campaign", "campaign_color",
@@ -36,10 +37,10 @@ class EntryRepo(Repo):
         try:
             key = int(str(entry_id).strip())
         except (TypeError, ValueError):
-            raise InputError(f"'{entry_id}' is not a calendar entry id (a number)") from None
+            raise InputError(_("'{id}' is not a calendar entry id (a number)").format(id=entry_id)) from None
         row = self.get(key)
         if row is None:
-            raise InputError(f"no calendar entry {key}")
+            raise InputError(_("no calendar entry {id}").format(id=key))
         return row
 
     def add(self, account_id: int | None, text: str, status: str = "draft", *, who: str = "",
@@ -98,7 +99,7 @@ class EntryRepo(Repo):
                           " SELECT ?, account_id, text FROM entry_variants WHERE entry_id = ?", (child_id, series["id"]))
         self.conn.execute("INSERT INTO entry_transitions (entry_id, at, who, from_status, to_status, comment)"
                           " VALUES (?, ?, ?, NULL, ?, ?)",
-                          (child_id, stamp, who, status, f"occurrence of entry {series['id']}"))
+                          (child_id, stamp, who, status, f"occurrence of entry {series['id']}"))  # i18n: not shown (the log's stored note)
         return child_id
 
     # -- status history ------------------------------------------------------------------------
@@ -191,7 +192,7 @@ class EntryRepo(Repo):
             params.append(end)
         where = " AND ".join(clauses) or "1"
         if include_undated:
-            where = f"({where}) OR {when} IS NULL"
+            where = f"({where}) OR {when} IS NULL"  # i18n: not shown (SQL)
         return self._all(
             f"SELECT {_COLUMNS} {_FROM} WHERE e.parent_id IS NULL AND ({where})"
             f" ORDER BY {when} IS NULL, {when}, e.id",
@@ -330,7 +331,7 @@ class EntryRepo(Repo):
         if getattr(self, "_database_id", None) is None:
             self._database_id = self._scalar("SELECT value FROM meta WHERE key = 'database_id'")
             if self._database_id is None:  # only a database written without migration 6 lacks it
-                raise RuntimeError("database has no database_id")
+                raise RuntimeError("database has no database_id")  # i18n: not shown (a bug, for developers)
         return self._database_id
 
     def default_uid(self, entry_id: int) -> str:
@@ -340,7 +341,7 @@ class EntryRepo(Repo):
         """Every entry, occurrences included, by time (undated last), then id; with the
         account's name as `account`."""
         when = "coalesce(e.scheduled_at, e.published_at, e.occurrence_at)"
-        return self.conn.execute(f"SELECT {_COLUMNS} {_FROM} ORDER BY {when} IS NULL, {when}, e.id")
+        return self.conn.execute(f"SELECT {_COLUMNS} {_FROM} ORDER BY {when} IS NULL, {when}, e.id")  # i18n: not shown (SQL)
 
     def uids(self) -> dict[int, str]:
         """The uid of every series-level entry (stored, else the default one)."""

@@ -9,6 +9,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, replace
 
+from cmtui.i18n import _
 from cmtui.errors import InputError
 from cmtui.model import ItemState
 from cmtui.store.base import Repo, dumps, inserted_id, loads, now
@@ -20,7 +21,7 @@ SORTS = ("newest", "oldest", "overdue")
 SEARCH_COUNT_CAP = 10_000  # a search lists (and counts) at most this many matches
 
 _COLUMNS = (
-    "i.id, i.account_id, a.name AS account, a.platform, i.kind, i.remote_id, i.url, i.author,"
+    "i.id, i.account_id, a.name AS account, a.platform, i.kind, i.remote_id, i.url, i.author,"  # i18n: not shown (SQL)
     " i.author_name, i.text, i.language, i.visibility, i.created_at, i.state, i.snooze_until,"
     " i.assignee, i.labels, i.answered_at, i.thread_id, i.in_reply_to_remote_id, i.is_question,"
     " i.hidden, i.deleted_at, i.done_at, i.person_id, i.moderated, i.place, i.liked_at, i.shared_at"
@@ -46,7 +47,7 @@ class InboxFilter:
 
     def __post_init__(self):
         if self.sort not in SORTS:
-            raise InputError(f"unknown sort '{self.sort}' (newest, oldest, overdue)")
+            raise InputError(_("unknown sort '{sort}' (newest, oldest, overdue)").format(sort=self.sort))
 
     def with_(self, **changes) -> "InboxFilter":
         return replace(self, **changes)
@@ -91,34 +92,34 @@ def _conditions(f: InboxFilter, a: str = "i") -> tuple[list[str], list]:
     params: list = []
     states = tuple(s for s in ALL_STATES if s in f.states)  # validated, in a fixed order
     if len(states) != len(set(f.states)):
-        raise InputError(f"unknown state in {', '.join(f.states)}")
+        raise InputError(_("unknown state in {states}").format(states=", ".join(f.states)))
     if states != ALL_STATES:
         # Literals, not parameters: SQLite can only use the partial index inbox_active
         # when the query spells out its very condition, state IN ('new', 'open').
         if set(states) < set(ACTIVE_STATES):
-            clauses.append(f"{a}.state IN ({', '.join(repr(s) for s in ACTIVE_STATES)})")
-        clauses.append(f"{a}.state IN ({', '.join(repr(s) for s in states)})")
+            clauses.append(f"{a}.state IN ({', '.join(repr(s) for s in ACTIVE_STATES)})")  # i18n: not shown (SQL)
+        clauses.append(f"{a}.state IN ({', '.join(repr(s) for s in states)})")  # i18n: not shown (SQL)
     for column, value in (("account_id", f.account_id), ("kind", f.kind),
                           ("assignee", f.assignee), ("language", f.language)):
         if value is not None:
             clauses.append(f"{a}.{column} = ?")
             params.append(value)
     if f.author:
-        clauses.append(f"{a}.author LIKE ? ESCAPE '\\'")
+        clauses.append(f"{a}.author LIKE ? ESCAPE '\\'")  # i18n: not shown (SQL)
         params.append(f.author.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     if f.label:
-        clauses.append(f"EXISTS (SELECT 1 FROM json_each({a}.labels) WHERE value = ?)")
+        clauses.append(f"EXISTS (SELECT 1 FROM json_each({a}.labels) WHERE value = ?)")  # i18n: not shown (SQL)
         params.append(f.label)
     clauses.append(f"{a}.hidden = 0")
     if f.sort == "overdue":
-        clauses.append(f"{a}.answered_at IS NULL")
+        clauses.append(f"{a}.answered_at IS NULL")  # i18n: not shown (SQL)
     if f.questions_only:
         clauses.append(f"{a}.is_question = 1")
     if f.search and not _TOKEN.search(f.search):
         clauses.append("0")  # only punctuation typed: nothing can match
     elif _uses_fts(f):
-        clauses.append("inbox_fts MATCH ?" if a == "i" else
-                       f"{a}.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ?)")
+        clauses.append("inbox_fts MATCH ?" if a == "i" else  # i18n: not shown (SQL)
+                       f"{a}.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ?)")  # i18n: not shown (SQL)
         params.append(fts_query(f.search, f.author))
     return clauses, params
 
@@ -130,7 +131,7 @@ def _where(f: InboxFilter) -> tuple[str, list]:
         # thread, alone): no later item of its thread may match the filter too.
         same, more = _conditions(f, "j")
         clauses.append(
-            "(i.thread_id IS NULL OR NOT EXISTS (SELECT 1 FROM inbox_items j INDEXED BY inbox_thread"
+            "(i.thread_id IS NULL OR NOT EXISTS (SELECT 1 FROM inbox_items j INDEXED BY inbox_thread"  # i18n: not shown (SQL)
             f" WHERE j.thread_id = i.thread_id AND {' AND '.join(same)}"
             " AND (j.created_at, j.id) > (i.created_at, i.id)))")
         params += more
@@ -142,10 +143,10 @@ def _source(f: InboxFilter) -> str:
     statistics (no ANALYZE yet) the planner would rather sort every matching row. A search
     starts from the full-text index, which hands its matches over newest-stored first."""
     if _uses_fts(f):
-        return "inbox_fts JOIN inbox_items i ON i.id = inbox_fts.rowid"
+        return "inbox_fts JOIN inbox_items i ON i.id = inbox_fts.rowid"  # i18n: not shown (SQL)
     if f.active_only:
-        return "inbox_items i INDEXED BY inbox_active"
-    return "inbox_items i INDEXED BY inbox_created"
+        return "inbox_items i INDEXED BY inbox_active"  # i18n: not shown (SQL)
+    return "inbox_items i INDEXED BY inbox_created"  # i18n: not shown (SQL)
 
 
 def _order(f: InboxFilter) -> str:
@@ -204,7 +205,7 @@ class InboxRepo(Repo):
         columns = _COLUMNS
         if f.grouped:  # how many of the conversation's items the filter lists
             same, more = _conditions(f, "g")
-            columns += (", CASE WHEN i.thread_id IS NULL THEN 1 ELSE (SELECT count(*) FROM inbox_items g"
+            columns += (", CASE WHEN i.thread_id IS NULL THEN 1 ELSE (SELECT count(*) FROM inbox_items g"  # i18n: not shown (SQL)
                         f" INDEXED BY inbox_thread WHERE g.thread_id = i.thread_id AND {' AND '.join(same)})"
                         " END AS group_size")
             params = [*more, *params]  # the column's parameters come first in the statement
@@ -273,10 +274,10 @@ class InboxRepo(Repo):
         try:
             number = int(item_id)
         except (TypeError, ValueError):
-            raise InputError(f"'{item_id}' is not an inbox item id (ids are whole numbers)") from None
+            raise InputError(_("'{id}' is not an inbox item id (ids are whole numbers)").format(id=item_id)) from None
         row = self.get(number)
         if row is None:
-            raise InputError(f"no inbox item with id {number}")
+            raise InputError(_("no inbox item with id {id}").format(id=number))
         return row
 
     def state_counts(self, unanswered: bool = False) -> dict[str, int]:
@@ -335,7 +336,7 @@ class InboxRepo(Repo):
 
     def set_state(self, item_id: int, state: str) -> None:
         if state not in ALL_STATES:
-            raise InputError(f"unknown state '{state}'")
+            raise InputError(_("unknown state '{state}'").format(state=state))
         stamp = now()
         with transaction(self.conn):
             self.conn.execute(
@@ -355,7 +356,7 @@ class InboxRepo(Repo):
     def set_reacted(self, item_id: int, what: str, at: str | None) -> None:
         """Mark an item liked or shared (what: like / share) at `at`, or not (None); in the
         caller's transaction."""
-        self.conn.execute(f"UPDATE inbox_items SET {REACTED_COLUMN[what]} = ? WHERE id = ?", (at, item_id))
+        self.conn.execute(f"UPDATE inbox_items SET {REACTED_COLUMN[what]} = ? WHERE id = ?", (at, item_id))  # i18n: not shown (SQL)
 
     def answer_by_like(self, item_id: int, at: str) -> bool:
         """A like that answers (the like_answers setting) reached the platform: the item is

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from cmtui.i18n import _
 from cmtui.errors import InputError
 from cmtui.model import parse_iso, utcnow
 from cmtui.store.base import Repo, loads, now as _stamp
@@ -60,7 +61,7 @@ class MemberRepo(Repo):
         else:
             row = self._one("SELECT * FROM people WHERE acct = ? ORDER BY id LIMIT 1", (str(person).lstrip("@"),))
         if row is None:
-            raise InputError(f"no member '{person}'")
+            raise InputError(_("no member '{name}'").format(name=person))
         return row
 
     def record(self, person, now: datetime | None = None) -> dict:
@@ -121,7 +122,7 @@ class MemberRepo(Repo):
 
     def add_guideline(self, title: str, body: str = "", position: int | None = None) -> int:
         if not title.strip():
-            raise InputError("a guideline needs a title")
+            raise InputError(_("a guideline needs a title"))
         with transaction(self.conn):
             last = self._scalar("SELECT coalesce(max(position), 0) FROM guidelines")
             position = last + 1 if position is None else max(1, min(position, last + 1))
@@ -132,7 +133,7 @@ class MemberRepo(Repo):
     def edit_guideline(self, number: int, title: str | None = None, body: str | None = None) -> None:
         row = self.guideline(number)
         if row is None:
-            raise InputError(f"no guideline number {number}")
+            raise InputError(_("no guideline number {number}").format(number=number))
         with transaction(self.conn):
             self.conn.execute("UPDATE guidelines SET title = ?, body = ? WHERE id = ?",
                               ((title or row["title"]).strip(), (row["body"] if body is None else body).strip(),
@@ -141,7 +142,7 @@ class MemberRepo(Repo):
     def remove_guideline(self, number: int) -> None:
         row = self.guideline(number)
         if row is None:
-            raise InputError(f"no guideline number {number}")
+            raise InputError(_("no guideline number {number}").format(number=number))
         with transaction(self.conn):
             self.conn.execute("DELETE FROM guidelines WHERE id = ?", (row["id"],))
             self.conn.execute("UPDATE guidelines SET position = position - 1 WHERE position > ?", (number,))

@@ -39,8 +39,8 @@ ALTER TABLE accounts ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
 # small partial index. Volume figures (arrived, mentions, backlog) still count every item.
 def _share(row: str, sign: str) -> str:
     """A row's part of the day totals (V11), added (sign "") or taken away (sign "-")."""
-    neg = f"(instr({row}.labels, '\"negative\"') > 0 OR instr({row}.labels, '\"complaint\"') > 0)"
-    counted = f"({row}.answered_at IS NOT NULL AND {row}.moderated = 0)"
+    neg = f"(instr({row}.labels, '\"negative\"') > 0 OR instr({row}.labels, '\"complaint\"') > 0)"  # i18n: not shown (SQL)
+    counted = f"({row}.answered_at IS NOT NULL AND {row}.moderated = 0)"  # i18n: not shown (SQL)
     return f"""
     INSERT INTO metrics_daily (day, account_id, arrived, mentions, negative, answered, moderated)
     VALUES (substr({row}.created_at, 1, 10), {row}.account_id, {sign}1, {sign}({row}.kind = 'mention'),
@@ -58,7 +58,7 @@ def _share(row: str, sign: str) -> str:
 
 
 # Whether an item is moderated, from its row (alias i) and its flags.
-_IS_MODERATED = ("({i}.hidden != 0 OR EXISTS (SELECT 1 FROM moderation_flags f WHERE f.item_id = {i}.id"
+_IS_MODERATED = ("({i}.hidden != 0 OR EXISTS (SELECT 1 FROM moderation_flags f WHERE f.item_id = {i}.id"  # i18n: not shown (SQL)
                  " AND f.state != 'approved'))")
 _RESET = ("UPDATE inbox_items SET moderated = " + _IS_MODERATED.format(i="inbox_items") +
           " WHERE id IN ({ids}) AND moderated != " + _IS_MODERATED.format(i="inbox_items") + ";")

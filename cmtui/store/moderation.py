@@ -69,7 +69,7 @@ class ModerationRepo(Repo):
     def assign_flags(self, to: str, *, item_id: int | None = None, report_id: int | None = None) -> int:
         """Give an item's (or a report's) open flags an assignee; returns how many."""
         column, key = ("item_id", item_id) if item_id is not None else ("report_id", report_id)
-        return self.conn.execute(f"UPDATE moderation_flags SET assignee = ? WHERE {column} = ? AND state = 'open'",
+        return self.conn.execute(f"UPDATE moderation_flags SET assignee = ? WHERE {column} = ? AND state = 'open'",  # i18n: not shown (SQL)
                                  (to, key)).rowcount
 
     def author_open_items(self, account_id: int, *, person_id: int | None, author: str) -> list[int]:

@@ -6,6 +6,7 @@ import builtins  # the repo's own list() method shadows the builtin in its annot
 import uuid
 from dataclasses import dataclass
 
+from cmtui.i18n import N_
 from cmtui.store.base import Repo, dumps, inserted_id, loads, marks as _in, now
 from cmtui.store.db import transaction
 
@@ -15,8 +16,9 @@ from cmtui.store.db import transaction
 # sending) is not repeated, it fails and asks the user to check. Mute and block are safe to
 # repeat; posts and replies carry an idempotency key.
 AT_MOST_ONCE = ("report",)
-UNCERTAIN = ("no answer from the server: the report may have been filed; check on the instance,"
-             " then retry it only if it is not there")
+# (stored as the operation's error, in English; N_: a screen may show it translated with _())
+UNCERTAIN = N_("no answer from the server: the report may have been filed; check on the instance,"
+               " then retry it only if it is not there")
 
 @dataclass(frozen=True)
 class FailedReply:
@@ -110,7 +112,7 @@ class OutboxRepo(Repo):
         operations on one account go in order (no edit before its post, no post before the
         cancel of the copy it replaces); its variants on other accounts do not wait for them."""
         with transaction(self.conn):
-            self._uncertain("account_id = ? AND claimed_at < ?", (account_id, stale_before))
+            self._uncertain("account_id = ? AND claimed_at < ?", (account_id, stale_before))  # i18n: not shown (SQL)
             row = self.conn.execute(
                 "SELECT o.* FROM outbox o WHERE o.account_id = ? AND ("
                 " (o.state = 'pending' AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?))"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from cmtui.i18n import _
 from cmtui.errors import InputError
 from cmtui.store.base import Repo, now
 from cmtui.store.db import transaction
@@ -19,12 +20,12 @@ def _clean(name: str, language: str, body: str) -> tuple[str, str, str]:
     language = (language or "").strip().lower()
     body = sanitize(body or "").strip()
     if not name:
-        raise InputError("a saved reply needs a name")
+        raise InputError(_("a saved reply needs a name"))
     if not _LANGUAGE.fullmatch(language):
-        raise InputError(f"language must be a 2-letter code such as en, es, fr or sl (not {language!r})"
-                         if language else "a saved reply needs a language, such as en")
+        raise InputError(_("language must be a 2-letter code such as en, es, fr or sl (not {language})").format(
+            language=repr(language)) if language else _("a saved reply needs a language, such as en"))
     if not body:
-        raise InputError("a saved reply needs some text")
+        raise InputError(_("a saved reply needs some text"))
     return name, language, body
 
 
@@ -47,7 +48,7 @@ class SavedReplyRepo(Repo):
         name, language, body = _clean(name, language, body)
         with transaction(self.conn):
             if self.get(reply_id) is None:
-                raise InputError(f"no saved reply with id {reply_id}")
+                raise InputError(_("no saved reply with id {id}").format(id=reply_id))
             self._check_free(name, language, reply_id)
             self.conn.execute(
                 "UPDATE saved_replies SET name = ?, language = ?, body = ?, updated_at = ? WHERE id = ?",
@@ -76,4 +77,4 @@ class SavedReplyRepo(Repo):
             (name, language, reply_id),
         )
         if clash is not None:
-            raise InputError(f"there is already a saved reply named {name!r} in {language}")
+            raise InputError(_("there is already a saved reply named {name} in {language}").format(name=repr(name), language=language))

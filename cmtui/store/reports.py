@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cmtui.i18n import _
 from cmtui.errors import InputError
 from cmtui.store.base import Repo, dumps, loads, now
 from cmtui.store.db import transaction
@@ -23,10 +24,10 @@ class ReportRepo(Repo):
         try:
             number = int(text)
         except ValueError:
-            raise InputError(f"'{report_id}' is not a report id (like r12 or 12)") from None
+            raise InputError(_("'{id}' is not a report id (like r12 or 12)").format(id=report_id)) from None
         row = self.get(number)
         if row is None:
-            raise InputError(f"no instance report with id {number}")
+            raise InputError(_("no instance report with id {id}").format(id=number))
         return row
 
     def assign(self, report_id: int, who: str) -> None:
@@ -65,7 +66,7 @@ class ReportRepo(Repo):
                     reason = f"reported ({category})" + (f": {comment}" if comment else "")
                     self.conn.execute(
                         "INSERT INTO moderation_flags (report_id, rule, reason, created_at) VALUES (?, ?, ?, ?)",
-                        (row[0], "instance report", reason[:500], r.created_at))
+                        (row[0], "instance report", reason[:500], r.created_at))  # i18n: not shown (a stored value)
                     new += 1
             gone = [] if not all_named else self._all(
                 "SELECT id FROM platform_reports WHERE account_id = ? AND state = 'open'"

@@ -152,7 +152,7 @@ class RuleRepo(Repo):
         cur.row_factory = None
         for chunk in _chunks(list(person_ids)):
             out.extend(cur.execute(
-                f"SELECT person_id, text, created_at FROM inbox_items WHERE person_id IN"
+                f"SELECT person_id, text, created_at FROM inbox_items WHERE person_id IN"  # i18n: not shown (SQL)
                 f" ({','.join('?' * len(chunk))}) AND id <= ? AND created_at BETWEEN ? AND ? ORDER BY id",
                 [*chunk, before_id, since, until]).fetchall())
         return out

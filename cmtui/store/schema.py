@@ -522,7 +522,7 @@ END;
 def _metrics_sql() -> tuple[str, str, str]:
     """The trigger bodies (remove an old row's share, add a new row's) and the fill."""
     def share(row: str, sign: str) -> str:
-        neg = f"(instr({row}.labels, '\"negative\"') > 0 OR instr({row}.labels, '\"complaint\"') > 0)"
+        neg = f"(instr({row}.labels, '\"negative\"') > 0 OR instr({row}.labels, '\"complaint\"') > 0)"  # i18n: not shown (SQL)
         return f"""
     INSERT INTO metrics_daily (day, account_id, arrived, mentions, negative, answered)
     VALUES (substr({row}.created_at, 1, 10), {row}.account_id, {sign}1, {sign}({row}.kind = 'mention'),
@@ -541,10 +541,10 @@ def _metrics_sql() -> tuple[str, str, str]:
 
 
 # Log-spaced response-time bucket of an answered row (seconds under 1 count as 1).
-BUCKET_SQL = ("CAST(floor(ln(max(1.0, (julianday({row}.answered_at) - julianday({row}.created_at)) * 86400))"
+BUCKET_SQL = ("CAST(floor(ln(max(1.0, (julianday({row}.answered_at) - julianday({row}.created_at)) * 86400))"  # i18n: not shown (SQL)
               " / ln(1.1)) AS INTEGER)")
 BUCKET_RATIO = 1.1
-_NEGATIVE = "(instr(labels, '\"negative\"') > 0 OR instr(labels, '\"complaint\"') > 0)"
+_NEGATIVE = "(instr(labels, '\"negative\"') > 0 OR instr(labels, '\"complaint\"') > 0)"  # i18n: not shown (SQL)
 # (Re)builds both tables from inbox_items: migration v8, generate, and a bulk insert (with a
 # WHERE on the new ids, see ingest).
 METRICS_FILL_SQL = f"""

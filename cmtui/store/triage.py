@@ -6,6 +6,7 @@ change are stored together, before anything else happens.
 
 from __future__ import annotations
 
+from cmtui.i18n import _
 from cmtui.errors import InputError
 from cmtui.store.base import Repo, dumps, loads, now
 from cmtui.store.db import transaction
@@ -19,7 +20,8 @@ class TriageRepo(Repo):
         """Set fields on items (state, snooze_until, assignee, labels, done_at); return the log id."""
         unknown = set(changes) - set(_FIELDS)
         if unknown or not item_ids:
-            raise InputError(f"cannot change {', '.join(sorted(unknown)) or 'no items'}")
+            raise InputError(_("cannot change {fields}").format(fields=", ".join(sorted(unknown))) if unknown
+                             else _("cannot change no items"))
         ids = sorted(set(item_ids))
         marks = ",".join("?" * len(ids))
         with transaction(self.conn):
@@ -27,7 +29,7 @@ class TriageRepo(Repo):
                                      ids).fetchall()
             missing = set(ids) - {r["id"] for r in rows}
             if missing:
-                raise InputError(f"no inbox item with id {min(missing)}")
+                raise InputError(_("no inbox item with id {id}").format(id=min(missing)))
             before = {str(r["id"]): {f: r[f] for f in changes} for r in rows}
             log_id = self._insert(
                 "INSERT INTO triage_log (at, who, action, item_ids, before) VALUES (?, ?, ?, ?, ?)",
@@ -49,7 +51,7 @@ class TriageRepo(Repo):
         with transaction(self.conn):
             rows = self.conn.execute(f"SELECT id, labels FROM inbox_items WHERE id IN ({marks})", ids).fetchall()
             if len(rows) != len(ids):
-                raise InputError(f"no inbox item with id {min(set(ids) - {r['id'] for r in rows})}")
+                raise InputError(_("no inbox item with id {id}").format(id=min(set(ids) - {r["id"] for r in rows})))
             log_id = self._insert(
                 "INSERT INTO triage_log (at, who, action, item_ids, before) VALUES (?, ?, ?, ?, ?)",
                 (now(), who, "label", dumps(ids), dumps({str(r["id"]): {"labels": r["labels"]} for r in rows}))

@@ -19,7 +19,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable
 
 from cmtui.config import ACCOUNT_KEYS
+from cmtui import l10n
 from cmtui.errors import CmtuiError
+from cmtui.i18n import _, ngettext, pgettext
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.store import Store
 from cmtui.store.outbox import AT_MOST_ONCE, UNCERTAIN
@@ -63,20 +65,39 @@ class AccountResult:
     platform: str = ""  # names its likes and shares in the summary
 
     def summary(self) -> str:
+        """One line in the chosen language: `cmtui sync`, the Accounts screen and the log say it."""
         if self.offline:
-            ops = f"{self.waiting} operation{'s' if self.waiting != 1 else ''} waiting"
-            return f"{self.name}: offline account (no connection), nothing sent; {ops}"
+            return ngettext("{name}: offline account (no connection), nothing sent; {n} operation waiting",
+                            "{name}: offline account (no connection), nothing sent; {n} operations waiting",
+                            self.waiting).format(name=self.name, n=l10n.number(self.waiting))
         if not self.ok:
-            return f"{self.name}: {self.state}: {self.error}"
-        parts = [f"{self.new_items} new item{'s' if self.new_items != 1 else ''}"]
+            # i18n: an account's sync that failed: its name, its state (idle, offline, error) and why
+            return _("{name}: {state}: {error}").format(name=self.name, state=state_word(self.state),
+                                                        error=self.error)
+        parts = [ngettext("{n} new item", "{n} new items", self.new_items).format(n=l10n.number(self.new_items))]
         if self.events:
             words = profile_for(self.platform) if self.platform else PlatformProfile(label="")
-            parts.append(f"{self.events} {words.like_name}/{words.share_name}/follows")
+            likes, shares = words.interaction_names()
+            # i18n: what others did to our posts this pass: {likes} and {shares} are the platform's nouns
+            # ("favourites", "boosts"), follows are new followers
+            parts.append(ngettext("{n} {likes}/{shares}/follows", "{n} {likes}/{shares}/follows", self.events).format(
+                n=l10n.number(self.events), likes=likes, shares=shares))
         if self.sent:
-            parts.append(f"{self.sent} sent")
+            # i18n: operations of the outbox sent this pass
+            parts.append(ngettext("{n} sent", "{n} sent", self.sent).format(n=l10n.number(self.sent)))
         if self.failed:
-            parts.append(f"{len(self.failed)} failed")
-        return f"{self.name}: " + ", ".join(parts)
+            # i18n: operations of the outbox that failed for good this pass
+            parts.append(ngettext("{n} failed", "{n} failed", len(self.failed)).format(n=l10n.number(len(self.failed))))
+        # i18n: an account's sync: its name, then what it did ("12 new items, 2 sent"), the parts joined by ", "
+        return _("{name}: {done}").format(name=self.name, done=", ".join(parts))
+
+
+def state_word(state: str) -> str:
+    """An account's sync state (as stored: idle, syncing, offline, error) in the chosen language;
+    the Accounts screen and the status line show it through this."""
+    words = {"idle": pgettext("sync state", "idle"), "syncing": pgettext("sync state", "syncing"),
+             "offline": pgettext("sync state", "offline"), "error": pgettext("sync state", "error")}
+    return words.get(state, state)
 
 
 def backoff(attempts: int, rng: random.Random = random.Random()) -> float:
@@ -163,8 +184,9 @@ class SyncEngine:
     def _connector(self, account) -> Connector:
         token = self.credentials.get(account.name)
         if not token:
-            raise AuthError(f"no token for '{account.name}' in {self.credentials.path}; "
-                            f"run: cmtui account add {account.platform} {account.name} --instance {account.server}")
+            raise AuthError(_("no token for '{name}' in {path}; run: {command}").format(
+                name=account.name, path=self.credentials.path,
+                command=f"cmtui account add {account.platform} {account.name} --instance {account.server}"))  # i18n: not shown (a command)
         context = AccountContext(remote_id=self.store.accounts.remote_account_id(account.id), handle=account.handle,
                                  is_admin=account.is_admin, options=self._options(account), places=account.places)
         connector = self.connector_factory(account.platform, account.server, token, timeout=self.timeout,
@@ -196,7 +218,8 @@ class SyncEngine:
             resolved = {role: list(dict.fromkeys([await connector.resolve_place(n) for n in names]))
                         for role, names in wanted.items() if role in ACCOUNT_KEYS}
         except PermanentError as exc:
-            raise PermanentError(f"settings [accounts.{account.name}]: {exc}", exc.status) from None
+            raise PermanentError(_("settings [accounts.{name}]: {reason}").format(name=account.name, reason=exc),
+                                 exc.status) from None
         finally:
             result.requests += getattr(connector, "requests", 0)
             await connector.close()
@@ -213,7 +236,7 @@ class SyncEngine:
         paused = self._paused_until.get(account.name) or parse_iso(account.limits.get("paused_until"))
         if paused and paused > self.clock():
             result.ok, result.state = False, "idle"
-            result.error = f"rate limited until {iso(paused)}"
+            result.error = _("rate limited until {when}").format(when=iso(paused))
             return result
         connector = None
         try:
@@ -243,7 +266,7 @@ class SyncEngine:
             self._set_state(account, "error", str(exc))
         except Exception as exc:  # a bug must cost one account one pass, not the whole loop
             log.exception("%s: unexpected error during sync", account.name)
-            message = f"unexpected error: {type(exc).__name__}: {exc}"[:500]
+            message = _("unexpected error: {kind}: {reason}").format(kind=type(exc).__name__, reason=exc)[:500]
             result.ok, result.state, result.error = False, "error", message
             self._set_state(account, "error", message)
         finally:
@@ -384,7 +407,8 @@ class SyncEngine:
         with self.store.transaction():
             self.store.outbox.fail(op["id"], message)
             apply_result(self.store, account, op, None, self.clock(), error=message)
-        result.failed.append(f"operation {op['id']} ({op['kind']}): {message}")
+        # i18n: an outbox operation that failed for good: its number, its kind (reply, post, like...) and why
+        result.failed.append(_("operation {id} ({kind}): {reason}").format(id=op["id"], kind=op["kind"], reason=message))
         self.on_change(account.name)
 
     # -- on demand -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from cmtui.i18n import _
 from cmtui.model import iso, parse_iso
 from cmtui.store.base import loads
 from cmtui.sync.connectors.base import (
@@ -93,12 +94,12 @@ async def execute(connector: Connector, op, store: Store, now: datetime) -> dict
             scheduled_id, remote_id = _entry_state(store, op)
             if remote_id:  # published by an earlier post of this entry: change it, never post it twice
                 if len(post_parts(payload)) > 1:
-                    raise PermanentError("this thread is already published; its parts are not edited from cmtui")
+                    raise PermanentError(_("this thread is already published; its parts are not edited from cmtui"))
                 posted = await connector.edit(remote_id, payload["text"], payload.get("spoiler_text"))
                 return {k: v for k, v in posted.__dict__.items() if v is not None} | {"edited": True}
             if scheduled_id:
-                raise PermanentError(f"the server still holds scheduled post {scheduled_id} of this entry; "
-                                     "not posting it twice")
+                raise PermanentError(_("the server still holds scheduled post {id} of this entry; not posting it twice")
+                                     .format(id=scheduled_id))
         if kind in ("post", "reply"):
             return await _publish_parts(connector, op, payload, now)
         if kind == "edit":
@@ -114,7 +115,7 @@ async def execute(connector: Connector, op, store: Store, now: datetime) -> dict
             if not scheduled_id and op["entry_id"]:
                 scheduled_id = _entry_state(store, op)[0]
                 if scheduled_id is None:
-                    return {"skipped": "nothing scheduled on the server"}
+                    return {"skipped": "nothing scheduled on the server"}  # i18n: not shown (a stored result)
             if not scheduled_id:
                 raise KeyError("scheduled_id")
             if kind == "cancel":
@@ -155,8 +156,9 @@ async def execute(connector: Connector, op, store: Store, now: datetime) -> dict
                                            payload.get("report_id"))
             return {}
     except KeyError as exc:
-        raise PermanentError(f"operation {op['id']} ({kind}) lacks '{exc.args[0]}'") from None
-    raise PermanentError(f"unknown operation kind '{kind}'")
+        raise PermanentError(_("operation {id} ({kind}) lacks '{field}'").format(id=op["id"], kind=kind, field=exc.args[0])) \
+            from None
+    raise PermanentError(_("unknown operation kind '{kind}'").format(kind=kind))
 
 
 def apply_result(store: Store, account, op, outcome: dict | None, now: datetime, error: str | None = None) -> None:
@@ -195,14 +197,14 @@ async def _reaction(connector: Connector, op, payload: dict, store: Store) -> di
     kind, what = op["kind"], KIND_OF[op["kind"]]
     waiting = store.outbox.unsettled_before(op, pair(what))
     if waiting is not None:
-        raise TransientError(f"waiting for operation {waiting} on the same item to be sent first")
+        raise TransientError(_("waiting for operation {id} on the same item to be sent first").format(id=waiting))
     remote_id = payload["remote_id"]
     if kind == what:
         receipt = await (connector.like if kind == "like" else connector.share)(remote_id, op["idempotency_key"])
         return {"receipt": receipt} if receipt else {}
     undone = store.outbox.row(payload["undoes"]) if payload.get("undoes") else None
     if undone is None or undone["state"] != "done" or undone["kind"] != what:
-        return {"skipped": f"no {what} of ours was sent"}  # (it failed or never was queued)
+        return {"skipped": f"no {what} of ours was sent"}  # i18n: not shown (a stored result; it failed or never was queued)
     receipt = loads(undone["result"], {}).get("receipt")
     await (connector.unlike if kind == "unlike" else connector.unshare)(remote_id, receipt)
     return {}

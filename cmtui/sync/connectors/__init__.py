@@ -28,8 +28,10 @@ def _target(platform: str) -> str | type[Connector]:
     target = REGISTRY.get(platform)
     if target is None:
         from cmtui.errors import CmtuiError
+        from cmtui.i18n import _
 
-        raise CmtuiError(f"no connector for platform '{platform}' (known: {', '.join(REGISTRY)})")
+        raise CmtuiError(_("no connector for platform '{platform}' (known: {known})").format(
+            platform=platform, known=", ".join(REGISTRY)))
     return target
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import AsyncIterator, Callable, Mapping
 
 from cmtui.errors import InputError
+from cmtui.i18n import _
 from cmtui.model import Place  # (a value the store keeps too)
 # What a platform is like (its own module), re-exported: a connector imports the contract from here.
 from cmtui.sync.connectors.platform_profile import AccountOption as AccountOption
@@ -221,7 +222,8 @@ class MediaFile:
         try:
             return Path(self.path).read_bytes()
         except OSError as exc:
-            raise PermanentError(f"the image {self.name} is missing from the media folder ({exc.strerror})") from None
+            raise PermanentError(_("the image {name} is missing from the media folder ({reason})").format(
+                name=self.name, reason=exc.strerror)) from None
 
 
 @dataclass(frozen=True)
@@ -315,13 +317,14 @@ class Connector(ABC):
     def authorize(cls, server: str, timeout: float, ask: Callable[[str], str]) -> str:
         """The platform's sign-in flow: ask(url) shows where to approve and returns the code
         the user pastes; returns a token. Platforms without one need a token variable."""
-        raise InputError(f"{cls.profile.label} has no sign-in flow here: give a token variable")
+        raise InputError(_("{platform} has no sign-in flow here: give a token variable").format(platform=cls.profile.label))
 
     @classmethod
     def password_login(cls, server: str, user: str, password: str, timeout: float) -> SignIn:
         """Sign in with the user's password (may be a coroutine function): a token and the
         device it was issued to. Platforms without one: InputError (give a token variable)."""
-        raise InputError(f"{cls.profile.label} has no password sign-in here: give a token variable")
+        raise InputError(_("{platform} has no password sign-in here: give a token variable").format(
+            platform=cls.profile.label))
 
     @classmethod
     def token_login(cls, server: str, user: str | None, secret: str, timeout: float) -> SignIn:
@@ -348,7 +351,8 @@ class Connector(ABC):
 
     @classmethod
     def not_this_platform(cls, server: str, why: str) -> str:
-        return f"{server} does not look like a {cls.profile.label} server ({why})"
+        return _("{server} does not look like a {platform} server ({reason})").format(
+            server=server, platform=cls.profile.label, reason=why)
 
     @abstractmethod
     async def verify(self) -> AccountInfo: ...
@@ -370,61 +374,61 @@ class Connector(ABC):
     async def own_posts(self, account_remote_id: str, since: datetime) -> list[OwnPost]: ...
 
     async def edit(self, remote_id: str, text: str, spoiler_text: str | None = None) -> Posted:
-        raise PermanentError(f"{self.platform} cannot edit posts")
+        raise PermanentError(_("{platform} cannot edit posts").format(platform=self.platform))
 
     async def delete(self, remote_id: str) -> None:
-        raise PermanentError(f"{self.platform} cannot delete posts")
+        raise PermanentError(_("{platform} cannot delete posts").format(platform=self.platform))
 
     async def reschedule(self, scheduled_id: str, scheduled_at: str) -> Posted:
-        raise PermanentError(f"{self.platform} cannot schedule posts")
+        raise PermanentError(_("{platform} cannot schedule posts").format(platform=self.platform))
 
     async def cancel_scheduled(self, scheduled_id: str) -> None:
-        raise PermanentError(f"{self.platform} cannot schedule posts")
+        raise PermanentError(_("{platform} cannot schedule posts").format(platform=self.platform))
 
     async def scheduled(self) -> list[ScheduledPost]:
         """The posts the server holds to publish later."""
-        raise PermanentError(f"{self.platform} cannot schedule posts")
+        raise PermanentError(_("{platform} cannot schedule posts").format(platform=self.platform))
 
     async def lookup(self, handle: str) -> AccountRef:
         """An account by its handle."""
-        raise PermanentError(f"{self.platform} cannot look accounts up")
+        raise PermanentError(_("{platform} cannot look accounts up").format(platform=self.platform))
 
     async def mute(self, account_remote_id: str) -> None:
-        raise PermanentError(f"{self.platform} cannot mute")
+        raise PermanentError(_("{platform} cannot mute").format(platform=self.platform))
 
     async def block(self, account_remote_id: str) -> None:
-        raise PermanentError(f"{self.platform} cannot block")
+        raise PermanentError(_("{platform} cannot block").format(platform=self.platform))
 
     async def report(self, account_remote_id: str, status_ids: list[str], comment: str = "",
                      category: str | None = None, forward: bool = False) -> str:
         """File a report; category None: the profile's default. Returns the report's id."""
-        raise PermanentError(f"{self.platform} cannot report")
+        raise PermanentError(_("{platform} cannot report").format(platform=self.platform))
 
     async def admin_reports(self) -> AdminReports:
-        raise PermanentError(f"{self.platform} has no instance reports")
+        raise PermanentError(_("{platform} has no instance reports").format(platform=self.platform))
 
     async def resolve_report(self, report_id: str) -> None:
-        raise PermanentError(f"{self.platform} has no instance reports")
+        raise PermanentError(_("{platform} has no instance reports").format(platform=self.platform))
 
     async def assign_report(self, report_id: str) -> None:
-        raise PermanentError(f"{self.platform} has no instance reports")
+        raise PermanentError(_("{platform} has no instance reports").format(platform=self.platform))
 
     async def account_action(self, account_remote_id: str, action: str, text: str = "",
                              report_id: str | None = None) -> None:
-        raise PermanentError(f"{self.platform} has no account actions")
+        raise PermanentError(_("{platform} has no account actions").format(platform=self.platform))
 
     async def remove(self, remote_id: str, reason: str = "") -> None:
         """Remove someone else's item on the platform (moderation), with a reason."""
-        raise PermanentError(f"{self.platform} cannot remove others' posts")
+        raise PermanentError(_("{platform} cannot remove others' posts").format(platform=self.platform))
 
     async def kick(self, account_remote_id: str, place: str, reason: str = "") -> None:
-        raise PermanentError(f"{self.platform} cannot remove people from a place")
+        raise PermanentError(_("{platform} cannot remove people from a place").format(platform=self.platform))
 
     async def ban(self, account_remote_id: str, place: str, reason: str = "") -> None:
-        raise PermanentError(f"{self.platform} cannot ban")
+        raise PermanentError(_("{platform} cannot ban").format(platform=self.platform))
 
     async def unban(self, account_remote_id: str, place: str) -> None:
-        raise PermanentError(f"{self.platform} cannot ban")
+        raise PermanentError(_("{platform} cannot ban").format(platform=self.platform))
 
     async def audience(self, info: AccountInfo) -> AccountInfo:
         """The account's figures after a pull (followers...): verify's, unless the pull taught
@@ -447,13 +451,17 @@ class Connector(ABC):
     # like/share: once however often retried with the same key; they return what taking them
     # back needs (the like's own id, where it is a thing of its own), else None.
     async def like(self, remote_id: str, key: str) -> str | None:
-        raise PermanentError(f"{self.platform} cannot {self.profile.like_verb}")
+        raise PermanentError(_("{platform} cannot {what}").format(platform=self.platform,
+                                                                     what=self.profile.verb("like")))
 
     async def unlike(self, remote_id: str, receipt: str | None = None) -> None:
-        raise PermanentError(f"{self.platform} cannot {self.profile.like_verb}")
+        raise PermanentError(_("{platform} cannot {what}").format(platform=self.platform,
+                                                                     what=self.profile.verb("like")))
 
     async def share(self, remote_id: str, key: str) -> str | None:
-        raise PermanentError(f"{self.platform} cannot {self.profile.share_verb}")
+        raise PermanentError(_("{platform} cannot {what}").format(platform=self.platform,
+                                                                     what=self.profile.verb("share")))
 
     async def unshare(self, remote_id: str, receipt: str | None = None) -> None:
-        raise PermanentError(f"{self.platform} cannot {self.profile.share_verb}")
+        raise PermanentError(_("{platform} cannot {what}").format(platform=self.platform,
+                                                                     what=self.profile.verb("share")))

@@ -13,6 +13,7 @@ from enum import Flag, auto
 from typing import Mapping
 
 from cmtui.errors import InputError
+from cmtui.i18n import N_, _, pgettext
 
 class Capability(Flag):
     PULL = auto()  # inbox items since a cursor
@@ -40,10 +41,15 @@ _LINK = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]'»]", re.IGNORECASE)  
 _MENTION = re.compile(r"(?<![\w@/])@\w[\w.-]*(?:[@:]\w[\w.-]*)?(?<![.-])")  # @user, @user@server, @user:server
 @dataclass(frozen=True)
 class Choice:
-    """One answer of a picker: the value sent to the platform, the words shown for it."""
+    """One answer of a picker: the value sent to the platform, the words shown for it (the
+    English, marked N_() where the profile is built: `shown` is them in the chosen language)."""
 
     value: str
     label: str
+
+    @property
+    def shown(self) -> str:
+        return _(self.label) if self.label else self.label
 
 
 @dataclass(frozen=True)
@@ -73,22 +79,31 @@ class PlatformProfile:
     default_report_category: str | None = None
     account_actions: tuple[Choice, ...] = ()  # what an admin can do to an account
     server_schedule_lead: timedelta | None = None  # schedules on the server at least this far ahead
-    like_name: str = "likes"  # plural nouns, for the metrics
-    share_name: str = "shares"
+    # The platform's words, in English (N_() where a profile is built); shown through word(),
+    # action_label(), verb(), past() and the other accessors below, which translate them.
+    like_name: str = N_("likes")  # plural nouns, for the metrics
+    share_name: str = N_("shares")
     # Our like and share of an item (Capability.LIKE, SHARE): verb, past, the verb taking it back.
-    like_verb: str = "like"
-    like_past: str = "liked"
-    unlike_verb: str = "unlike"
-    share_verb: str = "share"
-    share_past: str = "shared"
-    unshare_verb: str = "unshare"
+    like_verb: str = N_("like")
+    like_past: str = N_("liked")
+    unlike_verb: str = N_("unlike")
+    share_verb: str = N_("share")
+    share_past: str = N_("shared")
+    unshare_verb: str = N_("unshare")
+    # The same as a key's or a button's label (the verb capitalised, in English).
+    like_label: str = N_("Like")
+    unlike_label: str = N_("Unlike")
+    share_label: str = N_("Share")
+    unshare_label: str = N_("Unshare")
     options: tuple[AccountOption, ...] = ()
     place_label: str = ""  # what a place is called ("room"); empty: posts go to no chosen place
-    server_label: str = "instance"  # what the account's server is called ("homeserver")
+    places_label: str = ""  # the same in the plural ("rooms")
+    support_places_label: str = N_("support places")  # the places where people ask for help ("support rooms")
+    server_label: str = N_("instance")  # what the account's server is called ("homeserver")
     counts_from_events: bool = False  # post counters are counted from stored events, not read from the server
     # How a hide on the server is said (Capability.HIDE): the question's words, and whether
     # the platform takes a reason with it.
-    server_hide_words: str = "removed on the server"
+    server_hide_words: str = N_("removed on the server")
     server_hide_reason: bool = True
     # Media (Capability.MEDIA): what a post may carry when the server did not say.
     max_media: int = 4
@@ -101,6 +116,68 @@ class PlatformProfile:
         from our screens only)."""
         return "hide" in self.moderation_actions and Capability.HIDE in self.capabilities
 
+    # -- the platform's words, in the chosen language ---------------------------------------
+    def word(self, name: str) -> str:
+        """One of the profile's words (like_verb, like_past, like_name, share_label,
+        place_label, places_label, server_label, server_hide_words...) in the chosen language;
+        the attribute itself stays the English."""
+        value = getattr(self, name)
+        return _(value) if value else value
+
+    def action_label(self, what: str, undo: bool = False) -> str:
+        """The key's or button's label of our like or share (what: "like" or "share"), or of
+        taking it back: "Favourite", "Unboost", "Me gusta"..."""
+        return self.word(f"un{what}_label" if undo else f"{what}_label")
+
+    def verb(self, what: str, undo: bool = False) -> str:
+        """The verb of our like or share (or of taking it back) inside a sentence: "favourite",
+        "impulsar"..."""
+        return self.word(f"un{what}_verb" if undo else f"{what}_verb")
+
+    def past(self, what: str) -> str:
+        """"favourited", "impulsado"...: what an item carrying our like or share is."""
+        return self.word(f"{what}_past")
+
+    def interaction_names(self) -> tuple[str, str]:
+        """(likes, shares): the plural nouns the metrics show, in the chosen language."""
+        return self.word("like_name"), self.word("share_name")
+
+    def visibility_label(self, value: str) -> str:
+        """A visibility (as sent: public, unlisted, private, direct) as a picker shows it, in
+        the chosen language (a value the platform does not name here: as it is)."""
+        words = {"public": pgettext("visibility", "public"), "unlisted": pgettext("visibility", "unlisted"),
+                 "private": pgettext("visibility", "private"), "direct": pgettext("visibility", "direct")}
+        return words.get(value, value)
+
+    def place_word(self, plural: bool = False) -> str:
+        """What a place is called ("room", "rooms"), or the neutral "place"/"places" when the
+        platform posts to no chosen place."""
+        if plural:
+            return self.word("places_label") or _("places")
+        return self.word("place_label") or _("place")
+
+    def option_label(self, role: str) -> str:
+        """How an account option's role (AccountOption.role: server, user, token_env, places,
+        support_places) is named in a form or a message, in the chosen language."""
+        if role == "server":
+            return self.word("server_label")
+        if role == "user":
+            return _("user")
+        if role == "token_env":
+            return _("token")
+        if role == "places":
+            return self.place_word(plural=True)
+        if role == "support_places":
+            return self.word("support_places_label")
+        return role
+
+    def places_counted(self, n: int) -> str:
+        """"3 places" (a platform with rooms says "3 rooms"), the number in the language's digits."""
+        from cmtui import l10n
+        from cmtui.i18n import ngettext
+
+        return ngettext("{n} place", "{n} places", n).format(n=l10n.number(n))
+
     # -- length ----------------------------------------------------------------------------
     def limit(self, limits: Mapping) -> int:
         return int(limits.get("max_chars") or self.max_chars)
@@ -109,16 +186,27 @@ class PlatformProfile:
         return len(text)
 
     def length_note(self, limits: Mapping) -> str:
-        """Said after "over the limit": how the platform counts, when it is not plain."""
+        """Said after "over the limit": how the platform counts, when it is not plain (a
+        whole clause in the chosen language, starting with its space)."""
         return ""
+
+    def over_limit(self, used: int, limit: int, limits: Mapping) -> str:
+        """"the text is 512 characters, over the limit of 500" (and how the platform counts)."""
+        from cmtui import l10n
+        from cmtui.i18n import ngettext
+
+        # i18n: {note} is empty or a clause of its own such as " (URLs count as 23)"
+        said = ngettext("the text is {n} character, over the limit of {limit}{note}",
+                        "the text is {n} characters, over the limit of {limit}{note}", used)
+        return said.format(n=l10n.number(used), limit=l10n.number(limit), note=self.length_note(limits))
 
     def length_problem(self, text: str, limits: Mapping) -> str | None:
         """None if text can be posted within the account's limits, else a message."""
         if not text.strip():
-            return "the text is empty"
+            return _("the text is empty")
         limit, used = self.limit(limits), self.text_length(text, limits)
         if used > limit:
-            return f"the text is {used} characters, over the limit of {limit}{self.length_note(limits)}"
+            return self.over_limit(used, limit, limits)
         return None
 
     # -- media -------------------------------------------------------------------------------
@@ -133,22 +221,37 @@ class PlatformProfile:
         """None if these attachments (model.Attachment) fit the account's limits, else a message."""
         if not attachments:
             return None
+        from cmtui import l10n
+        from cmtui.i18n import ngettext
+
         if Capability.MEDIA not in self.capabilities:
-            return f"{self.label} posts cannot carry media from cmtui"
+            return _("{platform} posts cannot carry media from cmtui").format(platform=self.label)
         count, types, size = self.media_limits(limits)
         per_part: dict[int, int] = {}
         for item in attachments:
             per_part[item.part] = per_part.get(item.part, 0) + 1
         if max(per_part.values()) > count:
-            return f"{max(per_part.values())} images, over the limit of {count} per post"
+            most = max(per_part.values())
+            return ngettext("{n} image, over the limit of {limit} per post",
+                            "{n} images, over the limit of {limit} per post", most).format(
+                n=l10n.number(most), limit=l10n.number(count))
         for item in attachments:
             name = item.file.rsplit("/", 1)[-1]
             if item.mime not in types:
-                return f"{name} is {item.mime or 'of an unknown type'}; {self.label} takes {', '.join(types)}"
+                if not item.mime:
+                    return _("{name} is of an unknown type; {platform} takes {types}").format(
+                        name=name, platform=self.label, types=", ".join(types))
+                return _("{name} is {type}; {platform} takes {types}").format(
+                    name=name, type=item.mime, platform=self.label, types=", ".join(types))
             if item.size > size:
-                return f"{name} is {item.size:,} bytes, over the limit of {size:,}"
+                return ngettext("{name} is {n} byte, over the limit of {limit}",
+                                "{name} is {n} bytes, over the limit of {limit}", item.size).format(
+                    name=name, n=l10n.number(item.size), limit=l10n.number(size))
             if len(item.alt) > self.alt_max:
-                return f"the alt text of {name} is {len(item.alt):,} characters, over the limit of {self.alt_max:,}"
+                return ngettext("the alt text of {name} is {n} character, over the limit of {limit}",
+                                "the alt text of {name} is {n} characters, over the limit of {limit}",
+                                len(item.alt)).format(name=name, n=l10n.number(len(item.alt)),
+                                                      limit=l10n.number(self.alt_max))
         return None
 
     # -- how a post is shown -------------------------------------------------------------------
@@ -192,8 +295,9 @@ class PlatformProfile:
     def check_visibility(self, visibility: str | None) -> None:
         """InputError for a visibility the platform does not have (None: its default)."""
         if visibility is not None and visibility not in self.visibilities:
-            raise InputError(f"unknown visibility '{visibility}' ({', '.join(self.visibilities)})" if self.visibilities
-                             else f"{self.label} posts have no visibility to choose")
+            raise InputError(_("unknown visibility '{value}' ({known})").format(
+                value=visibility, known=", ".join(self.visibilities)) if self.visibilities
+                else _("{platform} posts have no visibility to choose").format(platform=self.label))
 
     def reply_payload(self, item: Mapping, text: str, limits: Mapping, *, visibility: str | None = None,
                       language: str | None = None, content_warning: str | None = None) -> dict:
@@ -201,11 +305,11 @@ class PlatformProfile:
         Needs no connection. InputError when the platform would refuse it."""
         self.check_visibility(visibility)
         if content_warning and not self.reply_content_warning:
-            raise InputError(f"{self.label} replies cannot carry a content warning")
+            raise InputError(_("{platform} replies cannot carry a content warning").format(platform=self.label))
         body = self.reply_text(text, item["author"])
         problem = self.length_problem(body, limits)
         if problem:
-            raise InputError(f"reply not queued: {problem}")
+            raise InputError(_("reply not queued: {problem}").format(problem=problem))
         payload = {"text": body, "in_reply_to_id": item["remote_id"]}
         chosen = visibility or self.reply_visibility(item)
         if chosen:
@@ -217,9 +321,10 @@ class PlatformProfile:
 
     # -- what it can do ----------------------------------------------------------------------------
     def require(self, capability: Capability, what: str) -> None:
-        """InputError (one sentence) when the platform cannot do `what`."""
+        """InputError (one sentence) when the platform cannot do `what` (a verb in the chosen
+        language: the caller translates it)."""
         if capability not in self.capabilities:
-            raise InputError(f"{self.label} accounts cannot {what} from cmtui")
+            raise InputError(_("{platform} accounts cannot {what} from cmtui").format(platform=self.label, what=what))
 
     # -- moderation ----------------------------------------------------------------------------
     def report_category(self, category: str | None) -> str:
@@ -227,5 +332,7 @@ class PlatformProfile:
         category = category or self.default_report_category or ""
         known = [c.value for c in self.report_categories]
         if category not in known:
-            raise InputError(f"unknown report category '{category}' ({', '.join(known) or 'none on ' + self.label})")
+            raise InputError(_("unknown report category '{value}' ({known})").format(value=category, known=", ".join(known))
+                             if known else _("unknown report category '{value}' (none on {platform})").format(
+                                 value=category, platform=self.label))
         return category

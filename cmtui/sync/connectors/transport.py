@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from cmtui import l10n
+from cmtui.i18n import _
 from cmtui.sync.connectors.base import OfflineError, TimedOut, TransientError
 from cmtui.text import sanitize
 
@@ -22,14 +24,40 @@ async def send(client: httpx.AsyncClient, method: str, url: str, *, host: str, t
     try:
         return await client.request(method, url, **kwargs)
     except httpx.ConnectTimeout:
-        raise OfflineError(f"cannot reach {host}: no connection within {min(10.0, timeout):g} s") from None
+        raise OfflineError(no_connection(host, min(10.0, timeout))) from None
     except (httpx.TimeoutException, httpx.RemoteProtocolError):
-        raise TimedOut(f"{host} did not answer within {timeout:g} s") from None
+        raise TimedOut(no_answer(host, timeout)) from None
     except httpx.ConnectError as exc:
         said = sanitize(str(exc) or type(exc).__name__, max_len=200, single_line=True)
-        raise OfflineError(f"cannot reach {host}: {said}") from None
+        raise OfflineError(unreachable(host, said)) from None
     except httpx.HTTPError as exc:
-        raise OfflineError(f"network error talking to {host}: {type(exc).__name__}") from None
+        raise OfflineError(network_error(host, type(exc).__name__)) from None
+
+
+# The words of a request that failed, for every connector (those with a client of their own say
+# them too): in the chosen language, the host and the library's own reason as they are.
+def no_connection(host: str, seconds: float) -> str:
+    return _("cannot reach {host}: no connection within {seconds} s").format(host=host, seconds=l10n.number(seconds))
+
+
+def no_answer(host: str, seconds: float) -> str:
+    return _("{host} did not answer within {seconds} s").format(host=host, seconds=l10n.number(seconds))
+
+
+def unreachable(host: str, reason: str) -> str:
+    # i18n: {reason} is the network library's own words (English), e.g. "[Errno -2] Name or service not known"
+    return _("cannot reach {host}: {reason}").format(host=host, reason=reason)
+
+
+def network_error(host: str, reason: str) -> str:
+    return _("network error talking to {host}: {reason}").format(host=host, reason=reason)
+
+
+def slow_down(host: str, until: datetime) -> str:
+    """The server's rate limit (429): when we may ask again (the time as the machine reads it, UTC)."""
+    from cmtui.model import iso
+
+    return _("{host} asks us to slow down until {when}").format(host=host, when=iso(until))
 
 
 def json_object(content: bytes, *, host: str, what: str) -> dict:
@@ -40,9 +68,9 @@ def json_object(content: bytes, *, host: str, what: str) -> dict:
         except UnicodeDecodeError:
             body = json.loads(content.decode("utf-8", errors="replace"))
     except ValueError:
-        raise TransientError(f"malformed response from {host} ({what}: not JSON)") from None
+        raise TransientError(_("malformed response from {host} ({what}: not JSON)").format(host=host, what=what)) from None
     if not isinstance(body, dict):
-        raise TransientError(f"malformed response from {host} ({what}: not an object)")
+        raise TransientError(_("malformed response from {host} ({what}: not an object)").format(host=host, what=what))
     return body
 
 

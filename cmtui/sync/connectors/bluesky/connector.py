@@ -18,6 +18,7 @@ from typing import AsyncIterator
 import httpx
 
 from cmtui.errors import InputError
+from cmtui.i18n import _
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import (
     AccountContext, AccountInfo, AccountRef, Connector, Limits, OwnPost, PermanentError, Posted, PostRequest,
@@ -65,14 +66,14 @@ class BlueskyConnector(Connector):
         handle = user.strip().removeprefix("@").lower()
         if handle.startswith("did:") or _HANDLE.match(handle):
             return handle
-        raise InputError(f"'{scrub(user, 100)}' is not a Bluesky handle (like name.bsky.social)")
+        raise InputError(_("'{user}' is not a Bluesky handle (like name.bsky.social)").format(user=scrub(user, 100)))
 
     @classmethod
     async def token_login(cls, server: str, user: str | None, secret: str,  # type: ignore[override]
                           timeout: float) -> SignIn:  # (the base allows a coroutine function)
         """The variable holds an app password: open a session with it (createSession)."""
         if not user:
-            raise InputError("Bluesky needs --user (the handle) to sign in with an app password")
+            raise InputError(_("Bluesky needs --user (the handle) to sign in with an app password"))
         http = Xrpc(normalize_pds(server), None, timeout=timeout, clock=utcnow)
         try:
             return await session.create(http, user.strip().removeprefix("@"), secret)
@@ -86,7 +87,7 @@ class BlueskyConnector(Connector):
             return
         try:
             httpx.post(f"{normalize_pds(server)}/xrpc/com.atproto.server.deleteSession",
-                       headers={"Authorization": f"Bearer {signed.refresh}"}, timeout=timeout)
+                       headers={"Authorization": f"Bearer {signed.refresh}"}, timeout=timeout)  # i18n: not shown
         except (httpx.HTTPError, InputError):
             log.warning("could not end the new session on %s", server)
 
@@ -131,7 +132,7 @@ class BlueskyConnector(Connector):
         if self.me is None:
             body = await self.http.query("com.atproto.server.getSession")
             if not isinstance(body.get("did"), str):
-                raise TransientError(f"malformed session from {self.host}")
+                raise TransientError(_("malformed session from {host}").format(host=self.host))
             self.me, self.handle = body["did"], str(body.get("handle") or body["did"])
         return self.me
 
@@ -146,7 +147,7 @@ class BlueskyConnector(Connector):
                                following=notifications.count(profile.get("followsCount")),
                                posts=notifications.count(profile.get("postsCount")))
         except (KeyError, TypeError):
-            raise TransientError(f"malformed profile from {self.host}") from None
+            raise TransientError(_("malformed profile from {host}").format(host=self.host)) from None
 
     async def verify(self) -> AccountInfo:
         if self.context.remote_id:  # known: the figures come with the pull (audience)
@@ -178,9 +179,10 @@ class BlueskyConnector(Connector):
         try:
             body = await self.http.query("com.atproto.identity.resolveHandle", {"handle": name})
         except Refused as exc:
-            raise PermanentError(f"no Bluesky account @{scrub(name, 100)} ({exc.code or exc.status})", exc.status) from None
+            raise PermanentError(_("no Bluesky account @{handle} ({reason})").format(
+                handle=scrub(name, 100), reason=exc.code or exc.status), exc.status) from None
         if not isinstance(body.get("did"), str):
-            raise TransientError(f"malformed answer from {self.host} (resolveHandle)")
+            raise TransientError(_("malformed answer from {host} ({what})").format(host=self.host, what="resolveHandle"))
         return AccountRef(remote_id=body["did"], handle=name)
 
     # -- pulling -------------------------------------------------------------------------
@@ -269,7 +271,7 @@ class BlueskyConnector(Connector):
             return []
         posts: list[OwnPost] = []
         params = {"actor": account_remote_id, "filter": "posts_with_replies", "limit": "100"}
-        for _ in range(FEED_PAGES):
+        for _page in range(FEED_PAGES):
             body = await self.http.query("app.bsky.feed.getAuthorFeed", params)
             feed = [f for f in (body.get("feed") or []) if isinstance(f, dict)]
             older = False
@@ -299,7 +301,8 @@ class BlueskyConnector(Connector):
         try:
             return AtUri.parse(remote_id)
         except ValueError:
-            raise PermanentError(f"'{scrub(remote_id, 200)}' is not a Bluesky post address (at://...)", 404) from None
+            raise PermanentError(_("'{id}' is not a Bluesky post address (at://...)").format(id=scrub(remote_id, 200)),
+                                 404) from None
 
     async def thread(self, remote_id: str) -> list[RemoteItem]:
         """The parents chain and the replies, oldest first."""
@@ -328,7 +331,7 @@ class BlueskyConnector(Connector):
         root = body.get("thread")
         take(root, True)
         parent = root.get("parent") if isinstance(root, dict) else None
-        for _ in range(100):
+        for _page in range(100):
             if not isinstance(parent, dict):
                 break
             take(parent, False)
@@ -349,7 +352,7 @@ class BlueskyConnector(Connector):
     async def _reply_refs(self, parent_id: str) -> dict:
         parent = await self._record(self._uri(parent_id))
         if parent is None or not isinstance(parent.get("cid"), str):
-            raise PermanentError("the post this answers no longer exists", 404)
+            raise PermanentError(_("the post this answers no longer exists"), 404)
         parent_ref = {"uri": str(parent.get("uri") or parent_id), "cid": parent["cid"]}
         root = obj(obj(obj(parent.get("value")).get("reply")).get("root"))
         if isinstance(root.get("uri"), str) and isinstance(root.get("cid"), str):
@@ -370,7 +373,7 @@ class BlueskyConnector(Connector):
     async def publish(self, post: PostRequest) -> Posted:
         problem = PROFILE.length_problem(post.text, {})
         if problem:
-            raise PermanentError(f"not posted: {problem}", 400)
+            raise PermanentError(_("not posted: {problem}").format(problem=problem), 400)
         me = await self._whoami()
         rkey = tid.from_key(post.idempotency_key)
         uri = AtUri(me, POST, rkey)
@@ -420,7 +423,7 @@ class BlueskyConnector(Connector):
         if status_ids:
             found = await self._record(self._uri(status_ids[0]))
             if found is None or not isinstance(found.get("cid"), str):
-                raise PermanentError("the reported post no longer exists", 404)
+                raise PermanentError(_("the reported post no longer exists"), 404)
             subject: dict = {"$type": "com.atproto.repo.strongRef", "uri": status_ids[0], "cid": found["cid"]}
         else:
             subject = {"$type": "com.atproto.admin.defs#repoRef", "did": account_remote_id}
@@ -440,7 +443,7 @@ class BlueskyConnector(Connector):
         except ValueError:
             root = None
         if root is None or root.repo != me:
-            raise PermanentError("Bluesky hides only replies in a thread this account started", 400)
+            raise PermanentError(_("Bluesky hides only replies in a thread this account started"), 400)
         gate_uri = AtUri(me, THREADGATE, root.rkey)
         gate = await self._record(gate_uri)
         current = dict(obj(gate).get("value") or {}) or {
@@ -466,7 +469,7 @@ class BlueskyConnector(Connector):
             return str(uri)
         post = await self._record(self._uri(remote_id))
         if post is None or not isinstance(post.get("cid"), str):
-            raise PermanentError("the post no longer exists", 404)
+            raise PermanentError(_("the post no longer exists"), 404)
         record = {"$type": collection, "subject": {"uri": str(post.get("uri") or remote_id), "cid": post["cid"]},
                   "createdAt": _created_now(self.clock)}
         await self.http.procedure("com.atproto.repo.createRecord",
@@ -478,7 +481,8 @@ class BlueskyConnector(Connector):
             return  # nothing was made (the like never reached the PDS)
         uri = self._uri(receipt)
         if uri.collection != collection:
-            raise PermanentError(f"'{scrub(receipt, 200)}' is not a {collection} record", 400)
+            raise PermanentError(_("'{id}' is not a {collection} record").format(id=scrub(receipt, 200), collection=collection),
+                                 400)
         await self.http.procedure("com.atproto.repo.deleteRecord",
                                   {"repo": await self._whoami(), "collection": collection, "rkey": uri.rkey})
 

@@ -18,11 +18,11 @@ import httpx
 
 from cmtui import __version__
 from cmtui.errors import InputError
-from cmtui.model import iso
+from cmtui.i18n import _
 from cmtui.sync.connectors.base import (
     AuthError, PermanentError, RateLimited, TransientError,
 )
-from cmtui.sync.connectors.transport import json_object, retry_after, send
+from cmtui.sync.connectors.transport import json_object, retry_after, send, slow_down
 from cmtui.text import sanitize
 
 DEFAULT_RATE_WAIT = timedelta(seconds=60)  # a 429 that does not say how long
@@ -49,9 +49,10 @@ def normalize_pds(url: str) -> str:
     host = parts.hostname or ""
     if (parts.scheme not in ("http", "https") or not host or not port_ok or any(c.isspace() for c in parts.netloc)
             or "@" in parts.netloc or parts.path not in ("", "/") or parts.query or parts.fragment):
-        raise InputError(f"'{shown}' is not a PDS address (like https://bsky.social)")
+        raise InputError(_("'{url}' is not a PDS address (like https://bsky.social)").format(url=shown))
     if parts.scheme == "http" and not _loopback(host):
-        raise InputError(f"'{shown}' uses plain http: the app password would travel unencrypted; use https")
+        raise InputError(_("'{url}' uses plain http: the app password would travel unencrypted; use https").format(
+            url=shown))
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
@@ -157,7 +158,7 @@ class Xrpc:
         sent = dict(headers or {})
         token = bearer or (self.token if auth else None)
         if token:
-            sent["Authorization"] = f"Bearer {token}"
+            sent["Authorization"] = f"Bearer {token}"  # i18n: not shown
         try:
             body = {"content": json} if isinstance(json, bytes) else {"json": json if method == "POST" else None}
             response = await send(self._client, method, f"/xrpc/{nsid}", host=self.host, timeout=self.timeout,
@@ -176,15 +177,21 @@ class Xrpc:
         said = f"{code}: {text}" if code else text
         if status == 429 or code == "RateLimitExceeded":
             until = retry_at(response, self.clock())
-            raise RateLimited(f"{self.host} asks us to slow down until {iso(until)}", until)
+            raise RateLimited(slow_down(self.host, until), until)
+        # The server's own words ({reason}) are shown as it sent them; {what} is the method's name.
         if status == 501 or code == "MethodNotImplemented":  # not a server that has this method: not worth retrying
-            raise Refused(f"{self.host} does not offer {nsid} ({status} {said})", status, code)
+            raise Refused(_("{host} does not offer {what} ({status} {reason})").format(
+                host=self.host, what=nsid, status=status, reason=said), status, code)
         if status >= 500:
-            raise TransientError(f"{self.host} answered {status} {said}".rstrip())
+            raise TransientError(_("{host} answered {status} {reason}").format(
+                host=self.host, status=status, reason=said).rstrip())
         if code == "ExpiredToken":
-            raise ExpiredToken(f"{self.host}: the session has expired ({said})")
+            raise ExpiredToken(_("{host}: the session has expired ({reason})").format(host=self.host, reason=said))
         if status == 401 or code in AUTH_CODES:
-            raise AuthError(f"{self.host} refused the session ({status} {said})")
+            raise AuthError(_("{host} refused the session ({status} {reason})").format(
+                host=self.host, status=status, reason=said))
         if status < 400:
-            raise PermanentError(f"{self.host} redirects {nsid}; if the PDS moved, give its new address", status)
-        raise Refused(f"{self.host} refused {nsid}: {status} {said}".rstrip(), status, code)
+            raise PermanentError(_("{host} redirects {what}; if the PDS moved, give its new address").format(
+                host=self.host, what=nsid), status)
+        raise Refused(_("{host} refused {what}: {status} {reason}").format(
+            host=self.host, what=nsid, status=status, reason=said).rstrip(), status, code)

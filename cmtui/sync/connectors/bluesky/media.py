@@ -8,7 +8,7 @@ its idempotency key and is looked up first, so it is still published once.
 
 from __future__ import annotations
 
-
+from cmtui.i18n import _
 from cmtui.sync.connectors.base import MediaFile, TransientError
 from cmtui.sync.connectors.bluesky.http import Xrpc
 
@@ -23,6 +23,7 @@ async def images_embed(http: Xrpc, files: tuple[MediaFile, ...]) -> dict:
                                  headers={"Content-Type": file.mime or "application/octet-stream"})
         blob = answer.get("blob")
         if not isinstance(blob, dict):
-            raise TransientError(f"malformed answer from {http.host} (uploadBlob: no blob)")
+            raise TransientError(_("malformed answer from {host} ({what})").format(
+                host=http.host, what="uploadBlob: no blob"))  # i18n: not shown (a method's name)
         images.append({"alt": file.alt, "image": blob})
     return {"$type": IMAGES, "images": images}

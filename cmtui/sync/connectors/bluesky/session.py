@@ -11,13 +11,14 @@ import json
 from datetime import datetime, timezone
 
 from cmtui.errors import InputError
+from cmtui.i18n import _
 from cmtui.sync.connectors.base import AuthError, ConnectorError, PermanentError, SignIn, TransientError
 from cmtui.sync.connectors.bluesky.http import Xrpc, scrub
 
 def _signed(body: dict, host: str) -> SignIn:
     access, refresh = body.get("accessJwt"), body.get("refreshJwt")
     if not isinstance(access, str) or not isinstance(refresh, str) or not access or not refresh:
-        raise TransientError(f"malformed session from {host} (no tokens)")
+        raise TransientError(_("malformed session from {host} (no tokens)").format(host=host))
     return SignIn(token=access, refresh=refresh)
 
 
@@ -28,11 +29,13 @@ async def create(http: Xrpc, identifier: str, password: str) -> SignIn:
         body = await http.procedure("com.atproto.server.createSession",
                                     {"identifier": identifier, "password": password}, auth=False)
     except AuthError:
-        raise InputError(f"{http.host} refused the handle or app password for {scrub(identifier, 100)}") from None
+        raise InputError(_("{host} refused the handle or app password for {handle}").format(
+            host=http.host, handle=scrub(identifier, 100))) from None
     except PermanentError as exc:
         if exc.status in (404, 501):  # no such method here: not a PDS
-            raise InputError(f"{http.server} does not look like a Bluesky PDS (it has no createSession)") from None
-        raise InputError(f"{http.host} refused the sign-in: {exc}") from None
+            raise InputError(_("{server} does not look like a Bluesky PDS (it has no createSession)").format(
+                server=http.server)) from None
+        raise InputError(_("{server} refused the sign-in: {reason}").format(server=http.host, reason=exc)) from None
     return _signed(body, http.host)
 
 
@@ -40,13 +43,13 @@ async def refresh(http: Xrpc, refresh_jwt: str | None) -> SignIn:
     """com.atproto.server.refreshSession: a new pair. Refused (revoked, expired): AuthError,
     the account needs a new app password."""
     if not refresh_jwt:
-        raise AuthError(f"{http.host}: the session has expired and no refresh token is stored; "
-                        "add the account again with an app password")
+        raise AuthError(_("{host}: the session has expired and no refresh token is stored; "
+                          "add the account again with an app password").format(host=http.host))
     try:
         body = await http.procedure("com.atproto.server.refreshSession", bearer=refresh_jwt)
     except (AuthError, PermanentError):  # revoked or expired: the message says which, the fix is the same
-        raise AuthError(f"{http.host} would not renew the session (app password revoked or session expired); "
-                        "add the account again with a new app password") from None
+        raise AuthError(_("{host} would not renew the session (app password revoked or session expired); "
+                          "add the account again with a new app password").format(host=http.host)) from None
     return _signed(body, http.host)
 
 

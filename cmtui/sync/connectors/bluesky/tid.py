@@ -23,7 +23,7 @@ TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 def encode(value: int) -> str:
     """value (0 <= value < 2^63) as 13 base32-sortable characters."""
     if not 0 <= value < 1 << 63:
-        raise ValueError("a TID is a 63-bit value")
+        raise ValueError("a TID is a 63-bit value")  # i18n: not shown (a bug, never a user's input)
     chars = []
     for _ in range(LENGTH):
         value, digit = divmod(value, 32)
@@ -33,7 +33,7 @@ def encode(value: int) -> str:
 
 def decode(tid: str) -> int:
     if not TID.match(tid):
-        raise ValueError(f"not a TID: {tid!r}")
+        raise ValueError(f"not a TID: {tid!r}")  # i18n: not shown (callers say their own)
     value = 0
     for char in tid:
         value = value * 32 + ALPHABET.index(char)

@@ -20,7 +20,7 @@ class AtUri:
     def parse(cls, uri: str) -> AtUri:
         match = _AT_URI.match(uri or "")
         if not match:
-            raise ValueError("not an at-URI")
+            raise ValueError("not an at-URI")  # i18n: not shown (callers say their own)
         return cls(*match.groups())
 
     def __str__(self) -> str:

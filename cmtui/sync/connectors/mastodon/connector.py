@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from cmtui import __version__
+from cmtui import l10n
+from cmtui.i18n import _, ngettext
 from cmtui.errors import InputError
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import (
@@ -28,6 +30,7 @@ from cmtui.sync.connectors.mastodon.address import normalize_instance
 from cmtui.sync.connectors.mastodon.media import upload_all, with_media
 from cmtui.text_html import html_to_text
 from cmtui.sync.connectors.mastodon.profile import PROFILE
+from cmtui.sync.connectors.transport import network_error, no_answer, no_connection, slow_down, unreachable
 from cmtui.text import sanitize
 
 log = logging.getLogger("cmtui.sync")
@@ -132,7 +135,7 @@ class MastodonConnector(Connector):
         pending = oauth.start(server, timeout)
         code = ask(pending.url)
         if not code:
-            raise InputError("no authorization code given; nothing was added")
+            raise InputError(_("no authorization code given; nothing was added"))
         return oauth.finish(pending, code, timeout)
 
     def __init__(self, instance: str, token: str, *, timeout: float = 30.0, account: AccountContext | None = None,
@@ -148,7 +151,7 @@ class MastodonConnector(Connector):
         self.rate_reset: datetime | None = None
         self._client = httpx.AsyncClient(
             base_url=self.instance,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": f"cmtui/{__version__}",
+            headers={"Authorization": f"Bearer {token}", "User-Agent": f"cmtui/{__version__}",  # i18n: not shown
                      "Accept": "application/json"},
             timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
             follow_redirects=False,
@@ -171,8 +174,9 @@ class MastodonConnector(Connector):
         if wait <= 0:
             return
         if wait > MAX_PACING_WAIT:
-            raise RateLimited(f"{self.host}: only {self.rate_remaining} requests left until {iso(self.rate_reset)}",
-                              self.rate_reset)
+            raise RateLimited(ngettext("{host}: only {n} request left until {when}",
+                                       "{host}: only {n} requests left until {when}", self.rate_remaining).format(
+                host=self.host, n=l10n.number(self.rate_remaining), when=iso(self.rate_reset)), self.rate_reset)
         log.info("%s: %d requests left, waiting %.0f s for the rate limit to reset", self.host,
                  self.rate_remaining, wait)
         await asyncio.sleep(wait)
@@ -185,16 +189,16 @@ class MastodonConnector(Connector):
             response = await self._client.request(method, path, params=params, json=json, headers=headers,
                                                   files=files, data=data)
         except httpx.ConnectTimeout:
-            raise OfflineError(f"cannot reach {self.host}: no connection within {min(10.0, self.timeout):g} s") from None
+            raise OfflineError(no_connection(self.host, min(10.0, self.timeout))) from None
         except (httpx.TimeoutException, httpx.RemoteProtocolError):
-            raise TimedOut(f"{self.host} did not answer within {self.timeout:g} s") from None
+            raise TimedOut(no_answer(self.host, self.timeout)) from None
         except httpx.ConnectError as exc:
             reason = str(exc) or type(exc).__name__
             if "SSL" in reason or "CERTIFICATE" in reason.upper():
-                raise OfflineError(f"TLS error talking to {self.host}: {reason}") from None
-            raise OfflineError(f"cannot reach {self.host}: {reason}") from None
+                raise OfflineError(_("TLS error talking to {host}: {reason}").format(host=self.host, reason=reason)) from None
+            raise OfflineError(unreachable(self.host, reason)) from None
         except httpx.HTTPError as exc:
-            raise OfflineError(f"network error talking to {self.host}: {type(exc).__name__}") from None
+            raise OfflineError(network_error(self.host, type(exc).__name__)) from None
         finally:
             self.requests += 1
         self._note_rate(response.headers)
@@ -202,17 +206,21 @@ class MastodonConnector(Connector):
         if status == 429:
             now = self.clock()
             retry_at = min(_retry_at(response.headers, now) or now + timedelta(minutes=5), now + MAX_RATE_PAUSE)
-            raise RateLimited(f"{self.host} asks us to slow down until {iso(retry_at)}", retry_at)
+            raise RateLimited(slow_down(self.host, retry_at), retry_at)
+        # The server's own words ({reason}) are shown as it sent them.
         if status >= 500:
-            raise TransientError(f"{self.host} answered {status} {self._error_text(response)}".rstrip())
+            raise TransientError(_("{host} answered {status} {reason}").format(
+                host=self.host, status=status, reason=self._error_text(response)).rstrip())
         if status in (401, 403):
-            raise AuthError(f"{self.host} refused the token ({status} {self._error_text(response)})")
+            raise AuthError(_("{host} refused the token ({status} {reason})").format(
+                host=self.host, status=status, reason=self._error_text(response)))
         if status >= 400:
-            raise PermanentError(f"{self.host} refused: {status} {self._error_text(response)}".rstrip(), status)
+            raise PermanentError(_("{host} refused: {status} {reason}").format(
+                host=self.host, status=status, reason=self._error_text(response)).rstrip(), status)
         if 300 <= status < 400:
             target = sanitize(response.headers.get("location", "elsewhere"), max_len=300, single_line=True)
-            raise PermanentError(f"{self.host} redirects {path} to {target}; if the instance moved, give its "
-                                 "new address", status)
+            raise PermanentError(_("{host} redirects {path} to {target}; if the instance moved, give its new address")
+                                 .format(host=self.host, path=path, target=target), status)
         if expect is None:
             return None
         try:
@@ -221,10 +229,11 @@ class MastodonConnector(Connector):
             except UnicodeDecodeError:  # bytes that are not UTF-8: keep the page, mark the damage (U+FFFD)
                 body = _json_replacing(response.content)
         except ValueError:
-            raise TransientError(f"malformed response from {self.host} ({method} {path}: not JSON)") from None
+            raise TransientError(_("malformed response from {host} ({what}: not JSON)").format(
+                host=self.host, what=f"{method} {path}")) from None
         if not isinstance(body, expect):
-            raise TransientError(f"malformed response from {self.host} ({method} {path}: "
-                                 f"expected {expect.__name__}, got {type(body).__name__})")
+            raise TransientError(_("malformed response from {host} ({what}: expected {expected}, got {got})").format(
+                host=self.host, what=f"{method} {path}", expected=expect.__name__, got=type(body).__name__))
         return body
 
     @staticmethod
@@ -322,7 +331,7 @@ class MastodonConnector(Connector):
                 posts=int(me.get("statuses_count") or 0), is_admin=bool(permissions & ADMIN_PERMISSIONS),
             )
         except (KeyError, TypeError, ValueError):
-            raise TransientError(f"malformed account from {self.host}") from None
+            raise TransientError(_("malformed account from {host}").format(host=self.host)) from None
         self.account_remote_id = info.remote_id
         return info
 
@@ -335,7 +344,7 @@ class MastodonConnector(Connector):
             body = await self._call("GET", "/api/v1/instance")
         statuses = ((body.get("configuration") or {}).get("statuses") or {})
         if not statuses and "uri" not in body and "domain" not in body:
-            raise PermanentError(f"{self.host} does not look like a Mastodon server")
+            raise PermanentError(_("{host} does not look like a Mastodon server").format(host=self.host))
         rules = tuple(ServerRule(id=str(r.get("id") or ""), text=sanitize(str(r.get("text") or ""), max_len=1000),
                                  hint=sanitize(str(r.get("hint") or ""), max_len=2000))
                       for r in body.get("rules") or [] if isinstance(r, dict))
@@ -382,7 +391,7 @@ class MastodonConnector(Connector):
     def _ids(self, batch: list) -> list[str]:
         ids = [str(n["id"]) for n in batch if isinstance(n, dict) and n.get("id") is not None]
         if not ids:
-            raise TransientError(f"malformed response from {self.host} (notifications without ids)")
+            raise TransientError(_("malformed response from {host} (notifications without ids)").format(host=self.host))
         return ids
 
     @staticmethod
@@ -429,7 +438,7 @@ class MastodonConnector(Connector):
             return Posted(remote_id=str(result["id"]), url=result.get("url") or result.get("uri"),
                           created_at=_time(result["created_at"]))
         except (KeyError, TypeError, ValueError):
-            raise TransientError(f"malformed status from {self.host}") from None
+            raise TransientError(_("malformed status from {host}").format(host=self.host)) from None
 
     async def edit(self, remote_id: str, text: str, spoiler_text: str | None = None) -> Posted:
         body = {"status": text}
@@ -494,7 +503,7 @@ class MastodonConnector(Connector):
                 oldest = min(_time(s["created_at"]) for s in batch) if batch else ""
                 next_max = min((str(s["id"]) for s in batch), key=id_key) if batch else None
             except (KeyError, TypeError, ValueError):
-                raise TransientError(f"malformed statuses from {self.host}") from None
+                raise TransientError(_("malformed statuses from {host}").format(host=self.host)) from None
             if not batch or len(batch) < 40 or oldest < since_text or next_max == max_id:
                 return posts
             max_id = next_max
@@ -504,7 +513,7 @@ class MastodonConnector(Connector):
         try:
             return AccountRef(remote_id=str(found["id"]), handle=self._acct(found))
         except (KeyError, TypeError):
-            raise TransientError(f"malformed account from {self.host}") from None
+            raise TransientError(_("malformed account from {host}").format(host=self.host)) from None
 
     async def mute(self, account_remote_id: str) -> None:
         await self._call("POST", f"/api/v1/accounts/{account_remote_id}/mute")

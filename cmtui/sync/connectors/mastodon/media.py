@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Awaitable, Callable
 
+from cmtui.i18n import _
 from cmtui.sync.connectors.base import Limits, MediaFile, TransientError
 
 Call = Callable[..., Awaitable[Any]]  # the connector's _call: (method, path, **request) -> JSON body
@@ -59,12 +60,12 @@ async def _upload(call: Call, host: str, file: MediaFile, sleep) -> str:
     body = await call("POST", "/api/v2/media", files={"file": (file.name, content, mime)}, data=data)
     media_id = str(body.get("id") or "")
     if not media_id:
-        raise TransientError(f"malformed media answer from {host} (no id)")
-    for _ in range(PROCESSING_POLLS):
+        raise TransientError(_("malformed media answer from {host} (no id)").format(host=host))
+    for _poll in range(PROCESSING_POLLS):
         if body.get("url"):
             return media_id
         await sleep(PROCESSING_WAIT)
         body = await call("GET", f"/api/v1/media/{media_id}")
     if body.get("url"):
         return media_id
-    raise TransientError(f"{host} is still processing {file.name}; trying again later")
+    raise TransientError(_("{host} is still processing {name}; trying again later").format(host=host, name=file.name))

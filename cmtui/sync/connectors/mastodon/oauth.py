@@ -11,10 +11,12 @@ from urllib.parse import urlencode
 
 import httpx
 
+from cmtui.i18n import _
 from cmtui.sync.connectors.base import AuthError, OfflineError, PermanentError
+from cmtui.sync.connectors.transport import unreachable
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
-SCOPES = "read write follow"
+SCOPES = "read write follow"  # i18n: not shown
 
 
 @dataclass(frozen=True)
@@ -35,17 +37,20 @@ def _post(instance: str, path: str, data: dict, timeout: float) -> dict:
     try:
         response = httpx.post(instance + path, data=data, timeout=timeout, follow_redirects=False)
     except httpx.HTTPError as exc:
-        raise OfflineError(f"cannot reach {instance}: {type(exc).__name__}") from None
+        raise OfflineError(unreachable(instance, type(exc).__name__)) from None
     if response.status_code in (400, 401, 403):
-        raise AuthError(f"{instance} refused the authorization ({response.status_code}); start again")
+        raise AuthError(_("{server} refused the authorization ({status}); start again").format(
+            server=instance, status=response.status_code))
     if response.status_code >= 400:
-        raise PermanentError(f"{instance} answered {response.status_code} on {path}", response.status_code)
+        raise PermanentError(_("{server} answered {status} on {path}").format(
+            server=instance, status=response.status_code, path=path), response.status_code)
     try:
         body = response.json()
     except ValueError:
-        raise PermanentError(f"{instance} does not look like a Mastodon server (no JSON from {path})") from None
+        raise PermanentError(_("{host} does not look like a Mastodon server (no JSON from {path})").format(
+            host=instance, path=path)) from None
     if not isinstance(body, dict):
-        raise PermanentError(f"{instance} does not look like a Mastodon server")
+        raise PermanentError(_("{host} does not look like a Mastodon server").format(host=instance))
     return body
 
 
@@ -56,7 +61,7 @@ def start(instance: str, timeout: float = 30.0) -> PendingAuth:
     try:
         client_id, client_secret = app["client_id"], app["client_secret"]
     except KeyError:
-        raise PermanentError(f"{instance} does not look like a Mastodon server (no client id)") from None
+        raise PermanentError(_("{host} does not look like a Mastodon server (no client id)").format(host=instance)) from None
     verifier = secrets.token_urlsafe(48)
     query = urlencode({"client_id": client_id, "redirect_uri": OOB, "response_type": "code", "scope": SCOPES,
                        "code_challenge": _challenge(verifier), "code_challenge_method": "S256"})
@@ -70,5 +75,5 @@ def finish(pending: PendingAuth, code: str, timeout: float = 30.0) -> str:
                   "scope": SCOPES}, timeout)
     token = body.get("access_token")
     if not isinstance(token, str) or not token:
-        raise PermanentError(f"{pending.instance} gave no access token")
+        raise PermanentError(_("{server} gave no access token").format(server=pending.instance))
     return token

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 from typing import Mapping
 
+from cmtui.i18n import N_, _
 from cmtui.sync.connectors.base import AccountOption, Capability, Choice, PlatformProfile
 
 _URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
@@ -31,12 +32,15 @@ class MastodonProfile(PlatformProfile):
         return len(text)
 
     def length_note(self, limits: Mapping) -> str:
-        return f" (URLs count as {limits.get('url_weight', URL_WEIGHT)})"
+        from cmtui import l10n
+
+        # i18n: said after "the text is 501 characters, over the limit of 500": keep the leading space
+        return _(" (URLs count as {n})").format(n=l10n.number(limits.get("url_weight", URL_WEIGHT)))
 
     def mentions(self, text: str, author: str) -> bool:
         """Whether text already mentions author, as @user or as @user@their-domain: the same
         user name on another server is someone else, and the author would not be notified."""
-        user, _, domain = author.partition("@")
+        user, _at, domain = author.partition("@")
         for found in _MENTION.finditer(text):
             if found.group(1).lower() != user.lower():
                 continue
@@ -52,7 +56,7 @@ class MastodonProfile(PlatformProfile):
 
 
 PROFILE = MastodonProfile(
-    label="Mastodon",
+    label="Mastodon",  # i18n: not shown
     capabilities=(Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.SCHEDULE | Capability.EDIT
                   | Capability.REPLY | Capability.MUTE | Capability.BLOCK | Capability.REPORT
                   | Capability.ADMIN_REPORTS | Capability.ADMIN_ACTIONS | Capability.STATS | Capability.LIKE
@@ -63,18 +67,34 @@ PROFILE = MastodonProfile(
     default_visibility="public",
     reply_content_warning=True,
     moderation_actions=("mute", "block", "report"),
-    report_categories=(Choice("spam", "spam"), Choice("legal", "legal — illegal content"),
-                       Choice("violation", "violation — breaks the server's rules"), Choice("other", "other")),
+    # i18n: a report's category as Mastodon files it: the word before the dash is Mastodon's own
+    report_categories=(Choice("spam", N_("spam")), Choice("legal", N_("legal — illegal content")),
+                       Choice("violation", N_("violation — breaks the server's rules")),
+                       Choice("other", N_("other"))),
     default_report_category="other",
-    account_actions=(Choice("none", "none — only resolve the report, with a warning text"),
-                     Choice("sensitive", "sensitive — mark its media sensitive"),
-                     Choice("disable", "disable — freeze its login"),
-                     Choice("silence", "silence — limit who sees it"),
-                     Choice("suspend", "suspend — remove the account")),
+    # i18n: what a Mastodon admin does to a reported account: the word before the dash is Mastodon's own
+    account_actions=(Choice("none", N_("none — only resolve the report, with a warning text")),
+                     Choice("sensitive", N_("sensitive — mark its media sensitive")),
+                     Choice("disable", N_("disable — freeze its login")),
+                     Choice("silence", N_("silence — limit who sees it")),
+                     Choice("suspend", N_("suspend — remove the account"))),
     server_schedule_lead=timedelta(minutes=5),  # the server refuses a scheduled_at sooner than this
-    like_name="favourites",
-    share_name="boosts",
-    like_verb="favourite", like_past="favourited", unlike_verb="unfavourite",
-    share_verb="boost", share_past="boosted", unshare_verb="unboost",
+    # i18n: Mastodon's words for its favourites and boosts: use Mastodon's own translations
+    like_name=N_("favourites"),
+    share_name=N_("boosts"),
+    # i18n: a verb inside a sentence ("Mastodon accounts cannot favourite from cmtui")
+    like_verb=N_("favourite"),
+    like_past=N_("favourited"),
+    unlike_verb=N_("unfavourite"),
+    # i18n: a verb inside a sentence ("Mastodon accounts cannot boost from cmtui")
+    share_verb=N_("boost"),
+    share_past=N_("boosted"),
+    unshare_verb=N_("unboost"),
+    # i18n: a key's label in the key bar (Mastodon's "Favourite" button)
+    like_label=N_("Favourite"),
+    unlike_label=N_("Unfavourite"),
+    # i18n: a key's label in the key bar (Mastodon's "Boost" button)
+    share_label=N_("Boost"),
+    unshare_label=N_("Unboost"),
     options=(AccountOption("instance", "server", required=True), AccountOption("token_env", "token_env")),
 )

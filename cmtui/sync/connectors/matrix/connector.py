@@ -18,6 +18,7 @@ from typing import AsyncIterator
 import httpx
 
 from cmtui.errors import InputError
+from cmtui.i18n import _
 from cmtui.model import iso, utcnow
 from cmtui.sync.connectors.base import (
     AccountContext, AccountInfo, AdminReports, AuthError, Connector, Limits, OwnPost, PermanentError, Person, Place,
@@ -31,6 +32,7 @@ from cmtui.sync.connectors.matrix.http import MatrixHttp, error_parts, normalize
 from cmtui.sync.connectors.matrix.media import send_images
 from cmtui.sync.connectors.matrix.profile import PROFILE
 from cmtui.sync.connectors.matrix.rooms import Room
+from cmtui.sync.connectors.transport import unreachable
 from cmtui.text import sanitize
 
 log = logging.getLogger("cmtui.sync")
@@ -66,17 +68,19 @@ class MatrixConnector(Connector):
         try:
             response = httpx.post(f"{server}/_matrix/client/v3/login", json=body, timeout=timeout)
         except httpx.HTTPError as exc:
-            raise InputError(f"cannot reach {server}: {type(exc).__name__}") from None
+            raise InputError(unreachable(server, type(exc).__name__)) from None
         if response.status_code == 403:
-            raise AuthError(f"{server} refused the user name or password")
+            raise AuthError(_("{server} refused the user name or password").format(server=server))
         if response.status_code >= 300:
-            code, text, _ = error_parts(response)
-            raise InputError(f"{server} refused the sign-in: {response.status_code} {code} {text}".rstrip())
+            code, text, _retry = error_parts(response)
+            raise InputError(_("{server} refused the sign-in: {reason}").format(
+                server=server, reason=f"{response.status_code} {code} {text}").rstrip())
         try:
             answer = response.json()
             return SignIn(token=str(answer["access_token"]), device_id=str(answer.get("device_id") or "") or None)
         except (ValueError, KeyError, TypeError):
-            raise InputError(f"{server} does not look like a Matrix homeserver (no access token)") from None
+            raise InputError(_("{server} does not look like a Matrix homeserver (no access token)").format(
+                server=server)) from None
 
     @classmethod
     def sign_out(cls, server: str, signed: SignIn, timeout: float) -> None:
@@ -85,7 +89,7 @@ class MatrixConnector(Connector):
             return
         try:
             httpx.post(f"{normalize_homeserver(server)}/_matrix/client/v3/logout",
-                       headers={"Authorization": f"Bearer {signed.token}"}, json={}, timeout=timeout)
+                       headers={"Authorization": f"Bearer {signed.token}"}, json={}, timeout=timeout)  # i18n: not shown
         except httpx.HTTPError:
             log.warning("could not sign the new device out of %s", server)
 
@@ -124,7 +128,7 @@ class MatrixConnector(Connector):
         if self.me is None:
             body = await self.http.call("GET", "/account/whoami")
             if not isinstance(body.get("user_id"), str):
-                raise TransientError(f"malformed whoami from {self.host}")
+                raise TransientError(_("malformed whoami from {host}").format(host=self.host))
             self.me = body["user_id"]
         return self.me
 
@@ -174,10 +178,11 @@ class MatrixConnector(Connector):
         if alias.startswith("!"):
             return alias
         if not alias.startswith("#") or ":" not in alias:
-            raise InputError(f"'{sanitize(alias, max_len=200, single_line=True)}' is not a room (#alias:server or !id)")
+            raise InputError(_("'{name}' is not a room (#alias:server or !id)").format(
+                name=sanitize(alias, max_len=200, single_line=True)))
         body = await self.http.call("GET", f"/directory/room/{segment(alias)}")
         if not isinstance(body.get("room_id"), str):
-            raise TransientError(f"malformed room alias answer from {self.host}")
+            raise TransientError(_("malformed room alias answer from {host}").format(host=self.host))
         return body["room_id"]
 
     # -- pulling -------------------------------------------------------------------------
@@ -219,7 +224,7 @@ class MatrixConnector(Connector):
             body = await self.http.call("GET", "/sync", params=params)
         next_batch = body.get("next_batch")
         if not isinstance(next_batch, str):
-            raise TransientError(f"malformed /sync from {self.host} (no next_batch)")
+            raise TransientError(_("malformed /sync from {host} (no next_batch)").format(host=self.host))
         reader = Reader(me=me, display_name=me[1:].partition(":")[0], since="" if cursor else iso(since))
         rooms = as_dict(body.get("rooms"))
         self._note_direct(body)
@@ -317,11 +322,11 @@ class MatrixConnector(Connector):
         context = await self.http.call("GET", f"{base}/context/{segment(event_id)}", params={"limit": "20"})
         event = context.get("event")
         if not isinstance(event, dict):
-            raise TransientError(f"malformed context from {self.host}")
+            raise TransientError(_("malformed context from {host}").format(host=self.host))
         before = {e.get("event_id"): e for e in (context.get("events_before") or []) if isinstance(e, dict)}
         found: dict[str, dict] = {event_id: event}
         chain = event
-        for _ in range(20):  # the replied-to chain, as far as it goes
+        for _step in range(20):  # the replied-to chain, as far as it goes
             target = reply_target(relation(as_dict(chain.get("content"))))
             if not target or target in found:
                 break
@@ -353,7 +358,8 @@ class MatrixConnector(Connector):
         try:
             return split(remote_id)
         except ValueError:
-            raise PermanentError(f"'{sanitize(remote_id, max_len=200, single_line=True)}' is not a Matrix message id",
+            raise PermanentError(_("'{id}' is not a Matrix message id").format(
+                id=sanitize(remote_id, max_len=200, single_line=True)),
                                  404) from None
 
     # -- publishing ----------------------------------------------------------------------
@@ -361,7 +367,7 @@ class MatrixConnector(Connector):
         body = await self.http.call("PUT", f"/rooms/{segment(room_id)}/send/m.room.message/{segment(txn)}",
                                     json=content)
         if not isinstance(body.get("event_id"), str):
-            raise TransientError(f"malformed send answer from {self.host}")
+            raise TransientError(_("malformed send answer from {host}").format(host=self.host))
         return body["event_id"]
 
     async def publish(self, post: PostRequest) -> Posted:
@@ -379,7 +385,7 @@ class MatrixConnector(Connector):
         elif post.place:
             room_id = post.place
         else:
-            raise PermanentError("a Matrix post needs a room to go to", 400)
+            raise PermanentError(_("a Matrix post needs a room to go to"), 400)
         event_id = await self._send(room_id, content, post.idempotency_key)
         if post.media:  # after the text, in its thread if it has one
             thread = content.get("m.relates_to") or {}
@@ -445,7 +451,7 @@ class MatrixConnector(Connector):
                      category: str | None = None, forward: bool = False) -> str:
         """Report a message to the homeserver's admins; the report's id is the event's."""
         if not status_ids:
-            raise PermanentError("a Matrix report is about a message: choose one", 400)
+            raise PermanentError(_("a Matrix report is about a message: choose one"), 400)
         room_id, event_id = self._split(status_ids[0])
         await self.http.call("POST", f"/rooms/{segment(room_id)}/report/{segment(event_id)}",
                              json={"reason": comment})
@@ -455,7 +461,7 @@ class MatrixConnector(Connector):
         reports: list[RemoteReport] = []
         unread: list[str] = []
         params: dict = {"limit": "100", "dir": "b"}
-        for _ in range(50):  # 5,000 reports at most per pass
+        for _page in range(50):  # 5,000 reports at most per pass
             body = await self.http.call("GET", "/event_reports", params=params, prefix=ADMIN)
             for entry in body.get("event_reports") or []:
                 try:
@@ -489,7 +495,8 @@ class MatrixConnector(Connector):
             await self.http.call("POST", f"/user/{user}/redact", json={"rooms": [], **({"reason": text} if text else {})},
                                  prefix=ADMIN)
         else:
-            raise PermanentError(f"Matrix has no account action '{sanitize(action, max_len=40, single_line=True)}'", 400)
+            raise PermanentError(_("Matrix has no account action '{action}'").format(
+                action=sanitize(action, max_len=40, single_line=True)), 400)
 
     # -- likes and shares --
     # A like is a 👍 reaction (an m.annotation), sent with the outbox key as its transaction id:
@@ -500,7 +507,7 @@ class MatrixConnector(Connector):
         content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": LIKE_KEY}}
         body = await self.http.call("PUT", f"/rooms/{segment(room_id)}/send/m.reaction/{segment(key)}", json=content)
         if not isinstance(body.get("event_id"), str):
-            raise TransientError(f"malformed send answer from {self.host}")
+            raise TransientError(_("malformed send answer from {host}").format(host=self.host))
         return composite(room_id, body["event_id"])
 
     async def unlike(self, remote_id: str, receipt: str | None = None) -> None:

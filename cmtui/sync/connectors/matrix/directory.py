@@ -9,6 +9,7 @@ import re
 from typing import Awaitable, Callable
 
 from cmtui.errors import InputError
+from cmtui.i18n import _
 from cmtui.sync.connectors.base import PermanentError
 from cmtui.text import sanitize
 
@@ -23,8 +24,8 @@ def user_id(user: str) -> str:
     """A full Matrix user id, or InputError saying what one looks like."""
     user = user.strip()
     if len(user) > 255 or not _USER_ID.fullmatch(user):
-        raise InputError(f"'{sanitize(user, max_len=300, single_line=True)}' is not a Matrix user id"
-                         " (like @me:example.org)")
+        raise InputError(_("'{user}' is not a Matrix user id (like @me:example.org)").format(
+            user=sanitize(user, max_len=300, single_line=True)))
     return user
 
 
@@ -39,6 +40,6 @@ def require_joined(name: str, room_id: str, joined: set[str]) -> str:
     """room_id if the account is in it, else PermanentError naming the room as typed."""
     if room_id not in joined:
         shown = name if name == room_id else f"{name} ({room_id})"
-        raise PermanentError(f"the account has not joined {sanitize(shown, max_len=300, single_line=True)}:"
-                             " join it first (or leave it out of --rooms)", status=403)
+        raise PermanentError(_("the account has not joined {room}: join it first (or leave it out of --rooms)").format(
+            room=sanitize(shown, max_len=300, single_line=True)), status=403)
     return room_id

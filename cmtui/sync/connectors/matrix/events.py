@@ -38,7 +38,7 @@ def split(remote_id: str) -> tuple[str, str]:
     """(room id, event id) of a composite remote id; ValueError when it is not one."""
     room_id, sep, event = remote_id.partition("/$")
     if not sep or not room_id or not event:
-        raise ValueError(f"not a Matrix event id: {remote_id!r}")
+        raise ValueError(f"not a Matrix event id: {remote_id!r}")  # i18n: not shown (callers say their own)
     return room_id, "$" + event
 
 

@@ -15,11 +15,11 @@ import httpx
 
 from cmtui import __version__
 from cmtui.errors import InputError
-from cmtui.model import iso
+from cmtui.i18n import _
 from cmtui.sync.connectors.base import (
     AuthError, PermanentError, RateLimited, TransientError,
 )
-from cmtui.sync.connectors.transport import json_object, retry_after, send
+from cmtui.sync.connectors.transport import json_object, retry_after, send, slow_down
 from cmtui.text import sanitize
 
 CLIENT = "/_matrix/client/v3"
@@ -41,8 +41,8 @@ def normalize_homeserver(url: str) -> str:
     parts = urlsplit(text)
     if (parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in parts.netloc)
             or parts.query or parts.fragment):
-        raise InputError(f"'{sanitize(url, max_len=200, single_line=True)}' is not a homeserver URL "
-                         "(like https://matrix.example.org)")
+        raise InputError(_("'{url}' is not a homeserver URL (like https://matrix.example.org)").format(
+            url=sanitize(url, max_len=200, single_line=True)))
     return text
 
 
@@ -84,7 +84,7 @@ class MatrixHttp:
         self.requests = 0
         self._client = httpx.AsyncClient(
             base_url=server,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": f"cmtui/{__version__}",
+            headers={"Authorization": f"Bearer {token}", "User-Agent": f"cmtui/{__version__}",  # i18n: not shown
                      "Accept": "application/json"},
             timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
             follow_redirects=False, transport=transport)
@@ -112,12 +112,16 @@ class MatrixHttp:
         said = f"{code}: {text}" if code else text
         if status == 429 or code == "M_LIMIT_EXCEEDED":
             until = retry_at(response, body, self.clock())
-            raise RateLimited(f"{self.host} asks us to slow down until {iso(until)}", until)
+            raise RateLimited(slow_down(self.host, until), until)
+        # The server's own words ({reason}) are shown as it sent them.
         if status >= 500:
-            raise TransientError(f"{self.host} answered {status} {said}".rstrip())
+            raise TransientError(_("{host} answered {status} {reason}").format(
+                host=self.host, status=status, reason=said).rstrip())
         if status == 401 or code in AUTH_CODES:
-            raise AuthError(f"{self.host} refused the token ({status} {said})")
+            raise AuthError(_("{host} refused the token ({status} {reason})").format(
+                host=self.host, status=status, reason=said))
         if status < 400:
-            raise PermanentError(f"{self.host} redirects {path}; if the homeserver moved, give its new address",
-                                 status)
-        raise PermanentError(f"{self.host} refused: {status} {said}".rstrip(), status)
+            raise PermanentError(_("{host} redirects {path}; if the homeserver moved, give its new address").format(
+                host=self.host, path=path), status)
+        raise PermanentError(_("{host} refused: {status} {reason}").format(
+            host=self.host, status=status, reason=said).rstrip(), status)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Awaitable, Callable
 
+from cmtui.i18n import _
 from cmtui.sync.connectors.base import MediaFile, TransientError
 from cmtui.sync.connectors.matrix.http import MatrixHttp, segment
 
@@ -32,7 +33,7 @@ async def send_images(http: MatrixHttp, send: Callable[[str, dict, str], Awaitab
                                  headers={"Content-Type": mime})
         uri = answer.get("content_uri")
         if not isinstance(uri, str) or not uri.startswith("mxc://"):
-            raise TransientError(f"malformed upload answer from {http.host} (no content_uri)")
+            raise TransientError(_("malformed upload answer from {host} (no content_uri)").format(host=http.host))
         content: dict = {"msgtype": "m.image", "body": file.alt or file.name, "filename": file.name, "url": uri,
                          "info": {"mimetype": mime, "size": len(data)}}
         if relates:

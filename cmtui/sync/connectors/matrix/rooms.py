@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cmtui.i18n import _
 from cmtui.sync.connectors.base import Place
 
 # Power levels the spec assumes when m.room.power_levels leaves them out.
 DEFAULT_LEVELS = {"kick": 50, "ban": 50, "redact": 50}
 # A moderation action (the core's word) and the power level key it needs.
 ACTION_LEVELS = (("hide", "redact"), ("kick", "kick"), ("ban", "ban"), ("unban", "ban"))
+
+
+def _level_needed(action: str) -> str:
+    """Why our power level refuses action in a room: one whole sentence per action."""
+    # i18n: a Matrix room's power levels: {mine} is the account's, {needed} the room's for the action
+    return {"hide": _("hide needs power level {needed} in {room}; yours is {mine}"),
+            "kick": _("kick needs power level {needed} in {room}; yours is {mine}"),
+            "ban": _("ban needs power level {needed} in {room}; yours is {mine}"),
+            "unban": _("unban needs power level {needed} in {room}; yours is {mine}")}[action]
 
 
 def _int(value, default: int) -> int:
@@ -112,7 +122,7 @@ class Room:
         for action, key in ACTION_LEVELS:
             needed = _int(power.get(key), DEFAULT_LEVELS[key])
             if mine < needed:
-                refused[action] = f"{action} needs power level {needed} in {self.title(me)}; yours is {mine}"
+                refused[action] = _level_needed(action).format(needed=needed, room=self.title(me), mine=mine)
         return refused
 
     def place(self, me: str) -> Place:
