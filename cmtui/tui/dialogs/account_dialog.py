@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
-from cmtui.accounts_setup import option_word, sign_in_kind
+from cmtui.accounts_setup import sign_in_kind
 from cmtui.errors import CmtuiError
 from cmtui.i18n import N_, _
 from cmtui.sync.connectors import PLATFORMS, profile_for
@@ -96,7 +96,7 @@ class AccountDialog(ModalScreen[AccountAnswer | None]):
         for option in profile.options:
             if option.role == "token_env":
                 continue
-            word = option_word(profile, option.role)
+            word = profile.option_label(option.role)
             listed = option.role in ("places", "support_places")
             if option.required:
                 hint = _("{field}, comma-separated").format(field=word) if listed else word
