@@ -156,7 +156,7 @@ async def test_c_writes_a_post_for_the_cursor_day_and_checks_it(store):
         assert isinstance(composer, EntryComposer)
         when = composer.query_one("#entry-when", Input)
         assert when.value == "2026-11-21 09:00"
-        assert "Saturday 21 November 2026, 09:00" in str(composer.query_one("#entry-when-read").render())
+        assert "Saturday, 21 November 2026, 09:00" in str(composer.query_one("#entry-when-read").render())
         when.value = "someday soon-ish"
         await pilot.pause()
         assert "cannot read" in str(composer.query_one("#entry-when-read").render())
@@ -300,11 +300,11 @@ async def test_the_composer_warns_when_the_start_is_not_on_the_repeat_rule(store
         composer.query_one("#entry-rrule", Input).value = "FREQ=WEEKLY;BYDAY=TU"
         await pilot.pause()
         note = str(composer.query_one("#entry-rule-read").render())
-        assert "not a day this rule gives" in note and "Tue 08 Dec 2026, 09:00" in note
+        assert "not a day this rule gives" in note and "Tue, 8 Dec 2026, 09:00" in note
         composer.query_one("#entry-rrule", Input).value = "FREQ=MONTHLY;BYDAY=1TH"
         composer.query_one("#entry-when", Input).value = "2026-12-06 18:00"  # a Sunday
         await pilot.pause()
-        assert "Thu 07 Jan 2027, 18:00" in str(composer.query_one("#entry-rule-read").render())
+        assert "Thu, 7 Jan 2027, 18:00" in str(composer.query_one("#entry-rule-read").render())
         composer.query_one("#entry-when", Input).value = "2026-12-03 18:00"  # the first Thursday
         await pilot.pause()
         assert str(composer.query_one("#entry-rule-read").render()).strip() == ""

@@ -16,7 +16,7 @@ from cmtui.store import InboxFilter, Store
 from cmtui.tui.dialogs.goal_editor import GoalEditor
 from cmtui.tui.screens import metrics as metrics_screen
 from cmtui.tui.widgets.metric_charts import ChartText
-from cmtui.tui.widgets.metric_sections import duration
+from cmtui.tui.widgets.metric_sections import due_date, duration
 from cmtui.tui.widgets.status_line import StatusLine
 from factory import NOW, build_store
 from tui_helpers import RecordingApp, wait_for
@@ -77,7 +77,7 @@ async def test_the_panel_shows_the_figures_panel_data_computes(store):
             assert row.split()[1:4] == [f"{s['arrived']:,}", f"{s['answered']:,}", f"{s['rate']:.0%}"]
         goals = shown(screen, "#section-goals")
         for g in expected["goals"]:
-            assert g["name"] in goals and g["forecast"] in goals and g["due_date"] in goals
+            assert g["name"] in goals and g["forecast"] in goals and due_date(g["due_date"]) in goals
         growth = shown(screen, "#section-growth")
         assert "W47" in growth and "+25" in growth  # the net change of the last week
         assert "fallback:" in shown(screen, "#section-best")  # 0 posts: the default pattern, said so

@@ -12,16 +12,16 @@ from cmtui.planning.timeparse import localize
 VIEWS = ("month", "week", "agenda")
 
 
-def month_weeks(day: date) -> list[list[date]]:
-    """The month grid around day: always six weeks of seven days, Monday first (so the grid
-    never changes height from one month to the next)."""
+def month_weeks(day: date, first_weekday: int = 0) -> list[list[date]]:
+    """The month grid around day: always six weeks of seven days, from first_weekday (Monday
+    0, Sunday 6: the locale's, l10n.first_weekday()), so the grid never changes height."""
     first = day.replace(day=1)
-    start = first - timedelta(days=first.weekday())
+    start = first - timedelta(days=(first.weekday() - first_weekday) % 7)
     return [[start + timedelta(days=7 * w + d) for d in range(7)] for w in range(6)]
 
 
-def week_days(day: date) -> list[date]:
-    start = day - timedelta(days=day.weekday())
+def week_days(day: date, first_weekday: int = 0) -> list[date]:
+    start = day - timedelta(days=(day.weekday() - first_weekday) % 7)
     return [start + timedelta(days=d) for d in range(7)]
 
 
@@ -30,13 +30,13 @@ def local_midnight(day: date, tz: tzinfo) -> datetime:
     return localize(datetime.combine(day, time()), tz)
 
 
-def period(view: str, day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+def period(view: str, day: date, tz: tzinfo, first_weekday: int = 0) -> tuple[datetime, datetime]:
     """The [start, end) a view shows around day, as aware times."""
     if view == "month":
-        weeks = month_weeks(day)
+        weeks = month_weeks(day, first_weekday)
         first, last = weeks[0][0], weeks[-1][-1]
     elif view == "week":
-        days = week_days(day)
+        days = week_days(day, first_weekday)
         first, last = days[0], days[-1]
     else:  # agenda: a week back, six weeks ahead
         first, last = day - timedelta(days=7), day + timedelta(days=42)

@@ -17,13 +17,17 @@ from typing import TYPE_CHECKING, Callable
 from weakref import WeakKeyDictionary
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.binding import Binding
 from textual.message import Message
 
+from cmtui import l10n
+from cmtui.i18n import N_, _, babel_locale
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.tui.commands import CmtuiCommands
 from cmtui.tui.messages import DataChanged
+from cmtui.tui.widgets.status_line import sync_state_word
 from cmtui.tui.widgets.crisis_watch import CrisisWatch
 
 if TYPE_CHECKING:
@@ -91,6 +95,33 @@ STORE_ERROR_RETRY_SECONDS = 60  # after the store refused a sync's writes
 EXTERNAL_POLL_SECONDS = 1.0  # how soon another process's writes show on the screen
 
 
+class CmtuiPalette(CommandPalette):
+    """Textual's command palette with its own words in the interface's language."""
+
+    def __init__(self, *args, placeholder: str | None = None, **kwargs) -> None:
+        super().__init__(*args, placeholder=placeholder or _("Search for commands…"), **kwargs)
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual says "No matches found" in English: the same countdown, in our words.
+        from rich.align import Align
+        from rich.text import Text
+        from textual.command import CommandList
+        from textual.widgets.option_list import Option
+
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(_("No matches found"), style="not bold")), disabled=True,
+                           id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+
 class CmtuiApp(App):
     TITLE = "cmtui"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
@@ -101,15 +132,16 @@ class CmtuiApp(App):
     COMMANDS = App.COMMANDS | {CmtuiCommands}
 
     BINDINGS = [
-        Binding("1", "switch_mode('calendar')", "Calendar", id="app.calendar"),
-        Binding("2", "switch_mode('inbox')", "Inbox", id="app.inbox"),
-        Binding("3", "switch_mode('moderation')", "Moderation", id="app.moderation"),
-        Binding("4", "switch_mode('metrics')", "Metrics", id="app.metrics"),
+        Binding("1", "switch_mode('calendar')", N_("Calendar"), id="app.calendar"),
+        Binding("2", "switch_mode('inbox')", N_("Inbox"), id="app.inbox"),
+        Binding("3", "switch_mode('moderation')", N_("Moderation"), id="app.moderation"),
+        Binding("4", "switch_mode('metrics')", N_("Metrics"), id="app.metrics"),
         # Not in the key bar (full at 120 columns); in help (?) and the palette.
-        Binding("5", "switch_mode('accounts')", "Accounts", id="app.accounts", show=False),
-        Binding("ctrl+r", "sync_now", "Sync", id="app.sync"),
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("5", "switch_mode('accounts')", N_("Accounts"), id="app.accounts", show=False),
+        # i18n: key bar: start a sync now (keep it short)
+        Binding("ctrl+r", "sync_now", N_("Sync"), id="app.sync"),
+        Binding("question_mark", "help", N_("Help"), id="app.help"),
+        Binding("q", "quit", N_("Quit"), id="app.quit"),
     ]
 
     class SyncChanged(Message):
@@ -205,7 +237,7 @@ class CmtuiApp(App):
             except sqlite3.DatabaseError as exc:  # a full disk, say: the screen stays, sync waits
                 from cmtui.store.db import describe_error
 
-                self.notify(describe_error(exc, self.store.path), title="Sync stopped", severity="error",
+                self.notify(describe_error(exc, self.store.path), title=_("Sync stopped"), severity="error",
                             markup=False, timeout=30)
                 await asyncio.sleep(STORE_ERROR_RETRY_SECONDS)
 
@@ -213,14 +245,16 @@ class CmtuiApp(App):
         manual, self._manual_pass = self._manual_pass, False
         offline = [result.summary() for result in results if result.offline]
         if manual and offline:  # asked for with ctrl+r: say why nothing went out (calmly, once)
-            self.notify("\n".join(offline), title="Offline accounts", markup=False, timeout=6)
+            self.notify("\n".join(offline), title=_("Offline accounts"), markup=False, timeout=6)
         for result in results:
             for failure in result.failed:
-                self.notify(f"{result.name}: {failure}", title="Not sent", severity="error", markup=False,
+                self.notify(_("{account}: {reason}").format(account=result.name, reason=failure), title=_("Not sent"),
+                            severity="error", markup=False,
                             timeout=15)
             error = None if result.ok else result.error
             if error and self._account_errors.get(result.name) != error:
-                self.notify(f"{result.name}: {error}", title=f"Sync {result.state}", severity="warning",
+                self.notify(_("{account}: {reason}").format(account=result.name, reason=error),
+                            title=_("Sync {state}").format(state=sync_state_word(result.state)), severity="warning",
                             markup=False, timeout=10)
             self._account_errors[result.name] = error
         self.post_message(self.SyncChanged())
@@ -250,7 +284,7 @@ class CmtuiApp(App):
         whole, and the screen stays usable."""
         from cmtui.store.db import describe_error
 
-        self.notify(describe_error(exc, self.store.path or "in memory"), title="Not saved", severity="error",
+        self.notify(describe_error(exc, self.store.path or _("in memory")), title=_("Not saved"), severity="error",
                     markup=False, timeout=20)
 
     async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
@@ -285,25 +319,32 @@ class CmtuiApp(App):
         if self.engine is None:
             from cmtui.sync.connectors import PLATFORMS
 
-            self.notify(f"Nothing to sync: no account has a token (cmtui account add {'|'.join(PLATFORMS)} NAME"
-                        " --instance URL)", severity="warning", markup=False)
+            message = _("Nothing to sync: no account has a token ({command})")
+            command = f"cmtui account add {'|'.join(PLATFORMS)} NAME --instance URL"  # i18n: not shown
+            self.notify(message.format(command=command), severity="warning", markup=False)
             return
         self._manual_pass = True
         self._wake.set()
-        self.notify("Syncing now…", timeout=2)
+        self.notify(_("Syncing now…"), timeout=2)
 
     def now(self) -> datetime:
         return self._clock()
 
     def format_time(self, stamp: str | None) -> str:
-        """A stored UTC time as local wall-clock time, short when it is today."""
+        """A stored UTC time as local wall-clock time in the language's conventions, short when
+        it is today ("today 09:30")."""
         dt = parse_iso(stamp)
         if dt is None:
             return "–"
         local = dt.astimezone(self._tz)
-        if local.date() == self.now().astimezone(self._tz).date():
-            return local.strftime("today %H:%M")
-        return local.strftime("%Y-%m-%d %H:%M")
+        today = self.now().astimezone(self._tz).date()
+        if local.date() == today:
+            # i18n: a time today, e.g. "today 09:30"
+            return _("today {time}").format(time=l10n.clock(local))
+        # Short enough for a 16-cell column: "19 Nov, 21:00" / "19. nov., 21:00"; another year's
+        # in the language's numeric date ("19/11/2025, 21:00").
+        day = l10n.day_month(local) if local.year == today.year else l10n.numeric_date(local)
+        return str(babel_locale().datetime_formats["short"]).replace("{1}", day).replace("{0}", l10n.clock(local))
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:
@@ -324,11 +365,35 @@ class CmtuiApp(App):
             folder.mkdir(parents=True, exist_ok=True)
             target.write_text(self.export_screenshot(), encoding="utf-8")
         except OSError as exc:
-            self.notify(f"Screenshot not saved to {target}: {exc.strerror or exc}", title="Screenshot",
+            self.notify(_("Screenshot not saved to {path}: {reason}").format(path=target, reason=exc.strerror or exc),
+                        title=_("Screenshot"),
                         severity="error", markup=False)
             return None
-        self.notify(f"Screenshot saved to {target}", title="Screenshot", timeout=8, markup=False)
+        self.notify(_("Screenshot saved to {path}").format(path=target), title=_("Screenshot"), timeout=8,
+                    markup=False)
         return str(target)
+
+    # -- Textual's own words, in the interface's language -------------------------------------
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CmtuiPalette.is_open(self):
+            self.push_screen(CmtuiPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CmtuiPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+
+    def get_system_commands(self, screen):
+        """Textual's commands in the palette (theme, quit, maximize, screenshot) in our words;
+        its keys panel (in English, and beside `?` help) is left out."""
+        yield SystemCommand(_("Theme"), _("Change the colour theme"), self.action_change_theme)
+        if screen.maximized is not None:
+            yield SystemCommand(_("Minimize"), _("Give the widget its normal size again"), screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(_("Maximize"), _("Show the focused widget on the whole screen"),
+                                screen.action_maximize)
+        yield SystemCommand(_("Screenshot"), _("Save an SVG picture of the screen"),
+                            lambda: self.set_timer(0.1, self.deliver_screenshot))
 
     def action_help(self) -> None:
         from cmtui.tui.dialogs.help import HelpScreen, describe_bindings

@@ -10,6 +10,8 @@ import webbrowser
 
 from textual.app import SuspendNotSupported
 
+from cmtui.i18n import _
+
 # Browsers that draw in the terminal: they get the screen while the app is suspended.
 TERMINAL_BROWSERS = {"lynx", "w3m", "links", "elinks", "www-browser", "browsh", "carbonyl"}
 
@@ -26,19 +28,19 @@ def _in_terminal(browser: webbrowser.BaseBrowser) -> bool:
 def open_in_browser(app, url: str | None) -> bool:
     """Open url and notify the user either way; True when a browser took it."""
     if not url:
-        app.notify("This item has no address to open.", severity="warning")
+        app.notify(_("This item has no address to open."), severity="warning")
         return False
     if app.is_web:  # served in a browser (cmtui serve): that browser opens it
         app.open_url(url)
-        app.notify(f"Opened {url}", timeout=4, markup=False)
+        app.notify(_("Opened {url}").format(url=url), timeout=4, markup=False)
         return True
     try:
         browser = webbrowser.get()
     except webbrowser.Error:
-        app.notify(f"No browser found to open {url} (set $BROWSER to one).", severity="warning", timeout=8,
-                   markup=False)
+        app.notify(_("No browser found to open {url} (set $BROWSER to one).").format(url=url), severity="warning",
+                   timeout=8, markup=False)
         return False
-    name = getattr(browser, "name", "") or "the browser"
+    name = getattr(browser, "name", "") or _("the browser")
     try:
         if _in_terminal(browser):
             with app.suspend():  # it needs the screen until it exits
@@ -51,9 +53,10 @@ def open_in_browser(app, url: str | None) -> bool:
     except (OSError, SuspendNotSupported) as exc:
         opened, why = False, str(exc) or type(exc).__name__
     else:
-        why = f"{name} refused it"
+        why = _("{browser} refused it").format(browser=name)
     if opened:
-        app.notify(f"Opened {url} in {name}.", timeout=4, markup=False)
+        app.notify(_("Opened {url} in {browser}.").format(url=url, browser=name), timeout=4, markup=False)
     else:
-        app.notify(f"Could not open {url}: {why}.", severity="error", timeout=8, markup=False)
+        app.notify(_("Could not open {url}: {reason}.").format(url=url, reason=why), severity="error", timeout=8,
+                   markup=False)
     return opened

@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Mapping
 
 from cmtui.errors import CmtuiError
+from cmtui.i18n import _
 
 FALLBACK = "vi"
 
@@ -47,7 +48,7 @@ def split_front_matter(text: str) -> tuple[str, list[tuple[str, str]]]:
         key, colon, value = stripped.partition(":")
         if not colon or key.strip().lower() != "media":
             return text, []
-        path, _, alt = value.partition("|")
+        path, _bar, alt = value.partition("|")
         if path.strip():
             files.append((os.path.expanduser(path.strip()), alt.strip()))
     return text, []  # never closed: plain text
@@ -60,7 +61,8 @@ def editor_command(env: Mapping[str, str] | None = None) -> list[str]:
     try:
         command = shlex.split(value)
     except ValueError as exc:
-        raise EditorError(f"cannot read the editor command {value!r}: {exc}") from None
+        raise EditorError(_("cannot read the editor command {command}: {reason}").format(command=repr(value),
+                                                                                          reason=exc)) from None
     return command or [FALLBACK]
 
 
@@ -79,11 +81,13 @@ def run_editor(text: str, suffix: str = ".txt", env: Mapping[str, str] | None = 
         try:
             result = subprocess.run([*command, name], check=False)
         except FileNotFoundError:
-            raise EditorError(f"could not start editor '{command[0]}': not found") from None
+            raise EditorError(_("could not start editor '{editor}': not found").format(editor=command[0])) from None
         except PermissionError:
-            raise EditorError(f"could not start editor '{command[0]}': not executable") from None
+            raise EditorError(_("could not start editor '{editor}': not executable").format(
+                editor=command[0])) from None
         except OSError as exc:
-            raise EditorError(f"could not start editor '{command[0]}': {exc.strerror or exc}") from None
+            raise EditorError(_("could not start editor '{editor}': {reason}").format(
+                editor=command[0], reason=exc.strerror or exc)) from None
         if result.returncode != 0:
             return None
         with open(name, encoding="utf-8", errors="replace", newline="") as fh:
@@ -107,4 +111,4 @@ def edit_in_editor(app, text: str, suffix: str = ".txt") -> str | None:
         with app.suspend():
             return run_editor(text, suffix)
     except SuspendNotSupported:
-        raise EditorError("this terminal cannot be handed over to an external editor") from None
+        raise EditorError(_("this terminal cannot be handed over to an external editor")) from None

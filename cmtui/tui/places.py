@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cmtui.i18n import _, pgettext
 from cmtui.model import Place
 
 if TYPE_CHECKING:
@@ -27,12 +28,21 @@ def addressed(row, place: Place | None) -> str:
     """The item's kind, the account it is addressed to and where it was said."""
     kind, account = row["kind"], row["account"]
     if place is None:
-        return f"{kind} to {account}"
+        said = {"mention": pgettext("addressed", "mention to {account}"),
+                "reply": pgettext("addressed", "reply to {account}"),
+                "direct": pgettext("addressed", "direct to {account}"),
+                "comment": pgettext("addressed", "comment to {account}")}
+        return said[kind].format(account=account) if kind in said else f"{kind} → {account}"
     if place.direct or kind == "direct":
-        return f"direct message to {account}"
+        return pgettext("addressed", "direct message to {account}").format(account=account)
     if kind == "comment":
-        return f"message in {place.shown} on {account}"
-    return f"{kind} to {account} in {place.shown}"
+        # i18n: a message in a chat room: "message in #support on fernleaf-chat"
+        return pgettext("addressed", "message in {place} on {account}").format(place=place.shown, account=account)
+    said = {"mention": pgettext("addressed", "mention to {account} in {place}"),
+            "reply": pgettext("addressed", "reply to {account} in {place}")}
+    if kind in said:
+        return said[kind].format(account=account, place=place.shown)
+    return f"{kind} → {account} · {place.shown}"
 
 
 def entry_where(store: Store, entry) -> str | None:
@@ -45,6 +55,8 @@ def entry_where(store: Store, entry) -> str | None:
     if not label:
         return None
     if not entry["place"]:
-        return f"no {label} chosen yet"
+        # i18n: {place} is what the platform calls a place: "room", "channel"
+        return _("no {place} chosen yet").format(place=label)
     place = account.place(entry["place"]) if account is not None else None
-    return f"in {place.shown if place is not None else entry['place']}"
+    # i18n: where a post goes: "in #announcements"
+    return _("in {place}").format(place=place.shown if place is not None else entry["place"])

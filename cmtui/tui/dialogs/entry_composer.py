@@ -26,31 +26,45 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static, TextArea
 
+from cmtui import l10n
 from cmtui.errors import CmtuiError, InputError
+from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.model import parse_iso
 from cmtui.planning.threads import is_thread
 from cmtui.planning.timeparse import parse_when
 from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.sync.connectors.base import Capability
 from cmtui.tui.dialogs.base import Dialog
+from cmtui.tui.widgets.calendar_views import status_name, visibility_name
 from cmtui.tui.widgets.media_field import MediaField
 from cmtui.tui.widgets.thread_count import count_line, insert_separator
 from cmtui.tui.widgets.conflict_marks import warn_conflicts
 from cmtui.tui.widgets.repeat_field import CUSTOM, RepeatPresets, rule_words
 
-COLOURS = ("magenta", "cyan", "green", "yellow", "red", "blue", "orange1", "purple")
+COLOURS = ("magenta", "cyan", "green", "yellow", "red", "blue", "orange1", "purple")  # i18n: not shown
+
+
+def colour_name(colour: str) -> str:
+    """A campaign colour as the picker shows it (the stored value is the style's name)."""
+    names = {
+        "magenta": pgettext("colour", "magenta"), "cyan": pgettext("colour", "cyan"),
+        "green": pgettext("colour", "green"), "yellow": pgettext("colour", "yellow"),
+        "red": pgettext("colour", "red"), "blue": pgettext("colour", "blue"),
+        "orange1": pgettext("colour", "orange"), "purple": pgettext("colour", "purple"),
+    }
+    return names.get(colour, colour)
 SAVE_AFTER = 0.5
 
 
 class EntryComposer(Dialog):
     CSS_PATH = Path(__file__).with_name("entry_composer.tcss")  # read when first shown
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="entry.save"),
-        Binding("ctrl+n", "queue", "Next free slot", priority=True, id="entry.queue"),
-        Binding("escape", "keep", "Keep as draft", id="entry.keep"),
-        Binding("ctrl+enter", "new_part", "New part", priority=True, id="entry.new_part"),
-        Binding("ctrl+o", "preview", "Preview", priority=True, id="entry.preview"),
-        Binding("p", "preview", "Preview", show=False, id="entry.preview_p"),  # (a text field types p)
+        Binding("ctrl+s", "save", N_("Save"), priority=True, id="entry.save"),
+        Binding("ctrl+n", "queue", N_("Next free slot"), priority=True, id="entry.queue"),
+        Binding("escape", "keep", N_("Keep as draft"), id="entry.keep"),
+        Binding("ctrl+enter", "new_part", N_("New part"), priority=True, id="entry.new_part"),
+        Binding("ctrl+o", "preview", N_("Preview"), priority=True, id="entry.preview"),
+        Binding("p", "preview", N_("Preview"), show=False, id="entry.preview_p"),  # (a text field types p)
     ]
 
     def __init__(self, cmtui_app, entry=None, default_day: date | None = None, default_hour: int | None = None):
@@ -70,7 +84,8 @@ class EntryComposer(Dialog):
         self.default_day, self.default_hour = default_day, default_hour
         self._rule_check: tuple | None = None  # ((rule, start), what to say): the check runs once per change
         self._variant_for: str | None = None
-        self._suggested: tuple[str, str] | None = None  # (when value, why) from ctrl+n, for the echo line
+        # (when value, why, not the account's own data) from ctrl+n, for the echo line
+        self._suggested: tuple[str, str, bool] | None = None
         self._save_timer = None
         self._preset_start: datetime | None = None  # the start the presets' labels are for
 
@@ -105,75 +120,81 @@ class EntryComposer(Dialog):
         from the entry's state under the settings' approval rule."""
         approval = self.settings.approval_required
         if self.entry is None:
-            return [("keep as draft", "draft"), ("only an idea", "idea"),
-                    ("ask for approval", "needs_approval") if approval else ("schedule it", "scheduled")]
+            return [(_("keep as draft"), "draft"), (_("only an idea"), "idea"),
+                    (_("ask for approval"), "needs_approval") if approval else (_("schedule it"), "scheduled")]
         status = self.entry["status"]
-        options = [(f"keep it {status.replace('_', ' ')}", "keep")]
+        # i18n: what follows saving an edited post: it stays in its state ({status}: draft, scheduled…)
+        options = [(_("keep it {status}").format(status=status_name(status)), "keep")]
         if approval and status in ("idea", "draft", "failed", "cancelled"):
-            options.append(("ask for approval", "needs_approval"))
+            options.append((_("ask for approval"), "needs_approval"))
         if status not in ("scheduled", "published") and (not approval or status == "approved"):
-            options.append(("schedule it", "scheduled"))
+            options.append((_("schedule it"), "scheduled"))
         return options
 
     def compose(self) -> ComposeResult:
         v = self._initial()
         self.variants = dict(v.get("variants") or {})
-        title = "New post" if self.entry is None else f"Edit post · {self.entry['status'].replace('_', ' ')}"
-        accounts = [(name, name) for name in self.accounts] + [("no account yet", "")]
+        title = (_("New post") if self.entry is None
+                 else _("Edit post · {status}").format(status=status_name(self.entry["status"])))
+        accounts = [(name, name) for name in self.accounts] + [(_("no account yet"), "")]
         with Vertical():
             yield Static(Text(title, style="bold"))
             with Horizontal(classes="row"):
-                yield Static("account", classes="label")
+                yield Static(_("account"), classes="label")
                 yield Select(accounts, value=v["account"] if v["account"] in self.accounts or v["account"] == ""
                              else "", allow_blank=False, compact=True, id="entry-account")
-                yield Static("when", classes="label")
-                yield Input(v["when"], placeholder="e.g. tomorrow 9:00, fri 18:30, 2026-12-01 10:00 (empty: no time)",
-                            compact=True, id="entry-when")
+                yield Static(_("when"), classes="label")
+                yield Input(v["when"], compact=True, id="entry-when",
+                            placeholder=_("e.g. tomorrow 9:00, fri 18:30, 2026-12-01 10:00 (empty: no time)"))
             yield Static(id="entry-when-read")
-            yield Static("text", classes="text-label")
+            yield Static(_("text"), classes="text-label")
             yield TextArea(v["text"], id="entry-text", soft_wrap=True, compact=True)
             yield Static(id="entry-count")
             with Horizontal(classes="row"):
-                yield Static("variant for", classes="label")
-                yield Select([(name, name) for name in self.accounts], prompt="same text everywhere",
+                yield Static(_("variant for"), classes="label")
+                yield Select([(name, name) for name in self.accounts], prompt=_("same text everywhere"),
                              compact=True, id="variant-account")
             yield TextArea("", id="variant-text", soft_wrap=True, compact=True)
             with Horizontal(classes="row"):
-                yield Static("repeat", classes="label")
-                yield Input(v["rrule"], placeholder="e.g. FREQ=WEEKLY;BYDAY=MO,TH",
+                yield Static(_("repeat"), classes="label")
+                yield Input(v["rrule"], placeholder=_("e.g. {example}").format(example="FREQ=WEEKLY;BYDAY=MO,TH"),
                             compact=True, id="entry-rrule")
                 yield RepeatPresets(None, self.tz, id="entry-repeat-preset")
-                yield Static("language", classes="label")
-                yield Input(v["language"], placeholder="e.g. en", compact=True, max_length=3, id="entry-language")
+                yield Static(_("language"), classes="label")
+                yield Input(v["language"], placeholder=_("e.g. {example}").format(example="en"), compact=True,
+                            max_length=3, id="entry-language")
             yield Static(id="entry-rule-words")
             yield Static(id="entry-rule-read")
             with Horizontal(classes="row"):
-                yield Static("visibility", classes="label", id="entry-visibility-label")
-                yield Select([(x, x) for x in self.visibilities], value=v["visibility"], allow_blank=False,
+                yield Static(_("visibility"), classes="label", id="entry-visibility-label")
+                yield Select([(visibility_name(x), x) for x in self.visibilities], value=v["visibility"],
+                             allow_blank=False,
                              compact=True, id="entry-visibility")
-                yield Static("place", classes="label", id="entry-place-label")
-                yield Select([], prompt="choose one", compact=True, id="entry-place")
-                yield Static("content warning", classes="label", id="entry-cw-label")
+                yield Static(_("place"), classes="label", id="entry-place-label")
+                yield Select([], prompt=_("choose one"), compact=True, id="entry-place")
+                yield Static(_("content warning"), classes="label", id="entry-cw-label")
                 yield Input(v["cw"], compact=True, id="entry-cw")
             with Horizontal(classes="row"):
-                yield Static("campaign", classes="label")
-                yield Input(v["campaign"], placeholder="e.g. launch-4.3", compact=True, id="entry-campaign")
-                yield Static("colour", classes="label")
-                yield Select([(c, c) for c in COLOURS], value=v["colour"] if v["colour"] in COLOURS else COLOURS[0],
+                yield Static(_("campaign"), classes="label")
+                yield Input(v["campaign"], placeholder=_("e.g. {example}").format(example="launch-4.3"), compact=True,
+                            id="entry-campaign")
+                yield Static(_("colour"), classes="label")
+                yield Select([(colour_name(c), c) for c in COLOURS],
+                             value=v["colour"] if v["colour"] in COLOURS else COLOURS[0],
                              allow_blank=False, compact=True, id="entry-colour")
             with Horizontal(classes="row"):
-                yield Static("notes", classes="label")
-                yield Input(v["notes"], placeholder="e.g. check the link first (for the team, never posted)",
+                yield Static(_("notes"), classes="label")
+                yield Input(v["notes"], placeholder=_("e.g. check the link first (for the team, never posted)"),
                             compact=True, id="entry-notes")
             yield MediaField(self.store, self.settings, v.get("media") or [], id="entry-media")
             with Horizontal(classes="row"):
-                yield Static("then", classes="label")
+                yield Static(_("then"), classes="label")
                 options = self._then_options()
                 yield Select(options, value=v.get("then") if v.get("then") in dict(map(reversed, options))
                              else options[0][1], allow_blank=False, compact=True, id="entry-then")
             yield Static(id="entry-error")
-            yield Static(Text("ctrl+s save · ctrl+n free slot · ctrl+enter (or a line ---) new part · ctrl+o preview"
-                              " · esc keep as draft", style="dim"))
+            yield Static(Text(_("ctrl+s save · ctrl+n free slot · ctrl+enter (or a line ---) new part"
+                                " · ctrl+o preview · esc keep as draft"), style="dim"))
 
     def on_mount(self) -> None:
         self._show_platform(self._initial().get("place") or "")
@@ -199,7 +220,7 @@ class EntryComposer(Dialog):
             self.query_one(widget).display = profile is None or profile.reply_content_warning
         self.query_one(MediaField).display = profile is None or Capability.MEDIA in profile.capabilities
         if label:
-            self.query_one("#entry-place-label", Static).update(label)
+            self.query_one("#entry-place-label", Static).update(_(label))  # the platform's word: "room"
             picker = self.query_one("#entry-place", Select)
             keep = place if place is not None else picker.value
             options = [(Text(p.shown), p.id) for p in postable_places(account)]  # remote names: literal
@@ -217,12 +238,12 @@ class EntryComposer(Dialog):
         try:
             when = self._when()
             if when is not None:
-                read.append("→ " + when.astimezone(self.tz).strftime("%A %d %B %Y, %H:%M %Z"), style="dim")
+                local = when.astimezone(self.tz)
+                read.append(f"→ {l10n.long_day_time(local)} {local.strftime('%Z')}", style="dim")
                 if when < self.cmtui.now():
-                    read.append("  (in the past)", style="yellow")
+                    read.append("  " + _("(in the past)"), style="yellow")
                 if self._suggested and self._suggested[0] == self.query_one("#entry-when", Input).value:
-                    read.append(f"  · {self._suggested[1]}", style="yellow" if "not your data" in
-                                self._suggested[1] else "dim")
+                    read.append(f"  · {self._suggested[1]}", style="yellow" if self._suggested[2] else "dim")
         except InputError as exc:
             read.append(str(exc), style="red")
         self.query_one("#entry-when-read", Static).update(read)
@@ -275,9 +296,10 @@ class EntryComposer(Dialog):
             else:
                 if first is not None:
                     start, first = when.astimezone(self.tz), first.astimezone(self.tz)
-                    note.append(f"⚠ the start, {start.strftime('%a %d %b')}, is not a day this rule gives: the series "
-                                f"posts then, and first as the rule says on {first.strftime('%a %d %b %Y, %H:%M')}"
-                                " (move the start there to keep to the rule)", style="yellow")
+                    note.append("⚠ " + _("the start, {start}, is not a day this rule gives: the series posts then,"
+                                         " and first as the rule says on {first} (move the start there to keep to"
+                                         " the rule)").format(start=l10n.day(start), first=l10n.day_year_time(first)),
+                                style="yellow")
             self._rule_check = (key, note)
         return self._rule_check[1]
 
@@ -328,7 +350,7 @@ class EntryComposer(Dialog):
             when = self._when() or self.cmtui.now()
         except InputError:
             when = self.cmtui.now()
-        shown = when.astimezone(self.tz).strftime("%a %d %b %Y, %H:%M")
+        shown = l10n.day_year_time(when.astimezone(self.tz))
         cw = v["cw"] if profile is None or profile.reply_content_warning else ""
         self.app.push_screen(PostPreview(preview_of(v["text"], account, profile or self.default_profile, shown, cw,
                                                     v.get("media") or ())))
@@ -377,7 +399,7 @@ class EntryComposer(Dialog):
         values = self._values()
         if values["text"].strip() or self.entry is not None:
             self._keep_form()
-            self.cmtui.notify("Kept: the form comes back as you left it.", timeout=3)
+            self.cmtui.notify(_("Kept: the form comes back as you left it."), timeout=3)
         else:
             self.store.drafts.delete(self.context)
         self.dismiss(None)
@@ -395,7 +417,7 @@ class EntryComposer(Dialog):
 
         account = self._values()["account"]
         if not account:
-            self._show_error("Pick an account first: posting slots are per account.")
+            self._show_error(_("Pick an account first: posting slots are per account."))
             return
         now = self.cmtui.now()
         account_id = self.accounts[account].id
@@ -407,17 +429,25 @@ class EntryComposer(Dialog):
                                   heat=heat)
             if slots:
                 at = slots[0]
-                note = (f"best time: a default pattern, not your data (only {heat['posts']} posts in"
-                        f" {HISTORY_WEEKS} weeks, {MIN_POSTS} needed)" if heat["fallback"]
-                        else f"best time from {heat['posts']} posts of the last {HISTORY_WEEKS} weeks")
+                posts = heat["posts"]
+                if heat["fallback"]:
+                    note = ngettext("best time: a default pattern, not your data (only {n} post in {weeks} weeks,"
+                                    " {needed} needed)",
+                                    "best time: a default pattern, not your data (only {n} posts in {weeks} weeks,"
+                                    " {needed} needed)", posts)
+                else:
+                    note = ngettext("best time from {n} post of the last {weeks} weeks",
+                                    "best time from {n} posts of the last {weeks} weeks", posts)
+                note = note.format(n=l10n.number(posts), weeks=l10n.number(HISTORY_WEEKS),
+                                   needed=l10n.number(MIN_POSTS))
             else:
                 at = next_free_slot(self.store, self.settings, account, now)
-                note = "the next free posting slot"
+                note = _("the next free posting slot")
         except CmtuiError as exc:
             self._show_error(str(exc))
             return
         value = at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
-        self._suggested = (value, note)
+        self._suggested = (value, note, bool(slots and heat["fallback"]))
         self.query_one("#entry-when", Input).value = value
         self._refresh_checks()
 
@@ -429,7 +459,8 @@ class EntryComposer(Dialog):
         media = self.query_one(MediaField)
         problem = media.problem(self._account_profile()[0]) if media.display else None
         if problem:
-            self.cmtui.notify(f"Not saved: {problem}", severity="error", timeout=6, markup=False)
+            self.cmtui.notify(_("Not saved: {problem}").format(problem=problem), severity="error", timeout=6,
+                              markup=False)
             return
         try:
             when = self._when()

@@ -16,20 +16,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static
 
+from cmtui import l10n
 from cmtui.errors import CmtuiError, InputError
+from cmtui.i18n import N_, _
 from cmtui.metrics.goals import DIRECTIONS, GOAL_METRICS
 from cmtui.planning.timeparse import parse_when
 from cmtui.tui.dialogs.base import Dialog
 
-UNITS = {"followers_growth_pct": "%", "median_response_minutes": "minutes", "posts_per_week": "posts",
+UNITS = {"followers_growth_pct": "%", "median_response_minutes": N_("minutes"), "posts_per_week": N_("posts"),
          "response_rate_pct": "%"}
 
 
 class GoalEditor(Dialog):
     CSS_PATH = Path(__file__).with_name("goal_editor.tcss")  # read when first shown
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="goal.save"),
-        Binding("escape", "dismiss(None)", "Cancel", id="goal.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True, id="goal.save"),
+        Binding("escape", "dismiss(None)", N_("Cancel"), id="goal.cancel"),
     ]
 
     def __init__(self, cmtui_app, goal: dict | None = None, default_account: str | None = None):
@@ -45,33 +47,34 @@ class GoalEditor(Dialog):
         g = self.goal or {}
         account = g.get("account") if self.goal else self.default_account
         with Vertical():
-            yield Static(Text("New goal" if self.goal is None else f"Edit goal · {g['name']}", style="bold"))
+            yield Static(Text(_("New goal") if self.goal is None else _("Edit goal · {name}").format(name=g["name"]),
+                              style="bold"))
             with Horizontal(classes="row"):
-                yield Static("name", classes="label")
-                yield Input(g.get("name", ""), placeholder="Grow followers 10% by spring", compact=True,
+                yield Static(_("name"), classes="label")
+                yield Input(g.get("name", ""), placeholder=_("Grow followers 10% by spring"), compact=True,
                             id="goal-name")
             with Horizontal(classes="row"):
-                yield Static("metric", classes="label")
-                yield Select([(desc, key) for key, desc in GOAL_METRICS.items()],
+                yield Static(_("metric"), classes="label")
+                yield Select([(_(desc), key) for key, desc in GOAL_METRICS.items()],
                              value=g.get("metric", "followers_growth_pct"), allow_blank=False, compact=True,
                              id="goal-metric")
             yield Static(id="goal-metric-help")
             with Horizontal(classes="row"):
-                yield Static("target", classes="label")
-                yield Input(f"{g['target']:g}" if self.goal else "", placeholder="a number: 10 · 120 · 3 · 0",
+                yield Static(_("target"), classes="label")
+                yield Input(f"{g['target']:g}" if self.goal else "", placeholder=_("a number: 10 · 120 · 3 · 0"),
                             compact=True, id="goal-target")
             with Horizontal(classes="row"):
-                yield Static("due", classes="label")
-                yield Input(g.get("due_date", ""), placeholder="2027-03-31 · in 6 weeks · next friday", compact=True,
-                            id="goal-due")
+                yield Static(_("due"), classes="label")
+                yield Input(g.get("due_date", ""), placeholder=_("2027-03-31 · in 6 weeks · next friday"),
+                            compact=True, id="goal-due")
             yield Static(id="goal-due-read")
             with Horizontal(classes="row"):
-                yield Static("account", classes="label")
-                yield Select([("all accounts", "")] + [(name, name) for name in self.accounts],
+                yield Static(_("account"), classes="label")
+                yield Select([(_("all accounts"), "")] + [(name, name) for name in self.accounts],
                              value=account if account in self.accounts else "", allow_blank=False, compact=True,
                              id="goal-account")
             yield Static(id="goal-error")
-            yield Static(Text("ctrl+s or enter: save · esc: cancel", style="dim"))
+            yield Static(Text(_("ctrl+s or enter: save · esc: cancel"), style="dim"))
 
     def on_mount(self) -> None:
         self.query_one("#goal-name", Input).focus()
@@ -85,18 +88,19 @@ class GoalEditor(Dialog):
     def _due(self) -> date:
         raw = self.query_one("#goal-due", Input).value.strip()
         if not raw:
-            raise InputError("a goal needs a due date (2027-03-31, in 6 weeks, next friday)")
+            raise InputError(_("a goal needs a due date (2027-03-31, in 6 weeks, next friday)"))
         return parse_when(raw, self.tz, self.cmtui.now()).astimezone(self.tz).date()
 
     def _refresh_help(self) -> None:
         metric = self._metric()
-        unit = UNITS.get(metric, "items")
-        better = "lower is better" if DIRECTIONS[metric] == "down" else "higher is better"
-        self.query_one("#goal-metric-help", Static).update(Text(f"{metric} · target in {unit} · {better}"))
+        unit = _(UNITS.get(metric, N_("items")))
+        better = _("lower is better") if DIRECTIONS[metric] == "down" else _("higher is better")
+        target = _("target in {unit}").format(unit=unit)
+        self.query_one("#goal-metric-help", Static).update(Text(f"{metric} · {target} · {better}"))
         read = Text()
         try:
             if self.query_one("#goal-due", Input).value.strip():
-                read.append("→ " + self._due().strftime("%A %d %B %Y"))
+                read.append("→ " + l10n.long_day(self._due()))
         except InputError as exc:
             read.append(str(exc), style="red")
         self.query_one("#goal-due-read", Static).update(read)

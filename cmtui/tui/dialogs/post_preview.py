@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from cmtui.i18n import N_, _, ngettext
 from cmtui.sync.connectors.base import PlatformProfile
 from cmtui.tui.dialogs.base import Dialog
 
@@ -30,7 +31,7 @@ class Preview:
     profile: PlatformProfile
     name: str  # the account's display name (or its name here)
     handle: str
-    when: str  # already in words ("Tue 02 Dec 2026, 09:00")
+    when: str  # already in words ("Tue, 2 Dec 2026, 09:00": l10n.day_year_time)
     content_warning: str = ""
     media: tuple[tuple[int, str], ...] = ()  # (part, alt text) of each image, in order
 
@@ -51,20 +52,21 @@ def card(preview: Preview, index: int, unfolded: bool = False) -> Text:
         out.append(f"  @{preview.handle.lstrip('@')}", style="dim")
     out.append(f"  · {preview.when}\n", style="dim")
     if index > 0:
-        out.append("↳ in reply to the part above\n", style="dim italic")
+        out.append("↳ " + _("in reply to the part above") + "\n", style="dim italic")
     text = preview.parts[index]
     if preview.content_warning:
         out.append("⚠ ", style="yellow")
         out.append(Text(preview.content_warning, style="bold yellow"))
-        out.append("  [show less]" if unfolded else "  [show more]", style="reverse")
+        out.append("  " + (_("[show less]") if unfolded else _("[show more]")), style="reverse")
         out.append("\n")
     if not preview.content_warning or unfolded:
-        out.append_text(marked(text, preview.profile) if text.strip() else Text("(empty part)", style="red"))
+        out.append_text(marked(text, preview.profile) if text.strip() else Text(_("(empty part)"), style="red"))
         out.append("\n")
     for part, alt in preview.media:
         if part == index:
-            out.append("🖼 alt: ", style="dim")
-            out.append(Text(alt) if alt.strip() else Text("(no alt text)", style="red"))
+            # i18n: before an image's alt text in the preview of a post
+            out.append("🖼 " + _("alt:") + " ", style="dim")
+            out.append(Text(alt) if alt.strip() else Text(_("(no alt text)"), style="red"))
             out.append("\n")
     out.rstrip()
     return out
@@ -73,8 +75,8 @@ def card(preview: Preview, index: int, unfolded: bool = False) -> Text:
 class PostPreview(Dialog):
     CSS_PATH = Path(__file__).with_name("post_preview.tcss")  # read when first shown
     BINDINGS = [
-        Binding("escape,p,ctrl+o", "dismiss(None)", "Close", id="preview.close"),
-        Binding("s", "fold", "Show more/less", id="preview.fold"),
+        Binding("escape,p,ctrl+o", "dismiss(None)", N_("Close"), id="preview.close"),
+        Binding("s", "fold", N_("Show more/less"), id="preview.fold"),
     ]
 
     def __init__(self, preview: Preview):
@@ -85,14 +87,17 @@ class PostPreview(Dialog):
     def compose(self) -> ComposeResult:
         p, n = self.preview, len(self.preview.parts)
         with Vertical():
-            title = f"Preview · {p.profile.label}" + (f" · a thread of {n} parts" if n > 1 else "")
+            title = (ngettext("Preview · {platform} · a thread of {n} part",
+                              "Preview · {platform} · a thread of {n} parts", n).format(platform=p.profile.label, n=n)
+                     if n > 1
+                     else _("Preview · {platform}").format(platform=p.profile.label))
             yield Static(Text(title, style="bold"))
             with VerticalScroll(id="preview-cards"):
                 for index in range(n):
                     box = Static(card(p, index), classes="preview-card", id=f"preview-part-{index + 1}")
                     box.border_title = f"{index + 1}/{n}" if n > 1 else None
                     yield box
-            hint = ("s show more · " if p.content_warning else "") + "esc close"
+            hint = (_("s show more") + " · " if p.content_warning else "") + _("esc close")
             yield Static(Text(hint, style="dim"), id="preview-hint")
 
     def action_fold(self) -> None:
@@ -101,7 +106,7 @@ class PostPreview(Dialog):
         self.unfolded = not self.unfolded
         for index in range(len(self.preview.parts)):
             self.query_one(f"#preview-part-{index + 1}", Static).update(card(self.preview, index, self.unfolded))
-        hint = ("s show less" if self.unfolded else "s show more") + " · esc close"
+        hint = (_("s show less") if self.unfolded else _("s show more")) + " · " + _("esc close")
         self.query_one("#preview-hint", Static).update(Text(hint, style="dim"))
 
 
@@ -112,7 +117,7 @@ def preview_of(text: str, account, profile: PlatformProfile, when: str, content_
     (model.Attachment dicts: part, alt)."""
     from cmtui.planning.threads import raw_parts
 
-    name = (account.display_name or account.name) if account is not None else "no account yet"
+    name = (account.display_name or account.name) if account is not None else _("no account yet")
     handle = (account.handle or "") if account is not None else ""
     images = tuple((int(m.get("part") or 0), str(m.get("alt") or "")) for m in media or () if isinstance(m, dict))
     parts = tuple(raw_parts(text)) if thread else (text.strip(),)

@@ -19,28 +19,45 @@ from textual.widgets import DataTable, Static
 
 from cmtui.accounts_setup import (AccountRow, Credential, Plan, Verified, add_offline, check_offline, overview,
                                   prepare, removal, remove_account, save, verify)
+from cmtui import l10n
 from cmtui.errors import CmtuiError
+from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.model import parse_iso
 from cmtui.sync.connectors import profile_for
-from cmtui.text import one_line, short_duration
+from cmtui.text import one_line
 from cmtui.tui.fitting import cell
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyTable
+from cmtui.tui.widgets.status_line import sync_state_word
 
-COLUMNS = (("name", 16), ("platform", 9), ("server", 26), ("state", 13), ("last sync", 9), ("paused until", 16),
-           ("outbox", 6), ("last error", 30))
+
+def heading(name: str) -> str:
+    """A column's heading as shown (COLUMNS' names are keys); each fits its column's width."""
+    # i18n: the Accounts table's column headings: each at most as long as its column (name 16,
+    # platform 10, server 26, state 13, last sync 13, paused until 16, outbox 6, last error 30)
+    shown = {"name": pgettext("accounts column", "name"), "platform": pgettext("accounts column", "platform"),
+             "server": pgettext("accounts column", "server"), "state": pgettext("accounts column", "state"),
+             "last sync": pgettext("accounts column", "last sync"),
+             "paused until": pgettext("accounts column", "paused until"),
+             "outbox": pgettext("accounts column", "outbox"), "last error": pgettext("accounts column", "last error")}
+    return shown.get(name, name)
+
+
+# (name, width): the names are keys, shown through heading()
+COLUMNS = (("name", 16), ("platform", 10), ("server", 26), ("state", 13),
+           ("last sync", 13), ("paused until", 16), ("outbox", 6), ("last error", 30))  # i18n: not shown
 STATE_STYLES = {"error": "bold red", "offline": "yellow", "syncing": "cyan", "not connected": "dim"}
 
 
 class AccountsScreen(ModeScreen):
     CSS_PATH = Path(__file__).with_name("accounts.tcss")  # read when first shown
-    TITLE_SUFFIX = "Accounts"
+    TITLE_SUFFIX = N_("Accounts")
     BINDINGS = [
-        Binding("a", "add", "Add", id="accounts.add"),
-        Binding("r", "reauthorise", "Re-authorise", id="accounts.reauthorise"),
-        Binding("D", "remove", "Remove", id="accounts.remove"),
-        Binding("enter", "details", "Details", id="accounts.details"),
+        Binding("a", "add", N_("Add"), id="accounts.add"),
+        Binding("r", "reauthorise", N_("Re-authorise"), id="accounts.reauthorise"),
+        Binding("D", "remove", N_("Remove"), id="accounts.remove"),
+        Binding("enter", "details", N_("Details"), id="accounts.details"),
     ]
 
     def __init__(self) -> None:
@@ -56,7 +73,7 @@ class AccountsScreen(ModeScreen):
         super().on_mount()
         table = self.query_one("#accounts-table", KeyTable)
         for title, width in COLUMNS:
-            table.add_column(title, width=width)
+            table.add_column(heading(title), width=width)
         self.load()
         table.focus()
 
@@ -70,11 +87,13 @@ class AccountsScreen(ModeScreen):
         table = self.query_one("#accounts-table", KeyTable)
         table.refill(lambda: [table.add_row(*self._cells(row), key=row.name) for row in rows])
         unconnected = sum(1 for row in rows if row.offline)
-        summary = f"{len(rows)} account{'s' if len(rows) != 1 else ''}"
+        summary = ngettext("{n} account", "{n} accounts", len(rows)).format(n=l10n.number(len(rows)))
         if unconnected:
-            summary += f", {unconnected} not connected (plan only)"
+            # i18n: after "3 accounts": how many are planned offline, with no connection
+            summary += ngettext(", {n} not connected (plan only)", ", {n} not connected (plan only)",
+                                unconnected).format(n=l10n.number(unconnected))
         if not rows:
-            summary += " · a: add one (offline to plan before the credentials arrive)"
+            summary += " · " + _("a: add one (offline to plan before the credentials arrive)")
         self.query_one("#accounts-summary", Static).update(Text(summary))
         self._show_details(self.selected(), refresh_only=True)
 
@@ -83,7 +102,7 @@ class AccountsScreen(ModeScreen):
         paused = self.app.format_time(row.paused_until) if row.paused_until else ""
         return [cell(row.name, widths["name"]), cell(row.label, widths["platform"]),
                 cell(row.server or "–", widths["server"]),
-                cell(row.state, widths["state"], STATE_STYLES.get(row.state, "")),
+                cell(sync_state_word(row.state), widths["state"], STATE_STYLES.get(row.state, "")),
                 cell(self._ago(row.last_sync_at), widths["last sync"]),
                 cell(paused, widths["paused until"], "yellow"),
                 cell(str(row.pending) if row.pending else "", widths["outbox"]),
@@ -92,8 +111,11 @@ class AccountsScreen(ModeScreen):
     def _ago(self, stamp: str | None) -> str:
         when = parse_iso(stamp)
         if when is None:
-            return "never"
-        return short_duration((self.app.now() - when).total_seconds(), "now") + " ago"
+            return pgettext("last sync", "never")
+        ago = self.app.now() - when
+        if ago.total_seconds() < 60:
+            return pgettext("last sync", "just now")
+        return l10n.relative(-ago, compact=True)
 
     def selected(self) -> AccountRow | None:
         key = self.query_one("#accounts-table", KeyTable).current_key()
@@ -102,7 +124,7 @@ class AccountsScreen(ModeScreen):
     def _chosen(self) -> AccountRow | None:
         row = self.selected()
         if row is None:
-            self.notify("No account selected (a: add one).", severity="warning")
+            self.notify(_("No account selected (a: add one)."), severity="warning")
         return row
 
     # -- details ----------------------------------------------------------------------------
@@ -126,18 +148,23 @@ class AccountsScreen(ModeScreen):
         lines.append(f"{account.name}", style="bold")
         lines.append(f" · {row.label}" + (f" · {account.server}" if account.server else "") + "\n")
         if account.offline:
-            lines.append("Not connected: planned offline. r connects it (a token or the sign-in).\n")
+            lines.append(_("Not connected: planned offline. r connects it (a token or the sign-in).") + "\n")
         else:
             # (what the platform said of itself: one plain line each, whatever it holds)
             lines.append(one_line(account.handle or "?") + (f" ({one_line(account.display_name)})"
                                                             if account.display_name else "")
-                         + (" · admin" if account.is_admin else "") + "\n")
+                         # i18n: the account is an administrator of its server
+                         + (" · " + _("admin") if account.is_admin else "") + "\n")
         if account.limits.get("max_chars"):
-            lines.append(f"Posts up to {account.limits['max_chars']} characters\n")
+            limit = account.limits["max_chars"]
+            lines.append(ngettext("Posts up to {n} character", "Posts up to {n} characters", limit).format(
+                n=l10n.number(limit)) + "\n")
         if account.places:
-            lines.append(f"{len(account.places)} place(s) known\n")
+            known = len(account.places)
+            # i18n: places are chat rooms or channels the account knows
+            lines.append(ngettext("{n} place known", "{n} places known", known).format(n=l10n.number(known)) + "\n")
         if row.last_error:
-            lines.append(f"Last error: {one_line(row.last_error)}\n", style="red")
+            lines.append(_("Last error: {error}").format(error=one_line(row.last_error)) + "\n", style="red")
         box.update(lines)
         box.display = True
 
@@ -173,9 +200,10 @@ class AccountsScreen(ModeScreen):
             try:
                 account = add_offline(self.store, answer.platform, answer.name, answer.values.get("server"))
             except CmtuiError as exc:
-                self.notify(str(exc), title="Not added", severity="error", markup=False)
+                self.notify(str(exc), title=_("Not added"), severity="error", markup=False)
                 return
-            self.notify(f"{account.name} added offline: plan for it, r connects it later", markup=False)
+            self.notify(_("{account} added offline: plan for it, r connects it later").format(account=account.name),
+                        markup=False)
             self._changed(account.name)
             return
         if answer.how == "token":
@@ -185,9 +213,10 @@ class AccountsScreen(ModeScreen):
         try:
             plan = prepare(self.store, answer.platform, answer.name, answer.values, credential)
         except CmtuiError as exc:
-            self.notify(str(exc), title="Not added", severity="error", markup=False)
+            self.notify(str(exc), title=_("Not added"), severity="error", markup=False)
             return
-        self.notify(f"Checking {plan.name} with {plan.server}…", timeout=3, markup=False)
+        self.notify(_("Checking {account} with {server}…").format(account=plan.name, server=plan.server), timeout=3,
+                    markup=False)
         self.verify_in_thread(plan, credential)
 
     @work(thread=True, exclusive=True, group="account-add", exit_on_error=False)
@@ -199,7 +228,8 @@ class AccountsScreen(ModeScreen):
             self.app.call_from_thread(self._failed, str(exc))
             return
         except Exception as exc:  # a bug must cost this add, not the app
-            self.app.call_from_thread(self._failed, f"unexpected error: {type(exc).__name__}: {exc}"[:300])
+            self.app.call_from_thread(self._failed, _("unexpected error: {error}").format(
+                error=f"{type(exc).__name__}: {exc}")[:300])
             return
         self.app.call_from_thread(self._store_verified, verified)
 
@@ -217,7 +247,7 @@ class AccountsScreen(ModeScreen):
         return await code
 
     def _failed(self, message: str) -> None:
-        self.notify(message, title="Not added", severity="error", markup=False, timeout=12)
+        self.notify(message, title=_("Not added"), severity="error", markup=False, timeout=12)
 
     def _store_verified(self, verified: Verified) -> None:
         credentials = self._credentials()
@@ -226,7 +256,7 @@ class AccountsScreen(ModeScreen):
         except CmtuiError as exc:
             self._failed(str(exc))
             return
-        self.notify(added.summary(), title="Account", markup=False, timeout=8)
+        self.notify(added.summary(), title=pgettext("notification title", "Account"), markup=False, timeout=8)
         self._changed(added.name)
         self._start_syncing(credentials)
 
@@ -279,9 +309,9 @@ class AccountsScreen(ModeScreen):
             try:
                 done = remove_account(self.store, credentials, row.name)
             except CmtuiError as exc:
-                self.notify(str(exc), title="Not removed", severity="error", markup=False)
+                self.notify(str(exc), title=_("Not removed"), severity="error", markup=False)
                 return
-            self.notify(done.summary(), title="Account", markup=False)
+            self.notify(done.summary(), title=pgettext("notification title", "Account"), markup=False)
             self._changed(row.name)
 
         self.app.push_screen(ConfirmDialog(said.question()), answered)

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Header
 
+from cmtui.i18n import _
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.widgets.key_bar import KeyBar
 from cmtui.tui.widgets.status_line import StatusLine
@@ -14,7 +15,7 @@ from cmtui.tui.widgets.status_line import StatusLine
 class ModeScreen(Screen):
     """A mode's base screen. Subclasses yield their body from compose_body()."""
 
-    TITLE_SUFFIX = ""
+    TITLE_SUFFIX = ""  # the mode's name, marked N_() by each screen: translated when shown
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -26,7 +27,7 @@ class ModeScreen(Screen):
         raise NotImplementedError
 
     def on_mount(self) -> None:
-        self.sub_title = self.TITLE_SUFFIX
+        self.sub_title = _(self.TITLE_SUFFIX) if self.TITLE_SUFFIX else ""
 
     def on_data_changed(self, _message: DataChanged) -> None:
         """The store changed: the status line re-reads it. (Textual calls this after the

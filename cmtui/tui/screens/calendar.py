@@ -16,7 +16,9 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from cmtui import l10n
 from cmtui.errors import CmtuiError
+from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.model import parse_iso
 from cmtui.planning.conflicts import Conflicts
 from cmtui.planning.rule_words import describe_or_none
@@ -25,7 +27,8 @@ from cmtui.text import first_line
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.places import entry_where
 from cmtui.tui.screens.base import ModeScreen
-from cmtui.tui.widgets.calendar_views import FIRST_HOUR, STATUS_COLOR, CalendarGrid, MonthView, WeekView
+from cmtui.tui.widgets.calendar_views import (FIRST_HOUR, STATUS_COLOR, CalendarGrid, MonthView, WeekView,
+                                              status_name, visibility_name)
 from cmtui.tui.widgets.conflict_marks import MARK, MARK_STYLE, warn_conflicts
 
 STATUS_STYLE = STATUS_COLOR
@@ -35,40 +38,49 @@ class EntryList(OptionList):
     """The entries of a day (or the agenda): j/k move like everywhere else."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="calendar.entry_down"),
-        Binding("k", "cursor_up", "Up", show=False, id="calendar.entry_up"),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="calendar.entry_down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="calendar.entry_up"),
     ]
 
 
+def view_name(view: str) -> str:
+    names = {"month": pgettext("calendar view", "month"), "week": pgettext("calendar view", "week"),
+             "agenda": pgettext("calendar view", "agenda")}
+    return names.get(view, view)
+
+
 class CalendarScreen(ModeScreen):
-    TITLE_SUFFIX = "Calendar"
+    @property
+    def TITLE_SUFFIX(self) -> str:  # noqa: N802 (ModeScreen's name; translated when the screen mounts)
+        return _("Calendar")
+
     BINDINGS = [
-        Binding("v", "cycle_view", "View", id="calendar.view"),
-        Binding("t", "today", "Today", id="calendar.today"),
-        Binding("n", "period(True)", "Next", show=False, id="calendar.next"),
-        Binding("p", "period(False)", "Previous", show=False, id="calendar.previous"),
-        Binding("h,left", "move_day(-1)", "Day before", show=False, id="calendar.left"),
-        Binding("l,right", "move_day(1)", "Day after", show=False, id="calendar.right"),
-        Binding("j,down", "move_down(1)", "Down", show=False, id="calendar.down"),
-        Binding("k,up", "move_down(-1)", "Up", show=False, id="calendar.up"),
-        Binding("enter", "enter", "Entries", show=False, id="calendar.enter"),
-        Binding("c", "compose", "New post", id="calendar.compose"),
-        Binding("e", "edit", "Edit", show=False, id="calendar.edit"),
-        Binding("s", "submit", "Ask approval", show=False, id="calendar.submit"),
-        Binding("a", "approve", "Approve", show=False, id="calendar.approve"),
-        Binding("r", "reject", "Send back", show=False, id="calendar.reject"),
-        Binding("S", "schedule", "Schedule", show=False, id="calendar.schedule"),
-        Binding("Q", "queue", "Add to queue", show=False, id="calendar.queue"),
-        Binding("x", "cancel_entry", "Cancel post", show=False, id="calendar.cancel"),
-        Binding("d", "duplicate", "Duplicate", show=False, id="calendar.duplicate"),
-        Binding("D,delete", "delete", "Delete", show=False, id="calendar.delete"),
-        Binding("u", "undo", "Undo delete", show=False, id="calendar.undo"),
-        Binding("X", "skip", "Skip occurrence", show=False, id="calendar.skip"),
-        Binding("shift+left", "shift(-1, 0)", "Move a day earlier", show=False, id="calendar.move_earlier"),
-        Binding("shift+right", "shift(1, 0)", "Move a day later", show=False, id="calendar.move_later"),
-        Binding("shift+up", "shift(0, -1)", "Move an hour earlier", show=False, id="calendar.move_up"),
-        Binding("shift+down", "shift(0, 1)", "Move an hour later", show=False, id="calendar.move_down"),
-        Binding("escape", "back", "Back", show=False, id="calendar.back"),
+        Binding("v", "cycle_view", N_("View"), id="calendar.view"),
+        Binding("t", "today", N_("Today"), id="calendar.today"),
+        Binding("n", "period(True)", N_("Next"), show=False, id="calendar.next"),
+        Binding("p", "period(False)", N_("Previous"), show=False, id="calendar.previous"),
+        Binding("h,left", "move_day(-1)", N_("Day before"), show=False, id="calendar.left"),
+        Binding("l,right", "move_day(1)", N_("Day after"), show=False, id="calendar.right"),
+        Binding("j,down", "move_down(1)", N_("Down"), show=False, id="calendar.down"),
+        Binding("k,up", "move_down(-1)", N_("Up"), show=False, id="calendar.up"),
+        Binding("enter", "enter", N_("Entries"), show=False, id="calendar.enter"),
+        Binding("c", "compose", N_("New post"), id="calendar.compose"),
+        Binding("e", "edit", N_("Edit"), show=False, id="calendar.edit"),
+        Binding("s", "submit", N_("Ask approval"), show=False, id="calendar.submit"),
+        Binding("a", "approve", N_("Approve"), show=False, id="calendar.approve"),
+        Binding("r", "reject", N_("Send back"), show=False, id="calendar.reject"),
+        Binding("S", "schedule", N_("Schedule"), show=False, id="calendar.schedule"),
+        Binding("Q", "queue", N_("Add to queue"), show=False, id="calendar.queue"),
+        Binding("x", "cancel_entry", N_("Cancel post"), show=False, id="calendar.cancel"),
+        Binding("d", "duplicate", N_("Duplicate"), show=False, id="calendar.duplicate"),
+        Binding("D,delete", "delete", N_("Delete"), show=False, id="calendar.delete"),
+        Binding("u", "undo", N_("Undo delete"), show=False, id="calendar.undo"),
+        Binding("X", "skip", N_("Skip occurrence"), show=False, id="calendar.skip"),
+        Binding("shift+left", "shift(-1, 0)", N_("Move a day earlier"), show=False, id="calendar.move_earlier"),
+        Binding("shift+right", "shift(1, 0)", N_("Move a day later"), show=False, id="calendar.move_later"),
+        Binding("shift+up", "shift(0, -1)", N_("Move an hour earlier"), show=False, id="calendar.move_up"),
+        Binding("shift+down", "shift(0, 1)", N_("Move an hour later"), show=False, id="calendar.move_down"),
+        Binding("escape", "back", N_("Back"), show=False, id="calendar.back"),
     ]
     AUTO_FOCUS = "#month"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # app.tcss: a smaller detail under 30 lines
@@ -101,6 +113,7 @@ class CalendarScreen(ModeScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.tz = self.app.settings.tzinfo()
+        self.first_weekday = l10n.first_weekday()  # the locale's week: Sunday first in the United States
         self.cursor = self.today
         self.hour = max(FIRST_HOUR, self.app.now().astimezone(self.tz).hour)
         self._show_view()
@@ -115,7 +128,7 @@ class CalendarScreen(ModeScreen):
         force after an edit) and redraw."""
         from cmtui.planning.conflicts import in_window
 
-        span = period(self.view, self.cursor, self.tz)
+        span = period(self.view, self.cursor, self.tz, self.first_weekday)
         if force or span != self._range:
             self._range = span
             found, self.conflicts = in_window(self.store, self.app.settings, span[0], span[1], self.tz)
@@ -127,10 +140,11 @@ class CalendarScreen(ModeScreen):
         for grid in self.query(CalendarGrid):
             grid.conflicts = self.conflicts
         if self.view == "month":
-            self.query_one(MonthView).show_month(month_weeks(self.cursor), self.days, self.cursor, self.today, self.tz)
+            self.query_one(MonthView).show_month(month_weeks(self.cursor, self.first_weekday), self.days,
+                                                 self.cursor, self.today, self.tz)
         elif self.view == "week":
-            self.query_one(WeekView).show_week(week_days(self.cursor), self.days, self.cursor, self.today, self.tz,
-                                               self.hour)
+            self.query_one(WeekView).show_week(week_days(self.cursor, self.first_weekday), self.days, self.cursor,
+                                               self.today, self.tz, self.hour)
         else:
             self._fill_agenda()
         self._fill_day()
@@ -141,17 +155,21 @@ class CalendarScreen(ModeScreen):
             self._counts = self.store.entries.status_counts()
         counts = self._counts
         text = Text(no_wrap=True, overflow="ellipsis")
-        label = {"month": self.cursor.strftime("%B %Y"),
-                 "week": f"week of {week_days(self.cursor)[0].strftime('%d %b %Y')}",
-                 "agenda": f"agenda from {(self.cursor - timedelta(days=7)).strftime('%d %b')}"}[self.view]
+        if self.view == "month":
+            label = l10n.month_year(self.cursor)
+        elif self.view == "week":
+            label = _("week of {day}").format(day=l10n.day_year(week_days(self.cursor, self.first_weekday)[0]))
+        else:
+            label = _("agenda from {day}").format(day=l10n.day_month(self.cursor - timedelta(days=7)))
         text.append(f"{label}  ", style="bold")
-        text.append(f"({self.view}; v changes)  ", style="dim")
+        # i18n: after the calendar's title: the view shown (month, week, agenda) and the key that changes it
+        text.append(_("({view}; v changes)").format(view=view_name(self.view)) + "  ", style="dim")
         for status, color in STATUS_STYLE.items():
             if counts.get(status):
-                text.append(f"{status.replace('_', ' ')} ", style=color)
-                text.append(f"{counts[status]}  ")
+                text.append(f"{status_name(status)} ", style=color)
+                text.append(f"{l10n.number(counts[status])}  ")
         if self.app.settings.approval_required:
-            text.append("│ approval required", style="yellow")
+            text.append("│ " + _("approval required"), style="yellow")
         self.query_one("#calendar-summary", Static).update(text)
 
     def _show_view(self) -> None:
@@ -167,8 +185,8 @@ class CalendarScreen(ModeScreen):
         """An entry as one line: time, status, account, then its words. wrap (the agenda): the
         words wrap, each continuation line under the words it continues (a grid, not a line)."""
         entry = occurrence.entry
-        when = occurrence.at.astimezone(self.tz).strftime("%H:%M") if occurrence.at is not None else ""
-        status = Text(entry["status"].replace("_", " "), style=STATUS_STYLE.get(entry["status"], ""))
+        when = l10n.clock(occurrence.at.astimezone(self.tz)) if occurrence.at is not None else ""
+        status = Text(status_name(entry["status"]), style=STATUS_STYLE.get(entry["status"], ""))
         account = Text(entry["account"] or "-", style="dim")
         words = Text()
         if self.conflicts.marked(occurrence):
@@ -176,9 +194,11 @@ class CalendarScreen(ModeScreen):
         if entry["campaign"]:
             words.append(f"[{entry['campaign']}] ", style=entry["campaign_color"] or "magenta")
         if occurrence.is_recurring:
-            words.append("↻ skipped " if occurrence.skipped else "↻ ", style="bold")
+            skipped = pgettext("occurrence", "skipped") + " " if occurrence.skipped else ""
+            words.append("↻ " + skipped, style="bold")
         if entry["late"]:
-            words.append("late ", style="yellow")
+            # i18n: before a post's words in the calendar: it was due and has not gone out
+            words.append(pgettext("entry", "late") + " ", style="yellow")
         words.append(first_line(entry["text"]))  # our own text, still never parsed as markup
         if wrap:
             grid = Table.grid(expand=True)
@@ -228,11 +248,11 @@ class CalendarScreen(ModeScreen):
         if self.view == "agenda":
             return
         items = self.days.get(self.cursor, [])
-        title = Text(self.cursor.strftime("%A %d %B %Y"), style="bold")
+        title = Text(l10n.long_day(self.cursor), style="bold")
         if self.cursor == self.today:
-            title.append("  · today", style="bold yellow")
-        title.append(f"  · {len(items)} entr{'y' if len(items) == 1 else 'ies'}" if items else
-                     "  · nothing planned (c writes a post for this day)", style="dim")
+            title.append("  · " + _("today"), style="bold yellow")
+        title.append("  · " + (ngettext("{n} entry", "{n} entries", len(items)).format(n=l10n.number(len(items)))
+                               if items else _("nothing planned (c writes a post for this day)")), style="dim")
         self.query_one("#day-title", Static).update(title)
         entries = self.query_one("#day-entries", EntryList)
         place = self._day_place
@@ -253,7 +273,7 @@ class CalendarScreen(ModeScreen):
         first_ahead = None
         option_of: list[int] = []  # the option index of each item
         for day in sorted(self.days):
-            options.append(Option(Text(day.strftime("%A %d %B %Y") + ("  · today" if day == self.today else ""),
+            options.append(Option(Text(l10n.long_day(day) + ("  · " + _("today") if day == self.today else ""),
                                        style="bold underline"), disabled=True))
             for occurrence in self.days[day]:
                 if first_ahead is None and day >= self.cursor:
@@ -263,7 +283,7 @@ class CalendarScreen(ModeScreen):
                 self._agenda_items.append(occurrence)
         undated = self.store.entries.undated()
         if undated:
-            options.append(Option(Text("Ideas and drafts without a time", style="bold underline"), disabled=True))
+            options.append(Option(Text(_("Ideas and drafts without a time"), style="bold underline"), disabled=True))
             for row in undated:
                 option_of.append(len(options))
                 options.append(Option(self._entry_line(_Undated(row), wrap=True), id=str(len(self._agenda_items))))
@@ -281,15 +301,15 @@ class CalendarScreen(ModeScreen):
         detail = Text()
         if occurrence is not None:
             entry = occurrence.entry
-            detail.append(entry["status"].replace("_", " "), style=STATUS_STYLE.get(entry["status"], ""))
-            when = occurrence.at.astimezone(self.tz).strftime("%a %d %b %Y %H:%M") if occurrence.at else "no time"
+            detail.append(status_name(entry["status"]), style=STATUS_STYLE.get(entry["status"], ""))
+            when = l10n.day_year_time(occurrence.at.astimezone(self.tz)) if occurrence.at else _("no time")
             where = entry_where(self.store, entry)  # (a room's name is remote text: appended, never markup)
-            detail.append(f" · {when} · {entry['account'] or 'no account'} · {entry['language'] or '?'} · "
-                          + ("" if where else entry["visibility"]), style="dim")
+            detail.append(f" · {when} · {entry['account'] or _('no account')} · {entry['language'] or '?'} · "
+                          + ("" if where else visibility_name(entry["visibility"])), style="dim")
             if where:
                 detail.append(where, style="dim" if entry["place"] else "yellow")
             if entry["rrule"]:
-                detail.append(f" · repeats {entry['rrule']}", style="dim")
+                detail.append(" · " + _("repeats {rule}").format(rule=entry["rrule"]), style="dim")
                 words = describe_or_none(entry["rrule"], parse_iso(entry["scheduled_at"]), self.tz)
                 if words:
                     detail.append(f"\n↻ {words}", style="italic dim")
@@ -298,13 +318,13 @@ class CalendarScreen(ModeScreen):
             if entry["url"]:
                 detail.append(f"\n{entry['url']}", style="dim underline")
             if entry["last_error"]:
-                detail.append(f"\nerror: {entry['last_error']}", style="red")
+                detail.append("\n" + _("error: {error}").format(error=entry["last_error"]), style="red")
             if entry["notes"]:
-                detail.append(f"\nnote: {entry['notes']}", style="italic dim")
+                detail.append("\n" + _("note: {note}").format(note=entry["notes"]), style="italic dim")
             for t in self.store.entries.transitions(entry["id"])[-3:]:
+                before = status_name(t["from_status"]) if t["from_status"] else pgettext("entry status", "new")
                 detail.append(f"\n{self.app.format_time(t['at'])} {t['who'] or '?'}: "
-                              f"{(t['from_status'] or 'new').replace('_', ' ')} → {t['to_status'].replace('_', ' ')}",
-                              style="dim")
+                              f"{before} → {status_name(t['to_status'])}", style="dim")
                 if t["comment"]:
                     detail.append(f" “{t['comment']}”", style="italic dim")
             detail.append("\n\n" + entry["text"])
@@ -393,11 +413,12 @@ class CalendarScreen(ModeScreen):
             self.notify(what, timeout=3, markup=False)
         return result
 
-    def _need(self, doing: str):
+    def _need(self, nothing: str):
+        """The highlighted occurrence, else None after nothing (the whole sentence, translated:
+        "Nothing to edit: pick an entry first …") as a warning."""
         occurrence = self.selected()
         if occurrence is None:
-            self.notify(f"Nothing to {doing}: pick an entry first (enter goes into the day's list).",
-                        severity="warning")
+            self.notify(nothing, severity="warning")
         return occurrence
 
     def action_compose(self) -> None:
@@ -410,7 +431,7 @@ class CalendarScreen(ModeScreen):
     def action_edit(self) -> None:
         from cmtui.tui.dialogs.entry_composer import EntryComposer
 
-        occurrence = self._need("edit")
+        occurrence = self._need(_("Nothing to edit: pick an entry first (enter goes into the day's list)."))
         if occurrence is not None:
             self.app.push_screen(EntryComposer(self.app, occurrence.entry), self._composed)
 
@@ -441,118 +462,120 @@ class CalendarScreen(ModeScreen):
     def action_submit(self) -> None:
         from cmtui.planning import entries
 
-        occurrence = self._need("submit for approval")
+        occurrence = self._need(
+            _("Nothing to submit for approval: pick an entry first (enter goes into the day's list)."))
         if occurrence is not None:
-            self._act("Sent for approval.", entries.submit_for_approval, self.store, self.app.settings,
+            self._act(_("Sent for approval."), entries.submit_for_approval, self.store, self.app.settings,
                       occurrence.entry["id"], who=self._who(), now=self.app.now())
 
     def _with_comment(self, title: str, then) -> None:
         from cmtui.tui.dialogs.ask import AskDialog
 
-        self.app.push_screen(AskDialog(title, "a comment for the author (optional)"),
+        self.app.push_screen(AskDialog(title, _("a comment for the author (optional)")),
                              lambda comment: then(comment) if comment is not None else None)
 
     def action_approve(self) -> None:
         from cmtui.planning import entries
 
-        occurrence = self._need("approve")
+        occurrence = self._need(_("Nothing to approve: pick an entry first (enter goes into the day's list)."))
         if occurrence is not None:
-            self._with_comment("Approve this post", lambda comment: self._act(
-                "Approved.", entries.approve, self.store, self.app.settings, occurrence.entry["id"],
+            self._with_comment(_("Approve this post"), lambda comment: self._act(
+                _("Approved."), entries.approve, self.store, self.app.settings, occurrence.entry["id"],
                 who=self._who(), comment=comment, now=self.app.now()))
 
     def action_reject(self) -> None:
         from cmtui.planning import entries
 
-        occurrence = self._need("send back")
+        occurrence = self._need(_("Nothing to send back: pick an entry first (enter goes into the day's list)."))
         if occurrence is not None:
-            self._with_comment("Send back to draft", lambda comment: self._act(
-                "Sent back to draft.", entries.reject, self.store, self.app.settings, occurrence.entry["id"],
+            self._with_comment(_("Send back to draft"), lambda comment: self._act(
+                _("Sent back to draft."), entries.reject, self.store, self.app.settings, occurrence.entry["id"],
                 who=self._who(), comment=comment, now=self.app.now()))
 
     def action_schedule(self) -> None:
         from cmtui.planning import entries
 
-        occurrence = self._need("schedule")
+        occurrence = self._need(_("Nothing to schedule: pick an entry first (enter goes into the day's list)."))
         if occurrence is not None:
-            self._act("Scheduled: the next sync hands it to the platform.", entries.schedule_entry, self.store,
+            self._act(_("Scheduled: the next sync hands it to the platform."), entries.schedule_entry, self.store,
                       self.app.settings, occurrence.entry["id"], who=self._who(), now=self.app.now())
 
     def action_queue(self) -> None:
         from cmtui.planning import entries
 
-        occurrence = self._need("add to the queue")
+        occurrence = self._need(_("Nothing to add to the queue: pick an entry first (enter goes into the day's list)."))
         if occurrence is not None:
             at = self._act("", entries.add_to_queue, self.store, self.app.settings, occurrence.entry["id"],
                            who=self._who(), now=self.app.now())
             if at is not None:
-                self.notify(f"Queued for {at.astimezone(self.tz).strftime('%a %d %b %H:%M')}.", timeout=3)
+                self.notify(_("Queued for {when}.").format(when=l10n.day_time(at.astimezone(self.tz))), timeout=3)
                 self._follow(occurrence.entry["id"])
 
     def action_cancel_entry(self) -> None:
         from cmtui.planning import entries
 
-        occurrence = self._need("cancel")
+        occurrence = self._need(_("Nothing to cancel: pick an entry first (enter goes into the day's list)."))
         if occurrence is not None:
-            self._act("Cancelled.", entries.cancel_entry, self.store, self.app.settings, occurrence.entry["id"],
+            self._act(_("Cancelled."), entries.cancel_entry, self.store, self.app.settings, occurrence.entry["id"],
                       who=self._who(), now=self.app.now())
 
     def action_duplicate(self) -> None:
         from cmtui.planning import entries
 
-        occurrence = self._need("duplicate")
+        occurrence = self._need(_("Nothing to duplicate: pick an entry first (enter goes into the day's list)."))
         if occurrence is not None:
-            self._act("Duplicated as a draft.", entries.duplicate_entry, self.store, occurrence.entry["id"],
+            self._act(_("Duplicated as a draft."), entries.duplicate_entry, self.store, occurrence.entry["id"],
                       who=self._who(), select=lambda copy_id: copy_id)
 
     def action_delete(self) -> None:
         from cmtui.planning import entries
         from cmtui.tui.dialogs.ask import ConfirmDialog
 
-        occurrence = self._need("delete")
+        occurrence = self._need(_("Nothing to delete: pick an entry first (enter goes into the day's list)."))
         if occurrence is None:
             return
 
         def confirmed(yes) -> None:
             if yes:
-                undo = self._act("Deleted. u brings it back.", entries.delete_entry, self.store,
+                undo = self._act(_("Deleted. u brings it back."), entries.delete_entry, self.store,
                                  occurrence.entry["id"], who=self._who())
                 if undo is not None:
                     self._undo.append(undo)
 
         what = first_line(occurrence.entry["text"], 60)
-        series = " and every occurrence of its series" if occurrence.entry["rrule"] else ""
-        self.app.push_screen(ConfirmDialog(f"Delete “{what}”{series}?"), confirmed)
+        question = (_("Delete “{what}” and every occurrence of its series?") if occurrence.entry["rrule"]
+                    else _("Delete “{what}”?"))
+        self.app.push_screen(ConfirmDialog(question.format(what=what)), confirmed)
 
     def action_undo(self) -> None:
         from cmtui.planning import entries
 
         if not self._undo:
-            self.notify("Nothing to undo here (deleted entries come back with u).", severity="warning")
+            self.notify(_("Nothing to undo here (deleted entries come back with u)."), severity="warning")
             return
-        self._act("Restored.", entries.restore_entry, self.store, self._undo.pop(), select=lambda entry_id: entry_id)
+        self._act(_("Restored."), entries.restore_entry, self.store, self._undo.pop(), select=lambda entry_id: entry_id)
 
     def action_skip(self) -> None:
         from cmtui.planning import recurrence
 
-        occurrence = self._need("skip")
+        occurrence = self._need(_("Nothing to skip: pick an entry first (enter goes into the day's list)."))
         if occurrence is None:
             return
         if not occurrence.is_recurring:
-            self.notify("Only an occurrence of a repeating post can be skipped.", severity="warning")
+            self.notify(_("Only an occurrence of a repeating post can be skipped."), severity="warning")
             return
         fn = recurrence.unskip_occurrence if occurrence.skipped else recurrence.skip_occurrence
-        self._act("Occurrence restored." if occurrence.skipped else "This occurrence is skipped.", fn,
+        self._act(_("Occurrence restored.") if occurrence.skipped else _("This occurrence is skipped."), fn,
                   self.store, occurrence.entry["id"], occurrence.at, who=self._who(), settings=self.app.settings)
 
     def action_shift(self, days: int, hours: int) -> None:
         from cmtui.planning import entries
 
-        occurrence = self._need("move")
+        occurrence = self._need(_("Nothing to move: pick an entry first (enter goes into the day's list)."))
         if occurrence is None:
             return
         if occurrence.is_recurring:
-            self.notify("A repeating post moves by editing its rule (e).", severity="warning")
+            self.notify(_("A repeating post moves by editing its rule (e)."), severity="warning")
             return
         delta = timedelta(days=days, hours=hours)
         entry_id = occurrence.entry["id"]

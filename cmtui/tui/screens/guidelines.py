@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from cmtui import l10n
+from cmtui.i18n import N_, _
 from cmtui.text import one_line
 from cmtui.tui.fitting import hanging
 from cmtui.tui.messages import DataChanged
@@ -23,16 +25,16 @@ from cmtui.tui.widgets.key_lists import KeyOptionList
 
 class GuidelinesScreen(ModeScreen):
     CSS_PATH = Path(__file__).with_name("guidelines.tcss")  # read when first shown
-    TITLE_SUFFIX = "Moderation · guidelines"
+    TITLE_SUFFIX = N_("Moderation · guidelines")
 
     BINDINGS = [
-        Binding("e", "edit", "Edit", id="guidelines.edit"),
-        Binding("n", "new", "New", id="guidelines.new"),
-        Binding("d", "delete", "Delete", id="guidelines.delete"),
-        Binding("shift+up,K", "move(-1)", "Move up", id="guidelines.move_up"),
-        Binding("shift+down,J", "move(1)", "Move down", id="guidelines.move_down"),
-        Binding("escape", "back", "Back", id="guidelines.back"),
-        Binding("q", "back", "Back", show=False, id="guidelines.back_q"),
+        Binding("e", "edit", N_("Edit"), id="guidelines.edit"),
+        Binding("n", "new", N_("New"), id="guidelines.new"),
+        Binding("d", "delete", N_("Delete"), id="guidelines.delete"),
+        Binding("shift+up,K", "move(-1)", N_("Move up"), id="guidelines.move_up"),
+        Binding("shift+down,J", "move(1)", N_("Move down"), id="guidelines.move_down"),
+        Binding("escape", "back", N_("Back"), id="guidelines.back"),
+        Binding("q", "back", N_("Back"), show=False, id="guidelines.back_q"),
     ]
 
     def __init__(self):
@@ -45,7 +47,7 @@ class GuidelinesScreen(ModeScreen):
                 yield Static(id="guidelines-title", classes="pane-title")
                 yield KeyOptionList(id="guidelines")
             with VerticalScroll(id="instance-pane"):
-                yield Static(Text("The instances' own rules"), classes="pane-title")
+                yield Static(Text(_("The instances' own rules")), classes="pane-title")
                 yield Static(id="instance-rules")
 
     def on_mount(self) -> None:
@@ -62,11 +64,12 @@ class GuidelinesScreen(ModeScreen):
         key = next((str(row["id"]) for row in self.rows if row["position"] == select), None)
         options.refill([self._option(row) for row in self.rows], key)
         count = len(self.rows)
-        title = Text(f"Community guidelines ({count})" if count else "Community guidelines")
-        title.append("  a warning cites one by its number", style="dim not bold")
+        title = Text(_("Community guidelines ({n})").format(n=l10n.number(count)) if count
+                     else _("Community guidelines"))
+        title.append("  " + _("a warning cites one by its number"), style="dim not bold")
         self.query_one("#guidelines-title", Static).update(title)
         if not self.rows:
-            options.add_option(Option(Text("No guidelines yet: n writes the first.", style="dim"), disabled=True))
+            options.add_option(Option(Text(_("No guidelines yet: n writes the first."), style="dim"), disabled=True))
 
     @staticmethod
     def _option(row) -> Option:
@@ -78,7 +81,7 @@ class GuidelinesScreen(ModeScreen):
     def instance_rules(self) -> Text | Group:
         rules = self.store.members.server_rules()
         if not rules:
-            return Text("The instance has no published rules (or no sync has fetched them yet).", style="dim")
+            return Text(_("The instance has no published rules (or no sync has fetched them yet)."), style="dim")
         parts: list = []
         for n, (account, account_rules) in enumerate(rules.items()):
             parts.append(Text(("\n" if n else "") + account, style="bold cyan"))
@@ -117,7 +120,7 @@ class GuidelinesScreen(ModeScreen):
     def _edited(self, number: int | None) -> None:
         if number is not None:
             self.load(select=number)
-            self.notify(f"Guideline {number} saved.", timeout=3)
+            self.notify(_("Guideline {n} saved.").format(n=number), timeout=3)
 
     def action_delete(self) -> None:
         row = self.current()
@@ -129,10 +132,11 @@ class GuidelinesScreen(ModeScreen):
             if yes:
                 self.store.members.remove_guideline(row["position"])
                 self.load()
-                self.notify(f"Guideline {row['position']} deleted; the ones after it moved up.", timeout=4)
+                self.notify(_("Guideline {n} deleted; the ones after it moved up.").format(n=row["position"]),
+                            timeout=4)
 
-        self.app.push_screen(ConfirmDialog(f"Delete guideline {row['position']}, “{one_line(row['title'])}”?"),
-                             confirmed)
+        self.app.push_screen(ConfirmDialog(_("Delete guideline {n}, “{title}”?").format(
+            n=row["position"], title=one_line(row["title"]))), confirmed)
 
     def action_move(self, step: int) -> None:
         row = self.current()

@@ -13,7 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
+from cmtui import l10n
 from cmtui.errors import InputError
+from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.model import OpState, iso
 from cmtui.store import InboxFilter
 from cmtui.triage.response import describe, time_left
@@ -22,55 +24,90 @@ from cmtui.tui.messages import DataChanged
 from cmtui.tui.places import addressed, item_place
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.screens.inbox_likes import LikeActions, op_words
-from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList
+from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList, kind_word, state_word
 from cmtui.tui.widgets.thread_pane import ThreadPane
 
-SORT_WORDS = {"newest": "newest first", "oldest": "oldest first", "overdue": "unanswered, most overdue first"}
+SORT_WORDS = {"newest": N_("newest first"), "oldest": N_("oldest first"),
+              "overdue": N_("unanswered, most overdue first")}
 NEXT_SORT = {"newest": "oldest", "oldest": "overdue", "overdue": "newest"}
+ADD_ACCOUNT, DEMO = "cmtui account add", "cmtui demo"  # i18n: not shown
+SEARCH_FILTERS = "from:name label:x is:question lang:es state:done kind:direct"  # i18n: not shown
 
 
 def describe_filter(f: InboxFilter, accounts: dict[int, str]) -> str:
     """'new and open · fernleaf · mention · #bug', for the filter bar."""
-    states = {("new", "open"): "new and open", ("done", "new", "open", "snoozed"): "all states"}
-    parts = [states.get(tuple(sorted(f.states)), " and ".join(f.states))]
+    chosen = tuple(sorted(f.states))
+    if chosen == ("new", "open"):
+        parts = [_("new and open")]
+    elif chosen == ("done", "new", "open", "snoozed"):
+        parts = [_("all states")]
+    else:
+        words = [state_word(state) for state in f.states]
+        said = words[0] if words else ""
+        for word in words[1:]:
+            # i18n: the inbox filter bar: two states listed ("new and snoozed"); repeated for more
+            said = _("{first} and {second}").format(first=said, second=word)
+        parts = [said]
     if f.account_id is not None:
-        parts.append(accounts.get(f.account_id, f"account {f.account_id}"))
-    parts += [v for v in (f.kind, f.language) if v]
+        parts.append(accounts.get(f.account_id, _("account {id}").format(id=f.account_id)))
+    if f.kind:
+        parts.append(kind_word(f.kind))
+    if f.language:
+        parts.append(f.language)
     if f.label:
         parts.append(f"#{f.label}")
     if f.assignee:
         parts.append(f"→ {f.assignee}")
     if f.author:
-        parts.append(f"from {f.author}")
+        # i18n: the inbox filter bar: only items by this author
+        parts.append(_("from {author}").format(author=f.author))
     if f.questions_only:
-        parts.append("questions")
+        # i18n: the inbox filter bar: only items that ask a question
+        parts.append(_("questions"))
     if f.grouped:
-        parts.append("by conversation")
-    parts.append(SORT_WORDS[f.sort])
+        # i18n: the inbox filter bar: one row per conversation
+        parts.append(_("by conversation"))
+    parts.append(_(SORT_WORDS[f.sort]))
     return " · ".join(parts)
 
 
+def op_state_word(state: str) -> str:
+    """An outbox operation's state as the preview says it (stored: pending, sending, done, failed)."""
+    words = {OpState.PENDING: pgettext("outbox", "pending"), OpState.SENDING: pgettext("outbox", "sending"),
+             OpState.DONE: pgettext("outbox", "sent"), OpState.FAILED: pgettext("outbox", "failed")}
+    return words.get(state, state)
+
+
+def triage_word(action: str) -> str:
+    """A triage decision's name as `u` says it undid it (stored: done, snooze, assign, label)."""
+    words = {"done": pgettext("undone", "done"), "snooze": pgettext("undone", "snooze"),
+             "assign": pgettext("undone", "assign"), "label": pgettext("undone", "label")}
+    return words.get(action, action)
+
+
 class InboxScreen(LikeActions, ModeScreen):
-    TITLE_SUFFIX = "Inbox"
+    TITLE_SUFFIX = N_("Inbox")
     BINDINGS = [
-        Binding("enter", "thread", "Thread", show=False, id="inbox.thread"),
-        Binding("r", "reply", "Reply", id="inbox.reply"),
-        Binding("e", "done", "Done", id="inbox.done"),
-        Binding("s", "snooze", "Snooze", id="inbox.snooze"),
-        Binding("a", "assign", "Assign", show=False, id="inbox.assign"),
-        Binding("l", "labels", "Labels", show=False, id="inbox.labels"),
-        Binding("slash", "search", "Search", id="inbox.search"),
-        Binding("f", "like", "Like", id="inbox.like"),  # (the key bar says it in the item's platform's words)
-        Binding("b", "share", "Share", show=False, id="inbox.share"),  # (in ? help: the bar keeps the modes)
-        Binding("F", "filters", "Filter", show=False, id="inbox.filters"),
-        Binding("O", "sort", "Sort", show=False, id="inbox.sort"),
-        Binding("c", "group", "Conversations", show=False, id="inbox.group"),
-        Binding("x", "select", "Select", show=False, id="inbox.select"),
-        Binding("u", "undo", "Undo", show=False, id="inbox.undo"),
-        Binding("o", "open", "Open", show=False, id="inbox.open"),
-        Binding("ctrl+e", "edit_reply", "Reply in $EDITOR", show=False, id="inbox.editor"),
-        Binding("R", "saved_replies", "Saved replies", show=False, id="inbox.saved_replies"),
-        Binding("escape", "back", "Back", show=False, id="inbox.back"),
+        Binding("enter", "thread", N_("Thread"), show=False, id="inbox.thread"),
+        Binding("r", "reply", N_("Reply"), id="inbox.reply"),
+        # i18n: key bar: mark the item done (answered or needing nothing)
+        Binding("e", "done", N_("Done"), id="inbox.done"),
+        Binding("s", "snooze", N_("Snooze"), id="inbox.snooze"),
+        Binding("a", "assign", N_("Assign"), show=False, id="inbox.assign"),
+        Binding("l", "labels", N_("Labels"), show=False, id="inbox.labels"),
+        Binding("slash", "search", N_("Search"), id="inbox.search"),
+        Binding("f", "like", N_("Like"), id="inbox.like"),  # (the key bar says it in the item's platform's words)
+        Binding("b", "share", N_("Share"), show=False, id="inbox.share"),  # (in ? help: the bar keeps the modes)
+        Binding("F", "filters", N_("Filter"), show=False, id="inbox.filters"),
+        Binding("O", "sort", N_("Sort"), show=False, id="inbox.sort"),
+        Binding("c", "group", N_("Conversations"), show=False, id="inbox.group"),
+        Binding("x", "select", N_("Select"), show=False, id="inbox.select"),
+        Binding("u", "undo", N_("Undo"), show=False, id="inbox.undo"),
+        # i18n: open the item in the web browser
+        Binding("o", "open", N_("Open"), show=False, id="inbox.open"),
+        Binding("ctrl+e", "edit_reply", N_("Reply in $EDITOR"), show=False, id="inbox.editor"),
+        Binding("R", "saved_replies", N_("Saved replies"), show=False, id="inbox.saved_replies"),
+        Binding("escape", "back", N_("Back"), show=False, id="inbox.back"),
     ]
     AUTO_FOCUS = "#inbox-list"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # app.tcss: a shorter preview and composer
@@ -99,8 +136,9 @@ class InboxScreen(LikeActions, ModeScreen):
     def _build_panes(self) -> None:
         if self.query("#inbox-search"):
             return
-        self.mount(Input(placeholder="search: words, from:name label:x is:question lang:es state:done"
-                                     " kind:direct", id="inbox-search", compact=True),
+        # i18n: the inbox search line's placeholder; the search's filters stay as written
+        placeholder = _("search: words, {filters}").format(filters=SEARCH_FILTERS)
+        self.mount(Input(placeholder=placeholder, id="inbox-search", compact=True),
                    after=self.query_one("#inbox-counts"))
         self.mount(ThreadPane(self.app, id="inbox-thread"), after=self.query_one("#inbox-preview"))
 
@@ -124,22 +162,28 @@ class InboxScreen(LikeActions, ModeScreen):
         inbox = self.inbox
         text = Text(no_wrap=True, overflow="ellipsis")
         for state in ("new", "open", "snoozed", "done"):
-            text.append(f"{state} ", style="bold" if state in ("new", "open") else "dim")
-            text.append(f"{counts[state]:,}", style="bold yellow" if state == "new" else "")
+            text.append(f"{state_word(state)} ", style="bold" if state in ("new", "open") else "dim")
+            text.append(l10n.number(counts[state]), style="bold yellow" if state == "new" else "")
             text.append("  ")
         text.append("│ ", style="dim")
         rest = Text()
         if self.search_error:
             rest.append(f"  │ {self.search_error}", style="bold red")
         elif inbox.filter.search or self.search_text:
-            rest.append(f"  │ “{self.search_text}”", style="italic")
+            # i18n: the text searched for, in the language's quotation marks
+            rest.append("  │ " + _("“{text}”").format(text=self.search_text), style="italic")
         if inbox.selected:
-            rest.append(f"  │ {len(inbox.selected)} selected", style="bold")
+            picked = len(inbox.selected)
+            rest.append("  │ " + ngettext("{n} selected", "{n} selected", picked).format(n=l10n.number(picked)),
+                        style="bold")
         if inbox.total:
-            more = "+ (counting…)" if inbox.counting else ""
-            rest.append(f"  │ {inbox.cursor + 1:,} of {inbox.total:,}{more}", style="dim")
+            where = {"position": l10n.number(inbox.cursor + 1), "total": l10n.number(inbox.total)}
+            # i18n: the inbox filter bar: the highlighted row's place in the list ("3 of 120");
+            # the second form while the list is still being counted
+            shown = _("{position} of {total}+ (counting…)") if inbox.counting else _("{position} of {total}")
+            rest.append("  │ " + shown.format(**where), style="dim")
         elif not inbox.filter.only_states or inbox.filter.search:
-            rest.append("  │ no matches", style="dim")
+            rest.append("  │ " + _("no matches"), style="dim")
         # On a narrow terminal the filter's words give way (cut with …) before the position.
         described = Text(describe_filter(inbox.filter, inbox.account_names), style="dim")
         room = self.query_one("#inbox-counts", Static).size.width - 1 - text.cell_len - rest.cell_len
@@ -211,12 +255,13 @@ class InboxScreen(LikeActions, ModeScreen):
     def action_sort(self) -> None:
         self.base_filter = self.base_filter.with_(sort=NEXT_SORT[self.base_filter.sort])
         self.apply_filter()
-        self.notify(f"Sorted {SORT_WORDS[self.base_filter.sort]}.", timeout=2)
+        # i18n: {order} is e.g. "newest first"
+        self.notify(_("Sorted {order}.").format(order=_(SORT_WORDS[self.base_filter.sort])), timeout=2)
 
     def action_group(self) -> None:
         self.base_filter = self.base_filter.with_(grouped=not self.base_filter.grouped)
         self.apply_filter()
-        self.notify("One row per conversation." if self.base_filter.grouped else "Every item on its own row.",
+        self.notify(_("One row per conversation.") if self.base_filter.grouped else _("Every item on its own row."),
                     timeout=2)
 
     # -- keeping the list current ---------------------------------------------------------
@@ -243,18 +288,18 @@ class InboxScreen(LikeActions, ModeScreen):
     def preview(self, row) -> Text:
         if row is None:
             if not self.inbox.filter.only_states or self.inbox.filter.search:
-                return Text("Nothing matches. esc clears the search; F changes the filters.", style="dim")
+                return Text(_("Nothing matches. esc clears the search; F changes the filters."), style="dim")
             if not self.store.accounts.list():
-                return Text("No accounts yet, so nothing to answer. In a shell, 'cmtui account add' "
-                            "connects one and 'cmtui demo' opens the demo community; "
-                            "1 plans posts in the calendar.", style="dim")
-            return Text("Inbox zero. Nothing new or open.", style="dim")
+                return Text(_("No accounts yet, so nothing to answer. In a shell, '{add}' connects one and "
+                              "'{demo}' opens the demo community; 1 plans posts in the calendar.").format(
+                                  add=ADD_ACCOUNT, demo=DEMO), style="dim")
+            return Text(_("Inbox zero. Nothing new or open."), style="dim")
         text = Text()
         text.append(row["author_name"] or row["author"], style="bold")
         text.append(f"  {row['author']}", style="dim")
         text.append(f"\n{KIND_MARK.get(row['kind'], '')} {addressed(row, item_place(self.store, row))}",
                     style="dim")  # (a place's name is remote text: appended, never markup)
-        text.append(f" · {self.app.format_time(row['created_at'])} · {row['state']}", style="dim")
+        text.append(f" · {self.app.format_time(row['created_at'])} · {state_word(row['state'])}", style="dim")
         if row["language"]:
             text.append(f" · {row['language']}", style="dim")
         labels = self.store.inbox.labels(row["id"])
@@ -269,16 +314,23 @@ class InboxScreen(LikeActions, ModeScreen):
         text.append(op_words(row), style="italic")  # "favourited", "boosted"
         for op in self.store.outbox.for_item(row["id"]):
             style = {OpState.FAILED: "bold red", OpState.DONE: "green"}.get(op["state"], "yellow")
-            word = "sent" if op["state"] == OpState.DONE else op["state"]
-            text.append(f"\n{op_words(row, op['kind'])} {word}", style=style)
+            # i18n: the preview: an outbox operation on the item and its state ("reply sent")
+            text.append("\n" + _("{operation} {state}").format(operation=op_words(row, op["kind"]),
+                                                                state=op_state_word(op["state"])), style=style)
             if op["state"] == "failed":
-                again = " — r edits and retries it" if op["kind"] == "reply" else ""
-                text.append(f": {op['last_error'] or 'refused'}{again}", style="red")
+                reason = op["last_error"] or pgettext("outbox", "refused")
+                if op["kind"] == "reply":
+                    said = _(": {reason} — r edits and retries it").format(reason=reason)
+                else:
+                    said = _(": {reason}").format(reason=reason)
+                text.append(said, style="red")
         if self.store.drafts.get(f"reply:{row['id']}"):
-            text.append("\ndraft reply saved", style="italic")
+            text.append("\n" + _("draft reply saved"), style="italic")
         if self.inbox.filter.grouped and row["group_size"] > 1:
-            text.append(f"\n{row['group_size']} items in this conversation: actions apply to all",
-                        style="italic")
+            size = row["group_size"]
+            text.append("\n" + ngettext("{n} item in this conversation: actions apply to all",
+                                         "{n} items in this conversation: actions apply to all",
+                                         size).format(n=l10n.number(size)), style="italic")
         text.append("\n\n")
         text.append(row["text"])  # remote text: appended as plain text, never parsed as markup
         return text
@@ -331,7 +383,7 @@ class InboxScreen(LikeActions, ModeScreen):
     def action_reply(self) -> None:
         row = self.inbox.current_row
         if row is None:
-            self.notify("Nothing to reply to: the inbox is empty.", severity="warning")
+            self.notify(_("Nothing to reply to: the inbox is empty."), severity="warning")
             return
         composer = self.composer
         if composer is not None and composer.item["id"] == row["id"]:
@@ -359,7 +411,7 @@ class InboxScreen(LikeActions, ModeScreen):
         for widget in self.query("ComposerPane"):
             widget.remove()
         if event.op_id is not None:
-            self.notify(f"Reply queued (operation {event.op_id}); the next sync sends it.", timeout=3)
+            self.notify(_("Reply queued (operation {id}); the next sync sends it.").format(id=event.op_id), timeout=3)
             self._close_panes()
             self._reload()
             self.app.post_message(self.app.SyncChanged())
@@ -385,10 +437,11 @@ class InboxScreen(LikeActions, ModeScreen):
         row = self.inbox.current_row
         self.app.push_screen(SavedRepliesDialog(self.store, row["language"] if row else None, pick=False))
 
-    def _targets(self, doing: str) -> list[int]:
+    def _targets(self, nothing: str) -> list[int]:
+        """The items to act on; none: says `nothing` (why nothing was done)."""
         targets = self.query_one(InboxList).targets()
         if not targets:
-            self.notify(f"Nothing to {doing}: the inbox is empty.", severity="warning")
+            self.notify(nothing, severity="warning")
         return targets
 
     def _say(self, message: str) -> None:
@@ -404,13 +457,16 @@ class InboxScreen(LikeActions, ModeScreen):
             inbox.focus()
         self._reload()
         if count > 1:
-            self._say(f"{what}: {count} items. u undoes it.")
+            # i18n: after a decision on several items; {what} is e.g. "Done" or "Snoozed until …"
+            self._say(ngettext("{what}: {n} item. u undoes it.", "{what}: {n} items. u undoes it.",
+                               count).format(what=what, n=l10n.number(count)))
 
     def action_done(self) -> None:
-        targets = self._targets("mark done")
+        targets = self._targets(_("Nothing to mark done: the inbox is empty."))
         if targets:
             self.store.triage.done(targets, self.app.settings.username)
-            self._decided(len(targets), "Done")
+            # i18n: the items were marked done
+            self._decided(len(targets), pgettext("decided", "Done"))
 
     def action_select(self) -> None:
         inbox = self.query_one(InboxList)
@@ -421,7 +477,7 @@ class InboxScreen(LikeActions, ModeScreen):
     def action_snooze(self) -> None:
         from cmtui.tui.dialogs.snooze import SnoozeDialog
 
-        targets = self._targets("snooze")
+        targets = self._targets(_("Nothing to snooze: the inbox is empty."))
         if not targets:
             return
 
@@ -429,7 +485,7 @@ class InboxScreen(LikeActions, ModeScreen):
             if until is not None:
                 self.store.triage.apply(targets, "snooze", {"state": "snoozed", "snooze_until": iso(until)},
                                         self.app.settings.username)
-                self._decided(len(targets), f"Snoozed until {until.strftime('%a %d %b %H:%M')}")
+                self._decided(len(targets), _("Snoozed until {when}").format(when=l10n.day_time(until)))
 
         self.app.push_screen(SnoozeDialog(self.app.now(), self.app.settings.tzinfo(), len(targets)), snoozed)
 
@@ -438,25 +494,25 @@ class InboxScreen(LikeActions, ModeScreen):
 
         teammates = self.app.settings.teammates
         if not teammates:
-            self.notify("No teammates yet: add teammates = [\"ana\", \"luka\"] to settings.toml.",
-                        severity="warning", markup=False)
+            self.notify(_("No teammates yet: add {setting} to settings.toml.").format(
+                setting='teammates = ["ana", "luka"]'), severity="warning", markup=False)
             return
-        targets = self._targets("assign")
+        targets = self._targets(_("Nothing to assign: the inbox is empty."))
         if not targets:
             return
 
         def assigned(name) -> None:
             if name is not None:
                 self.store.triage.apply(targets, "assign", {"assignee": name or None}, self.app.settings.username)
-                self._decided(len(targets), f"Assigned to {name}" if name else "Unassigned")
+                self._decided(len(targets), _("Assigned to {name}").format(name=name) if name else _("Unassigned"))
 
-        choices = [(name, name) for name in teammates] + [("nobody (unassign)", "")]
-        self.app.push_screen(ChooseDialog("Assign to…", choices), assigned)
+        choices = [(name, name) for name in teammates] + [(_("nobody (unassign)"), "")]
+        self.app.push_screen(ChooseDialog(_("Assign to…"), choices), assigned)
 
     def action_labels(self) -> None:
         from cmtui.tui.dialogs.labels import LabelDialog
 
-        targets = self._targets("label")
+        targets = self._targets(_("Nothing to label: the inbox is empty."))
         if not targets:
             return
         label_sets = [set(self.store.inbox.labels(i)) for i in targets]
@@ -467,7 +523,7 @@ class InboxScreen(LikeActions, ModeScreen):
             if change is not None and (change[0] or change[1]):
                 added, removed = change
                 self.store.triage.relabel(targets, added, removed, self.app.settings.username)
-                self._decided(len(targets), "Labels changed")
+                self._decided(len(targets), _("Labels changed"))
 
         self.app.push_screen(LabelDialog(vocabulary, on_all, len(targets)), relabelled)
 
@@ -482,12 +538,16 @@ class InboxScreen(LikeActions, ModeScreen):
 
         undone = undo_last(self.store, answers=self.app.settings.like_answers)
         if undone is None:
-            self.notify("Nothing to undo.", severity="warning")
+            self.notify(_("Nothing to undo."), severity="warning")
             return
         count, action = len(undone["items"]), undone["action"]
         if action in REACTION_KINDS:  # taken back through the outbox; said in the platform's words
             self.app.post_message(self.app.SyncChanged())
             first = self.store.inbox.get(undone["items"][0])
             action = op_words(first, action) if first is not None else action
-        self._say(f"Undone: {action} on {count} item{'s' if count != 1 else ''}.")
+        else:
+            action = triage_word(action)
+        # i18n: {action} is what was undone: "done", "snooze", "favourite"…
+        self._say(ngettext("Undone: {action} on {n} item.", "Undone: {action} on {n} items.", count).format(
+            action=action, n=l10n.number(count)))
         self._reload(prefer=sorted(undone["items"]))

@@ -8,7 +8,9 @@ from dataclasses import replace
 
 from textual.binding import ActiveBinding
 
+from cmtui import l10n
 from cmtui.errors import InputError
+from cmtui.i18n import _, ngettext, pgettext
 from cmtui.sync.connectors import profile_for
 from cmtui.triage import likes
 
@@ -48,7 +50,9 @@ class LikeActions:
     def _react(self, what: str) -> None:
         inbox, row = self.inbox, self.inbox.current_row
         if row is None:
-            self.notify(f"Nothing to {what}: the inbox is empty.", severity="warning")
+            nothing = {"like": _("Nothing to like: the inbox is empty."),
+                       "share": _("Nothing to share: the inbox is empty.")}
+            self.notify(nothing.get(what, nothing["like"]), severity="warning")
             return
         targets = sorted(inbox.selected) or [row["id"]]  # (a conversation's row: its latest item only)
         settings = self.app.settings
@@ -61,9 +65,17 @@ class LikeActions:
         profile = profile_for(row["platform"])  # (targets: the list is not empty)
         said, count = likes.verb(profile, what, undone).capitalize(), len(changed)
         if count == 1 and changed[0].withdrawn is not None:
-            message = f"{said}: the {likes.verb(profile, what, not undone)} had not been sent, so nothing is sent."
+            # i18n: {action} "Unfavourite", {taken_back} "favourite": a like taken back before it left
+            message = _("{action}: the {taken_back} had not been sent, so nothing is sent.").format(
+                action=said, taken_back=likes.verb(profile, what, not undone))
+        elif count > 1:
+            # i18n: {action} is the platform's word: "Favourite", "Like", "Boost"…
+            message = ngettext("{action} queued for {n} item; the next sync sends it. u undoes it.",
+                               "{action} queued for {n} items; the next sync sends it. u undoes it.",
+                               count).format(action=said, n=l10n.number(count))
         else:
-            message = f"{said} queued{f' for {count} items' if count > 1 else ''}; the next sync sends it. u undoes it."
+            # i18n: {action} is the platform's word: "Favourite", "Like", "Boost"…
+            message = _("{action} queued; the next sync sends it. u undoes it.").format(action=said)
         inbox.selected.clear()
         self._reload()  # (the thread pane stays open: a like is often followed by a reply)
         self._words_changed()
@@ -93,4 +105,7 @@ def op_words(row, kind: str | None = None) -> str:
         done = [likes.past(profile, what) for what in likes.WHATS if likes.is_done(row, what)]
         return "\n" + " · ".join(done) if done else ""
     what = likes.KIND_OF.get(kind)
-    return likes.verb(profile, what, kind != what) if what else kind
+    if what:
+        return likes.verb(profile, what, kind != what)
+    # i18n: an outbox operation on an inbox item, as its preview names it ("reply sent")
+    return pgettext("outbox operation", "reply") if kind == "reply" else kind

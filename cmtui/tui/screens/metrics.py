@@ -20,7 +20,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
+from cmtui import l10n
 from cmtui.errors import CmtuiError
+from cmtui.i18n import N_, _, ngettext
 from cmtui.metrics.window import RANGES
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
@@ -92,21 +94,21 @@ def prefetch(app) -> None:
 
 class MetricsScreen(ModeScreen):
     CSS_PATH = Path(__file__).with_name("metrics.tcss")  # read when first shown
-    TITLE_SUFFIX = "Metrics"
+    TITLE_SUFFIX = N_("Metrics")
 
     BINDINGS = [
-        Binding("r", "cycle_range", "Range", id="metrics.range"),
-        Binding("a", "cycle_scope", "Scope", id="metrics.scope"),
-        Binding("g", "add_goal", "New goal", id="metrics.goal_add"),
-        Binding("e", "edit_goal", "Edit goal", id="metrics.goal_edit"),
-        Binding("d", "delete_goal", "Delete goal", id="metrics.goal_delete"),
-        Binding("x", "export", "Export report", id="metrics.export"),
-        Binding("j,down", "scroll(1)", "Scroll down", show=False, id="metrics.down"),
-        Binding("k,up", "scroll(-1)", "Scroll up", show=False, id="metrics.up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="metrics.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="metrics.page_up"),
-        Binding("home", "scroll_home", "Top", show=False, id="metrics.top"),
-        Binding("end", "scroll_end", "Bottom", show=False, id="metrics.bottom"),
+        Binding("r", "cycle_range", N_("Range"), id="metrics.range"),
+        Binding("a", "cycle_scope", N_("Scope"), id="metrics.scope"),
+        Binding("g", "add_goal", N_("New goal"), id="metrics.goal_add"),
+        Binding("e", "edit_goal", N_("Edit goal"), id="metrics.goal_edit"),
+        Binding("d", "delete_goal", N_("Delete goal"), id="metrics.goal_delete"),
+        Binding("x", "export", N_("Export report"), id="metrics.export"),
+        Binding("j,down", "scroll(1)", N_("Scroll down"), show=False, id="metrics.down"),
+        Binding("k,up", "scroll(-1)", N_("Scroll up"), show=False, id="metrics.up"),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False, id="metrics.page_down"),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False, id="metrics.page_up"),
+        Binding("home", "scroll_home", N_("Top"), show=False, id="metrics.top"),
+        Binding("end", "scroll_end", N_("Bottom"), show=False, id="metrics.bottom"),
     ]
 
     # app.tcss: under 110 columns the headline cards stack (followers, then three in a row),
@@ -142,10 +144,10 @@ class MetricsScreen(ModeScreen):
                 yield Static(id="card-response", classes="metrics-card")
                 yield Static(id="card-inbox", classes="metrics-card")
                 yield Static(id="card-crisis", classes="metrics-card")
-            for key, title in (("goals", "Goals"), ("growth", "Growth"), ("engagement", "Engagement"),
-                               ("response", "Response"), ("best", "Best time to post"), ("members", "Members"),
-                               ("crisis", "Crisis watch")):
-                yield Static(title, classes="metrics-title", id=f"title-{key}")
+            for key, title in (("goals", _("Goals")), ("growth", _("Growth")), ("engagement", _("Engagement")),
+                               ("response", _("Response")), ("best", _("Best time to post")), ("members", _("Members")),
+                               ("crisis", _("Crisis watch"))):
+                yield Static(Text(title), classes="metrics-title", id=f"title-{key}")
                 widget = Heatmap if key == "best" else ChartText
                 yield widget(id=f"section-{key}", classes="metrics-section")
 
@@ -179,8 +181,8 @@ class MetricsScreen(ModeScreen):
         if self.data is None:
             self._show_loading()
         else:
-            self.query_one("#metrics-range", Static).update(self._range_text("counting…"))
-            self.query_one("#section-members", ChartText).show("counting…")
+            self.query_one("#metrics-range", Static).update(self._range_text(_("counting…")))
+            self.query_one("#section-members", ChartText).show(_("counting…"))
         for reader in self._readers.values():  # answers for the old range or scope: stop them
             reader.interrupt()
         args = (self.app.settings, self.days, self.account, self.app.now())
@@ -258,7 +260,8 @@ class MetricsScreen(ModeScreen):
     def _failed(self, generation: int, exc: Exception) -> None:
         if generation != self._generation:
             return
-        self.error = str(exc) if isinstance(exc, CmtuiError) else f"could not compute the metrics: {exc}"
+        self.error = str(exc) if isinstance(exc, CmtuiError) else _("could not compute the metrics: {error}").format(
+            error=exc)
         self.counting = False
         self.query_one("#metrics-range", Static).update(Text(self.error, style="bold red"))
 
@@ -286,23 +289,23 @@ class MetricsScreen(ModeScreen):
     # -- drawing ------------------------------------------------------------------------------------
     def _range_text(self, state: str = "") -> Text:
         text = Text()
-        text.append(f"Last {self.days} days", style="bold")
+        text.append(ngettext("Last {n} day", "Last {n} days", self.days).format(n=l10n.number(self.days)), style="bold")
         if self.data and not state:  # (the dates mean the figures below are this range's)
             rng = self.data["range"]
-            text.append(f"  {rng['start'][:10]} → {rng['end'][:10]}", style="dim")
+            text.append(f"  {sections.short_date(rng['start'])} → {sections.short_date(rng['end'])}", style="dim")
         text.append("  ·  ")
-        text.append(self.account or "all accounts", style="bold")
+        text.append(self.account or _("all accounts"), style="bold")
         if state:
             text.append(f"  {state}", style="dim")
-        text.append("    r range · a scope · g e d goals · x export", style="dim")
+        text.append("    " + _("r range · a scope · g e d goals · x export"), style="dim")
         return text
 
     def _show_loading(self) -> None:
-        self.query_one("#metrics-range", Static).update(self._range_text("counting…"))
+        self.query_one("#metrics-range", Static).update(self._range_text(_("counting…")))
         for widget in self.query(ChartText):
-            widget.show("counting…")
+            widget.show(_("counting…"))
         for card in ("#card-response", "#card-inbox", "#card-crisis"):
-            self.query_one(card, Static).update(Text("counting…", style="dim"))
+            self.query_one(card, Static).update(Text(_("counting…"), style="dim"))
 
     def _show(self) -> None:
         data = self.data
@@ -310,8 +313,8 @@ class MetricsScreen(ModeScreen):
         q("#metrics-range", Static).update(self._range_text())
         calm = q("#metrics-calm", Static)
         calm.display = data["calm"]
-        calm.update(Text("Calm mode: follower counts and changes, engagement totals, top posts and member ranks"
-                         " are hidden (calm_mode in the settings); goals and response stay."))
+        calm.update(Text(_("Calm mode: follower counts and changes, engagement totals, top posts and member ranks"
+                           " are hidden (calm_mode in the settings); goals and response stay.")))
         banner = q("#metrics-banner", Static)
         banner.display = data["crisis"]["status"] == "alert"
         if banner.display:
@@ -320,7 +323,7 @@ class MetricsScreen(ModeScreen):
         q("#card-response", Static).update(sections.response_card(data))
         inbox = sections.inbox_card(data)
         if self.account:
-            inbox.append("\n(all accounts)", style="dim")
+            inbox.append("\n" + _("(all accounts)"), style="dim")
         q("#card-inbox", Static).update(inbox)
         q("#card-crisis", Static).update(sections.crisis_card(data))
         for key, build in (("goals", sections.goals_text), ("growth", sections.growth_text),
@@ -329,8 +332,8 @@ class MetricsScreen(ModeScreen):
                            ("crisis", sections.crisis_text)):
             q(f"#section-{key}", ChartText).show(partial(build, data))
         q("#section-best", Heatmap).show_heatmap(data["best_times"])
-        title = Text("Best time to post")
-        title.append(f"  {self.account or 'every account'}", style="dim")
+        title = Text(_("Best time to post"))
+        title.append("  " + (self.account or _("every account")), style="dim")
         q("#title-best", Static).update(title)
 
     def on_data_changed(self, _message: DataChanged) -> None:
@@ -364,21 +367,21 @@ class MetricsScreen(ModeScreen):
     def _goals(self) -> list:
         return [dict(g) for g in self.store.metrics.goals()]
 
-    def _pick_goal(self, verb: str, then) -> None:
+    def _pick_goal(self, question: str, then) -> None:
         """The goal to act on: the only one, or the one chosen from the list."""
         from cmtui.tui.dialogs.choose import ChooseDialog
         from cmtui.tui.widgets.key_lists import nearest
 
         goals = self._goals()
         if not goals:
-            self.app.notify("No goals yet: g adds one.", severity="warning", markup=False)
+            self.app.notify(_("No goals yet: g adds one."), severity="warning", markup=False)
             return
         if len(goals) == 1:
             then(goals[0])
             return
         by_id = {str(g["id"]): g for g in goals}
-        choices = [(f"{g['name']}  ·  {g['account'] or 'all accounts'} · due {g['due_date']}", str(g["id"]))
-                   for g in goals]
+        choices = [(f"{g['name']}  ·  {g['account'] or _('all accounts')} · "
+                    + _("due {date}").format(date=sections.due_date(g["due_date"])), str(g["id"])) for g in goals]
         highlight = nearest(self._goal_ids, list(by_id), self._goal_acted)
         self._goal_ids = list(by_id)
 
@@ -387,7 +390,7 @@ class MetricsScreen(ModeScreen):
                 self._goal_acted = value
                 then(by_id[value])
 
-        self.app.push_screen(ChooseDialog(f"{verb} which goal?", choices, highlight), picked)
+        self.app.push_screen(ChooseDialog(_(question), choices, highlight), picked)
 
     def action_add_goal(self) -> None:
         from cmtui.tui.dialogs.goal_editor import GoalEditor
@@ -397,21 +400,21 @@ class MetricsScreen(ModeScreen):
     def action_edit_goal(self) -> None:
         from cmtui.tui.dialogs.goal_editor import GoalEditor
 
-        self._pick_goal("Edit", lambda goal: self.app.push_screen(GoalEditor(self.app, goal), self._goal_saved))
+        self._pick_goal(N_("Edit which goal?"), lambda goal: self.app.push_screen(GoalEditor(self.app, goal), self._goal_saved))
 
     def _goal_saved(self, goal_id: int | None) -> None:
         if goal_id is not None:
             self._goal_acted = str(goal_id)
-            self.app.notify("Goal saved.", timeout=3)
+            self.app.notify(_("Goal saved."), timeout=3)
             self.reload(fresh=True)
 
     def action_delete_goal(self) -> None:
         from cmtui.tui.dialogs.ask import ConfirmDialog
 
         def ask(goal) -> None:
-            self.app.push_screen(ConfirmDialog(f"Delete the goal “{goal['name']}”?"),
+            self.app.push_screen(ConfirmDialog(_("Delete the goal “{name}”?").format(name=goal["name"])),
                                  lambda yes: self._delete(goal) if yes else None)
-        self._pick_goal("Delete", ask)
+        self._pick_goal(N_("Delete which goal?"), ask)
 
     def _delete(self, goal) -> None:
         from cmtui.metrics.goals import delete_goal
@@ -421,7 +424,7 @@ class MetricsScreen(ModeScreen):
         except CmtuiError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
-        self.app.notify(f"Goal deleted: {goal['name']}", timeout=3, markup=False)
+        self.app.notify(_("Goal deleted: {name}").format(name=goal["name"]), timeout=3, markup=False)
         self.reload(fresh=True)
 
     # -- the report -----------------------------------------------------------------------------------
@@ -429,7 +432,7 @@ class MetricsScreen(ModeScreen):
         from cmtui.tui.dialogs.ask import AskDialog
 
         stamp = self.app.now().astimezone(self.app.settings.tzinfo()).date().isoformat()
-        self.app.push_screen(AskDialog("Export the report to a file: .md (Markdown) or .csv",
+        self.app.push_screen(AskDialog(_("Export the report to a file: .md (Markdown) or .csv"),
                                        "cmtui-report.md", f"cmtui-report-{stamp}.md"), self._export)
 
     def _export(self, raw: str | None) -> None:
@@ -440,7 +443,8 @@ class MetricsScreen(ModeScreen):
         path = Path(raw).expanduser()
         kind = FORMATS.get(path.suffix.lower())
         if kind is None:
-            self.app.notify(f"Not written: {path.name} should end in .md or .csv.", severity="error", markup=False)
+            self.app.notify(_("Not written: {name} should end in .md or .csv.").format(name=path.name), severity="error",
+                            markup=False)
             return
         try:
             data = dict(self.data) if self.data else compute(self.store, self.app.settings, self.days, self.account,
@@ -450,9 +454,10 @@ class MetricsScreen(ModeScreen):
             data.pop("inbox", None)
             path.write_text(to_markdown(data) if kind == "markdown" else to_csv(data), encoding="utf-8")
         except OSError as exc:
-            self.app.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False)
+            self.app.notify(_("Could not write {path}: {error}").format(path=path, error=exc.strerror or exc),
+                            severity="error", markup=False)
             return
         except CmtuiError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
-        self.app.notify(f"Report written to {path.resolve()}", timeout=5, markup=False)
+        self.app.notify(_("Report written to {path}").format(path=path.resolve()), timeout=5, markup=False)

@@ -15,7 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from cmtui import l10n
 from cmtui.errors import CmtuiError
+from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.sync.connectors.base import Choice, PlatformProfile
 from cmtui.text import one_line
@@ -25,9 +27,54 @@ from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.screens.moderation_places import PLATFORM, PlaceDecisions
 from cmtui.tui.widgets.key_lists import KeyTable
 
-DONE = {"approve": "Approved", "hide": "Hidden", "mute": "Muted", "block": "Blocked", "report": "Reported",
-        "warn": "Warned", "kick": "Kicked", "ban": "Banned", "unban": "Unbanned"}
-REPORT_ONLY = "An instance report is decided with a (resolve), A (assign to me) or x (account action)."
+# i18n: a notification after a moderation decision; {whom} is an author or "3 items by 2 authors"
+DONE = {"approve": N_("Approved: {whom}."), "hide": N_("Hidden: {whom}."), "mute": N_("Muted: {whom}."),
+        "block": N_("Blocked: {whom}."), "report": N_("Reported: {whom}."), "warn": N_("Warned: {whom}."),
+        "kick": N_("Kicked: {whom}."), "ban": N_("Banned: {whom}."), "unban": N_("Unbanned: {whom}.")}
+# What a decision key says when the queue is empty (by the decision).
+NOTHING_TO = {"approve": N_("Nothing to approve: the queue is empty."),
+              "hide": N_("Nothing to hide: the queue is empty."),
+              "mute": N_("Nothing to mute: the queue is empty."),
+              "block": N_("Nothing to block: the queue is empty."),
+              "report": N_("Nothing to report: the queue is empty."),
+              "warn": N_("Nothing to warn: the queue is empty."),
+              "assign": N_("Nothing to assign: the queue is empty."),
+              "kick or ban": N_("Nothing to kick or ban: the queue is empty.")}
+REPORT_ONLY = N_("An instance report is decided with a (resolve), A (assign to me) or x (account action).")
+# The queue's column headings (the keys are the columns' ids).
+HEADINGS = {"mark": " ", "when": N_("when"), "account": N_("account"), "author": N_("author"),
+            "rule": N_("rule"), "reason": N_("reason"), "text": N_("text")}
+
+
+def _pieces(template: str, style: str = "", lead: str = "", apart: tuple[str, ...] = (),
+            **fields: tuple[str, str]) -> Text:
+    """A translated template as Text: lead and its words in style, each {field} the (value,
+    style) given, so a remote name stays literal text and a translation may reorder them.
+    Runs of one style are one span, except the fields named in apart (their own span)."""
+    import re
+
+    runs: list[list] = [[lead, style, False]]
+    for n, part in enumerate(re.split(r"\{(\w+)\}", template)):
+        text, part_style = fields[part] if n % 2 else (part, style)
+        alone = bool(n % 2) and part in apart
+        if runs[-1][1] == part_style and not alone and not runs[-1][2]:
+            runs[-1][0] += text
+        else:
+            runs.append([text, part_style, alone])
+    return Text.assemble(*((text, run_style) for text, run_style, _alone in runs if text))
+
+
+def record_counts(record) -> list[str]:
+    """An author's record in a few words: items, flags before, decisions, the account's age."""
+    age = record["account_age_days"]
+    return [ngettext("{n} item", "{n} items", record["items"]).format(n=l10n.number(record["items"])),
+            ngettext("{n} flag before", "{n} flags before", record["flags"]).format(n=l10n.number(record["flags"])),
+            ngettext("{n} moderation action", "{n} moderation actions", record["moderation_actions"]).format(
+                n=l10n.number(record["moderation_actions"])),
+            _("account age unknown") if age is None else
+            ngettext("account {n} day old", "account {n} days old", age).format(n=l10n.number(age))]
+
+
 def _choices(choices: tuple[Choice, ...]) -> list[tuple[str, str]]:
     """A platform's choices (its profile) as a picker's (label, value) pairs."""
     return [(c.label, c.value) for c in choices]
@@ -51,24 +98,24 @@ def queue_columns(width: int) -> dict[str, int]:
 
 
 class ModerationScreen(PlaceDecisions, ModeScreen):
-    TITLE_SUFFIX = "Moderation"
+    TITLE_SUFFIX = N_("Moderation")
     BINDINGS = [
-        Binding("a", "act('approve')", "Approve", id="moderation.approve"),
-        Binding("h", "act('hide')", "Hide", id="moderation.hide"),
-        Binding("w", "warn", "Warn", id="moderation.warn"),
-        Binding("space", "select", "Select", show=False, id="moderation.select"),
-        Binding("V", "select_all", "Select all / none", show=False, id="moderation.select_all"),
-        Binding("s", "assign", "Assign to…", show=False, id="moderation.assign"),
-        Binding("A", "assign_me", "Assign to me", show=False, id="moderation.assign_me"),
-        Binding("m", "act('mute')", "Mute", show=False, id="moderation.mute"),
-        Binding("b", "act('block')", "Block", show=False, id="moderation.block"),
-        Binding("R", "report", "Report", show=False, id="moderation.report"),
-        Binding("K", "place_action", "Kick, ban, unban…", show=False, id="moderation.place_action"),
-        Binding("x", "account_action", "Account action (report)", show=False, id="moderation.account_action"),
-        Binding("p", "member", "Member page", show=False, id="moderation.member"),
-        Binding("M", "members", "Members", show=False, id="moderation.members"),
-        Binding("e", "rules", "Rules", show=False, id="moderation.rules"),
-        Binding("g", "guidelines", "Guidelines", show=False, id="moderation.guidelines"),
+        Binding("a", "act('approve')", N_("Approve"), id="moderation.approve"),
+        Binding("h", "act('hide')", N_("Hide"), id="moderation.hide"),
+        Binding("w", "warn", N_("Warn"), id="moderation.warn"),
+        Binding("space", "select", N_("Select"), show=False, id="moderation.select"),
+        Binding("V", "select_all", N_("Select all / none"), show=False, id="moderation.select_all"),
+        Binding("s", "assign", N_("Assign to…"), show=False, id="moderation.assign"),
+        Binding("A", "assign_me", N_("Assign to me"), show=False, id="moderation.assign_me"),
+        Binding("m", "act('mute')", N_("Mute"), show=False, id="moderation.mute"),
+        Binding("b", "act('block')", N_("Block"), show=False, id="moderation.block"),
+        Binding("R", "report", N_("Report"), show=False, id="moderation.report"),
+        Binding("K", "place_action", N_("Kick, ban, unban…"), show=False, id="moderation.place_action"),
+        Binding("x", "account_action", N_("Account action (report)"), show=False, id="moderation.account_action"),
+        Binding("p", "member", N_("Member page"), show=False, id="moderation.member"),
+        Binding("M", "members", N_("Members"), show=False, id="moderation.members"),
+        Binding("e", "rules", N_("Rules"), show=False, id="moderation.rules"),
+        Binding("g", "guidelines", N_("Guidelines"), show=False, id="moderation.guidelines"),
     ]
 
     def __init__(self):
@@ -97,7 +144,8 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         report = row["item_id"] is None
         values = {"mark": ("", ""), "when": (self.app.format_time(row["created_at"]), ""),
                   "account": (row["account"] or "-", ""), "author": (row["author"] or "", ""),
-                  "rule": ("report" if report else row["rule"] or "-", "bold"), "reason": (row["reason"], ""),
+                  "rule": (pgettext("moderation queue", "report") if report else row["rule"] or "-", "bold"),
+                  "reason": (row["reason"], ""),
                   "text": (row["text"] or "", "")}
         return [self._mark(str(row["id"])) if name == "mark" else cell(values[name][0], width, values[name][1])
                 for name, width in self._columns.items()]
@@ -111,7 +159,8 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         self.selected &= self._rows.keys()
 
         def fill() -> None:
-            self._columns = set_columns(table, queue_columns(self.app.size.width), self._columns, {"mark": " "})
+            labels = {name: _(heading) if heading.strip() else heading for name, heading in HEADINGS.items()}
+            self._columns = set_columns(table, queue_columns(self.app.size.width), self._columns, labels)
             for key, row in self._rows.items():
                 table.add_row(*self._cells(row), key=key)
 
@@ -125,16 +174,22 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
     def _show_summary(self) -> None:
         reports = sum(1 for row in self._rows.values() if row["item_id"] is None)
         items = len(self._rows) - reports
-        parts = [f"{items} flagged item{'s' if items != 1 else ''}"]
+        flagged = ngettext("{n} flagged item", "{n} flagged items", items).format(n=l10n.number(items))
         if reports:
-            parts.append(f"{reports} instance report{'s' if reports != 1 else ''}")
-        summary = Text(" " + " and ".join(parts) + " to review", style="bold" if self._rows else "dim")
-        summary.append("  │ oldest first", style="dim")
+            said = ngettext("{items} and {n} instance report to review", "{items} and {n} instance reports to review",
+                            reports).format(items=flagged, n=l10n.number(reports))
+        else:
+            # i18n: {items} is "3 flagged items"
+            said = _("{items} to review").format(items=flagged)
+        summary = Text(" " + said, style="bold" if self._rows else "dim")
+        summary.append("  │ " + _("oldest first"), style="dim")
         if self.selected:
-            summary.append(f"  │ {len(self.selected)} selected", style="bold reverse")
-            summary.append("  (space toggles · V all / none)", style="dim")
+            chosen = len(self.selected)
+            summary.append("  │ " + ngettext("{n} selected", "{n} selected", chosen).format(n=l10n.number(chosen)),
+                           style="bold reverse")
+            summary.append("  " + _("(space toggles · V all / none)"), style="dim")
         elif self._rows:  # the bulk keys are not in the footer (no room): said here
-            summary.append("  │ space selects · V all · ? every key", style="dim")
+            summary.append("  │ " + _("space selects · V all · ? every key"), style="dim")
         self.query_one("#moderation-summary", Static).update(summary)
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
@@ -146,26 +201,29 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
 
     def _show_detail(self) -> None:
         row = self._current()
-        detail = Text("The queue is empty.", style="dim") if row is None else self.detail(row)
+        detail = Text(_("The queue is empty."), style="dim") if row is None else self.detail(row)
         self.query_one("#flag-detail", Static).update(detail)
 
     def detail(self, row) -> Text:
         if row["item_id"] is None:
             return self._report_detail(row)
         detail = Text()
-        detail.append(row["author"] or "", style="bold")
         place = self._place(row)
-        if place is not None:
-            detail.append(" in ", style="dim")
-            detail.append(place.shown, style="bold")  # a remote name: literal
-        detail.append(f"  flagged by {row['rule'] or 'a report'}: ", style="dim")
-        detail.append(row["reason"], style="dim")  # a reason can quote remote text
+        if place is not None:  # remote names: literal (Text, filled after translation)
+            detail.append_text(_pieces(_("{author} in {place}"), author=(row["author"] or "", "bold"),
+                                       place=(place.shown, "bold"), style="dim"))
+        else:
+            detail.append(row["author"] or "", style="bold")
+        # a reason can quote remote text: a literal field
+        by = _("flagged by {rule}: {reason}") if row["rule"] else _("flagged by a report: {reason}")
+        detail.append_text(_pieces(by, lead="  ", rule=(row["rule"] or "", "dim"), reason=(row["reason"], "dim"),
+                                   style="dim", apart=("reason",)))
         matched = self.store.moderation.matched(row["id"])
         if matched:
-            detail.append("  matched: " + ", ".join(matched), style="italic")
+            detail.append("  " + _("matched: {words}").format(words=", ".join(matched)), style="italic")
         if row["assignee"]:
-            detail.append("  assigned to ", style="dim")
-            detail.append(row["assignee"], style="bold")
+            detail.append_text(_pieces(_("assigned to {name}"), lead="  ", name=(row["assignee"], "bold"),
+                                       style="dim"))
         self._append_record(detail, row["author"])
         body = Text("\n\n" + (row["text"] or ""))  # remote text: literal
         if matched:  # the words that made the rule fire, highlighted where they stand
@@ -177,22 +235,25 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         report = self.store.reports.get(row["report_id"])
         detail = Text()
         profile = self._profile(row["account"])
-        detail.append(f"{profile.server_label.capitalize()} report r{row['report_id']}", style="bold")
-        detail.append(f" on {row['account'] or '-'} · category ", style="dim")
-        detail.append(report["category"] or profile.default_report_category or "-", style="bold")
-        detail.append(" · about ", style="dim")
-        detail.append(report["target_acct"], style="bold")
+        # i18n: {server} is the platform's word for its server ("instance"…), {id} the report's number
+        title = _("{server} report r{id}").format(server=profile.server_label, id=row["report_id"])
+        detail.append(title[:1].upper() + title[1:], style="bold")
+        detail.append_text(_pieces(
+            _("on {account} · category {category} · about {target}"), lead=" ", account=(row["account"] or "-", "dim"),
+            category=(report["category"] or profile.default_report_category or "-", "bold"),
+            target=(report["target_acct"], "bold"), style="dim"))
         statuses = len(self.store.reports.status_ids(row["report_id"]))
         if statuses:
-            detail.append(f" · {statuses} post{'s' if statuses != 1 else ''} attached", style="dim")
+            detail.append(" · " + ngettext("{n} post attached", "{n} posts attached", statuses).format(
+                n=l10n.number(statuses)), style="dim")
         if report["assigned_to"]:
-            detail.append(" · assigned to ", style="dim")
-            detail.append(report["assigned_to"], style="bold")
+            detail.append_text(_pieces(_("assigned to {name}"), lead=" · ", name=(report["assigned_to"], "bold"),
+                                       style="dim"))
         self._append_record(detail, report["target_acct"])
         detail.append("\n\n")
-        detail.append(report["comment"] or "(the reporter left no comment)",
+        detail.append(report["comment"] or _("(the reporter left no comment)"),
                       style="" if report["comment"] else "dim italic")
-        detail.append("\n\na resolve · A assign to me · x account action — sent to the instance at the next sync",
+        detail.append("\n\n" + _("a resolve · A assign to me · x account action — sent to the instance at the next sync"),
                       style="dim")
         return detail
 
@@ -200,14 +261,11 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         record = self._record(author)
         if record is None:
             return
-        age = record["account_age_days"]
-        detail.append(f"\n{record['items']} items · {record['flags']} flags before"
-                      f" · {record['moderation_actions']} moderation actions"
-                      f" · account {'age unknown' if age is None else f'{age} days old'}", style="dim")
+        detail.append("\n" + " · ".join(record_counts(record)), style="dim")
         if record["watch"]:
-            detail.append(" · on the watch list", style="bold yellow")
+            detail.append(" · " + _("on the watch list"), style="bold yellow")
         if record["notes"]:
-            detail.append("\nnote: ", style="italic dim")
+            detail.append("\n" + _("note:") + " ", style="italic dim")
             detail.append(one_line(record["notes"]), style="italic dim")
 
     def _record(self, author: str | None):
@@ -256,11 +314,12 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         rows = self._targets()
         items = [row for row in rows if row["item_id"] is not None]
         if not rows:
-            self.notify(f"Nothing to {doing}: the queue is empty.", severity="warning")
+            self.notify(_(NOTHING_TO[doing]) if doing in NOTHING_TO else _("Nothing to do: the queue is empty."),
+                        severity="warning")
         elif not items:
-            self.notify(REPORT_ONLY if len(rows) == 1 else
-                        "Only instance reports are selected: they are decided one at a time (V clears the "
-                        "selection).", severity="warning")
+            self.notify(_(REPORT_ONLY) if len(rows) == 1 else
+                        _("Only instance reports are selected: they are decided one at a time (V clears the "
+                          "selection)."), severity="warning")
         else:
             return items, len(rows) - len(items)
         return None
@@ -270,9 +329,9 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         said why, when there is none. on_item: what to say on a flagged item."""
         row = self._current()
         if row is None:
-            self.notify("Nothing to decide on: the queue is empty.", severity="warning")
+            self.notify(_("Nothing to decide on: the queue is empty."), severity="warning")
         elif self.selected:
-            self.notify("Clear the selection first (V): instance reports are decided one at a time.",
+            self.notify(_("Clear the selection first (V): instance reports are decided one at a time."),
                         severity="warning")
         elif row["item_id"] is not None:
             self.notify(on_item, severity="warning")
@@ -287,8 +346,12 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         if count == 1:
             return authors[0]
         if len(authors) == 1:
-            return f"{authors[0]} ({count} items)"
-        return f"{count} items by {len(authors)} authors"
+            return ngettext("{author} ({n} item)", "{author} ({n} items)", count).format(
+                author=authors[0], n=l10n.number(count))
+        # i18n: {authors} is "2 authors" (the message below): "3 items by 2 authors"
+        return ngettext("{n} item by {authors}", "{n} items by {authors}", count).format(
+            n=l10n.number(count), authors=ngettext("{n} author", "{n} authors", len(authors)).format(
+                n=l10n.number(len(authors))))
 
     # -- item decisions ---------------------------------------------------------------------------
     def action_act(self, action: str) -> None:
@@ -312,7 +375,7 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
             from cmtui.tui.dialogs.ask import AskDialog
 
             title, hint = self._asking(action, items)
-            self.app.push_screen(AskDialog(title, f"{hint} (enter confirms, esc cancels)"),
+            self.app.push_screen(AskDialog(title, _("{hint} (enter confirms, esc cancels)").format(hint=hint)),
                                  lambda comment: None if comment is None else
                                  self._decide(items, action, comment, skipped))
         else:
@@ -330,14 +393,23 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         from cmtui.tui.dialogs.moderation_dialogs import PickDialog, scope_choices
 
         whom = self._whom(items)
-        note = (f"{whom} {'has' if len(items) == 1 else 'have'} {others} other open item{'s' if others != 1 else ''}"
-                " on this account: with all, their flags leave the queue and their items the inbox.")
+        if len(items) == 1:
+            note = ngettext("{whom} has {n} other open item on this account: with all, their flags leave the queue"
+                            " and their items the inbox.",
+                            "{whom} has {n} other open items on this account: with all, their flags leave the queue"
+                            " and their items the inbox.", others)
+        else:
+            note = ngettext("{whom} have {n} other open item on this account: with all, their flags leave the queue"
+                            " and their items the inbox.",
+                            "{whom} have {n} other open items on this account: with all, their flags leave the queue"
+                            " and their items the inbox.", others)
+        note = note.format(whom=whom, n=l10n.number(others))
         choices = scope_choices(len(items), others)
         if action not in PLATFORM and not self._hides_on_server(action, items):
             # a local hide: no comment, so enter on the choice decides (h enter: this item)
             from cmtui.tui.dialogs.choose import ChooseDialog
 
-            self.app.push_screen(ChooseDialog(f"Hide {whom}? {note}", choices),
+            self.app.push_screen(ChooseDialog(_("Hide {whom}? {note}").format(whom=whom, note=note), choices),
                                  lambda scope: None if scope is None else
                                  self._decide(items, action, "", skipped, all_items=scope == "all"))
             return
@@ -357,11 +429,12 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         profile = self._profile(items[0]["account"])
         remote = [row for row in items if self._is_remote(row)]
         dialog = PickDialog(
-            f"Report {self._whom(items)} to the moderators of {items[0]['account']}? (sent at the next sync)",
+            _("Report {whom} to the moderators of {account}? (sent at the next sync)").format(
+                whom=self._whom(items), account=items[0]["account"]),
             _choices(profile.report_categories), default=profile.default_report_category or "",
-            hint="a comment for the moderators (also kept in the log)",
-            checkbox="forward to the author's own instance" if remote else "forward (the author is local: no "
-                     "other instance to tell)", can_check=bool(remote))
+            hint=_("a comment for the moderators (also kept in the log)"),
+            checkbox=_("forward to the author's own instance") if remote else _(
+                "forward (the author is local: no other instance to tell)"), can_check=bool(remote))
 
         def answered(answer) -> None:
             if answer is not None:
@@ -384,7 +457,7 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
     def action_warn(self) -> None:
         guidelines = self.store.members.guidelines()
         if not guidelines:
-            self.notify("No guidelines to cite yet: add the community's guidelines with g, then warn with w.",
+            self.notify(_("No guidelines to cite yet: add the community's guidelines with g, then warn with w."),
                         severity="warning")
             return
         chosen = self._items("warn")
@@ -410,8 +483,8 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         items, skipped = chosen
         settings = self.app.settings
         names = list(dict.fromkeys([settings.username, *settings.teammates, *settings.approvers]))
-        choices = [(f"{name} (me)" if name == settings.username else name, name) for name in names]
-        choices.append(("someone else… (type a name)", ""))
+        choices = [(_("{name} (me)").format(name=name) if name == settings.username else name, name) for name in names]
+        choices.append((_("someone else… (type a name)"), ""))
 
         def picked(name) -> None:
             if name is None:
@@ -421,10 +494,11 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
                 return
             from cmtui.tui.dialogs.ask import AskDialog
 
-            self.app.push_screen(AskDialog(f"Assign {self._whom(items)} to", "a name (enter confirms, esc cancels)"),
+            self.app.push_screen(AskDialog(_("Assign {whom} to").format(whom=self._whom(items)),
+                                           _("a name (enter confirms, esc cancels)")),
                                  lambda typed: self._decide(items, "assign", "", skipped, to=typed) if typed else None)
 
-        self.app.push_screen(ChooseDialog(f"Assign {self._whom(items)} to", choices), picked)
+        self.app.push_screen(ChooseDialog(_("Assign {whom} to").format(whom=self._whom(items)), choices), picked)
 
     def action_assign_me(self) -> None:
         row = self._current()
@@ -445,17 +519,23 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
             outcomes = act(self.store, self.app.settings, [row["item_id"] for row in items], action,
                            who=self.app.settings.username, comment=comment, **options)
         except CmtuiError as exc:
-            self.notify(f"Nothing was changed: {exc}", severity="error", markup=False)
+            self.notify(_("Nothing was changed: {error}").format(error=exc), severity="error", markup=False)
             return
-        done = f"Assigned to {options['to']}" if action == "assign" else DONE[action]
-        message = f"{done}: {whom}."
+        if action == "assign":
+            message = _("Assigned to {name}: {whom}.").format(name=options["to"], whom=whom)
+        elif action in DONE:
+            message = _(DONE[action]).format(whom=whom)
+        else:
+            message = _("Done: {whom}.").format(whom=whom)
         more = len(outcomes) - len(items)
         if options.get("all_items"):
-            message += (f" And {more} more of the author's open item{'s' if more != 1 else ''}:"
-                        " out of the queue and the inbox.")
+            message += " " + ngettext("And {n} more of the author's open items: out of the queue and the inbox.",
+                                      "And {n} more of the author's open items: out of the queue and the inbox.",
+                                      more).format(n=l10n.number(more))
         if skipped:
-            message += (f" {skipped} instance report{'s were' if skipped != 1 else ' was'} skipped:"
-                        " reports are decided one at a time.")
+            message += " " + ngettext("{n} instance report was skipped: reports are decided one at a time.",
+                                      "{n} instance reports were skipped: reports are decided one at a time.",
+                                      skipped).format(n=l10n.number(skipped))
         self._after(message)
 
     def _after(self, message: str) -> None:
@@ -468,26 +548,27 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
     def action_resolve(self) -> None:
         from cmtui.tui.dialogs.ask import ConfirmDialog
 
-        row = self._report("a approves a flagged item; it resolves an instance report.")
+        row = self._report(_("a approves a flagged item; it resolves an instance report."))
         if row is not None:
             self.app.push_screen(
-                ConfirmDialog(f"Resolve report r{row['report_id']} about {row['author']} on {row['account']}?"
-                              " (sent at the next sync)"),
+                ConfirmDialog(_("Resolve report r{id} about {author} on {account}? (sent at the next sync)").format(
+                    id=row["report_id"], author=row["author"], account=row["account"])),
                 lambda yes: self._decide_report(row, "resolve") if yes else None)
 
     def action_account_action(self) -> None:
         from cmtui.tui.dialogs.moderation_dialogs import PickDialog
 
-        row = self._report("x is an account action on an instance report: on a flagged item use m (mute),"
-                           " b (block) or R (report).")
+        row = self._report(_("x is an account action on an instance report: on a flagged item use m (mute),"
+                             " b (block) or R (report)."))
         if row is None:
             return
         actions = self._profile(row["account"]).account_actions
         dialog = PickDialog(
-            f"Account action on {row['author']} (report r{row['report_id']}, {row['account']})",
+            _("Account action on {author} (report r{id}, {account})").format(
+                author=row["author"], id=row["report_id"], account=row["account"]),
             _choices(actions), default=actions[0].value if actions else "",
-            hint="a text for the account (sent with the action)",
-            note="Sent to the instance at the next sync; it also resolves the report.")
+            hint=_("a text for the account (sent with the action)"),
+            note=_("Sent to the instance at the next sync; it also resolves the report."))
         self.app.push_screen(dialog, lambda answer: None if answer is None else
                              self._decide_report(row, answer["choice"], answer["text"]))
 
@@ -497,22 +578,29 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         try:
             act_report(self.store, row["report_id"], action, who=self.app.settings.username, text=text)
         except CmtuiError as exc:
-            self.notify(f"Nothing was changed: {exc}", severity="error", markup=False)
+            self.notify(_("Nothing was changed: {error}").format(error=exc), severity="error", markup=False)
             return
-        done = {"resolve": "Resolved", "assign": f"Assigned to {self.app.settings.username}"}.get(
-            action, f"Account action {action} queued, resolved")
-        self._after(f"{done}: report r{row['report_id']} about {row['author']}.")
+        fields = {"id": row["report_id"], "author": row["author"]}
+        if action == "resolve":
+            message = _("Resolved: report r{id} about {author}.").format(**fields)
+        elif action == "assign":
+            message = _("Assigned to {name}: report r{id} about {author}.").format(
+                name=self.app.settings.username, **fields)
+        else:  # i18n: {action} is the platform's account action (silence, suspend…)
+            message = _("Account action {action} queued, resolved: report r{id} about {author}.").format(
+                action=action, **fields)
+        self._after(message)
 
     # -- other pages ------------------------------------------------------------------------------
     def action_member(self) -> None:
         row = self._current()
         if row is None:
-            self.notify("Nothing to show: the queue is empty.", severity="warning")
+            self.notify(_("Nothing to show: the queue is empty."), severity="warning")
             return
         try:
             person = self.store.members.require(row["author"] or "")
         except CmtuiError:
-            self.notify(f"No member page for {row['author']}: nothing of theirs has been synced.",
+            self.notify(_("No member page for {author}: nothing of theirs has been synced.").format(author=row["author"]),
                         severity="warning", markup=False)
             return
         from cmtui.tui.screens.members import MemberScreen

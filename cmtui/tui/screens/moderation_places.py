@@ -6,8 +6,11 @@ them) is said before anything is asked or stored. A mixin of ModerationScreen.""
 from __future__ import annotations
 
 from cmtui.errors import CmtuiError
+from cmtui.i18n import N_, _
 
-PLATFORM = {"mute": "Mute", "block": "Block", "report": "Report"}
+# The decisions that reach the platform, and the question each asks first.
+PLATFORM = {"mute": N_("Mute {whom}? (sent at the next sync)"), "block": N_("Block {whom}? (sent at the next sync)"),
+            "report": N_("Report {whom}? (sent at the next sync)")}
 
 
 class PlaceDecisions:
@@ -28,7 +31,7 @@ class PlaceDecisions:
             for row in items:
                 check_place(self.store, self.store.inbox.require(row["item_id"]), action)
         except CmtuiError as exc:
-            self.notify(f"Nothing was changed: {exc}", severity="error", markup=False)
+            self.notify(_("Nothing was changed: {error}").format(error=exc), severity="error", markup=False)
             return True
         return False
 
@@ -36,10 +39,12 @@ class PlaceDecisions:
         """(the question's start, the comment's hint) of a decision that asks first."""
         if self._hides_on_server(action, items):
             profile = self._profile(items[0]["account"])
-            return (f"Hide {self._whom(items)}? ({profile.server_hide_words} at the next sync)",
-                    "a reason (sent with it, kept in the log)" if profile.server_hide_reason
-                    else "a comment for the log")
-        return f"{PLATFORM[action]} {self._whom(items)}? (sent at the next sync)", "a comment for the log"
+            # i18n: {done} is the platform's words for it, e.g. "removed from the room"
+            return (_("Hide {whom}? ({done} at the next sync)").format(whom=self._whom(items),
+                                                                       done=profile.server_hide_words),
+                    _("a reason (sent with it, kept in the log)") if profile.server_hide_reason
+                    else _("a comment for the log"))
+        return _(PLATFORM[action]).format(whom=self._whom(items)), _("a comment for the log")
 
     def _place(self, row):
         """The place (room) a queue row's item was said in, when its account knows it."""
@@ -53,22 +58,26 @@ class PlaceDecisions:
         from cmtui.moderation.actions import offered_actions
         from cmtui.tui.dialogs.moderation_dialogs import PickDialog, place_action_choices
 
-        chosen = self._items("kick or ban")
+        chosen = self._items("kick or ban")  # i18n: not shown
         if chosen is None:
             return
         items, skipped = chosen
         profile = self._profile(items[0]["account"])
         offered = offered_actions(profile)
         if not offered:
-            self.notify(f"{profile.label} has no kick or ban: use m (mute), b (block) or R (report).",
+            self.notify(_("{platform} has no kick or ban: use m (mute), b (block) or R (report).").format(
+                platform=profile.label),
                         severity="warning", markup=False)
             return
         place = self._place(items[0])
-        where = place.shown if place is not None else (items[0]["place"] or f"no {profile.place_label}")
+        # i18n: {place} is the platform's word for a place ("room"…)
+        where = place.shown if place is not None else (items[0]["place"] or _("no {place}").format(
+            place=profile.place_label))
         refused = [place.refused[a] for a in offered if place is not None and a in place.refused]
-        dialog = PickDialog(f"{self._whom(items)} in {where}: kick, ban or unban? (sent at the next sync)",
+        dialog = PickDialog(_("{whom} in {where}: kick, ban or unban? (sent at the next sync)").format(
+                                whom=self._whom(items), where=where),
                             place_action_choices(offered), default=offered[0],
-                            hint="a reason (sent with it, kept in the log)",
-                            note="Not allowed here:\n" + "\n".join(dict.fromkeys(refused)) if refused else "")
+                            hint=_("a reason (sent with it, kept in the log)"),
+                            note=_("Not allowed here:") + "\n" + "\n".join(dict.fromkeys(refused)) if refused else "")
         self.app.push_screen(dialog, lambda answer: None if answer is None else
                              self._decide(items, answer["choice"], answer["text"], skipped))

@@ -18,7 +18,9 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from cmtui import l10n
 from cmtui.errors import CmtuiError
+from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.moderation.describe import describe_actions, describe_conditions, dry_run_status
 from cmtui.moderation.engine import dry_run, enable_rule
 from cmtui.text import one_line
@@ -39,6 +41,16 @@ RULE_COLUMNS = (Column("#", 3, 100), Column("rule", 22, 95, least=14), Column("o
 RULES_PAD = 2 + 2  # the conditions' padding + a scrollbar
 
 
+def rule_headings() -> dict[str, str]:
+    """The rules list's column headings, by the columns' ids ("on" and "auto": 3 and 4 cells)."""
+    return {"#": "#", "rule": _("rule"),
+            # i18n: a 3-cell column heading: whether the rule is switched on
+            "on": pgettext("rules column", "on"),
+            # i18n: a 4-cell column heading: whether the rule acts by itself
+            "auto": pgettext("rules column", "auto"),
+            "dry-run": _("dry-run"), "actions": _("actions"), "conditions": _("conditions")}
+
+
 def rules_columns(width: int) -> dict[str, int]:
     room = width - RULES_PAD
     plan = plan_columns(RULE_COLUMNS, room, keep=30)
@@ -49,10 +61,11 @@ def rules_columns(width: int) -> dict[str, int]:
 def dry_run_state(store: Store, rule: dict) -> Text:
     status = dry_run_status(store, rule)
     if status.state == "none":
-        return Text("not run", style="dim")
+        return Text(_("not run"), style="dim")
     if status.state == "stale":  # its conditions changed since
-        return Text("stale", style="yellow")
-    return Text(f"✓ {status.matched:,} of {status.total:,}", style="green")
+        return Text(_("stale"), style="yellow")
+    return Text("✓ " + _("{matched} of {total}").format(matched=l10n.number(status.matched),
+                                                          total=l10n.number(status.total)), style="green")
 
 
 class _Cancelled(Exception):
@@ -77,21 +90,21 @@ class _StampedOnMain:
 # -- the screen ------------------------------------------------------------------------------------
 class RulesEditorScreen(ModeScreen):
     CSS_PATH = Path(__file__).with_name("rules_editor.tcss")  # read when first shown
-    TITLE_SUFFIX = "Moderation · rules"
+    TITLE_SUFFIX = N_("Moderation · rules")
 
     BINDINGS = [
-        Binding("e", "edit", "Edit", id="rules.edit"),
-        Binding("E", "edit_toml", "Edit as TOML", show=False, id="rules.edit_toml"),
-        Binding("n", "new", "New", id="rules.new"),
-        Binding("d", "delete", "Delete", id="rules.delete"),
-        Binding("space", "toggle", "On/off", id="rules.toggle"),
-        Binding("t", "dry_run", "Dry-run", id="rules.dry_run"),
-        Binding("shift+up,K", "move(-1)", "Move up", id="rules.move_up"),
-        Binding("shift+down,J", "move(1)", "Move down", id="rules.move_down"),
-        Binding("x", "export", "Export", id="rules.export"),
-        Binding("i", "import", "Import", id="rules.import"),
-        Binding("escape", "back", "Back", id="rules.back"),
-        Binding("q", "leave", "Back to Moderation", show=False, id="rules.leave"),
+        Binding("e", "edit", N_("Edit"), id="rules.edit"),
+        Binding("E", "edit_toml", N_("Edit as TOML"), show=False, id="rules.edit_toml"),
+        Binding("n", "new", N_("New"), id="rules.new"),
+        Binding("d", "delete", N_("Delete"), id="rules.delete"),
+        Binding("space", "toggle", N_("On/off"), id="rules.toggle"),
+        Binding("t", "dry_run", N_("Dry-run"), id="rules.dry_run"),
+        Binding("shift+up,K", "move(-1)", N_("Move up"), id="rules.move_up"),
+        Binding("shift+down,J", "move(1)", N_("Move down"), id="rules.move_down"),
+        Binding("x", "export", N_("Export"), id="rules.export"),
+        Binding("i", "import", N_("Import"), id="rules.import"),
+        Binding("escape", "back", N_("Back"), id="rules.back"),
+        Binding("q", "leave", N_("Back to Moderation"), show=False, id="rules.leave"),
     ]
 
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # app.tcss: a shorter detail under 30 lines
@@ -119,9 +132,9 @@ class RulesEditorScreen(ModeScreen):
         super().on_mount()
         table = self.query_one("#rules", DataTable)
         samples = self.query_one("#dry-run-samples", DataTable)
-        samples.add_column("when", width=16)
-        samples.add_column("author", width=28)
-        samples.add_column("text")
+        samples.add_column(_("when"), width=16)
+        samples.add_column(_("author"), width=28)
+        samples.add_column(_("text"))
         samples.can_focus = False  # keys stay with the rules list
         self.load()
         table.focus()
@@ -134,15 +147,17 @@ class RulesEditorScreen(ModeScreen):
         self._rules = self.store.rules.list()
 
         def fill() -> None:
-            self._columns = set_columns(table, rules_columns(self.app.size.width), self._columns)
+            self._columns = set_columns(table, rules_columns(self.app.size.width), self._columns, rule_headings())
             for n, rule in enumerate(self._rules, 1):
                 table.add_row(*self._cells(n, rule), key=rule["name"])
 
         table.refill(fill, select)
         enabled = sum(r["enabled"] for r in self._rules)
-        summary = Text(f" {len(self._rules)} rule{'s' if len(self._rules) != 1 else ''} · {enabled} on",
-                       style="bold")
-        summary.append("  │ they run in this order on each new item; a rule is switched on after a dry-run",
+        count = len(self._rules)
+        # i18n: {on} is how many of them are switched on
+        summary = Text(" " + ngettext("{n} rule · {on} on", "{n} rules · {on} on", count).format(
+            n=l10n.number(count), on=l10n.number(enabled)), style="bold")
+        summary.append("  │ " + _("they run in this order on each new item; a rule is switched on after a dry-run"),
                        style="dim")
         self.query_one("#rules-summary", Static).update(summary)
         self.show_detail()
@@ -158,8 +173,12 @@ class RulesEditorScreen(ModeScreen):
         cells = {
             "#": lambda: Text(str(n), style="dim"),
             "rule": lambda: Text(one_line(rule["name"]), style="bold"),
-            "on": lambda: Text("on", style="bold green") if rule["enabled"] else Text("off", style="dim"),
-            "auto": lambda: Text("yes", style="yellow") if rule["automatic"] else Text("–", style="dim"),
+            # i18n: a rule switched on / off, in a 3-cell column
+            "on": lambda: (Text(pgettext("rule switched", "on"), style="bold green") if rule["enabled"]
+                           else Text(pgettext("rule switched", "off"), style="dim")),
+            # i18n: the rule acts by itself, in a 4-cell column
+            "auto": lambda: Text(pgettext("rule acts by itself", "yes"), style="yellow") if rule["automatic"]
+            else Text("–", style="dim"),
             "dry-run": lambda: dry_run_state(self.store, rule),
             "actions": lambda: Text(one_line(describe_actions(rule["actions"]))),
             "conditions": lambda: Text(one_line(describe_conditions(rule["conditions"], rule["match"]))),
@@ -187,11 +206,11 @@ class RulesEditorScreen(ModeScreen):
         rule = self.current()
         detail = self.query_one("#rule-detail", Static)
         if rule is None:
-            detail.update(Text("No rules: n writes one, i imports a file.", style="dim"))
+            detail.update(Text(_("No rules: n writes one, i imports a file."), style="dim"))
             return
         text = Text(rule_toml(rule))  # the rule as its TOML: literal text
-        text.append("\nenter edit (a form for the common rules) · E as TOML · t dry-run · space on/off · K/J move",
-                    style="dim")
+        text.append("\n" + _("enter edit (a form for the common rules) · E as TOML · t dry-run · space on/off"
+                             " · K/J move"), style="dim")
         detail.update(text)
 
     # -- editing ---------------------------------------------------------------------------------------
@@ -232,10 +251,10 @@ class RulesEditorScreen(ModeScreen):
             return
         self.load(select=result["name"])
         if result["left_off"]:
-            self.notify(f"Saved {result['name']}, left off: run a dry-run (t) before switching it on.",
-                        severity="warning", markup=False)
+            self.notify(_("Saved {name}, left off: run a dry-run (t) before switching it on.").format(
+                name=result["name"]), severity="warning", markup=False)
         else:
-            self.notify(f"Saved {result['name']}.", timeout=3, markup=False)
+            self.notify(_("Saved {name}.").format(name=result["name"]), timeout=3, markup=False)
 
     def action_delete(self) -> None:
         rule = self.current()
@@ -247,9 +266,9 @@ class RulesEditorScreen(ModeScreen):
             if yes:
                 self.store.rules.delete(rule["name"])
                 self.load()
-                self.notify(f"Deleted rule {rule['name']}.", timeout=3, markup=False)
+                self.notify(_("Deleted rule {name}.").format(name=rule["name"]), timeout=3, markup=False)
 
-        self.app.push_screen(ConfirmDialog(f"Delete the rule “{rule['name']}”?"), confirmed)
+        self.app.push_screen(ConfirmDialog(_("Delete the rule “{name}”?").format(name=rule["name"])), confirmed)
 
     def action_move(self, step: int) -> None:
         rule = self.current()
@@ -271,17 +290,17 @@ class RulesEditorScreen(ModeScreen):
         try:
             enable_rule(self.store, rule["name"], not rule["enabled"])
         except CmtuiError as exc:  # no current dry-run: the engine refuses, and says why
-            self.notify(str(exc), title="Not switched on", severity="error", markup=False)
+            self.notify(str(exc), title=_("Not switched on"), severity="error", markup=False)
             return
         self.load()
-        state = "off" if rule["enabled"] else "on: it runs on every new item"
-        self.notify(f"{rule['name']} is {state}.", timeout=3, markup=False)
+        message = (_("{name} is off.") if rule["enabled"] else _("{name} is on: it runs on every new item."))
+        self.notify(message.format(name=rule["name"]), timeout=3, markup=False)
 
     # -- export and import -----------------------------------------------------------------------
     def action_export(self) -> None:
         from cmtui.tui.dialogs.ask import AskDialog
 
-        self.app.push_screen(AskDialog("Export every rule to a TOML file", "path", "cmtui-rules.toml"),
+        self.app.push_screen(AskDialog(_("Export every rule to a TOML file"), _("path"), "cmtui-rules.toml"),
                              self._export)
 
     def _export(self, path: str | None) -> None:
@@ -293,14 +312,16 @@ class RulesEditorScreen(ModeScreen):
         try:
             target.write_text(export_toml(self.store), encoding="utf-8")
         except OSError as exc:
-            self.notify(f"Cannot write {target}: {exc.strerror or exc}", severity="error", markup=False)
+            self.notify(_("Cannot write {path}: {error}").format(path=target, error=exc.strerror or exc),
+                        severity="error", markup=False)
             return
-        self.notify(f"Exported {len(self._rules)} rules to {target}.", timeout=4, markup=False)
+        self.notify(ngettext("Exported {n} rule to {path}.", "Exported {n} rules to {path}.", len(self._rules)).format(
+            n=l10n.number(len(self._rules)), path=target), timeout=4, markup=False)
 
     def action_import(self) -> None:
         from cmtui.tui.dialogs.ask import AskDialog
 
-        self.app.push_screen(AskDialog("Import rules from a TOML file (they replace the rules here)", "path"),
+        self.app.push_screen(AskDialog(_("Import rules from a TOML file (they replace the rules here)"), _("path")),
                              self._import)
 
     def _import(self, path: str | None) -> None:
@@ -314,12 +335,14 @@ class RulesEditorScreen(ModeScreen):
             # one come in off, and the message names them.
             pending = import_toml(self.store, read_rules_file(source), dry_run_enabled=False)
         except CmtuiError as exc:
-            self.notify(f"{exc}. Nothing changed.", title="Not imported", severity="error", markup=False)
+            self.notify(_("{error}. Nothing changed.").format(error=exc), title=_("Not imported"), severity="error",
+                        markup=False)
             return
         self.load()
-        message = f"Imported {len(self._rules)} rules from {source}."
+        message = ngettext("Imported {n} rule from {path}.", "Imported {n} rules from {path}.", len(self._rules)).format(
+            n=l10n.number(len(self._rules)), path=source)
         if pending:
-            message += f" Left off until a dry-run (t): {', '.join(pending)}."
+            message += " " + _("Left off until a dry-run (t): {names}.").format(names=", ".join(pending))
         self.notify(message, timeout=6, markup=False)
 
     # -- dry-run ---------------------------------------------------------------------------------------
@@ -328,14 +351,16 @@ class RulesEditorScreen(ModeScreen):
         if rule is None:
             return
         if self.running:
-            self.notify("A dry-run is running: esc stops it.", severity="warning")
+            self.notify(_("A dry-run is running: esc stops it."), severity="warning")
             return
         self.running = True
         self.dry_run_rule, self.dry_run_result = rule["name"], None
         self.add_class("dry-run")
-        title = Text("Dry-run of ", style="bold")
+        head, _field, tail = _("Dry-run of {rule}").partition("{rule}")
+        title = Text(head, style="bold")
         title.append(one_line(rule["name"]), style="bold cyan")
-        title.append("  over every stored item; nothing is acted on (esc stops it)", style="dim")
+        title.append(tail, style="bold")
+        title.append("  " + _("over every stored item; nothing is acted on (esc stops it)"), style="dim")
         self.query_one("#dry-run-title", Static).update(title)
         self.query_one("#dry-run-progress", ProgressBar).update(total=None, progress=0)
         self.query_one("#dry-run-result", Static).update("")
@@ -385,7 +410,7 @@ class RulesEditorScreen(ModeScreen):
             return
         self.running = False
         self._reader = None
-        self.query_one("#dry-run-result", Static).update(Text("Stopped: nothing recorded.", style="yellow"))
+        self.query_one("#dry-run-result", Static).update(Text(_("Stopped: nothing recorded."), style="yellow"))
 
     def _failed(self, message: str) -> None:
         if not self.is_attached:  # left while the worker was finishing
@@ -403,13 +428,16 @@ class RulesEditorScreen(ModeScreen):
         if not result.total:  # nothing stored: no batch reported, the bar would stay empty
             self.query_one("#dry-run-progress", ProgressBar).update(total=1, progress=1)
         summary = Text()
-        summary.append(f"It would have caught {result.matched:,} of {result.total:,} items",
+        summary.append(ngettext("It would have caught {matched} of {n} item", "It would have caught {matched} of {n} items",
+                                result.total).format(matched=l10n.number(result.matched), n=l10n.number(result.total)),
                        style="bold yellow" if result.matched else "bold green")
         rule = self.store.rules.get(name)
         if rule is not None and not rule["enabled"]:
-            summary.append("  · space switches it on", style="bold")
+            summary.append("  · " + _("space switches it on"), style="bold")
         if result.matched > len(result.sample_ids):
-            summary.append(f"  · the first {len(result.sample_ids)} listed", style="dim")
+            listed = len(result.sample_ids)
+            summary.append("  · " + ngettext("the first {n} listed", "the first {n} listed", listed).format(
+                n=l10n.number(listed)), style="dim")
         self.query_one("#dry-run-result", Static).update(summary)
         samples = self.query_one("#dry-run-samples", DataTable)
         samples.clear()

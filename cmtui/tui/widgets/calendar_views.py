@@ -4,7 +4,7 @@ query, and a new month costs one indexed read."""
 
 from __future__ import annotations
 
-from datetime import date, tzinfo
+from datetime import date, time, tzinfo
 
 from rich.segment import Segment
 from rich.style import Style
@@ -12,7 +12,8 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from cmtui.model import WEEKDAY_NAMES
+from cmtui import l10n
+from cmtui.i18n import _, ngettext, pgettext
 from cmtui.planning.conflicts import Conflicts
 from cmtui.text import fit, one_line
 from cmtui.tui.widgets.conflict_marks import CHIP_STYLE, MARK
@@ -22,6 +23,42 @@ STATUS_COLOR = {
     "scheduled": "dodger_blue1", "published": "green", "failed": "bold red", "cancelled": "grey42",
 }
 FIRST_HOUR = 6  # the week view's rows: earlier times share the first row
+
+
+def status_name(status: str) -> str:
+    """An entry's state as shown (the stored value, "needs_approval", stays as it is)."""
+    names = {
+        "idea": pgettext("entry status", "idea"),
+        "draft": pgettext("entry status", "draft"),
+        "needs_approval": pgettext("entry status", "needs approval"),
+        "approved": pgettext("entry status", "approved"),
+        "scheduled": pgettext("entry status", "scheduled"),
+        "published": pgettext("entry status", "published"),
+        "failed": pgettext("entry status", "failed"),
+        "cancelled": pgettext("entry status", "cancelled"),
+    }
+    return names.get(status, status.replace("_", " "))
+
+
+def visibility_name(visibility: str) -> str:
+    """A post's visibility as shown (the stored value and the platform's word stay as they are)."""
+    names = {
+        "public": pgettext("visibility", "public"),
+        "unlisted": pgettext("visibility", "unlisted"),
+        "private": pgettext("visibility", "private"),
+        "direct": pgettext("visibility", "direct"),
+    }
+    return names.get(visibility, visibility)
+
+
+def weekday_labels(weekdays: list[int], width: int) -> list[str]:
+    """The weekdays' names (Monday 0) as column headings: Babel's abbreviated names when the
+    longest fits in width cells, else its short ones, else the narrow ones."""
+    for form in ("abbreviated", "short"):
+        names = [l10n.weekday_name(day, form) for day in weekdays]
+        if max(len(name) for name in names) <= width:
+            return names
+    return [l10n.weekday_name(day, "narrow") for day in weekdays]
 
 
 def chip_style(occurrence) -> Style:
@@ -34,7 +71,7 @@ def chip_style(occurrence) -> Style:
 def chip_text(occurrence, tz: tzinfo, with_time: bool = True) -> str:
     """'09:30 ↻ Tips for note takers': time, a mark for a series, the first words."""
     mark = "↻ " if occurrence.is_recurring else ""
-    when = occurrence.at.astimezone(tz).strftime("%H:%M ") if with_time else ""
+    when = l10n.clock(occurrence.at.astimezone(tz)) + " " if with_time else ""
     return f"{when}{mark}{one_line(occurrence.entry['text'][:200])}"
 
 
@@ -139,15 +176,16 @@ class MonthView(CalendarGrid):
         width = self.size.width
         st = self._styles()
         widths = columns(width)
-        if y == 0:
-            return Strip([Segment(fit(" " + name, w), st["header"]) for name, w in zip(WEEKDAY_NAMES, widths)])
         if not self.weeks:
             return Strip.blank(width, st["base"])
+        if y == 0:  # the locale's week: Sunday first in the United States
+            names = weekday_labels([day.weekday() for day in self.weeks[0]], min(widths) - 1)
+            return Strip([Segment(fit(" " + name, w), st["header"]) for name, w in zip(names, widths)])
         lines = self.size.height - 1
         if lines < 6 and y == self.size.height - 1 and lines > 1:
             first = self._first_shown(lines - 1)
-            hint = (f" weeks {first + 1}–{first + lines - 1} of 6 shown (j/k move a week; "
-                    "a taller window shows the whole month)")
+            hint = " " + _("weeks {first}–{last} of 6 shown (j/k move a week; a taller window shows the whole month)"
+                           ).format(first=first + 1, last=first + lines - 1)
             return Strip([Segment(fit(hint, width), st["other"])])
         found = next(((n, y - top, height) for n, (top, height) in enumerate(self._blocks())
                       if top <= y < top + height), None)
@@ -186,7 +224,9 @@ class MonthView(CalendarGrid):
                     segments += chip_segments(chip_text(occurrence, self.tz), inner,
                                               cell_style + chip_style(occurrence), self.conflicts.marked(occurrence))
                 elif more and index == rows - 1:
-                    segments.append(Segment(fit(f" +{len(items) - rows + 1} more", inner), cell_style + st["other"]))
+                    hidden = len(items) - rows + 1
+                    more_text = " " + ngettext("+{n} more", "+{n} more", hidden).format(n=l10n.number(hidden))
+                    segments.append(Segment(fit(more_text, inner), cell_style + st["other"]))
                 else:
                     segments.append(Segment(" " * inner, cell_style))
             segments.append(Segment("│", st["rule"]))
@@ -225,8 +265,9 @@ class WeekView(CalendarGrid):
             return Strip.blank(width, st["base"])
         if y == 0:
             segments = [Segment(" " * self.GUTTER, st["header"])]
-            for day, w in zip(self.week, widths):
-                label = f" {WEEKDAY_NAMES[day.weekday()]} {day.day:>2}"
+            names = weekday_labels([day.weekday() for day in self.week], min(widths) - 4)
+            for day, w, name in zip(self.week, widths, names):
+                label = f" {name} {day.day:>2}"
                 style = st["today"] if day == self.today else st["header"]
                 if self.conflicts.day(day) and w >= len(label) + 2:  # over the day's maximum for an account
                     segments += [Segment(label + " ", style), Segment(MARK, style + CHIP_STYLE)]
@@ -237,7 +278,7 @@ class WeekView(CalendarGrid):
         hour = FIRST_HOUR + y - 1
         if hour > 23:
             return Strip.blank(width, st["base"])
-        label = f"{hour:02d}:00 " if hour > FIRST_HOUR else f"≤{FIRST_HOUR:02d}h "
+        label = l10n.clock(time(hour)) + " " if hour > FIRST_HOUR else f"≤{FIRST_HOUR:02d}h "
         segments = [Segment(fit(label, self.GUTTER), st["other"])]
         for day, w in zip(self.week, widths):
             cell_style = st["cursor"] if (day == self.cursor and hour == self.hour) else st["base"]

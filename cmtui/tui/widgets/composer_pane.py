@@ -13,8 +13,10 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Select, Static, TextArea
 
+from cmtui import l10n
 from cmtui.compose import queue_reply
 from cmtui.errors import InputError
+from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.sync.connectors import profile_for
 from cmtui.tui.external_editor import split_front_matter
 from cmtui.tui.places import addressed, item_place
@@ -28,12 +30,13 @@ LANGUAGES = ("en", "es", "fr", "sl", "de", "it", "pt", "nl")
 
 class ComposerPane(Vertical):
     BINDINGS = [
-        Binding("ctrl+s", "send", "Queue reply", priority=True, id="composer.send"),
-        Binding("escape", "keep", "Keep draft", id="composer.keep"),
+        Binding("ctrl+s", "send", N_("Queue reply"), priority=True, id="composer.send"),
+        Binding("escape", "keep", N_("Keep draft"), id="composer.keep"),
         # priority: the text area has its own ctrl+e (end of line), and keys reach it first.
-        Binding("ctrl+t", "saved_reply", "Saved reply", priority=True, id="composer.saved"),
-        Binding("ctrl+e", "editor", "$EDITOR", priority=True, id="composer.editor"),
-        Binding("ctrl+o", "preview", "Preview", show=False, priority=True, id="composer.preview"),
+        Binding("ctrl+t", "saved_reply", N_("Saved reply"), priority=True, id="composer.saved"),
+        # i18n: the environment variable naming the user's editor: keep it as is
+        Binding("ctrl+e", "editor", N_("$EDITOR"), priority=True, id="composer.editor"),
+        Binding("ctrl+o", "preview", N_("Preview"), show=False, priority=True, id="composer.preview"),
     ]
 
     class Closed(Message):
@@ -64,20 +67,22 @@ class ComposerPane(Vertical):
         return self.profile.reply_prefix(self.item["author"])
 
     def compose(self) -> ComposeResult:
-        title = Text.assemble(("Reply to ", "bold"), (self.item["author_name"] or self.item["author"], "bold"),
-                              (f"  {addressed(self.item, item_place(self.store, self.item))}", "dim"))
+        # i18n: the composer's title: "Reply to Ada Lovelace"
+        title = Text.assemble((_("Reply to {author}").format(author=self.item["author_name"] or self.item["author"]),
+                               "bold"), (f"  {addressed(self.item, item_place(self.store, self.item))}", "dim"))
         if self.failed is not None:
-            title.append(f"  · editing the failed reply: {self.failed.last_error or 'refused'}", style="red")
+            reason = self.failed.last_error or pgettext("outbox", "refused")
+            title.append("  · " + _("editing the failed reply: {reason}").format(reason=reason), style="red")
         yield Static(title, id="composer-title")
         yield TextArea(self._start_text(), id="composer-text", soft_wrap=True, show_line_numbers=False, compact=True)
         language = self.item["language"] or "en"
         languages = [language, *(code for code in LANGUAGES if code != language)]
         with Horizontal(id="composer-options"):
-            yield Static("language")
+            yield Static(_("language"))
             yield Select([(code, code) for code in languages], value=language, allow_blank=False,
                          compact=True, id="composer-language")
             if self.profile.visibilities:
-                yield Static("visibility")
+                yield Static(_("visibility"))
                 yield Select([(v, v) for v in self.profile.visibilities],
                              value=self.profile.reply_visibility(self.item), allow_blank=False, compact=True,
                              id="composer-visibility")
@@ -100,10 +105,12 @@ class ComposerPane(Vertical):
         used, limit = self.profile.reply_length(body, author, self.limits)
         status = Text(f"{used} / {limit}", style="bold red" if used > limit else "dim")
         if body.strip() and not self.profile.mentions(body, author):
-            status.append(f" incl. {self.profile.mention_shown(author)}", style="dim")
+            # i18n: the composer's count includes the author's mention that queueing adds
+            status.append(" " + _("incl. {mention}").format(mention=self.profile.mention_shown(author)), style="dim")
         if files:
-            status.append(f" · {len(files)} image{'s' if len(files) != 1 else ''}", style="dim")
-        status.append("   ctrl+s queue · ctrl+t saved reply · ctrl+e $EDITOR · esc keep draft", style="dim")
+            status.append(" · " + ngettext("{n} image", "{n} images", len(files)).format(n=l10n.number(len(files))),
+                          style="dim")
+        status.append("   " + _("ctrl+s queue · ctrl+t saved reply · ctrl+e $EDITOR · esc keep draft"), style="dim")
         if error:
             status = Text(error, style="bold red")
         self.query_one("#composer-status", Static).update(status)
@@ -187,7 +194,7 @@ class ComposerPane(Vertical):
         from cmtui.tui.dialogs.post_preview import PostPreview, preview_of
 
         account = self.store.accounts.by_id(self.item["account_id"])
-        shown = self.app.now().astimezone(self.app.settings.tzinfo()).strftime("%a %d %b %Y, %H:%M")
+        shown = l10n.day_year_time(self.app.now().astimezone(self.app.settings.tzinfo()))
         text = self.profile.reply_text(self.text, self.item["author"]) if self.text.strip() else ""
         self.app.push_screen(PostPreview(preview_of(text, account, self.profile, shown, thread=False)))
 

@@ -7,12 +7,15 @@ from typing import TYPE_CHECKING
 
 from rich.style import Style
 
+from cmtui import l10n
+from cmtui.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from cmtui.config import Settings
     from cmtui.store import Store
 
 MARK = "⚠"
-MARK_STYLE = "bold dark_orange"
+MARK_STYLE = "bold dark_orange"  # i18n: not shown
 CHIP_STYLE = Style(color="dark_orange", bold=True)
 
 
@@ -24,6 +27,7 @@ def warn_conflicts(app, store: Store, settings: Settings, entry_id: int) -> None
     reasons = of_entry(store, settings, entry_id, app.now())
     if reasons:
         shown = "\n".join(f"⚠ {reason}" for reason in reasons[:3])
-        more = f"\n(+{len(reasons) - 3} more)" if len(reasons) > 3 else ""
-        app.notify(f"Saved, but it conflicts with the plan:\n{shown}{more}", severity="warning", timeout=8,
+        hidden = len(reasons) - 3
+        more = "\n" + ngettext("(+{n} more)", "(+{n} more)", hidden).format(n=l10n.number(hidden)) if hidden > 0 else ""
+        app.notify(_("Saved, but it conflicts with the plan:") + f"\n{shown}{more}", severity="warning", timeout=8,
                    markup=False)

@@ -11,6 +11,9 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING
 
+from cmtui import l10n
+from cmtui.i18n import N_, _
+
 if TYPE_CHECKING:
     from cmtui.store import Store
 
@@ -18,16 +21,26 @@ MIN_INTERVAL = 60.0
 FIRST_CHECK = 2.0  # after the first frame and the first keys: start-up is not slowed
 
 
+# The crisis watch's series (values of the metrics data) in a word, as the marker and card show them.
+SERIES_SHORT = {"flagged": N_("flagged"), "negative": N_("negative"), "mentions": N_("mentions")}
+
+
+def series_short(series: str) -> str:
+    return _(SERIES_SHORT[series]) if series in SERIES_SHORT else series
+
+
 def crisis_ratio(series: dict) -> str:
     """×4: the last 24 h against the usual day (its baseline mean, at least 1)."""
-    return f"×{series['value'] / max(series['baseline_mean'], 1.0):.0f}"
+    return "×" + l10n.number(round(series["value"] / max(series["baseline_mean"], 1.0)))
 
 
 def crisis_marker(crisis: dict | None) -> str | None:
     """"crisis: mentions ×4" while a series is in alert, else None."""
     if not crisis or crisis.get("status") != "alert":
         return None
-    return "crisis: " + ", ".join(f"{s['series']} {crisis_ratio(s)}" for s in crisis["series"] if s["alert"])
+    # i18n: the status line's marker while a series spikes: "crisis: mentions ×4"
+    return _("crisis: {series}").format(series=", ".join(f"{series_short(s['series'])} {crisis_ratio(s)}"
+                                                          for s in crisis["series"] if s["alert"]))
 
 
 def check(store: Store, now) -> str | None:

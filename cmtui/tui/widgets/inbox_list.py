@@ -22,6 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from cmtui.i18n import N_, pgettext
 from cmtui.model import ItemKind
 from cmtui.store import InboxFilter
 from cmtui.text import fit, one_line, short_duration
@@ -37,20 +38,36 @@ STATE_MARK = {"new": "●", "open": "○", "snoozed": "z", "done": "✓"}
 LIKED_MARK, SHARED_MARK = "♥", "↻"  # our own like and share of the item (queued or sent)
 
 
+def state_word(state: str) -> str:
+    """An inbox item's state as shown (stored in English: new, open, snoozed, done)."""
+    words = {"new": pgettext("inbox state", "new"), "open": pgettext("inbox state", "open"),
+             "snoozed": pgettext("inbox state", "snoozed"), "done": pgettext("inbox state", "done")}
+    return words.get(state, state)
+
+
+def kind_word(kind: str) -> str:
+    """An inbox item's kind as shown (stored in English: mention, reply, direct, comment)."""
+    words = {"mention": pgettext("item kind", "mention"), "reply": pgettext("item kind", "reply"),
+             "direct": pgettext("item kind", "direct message"), "comment": pgettext("item kind", "message")}
+    return words.get(kind, kind)
+
+
 def short_age(created_at: str, now: datetime) -> str:
-    return short_duration((now - datetime.fromisoformat(created_at.replace("Z", "+00:00"))).total_seconds(), "now")
+    # i18n: the inbox list's age column for an item under a minute old: at most 5 characters
+    return short_duration((now - datetime.fromisoformat(created_at.replace("Z", "+00:00"))).total_seconds(),
+                          pgettext("age", "now"))
 
 
 class InboxList(ScrollView, can_focus=True):
     """The unified inbox list, one row per item."""
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="inbox.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="inbox.up"),
-        Binding("g,home", "first", "First", show=False, id="inbox.first"),
-        Binding("G,end", "last", "Last", show=False, id="inbox.last"),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="inbox.page_down"),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="inbox.page_up"),
+        Binding("j,down", "cursor_down", N_("Down"), show=False, id="inbox.down"),
+        Binding("k,up", "cursor_up", N_("Up"), show=False, id="inbox.up"),
+        Binding("g,home", "first", N_("First"), show=False, id="inbox.first"),
+        Binding("G,end", "last", N_("Last"), show=False, id="inbox.last"),
+        Binding("pagedown,ctrl+f", "page_down", N_("Page down"), show=False, id="inbox.page_down"),
+        Binding("pageup,ctrl+b", "page_up", N_("Page up"), show=False, id="inbox.page_up"),
     ]
 
     COMPONENT_CLASSES = {

@@ -11,11 +11,13 @@ from typing import TypeVar
 from textual.binding import Binding
 from textual.widgets import DataTable, OptionList
 
+from cmtui.i18n import N_
+
 K = TypeVar("K")
 
 _VIM_KEYS = [
-    Binding("j", "cursor_down", "Down", show=False),
-    Binding("k", "cursor_up", "Up", show=False),
+    Binding("j", "cursor_down", N_("Down"), show=False),
+    Binding("k", "cursor_up", N_("Up"), show=False),
 ]
 
 

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, Select, Static
 
 from cmtui.errors import InputError
+from cmtui.i18n import _
 from cmtui.media import alt_problem, as_attachments, check_for_account, keep, summary
 from cmtui.model import Attachment
 
@@ -48,14 +49,14 @@ class MediaField(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
-            yield Static("media", classes="label")
-            yield Input(placeholder="e.g. ~/Pictures/poster.png (enter adds)", compact=True, id="media-path")
-            yield Static("alt text", classes="label")
-            yield Input(placeholder="e.g. two people at a table (what it shows)", compact=True,
+            yield Static(_("media"), classes="label")
+            yield Input(placeholder=_("e.g. ~/Pictures/poster.png (enter adds)"), compact=True, id="media-path")
+            yield Static(_("alt text"), classes="label")
+            yield Input(placeholder=_("e.g. two people at a table (what it shows)"), compact=True,
                         id="media-alt")
         with Horizontal(id="media-list"):
             yield Static(id="media-summary")
-            yield Select([], prompt="remove an image…", compact=True, id="media-remove")
+            yield Select([], prompt=_("remove an image…"), compact=True, id="media-remove")
 
     def on_mount(self) -> None:
         self._show()
@@ -69,7 +70,7 @@ class MediaField(Vertical):
         """Why the post cannot be saved with these images (None: it can)."""
         missing = alt_problem(self.attachments, self.settings.media_alt_required)
         if missing:
-            return f"{missing}: type it and press enter with the path empty"
+            return _("{problem}: type it and press enter with the path empty").format(problem=missing)
         try:
             check_for_account(self.attachments, account, alt_required=self.settings.media_alt_required)
         except InputError as exc:
@@ -89,7 +90,7 @@ class MediaField(Vertical):
             elif alt.strip():
                 index = next((i for i, a in enumerate(self.attachments) if not a.alt), None)
                 if index is None:
-                    raise InputError("every image has its alt text; type a path to add another")
+                    raise InputError(_("every image has its alt text; type a path to add another"))
                 old = self.attachments[index]
                 self.attachments[index] = Attachment(old.file, " ".join(alt.split()), old.mime, old.size, old.part)
             else:
@@ -117,6 +118,6 @@ class MediaField(Vertical):
         self.query_one("#media-summary", Static).update(shown)
         picker = self.query_one("#media-remove", Select)
         with picker.prevent(Select.Changed):
-            picker.set_options([(Text(f"{i + 1}. {a.alt or '(no alt text)'}"), i)  # typed text: shown literally
+            picker.set_options([(Text(f"{i + 1}. {a.alt or _('(no alt text)')}"), i)  # typed text: shown literally
                                 for i, a in enumerate(self.attachments)])
         self.query_one("#media-list").display = bool(self.attachments)

@@ -3,6 +3,7 @@ weekday x hour heatmap (one Text per frame, no plotting library to import)."""
 
 from __future__ import annotations
 
+from datetime import time
 from functools import lru_cache
 
 from rich.color import Color, blend_rgb
@@ -10,6 +11,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+from cmtui import l10n
+from cmtui.i18n import _, ngettext
 from cmtui.model import WEEKDAY_NAMES
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -61,6 +64,11 @@ def _heat_style(step: int) -> Style:
     return Style(color=Color.from_triplet(blend_rgb(COLD.get_truecolor(), HOT.get_truecolor(), step / 20)))
 
 
+def day_short(index: int) -> str:
+    """Mon / lun / pon: a weekday in three letters (a row heading of the heatmap)."""
+    return l10n.weekday_name(index, "abbreviated").rstrip(".")[:3].ljust(3)
+
+
 def heat_cell(score: float | None, width: int) -> Text:
     if score is None:
         return Text("·".ljust(width), style="dim")
@@ -89,7 +97,7 @@ class ChartText(Static):
 
     def text(self, width: int) -> Text:
         if self._cache is None or self._cache[0] != width:
-            built = self._build(width) if callable(self._build) else Text(self._build or "counting…", style="dim")
+            built = self._build(width) if callable(self._build) else Text(self._build or _("counting…"), style="dim")
             built.no_wrap, built.overflow = True, "ellipsis"
             built.rstrip()
             self._cache = (width, built)
@@ -112,25 +120,35 @@ def heatmap_text(data: dict, width: int) -> Text:
     for hour in range(0, 24, 1 if cell == 3 else 2):
         text.append(f"{hour:02d}".ljust(3 if cell == 3 else 4), style="dim")
     text.append("\n")
-    for day, row in zip(WEEKDAY_NAMES, data["heatmap"]):
-        text.append(f"{day} ", style="bold")
+    for day, row in enumerate(data["heatmap"]):  # Monday first, as the data
+        text.append(f"{day_short(day)} ", style="bold")
         for score in row:
             text.append_text(heat_cell(score, cell))
         text.append("\n")
-    text.append("low ", style="dim")
+    # i18n: the heatmap's legend: from low to high
+    text.append(_("low") + " ", style="dim")
     for n in range(len(SHADES)):
         text.append(SHADES[n] * 2, style=heat_style((n + 0.5) / len(SHADES)))
         text.append(" ")
-    text.append("high   · no post nearby", style="dim")
-    text.append(f"   hours in {data.get('timezone') or 'UTC'} · last {data.get('history_weeks', 16)} weeks,"
-                f" {data.get('posts', 0):,} posts, recent weeks weigh more", style="dim")
-    best = ", ".join(f"{s['weekday']} {s['hour']:02d}:00" for s in data.get("best", [])[:5])
-    text.append("\nbest slots: ", style="bold")
-    text.append(best or "not enough data yet")
+    text.append(_("high") + "   · " + _("no post nearby"), style="dim")
+    weeks, posts = data.get("history_weeks", 16), data.get("posts", 0)
+    text.append("   " + ", ".join((
+        ngettext("hours in {timezone} · last {n} week", "hours in {timezone} · last {n} weeks", weeks).format(
+            timezone=data.get("timezone") or "UTC", n=l10n.number(weeks)),
+        ngettext("{n} post", "{n} posts", posts).format(n=l10n.number(posts)),
+        _("recent weeks weigh more"))), style="dim")
+    best = ", ".join(f"{_weekday(s['weekday'])} {l10n.clock(time(s['hour']))}" for s in data.get("best", [])[:5])
+    text.append("\n" + _("best slots:") + " ", style="bold")
+    text.append(best or _("not enough data yet"))
     if data.get("fallback"):
-        text.append("\nfallback: ", style="bold yellow")
-        text.append(str(data.get("reason") or "not enough posts"), style="yellow")
+        text.append("\n" + _("fallback:") + " ", style="bold yellow")
+        text.append(str(data.get("reason") or _("not enough posts")), style="yellow")
     return text
+
+
+def _weekday(name: str) -> str:
+    """A weekday of the data (Mon…) as the language abbreviates it."""
+    return l10n.weekday_name(WEEKDAY_NAMES.index(name), "abbreviated") if name in WEEKDAY_NAMES else name
 
 
 class Heatmap(ChartText):

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Select
 
 from cmtui.errors import InputError
+from cmtui.i18n import _
 from cmtui.planning.rule_words import PRESET_IDS, describe, presets
 
 CUSTOM = "custom"
@@ -20,11 +21,11 @@ class RepeatPresets(Select):
 
     def __init__(self, start: datetime | None, tz: tzinfo, *, id: str | None = None):
         self.tz = tz
-        super().__init__(self._preset_options(start), prompt="presets…", compact=True, id=id)
+        super().__init__(self._preset_options(start), prompt=_("presets…"), compact=True, id=id)
 
     def _preset_options(self, start: datetime | None) -> list[tuple[str, str]]:
         labels = [label for label, _rule in presets(start or datetime.now(self.tz), self.tz)]
-        return [*zip(labels, PRESET_IDS), ("custom (write the rule)", CUSTOM)]
+        return [*zip(labels, PRESET_IDS), (_("custom (write the rule)"), CUSTOM)]
 
     def follow(self, start: datetime | None) -> None:
         """The start changed: relabel, keeping the choice."""

@@ -8,6 +8,8 @@ from datetime import timedelta
 from rich.text import Text
 from textual.widget import Widget
 
+from cmtui import l10n
+from cmtui.i18n import _, ngettext, pgettext
 from cmtui.model import SyncState
 from cmtui.triage.response import overdue_cutoff
 from cmtui.tui.fitting import Part, fit_parts, join_parts
@@ -22,14 +24,28 @@ KEEP_COUNTS, KEEP_CRISIS, KEEP_ACCOUNT, KEEP_LAST_SYNC = 100, 90, 50, 20
 GROUP = "  │  "
 
 
+def sync_state_word(state: str) -> str:
+    """An account's sync state as shown (stored in English: idle, syncing, offline, error)."""
+    words = {
+        "idle": pgettext("sync state", "idle"),
+        "syncing": pgettext("sync state", "syncing…"),
+        "offline": pgettext("sync state", "offline"),
+        "error": pgettext("sync state", "error"),
+        "not connected": pgettext("sync state", "not connected"),
+    }
+    return words.get(state, state)
+
+
 def _account_forms(account) -> tuple[Text, Text]:
     """(in words, shorter) for one account; an error stays in words in both."""
     if account.offline:  # no connection by design: nothing to worry about
-        return Text(f"○ {account.name} no connection", style="dim"), Text(f"○ {account.name}", style="dim")
+        # i18n: status line: an account planned offline, not connected by design
+        return (Text(_("○ {account} no connection").format(account=account.name), style="dim"),
+                Text(f"○ {account.name}", style="dim"))
     style = STATE_STYLE.get(account.sync_state, "")
     short = Text.assemble(("● ", style), account.name)
     full = short.copy()
-    full.append(f" {account.sync_state}", style=style or "dim")
+    full.append(f" {sync_state_word(account.sync_state)}", style=style or "dim")
     return full, full if account.sync_state == "error" else short
 
 
@@ -44,12 +60,20 @@ def accounts_part(accounts) -> Part:
     shown = [Text(gap).join(f[0] for f in forms), Text(gap).join(f[1] for f in forms)]
     for k in range(len(forms) - 1, 0, -1):
         shown.append(Text.assemble(Text(gap).join(f[1] for f in forms[:k]), (f" +{len(forms) - k}", "dim")))
-    count = Text(f"{len(forms)} account{'s' if len(forms) != 1 else ''}", style="dim")
+    count = Text(ngettext("{n} account", "{n} accounts", len(forms)).format(n=l10n.number(len(forms))), style="dim")
     if errors:
-        count.append(f" ({errors} in error)", style="bold red")
+        # i18n: status line, after "5 accounts": how many of them are in error
+        count.append(" " + ngettext("({n} in error)", "({n} in error)", errors).format(n=l10n.number(errors)),
+                     style="bold red")
     shown.append(count)
     # An error stays in words longer than a calm state does.
     return Part.of(shown[0], KEEP_CRISIS if errors else KEEP_ACCOUNT, *shown[1:], lead=GROUP)
+
+
+def _with_dim_field(message: str, when: str) -> Text:
+    """A translated message whose {when} field is shown dim (the words around it are not)."""
+    before, _field, after = message.partition("{when}")
+    return Text.assemble(before, (when, "dim"), after)
 
 
 class StatusLine(Widget):
@@ -82,27 +106,38 @@ class StatusLine(Widget):
         marker = self.app.crisis_watch.marker  # set by the app's crisis watch
         if marker:
             parts.append(Part.of(Text(f"⚠ {marker}", style="bold red"), KEEP_CRISIS,
-                                 Text("⚠ crisis", style="bold red"), lead=GROUP))
+                                 Text(_("⚠ crisis"), style="bold red"), lead=GROUP))
         accounts = store.accounts.list()
         if not accounts:
-            parts.append(Part.of(Text("no accounts yet (cmtui account add)", style="dim"), KEEP_ACCOUNT,
-                                 Text("no accounts yet", style="dim"), lead=GROUP))
+            message = _("no accounts yet ({command})")
+            command = "cmtui account add"  # i18n: not shown
+            parts.append(Part.of(Text(message.format(command=command),
+                                      style="dim"), KEEP_ACCOUNT, Text(_("no accounts yet"), style="dim"), lead=GROUP))
         if accounts:
             parts.append(accounts_part(accounts))
         counts = store.outbox.counts()
-        outbox = Text("outbox ")
-        outbox.append(f"{counts['pending'] + counts['sending']} pending", style="bold" if counts["pending"] else "dim")
-        if counts["failed"]:
-            outbox.append(f" {counts['failed']} failed", style="bold red")
-        parts.append(Part.of(outbox, KEEP_COUNTS, lead=GROUP))
+        waiting, failed = counts["pending"] + counts["sending"], counts["failed"]
+        # i18n: status line: the outbox (operations waiting to be sent)
+        outbox = Text(_("outbox") + " ")
+        # i18n: status line: outbox operations waiting to be sent
+        outbox.append(ngettext("{n} pending", "{n} pending", waiting).format(n=l10n.number(waiting)),
+                      style="bold" if counts["pending"] else "dim")
+        if failed:
+            # i18n: status line: outbox operations the server refused
+            outbox.append(" " + ngettext("{n} failed", "{n} failed", failed).format(n=l10n.number(failed)),
+                          style="bold red")
+        short = Text(f"✉ {l10n.number(waiting)}" + (f" ✗{l10n.number(failed)}" if failed else ""),
+                     style="bold" if counts["pending"] or failed else "dim")
+        parts.append(Part.of(outbox, KEEP_COUNTS, short, lead=GROUP))
         # Overdue: past the response target and unanswered (kept counts minus the few
         # recent items: ~3 ms on a million, fine every couple of seconds).
         target = timedelta(minutes=self.app.settings.response_target_minutes)
         overdue = store.inbox.overdue_count(overdue_cutoff(self.app.now(), target))
-        parts.append(Part.of(Text(f"{overdue:,} overdue", style="bold red" if overdue else "dim"), KEEP_COUNTS,
-                             lead=GROUP))
+        # i18n: status line: inbox items past the response target, still unanswered
+        parts.append(Part.of(Text(ngettext("{n} overdue", "{n} overdue", overdue).format(n=l10n.number(overdue)),
+                                  style="bold red" if overdue else "dim"), KEEP_COUNTS, lead=GROUP))
         last = max((a.last_sync_at for a in accounts if a.last_sync_at), default=None)
-        when = Text(self.app.format_time(last) if last else "never", style="dim")
-        parts.append(Part.of(Text.assemble("last sync ", when), KEEP_LAST_SYNC, Text.assemble("synced ", when),
-                             lead=GROUP))
+        when = self.app.format_time(last) if last else pgettext("last sync", "never")
+        parts.append(Part.of(_with_dim_field(_("last sync {when}"), when), KEEP_LAST_SYNC,
+                             _with_dim_field(_("synced {when}"), when), lead=GROUP))
         return parts

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from cmtui import l10n
+from cmtui.i18n import _
+
 from cmtui.planning.threads import SEPARATOR, part_counts
 
 # Inserted by ctrl+enter: a separator line of its own, the cursor on the new part's line.
@@ -22,11 +25,12 @@ def count_line(name: str, body: str, account, *, variant: bool = False) -> Text:
         if len(counts) > 1:
             if number > 1:
                 line.append(" · ", style="dim")
-            line.append(f"{number}/{len(counts)} ", style="dim")
-        line.append(f"{used}/{limit}" + (" ✗" if over and len(counts) > 1 else ""),
+            line.append(f"{l10n.number(number)}/{l10n.number(len(counts))} ", style="dim")
+        line.append(f"{l10n.number(used)}/{l10n.number(limit)}" + (" ✗" if over and len(counts) > 1 else ""),
                     style="bold red" if over or (len(counts) > 1 and used == 0) else "dim")
     if variant:
-        line.append(" (variant)", style="italic dim")
+        # i18n: after an account's character count in the composer: it has its own wording of the post
+        line.append(" " + _("(variant)"), style="italic dim")
     return line
 
 

@@ -13,13 +13,15 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from cmtui.i18n import N_, _
+
 MARK_THIS, MARK_OURS, MARK_OTHER = "▶ ", "◆ ", "  "
 
 
 class ThreadPosts(VerticalScroll, can_focus=True):
     BINDINGS = [
-        Binding("j,down", "scroll_down", "Down", show=False, id="thread.down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="thread.up"),
+        Binding("j,down", "scroll_down", N_("Down"), show=False, id="thread.down"),
+        Binding("k,up", "scroll_up", N_("Up"), show=False, id="thread.up"),
     ]
 
 
@@ -39,8 +41,9 @@ class ThreadPane(Vertical):
         self.fetching = False
 
     def compose(self) -> ComposeResult:
-        yield Static(Text.assemble(("Conversation", "bold"),
-                                   ("   j/k scroll · r reply · esc back to the list", "dim")), id="thread-title")
+        yield Static(Text.assemble((_("Conversation"), "bold"),
+                                   ("   " + _("j/k scroll · r reply · esc back to the list"), "dim")),
+                     id="thread-title")
         with ThreadPosts(id="thread-posts"):
             yield Static(id="thread-text")
         yield Static(id="thread-status")
@@ -54,10 +57,10 @@ class ThreadPane(Vertical):
             self.query_one(ThreadPosts).focus()
         if self.cmtui.engine is not None:
             self.fetching = True
-            self._status("fetching the conversation…")
+            self._status(_("fetching the conversation…"))
             self.run_worker(self._fetch(item["id"]), exclusive=True, group="thread")
         elif not self.cmtui.store.inbox.thread(item):
-            self._status("Only this post is stored; the conversation is fetched when the account syncs.")
+            self._status(_("Only this post is stored; the conversation is fetched when the account syncs."))
 
     def _status(self, message: str) -> None:
         self.query_one("#thread-status", Static).update(Text(message))
@@ -70,7 +73,7 @@ class ThreadPane(Vertical):
             await self.cmtui.engine.fetch_thread(item_id)
         except (ConnectorError, CmtuiError) as exc:
             if self.item is not None and self.item["id"] == item_id:
-                self._status(f"could not fetch the conversation: {exc}")
+                self._status(_("could not fetch the conversation: {reason}").format(reason=exc))
             return
         finally:
             self.fetching = False
@@ -109,4 +112,4 @@ class ThreadPane(Vertical):
         # estimate when long posts wrap; close enough to land on it).
         self.call_after_refresh(box.scroll_to, 0, max(0, this_line - 1), animate=False)
         if item["deleted_at"]:
-            self._status("this post was deleted on the platform")
+            self._status(_("this post was deleted on the platform"))
