@@ -171,7 +171,7 @@ class FilterDialog(Dialog):
         q = self.counts.get("questions")
         choice("questions=off", _("every item"), not f.questions_only, None, counted=False)
         choice("questions=on", _("questions only"), f.questions_only, None if q is None else q.get(1, 0))
-        group(_("Sort"))
+        group(pgettext("inbox filter heading", "Sort"))
         for label, sort in SORTS:
             choice(f"sort={sort}", _(label), f.sort == sort, counted=False)
         group(_("Conversations"))
