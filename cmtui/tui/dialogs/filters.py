@@ -41,10 +41,10 @@ FACETS = ("state", "account_id", "kind", "label", "assignee", "language", "quest
 
 def state_choice_label(key: str) -> str:
     """A STATE_CHOICES key as the filter shows it (the stored states keep their English names)."""
-    labels = {"new and open": _("new and open"), "new": pgettext("inbox state", "new"),
-              "open": pgettext("inbox state", "open"), "snoozed": pgettext("inbox state", "snoozed"),
-              "done": pgettext("inbox state", "done"), "all": pgettext("inbox states", "all")}
-    return labels.get(key, key)
+    from cmtui.tui.widgets.inbox_list import state_word  # (the list's own words for the states)
+
+    labels = {"new and open": _("new and open"), "all": pgettext("inbox states", "all")}
+    return labels.get(key) or state_word(key)
 
 
 def kind_label(kind: str) -> str:
