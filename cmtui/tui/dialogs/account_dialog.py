@@ -15,8 +15,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
-from cmtui.accounts_setup import option_word, sign_in_kind
+from cmtui.accounts_setup import sign_in_kind
 from cmtui.errors import CmtuiError
+from cmtui.i18n import N_, _
 from cmtui.sync.connectors import PLATFORMS, profile_for
 
 HOW_OFFLINE, HOW_TOKEN, HOW_AUTHORIZE = "offline", "token", "authorize"
@@ -46,8 +47,8 @@ class Prefill:
 class AccountDialog(ModalScreen[AccountAnswer | None]):
     CSS_PATH = Path(__file__).with_name("account_dialog.tcss")
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="account_dialog.cancel"),
-        Binding("ctrl+s", "submit", "Add", id="account_dialog.submit"),
+        Binding("escape", "dismiss(None)", N_("Cancel"), id="account_dialog.cancel"),
+        Binding("ctrl+s", "submit", N_("Add"), id="account_dialog.submit"),
     ]
 
     def __init__(self, prefill: Prefill | None = None, check: Callable[[AccountAnswer], object] | None = None):
@@ -58,27 +59,28 @@ class AccountDialog(ModalScreen[AccountAnswer | None]):
 
     def compose(self) -> ComposeResult:
         fixed = self.prefill is not None
-        title = f"Re-authorise {self.prefill.name}" if self.prefill else "Add an account"
+        title = _("Re-authorise {name}").format(name=self.prefill.name) if self.prefill else _("Add an account")
         with Vertical(id="account-form"):
             yield Static(Text(title, style="bold"))
-            yield Label("Platform")
+            yield Label(_("Platform"))
             yield Select([(profile_for(p).label, p) for p in PLATFORMS], value=self.platform, allow_blank=False,
                          id="account-platform", disabled=fixed, compact=True)
-            yield Label("Name")
-            yield Input(self.prefill.name if self.prefill else "", placeholder="a short name: letters, digits, . _ -",
+            yield Label(_("Name"))
+            yield Input(self.prefill.name if self.prefill else "", placeholder=_("a short name: letters, digits, . _ -"),
                         id="account-name", disabled=fixed, compact=True)
             yield Vertical(id="account-options")
             with RadioSet(id="account-how"):
                 if not fixed:
-                    yield RadioButton("offline (plan only, connect later)", id="how-offline")
-                yield RadioButton("a token (pasted)", value=True, id="how-token")
-                yield RadioButton("sign in in the browser (a code to paste)", id="how-authorize")
-            yield Input(placeholder="the token (not shown, never stored in the database)", password=True,
+                    yield RadioButton(_("offline (plan only, connect later)"), id="how-offline")
+                yield RadioButton(_("a token (pasted)"), value=True, id="how-token")
+                yield RadioButton(_("sign in in the browser (a code to paste)"), id="how-authorize")
+            yield Input(placeholder=_("the token (not shown, never stored in the database)"), password=True,
                         id="account-token", compact=True)
             with Horizontal(id="account-buttons"):
-                yield Button("Re-authorise" if fixed else "Add", variant="primary", id="account-submit")
-                yield Button("Cancel", id="account-cancel")
-            yield Static(Text("ctrl+s: add · esc: cancel", style="dim"))
+                yield Button(_("Re-authorise") if fixed else _("Add"), variant="primary", id="account-submit")
+                yield Button(_("Cancel"), id="account-cancel")
+            # i18n: ctrl+s and esc are key names: keep them as they are.
+            yield Static(Text(_("ctrl+s: add · esc: cancel"), style="dim"))
 
     async def on_mount(self) -> None:
         await self._show_options()
@@ -94,11 +96,14 @@ class AccountDialog(ModalScreen[AccountAnswer | None]):
         for option in profile.options:
             if option.role == "token_env":
                 continue
-            word = option_word(profile, option.role)
-            hint = word + ("" if option.required else " (optional)")
-            if option.role in ("places", "support_places"):
-                hint += ", comma-separated"
-            fields += [Label(word.capitalize()),
+            word = profile.option_label(option.role)
+            listed = option.role in ("places", "support_places")
+            if option.required:
+                hint = _("{field}, comma-separated").format(field=word) if listed else word
+            else:
+                hint = (_("{field} (optional), comma-separated") if listed else _("{field} (optional)")).format(
+                    field=word)
+            fields += [Label(word[:1].upper() + word[1:]),
                        Input(given.get(option.role, ""), placeholder=hint, id=f"option-{option.role}", compact=True)]
         await box.mount_all(fields)
         self.query_one("#how-authorize", RadioButton).display = sign_in_kind(self.platform) == "authorize"
@@ -133,16 +138,16 @@ class AccountDialog(ModalScreen[AccountAnswer | None]):
     def action_submit(self) -> None:
         answer = self.answer()
         if not answer.name:
-            self.notify("Give the account a name.", severity="warning")
+            self.notify(_("Give the account a name."), severity="warning")
             return
         if answer.how == HOW_TOKEN and not answer.secret:
-            self.notify("Paste the token, or choose another way.", severity="warning")
+            self.notify(_("Paste the token, or choose another way."), severity="warning")
             return
         if self.check is not None:
             try:
                 self.check(answer)
             except CmtuiError as exc:
-                self.notify(str(exc), title="Not added", severity="error", markup=False)
+                self.notify(str(exc), title=_("Not added"), severity="error", markup=False)
                 return
         self.dismiss(answer)
 
@@ -163,7 +168,7 @@ class AuthorizeDialog(ModalScreen[str]):
     platform then shows, pasted here. Dismisses with the code ("" on esc: nothing is added)."""
 
     CSS_PATH = Path(__file__).with_name("account_dialog.tcss")
-    BINDINGS = [Binding("escape", "dismiss('')", "Cancel", id="authorize.cancel")]
+    BINDINGS = [Binding("escape", "dismiss('')", N_("Cancel"), id="authorize.cancel")]
 
     def __init__(self, url: str):
         super().__init__()
@@ -171,10 +176,11 @@ class AuthorizeDialog(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="authorize-form"):
-            yield Static(Text("Open this address, sign in and approve cmtui:", style="bold"))
+            yield Static(Text(_("Open this address, sign in and approve cmtui:"), style="bold"))
             yield Static(Text(self.url), id="authorize-url")  # from the server: shown literally
-            yield Input(placeholder="then paste the authorization code here", id="authorize-code", compact=True)
-            yield Static(Text("enter: done · esc: cancel", style="dim"))
+            yield Input(placeholder=_("then paste the authorization code here"), id="authorize-code", compact=True)
+            # i18n: enter and esc are key names: keep them as they are.
+            yield Static(Text(_("enter: done · esc: cancel"), style="dim"))
 
     def on_mount(self) -> None:
         self.query_one("#authorize-code", Input).focus()

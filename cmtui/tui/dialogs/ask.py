@@ -8,13 +8,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from cmtui.i18n import N_, _
 from cmtui.tui.dialogs.base import Dialog
 
 
 class AskDialog(Dialog):
     """Dismisses with the text typed (possibly empty) on enter, None on esc."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="ask.cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="ask.cancel")]
 
     def __init__(self, title: str, hint: str = "", value: str = ""):
         super().__init__()
@@ -24,7 +25,8 @@ class AskDialog(Dialog):
         with Vertical():
             yield Static(Text(self.title_text, style="bold"))
             yield Input(self.value, placeholder=self.hint)
-            yield Static(Text("enter to confirm · esc to cancel", style="dim"))
+            # i18n: enter and esc are key names: keep them as they are.
+            yield Static(Text(_("enter to confirm · esc to cancel"), style="dim"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -35,8 +37,9 @@ class ConfirmDialog(Dialog):
     """Dismisses with True (y or enter) or False (n or esc)."""
 
     BINDINGS = [
-        Binding("y,enter", "dismiss(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "dismiss(False)", "No", id="confirm.no"),
+        # The keys stay y and n in every language (only the words change).
+        Binding("y,enter", "dismiss(True)", N_("Yes"), id="confirm.yes"),
+        Binding("n,escape", "dismiss(False)", N_("No"), id="confirm.no"),
     ]
 
     def __init__(self, question: str):
@@ -46,4 +49,6 @@ class ConfirmDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.question, style="bold"))  # may quote user text: never markup
-            yield Static(Text("y or enter: yes · n or esc: no", style="dim"))
+            # i18n: y, n, enter and esc are the keys themselves: keep them as they are.
+            keys = _("y or enter: yes · n or esc: no")
+            yield Static(Text(keys, style="dim"))

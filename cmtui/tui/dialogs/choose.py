@@ -11,12 +11,13 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from cmtui.i18n import N_
 from cmtui.tui.dialogs.base import Dialog
 
 
 class ChooseDialog(Dialog):
     CSS_PATH = Path(__file__).with_name("choose.tcss")  # read when first shown
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="choose.cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="choose.cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]], highlight: int | None = None):
         """choices: (label, value); a value of "" means "none". highlight: the choice the

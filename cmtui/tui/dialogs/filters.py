@@ -20,6 +20,8 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from cmtui import l10n
+from cmtui.i18n import N_, _, pgettext
 from cmtui.model import ITEM_KINDS
 from cmtui.store import InboxFilter
 from cmtui.store.inbox import ACTIVE_STATES, ALL_STATES
@@ -29,10 +31,27 @@ if TYPE_CHECKING:
     from cmtui.config import Settings
     from cmtui.store import Store
 
-STATE_CHOICES = (("new and open", ACTIVE_STATES), ("new", ("new",)), ("open", ("open",)),
+# (key, states): the key is the choice's id; state_choice_label() says it in the language.
+STATE_CHOICES = (("new and open", ACTIVE_STATES), ("new", ("new",)), ("open", ("open",)),  # i18n: not shown
                  ("snoozed", ("snoozed",)), ("done", ("done",)), ("all", ALL_STATES))
-SORTS = (("newest first", "newest"), ("oldest first", "oldest"), ("waiting for an answer, most overdue first", "overdue"))
+SORTS = ((N_("newest first"), "newest"), (N_("oldest first"), "oldest"),
+         (N_("waiting for an answer, most overdue first"), "overdue"))
 FACETS = ("state", "account_id", "kind", "label", "assignee", "language", "questions")
+
+
+def state_choice_label(key: str) -> str:
+    """A STATE_CHOICES key as the filter shows it (the stored states keep their English names)."""
+    from cmtui.tui.widgets.inbox_list import state_word  # (the list's own words for the states)
+
+    labels = {"new and open": _("new and open"), "all": pgettext("inbox states", "all")}
+    return labels.get(key) or state_word(key)
+
+
+def kind_label(kind: str) -> str:
+    """An item kind (stored as mention, reply, direct, comment) as the filter shows it."""
+    labels = {"mention": pgettext("inbox kind", "mention"), "reply": pgettext("inbox kind", "reply"),
+              "direct": pgettext("inbox kind", "direct"), "comment": pgettext("inbox kind", "comment")}
+    return labels.get(kind, kind)
 
 
 def facet_values(store: Store, settings: Settings, counts: dict) -> dict[str, list]:
@@ -52,8 +71,8 @@ def facet_values(store: Store, settings: Settings, counts: dict) -> dict[str, li
 class FilterDialog(Dialog):
     CSS_PATH = Path(__file__).with_name("filters.tcss")  # read when first shown
     BINDINGS = [
-        Binding("escape,F", "apply", "Apply", id="filters.apply"),
-        Binding("backspace,delete", "clear", "Clear all", id="filters.clear"),
+        Binding("escape,F", "apply", N_("Apply"), id="filters.apply"),
+        Binding("backspace,delete", "clear", N_("Clear all"), id="filters.clear"),
     ]
 
     def __init__(self, store: Store, settings: Settings, item_filter: InboxFilter):
@@ -67,8 +86,10 @@ class FilterDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text("Filter the inbox", style="bold"))
-            yield Static(Text("enter choose · backspace clear all · esc apply", style="dim"), id="filters-hint")
+            yield Static(Text(_("Filter the inbox"), style="bold"))
+            yield Static(Text(
+                # i18n: enter, backspace and esc are key names: keep them as they are.
+                _("enter choose · backspace clear all · esc apply"), style="dim"), id="filters-hint")
             yield OptionList(id="filters")
 
     def on_mount(self) -> None:
@@ -125,7 +146,7 @@ class FilterDialog(Dialog):
         def choice(key: str, label: str, chosen: bool, count: int | None = None, counted: bool = True) -> None:
             line = Text(("● " if chosen else "○ ") + label)
             if counted:
-                line.append(f"  {count:,}" if count is not None else "  …", style="dim")
+                line.append("  " + l10n.number(count) if count is not None else "  …", style="dim")
             options.append(Option(line, id=key))
 
         def facet(name: str, title: str, current, pairs, any_label: str) -> None:
@@ -136,26 +157,26 @@ class FilterDialog(Dialog):
                 choice(f"{name}={value}", label, current == value,
                        None if counts is None else counts.get(value, 0))
 
-        group("State")
+        group(_("State"))
         counts = self.counts.get("state")
         for label, states in STATE_CHOICES:
             total = None if counts is None else sum(counts.get(s, 0) for s in states)
-            choice(f"state={label}", label, tuple(sorted(f.states)) == tuple(sorted(states)), total)
-        facet("account_id", "Account", f.account_id, [(i, n) for i, n in accounts.items()], "every account")
-        facet("kind", "Kind", f.kind, [(k, k) for k in values["kind"]], "every kind")
-        facet("label", "Label", f.label, [(v, f"#{v}") for v in values["label"]], "any label")
-        facet("assignee", "Assigned to", f.assignee, [(v, v) for v in values["assignee"]], "anyone or nobody")
-        facet("language", "Language", f.language, [(v, v) for v in values["language"]], "any language")
-        group("Questions")
+            choice(f"state={label}", state_choice_label(label), tuple(sorted(f.states)) == tuple(sorted(states)), total)
+        facet("account_id", _("Account"), f.account_id, [(i, n) for i, n in accounts.items()], _("every account"))
+        facet("kind", _("Kind"), f.kind, [(k, kind_label(k)) for k in values["kind"]], _("every kind"))
+        facet("label", _("Label"), f.label, [(v, f"#{v}") for v in values["label"]], _("any label"))
+        facet("assignee", _("Assigned to"), f.assignee, [(v, v) for v in values["assignee"]], _("anyone or nobody"))
+        facet("language", _("Language"), f.language, [(v, v) for v in values["language"]], _("any language"))
+        group(_("Questions"))
         q = self.counts.get("questions")
-        choice("questions=off", "every item", not f.questions_only, None, counted=False)
-        choice("questions=on", "questions only", f.questions_only, None if q is None else q.get(1, 0))
-        group("Sort")
+        choice("questions=off", _("every item"), not f.questions_only, None, counted=False)
+        choice("questions=on", _("questions only"), f.questions_only, None if q is None else q.get(1, 0))
+        group(pgettext("inbox filter heading", "Sort"))
         for label, sort in SORTS:
-            choice(f"sort={sort}", label, f.sort == sort, counted=False)
-        group("Conversations")
-        choice("grouped=off", "every item on its own row", not f.grouped, counted=False)
-        choice("grouped=on", "one row per conversation", f.grouped, counted=False)
+            choice(f"sort={sort}", _(label), f.sort == sort, counted=False)
+        group(_("Conversations"))
+        choice("grouped=off", _("every item on its own row"), not f.grouped, counted=False)
+        choice("grouped=on", _("one row per conversation"), f.grouped, counted=False)
         return options
 
     def _show(self) -> None:

@@ -14,7 +14,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static, TextArea
 
+from cmtui import l10n
 from cmtui.errors import CmtuiError, InputError
+from cmtui.i18n import N_, _
 from cmtui.tui.dialogs.base import Dialog
 
 if TYPE_CHECKING:
@@ -24,8 +26,8 @@ if TYPE_CHECKING:
 class GuidelineEditor(Dialog):
     CSS_PATH = Path(__file__).with_name("guideline_editor.tcss")  # read when first shown
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="guideline_editor.save"),
-        Binding("escape", "cancel", "Cancel", priority=True, id="guideline_editor.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True, id="guideline_editor.save"),
+        Binding("escape", "cancel", N_("Cancel"), priority=True, id="guideline_editor.cancel"),
     ]
 
     def __init__(self, store: Store, guideline=None):
@@ -37,11 +39,13 @@ class GuidelineEditor(Dialog):
     def compose(self) -> ComposeResult:
         row = self.guideline
         with Vertical():
-            yield Static(Text("New guideline" if row is None else f"Edit guideline {row['position']}", style="bold"))
-            yield Input(row["title"] if row is not None else "", placeholder="title, e.g. Be kind",
+            title = _("New guideline") if row is None else _("Edit guideline {number}").format(
+                number=l10n.number(row["position"]))
+            yield Static(Text(title, style="bold"))
+            yield Input(row["title"] if row is not None else "", placeholder=_("title, e.g. Be kind"),
                         id="guideline-title")
             yield TextArea(row["body"] if row is not None else "", id="guideline-body", soft_wrap=True)
-            yield Static(Text("ctrl+s save · esc cancel", style="dim"), id="guideline-status")
+            yield Static(Text(_("ctrl+s save · esc cancel"), style="dim"), id="guideline-status")
 
     def on_mount(self) -> None:
         self.query_one("#guideline-title", Input).focus()
@@ -53,7 +57,7 @@ class GuidelineEditor(Dialog):
         try:
             # edit_guideline keeps the old title when given an empty one: refuse it here instead.
             if not title.strip():
-                raise InputError("a guideline needs a title")
+                raise InputError(_("a guideline needs a title"))
             if self.guideline is None:
                 members.add_guideline(title, body)
                 number = len(members.guidelines())

@@ -12,6 +12,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from cmtui import l10n
+from cmtui.i18n import N_, _, ngettext
 from cmtui.text import sanitize
 from cmtui.tui.dialogs.base import Dialog
 
@@ -22,9 +24,9 @@ class LabelList(OptionList):
     """The labels, one per line with its tick mark; space or enter ticks or unticks."""
 
     BINDINGS = [
-        Binding("space", "toggle", "Tick", id="labels.tick"),
-        Binding("j", "cursor_down", "Down", show=False, id="labels.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="labels.up"),
+        Binding("space", "toggle", N_("Tick"), id="labels.tick"),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="labels.down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="labels.up"),
     ]
 
     def __init__(self, labels: list[str], ticked: set[str]):
@@ -55,8 +57,8 @@ class LabelList(OptionList):
 class LabelDialog(Dialog):
     CSS_PATH = Path(__file__).with_name("labels.tcss")  # read when first shown
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="labels.cancel"),
-        Binding("ctrl+s", "apply", "Apply", priority=True, id="labels.apply"),
+        Binding("escape", "dismiss(None)", N_("Cancel"), id="labels.cancel"),
+        Binding("ctrl+s", "apply", N_("Apply"), priority=True, id="labels.apply"),
     ]
 
     def __init__(self, vocabulary: list[str], on_all: set[str], count: int):
@@ -68,11 +70,16 @@ class LabelDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            what = "this item" if self.count == 1 else f"these {self.count} items"
-            yield Static(Text(f"Labels of {what}", style="bold"))
+            if self.count == 1:
+                title = _("Labels of this item")
+            else:
+                # i18n: several items (never one: "Labels of this item" is said then).
+                title = ngettext("Labels of these {n} item", "Labels of these {n} items", self.count).format(
+                    n=l10n.number(self.count))
+            yield Static(Text(title, style="bold"))
             yield LabelList(self.vocabulary, self.on_all)
-            yield Input(placeholder="new label, enter to add", id="label-input")
-            yield Static(Text("space or enter ticks · ctrl+s applies · esc cancels", style="dim"))
+            yield Input(placeholder=_("new label, enter to add"), id="label-input")
+            yield Static(Text(_("space or enter ticks · ctrl+s applies · esc cancels"), style="dim"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         label = sanitize(event.value, max_len=40, single_line=True).lstrip("#").strip()

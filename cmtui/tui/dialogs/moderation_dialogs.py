@@ -15,7 +15,9 @@ from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
+from cmtui import l10n
 from cmtui.errors import CmtuiError
+from cmtui.i18n import N_, _, ngettext
 from cmtui.tui.dialogs.base import Dialog
 
 if TYPE_CHECKING:
@@ -24,18 +26,24 @@ if TYPE_CHECKING:
 
 def scope_choices(items: int, others: int) -> list[tuple[str, str]]:
     """The two answers to "this item or all of the author's open items?" (values one / all)."""
-    this = "this item only" if items == 1 else f"these {items} items only"
-    return [(this, "one"), (f"all {items + others} of the author's open items", "all")]
+    if items == 1:
+        this = _("this item only")
+    else:
+        # i18n: several items (never one: "this item only" is said then).
+        this = ngettext("these {n} item only", "these {n} items only", items).format(n=l10n.number(items))
+    total = items + others
+    every = ngettext("all {n} of the author's open items", "all {n} of the author's open items", total)
+    return [(this, "one"), (every.format(n=l10n.number(total)), "all")]
 
 
-_PLACE_ACTIONS = {"kick": "kick — remove them from it (they may join again)",
-                  "ban": "ban — remove them and keep them out",
-                  "unban": "unban — lift their ban (they may join again)"}
+_PLACE_ACTIONS = {"kick": N_("kick — remove them from it (they may join again)"),
+                  "ban": N_("ban — remove them and keep them out"),
+                  "unban": N_("unban — lift their ban (they may join again)")}
 
 
 def place_action_choices(actions: tuple[str, ...]) -> list[tuple[str, str]]:
     """The place actions (kick, ban, unban) a platform offers, as a picker's (label, value) pairs."""
-    return [(_PLACE_ACTIONS[a], a) for a in actions]
+    return [(_(_PLACE_ACTIONS[a]), a) for a in actions]
 
 
 class PickDialog(Dialog):
@@ -44,8 +52,8 @@ class PickDialog(Dialog):
     CSS_PATH = Path(__file__).with_name("moderation_dialogs.tcss")  # read when first shown
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="moderation_pick.cancel"),
-        Binding("ctrl+s", "done", "Confirm", priority=True, id="moderation_pick.confirm"),
+        Binding("escape", "dismiss(None)", N_("Cancel"), id="moderation_pick.cancel"),
+        Binding("ctrl+s", "done", N_("Confirm"), priority=True, id="moderation_pick.confirm"),
     ]
 
     def __init__(self, title: str, choices: list[tuple[str, str]], *, default: str = "", hint: str = "",
@@ -66,7 +74,7 @@ class PickDialog(Dialog):
             yield Input(placeholder=self.hint, id="pick-text")
             if self.checkbox:
                 yield Checkbox(Text(self.checkbox), False, id="pick-check", disabled=not self.can_check)
-            yield Static(Text("↑↓ choose · tab next · enter (in the text) or ctrl+s confirms · esc cancels",
+            yield Static(Text(_("↑↓ choose · tab next · enter (in the text) or ctrl+s confirms · esc cancels"),
                               style="dim"))
 
     def on_mount(self) -> None:
@@ -83,7 +91,7 @@ class PickDialog(Dialog):
     def action_done(self) -> None:
         pressed = self.query_one("#pick-choice", RadioSet).pressed_button
         if pressed is None:
-            self.notify("Choose one first (↑↓ then enter).", severity="warning")
+            self.notify(_("Choose one first (↑↓ then enter)."), severity="warning")
             return
         boxes = self.query("#pick-check")
         self.dismiss({"choice": pressed.name, "text": self.query_one("#pick-text", Input).value.strip(),
@@ -96,8 +104,8 @@ class WarnDialog(Dialog):
     CSS_PATH = Path(__file__).with_name("moderation_dialogs.tcss")  # read when first shown
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="moderation_warn.cancel"),
-        Binding("ctrl+s", "done", "Queue the warning", priority=True, id="moderation_warn.confirm"),
+        Binding("escape", "dismiss(None)", N_("Cancel"), id="moderation_warn.cancel"),
+        Binding("ctrl+s", "done", N_("Queue the warning"), priority=True, id="moderation_warn.confirm"),
     ]
     def __init__(self, store: Store, guidelines: list, author: str, count: int):
         super().__init__()
@@ -105,13 +113,20 @@ class WarnDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            whom = self.author if self.count == 1 else f"the authors of {self.count} items"
-            yield Static(Text(f"Warn {whom}: a reply citing a guideline (sent at the next sync)", style="bold"))
+            if self.count == 1:
+                title = _("Warn {author}: a reply citing a guideline (sent at the next sync)").format(
+                    author=self.author)
+            else:
+                # i18n: several items (never one: the author's name is said then).
+                title = ngettext("Warn the authors of {n} item: a reply citing a guideline (sent at the next sync)",
+                                 "Warn the authors of {n} items: a reply citing a guideline (sent at the next sync)",
+                                 self.count).format(n=l10n.number(self.count))
+            yield Static(Text(title, style="bold"))
             yield OptionList(*(Option(Text(f"{g['position']}. {g['title']}"), id=str(g["position"]))
                                for g in self.guidelines), id="warn-guideline")
             yield Static(id="warn-preview")
-            yield Input(placeholder="a sentence to add to the reply (optional)", id="warn-text")
-            yield Static(Text("↑↓ guideline · tab to the text · enter or ctrl+s queues it · esc cancels",
+            yield Input(placeholder=_("a sentence to add to the reply (optional)"), id="warn-text")
+            yield Static(Text(_("↑↓ guideline · tab to the text · enter or ctrl+s queues it · esc cancels"),
                               style="dim"))
 
     def on_mount(self) -> None:

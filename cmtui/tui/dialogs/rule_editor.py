@@ -20,11 +20,12 @@ from textual.containers import Vertical
 from textual.widgets import Static, TextArea
 
 from cmtui.errors import CmtuiError
+from cmtui.i18n import N_, _
 from cmtui.moderation.conditions import CONDITION_TYPES, RuleError
 from cmtui.moderation.engine import RULE_KEYS, replace_rule, rule_actions
 from cmtui.moderation.toml_io import parse_toml
 from cmtui.text import one_line
-from cmtui.tui.dialogs.base import Dialog
+from cmtui.tui.dialogs.base import Dialog, styled
 
 if TYPE_CHECKING:
     from cmtui.store import Store
@@ -68,18 +69,18 @@ def rule_toml(rule: dict) -> str:
 
 def hint(actions: tuple[str, ...]) -> Text:
     """What a rule may say: its conditions, and the actions open on this database."""
-    return Text.assemble(
-        ("ctrl+s save · esc cancel\n", "dim"),
-        ("conditions: ", "dim"), (", ".join(CONDITION_TYPES), "dim italic"),
-        ("\nactions: ", "dim"), (", ".join(actions), "dim italic"),
-    )
+    # i18n: the condition and action names that follow are the words a rule is written with: not translated.
+    conditions = styled(_("conditions: {names}"), "dim", names=(", ".join(CONDITION_TYPES), "dim italic"))
+    # i18n: the action names that follow are the words a rule is written with: not translated.
+    done = styled(_("actions: {names}"), "dim", names=(", ".join(actions), "dim italic"))
+    return Text("\n").join([Text(_("ctrl+s save · esc cancel"), style="dim"), conditions, done])
 
 
 class RuleEditor(Dialog):
     CSS_PATH = Path(__file__).with_name("rule_editor.tcss")  # read when first shown
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="rule_editor.save"),
-        Binding("escape", "cancel", "Cancel", priority=True, id="rule_editor.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True, id="rule_editor.save"),
+        Binding("escape", "cancel", N_("Cancel"), priority=True, id="rule_editor.cancel"),
     ]
 
     def __init__(self, store: Store, rule: dict | None = None, draft: dict | None = None):
@@ -92,9 +93,10 @@ class RuleEditor(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            title = Text("New rule" if self.rule is None else "Edit rule ", style="bold")
-            if self.rule is not None:
-                title.append(one_line(self.rule["name"]), style="bold cyan")  # a name from a file: literal
+            if self.rule is None:
+                title = Text(_("New rule"), style="bold")
+            else:  # a name from a file: literal
+                title = styled(_("Edit rule {name}"), "bold", name=(one_line(self.rule["name"]), "bold cyan"))
             yield Static(title)
             yield TextArea(rule_toml(self.draft or self.rule or NEW_RULE), id="rule-toml", soft_wrap=True,
                            show_line_numbers=True, tab_behavior="indent")
@@ -117,7 +119,7 @@ class RuleEditor(Dialog):
     def _store(self, text: str) -> dict:
         rules = parse_toml(text)
         if len(rules) != 1:
-            raise RuleError(f"write exactly one [[rule]] table here (found {len(rules)})")
+            raise RuleError(_("write exactly one [[rule]] table here (found {n})").format(n=len(rules)))
         return replace_rule(self.store, rules[0], self.rule)
 
     def action_cancel(self) -> None:

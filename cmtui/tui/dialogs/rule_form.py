@@ -10,6 +10,7 @@ Dismisses with {"name", "left_off"} (saved), {"toml": rule} (to TOML), or None.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from functools import partial
 from pathlib import Path
@@ -22,14 +23,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static
 from textual.worker import get_current_worker
 
+from cmtui import l10n
 from cmtui.errors import CmtuiError
+from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.moderation.conditions import word_lists
 from cmtui.moderation.describe import action_effects
 from cmtui.moderation.engine import dry_run, dry_run_stamp, fingerprint, replace_rule, rule_actions, validate_rule
 from cmtui.moderation.rule_forms import (FORM_KINDS, KIND_LABELS, LINK_MODE_LABELS, LINK_MODES, RuleForm, field_texts,
                                          form_to_rule, keep_order, new_rule_name, read_fields, rule_to_form)
 from cmtui.text import cut, one_line
-from cmtui.tui.dialogs.base import Dialog
+from cmtui.tui.dialogs.base import Dialog, styled
 
 if TYPE_CHECKING:
     from cmtui.moderation.engine import DryRunResult
@@ -38,9 +41,17 @@ if TYPE_CHECKING:
 DEBOUNCE = 0.4  # seconds without a change before the dry-run runs again
 SAMPLES = 4  # caught items shown beside the form
 GROUP = "rule-form-dry-run"
-ACTION_HELP = {"flag": "flag for review", "label": "label", "assign": "assign to", "done": "mark done",
-               "hide": "hide", "mute": "mute the author", "block": "block the author", "report": "report the author",
-               "stop": "stop (no later rule runs)", "kick": "kick from the place", "ban": "ban from the place"}
+
+
+def action_help(action: str) -> str:
+    """What a rule's action does, as the form's list of actions says it."""
+    helps = {"flag": _("flag for review"), "label": pgettext("rule action", "label"),
+             "assign": pgettext("rule action", "assign to"), "done": _("mark done"),
+             "hide": pgettext("rule action", "hide"), "mute": _("mute the author"), "block": _("block the author"),
+             "report": _("report the author"), "stop": _("stop (no later rule runs)"),
+             "kick": _("kick from the place"), "ban": _("ban from the place")}
+    return helps.get(action, action)
+
 INPUTS = {"name": "rf-name", "words": "rf-words", "link_min": "rf-link-min", "domains": "rf-domains",
           "caps_percent": "rf-caps-percent", "caps_min_letters": "rf-caps-min-letters",
           "flood_count": "rf-flood-count", "flood_minutes": "rf-flood-minutes", "new_days": "rf-new-days",
@@ -56,15 +67,30 @@ def _row(*parts, id: str | None = None) -> Horizontal:
 
 
 def _label(text: str) -> Static:
-    return Static(text, classes="label")
+    return Static(Text(text), classes="label")
+
+
+def _sentence(template: str, **inputs: Input) -> list:
+    """A translated sentence with input boxes in it ("at least {count} links"): its words as
+    labels around the boxes, in the order the translation puts them."""
+    parts: list = []
+    position = 0
+    for match in re.finditer(r"\{(\w+)\}", template):
+        if words := template[position:match.start()].strip():
+            parts.append(_label(words))
+        parts.append(inputs[match.group(1)])
+        position = match.end()
+    if words := template[position:].strip():
+        parts.append(_label(words))
+    return parts
 
 
 class RuleFormDialog(Dialog):
     CSS_PATH = Path(__file__).with_name("rule_form.tcss")  # read when first shown
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="rule_form.save"),
-        Binding("ctrl+t", "toml", "Edit as TOML", priority=True, id="rule_form.toml"),
-        Binding("escape", "cancel", "Cancel", priority=True, id="rule_form.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True, id="rule_form.save"),
+        Binding("ctrl+t", "toml", N_("Edit as TOML"), priority=True, id="rule_form.toml"),
+        Binding("escape", "cancel", N_("Cancel"), priority=True, id="rule_form.cancel"),
     ]
 
     def __init__(self, store: Store, rule: dict | None = None):
@@ -92,55 +118,64 @@ class RuleFormDialog(Dialog):
         offered = list(rule_actions(self.store)) + [a for a in form.actions if a not in rule_actions(self.store)]
         lists = sorted(word_lists(), key=lambda n: (":" in n, n))
         with Vertical():
-            title = Text("New rule" if self.rule is None else "Edit rule ", style="bold")
-            if self.rule is not None:
-                title.append(one_line(self.rule["name"]), style="bold cyan")  # a name from a file: literal
+            if self.rule is None:
+                title = Text(_("New rule"), style="bold")
+            else:  # a name from a file: literal
+                title = styled(_("Edit rule {name}"), "bold", name=(one_line(self.rule["name"]), "bold cyan"))
             yield Static(title)
             with Horizontal(id="rf-body"):
                 with VerticalScroll(id="rf-fields"):
-                    yield _row(_label("name"), entry("name"))
-                    yield _row(_label("kind"), Select([(KIND_LABELS[k], k) for k in FORM_KINDS], value=form.kind,
-                                                      allow_blank=False, compact=True, id="rf-kind"))
+                    yield _row(_label(pgettext("rule form field", "name")), entry("name"))
+                    yield _row(_label(pgettext("rule form field", "kind")),
+                               Select([(_(KIND_LABELS[k]), k) for k in FORM_KINDS], value=form.kind,
+                                      allow_blank=False, compact=True, id="rf-kind"))
                     with Vertical(id="rf-kind-words", classes="kind"):
-                        yield Static("word lists (space ticks)", classes="heading")
+                        yield Static(Text(_("word lists (space ticks)")), classes="heading")
                         yield SelectionList(*[(name, name, name in form.lists) for name in lists], compact=True,
                                             id="rf-lists")
-                        yield _row(_label("words"), entry("words", "typed, separated by commas"))
+                        yield _row(_label(pgettext("rule form field", "words")),
+                                   entry("words", _("typed, separated by commas")))
                     with Vertical(id="rf-kind-links", classes="kind"):
-                        yield _row(_label("catch"), Select([(LINK_MODE_LABELS[m], m) for m in LINK_MODES],
-                                                           value=form.link_mode, allow_blank=False, compact=True,
-                                                           id="rf-link-mode"))
-                        yield _row(_label("at least"), entry("link_min"), _label("links"), id="rf-link-min-row")
-                        yield _row(_label("domains"), entry("domains", "example.com, shop.example.org"),
-                                   id="rf-domains-row")
+                        yield _row(_label(pgettext("rule form field", "catch")),
+                                   Select([(_(LINK_MODE_LABELS[m]), m) for m in LINK_MODES],
+                                          value=form.link_mode, allow_blank=False, compact=True, id="rf-link-mode"))
+                        # i18n: {count} is a box where a number is typed: the words go around it.
+                        yield _row(*_sentence(_("at least {count} links"), count=entry("link_min")),
+                                   id="rf-link-min-row")
+                        yield _row(_label(pgettext("rule form field", "domains")),
+                                   entry("domains", "example.com, shop.example.org"), id="rf-domains-row")
                     with Vertical(id="rf-kind-shouting", classes="kind"):
-                        yield _row(_label("capitals ≥"), entry("caps_percent"), _label("% of at least"),
-                                   entry("caps_min_letters"), _label("letters"))
+                        # i18n: {percent} and {letters} are boxes where numbers are typed: the words go around them.
+                        yield _row(*_sentence(_("capitals ≥ {percent} % of at least {letters} letters"),
+                                              percent=entry("caps_percent"), letters=entry("caps_min_letters")))
                     with Vertical(id="rf-kind-flood", classes="kind"):
-                        yield _row(_label("the same text"), entry("flood_count"), _label("times within"),
-                                   entry("flood_minutes"), _label("minutes"))
+                        # i18n: {count} and {minutes} are boxes where numbers are typed: the words go around them.
+                        yield _row(*_sentence(_("the same text {count} times within {minutes} minutes"),
+                                              count=entry("flood_count"), minutes=entry("flood_minutes")))
                     with Vertical(id="rf-kind-new_account", classes="kind"):
-                        yield _row(_label("author's account younger than"), entry("new_days"), _label("days"))
-                        yield Checkbox("and the item has a link", form.new_with_link, compact=True,
+                        # i18n: {days} is a box where a number is typed: the words go around it.
+                        yield _row(*_sentence(_("author's account younger than {days} days"), days=entry("new_days")))
+                        yield Checkbox(Text(_("and the item has a link")), form.new_with_link, compact=True,
                                        id="rf-new-with-link")
                     with Vertical(id="rf-kind-watched", classes="kind"):
-                        yield Static(Text("Items by authors on the watch list (w on a member's page).", style="dim"))
-                    yield Static("accounts (none ticked: every account)", classes="heading")
+                        yield Static(Text(_("Items by authors on the watch list (w on a member's page)."),
+                                          style="dim"))
+                    yield Static(Text(_("accounts (none ticked: every account)")), classes="heading")
                     yield SelectionList(*[(Text(a), a, a in form.accounts) for a in accounts], compact=True,
                                         id="rf-accounts")
-                    yield Static("what to do", classes="heading")
-                    yield SelectionList(*[(ACTION_HELP.get(a, a), a, a in form.actions) for a in offered],
+                    yield Static(Text(_("what to do")), classes="heading")
+                    yield SelectionList(*[(action_help(a), a, a in form.actions) for a in offered],
                                         compact=True, id="rf-actions")
-                    yield _row(_label("label"), entry("label", "e.g. spam"), _label("assign to"),
-                               entry("assign_to", "a teammate"))
-                    yield Checkbox("automatic: mute, block, report... without asking a moderator", form.automatic,
-                                   compact=True, id="rf-automatic")
+                    yield _row(_label(pgettext("rule form field", "label")), entry("label", _("e.g. spam")),
+                               _label(pgettext("rule form field", "assign to")), entry("assign_to", _("a teammate")))
+                    yield Checkbox(Text(_("automatic: mute, block, report... without asking a moderator")),
+                                   form.automatic, compact=True, id="rf-automatic")
                 with Vertical(id="rf-preview"):
-                    yield Static(Text("Dry-run over the stored items", style="bold"))
+                    yield Static(Text(_("Dry-run over the stored items"), style="bold"))
                     yield Static(id="rf-dry-result")
                     yield Static(id="rf-dry-samples")
             yield Static(id="rf-error")
-            yield Static(Text("ctrl+s save · ctrl+t edit as TOML · esc cancel · the dry-run follows the form",
+            yield Static(Text(_("ctrl+s save · ctrl+t edit as TOML · esc cancel · the dry-run follows the form"),
                               style="dim"))
 
     def on_mount(self) -> None:
@@ -203,13 +238,15 @@ class RuleFormDialog(Dialog):
             self._show_error(str(exc))
             self._stop()
             self._wanted = self.preview = None
-            self.query_one("#rf-dry-result", Static).update(Text("Waiting for a complete rule.", style="dim"))
+            self.query_one("#rf-dry-result", Static).update(Text(_("Waiting for a complete rule."), style="dim"))
             self.query_one("#rf-dry-samples", Static).update("")
             return
         old = self.rule["name"] if self.rule is not None else None
         taken = rule["name"] != old and self.store.rules.get(rule["name"]) is not None
         # (a name taken is said now and refused on saving; the dry-run goes on meanwhile)
-        self._show_error(f"a rule named {rule['name']!r} already exists: pick another name" if taken else "")
+        # i18n: {name} comes with its quotes.
+        message = _("a rule named {name} already exists: pick another name").format(name=repr(rule["name"]))
+        self._show_error(message if taken else "")
         wanted = fingerprint(rule)
         if wanted == self._wanted:  # the same conditions: only what the actions would do may differ
             if self.preview is not None:
@@ -220,7 +257,7 @@ class RuleFormDialog(Dialog):
     def _start(self, rule: dict, wanted: str) -> None:
         self._stop()
         self._wanted, self.preview, self.running = wanted, None, True
-        self.query_one("#rf-dry-result", Static).update(Text("Trying it on the stored items…", style="dim"))
+        self.query_one("#rf-dry-result", Static).update(Text(_("Trying it on the stored items…"), style="dim"))
         self.query_one("#rf-dry-samples", Static).update("")
         self._reader = self.store.reader()
         self.run_worker(partial(self._dry_run, rule, wanted, self._reader), thread=True, exclusive=True,
@@ -272,12 +309,15 @@ class RuleFormDialog(Dialog):
         self._show_result(rule, result)
 
     def _show_result(self, rule: dict, result: DryRunResult) -> None:
-        summary = Text(f"It would have caught {result.matched:,} of {result.total:,} items",
-                       style="bold yellow" if result.matched else "bold green")
+        caught = ngettext("It would have caught {matched} of {n} item", "It would have caught {matched} of {n} items",
+                          result.total).format(matched=l10n.number(result.matched), n=l10n.number(result.total))
+        summary = Text(caught, style="bold yellow" if result.matched else "bold green")
         for effect in action_effects(self.store, rule, result):
-            summary.append(f"\n  {one_line(effect.action)}: {effect.items:,}")
+            # i18n: an action of the rule and how many items it would act on.
+            summary.append("\n  " + _("{action}: {n}").format(action=one_line(effect.action), n=l10n.number(effect.items)))
             if effect.flagged:
-                summary.append(f" ({effect.flagged:,} flagged to confirm)", style="dim")
+                flagged = ngettext("({n} flagged to confirm)", "({n} flagged to confirm)", effect.flagged)
+                summary.append(" " + flagged.format(n=l10n.number(effect.flagged)), style="dim")
         self.query_one("#rf-dry-result", Static).update(summary)
         samples = Text()
         width = max(20, self.query_one("#rf-preview").size.width - 2)
@@ -288,7 +328,8 @@ class RuleFormDialog(Dialog):
             samples.append(cut(one_line(item["author"] or ""), width) + "\n", style="cyan")
             samples.append("  " + cut(one_line(item["text"] or ""), width - 2) + "\n")  # remote text: literal
         if result.matched > len(result.sample_ids):
-            samples.append(f"… and {result.matched - len(result.sample_ids):,} more", style="dim")
+            more = result.matched - len(result.sample_ids)
+            samples.append(ngettext("… and {n} more", "… and {n} more", more).format(n=l10n.number(more)), style="dim")
         self.query_one("#rf-dry-samples", Static).update(samples)
 
     def _show_error(self, message: str) -> None:

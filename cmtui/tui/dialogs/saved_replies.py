@@ -19,6 +19,7 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from cmtui.errors import InputError
+from cmtui.i18n import N_, _, pgettext
 from cmtui.saved_replies import VARIABLES
 from cmtui.text import first_line, one_line
 from cmtui.tui.dialogs.base import Dialog
@@ -26,7 +27,12 @@ from cmtui.tui.dialogs.base import Dialog
 if TYPE_CHECKING:
     from cmtui.store import Store
 
-VARIABLE_HINT = "variables: " + " ".join("{%s}" % name for name in VARIABLES)
+
+
+def variable_hint() -> str:
+    """The variables a saved reply may use, named as they are typed (never translated)."""
+    # i18n: {names} are the variables as typed in a reply ({author} …): they stay in English.
+    return _("variables: {names}").format(names=" ".join("{%s}" % name for name in VARIABLES))
 
 
 def _base_language(language: str | None) -> str | None:
@@ -44,14 +50,14 @@ def _matches(reply, words: list[str]) -> bool:
 class SavedRepliesDialog(Dialog):
     CSS_PATH = Path(__file__).with_name("saved_replies.tcss")  # read when first shown
     BINDINGS = [
-        Binding("enter", "pick", "Insert / edit", priority=True, id="saved.pick"),
-        Binding("ctrl+n", "add", "New saved reply", priority=True, id="saved.add"),
-        Binding("f2,ctrl+o", "edit", "Edit saved reply", priority=True, id="saved.edit"),
-        Binding("ctrl+d", "delete", "Delete saved reply", priority=True, id="saved.delete"),
-        Binding("delete", "delete", "Delete saved reply", show=False, id="saved.delete_key"),
-        Binding("down", "cursor(1)", "Next", show=False, id="saved.down"),
-        Binding("up", "cursor(-1)", "Previous", show=False, id="saved.up"),
-        Binding("escape", "close", "Close", id="saved.close"),
+        Binding("enter", "pick", N_("Insert / edit"), priority=True, id="saved.pick"),
+        Binding("ctrl+n", "add", N_("New saved reply"), priority=True, id="saved.add"),
+        Binding("f2,ctrl+o", "edit", N_("Edit saved reply"), priority=True, id="saved.edit"),
+        Binding("ctrl+d", "delete", N_("Delete saved reply"), priority=True, id="saved.delete"),
+        Binding("delete", "delete", N_("Delete saved reply"), show=False, id="saved.delete_key"),
+        Binding("down", "cursor(1)", N_("Next"), show=False, id="saved.down"),
+        Binding("up", "cursor(-1)", N_("Previous"), show=False, id="saved.up"),
+        Binding("escape", "close", N_("Close"), id="saved.close"),
     ]
 
     def __init__(self, store: Store, language: str | None, pick: bool):
@@ -67,13 +73,13 @@ class SavedRepliesDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text("Insert a saved reply" if self.pick else "Saved replies", style="bold"))
-            yield Input(placeholder="type to filter by name or text", id="saved-filter")
+            yield Static(Text(_("Insert a saved reply") if self.pick else _("Saved replies"), style="bold"))
+            yield Input(placeholder=_("type to filter by name or text"), id="saved-filter")
             yield OptionList(id="saved-list")
             yield Static(id="saved-status")
-            enter = "enter insert" if self.pick else "enter edit"
-            yield Static(Text(f"{enter} · ctrl+n new · f2 edit · ctrl+d delete · esc close\n{VARIABLE_HINT}"),
-                         id="saved-hint")
+            keys = (_("enter insert · ctrl+n new · f2 edit · ctrl+d delete · esc close") if self.pick
+                    else _("enter edit · ctrl+n new · f2 edit · ctrl+d delete · esc close"))
+            yield Static(Text(f"{keys}\n{variable_hint()}"), id="saved-hint")
 
     def on_mount(self) -> None:
         self._reload()
@@ -100,9 +106,9 @@ class SavedRepliesDialog(Dialog):
             options.highlighted = ids.index(select_id) if select_id in ids else 0
         self._cancel_confirm()
         if not self._all:
-            self._status(Text("No saved replies yet: ctrl+n adds one.", style="dim"))
+            self._status(Text(_("No saved replies yet: ctrl+n adds one."), style="dim"))
         elif not self.shown:
-            self._status(Text("No saved reply matches.", style="dim"))
+            self._status(Text(_("No saved reply matches."), style="dim"))
 
     @staticmethod
     def _option(reply) -> Option:
@@ -177,7 +183,7 @@ class SavedRepliesDialog(Dialog):
                 filter_input.value = ""  # show the reply just written even if the filter hides it
         self._reload(reply_id)
         if reply is not None:
-            self._status(Text(f"Saved “{one_line(reply['name'])}”.", style="green"))
+            self._status(Text(_("Saved “{name}”.").format(name=one_line(reply["name"])), style="green"))
 
     def action_delete(self) -> None:
         reply = self.highlighted()
@@ -186,7 +192,8 @@ class SavedRepliesDialog(Dialog):
         name = one_line(reply["name"])
         if self._confirm_id != reply["id"]:
             self._confirm_id = reply["id"]
-            self._status(Text(f"Delete “{name}”? Press ctrl+d again to delete, esc to keep it.", style="bold red"))
+            self._status(Text(_("Delete “{name}”? Press ctrl+d again to delete, esc to keep it.").format(name=name),
+                              style="bold red"))
             return
         self._confirm_id = None
         self.store.replies.delete(reply["id"])
@@ -194,7 +201,7 @@ class SavedRepliesDialog(Dialog):
         self._reload()
         if self.shown:
             self.query_one("#saved-list", OptionList).highlighted = min(index, len(self.shown) - 1)
-        self._status(Text(f"Deleted “{name}”.", style="dim"))
+        self._status(Text(_("Deleted “{name}”.").format(name=name), style="dim"))
 
     def action_close(self) -> None:
         if self._confirm_id is not None:
@@ -206,9 +213,9 @@ class SavedRepliesDialog(Dialog):
 class SavedReplyEditor(Dialog):
     CSS_PATH = Path(__file__).with_name("saved_replies.tcss")  # read when first shown
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="saved_editor.save"),
-        Binding("ctrl+e", "external", "Edit text in $EDITOR", priority=True, id="saved_editor.external"),
-        Binding("escape", "cancel", "Cancel", priority=True, id="saved_editor.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True, id="saved_editor.save"),
+        Binding("ctrl+e", "external", N_("Edit text in $EDITOR"), priority=True, id="saved_editor.external"),
+        Binding("escape", "cancel", N_("Cancel"), priority=True, id="saved_editor.cancel"),
     ]
 
     def __init__(self, store: Store, reply=None, language: str = "en"):
@@ -220,9 +227,9 @@ class SavedReplyEditor(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text("Edit saved reply" if self.reply is not None else "New saved reply", style="bold"))
+            yield Static(Text(_("Edit saved reply") if self.reply is not None else _("New saved reply"), style="bold"))
             with Horizontal(id="saved-editor-fields"):
-                yield Input(self.reply["name"] if self.reply is not None else "", placeholder="name", id="saved-name")
+                yield Input(self.reply["name"] if self.reply is not None else "", placeholder=pgettext("saved reply", "name"), id="saved-name")
                 yield Input(self.language, placeholder="en", max_length=3, id="saved-language")
             yield TextArea(self.reply["body"] if self.reply is not None else "", id="saved-body",
                            soft_wrap=True, show_line_numbers=False)
@@ -241,7 +248,8 @@ class SavedReplyEditor(Dialog):
         if error:
             text = Text(error, style="bold red")
         else:
-            text = Text(f"ctrl+s save · ctrl+e edit in $EDITOR · esc cancel\n{VARIABLE_HINT}", style="dim")
+            keys = _("ctrl+s save · ctrl+e edit in $EDITOR · esc cancel")
+            text = Text(f"{keys}\n{variable_hint()}", style="dim")
         self.query_one("#saved-editor-status", Static).update(text)
 
     def action_save(self) -> None:
@@ -269,7 +277,7 @@ class SavedReplyEditor(Dialog):
             self._show_status(str(exc))
             return
         if edited is None:
-            self._show_status("the editor exited with an error; the text is unchanged")
+            self._show_status(_("the editor exited with an error; the text is unchanged"))
             return
         area.text = edited
         area.move_cursor(area.document.end)
