@@ -101,7 +101,7 @@ def test_a_bad_date_range_and_a_bad_id_in_slovenian(capsys, monkeypatch, db):
     assert err == "cmtui: --to mora biti za --from (2026-12-01 je pred 2026-12-10)\n"
     code, out, err = run(capsys, "--db", db, "moderation", "act", "r1", "hide")
     assert code == 2 and out == ""
-    assert err == ("cmtui: prijava na strežniku se tukaj odobri (razreši); dejanja nad računi so v TUI\n")
+    assert err == ("cmtui: prijava na strežniku se tukaj odobri (reši); dejanja nad računi so v TUI\n")
     code, out, err = run(capsys, "--db", db, "moderation", "rules", "enable", "nobody-knows")
     assert code == 2 and err.startswith("cmtui: pravila z imenom 'nobody-knows' ni ") and err.count("\n") == 1
 
