@@ -77,7 +77,7 @@ def record_counts(record) -> list[str]:
 
 def _choices(choices: tuple[Choice, ...]) -> list[tuple[str, str]]:
     """A platform's choices (its profile) as a picker's (label, value) pairs."""
-    return [(c.label, c.value) for c in choices]
+    return [(c.shown, c.value) for c in choices]
 
 
 # Columns before the text, planned by priority for the terminal's width: the text keeps at
@@ -236,7 +236,7 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         detail = Text()
         profile = self._profile(row["account"])
         # i18n: {server} is the platform's word for its server ("instance"…), {id} the report's number
-        title = _("{server} report r{id}").format(server=profile.server_label, id=row["report_id"])
+        title = _("{server} report r{id}").format(server=profile.word("server_label"), id=row["report_id"])
         detail.append(title[:1].upper() + title[1:], style="bold")
         detail.append_text(_pieces(
             _("on {account} · category {category} · about {target}"), lead=" ", account=(row["account"] or "-", "dim"),
