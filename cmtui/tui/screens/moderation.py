@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 
 from cmtui import l10n
 from cmtui.errors import CmtuiError
+from cmtui.moderation.describe import flag_reason
 from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.sync.connectors.base import Choice, PlatformProfile
@@ -216,7 +217,8 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
             detail.append(row["author"] or "", style="bold")
         # a reason can quote remote text: a literal field
         by = _("flagged by {rule}: {reason}") if row["rule"] else _("flagged by a report: {reason}")
-        detail.append_text(_pieces(by, lead="  ", rule=(row["rule"] or "", "dim"), reason=(row["reason"], "dim"),
+        detail.append_text(_pieces(by, lead="  ", rule=(row["rule"] or "", "dim"),
+                                   reason=(flag_reason(row["reason"]), "dim"),
                                    style="dim", apart=("reason",)))
         matched = self.store.moderation.matched(row["id"])
         if matched:
