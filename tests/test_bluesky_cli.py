@@ -56,7 +56,7 @@ def test_add_keeps_only_the_session_and_a_sync_brings_a_mention(cli, bluesky_ser
     bluesky_server.follow(fan, user)
     code, out, err = cli.add("sky", bluesky_server, user, secret=secret)
     assert code == 0, err
-    assert out == f"added sky: {user.handle} on {bluesky_server.pds_url} (1 followers)\n"
+    assert out == f"added sky: {user.handle} on {bluesky_server.pds_url} (1 follower)\n"
     kept = credentials()["sky"]
     assert set(kept) == {"token", "refresh"} and kept["token"] != kept["refresh"]
     assert secret not in str(credentials()) and secret not in out + err

@@ -71,7 +71,7 @@ def test_a_sync_brings_each_kind_of_item_and_a_quiet_pass_is_one_request(cli, bl
     me, ana, refs = scene
     code, out, err = add(cli, bluesky_server, me)
     assert code == 0, err
-    assert out == f"added team: {me.handle} on {bluesky_server.pds_url} (1 followers)\n"
+    assert out == f"added team: {me.handle} on {bluesky_server.pds_url} (1 follower)\n"
     kept = credentials()["team"]
     assert kept["token"] and kept["refresh"]  # the app password itself is kept nowhere
 

@@ -31,7 +31,7 @@ def test_post_add_warns_about_a_conflict_on_stderr_and_saves(db, capsys):
     assert code == 0 and err == "", err
     code, out, err = run(capsys, "post", "add", "Follow-up", "--account", "tidewater", "--at", "2027-01-12 10:42",
                          "--db", db)
-    assert code == 0 and "scheduled for 2027-01-12 10:42" in out
+    assert code == 0 and "scheduled for Tue, 12 Jan 2027, 10:42 UTC" in out
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("cmtui: warning: entry ")
     assert lines[0].endswith(": 42 min after ‘Launch post’ on tidewater (minimum gap 60 min)")
