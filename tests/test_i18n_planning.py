@@ -232,7 +232,7 @@ def test_the_entry_statuses_are_shown_in_the_language(language):
     assert status_name("needs_approval") == "needs approval"
     language("es")
     assert [status_name(s) for s in ("draft", "scheduled", "published", "needs_approval")] == \
-        ["borrador", "programada", "publicada", "pendiente de aprobación"]
+        ["borrador", "programada", "publicada", "por aprobar"]
     assert status_name("unknown_state") == "unknown_state"
 
 
@@ -282,10 +282,10 @@ def test_response_times_and_snooze_presets_in_spanish(language):
     language("es")
     assert response.describe(-7500, timedelta(hours=4)) == \
         "2 h 5 min por encima del tiempo de respuesta objetivo (4 h)"
-    assert response.describe(600, timedelta(hours=1)) == "respuesta esperada en 10 min (objetivo: 1 h)"
+    assert response.describe(600, timedelta(hours=1)) == "responder en menos de 10 min (objetivo: 1 h)"
     assert response.long_duration(20) == "menos de un minuto"
     labels = [label for label, _when in snooze.presets(datetime(2026, 12, 3, 10, tzinfo=timezone.utc), TZ)]
-    assert labels == ["en 1 hora", "esta tarde", "mañana 9:00", "el próximo lunes 9:00"]
+    assert labels == ["en 1 hora", "esta tarde", "mañana a las 9:00", "el próximo lunes a las 9:00"]
     for label in labels[2:]:  # what a preset says can be typed back
         assert parse_when(label, TZ, NOW)
 
