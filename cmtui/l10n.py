@@ -95,6 +95,12 @@ def day_time(value: datetime) -> str:
     return _with_time(day(value), value)
 
 
+def day_month_time(value: datetime, this_year: bool = True) -> str:
+    """19 Nov, 21:00 / 19. nov., 21:00: short enough for a 16-cell column; a moment of another
+    year (this_year False) with the language's numeric date: 19/11/2025, 21:00."""
+    return _with_time(day_month(value) if this_year else numeric_date(value), value)
+
+
 def day_year_time(value: datetime) -> str:
     """Thu, 3 Dec 2026, 09:30."""
     return _with_time(day_year(value), value)

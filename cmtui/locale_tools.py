@@ -103,18 +103,20 @@ def new(language: str) -> None:
     update()
 
 
-def merge(ours: Path, theirs: Path) -> None:
+def merge(base: Path, ours: Path, theirs: Path) -> None:
     """Both sides' messages in ours (git merge driver: two branches adding messages to one
-    catalog do not conflict); a translation one side has and the other lacks is kept. The
-    next `update` drops what the code no longer uses."""
-    mine, other = read(ours), read(theirs)
+    catalog do not conflict). A translation only one side changed since base is that side's;
+    changed on both, ours stays. The next `update` drops what the code no longer uses."""
+    mine, other, common = read(ours), read(theirs), read(base)
     for message in other:
         if not message.id:
             continue
         kept = mine.get(message.id, context=message.context)
+        before = common.get(message.id, context=message.context)
         if kept is None:
             mine[message.id] = message
-        elif _untranslated(kept) and not _untranslated(message):
+        elif (_untranslated(kept) and not _untranslated(message)) or (
+                before is not None and kept.string == before.string and message.string != before.string):
             kept.string = message.string
             kept.flags.discard("fuzzy")
     write(mine, ours)
@@ -317,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     elif command == "fill" and len(rest) == 1:
         print(f"{fill(json.loads(Path(rest[0]).read_text()))} translations set")
     elif command == "merge" and len(rest) == 3:
-        merge(Path(rest[1]), Path(rest[2]))
+        merge(Path(rest[0]), Path(rest[1]), Path(rest[2]))
     elif command == "check":
         problems = check()
         print("\n".join(problems) or "the catalogs match the code")

@@ -155,7 +155,7 @@ async def test_a_refusal_and_the_day_count_in_slovenian(store, language):
         await pilot.pause()
         assert "nič načrtovanega" in str(screen.query_one("#day-title").render())
         await pilot.press("a")
-        assert app.notes[-1]["message"].startswith("Ničesar ni za odobritev: najprej izberite objavo")
+        assert app.notes[-1]["message"].startswith("Ni česa odobriti: najprej izberite objavo")
 
 
 @pytest.mark.parametrize(("n", "shown"), [(1, "1 objava"), (2, "2 objavi"), (3, "3 objave"), (5, "5 objav"),

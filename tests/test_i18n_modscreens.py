@@ -164,7 +164,7 @@ async def test_the_queue_summary_counts_in_slovenian(community):
         await pilot.press("3")
         await pilot.pause()
         summary = str(app.screen.query_one("#moderation-summary").render())
-        assert "Za pregled: 3 označena sporočila in 1 prijava instance" in summary
+        assert "Za pregled: 3 označena sporočila in 1 prijava na strežniku" in summary
         await pilot.press("space", "space")
         await pilot.pause()
         assert "2 izbrani" in str(app.screen.query_one("#moderation-summary").render())

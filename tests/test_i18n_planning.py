@@ -294,7 +294,7 @@ def test_compact_durations_in_french(language):
     from cmtui.text import short_duration
 
     language("fr")
-    assert [short_duration(s) for s in (30, 300, 7200, 3 * 86400, 14 * 86400)] == ["30s", "5min", "2h", "3j", "2sem"]
+    assert [short_duration(s) for s in (30, 300, 7200, 3 * 86400, 14 * 86400)] == ["30s", "5mn", "2h", "3j", "2sem"]
 
 
 def test_snoozing_into_the_past_is_refused_in_french(language):

@@ -75,6 +75,13 @@ def _action_name(action: str) -> str:
     return action_name(action)
 
 
+def _cannot_words(action: str) -> str:
+    """A platform action as it completes "<platform> accounts cannot … from cmtui" (the
+    infinitive of the language)."""
+    return {"mute": pgettext("accounts cannot …", "mute"), "block": pgettext("accounts cannot …", "block"),
+            "report": pgettext("accounts cannot …", "report")}.get(action, _action_name(action))
+
+
 def _report_state(state: str) -> str:
     """An instance report's stored state, as shown."""
     return {"open": pgettext("report state", "open"), "resolved": pgettext("report state", "resolved")}.get(state, state)
@@ -109,7 +116,7 @@ def queue_platform_action(store: Store, item, action: str, comment: str = "", wh
     if action not in profile.moderation_actions:
         # i18n: {platform} is a platform's name (its label), {action} an action's name (mute)
         raise InputError(_("{platform} has no {action}").format(platform=profile.label, action=_action_name(action)))
-    profile.require(Capability[action.upper()], action)  # the platform has it; its connector must too
+    profile.require(Capability[action.upper()], _cannot_words(action))  # the platform has it; its connector must too
     category = profile.report_category(category) if action == "report" or category is not None else None
     with store.transaction():
         person_id, remote_id = store.members.of_item(item["id"])

@@ -35,14 +35,13 @@ def pair(what: str) -> tuple[str, str]:
 
 
 def verb(profile: PlatformProfile, what: str, undo: bool = False) -> str:
-    """The platform's verb: favourite, boost, unfavourite..."""
-    if what == "like":
-        return profile.unlike_verb if undo else profile.like_verb
-    return profile.unshare_verb if undo else profile.share_verb
+    """The platform's verb in the interface's language: favourite, boost, unfavourite..."""
+    return profile.verb(what, undo)
 
 
 def past(profile: PlatformProfile, what: str) -> str:
-    return profile.like_past if what == "like" else profile.share_past
+    """favourited, boosted... in the interface's language."""
+    return profile.past(what)
 
 
 def can(platform: str, what: str) -> bool:

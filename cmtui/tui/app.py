@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.message import Message
 
 from cmtui import l10n
-from cmtui.i18n import N_, _, babel_locale
+from cmtui.i18n import N_, _
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.tui.commands import CmtuiCommands
 from cmtui.tui.messages import DataChanged
@@ -343,8 +343,7 @@ class CmtuiApp(App):
             return _("today {time}").format(time=l10n.clock(local))
         # Short enough for a 16-cell column: "19 Nov, 21:00" / "19. nov., 21:00"; another year's
         # in the language's numeric date ("19/11/2025, 21:00").
-        day = l10n.day_month(local) if local.year == today.year else l10n.numeric_date(local)
-        return str(babel_locale().datetime_formats["short"]).replace("{1}", day).replace("{0}", l10n.clock(local))
+        return l10n.day_month_time(local, this_year=local.year == today.year)
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:

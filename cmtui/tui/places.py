@@ -56,7 +56,7 @@ def entry_where(store: Store, entry) -> str | None:
         return None
     if not entry["place"]:
         # i18n: {place} is what the platform calls a place: "room", "channel"
-        return _("no {place} chosen yet").format(place=label)
+        return _("no {place} chosen yet").format(place=_(label))
     place = account.place(entry["place"]) if account is not None else None
     # i18n: where a post goes: "in #announcements"
     return _("in {place}").format(place=place.shown if place is not None else entry["place"])

@@ -31,7 +31,7 @@ class HelpScreen(ModalScreen[None]):
         table = Table(box=None, expand=True, show_header=True, header_style="bold")
         table.add_column(_("key"), style="bold", no_wrap=True)
         table.add_column(_("does"))
-        table.add_column(_("id (for the keymap)"), style="dim", no_wrap=True)
+        table.add_column(Text(_("id (for the keymap)")), style="dim", no_wrap=True)  # (not markup: [keymap])
         for key, description, binding_id in self.rows:
             table.add_row(Text(key), Text(description), Text(binding_id))
         with VerticalScroll():
@@ -63,6 +63,88 @@ def more_sign(scroll: VerticalScroll) -> str:
     if below:
         return _("↓ more below: ↓ j pgdn")
     return _("↑ more above: ↑ k home") if above else ""
+
+
+# Textual's own bindings (the app, screens, scrolling, inputs, text areas, lists) as `?` lists
+# them: their descriptions, for the catalog (describe_bindings translates each with _()).
+TEXTUAL_WORDS = (
+    N_("Quit"),
+    N_("Focus Next"),
+    N_("Focus Previous"),
+    N_("Copy selected text"),
+    N_("Scroll Up"),
+    N_("Scroll Down"),
+    N_("Scroll Left"),
+    N_("Scroll Right"),
+    N_("Scroll Home"),
+    N_("Scroll End"),
+    N_("Page Up"),
+    N_("Page Down"),
+    N_("Page Left"),
+    N_("Page Right"),
+    N_("Move cursor left"),
+    N_("Move cursor left and select"),
+    N_("Move cursor left a word"),
+    N_("Move cursor left a word and select"),
+    N_("Move cursor right or accept the completion suggestion"),
+    N_("Move cursor right and select"),
+    N_("Move cursor right a word"),
+    N_("Move cursor right a word and select"),
+    N_("Delete character left"),
+    N_("Select all"),
+    N_("Go to start"),
+    N_("Go to end"),
+    N_("Select line start"),
+    N_("Select line end"),
+    N_("Delete character right"),
+    N_("Submit"),
+    N_("Delete left to start of word"),
+    N_("Delete all to the left"),
+    N_("Delete right to start of word"),
+    N_("Delete all to the right"),
+    N_("Cut selected text"),
+    N_("Paste text from the clipboard"),
+    N_("Cursor up"),
+    N_("Cursor down"),
+    N_("Cursor left"),
+    N_("Cursor right"),
+    N_("Cursor word left"),
+    N_("Cursor word right"),
+    N_("Cursor line start"),
+    N_("Cursor line end"),
+    N_("Cursor page up"),
+    N_("Cursor page down"),
+    N_("Cursor left word select"),
+    N_("Cursor right word select"),
+    N_("Cursor line start select"),
+    N_("Cursor line end select"),
+    N_("Cursor up select"),
+    N_("Cursor down select"),
+    N_("Cursor left select"),
+    N_("Cursor right select"),
+    N_("Select line"),
+    N_("Cut"),
+    N_("Copy"),
+    N_("Paste"),
+    N_("Delete to line start"),
+    N_("Delete to line end"),
+    N_("Delete line"),
+    N_("Undo"),
+    N_("Redo"),
+    N_("Show menu"),
+    N_("Down"),
+    N_("Last"),
+    N_("Select"),
+    N_("First"),
+    N_("Up"),
+    N_("Page up"),
+    N_("Page down"),
+    N_("Top"),
+    N_("Bottom"),
+    N_("Home"),
+    N_("End"),
+    N_("Toggle option"),
+)
 
 
 # Horizontal scrolling that Textual's scrolling widgets bind: no list here scrolls sideways.

@@ -29,7 +29,7 @@ class LikeActions:
         profile = profile_for(row["platform"])
         words = {}
         for what in ACTIONS:
-            words[what] = (likes.verb(profile, what, likes.is_done(row, what)).capitalize(),
+            words[what] = (profile.action_label(what, likes.is_done(row, what)),
                            likes.can(row["platform"], what))
         return words
 
@@ -63,7 +63,7 @@ class LikeActions:
             self.notify(str(exc), severity="warning", markup=False)
             return
         profile = profile_for(row["platform"])  # (targets: the list is not empty)
-        said, count = likes.verb(profile, what, undone).capitalize(), len(changed)
+        said, count = profile.action_label(what, undone), len(changed)
         if count == 1 and changed[0].withdrawn is not None:
             # i18n: {action} "Unfavourite", {taken_back} "favourite": a like taken back before it left
             message = _("{action}: the {taken_back} had not been sent, so nothing is sent.").format(

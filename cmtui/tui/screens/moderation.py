@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 
 from cmtui import l10n
 from cmtui.errors import CmtuiError
+from cmtui.moderation.describe import flag_reason
 from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.sync.connectors.base import Choice, PlatformProfile
@@ -77,7 +78,7 @@ def record_counts(record) -> list[str]:
 
 def _choices(choices: tuple[Choice, ...]) -> list[tuple[str, str]]:
     """A platform's choices (its profile) as a picker's (label, value) pairs."""
-    return [(c.label, c.value) for c in choices]
+    return [(c.shown, c.value) for c in choices]
 
 
 # Columns before the text, planned by priority for the terminal's width: the text keeps at
@@ -216,7 +217,8 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
             detail.append(row["author"] or "", style="bold")
         # a reason can quote remote text: a literal field
         by = _("flagged by {rule}: {reason}") if row["rule"] else _("flagged by a report: {reason}")
-        detail.append_text(_pieces(by, lead="  ", rule=(row["rule"] or "", "dim"), reason=(row["reason"], "dim"),
+        detail.append_text(_pieces(by, lead="  ", rule=(row["rule"] or "", "dim"),
+                                   reason=(flag_reason(row["reason"]), "dim"),
                                    style="dim", apart=("reason",)))
         matched = self.store.moderation.matched(row["id"])
         if matched:
@@ -236,7 +238,7 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         detail = Text()
         profile = self._profile(row["account"])
         # i18n: {server} is the platform's word for its server ("instance"…), {id} the report's number
-        title = _("{server} report r{id}").format(server=profile.server_label, id=row["report_id"])
+        title = _("{server} report r{id}").format(server=profile.word("server_label"), id=row["report_id"])
         detail.append(title[:1].upper() + title[1:], style="bold")
         detail.append_text(_pieces(
             _("on {account} · category {category} · about {target}"), lead=" ", account=(row["account"] or "-", "dim"),

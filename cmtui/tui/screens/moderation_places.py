@@ -41,7 +41,7 @@ class PlaceDecisions:
             profile = self._profile(items[0]["account"])
             # i18n: {done} is the platform's words for it, e.g. "removed from the room"
             return (_("Hide {whom}? ({done} at the next sync)").format(whom=self._whom(items),
-                                                                       done=profile.server_hide_words),
+                                                                       done=profile.word("server_hide_words")),
                     _("a reason (sent with it, kept in the log)") if profile.server_hide_reason
                     else _("a comment for the log"))
         return _(PLATFORM[action]).format(whom=self._whom(items)), _("a comment for the log")
@@ -72,7 +72,7 @@ class PlaceDecisions:
         place = self._place(items[0])
         # i18n: {place} is the platform's word for a place ("room"…)
         where = place.shown if place is not None else (items[0]["place"] or _("no {place}").format(
-            place=profile.place_label))
+            place=profile.place_word()))
         refused = [place.refused[a] for a in offered if place is not None and a in place.refused]
         dialog = PickDialog(_("{whom} in {where}: kick, ban or unban? (sent at the next sync)").format(
                                 whom=self._whom(items), where=where),

@@ -83,7 +83,7 @@ class ComposerPane(Vertical):
                          compact=True, id="composer-language")
             if self.profile.visibilities:
                 yield Static(_("visibility"))
-                yield Select([(v, v) for v in self.profile.visibilities],
+                yield Select([(self.profile.visibility_label(v), v) for v in self.profile.visibilities],
                              value=self.profile.reply_visibility(self.item), allow_blank=False, compact=True,
                              id="composer-visibility")
         yield Static(id="composer-status")

@@ -294,7 +294,7 @@ def engagement_text(data: dict, width: int) -> Text:
             ngettext("{n} post", "{n} posts", posts).format(n=l10n.number(posts)),
             # i18n: {likes} and {shares} are the platform's words (favourites, boosts…)
             ngettext("{n} interaction ({likes} + {shares} + replies)", "{n} interactions ({likes} + {shares} + replies)",
-                     interactions).format(n=l10n.number(interactions), likes=words["likes"], shares=words["shares"]),
+                     interactions).format(n=l10n.number(interactions), likes=_(words["likes"]), shares=_(words["shares"])),
             _("{n} per post").format(n=l10n.decimal(totals["average"] or 0, 1)))))
         text.append("\n" + _("per week") + " ", style="bold")
         for w in e["weekly"][-8:]:
