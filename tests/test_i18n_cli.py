@@ -170,7 +170,7 @@ def test_plural_and_numbers_in_french_and_spanish(language):
 
     language("fr")
     assert Removal("ada", 0, 1, 0, 2, False).summary() == (
-        "ada supprimé avec son 0 message de la Réception ; 2 opérations non envoyées abandonnées ;"
+        "ada supprimé avec 0 message de la Réception ; 2 opérations non envoyées abandonnées ;"
         " 1 publication du calendrier conservée sans compte").replace(" ;", "\u00a0;")
     language("es")
     assert Removal("ada", 1234, 0, 0, 1, False).summary() == (

@@ -256,7 +256,7 @@ def test_the_filter_names_states_and_kinds_in_the_language_but_keeps_their_value
 
     language("fr")
     assert [state_choice_label(key) for key, _ in STATE_CHOICES] == [
-        "nouveaux et ouverts", "nouveau", "ouvert", "reporté", "traité", "tous"]
+        "nouv. + ouverts", "nouveau", "ouvert", "reporté", "traité", "tous"]
     assert kind_label("direct") == "message privé" and kind_label("mention") == "mention"
     assert dict(STATE_CHOICES)["open"] == ("open",)  # the stored value stays English
     language("en")

@@ -85,7 +85,7 @@ async def test_the_inbox_at_80x24_keeps_its_words(store, language, lang):
 ACCOUNTS = {
     "es": ["— Cuentas", "2 cuentas", "nombre", "plataforma", "servidor", "estado", "última sincr.", "al día",
            "nunca", "Añadir", "Reautorizar", "Eliminar"],
-    "fr": ["— Comptes", "2 comptes", "nom", "plateforme", "serveur", "état", "dern. synchro", "à jour",
+    "fr": ["— Comptes", "2 comptes", "nom", "plateforme", "serveur", "état", "dern. synchro", "en veille",
            "jamais", "Ajouter", "Réautoriser", "Supprimer"],
     "sl": ["— Računi", "2 računa", "ime", "platforma", "strežnik", "stanje", "zadnja sinhr.", "ažurno",
            "nikoli", "Dodaj", "Ponovno pooblasti", "Odstrani"],
