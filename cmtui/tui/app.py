@@ -341,7 +341,7 @@ class CmtuiApp(App):
         if local.date() == today:
             # i18n: a time today, e.g. "today 09:30"
             return _("today {time}").format(time=l10n.clock(local))
-        # Short enough for a 16-cell column: "19 Nov, 21:00" / "19. nov., 21:00"; another year's
+        # Short enough for a 17-cell column ("aujourd’hui 04:12"): "19 Nov, 21:00" / "19. nov., 21:00"; another year's
         # in the language's numeric date ("19/11/2025, 21:00").
         return l10n.day_month_time(local, this_year=local.year == today.year)
 

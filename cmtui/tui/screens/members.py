@@ -84,7 +84,7 @@ class MemberScreen(ModeScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one("#member-history", DataTable)
-        table.add_column(_("when"), width=16)
+        table.add_column(_("when"), width=17)
         table.add_column(_("what"), width=10)
         table.add_column(_("state"), width=14)
         table.add_column(_("text"))

@@ -85,7 +85,7 @@ def _choices(choices: tuple[Choice, ...]) -> list[tuple[str, str]]:
 # least half of it (30 cells at least); the account (often just one), the reason (it mostly
 # repeats the rule), then the time shrink or go first; the mark, who and which rule go last,
 # in reverse: the rule below 65 columns, the author below 53, the mark below 37.
-COLUMNS = (Column("mark", 1, 100), Column("when", 16, 30), Column("account", 11, 10, least=8),
+COLUMNS = (Column("mark", 1, 100), Column("when", 17, 30), Column("account", 11, 10, least=8),
            Column("author", 22, 90, least=14), Column("rule", 12, 80, least=10), Column("reason", 18, 20, least=10))
 TEXT_PAD = 2 + 2  # the text's padding + a scrollbar
 
