@@ -166,7 +166,8 @@ def test_the_day_count_takes_the_four_slovenian_forms(language, n, shown):
 
 
 def test_status_and_weekday_labels_follow_the_language(language):
-    from cmtui.tui.widgets.calendar_views import status_name, weekday_labels
+    from cmtui.model import status_name
+    from cmtui.tui.widgets.calendar_views import weekday_labels
 
     language("fr")
     assert status_name("needs_approval") == "à approuver" and status_name("scheduled") == "programmée"

@@ -117,7 +117,7 @@ def test_a_count_takes_each_languages_plural_forms(language):
 def test_the_sync_states_are_words_of_the_language(language):
     language("sl")
     assert [state_word(s) for s in ("idle", "syncing", "offline", "error")] == \
-        ["ažurno", "sinhronizacija", "brez povezave", "napaka"]
+        ["ažurno", "sinhronizacija…", "brez povezave", "napaka"]
     assert state_word("unheard-of") == "unheard-of"
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable
 from cmtui.config import ACCOUNT_KEYS
 from cmtui import l10n
 from cmtui.errors import CmtuiError
-from cmtui.i18n import _, ngettext, pgettext
+from cmtui.i18n import _, ngettext
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.store import Store
 from cmtui.store.outbox import AT_MOST_ONCE, UNCERTAIN
@@ -32,6 +32,7 @@ from cmtui.sync.connectors.base import (
     TransientError,
 )
 from cmtui.planning.results import reconcile_scheduled
+from cmtui.sync.states import state_word
 from cmtui.sync.outbox_ops import apply_result, execute
 
 if TYPE_CHECKING:
@@ -90,14 +91,6 @@ class AccountResult:
             parts.append(ngettext("{n} failed", "{n} failed", len(self.failed)).format(n=l10n.number(len(self.failed))))
         # i18n: an account's sync: its name, then what it did ("12 new items, 2 sent"), the parts joined by ", "
         return _("{name}: {done}").format(name=self.name, done=", ".join(parts))
-
-
-def state_word(state: str) -> str:
-    """An account's sync state (as stored: idle, syncing, offline, error) in the chosen language;
-    the Accounts screen and the status line show it through this."""
-    words = {"idle": pgettext("sync state", "idle"), "syncing": pgettext("sync state", "syncing"),
-             "offline": pgettext("sync state", "offline"), "error": pgettext("sync state", "error")}
-    return words.get(state, state)
 
 
 def backoff(attempts: int, rng: random.Random = random.Random()) -> float:

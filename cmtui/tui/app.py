@@ -27,7 +27,7 @@ from cmtui.i18n import N_, _
 from cmtui.model import iso, parse_iso, utcnow
 from cmtui.tui.commands import CmtuiCommands
 from cmtui.tui.messages import DataChanged
-from cmtui.tui.widgets.status_line import sync_state_word
+from cmtui.sync.states import state_word as sync_state_word
 from cmtui.tui.widgets.crisis_watch import CrisisWatch
 
 if TYPE_CHECKING:

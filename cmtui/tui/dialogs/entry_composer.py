@@ -35,7 +35,8 @@ from cmtui.planning.timeparse import parse_when
 from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.sync.connectors.base import Capability
 from cmtui.tui.dialogs.base import Dialog
-from cmtui.tui.widgets.calendar_views import status_name, visibility_name
+from cmtui.model import status_name
+from cmtui.tui.widgets.calendar_views import visibility_name
 from cmtui.tui.widgets.media_field import MediaField
 from cmtui.tui.widgets.thread_count import count_line, insert_separator
 from cmtui.tui.widgets.conflict_marks import warn_conflicts

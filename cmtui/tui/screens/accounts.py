@@ -29,7 +29,7 @@ from cmtui.tui.fitting import cell
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.key_lists import KeyTable
-from cmtui.tui.widgets.status_line import sync_state_word
+from cmtui.sync.states import state_word as sync_state_word
 
 
 def heading(name: str) -> str:

@@ -27,8 +27,9 @@ from cmtui.text import first_line
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.places import entry_where
 from cmtui.tui.screens.base import ModeScreen
+from cmtui.model import status_name
 from cmtui.tui.widgets.calendar_views import (FIRST_HOUR, STATUS_COLOR, CalendarGrid, MonthView, WeekView,
-                                              status_name, visibility_name)
+                                              visibility_name)
 from cmtui.tui.widgets.conflict_marks import MARK, MARK_STYLE, warn_conflicts
 
 STATUS_STYLE = STATUS_COLOR

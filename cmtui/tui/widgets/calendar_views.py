@@ -25,21 +25,6 @@ STATUS_COLOR = {
 FIRST_HOUR = 6  # the week view's rows: earlier times share the first row
 
 
-def status_name(status: str) -> str:
-    """An entry's state as shown (the stored value, "needs_approval", stays as it is)."""
-    names = {
-        "idea": pgettext("entry status", "idea"),
-        "draft": pgettext("entry status", "draft"),
-        "needs_approval": pgettext("entry status", "needs approval"),
-        "approved": pgettext("entry status", "approved"),
-        "scheduled": pgettext("entry status", "scheduled"),
-        "published": pgettext("entry status", "published"),
-        "failed": pgettext("entry status", "failed"),
-        "cancelled": pgettext("entry status", "cancelled"),
-    }
-    return names.get(status, status.replace("_", " "))
-
-
 def visibility_name(visibility: str) -> str:
     """A post's visibility as shown (the stored value and the platform's word stay as they are)."""
     names = {

@@ -11,6 +11,7 @@ from textual.widget import Widget
 from cmtui import l10n
 from cmtui.i18n import _, ngettext, pgettext
 from cmtui.model import SyncState
+from cmtui.sync.states import state_word
 from cmtui.triage.response import overdue_cutoff
 from cmtui.tui.fitting import Part, fit_parts, join_parts
 
@@ -24,18 +25,6 @@ KEEP_COUNTS, KEEP_CRISIS, KEEP_ACCOUNT, KEEP_LAST_SYNC = 100, 90, 50, 20
 GROUP = "  │  "
 
 
-def sync_state_word(state: str) -> str:
-    """An account's sync state as shown (stored in English: idle, syncing, offline, error)."""
-    words = {
-        "idle": pgettext("sync state", "idle"),
-        "syncing": pgettext("sync state", "syncing…"),
-        "offline": pgettext("sync state", "offline"),
-        "error": pgettext("sync state", "error"),
-        "not connected": pgettext("sync state", "not connected"),
-    }
-    return words.get(state, state)
-
-
 def _account_forms(account) -> tuple[Text, Text]:
     """(in words, shorter) for one account; an error stays in words in both."""
     if account.offline:  # no connection by design: nothing to worry about
@@ -45,7 +34,7 @@ def _account_forms(account) -> tuple[Text, Text]:
     style = STATE_STYLE.get(account.sync_state, "")
     short = Text.assemble(("● ", style), account.name)
     full = short.copy()
-    full.append(f" {sync_state_word(account.sync_state)}", style=style or "dim")
+    full.append(f" {state_word(account.sync_state)}", style=style or "dim")
     return full, full if account.sync_state == "error" else short
 
 
