@@ -109,3 +109,32 @@ def test_the_unmarked_check_finds_text_that_skips_the_catalog(tmp_path):
         '    return "plain words here"  # i18n: not shown\n')
     found = [(hit.line, hit.text) for hit in locale_tools.unmarked(source)]
     assert sorted(found) == [(5, "Queued  replies."), (6, "Nothing to undo.")]
+
+
+def test_a_new_language_is_a_po_file_and_the_tool(tmp_path, monkeypatch, capsys):
+    """The README's steps: `new de` starts de.po with German plural rules, `missing de` lists
+    what to translate, `fill` puts translations in, `check` says what is still untranslated;
+    once compiled, the language can be chosen."""
+    import json
+    import shutil
+
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale)
+    monkeypatch.setattr(locale_tools, "LOCALE_DIR", locale)
+    monkeypatch.setattr(locale_tools, "TEMPLATE", locale / "cmtui.pot")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    assert locale_tools.main(["new", "de"]) == 0
+    catalog = locale_tools.read(locale_tools.po_path("de"))
+    assert catalog.num_plurals == 2 and len([m for m in catalog if m.id]) > 1000
+    capsys.readouterr()
+    assert locale_tools.main(["missing", "de"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"id": "Inbox", "de": ""} in rows
+    fill = tmp_path / "de.json"
+    fill.write_text(json.dumps([{"id": "Inbox", "de": "Posteingang"}]))
+    assert locale_tools.main(["fill", str(fill)]) == 0
+    problems = locale_tools.check()
+    assert "de: untranslated 'Calendar'" in problems and not any("'Inbox'" in p for p in problems)
+    assert "de" in i18n.available_languages()
+    i18n.set_language("de")
+    assert i18n._("Inbox") == "Posteingang" and i18n._("Calendar") == "Calendar"
