@@ -20,83 +20,15 @@ from cmtui.errors import CmtuiError
 from cmtui.moderation.describe import flag_reason
 from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.sync.connectors import default_platform, profile_for
-from cmtui.sync.connectors.base import Choice, PlatformProfile
+from cmtui.sync.connectors.base import PlatformProfile
 from cmtui.text import one_line
-from cmtui.tui.fitting import Column, cell, plan_columns, set_columns
+from cmtui.tui.fitting import cell, set_columns
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.screens.moderation_places import PLATFORM, PlaceDecisions
+from cmtui.tui.screens.moderation_queue import (DONE, HEADINGS, NOTHING_TO, REPORT_ONLY, choice_pairs, pieces,
+                                               queue_columns, record_counts)
 from cmtui.tui.widgets.key_lists import KeyTable
-
-# i18n: a notification after a moderation decision; {whom} is an author or "3 items by 2 authors"
-DONE = {"approve": N_("Approved: {whom}."), "hide": N_("Hidden: {whom}."), "mute": N_("Muted: {whom}."),
-        "block": N_("Blocked: {whom}."), "report": N_("Reported: {whom}."), "warn": N_("Warned: {whom}."),
-        "kick": N_("Kicked: {whom}."), "ban": N_("Banned: {whom}."), "unban": N_("Unbanned: {whom}.")}
-# What a decision key says when the queue is empty (by the decision).
-NOTHING_TO = {"approve": N_("Nothing to approve: the queue is empty."),
-              "hide": N_("Nothing to hide: the queue is empty."),
-              "mute": N_("Nothing to mute: the queue is empty."),
-              "block": N_("Nothing to block: the queue is empty."),
-              "report": N_("Nothing to report: the queue is empty."),
-              "warn": N_("Nothing to warn: the queue is empty."),
-              "assign": N_("Nothing to assign: the queue is empty."),
-              "kick or ban": N_("Nothing to kick or ban: the queue is empty.")}
-REPORT_ONLY = N_("An instance report is decided with a (resolve), A (assign to me) or x (account action).")
-# The queue's column headings (the keys are the columns' ids).
-HEADINGS = {"mark": " ", "when": N_("when"), "account": N_("account"), "author": N_("author"),
-            "rule": N_("rule"), "reason": N_("reason"), "text": N_("text")}
-
-
-def _pieces(template: str, style: str = "", lead: str = "", apart: tuple[str, ...] = (),
-            **fields: tuple[str, str]) -> Text:
-    """A translated template as Text: lead and its words in style, each {field} the (value,
-    style) given, so a remote name stays literal text and a translation may reorder them.
-    Runs of one style are one span, except the fields named in apart (their own span)."""
-    import re
-
-    runs: list[list] = [[lead, style, False]]
-    for n, part in enumerate(re.split(r"\{(\w+)\}", template)):
-        text, part_style = fields[part] if n % 2 else (part, style)
-        alone = bool(n % 2) and part in apart
-        if runs[-1][1] == part_style and not alone and not runs[-1][2]:
-            runs[-1][0] += text
-        else:
-            runs.append([text, part_style, alone])
-    return Text.assemble(*((text, run_style) for text, run_style, _alone in runs if text))
-
-
-def record_counts(record) -> list[str]:
-    """An author's record in a few words: items, flags before, decisions, the account's age."""
-    age = record["account_age_days"]
-    return [ngettext("{n} item", "{n} items", record["items"]).format(n=l10n.number(record["items"])),
-            ngettext("{n} flag before", "{n} flags before", record["flags"]).format(n=l10n.number(record["flags"])),
-            ngettext("{n} moderation action", "{n} moderation actions", record["moderation_actions"]).format(
-                n=l10n.number(record["moderation_actions"])),
-            _("account age unknown") if age is None else
-            ngettext("account {n} day old", "account {n} days old", age).format(n=l10n.number(age))]
-
-
-def _choices(choices: tuple[Choice, ...]) -> list[tuple[str, str]]:
-    """A platform's choices (its profile) as a picker's (label, value) pairs."""
-    return [(c.shown, c.value) for c in choices]
-
-
-# Columns before the text, planned by priority for the terminal's width: the text keeps at
-# least half of it (30 cells at least); the account (often just one), the reason (it mostly
-# repeats the rule), then the time shrink or go first; the mark, who and which rule go last,
-# in reverse: the rule below 65 columns, the author below 53, the mark below 37.
-COLUMNS = (Column("mark", 1, 100), Column("when", 17, 30), Column("account", 11, 10, least=8),
-           Column("author", 22, 90, least=14), Column("rule", 12, 80, least=10), Column("reason", 18, 20, least=10))
-TEXT_PAD = 2 + 2  # the text's padding + a scrollbar
-
-
-def queue_columns(width: int) -> dict[str, int]:
-    """The queue's columns for a terminal width, and the text's ("text") after them."""
-    room = width - TEXT_PAD
-    plan = plan_columns(COLUMNS, room, keep=max(30, room // 2))
-    plan["text"] = max(12, room - sum(w + 2 for w in plan.values()))
-    return plan
-
 
 class ModerationScreen(PlaceDecisions, ModeScreen):
     TITLE_SUFFIX = N_("Moderation")
@@ -211,20 +143,20 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         detail = Text()
         place = self._place(row)
         if place is not None:  # remote names: literal (Text, filled after translation)
-            detail.append_text(_pieces(_("{author} in {place}"), author=(row["author"] or "", "bold"),
+            detail.append_text(pieces(_("{author} in {place}"), author=(row["author"] or "", "bold"),
                                        place=(place.shown, "bold"), style="dim"))
         else:
             detail.append(row["author"] or "", style="bold")
         # a reason can quote remote text: a literal field
         by = _("flagged by {rule}: {reason}") if row["rule"] else _("flagged by a report: {reason}")
-        detail.append_text(_pieces(by, lead="  ", rule=(row["rule"] or "", "dim"),
+        detail.append_text(pieces(by, lead="  ", rule=(row["rule"] or "", "dim"),
                                    reason=(flag_reason(row["reason"]), "dim"),
                                    style="dim", apart=("reason",)))
         matched = self.store.moderation.matched(row["id"])
         if matched:
             detail.append("  " + _("matched: {words}").format(words=", ".join(matched)), style="italic")
         if row["assignee"]:
-            detail.append_text(_pieces(_("assigned to {name}"), lead="  ", name=(row["assignee"], "bold"),
+            detail.append_text(pieces(_("assigned to {name}"), lead="  ", name=(row["assignee"], "bold"),
                                        style="dim"))
         self._append_record(detail, row["author"])
         body = Text("\n\n" + (row["text"] or ""))  # remote text: literal
@@ -240,7 +172,7 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         # i18n: {server} is the platform's word for its server ("instance"…), {id} the report's number
         title = _("{server} report r{id}").format(server=profile.word("server_label"), id=row["report_id"])
         detail.append(title[:1].upper() + title[1:], style="bold")
-        detail.append_text(_pieces(
+        detail.append_text(pieces(
             _("on {account} · category {category} · about {target}"), lead=" ", account=(row["account"] or "-", "dim"),
             category=(report["category"] or profile.default_report_category or "-", "bold"),
             target=(report["target_acct"], "bold"), style="dim"))
@@ -249,7 +181,7 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
             detail.append(" · " + ngettext("{n} post attached", "{n} posts attached", statuses).format(
                 n=l10n.number(statuses)), style="dim")
         if report["assigned_to"]:
-            detail.append_text(_pieces(_("assigned to {name}"), lead=" · ", name=(report["assigned_to"], "bold"),
+            detail.append_text(pieces(_("assigned to {name}"), lead=" · ", name=(report["assigned_to"], "bold"),
                                        style="dim"))
         self._append_record(detail, report["target_acct"])
         detail.append("\n\n")
@@ -433,7 +365,7 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         dialog = PickDialog(
             _("Report {whom} to the moderators of {account}? (sent at the next sync)").format(
                 whom=self._whom(items), account=items[0]["account"]),
-            _choices(profile.report_categories), default=profile.default_report_category or "",
+            choice_pairs(profile.report_categories), default=profile.default_report_category or "",
             hint=_("a comment for the moderators (also kept in the log)"),
             checkbox=_("forward to the author's own instance") if remote else _(
                 "forward (the author is local: no other instance to tell)"), can_check=bool(remote))
@@ -568,7 +500,7 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         dialog = PickDialog(
             _("Account action on {author} (report r{id}, {account})").format(
                 author=row["author"], id=row["report_id"], account=row["account"]),
-            _choices(actions), default=actions[0].value if actions else "",
+            choice_pairs(actions), default=actions[0].value if actions else "",
             hint=_("a text for the account (sent with the action)"),
             note=_("Sent to the instance at the next sync; it also resolves the report."))
         self.app.push_screen(dialog, lambda answer: None if answer is None else
