@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from cmtui import l10n
 from cmtui.errors import CmtuiError
 from cmtui.i18n import N_, _, ngettext, pgettext
-from cmtui.model import parse_iso
+from cmtui.model import parse_iso, status_name
 from cmtui.planning.conflicts import Conflicts
 from cmtui.planning.rule_words import describe_or_none
 from cmtui.planning.views import VIEWS, by_day, month_weeks, period, step, week_days
@@ -27,27 +27,9 @@ from cmtui.text import first_line
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.places import entry_where
 from cmtui.tui.screens.base import ModeScreen
-from cmtui.model import status_name
-from cmtui.tui.widgets.calendar_views import (FIRST_HOUR, STATUS_COLOR, CalendarGrid, MonthView, WeekView,
-                                              visibility_name)
+from cmtui.tui.widgets.calendar_views import (FIRST_HOUR, STATUS_COLOR, CalendarGrid, EntryList, MonthView, WeekView,
+                                              view_name, visibility_name)
 from cmtui.tui.widgets.conflict_marks import MARK, MARK_STYLE, warn_conflicts
-
-STATUS_STYLE = STATUS_COLOR
-
-
-class EntryList(OptionList):
-    """The entries of a day (or the agenda): j/k move like everywhere else."""
-
-    BINDINGS = [
-        Binding("j", "cursor_down", N_("Down"), show=False, id="calendar.entry_down"),
-        Binding("k", "cursor_up", N_("Up"), show=False, id="calendar.entry_up"),
-    ]
-
-
-def view_name(view: str) -> str:
-    names = {"month": pgettext("calendar view", "month"), "week": pgettext("calendar view", "week"),
-             "agenda": pgettext("calendar view", "agenda")}
-    return names.get(view, view)
 
 
 class CalendarScreen(ModeScreen):
@@ -165,7 +147,7 @@ class CalendarScreen(ModeScreen):
         text.append(f"{label}  ", style="bold")
         # i18n: after the calendar's title: the view shown (month, week, agenda) and the key that changes it
         text.append(_("({view}; v changes)").format(view=view_name(self.view)) + "  ", style="dim")
-        for status, color in STATUS_STYLE.items():
+        for status, color in STATUS_COLOR.items():
             if counts.get(status):
                 text.append(f"{status_name(status)} ", style=color)
                 text.append(f"{l10n.number(counts[status])}  ")
@@ -187,7 +169,7 @@ class CalendarScreen(ModeScreen):
         words wrap, each continuation line under the words it continues (a grid, not a line)."""
         entry = occurrence.entry
         when = l10n.clock(occurrence.at.astimezone(self.tz)) if occurrence.at is not None else ""
-        status = Text(status_name(entry["status"]), style=STATUS_STYLE.get(entry["status"], ""))
+        status = Text(status_name(entry["status"]), style=STATUS_COLOR.get(entry["status"], ""))
         account = Text(entry["account"] or "-", style="dim")
         words = Text()
         if self.conflicts.marked(occurrence):
@@ -302,7 +284,7 @@ class CalendarScreen(ModeScreen):
         detail = Text()
         if occurrence is not None:
             entry = occurrence.entry
-            detail.append(status_name(entry["status"]), style=STATUS_STYLE.get(entry["status"], ""))
+            detail.append(status_name(entry["status"]), style=STATUS_COLOR.get(entry["status"], ""))
             when = l10n.day_year_time(occurrence.at.astimezone(self.tz)) if occurrence.at else _("no time")
             where = entry_where(self.store, entry)  # (a room's name is remote text: appended, never markup)
             detail.append(f" · {when} · {entry['account'] or _('no account')} · {entry['language'] or '?'} · "

@@ -10,10 +10,12 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.binding import Binding
 from textual.widget import Widget
+from textual.widgets import OptionList
 
 from cmtui import l10n
-from cmtui.i18n import _, ngettext, pgettext
+from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.planning.conflicts import Conflicts
 from cmtui.text import fit, one_line
 from cmtui.tui.widgets.conflict_marks import CHIP_STYLE, MARK
@@ -282,3 +284,18 @@ class WeekView(CalendarGrid):
             segments += chip_segments(text, w - 1, style, marked)
             segments.append(Segment("│", st["rule"]))
         return Strip(segments).crop(0, width)
+
+
+class EntryList(OptionList):
+    """The entries of a day (or the agenda): j/k move like everywhere else."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", N_("Down"), show=False, id="calendar.entry_down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="calendar.entry_up"),
+    ]
+
+
+def view_name(view: str) -> str:
+    names = {"month": pgettext("calendar view", "month"), "week": pgettext("calendar view", "week"),
+             "agenda": pgettext("calendar view", "agenda")}
+    return names.get(view, view)
