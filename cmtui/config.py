@@ -64,6 +64,10 @@ class Settings:
     response_target_minutes: int = 120
     like_answers: bool = False  # a like (in the platform's words) from the inbox counts as the item's answer once sent
     approval_required: bool = False
+    # Who may approve a post: "any" of the approvers, or "other": an approver who is not its
+    # author (who wrote it or asked for its approval). Either turns approval_required on.
+    approval: str = ""
+    act_for_others: bool = False  # the command line's --as NAME may record a teammate as the one acting
     media_alt_required: bool = True  # an image without alt text is refused (false: allowed)
     approvers: list[str] = field(default_factory=list)
     teammates: list[str] = field(default_factory=list)
@@ -122,6 +126,7 @@ class Settings:
 _TYPES = {f.name: str(f.type) for f in fields(Settings)}  # annotations are strings here (__future__)
 
 
+APPROVAL_CHOICES = ("", "any", "other")
 ACCOUNT_KEYS = ("places", "support_places")  # what [accounts.NAME] may set
 _LIMITS = {"min_gap_minutes": 24 * 60, "max_posts_per_day": 1000}  # 0 turns the check off
 _POSITIVE = {"response_target_minutes", "sync_interval_seconds", "http_timeout_seconds"}
@@ -155,6 +160,9 @@ def _check(name: str, value, path: Path | str):
                 raise ConfigError(_("{path}: [accounts.{account}] takes {first} and {second}, lists of place"
                                     " ids or names").format(path=path, account=account, first=ACCOUNT_KEYS[0],
                                                             second=ACCOUNT_KEYS[1]))
+    if name == "approval" and value not in APPROVAL_CHOICES:
+        raise ConfigError(_("{path}: setting 'approval' is \"any\" (any approver) or \"other\" (an approver who is"
+                            " not the post's author), not {value}").format(path=path, value=repr(value)))
     if name == "keymap" and not all(isinstance(v, str) for v in value.values()):
         raise ConfigError(_("{path}: [keymap] values must be key names in quotes, like \"inbox.done\" = \"d\"")
                           .format(path=path))
@@ -192,6 +200,7 @@ def load_settings(directory: Path | None = None) -> Settings:
     for name, value in raw.items():
         _check(name, value, path)
         setattr(settings, name, value)
+    _imply_approval(settings)
     if settings.default_language and not re.fullmatch(r"[A-Za-z]{2,3}", settings.default_language):
         raise ConfigError(_("{path}: default_language is a language code of two or three letters (like en or"
                             " sl), not '{value}'").format(path=path, value=settings.default_language))
@@ -273,7 +282,13 @@ def with_database_settings(settings: Settings, values: dict, source) -> Settings
                                    len(unknown)).format(where=where, names=", ".join(unknown)))
     for name, value in values.items():
         _check(name, value, where)
-    return replace(settings, **values)
+    return _imply_approval(replace(settings, **values))
+
+
+def _imply_approval(settings: Settings) -> Settings:
+    """`approval = "any"` or `"other"` says who approves, so approval is required."""
+    settings.approval_required = settings.approval_required or bool(settings.approval)
+    return settings
 
 
 def _warn(message: str) -> None:

@@ -172,5 +172,34 @@ ALTER TABLE inbox_items ADD COLUMN liked_at TEXT;
 ALTER TABLE inbox_items ADD COLUMN shared_at TEXT;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14, V15]
+# Version 16: a team on one file. Who queued each outbox operation (a person's name; NULL: the
+# sync itself, or queued before V16), so a reply says who answered. Presence: who is busy with
+# an item right now (writing a reply), refreshed while they are and stale once seen_at is old,
+# so a teammate is told before answering it too. Notes on members and entries say who wrote
+# them last; the activity log keeps the team's decisions that have no log of their own
+# (team settings, notes), each with the person who made it.
+V16 = """
+ALTER TABLE outbox ADD COLUMN who TEXT;
+CREATE TABLE presence (
+    item_id INTEGER NOT NULL REFERENCES inbox_items(id) ON DELETE CASCADE,
+    who TEXT NOT NULL,
+    activity TEXT NOT NULL DEFAULT 'replying',
+    since TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (item_id, who)
+);
+ALTER TABLE people ADD COLUMN notes_by TEXT;
+ALTER TABLE people ADD COLUMN notes_at TEXT;
+ALTER TABLE calendar_entries ADD COLUMN notes_by TEXT;
+CREATE TABLE activity_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    action TEXT NOT NULL,                      -- team.set, member.notes, entry.notes, flag.assign, ...
+    subject TEXT NOT NULL DEFAULT '',          -- what it was done to ("entry 12", "member 4", a setting)
+    detail TEXT NOT NULL DEFAULT ''            -- JSON or text: the new value
+);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14, V15, V16]
 LATEST = len(MIGRATIONS)
