@@ -64,6 +64,14 @@ async def until(pilot, check, seconds: float = 3.0):
     assert check()
 
 
+async def reply_to_first(app, pilot) -> int:
+    """Open the composer on the first item of the list; its id."""
+    item = app.screen.query_one(InboxList).current_row["id"]
+    await pilot.press("r")
+    await pilot.pause()
+    return item
+
+
 def presence(store) -> list[tuple]:
     return [tuple(r) for r in store.conn.execute("SELECT item_id, who FROM presence ORDER BY who")]
 
@@ -72,9 +80,7 @@ async def test_luka_sees_ana_replying_and_a_second_answer_is_asked(two):
     luka_store, ana_store = two
     luka, ana = app_for(luka_store, "Luka"), app_for(ana_store, "Ana")
     async with luka.run_test(size=SIZE) as lp:
-        item = luka.screen.query_one(InboxList).current_row["id"]
-        await lp.press("r")
-        await lp.pause()
+        item = await reply_to_first(luka, lp)
         assert warning(luka) is None  # nobody else yet
         assert presence(luka_store) == [(item, "Luka")]
         async with ana.run_test(size=SIZE) as ap:
@@ -115,9 +121,7 @@ async def test_an_answer_shows_with_its_age_and_esc_or_n_keeps_the_draft(two):
     luka_store, ana_store = two
     luka = app_for(luka_store, "Luka")
     async with luka.run_test(size=SIZE) as lp:
-        item = luka.screen.query_one(InboxList).current_row["id"]
-        await lp.press("r")
-        await lp.pause()
+        item = await reply_to_first(luka, lp)
         op = queue_reply(ana_store, item, "done already", who="Ana")  # another process answers
         ana_store.conn.execute("UPDATE outbox SET created_at = ? WHERE id = ?", (iso(NOW - timedelta(minutes=2)), op))
         await until(lp, lambda: warning(luka) == "⚠ answered by Ana 2 min ago")
@@ -137,16 +141,13 @@ async def test_the_presence_is_touched_while_composing_and_ends_on_keep(two, mon
     luka_store, ana_store = two
     luka = app_for(luka_store, "Luka")
     async with luka.run_test(size=SIZE) as lp:
-        item = luka.screen.query_one(InboxList).current_row["id"]
-        await lp.press("r")
-        await lp.pause()
+        await reply_to_first(luka, lp)
         luka_store.conn.execute("UPDATE presence SET seen_at = '2000-01-01T00:00:00Z'")
         await until(lp, lambda: luka_store.conn.execute("SELECT seen_at FROM presence").fetchone()[0] == iso(NOW))
         await lp.press("escape")  # keep the draft: the composer closes
         await lp.pause()
         assert presence(luka_store) == []
         assert len(luka.screen.query(CollisionLine)) == 0  # no timer left behind either
-    del item
 
 
 async def test_the_preview_marks_an_item_someone_is_replying_to(two):

@@ -19,6 +19,7 @@ from cmtui import l10n
 from cmtui.i18n import ngettext
 
 if TYPE_CHECKING:
+    from cmtui.config import Settings
     from cmtui.store import Store
 
 SMALL_STORE = 20_000  # active items counted on the UI thread below this (well under a millisecond each)
@@ -30,12 +31,12 @@ class Counts:
     to_approve: int | None = None  # None: the person is no approver
 
 
-def is_approver(settings) -> bool:
+def is_approver(settings: Settings) -> bool:
     me = settings.username.casefold()
     return any(name.casefold() == me for name in settings.approvers)
 
 
-def count(store: Store, settings) -> Counts:
+def count(store: Store, settings: Settings) -> Counts:
     assigned = store.inbox.assigned_count(settings.username)
     to_approve = store.entries.status_counts().get("needs_approval", 0) if is_approver(settings) else None
     return Counts(assigned, to_approve)
@@ -87,7 +88,7 @@ class TeamCounts:
         self.app.run_worker(partial(self._count, reader, settings), thread=True, exclusive=True,
                             group="team-counts", exit_on_error=False)
 
-    def _count(self, reader: Store, settings) -> None:
+    def _count(self, reader: Store, settings: Settings) -> None:
         try:
             counts = count(reader, settings)
         except Exception:  # a busy or closing database: the next change counts again
@@ -103,7 +104,5 @@ class TeamCounts:
     def _done(self, counts: Counts) -> None:
         if counts != self.current:
             self.current = counts
-            from cmtui.tui.widgets.status_line import StatusLine
-
-            for line in self.app.screen.query(StatusLine):
+            for line in self.app.screen.query("StatusLine"):  # (by name: status_line imports this module)
                 line.refresh_status()
