@@ -225,15 +225,16 @@ async def _serve(app: web.Application, host: str, port: int) -> int:
 
 
 def serve_command(store: Store, settings: Settings, args) -> int:
-    """cmtui serve [--host H] [--port P] [--password-env VAR] [--as NAME]."""
+    """cmtui serve [--host H] [--port P] [--password-env VAR] [--as NAME]: until ctrl+c. The
+    store is the command line's (the database exists, its settings are in `settings`); the
+    browser sessions open their own."""
     if not 0 <= args.port <= 65535:
         raise InputError(_("--port {port}: a port is a number from 1 to 65535 (0: any free one)").format(
             port=args.port))
     password = password_from(args.host, args.password_env)  # before anything starts
     user = team.acting(settings, args.as_name)
-    if store.path is None:
-        raise InputError(_("cmtui serve needs a database file"))
     os.environ.update(session_environment(user))
-    server = _server_class()(app_command(Path(store.path).resolve()), host=args.host, port=args.port, title="cmtui")
+    database = Path(store.path or args.db_path).resolve()
+    server = _server_class()(app_command(database), host=args.host, port=args.port, title="cmtui")
     server.initialize_logging()
     return asyncio.run(_serve(build_application(server, password), args.host, args.port))
