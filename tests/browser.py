@@ -50,6 +50,8 @@ class Served:
             out, err = self.stop()
             raise AssertionError(f"no URL line: {self.first_line!r} {out!r} {err!r}")
         self.url = found.group(0)
+        self.port = int(re.search(r":(\d+)/", self.url).group(1))
+        self.local_url = f"http://127.0.0.1:{self.port}/"  # (the URL names the machine when on every address)
 
     def stop(self) -> tuple[str, str]:
         """ctrl+c, then everything it printed: (stdout, stderr)."""

@@ -176,9 +176,19 @@ def test_without_a_password_only_loopback_names_are_served(served):
     assert httpx.get(served.url.replace("127.0.0.1", "localhost"), timeout=10).status_code == 200
 
 
+def test_the_defaults_are_loopback_and_port_8000():
+    from cmtui.cli import build_parser
+
+    args = build_parser().parse_args(["serve"])
+    assert (args.host, args.port, args.password_env, args.as_name) == ("127.0.0.1", 8000, None, None)
+
+
 async def test_with_a_password_every_request_needs_it_and_it_is_never_printed(db, tmp_path):
-    server = Served(Path(db), "--host", "127.0.0.1", "--password-env", "CMTUI_TEST_PASSWORD",
+    """On every address (0.0.0.0), as the README shows it; reached here through 127.0.0.1."""
+    server = Served(Path(db), "--host", "0.0.0.0", "--password-env", "CMTUI_TEST_PASSWORD",
                     env=server_env(tmp_path / "home", CMTUI_TEST_PASSWORD=PASSWORD))
+    assert server.url == f"http://{socket.gethostname()}:{server.port}/"
+    server.url = server.local_url
     try:
         for path in ("", "static/js/textual.js", "ws"):
             refused = httpx.get(server.url + path, timeout=10)
@@ -195,7 +205,7 @@ async def test_with_a_password_every_request_needs_it_and_it_is_never_printed(db
         out, err = server.stop()
     assert server.process.returncode == 0, err
     assert PASSWORD not in out + err and "Traceback" not in out + err
-    assert out.startswith("open http://127.0.0.1:")
+    assert out.startswith("open http://") and out.count("\n") == 1
 
 
 def test_as_a_teammate_where_act_for_others_allows_it(db, tmp_path):
