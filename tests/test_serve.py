@@ -20,7 +20,7 @@ from cmtui.config import Settings, load_settings
 from cmtui.serve import is_loopback, same_origin
 from cmtui.store import Store
 
-pytestmark = pytest.mark.xdist_group("serve")  # one worker: the module's server is started once
+ONE_SERVER = pytest.mark.xdist_group("serve")  # the tests of the module's server: on one worker, started once
 
 SETTINGS = 'timezone = "UTC"\nuser = "ana"\nteammates = ["luka"]\napprovers = ["ana"]\n'
 PASSWORD = "correct horse battery staple"
@@ -37,19 +37,25 @@ def server_env(home: Path, settings: str = SETTINGS, **extra: str) -> dict[str, 
 
 
 def community(path: Path) -> tuple[int, datetime]:
-    """One account and one post waiting for approval (written by luka) later today (UTC):
-    its id and time."""
+    """One account and one post waiting for approval (written by luka) half an hour from
+    now: its id and time."""
+    store = Store.open(path)
+    store.accounts.add("tidewater", "mastodon", "https://social.tidewater.example",
+                       handle="tidewater@social.tidewater.example", display_name="Tidewater Notes")
+    store.close()
+    return submit(path, "Our winter release is out: offline notes")
+
+
+def submit(path: Path, text: str) -> tuple[int, datetime]:
+    """luka writes a post and asks for its approval (in this process, as the CLI would)."""
     from cmtui.planning import entries
 
+    settings = Settings(timezone="UTC", user="luka", approvers=["ana"], approval_required=True)
+    when = datetime.now(timezone.utc) + timedelta(minutes=30)
     store = Store.open(path)
     try:
-        store.accounts.add("tidewater", "mastodon", "https://social.tidewater.example",
-                           handle="tidewater@social.tidewater.example", display_name="Tidewater Notes")
-        settings = Settings(timezone="UTC", user="luka", approvers=["ana"], approval_required=True)
-        now = datetime.now(timezone.utc)
-        when = now + timedelta(minutes=30)
-        entry_id = entries.create_entry(store, settings, text="Our winter release is out: offline notes",
-                                        account="tidewater", when=when, status="draft", who="luka")
+        entry_id = entries.create_entry(store, settings, text=text, account="tidewater", when=when, status="draft",
+                                        who="luka")
         entries.submit_for_approval(store, settings, entry_id, who="luka")
     finally:
         store.close()
@@ -115,18 +121,16 @@ def test_a_port_out_of_range_is_refused(db, capsys):
     assert code == 2 and "--port 70000" in err
 
 
-def test_a_port_in_use_is_one_line_and_exit_1(db, tmp_path):
-    import subprocess
-
+def test_a_port_in_use_is_one_line_and_exit_1(db, capsys, monkeypatch):
+    for name in ("CMTUI_USER", "CMTUI_OPEN", "CMTUI_CONFIG_DIR"):  # serve sets them for its sessions
+        monkeypatch.setenv(name, os.environ.get(name, ""))
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "cmtui", "serve", "--db", db, "--port", str(port)],
-                                capture_output=True, text=True, env=server_env(tmp_path / "home"), timeout=30)
-    assert result.returncode == 1 and result.stdout == ""
-    assert result.stderr == f"cmtui: port {port} on 127.0.0.1 is in use (another cmtui serve?); choose another" \
-                            " with --port\n"
+        code, out, err = run(capsys, "serve", "--db", db, "--port", str(port))
+    assert code == 1 and out == ""
+    assert err == f"cmtui: port {port} on 127.0.0.1 is in use (another cmtui serve?); choose another with --port\n"
 
 
 @pytest.mark.parametrize("host, loopback", [
@@ -155,6 +159,7 @@ def test_cmtui_user_is_who_a_browser_session_acts_as(tmp_path, monkeypatch):
 
 
 # -- the running server over HTTP --------------------------------------------------------------
+@ONE_SERVER
 def test_it_prints_one_line_with_the_url_on_loopback(served):
     assert served.first_line.startswith("open http://127.0.0.1:") and served.first_line.endswith(
         " in a web browser (ctrl+c stops)\n")
@@ -164,23 +169,29 @@ def test_it_prints_one_line_with_the_url_on_loopback(served):
     assert httpx.get(served.url + "static/js/textual.js", timeout=10).status_code == 200
 
 
+@ONE_SERVER
 async def test_a_websocket_from_another_origin_is_refused(served):
     assert await handshake(served.url, {"Origin": "http://evil.example"}) == 403
     assert await handshake(served.url, {}) == 403  # no Origin: not a page of ours either
     assert await handshake(served.url, {"Origin": origin(served.url)}) == 101
 
 
+@ONE_SERVER
 def test_without_a_password_only_loopback_names_are_served(served):
     """A page elsewhere whose name is made to resolve to 127.0.0.1 (DNS rebinding) is refused."""
     assert httpx.get(served.url, headers={"Host": "evil.example"}, timeout=10).status_code == 403
     assert httpx.get(served.url.replace("127.0.0.1", "localhost"), timeout=10).status_code == 200
 
 
-def test_the_defaults_are_loopback_and_port_8000():
-    from cmtui.cli import build_parser
+def test_the_defaults_are_loopback_and_port_8000_as_help_says(capsys):
+    from cmtui.cli import build_parser, main
 
     args = build_parser().parse_args(["serve"])
     assert (args.host, args.port, args.password_env, args.as_name) == ("127.0.0.1", 8000, None, None)
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    helped = " ".join(capsys.readouterr().out.split())
+    assert "(default: 8000)" in helped and "(default: 127.0.0.1, this machine only;" in helped
 
 
 async def test_with_a_password_every_request_needs_it_and_it_is_never_printed(db, tmp_path):
@@ -208,14 +219,35 @@ async def test_with_a_password_every_request_needs_it_and_it_is_never_printed(db
     assert out.startswith("open http://") and out.count("\n") == 1
 
 
-def test_as_a_teammate_where_act_for_others_allows_it(db, tmp_path):
-    server = Served(Path(db), "--as", "luka",
-                    env=server_env(tmp_path / "home", SETTINGS + "act_for_others = true\n"))
-    out, err = server.stop()
-    assert server.process.returncode == 0 and out.startswith("open http://127.0.0.1:") and err == ""
+def test_each_browser_session_runs_this_python_on_the_database_as_the_person_serving(db, capsys, monkeypatch,
+                                                                                      tmp_path):
+    """What textual-serve starts per tab (it copies this process's environment): checked here
+    without serving, for the person working and for `--as` where act_for_others allows it."""
+    from cmtui import serve
+
+    started = []
+
+    async def fake_serve(app, host, port):
+        started.append((app, host, port, dict(os.environ)))
+        return 0
+
+    monkeypatch.setattr(serve, "_serve", fake_serve)
+    for name in ("CMTUI_USER", "CMTUI_OPEN"):
+        monkeypatch.setenv(name, "")
+    config = Path(os.environ["CMTUI_CONFIG_DIR"])
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "settings.toml").write_text(SETTINGS + "act_for_others = true\n")
+    assert run(capsys, "serve", "--db", db)[0] == 0
+    assert run(capsys, "serve", "--db", db, "--as", "LUKA", "--port", "8123")[0] == 0
+    (_, host, port, env), (_, _, other_port, as_luka) = started
+    assert (host, port, other_port) == ("127.0.0.1", 8000, 8123)
+    assert (env["CMTUI_OPEN"], env["CMTUI_USER"], as_luka["CMTUI_USER"]) == ("approvals", "ana", "luka")
+    assert env["CMTUI_CONFIG_DIR"] == str(config.resolve())
+    assert serve.app_command(Path(db)) == f"exec {sys.executable} -m cmtui --db {db}"
 
 
 # -- in a real browser -------------------------------------------------------------------------
+@ONE_SERVER
 async def test_an_approver_approves_in_the_browser_and_a_tui_sees_it(served):
     need_chromium()
     from playwright.async_api import async_playwright
@@ -224,20 +256,14 @@ async def test_an_approver_approves_in_the_browser_and_a_tui_sees_it(served):
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = await open_page(browser, served.url)
-            await wait_for_text(page, "cmtui")
+            # The session opens on the approvals screen (CMTUI_OPEN=approvals), as ana.
+            await wait_for_text(page, "Approvals", "1 post waiting for approval", "Our winter release is out", "luka")
             await page.focus(".xterm-helper-textarea")
-            # The calendar (its own `a` key): the post is on today's list, waiting for approval.
-            await page.keyboard.press("1")
-            await wait_for_text(page, "Calendar")
-            if served.when.date() != datetime.now(timezone.utc).date():
-                await page.keyboard.press("l")  # (started just before midnight: it is tomorrow's)
-            await page.keyboard.press("Enter")
-            await wait_for_text(page, "Our winter release is out", "needs approval")
             await page.keyboard.press("a")
-            await wait_for_text(page, "Approve this post")
-            await page.keyboard.type("fine by me")
-            await page.keyboard.press("Enter")
-            await wait_for_text(page, "Approved.")
+            await wait_for_text(page, "Approved.", "Nothing is waiting for approval.")
+            # Another process asks for an approval: the open page shows it (WAL, data_version poll).
+            submit(served.db, "A second post for the new year")
+            await wait_for_text(page, "1 post waiting for approval", "A second post for the new year")
         finally:
             await browser.close()
 
@@ -245,7 +271,7 @@ async def test_an_approver_approves_in_the_browser_and_a_tui_sees_it(served):
     try:
         assert store.entries.get(served.entry_id)["status"] == "approved"
         [approval] = [t for t in store.entries.transitions(served.entry_id) if t["to_status"] == "approved"]
-        assert (approval["who"], approval["comment"]) == ("ana", "fine by me")  # the serving person
+        assert (approval["who"], approval["from_status"]) == ("ana", "needs_approval")  # the serving person
         await a_tui_shows_it_approved(store, served.when)
     finally:
         store.close()
