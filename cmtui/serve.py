@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from cmtui.config import Settings
     from cmtui.store import Store
 
-DEFAULT_PORT = 8000
 REALM = 'Basic realm="cmtui", charset="UTF-8"'  # i18n: not shown (an HTTP header)
 STOP_SECONDS = 5.0  # how long browser sessions get to close their app processes on ctrl+c
 
