@@ -59,6 +59,7 @@ class ApprovalsScreen(ModeScreen):
         super().__init__(*args, **kwargs)
         self.rows: list[Waiting] = []
         self.shown: Detail | None = None
+        self.tz = None  # the settings' timezone, once mounted
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="approvals-summary")
@@ -98,7 +99,7 @@ class ApprovalsScreen(ModeScreen):
         self._show(self.selected())
 
     def _summary(self) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text()  # (wraps at 80 columns in the longer languages: the read-only note stays whole)
         count = len(self.rows)
         if count:
             text.append(ngettext("{n} post waiting for approval", "{n} posts waiting for approval", count).format(
@@ -116,7 +117,7 @@ class ApprovalsScreen(ModeScreen):
             asked += " · " + l10n.relative(row.requested_at - self.app.now(), compact=True)
         line = Text(no_wrap=True, overflow="ellipsis")
         # The row's columns (cells); the text takes the rest.
-        widths = (15, 26, 20) if self.app.size.width >= WIDE else (15, 14, 18)
+        widths = (16, 26, 24) if self.app.size.width >= WIDE else (16, 12, 22)
         for part, width, style in zip((when, ", ".join(row.accounts) or "-", asked), widths, ("", "dim", "italic")):
             cell = Text(cut(sanitize(part, single_line=True), width - 1), style=style)
             cell.pad_right(width - cell.cell_len)
@@ -202,7 +203,7 @@ class ApprovalsScreen(ModeScreen):
             text.append("\n" + sanitize(part))  # the author's words: appended, never markup
 
     def on_resize(self) -> None:
-        if self.is_mounted:
+        if self.tz is not None:
             self.reload()  # the rows' columns follow the width
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
