@@ -134,7 +134,7 @@ class ApprovalsScreen(ModeScreen):
 
     def _show(self, row: Waiting | None) -> None:
         self.shown = detail(self.store, self.app.settings, row.entry_id, self.app.now()) if row else None
-        text = self._detail_text(self.shown) if self.shown else self._empty_text()
+        text = self._detail_text(self.shown, row) if self.shown else self._empty_text()
         self.query_one("#approvals-entry", Static).update(text)
         self.query_one("#approvals-detail").scroll_home(animate=False)
 
@@ -147,7 +147,7 @@ class ApprovalsScreen(ModeScreen):
             text.append(self._approvers_line(), style="dim")
         return text
 
-    def _detail_text(self, shown: Detail) -> Text:
+    def _detail_text(self, shown: Detail, row: Waiting) -> Text:
         entry = shown.entry
         text = Text()
         text.append(status_name(entry["status"]), style=STATUS_COLOR.get(entry["status"], ""))
@@ -156,6 +156,11 @@ class ApprovalsScreen(ModeScreen):
         where = entry_where(self.store, entry)  # a room's name is remote text: appended, never markup
         text.append(f" · {when} · {entry['account'] or _('no account')} · {entry['language'] or '?'} · ", style="dim")
         text.append(where if where else visibility_name(entry["visibility"]), style="dim")
+        if row.requested_at is not None:
+            # i18n: who asked for the post's approval, and when: "asked by ana 2 hours ago"
+            text.append("\n" + _("asked by {who} {ago}").format(
+                who=sanitize(row.requested_by) or "?", ago=l10n.relative(row.requested_at - self.app.now())),
+                style="italic")
         if entry["rrule"]:
             words = describe_or_none(entry["rrule"], at, self.tz)
             text.append("\n↻ " + (words or _("repeats {rule}").format(rule=entry["rrule"])), style="italic dim")
