@@ -59,6 +59,7 @@ class ApprovalsScreen(ModeScreen):
         super().__init__(*args, **kwargs)
         self.rows: list[Waiting] = []
         self.shown: Detail | None = None
+        self.tz = None  # the settings' timezone, once mounted
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="approvals-summary")
@@ -98,7 +99,7 @@ class ApprovalsScreen(ModeScreen):
         self._show(self.selected())
 
     def _summary(self) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text()  # (wraps at 80 columns in the longer languages: the read-only note stays whole)
         count = len(self.rows)
         if count:
             text.append(ngettext("{n} post waiting for approval", "{n} posts waiting for approval", count).format(
@@ -116,7 +117,7 @@ class ApprovalsScreen(ModeScreen):
             asked += " · " + l10n.relative(row.requested_at - self.app.now(), compact=True)
         line = Text(no_wrap=True, overflow="ellipsis")
         # The row's columns (cells); the text takes the rest.
-        widths = (15, 26, 20) if self.app.size.width >= WIDE else (15, 14, 18)
+        widths = (16, 26, 24) if self.app.size.width >= WIDE else (16, 12, 22)
         for part, width, style in zip((when, ", ".join(row.accounts) or "-", asked), widths, ("", "dim", "italic")):
             cell = Text(cut(sanitize(part, single_line=True), width - 1), style=style)
             cell.pad_right(width - cell.cell_len)
@@ -133,7 +134,7 @@ class ApprovalsScreen(ModeScreen):
 
     def _show(self, row: Waiting | None) -> None:
         self.shown = detail(self.store, self.app.settings, row.entry_id, self.app.now()) if row else None
-        text = self._detail_text(self.shown) if self.shown else self._empty_text()
+        text = self._detail_text(self.shown, row) if self.shown else self._empty_text()
         self.query_one("#approvals-entry", Static).update(text)
         self.query_one("#approvals-detail").scroll_home(animate=False)
 
@@ -146,7 +147,7 @@ class ApprovalsScreen(ModeScreen):
             text.append(self._approvers_line(), style="dim")
         return text
 
-    def _detail_text(self, shown: Detail) -> Text:
+    def _detail_text(self, shown: Detail, row: Waiting) -> Text:
         entry = shown.entry
         text = Text()
         text.append(status_name(entry["status"]), style=STATUS_COLOR.get(entry["status"], ""))
@@ -155,6 +156,11 @@ class ApprovalsScreen(ModeScreen):
         where = entry_where(self.store, entry)  # a room's name is remote text: appended, never markup
         text.append(f" · {when} · {entry['account'] or _('no account')} · {entry['language'] or '?'} · ", style="dim")
         text.append(where if where else visibility_name(entry["visibility"]), style="dim")
+        if row.requested_at is not None:
+            # i18n: who asked for the post's approval, and when: "asked by ana 2 hours ago"
+            text.append("\n" + _("asked by {who} {ago}").format(
+                who=sanitize(row.requested_by) or "?", ago=l10n.relative(row.requested_at - self.app.now())),
+                style="italic")
         if entry["rrule"]:
             words = describe_or_none(entry["rrule"], at, self.tz)
             text.append("\n↻ " + (words or _("repeats {rule}").format(rule=entry["rrule"])), style="italic dim")
@@ -202,7 +208,7 @@ class ApprovalsScreen(ModeScreen):
             text.append("\n" + sanitize(part))  # the author's words: appended, never markup
 
     def on_resize(self) -> None:
-        if self.is_mounted:
+        if self.tz is not None:
             self.reload()  # the rows' columns follow the width
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
