@@ -4,9 +4,10 @@ TUIs, three real processes on one database file, against mastodon_mock on loopba
 Ana and Luka each run cmtui (tests/tui_process.py: the app under Pilot in a process of its
 own, driven over stdin/stdout) with their own settings (`user`), the team in the database.
 What one decides shows on the other's screen within about two seconds; a reply someone else
-is writing or has queued is said before a second one is sent, which needs a yes; the sync
-sends each reply exactly once; every stored decision names the person who took it; and a
-TUI killed outright loses nothing it had already confirmed.
+is writing or has queued is said before a second one is sent, which needs a yes; a post one
+asks approval for waits in the other's calendar and status line; the sync sends each reply
+exactly once; every stored decision (triage, moderation, the post's transitions, the outbox)
+names the person who took it; and a TUI killed outright loses nothing it had confirmed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -136,7 +138,7 @@ def host(tmp_path, peer):
     store = Store.open(db)
     store.accounts.add("ada", "mastodon", peer.base_url, handle=f"ada@{peer.base_url.split('//')[1]}",
                        remote_account_id=peer.me("ada_token")["id"])
-    store.set_database_settings({"teammates": ["ana", "luka"], "approvers": ["ana"]})
+    store.set_database_settings({"teammates": ["ana", "luka"], "approvers": ["ana", "luka"], "approval": "other"})
     store.close()
     statuses = {key: peer.post(token, text)["id"] for key, (token, text) in QUESTIONS.items()}
     yield db, tmp_path, service, statuses
@@ -240,6 +242,30 @@ def test_two_people_and_the_sync_service_on_one_database(host, peer):
         luka.press("a")
         assert wait_until(lambda: rows(db, "SELECT who, action FROM moderation_log") == [("luka", "approve")], 10)
 
+        # Ana writes a post (from the command line) and asks for approval in her calendar;
+        # Luka, the other approver, sees it waiting and approves it in his.
+        at = datetime.now(timezone.utc).replace(second=0, microsecond=0) + timedelta(minutes=30)
+        added = subprocess.run([sys.executable, "-m", "cmtui", "post", "add", "Q-post our release notes",
+                                "--account", "ada", "--draft", "--at", at.strftime("%Y-%m-%d %H:%M"),
+                                "--db", str(db)], capture_output=True, text=True, timeout=60,
+                               env={**os.environ, "CMTUI_CONFIG_DIR": str(home / "people" / "ana")})
+        assert added.returncode == 0, added.stderr
+        later = at.date() != datetime.now(timezone.utc).date()  # (run just before midnight)
+        for tui in (ana, luka):
+            tui.press("escape", "1")
+            if later:
+                tui.press("l")
+            tui.wait("Q-post", SHOWN_WITHIN + 2)
+            tui.press("enter")
+        ana.press("s")
+        ana.wait("ana: draft → needs approval")  # the entry's history, under the list
+        assert luka.wait("1 to approve", SHOWN_WITHIN + 2) < SHOWN_WITHIN
+        luka.press("a")
+        luka.wait("Approve this post")
+        luka.send({"type": "Looks good."})
+        luka.press("enter")
+        luka.wait("luka: needs approval → approved")
+
         # The service sends each reply exactly once.
         assert wait_until(lambda: rows(db, "SELECT DISTINCT state FROM outbox") == [("done",)], 30), \
             rows(db, "SELECT id, kind, state, last_error FROM outbox")
@@ -272,5 +298,9 @@ def test_two_people_and_the_sync_service_on_one_database(host, peer):
         ("done", "ana", f"[{ids[first]}]"), ("assign", "ana", f"[{ids[second]}]")]
     assert rows(db, "SELECT who, action, item_id FROM moderation_log") == [("luka", "approve", ids[flagged])]
     assert rows(db, "SELECT assignee FROM inbox_items WHERE id = ?", ids[second]) == [("luka",)]
+    assert rows(db, "SELECT who, from_status, to_status, comment FROM entry_transitions ORDER BY id") == [
+        ("ana", None, "draft", ""), ("ana", "draft", "needs_approval", ""),
+        ("luka", "needs_approval", "approved", "Looks good.")]
+    assert rows(db, "SELECT created_by FROM calendar_entries") == [("ana",)]
     # Ana's presence ended with her composer (the killed TUI's goes stale by itself).
     assert rows(db, "SELECT who FROM presence WHERE who = 'ana'") == []
