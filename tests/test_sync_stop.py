@@ -6,7 +6,6 @@ Against mastodon_mock on loopback (conftest.peer), the command as a real subproc
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import time
 from cmtui.compose import queue_reply
 from cmtui.config import Credentials
 from cmtui.store import Store
+from sync_process import start_sync, stop, wait_until
 
 STATUSES = "/api/v1/statuses"
 NOTIFICATIONS = "/api/v1/notifications"
@@ -31,40 +31,6 @@ def set_up(tmp_path, peer, *, timeout: int = 60):
     store.accounts.add("ada", "mastodon", peer.base_url, handle=f"ada@{peer.base_url.split('//')[1]}",
                        remote_account_id=peer.me("ada_token")["id"])
     return db, config, store
-
-
-def start_sync(db, config, tmp_path, *args: str) -> tuple[subprocess.Popen, object]:
-    err = open(tmp_path / "sync.err", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "cmtui", "sync", "--db", str(db), *args],
-                            env={**os.environ, "CMTUI_CONFIG_DIR": str(config)},
-                            stdout=subprocess.DEVNULL, stderr=err, text=True)
-    return proc, err
-
-
-def stop(proc: subprocess.Popen, err) -> tuple[int, float, str]:
-    """SIGTERM; the exit status, the seconds it took, what it said on stderr."""
-    started = time.monotonic()
-    proc.send_signal(signal.SIGTERM)
-    try:
-        code = proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    took = time.monotonic() - started
-    err.seek(0)
-    text = err.read()
-    err.close()
-    return code, took, text
-
-
-def wait_until(condition, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def sync_state(store) -> str:

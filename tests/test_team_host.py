@@ -20,7 +20,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import pytest
 
 from cmtui.config import Credentials
 from cmtui.store import Store
+from sync_process import start_sync, stop, wait_until
 
 pytestmark = pytest.mark.xdist_group("team_host")
 
@@ -117,15 +117,6 @@ def rows(db: Path, sql: str, *params) -> list[tuple]:
         conn.close()
 
 
-def wait_until(condition, seconds: float = 30.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
-
-
 @pytest.fixture
 def host(tmp_path, peer):
     """The shared file (ada's account, the team in the database), the service's own config
@@ -142,13 +133,6 @@ def host(tmp_path, peer):
     store.close()
     statuses = {key: peer.post(token, text)["id"] for key, (token, text) in QUESTIONS.items()}
     yield db, tmp_path, service, statuses
-
-
-def start_sync(db: Path, service: Path, home: Path) -> tuple[subprocess.Popen, object]:
-    errors = open(home / "sync.err", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "cmtui", "sync", "--db", str(db)], stdout=subprocess.DEVNULL,
-                            stderr=errors, env={**os.environ, "CMTUI_CONFIG_DIR": str(service)})
-    return proc, errors
 
 
 def test_two_people_and_the_sync_service_on_one_database(host, peer):
@@ -272,16 +256,8 @@ def test_two_people_and_the_sync_service_on_one_database(host, peer):
     finally:
         for tui in tuis:
             tui.quit()
-        sync.send_signal(signal.SIGTERM)
-        try:
-            sync.wait(timeout=30)
-        finally:
-            if sync.poll() is None:
-                sync.kill()
-                sync.wait()
-    sync_errors.seek(0)
-    said = sync_errors.read()
-    assert sync.returncode == 0, said
+        code, _took, said = stop(sync, sync_errors)
+    assert code == 0, said
     assert "Traceback" not in said and "locked" not in said, said
     for tui in tuis:
         assert "Traceback" not in tui.stderr(), tui.stderr()
