@@ -69,7 +69,7 @@ def sync_command(store: Store, settings: Settings, credentials, args) -> int:
     return asyncio.run(_loop(engine, names))
 
 
-STOP_GRACE_SECONDS = 5.0  # on SIGTERM, a pass in progress may end by itself this long
+STOP_GRACE_SECONDS = 5.0  # on SIGTERM, how long a pass in progress has to end by itself
 
 
 async def _loop(engine, names) -> int:
