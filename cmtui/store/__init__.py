@@ -114,6 +114,10 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def own_changes(self) -> int:
+        """Rows changed through this connection so far (data_version says what others changed)."""
+        return self.conn.total_changes
+
     def data_version(self) -> int:
         """SQLite's data_version: it changes when another connection commits (read without I/O)."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]

@@ -74,7 +74,7 @@ class TeamCounts:
 
     def request(self) -> None:
         store = self.app.store
-        key = (self.app.store_version, store.conn.total_changes)
+        key = (self.app.store_version, store.own_changes())
         if key == self._key:
             return
         self._key = key
