@@ -6,10 +6,12 @@ Against mastodon_mock on loopback (conftest.peer), the command as a real subproc
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
 
+from cmtui.commands.sync import STOP_GRACE_SECONDS
 from cmtui.compose import queue_reply
 from cmtui.config import Credentials
 from cmtui.store import Store
@@ -104,4 +106,21 @@ def test_a_reply_in_flight_at_sigterm_is_sent_exactly_once_by_the_next_start(tmp
         replies = [s for s in peer.statuses("ada_token") if s["in_reply_to_id"] == question["id"]]
         assert len(replies) == 1 and "stops cleanly" in replies[0]["content"]
     finally:
+        store.close()
+
+
+def test_a_second_signal_cuts_the_pass_at_once(tmp_path, peer):
+    db, config, store = set_up(tmp_path, peer)
+    peer.fault({"type": "latency", "delay_ms": 20000}, path=NOTIFICATIONS, methods=["GET"], count=1)
+    try:
+        proc, err = start_sync(db, config, tmp_path)
+        assert wait_until(lambda: sync_state(store) == "syncing")
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)  # ctrl+c in a terminal, then again: no five seconds' wait
+        time.sleep(0.2)
+        code, took, text = stop(proc, err)
+        assert code == 0 and took < STOP_GRACE_SECONDS - 1, (code, took, text)
+        assert sync_state(store) == "idle"
+    finally:
+        peer.clear_faults()
         store.close()
