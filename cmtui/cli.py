@@ -36,6 +36,12 @@ def _json_option(parser: argparse.ArgumentParser, one_object: bool = False) -> N
                         help=_("print a JSON object on stdout") if one_object else _("print a JSON array on stdout"))
 
 
+def _as_option(parser: argparse.ArgumentParser) -> None:
+    """--as NAME: the decision is recorded for a teammate (only with act_for_others = true)."""
+    parser.add_argument("--as", dest="as_", metavar="NAME",
+                        help=_("record it as done by this teammate (the settings must allow acting for others)"))
+
+
 @dataclass(frozen=True)
 class Run:
     """A command on the database: target is 'module:function', imported when it runs
@@ -108,17 +114,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help=_("search text and authors (the last word a prefix); filters: from:NAME label:X"
                             " lang:XX is:question state:S kind:K assigned:NAME"))
     ilist.add_argument("--limit", type=int, metavar="N")
+    ilist.add_argument("--assigned", metavar="NAME", help=_("only items assigned to NAME (me: to you)"))
     _json_option(ilist)
-    _command(ilist, Run("cmtui.commands.lists:inbox_list"), reads_only=True)
+    _command(ilist, Run("cmtui.commands.lists:inbox_list", ("store", "settings")), reads_only=True)
     idone = inbox_sub.add_parser("done", help=_("mark an item done (archive it)"))
     _db_option(idone)
     idone.add_argument("item_id", metavar="ITEM_ID")
+    _as_option(idone)
     _command(idone, Run("cmtui.commands.inbox:inbox_done", ("store", "settings")))
     ireply = inbox_sub.add_parser("reply", help=_("queue a reply (sent by the next sync)"))
     _db_option(ireply)
     ireply.add_argument("item_id", metavar="ITEM_ID")
     ireply.add_argument("text", metavar="TEXT")
-    _command(ireply, Run("cmtui.commands.inbox:inbox_reply"))
+    ireply.add_argument("--again", action="store_true",
+                        help=_("send it even though a teammate answered the item or is replying to it"))
+    _as_option(ireply)
+    _command(ireply, Run("cmtui.commands.inbox:inbox_reply", ("store", "settings")))
     for name, helps in (("like", _("like an item as its platform does; queued, sent by the next sync")),
                         ("boost", _("share an item with the account's followers as its platform does; queued,"
                                     " sent by the next sync"))):
@@ -126,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         _db_option(ireact)
         ireact.add_argument("item_id", metavar="ITEM_ID")
         ireact.add_argument("--undo", action="store_true", help=_("take it back"))
+        _as_option(ireact)
         _command(ireact, Run(f"cmtui.commands.inbox:inbox_{name}", ("store", "settings")))
 
     cal = sub.add_parser("calendar", help=_("the content calendar"))

@@ -25,11 +25,12 @@ def length_problem(text: str, limits: Mapping, platform: str) -> str | None:
 
 def queue_reply(store: Store, item_id, text: str, *, language: str | None = None, visibility: str | None = None,
                 content_warning: str | None = None, retry_op: int | None = None, media=None,
-                alt_required: bool = True) -> int:
+                alt_required: bool = True, who: str | None = None) -> int:
     """Queue a reply to an inbox item; return the outbox operation id. Raises InputError.
     retry_op: a failed reply to this item, sent again with the (edited) text instead.
     Works offline: the payload comes from the platform's profile, not a connection.
-    media: model.Attachment (copies kept by cmtui.media.keep), checked for the platform."""
+    media: model.Attachment (copies kept by cmtui.media.keep), checked for the platform.
+    who: the person answering, kept with the operation (a teammate is told "answered by …")."""
     item = store.inbox.require(item_id)
     profile = profile_for(item["platform"])
     # i18n: completes "<platform> accounts cannot … from cmtui"
@@ -51,11 +52,11 @@ def queue_reply(store: Store, item_id, text: str, *, language: str | None = None
     with store.transaction():
         if retry_op is not None:
             op = store.outbox.get(retry_op)
-            if op is None or op["item_id"] != item["id"] or not store.outbox.retry(retry_op, payload):
+            if op is None or op["item_id"] != item["id"] or not store.outbox.retry(retry_op, payload, who):
                 raise InputError(_("operation {op} is not a failed reply to item {id}").format(op=retry_op, id=item["id"]))
             op_id = retry_op
         else:
-            op_id = store.outbox.enqueue(account.id, "reply", payload, item_id=item["id"])
+            op_id = store.outbox.enqueue(account.id, "reply", payload, item_id=item["id"], who=who)
         if item["state"] == "new":
             store.inbox.set_state(item["id"], "open")
     return op_id

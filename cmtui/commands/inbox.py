@@ -1,29 +1,45 @@
 """cmtui inbox reply | done | like | boost: local decisions, stored before anything else happens; a reply
-is queued in the outbox with them."""
+is queued in the outbox with them. Each is recorded for the person working, or with --as NAME
+a teammate (only where the settings allow acting for others)."""
 
 from __future__ import annotations
+
+import sys
 from typing import TYPE_CHECKING
 
 from cmtui.compose import queue_reply
 from cmtui.i18n import _
+from cmtui.model import utcnow
+from cmtui.team import acting
+from cmtui.triage.collisions import collision, refusal
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
     from cmtui.store import Store
 
 
-def inbox_reply(store: Store, args) -> int:
-    op_id = queue_reply(store, args.item_id, args.text)
+def inbox_reply(store: Store, settings: Settings, args) -> int:
+    """A second answer (a teammate answered the item, or is writing one) is refused with one
+    line and exit 1, nothing queued, unless --again says it is meant."""
+    who = acting(settings, args.as_)
+    item = store.inbox.require(args.item_id)
+    if not args.again:
+        found = collision(store, item["id"], who, utcnow())
+        if found is not None:
+            print(f"cmtui: {refusal(found)}", file=sys.stderr)
+            return 1
+    op_id = queue_reply(store, item["id"], args.text, who=who)
     print(_("reply queued as outbox operation {id}; the next sync sends it").format(id=op_id))
     return 0
 
 
 def inbox_done(store: Store, settings: Settings, args) -> int:
+    who = acting(settings, args.as_)
     item = store.inbox.require(args.item_id)
     if item["state"] == "done":
         print(_("item {id} was already done").format(id=item["id"]))
         return 0
-    store.triage.done([item["id"]], settings.username)
+    store.triage.done([item["id"]], who)
     print(_("item {id} marked done").format(id=item["id"]))
     return 0
 
@@ -34,9 +50,10 @@ def _react(store: Store, settings: Settings, args, what: str) -> int:
     from cmtui.sync.connectors import profile_for
     from cmtui.triage.likes import check, past, react
 
+    who = acting(settings, args.as_)
     item = check(store, args.item_id, what)
     profile = profile_for(item["platform"])
-    reaction = react(store, item["id"], what, undo=args.undo, answers=settings.like_answers, who=settings.username)
+    reaction = react(store, item["id"], what, undo=args.undo, answers=settings.like_answers, who=who)
     if reaction is None:
         # i18n: {done} is what the platform calls the reaction, done: liked, favourited, boosted
         said = _("item {id} is not {done}; nothing queued") if args.undo else \

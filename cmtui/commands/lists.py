@@ -6,7 +6,7 @@ import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from cmtui import l10n
+from cmtui import l10n, team
 from cmtui.commands.output import (ENTRY_STATUS, INBOX_STATE, ITEM_KIND, OUTBOX_STATE, SYNC_STATE, age, json_language,
                                    local_time, print_json, print_table, shown, shown_width)
 from cmtui.errors import InputError
@@ -26,13 +26,15 @@ if TYPE_CHECKING:
     from cmtui.planning.recurrence import Occurrence
 
 
-def inbox_list(store: Store, args) -> int:
+def inbox_list(store: Store, settings: Settings, args) -> int:
     if args.limit is not None and args.limit < 1:
         raise InputError(_("--limit must be a positive number"))
     states = ALL_STATES if args.state == "all" else ((args.state,) if args.state else ("new", "open"))
+    # --assigned me|NAME: a teammate's items (an unknown name is one clear error).
+    assignee = team.resolve(settings, args.assigned) if args.assigned is not None else None
     # --search takes the TUI's syntax: words (the last one a prefix) and from: label: lang:
     # is:question state: kind: assigned: filters; a state: in the query overrides --state.
-    item_filter = narrow(InboxFilter(states=states), args.search or "")
+    item_filter = narrow(InboxFilter(states=states, assignee=assignee), args.search or "", me=settings.username)
     rows = store.inbox.page(item_filter, 0, args.limit or 1_000_000_000)
     if args.json:
         print_json([item_json(r) for r in rows])

@@ -211,7 +211,7 @@ def _one(store: Store, item, action: str, who: str, comment: str, options: dict)
         if number is None:
             raise InputError(_("a warning cites a guideline: give its number"))
         text = guideline_warning(store, int(number), item["author"], comment)
-        op_id = queue_reply(store, item_id, text, visibility=options.get("visibility"))
+        op_id = queue_reply(store, item_id, text, visibility=options.get("visibility"), who=who or None)
         store.moderation.close_flags(item_id, "warned")
         comment = comment or f"guideline {number}"  # i18n: not shown (the audit log's stored comment)
     elif action == "assign":

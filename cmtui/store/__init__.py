@@ -19,6 +19,7 @@ from cmtui.store.members import MemberRepo
 from cmtui.store.metrics import MetricsRepo
 from cmtui.store.moderation import ModerationRepo
 from cmtui.store.outbox import OutboxRepo
+from cmtui.store.presence import PresenceRepo
 from cmtui.store.replies import SavedReplyRepo
 from cmtui.store.rules import RuleRepo
 from cmtui.store.reports import ReportRepo
@@ -43,6 +44,7 @@ class Store:
         self.replies = SavedReplyRepo(conn)
         self.triage = TriageRepo(conn)
         self.drafts = DraftRepo(conn)
+        self.presence = PresenceRepo(conn)  # who is busy with an item now (a reply being written)
         self.demo = DemoRepo(conn)  # the demo's own writes (cmtui/demo*.py)
         self.ingest = IngestRepo(conn)  # the sync path's writer (the rules it runs are cmtui.sync.ingest's)
 
@@ -111,6 +113,10 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    def own_changes(self) -> int:
+        """Rows changed through this connection so far (data_version says what others changed)."""
+        return self.conn.total_changes
 
     def data_version(self) -> int:
         """SQLite's data_version: it changes when another connection commits (read without I/O)."""

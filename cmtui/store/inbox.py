@@ -239,6 +239,11 @@ class InboxRepo(Repo):
             " AND state IN ('new', 'open') AND hidden = 0 AND answered_at IS NULL", (cutoff,))
         return max(0, total - recent - moderated)
 
+    def assigned_count(self, who: str) -> int:
+        """Active items (new, open, shown) assigned to who: the status line's "3 assigned to you"."""
+        return self._scalar("SELECT count(*) FROM inbox_items WHERE state IN ('new', 'open') AND hidden = 0"
+                            " AND assignee = ?", (who,)) or 0
+
     def facet_counts(self, f: InboxFilter, facet: str) -> dict:
         """Items per value of one facet (account_id, kind, language, assignee, label, state)
         under the filter with that facet left open, for the filter bar. Reads the matching

@@ -49,15 +49,17 @@ def op_json(row) -> dict:
 
 class OutboxRepo(Repo):
     def enqueue(self, account_id: int, kind: str, payload: dict, *, item_id: int | None = None,
-                entry_id: int | None = None, not_before: str | None = None) -> int:
+                entry_id: int | None = None, not_before: str | None = None, who: str | None = None) -> int:
         """Queue an operation. Call inside the transaction that stores the local decision, so
         both are kept or neither. The idempotency key is fixed here, before any attempt.
-        not_before: it is not taken before then (a post the server cannot hold for us)."""
+        not_before: it is not taken before then (a post the server cannot hold for us).
+        who: the person who queued it (a teammate is told "answered by …")."""
         stamp = now()
         cur = self.conn.execute(
             "INSERT INTO outbox (account_id, kind, payload, idempotency_key, item_id, entry_id,"
-            " next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (account_id, kind, dumps(payload), uuid.uuid4().hex, item_id, entry_id, not_before or stamp, stamp, stamp),
+            " next_attempt_at, created_at, updated_at, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (account_id, kind, dumps(payload), uuid.uuid4().hex, item_id, entry_id, not_before or stamp, stamp, stamp,
+             who),
         )
         return inserted_id(cur)
 
@@ -172,16 +174,22 @@ class OutboxRepo(Repo):
                 "UPDATE outbox SET state = 'failed', last_error = ?, claimed_by = NULL, updated_at = ? WHERE id = ?",
                 (error, now(), op_id))
 
-    def retry(self, op_id: int, payload: dict) -> bool:
+    def retry(self, op_id: int, payload: dict, who: str | None = None) -> bool:
         """A failed operation, edited, goes out again: pending, attempts from zero, and a new
         idempotency key (the old one named a request the server refused). Only a failed
         operation can be retried, so nothing already sent is sent twice. Call inside the
-        caller's transaction."""
+        caller's transaction. who: the person sending it again (else who queued it stays)."""
         return self.conn.execute(
             "UPDATE outbox SET state = 'pending', payload = ?, idempotency_key = ?, attempts = 0,"
-            " last_error = NULL, next_attempt_at = ?, claimed_by = NULL, updated_at = ?"
+            " last_error = NULL, next_attempt_at = ?, claimed_by = NULL, updated_at = ?, who = coalesce(?, who)"
             " WHERE id = ? AND state = 'failed'",
-            (dumps(payload), uuid.uuid4().hex, now(), now(), op_id)).rowcount == 1
+            (dumps(payload), uuid.uuid4().hex, now(), now(), who, op_id)).rowcount == 1
+
+    def answers(self, item_id: int) -> builtins.list:
+        """The item's replies that went out or will (pending, sending, done: not failed), oldest
+        first, with who queued each and when."""
+        return self._all("SELECT id, who, state, created_at FROM outbox WHERE item_id = ? AND kind = 'reply'"
+                         " AND state IN ('pending', 'sending', 'done') ORDER BY id", (item_id,))
 
     def failed_reply(self, item_id: int) -> FailedReply | None:
         """The item's last reply, when it failed (the composer offers to edit and retry it)."""

@@ -69,12 +69,11 @@ class TriageRepo(Repo):
             " json_each(i.labels) j", (limit,)).fetchall()
         return sorted(r[0] for r in rows if isinstance(r[0], str))
 
-    def undo(self) -> dict | None:
-        """Undo the latest decision not undone yet (among the last UNDO_DEPTH); return it, or None."""
+    def undo(self, who: str | None = None) -> dict | None:
+        """Undo the latest decision not undone yet (among the last UNDO_DEPTH); return it, or None.
+        who: only that person's decisions (a teammate's are theirs to undo)."""
         with transaction(self.conn):
-            row = self.conn.execute(
-                "SELECT * FROM (SELECT * FROM triage_log ORDER BY id DESC LIMIT ?) WHERE undone = 0"
-                " ORDER BY id DESC LIMIT 1", (UNDO_DEPTH,)).fetchone()
+            row = self.latest(who)
             if row is None:
                 return None
             for item_id, fields in loads(row["before"], {}).items():
@@ -91,10 +90,12 @@ class TriageRepo(Repo):
         return self._insert("INSERT INTO triage_log (at, who, action, item_ids, before) VALUES (?, ?, ?, ?, '{}')",
                             (now(), who, action, dumps(sorted(set(item_ids)))))
 
-    def latest(self):
-        """The decision `undo` would undo next (among the last UNDO_DEPTH), or None."""
-        return self._one("SELECT * FROM (SELECT * FROM triage_log ORDER BY id DESC LIMIT ?) WHERE undone = 0"
-                         " ORDER BY id DESC LIMIT 1", (UNDO_DEPTH,))
+    def latest(self, who: str | None = None):
+        """The decision `undo` would undo next (among the last UNDO_DEPTH, of `who` when given:
+        that person's own), or None."""
+        mine, params = ("WHERE who = ? COLLATE NOCASE ", (who,)) if who is not None else ("", ())
+        return self._one(f"SELECT * FROM (SELECT * FROM triage_log {mine}ORDER BY id DESC LIMIT ?) WHERE undone = 0"
+                         " ORDER BY id DESC LIMIT 1", (*params, UNDO_DEPTH))
 
     def mark_undone(self, log_id: int) -> None:
         self.conn.execute("UPDATE triage_log SET undone = 1 WHERE id = ?", (log_id,))

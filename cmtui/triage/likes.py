@@ -163,12 +163,13 @@ def _restore_answer(store: Store, item_id: int, withdrawn_undo) -> None:
         store.inbox.restore_answer(item_id, answered)
 
 
-def undo_last(store: Store, *, answers: bool) -> dict | None:
-    """`u`: undo the latest decision; a like or share is taken back (or done again, for an
-    undo of one), anything else restores its fields. Returns {action, items} or None."""
-    row = store.triage.latest()
+def undo_last(store: Store, *, answers: bool, who: str | None = None) -> dict | None:
+    """`u`: undo the latest decision (of `who`: the person's own, never a teammate's); a like
+    or share is taken back (or done again, for an undo of one), anything else restores its
+    fields. Returns {action, items} or None."""
+    row = store.triage.latest(who)
     if row is None or row["action"] not in KINDS:
-        return store.triage.undo()
+        return store.triage.undo(who)
     what = KIND_OF[row["action"]]
     undo = row["action"] == what  # the decision was doing it: undoing takes it back
     items = loads(row["item_ids"], [])

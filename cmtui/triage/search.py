@@ -4,6 +4,7 @@
 
 Words are matched in text and authors (every word, the last one as a prefix, accents
 ignored). Filters narrow the list; an unknown `key:value` is searched as words.
+`assigned:me` is the person working (the `user` setting), given as `me`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from cmtui.errors import InputError
 from cmtui.i18n import _
 from cmtui.model import ITEM_KINDS
+from cmtui.team import ME
 
 STATES = {"new": ("new",), "open": ("open",), "snoozed": ("snoozed",), "done": ("done",),
           "all": ("new", "open", "snoozed", "done"), "active": ("new", "open")}
@@ -30,7 +32,8 @@ class Query:
     questions_only: bool = False
 
 
-def parse_query(text: str) -> Query:
+def parse_query(text: str, me: str | None = None) -> Query:
+    """me: who `assigned:me` names (None: the word "me" is taken as a name)."""
     words: list[str] = []
     fields: dict = {}
     for token in text.split():
@@ -53,7 +56,7 @@ def parse_query(text: str) -> Query:
                 raise InputError(_("kind:{value} is not a kind ({kinds})").format(value=value, kinds=", ".join(ITEM_KINDS)))
             fields["kind"] = value.lower()
         elif key == "assigned":
-            fields["assignee"] = value
+            fields["assignee"] = me if me and value.lower() == ME else value
         elif key == "is" and value.lower() == "question":
             fields["questions_only"] = True
         else:
@@ -61,10 +64,10 @@ def parse_query(text: str) -> Query:
     return Query(words=" ".join(words), **fields)
 
 
-def narrow(base, text: str):
+def narrow(base, text: str, me: str | None = None):
     """base (an InboxFilter) with a typed search applied over it: the query's filters
-    replace the base's; raises InputError for a bad filter."""
-    query = parse_query(text)
+    replace the base's; raises InputError for a bad filter. me: who `assigned:me` is."""
+    query = parse_query(text, me)
     changes: dict = {"search": query.words}
     for field in ("author", "label", "language", "kind", "assignee"):
         if getattr(query, field) is not None:

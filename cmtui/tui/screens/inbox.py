@@ -24,6 +24,7 @@ from cmtui.tui.messages import DataChanged
 from cmtui.tui.places import addressed, item_place
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.screens.inbox_likes import LikeActions, op_words
+from cmtui.tui.screens.inbox_team import assign_choices, assignee, replying_words
 from cmtui.tui.widgets.inbox_list import KIND_MARK, InboxList, kind_word, state_word
 from cmtui.tui.widgets.thread_pane import ThreadPane
 
@@ -198,7 +199,7 @@ class InboxScreen(LikeActions, ModeScreen):
     def apply_filter(self) -> None:
         """Re-read the list under the filter and the typed search."""
         try:
-            f = narrow(self.base_filter, self.search_text)
+            f = narrow(self.base_filter, self.search_text, me=self.app.settings.username)
         except InputError as exc:
             self.search_error = str(exc)  # the list stays as it was
             self._show_counts()
@@ -267,6 +268,8 @@ class InboxScreen(LikeActions, ModeScreen):
     # -- keeping the list current ---------------------------------------------------------
     def on_data_changed(self, _message: DataChanged) -> None:
         self._reload(accounts_changed=True)
+        for line in self.query("CollisionLine"):  # a teammate began replying, or answered: say so
+            line.recheck()
 
     def _reload(self, accounts_changed: bool = False, prefer: list[int] = ()) -> None:
         """The store changed under the list: re-read it, keeping the highlight on its item
@@ -307,6 +310,7 @@ class InboxScreen(LikeActions, ModeScreen):
             text.append("  " + " ".join(f"#{label}" for label in labels), style="italic")
         if row["assignee"]:
             text.append(f"  → {row['assignee']}", style="italic")
+        text.append_text(replying_words(self.store, row["id"], self.app.settings.username, self.app.now()))
         target = timedelta(minutes=self.app.settings.response_target_minutes)
         left = time_left(row, self.app.now(), target)
         if left is not None:
@@ -492,8 +496,8 @@ class InboxScreen(LikeActions, ModeScreen):
     def action_assign(self) -> None:
         from cmtui.tui.dialogs.choose import ChooseDialog
 
-        teammates = self.app.settings.teammates
-        if not teammates:
+        choices = assign_choices(self.app.settings)
+        if not choices:
             self.notify(_("No teammates yet: add {setting} to settings.toml.").format(
                 setting='teammates = ["ana", "luka"]'), severity="warning", markup=False)
             return
@@ -503,10 +507,14 @@ class InboxScreen(LikeActions, ModeScreen):
 
         def assigned(name) -> None:
             if name is not None:
-                self.store.triage.apply(targets, "assign", {"assignee": name or None}, self.app.settings.username)
+                try:
+                    name = assignee(self.app.settings, name)  # only the team (a stale list, a typo)
+                except InputError as exc:
+                    self.notify(str(exc), severity="error", markup=False)
+                    return
+                self.store.triage.apply(targets, "assign", {"assignee": name}, self.app.settings.username)
                 self._decided(len(targets), _("Assigned to {name}").format(name=name) if name else _("Unassigned"))
 
-        choices = [(name, name) for name in teammates] + [(_("nobody (unassign)"), "")]
         self.app.push_screen(ChooseDialog(_("Assign to…"), choices), assigned)
 
     def action_labels(self) -> None:
@@ -536,7 +544,7 @@ class InboxScreen(LikeActions, ModeScreen):
     def action_undo(self) -> None:
         from cmtui.triage.likes import KINDS as REACTION_KINDS, undo_last
 
-        undone = undo_last(self.store, answers=self.app.settings.like_answers)
+        undone = undo_last(self.store, answers=self.app.settings.like_answers, who=self.app.settings.username)
         if undone is None:
             self.notify(_("Nothing to undo."), severity="warning")
             return

@@ -20,6 +20,7 @@ from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.sync.connectors import profile_for
 from cmtui.tui.external_editor import split_front_matter
 from cmtui.tui.places import addressed, item_place
+from cmtui.tui.widgets.collision import CollisionLine
 
 if TYPE_CHECKING:
     from cmtui.store import Store
@@ -74,6 +75,7 @@ class ComposerPane(Vertical):
             reason = self.failed.last_error or pgettext("outbox", "refused")
             title.append("  · " + _("editing the failed reply: {reason}").format(reason=reason), style="red")
         yield Static(title, id="composer-title")
+        yield CollisionLine(self.store, self.item["id"], id="composer-collision")  # "⚠ Ana is replying"
         yield TextArea(self._start_text(), id="composer-text", soft_wrap=True, show_line_numbers=False, compact=True)
         language = self.item["language"] or "en"
         languages = [language, *(code for code in LANGUAGES if code != language)]
@@ -134,6 +136,25 @@ class ComposerPane(Vertical):
         self._show_count()
 
     def action_send(self) -> None:
+        found = self.query_one(CollisionLine).recheck()
+        if found is None:
+            self._queue()
+            return
+
+        def answered(yes: bool | None) -> None:  # a second answer: only on an explicit yes
+            if not self.is_mounted:  # the pane went meanwhile (its draft is kept)
+                return
+            if yes:
+                self._queue()
+            else:
+                self._save_draft()
+                self.query_one(TextArea).focus()
+
+        from cmtui.tui.dialogs.second_answer import SecondAnswerDialog
+
+        self.app.push_screen(SecondAnswerDialog(found), answered)
+
+    def _queue(self) -> None:
         from cmtui.media import keep_all
 
         alt_required = self.app.settings.media_alt_required
@@ -145,7 +166,7 @@ class ComposerPane(Vertical):
                                 language=self.query_one("#composer-language", Select).value,
                                 visibility=self._visibility(),
                                 retry_op=self.failed.op_id if self.failed is not None else None,
-                                media=media, alt_required=alt_required)
+                                media=media, alt_required=alt_required, who=self.app.settings.username)
         except InputError as exc:
             self._show_count(str(exc))  # nothing queued, the text stays
             return

@@ -1,5 +1,6 @@
 """The status line under every screen: a crisis alert when there is one, sync state per
-account, the outbox, items overdue for an answer, last sync."""
+account, the outbox, items overdue for an answer, the team's counts (assigned to you, to
+approve), last sync."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from cmtui.model import SyncState
 from cmtui.sync.states import state_word
 from cmtui.triage.response import overdue_cutoff
 from cmtui.tui.fitting import Part, fit_parts, join_parts
+from cmtui.tui.widgets.team_counts import TeamCounts, words as team_words
 
 STATE_STYLE = {SyncState.IDLE: "green", SyncState.SYNCING: "cyan", SyncState.OFFLINE: "yellow",
                SyncState.ERROR: "bold red"}
@@ -125,6 +127,11 @@ class StatusLine(Widget):
         # i18n: status line: inbox items past the response target, still unanswered
         parts.append(Part.of(Text(ngettext("{n} overdue", "{n} overdue", overdue).format(n=l10n.number(overdue)),
                                   style="bold red" if overdue else "dim"), KEEP_COUNTS, lead=GROUP))
+        team = TeamCounts.of(self.app)
+        team.request()  # recounted off the UI thread after a change; the last counts meanwhile
+        mine = team_words(team.current)
+        if mine is not None:
+            parts.append(Part.of(mine, KEEP_COUNTS, lead=GROUP))
         last = max((a.last_sync_at for a in accounts if a.last_sync_at), default=None)
         when = self.app.format_time(last) if last else pgettext("last sync", "never")
         parts.append(Part.of(_with_dim_field(_("last sync {when}"), when), KEEP_LAST_SYNC,

@@ -1,0 +1,109 @@
+"""The status line's team counts: "3 assigned to you" (new and open items assigned to the
+person working) and, for an approver, "2 to approve" (calendar entries waiting for approval).
+
+Counting the assigned items reads every active item (~100 ms on a million: there is no index
+on the assignee), so it runs in a worker thread on a read-only store, and only when the
+store changed: another process committed (the app's store_version) or this one did (the
+connection's total_changes). The status line shows the last counts meanwhile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from rich.text import Text
+
+from cmtui import l10n
+from cmtui.i18n import ngettext
+
+if TYPE_CHECKING:
+    from cmtui.store import Store
+
+SMALL_STORE = 20_000  # active items counted on the UI thread below this (well under a millisecond each)
+
+
+@dataclass(frozen=True)
+class Counts:
+    assigned: int = 0
+    to_approve: int | None = None  # None: the person is no approver
+
+
+def is_approver(settings) -> bool:
+    me = settings.username.casefold()
+    return any(name.casefold() == me for name in settings.approvers)
+
+
+def count(store: Store, settings) -> Counts:
+    assigned = store.inbox.assigned_count(settings.username)
+    to_approve = store.entries.status_counts().get("needs_approval", 0) if is_approver(settings) else None
+    return Counts(assigned, to_approve)
+
+
+def words(counts: Counts) -> Text | None:
+    """"3 assigned to you · 2 to approve", or None when there is nothing to say."""
+    parts: list[str] = []
+    if counts.assigned:
+        # i18n: status line: new and open inbox items assigned to the person working
+        parts.append(ngettext("{n} assigned to you", "{n} assigned to you", counts.assigned).format(
+            n=l10n.number(counts.assigned)))
+    if counts.to_approve:
+        # i18n: status line, for an approver: posts waiting for their approval
+        parts.append(ngettext("{n} to approve", "{n} to approve", counts.to_approve).format(
+            n=l10n.number(counts.to_approve)))
+    return Text(" · ".join(parts), style="bold") if parts else None
+
+
+class TeamCounts:
+    """One per app, shared by every screen's status line (`TeamCounts.of(app)`): `current`
+    now, recounted in the background after a change."""
+
+    _apps: WeakKeyDictionary = WeakKeyDictionary()
+
+    def __init__(self, app):
+        self.app = app
+        self.current = Counts()
+        self._key: tuple | None = None
+
+    @classmethod
+    def of(cls, app) -> "TeamCounts":
+        if app not in cls._apps:
+            cls._apps[app] = cls(app)
+        return cls._apps[app]
+
+    def request(self) -> None:
+        store = self.app.store
+        key = (self.app.store_version, store.own_changes())
+        if key == self._key:
+            return
+        self._key = key
+        settings = self.app.settings
+        counts = store.inbox.state_counts()
+        reader = store.reader() if counts["new"] + counts["open"] >= SMALL_STORE else None
+        if reader is None:
+            self._done(count(store, settings))
+            return
+        self.app.run_worker(partial(self._count, reader, settings), thread=True, exclusive=True,
+                            group="team-counts", exit_on_error=False)
+
+    def _count(self, reader: Store, settings) -> None:
+        try:
+            counts = count(reader, settings)
+        except Exception:  # a busy or closing database: the next change counts again
+            self._key = None
+            return
+        finally:
+            reader.close()
+        try:
+            self.app.call_from_thread(self._done, counts)
+        except RuntimeError:  # the app closed meanwhile
+            pass
+
+    def _done(self, counts: Counts) -> None:
+        if counts != self.current:
+            self.current = counts
+            from cmtui.tui.widgets.status_line import StatusLine
+
+            for line in self.app.screen.query(StatusLine):
+                line.refresh_status()
