@@ -114,6 +114,17 @@ class EntryRepo(Repo):
     def transitions(self, entry_id: int) -> list:
         return self._all("SELECT * FROM entry_transitions WHERE entry_id = ? ORDER BY at, id", (entry_id,))
 
+    def approval_requests(self, entry_ids) -> dict[int, tuple[str, str]]:
+        """Entry id -> (who, at) of its latest transition into needs_approval, for these entries."""
+        ids = list(entry_ids)
+        found: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(ids), 500):  # (SQLite's limit on bound values)
+            chunk = ids[start:start + 500]
+            for row in self._all(f"SELECT entry_id, who, at FROM entry_transitions WHERE to_status = 'needs_approval'"
+                                 f" AND entry_id IN ({_in(chunk)}) ORDER BY at, id", chunk):
+                found[row["entry_id"]] = (row["who"], row["at"])  # the latest wins
+        return found
+
     # -- variants --------------------------------------------------------------------------
     @staticmethod
     def media(entry) -> list[dict]:
@@ -204,6 +215,12 @@ class EntryRepo(Repo):
         return self._all(f"SELECT {_COLUMNS} {_FROM} WHERE e.parent_id IS NULL AND e.scheduled_at IS NULL"
                          " AND e.published_at IS NULL AND e.status NOT IN ('cancelled')"
                          " ORDER BY e.updated_at DESC, e.id DESC")
+
+    def waiting_before(self, end: str) -> list:
+        """Entries waiting for approval (series, not their occurrences) whose time is before
+        end, by time: an approver sees a post waiting whatever its date."""
+        return self._all(f"SELECT {_COLUMNS} {_FROM} WHERE e.parent_id IS NULL AND e.status = 'needs_approval'"
+                         " AND e.scheduled_at < ? ORDER BY e.scheduled_at, e.id", (end,))
 
     def status_counts(self) -> dict[str, int]:
         return self._pairs("SELECT status, count(*) FROM calendar_entries GROUP BY status")
