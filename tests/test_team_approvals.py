@@ -151,3 +151,15 @@ def test_requests_are_read_for_many_entries_at_once(st):
     found = requests(st, [first, second, draft])
     assert {k: v.who for k, v in found.items()} == {first: "ana", second: "nina"}
     assert authors(st, st.entries.get(draft)) == {"luka"}
+
+
+def test_one_occurrence_of_a_series_has_the_series_authors(st):
+    settings = team()
+    series_id = waiting(st, settings, who="luka", rrule="FREQ=WEEKLY;BYDAY=MO")
+    child_id = st.entries.add_child(st.entries.get(series_id), iso(LATER + timedelta(days=7)), who="sync",
+                                    status="needs_approval")
+    assert authors(st, st.entries.get(child_id)) == {"luka", "sync"}
+    with pytest.raises(InputError, match="luka cannot approve entry %d" % child_id):
+        E.approve(st, settings, child_id, who="luka", now=NOW)
+    E.approve(st, settings, child_id, who="ana", now=NOW)
+    assert st.entries.get(child_id)["status"] == "approved"

@@ -42,11 +42,14 @@ def requests(store: Store, entry_ids) -> dict[int, Request]:
 
 
 def authors(store: Store, entry) -> set[str]:
-    """Who counts as the entry's author: who created it and who last sent it to needs_approval."""
-    found = {entry["created_by"] or ""}
-    request = requests(store, [entry["id"]]).get(entry["id"])
-    if request is not None:
-        found.add(request.who)
+    """Who counts as the entry's author: who created it and who last sent it to needs_approval;
+    for one occurrence of a series (made by the sync) the series' authors too."""
+    rows = [entry]
+    if entry["parent_id"] is not None:
+        series = store.entries.get(entry["parent_id"])
+        rows += [series] if series is not None else []
+    asked = requests(store, [row["id"] for row in rows])
+    found = {row["created_by"] or "" for row in rows} | {asked[row["id"]].who for row in rows if row["id"] in asked}
     return {name for name in found if name}
 
 
