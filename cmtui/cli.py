@@ -298,6 +298,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help=_("one full pass; exit 0 if every account synced, 1 if any failed"))
     sync.add_argument("--account", metavar="NAME", help=_("only this account"))
     _command(sync, Run("cmtui.commands.sync:sync_command", ("store", "settings", "credentials")))
+
+    serve = sub.add_parser("serve", help=_("the app in a web browser, for approvers (one app process per browser tab)"))
+    _db_option(serve)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help=_("the address to listen on (default: 127.0.0.1, this machine only; any other needs"
+                            " --password-env)"))
+    serve.add_argument("--port", type=int, default=8000, help=_("the port to listen on (default: 8000)"))
+    serve.add_argument("--password-env", metavar="VAR",
+                       help=_("read the password browsers must give (HTTP Basic) from this environment variable"))
+    serve.add_argument("--as", dest="as_name", metavar="NAME",
+                       help=_("the teammate the browser acts as (only where act_for_others = true; default: you)"))
+    _command(serve, Run("cmtui.serve:serve_command", ("store", "settings")))
     return parser
 
 

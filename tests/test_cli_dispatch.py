@@ -40,7 +40,7 @@ COMMANDS = dict(_commands(build_parser()))
 
 
 def test_the_walk_finds_every_command():
-    assert len(COMMANDS) == 31 and ("metrics", "goal", "remove") in COMMANDS and ("sync",) in COMMANDS
+    assert len(COMMANDS) == 32 and ("metrics", "goal", "remove") in COMMANDS and ("sync",) in COMMANDS
 
 
 @pytest.mark.parametrize("path", sorted(COMMANDS), ids=lambda p: " ".join(p) or "tui")

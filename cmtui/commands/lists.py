@@ -76,8 +76,10 @@ def calendar_list(store: Store, settings: Settings, args) -> int:
         listed += [(o.entry, iso(o.at), o) for o in found]
     if waiting:  # before the range, first; a series already listed by its occurrences is not repeated
         shown_ids = {o.series_id or o.entry_id for _row, _when, o in listed if o is not None}
-        listed[:0] = [(r, r["scheduled_at"], None) for r in store.entries.waiting_before(iso(min(start, horizon)))
-                      if r["id"] not in shown_ids]
+        before = iso(min(start, horizon))
+        earlier = [r for r in store.entries.awaiting_approval() if r["parent_id"] is None
+                   and r["scheduled_at"] is not None and r["scheduled_at"] < before and r["id"] not in shown_ids]
+        listed[:0] = [(r, r["scheduled_at"], None) for r in sorted(earlier, key=lambda r: (r["scheduled_at"], r["id"]))]
     if end is None:
         listed += [(r, r["scheduled_at"] or r["published_at"], None)
                    for r in store.entries.between(iso(horizon), None)]

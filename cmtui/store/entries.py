@@ -216,11 +216,18 @@ class EntryRepo(Repo):
                          " AND e.published_at IS NULL AND e.status NOT IN ('cancelled')"
                          " ORDER BY e.updated_at DESC, e.id DESC")
 
-    def waiting_before(self, end: str) -> list:
-        """Entries waiting for approval (series, not their occurrences) whose time is before
-        end, by time: an approver sees a post waiting whatever its date."""
-        return self._all(f"SELECT {_COLUMNS} {_FROM} WHERE e.parent_id IS NULL AND e.status = 'needs_approval'"
-                         " AND e.scheduled_at < ? ORDER BY e.scheduled_at, e.id", (end,))
+    def awaiting_approval(self) -> list:
+        """Entries waiting for approval, a series as one row (its occurrences waiting with it
+        are left out), oldest request first: each with who asked and when (the latest
+        transition into needs_approval) and its variants' account names, one per line."""
+        asked = ("SELECT {} FROM entry_transitions t WHERE t.entry_id = e.id AND t.to_status = 'needs_approval'"
+                 " ORDER BY t.at DESC, t.id DESC LIMIT 1")  # i18n: not shown (SQL)
+        return self._all(
+            f"SELECT {_COLUMNS}, ({asked.format('t.who')}) AS requested_by, ({asked.format('t.at')}) AS requested_at,"
+            " (SELECT group_concat(va.name, char(10)) FROM entry_variants v JOIN accounts va ON va.id = v.account_id"
+            f" WHERE v.entry_id = e.id) AS variant_accounts {_FROM} WHERE e.status = 'needs_approval'"
+            " AND NOT EXISTS (SELECT 1 FROM calendar_entries p WHERE p.id = e.parent_id"
+            " AND p.status = 'needs_approval') ORDER BY requested_at IS NULL, requested_at, e.id")
 
     def status_counts(self) -> dict[str, int]:
         return self._pairs("SELECT status, count(*) FROM calendar_entries GROUP BY status")
