@@ -147,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(clist)
     clist.add_argument("--from", dest="from_", metavar="DATE")
     clist.add_argument("--to", metavar="DATE")
+    from cmtui.model import EntryStatus
+
+    clist.add_argument("--status", choices=[s.value for s in EntryStatus],
+                       help=_("only entries in this status; needs_approval without --from lists every entry waiting,"
+                              " whatever its date"))
     _json_option(clist)
     _command(clist, Run("cmtui.commands.lists:calendar_list", ("store", "settings")), reads_only=True)
     cexport = cal_sub.add_parser("export", help=_("write every calendar entry as iCalendar, CSV or JSON"))
@@ -184,7 +189,20 @@ def build_parser() -> argparse.ArgumentParser:
                       help=_("publish TEXT as a thread: its parts are separated by a line holding only ---, each"
                       " checked against the account's limit and posted as a reply to the one before (without"
                       " --thread a --- line is just text)"))
+    padd.add_argument("--as", dest="as_", metavar="NAME",
+                      help=_("record a teammate as its author (only where act_for_others = true)"))
     _command(padd, Run("cmtui.commands.posts:post_add", ("store", "settings")))
+    for name, helps in (("submit", _("ask for approval of a post (an idea, draft, failed or cancelled one)")),
+                        ("approve", _("approve a post waiting for approval (approvers only)")),
+                        ("reject", _("send a post back to draft, saying why (approvers only)"))):
+        pact = post_sub.add_parser(name, help=helps)
+        _db_option(pact)
+        pact.add_argument("entry_id", metavar="ID", help=_("the calendar entry's id"))
+        pact.add_argument("--comment", metavar="TEXT", required=name == "reject",
+                          help=_("why: kept with the decision in the entry's history"))
+        pact.add_argument("--as", dest="as_", metavar="NAME",
+                          help=_("record a teammate as the one acting (only where act_for_others = true)"))
+        _command(pact, Run(f"cmtui.commands.posts:post_{name}", ("store", "settings")))
 
     mod = sub.add_parser("moderation", help=_("the moderation queue and its audit log"))
     _db_option(mod)

@@ -114,6 +114,17 @@ class EntryRepo(Repo):
     def transitions(self, entry_id: int) -> list:
         return self._all("SELECT * FROM entry_transitions WHERE entry_id = ? ORDER BY at, id", (entry_id,))
 
+    def approval_requests(self, entry_ids) -> dict[int, tuple[str, str]]:
+        """Entry id -> (who, at) of its latest transition into needs_approval, for these entries."""
+        ids = list(entry_ids)
+        found: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(ids), 500):  # (SQLite's limit on bound values)
+            chunk = ids[start:start + 500]
+            for row in self._all(f"SELECT entry_id, who, at FROM entry_transitions WHERE to_status = 'needs_approval'"
+                                 f" AND entry_id IN ({_in(chunk)}) ORDER BY at, id", chunk):
+                found[row["entry_id"]] = (row["who"], row["at"])  # the latest wins
+        return found
+
     # -- variants --------------------------------------------------------------------------
     @staticmethod
     def media(entry) -> list[dict]:
