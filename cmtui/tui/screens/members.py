@@ -188,7 +188,7 @@ class MemberScreen(ModeScreen):
     def _change(self, setter, value, done: str) -> None:
         """Store a change to this member at once, then show it (or say why nothing changed)."""
         try:
-            setter(self.record["id"], value)
+            setter(self.record["id"], value, who=self.app.settings.username)
         except CmtuiError as exc:
             self.notify(_("Nothing was changed: {error}").format(error=exc), severity="error", markup=False)
             return
