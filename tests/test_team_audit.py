@@ -214,3 +214,27 @@ def test_the_command_line_records_the_person_of_its_settings(db, capsys, tmp_pat
     store = Store.open(db)
     assert [who for who, _action, _subject in activity(store)] == ["luka", "luka"]
     store.close()
+
+
+# -- the screens pass the person working ---------------------------------------------------------------
+async def test_the_screens_record_the_person_working(store):
+    from cmtui.tui.screens.guidelines import GuidelinesScreen
+    from cmtui.tui.screens.rules_editor import RulesEditorScreen
+    from tui_helpers import RecordingApp
+
+    store.members.add_guideline("Be kind")
+    store.members.add_guideline("No spam")
+    save_rule(store, RULE)
+    dry_run(store, "exports")
+    app = RecordingApp(store, LUKA, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.push_screen(GuidelinesScreen())
+        await pilot.pause()
+        await pilot.press("J")  # the first guideline one place down
+        await pilot.pause()
+        await app.push_screen(RulesEditorScreen())
+        await pilot.pause()
+        await pilot.press("space")  # switched on (its dry-run is current)
+        await pilot.pause()
+    assert store.rules.get("exports")["enabled"]
+    assert activity(store) == [("luka", "guideline.move", "guideline 1"), ("luka", "rule.enable", "rule exports")]
