@@ -142,3 +142,21 @@ def test_the_team_commands_in_other_languages(db, capsys, tmp_path):
     assert json.loads(out)["approval"] == "off"  # --json stays English
     code, _out, err = run(capsys, "--db", db, "team", "set", "user", "luka")
     assert code == 2 and "'user'" in err and "cannot set" not in err
+
+
+@pytest.mark.parametrize("argv", [["team", "list"], ["team", "list", "--json"], ["team", "set", "approval", "any"]])
+def test_the_team_commands_refuse_a_missing_database_and_create_nothing(capsys, tmp_path, argv):
+    missing = tmp_path / "typo" / "nothing.db"
+    code, out, err = run(capsys, *argv, "--db", str(missing))
+    assert code == 2 and out == "" and err.count("\n") == 1 and "no database at" in err
+    assert not missing.parent.exists()
+
+
+@pytest.mark.parametrize("name, value", [("teammates", "Ana, Luka"), ("approvers", "Ana"), ("approvers", ""),
+                                         ("approval", "any"), ("approval", "other"), ("approval", "off"),
+                                         ("act_for_others", "on"), ("act_for_others", "OFF")])
+def test_each_documented_team_setting_and_value(db, capsys, name, value):
+    code, out, err = run(capsys, "team", "set", name, value, "--db", db)
+    assert (code, err) == (0, "") and f"team setting {name} is now" in out
+    who, action, subject, _detail = stored(db)[1][-1]
+    assert who and (action, subject) == ("team.set", name)
