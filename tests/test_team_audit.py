@@ -15,9 +15,9 @@ from cmtui.moderation.actions import act, act_report
 from cmtui.moderation.engine import delete_rule, dry_run, enable_rule, reorder_rules, replace_rule, save_rule
 from cmtui.moderation.toml_io import export_toml, import_toml
 from cmtui.planning.entries import submit_for_approval, update_entry
-from cmtui.sync.connectors.mastodon import report_from_api
 from factory import NOW
 from cli_helpers import run
+from test_moderation_actions import ADMIN_REPORT  # an instance report of the test community
 
 ANA = Settings(user="ana", teammates=["luka"], timezone="UTC")
 LUKA = Settings(user="luka", teammates=["ana"], timezone="UTC")
@@ -58,13 +58,6 @@ def test_an_assignee_not_on_the_team_is_refused_and_nothing_changes(store):
         act(store, ANA, [15, 3], "assign", who=ANA.username, to="bo")
     assert flag_assignee(store, 15) is None and flag_assignee(store, 3) is None
     assert store.moderation.log() == before
-
-
-ADMIN_REPORT = report_from_api({
-    "id": "41", "category": "spam", "comment": "bot posting links", "created_at": "2026-11-20T10:00:00.000Z",
-    "target_account": {"id": "9", "username": "spammer", "account": {"id": "9", "acct": "spammer"}},
-    "assigned_account": None, "statuses": [{"id": "500"}],
-}, "social.tidewater.example")
 
 
 def test_a_report_is_assigned_only_to_a_teammate(store):
