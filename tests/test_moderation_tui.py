@@ -332,6 +332,7 @@ async def test_member_page_shows_the_record_saves_notes_and_toggles_the_watch_li
         await pilot.pause()
         assert store.members.record(author)["notes"] == "[red]x"
         assert store.members.record(author)["notes_by"] == "ana"  # the person working wrote them
+        assert "(by ana, " in page.card().plain
         assert "notes: [red]x" in page.card().plain  # shown literally
         await pilot.press("w")
         await pilot.pause()

@@ -132,6 +132,9 @@ class MemberScreen(ModeScreen):
         if r["notes"]:
             card.append(_("notes:") + " ", style="bold")
             card.append(r["notes"], style="italic")
+            if r["notes_by"]:  # a team shares the page: whose words these are
+                card.append("  " + _("(by {name}, {when})").format(
+                    name=r["notes_by"], when=self.app.format_time(r["notes_at"])), style="dim")
         else:
             card.append(_("no notes yet: n writes one"), style="dim")
         return card
