@@ -200,6 +200,9 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
                              ({"status": new_status} if new_status != status else {}))
         if "variants" in changed:
             store.entries.set_variants(entry["id"], new_variants)
+        if "notes" in changed:  # who wrote them, on the entry and in the team's activity log
+            store.entries.update(entry["id"], {"notes_by": who}, touch=False)
+            store.activity.record(who, "entry.notes", f"entry {entry['id']}", fields["notes"])  # i18n: not shown
         if new_status != status:
             record(store, entry["id"], status, new_status, who, "edited", now)
         after = store.entries.require(entry["id"])
