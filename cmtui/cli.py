@@ -147,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(clist)
     clist.add_argument("--from", dest="from_", metavar="DATE")
     clist.add_argument("--to", metavar="DATE")
+    from cmtui.model import EntryStatus
+
+    clist.add_argument("--status", choices=[s.value for s in EntryStatus],
+                       help=_("only entries in this status; needs_approval without --from lists every entry waiting,"
+                              " whatever its date"))
     _json_option(clist)
     _command(clist, Run("cmtui.commands.lists:calendar_list", ("store", "settings")), reads_only=True)
     cexport = cal_sub.add_parser("export", help=_("write every calendar entry as iCalendar, CSV or JSON"))
@@ -184,7 +189,20 @@ def build_parser() -> argparse.ArgumentParser:
                       help=_("publish TEXT as a thread: its parts are separated by a line holding only ---, each"
                       " checked against the account's limit and posted as a reply to the one before (without"
                       " --thread a --- line is just text)"))
+    padd.add_argument("--as", dest="as_", metavar="NAME",
+                      help=_("record a teammate as its author (only where act_for_others = true)"))
     _command(padd, Run("cmtui.commands.posts:post_add", ("store", "settings")))
+    for name, helps in (("submit", _("ask for approval of a post (an idea, draft, failed or cancelled one)")),
+                        ("approve", _("approve a post waiting for approval (approvers only)")),
+                        ("reject", _("send a post back to draft, saying why (approvers only)"))):
+        pact = post_sub.add_parser(name, help=helps)
+        _db_option(pact)
+        pact.add_argument("entry_id", metavar="ID", help=_("the calendar entry's id"))
+        pact.add_argument("--comment", metavar="TEXT", required=name == "reject",
+                          help=_("why: kept with the decision in the entry's history"))
+        pact.add_argument("--as", dest="as_", metavar="NAME",
+                          help=_("record a teammate as the one acting (only where act_for_others = true)"))
+        _command(pact, Run(f"cmtui.commands.posts:post_{name}", ("store", "settings")))
 
     mod = sub.add_parser("moderation", help=_("the moderation queue and its audit log"))
     _db_option(mod)
@@ -201,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     mact.add_argument("--all-items", action="store_true",
                       help=_("hide, mute, block: also every other open item of the author on that account"
                            " (they leave the queue and the inbox)"))
+    mact.add_argument("--as", dest="as_name", metavar="NAME",
+                      help=_("record the decision as a teammate's (only where act_for_others = true)"))
     _command(mact, Run("cmtui.commands.moderation:moderation_act", ("store", "settings")))
     mlog = mod_sub.add_parser("log", help=_("the audit log of moderation actions"))
     _db_option(mlog)
@@ -215,6 +235,21 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(olist)
     _json_option(olist)
     _command(olist, Run("cmtui.commands.lists:outbox_list"), reads_only=True)
+
+    team = sub.add_parser("team", help=_("the team on this database: who is on it, who approves, what each has open"))
+    _db_option(team)
+    team_sub = team.add_subparsers(dest="action", metavar="ACTION", required=True)
+    tlist = team_sub.add_parser("list", help=_("the team: approvers, open items assigned to each, who is busy now,"
+                                " the approval rule"))
+    _db_option(tlist)
+    _json_option(tlist, one_object=True)
+    _command(tlist, Run("cmtui.commands.team:team_list", ("store", "settings")), reads_only=True)
+    tset = team_sub.add_parser("set", help=_("store a team setting in the database, for everyone who uses it"))
+    _db_option(tset)
+    tset.add_argument("name", metavar="NAME", help=_("teammates, approvers (names, comma-separated), approval"
+                      " (any, other, off) or act_for_others (on, off)"))
+    tset.add_argument("value", metavar="VALUE")
+    _command(tset, Run("cmtui.commands.team:team_set", ("store", "settings")))
 
     account = sub.add_parser("account", help=_("platform accounts"))
     _db_option(account)
@@ -271,15 +306,15 @@ def build_parser() -> argparse.ArgumentParser:
     gadd.add_argument("--target", required=True, metavar="N", help=_("the number to reach"))
     gadd.add_argument("--by", required=True, metavar="DATE", help=_("due date, YYYY-MM-DD"))
     gadd.add_argument("--account", metavar="A", help=_("one account (default: all)"))
-    _command(gadd, Run("cmtui.commands.metrics:goal_command"), creates=True)
+    _command(gadd, Run("cmtui.commands.metrics:goal_command", ("store", "settings")), creates=True)
     glist = goal_sub.add_parser("list", help=_("goals with progress and forecast"))
     _db_option(glist)
     _json_option(glist)
-    _command(glist, Run("cmtui.commands.metrics:goal_command"), reads_only=True)
+    _command(glist, Run("cmtui.commands.metrics:goal_command", ("store", "settings")), reads_only=True)
     gremove = goal_sub.add_parser("remove", help=_("remove a goal"))
     _db_option(gremove)
     gremove.add_argument("goal_id", metavar="ID")
-    _command(gremove, Run("cmtui.commands.metrics:goal_command"))
+    _command(gremove, Run("cmtui.commands.metrics:goal_command", ("store", "settings")))
 
     doctor = sub.add_parser("doctor", help=_("check the database, settings, credentials and each account's connection"))
     _db_option(doctor)
@@ -292,6 +327,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help=_("one full pass; exit 0 if every account synced, 1 if any failed"))
     sync.add_argument("--account", metavar="NAME", help=_("only this account"))
     _command(sync, Run("cmtui.commands.sync:sync_command", ("store", "settings", "credentials")))
+
+    serve = sub.add_parser("serve", help=_("the app in a web browser, for approvers (one app process per browser tab)"))
+    _db_option(serve)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help=_("the address to listen on (default: 127.0.0.1, this machine only; any other needs"
+                            " --password-env)"))
+    serve.add_argument("--port", type=int, default=8000, help=_("the port to listen on (default: 8000)"))
+    serve.add_argument("--password-env", metavar="VAR",
+                       help=_("read the password browsers must give (HTTP Basic) from this environment variable"))
+    serve.add_argument("--as", dest="as_name", metavar="NAME",
+                       help=_("the teammate the browser acts as (only where act_for_others = true; default: you)"))
+    _command(serve, Run("cmtui.serve:serve_command", ("store", "settings")))
     return parser
 
 
@@ -317,11 +364,11 @@ def _rules_parsers(mod_sub) -> None:
     renable.add_argument("name", metavar="NAME")
     renable.add_argument("--after-dry-run", action="store_true",
                          help=_("without a current dry-run, run one first and switch the rule on once it finishes"))
-    _command(renable, Run(target + "enable"))
+    _command(renable, Run(target + "enable", ("store", "settings")))
     rdisable = rules_sub.add_parser("disable", help=_("switch a rule off"))
     _db_option(rdisable)
     rdisable.add_argument("name", metavar="NAME")
-    _command(rdisable, Run(target + "disable"))
+    _command(rdisable, Run(target + "disable", ("store", "settings")))
     rexport = rules_sub.add_parser("export", help=_("every rule as TOML (the rules editor's format)"))
     _db_option(rexport)
     rexport.add_argument("-o", "--output", metavar="FILE", type=Path,
@@ -330,7 +377,7 @@ def _rules_parsers(mod_sub) -> None:
     rimport = rules_sub.add_parser("import", help=_("replace the rules with a TOML file's (all or nothing)"))
     _db_option(rimport)
     rimport.add_argument("file", metavar="FILE", type=Path)
-    _command(rimport, Run(target + "import"))
+    _command(rimport, Run(target + "import", ("store", "settings")))
 
 
 def _resolve_db(args) -> tuple[Path, bool]:

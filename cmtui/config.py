@@ -91,6 +91,8 @@ class Settings:
 
     @property
     def username(self) -> str:
+        if os.environ.get("CMTUI_USER"):  # a browser session of `cmtui serve` acts for whoever serves it
+            return os.environ["CMTUI_USER"]
         if self.user:
             return self.user
         import getpass

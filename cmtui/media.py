@@ -79,6 +79,12 @@ def inspect(path: Path | str) -> tuple[str, int]:
     return mime, info.st_size
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def keep(path: Path | str, alt: str | None, folder: Path, *, alt_required: bool = True, part: int = 0) -> Attachment:
     """Check the file and its alt text, copy it into `folder` (content-addressed), and return
     its Attachment. Nothing is copied when a check fails (InputError)."""
@@ -93,6 +99,7 @@ def keep(path: Path | str, alt: str | None, folder: Path, *, alt_required: bool 
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would hide it from a team's sync service
     except OSError as exc:
         raise InputError(_("cannot write into {folder} ({reason})").format(folder=folder, reason=exc.strerror)) \
             from None

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTED_READING = {("inbox", "list"), ("calendar", "list"), ("calendar", "export"), ("outbox", "list"),
                       ("account", "list"), ("moderation", "list"), ("moderation", "log"), ("metrics",),
                       ("metrics", "goal", "list"), ("moderation", "rules", "list"), ("moderation", "rules", "export")}
+DOCUMENTED_READING |= {("team", "list")}
 # "Only the commands that start a community create it": the TUI (no command), account add,
 # calendar import, metrics goal add.
 DOCUMENTED_CREATING = {(), ("account", "add"), ("calendar", "import"), ("metrics", "goal", "add")}
@@ -40,7 +41,7 @@ COMMANDS = dict(_commands(build_parser()))
 
 
 def test_the_walk_finds_every_command():
-    assert len(COMMANDS) == 31 and ("metrics", "goal", "remove") in COMMANDS and ("sync",) in COMMANDS
+    assert len(COMMANDS) == 37 and ("team", "set") in COMMANDS and ("metrics", "goal", "remove") in COMMANDS and ("sync",) in COMMANDS
 
 
 @pytest.mark.parametrize("path", sorted(COMMANDS), ids=lambda p: " ".join(p) or "tui")

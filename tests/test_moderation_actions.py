@@ -83,7 +83,7 @@ def test_bulk_is_all_or_nothing(store):
 def test_warn_queues_a_reply_citing_the_guideline_and_assign(store):
     store.members.add_guideline("Be kind", "No insults or personal attacks.")
     store.members.add_guideline("No spam")
-    act(store, SETTINGS, [15], "assign", who="ana", to="bo")
+    act(store, Settings(timezone="UTC", teammates=["bo"]), [15], "assign", who="ana", to="bo")  # a teammate
     assert store.conn.execute("SELECT assignee FROM moderation_flags WHERE item_id = 15").fetchone()[0] == "bo"
     [outcome] = act(store, SETTINGS, [8], "warn", who="ana", guideline=1)
     reply = store.outbox.get(outcome.outbox_id)

@@ -208,7 +208,7 @@ async def test_warn_picks_a_guideline_and_queues_a_reply_citing_it(store):
         assert flag_row(store, item)["state"] == "warned" and log_actions(store) == ["warn"]
 
 
-async def test_assign_to_a_teammate_or_a_typed_name_keeps_the_flag_open(store):
+async def test_assign_to_a_teammate_or_a_typed_teammate_keeps_the_flag_open(store):
     app = make_app(store, teammates=["bo"])
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_queue(app, pilot)
@@ -220,9 +220,14 @@ async def test_assign_to_a_teammate_or_a_typed_name_keeps_the_flag_open(store):
         assert tuple(flag_row(store, item)) == ("open", "bo")
         await pilot.press("s")
         await pilot.pause()
-        await pilot.press("end", "enter", *"cleo", "enter")
+        await pilot.press("end", "enter", *"cleo", "enter")  # not on the team: refused, nothing changed
         await pilot.pause()
-        assert tuple(flag_row(store, item)) == ("open", "cleo") and screen.query_one("#queue").row_count == 3
+        assert tuple(flag_row(store, item)) == ("open", "bo") and log_actions(store) == ["assign"]
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("end", "enter", *"ANA", "enter")  # a teammate typed: as the team spells the name
+        await pilot.pause()
+        assert tuple(flag_row(store, item)) == ("open", "ana") and screen.query_one("#queue").row_count == 3
         await pilot.press("A")
         await pilot.pause()
         assert flag_row(store, item)["assignee"] == "ana"
@@ -326,6 +331,8 @@ async def test_member_page_shows_the_record_saves_notes_and_toggles_the_watch_li
         await pilot.press(*"[red]x", "ctrl+s")
         await pilot.pause()
         assert store.members.record(author)["notes"] == "[red]x"
+        assert store.members.record(author)["notes_by"] == "ana"  # the person working wrote them
+        assert "(by ana, " in page.card().plain
         assert "notes: [red]x" in page.card().plain  # shown literally
         await pilot.press("w")
         await pilot.pause()

@@ -11,6 +11,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, OptionList, Static, TextArea
 
+from cmtui.config import Settings
 from cmtui.errors import InputError
 from cmtui.resources import load_json
 from cmtui.saved_replies import expand, first_name, seed
@@ -171,6 +172,7 @@ class DialogApp(App):
     def __init__(self, store, language="es", pick=True):
         super().__init__()
         self.store = store
+        self.settings = Settings(user="ana")  # who writes the replies (the team's activity log)
         self.language = language
         self.pick = pick
         self.results: list = []
@@ -251,6 +253,7 @@ async def test_add_a_reply_in_the_editor(store):
         [row] = store.replies.list()
         assert (row["name"], row["language"], row["body"]) == ("Hvala", "sl", "Hvala, {first_name}!")
         assert names(dialog) == ["Hvala"] and dialog.highlighted()["id"] == row["id"]
+        assert [(r["who"], r["action"]) for r in store.activity.recent()] == [("ana", "reply.add")]  # who wrote it
 
 
 async def test_an_empty_body_is_refused_inline_and_nothing_is_stored(store):

@@ -12,6 +12,7 @@ from cmtui.commands.output import (ENTRY_STATUS, INBOX_STATE, ITEM_KIND, OUTBOX_
 from cmtui.errors import InputError
 from cmtui.i18n import _, ngettext
 from cmtui.model import iso
+from cmtui.planning.approval import Request, requests
 from cmtui.planning.threads import raw_parts
 from cmtui.planning.timeparse import parse_when
 from cmtui.store import InboxFilter, Store
@@ -50,14 +51,17 @@ def inbox_list(store: Store, settings: Settings, args) -> int:
 
 def calendar_list(store: Store, settings: Settings, args) -> int:
     tz = settings.tzinfo()
+    status = getattr(args, "status", None)
     # Without --from the range starts today; without either, the undated ideas and drafts
-    # are listed too.
+    # are listed too. Entries waiting for approval without --from: every one, whatever its
+    # date (one left waiting in the past is exactly what an approver must see).
+    waiting = status == "needs_approval" and not args.from_
     start = parse_when(args.from_, tz) if args.from_ else parse_when("today", tz)
     end = parse_when(args.to, tz) if args.to else None
     undated = not args.from_ and not args.to
     if end is not None and end.time().isoformat() == "00:00:00":
         end += timedelta(days=1)  # --to 2026-12-31 includes that day
-    if end is not None and end <= start:
+    if end is not None and end <= start and not waiting:
         raise InputError(_("--to must be after --from ({to} is before {start})").format(to=args.to, start=args.from_)
                          if args.from_ else _("--to {to} is before today, where the list starts without --from;"
                                               " give --from too").format(to=args.to))
@@ -65,39 +69,59 @@ def calendar_list(store: Store, settings: Settings, args) -> int:
     # next SERIES_HORIZON; single entries further out are listed too.
     from cmtui.planning.conflicts import Conflicts, in_window
 
+    listed: list[tuple[sqlite3.Row, str | None, Occurrence | None]] = []
     horizon = end or start + SERIES_HORIZON
-    with json_language(args.json):  # the conflicts' reasons and the repeat rules in words
-        found, conflicts = in_window(store, settings, start, horizon, tz)
-    listed: list[tuple[sqlite3.Row, str | None, Occurrence | None]] = [(o.entry, iso(o.at), o) for o in found]
+    conflicts = Conflicts()
+    if horizon > start:
+        with json_language(args.json):  # the conflicts' reasons and the repeat rules in words
+            found, conflicts = in_window(store, settings, start, horizon, tz)
+        listed += [(o.entry, iso(o.at), o) for o in found]
+    if waiting:  # before the range, first; a series already listed by its occurrences is not repeated
+        shown_ids = {o.series_id or o.entry_id for _row, _when, o in listed if o is not None}
+        before = iso(min(start, horizon))
+        earlier = [r for r in store.entries.awaiting_approval() if r["parent_id"] is None
+                   and r["scheduled_at"] is not None and r["scheduled_at"] < before and r["id"] not in shown_ids]
+        listed[:0] = [(r, r["scheduled_at"], None) for r in sorted(earlier, key=lambda r: (r["scheduled_at"], r["id"]))]
     if end is None:
         listed += [(r, r["scheduled_at"] or r["published_at"], None)
                    for r in store.entries.between(iso(horizon), None)]
-    if undated:
+    if undated or waiting:
         listed += [(r, None, None) for r in store.entries.undated()]
+    if status:
+        listed = [(row, when, o) for row, when, o in listed
+                  if row["status"] == status and not (o is not None and o.skipped)]
+    asked = requests(store, {row["id"] for row, _when, _o in listed if row["status"] == "needs_approval"})
     if args.json:
         with json_language(True):
-            print_json([_occurrence_json(row, when, o, conflicts if o is not None else Conflicts(), tz)
-                        for row, when, o in listed])
+            print_json([_occurrence_json(row, when, o, conflicts if o is not None else Conflicts(), tz,
+                                         asked.get(row["id"])) for row, when, o in listed])
         return 0
-    print_table(
-        ["ID", _("WHEN"), _("STATUS"), _("ACCOUNT"), _("TEXT")],
-        [[row["id"], local_time(when, tz), shown(ENTRY_STATUS, "skipped" if o is not None and o.skipped
-                                                 else row["status"]),
-          row["account"] or "-", ("↻ " if o is not None and o.is_recurring else "") + first_line(row["text"])]
-         for row, when, o in listed],
-        [None, 16, shown_width(ENTRY_STATUS, 14), None, 70],
-    )
+    headers = ["ID", _("WHEN"), _("STATUS"), _("ACCOUNT"), _("TEXT")]
+    rows = [[row["id"], local_time(when, tz), shown(ENTRY_STATUS, "skipped" if o is not None and o.skipped
+                                                    else row["status"]),
+             row["account"] or "-", ("↻ " if o is not None and o.is_recurring else "") + first_line(row["text"])]
+            for row, when, o in listed]
+    widths: list[int | None] = [None, 16, shown_width(ENTRY_STATUS, 14), None, 70]
+    if status == "needs_approval":  # who asked, and how long ago
+        headers.insert(4, _("ASKED BY"))
+        widths.insert(4, None)
+        for line, (row, _when, _o) in zip(rows, listed):
+            request = asked.get(row["id"])
+            line.insert(4, f"{request.who} ({age(request.at)})" if request else "-")
+    print_table(headers, rows, widths)
     return 0
 
 
 SERIES_HORIZON = timedelta(days=90)
 
 
-def _occurrence_json(row, when: str | None, occurrence, conflicts, tz) -> dict:
+def _occurrence_json(row, when: str | None, occurrence, conflicts, tz, request: Request | None = None) -> dict:
     """An entry as `calendar list --json` shows it; an occurrence of a repeating post carries
     its own time, and says which series it belongs to and whether it is skipped. `repeat`:
     the rule in words (null without one); `conflicts`: why it is too close to another post
-    of its account, or on a day over the maximum (empty when neither)."""
+    of its account, or on a day over the maximum (empty when neither); `created_by`; and for
+    an entry waiting for approval who asked for it and when (`requested_by`, `requested_at`,
+    null otherwise)."""
     from cmtui.model import parse_iso
     from cmtui.planning.rule_words import describe_or_none
 
@@ -107,6 +131,9 @@ def _occurrence_json(row, when: str | None, occurrence, conflicts, tz) -> dict:
     data["conflicts"] = conflicts.all_for(occurrence, tz)
     if occurrence is not None and occurrence.is_recurring:
         data.update(scheduled_at=when, series_id=occurrence.series_id, skipped=occurrence.skipped)
+    waiting = row["status"] == "needs_approval" and request is not None
+    data.update(created_by=row["created_by"], requested_by=request.who if waiting else None,
+                requested_at=request.at if waiting else None)
     return data
 
 

@@ -110,15 +110,16 @@ def _print_summary(data: dict) -> None:
             forecast=g["forecast"]))
 
 
-def goal_command(store: Store, args) -> int:
+def goal_command(store: Store, settings: Settings, args) -> int:
     from cmtui.metrics.goals import add_goal, delete_goal, goal_progress
 
     if args.goal_action == "add":
-        goal_id = add_goal(store, args.name, args.metric, args.target, args.by, account=args.account)
+        goal_id = add_goal(store, args.name, args.metric, args.target, args.by, account=args.account,
+                           who=settings.username)
         print(_("goal {id} added").format(id=goal_id))
         return 0
     if args.goal_action == "remove":
-        delete_goal(store, args.goal_id)
+        delete_goal(store, args.goal_id, who=settings.username)
         print(_("goal {id} removed").format(id=args.goal_id))
         return 0
     with json_language(args.json):  # the forecasts in words

@@ -36,7 +36,9 @@ def moderation_act(store: Store, settings: Settings, args) -> int:
     """ITEM_ID is an inbox item id; rN names an instance report (approve resolves it)."""
     from cmtui.moderation.actions import act, act_report
 
-    who = settings.username
+    from cmtui.team import acting
+
+    who = acting(settings, getattr(args, "as_name", None))  # --as NAME: only where the team allows it
     comment = args.comment or ""
     if str(args.item_id)[:1] in ("r", "R"):
         if args.decision != "approve":

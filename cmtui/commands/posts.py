@@ -1,10 +1,12 @@
 """cmtui post add: a calendar entry from the command line, stored (with its outbox post)
-before anything else happens; the next sync publishes or schedules it."""
+before anything else happens; the next sync publishes or schedules it. cmtui post submit,
+approve and reject: the approval steps, recorded with the person acting (--as NAME for a
+teammate where the settings allow it)."""
 
 from __future__ import annotations
 from typing import TYPE_CHECKING
 
-from cmtui import l10n
+from cmtui import l10n, team
 from cmtui.errors import InputError
 from cmtui.i18n import _, ngettext
 from cmtui.planning.entries import create_entry
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 def post_add(store: Store, settings: Settings, args) -> int:
     tz = settings.tzinfo()
     when = parse_when(args.at, tz) if args.at else None
-    who = settings.username
+    who = team.acting(settings, getattr(args, "as_", None))
     if args.draft:
         status = "draft"
     elif settings.approval_required:
@@ -55,7 +57,9 @@ def post_add(store: Store, settings: Settings, args) -> int:
     if status == "draft":
         print(_("{label} saved as a draft ({where})").format(label=label, where=where))
     elif status == "needs_approval":
-        approvers = ", ".join(a for a in settings.approvers if a) or _("none named in the settings")
+        from cmtui.planning.approval import approvers_for
+
+        approvers = ", ".join(approvers_for(settings, {who})) or _("none named in the settings")
         print(_("{label} ({where}) needs approval before it is published (approvers: {approvers})").format(
             label=label, where=where, approvers=approvers))
     elif when is None:
@@ -64,6 +68,37 @@ def post_add(store: Store, settings: Settings, args) -> int:
         print(_("{label} scheduled for {when} on {account}; the next sync hands it to the server").format(
             label=label, when=local, account=args.account))
     _warn_conflicts(store, settings, entry_id)
+    return 0
+
+
+def post_submit(store: Store, settings: Settings, args) -> int:
+    from cmtui.planning.approval import approvers_for, authors
+    from cmtui.planning.entries import submit_for_approval
+
+    who = team.acting(settings, args.as_)
+    submit_for_approval(store, settings, args.entry_id, who=who, comment=(args.comment or "").strip())
+    entry = store.entries.require(args.entry_id)
+    approvers = ", ".join(approvers_for(settings, authors(store, entry))) or _("nobody is named yet")
+    print(_("entry {id} is waiting for approval, asked by {who} (approvers: {approvers})").format(
+        id=entry["id"], who=who, approvers=approvers))
+    return 0
+
+
+def post_approve(store: Store, settings: Settings, args) -> int:
+    from cmtui.planning.entries import approve
+
+    who = team.acting(settings, args.as_)
+    approve(store, settings, args.entry_id, who=who, comment=(args.comment or "").strip())
+    print(_("entry {id} approved by {who}").format(id=store.entries.require(args.entry_id)["id"], who=who))
+    return 0
+
+
+def post_reject(store: Store, settings: Settings, args) -> int:
+    from cmtui.planning.entries import reject
+
+    who = team.acting(settings, args.as_)
+    reject(store, settings, args.entry_id, who=who, comment=args.comment)
+    print(_("entry {id} sent back to draft by {who}").format(id=store.entries.require(args.entry_id)["id"], who=who))
     return 0
 
 

@@ -16,6 +16,7 @@ from cmtui.moderation.engine import DryRunResult, dry_run, dry_run_is_current, e
 from cmtui.text import sanitize
 
 if TYPE_CHECKING:
+    from cmtui.config import Settings
     from cmtui.store import Store
 
 
@@ -109,7 +110,7 @@ def rules_test(store: Store, args) -> int:
     return 0
 
 
-def rules_enable(store: Store, args) -> int:
+def rules_enable(store: Store, settings: Settings, args) -> int:
     rule = _rule(store, args.name)
     name = _clean(rule["name"])
     if not dry_run_is_current(store, rule):
@@ -121,14 +122,14 @@ def rules_enable(store: Store, args) -> int:
                        "dry-run: rule {name} would have caught {matched} of {total} items",
                        result.total).format(name=name, matched=l10n.number(result.matched),
                                             total=l10n.number(result.total)))
-    enable_rule(store, rule["name"], True)
+    enable_rule(store, rule["name"], True, who=settings.username)
     print(_("rule {name} is on: it runs on every new item").format(name=name))
     return 0
 
 
-def rules_disable(store: Store, args) -> int:
+def rules_disable(store: Store, settings: Settings, args) -> int:
     rule = _rule(store, args.name)
-    enable_rule(store, rule["name"], False)
+    enable_rule(store, rule["name"], False, who=settings.username)
     print(_("rule {name} is off").format(name=_clean(rule["name"])))
     return 0
 
@@ -142,13 +143,14 @@ def rules_export(store: Store, args) -> int:
                                                           count), count)
 
 
-def rules_import(store: Store, args) -> int:
+def rules_import(store: Store, settings: Settings, args) -> int:
     """As the rules editor imports: the file's rules replace the stored ones, all or nothing;
     a rule the file enables comes in off unless a current dry-run vouches for it."""
     from cmtui.moderation.toml_io import import_toml, read_rules_file
 
     try:
-        pending = import_toml(store, read_rules_file(args.file.expanduser()), dry_run_enabled=False)
+        pending = import_toml(store, read_rules_file(args.file.expanduser()), dry_run_enabled=False,
+                              who=settings.username)
     except CmtuiError as exc:
         raise type(exc)(_("{problem}; nothing changed").format(problem=exc)) from None
     count = len(store.rules.list())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 from typing import TYPE_CHECKING
@@ -68,11 +69,24 @@ def sync_command(store: Store, settings: Settings, credentials, args) -> int:
     return asyncio.run(_loop(engine, names))
 
 
+STOP_GRACE_SECONDS = 5.0  # on SIGTERM, how long a pass in progress has to end by itself
+
+
 async def _loop(engine, names) -> int:
+    """Passes until SIGTERM or SIGINT. A pass in progress then has STOP_GRACE_SECONDS to end
+    by itself (a second signal cuts it at once), then it is cut short: a request that hangs
+    must not hold `systemctl stop` until the HTTP time-out, or systemd's SIGKILL."""
     stop = asyncio.Event()
+    now = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def on_signal() -> None:
+        if stop.is_set():
+            now.set()
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, on_signal)
 
     async def passes():
         while not stop.is_set():
@@ -82,5 +96,28 @@ async def _loop(engine, names) -> int:
             except asyncio.TimeoutError:
                 pass
 
-    await passes()
+    task = asyncio.ensure_future(passes())
+    await asyncio.wait([task, asyncio.ensure_future(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
+    if not task.done():
+        await asyncio.wait([task, asyncio.ensure_future(now.wait())], timeout=STOP_GRACE_SECONDS,
+                           return_when=asyncio.FIRST_COMPLETED)
+    if not task.done():
+        task.cancel()
+        await asyncio.wait([task])
+        _after_cut(engine, names)
+    if not task.cancelled():
+        task.result()  # a failure of the store itself is said by main(), as without a signal
     return 0
+
+
+def _after_cut(engine, names) -> None:
+    """A pass cut short: the operation it was sending goes back in the queue (sent again with
+    its key by whoever syncs next, so once), and no account stays shown as syncing."""
+    from cmtui.sync.engine import _pid_alive
+
+    own = os.getpid()
+    taken = engine.store.outbox.release_dead(engine.host, lambda pid: pid != own and _pid_alive(pid))
+    for account in engine.store.accounts.list():
+        if account.sync_state == "syncing" and (not names or account.name in names):
+            engine.store.accounts.set_sync_state(account.id, "idle", account.last_error)
+    logging.getLogger("cmtui.sync").info("stopped during a pass; %d operation(s) back in the queue", taken)

@@ -289,11 +289,16 @@ def validate_goal(store: Store, name, metric, target, due, account=None, start=N
             "start_date": start_day.isoformat(), "due_date": due_day.isoformat(), "account_id": account_id}
 
 
-def add_goal(store: Store, name, metric, target, due, account=None, start=None, now: datetime | None = None) -> int:
-    """Check, then store a goal; return its id. Nothing is stored on bad input."""
+def add_goal(store: Store, name, metric, target, due, account=None, start=None, now: datetime | None = None, *,
+             who: str | None = None) -> int:
+    """Check, then store a goal; return its id. Nothing is stored on bad input. who: the
+    person deciding it, for the team's activity log (None: cmtui's own, not logged)."""
     g = validate_goal(store, name, metric, target, due, account, start, now)
-    return store.metrics.add_goal(g["name"], g["metric"], g["target"], g["direction"], g["start_date"],
-                                  g["due_date"], g["account_id"])
+    with store.transaction():
+        goal_id = store.metrics.add_goal(g["name"], g["metric"], g["target"], g["direction"], g["start_date"],
+                                         g["due_date"], g["account_id"])
+        store.activity.record(who, "goal.add", f"goal {goal_id}", g)  # i18n: not shown
+    return goal_id
 
 
 def _require(store: Store, goal_id):
@@ -311,7 +316,7 @@ _KEEP = object()
 
 
 def update_goal(store: Store, goal_id, *, name=None, metric=None, target=None, due=None, account=_KEEP, start=None,
-                now: datetime | None = None) -> None:
+                now: datetime | None = None, who: str | None = None) -> None:
     """Change some fields of a goal (the rest kept), with add_goal's checks; account=None
     makes it a goal of every account. A due date already past may stay as it was."""
     row = _require(store, goal_id)
@@ -320,10 +325,14 @@ def update_goal(store: Store, goal_id, *, name=None, metric=None, target=None, d
                       target if target is not None else row["target"], due or row["due_date"],
                       row["account"] if account is _KEEP else account, start or row["start_date"], now,
                       check_past=due_changed)
-    store.metrics.update_goal(row["id"], g)
+    with store.transaction():
+        store.metrics.update_goal(row["id"], g)
+        store.activity.record(who, "goal.edit", f"goal {row['id']}", g)  # i18n: not shown
 
 
-def delete_goal(store: Store, goal_id) -> None:
+def delete_goal(store: Store, goal_id, *, who: str | None = None) -> None:
     row = _require(store, goal_id)
-    store.metrics.delete_goal(row["id"])
+    with store.transaction():
+        store.metrics.delete_goal(row["id"])
+        store.activity.record(who, "goal.delete", f"goal {row['id']}", row["name"])  # i18n: not shown
 

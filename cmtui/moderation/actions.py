@@ -215,7 +215,7 @@ def _one(store: Store, item, action: str, who: str, comment: str, options: dict)
         store.moderation.close_flags(item_id, "warned")
         comment = comment or f"guideline {number}"  # i18n: not shown (the audit log's stored comment)
     elif action == "assign":
-        to = options.get("to") or who
+        to = options["to"]  # a teammate's name, checked by act()
         if not store.moderation.assign_flags(to, item_id=item_id):
             raise InputError(_("item {id} has no open flag to assign").format(id=item_id))
         comment = comment or f"assigned to {to}"  # i18n: not shown (the audit log's stored comment)
@@ -277,6 +277,10 @@ def act(store: Store, settings: Settings, item_ids, action: str, *, who: str, co
     if not items:
         raise InputError(_("no items given"))
     who = who or getattr(settings, "username", "") or "cmtui"
+    if action == "assign":  # only to someone on the team: a typo must not hand the flags to nobody
+        from cmtui.team import resolve
+
+        options["to"] = resolve(settings, options.get("to") or who)
     with store.transaction():
         others = author_open_items(store, items) if all_items else []
         outcomes = [_one(store, item, action, who, comment, options) for item in items]
@@ -290,11 +294,18 @@ def act(store: Store, settings: Settings, item_ids, action: str, *, who: str, co
 
 
 # -- instance reports ------------------------------------------------------------------------
-def act_report(store: Store, report_id, action: str, *, who: str, text: str = "") -> Outcome:
-    """A decision on an instance report (local id): resolve, assign (to self), or an account
+def act_report(store: Store, report_id, action: str, *, who: str, text: str = "",
+               settings: Settings | None = None, to: str | None = None) -> Outcome:
+    """A decision on an instance report (local id): resolve, assign (to `to`, else to who
+    decides; a teammate, checked against the team when settings are given), or an account
     action on its target (those of the platform's profile) with a text, which
     also resolves it. Queued in the outbox with the audit log, one transaction."""
     report = store.reports.require(report_id)
+    if action == "assign" and settings is not None:
+        from cmtui.team import resolve
+
+        to = resolve(settings, to or who)
+    to = to or who
     profile = platform_profile(store, report["account_id"])
     known = REPORT_DECISIONS + tuple(c.value for c in profile.account_actions)
     if action not in known:
@@ -304,8 +315,8 @@ def act_report(store: Store, report_id, action: str, *, who: str, text: str = ""
     with store.transaction():
         if action == "assign":
             op_id = store.outbox.enqueue(report["account_id"], "assign_report", {"report_id": report["remote_id"]})
-            store.reports.assign(report["id"], who)
-            store.moderation.assign_flags(who, report_id=report["id"])
+            store.reports.assign(report["id"], to)
+            store.moderation.assign_flags(to, report_id=report["id"])
         else:
             if action == "resolve":
                 op_id = store.outbox.enqueue(report["account_id"], "resolve_report", {"report_id": report["remote_id"]})
@@ -317,6 +328,7 @@ def act_report(store: Store, report_id, action: str, *, who: str, text: str = ""
                     "report_id": report["remote_id"]})
             store.reports.resolve(report["id"])
             store.moderation.resolve_report_flags(report["id"])
-        log_id = store.moderation.log_action(who, f"report:{action}", report_id=report["id"], comment=text,
+        comment = text or (f"assigned to {to}" if action == "assign" else "")  # i18n: not shown (stored)
+        log_id = store.moderation.log_action(who, f"report:{action}", report_id=report["id"], comment=comment,
                                              outbox_id=op_id)
     return Outcome(None, action, log_id, op_id, report_id=report["id"])

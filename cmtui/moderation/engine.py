@@ -39,8 +39,8 @@ ACTION_TYPES = ("flag", "label", "assign", "done", "hide", "mute", "block", "rep
 RULE_KEYS = ("name", "enabled", "automatic", "match", "conditions", "actions")
 RULE_PLACE_ACTIONS = ("kick", "ban")  # what a rule may do in a place (lifting a ban is a person's call)
 
-__all__ = ["RuleError", "RuleSet", "DryRunResult", "validate_rule", "save_rule", "enable_rule", "dry_run",
-           "run_on_new_items", "fingerprint", "ACTION_TYPES", "rule_actions"]
+__all__ = ["RuleError", "RuleSet", "DryRunResult", "validate_rule", "save_rule", "enable_rule", "delete_rule",
+           "reorder_rules", "dry_run", "run_on_new_items", "fingerprint", "ACTION_TYPES", "rule_actions"]
 
 
 # -- validation -------------------------------------------------------------------------------------------
@@ -452,7 +452,8 @@ def save_rule(store: Store, rule: dict, position: int | None = None) -> int:
     return store.rules.save(clean, position)
 
 
-def replace_rule(store: Store, rule: dict, old: dict | None = None, stamp: dict | None = None) -> dict:
+def replace_rule(store: Store, rule: dict, old: dict | None = None, stamp: dict | None = None, *,
+                 who: str | None = None) -> dict:
     """Store an edited rule (old: the stored rule it was, None for a new one): validated, a
     name taken by another rule refused, a renamed rule kept in its place; all or nothing.
     stamp: a finished dry-run of these very conditions (the editor's preview), recorded with
@@ -470,16 +471,37 @@ def replace_rule(store: Store, rule: dict, old: dict | None = None, stamp: dict 
         save_rule(store, clean, old["position"] if old is not None and renamed else None)
         if old_name is not None and renamed:
             store.rules.delete(old_name)
+        store.activity.record(who, "rule.save", f"rule {clean['name']}",  # i18n: not shown
+                              {"rule": clean, "was": old_name} if renamed else {"rule": clean})
     stored = store.rules.get(clean["name"]) or {}
     return {"name": clean["name"], "left_off": clean["enabled"] and not stored.get("enabled")}
 
 
-def enable_rule(store: Store, name: str, enabled: bool = True) -> None:
-    """Switch a rule on (refused without a current dry-run) or off."""
+def enable_rule(store: Store, name: str, enabled: bool = True, *, who: str | None = None) -> None:
+    """Switch a rule on (refused without a current dry-run) or off; who: the person deciding
+    it, for the team's activity log (None: cmtui's own, not logged)."""
     rule = store.rules.get(name)
     if rule is None:
         raise RuleError(_("no rule named {name}").format(name=repr(name)))
     if enabled and not dry_run_is_current(store, rule):
         raise RuleError(_("rule {name} was not dry-run since its conditions last changed: run a dry-run first").format(
             name=repr(name)))
-    store.rules.set_enabled(name, enabled)
+    with store.transaction():
+        store.rules.set_enabled(name, enabled)
+        store.activity.record(who, "rule.enable" if enabled else "rule.disable", f"rule {name}")  # i18n: not shown
+
+
+def delete_rule(store: Store, name: str, *, who: str | None = None) -> bool:
+    """Remove a rule; False if there was none by that name."""
+    with store.transaction():
+        gone = store.rules.delete(name)
+        if gone:
+            store.activity.record(who, "rule.delete", f"rule {name}")  # i18n: not shown
+    return gone
+
+
+def reorder_rules(store: Store, names: list[str], *, who: str | None = None) -> None:
+    """Run the rules in this order (the others after them)."""
+    with store.transaction():
+        store.rules.reorder(names)
+        store.activity.record(who, "rule.reorder", "rules", names)  # i18n: not shown

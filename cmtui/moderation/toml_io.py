@@ -65,7 +65,8 @@ def parse_toml(text: str) -> list[dict]:
     return rules
 
 
-def import_toml(store: Store, text: str, *, replace: bool = True, dry_run_enabled: bool = True) -> list[str]:
+def import_toml(store: Store, text: str, *, replace: bool = True, dry_run_enabled: bool = True,
+                who: str | None = None) -> list[str]:
     """Store the rules of a TOML file in its order; nothing is stored unless every rule is valid.
     A rule marked enabled is enabled only after a dry-run (run here when `dry_run_enabled` and
     no current one is recorded); returns the names of the rules left disabled for want of one."""
@@ -89,6 +90,7 @@ def import_toml(store: Store, text: str, *, replace: bool = True, dry_run_enable
         start = 0 if replace else len(store.rules.list())
         for position, rule in enumerate(rules, start + 1):
             store.rules.save(rule, position)
+        store.activity.record(who, "rule.import", "rules", names)  # i18n: not shown
     return pending
 
 

@@ -8,7 +8,8 @@ writes the local decision in one transaction with the outbox operations it impli
 nothing is sent twice. Every status change is recorded (who, when, from, to, comment).
 
 Approval: when the settings require it, nothing is scheduled or published until one of the
-approvers named in the settings approves it. Editing the content (text, variants, account,
+approvers named in the settings approves it (with approval = "other", one who is not its
+author: cmtui.planning.approval). Editing the content (text, variants, account,
 language, visibility, content warning, place) of an approved entry, or of a scheduled one while
 approval is required, sends it back to needs_approval. Moving it in time does not.
 """
@@ -22,6 +23,7 @@ from cmtui.errors import InputError
 from cmtui.i18n import N_, _
 from cmtui.model import iso, parse_iso, status_name, utcnow
 # The field checks live beside (a sibling module of this one, private to the two).
+from cmtui.planning.approval import authors, check_not_author
 from cmtui.planning.entry_fields import (_PLAIN_FIELDS, _account, _approvers, _check_approver, _check_future,
                                          _check_length, _check_place, _color, _language, _local, _media,
                                          _needs_approval, _optional, _text, _variants, _visibility, _when)
@@ -101,6 +103,7 @@ def create_entry(store: Store, settings: Settings, *, text, account: str | None,
             publish_now = True
     if status == "approved":
         _check_approver(settings, who)
+        check_not_author(settings, None, {who}, who)  # its author is who creates it
     if status in TO_BE_SCHEDULED and not publish_now:
         _check_future(at, now, tz, fields["rrule"])
     fields["scheduled_at"] = iso(at)
@@ -197,6 +200,9 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
                              ({"status": new_status} if new_status != status else {}))
         if "variants" in changed:
             store.entries.set_variants(entry["id"], new_variants)
+        if "notes" in changed:  # who wrote them, on the entry and in the team's activity log
+            store.entries.update(entry["id"], {"notes_by": who}, touch=False)
+            store.activity.record(who, "entry.notes", f"entry {entry['id']}", fields["notes"])  # i18n: not shown
         if new_status != status:
             record(store, entry["id"], status, new_status, who, "edited", now)
         after = store.entries.require(entry["id"])
@@ -354,13 +360,15 @@ def submit_for_approval(store: Store, settings: Settings, entry_id, *, who, comm
 
 
 def approve(store: Store, settings: Settings, entry_id, *, who, comment: str = "", now: datetime | None = None) -> None:
-    """An approver approves an entry waiting for approval (a series with its occurrences)."""
+    """An approver approves an entry waiting for approval (a series with its occurrences);
+    with approval = "other" not one of its authors (cmtui.planning.approval)."""
     now = utc(now)
     entry = store.entries.require(entry_id)
     _check_approver(settings, who)
     if entry["status"] != "needs_approval":
         raise InputError(_("entry {id} is {status}, not waiting for approval").format(
             id=entry["id"], status=status_name(entry["status"])))
+    check_not_author(settings, entry["id"], authors(store, entry), who)
     _check_place(store, entry)
     with store.transaction():
         transition(store, entry, "approved", who=who, comment=comment, now=now)
@@ -370,7 +378,7 @@ def approve(store: Store, settings: Settings, entry_id, *, who, comment: str = "
 
 
 def reject(store: Store, settings: Settings, entry_id, *, who, comment: str, now: datetime | None = None) -> None:
-    """An approver sends an entry back to draft, saying why."""
+    """An approver sends an entry back to draft, saying why (its author may: withdrawing it)."""
     now = utc(now)
     entry = store.entries.require(entry_id)
     _check_approver(settings, who)

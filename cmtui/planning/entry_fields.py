@@ -168,7 +168,7 @@ def _check_approver(settings: Settings, who: str) -> None:
         if settings.approval_required:
             raise InputError(_("approval is required but no approvers are named in the settings (approvers = [...])"))
         return
-    if who not in approvers:
+    if not any(who.casefold() == a.casefold() for a in approvers):  # "Ana" is "ana"
         raise InputError(_("only {approvers} may approve or reject posts, not {who}").format(
             approvers=", ".join(approvers), who=who))
 

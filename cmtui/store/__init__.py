@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from cmtui.store.accounts import AccountRepo
+from cmtui.store.activity import ActivityRepo
 from cmtui.store.db import connect, connect_reader, transaction
 from cmtui.store.demo_data import DemoRepo
 from cmtui.store.drafts import DraftRepo
@@ -22,6 +23,7 @@ from cmtui.store.outbox import OutboxRepo
 from cmtui.store.presence import PresenceRepo
 from cmtui.store.replies import SavedReplyRepo
 from cmtui.store.rules import RuleRepo
+from cmtui.store.team import TeamRepo
 from cmtui.store.reports import ReportRepo
 from cmtui.store.triage import TriageRepo
 
@@ -46,6 +48,8 @@ class Store:
         self.drafts = DraftRepo(conn)
         self.presence = PresenceRepo(conn)  # who is busy with an item now (a reply being written)
         self.demo = DemoRepo(conn)  # the demo's own writes (cmtui/demo*.py)
+        self.activity = ActivityRepo(conn)  # the team's decisions that have no log of their own
+        self.team = TeamRepo(conn)  # each teammate's open assignments, who is busy now
         self.ingest = IngestRepo(conn)  # the sync path's writer (the rules it runs are cmtui.sync.ingest's)
 
     @classmethod

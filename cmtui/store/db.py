@@ -116,6 +116,11 @@ def connect(path: Path, *, read_only_ok: bool = False) -> sqlite3.Connection:
         uri = _read_only_uri(path)
     else:
         uri = _uri(path, f"mode={'rw' if exists else 'rwc'}")
+    if not exists:  # made as any new file is (0666 less the umask), not SQLite's fixed 0644: a team's group writes it
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except OSError:
+            pass  # (SQLite says why it cannot, below)
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:

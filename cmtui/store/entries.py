@@ -114,6 +114,17 @@ class EntryRepo(Repo):
     def transitions(self, entry_id: int) -> list:
         return self._all("SELECT * FROM entry_transitions WHERE entry_id = ? ORDER BY at, id", (entry_id,))
 
+    def approval_requests(self, entry_ids) -> dict[int, tuple[str, str]]:
+        """Entry id -> (who, at) of its latest transition into needs_approval, for these entries."""
+        ids = list(entry_ids)
+        found: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(ids), 500):  # (SQLite's limit on bound values)
+            chunk = ids[start:start + 500]
+            for row in self._all(f"SELECT entry_id, who, at FROM entry_transitions WHERE to_status = 'needs_approval'"
+                                 f" AND entry_id IN ({_in(chunk)}) ORDER BY at, id", chunk):
+                found[row["entry_id"]] = (row["who"], row["at"])  # the latest wins
+        return found
+
     # -- variants --------------------------------------------------------------------------
     @staticmethod
     def media(entry) -> list[dict]:
@@ -204,6 +215,19 @@ class EntryRepo(Repo):
         return self._all(f"SELECT {_COLUMNS} {_FROM} WHERE e.parent_id IS NULL AND e.scheduled_at IS NULL"
                          " AND e.published_at IS NULL AND e.status NOT IN ('cancelled')"
                          " ORDER BY e.updated_at DESC, e.id DESC")
+
+    def awaiting_approval(self) -> list:
+        """Entries waiting for approval, a series as one row (its occurrences waiting with it
+        are left out), oldest request first: each with who asked and when (the latest
+        transition into needs_approval) and its variants' account names, one per line."""
+        asked = ("SELECT {} FROM entry_transitions t WHERE t.entry_id = e.id AND t.to_status = 'needs_approval'"
+                 " ORDER BY t.at DESC, t.id DESC LIMIT 1")  # i18n: not shown (SQL)
+        return self._all(
+            f"SELECT {_COLUMNS}, ({asked.format('t.who')}) AS requested_by, ({asked.format('t.at')}) AS requested_at,"
+            " (SELECT group_concat(va.name, char(10)) FROM entry_variants v JOIN accounts va ON va.id = v.account_id"
+            f" WHERE v.entry_id = e.id) AS variant_accounts {_FROM} WHERE e.status = 'needs_approval'"
+            " AND NOT EXISTS (SELECT 1 FROM calendar_entries p WHERE p.id = e.parent_id"
+            " AND p.status = 'needs_approval') ORDER BY requested_at IS NULL, requested_at, e.id")
 
     def status_counts(self) -> dict[str, int]:
         return self._pairs("SELECT status, count(*) FROM calendar_entries GROUP BY status")

@@ -15,6 +15,7 @@ from datetime import datetime
 from cmtui.i18n import _
 from cmtui.errors import InputError
 from cmtui.model import parse_iso, utcnow
+from cmtui.store.activity import ActivityRepo
 from cmtui.store.base import Repo, loads, now as _stamp
 from cmtui.store.db import transaction
 
@@ -77,7 +78,8 @@ class MemberRepo(Repo):
         return {"id": p["id"], "acct": p["acct"], "display_name": p["display_name"], "platform": p["platform"],
                 "items": items, "flags": sum(by_state.values()), "flags_by_state": by_state,
                 "moderation_actions": actions, "account_created_at": p["account_created_at"],
-                "account_age_days": age, "notes": p["notes"], "watch": bool(p["watch"]), "bot": bool(p["bot"]),
+                "account_age_days": age, "notes": p["notes"], "notes_by": p["notes_by"],
+                "notes_at": p["notes_at"], "watch": bool(p["watch"]), "bot": bool(p["bot"]),
                 "first_seen_at": p["first_seen_at"], "last_seen_at": p["last_seen_at"]}
 
     def history(self, person, limit: int = 50) -> list:
@@ -85,15 +87,19 @@ class MemberRepo(Repo):
         return self._all("SELECT id, kind, text, created_at, state, hidden FROM inbox_items WHERE person_id = ?"
                          " ORDER BY created_at DESC, id DESC LIMIT ?", (p["id"], limit))
 
-    def set_notes(self, person, notes: str) -> None:
+    def set_notes(self, person, notes: str, *, who: str | None = None) -> None:
+        """The team's notes on a member, with who wrote them and when (who None: cmtui's own)."""
         p = self.require(person)
         with transaction(self.conn):
-            self.conn.execute("UPDATE people SET notes = ? WHERE id = ?", (notes, p["id"]))
+            self.conn.execute("UPDATE people SET notes = ?, notes_by = ?, notes_at = ? WHERE id = ?",
+                              (notes, who, _stamp() if who is not None else None, p["id"]))
+            ActivityRepo(self.conn).record(who, "member.notes", f"member {p['id']}", notes)  # i18n: not shown
 
-    def set_watch(self, person, watch: bool) -> None:
+    def set_watch(self, person, watch: bool, *, who: str | None = None) -> None:
         p = self.require(person)
         with transaction(self.conn):
             self.conn.execute("UPDATE people SET watch = ? WHERE id = ?", (int(watch), p["id"]))
+            ActivityRepo(self.conn).record(who, "member.watch", f"member {p['id']}", "on" if watch else "off")  # i18n: not shown
 
     # -- recognition ------------------------------------------------------------------------
     def most_active(self, start: str, end: str, limit: int = 10) -> list[dict]:
@@ -120,32 +126,52 @@ class MemberRepo(Repo):
     def guideline(self, number: int):
         return self._one("SELECT * FROM guidelines WHERE position = ?", (number,))
 
-    def add_guideline(self, title: str, body: str = "", position: int | None = None) -> int:
+    def add_guideline(self, title: str, body: str = "", position: int | None = None, *,
+                      who: str | None = None) -> int:
         if not title.strip():
             raise InputError(_("a guideline needs a title"))
         with transaction(self.conn):
             last = self._scalar("SELECT coalesce(max(position), 0) FROM guidelines")
             position = last + 1 if position is None else max(1, min(position, last + 1))
             self.conn.execute("UPDATE guidelines SET position = position + 1 WHERE position >= ?", (position,))
-            return self._insert("INSERT INTO guidelines (position, title, body) VALUES (?, ?, ?)",
-                                (position, title.strip(), body.strip()))
+            guideline_id = self._insert("INSERT INTO guidelines (position, title, body) VALUES (?, ?, ?)",
+                                        (position, title.strip(), body.strip()))
+            ActivityRepo(self.conn).record(who, "guideline.add", f"guideline {position}",  # i18n: not shown
+                                           {"title": title.strip(), "body": body.strip()})
+            return guideline_id
 
-    def edit_guideline(self, number: int, title: str | None = None, body: str | None = None) -> None:
+    def edit_guideline(self, number: int, title: str | None = None, body: str | None = None, *,
+                       who: str | None = None) -> None:
+        row = self.guideline(number)
+        if row is None:
+            raise InputError(_("no guideline number {number}").format(number=number))
+        title, body = (title or row["title"]).strip(), (row["body"] if body is None else body).strip()
+        with transaction(self.conn):
+            self.conn.execute("UPDATE guidelines SET title = ?, body = ? WHERE id = ?", (title, body, row["id"]))
+            ActivityRepo(self.conn).record(who, "guideline.edit", f"guideline {number}",  # i18n: not shown
+                                           {"title": title, "body": body})
+
+    def remove_guideline(self, number: int, *, who: str | None = None) -> None:
         row = self.guideline(number)
         if row is None:
             raise InputError(_("no guideline number {number}").format(number=number))
         with transaction(self.conn):
-            self.conn.execute("UPDATE guidelines SET title = ?, body = ? WHERE id = ?",
-                              ((title or row["title"]).strip(), (row["body"] if body is None else body).strip(),
-                               row["id"]))
+            self._take_out(row)
+            ActivityRepo(self.conn).record(who, "guideline.remove", f"guideline {number}", row["title"])  # i18n: not shown
 
-    def remove_guideline(self, number: int) -> None:
+    def move_guideline(self, number: int, to: int, *, who: str | None = None) -> None:
+        """Put guideline `number` at position `to` (the others shift), in one transaction."""
         row = self.guideline(number)
         if row is None:
             raise InputError(_("no guideline number {number}").format(number=number))
         with transaction(self.conn):
-            self.conn.execute("DELETE FROM guidelines WHERE id = ?", (row["id"],))
-            self.conn.execute("UPDATE guidelines SET position = position - 1 WHERE position > ?", (number,))
+            self._take_out(row)
+            self.add_guideline(row["title"], row["body"], position=to)
+            ActivityRepo(self.conn).record(who, "guideline.move", f"guideline {number}", str(to))  # i18n: not shown
+
+    def _take_out(self, row) -> None:
+        self.conn.execute("DELETE FROM guidelines WHERE id = ?", (row["id"],))
+        self.conn.execute("UPDATE guidelines SET position = position - 1 WHERE position > ?", (row["position"],))
 
     def server_rules(self) -> dict[str, list[dict]]:
         """The servers' own rules per account, as cached by the last limits check of a sync."""

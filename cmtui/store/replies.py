@@ -7,6 +7,7 @@ import sqlite3
 
 from cmtui.i18n import _
 from cmtui.errors import InputError
+from cmtui.store.activity import ActivityRepo
 from cmtui.store.base import Repo, now
 from cmtui.store.db import transaction
 from cmtui.text import sanitize
@@ -30,7 +31,7 @@ def _clean(name: str, language: str, body: str) -> tuple[str, str, str]:
 
 
 class SavedReplyRepo(Repo):
-    def add(self, name: str, language: str, body: str) -> int:
+    def add(self, name: str, language: str, body: str, *, who: str | None = None) -> int:
         """Store a new saved reply; InputError if a field is empty or the name is taken in
         that language."""
         name, language, body = _clean(name, language, body)
@@ -42,9 +43,12 @@ class SavedReplyRepo(Repo):
                 " RETURNING id",
                 (name, language, body, stamp, stamp),
             )
-            return cur.fetchone()[0]
+            reply_id = cur.fetchone()[0]
+            ActivityRepo(self.conn).record(who, "reply.add", f"saved reply {reply_id}",  # i18n: not shown
+                                           {"name": name, "language": language, "body": body})
+            return reply_id
 
-    def update(self, reply_id: int, name: str, language: str, body: str) -> None:
+    def update(self, reply_id: int, name: str, language: str, body: str, *, who: str | None = None) -> None:
         name, language, body = _clean(name, language, body)
         with transaction(self.conn):
             if self.get(reply_id) is None:
@@ -54,11 +58,18 @@ class SavedReplyRepo(Repo):
                 "UPDATE saved_replies SET name = ?, language = ?, body = ?, updated_at = ? WHERE id = ?",
                 (name, language, body, now(), reply_id),
             )
+            ActivityRepo(self.conn).record(who, "reply.edit", f"saved reply {reply_id}",  # i18n: not shown
+                                           {"name": name, "language": language, "body": body})
 
-    def delete(self, reply_id: int) -> bool:
+    def delete(self, reply_id: int, *, who: str | None = None) -> bool:
         """Remove a saved reply; False if there was none with that id."""
         with transaction(self.conn):
-            return self.conn.execute("DELETE FROM saved_replies WHERE id = ?", (reply_id,)).rowcount > 0
+            row = self.get(reply_id)
+            if row is None:
+                return False
+            self.conn.execute("DELETE FROM saved_replies WHERE id = ?", (reply_id,))
+            ActivityRepo(self.conn).record(who, "reply.delete", f"saved reply {reply_id}", row["name"])  # i18n: not shown
+            return True
 
     def get(self, reply_id: int) -> sqlite3.Row | None:
         return self._one("SELECT * FROM saved_replies WHERE id = ?", (reply_id,))

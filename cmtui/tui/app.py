@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import inspect
+import os
 import sqlite3
 from datetime import datetime
 from functools import partial
@@ -64,6 +65,12 @@ def _accounts():
     from cmtui.tui.screens.accounts import AccountsScreen
 
     return AccountsScreen()
+
+
+def _approvals():
+    from cmtui.tui.screens.approvals import ApprovalsScreen
+
+    return ApprovalsScreen()
 
 
 def check_keymap(keymap: dict[str, str]) -> None:
@@ -127,7 +134,7 @@ class CmtuiApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     # Screens are imported when their mode is first opened, to keep start-up light.
     MODES = {"calendar": _calendar, "inbox": _inbox, "moderation": _moderation, "metrics": _metrics,
-             "accounts": _accounts}
+             "accounts": _accounts, "approvals": _approvals}
     DEFAULT_MODE = "inbox"
     COMMANDS = App.COMMANDS | {CmtuiCommands}
 
@@ -148,6 +155,11 @@ class CmtuiApp(App):
         """The sync engine changed something in the store (an account's state, new items)."""
 
     def __init__(self, store: Store, settings: Settings, *, clock: Callable[[], datetime] = utcnow, engine=None):
+        # The first screen: CMTUI_OPEN=approvals (a browser session, `cmtui serve`) or another mode.
+        self._opening = os.environ.get("CMTUI_OPEN", "").strip()
+        if self._opening in self.MODES:
+            self.DEFAULT_MODE = self._opening
+        self.approvals_back = "calendar"  # where esc goes from the approvals screen
         super().__init__()
         self.store = store
         self.settings = settings
@@ -189,6 +201,18 @@ class CmtuiApp(App):
         self.set_timer(METRICS_PREFETCH_AFTER, self._prefetch_metrics)
         if self.store.is_empty():
             self.call_after_refresh(self._welcome)
+        if self._opening and self._opening not in self.MODES:
+            self.notify(_("CMTUI_OPEN={value}: no such screen (approvals, calendar, inbox, …); the inbox is open.")
+                        .format(value=self._opening), severity="warning", markup=False)
+
+    def open_approvals(self) -> None:
+        """The posts waiting for approval (A in the calendar, the palette); esc comes back."""
+        if self.current_mode != "approvals":
+            self.approvals_back = self.current_mode
+        self.switch_mode("approvals")
+
+    def leave_approvals(self) -> None:
+        self.switch_mode(self.approvals_back if self.approvals_back in self.MODES else "calendar")
 
     def _welcome(self) -> None:
         from cmtui.tui.dialogs.welcome import WelcomeDialog
@@ -385,6 +409,8 @@ class CmtuiApp(App):
     def get_system_commands(self, screen):
         """Textual's commands in the palette (theme, quit, maximize, screenshot) in our words;
         its keys panel (in English, and beside `?` help) is left out."""
+        yield SystemCommand(_("Posts waiting for approval"), _("read them with their variants; approve or send back"),
+                            self.open_approvals)
         yield SystemCommand(_("Theme"), _("Change the colour theme"), self.action_change_theme)
         if screen.maximized is not None:
             yield SystemCommand(_("Minimize"), _("Give the widget its normal size again"), screen.action_minimize)

@@ -128,13 +128,15 @@ class GoalEditor(Dialog):
         try:
             due = self._due()
             if self.goal is None:
-                goal_id = add_goal(self.store, name, self._metric(), target, due, account, now=now)
+                goal_id = add_goal(self.store, name, self._metric(), target, due, account, now=now,
+                                   who=self.cmtui.settings.username)
             else:
                 goal_id = self.goal["id"]
                 # An unchanged due date may already be past: keep it without the "in the past" check.
                 keep_due = due.isoformat() == str(self.goal["due_date"])[:10]
                 update_goal(self.store, goal_id, name=name, metric=self._metric(), target=target,
-                            due=None if keep_due else due, account=account, now=now)
+                            due=None if keep_due else due, account=account, now=now,
+                            who=self.cmtui.settings.username)
         except CmtuiError as exc:
             q("#goal-error", Static).update(Text(str(exc)))  # nothing stored; the form stays as typed
             return

@@ -59,11 +59,11 @@ class GuidelineEditor(Dialog):
             if not title.strip():
                 raise InputError(_("a guideline needs a title"))
             if self.guideline is None:
-                members.add_guideline(title, body)
+                members.add_guideline(title, body, who=self.app.settings.username)
                 number = len(members.guidelines())
             else:
                 number = self.guideline["position"]
-                members.edit_guideline(number, title, body)
+                members.edit_guideline(number, title, body, who=self.app.settings.username)
         except CmtuiError as exc:
             self.query_one("#guideline-status", Static).update(Text(str(exc), style="bold red"))
             return

@@ -120,7 +120,7 @@ class RuleEditor(Dialog):
         rules = parse_toml(text)
         if len(rules) != 1:
             raise RuleError(_("write exactly one [[rule]] table here (found {n})").format(n=len(rules)))
-        return replace_rule(self.store, rules[0], self.rule)
+        return replace_rule(self.store, rules[0], self.rule, who=self.app.settings.username)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

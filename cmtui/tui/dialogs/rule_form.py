@@ -340,7 +340,7 @@ class RuleFormDialog(Dialog):
         try:
             rule = self.rule_so_far()
             stamp = self.preview[2] if self.preview is not None else None
-            result = replace_rule(self.store, rule, self.rule, stamp)
+            result = replace_rule(self.store, rule, self.rule, stamp, who=self.app.settings.username)
         except CmtuiError as exc:
             self._show_error(str(exc))  # nothing stored; the form stays as typed
             return

@@ -196,7 +196,7 @@ class SavedRepliesDialog(Dialog):
                               style="bold red"))
             return
         self._confirm_id = None
-        self.store.replies.delete(reply["id"])
+        self.store.replies.delete(reply["id"], who=self.app.settings.username)
         index = self.query_one("#saved-list", OptionList).highlighted or 0
         self._reload()
         if self.shown:
@@ -258,10 +258,10 @@ class SavedReplyEditor(Dialog):
         body = self.query_one("#saved-body", TextArea).text
         try:
             if self.reply is None:
-                reply_id = self.store.replies.add(name, language, body)
+                reply_id = self.store.replies.add(name, language, body, who=self.app.settings.username)
             else:
                 reply_id = self.reply["id"]
-                self.store.replies.update(reply_id, name, language, body)
+                self.store.replies.update(reply_id, name, language, body, who=self.app.settings.username)
         except InputError as exc:
             self._show_status(str(exc))  # nothing stored; the fields keep what was typed
             return

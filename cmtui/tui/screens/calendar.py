@@ -64,6 +64,7 @@ class CalendarScreen(ModeScreen):
         Binding("shift+up", "shift(0, -1)", N_("Move an hour earlier"), show=False, id="calendar.move_up"),
         Binding("shift+down", "shift(0, 1)", N_("Move an hour later"), show=False, id="calendar.move_down"),
         Binding("escape", "back", N_("Back"), show=False, id="calendar.back"),
+        Binding("A", "approvals", N_("Waiting for approval"), show=False, id="calendar.approvals"),
     ]
     AUTO_FOCUS = "#month"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # app.tcss: a smaller detail under 30 lines
@@ -368,6 +369,9 @@ class CalendarScreen(ModeScreen):
     def action_back(self) -> None:
         if self.query_one("#day-entries").has_focus:
             self.query_one({"month": "#month", "week": "#week"}[self.view]).focus()
+
+    def action_approvals(self) -> None:
+        self.app.open_approvals()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         # enter in the day's list or the agenda (the lists' own j/k/arrows move in them)

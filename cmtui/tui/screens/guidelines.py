@@ -130,7 +130,7 @@ class GuidelinesScreen(ModeScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.store.members.remove_guideline(row["position"])
+                self.store.members.remove_guideline(row["position"], who=self.app.settings.username)
                 self.load()
                 self.notify(_("Guideline {n} deleted; the ones after it moved up.").format(n=row["position"]),
                             timeout=4)
@@ -145,12 +145,7 @@ class GuidelinesScreen(ModeScreen):
         to = row["position"] + step
         if not 1 <= to <= len(self.rows):
             return
-        members = self.store.members
-        # The store places a guideline when adding it (the others shift): moving is taking it
-        # out and putting it back one place over, in one transaction.
-        with self.store.transaction():
-            members.remove_guideline(row["position"])
-            members.add_guideline(row["title"], row["body"], position=to)
+        self.store.members.move_guideline(row["position"], to, who=self.app.settings.username)
         self.load(select=to)
 
     def action_back(self) -> None:

@@ -132,6 +132,9 @@ class MemberScreen(ModeScreen):
         if r["notes"]:
             card.append(_("notes:") + " ", style="bold")
             card.append(r["notes"], style="italic")
+            if r["notes_by"]:  # a team shares the page: whose words these are
+                card.append("  " + _("(by {name}, {when})").format(
+                    name=r["notes_by"], when=self.app.format_time(r["notes_at"])), style="dim")
         else:
             card.append(_("no notes yet: n writes one"), style="dim")
         return card
@@ -188,7 +191,7 @@ class MemberScreen(ModeScreen):
     def _change(self, setter, value, done: str) -> None:
         """Store a change to this member at once, then show it (or say why nothing changed)."""
         try:
-            setter(self.record["id"], value)
+            setter(self.record["id"], value, who=self.app.settings.username)
         except CmtuiError as exc:
             self.notify(_("Nothing was changed: {error}").format(error=exc), severity="error", markup=False)
             return

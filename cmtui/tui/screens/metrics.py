@@ -420,7 +420,7 @@ class MetricsScreen(ModeScreen):
         from cmtui.metrics.goals import delete_goal
 
         try:
-            delete_goal(self.store, goal["id"])
+            delete_goal(self.store, goal["id"], who=self.app.settings.username)
         except CmtuiError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return

@@ -455,8 +455,10 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         except CmtuiError as exc:
             self.notify(_("Nothing was changed: {error}").format(error=exc), severity="error", markup=False)
             return
-        if action == "assign":
-            message = _("Assigned to {name}: {whom}.").format(name=options["to"], whom=whom)
+        if action == "assign":  # the name as the team spells it (act() accepted it)
+            from cmtui.team import resolve
+
+            message = _("Assigned to {name}: {whom}.").format(name=resolve(self.app.settings, options["to"]), whom=whom)
         elif action in DONE:
             message = _(DONE[action]).format(whom=whom)
         else:
@@ -510,7 +512,8 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         from cmtui.moderation.actions import act_report
 
         try:
-            act_report(self.store, row["report_id"], action, who=self.app.settings.username, text=text)
+            act_report(self.store, row["report_id"], action, who=self.app.settings.username, text=text,
+                       settings=self.app.settings)
         except CmtuiError as exc:
             self.notify(_("Nothing was changed: {error}").format(error=exc), severity="error", markup=False)
             return

@@ -22,7 +22,7 @@ from cmtui import l10n
 from cmtui.errors import CmtuiError
 from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.moderation.describe import describe_actions, describe_conditions, dry_run_status
-from cmtui.moderation.engine import dry_run, enable_rule
+from cmtui.moderation.engine import delete_rule, dry_run, enable_rule, reorder_rules
 from cmtui.text import one_line
 from cmtui.tui.fitting import Column, cut_text, plan_columns, set_columns
 from cmtui.tui.messages import DataChanged
@@ -264,7 +264,7 @@ class RulesEditorScreen(ModeScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.store.rules.delete(rule["name"])
+                delete_rule(self.store, rule["name"], who=self.app.settings.username)
                 self.load()
                 self.notify(_("Deleted rule {name}.").format(name=rule["name"]), timeout=3, markup=False)
 
@@ -280,7 +280,7 @@ class RulesEditorScreen(ModeScreen):
         if not 0 <= to < len(names):
             return
         names[at], names[to] = names[to], names[at]
-        self.store.rules.reorder(names)
+        reorder_rules(self.store, names, who=self.app.settings.username)
         self.load(select=rule["name"])
 
     def action_toggle(self) -> None:
@@ -288,7 +288,7 @@ class RulesEditorScreen(ModeScreen):
         if rule is None:
             return
         try:
-            enable_rule(self.store, rule["name"], not rule["enabled"])
+            enable_rule(self.store, rule["name"], not rule["enabled"], who=self.app.settings.username)
         except CmtuiError as exc:  # no current dry-run: the engine refuses, and says why
             self.notify(str(exc), title=_("Not switched on"), severity="error", markup=False)
             return
@@ -333,7 +333,8 @@ class RulesEditorScreen(ModeScreen):
         try:
             # No dry-runs here (they would block the screen): enabled rules without a current
             # one come in off, and the message names them.
-            pending = import_toml(self.store, read_rules_file(source), dry_run_enabled=False)
+            pending = import_toml(self.store, read_rules_file(source), dry_run_enabled=False,
+                                  who=self.app.settings.username)
         except CmtuiError as exc:
             self.notify(_("{error}. Nothing changed.").format(error=exc), title=_("Not imported"), severity="error",
                         markup=False)
