@@ -150,16 +150,20 @@ async def test_the_presence_is_touched_while_composing_and_ends_on_keep(two, mon
         assert len(luka.screen.query(CollisionLine)) == 0  # no timer left behind either
 
 
-async def test_the_preview_marks_an_item_someone_is_replying_to(two):
+async def test_the_list_and_preview_mark_an_item_someone_is_replying_to(two):
     luka_store, ana_store = two
     luka = app_for(luka_store, "Luka")
     async with luka.run_test(size=SIZE) as lp:
         item = luka.screen.query_one(InboxList).current_row["id"]
         assert "replying" not in shown(luka.screen.query_one("#inbox-preview"))
+        inbox = luka.screen.query_one(InboxList)
+        assert "✎" not in inbox.render_line(0).text
         ana_store.presence.begin(item, "Ana", now=NOW)
         await until(lp, lambda: "✎ Ana is replying" in shown(luka.screen.query_one("#inbox-preview")))
+        assert "✎" in inbox.render_line(0).text and "✎" not in inbox.render_line(1).text  # the row's mark
         ana_store.presence.end(item, "Ana")
         await until(lp, lambda: "replying" not in shown(luka.screen.query_one("#inbox-preview")))
+        assert "✎" not in inbox.render_line(0).text
 
 
 async def test_the_status_line_counts_assigned_to_you_and_to_approve(two):

@@ -36,6 +36,7 @@ MAX_PAGES = 16
 KIND_MARK = {ItemKind.MENTION: "@", ItemKind.REPLY: "↩", ItemKind.DIRECT: "✉", ItemKind.COMMENT: "#"}
 STATE_MARK = {"new": "●", "open": "○", "snoozed": "z", "done": "✓"}
 LIKED_MARK, SHARED_MARK = "♥", "↻"  # our own like and share of the item (queued or sent)
+REPLYING_MARK = "✎"  # a teammate is writing a reply to it now (the preview names them)
 
 
 def state_word(state: str) -> str:
@@ -120,6 +121,7 @@ class InboxList(ScrollView, can_focus=True):
         self.place_names: dict[str, str] = {}  # place id -> name, for rows said in a place (not a direct chat)
         self.place_width = 0
         self.selected: set[int] = set()  # item ids picked with x for a bulk action
+        self.replying: set[int] = set()  # items a teammate is replying to (one look at the small presence table)
         self._styles: dict[bool, dict[str, Style]] = {}
         self._strips: dict[tuple, Strip] = {}
 
@@ -141,6 +143,8 @@ class InboxList(ScrollView, can_focus=True):
             self.place_width = min(16, max(map(len, self.place_names.values()), default=0))
             self.account_width = max(4, min(16, max(map(len, self.account_names.values()), default=4)))
         self._pages.clear()
+        self.replying = {item for item, who, _since in self.store.presence.active(self.clock())
+                         if who.casefold() != self.app.settings.username.casefold()}
         reader = None if self.filter.only_states else self.store.reader()
         if reader is None:
             self.total = self.store.inbox.count(self.filter)
@@ -334,7 +338,8 @@ class InboxList(ScrollView, can_focus=True):
         when = short_age(row["created_at"], now) if left is None else badge(left)
         picked = row["id"] in self.selected
         group = row["group_size"] if self.filter.grouped else 1
-        marks = (LIKED_MARK if row["liked_at"] else " ") + (SHARED_MARK if row["shared_at"] else " ")
+        marks = (LIKED_MARK if row["liked_at"] else " ") + (SHARED_MARK if row["shared_at"] else " ") + (
+            REPLYING_MARK if row["id"] in self.replying else " ")
         key = (row["id"], row["state"], cursor, width, when, picked, group, marks)
         strip = self._strips.get(key)
         if strip is not None:
@@ -346,7 +351,7 @@ class InboxList(ScrollView, can_focus=True):
             (set_cell_size(when, 5) + " ",
              st["dim"] if left is None else st["late"] if left < 0 else st["due"]),
             (fit(row["account"], self.account_width) + " ", st["dim"]),
-            (KIND_MARK.get(row["kind"], "?") + marks + " ", st["text"]),
+            (KIND_MARK.get(row["kind"], "?") + marks, st["text"]),
             (fit(one_line(row["author_name"] or row["author"]), 22) + " ", st["author"]),
         ]
         if group > 1:
