@@ -172,14 +172,17 @@ ALTER TABLE inbox_items ADD COLUMN liked_at TEXT;
 ALTER TABLE inbox_items ADD COLUMN shared_at TEXT;
 """
 
-# Version 16: a team on one file. Who queued each outbox operation (a person's name; NULL: the
-# sync itself, or queued before V16), so a reply says who answered. Presence: who is busy with
-# an item right now (writing a reply), refreshed while they are and stale once seen_at is old,
-# so a teammate is told before answering it too. Notes on members and entries say who wrote
-# them last; the activity log keeps the team's decisions that have no log of their own
-# (team settings, notes), each with the person who made it.
+# Version 16: a team on one file. Who queued each outbox operation (a person's name; NULL:
+# the sync itself, or queued before V16), so a reply says who answered. The items assigned to
+# someone, indexed: the status line counts a person's on every data change (few items are
+# assigned, so the index stays small). Presence: who is busy with an item right now (writing a
+# reply), refreshed while they are and stale once seen_at is old, so a teammate is told before
+# answering it too. Notes on members and entries say who wrote them last; the activity log
+# keeps the team's decisions that have no log of their own (team settings, notes), each with
+# the person who made it.
 V16 = """
 ALTER TABLE outbox ADD COLUMN who TEXT;
+CREATE INDEX inbox_assigned ON inbox_items (assignee, state) WHERE assignee IS NOT NULL;
 CREATE TABLE presence (
     item_id INTEGER NOT NULL REFERENCES inbox_items(id) ON DELETE CASCADE,
     who TEXT NOT NULL,
