@@ -131,9 +131,9 @@ def _occurrence_json(row, when: str | None, occurrence, conflicts, tz, request: 
     data["conflicts"] = conflicts.all_for(occurrence, tz)
     if occurrence is not None and occurrence.is_recurring:
         data.update(scheduled_at=when, series_id=occurrence.series_id, skipped=occurrence.skipped)
-    waiting = row["status"] == "needs_approval" and request is not None
-    data.update(created_by=row["created_by"], requested_by=request.who if waiting else None,
-                requested_at=request.at if waiting else None)
+    waiting = request if row["status"] == "needs_approval" else None
+    data.update(created_by=row["created_by"], requested_by=waiting.who if waiting else None,
+                requested_at=waiting.at if waiting else None)
     return data
 
 

@@ -32,7 +32,7 @@ class Request:
 
 
 def same_person(a: str | None, b: str | None) -> bool:
-    return bool(a) and bool(b) and a.casefold() == b.casefold()
+    return a is not None and b is not None and a != "" and a.casefold() == b.casefold()
 
 
 def requests(store: Store, entry_ids) -> dict[int, Request]:
