@@ -39,15 +39,15 @@ def team(capsys, db) -> dict:
 def test_set_stores_each_team_setting_for_the_next_command_and_logs_who(db, capsys, tmp_path):
     me(tmp_path, "ana")
     assert run(capsys, "--db", db, "team", "set", "teammates", "Luka, Mia")[0] == 0
-    assert run(capsys, "--db", db, "team", "set", "approvers", "luka")[0] == 0  # the teammate Luka, not a new name
     code, out, err = run(capsys, "--db", db, "team", "set", "approval", "Other")
     assert (code, err) == (0, "") and "approval is now other" in out
     assert run(capsys, "--db", db, "team", "set", "act_for_others", "on")[0] == 0
+    assert run(capsys, "--db", db, "team", "set", "approvers", "luka")[0] == 0  # the teammate Luka, not a new name
     settings, log = stored(db)
     assert settings == {"teammates": ["Luka", "Mia"], "approvers": ["Luka"], "approval": "other",
                         "act_for_others": True}
-    assert log == [("ana", "team.set", "teammates", '["Luka","Mia"]'), ("ana", "team.set", "approvers", '["Luka"]'),
-                   ("ana", "team.set", "approval", "other"), ("ana", "team.set", "act_for_others", "true")]
+    assert log == [("ana", "team.set", "teammates", '["Luka","Mia"]'), ("ana", "team.set", "approval", "other"),
+                   ("ana", "team.set", "act_for_others", "true"), ("ana", "team.set", "approvers", '["Luka"]')]
     data = team(capsys, db)
     assert (data["user"], data["approval"], data["act_for_others"]) == ("ana", "other", True)
     assert [(m["name"], m["me"], m["approver"]) for m in data["members"]] == [
@@ -58,7 +58,8 @@ def test_set_stores_each_team_setting_for_the_next_command_and_logs_who(db, caps
     assert json.loads(out)[0]["who"] == "Luka"
 
 
-def test_set_merges_into_what_the_database_carries(db, capsys):
+def test_set_merges_into_what_the_database_carries(db, capsys, tmp_path):
+    me(tmp_path, "ana")
     store = Store.open(db)
     store.set_database_settings({"timezone": "Europe/Ljubljana", "teammates": ["ana"]})
     store.close()
@@ -69,6 +70,21 @@ def test_set_merges_into_what_the_database_carries(db, capsys):
     settings = stored(db)[0]
     assert (settings["approval"], settings["teammates"]) == ("", [])
     assert team(capsys, db)["approval"] == "off"
+
+
+def test_once_approvers_are_named_only_they_change_the_approval_rules(db, capsys, tmp_path):
+    me(tmp_path, "ana")
+    assert run(capsys, "--db", db, "team", "set", "teammates", "luka")[0] == 0
+    assert run(capsys, "--db", db, "team", "set", "approvers", "luka")[0] == 0  # nobody named yet: anyone may
+    before = stored(db)
+    for name, value in (("approvers", "ana,luka"), ("approval", "off"), ("act_for_others", "on")):
+        code, out, err = run(capsys, "--db", db, "team", "set", name, value)
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert f"only an approver (luka) may change {name}" in err
+    assert stored(db) == before
+    assert run(capsys, "--db", db, "team", "set", "teammates", "luka,mia")[0] == 0  # the team itself: anyone
+    me(tmp_path, "Luka")
+    assert run(capsys, "--db", db, "team", "set", "approval", "other")[0] == 0
 
 
 @pytest.mark.parametrize("name, value, says", [

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 TEAM_SETTINGS = ("teammates", "approvers", "approval", "act_for_others")  # i18n: not shown (setting names)
 APPROVAL_WORDS = {"any": "any", "other": "other", "off": ""}  # i18n: not shown (what `team set approval` takes)
+APPROVAL_SETTINGS = ("approvers", "approval", "act_for_others")  # i18n: not shown (setting names)
 SWITCH_WORDS = {"on": True, "off": False}  # i18n: not shown (what `team set act_for_others` takes)
 MAX_NAME = 64
 
@@ -137,10 +138,23 @@ def _as_team_spells(settings: Settings, setting: str, names: list[str]) -> list[
     return [known.get(n.casefold(), n) for n in names]
 
 
+def _may_change(settings: Settings, setting: str) -> None:
+    """Once approvers are named, the approval rules are theirs: someone else turning approval
+    off, naming themselves an approver or allowing --as would undo the team's policy by
+    mistake. (The database file's permissions are what really keeps people out.)"""
+    from cmtui.planning.approval import same_person
+
+    if setting in APPROVAL_SETTINGS and settings.approvers and \
+            not any(same_person(settings.username, name) for name in settings.approvers):
+        raise InputError(_("only an approver ({approvers}) may change {name}; ask one of them").format(
+            approvers=", ".join(settings.approvers), name=setting))
+
+
 def team_set(store: Store, settings: Settings, args) -> int:
     from cmtui import config
 
     value = parse_team_setting(args.name, args.value)
+    _may_change(settings, args.name)
     if isinstance(value, list):
         value = _as_team_spells(settings, args.name, value)
     with store.transaction():  # read, merge and write under the write lock: no teammate's change is lost
