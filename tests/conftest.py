@@ -16,6 +16,7 @@ def isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("CMTUI_CONFIG_DIR", str(home / "config" / "cmtui"))
     monkeypatch.delenv("CMTUI_DB", raising=False)
+    monkeypatch.delenv("CMTUI_USER", raising=False)  # who is working: the test's settings say
     monkeypatch.setenv("TZ", "UTC")
     for name in ("LC_ALL", "LC_MESSAGES"):  # a new post's language comes from LANG: the same everywhere
         monkeypatch.delenv(name, raising=False)

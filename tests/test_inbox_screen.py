@@ -571,7 +571,7 @@ async def test_ctrl_t_inserts_a_saved_reply_with_its_variables_filled_in(store):
         area = screen.query_one("#composer-text", TextArea)
         expected = "Hi Ana, thanks for writing to tidewater_es! (@user0@fedi.example)"
         assert area.text == expected and area.has_focus
-        assert store.drafts.get("reply:1") == expected
+        assert store.drafts.get("reply:1", Settings().username) == expected
         # esc in the dialog inserts nothing.
         await pilot.press("ctrl+t")
         await pilot.pause()
@@ -624,7 +624,7 @@ async def test_ctrl_e_in_the_list_writes_the_reply_in_the_editor(store, monkeypa
         assert given == ["@user0@fedi.example "]  # the editor starts from the composer's text
         area = screen.query_one("#composer-text", TextArea)
         assert area.text == "written in the editor" and area.has_focus
-        assert store.drafts.get("reply:1") == "written in the editor"
+        assert store.drafts.get("reply:1", Settings().username) == "written in the editor"
 
 
 async def test_an_editor_that_cannot_start_is_reported_and_changes_nothing(store, monkeypatch):
@@ -643,7 +643,7 @@ async def test_an_editor_that_cannot_start_is_reported_and_changes_nothing(store
         assert composing(screen)
         assert screen.query_one("#composer-text", TextArea).text == "@user0@fedi.example "
         assert [n["severity"] for n in app.notes if "could not start editor 'nano'" in n["message"]] == ["error"]
-        assert store.drafts.get("reply:1") is None
+        assert store.drafts.get("reply:1", Settings().username) is None
 
 
 async def test_ctrl_e_while_typing_in_the_composer_opens_the_editor(store, monkeypatch):

@@ -101,7 +101,7 @@ async def test_luka_sees_ana_replying_and_a_second_answer_is_asked(two):
             assert luka_store.outbox.for_item(item) == []  # nothing queued
             composer = luka.screen.query_one("ComposerPane")
             assert composer.text.endswith("on it")  # the draft stays, in the composer and the store
-            assert luka_store.drafts.get(f"reply:{item}").endswith("on it")
+            assert luka_store.drafts.get(f"reply:{item}", "Luka").endswith("on it")
             await lp.press("ctrl+s")
             await lp.pause()
             assert isinstance(luka.screen, SecondAnswerDialog)

@@ -252,7 +252,7 @@ async def test_r_composes_and_ctrl_s_queues_the_reply(store):
         assert op["kind"] == "reply" and op["state"] == "pending"
         assert '"text":"@' + row["author"] + ' try File > Export"' in op["payload"]
         assert "reply pending" in str(app.screen.query_one("#inbox-preview").render())
-        assert store.drafts.get(f"reply:{row['id']}") is None
+        assert store.drafts.get(f"reply:{row['id']}", Settings().username) is None
 
 
 async def test_esc_keeps_the_draft_and_bad_replies_are_refused(store):
@@ -268,7 +268,7 @@ async def test_esc_keeps_the_draft_and_bad_replies_are_refused(store):
         await pilot.press("escape")
         await pilot.pause()
         assert not threading_(app) and app.screen.query_one(InboxList).has_focus
-        assert store.drafts.get(f"reply:{row['id']}").endswith("half a thought")
+        assert store.drafts.get(f"reply:{row['id']}", Settings().username).endswith("half a thought")
         assert "draft reply saved" in str(app.screen.query_one("#inbox-preview").render())
         await pilot.press("r")
         await pilot.pause()
@@ -295,7 +295,7 @@ async def test_the_draft_is_saved_while_typing(store):
         await pilot.pause()
         await pilot.press(*"typed before a crash")
         await pilot.pause(0.8)  # past the debounce, without leaving the composer
-        assert store.drafts.get(f"reply:{row['id']}").endswith("typed before a crash")
+        assert store.drafts.get(f"reply:{row['id']}", Settings().username).endswith("typed before a crash")
 
 
 # -- labels ------------------------------------------------------------------------------------------
@@ -434,4 +434,4 @@ async def test_words_typed_just_before_the_pane_goes_are_kept(store):
         await pilot.pause()
         await app.screen.query_one("ComposerPane").remove()  # gone before the debounced save
         await pilot.pause()
-    assert store.drafts.get(f"reply:{row['id']}").endswith("quick2")
+    assert store.drafts.get(f"reply:{row['id']}", Settings().username).endswith("quick2")

@@ -177,9 +177,10 @@ ALTER TABLE inbox_items ADD COLUMN shared_at TEXT;
 # someone, indexed: the status line counts a person's on every data change (few items are
 # assigned, so the index stays small). Presence: who is busy with an item right now (writing a
 # reply), refreshed while they are and stale once seen_at is old, so a teammate is told before
-# answering it too. Notes on members and entries say who wrote them last; the activity log
-# keeps the team's decisions that have no log of their own (team settings, notes), each with
-# the person who made it.
+# answering it too. Drafts are each person's own (the table is rebuilt for its new key).
+# Notes on members and entries say who wrote them last; the activity log keeps the team's
+# decisions that have no log of their own (team settings, notes), each with the person who
+# made it.
 V16 = """
 ALTER TABLE outbox ADD COLUMN who TEXT;
 CREATE INDEX inbox_assigned ON inbox_items (assignee, state) WHERE assignee IS NOT NULL;
@@ -194,6 +195,18 @@ CREATE TABLE presence (
 ALTER TABLE people ADD COLUMN notes_by TEXT;
 ALTER TABLE people ADD COLUMN notes_at TEXT;
 ALTER TABLE calendar_entries ADD COLUMN notes_by TEXT;
+CREATE TABLE drafts_by_person (
+    id INTEGER PRIMARY KEY,
+    context TEXT NOT NULL,                     -- 'reply:<item id>', 'entry:<entry id>', ...
+    who TEXT NOT NULL DEFAULT '',              -- whose draft ('': written before V16)
+    text TEXT NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}',
+    updated_at TEXT NOT NULL,
+    UNIQUE (context, who)
+);
+INSERT INTO drafts_by_person (id, context, text, meta, updated_at) SELECT id, context, text, meta, updated_at FROM drafts;
+DROP TABLE drafts;
+ALTER TABLE drafts_by_person RENAME TO drafts;
 CREATE TABLE activity_log (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL,

@@ -93,7 +93,7 @@ class EntryComposer(Dialog):
     # -- the form -------------------------------------------------------------------------------
     def _initial(self) -> dict:
         """The form's values: a kept draft of the form first, else the entry, else defaults."""
-        kept = self.store.drafts.get_form(self.context)
+        kept = self.store.drafts.get_form(self.context, self.app.settings.username)
         if kept is not None:
             return kept
         e = self.entry
@@ -392,7 +392,7 @@ class EntryComposer(Dialog):
         self._save_timer = self.set_timer(SAVE_AFTER, self._keep_form)
 
     def _keep_form(self) -> None:
-        self.store.drafts.save_form(self.context, self._values())
+        self.store.drafts.save_form(self.context, self._values(), self.app.settings.username)
 
     def action_keep(self) -> None:
         if self._save_timer is not None:
@@ -402,7 +402,7 @@ class EntryComposer(Dialog):
             self._keep_form()
             self.cmtui.notify(_("Kept: the form comes back as you left it."), timeout=3)
         else:
-            self.store.drafts.delete(self.context)
+            self.store.drafts.delete(self.context, self.app.settings.username)
         self.dismiss(None)
 
     # -- saving -------------------------------------------------------------------------------------
@@ -494,6 +494,6 @@ class EntryComposer(Dialog):
             return
         if self._save_timer is not None:
             self._save_timer.stop()
-        self.store.drafts.delete(self.context)
+        self.store.drafts.delete(self.context, self.app.settings.username)
         warn_conflicts(self.cmtui, self.store, self.settings, entry_id)
         self.dismiss(entry_id)

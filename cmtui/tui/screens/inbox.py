@@ -328,7 +328,7 @@ class InboxScreen(LikeActions, ModeScreen):
                 else:
                     said = _(": {reason}").format(reason=reason)
                 text.append(said, style="red")
-        if self.store.drafts.get(f"reply:{row['id']}"):
+        if self.store.drafts.get(f"reply:{row['id']}", self.app.settings.username):
             text.append("\n" + _("draft reply saved"), style="italic")
         if self.inbox.filter.grouped and row["group_size"] > 1:
             size = row["group_size"]
@@ -399,7 +399,7 @@ class InboxScreen(LikeActions, ModeScreen):
         for widget in self.query(ComposerPane):
             widget.remove()
         account = self.store.accounts.by_id(row["account_id"])
-        composer = ComposerPane(self.store, row, account.limits, id="inbox-composer")
+        composer = ComposerPane(self.store, row, account.limits, who=self.app.settings.username, id="inbox-composer")
         self.mount(composer, after=self.query_one(ThreadPane))
         return composer
 

@@ -47,9 +47,10 @@ class ComposerPane(Vertical):
             super().__init__()
             self.op_id = op_id
 
-    def __init__(self, store: Store, item, limits: dict, *, id: str | None = None):
+    def __init__(self, store: Store, item, limits: dict, *, who: str, id: str | None = None):
         super().__init__(id=id)
         self.store = store
+        self.who = who  # whose draft this is (each person's own on a shared file)
         self.item = item
         self.limits = limits
         self.profile = profile_for(item["platform"])  # how the reply is counted, addressed and seen
@@ -60,7 +61,7 @@ class ComposerPane(Vertical):
         self.failed = store.outbox.failed_reply(item["id"])
 
     def _start_text(self) -> str:
-        draft = self.store.drafts.get(self.context)
+        draft = self.store.drafts.get(self.context, self.who)
         if draft is not None:
             return draft
         if self.failed is not None:
@@ -125,7 +126,7 @@ class ComposerPane(Vertical):
         self._save_timer = self.set_timer(SAVE_AFTER, self._save_draft)
 
     def _save_draft(self) -> None:
-        self.store.drafts.save(self.context, self.text)
+        self.store.drafts.save(self.context, self.text, self.who)
 
     def set_text(self, text: str) -> None:
         area = self.query_one(TextArea)
@@ -166,13 +167,13 @@ class ComposerPane(Vertical):
                                 language=self.query_one("#composer-language", Select).value,
                                 visibility=self._visibility(),
                                 retry_op=self.failed.op_id if self.failed is not None else None,
-                                media=media, alt_required=alt_required, who=self.app.settings.username)
+                                media=media, alt_required=alt_required, who=self.who)
         except InputError as exc:
             self._show_count(str(exc))  # nothing queued, the text stays
             return
         if self._save_timer is not None:
             self._save_timer.stop()
-        self.store.drafts.delete(self.context)
+        self.store.drafts.delete(self.context, self.who)
         self.sent = True
         self.post_message(self.Closed(op_id))
 
@@ -187,7 +188,7 @@ class ComposerPane(Vertical):
         if not self.sent and self._latest is not None:
             if self._save_timer is not None:
                 self._save_timer.stop()
-            self.store.drafts.save(self.context, self._latest)
+            self.store.drafts.save(self.context, self._latest, self.who)
 
     def action_keep(self) -> None:
         if self._save_timer is not None:
