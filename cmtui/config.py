@@ -203,6 +203,7 @@ def load_settings(directory: Path | None = None) -> Settings:
         _check(name, value, path)
         setattr(settings, name, value)
     _imply_approval(settings)
+    _team_spelling(settings)
     if settings.default_language and not re.fullmatch(r"[A-Za-z]{2,3}", settings.default_language):
         raise ConfigError(_("{path}: default_language is a language code of two or three letters (like en or"
                             " sl), not '{value}'").format(path=path, value=settings.default_language))
@@ -284,7 +285,18 @@ def with_database_settings(settings: Settings, values: dict, source) -> Settings
                                    len(unknown)).format(where=where, names=", ".join(unknown)))
     for name, value in values.items():
         _check(name, value, where)
-    return _imply_approval(replace(settings, **values))
+    return _team_spelling(_imply_approval(replace(settings, **values)))
+
+
+def _team_spelling(settings: Settings) -> Settings:
+    """The person working as the team spells them: `user = "ana"` with a teammate "Ana" is
+    that teammate (one person in every list, count and check, not two differing in case)."""
+    from cmtui.team import team_spelling
+
+    spelled = team_spelling(settings.username, [*settings.teammates, *settings.approvers])
+    if spelled != settings.username and not os.environ.get("CMTUI_USER"):  # (a browser session's is served)
+        settings.user = spelled
+    return settings
 
 
 def _imply_approval(settings: Settings) -> Settings:

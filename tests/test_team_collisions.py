@@ -57,7 +57,7 @@ def test_presence_among_a_window_is_one_query(store):
     store.presence.begin(4, "marie", now=NOW)
     assert store.presence.among([3, 4, 5], "marie", NOW) == {3: ["ana"], 4: ["luka"]}
     assert store.presence.among([], "marie", NOW) == {}
-    assert [who for _, who, _ in store.presence.active(NOW)] == ["ana", "luka", "marie"]
+    assert [row["who"] for row in store.presence.active(NOW)] == ["ana", "luka", "marie"]
 
 
 def test_presence_goes_with_its_item(store):

@@ -39,19 +39,27 @@ def _approval_meaning(rule: str) -> str:
 
 
 def team_json(store: Store, settings: Settings) -> dict:
-    from cmtui.team import members
+    from cmtui.team import is_approver, members, same_person
 
     items, flags = store.team.open_assigned(), store.team.open_flags_assigned()
-    present = store.team.present()
+    present = store.presence.active()
     people = []
     for name in members(settings):
         busy = [{"item_id": p["item_id"], "activity": p["activity"], "since": p["since"]}
-                for p in present if p["who"] == name]
-        people.append({"name": name, "me": name == settings.username, "approver": name in settings.approvers,
-                       "open_items": items.get(name, 0), "open_flags": flags.get(name, 0), "active": busy})
+                for p in present if same_person(p["who"], name)]
+        people.append({"name": name, "me": same_person(name, settings.username),
+                       "approver": is_approver(settings, name),
+                       "open_items": _theirs(items, name), "open_flags": _theirs(flags, name), "active": busy})
     return {"user": settings.username, "approval": approval_rule(settings),
             "act_for_others": settings.act_for_others, "members": people,
             "database_settings": {k: v for k, v in store.database_settings().items() if k in TEAM_SETTINGS}}
+
+
+def _theirs(counts: dict[str, int], name: str) -> int:
+    """A person's count from counts per stored name ("ana" and "Ana" are one person)."""
+    from cmtui.team import same_person
+
+    return sum(n for stored, n in counts.items() if same_person(stored, name))
 
 
 def _activity(busy: list[dict]) -> str:
@@ -142,10 +150,9 @@ def _may_change(settings: Settings, setting: str) -> None:
     """Once approvers are named, the approval rules are theirs: someone else turning approval
     off, naming themselves an approver or allowing --as would undo the team's policy by
     mistake. (The database file's permissions are what really keeps people out.)"""
-    from cmtui.planning.approval import same_person
+    from cmtui.team import is_approver
 
-    if setting in APPROVAL_SETTINGS and settings.approvers and \
-            not any(same_person(settings.username, name) for name in settings.approvers):
+    if setting in APPROVAL_SETTINGS and settings.approvers and not is_approver(settings, settings.username):
         raise InputError(_("only an approver ({approvers}) may change {name}; ask one of them").format(
             approvers=", ".join(settings.approvers), name=setting))
 

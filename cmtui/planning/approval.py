@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from cmtui.errors import InputError
 from cmtui.i18n import _
+from cmtui.team import same_person
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
@@ -29,10 +30,6 @@ class Request:
 
     who: str
     at: str
-
-
-def same_person(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and a != "" and a.casefold() == b.casefold()
 
 
 def requests(store: Store, entry_ids) -> dict[int, Request]:

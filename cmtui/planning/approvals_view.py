@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from cmtui.errors import InputError
 from cmtui.model import Attachment, parse_iso
 from cmtui.planning.threads import parts_of
+from cmtui.team import same_person
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
@@ -120,4 +121,4 @@ def may_decide(settings: Settings, who: str) -> bool:
     named = approvers(settings)
     if not named:
         return not settings.approval_required  # nobody named: anyone, unless approval is required
-    return who.casefold() in {name.casefold() for name in named}
+    return any(same_person(who, name) for name in named)

@@ -19,6 +19,7 @@ from cmtui.planning.platforms import (can_publish, default_visibility, missing_p
                                       visibility_problem)
 from cmtui.planning.recurrence import next_occurrence
 from cmtui.planning.threads import check_parts, split_parts
+from cmtui.team import same_person
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
@@ -168,7 +169,7 @@ def _check_approver(settings: Settings, who: str) -> None:
         if settings.approval_required:
             raise InputError(_("approval is required but no approvers are named in the settings (approvers = [...])"))
         return
-    if not any(who.casefold() == a.casefold() for a in approvers):  # "Ana" is "ana"
+    if not any(same_person(who, a) for a in approvers):  # "Ana" is "ana"
         raise InputError(_("only {approvers} may approve or reject posts, not {who}").format(
             approvers=", ".join(approvers), who=who))
 

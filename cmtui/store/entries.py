@@ -229,6 +229,21 @@ class EntryRepo(Repo):
             " AND NOT EXISTS (SELECT 1 FROM calendar_entries p WHERE p.id = e.parent_id"
             " AND p.status = 'needs_approval') ORDER BY requested_at IS NULL, requested_at, e.id")
 
+    def awaiting_count(self, not_by: str | None = None) -> int:
+        """How many rows awaiting_approval() lists (a series once); with `not_by`, less those
+        that person is an author of (created it or last asked; for an occurrence, its series
+        too): what they may decide under approval = "other". Reads only the waiting entries
+        (the status index) and their transitions."""
+        asked = ("(SELECT t.who FROM entry_transitions t WHERE t.entry_id = {}.id"  # i18n: not shown (SQL)
+                 " AND t.to_status = 'needs_approval' ORDER BY t.at DESC, t.id DESC LIMIT 1) = :who COLLATE NOCASE")
+        own = (" AND NOT (e.created_by = :who COLLATE NOCASE OR " + asked.format("e") +
+               " OR EXISTS (SELECT 1 FROM calendar_entries s WHERE s.id = e.parent_id AND (s.created_by = :who"
+               " COLLATE NOCASE OR " + asked.format("s") + ")))") if not_by else ""
+        return self._scalar(
+            "SELECT count(*) FROM calendar_entries e WHERE e.status = 'needs_approval' AND NOT EXISTS"
+            " (SELECT 1 FROM calendar_entries p WHERE p.id = e.parent_id AND p.status = 'needs_approval')" + own,
+            {"who": not_by}) or 0
+
     def status_counts(self) -> dict[str, int]:
         return self._pairs("SELECT status, count(*) FROM calendar_entries GROUP BY status")
 

@@ -64,8 +64,8 @@ class PresenceRepo(Repo):
             found.setdefault(row["item_id"], []).append(row["who"])
         return found
 
-    def active(self, now: datetime | None = None) -> list[tuple[int, str, str]]:
-        """(item id, who, since) of every fresh presence (who is busy now, for a team list)."""
-        rows = self._all("SELECT item_id, who, since FROM presence WHERE seen_at >= ? ORDER BY since",
-                         (_fresh_after(now),))
-        return [(row["item_id"], row["who"], row["since"]) for row in rows]
+    def active(self, now: datetime | None = None) -> list:
+        """Every fresh presence (item_id, who, activity, since; oldest first): who is busy now,
+        for the inbox list's marks and `team list`."""
+        return self._all("SELECT item_id, who, activity, since FROM presence WHERE seen_at >= ?"
+                         " ORDER BY since, item_id", (_fresh_after(now),))

@@ -15,6 +15,16 @@ UNDO_DEPTH = 20  # how many of the latest decisions `undo` can reach back
 _FIELDS = ("state", "snooze_until", "assignee", "labels", "done_at")
 
 
+class Overtaken(InputError):
+    """An undo refused: a teammate decided on the same items since, and restoring the fields
+    as they were before would silently wipe that decision."""
+
+    def __init__(self, who: str):
+        self.who = who
+        # i18n: said when `u` is refused; {name} is the teammate who decided on the items later
+        super().__init__(_("{name} changed it since: nothing undone").format(name=who))
+
+
 class TriageRepo(Repo):
     def apply(self, item_ids: list[int], action: str, changes: dict, who: str) -> int:
         """Set fields on items (state, snooze_until, assignee, labels, done_at); return the log id."""
@@ -71,11 +81,13 @@ class TriageRepo(Repo):
 
     def undo(self, who: str | None = None) -> dict | None:
         """Undo the latest decision not undone yet (among the last UNDO_DEPTH); return it, or None.
-        who: only that person's decisions (a teammate's are theirs to undo)."""
+        who: only that person's decisions (a teammate's are theirs to undo), and Overtaken
+        (nothing changed) when a teammate decided on any of its items since."""
         with transaction(self.conn):
             row = self.latest(who)
             if row is None:
                 return None
+            self.check_not_overtaken(row, who)
             for item_id, fields in loads(row["before"], {}).items():
                 if fields:
                     self.conn.execute(
@@ -96,6 +108,18 @@ class TriageRepo(Repo):
         mine, params = ("WHERE who = ? COLLATE NOCASE ", (who,)) if who is not None else ("", ())
         return self._one(f"SELECT * FROM (SELECT * FROM triage_log {mine}ORDER BY id DESC LIMIT ?) WHERE undone = 0"
                          " ORDER BY id DESC LIMIT 1", (*params, UNDO_DEPTH))
+
+    def check_not_overtaken(self, row, who: str | None) -> None:
+        """Overtaken when someone other than `who` made a later decision, not undone, on any
+        of the logged decision's items (naming the latest of them). No person: no check."""
+        if who is None:
+            return
+        later = self._one(
+            "SELECT who FROM triage_log l WHERE l.id > ? AND l.undone = 0 AND l.who != ? COLLATE NOCASE"
+            " AND EXISTS (SELECT 1 FROM json_each(l.item_ids) j WHERE j.value IN (SELECT value FROM json_each(?)))"
+            " ORDER BY l.id DESC LIMIT 1", (row["id"], who, row["item_ids"]))
+        if later is not None:
+            raise Overtaken(later["who"])
 
     def mark_undone(self, log_id: int) -> None:
         self.conn.execute("UPDATE triage_log SET undone = 1 WHERE id = ?", (log_id,))

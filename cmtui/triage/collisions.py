@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from cmtui import l10n
 from cmtui.i18n import _, ngettext
 from cmtui.model import parse_iso
+from cmtui.team import same_person
 
 if TYPE_CHECKING:
     from cmtui.store import Store
@@ -53,10 +54,6 @@ class Collision:
         return list(dict.fromkeys([r.who for r in self.replying] + [a.who for a in self.answers if a.who]))
 
 
-def _same(a: str | None, b: str) -> bool:
-    return a is not None and a.casefold() == b.casefold()
-
-
 def collision(store: Store, item_id: int, who: str, now: datetime) -> Collision | None:
     """What someone other than `who` is doing or did about the item, or None when nobody is."""
     replying = tuple(Replying(name, parse_iso(since) or now) for name, since in store.presence.others(item_id, who, now))
@@ -65,7 +62,7 @@ def collision(store: Store, item_id: int, who: str, now: datetime) -> Collision 
     for row in store.outbox.answers(item_id):
         any_sent = any_sent or row["state"] == "done"
         # Our own replies and those queued before anyone was named (who NULL) are no teammate's.
-        if row["who"] and not _same(row["who"], who):
+        if row["who"] and not same_person(row["who"], who):
             latest[row["who"].casefold()] = Answer(row["who"], parse_iso(row["created_at"]) or now, row["state"])
     answers = sorted(latest.values(), key=lambda a: a.at)
     item = store.inbox.get(item_id)

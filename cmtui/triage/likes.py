@@ -166,7 +166,8 @@ def _restore_answer(store: Store, item_id: int, withdrawn_undo) -> None:
 def undo_last(store: Store, *, answers: bool, who: str | None = None) -> dict | None:
     """`u`: undo the latest decision (of `who`: the person's own, never a teammate's); a like
     or share is taken back (or done again, for an undo of one), anything else restores its
-    fields. Returns {action, items} or None."""
+    fields. Returns {action, items} or None; Overtaken (nothing changed) when a teammate
+    decided on its items since."""
     row = store.triage.latest(who)
     if row is None or row["action"] not in KINDS:
         return store.triage.undo(who)
@@ -174,6 +175,7 @@ def undo_last(store: Store, *, answers: bool, who: str | None = None) -> dict | 
     undo = row["action"] == what  # the decision was doing it: undoing takes it back
     items = loads(row["item_ids"], [])
     with store.transaction():
+        store.triage.check_not_overtaken(row, who)
         for item_id in items:
             item = store.inbox.get(item_id)
             if item is not None and is_done(item, what) == undo:

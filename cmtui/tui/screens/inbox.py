@@ -451,7 +451,7 @@ class InboxScreen(LikeActions, ModeScreen):
     def _say(self, message: str) -> None:
         """A toast after the repaint: the list changes first (a toast's layout cost the
         key's frame ~5 ms)."""
-        self.call_after_refresh(self.notify, message, timeout=3)
+        self.call_after_refresh(self.notify, message, timeout=3, markup=False)  # names and labels as written
 
     def _decided(self, count: int, what: str) -> None:
         inbox = self.inbox
@@ -542,9 +542,14 @@ class InboxScreen(LikeActions, ModeScreen):
         open_in_browser(self.app, row["url"] if row is not None else None)
 
     def action_undo(self) -> None:
+        from cmtui.store.triage import Overtaken
         from cmtui.triage.likes import KINDS as REACTION_KINDS, undo_last
 
-        undone = undo_last(self.store, answers=self.app.settings.like_answers, who=self.app.settings.username)
+        try:
+            undone = undo_last(self.store, answers=self.app.settings.like_answers, who=self.app.settings.username)
+        except Overtaken as exc:  # a teammate's later decision stays; the name shown as written
+            self.notify(str(exc), severity="warning", markup=False)
+            return
         if undone is None:
             self.notify(_("Nothing to undo."), severity="warning")
             return

@@ -31,7 +31,7 @@ def replying_words(store: Store, item_id: int, who: str, now: datetime) -> Text:
 def assign_choices(settings: Settings) -> list[tuple[str, str]]:
     """The team, teammates first as the settings list them, then the person working and the
     approvers; then unassigning. Empty when the person works alone (no one to assign to)."""
-    names = list(dict.fromkeys([*settings.teammates, *team.members(settings)]))
+    names = team.once([*settings.teammates, *team.members(settings)])
     if len(names) < 2:
         return []
     return [(name, name) for name in names] + [(_("nobody (unassign)"), "")]

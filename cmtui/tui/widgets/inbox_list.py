@@ -25,6 +25,7 @@ from textual.strip import Strip
 from cmtui.i18n import N_, pgettext
 from cmtui.model import ItemKind
 from cmtui.store import InboxFilter
+from cmtui.team import same_person
 from cmtui.text import fit, one_line, short_duration
 from cmtui.triage.response import badge, time_left
 
@@ -143,8 +144,8 @@ class InboxList(ScrollView, can_focus=True):
             self.place_width = min(16, max(map(len, self.place_names.values()), default=0))
             self.account_width = max(4, min(16, max(map(len, self.account_names.values()), default=4)))
         self._pages.clear()
-        self.replying = {item for item, who, _since in self.store.presence.active(self.clock())
-                         if who.casefold() != self.app.settings.username.casefold()}
+        self.replying = {row["item_id"] for row in self.store.presence.active(self.clock())
+                         if not same_person(row["who"], self.app.settings.username)}
         reader = None if self.filter.only_states else self.store.reader()
         if reader is None:
             self.total = self.store.inbox.count(self.filter)

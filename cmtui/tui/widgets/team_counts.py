@@ -1,10 +1,12 @@
 """The status line's team counts: "3 assigned to you" (new and open items assigned to the
-person working) and, for an approver, "2 to approve" (calendar entries waiting for approval).
+person working) and, for an approver, "2 to approve" (what the approvals screen lists for
+them to decide: a series once, and under approval = "other" not their own posts).
 
-Counting the assigned items reads every active item (~100 ms on a million: there is no index
-on the assignee), so it runs in a worker thread on a read-only store, and only when the
-store changed: another process committed (the app's store_version) or this one did (the
-connection's total_changes). The status line shows the last counts meanwhile."""
+Both are index reads (V16's inbox_assigned for the assignee, the status index for the waiting
+entries), yet on a big inbox they run in a worker thread on a read-only store, so a busy
+database never stalls the screen; and only when the store changed: another process committed
+(the app's store_version) or this one did (the connection's total_changes). The status line
+shows the last counts meanwhile."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from rich.text import Text
 
 from cmtui import l10n
 from cmtui.i18n import ngettext
+from cmtui.planning.approval import OTHER
+from cmtui.team import is_approver
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
@@ -31,14 +35,11 @@ class Counts:
     to_approve: int | None = None  # None: the person is no approver
 
 
-def is_approver(settings: Settings) -> bool:
-    me = settings.username.casefold()
-    return any(name.casefold() == me for name in settings.approvers)
-
-
 def count(store: Store, settings: Settings) -> Counts:
-    assigned = store.inbox.assigned_count(settings.username)
-    to_approve = store.entries.status_counts().get("needs_approval", 0) if is_approver(settings) else None
+    me = settings.username
+    assigned = store.inbox.assigned_count(me)
+    to_approve = store.entries.awaiting_count(not_by=me if settings.approval == OTHER else None) \
+        if is_approver(settings, me) else None
     return Counts(assigned, to_approve)
 
 
