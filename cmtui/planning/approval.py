@@ -42,14 +42,16 @@ def requests(store: Store, entry_ids) -> dict[int, Request]:
 
 
 def authors(store: Store, entry) -> set[str]:
-    """Who counts as the entry's author: who created it and who last sent it to needs_approval;
-    for one occurrence of a series (made by the sync) the series' authors too."""
+    """Who counts as the entry's author: who created it, who last sent it to needs_approval and
+    whoever changed its content; for one occurrence of a series (made by the sync) the
+    series' authors too. (Four eyes: nobody approves words they wrote or changed.)"""
     rows = [entry]
     if entry["parent_id"] is not None:
         series = store.entries.get(entry["parent_id"])
         rows += [series] if series is not None else []
     asked = requests(store, [row["id"] for row in rows])
     found = {row["created_by"] or "" for row in rows} | {asked[row["id"]].who for row in rows if row["id"] in asked}
+    found |= store.entries.editors([row["id"] for row in rows])
     return {name for name in found if name}
 
 

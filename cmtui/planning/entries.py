@@ -27,7 +27,7 @@ from cmtui.planning.approval import authors, check_not_author
 from cmtui.planning.entry_fields import (_PLAIN_FIELDS, _account, _approvers, _check_approver, _check_future,
                                          _check_length, _check_place, _color, _language, _local, _media,
                                          _needs_approval, _optional, _text, _variants, _visibility, _when)
-from cmtui.planning.lifecycle import cancel, live_children, record, revive_occurrence, transition, utc
+from cmtui.planning.lifecycle import EDITED, cancel, live_children, record, revive_occurrence, transition, utc
 from cmtui.planning.platforms import missing_place, resolve_place
 from cmtui.planning.publishing import cancel_for_deletion, queue_posts, sync_server
 from cmtui.planning.queue import QUEUE_WEEKS, free_slot
@@ -203,8 +203,8 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
         if "notes" in changed:  # who wrote them, on the entry and in the team's activity log
             store.entries.update(entry["id"], {"notes_by": who}, touch=False)
             store.activity.record(who, "entry.notes", f"entry {entry['id']}", fields["notes"])  # i18n: not shown
-        if new_status != status:
-            record(store, entry["id"], status, new_status, who, "edited", now)
+        if content_changed:  # who changed the words: an author, who may not approve them (approval = "other")
+            record(store, entry["id"], status, new_status, who, EDITED, now)
         after = store.entries.require(entry["id"])
         if status == "published":
             if changed & {"text", "content_warning"} and entry["remote_id"] and entry["account_id"]:

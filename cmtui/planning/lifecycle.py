@@ -15,6 +15,7 @@ from cmtui.planning.publishing import sync_server
 if TYPE_CHECKING:
     from cmtui.store import Store
 
+EDITED = "edited"  # i18n: not shown (the stored comment of a transition made by a content edit)
 LATE_GRACE = timedelta(hours=12)  # an occurrence missed for longer than this is not published late
 
 

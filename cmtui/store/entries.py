@@ -125,6 +125,18 @@ class EntryRepo(Repo):
                 found[row["entry_id"]] = (row["who"], row["at"])  # the latest wins
         return found
 
+    def editors(self, entry_ids) -> set[str]:
+        """Who changed the content of these entries (the transitions an edit records, whose
+        comment is cmtui.planning.lifecycle.EDITED)."""
+        ids = list(entry_ids)
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):  # (SQLite's limit on bound values)
+            chunk = ids[start:start + 500]
+            found |= {row[0] for row in self._all(
+                f"SELECT DISTINCT who FROM entry_transitions WHERE comment = 'edited' AND entry_id IN ({_in(chunk)})",
+                chunk)}
+        return found
+
     # -- variants --------------------------------------------------------------------------
     @staticmethod
     def media(entry) -> list[dict]:

@@ -21,12 +21,13 @@ from textual.widgets.option_list import Option
 
 from cmtui import l10n
 from cmtui.errors import CmtuiError
-from cmtui.i18n import N_, _, ngettext, pgettext
+from cmtui.i18n import N_, _, ngettext
 from cmtui.model import parse_iso, status_name
 from cmtui.planning.approvals_view import Detail, Waiting, approvers, detail, may_decide, waiting
 from cmtui.planning.rule_words import describe_or_none
 from cmtui.text import cut, first_line, sanitize
 from cmtui.tui.messages import DataChanged
+from cmtui.tui.entry_history import history_line
 from cmtui.tui.places import entry_where
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.calendar_views import STATUS_COLOR, visibility_name
@@ -188,11 +189,8 @@ class ApprovalsScreen(ModeScreen):
             text.append("\n" + sanitize(entry["notes"]), style="italic")
         self._heading(text, _("History"))
         for step in shown.history:
-            before = status_name(step.before) if step.before else pgettext("entry status", "new")
-            text.append(f"\n{self.app.format_time(step.at)} {sanitize(step.who) or '?'}: {before} → {status_name(step.after)}",
-                        style="dim")
-            if step.comment:
-                text.append(f" “{sanitize(step.comment)}”", style="italic dim")
+            text.append("\n")
+            text.append_text(history_line(self.app.format_time(step.at), step.who, step.before, step.after, step.comment))
         return text
 
     @staticmethod

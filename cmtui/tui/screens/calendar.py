@@ -25,6 +25,7 @@ from cmtui.planning.rule_words import describe_or_none
 from cmtui.planning.views import VIEWS, by_day, month_weeks, period, step, week_days
 from cmtui.text import first_line
 from cmtui.tui.messages import DataChanged
+from cmtui.tui.entry_history import history_line
 from cmtui.tui.places import entry_where
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.calendar_views import (FIRST_HOUR, STATUS_COLOR, CalendarGrid, EntryList, MonthView, WeekView,
@@ -306,11 +307,9 @@ class CalendarScreen(ModeScreen):
             if entry["notes"]:
                 detail.append("\n" + _("note: {note}").format(note=entry["notes"]), style="italic dim")
             for t in self.store.entries.transitions(entry["id"])[-3:]:
-                before = status_name(t["from_status"]) if t["from_status"] else pgettext("entry status", "new")
-                detail.append(f"\n{self.app.format_time(t['at'])} {t['who'] or '?'}: "
-                              f"{before} → {status_name(t['to_status'])}", style="dim")
-                if t["comment"]:
-                    detail.append(f" “{t['comment']}”", style="italic dim")
+                detail.append("\n")
+                detail.append_text(history_line(self.app.format_time(t["at"]), t["who"], t["from_status"],
+                                                t["to_status"], t["comment"]))
             detail.append("\n\n" + entry["text"])
         self.query_one("#entry-detail", Static).update(detail)
 
