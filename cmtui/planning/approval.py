@@ -44,13 +44,28 @@ def requests(store: Store, entry_ids) -> dict[int, Request]:
 def authors(store: Store, entry) -> set[str]:
     """Who counts as the entry's author: who created it and who last sent it to needs_approval;
     for one occurrence of a series (made by the sync) the series' authors too."""
-    rows = [entry]
-    if entry["parent_id"] is not None:
-        series = store.entries.get(entry["parent_id"])
-        rows += [series] if series is not None else []
-    asked = requests(store, [row["id"] for row in rows])
-    found = {row["created_by"] or "" for row in rows} | {asked[row["id"]].who for row in rows if row["id"] in asked}
-    return {name for name in found if name}
+    return authors_of(store, [entry])[entry["id"]]
+
+
+def authors_of(store: Store, entries) -> dict[int, set[str]]:
+    """authors() of several entries (the approvals list), their requests read in one query."""
+    series = {}
+    for entry in entries:
+        if entry["parent_id"] is not None and entry["parent_id"] not in series:
+            series[entry["parent_id"]] = store.entries.get(entry["parent_id"])
+    asked = requests(store, [e["id"] for e in entries] + list(series))
+    found = {}
+    for entry in entries:
+        rows = [entry] + [row for row in [series.get(entry["parent_id"])] if row is not None]
+        names = {row["created_by"] or "" for row in rows} | {asked[row["id"]].who for row in rows if row["id"] in asked}
+        found[entry["id"]] = {name for name in names if name}
+    return found
+
+
+def is_author(settings: Settings, entry_authors: set[str], who: str) -> bool:
+    """Whether `who` may not approve an entry with these authors: approval = "other" and they
+    are one of them."""
+    return settings.approval == OTHER and any(same_person(who, author) for author in entry_authors)
 
 
 def approvers_for(settings: Settings, entry_authors: set[str]) -> list[str]:
@@ -65,7 +80,7 @@ def approvers_for(settings: Settings, entry_authors: set[str]) -> list[str]:
 def check_not_author(settings: Settings, entry_id: int | None, entry_authors: set[str], who: str) -> None:
     """InputError when approval = "other" and `who` is one of the entry's authors (entry_id
     None: a new entry), naming the approvers who may approve it instead."""
-    if settings.approval != OTHER or not any(same_person(who, author) for author in entry_authors):
+    if not is_author(settings, entry_authors, who):
         return
     others = ", ".join(approvers_for(settings, entry_authors))
     if entry_id is None:
