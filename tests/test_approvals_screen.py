@@ -350,6 +350,20 @@ async def test_the_screen_speaks_the_language(store, language, size):
             assert i18n._("Approvals") in text_of(app)
 
 
+@pytest.mark.parametrize("language", ["es", "fr", "sl"])
+async def test_ones_own_post_is_marked_in_the_language(store, language):
+    i18n.set_language(language)
+    app = make_app(store, user="ana", approvers=["ana", "nina"], approval="other")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approvals(app, pilot)
+        assert english_left(screen_lines(app), language) == []
+        assert i18n._("yours") in text_of(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.notes[-1]["message"].startswith(i18n._(
+            "This post is yours (you wrote it or asked for its approval): another approver decides."))
+
+
 def test_snapshot_at_120x40(snap_compare, tmp_path):
     from factory import build_store
 
