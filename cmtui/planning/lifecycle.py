@@ -44,7 +44,7 @@ def transition(store: Store, entry, to: str, *, who: str, comment: str = "", now
         record(store, entry["id"], entry["status"], to, who, comment, now)
     after = store.entries.require(entry["id"])
     if not after["rrule"]:
-        sync_server(store, entry, after, now, publish_now=publish_now)
+        sync_server(store, entry, after, now, publish_now=publish_now, who=who)
 
 
 def cancel(store: Store, entry, *, who: str, comment: str = "", now: datetime | None = None) -> None:

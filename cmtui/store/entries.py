@@ -125,16 +125,16 @@ class EntryRepo(Repo):
                 found[row["entry_id"]] = (row["who"], row["at"])  # the latest wins
         return found
 
-    def editors(self, entry_ids) -> set[str]:
-        """Who changed the content of these entries (the transitions an edit records, whose
-        comment is cmtui.planning.lifecycle.EDITED)."""
+    def editors(self, entry_ids) -> dict[int, set[str]]:
+        """Entry id -> who changed its content (the transitions an edit records, whose comment
+        is cmtui.planning.lifecycle.EDITED), for these entries."""
         ids = list(entry_ids)
-        found: set[str] = set()
+        found: dict[int, set[str]] = {}
         for start in range(0, len(ids), 500):  # (SQLite's limit on bound values)
             chunk = ids[start:start + 500]
-            found |= {row[0] for row in self._all(
-                f"SELECT DISTINCT who FROM entry_transitions WHERE comment = 'edited' AND entry_id IN ({_in(chunk)})",
-                chunk)}
+            for row in self._all(f"SELECT DISTINCT entry_id, who FROM entry_transitions WHERE comment = 'edited'"
+                                 f" AND entry_id IN ({_in(chunk)})", chunk):
+                found.setdefault(row["entry_id"], set()).add(row["who"])
         return found
 
     # -- variants --------------------------------------------------------------------------
