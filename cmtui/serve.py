@@ -184,7 +184,7 @@ def build_application(server: Any, password: str | None, token: str | None = Non
             return await handler(request)
         if token is not None and request.path == "/" and _same_secret(request.query.get("token"), token):
             welcome = web.HTTPFound("/")  # the address bar (and history) without the token
-            welcome.set_cookie(COOKIE, cookie, path="/", httponly=True, samesite="Strict")
+            welcome.set_cookie(COOKIE, cookie, path="/", httponly=True, samesite="Strict")  # i18n: not shown
             return welcome
         return web.Response(status=401, text=_("Open the address cmtui serve printed, with its token."))
 
