@@ -3,8 +3,9 @@ first, a series as one row), the highlighted one in full under the list (its par
 variant with its account, images with their alt text, content warning, visibility or place,
 campaign, notes, the plan's conflicts, its history), and an approver's decisions: `a`
 approves, `A` approves with a comment, `r` sends back with a comment (required), `e` opens
-it in the calendar's composer. Reached with `A` in the calendar, from the palette, and first
-in a browser session (`cmtui serve` starts the app with CMTUI_OPEN=approvals).
+it in the calendar's composer. Reached with `A` in the calendar, from the palette, and alone
+in a browser session (`cmtui serve`, CMTUI_SERVED=1): there `e` is not offered (the composer
+reaches files and images on the server).
 
 Someone who is not an approver reads the list: `a` and `r` say who may decide instead. With
 `approval = "other"` an approver's own posts (written or asked for by them) are marked, and `a`
@@ -318,9 +319,20 @@ class ApprovalsScreen(ModeScreen):
         self.app.push_screen(AskDialog(_("Send back to draft"), _("why: a comment for the author (required)")),
                              answered)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "edit" and getattr(self.app, "served", False))  # absent from the key bar and help
+
+    def on_key(self, event) -> None:
+        if event.key == "e" and getattr(self.app, "served", False):
+            event.stop()
+            self.action_edit()
+
     def action_edit(self) -> None:
         from cmtui.tui.dialogs.entry_composer import EntryComposer
 
+        if getattr(self.app, "served", False):
+            self.notify(_("In a browser you read, approve or send back; the author edits the post."), markup=False)
+            return
         row = self._need()
         if row is None:
             return
