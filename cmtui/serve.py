@@ -2,11 +2,14 @@
 
 textual-serve (the Textual project's own server) starts one app process per browser tab:
 this Python's `-m cmtui --db DB`, on the same database (WAL: each tab sees the others'
-changes through the data_version poll), opened on the approvals screen and acting as the
-serving person. Its aiohttp application is built here from the Server's public handlers,
-behind two guards: HTTP Basic auth when a password is set (required off loopback), and the
-page's own origin for the websocket that drives the app (a page elsewhere must not drive it).
-aiohttp and textual-serve are imported only when serving: nothing else pays for them."""
+changes through the data_version poll), approvals only (CMTUI_SERVED=1) and acting as the
+serving person, with a minimal environment (no token, agent socket or password of the serving
+shell reaches a browser session). Its aiohttp application is built here from the Server's
+public handlers, behind guards: a secret on every request, even on loopback (another user of
+a shared host must not act as the approver) — HTTP Basic when a password is set (required off
+loopback), else a per-run token in the printed URL that a first visit trades for a cookie —
+and the page's own origin for the websocket that drives the app (a page elsewhere must not
+drive it). aiohttp and textual-serve are imported only when serving: nothing else pays for them."""
 
 from __future__ import annotations
 
@@ -14,12 +17,13 @@ import asyncio
 import hmac
 import ipaddress
 import os
+import secrets
 import shlex
 import signal
 import socket
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping
 from urllib.parse import urlsplit
 
 from cmtui import team
@@ -33,6 +37,11 @@ if TYPE_CHECKING:
     from cmtui.store import Store
 
 REALM = 'Basic realm="cmtui", charset="UTF-8"'  # i18n: not shown (an HTTP header)
+COOKIE = "cmtui_session"  # i18n: not shown (a cookie's name)
+# What a browser session inherits of the serving process's environment, by name or prefix:
+# nothing else (SSH_AUTH_SOCK, exported tokens) is the browser's business. textual-serve adds its own.
+KEPT_NAMES = frozenset({"PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TERM", "COLORTERM", "CMTUI_CONFIG_DIR"})
+KEPT_PREFIXES = ("LC_", "XDG_")
 STOP_SECONDS = 5.0  # how long browser sessions get to close their app processes on ctrl+c
 
 
@@ -94,21 +103,29 @@ def app_command(database: Path) -> str:
     return f"exec {shlex.quote(sys.executable)} -m cmtui --db {shlex.quote(str(database))}"  # i18n: not shown
 
 
-def session_environment(user: str) -> dict[str, str]:
-    """What the app processes inherit (textual-serve copies this process's environment):
-    the settings this process reads, the approvals screen first, the acting person."""
+def session_environment(environ: Mapping[str, str], user: str) -> dict[str, str]:
+    """The whole environment of the app processes (textual-serve copies this process's, then
+    adds its own): the locale, paths and terminal of `environ`, the settings this process
+    reads, the approvals screen only, the acting person. Nothing else is inherited."""
     from cmtui.config import config_dir
 
-    return {"CMTUI_CONFIG_DIR": str(config_dir().resolve()), "CMTUI_OPEN": "approvals", "CMTUI_USER": user}
+    kept = {name: value for name, value in environ.items() if name in KEPT_NAMES or name.startswith(KEPT_PREFIXES)}
+    return kept | {"CMTUI_CONFIG_DIR": str(config_dir().resolve()), "CMTUI_OPEN": "approvals", "CMTUI_USER": user,
+                   "CMTUI_SERVED": "1"}
 
 
-def display_url(host: str, port: int) -> str:
-    """The address to open: an "any address" host is named by this machine's name."""
+def display_url(host: str, port: int, token: str | None = None) -> str:
+    """The address to open: an "any address" host is named by this machine's name; with the
+    run's token (no password) as `?token=`, like Jupyter's."""
     if host in ("", "0.0.0.0", "::"):
         host = socket.gethostname()
     elif ":" in host and not host.startswith("["):
         host = f"[{host}]"
-    return f"http://{host}:{port}/"
+    return f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+
+
+def _same_secret(given: str | None, secret: str) -> bool:
+    return given is not None and hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8"))
 
 
 def _server_class():
@@ -142,23 +159,34 @@ def _server_class():
     return QuietServer
 
 
-def build_application(server: Any, password: str | None) -> web.Application:
+def build_application(server: Any, password: str | None, token: str | None = None) -> web.Application:
     """textual-serve's routes (its handlers, templates and static files) behind the guards.
-    Without a password the Host must be a loopback name too: a web page whose name is made
-    to resolve to 127.0.0.1 (DNS rebinding) is then refused."""
+    With a password: HTTP Basic on every request. Without: `/?token=` with the run's token
+    sets an HttpOnly, SameSite=Strict cookie and redirects to `/`; every request then needs
+    that cookie, and the Host must be a loopback name (a web page whose name is made to
+    resolve to 127.0.0.1, DNS rebinding, is refused)."""
     import aiohttp_jinja2
     import jinja2
     from aiohttp import web
 
     sessions: dict[asyncio.Task, asyncio.Event] = {}
+    cookie = secrets.token_urlsafe(32)  # what a browser holds once it showed the token
 
     @web.middleware
     async def guard(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
-        if password is not None and not authorized(request.headers.get("Authorization"), password):
-            return web.Response(status=401, text=_("A password is needed."), headers={"WWW-Authenticate": REALM})
-        if password is None and not is_loopback(_host_name(request.host)):
+        if password is not None:
+            if not authorized(request.headers.get("Authorization"), password):
+                return web.Response(status=401, text=_("A password is needed."), headers={"WWW-Authenticate": REALM})
+            return await handler(request)
+        if not is_loopback(_host_name(request.host)):
             return web.Response(status=403, text=_("Open this page at a loopback address (127.0.0.1, localhost)."))
-        return await handler(request)
+        if _same_secret(request.cookies.get(COOKIE), cookie):
+            return await handler(request)
+        if token is not None and request.path == "/" and _same_secret(request.query.get("token"), token):
+            welcome = web.HTTPFound("/")  # the address bar (and history) without the token
+            welcome.set_cookie(COOKIE, cookie, path="/", httponly=True, samesite="Strict")  # i18n: not shown
+            return welcome
+        return web.Response(status=401, text=_("Open the address cmtui serve printed, with its token."))
 
     async def websocket(request: web.Request) -> web.StreamResponse:
         if not same_origin(request.headers.get("Origin"), request.host):
@@ -193,7 +221,7 @@ def build_application(server: Any, password: str | None) -> web.Application:
     return app
 
 
-async def _serve(app: web.Application, host: str, port: int) -> int:
+async def _serve(app: web.Application, host: str, port: int, token: str | None = None) -> int:
     from aiohttp import web
 
     stop = asyncio.Event()
@@ -215,7 +243,8 @@ async def _serve(app: web.Application, host: str, port: int) -> int:
             print("cmtui: " + message.format(port=port, host=host, reason=exc.strerror or exc), file=sys.stderr)
             return 1
         bound = runner.addresses[0][1] if runner.addresses else port
-        print(_("open {url} in a web browser (ctrl+c stops)").format(url=display_url(host, bound)),
+        # The only place the token is shown: it is the key to the approver's session.
+        print(_("open {url} in a web browser (ctrl+c stops)").format(url=display_url(host, bound, token)),
               flush=True)
         await stop.wait()
         return 0
@@ -231,9 +260,14 @@ def serve_command(store: Store, settings: Settings, args) -> int:
         raise InputError(_("--port {port}: a port is a number from 1 to 65535 (0: any free one)").format(
             port=args.port))
     password = password_from(args.host, args.password_env)  # before anything starts
+    token = None if password else secrets.token_urlsafe(24)
     user = team.acting(settings, args.as_name)
-    os.environ.update(session_environment(user))
+    # textual-serve gives each session a copy of this process's environment: from here on
+    # it is only what a session needs (this process needs nothing else either).
+    minimal = session_environment(os.environ, user)
+    os.environ.clear()
+    os.environ.update(minimal)
     database = Path(store.path or args.db_path).resolve()
     server = _server_class()(app_command(database), host=args.host, port=args.port, title="cmtui")
     server.initialize_logging()
-    return asyncio.run(_serve(build_application(server, password), args.host, args.port))
+    return asyncio.run(_serve(build_application(server, password, token), args.host, args.port, token))

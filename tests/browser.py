@@ -36,7 +36,8 @@ def need_chromium() -> None:
 
 
 class Served:
-    """`cmtui serve --port 0 ...` (the port the system picks) until stop(); url from its line."""
+    """`cmtui serve --port 0 ...` (the port the system picks) until stop(); login_url from its
+    line, url that address without its token."""
 
     def __init__(self, db: Path, *args: str, env: dict[str, str], timeout: float = 15.0):
         self.process = subprocess.Popen([sys.executable, "-m", "cmtui", "serve", "--db", str(db), "--port", "0",
@@ -49,7 +50,9 @@ class Served:
         if not found:
             out, err = self.stop()
             raise AssertionError(f"no URL line: {self.first_line!r} {out!r} {err!r}")
-        self.url = found.group(0)
+        self.login_url = found.group(0)  # with `?token=` when there is no password
+        self.url = self.login_url.split("?")[0]
+        self.token = self.login_url.partition("?token=")[2] or None
         self.port = int(re.search(r":(\d+)/", self.url).group(1))
         self.local_url = f"http://127.0.0.1:{self.port}/"  # (the URL names the machine when on every address)
 

@@ -205,16 +205,36 @@ async def test_someone_who_is_not_an_approver_reads_but_cannot_decide(store):
         assert transitions(store, FIRST) == before
 
 
-@pytest.mark.xfail(reason="A1's rule (approval = \"other\")", strict=False)
-async def test_an_approver_cannot_approve_their_own_post_when_approval_is_other(store):
-    app = make_app(store, user="ana", approvers=["ana", "nina"], approval="other")
+async def test_an_approver_cannot_approve_their_own_post_when_approval_is_other(store, monkeypatch):
+    from cmtui.planning import entries
+
+    def approve(*_args, **_kwargs):
+        raise AssertionError("the screen said no itself: approve is not called")
+
+    app = make_app(store, user="Ana", approvers=["ana", "nina"], approval="other")
     before = transitions(store, FIRST)
     async with app.run_test(size=SIZE) as pilot:
         await open_approvals(app, pilot)
+        monkeypatch.setattr(entries, "approve", approve)
+        assert "yours" in text_of(app)  # the rows ana asked for are marked, the detail says who decides
+        assert "another approver decides. It may be approved by nina." in text_of(app)
+        for key in ("a", "A"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert transitions(store, FIRST) == before and app.screen is not None
+            assert app.notes[-1]["severity"] == "warning" and app.notes[-1]["message"] == (
+                "This post is yours (you wrote it or asked for its approval): another approver decides."
+                " It may be approved by nina.")
+
+
+async def test_with_approval_any_an_approvers_own_post_is_not_marked(store):
+    app = make_app(store, user="ana", approvers=["ana", "nina"], approval="any")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approvals(app, pilot)
+        assert "yours" not in text_of(app)
         await pilot.press("a")
         await pilot.pause()
-        assert transitions(store, FIRST) == before
-        assert app.notes[-1]["severity"] == "error" and "nina" in app.notes[-1]["message"]
+        assert app.notes[-1]["message"] == "Approved." and store.entries.get(FIRST)["status"] == "approved"
 
 
 async def test_a_decision_someone_made_a_second_ago_is_a_notification(store, tmp_path):
@@ -328,6 +348,20 @@ async def test_the_screen_speaks_the_language(store, language, size):
             await open_approvals(app, pilot)
             assert english_left(screen_lines(app), language) == []
             assert i18n._("Approvals") in text_of(app)
+
+
+@pytest.mark.parametrize("language", ["es", "fr", "sl"])
+async def test_ones_own_post_is_marked_in_the_language(store, language):
+    i18n.set_language(language)
+    app = make_app(store, user="ana", approvers=["ana", "nina"], approval="other")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approvals(app, pilot)
+        assert english_left(screen_lines(app), language) == []
+        assert i18n._("yours") in text_of(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.notes[-1]["message"].startswith(i18n._(
+            "This post is yours (you wrote it or asked for its approval): another approver decides."))
 
 
 def test_snapshot_at_120x40(snap_compare, tmp_path):

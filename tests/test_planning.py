@@ -169,6 +169,7 @@ def test_approval_flow_with_named_approvers(st, strict):
     assert steps(st, entry_id) == [
         (None, "draft", "ana", ""), ("draft", "needs_approval", "ana", ""),
         ("needs_approval", "draft", "nina", "Add the link to the release notes"),
+        ("draft", "draft", "ana", "edited"),  # who changed the words is recorded (an author of them)
         ("draft", "needs_approval", "ana", ""), ("needs_approval", "approved", "jure", "Good to go"),
         ("approved", "scheduled", "ana", "")]
     assert [k for k, *_ in ops(st, entry_id)] == ["post"]

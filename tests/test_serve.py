@@ -1,13 +1,17 @@
 """`cmtui serve`: the app in a browser for approvers. A real server (a subprocess on loopback)
-with its guards checked over HTTP, and Debian's Chromium (Playwright) approving a post that
-is then in the database, recorded for the serving person, and shown approved by a TUI."""
+with its guards checked over HTTP (a token even on loopback, a minimal environment for the
+sessions), a served app (CMTUI_SERVED=1) that is approvals only, and Debian's Chromium
+(Playwright) logging in with the token URL and approving a post that is then in the
+database, recorded for the serving person, and shown approved by a TUI."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
 import socket
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -68,11 +72,12 @@ def served(tmp_path_factory):
     home = tmp_path_factory.mktemp("serve")
     db = home / "team.db"
     entry_id, when = community(db)
-    server = Served(db, env=server_env(home))
+    server = Served(db, env=server_env(home, SECRET_X="1", SSH_AUTH_SOCK="/tmp/agent.sock"))
     server.db, server.entry_id, server.when = db, entry_id, when
     yield server
     out, err = server.stop()
     assert server.process.returncode == 0 and "Traceback" not in out + err, (out, err)
+    assert out.count(server.token) == 1 and server.token not in err  # only in the URL line
 
 
 def origin(url: str) -> str:
@@ -93,6 +98,28 @@ async def handshake(url: str, headers: dict[str, str]) -> int:
                 return 101
         except aiohttp.WSServerHandshakeError as exc:
             return exc.status
+
+
+def login(server: Served) -> dict[str, str]:
+    """The printed URL, visited once: the cookie it sets, as a Cookie header."""
+    response = httpx.get(server.login_url, timeout=10)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    name, _, value = response.headers["Set-Cookie"].partition(";")[0].partition("=")
+    return {"Cookie": f"{name}={value}"}
+
+
+def children_environ(pid: int) -> list[dict[str, str]]:
+    """The environment of each process whose parent is pid (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+            if int(fields[1]) == pid:
+                raw = (stat.parent / "environ").read_bytes()
+                found.append(dict(v.split("=", 1) for v in raw.decode().split("\0") if "=" in v))
+        except (OSError, ValueError):
+            continue  # gone meanwhile
+    return found
 
 
 # -- refusals before anything starts -----------------------------------------------------------
@@ -122,8 +149,7 @@ def test_a_port_out_of_range_is_refused(db, capsys):
 
 
 def test_a_port_in_use_is_one_line_and_exit_1(db, capsys, monkeypatch):
-    for name in ("CMTUI_USER", "CMTUI_OPEN", "CMTUI_CONFIG_DIR"):  # serve sets them for its sessions
-        monkeypatch.setenv(name, os.environ.get(name, ""))
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # serve keeps only what its sessions need
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -160,27 +186,71 @@ def test_cmtui_user_is_who_a_browser_session_acts_as(tmp_path, monkeypatch):
 
 # -- the running server over HTTP --------------------------------------------------------------
 @ONE_SERVER
-def test_it_prints_one_line_with_the_url_on_loopback(served):
-    assert served.first_line.startswith("open http://127.0.0.1:") and served.first_line.endswith(
-        " in a web browser (ctrl+c stops)\n")
-    page = httpx.get(served.url, timeout=10)
+def test_it_prints_one_line_with_the_url_and_its_token_on_loopback(served):
+    assert served.first_line == f"open {served.url}?token={served.token} in a web browser (ctrl+c stops)\n"
+    assert served.url.startswith("http://127.0.0.1:") and len(served.token) == 32  # token_urlsafe(24)
+    cookie = login(served)
+    page = httpx.get(served.url, headers=cookie, timeout=10)
     assert page.status_code == 200
     assert f'data-session-websocket-url="{served.url.replace("http", "ws")}ws"' in page.text
-    assert httpx.get(served.url + "static/js/textual.js", timeout=10).status_code == 200
+    assert httpx.get(served.url + "static/js/textual.js", headers=cookie, timeout=10).status_code == 200
+
+
+@ONE_SERVER
+async def test_on_loopback_too_every_request_needs_the_token_then_its_cookie(served):
+    """Another user of a shared host reaches 127.0.0.1 too: without the token, nothing."""
+    for path in ("", "static/js/textual.js", "ws", "download/x"):
+        assert httpx.get(served.url + path, timeout=10).status_code == 401
+    assert httpx.get(served.url + "?token=" + "x" * 32, timeout=10).status_code == 401
+    assert httpx.get(served.url + "?token=", timeout=10).status_code == 401
+    assert httpx.get(served.url + f"static/js/textual.js?token={served.token}", timeout=10).status_code == 401
+    assert httpx.get(served.url, headers={"Cookie": "cmtui_session=guess"}, timeout=10).status_code == 401
+    welcome = httpx.get(served.login_url, timeout=10)
+    assert welcome.status_code == 302 and welcome.headers["Location"] == "/"
+    assert {"HttpOnly", "SameSite=Strict", "Path=/"} <= {p.strip() for p in welcome.headers["Set-Cookie"].split(";")}
+    own = {"Origin": origin(served.url)}
+    assert await handshake(served.url, own) == 401  # the reviewer's script: the right Origin, no cookie
+    assert await handshake(served.url, own | login(served)) == 101
 
 
 @ONE_SERVER
 async def test_a_websocket_from_another_origin_is_refused(served):
-    assert await handshake(served.url, {"Origin": "http://evil.example"}) == 403
-    assert await handshake(served.url, {}) == 403  # no Origin: not a page of ours either
-    assert await handshake(served.url, {"Origin": origin(served.url)}) == 101
+    cookie = login(served)
+    assert await handshake(served.url, {"Origin": "http://evil.example"} | cookie) == 403
+    assert await handshake(served.url, cookie) == 403  # no Origin: not a page of ours either
+    assert await handshake(served.url, {"Origin": origin(served.url)} | cookie) == 101
 
 
 @ONE_SERVER
 def test_without_a_password_only_loopback_names_are_served(served):
     """A page elsewhere whose name is made to resolve to 127.0.0.1 (DNS rebinding) is refused."""
-    assert httpx.get(served.url, headers={"Host": "evil.example"}, timeout=10).status_code == 403
-    assert httpx.get(served.url.replace("127.0.0.1", "localhost"), timeout=10).status_code == 200
+    cookie = login(served)
+    assert httpx.get(served.url, headers={"Host": "evil.example"} | cookie, timeout=10).status_code == 403
+    assert httpx.get(served.url.replace("127.0.0.1", "localhost"), headers=cookie, timeout=10).status_code == 200
+
+
+@ONE_SERVER
+async def test_a_browser_session_has_a_minimal_environment(served):
+    """The app process a websocket starts: approvals only, as ana, and nothing of the serving
+    shell's environment but the locale, paths and terminal (no SECRET_X, no SSH agent)."""
+    import aiohttp
+
+    headers = {"Origin": origin(served.url)} | login(served)
+    async with aiohttp.ClientSession() as session:
+        async with session.ws_connect(served.url.replace("http", "ws") + "ws?width=80&height=24", headers=headers):
+            deadline = time.monotonic() + 10
+            while not (sessions := children_environ(served.process.pid)) and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+    assert sessions
+    env = sessions[-1]  # (earlier tests' sessions may still be closing: the same checks hold for them)
+    assert (env["CMTUI_SERVED"], env["CMTUI_OPEN"], env["CMTUI_USER"]) == ("1", "approvals", "ana")
+    assert "SECRET_X" not in env and "SSH_AUTH_SOCK" not in env
+    assert env["TZ"] == "UTC" and env["HOME"] and env["PATH"] and "TEXTUAL_DRIVER" in env
+    allowed = {"PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TERM", "COLORTERM", "CMTUI_CONFIG_DIR", "CMTUI_USER",
+               "CMTUI_OPEN", "CMTUI_SERVED", "COLUMNS", "ROWS", "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "PWD",
+               "SHLVL", "_"}
+    for env in sessions:
+        assert {k for k in env if k not in allowed and not k.startswith(("LC_", "XDG_", "TEXTUAL"))} == set()
 
 
 def test_the_defaults_are_loopback_and_port_8000_as_help_says(capsys):
@@ -198,7 +268,7 @@ async def test_with_a_password_every_request_needs_it_and_it_is_never_printed(db
     """On every address (0.0.0.0), as the README shows it; reached here through 127.0.0.1."""
     server = Served(Path(db), "--host", "0.0.0.0", "--password-env", "CMTUI_TEST_PASSWORD",
                     env=server_env(tmp_path / "home", CMTUI_TEST_PASSWORD=PASSWORD))
-    assert server.url == f"http://{socket.gethostname()}:{server.port}/"
+    assert server.url == server.login_url == f"http://{socket.gethostname()}:{server.port}/"  # no token
     server.url = server.local_url
     try:
         for path in ("", "static/js/textual.js", "ws"):
@@ -216,7 +286,7 @@ async def test_with_a_password_every_request_needs_it_and_it_is_never_printed(db
         out, err = server.stop()
     assert server.process.returncode == 0, err
     assert PASSWORD not in out + err and "Traceback" not in out + err
-    assert out.startswith("open http://") and out.count("\n") == 1
+    assert out.startswith("open http://") and out.count("\n") == 1 and "token=" not in out
 
 
 def test_each_browser_session_runs_this_python_on_the_database_as_the_person_serving(db, capsys, monkeypatch,
@@ -227,13 +297,14 @@ def test_each_browser_session_runs_this_python_on_the_database_as_the_person_ser
 
     started = []
 
-    async def fake_serve(app, host, port):
+    async def fake_serve(app, host, port, token):
         started.append((app, host, port, dict(os.environ)))
         return 0
 
     monkeypatch.setattr(serve, "_serve", fake_serve)
-    for name in ("CMTUI_USER", "CMTUI_OPEN"):
-        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("SECRET_X", "1")
+    monkeypatch.setenv("LC_TIME", "sl_SI.UTF-8")
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # serve keeps only what its sessions need
     config = Path(os.environ["CMTUI_CONFIG_DIR"])
     config.mkdir(parents=True, exist_ok=True)
     (config / "settings.toml").write_text(SETTINGS + "act_for_others = true\n")
@@ -242,8 +313,85 @@ def test_each_browser_session_runs_this_python_on_the_database_as_the_person_ser
     (_, host, port, env), (_, _, other_port, as_luka) = started
     assert (host, port, other_port) == ("127.0.0.1", 8000, 8123)
     assert (env["CMTUI_OPEN"], env["CMTUI_USER"], as_luka["CMTUI_USER"]) == ("approvals", "ana", "luka")
+    assert env["CMTUI_SERVED"] == "1" and "SECRET_X" not in env and env["LC_TIME"] == "sl_SI.UTF-8"
     assert env["CMTUI_CONFIG_DIR"] == str(config.resolve())
     assert serve.app_command(Path(db)) == f"exec {sys.executable} -m cmtui --db {db}"
+
+
+# -- a served app (CMTUI_SERVED=1): approvals only -------------------------------------------
+def served_app(monkeypatch, store, engine=None):
+    from tui_helpers import RecordingApp
+
+    monkeypatch.setenv("CMTUI_SERVED", "1")
+    settings = Settings(timezone="UTC", user="nina", approvers=["nina"], teammates=["ana"], approval_required=True)
+    return RecordingApp(store, settings, engine=engine)
+
+
+async def test_a_served_app_stays_on_approvals_and_has_no_other_mode(store, monkeypatch):
+    app = served_app(monkeypatch, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.current_mode == "approvals"
+        for key in ("1", "2", "3", "4", "5", "ctrl+r", "escape"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current_mode == "approvals", key
+        keys = {active.binding.key for active in app.screen.active_bindings.values()}
+        assert {"a", "r", "q"} <= keys and not keys & {"1", "2", "3", "4", "5", "ctrl+r", "e"}
+        # esc (and anything else that would switch) says why, once
+        assert [n["message"] for n in app.notes] == ["A browser session shows only the posts waiting for approval."]
+
+
+async def test_in_a_served_app_e_only_says_the_author_edits(store, monkeypatch):
+    from cmtui.tui.screens.approvals import ApprovalsScreen
+
+    app = served_app(monkeypatch, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key in ("e", "enter"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, ApprovalsScreen)  # no composer
+        assert [n["message"] for n in app.notes] == [
+            "In a browser you read, approve or send back; the author edits the post."] * 2
+        await pilot.press("a")  # approving still works
+        await pilot.pause()
+        assert app.notes[-1]["message"] == "Approved."
+
+
+async def test_a_served_apps_palette_has_no_inbox_rules_or_sync_commands(store, monkeypatch):
+    from textual.command import CommandList
+
+    app = served_app(monkeypatch, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert titles == ["Posts waiting for approval"]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for word in ("inbox", "rules", "sync", "theme"):
+            await pilot.press(*word)
+            await pilot.pause(0.6)  # the palette's "no matches" countdown
+            shown = [str(o.prompt) for o in app.screen.query_one(CommandList).options]
+            assert len(shown) == 1 and "No matches found" in shown[0], (word, shown)
+            for _ in word:
+                await pilot.press("backspace")
+        await pilot.press(*"approval")
+        await pilot.pause(0.3)
+        assert "Posts waiting for approval" in str(app.screen.query_one(CommandList).options[0].prompt)
+
+
+async def test_a_served_app_starts_no_sync_worker(store, monkeypatch):
+    class Engine:
+        on_change = None
+
+        async def run_forever(self, *args, **kwargs):
+            raise AssertionError("a browser session must not sync")
+
+    app = served_app(monkeypatch, store, engine=Engine())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.8)  # the sync loop would start 0.5 s after mount
+        assert [w for w in app.workers if w.group == "sync"] == []
 
 
 # -- in a real browser -------------------------------------------------------------------------
@@ -255,7 +403,7 @@ async def test_an_approver_approves_in_the_browser_and_a_tui_sees_it(served):
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = await open_page(browser, served.url)
+            page = await open_page(browser, served.login_url)  # the printed URL: its token, then a cookie
             # The session opens on the approvals screen (CMTUI_OPEN=approvals), as ana.
             await wait_for_text(page, "Approvals", "1 post waiting for approval", "Our winter release is out", "luka")
             await page.focus(".xterm-helper-textarea")

@@ -163,3 +163,22 @@ def test_one_occurrence_of_a_series_has_the_series_authors(st):
         E.approve(st, settings, child_id, who="luka", now=NOW)
     E.approve(st, settings, child_id, who="ana", now=NOW)
     assert st.entries.get(child_id)["status"] == "approved"
+
+
+def test_whoever_changed_a_waiting_posts_words_may_not_approve_them(st):
+    """Four eyes: Luka rewriting Ana's waiting post is an author of it (a review's case: he
+    edited, then approved his own words); the edit is in its history with his name."""
+    settings = team()
+    entry_id = waiting(st, settings, who="ana")
+    E.update_entry(st, settings, entry_id, who="luka", text="Launch day, Luka's words", now=NOW)
+    assert st.entries.get(entry_id)["status"] == "needs_approval"
+    assert history(st, entry_id)[-1] == ("needs_approval", "needs_approval", "luka", "edited")
+    assert authors(st, st.entries.get(entry_id)) == {"ana", "luka"}
+    before = snapshot(st, entry_id)
+    with pytest.raises(InputError, match="luka cannot approve"):
+        E.approve(st, settings, entry_id, who="luka", now=NOW)
+    assert snapshot(st, entry_id) == before
+    E.approve(st, settings, entry_id, who="nina", now=NOW)
+    assert st.entries.get(entry_id)["status"] == "approved"
+    E.update_entry(st, settings, entry_id, who="nina", notes="only a note", now=NOW)  # not the words
+    assert "nina" not in authors(st, st.entries.get(entry_id))

@@ -16,7 +16,7 @@ from cmtui import config
 from cmtui.config import Settings
 from cmtui.model import iso, utcnow
 from cmtui.planning import entries as E
-from cmtui.planning.approvals_view import waiting
+from cmtui.planning.approvals_view import own, waiting
 from cmtui.store import Store
 from cmtui.store.presence import PRESENCE_FRESH
 from cmtui.store.triage import Overtaken
@@ -179,11 +179,17 @@ def test_to_approve_counts_what_the_approvals_screen_lists_for_the_person(st):
                              status="needs_approval")
     E.create_entry(st, settings, text="Mine", who="ana", **ask)  # her own (another case): not hers to decide
     E.create_entry(st, settings, text="Nina's", who="Nina", **ask)
-    assert len(waiting(st)) == 3
-    assert count(st, settings).to_approve == 2  # Marie's series and Nina's post
-    assert count(st, replace(settings, approval="any")).to_approve == 3 == len(waiting(st))
-    assert count(st, replace(settings, user="Nina")).to_approve == 2
+    edited = E.create_entry(st, settings, text="Marie's, Nina's words", who="Marie", **ask)
+    st.conn.execute("INSERT INTO entry_transitions (entry_id, at, who, from_status, to_status, comment)"
+                    " VALUES (?, ?, 'nina', 'needs_approval', 'needs_approval', 'edited')", (edited, iso(LATER)))
+    assert len(waiting(st)) == 4
+    assert count(st, settings).to_approve == 3  # not her own
+    assert count(st, replace(settings, approval="any")).to_approve == 4 == len(waiting(st))
+    assert count(st, replace(settings, user="Nina")).to_approve == 2  # nor the words she changed
     assert count(st, replace(settings, user="Marie")).to_approve is None  # no approver
+    for who in ("Ana", "Nina"):  # what the screen's own rule leaves this person to decide
+        mine = replace(settings, user=who)
+        assert count(st, mine).to_approve == sum(not own(mine, row, who) for row in waiting(st))
 
 
 def test_an_occurrence_counts_its_series_authors(st):

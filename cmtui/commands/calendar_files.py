@@ -38,9 +38,15 @@ def emit(text: str, output: Path | None, said: str, count: int) -> int:
 
 def calendar_import(store: Store, settings: Settings, args) -> int:
     report = import_entries(store, args.file.expanduser(), settings.tzinfo(), who=settings.username,
-                            create_accounts=getattr(args, "create_accounts", False))
+                            create_accounts=getattr(args, "create_accounts", False),
+                            approval_required=settings.approval_required)
     for account in report.accounts:
         print(f"cmtui: {account.line()}", file=sys.stderr)
+    if report.held:
+        print("cmtui: " + ngettext(
+            "{n} entry the file says is approved or scheduled waits for approval (approval is required)",
+            "{n} entries the file says are approved or scheduled wait for approval (approval is required)",
+            report.held).format(n=l10n.number(report.held)), file=sys.stderr)
     print(report.summary())
     return 0
 

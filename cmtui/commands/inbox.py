@@ -23,12 +23,12 @@ def inbox_reply(store: Store, settings: Settings, args) -> int:
     line and exit 1, nothing queued, unless --again says it is meant."""
     who = acting(settings, args.as_)
     item = store.inbox.require(args.item_id)
-    if not args.again:
-        found = collision(store, item["id"], who, utcnow())
-        if found is not None:
-            print(f"cmtui: {refusal(found)}", file=sys.stderr)
-            return 1
-    op_id = queue_reply(store, item["id"], args.text, who=who)
+    with store.transaction():  # checked and queued under one write lock: a teammate cannot slip in between
+        found = None if args.again else collision(store, item["id"], who, utcnow())
+        op_id = None if found else queue_reply(store, item["id"], args.text, who=who)
+    if found is not None:
+        print(f"cmtui: {refusal(found)}", file=sys.stderr)
+        return 1
     print(_("reply queued as outbox operation {id}; the next sync sends it").format(id=op_id))
     return 0
 

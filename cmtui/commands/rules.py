@@ -150,7 +150,7 @@ def rules_import(store: Store, settings: Settings, args) -> int:
 
     try:
         pending = import_toml(store, read_rules_file(args.file.expanduser()), dry_run_enabled=False,
-                              who=settings.username)
+                              who=settings.username, settings=settings)
     except CmtuiError as exc:
         raise type(exc)(_("{problem}; nothing changed").format(problem=exc)) from None
     count = len(store.rules.list())

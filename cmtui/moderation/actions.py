@@ -38,6 +38,7 @@ PLATFORM_ACTIONS = ("mute", "block", "report")  # each platform's profile says w
 PLACE_ACTIONS = ("kick", "ban", "unban")  # on the author, in the item's place (profiles that list them)
 _CAPABILITY = {"hide": Capability.HIDE, "kick": Capability.KICK, "ban": Capability.BAN, "unban": Capability.BAN}
 REPORT_DECISIONS = ("resolve", "assign")  # besides the platform's account actions (its profile)
+AUTOMATIC = ("rules", "cmtui")  # i18n: not shown (names automatic decisions are logged under: not a person)
 
 _FLAG_STATE = {"approve": "approved", "hide": "hidden", "mute": "muted", "block": "blocked",
                "report": "reported", "warn": "warned", "kick": "kicked", "ban": "banned", "unban": "unbanned"}
@@ -103,6 +104,12 @@ def _item(store: Store, item):
     return item
 
 
+def _person(who: str | None) -> str | None:
+    """Who queued an operation (outbox.who): the person deciding; None for the rules the sync
+    runs on its own (and the default name of a caller that gave none)."""
+    return None if not who or who in AUTOMATIC else who
+
+
 def queue_platform_action(store: Store, item, action: str, comment: str = "", who: str = "cmtui", *,
                           category: str | None = None, forward: bool = False, rule_id: int | None = None) -> Outcome:
     """Queue a mute, block or report of an item's author (a report carries the item's status),
@@ -129,7 +136,7 @@ def queue_platform_action(store: Store, item, action: str, comment: str = "", wh
             if action == "report":
                 payload |= {"status_ids": status_ids, "comment": comment, "category": category,
                             "forward": bool(forward)}
-            op_id = store.outbox.enqueue(item["account_id"], action, payload, item_id=item["id"])
+            op_id = store.outbox.enqueue(item["account_id"], action, payload, item_id=item["id"], who=_person(who))
         store.moderation.close_flags(item["id"], _FLAG_STATE[action])
         log_id = store.moderation.log_action(who, action, item_id=item["id"], person_id=person_id,
                                              rule_id=rule_id, comment=comment, outbox_id=op_id)
@@ -159,7 +166,7 @@ def queue_place_action(store: Store, item, action: str, comment: str = "", who: 
         if not reused:
             op_id = store.outbox.enqueue(item["account_id"], action, {
                 "account_remote_id": remote_id, "acct": acct, "place": item["place"], "reason": comment},
-                item_id=item["id"])
+                item_id=item["id"], who=_person(who))
         store.moderation.close_flags(item["id"], _FLAG_STATE[action])
         log_id = store.moderation.log_action(who, action, item_id=item["id"], person_id=person_id,
                                              rule_id=rule_id, comment=comment, outbox_id=op_id)
@@ -201,7 +208,8 @@ def _one(store: Store, item, action: str, who: str, comment: str, options: dict)
         if hides_on_server(profile, item):  # removed for everyone, not only from our screens
             check_place(store, item, "hide")
             op_id = store.outbox.enqueue(item["account_id"], "remove",
-                                         {"remote_id": item["remote_id"], "reason": comment}, item_id=item_id)
+                                         {"remote_id": item["remote_id"], "reason": comment}, item_id=item_id,
+                                         who=_person(who))
         store.inbox.set_hidden([item_id])
         store.moderation.close_flags(item_id, "hidden")
     elif action == "warn":
@@ -250,7 +258,8 @@ def _follow(store: Store, item_id: int, action: str, who: str, comment: str, sou
         if action == "hide" and not item["hidden"] and hides_on_server(platform_profile(store, item["account_id"]), item):
             check_place(store, item, "hide")
             op_id = store.outbox.enqueue(item["account_id"], "remove",
-                                         {"remote_id": item["remote_id"], "reason": comment}, item_id=item_id)
+                                         {"remote_id": item["remote_id"], "reason": comment}, item_id=item_id,
+                                         who=_person(who))
         store.moderation.close_flags(item_id, _FLAG_STATE[action])
         log_id = store.moderation.log_action(who, action, item_id=item_id,
                                              person_id=store.members.of_item(item_id)[0], comment=note,
@@ -314,18 +323,20 @@ def act_report(store: Store, report_id, action: str, *, who: str, text: str = ""
         raise InputError(_("report {id} is already {state}").format(id=report["id"], state=_report_state(report["state"])))
     with store.transaction():
         if action == "assign":
-            op_id = store.outbox.enqueue(report["account_id"], "assign_report", {"report_id": report["remote_id"]})
+            op_id = store.outbox.enqueue(report["account_id"], "assign_report", {"report_id": report["remote_id"]},
+                                         who=_person(who))
             store.reports.assign(report["id"], to)
             store.moderation.assign_flags(to, report_id=report["id"])
         else:
             if action == "resolve":
-                op_id = store.outbox.enqueue(report["account_id"], "resolve_report", {"report_id": report["remote_id"]})
+                op_id = store.outbox.enqueue(report["account_id"], "resolve_report", {"report_id": report["remote_id"]},
+                                             who=_person(who))
             else:
                 if not report["target_remote_id"]:
                     raise InputError(_("report {id} does not name its target's account id").format(id=report["id"]))
                 op_id = store.outbox.enqueue(report["account_id"], "account_action", {
                     "account_remote_id": report["target_remote_id"], "action": action, "text": text,
-                    "report_id": report["remote_id"]})
+                    "report_id": report["remote_id"]}, who=_person(who))
             store.reports.resolve(report["id"])
             store.moderation.resolve_report_flags(report["id"])
         comment = text or (f"assigned to {to}" if action == "assign" else "")  # i18n: not shown (stored)

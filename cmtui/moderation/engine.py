@@ -452,14 +452,32 @@ def save_rule(store: Store, rule: dict, position: int | None = None) -> int:
     return store.rules.save(clean, position)
 
 
+def check_assignees(rule: dict, settings) -> dict:
+    """A rule's assign actions name someone on the team (cmtui.team), as the team spells the
+    name; RuleError naming the rule otherwise. Checked when a rule is saved, not when it runs."""
+    from cmtui.team import resolve
+
+    for n, action in enumerate(rule.get("actions") or [], 1):
+        if isinstance(action, dict) and action.get("type") == "assign":
+            try:
+                action["to"] = resolve(settings, action.get("to") or "")
+            except InputError as exc:
+                # i18n: where a rule's error is, then what: "rule 'spam', action 2: 'bo' is not on the team ..."
+                raise RuleError(_("rule {name}, action {n}: {problem}").format(
+                    name=repr(rule.get("name")), n=n, problem=exc)) from None
+    return rule
+
+
 def replace_rule(store: Store, rule: dict, old: dict | None = None, stamp: dict | None = None, *,
-                 who: str | None = None) -> dict:
+                 who: str | None = None, settings=None) -> dict:
     """Store an edited rule (old: the stored rule it was, None for a new one): validated, a
     name taken by another rule refused, a renamed rule kept in its place; all or nothing.
     stamp: a finished dry-run of these very conditions (the editor's preview), recorded with
     it. Returns {"name", "left_off"}: left_off when it asked to be enabled but no current
-    dry-run allows it."""
+    dry-run allows it. settings: its assign actions are checked against the team."""
     clean = validate_rule(rule, store.rules.account_ids(), rule_actions(store))
+    if settings is not None:
+        check_assignees(clean, settings)
     old_name = old["name"] if old is not None else None
     if clean["name"] != old_name and store.rules.get(clean["name"]) is not None:
         raise RuleError(_("a rule named {name} already exists: edit that one, or pick another name").format(

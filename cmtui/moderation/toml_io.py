@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from cmtui.i18n import _
 from cmtui.errors import InputError
 
-from cmtui.moderation.engine import dry_run, dry_run_is_current, rule_actions, validate_rule
+from cmtui.moderation.engine import check_assignees, dry_run, dry_run_is_current, rule_actions, validate_rule
 from cmtui.moderation.conditions import RuleError
 
 if TYPE_CHECKING:
@@ -66,12 +66,14 @@ def parse_toml(text: str) -> list[dict]:
 
 
 def import_toml(store: Store, text: str, *, replace: bool = True, dry_run_enabled: bool = True,
-                who: str | None = None) -> list[str]:
+                who: str | None = None, settings=None) -> list[str]:
     """Store the rules of a TOML file in its order; nothing is stored unless every rule is valid.
     A rule marked enabled is enabled only after a dry-run (run here when `dry_run_enabled` and
     no current one is recorded); returns the names of the rules left disabled for want of one."""
     accounts, actions = store.rules.account_ids(), rule_actions(store)
     rules = [validate_rule(rule, accounts, actions) for rule in parse_toml(text)]
+    if settings is not None:  # an assign action names someone on the team
+        rules = [check_assignees(rule, settings) for rule in rules]
     names = [r["name"] for r in rules]
     duplicate = {n for n in names if names.count(n) > 1}
     if duplicate:

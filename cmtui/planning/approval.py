@@ -39,15 +39,34 @@ def requests(store: Store, entry_ids) -> dict[int, Request]:
 
 
 def authors(store: Store, entry) -> set[str]:
-    """Who counts as the entry's author: who created it and who last sent it to needs_approval;
-    for one occurrence of a series (made by the sync) the series' authors too."""
-    rows = [entry]
-    if entry["parent_id"] is not None:
-        series = store.entries.get(entry["parent_id"])
-        rows += [series] if series is not None else []
-    asked = requests(store, [row["id"] for row in rows])
-    found = {row["created_by"] or "" for row in rows} | {asked[row["id"]].who for row in rows if row["id"] in asked}
-    return {name for name in found if name}
+    """Who counts as the entry's author: who created it, who last sent it to needs_approval and
+    whoever changed its content; for one occurrence of a series (made by the sync) the
+    series' authors too. (Four eyes: nobody approves words they wrote or changed.)"""
+    return authors_of(store, [entry])[entry["id"]]
+
+
+def authors_of(store: Store, entries) -> dict[int, set[str]]:
+    """authors() of several entries (the approvals list), their requests and edits read in
+    one query each."""
+    series = {}
+    for entry in entries:
+        if entry["parent_id"] is not None and entry["parent_id"] not in series:
+            series[entry["parent_id"]] = store.entries.get(entry["parent_id"])
+    ids = [e["id"] for e in entries] + list(series)
+    asked, edited = requests(store, ids), store.entries.editors(ids)
+    found = {}
+    for entry in entries:
+        rows = [entry] + [row for row in [series.get(entry["parent_id"])] if row is not None]
+        names = {row["created_by"] or "" for row in rows} | {asked[row["id"]].who for row in rows if row["id"] in asked}
+        names |= {name for row in rows for name in edited.get(row["id"], ())}
+        found[entry["id"]] = {name for name in names if name}
+    return found
+
+
+def is_author(settings: Settings, entry_authors: set[str], who: str) -> bool:
+    """Whether `who` may not approve an entry with these authors: approval = "other" and they
+    are one of them."""
+    return settings.approval == OTHER and any(same_person(who, author) for author in entry_authors)
 
 
 def approvers_for(settings: Settings, entry_authors: set[str]) -> list[str]:
@@ -62,7 +81,7 @@ def approvers_for(settings: Settings, entry_authors: set[str]) -> list[str]:
 def check_not_author(settings: Settings, entry_id: int | None, entry_authors: set[str], who: str) -> None:
     """InputError when approval = "other" and `who` is one of the entry's authors (entry_id
     None: a new entry), naming the approvers who may approve it instead."""
-    if settings.approval != OTHER or not any(same_person(who, author) for author in entry_authors):
+    if not is_author(settings, entry_authors, who):
         return
     others = ", ".join(approvers_for(settings, entry_authors))
     if entry_id is None:
@@ -70,9 +89,9 @@ def check_not_author(settings: Settings, entry_id: int | None, entry_authors: se
                            " ask for approval instead (approvers: {approvers})").format(
             who=who, approvers=others or _("nobody else is named yet")))
     if others:
-        raise InputError(_("{who} cannot approve entry {id}: they wrote it or asked for its approval, and approval"
+        raise InputError(_("{who} cannot approve entry {id}: they wrote or changed it or asked for its approval, and approval"
                            " must come from another person (it may be approved by {approvers})").format(
             who=who, id=entry_id, approvers=others))
-    raise InputError(_("{who} cannot approve entry {id}: they wrote it or asked for its approval, and approval"
+    raise InputError(_("{who} cannot approve entry {id}: they wrote or changed it or asked for its approval, and approval"
                        " must come from another person, but no other approver is named in the settings"
                        " (approvers = [...])").format(who=who, id=entry_id))

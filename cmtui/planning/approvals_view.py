@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from cmtui.errors import InputError
 from cmtui.model import Attachment, parse_iso
+from cmtui.planning.approval import approvers_for, authors_of, is_author
 from cmtui.planning.threads import parts_of
 from cmtui.team import same_person
 
@@ -34,6 +35,7 @@ class Waiting:
     requested_by: str  # who asked for approval (the latest transition into needs_approval)
     requested_at: datetime | None
     created_by: str
+    authors: frozenset[str] = frozenset()  # who may not approve it with approval = "other" (approval.authors)
 
     @property
     def accounts(self) -> tuple[str, ...]:
@@ -72,13 +74,16 @@ class Detail:
 
 def waiting(store: Store) -> list[Waiting]:
     """The entries waiting for approval, oldest request first."""
+    rows = store.entries.awaiting_approval()
+    wrote = authors_of(store, rows)
     return [Waiting(entry_id=row["id"], text=row["text"], account=row["account"],
                     variant_accounts=tuple(sorted((row["variant_accounts"] or "").split("\n")) if row["variant_accounts"]
                                            else ()),
                     at=parse_iso(row["scheduled_at"]), repeats=bool(row["rrule"]),
                     requested_by=row["requested_by"] or row["created_by"] or "",
-                    requested_at=parse_iso(row["requested_at"]), created_by=row["created_by"] or "")
-            for row in store.entries.awaiting_approval()]
+                    requested_at=parse_iso(row["requested_at"]), created_by=row["created_by"] or "",
+                    authors=frozenset(wrote[row["id"]]))
+            for row in rows]
 
 
 def detail(store: Store, settings: Settings, entry_id: int, now: datetime | None = None) -> Detail | None:
@@ -122,3 +127,14 @@ def may_decide(settings: Settings, who: str) -> bool:
     if not named:
         return not settings.approval_required  # nobody named: anyone, unless approval is required
     return any(same_person(who, name) for name in named)
+
+
+def own(settings: Settings, row: Waiting, who: str) -> bool:
+    """Whether the post is this person's own and, with approval = "other", another approver
+    decides (cmtui.planning.approval's rule)."""
+    return is_author(settings, set(row.authors), who)
+
+
+def who_else(settings: Settings, row: Waiting) -> list[str]:
+    """The approvers who may approve this post (approval.approvers_for)."""
+    return approvers_for(settings, set(row.authors))

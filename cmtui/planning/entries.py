@@ -27,7 +27,7 @@ from cmtui.planning.approval import authors, check_not_author
 from cmtui.planning.entry_fields import (_PLAIN_FIELDS, _account, _approvers, _check_approver, _check_future,
                                          _check_length, _check_place, _color, _language, _local, _media,
                                          _needs_approval, _optional, _text, _variants, _visibility, _when)
-from cmtui.planning.lifecycle import cancel, live_children, record, revive_occurrence, transition, utc
+from cmtui.planning.lifecycle import EDITED, cancel, live_children, record, revive_occurrence, transition, utc
 from cmtui.planning.platforms import missing_place, resolve_place
 from cmtui.planning.publishing import cancel_for_deletion, queue_posts, sync_server
 from cmtui.planning.queue import QUEUE_WEEKS, free_slot
@@ -79,7 +79,8 @@ def create_entry(store: Store, settings: Settings, *, text, account: str | None,
         "language": _language(language), "visibility": _visibility(visibility, main),
         "content_warning": _optional(content_warning), "campaign": _optional(campaign),
         "campaign_color": _color(campaign_color), "notes": (notes or "").strip(),
-        "rrule": parse_rule(rrule) if rrule else None, "created_by": who, "place": resolve_place(place, main),
+        "rrule": parse_rule(rrule) if rrule else None, "created_by": who,
+        "notes_by": who if (notes or "").strip() else None, "place": resolve_place(place, main),
         "media": _media(settings, media, [a for a in [main, *(v[0] for v in extra.values())] if a is not None]),
         "thread": int(thread),
     }
@@ -113,7 +114,7 @@ def create_entry(store: Store, settings: Settings, *, text, account: str | None,
         if extra:
             store.entries.set_variants(entry_id, {k: v[1] for k, v in extra.items()})
         if status == "scheduled" and not fields["rrule"]:
-            queue_posts(store, store.entries.require(entry_id), now, publish_now=publish_now)
+            queue_posts(store, store.entries.require(entry_id), now, publish_now=publish_now, who=who)
     return entry_id
 
 
@@ -203,8 +204,8 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
         if "notes" in changed:  # who wrote them, on the entry and in the team's activity log
             store.entries.update(entry["id"], {"notes_by": who}, touch=False)
             store.activity.record(who, "entry.notes", f"entry {entry['id']}", fields["notes"])  # i18n: not shown
-        if new_status != status:
-            record(store, entry["id"], status, new_status, who, "edited", now)
+        if content_changed:  # who changed the words: an author, who may not approve them (approval = "other")
+            record(store, entry["id"], status, new_status, who, EDITED, now)
         after = store.entries.require(entry["id"])
         if status == "published":
             if changed & {"text", "content_warning"} and entry["remote_id"] and entry["account_id"]:
@@ -214,10 +215,10 @@ def update_entry(store: Store, settings: Settings, entry_id, *, who, now: dateti
                 store.outbox.enqueue(entry["account_id"], "edit", payload, entry_id=entry["id"])
         elif after["rrule"] or entry["rrule"]:
             if not (after["rrule"] and entry["rrule"]):  # became a series (its copy goes) or a single entry
-                sync_server(store, entry, after, now)
+                sync_server(store, entry, after, now, who=who)
             _follow_series(store, settings, entry, after, changed, changes, who=who, now=now)
         else:
-            sync_server(store, entry, after, now)
+            sync_server(store, entry, after, now, who=who)
 
 
 def _follow_series(store: Store, settings: Settings, before, after, changed: set, changes: dict, *, who: str,
@@ -298,7 +299,7 @@ def delete_entry(store: Store, entry_id, *, who) -> dict:
             unsent = [dict(op) for op in store.outbox.for_entry(row_id)
                       if op["state"] == "pending" and op["attempts"] == 0]
             try:
-                undo["cancel_ops"] += [[op_id, row_id] for op_id in cancel_for_deletion(store, row)]
+                undo["cancel_ops"] += [[op_id, row_id] for op_id in cancel_for_deletion(store, row, who=who)]
             except ValueError as exc:
                 raise InputError(_("entry {id} may be reaching its platform right now (outbox operation "
                                    "{operation}); cancel it instead, or delete it after the next sync").format(
@@ -337,7 +338,7 @@ def restore_entry(store: Store, undo: dict) -> int:
             row = store.entries.require(row_id)
             store.entries.update(row_id, {"server_scheduled_id": None})
             if row["status"] == "scheduled" and not row["rrule"]:
-                queue_posts(store, store.entries.require(row_id), now)
+                queue_posts(store, store.entries.require(row_id), now, who=undo.get("who"))
         return mapping[undo["entries"][0]["id"]]
 
 

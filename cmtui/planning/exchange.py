@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from cmtui import l10n
 from cmtui.errors import InputError
 from cmtui.i18n import N_, _, ngettext
-from cmtui.model import EntryStatus, iso, parse_iso, utcnow
+from cmtui.model import EntryStatus, iso, parse_iso, status_name, utcnow
 from cmtui.planning.entries import TO_BE_SCHEDULED
 from cmtui.planning.exchange_accounts import PLATFORM_KEY, NewAccount, create_missing, missing_accounts, read_platform
 from cmtui.planning.exchange_files import CSV_COLUMNS, Problems, Raw, file_kind, read_csv, read_json, read_text
@@ -139,6 +139,7 @@ class ImportReport:
     created: int
     updated: int  # records that matched an entry already in the database
     accounts: list[NewAccount] = field(default_factory=list)  # created offline (--create-accounts)
+    held: int = 0  # approved or scheduled in the file, kept waiting for approval instead
 
     def summary(self) -> str:
         return ngettext("imported {n} entry ({updated} updated)", "imported {n} entries ({updated} updated)",
@@ -154,10 +155,13 @@ class Record:
     carries_place: bool = True
 
 
-def import_entries(store: Store, path, tz: tzinfo, *, who: str, create_accounts: bool = False) -> ImportReport:
+def import_entries(store: Store, path, tz: tzinfo, *, who: str, create_accounts: bool = False,
+                   approval_required: bool = False) -> ImportReport:
     """Read a .csv, .json or .ics file and store its entries, all or none (InputError).
     create_accounts: the accounts it names that the database lacks are created offline (in
-    the same transaction: a failed import creates none)."""
+    the same transaction: a failed import creates none). approval_required: an entry the file
+    says is approved or scheduled that is new or changed comes in waiting for approval (a file
+    is no approver); one it leaves as it is stays so."""
     path = Path(path)
     kind = file_kind(path)
     problems = Problems()
@@ -187,8 +191,10 @@ def import_entries(store: Store, path, tz: tzinfo, *, who: str, create_accounts:
         plan = _resolve(records, store, repo, problems)
         if problems:
             raise problems.fail(path)  # (the accounts created above go with the rollback)
-        created, updated = _write(plan, store, repo, who, _("imported from {file}").format(file=path.name))
-    return ImportReport(path, len(records), created, updated, new_accounts)
+        held = _hold_for_approval(plan, repo) if approval_required else 0
+        comment = _("imported from {file}").format(file=path.name)
+        created, updated = _write(plan, store, repo, who, comment, path.name)
+    return ImportReport(path, len(records), created, updated, new_accounts, held)
 
 
 # ---------------------------------------------------------------- checks
@@ -382,6 +388,7 @@ class Step:
     entry_id: int | None  # the entry it updates; None: a new entry
     parent: str | int | None = None  # occurrences: the parent's entry id, or its uid in this file
     changes: dict | None = None
+    held: str = ""  # the status the file said (approved, scheduled) when it waits for approval here
 
 
 def _resolve(records: list[Record], store: Store, repo: EntryRepo, problems: Problems) -> list[Step]:
@@ -508,7 +515,47 @@ def _columns(data: dict, accounts: dict) -> dict:
     return columns
 
 
-def _write(steps: list[Step], store: Store, repo: EntryRepo, who: str, comment: str) -> tuple[int, int]:
+APPROVED = ("approved", "scheduled")
+
+
+def _hold_for_approval(steps: list[Step], repo: EntryRepo) -> int:
+    """Approval is required: a record approved or scheduled in the file that is new, or whose
+    content or status would change, waits for approval instead. Returns how many."""
+    held = 0
+    for step in steps:
+        data = step.record.data
+        if data["status"] not in APPROVED:
+            continue
+        if step.entry_id is not None:
+            changes = step.changes or {}
+            content = set(changes) - {"status"}
+            old_status = repo.get(step.entry_id)["status"]
+            if old_status == "needs_approval":
+                changes.pop("status", None)  # it waits already: the file does not approve it
+                if not content:
+                    data["status"] = old_status
+                    continue
+            elif not content and (old_status in APPROVED or "status" not in changes):
+                continue  # as it is (or only moved between approved and scheduled)
+            else:
+                changes["status"] = "needs_approval"
+            step.changes = changes
+        step.held, data["status"] = data["status"], "needs_approval"
+        held += 1
+    return held
+
+
+
+
+def _said(step: Step, file: str, comment: str) -> str:
+    """The comment on an imported entry's transition: where it came from, and why it waits."""
+    if not step.held:
+        return comment
+    return _("imported from {file}, which said {status}; approval is required, so it waits for an approver").format(
+        file=file, status=status_name(step.held))
+
+
+def _write(steps: list[Step], store: Store, repo: EntryRepo, who: str, comment: str, file: str) -> tuple[int, int]:
     accounts = {a.name: a for a in store.accounts.list()}
     stamp = iso(utcnow())
     series_ids: dict[str, int] = {}
@@ -530,7 +577,7 @@ def _write(steps: list[Step], store: Store, repo: EntryRepo, who: str, comment: 
                 if "skipped" in step.changes:
                     repo.replace_skips(entry_id, data["skipped"])
                 if "status" in step.changes:
-                    repo.record_transition(entry_id, old_status, data["status"], who, comment)
+                    repo.record_transition(entry_id, old_status, data["status"], who, _said(step, file, comment))
         else:
             created += 1
             columns = _columns(data, accounts)
@@ -543,7 +590,7 @@ def _write(steps: list[Step], store: Store, repo: EntryRepo, who: str, comment: 
                 repo.update(entry_id, {"uid": data["uid"]}, touch=False)
             repo.set_variants(entry_id, {accounts[n].id: t for n, t in data["variants"].items()})
             repo.replace_skips(entry_id, data["skipped"])
-            repo.record_transition(entry_id, None, data["status"], who, comment)
+            repo.record_transition(entry_id, None, data["status"], who, _said(step, file, comment))
         if data["uid"]:
             series_ids[data["uid"]] = entry_id
     return created, updated

@@ -15,6 +15,7 @@ from cmtui.planning.publishing import sync_server
 if TYPE_CHECKING:
     from cmtui.store import Store
 
+EDITED = "edited"  # i18n: not shown (the stored comment of a transition made by a content edit)
 LATE_GRACE = timedelta(hours=12)  # an occurrence missed for longer than this is not published late
 
 
@@ -43,7 +44,7 @@ def transition(store: Store, entry, to: str, *, who: str, comment: str = "", now
         record(store, entry["id"], entry["status"], to, who, comment, now)
     after = store.entries.require(entry["id"])
     if not after["rrule"]:
-        sync_server(store, entry, after, now, publish_now=publish_now)
+        sync_server(store, entry, after, now, publish_now=publish_now, who=who)
 
 
 def cancel(store: Store, entry, *, who: str, comment: str = "", now: datetime | None = None) -> None:

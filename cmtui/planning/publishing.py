@@ -163,10 +163,12 @@ def _content(payload: dict | None) -> tuple:
     return tuple(payload.get(k) or None for k in _CONTENT)
 
 
-def sync_server(store: Store, before, after, now: datetime, *, publish_now: bool = False) -> list[int]:
+def sync_server(store: Store, before, after, now: datetime, *, publish_now: bool = False,
+                who: str | None = None) -> list[int]:
     """Queue what brings every target account in line with the entry as it now is (after):
     a scheduled entry is posted at its time, anything else is withdrawn. `before` is the row
     as it was (its account may have held a copy). Call inside the change's transaction.
+    who: the person whose decision queues them (outbox.who; None: the sync on its own).
     Returns the ids of the operations queued or rewritten."""
     posting = after["status"] == "scheduled" and not after["rrule"] and after["account_id"] is not None
     wanted = targets(store, after) if posting else {}
@@ -184,7 +186,7 @@ def sync_server(store: Store, before, after, now: datetime, *, publish_now: bool
             for op in state.unsent + state.unsent_reschedule:
                 store.outbox.withdraw(op["id"])
             if state.live:
-                touched.append(_enqueue(store, account_id, "cancel", _cancel_payload(state), after["id"]))
+                touched.append(_enqueue(store, account_id, "cancel", _cancel_payload(state), after["id"], who))
             continue
         # Publish-now stays publish-now through edits (no time to keep to, never "late").
         now_post = publish_now or (
@@ -211,21 +213,23 @@ def sync_server(store: Store, before, after, now: datetime, *, publish_now: bool
                     store.outbox.rewrite_unsent(state.unsent_reschedule[0]["id"], dumps(move))
                     touched.append(state.unsent_reschedule[0]["id"])
                 elif sent.get("scheduled_at") != iso(at):
-                    touched.append(_enqueue(store, account_id, "reschedule", move, after["id"]))
+                    touched.append(_enqueue(store, account_id, "reschedule", move, after["id"], who))
                 continue
             for op in state.unsent_reschedule:
                 store.outbox.withdraw(op["id"])
-            touched.append(_enqueue(store, account_id, "cancel", _cancel_payload(state), after["id"]))
-        touched.append(_enqueue(store, account_id, "post", payload, after["id"]))
+            touched.append(_enqueue(store, account_id, "cancel", _cancel_payload(state), after["id"], who))
+        touched.append(_enqueue(store, account_id, "post", payload, after["id"], who))
     return touched
 
 
-def queue_posts(store: Store, entry, now: datetime, *, publish_now: bool = False) -> list[int]:
-    """The posts of an entry that has just become scheduled."""
-    return sync_server(store, entry, entry, now, publish_now=publish_now)
+def queue_posts(store: Store, entry, now: datetime, *, publish_now: bool = False,
+                who: str | None = None) -> list[int]:
+    """The posts of an entry that has just become scheduled; who: the person who scheduled
+    or published it (None: the sync, making a series' occurrence)."""
+    return sync_server(store, entry, entry, now, publish_now=publish_now, who=who)
 
 
-def cancel_for_deletion(store: Store, entry) -> list[int]:
+def cancel_for_deletion(store: Store, entry, *, who: str | None = None) -> list[int]:
     """Before an entry's row goes: withdraw what never left and cancel the server's copies.
     The cancels carry their scheduled ids (no entry row to look them up in later). Raises
     ValueError (with the operation id) if a post may be on its way right now."""
@@ -240,7 +244,7 @@ def cancel_for_deletion(store: Store, entry) -> list[int]:
         for op in state.unsent + state.unsent_reschedule:
             store.outbox.withdraw(op["id"])
         if state.scheduled_id and not state.remote_id:
-            queued.append(store.outbox.enqueue(account_id, "cancel", {"scheduled_id": state.scheduled_id}))
+            queued.append(store.outbox.enqueue(account_id, "cancel", {"scheduled_id": state.scheduled_id}, who=who))
     return queued
 
 
@@ -253,6 +257,6 @@ def not_before(payload: dict) -> str | None:
     return payload.get("scheduled_at") if payload.get("parts") else None
 
 
-def _enqueue(store: Store, account_id: int, kind: str, payload: dict, entry_id: int) -> int:
+def _enqueue(store: Store, account_id: int, kind: str, payload: dict, entry_id: int, who: str | None) -> int:
     return store.outbox.enqueue(account_id, kind, payload, entry_id=entry_id,
-                                not_before=not_before(payload) if kind == "post" else None)
+                                not_before=not_before(payload) if kind == "post" else None, who=who)

@@ -62,3 +62,25 @@ def by_day(occurrences, tz: tzinfo) -> dict[date, list]:
     for items in days.values():
         items.sort(key=lambda o: o.at)
     return days
+
+
+class Undated:
+    """An idea or draft without a time, in the agenda's last section (shaped as an occurrence)."""
+
+    is_recurring = False
+    skipped = False
+    published = False
+    at = None
+
+    def __init__(self, row):
+        self.entry = row
+
+
+def series_of(occurrence) -> int | None:
+    """The series an occurrence belongs to (None for an entry that does not repeat)."""
+    return occurrence.entry["parent_id"] or occurrence.entry["id"] if occurrence.is_recurring else None
+
+
+def occurrence_key(occurrence) -> tuple:
+    """What identifies an occurrence across a re-read: its entry, its time, its series."""
+    return occurrence.entry["id"], occurrence.at, series_of(occurrence)

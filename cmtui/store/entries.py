@@ -125,6 +125,18 @@ class EntryRepo(Repo):
                 found[row["entry_id"]] = (row["who"], row["at"])  # the latest wins
         return found
 
+    def editors(self, entry_ids) -> dict[int, set[str]]:
+        """Entry id -> who changed its content (the transitions an edit records, whose comment
+        is cmtui.planning.lifecycle.EDITED), for these entries."""
+        ids = list(entry_ids)
+        found: dict[int, set[str]] = {}
+        for start in range(0, len(ids), 500):  # (SQLite's limit on bound values)
+            chunk = ids[start:start + 500]
+            for row in self._all(f"SELECT DISTINCT entry_id, who FROM entry_transitions WHERE comment = 'edited'"
+                                 f" AND entry_id IN ({_in(chunk)})", chunk):
+                found.setdefault(row["entry_id"], set()).add(row["who"])
+        return found
+
     # -- variants --------------------------------------------------------------------------
     @staticmethod
     def media(entry) -> list[dict]:
@@ -231,14 +243,19 @@ class EntryRepo(Repo):
 
     def awaiting_count(self, not_by: str | None = None) -> int:
         """How many rows awaiting_approval() lists (a series once); with `not_by`, less those
-        that person is an author of (created it or last asked; for an occurrence, its series
-        too): what they may decide under approval = "other". Reads only the waiting entries
-        (the status index) and their transitions."""
-        asked = ("(SELECT t.who FROM entry_transitions t WHERE t.entry_id = {}.id"  # i18n: not shown (SQL)
-                 " AND t.to_status = 'needs_approval' ORDER BY t.at DESC, t.id DESC LIMIT 1) = :who COLLATE NOCASE")
-        own = (" AND NOT (e.created_by = :who COLLATE NOCASE OR " + asked.format("e") +
-               " OR EXISTS (SELECT 1 FROM calendar_entries s WHERE s.id = e.parent_id AND (s.created_by = :who"
-               " COLLATE NOCASE OR " + asked.format("s") + ")))") if not_by else ""
+        that person is an author of (created it, last asked or changed its words; for an
+        occurrence, its series too: cmtui.planning.approval.authors): what they may decide
+        under approval = "other". Reads only the waiting entries (the status index) and
+        their transitions."""
+        own = ""
+        if not_by:
+            mine = ("({0}.created_by = :who COLLATE NOCASE"  # i18n: not shown (SQL)
+                    " OR (SELECT t.who FROM entry_transitions t WHERE t.entry_id = {0}.id"
+                    " AND t.to_status = 'needs_approval' ORDER BY t.at DESC, t.id DESC LIMIT 1) = :who COLLATE NOCASE"
+                    " OR EXISTS (SELECT 1 FROM entry_transitions t WHERE t.entry_id = {0}.id AND t.comment = 'edited'"
+                    " AND t.who = :who COLLATE NOCASE))")
+            own = (f" AND NOT ({mine.format('e')} OR EXISTS (SELECT 1 FROM calendar_entries s"  # i18n: not shown (SQL)
+                   f" WHERE s.id = e.parent_id AND {mine.format('s')}))")
         return self._scalar(
             "SELECT count(*) FROM calendar_entries e WHERE e.status = 'needs_approval' AND NOT EXISTS"
             " (SELECT 1 FROM calendar_entries p WHERE p.id = e.parent_id AND p.status = 'needs_approval')" + own,

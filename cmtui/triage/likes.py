@@ -103,7 +103,7 @@ def react(store: Store, item_id, what: str, *, undo: bool, answers: bool = False
     if not undo:
         _not_deleted(item, what)
     with store.transaction():
-        reaction = _react(store, item, what, undo, answers)
+        reaction = _react(store, item, what, undo, answers, who or None)
         if log:
             store.triage.log([item["id"]], UNDO_KIND[what] if undo else what, who or "me")
     return reaction
@@ -123,14 +123,14 @@ def react_many(store: Store, item_ids: list[int], what: str, *, answers: bool, w
     with store.transaction():
         for item in items:
             if is_done(item, what) == undo:
-                changed.append(_react(store, item, what, undo, answers))
+                changed.append(_react(store, item, what, undo, answers, who or None))
         if changed:
             store.triage.log([r.item_id for r in changed], UNDO_KIND[what] if undo else what, who or "me")
     return undo, changed
 
 
-def _react(store: Store, item, what: str, undo: bool, answers: bool) -> Reaction:
-    """In the caller's transaction."""
+def _react(store: Store, item, what: str, undo: bool, answers: bool, who: str | None) -> Reaction:
+    """In the caller's transaction; who queued it is kept on the operation (outbox.who)."""
     kind = UNDO_KIND[what] if undo else what
     latest = store.outbox.latest_for_item(item["id"], pair(what))
     if latest is not None and latest["kind"] != kind and store.outbox.withdraw(latest["id"]):
@@ -149,7 +149,7 @@ def _react(store: Store, item, what: str, undo: bool, answers: bool) -> Reaction
                     store.inbox.take_back_like_answer(item["id"], answered)
     elif what == "like" and answers:
         payload["answers"] = True
-    op_id = store.outbox.enqueue(item["account_id"], kind, payload, item_id=item["id"])
+    op_id = store.outbox.enqueue(item["account_id"], kind, payload, item_id=item["id"], who=who)
     store.inbox.set_reacted(item["id"], what, None if undo else now())
     return Reaction(item["id"], what, undo, op_id=op_id)
 
@@ -179,6 +179,6 @@ def undo_last(store: Store, *, answers: bool, who: str | None = None) -> dict | 
         for item_id in items:
             item = store.inbox.get(item_id)
             if item is not None and is_done(item, what) == undo:
-                _react(store, item, what, undo, answers)
+                _react(store, item, what, undo, answers, who or row["who"] or None)
         store.triage.mark_undone(row["id"])
     return {"action": row["action"], "items": items}

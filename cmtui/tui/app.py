@@ -157,6 +157,11 @@ class CmtuiApp(App):
     def __init__(self, store: Store, settings: Settings, *, clock: Callable[[], datetime] = utcnow, engine=None):
         # The first screen: CMTUI_OPEN=approvals (a browser session, `cmtui serve`) or another mode.
         self._opening = os.environ.get("CMTUI_OPEN", "").strip()
+        # A browser session (`cmtui serve`): the approvals screen only, no sync, no other commands.
+        self.served = os.environ.get("CMTUI_SERVED") == "1"
+        if self.served:
+            self._opening = "approvals"
+            self.COMMANDS = App.COMMANDS  # the palette: get_system_commands only
         if self._opening in self.MODES:
             self.DEFAULT_MODE = self._opening
         self.approvals_back = "calendar"  # where esc goes from the approvals screen
@@ -194,16 +199,30 @@ class CmtuiApp(App):
         # moved out of the collector's reach, full collections stop walking it (they cost
         # 20-40 ms pauses on keys otherwise).
         self.call_after_refresh(gc.freeze)
-        if self.engine is not None:
+        if self.engine is not None and not self.served:  # a browser session: the team's `cmtui sync` sends
             # After the first frame: the first pass imports httpx and writes to the store.
             self.set_timer(0.5, self.sync_loop)
         self.crisis_watch.start()
         self.set_timer(METRICS_PREFETCH_AFTER, self._prefetch_metrics)
-        if self.store.is_empty():
+        if self.store.is_empty() and not self.served:
             self.call_after_refresh(self._welcome)
         if self._opening and self._opening not in self.MODES:
             self.notify(_("CMTUI_OPEN={value}: no such screen (approvals, calendar, inbox, …); the inbox is open.")
                         .format(value=self._opening), severity="warning", markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A browser session has no other mode and no sync: those keys are absent."""
+        if self.served and action in ("switch_mode", "sync_now") and parameters != ("approvals",):
+            return False
+        return True
+
+    def switch_mode(self, mode: str):
+        if self.served and mode != "approvals":  # esc, the palette: a browser session stays here
+            from textual.widget import AwaitMount
+
+            self.notify(_("A browser session shows only the posts waiting for approval."), markup=False)
+            return AwaitMount(self.screen, [])
+        return super().switch_mode(mode)
 
     def open_approvals(self) -> None:
         """The posts waiting for approval (A in the calendar, the palette); esc comes back."""
@@ -411,6 +430,8 @@ class CmtuiApp(App):
         its keys panel (in English, and beside `?` help) is left out."""
         yield SystemCommand(_("Posts waiting for approval"), _("read them with their variants; approve or send back"),
                             self.open_approvals)
+        if self.served:
+            return
         yield SystemCommand(_("Theme"), _("Change the colour theme"), self.action_change_theme)
         if screen.maximized is not None:
             yield SystemCommand(_("Minimize"), _("Give the widget its normal size again"), screen.action_minimize)

@@ -120,7 +120,8 @@ class RuleEditor(Dialog):
         rules = parse_toml(text)
         if len(rules) != 1:
             raise RuleError(_("write exactly one [[rule]] table here (found {n})").format(n=len(rules)))
-        return replace_rule(self.store, rules[0], self.rule, who=self.app.settings.username)
+        return replace_rule(self.store, rules[0], self.rule, who=self.app.settings.username,
+                            settings=self.app.settings)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

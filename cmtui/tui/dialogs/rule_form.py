@@ -340,7 +340,8 @@ class RuleFormDialog(Dialog):
         try:
             rule = self.rule_so_far()
             stamp = self.preview[2] if self.preview is not None else None
-            result = replace_rule(self.store, rule, self.rule, stamp, who=self.app.settings.username)
+            result = replace_rule(self.store, rule, self.rule, stamp, who=self.app.settings.username,
+                                  settings=self.app.settings)
         except CmtuiError as exc:
             self._show_error(str(exc))  # nothing stored; the form stays as typed
             return

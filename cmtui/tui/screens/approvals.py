@@ -3,10 +3,13 @@ first, a series as one row), the highlighted one in full under the list (its par
 variant with its account, images with their alt text, content warning, visibility or place,
 campaign, notes, the plan's conflicts, its history), and an approver's decisions: `a`
 approves, `A` approves with a comment, `r` sends back with a comment (required), `e` opens
-it in the calendar's composer. Reached with `A` in the calendar, from the palette, and first
-in a browser session (`cmtui serve` starts the app with CMTUI_OPEN=approvals).
+it in the calendar's composer. Reached with `A` in the calendar, from the palette, and alone
+in a browser session (`cmtui serve`, CMTUI_SERVED=1): there `e` is not offered (the composer
+reaches files and images on the server).
 
-Someone who is not an approver reads the list: `a` and `r` say who may decide instead."""
+Someone who is not an approver reads the list: `a` and `r` say who may decide instead. With
+`approval = "other"` an approver's own posts (written or asked for by them) are marked, and `a`
+on one says which approvers may approve it instead."""
 
 from __future__ import annotations
 
@@ -21,12 +24,13 @@ from textual.widgets.option_list import Option
 
 from cmtui import l10n
 from cmtui.errors import CmtuiError
-from cmtui.i18n import N_, _, ngettext, pgettext
+from cmtui.i18n import N_, _, ngettext
 from cmtui.model import parse_iso, status_name
-from cmtui.planning.approvals_view import Detail, Waiting, approvers, detail, may_decide, waiting
+from cmtui.planning.approvals_view import Detail, Waiting, approvers, detail, may_decide, own, waiting, who_else
 from cmtui.planning.rule_words import describe_or_none
 from cmtui.text import cut, first_line, sanitize
 from cmtui.tui.messages import DataChanged
+from cmtui.tui.entry_history import history_line
 from cmtui.tui.places import entry_where
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.calendar_views import STATUS_COLOR, visibility_name
@@ -81,6 +85,17 @@ class ApprovalsScreen(ModeScreen):
     def deciding(self) -> bool:
         return may_decide(self.app.settings, self.who)
 
+    def mine(self, row: Waiting) -> bool:
+        """This person's own post, which another approver decides (approval = "other")."""
+        return self.deciding and own(self.app.settings, row, self.who)
+
+    def _others_line(self, row: Waiting) -> str:
+        others = who_else(self.app.settings, row)
+        if not others:
+            return _("No other approver is named in the settings (approvers = [...]).")
+        return ngettext("It may be approved by {names}.", "It may be approved by one of {names}.",
+                        len(others)).format(names=", ".join(others))
+
     def _approvers_line(self) -> str:
         named = approvers(self.app.settings)
         if not named:
@@ -122,6 +137,9 @@ class ApprovalsScreen(ModeScreen):
             cell = Text(cut(sanitize(part, single_line=True), width - 1), style=style)
             cell.pad_right(width - cell.cell_len)
             line.append_text(cell)
+        if self.mine(row):
+            # i18n: marks, in the list, a post of the person's own that another approver must approve
+            line.append(_("yours") + " · ", style="bold yellow")
         if row.repeats:
             line.append("↻ ", style="bold")
         line.append(first_line(sanitize(row.text)))  # the author's words: appended, never markup
@@ -161,6 +179,9 @@ class ApprovalsScreen(ModeScreen):
             text.append("\n" + _("asked by {who} {ago}").format(
                 who=sanitize(row.requested_by) or "?", ago=l10n.relative(row.requested_at - self.app.now())),
                 style="italic")
+        if self.mine(row):
+            text.append("\n" + _("Yours: you wrote it or asked for its approval, so another approver decides.")
+                        + " " + self._others_line(row), style="bold yellow")
         if entry["rrule"]:
             words = describe_or_none(entry["rrule"], at, self.tz)
             text.append("\n↻ " + (words or _("repeats {rule}").format(rule=entry["rrule"])), style="italic dim")
@@ -188,11 +209,8 @@ class ApprovalsScreen(ModeScreen):
             text.append("\n" + sanitize(entry["notes"]), style="italic")
         self._heading(text, _("History"))
         for step in shown.history:
-            before = status_name(step.before) if step.before else pgettext("entry status", "new")
-            text.append(f"\n{self.app.format_time(step.at)} {sanitize(step.who) or '?'}: {before} → {status_name(step.after)}",
-                        style="dim")
-            if step.comment:
-                text.append(f" “{sanitize(step.comment)}”", style="italic dim")
+            text.append("\n")
+            text.append_text(history_line(self.app.format_time(step.at), step.who, step.before, step.after, step.comment))
         return text
 
     @staticmethod
@@ -234,6 +252,15 @@ class ApprovalsScreen(ModeScreen):
             self.notify(_("Nothing is waiting for approval."), severity="warning")
         return row
 
+    def _may_approve(self, row: Waiting) -> bool:
+        """Not one's own post with approval = "other": said, with who may approve it instead,
+        and nothing changes (the lifecycle would refuse it too)."""
+        if self.mine(row):
+            self.notify(_("This post is yours (you wrote it or asked for its approval): another approver decides.")
+                        + " " + self._others_line(row), severity="warning", markup=False)
+            return False
+        return True
+
     def _may(self) -> bool:
         if not self.deciding:
             self.notify(_("You are not an approver: you can read these posts, not approve them or send them back.")
@@ -256,7 +283,7 @@ class ApprovalsScreen(ModeScreen):
         from cmtui.planning import entries
 
         row = self._need()
-        if row is not None and self._may():
+        if row is not None and self._may() and self._may_approve(row):
             self._decide(row, entries.approve, _("Approved."))
 
     def action_approve_with_comment(self) -> None:
@@ -264,7 +291,7 @@ class ApprovalsScreen(ModeScreen):
         from cmtui.tui.dialogs.ask import AskDialog
 
         row = self._need()
-        if row is None or not self._may():
+        if row is None or not self._may() or not self._may_approve(row):
             return
 
         def answered(comment: str | None) -> None:
@@ -292,9 +319,20 @@ class ApprovalsScreen(ModeScreen):
         self.app.push_screen(AskDialog(_("Send back to draft"), _("why: a comment for the author (required)")),
                              answered)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "edit" and getattr(self.app, "served", False))  # absent from the key bar and help
+
+    def on_key(self, event) -> None:
+        if event.key == "e" and getattr(self.app, "served", False):
+            event.stop()
+            self.action_edit()
+
     def action_edit(self) -> None:
         from cmtui.tui.dialogs.entry_composer import EntryComposer
 
+        if getattr(self.app, "served", False):
+            self.notify(_("In a browser you read, approve or send back; the author edits the post."), markup=False)
+            return
         row = self._need()
         if row is None:
             return

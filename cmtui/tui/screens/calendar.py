@@ -22,9 +22,10 @@ from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.model import parse_iso, status_name
 from cmtui.planning.conflicts import Conflicts
 from cmtui.planning.rule_words import describe_or_none
-from cmtui.planning.views import VIEWS, by_day, month_weeks, period, step, week_days
+from cmtui.planning.views import VIEWS, Undated, by_day, month_weeks, occurrence_key, period, series_of, step, week_days
 from cmtui.text import first_line
 from cmtui.tui.messages import DataChanged
+from cmtui.tui.entry_history import history_line
 from cmtui.tui.places import entry_where
 from cmtui.tui.screens.base import ModeScreen
 from cmtui.tui.widgets.calendar_views import (FIRST_HOUR, STATUS_COLOR, CalendarGrid, EntryList, MonthView, WeekView,
@@ -205,7 +206,7 @@ class CalendarScreen(ModeScreen):
         option = option_list.highlighted_option
         if option is None or option.id is None or int(option.id) >= len(items):
             return None
-        return cursor, _key(items[int(option.id)]), int(option.id)
+        return cursor, occurrence_key(items[int(option.id)]), int(option.id)
 
     def _choose(self, items, place) -> int | None:
         """The index to highlight after a fill: the target entry (a copy, a moved entry), the
@@ -215,14 +216,14 @@ class CalendarScreen(ModeScreen):
             return None
         target, self._target = self._target, None
         if target is not None:
-            found = next((n for n, o in enumerate(items) if target in (o.entry["id"], _series(o))), None)
+            found = next((n for n, o in enumerate(items) if target in (o.entry["id"], series_of(o))), None)
             if found is not None:
                 return found
         if place is None or place[0] != self.cursor:
             return 0
         _day, key, index = place
-        for matches in (lambda o: _key(o) == key, lambda o: o.entry["id"] == key[0],
-                        lambda o: key[2] is not None and (_series(o), o.at) == (key[2], key[1])):
+        for matches in (lambda o: occurrence_key(o) == key, lambda o: o.entry["id"] == key[0],
+                        lambda o: key[2] is not None and (series_of(o), o.at) == (key[2], key[1])):
             found = next((n for n, o in enumerate(items) if matches(o)), None)
             if found is not None:
                 return found
@@ -270,8 +271,8 @@ class CalendarScreen(ModeScreen):
             options.append(Option(Text(_("Ideas and drafts without a time"), style="bold underline"), disabled=True))
             for row in undated:
                 option_of.append(len(options))
-                options.append(Option(self._entry_line(_Undated(row), wrap=True), id=str(len(self._agenda_items))))
-                self._agenda_items.append(_Undated(row))
+                options.append(Option(self._entry_line(Undated(row), wrap=True), id=str(len(self._agenda_items))))
+                self._agenda_items.append(Undated(row))
         agenda.add_options(options)
         index = self._choose(self._agenda_items, place)
         if index == 0 and (place is None or place[0] != self.cursor) and first_ahead is not None:
@@ -306,18 +307,16 @@ class CalendarScreen(ModeScreen):
             if entry["notes"]:
                 detail.append("\n" + _("note: {note}").format(note=entry["notes"]), style="italic dim")
             for t in self.store.entries.transitions(entry["id"])[-3:]:
-                before = status_name(t["from_status"]) if t["from_status"] else pgettext("entry status", "new")
-                detail.append(f"\n{self.app.format_time(t['at'])} {t['who'] or '?'}: "
-                              f"{before} → {status_name(t['to_status'])}", style="dim")
-                if t["comment"]:
-                    detail.append(f" “{t['comment']}”", style="italic dim")
+                detail.append("\n")
+                detail.append_text(history_line(self.app.format_time(t["at"]), t["who"], t["from_status"],
+                                                t["to_status"], t["comment"]))
             detail.append("\n\n" + entry["text"])
         self.query_one("#entry-detail", Static).update(detail)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         occurrence = self._occurrence_of(event.option_list, event.option)
         if occurrence is not None:
-            place = (self.cursor, _key(occurrence), int(event.option.id))
+            place = (self.cursor, occurrence_key(occurrence), int(event.option.id))
             if event.option_list.id == "agenda":
                 self._agenda_place = place
             else:
@@ -581,23 +580,3 @@ class CalendarScreen(ModeScreen):
     def on_data_changed(self, _message: DataChanged) -> None:
         self.reload()
 
-
-class _Undated:
-    """An idea or draft without a time, in the agenda's last section."""
-
-    is_recurring = False
-    skipped = False
-    published = False
-    at = None
-
-    def __init__(self, row):
-        self.entry = row
-
-
-def _series(occurrence) -> int | None:
-    return occurrence.entry["parent_id"] or occurrence.entry["id"] if occurrence.is_recurring else None
-
-
-def _key(occurrence) -> tuple:
-    """What identifies an occurrence across a re-read: its entry, its time, its series."""
-    return occurrence.entry["id"], occurrence.at, _series(occurrence)

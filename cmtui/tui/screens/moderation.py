@@ -22,6 +22,7 @@ from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.sync.connectors.base import PlatformProfile
 from cmtui.text import one_line
+from cmtui.team import members
 from cmtui.tui.fitting import cell, set_columns
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
@@ -416,21 +417,13 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
             return
         items, skipped = chosen
         settings = self.app.settings
-        names = list(dict.fromkeys([settings.username, *settings.teammates, *settings.approvers]))
-        choices = [(_("{name} (me)").format(name=name) if name == settings.username else name, name) for name in names]
-        choices.append((_("someone else… (type a name)"), ""))
+        # Only the team (no typed name: a typo would assign to nobody); act() checks it again.
+        choices = [(_("{name} (me)").format(name=name) if name == settings.username else name, name)
+                   for name in members(settings)]
 
         def picked(name) -> None:
-            if name is None:
-                return
             if name:
                 self._decide(items, "assign", "", skipped, to=name)
-                return
-            from cmtui.tui.dialogs.ask import AskDialog
-
-            self.app.push_screen(AskDialog(_("Assign {whom} to").format(whom=self._whom(items)),
-                                           _("a name (enter confirms, esc cancels)")),
-                                 lambda typed: self._decide(items, "assign", "", skipped, to=typed) if typed else None)
 
         self.app.push_screen(ChooseDialog(_("Assign {whom} to").format(whom=self._whom(items)), choices), picked)
 

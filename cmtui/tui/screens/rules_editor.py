@@ -334,7 +334,7 @@ class RulesEditorScreen(ModeScreen):
             # No dry-runs here (they would block the screen): enabled rules without a current
             # one come in off, and the message names them.
             pending = import_toml(self.store, read_rules_file(source), dry_run_enabled=False,
-                                  who=self.app.settings.username)
+                                  who=self.app.settings.username, settings=self.app.settings)
         except CmtuiError as exc:
             self.notify(_("{error}. Nothing changed.").format(error=exc), title=_("Not imported"), severity="error",
                         markup=False)
