@@ -100,7 +100,9 @@ def team_list(store: Store, settings: Settings, args) -> int:
 # -- team set ---------------------------------------------------------------------------------------
 def _names(setting: str, value: str) -> list[str]:
     """A comma-separated list of names, each once (the first spelling kept); '' is none."""
-    names: dict[str, str] = {}
+    from cmtui.team import once
+
+    names: list[str] = []
     for raw in value.split(","):
         name = raw.strip()
         if not name:
@@ -114,8 +116,8 @@ def _names(setting: str, value: str) -> list[str]:
         if len(name) > MAX_NAME or not name.isprintable():
             raise InputError(_("{setting}: {name} is not a name (printable characters, at most {most})").format(
                 setting=setting, name=repr(name), most=MAX_NAME))
-        names.setdefault(name.casefold(), name)
-    return list(names.values())
+        names.append(name)
+    return once(names)
 
 
 def parse_team_setting(setting: str, value: str):
@@ -141,9 +143,10 @@ def parse_team_setting(setting: str, value: str):
 def _as_team_spells(settings: Settings, setting: str, names: list[str]) -> list[str]:
     """Each name as the rest of the team spells it ("ana" given for approvers is the teammate
     "Ana"): one person, not two who differ in case."""
+    from cmtui.team import team_spelling
+
     others = [settings.username, *(settings.approvers if setting == "teammates" else settings.teammates)]
-    known = {n.casefold(): n for n in others if n}
-    return [known.get(n.casefold(), n) for n in names]
+    return [team_spelling(n, [o for o in others if o]) for n in names]
 
 
 def _may_change(settings: Settings, setting: str) -> None:

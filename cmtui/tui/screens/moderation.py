@@ -22,7 +22,7 @@ from cmtui.i18n import N_, _, ngettext, pgettext
 from cmtui.sync.connectors import default_platform, profile_for
 from cmtui.sync.connectors.base import PlatformProfile
 from cmtui.text import one_line
-from cmtui.team import members
+from cmtui.team import members, same_person
 from cmtui.tui.fitting import cell, set_columns
 from cmtui.tui.messages import DataChanged
 from cmtui.tui.screens.base import ModeScreen
@@ -418,7 +418,8 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         items, skipped = chosen
         settings = self.app.settings
         # Only the team (no typed name: a typo would assign to nobody); act() checks it again.
-        choices = [(_("{name} (me)").format(name=name) if name == settings.username else name, name)
+        choices = [(_("{name} (me)").format(name=name) if same_person(name, settings.username) else name,
+                    name)
                    for name in members(settings)]
 
         def picked(name) -> None:
