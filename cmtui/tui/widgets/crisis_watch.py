@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from cmtui import l10n
 from cmtui.i18n import N_, _
+from cmtui.tui.background import read_in_thread
 
 if TYPE_CHECKING:
     from cmtui.store import Store
@@ -81,20 +82,7 @@ class CrisisWatch:
         if reader is None:  # an in-memory store: small, checked here
             self._done(check(self.app.store, now))
             return
-        self.app.run_worker(partial(self._check, reader, now), thread=True, exclusive=True, group="crisis",
-                            exit_on_error=False)
-
-    def _check(self, reader: Store, now) -> None:
-        try:
-            marker = check(reader, now)
-        except Exception:  # a busy or closing database: the next check tries again
-            return
-        finally:
-            reader.close()
-        try:
-            self.app.call_from_thread(self._done, marker)
-        except RuntimeError:  # the app closed meanwhile
-            pass
+        read_in_thread(self.app, reader, partial(check, now=now), self._done, group="crisis")
 
     def _done(self, marker: str | None) -> None:
         if marker == self.marker:

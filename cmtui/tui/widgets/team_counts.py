@@ -21,6 +21,7 @@ from cmtui import l10n
 from cmtui.i18n import ngettext
 from cmtui.planning.approval import OTHER
 from cmtui.team import is_approver
+from cmtui.tui.background import read_in_thread
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
@@ -86,21 +87,11 @@ class TeamCounts:
         if reader is None:
             self._done(count(store, settings))
             return
-        self.app.run_worker(partial(self._count, reader, settings), thread=True, exclusive=True,
-                            group="team-counts", exit_on_error=False)
+        read_in_thread(self.app, reader, partial(count, settings=settings), self._done, group="team-counts",
+                       failed=self._forget)
 
-    def _count(self, reader: Store, settings: Settings) -> None:
-        try:
-            counts = count(reader, settings)
-        except Exception:  # a busy or closing database: the next change counts again
-            self._key = None
-            return
-        finally:
-            reader.close()
-        try:
-            self.app.call_from_thread(self._done, counts)
-        except RuntimeError:  # the app closed meanwhile
-            pass
+    def _forget(self) -> None:
+        self._key = None
 
     def _done(self, counts: Counts) -> None:
         if counts != self.current:
