@@ -15,6 +15,7 @@ from cmtui.config import Settings
 from cmtui.model import iso
 from cmtui.planning.approvals_view import may_decide, waiting
 from cmtui.store import Store
+from cmtui.tui.dialogs.ask import AskDialog
 from factory import NOW
 from i18n_screen import english_left, screen_lines
 from tui_helpers import RecordingApp, wait_for
@@ -178,12 +179,12 @@ async def test_send_back_needs_a_comment_then_goes_back_to_draft(store):
         await open_approvals(app, pilot)
         await pilot.press("r")
         await pilot.pause()
-        await pilot.press("enter")  # no comment
+        await pilot.press("enter")  # no comment: told so, and the dialog stays for it
         await pilot.pause()
         assert transitions(store, FIRST) == before and store.entries.get(FIRST)["status"] == "needs_approval"
         assert "comment" in app.notes[-1]["message"]
-        await pilot.press("r")
-        await pilot.pause()
+        assert isinstance(app.screen, AskDialog)
+        # What is typed next is the comment, never the screen's keys ("a" would approve).
         await pilot.press(*"the link is broken", "enter")
         await pilot.pause()
         last = store.entries.transitions(FIRST)[-1]

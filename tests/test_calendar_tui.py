@@ -459,6 +459,25 @@ async def test_an_action_on_the_middle_entry_keeps_the_highlight_on_it(store, ke
         assert "Middle of the day" in str(screen.query_one("#entry-detail").render())
 
 
+async def test_sending_back_asks_for_the_reason_until_it_is_given(store):
+    """An empty reason is refused inside the dialog: what is typed next is still the reason,
+    never the calendar's keys (an "a" in it would approve)."""
+    from cmtui.tui.dialogs.ask import AskDialog
+
+    entry_id = three_on_a_day(store, "needs_approval")
+    app = make_app(store, approval_required=True, approvers=["ana"], user="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await on_middle(app, pilot)
+        await pilot.press("r", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AskDialog) and store.entries.get(entry_id)["status"] == "needs_approval"
+        await pilot.press(*"a typo", "enter")
+        await pilot.pause()
+        entry = store.entries.get(entry_id)
+        assert entry["status"] == "draft"
+        assert [t["comment"] for t in store.entries.transitions(entry_id) if t["to_status"] == "draft"][-1] == "a typo"
+
+
 async def test_duplicate_highlights_the_copy_and_delete_its_neighbour_and_undo_the_entry(store):
     entry_id = three_on_a_day(store)
     app = make_app(store)

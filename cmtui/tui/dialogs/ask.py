@@ -13,13 +13,15 @@ from cmtui.tui.dialogs.base import Dialog
 
 
 class AskDialog(Dialog):
-    """Dismisses with the text typed (possibly empty) on enter, None on esc."""
+    """Dismisses with the text typed (possibly empty) on enter, None on esc. `required`: the
+    message shown when enter is pressed on nothing; the dialog stays open (keys typed next
+    are still the answer's, never the screen's commands)."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="ask.cancel")]
 
-    def __init__(self, title: str, hint: str = "", value: str = ""):
+    def __init__(self, title: str, hint: str = "", value: str = "", *, required: str | None = None):
         super().__init__()
-        self.title_text, self.hint, self.value = title, hint, value
+        self.title_text, self.hint, self.value, self.required = title, hint, value, required
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -30,6 +32,9 @@ class AskDialog(Dialog):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.required and not event.value.strip():
+            self.notify(self.required, severity="warning", markup=False)
+            return
         self.dismiss(event.value.strip())
 
 

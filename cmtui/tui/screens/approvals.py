@@ -309,15 +309,11 @@ class ApprovalsScreen(ModeScreen):
             return
 
         def answered(comment: str | None) -> None:
-            if comment is None:
-                return
-            if not comment.strip():
-                self.notify(_("Not sent back: say why in a comment for its author."), severity="warning")
-                return
-            self._decide(row, entries.reject, _("Sent back to draft."), comment=comment)
+            if comment:
+                self._decide(row, entries.reject, _("Sent back to draft."), comment=comment)
 
-        self.app.push_screen(AskDialog(_("Send back to draft"), _("why: a comment for the author (required)")),
-                             answered)
+        self.app.push_screen(AskDialog(_("Send back to draft"), _("why: a comment for the author (required)"),
+                                       required=_("Say why in a comment for its author.")), answered)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "edit" and getattr(self.app, "served", False))  # absent from the key bar and help

@@ -454,11 +454,13 @@ class CalendarScreen(ModeScreen):
             self._act(_("Sent for approval."), entries.submit_for_approval, self.store, self.app.settings,
                       occurrence.entry["id"], who=self._who(), now=self.app.now())
 
-    def _with_comment(self, title: str, then) -> None:
+    def _with_comment(self, title: str, then, required: bool = False) -> None:
         from cmtui.tui.dialogs.ask import AskDialog
 
-        self.app.push_screen(AskDialog(title, _("a comment for the author (optional)")),
-                             lambda comment: then(comment) if comment is not None else None)
+        dialog = AskDialog(title, _("why: a comment for the author (required)"),
+                           required=_("Say why in a comment for its author.")) if required else \
+            AskDialog(title, _("a comment for the author (optional)"))
+        self.app.push_screen(dialog, lambda comment: then(comment) if comment is not None else None)
 
     def action_approve(self) -> None:
         from cmtui.planning import entries
@@ -476,7 +478,7 @@ class CalendarScreen(ModeScreen):
         if occurrence is not None:
             self._with_comment(_("Send back to draft"), lambda comment: self._act(
                 _("Sent back to draft."), entries.reject, self.store, self.app.settings, occurrence.entry["id"],
-                who=self._who(), comment=comment, now=self.app.now()))
+                who=self._who(), comment=comment, now=self.app.now()), required=True)
 
     def action_schedule(self) -> None:
         from cmtui.planning import entries
