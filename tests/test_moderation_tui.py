@@ -208,6 +208,35 @@ async def test_warn_picks_a_guideline_and_queues_a_reply_citing_it(store):
         assert flag_row(store, item)["state"] == "warned" and log_actions(store) == ["warn"]
 
 
+async def test_warning_an_item_a_teammate_is_answering_asks_first(store):
+    """A warning is a reply: with a teammate writing one to the item, it is queued only after
+    an explicit yes (n keeps nothing queued)."""
+    from cmtui.tui.dialogs.second_answer import SecondAnswerDialog
+
+    store.members.add_guideline("Be kind", "No insults or personal attacks.")
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_queue(app, pilot)
+        item = screen._current()["item_id"]
+        store.presence.begin(item, "Luka", now=app.now())
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("enter", "enter")  # the first guideline, the warning as proposed
+        await pilot.pause()
+        assert isinstance(app.screen, SecondAnswerDialog) and store.outbox.list() == []
+        await pilot.press("n")
+        await pilot.pause()
+        assert store.outbox.list() == [] and log_actions(store) == []
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        [op] = store.outbox.list()
+        assert op["kind"] == "reply" and op["item_id"] == item and log_actions(store) == ["warn"]
+
+
 async def test_assign_offers_only_the_team_and_keeps_the_flag_open(store):
     app = make_app(store, teammates=["bo"], approvers=["Nina"])
     async with app.run_test(size=SIZE) as pilot:

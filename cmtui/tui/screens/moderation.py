@@ -403,11 +403,25 @@ class ModerationScreen(PlaceDecisions, ModeScreen):
         items, skipped = chosen
 
         def answered(answer) -> None:
-            if answer is not None:
-                number, sentence = answer
-                self._decide(items, "warn", sentence, skipped, guideline=number)
+            if answer is None:
+                return
+            number, sentence = answer
+            self._after_teammates(items, lambda: self._decide(items, "warn", sentence, skipped, guideline=number))
 
         self.app.push_screen(WarnDialog(self.store, guidelines, self._whom(items), len(items)), answered)
+
+    def _after_teammates(self, items, then) -> None:
+        """A warning is a reply: when a teammate is answering one of the items or has answered
+        it, `then` runs only once the person says so (as a second answer in the inbox)."""
+        from cmtui.triage.collisions import collision
+        from cmtui.tui.dialogs.second_answer import SecondAnswerDialog
+
+        who, now = self.app.settings.username, self.app.now()
+        found = next((c for c in (collision(self.store, row["item_id"], who, now) for row in items) if c), None)
+        if found is None:
+            then()
+        else:
+            self.app.push_screen(SecondAnswerDialog(found), lambda yes: then() if yes else None)
 
     def action_assign(self) -> None:
         from cmtui.tui.dialogs.choose import ChooseDialog
