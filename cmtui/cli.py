@@ -338,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help=_("read the password browsers must give (HTTP Basic) from this environment variable"))
     serve.add_argument("--as", dest="as_name", metavar="NAME",
                        help=_("the teammate the browser acts as (only where act_for_others = true; default: you)"))
-    _command(serve, Run("cmtui.serve:serve_command", ("store", "settings")))
+    _command(serve, Run("cmtui.tui.serve:serve_command", ("store", "settings")))
     return parser
 
 

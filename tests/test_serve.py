@@ -21,7 +21,7 @@ import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, Served, need_chromium, open_page, wait_for_text
 from cli_helpers import run
 from cmtui.config import Settings, load_settings
-from cmtui.serve import is_loopback, same_origin
+from cmtui.tui.serve import is_loopback, same_origin
 from cmtui.store import Store
 
 ONE_SERVER = pytest.mark.xdist_group("serve")  # the tests of the module's server: on one worker, started once
@@ -293,7 +293,7 @@ def test_each_browser_session_runs_this_python_on_the_database_as_the_person_ser
                                                                                       tmp_path):
     """What textual-serve starts per tab (it copies this process's environment): checked here
     without serving, for the person working and for `--as` where act_for_others allows it."""
-    from cmtui import serve
+    from cmtui.tui import serve
 
     started = []
 

@@ -1,4 +1,5 @@
-"""`cmtui serve`: the app in a web browser, for approvers who do not live in a terminal.
+"""`cmtui serve`: the app in a web browser, for approvers who do not live in a terminal (with the
+TUI it serves: the core stays free of any interface).
 
 textual-serve (the Textual project's own server) starts one app process per browser tab:
 this Python's `-m cmtui --db DB`, on the same database (WAL: each tab sees the others'
