@@ -76,6 +76,13 @@ class Settings:
     sync_interval_seconds: int = 60
     http_timeout_seconds: int = 30  # a platform that has not answered by then is retried later
     backfill_days: int = 30
+    # While the TUI or `cmtui sync` runs, new notifications arrive as they happen: a stream or
+    # a long poll where the platform pushes, else a short poll while the TUI is in front.
+    live: bool = True
+    live_poll_seconds: int = 15  # the short poll of a platform without push (backing off as the person idles)
+    # A new direct message or an item gone overdue: "bell" rings the terminal's bell,
+    # "desktop" asks the terminal for a desktop notification; "" (the default): neither.
+    alerts: str = ""
     calm_mode: bool = False  # the Metrics panel hides numbers that invite comparison (data stays complete)
     language: str = ""  # of the interface ("es", "sl_SI"); empty: the environment's (LC_ALL, LC_MESSAGES, LANG)
     default_language: str = ""  # of new posts ("en", "sl"); empty: the system's (LANG)
@@ -129,9 +136,10 @@ _TYPES = {f.name: str(f.type) for f in fields(Settings)}  # annotations are stri
 
 
 APPROVAL_CHOICES = ("", "any", "other")
+ALERT_CHOICES = ("", "bell", "desktop")
 ACCOUNT_KEYS = ("places", "support_places")  # what [accounts.NAME] may set
 _LIMITS = {"min_gap_minutes": 24 * 60, "max_posts_per_day": 1000}  # 0 turns the check off
-_POSITIVE = {"response_target_minutes", "sync_interval_seconds", "http_timeout_seconds"}
+_POSITIVE = {"response_target_minutes", "sync_interval_seconds", "http_timeout_seconds", "live_poll_seconds"}
 
 
 def _check(name: str, value, path: Path | str):
@@ -165,6 +173,10 @@ def _check(name: str, value, path: Path | str):
     if name == "approval" and value not in APPROVAL_CHOICES:
         raise ConfigError(_("{path}: setting 'approval' is \"any\" (any approver) or \"other\" (an approver who is"
                             " not the post's author), not {value}").format(path=path, value=repr(value)))
+    if name == "alerts" and value not in ALERT_CHOICES:
+        raise ConfigError(_("{path}: setting 'alerts' is \"bell\" (the terminal's bell), \"desktop\" (a desktop"
+                            " notification through the terminal) or \"\" (none), not {value}").format(
+                                path=path, value=repr(value)))
     if name == "keymap" and not all(isinstance(v, str) for v in value.values()):
         raise ConfigError(_("{path}: [keymap] values must be key names in quotes, like \"inbox.done\" = \"d\"")
                           .format(path=path))

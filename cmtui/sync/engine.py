@@ -37,6 +37,7 @@ from cmtui.sync.outbox_ops import apply_result, execute
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
+    from cmtui.sync.live import LiveFeeds
 
 log = logging.getLogger("cmtui.sync")
 
@@ -126,6 +127,10 @@ class SyncEngine:
         self.worker = f"{self.host}:{os.getpid()}"
         self._paused_until: dict[str, datetime] = {}
         self._released = False
+        self.live: LiveFeeds | None = None  # while run_forever runs with settings.live
+        # Seconds since the person at the TUI last pressed a key, None when no one is (set by
+        # the TUI; headless: None): the short poll of a platform without push follows it.
+        self.attention: Callable[[], float | None] | None = None
 
     @cached_property
     def ingest(self):
@@ -158,17 +163,29 @@ class SyncEngine:
 
     async def run_forever(self, stop: asyncio.Event, wake: asyncio.Event | None = None,
                           on_pass: Callable[[list[AccountResult]], None] | None = None) -> None:
+        """A pass every sync_interval_seconds (or when woken); between passes, with
+        settings.live, each account's live feed (live.py) brings new notifications as they happen."""
+        from cmtui.sync.live import LiveFeeds
+
         wake = wake or asyncio.Event()
-        while not stop.is_set():
-            results = await self.run_once()
-            if on_pass:
-                on_pass(results)
-            wake.clear()
-            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
-            await asyncio.wait(waiters, timeout=self.settings.sync_interval_seconds,
-                               return_when=asyncio.FIRST_COMPLETED)
-            for waiter in waiters:
-                waiter.cancel()
+        self.live = LiveFeeds(self) if self.settings.live else None
+        try:
+            while not stop.is_set():
+                results = await self.run_once()
+                if on_pass:
+                    on_pass(results)
+                if self.live is not None:
+                    reached = {r.name for r in results if r.ok and not r.offline}
+                    self.live.start([a for a in self.store.accounts.list() if a.name in reached])
+                wake.clear()
+                waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+                await asyncio.wait(waiters, timeout=self.settings.sync_interval_seconds,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                for waiter in waiters:
+                    waiter.cancel()
+        finally:
+            if self.live is not None:
+                await self.live.stop()
 
     def _set_state(self, account, state: str, error: str | None = None, synced: bool = False) -> None:
         self.store.accounts.set_sync_state(account.id, state, error, synced=synced)
@@ -285,6 +302,37 @@ class SyncEngine:
         if self._limits_due(account):
             limits = await connector.limits()
             self.store.accounts.replace_limits(account.id, limits.to_json(), iso(self.clock()))
+        await self._pull_items(account, connector, result)
+        # After the pull: a connector that learns its audience from the pull (members of its
+        # places) needs no request of its own for it.
+        self.store.ingest.follower_snapshot(account.id, await connector.audience(info))
+        # Posts the server held as scheduled and whose time has come: is it still holding them?
+        due = self.store.entries.server_scheduled_due(account.id, iso(self.clock()))
+        listed = None
+        if due and Capability.SCHEDULE in connector.capabilities:
+            listed = {s.scheduled_id for s in await connector.scheduled()}
+        posts = await connector.own_posts(info.remote_id, self.clock() - timedelta(days=OWN_POSTS_DAYS))
+        self.store.ingest.own_posts(account.id, posts, counted=connector.profile.counts_from_events)
+        if listed is not None and reconcile_scheduled(self.store, account.id, listed, posts, self.clock()):
+            self.on_change(account.name)
+        if info.is_admin and self._reports_due(account):  # the instance's open reports join the queue
+            try:
+                reports = await connector.admin_reports()
+            except PermanentError as exc:  # the token lacks the admin:read:reports scope
+                log.info("%s: instance reports not read: %s", account.name, exc)
+                reports = None
+            with self.store.transaction():
+                self.store.accounts.set_cursor(account.id, "reports", iso(self.clock()))
+                changed = reports is not None and self.store.reports.sync(
+                    account.id, reports.reports, reports.unread, reports.all_named)
+            if changed:
+                self.on_change(account.name)
+        if result.new_items:
+            self.on_change(account.name)
+
+    async def _pull_items(self, account, connector: Connector, result: AccountResult) -> None:
+        """The notifications since the cursor (with no cursor, a backfill), stored a batch at a
+        time, and the places the pull reported."""
         cursor = self.store.accounts.cursor(account.id, "notifications")
         since = self.clock() - timedelta(days=self.settings.backfill_days)
         # Pages are stored a batch at a time (one transaction is much cheaper than a dozen),
@@ -318,32 +366,6 @@ class SyncEngine:
         places = connector.places()
         if places:
             self.store.accounts.set_places(account.id, places)
-        # After the pull: a connector that learns its audience from the pull (members of its
-        # places) needs no request of its own for it.
-        self.store.ingest.follower_snapshot(account.id, await connector.audience(info))
-        # Posts the server held as scheduled and whose time has come: is it still holding them?
-        due = self.store.entries.server_scheduled_due(account.id, iso(self.clock()))
-        listed = None
-        if due and Capability.SCHEDULE in connector.capabilities:
-            listed = {s.scheduled_id for s in await connector.scheduled()}
-        posts = await connector.own_posts(info.remote_id, self.clock() - timedelta(days=OWN_POSTS_DAYS))
-        self.store.ingest.own_posts(account.id, posts, counted=connector.profile.counts_from_events)
-        if listed is not None and reconcile_scheduled(self.store, account.id, listed, posts, self.clock()):
-            self.on_change(account.name)
-        if info.is_admin and self._reports_due(account):  # the instance's open reports join the queue
-            try:
-                reports = await connector.admin_reports()
-            except PermanentError as exc:  # the token lacks the admin:read:reports scope
-                log.info("%s: instance reports not read: %s", account.name, exc)
-                reports = None
-            with self.store.transaction():
-                self.store.accounts.set_cursor(account.id, "reports", iso(self.clock()))
-                changed = reports is not None and self.store.reports.sync(
-                    account.id, reports.reports, reports.unread, reports.all_named)
-            if changed:
-                self.on_change(account.name)
-        if result.new_items:
-            self.on_change(account.name)
 
     def _reports_due(self, account) -> bool:
         checked = self.store.accounts.cursor(account.id, "reports")
@@ -352,6 +374,33 @@ class SyncEngine:
     def _limits_due(self, account) -> bool:
         checked = account.limits.get("checked_at")
         return not checked or checked < iso(self.clock() - LIMITS_EVERY)
+
+    # -- between passes (live.py) ------------------------------------------------------------
+    async def pull_notifications(self, account) -> int:
+        """Only the notifications since the cursor: a live feed's gap fill after it connects,
+        the short poll of a platform without push. Errors are the caller's; returns how many
+        items were new."""
+        result = AccountResult(account.name, platform=account.platform)
+        connector = self._connector(account)
+        try:
+            await self._pull_items(account, connector, result)
+        finally:
+            await connector.close()
+        if result.new_items or result.events:
+            self.on_change(account.name)
+        return result.new_items
+
+    def store_pushed(self, account, page) -> int:
+        """A page a live feed brought, through the pass's ingest (sanitised, rules run, an
+        item the next pull brings again counted once); its cursor only when it is a pull's."""
+        cursor = page.cursor if page.final else None
+        if not (page.items or page.events or page.deleted or cursor is not None):
+            return 0
+        stored = self.ingest.page(account.id, account.platform, page.items, page.events, stream="notifications",
+                                  cursor=cursor, deleted=page.deleted)
+        if stored.items or stored.events or page.deleted:
+            self.on_change(account.name)
+        return stored.items
 
     # -- the outbox --------------------------------------------------------------------------
     async def _drain(self, account, connector: Connector, result: AccountResult) -> None:

@@ -63,6 +63,11 @@ class AuthError(ConnectorError):
     """The token was refused (401/403): the account needs the user's attention."""
 
 
+class NoPush(PermanentError):
+    """This server pushes nothing (its streaming is switched off, or a proxy cuts long
+    answers): new items come by polling, which is not an error."""
+
+
 # -- values ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Person:
@@ -363,6 +368,16 @@ class Connector(ABC):
     @abstractmethod
     def pull(self, cursor: str | None, since: datetime) -> AsyncIterator[PullPage]:
         """Pages of items newer than cursor; with no cursor, a backfill back to `since`."""
+
+    def live(self, cursor: str | None) -> AsyncIterator[PullPage]:
+        """New notifications as they happen, for as long as the connection holds (platforms
+        with Capability.PUSH: a stream or a long poll). Pages are stored like a pull's: one
+        with a cursor and final=True moves the cursor (a long poll is a pull); a pushed page
+        has none, so whatever the push missed while it was down comes with the next pull.
+        A heartbeat-only wait yields nothing; the iterator ends or raises OfflineError /
+        TimedOut / TransientError when the connection drops (the engine reconnects with
+        backoff), NoPush when the server has no push (the engine polls)."""
+        raise NoPush(_("{platform} pushes nothing: new items come with each pull").format(platform=self.profile.label))
 
     @abstractmethod
     async def thread(self, remote_id: str) -> list[RemoteItem]: ...

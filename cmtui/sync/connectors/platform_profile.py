@@ -34,6 +34,7 @@ class Capability(Flag):
     LIKE = auto()  # like someone's item (PlatformProfile.like_verb), and take it back
     SHARE = auto()  # share it with our followers (PlatformProfile.share_verb), and take it back
     MEDIA = auto()  # images (with alt text) on posts and replies, uploaded by publish
+    PUSH = auto()  # new notifications arrive as they happen (Connector.live: a stream or a long poll)
 
 
 # -- the platform profile ---------------------------------------------------------------

@@ -149,10 +149,11 @@ class MastodonConnector(Connector):
         self.rate_limit: int | None = None
         self.rate_remaining: int | None = None
         self.rate_reset: datetime | None = None
+        self.transport = transport
+        self.auth_headers = {"Authorization": f"Bearer {token}", "User-Agent": f"cmtui/{__version__}"}  # i18n: not shown
         self._client = httpx.AsyncClient(
             base_url=self.instance,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": f"cmtui/{__version__}",  # i18n: not shown
-                     "Accept": "application/json"},
+            headers=self.auth_headers | {"Accept": "application/json"},
             timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
             follow_redirects=False,
             transport=transport,
@@ -299,7 +300,7 @@ class MastodonConnector(Connector):
             edited_at=_time(edited) if edited else None,
         )
 
-    def _page(self, batch: list) -> PullPage:
+    def notification_page(self, batch: list) -> PullPage:
         page = PullPage()
         for notification in batch:
             try:
@@ -335,13 +336,17 @@ class MastodonConnector(Connector):
         self.account_remote_id = info.remote_id
         return info
 
-    async def limits(self) -> Limits:
+    async def instance_info(self) -> dict:
+        """/api/v2/instance, or v1's on servers without it."""
         try:
-            body = await self._call("GET", "/api/v2/instance")
+            return await self._call("GET", "/api/v2/instance")
         except PermanentError as exc:
             if exc.status != 404:
                 raise
-            body = await self._call("GET", "/api/v1/instance")
+            return await self._call("GET", "/api/v1/instance")
+
+    async def limits(self) -> Limits:
+        body = await self.instance_info()
         statuses = ((body.get("configuration") or {}).get("statuses") or {})
         if not statuses and "uri" not in body and "domain" not in body:
             raise PermanentError(_("{host} does not look like a Mastodon server").format(host=self.host))
@@ -362,7 +367,7 @@ class MastodonConnector(Connector):
                                          params=base + [("min_id", cursor)])
                 if not batch:
                     return
-                page = self._page(batch)
+                page = self.notification_page(batch)
                 page.cursor = cursor = max(self._ids(batch), key=id_key)
                 page.final = True
                 yield page
@@ -378,7 +383,7 @@ class MastodonConnector(Connector):
                 break
             ids = self._ids(batch)
             newest = newest or max(ids, key=id_key)
-            page = self._page(batch)
+            page = self.notification_page(batch)
             page.items = [i for i in page.items if i.created_at >= since_text]
             page.events = [e for e in page.events if e.created_at >= since_text]
             yield page
@@ -404,6 +409,12 @@ class MastodonConnector(Connector):
             except (KeyError, TypeError, ValueError):
                 continue
         return False
+
+    def live(self, cursor: str | None) -> AsyncIterator[PullPage]:
+        """The streaming API (streaming.py); the cursor stays where the pulls left it."""
+        from cmtui.sync.connectors.mastodon.streaming import notifications
+
+        return notifications(self)
 
     async def thread(self, remote_id: str) -> list[RemoteItem]:
         status = await self._call("GET", f"/api/v1/statuses/{remote_id}")

@@ -57,7 +57,7 @@ class MastodonProfile(PlatformProfile):
 
 PROFILE = MastodonProfile(
     label="Mastodon",  # i18n: not shown
-    capabilities=(Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.SCHEDULE | Capability.EDIT
+    capabilities=(Capability.PULL | Capability.PUSH | Capability.THREAD | Capability.PUBLISH | Capability.SCHEDULE | Capability.EDIT
                   | Capability.REPLY | Capability.MUTE | Capability.BLOCK | Capability.REPORT
                   | Capability.ADMIN_REPORTS | Capability.ADMIN_ACTIONS | Capability.STATS | Capability.LIKE
                   | Capability.SHARE | Capability.MEDIA),

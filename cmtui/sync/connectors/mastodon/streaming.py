@@ -1,0 +1,129 @@
+"""Mastodon's streaming API: the account's notifications as Server-Sent Events.
+
+`GET /api/v1/streaming/user/notification` on the instance's streaming address (from
+/api/v2/instance, where large instances name a host of their own). Each `notification` event
+is a notification as /api/v1/notifications returns it, converted the same way; `delete`
+says a status was removed. The server sends a comment every ~15 s: a read that waits longer
+than READ_TIMEOUT means the connection is gone, and the engine reconnects.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, AsyncIterator
+from urllib.parse import urlsplit
+
+import httpx
+
+from cmtui.i18n import _
+from cmtui.sync.connectors.base import AuthError, NoPush, OfflineError, PermanentError, PullPage, RateLimited, TimedOut, \
+    TransientError
+from cmtui.sync.connectors.sse import read_events
+from cmtui.sync.connectors.transport import network_error, no_answer, no_connection, retry_after, slow_down, unreachable
+from cmtui.text import sanitize
+
+if TYPE_CHECKING:
+    from cmtui.sync.connectors.mastodon.connector import MastodonConnector
+
+log = logging.getLogger("cmtui.sync")
+
+PATH = "/api/v1/streaming/user/notification"
+READ_TIMEOUT = 60.0  # four heartbeats missed
+
+
+def streaming_base(instance: str, advertised: object) -> str:
+    """Where to stream: the address the instance advertises (ws(s):// made http(s)://) when it
+    is the instance's host or a sibling under the same parent domain and no less secure; else
+    the instance itself. The token goes there, so a server cannot send it elsewhere."""
+    if not isinstance(advertised, str) or not advertised:
+        return instance
+    url = advertised.strip().rstrip("/")
+    url = "https" + url[3:] if url.startswith("wss:") else "http" + url[2:] if url.startswith("ws:") else url
+    ours, theirs = urlsplit(instance), urlsplit(url)
+    if theirs.scheme not in ("http", "https") or not theirs.hostname or theirs.path not in ("", "/"):
+        return instance
+    if ours.scheme == "https" and theirs.scheme != "https":
+        return instance
+    host, other = ours.hostname or "", theirs.hostname
+    parent = host.split(".", 1)[1] if host.count(".") >= 2 else host
+    if other != host and not other.endswith("." + parent):
+        log.warning("%s advertises streaming on %s, another domain: streaming from the instance itself", host, other)
+        return instance
+    return f"{theirs.scheme}://{theirs.netloc}"
+
+
+async def notifications(connector: MastodonConnector) -> AsyncIterator[PullPage]:
+    """An empty page once the stream is open, then a page per notification or removal."""
+    instance = await connector.instance_info()
+    configuration = instance.get("configuration") if isinstance(instance.get("configuration"), dict) else {}
+    urls = configuration.get("urls") if isinstance(configuration.get("urls"), dict) else {}
+    if not urls.get("streaming") and isinstance(instance.get("urls"), dict):  # v1: urls.streaming_api
+        urls = {"streaming": instance["urls"].get("streaming_api")}
+    base = streaming_base(connector.instance, urls.get("streaming"))
+    host = urlsplit(base).netloc
+    timeout = httpx.Timeout(connector.timeout, connect=min(10.0, connector.timeout), read=READ_TIMEOUT)
+    async with httpx.AsyncClient(headers=connector.auth_headers | {"Accept": "text/event-stream"}, timeout=timeout,
+                                 follow_redirects=False, transport=connector.transport) as client:
+        try:
+            async with client.stream("GET", base + PATH) as response:
+                connector.requests += 1
+                _check(response, host, connector)
+                yield PullPage()
+                async for event in read_events(response.aiter_bytes()):
+                    page = _page(connector, event.name, event.data)
+                    if page is not None:
+                        yield page
+        except httpx.ConnectTimeout:
+            raise OfflineError(no_connection(host, min(10.0, connector.timeout))) from None
+        except httpx.ReadTimeout:
+            raise TimedOut(no_answer(host, READ_TIMEOUT)) from None
+        except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError):
+            raise TimedOut(_("{host} closed the stream").format(host=host)) from None
+        except httpx.ConnectError as exc:
+            raise OfflineError(unreachable(host, sanitize(str(exc) or type(exc).__name__, max_len=200,
+                                                          single_line=True))) from None
+        except httpx.HTTPError as exc:
+            raise OfflineError(network_error(host, type(exc).__name__)) from None
+    raise TimedOut(_("{host} closed the stream").format(host=host))  # a clean end is a cut too
+
+
+def _check(response: httpx.Response, host: str, connector: MastodonConnector) -> None:
+    status = response.status_code
+    if status == 404 or 300 <= status < 400:  # streaming switched off, or served elsewhere than said
+        raise NoPush(_("{host} does not stream notifications ({status})").format(host=host, status=status), status)
+    if status == 429:
+        now = connector.clock()
+        until = retry_after(response, now)
+        raise RateLimited(slow_down(host, until or now), until)
+    if status in (401, 403):
+        raise AuthError(_("{host} refused the token ({status} {reason})").format(
+            host=host, status=status, reason=sanitize(response.reason_phrase or "", max_len=100, single_line=True)))
+    if status >= 500:
+        raise TransientError(_("{host} answered {status} {reason}").format(
+            host=host, status=status, reason=sanitize(response.reason_phrase or "", max_len=100, single_line=True)))
+    if status >= 400:
+        raise PermanentError(_("{host} refused: {status} {reason}").format(
+            host=host, status=status, reason=sanitize(response.reason_phrase or "", max_len=100, single_line=True)),
+            status)
+    kind = response.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind != "text/event-stream":  # a proxy's page, say: this address does not stream
+        raise NoPush(_("{host} does not stream notifications ({status} {kind})").format(
+            host=host, status=status, kind=sanitize(kind, max_len=100, single_line=True)), status)
+
+
+def _page(connector: MastodonConnector, name: str, data: str) -> PullPage | None:
+    if name == "delete":
+        remote_id = data.strip()
+        return PullPage(deleted=[remote_id]) if remote_id.isascii() and remote_id.isalnum() else None
+    if name != "notification":  # home timeline updates, filters changed...: not the inbox's
+        return None
+    try:
+        notification = json.loads(data)
+    except ValueError:
+        notification = None
+    if not isinstance(notification, dict):
+        log.warning("%s: skipped a malformed streamed notification (the next pull brings it)", connector.host)
+        return None
+    page = connector.notification_page([notification])
+    return page if page.items or page.events else None
