@@ -19,14 +19,17 @@ import logging
 import sqlite3
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from datetime import datetime
+from typing import Callable, Protocol
 
+from cmtui.config import Settings
 from cmtui.errors import CmtuiError
+from cmtui.store import Store
+from cmtui.sync.backoff import backoff
 from cmtui.sync.connectors import profile_for
-from cmtui.sync.connectors.base import AuthError, Capability, NoPush, PermanentError, RateLimited, TransientError
-
-if TYPE_CHECKING:
-    from cmtui.sync.engine import SyncEngine
+from cmtui.sync.connectors.base import (
+    AuthError, Capability, Connector, NoPush, PermanentError, PullPage, RateLimited, TransientError,
+)
 
 log = logging.getLogger("cmtui.sync")
 
@@ -39,6 +42,22 @@ SHORT_LIVED = 60.0  # a connection cut sooner than this (or never open) counts t
 CUTS_BEFORE_POLLING = 3  # short-lived connections in a row: a proxy cuts long answers
 PUSH_AGAIN_AFTER = 15 * 60.0  # a server that would not push is tried again this much later
 IDLE_AFTER = 120.0  # seconds without a key before the short poll starts to back off
+
+
+class Engine(Protocol):
+    """What the feeds use of the sync engine (cmtui.sync.engine.SyncEngine)."""
+
+    store: Store
+    settings: Settings
+    clock: Callable[[], datetime]
+    on_change: Callable[[str], None]
+    attention: Callable[[], float | None] | None
+
+    def connector(self, account) -> Connector: ...
+
+    async def pull_notifications(self, account) -> int: ...
+
+    def store_pushed(self, account, page: PullPage) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -60,20 +79,18 @@ def short_poll_seconds(base: float, idle: float | None, cap: float) -> float | N
     return min(cap, base * 2 ** (int(idle // IDLE_AFTER)))
 
 
-def _seconds_until(when, engine: SyncEngine) -> float:
+def _seconds_until(when, engine: Engine) -> float:
     return 0.0 if when is None else max(0.0, (when - engine.clock()).total_seconds())
 
 
 def reconnect_delay(attempts: int) -> float:
-    from cmtui.sync.engine import backoff
-
     return min(LIVE_BACKOFF_CAP, backoff(attempts))
 
 
 class LiveFeeds:
     """One task per account, started after a pass that reached it, stopped with the loop."""
 
-    def __init__(self, engine: SyncEngine, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, engine: Engine, clock: Callable[[], float] = time.monotonic):
         self.engine = engine
         self.clock = clock
         self.status: dict[str, LiveStatus] = {}
@@ -131,7 +148,7 @@ class LiveFeeds:
             self._say(account, LiveStatus(CONNECTING))
             try:
                 account = self.engine.store.accounts.require_id(account.id)  # (removed meanwhile: stop)
-                connector = self.engine._connector(account)
+                connector = self.engine.connector(account)
             except CmtuiError:
                 return False
             opened, connected = self.clock(), False

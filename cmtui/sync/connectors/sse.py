@@ -28,7 +28,8 @@ class Event:
 async def read_events(chunks: AsyncIterator[bytes], limit: int = MAX_EVENT_BYTES) -> AsyncIterator[Event]:
     """The events of an event stream, as the chunks of its body arrive."""
     buffer = b""
-    name, data, size = "", [], 0
+    name, size = "", 0
+    data: list[str] = []
     dropping = False  # the current event is over the limit: read to its end, then forget it
     skipping_line = False  # the current line is over the limit: read to its end
     async for chunk in chunks:
