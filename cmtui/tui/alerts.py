@@ -15,13 +15,11 @@ import sqlite3
 import subprocess
 from datetime import timedelta
 from functools import partial
-from typing import TYPE_CHECKING
+
+from textual.app import App
 
 from cmtui.i18n import _
 from cmtui.triage.alerts import Alert, AlertWatch, summary
-
-if TYPE_CHECKING:
-    from cmtui.tui.app import CmtuiApp
 
 BELL, DESKTOP = "bell", "desktop"
 NOTIFIER = "notify-send"  # i18n: not shown (a program's name)
@@ -40,7 +38,7 @@ class Alerts:
     """Started with the app when alerts are on (the marks seeded from the store then);
     check() after each change and on the app's 30 s timer."""
 
-    def __init__(self, app: CmtuiApp):
+    def __init__(self, app: App):  # the CmtuiApp (its store, settings and now())
         self.app = app
         self.how = app.settings.alerts
         self.rung = 0  # alerts rung, for tests and the curious
