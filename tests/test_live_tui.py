@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
 from textual import events
 
 from cmtui.config import Settings
@@ -102,6 +103,27 @@ async def test_the_status_line_says_live_connecting_and_polling_every_60_s(store
         assert "polling" not in narrow and "last sync" not in narrow
         engine.live.status.clear()  # the feeds stopped: nothing said
         assert "live" not in status_text(app) and "polling" not in status_text(app)
+
+
+LIVE_WORDS = {"es": ("tidewater en directo", "tidewater_es consultando cada 60 s", "Mensaje directo de @x: hola"),
+              "fr": ("tidewater en direct", "tidewater_es\u00a0: interrogation toutes les 60 s",
+                     "Message direct de @x\u00a0: hola"),
+              "sl": ("tidewater v živo", "tidewater_es preverjanje vsakih 60 s", "Neposredno sporočilo od @x: hola")}
+
+
+@pytest.mark.parametrize("lang", sorted(LIVE_WORDS))
+async def test_the_live_words_in_each_language(store, language, lang):
+    from cmtui.triage.alerts import DIRECT, Alert
+
+    language(lang)
+    engine = FakeEngine({"tidewater": LiveStatus(live_module.PUSH), "tidewater_es": LiveStatus(live_module.POLL, 60)})
+    app = CmtuiApp(store, Settings(timezone="UTC"), clock=lambda: NOW, engine=engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        said = status_text(app)
+        live, polling, alert = LIVE_WORDS[lang]
+        assert live in said and polling in said
+        assert Alert(1, DIRECT, "x", "hola").words() == alert
 
 
 async def test_no_engine_no_live_part(store):
@@ -230,3 +252,25 @@ async def test_desktop_alerts_without_notify_send_ring_the_bell_and_say_so_once(
             app.post_message(app.SyncChanged())
             assert await wait_for(pilot, lambda: app.bells == n)
         assert sum("notify-send" in str(note["message"]) for note in app.notes) == 1
+
+
+# -- against a real peer: the stream, the status line and the bell together -------------------
+async def test_a_streamed_direct_message_reaches_the_open_inbox_and_rings(sync_env, peer):
+    """mastodon_mock streams ada's notifications: the status line says "ada live", grace's
+    direct message appears in the open inbox with no pull asked for, and the bell rings once."""
+    from cmtui.sync.engine import SyncEngine
+
+    store, settings, credentials = sync_env
+    settings = Settings(timezone="UTC", backfill_days=30, sync_interval_seconds=3600, alerts="bell")
+    engine = SyncEngine(store, settings, credentials, timeout=5.0)
+    app = BellApp(store, settings, engine=engine)
+    async with app.run_test(size=SIZE) as pilot:
+        inbox = app.screen.query_one(InboxList)
+        assert await wait_for(pilot, lambda: "ada live" in status_text(app), tries=200)
+        assert inbox.total == 0 and app.bells == 0
+        peer.post("grace_token", "@ada is my invoice [b]late[/b]?", visibility="direct")
+        assert await wait_for(pilot, lambda: inbox.total == 1, tries=100)  # within 5 s, no ctrl+r
+        assert await wait_for(pilot, lambda: app.bells == 1)
+        assert app.notes[-1]["message"].startswith("Direct message from @grace")
+        assert "[b]late[/b]" in app.notes[-1]["message"]
+        assert engine.attention() is not None

@@ -48,7 +48,7 @@ class Alert:
         else:
             # i18n: a desktop notification or toast: an item's response target just passed
             line = _("Overdue, from {author}: {text}").format(author=author, text=text)
-        return sanitize(line, max_len=TEXT_LIMIT, single_line=True)
+        return cut(line, TEXT_LIMIT)  # (the words around are ours: their no-break spaces stay)
 
 
 def summary(alerts: list[Alert]) -> str:

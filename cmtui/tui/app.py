@@ -341,7 +341,8 @@ class CmtuiApp(App):
         return time.monotonic() - self._last_action if self._in_front else None
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown)):  # per key: a time stored, little more
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            # per key: a time stored, little more
             now = time.monotonic()
             idle, self._last_action = now - self._last_action, now
             if idle >= 1.0 and self.engine is not None:  # (not between the keys of a word)
