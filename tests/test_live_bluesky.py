@@ -119,7 +119,8 @@ async def test_a_mention_is_stored_within_two_seconds_while_someone_is_at_the_tu
             arrived = await until(lambda: stored(store, ref.uri) == 1, 60, "the mention stored")
             indexed = await appview
             print(f"posted -> listed by the AppView {indexed - posted:.2f} s, -> stored {arrived - posted:.2f} s")
-            assert arrived - indexed <= 2.0  # one interval (1 s) and a request, at most
+            # ~2 s: one interval (1 s) and a request at most (a little room for a loaded machine)
+            assert arrived - indexed <= 2.5
             assert len(running.passes) == 1  # it came between passes
             running.wake.set()  # a pass now: the same mention again is not new
             await until(lambda: len(running.passes) == 2, 30, "the next pass")
@@ -140,13 +141,13 @@ async def test_no_short_poll_without_someone_at_the_tui_and_a_key_after_idling_p
     try:
         async with Running(sync) as running:
             await until(lambda: running.status() == LiveStatus(POLL, 60), 30, "the feed started")
-            await asyncio.sleep(2.5)
+            await asyncio.sleep(1.5)  # (polls would be every second)
             assert calls.count(LIST) == 1  # the pass's own, nothing between passes
             idle[0] = 10 * 60.0  # back in front, but idle for ten minutes: 1 s doubled five times
             sync.live.nudge()
             await until(lambda: running.status() == LiveStatus(POLL, 32), 2, "the idle interval")
-            await asyncio.sleep(1.0)
-            assert calls.count(LIST) == 1
+            await asyncio.sleep(0.5)
+            assert calls.count(LIST) == 1  # the last poll (the pass's) is 2 s old, not 32
             idle[0] = 0.0  # a key: the last poll is older than a second, so one now
             sync.live.nudge()
             await until(lambda: calls.count(LIST) == 2, 2, "a poll after the key")

@@ -205,11 +205,12 @@ class LiveFeeds:
                 # starts this feed again.
                 log.info("%s: short poll stopped: %s", account.name, exc)
                 return
-            except RateLimited as exc:
-                hold_until = self.clock() + max(reconnect_delay(1), _seconds_until(exc.retry_at, self.engine))
             except (TransientError, PermanentError, CmtuiError) as exc:
                 failures += 1
-                hold_until = self.clock() + reconnect_delay(failures)
+                delay = reconnect_delay(failures)
+                if isinstance(exc, RateLimited):  # and not before the server said
+                    delay = max(delay, _seconds_until(exc.retry_at, self.engine))
+                hold_until = self.clock() + delay
                 log.info("%s: short poll: %s", account.name, exc)  # the passes report it
 
     def _polled_elsewhere(self, account) -> bool:
