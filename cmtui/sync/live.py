@@ -74,9 +74,10 @@ def short_poll_seconds(base: float, idle: float | None, cap: float) -> float | N
     one is (headless, or the terminal is in the background): the passes poll."""
     if idle is None:
         return None
-    if idle < IDLE_AFTER:
-        return base
-    return min(cap, base * 2 ** (int(idle // IDLE_AFTER)))
+    # (the doublings bounded: the cap is reached long before, and a float base would overflow
+    # after a few days' idling)
+    doublings = min(40, int(idle // IDLE_AFTER)) if idle >= IDLE_AFTER else 0
+    return min(cap, base * 2 ** doublings)
 
 
 def _seconds_until(when, engine: Engine) -> float:
@@ -187,24 +188,53 @@ class LiveFeeds:
 
     # -- a platform without push --------------------------------------------------------------
     async def _short_poll(self, account) -> None:
+        """The notifications pulled every short_poll_seconds while someone is at the TUI; not
+        at all while no one is (the passes poll), nor while a pass is reading the account or
+        it waits out a rate limit; after a failure not before a backoff (the passes say why)."""
         settings = self.engine.settings
         nudge = self._nudges[account.name]
-        last = self.clock()
+        last = self.clock()  # a pass has just read the account
+        hold_until, failures = last, 0
         while True:
             attention = self.engine.attention
             every = short_poll_seconds(settings.live_poll_seconds, attention() if attention else None,
                                        settings.sync_interval_seconds)
             self._say(account, LiveStatus(POLL, round(every or settings.sync_interval_seconds)))
-            wait = None if every is None else last + every - self.clock()
+            wait = None if every is None else max(last + every, hold_until) - self.clock()
             if wait is None or wait > 0:
                 nudge.clear()
                 try:
                     await asyncio.wait_for(nudge.wait(), wait)
                 except TimeoutError:
                     pass
-                continue  # the interval again: a nudge may have shortened it
+                continue  # the interval again: a nudge (a key after idling) may have shortened it
             last = self.clock()
+            account = self.engine.store.accounts.by_id(account.id)
+            if account is None:  # removed meanwhile
+                return
+            if self._polled_elsewhere(account):
+                continue
             try:
                 await self.engine.pull_notifications(account)
-            except (TransientError, PermanentError, AuthError, CmtuiError) as exc:
+                failures = 0
+            except AuthError as exc:
+                # The account needs the person: the pass says so, and one that reaches it again
+                # starts this feed again.
+                log.info("%s: short poll stopped: %s", account.name, exc)
+                return
+            except (TransientError, PermanentError, CmtuiError) as exc:
+                failures += 1
+                delay = reconnect_delay(failures)
+                if isinstance(exc, RateLimited):  # and not before the server said
+                    delay = max(delay, _seconds_until(exc.retry_at, self.engine))
+                hold_until = self.clock() + delay
                 log.info("%s: short poll: %s", account.name, exc)  # the passes report it
+
+    def _polled_elsewhere(self, account) -> bool:
+        """A pass is reading the account now (it brings the same notifications), it waits out
+        a rate limit (the pass honours it), or it is offline by design."""
+        from cmtui.model import iso
+
+        paused = account.limits.get("paused_until")
+        return (account.offline or account.sync_state == "syncing"
+                or isinstance(paused, str) and paused > iso(self.engine.clock()))
