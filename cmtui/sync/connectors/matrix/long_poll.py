@@ -1,7 +1,8 @@
 """Matrix's push: /sync as a long poll. The homeserver holds the request until something
 happens in the account's rooms (then answers at once) or WAIT_MS pass (then answers with
 nothing new). Each answer is read exactly as a pull's /sync is (connector.read_sync) and is a
-pull: its page carries next_batch and moves the cursor.
+pull: its page carries next_batch and moves the cursor, until an answer brings what only a
+pass stores (our own posts, rooms changed); from then on the passes move it.
 
 The first request goes from the saved cursor and is answered at once (timeout 0): its page
 says the connection is open, so the engine shows the feed live and runs its gap-filling pull
@@ -58,8 +59,10 @@ async def updates(connector: MatrixConnector, cursor: str | None,
         page = await _page(connector, me, body, token)
         token = page.cursor or token
         yield page
+    holding = False  # an answer brought what only a pass stores: the passes move the cursor
     while True:
         asked = clock()
+        places = connector.places()
         try:
             body = await connector._sync(token, WAIT_MS)
         except PermanentError as exc:
@@ -68,10 +71,16 @@ async def updates(connector: MatrixConnector, cursor: str | None,
             # Our own token refused: reconnect, so that the gap fill reads from the saved cursor.
             raise TimedOut(str(exc)) from None
         page = await _page(connector, me, body, token)
+        moved, token = page.cursor != token, page.cursor or token
+        # Our own posts (a reply from another client marks its item answered) and the rooms
+        # (joined, left, renamed) are stored by a pass, not with a page: from such an answer
+        # on, pages leave the cursor where it is, so that the next pass reads them again.
+        holding = holding or bool(connector._own) or connector.places() != places
+        if holding:
+            page.cursor, page.final, moved = None, False, False
         quiet = not (page.items or page.events or page.deleted)
-        if not quiet or page.cursor != token:
+        if not quiet or moved:
             yield page
-        token = page.cursor or token
         if quiet:  # a homeserver that answers at once with nothing must not make us spin
             await asyncio.sleep(max(0.0, asked + QUIET_GAP - clock()))
 
