@@ -376,6 +376,10 @@ class SyncEngine:
         connector = self.connector(account)
         try:
             await self._pull_items(account, connector, result)
+            if connector.profile.own_posts_in_pull:  # our replies sent elsewhere: their items are answered
+                remote_id = self.store.accounts.remote_account_id(account.id) or ""
+                posts = await connector.own_posts(remote_id, self.clock() - timedelta(days=OWN_POSTS_DAYS))
+                self.store.ingest.own_posts(account.id, posts, counted=connector.profile.counts_from_events)
         finally:
             await connector.close()
         if result.new_items or result.events:

@@ -58,4 +58,5 @@ PROFILE = MatrixProfile(
     # i18n: Matrix's word for the server an account is on
     server_label=N_("homeserver"),
     counts_from_events=True,
+    own_posts_in_pull=True,
 )
