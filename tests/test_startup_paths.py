@@ -74,3 +74,59 @@ def test_latin_text_is_measured_and_cut_as_the_grapheme_walk_does():
         assert text.display_width(value) == sum(text.cluster_width(c) for c in text.graphemes(value))
     assert text.fit("¡Qué señal!", 7) == "¡Qué s…"
     assert text.fit("e\u0301te", 5) == "e\u0301te  "  # (4 characters, 3 cells)
+
+
+def test_the_collector_rests_during_start_up_and_is_back_after_it(tmp_path, monkeypatch):
+    """run_tui pauses garbage collection until the app's first frame (CmtuiApp turns it back
+    on), and turns it back on itself if the app ends, or fails, before that."""
+    import gc
+
+    import pytest
+
+    import cmtui.tui.app as app_module
+    from cmtui.cli import run_tui
+    from cmtui.config import Settings
+
+    seen = []
+
+    class Fake:
+        def __init__(self, store, settings, engine=None):
+            pass
+
+        def run(self):
+            seen.append(gc.isenabled())
+            if len(seen) == 2:
+                raise RuntimeError("the app failed")
+
+    monkeypatch.setattr(app_module, "CmtuiApp", Fake)
+    store = Store.open(tmp_path / "s.db")
+    try:
+        assert run_tui(store, Settings(), sync=False) == 0
+        assert gc.isenabled()
+        with pytest.raises(RuntimeError):
+            run_tui(store, Settings(), sync=False)
+        assert gc.isenabled()
+    finally:
+        store.close()
+        gc.enable()
+    assert seen == [False, False]
+
+
+async def test_the_app_freezes_what_start_up_built_and_collects_again_after_its_first_frame(tmp_path):
+    import gc
+
+    from cmtui.config import Settings
+    from cmtui.tui.app import CmtuiApp
+
+    store = Store.open(tmp_path / "s.db")
+    gc.disable()  # as run_tui leaves it
+    try:
+        app = CmtuiApp(store, Settings())
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
+        gc.unfreeze()
+        store.close()
