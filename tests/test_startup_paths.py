@@ -31,9 +31,9 @@ def test_the_first_screen_imports_neither_the_sync_nor_the_other_repositories():
     assert result.returncode == 0, result.stderr
 
 
-def test_a_repository_is_built_once_per_store_on_its_connection():
-    store = Store.open(":memory:")
-    other = Store.open(":memory:")
+def test_a_repository_is_built_once_per_store_on_its_connection(tmp_path):
+    store = Store.open(tmp_path / "s.db")
+    other = Store.open(tmp_path / "s.db")
     try:
         assert store.inbox is store.inbox
         assert store.inbox.conn is store.conn
