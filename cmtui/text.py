@@ -137,9 +137,15 @@ def cluster_width(cluster: str) -> int:
     return cell_len(cluster)
 
 
+# Printable Latin (ASCII, Latin-1, Latin Extended, IPA): a cell each, never in a cluster with
+# a neighbour (what joins comes later in Unicode), so most names and posts in European
+# languages measure as their length without the walk above (15 ms a screen of rows otherwise).
+_ONE_CELL_EACH = re.compile(r"[\x20-\x7e\xa0-\u02ff]*\Z")
+
+
 def display_width(text: str) -> int:
     """Terminal cells a one-line text takes."""
-    if text.isascii():
+    if text.isascii() or _ONE_CELL_EACH.match(text):
         return len(text)
     return sum(cluster_width(cluster) for cluster in graphemes(text))
 
@@ -151,6 +157,8 @@ def cut(text: str, width: int, marker: str = "…") -> str:
         return ""
     if display_width(text) <= width:
         return text
+    if _ONE_CELL_EACH.match(text):  # a character a cluster a cell: the cut is a slice
+        return text[:max(0, width - display_width(marker))].rstrip().rstrip("…").rstrip() + marker
     room, used, kept = width - display_width(marker), 0, []
     for cluster in graphemes(text):
         size = cluster_width(cluster)

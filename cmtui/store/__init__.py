@@ -5,52 +5,77 @@ Screens and commands go through these repositories; no SQL lives outside this pa
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cmtui.store.accounts import AccountRepo
-from cmtui.store.activity import ActivityRepo
 from cmtui.store.db import connect, connect_reader, transaction
-from cmtui.store.demo_data import DemoRepo
-from cmtui.store.drafts import DraftRepo
-from cmtui.store.entries import EntryRepo
-from cmtui.store.inbox import InboxFilter, InboxRepo
-from cmtui.store.ingest import IngestRepo
-from cmtui.store.members import MemberRepo
-from cmtui.store.metrics import MetricsRepo
-from cmtui.store.moderation import ModerationRepo
-from cmtui.store.outbox import OutboxRepo
-from cmtui.store.presence import PresenceRepo
-from cmtui.store.replies import SavedReplyRepo
-from cmtui.store.rules import RuleRepo
-from cmtui.store.team import TeamRepo
-from cmtui.store.reports import ReportRepo
-from cmtui.store.triage import TriageRepo
+from cmtui.store.inbox import InboxFilter
+
+if TYPE_CHECKING:
+    from cmtui.store.accounts import AccountRepo
+    from cmtui.store.activity import ActivityRepo
+    from cmtui.store.demo_data import DemoRepo
+    from cmtui.store.drafts import DraftRepo
+    from cmtui.store.entries import EntryRepo
+    from cmtui.store.inbox import InboxRepo
+    from cmtui.store.ingest import IngestRepo
+    from cmtui.store.members import MemberRepo
+    from cmtui.store.metrics import MetricsRepo
+    from cmtui.store.moderation import ModerationRepo
+    from cmtui.store.outbox import OutboxRepo
+    from cmtui.store.presence import PresenceRepo
+    from cmtui.store.replies import SavedReplyRepo
+    from cmtui.store.reports import ReportRepo
+    from cmtui.store.rules import RuleRepo
+    from cmtui.store.team import TeamRepo
+    from cmtui.store.triage import TriageRepo
 
 __all__ = ["Store", "InboxFilter", "transaction"]  # i18n: not shown
 
 
+class _Repo:
+    """A repository built on the store's connection when first used: start-up imports only
+    the modules the first screen reads (the calendar's, moderation's and the sync's wait)."""
+
+    def __init__(self, target: str):
+        self.module, _, self.name = target.partition(":")
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self.attribute = attribute
+
+    def __get__(self, store: "Store | None", owner: type | None = None):
+        if store is None:
+            return self
+        repo = getattr(importlib.import_module(self.module), self.name)(store.conn)
+        store.__dict__[self.attribute] = repo  # (found there from now on: no second call)
+        return repo
+
+
 class Store:
+    accounts: "AccountRepo" = _Repo("cmtui.store.accounts:AccountRepo")
+    inbox: "InboxRepo" = _Repo("cmtui.store.inbox:InboxRepo")
+    entries: "EntryRepo" = _Repo("cmtui.store.entries:EntryRepo")  # calendar_entries and its satellite tables
+    outbox: "OutboxRepo" = _Repo("cmtui.store.outbox:OutboxRepo")
+    moderation: "ModerationRepo" = _Repo("cmtui.store.moderation:ModerationRepo")
+    rules: "RuleRepo" = _Repo("cmtui.store.rules:RuleRepo")
+    members: "MemberRepo" = _Repo("cmtui.store.members:MemberRepo")  # the people table
+    reports: "ReportRepo" = _Repo("cmtui.store.reports:ReportRepo")
+    metrics: "MetricsRepo" = _Repo("cmtui.store.metrics:MetricsRepo")
+    replies: "SavedReplyRepo" = _Repo("cmtui.store.replies:SavedReplyRepo")
+    triage: "TriageRepo" = _Repo("cmtui.store.triage:TriageRepo")
+    drafts: "DraftRepo" = _Repo("cmtui.store.drafts:DraftRepo")
+    presence: "PresenceRepo" = _Repo("cmtui.store.presence:PresenceRepo")  # who is busy with an item now
+    demo: "DemoRepo" = _Repo("cmtui.store.demo_data:DemoRepo")  # the demo's own writes (cmtui/demo*.py)
+    activity: "ActivityRepo" = _Repo("cmtui.store.activity:ActivityRepo")  # decisions with no log of their own
+    team: "TeamRepo" = _Repo("cmtui.store.team:TeamRepo")  # each teammate's open assignments, who is busy now
+    # The sync path's writer (the rules it runs are cmtui.sync.ingest's).
+    ingest: "IngestRepo" = _Repo("cmtui.store.ingest:IngestRepo")
+
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
         self.conn = conn
         self.path = path
-        self.accounts = AccountRepo(conn)
-        self.inbox = InboxRepo(conn)
-        self.entries = EntryRepo(conn)  # calendar_entries and its satellite tables
-        self.outbox = OutboxRepo(conn)
-        self.moderation = ModerationRepo(conn)
-        self.rules = RuleRepo(conn)
-        self.members = MemberRepo(conn)  # the people table
-        self.reports = ReportRepo(conn)
-        self.metrics = MetricsRepo(conn)
-        self.replies = SavedReplyRepo(conn)
-        self.triage = TriageRepo(conn)
-        self.drafts = DraftRepo(conn)
-        self.presence = PresenceRepo(conn)  # who is busy with an item now (a reply being written)
-        self.demo = DemoRepo(conn)  # the demo's own writes (cmtui/demo*.py)
-        self.activity = ActivityRepo(conn)  # the team's decisions that have no log of their own
-        self.team = TeamRepo(conn)  # each teammate's open assignments, who is busy now
-        self.ingest = IngestRepo(conn)  # the sync path's writer (the rules it runs are cmtui.sync.ingest's)
 
     @classmethod
     def open(cls, path: Path | str) -> "Store":  # i18n: not shown

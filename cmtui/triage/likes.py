@@ -17,7 +17,7 @@ from cmtui.errors import InputError
 from cmtui.i18n import _
 from cmtui.store.base import loads, now
 from cmtui.sync.connectors import profile_for
-from cmtui.sync.connectors.base import Capability, PlatformProfile
+from cmtui.sync.connectors.platform_profile import Capability, PlatformProfile
 
 if TYPE_CHECKING:
     from cmtui.store import Store

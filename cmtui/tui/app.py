@@ -200,10 +200,7 @@ class CmtuiApp(App):
         self.set_interval(EXTERNAL_POLL_SECONDS, self.poll_external_changes)
         self.screen_change_signal.subscribe(self, self._screen_shown)
         self._seen[self.screen] = self.store_version  # the first screen, shown before this
-        # What start-up built (widgets, styles, imported modules) lives as long as the app:
-        # moved out of the collector's reach, full collections stop walking it (they cost
-        # 20-40 ms pauses on keys otherwise).
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(self._after_first_frame)
         if self.engine is not None and not self.served:  # a browser session: the team's `cmtui sync` sends
             # After the first frame: the first pass imports httpx and writes to the store.
             self.set_timer(0.5, self.sync_loop)
@@ -218,6 +215,14 @@ class CmtuiApp(App):
         if self._opening and self._opening not in self.MODES:
             self.notify(_("CMTUI_OPEN={value}: no such screen (approvals, calendar, inbox, …); the inbox is open.")
                         .format(value=self._opening), severity="warning", markup=False)
+
+    def _after_first_frame(self) -> None:
+        # What start-up built (widgets, styles, imported modules) lives as long as the app:
+        # moved out of the collector's reach, full collections stop walking it (they cost
+        # 20-40 ms pauses on keys otherwise). Then collecting resumes (cli.run_tui paused
+        # it for start-up).
+        gc.freeze()
+        gc.enable()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A browser session has no other mode and no sync: those keys are absent."""

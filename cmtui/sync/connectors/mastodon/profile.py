@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Mapping
 
 from cmtui.i18n import N_, _
-from cmtui.sync.connectors.base import AccountOption, Capability, Choice, PlatformProfile
+from cmtui.sync.connectors.platform_profile import AccountOption, Capability, Choice, PlatformProfile
 
 _URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 # A user name: word characters, with dots or dashes only inside (Mastodon's USERNAME_RE), so
