@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from cmtui.store.db import connect, connect_reader, transaction
 from cmtui.store.inbox import InboxFilter
@@ -35,7 +35,10 @@ if TYPE_CHECKING:
 __all__ = ["Store", "InboxFilter", "transaction"]  # i18n: not shown
 
 
-class _Repo:
+Repo = TypeVar("Repo")
+
+
+class _Repo(Generic[Repo]):
     """A repository built on the store's connection when first used: start-up imports only
     the modules the first screen reads (the calendar's, moderation's and the sync's wait)."""
 
@@ -45,7 +48,13 @@ class _Repo:
     def __set_name__(self, owner: type, attribute: str) -> None:
         self.attribute = attribute
 
-    def __get__(self, store: "Store | None", owner: type | None = None):
+    @overload
+    def __get__(self, store: None, owner: type | None = None) -> "_Repo[Repo]": ...
+
+    @overload
+    def __get__(self, store: "Store", owner: type | None = None) -> Repo: ...
+
+    def __get__(self, store, owner=None):
         if store is None:
             return self
         repo = getattr(importlib.import_module(self.module), self.name)(store.conn)
@@ -54,24 +63,24 @@ class _Repo:
 
 
 class Store:
-    accounts: "AccountRepo" = _Repo("cmtui.store.accounts:AccountRepo")
-    inbox: "InboxRepo" = _Repo("cmtui.store.inbox:InboxRepo")
-    entries: "EntryRepo" = _Repo("cmtui.store.entries:EntryRepo")  # calendar_entries and its satellite tables
-    outbox: "OutboxRepo" = _Repo("cmtui.store.outbox:OutboxRepo")
-    moderation: "ModerationRepo" = _Repo("cmtui.store.moderation:ModerationRepo")
-    rules: "RuleRepo" = _Repo("cmtui.store.rules:RuleRepo")
-    members: "MemberRepo" = _Repo("cmtui.store.members:MemberRepo")  # the people table
-    reports: "ReportRepo" = _Repo("cmtui.store.reports:ReportRepo")
-    metrics: "MetricsRepo" = _Repo("cmtui.store.metrics:MetricsRepo")
-    replies: "SavedReplyRepo" = _Repo("cmtui.store.replies:SavedReplyRepo")
-    triage: "TriageRepo" = _Repo("cmtui.store.triage:TriageRepo")
-    drafts: "DraftRepo" = _Repo("cmtui.store.drafts:DraftRepo")
-    presence: "PresenceRepo" = _Repo("cmtui.store.presence:PresenceRepo")  # who is busy with an item now
-    demo: "DemoRepo" = _Repo("cmtui.store.demo_data:DemoRepo")  # the demo's own writes (cmtui/demo*.py)
-    activity: "ActivityRepo" = _Repo("cmtui.store.activity:ActivityRepo")  # decisions with no log of their own
-    team: "TeamRepo" = _Repo("cmtui.store.team:TeamRepo")  # each teammate's open assignments, who is busy now
+    accounts: _Repo[AccountRepo] = _Repo("cmtui.store.accounts:AccountRepo")
+    inbox: _Repo[InboxRepo] = _Repo("cmtui.store.inbox:InboxRepo")
+    entries: _Repo[EntryRepo] = _Repo("cmtui.store.entries:EntryRepo")  # calendar_entries and its satellite tables
+    outbox: _Repo[OutboxRepo] = _Repo("cmtui.store.outbox:OutboxRepo")
+    moderation: _Repo[ModerationRepo] = _Repo("cmtui.store.moderation:ModerationRepo")
+    rules: _Repo[RuleRepo] = _Repo("cmtui.store.rules:RuleRepo")
+    members: _Repo[MemberRepo] = _Repo("cmtui.store.members:MemberRepo")  # the people table
+    reports: _Repo[ReportRepo] = _Repo("cmtui.store.reports:ReportRepo")
+    metrics: _Repo[MetricsRepo] = _Repo("cmtui.store.metrics:MetricsRepo")
+    replies: _Repo[SavedReplyRepo] = _Repo("cmtui.store.replies:SavedReplyRepo")
+    triage: _Repo[TriageRepo] = _Repo("cmtui.store.triage:TriageRepo")
+    drafts: _Repo[DraftRepo] = _Repo("cmtui.store.drafts:DraftRepo")
+    presence: _Repo[PresenceRepo] = _Repo("cmtui.store.presence:PresenceRepo")  # who is busy with an item now
+    demo: _Repo[DemoRepo] = _Repo("cmtui.store.demo_data:DemoRepo")  # the demo's own writes (cmtui/demo*.py)
+    activity: _Repo[ActivityRepo] = _Repo("cmtui.store.activity:ActivityRepo")  # decisions with no log of their own
+    team: _Repo[TeamRepo] = _Repo("cmtui.store.team:TeamRepo")  # each teammate's open assignments, who is busy now
     # The sync path's writer (the rules it runs are cmtui.sync.ingest's).
-    ingest: "IngestRepo" = _Repo("cmtui.store.ingest:IngestRepo")
+    ingest: _Repo[IngestRepo] = _Repo("cmtui.store.ingest:IngestRepo")
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
         self.conn = conn

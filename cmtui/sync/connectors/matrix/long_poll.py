@@ -19,15 +19,29 @@ import asyncio
 import json
 import logging
 import time
-from typing import TYPE_CHECKING, AsyncIterator
+from typing import Any, AsyncIterator, Protocol
 
 from cmtui.i18n import _
-from cmtui.sync.connectors.base import PermanentError, PullPage, TimedOut, TransientError
-
-if TYPE_CHECKING:
-    from cmtui.sync.connectors.matrix.connector import MatrixConnector
+from cmtui.model import Place
+from cmtui.sync.connectors.base import OwnPost, PermanentError, PullPage, TimedOut, TransientError
 
 log = logging.getLogger("cmtui.sync")
+
+
+class MatrixConnector(Protocol):
+    """What the long poll uses of the connector (connector.py, which imports this module)."""
+
+    host: str
+    http: Any
+    _own: list[OwnPost]
+
+    async def _whoami(self) -> str: ...
+
+    async def _sync(self, token: str | None, wait_ms: int = 0) -> dict: ...
+
+    def read_sync(self, me: str, body: dict, cursor: str | None, since: str) -> AsyncIterator[PullPage]: ...
+
+    def places(self) -> list[Place]: ...
 
 WAIT_MS = 30_000  # how long the homeserver may hold one /sync
 QUIET_GAP = 1.0  # seconds between two requests at least, after an answer that brought nothing
