@@ -15,6 +15,16 @@ from cmtui.sync.live import PUSH, LiveStatus
 async def running(engine: SyncEngine):
     """run_forever until the block ends (a pass, then the feeds; the next pass a minute later)."""
     stop = asyncio.Event()
+    real = engine.pull_notifications
+    engine.gap_pulls = 0  # pulls between passes that ended (a feed's gap fill after it connects)
+
+    async def counted(account):
+        try:
+            return await real(account)
+        finally:
+            engine.gap_pulls += 1
+
+    engine.pull_notifications = counted
     task = asyncio.create_task(engine.run_forever(stop))
     try:
         yield task
@@ -33,11 +43,15 @@ async def until(condition, seconds: float = 5.0) -> bool:
 
 
 async def pushing(engine: SyncEngine, *names: str, seconds: float = 10.0) -> bool:
-    """Every named account's feed open (and its gap pull done: a moment more)."""
-    opened = await until(lambda: engine.live is not None and all(
+    """Every named account's feed open and its gap pull done (what is posted next can only
+    come by the stream)."""
+    return await until(lambda: engine.live is not None and engine.gap_pulls >= len(names) and all(
         engine.live.status.get(n) == LiveStatus(PUSH) for n in names), seconds)
-    await asyncio.sleep(0.2)
-    return opened
+
+
+async def feeding(engine: SyncEngine, name: str = "ada", seconds: float = 10.0) -> bool:
+    """The account's feed started (after the first pass), whatever its state."""
+    return await until(lambda: engine.live is not None and name in engine.live.status, seconds)
 
 
 async def post(peer, token: str, text: str, **fields) -> dict:

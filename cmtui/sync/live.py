@@ -154,7 +154,8 @@ class LiveFeeds:
                 return True
             except RateLimited as exc:
                 log.info("%s: live connection refused for now: %s", account.name, exc)
-                await asyncio.sleep(max(reconnect_delay(1), _seconds_until(exc.retry_at, self.engine)))
+                attempts += 1  # a server that says 429 without a time gets asked less and less often
+                await asyncio.sleep(max(reconnect_delay(attempts), _seconds_until(exc.retry_at, self.engine)))
                 continue
             except TransientError as exc:
                 log.info("%s: live connection lost: %s", account.name, exc)
