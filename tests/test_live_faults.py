@@ -36,6 +36,19 @@ def proxied(sync_env, peer):
         proxy.close()
 
 
+def watch_status(engine: SyncEngine) -> list:
+    """The feed's statuses for ada as they change (on_change is called on each)."""
+    seen = []
+
+    def on_change(name):
+        status = engine.live.status.get(name) if engine.live is not None else None
+        if name == "ada" and status is not None and (not seen or seen[-1] != status):
+            seen.append(status)
+
+    engine.on_change = on_change
+    return seen
+
+
 def is_notification(event: bytes) -> bool:
     return event.startswith(b"event: notification")
 
@@ -142,13 +155,15 @@ async def test_a_server_that_does_not_stream_is_polled_said_once_not_an_error(sy
     settings.sync_interval_seconds = 60
     peer.fault({"type": "status", "status": 404}, path=STREAM, count=None)
     engine = SyncEngine(store, settings, credentials)
-    with caplog.at_level(logging.INFO, "cmtui.sync"):
+    changes = watch_status(engine)
+    with caplog.at_level(logging.DEBUG, "cmtui.sync"):
         async with running(engine):
             assert await until(lambda: engine.live is not None and engine.live.status.get("ada") == LiveStatus(POLL, 60))
             await asyncio.sleep(0.5)
             assert engine.live.status.get("ada") == LiveStatus(POLL, 60)
     said = [r for r in caplog.records if "polling" in r.getMessage()]
-    assert len(said) == 1 and said[0].levelno < logging.WARNING, said
+    assert len(said) == 1 and said[0].levelno < logging.WARNING, said  # the status says it (cmtui sync, the TUI)
+    assert changes.count(LiveStatus(POLL, 60)) == 1
     account = store.accounts.require("ada")
     assert account.sync_state == "idle" and not account.last_error
 
@@ -156,13 +171,15 @@ async def test_a_server_that_does_not_stream_is_polled_said_once_not_an_error(sy
 async def test_a_proxy_that_cuts_every_stream_leads_to_polling(proxied, fast, caplog):
     store, engine, proxy = proxied
     proxy.cut_after = 5  # a few bytes of ":connected", then gone
-    with caplog.at_level(logging.INFO, "cmtui.sync"):
+    changes = watch_status(engine)
+    with caplog.at_level(logging.DEBUG, "cmtui.sync"):
         async with running(engine):
             assert await until(lambda: engine.live is not None and engine.live.status.get("ada") == LiveStatus(
-                POLL, engine.settings.sync_interval_seconds), 5.0)
+                POLL, engine.settings.sync_interval_seconds), 15.0)
             await asyncio.sleep(0.3)
             assert proxy.connects == live.CUTS_BEFORE_POLLING
     assert len([r for r in caplog.records if "polling" in r.getMessage()]) == 1
+    assert [c.mode for c in changes].count(POLL) == 1
 
 
 async def test_a_refused_token_on_the_stream_stops_the_feed_without_a_loop(proxied, peer, fast):

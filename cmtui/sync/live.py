@@ -145,7 +145,8 @@ class LiveFeeds:
                         await self.engine.pull_notifications(account)
                     self.engine.store_pushed(account, page)
             except NoPush as exc:
-                log.info("%s: %s; polling every %d s", account.name, exc, self.engine.settings.sync_interval_seconds)
+                # (said by whoever shows the feed's status: the TUI's status line, `cmtui sync`)
+                log.debug("%s: %s; polling every %d s", account.name, exc, self.engine.settings.sync_interval_seconds)
                 return True
             except AuthError:
                 return False
@@ -163,7 +164,7 @@ class LiveFeeds:
                 await connector.close()
             cuts = cuts + 1 if not connected or self.clock() - opened < SHORT_LIVED else 0
             if cuts >= CUTS_BEFORE_POLLING:
-                log.info("%s: the live connection keeps being cut; polling every %d s", account.name,
+                log.debug("%s: the live connection keeps being cut; polling every %d s", account.name,
                          self.engine.settings.sync_interval_seconds)
                 return True
             attempts += 1
