@@ -8,6 +8,7 @@ so the connector streams through it as it would through a real reverse proxy."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
@@ -125,8 +126,8 @@ class StreamProxy:
         self.server.server_close()
         with self._lock:
             answers = list(self._open)
-        for answer in answers:  # the upstream streams end with the proxy
+        for answer in answers:  # the upstream streams end with the proxy (a blocked read too)
             try:
-                answer.close()
+                answer.extensions["network_stream"].get_extra_info("socket").shutdown(socket.SHUT_RDWR)
             except Exception:
                 pass

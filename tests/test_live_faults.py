@@ -256,3 +256,26 @@ async def test_remote_markup_in_a_streamed_mention_is_stored_sanitised_like_a_pu
     assert rows[streamed["id"]] == rows[pulled["id"]]
     assert not any(c in rows[streamed["id"]] for c in "\x1b\u202e\u0007")
     assert "[bold red]x[/]" in rows[streamed["id"]]  # kept literally: the screens show it as text
+
+
+
+async def test_a_gap_pull_that_fails_means_a_reconnect_and_nothing_lost(proxied, peer, fast):
+    from cmtui.sync.connectors.base import TransientError
+
+    store, engine, proxy = proxied
+    real, calls = engine.pull_notifications, []
+
+    async def failing_once(account):
+        calls.append(1)
+        if len(calls) == 1:
+            await asyncio.to_thread(peer.post, "grace_token", "@ada during the failed gap pull")
+            raise TransientError("the gap pull failed")
+        return await real(account)
+
+    engine.pull_notifications = failing_once
+    async with running(engine):
+        assert await until(lambda: engine.gap_pulls == 2 and engine.live.status.get("ada") == LiveStatus(PUSH), 10.0)
+        assert proxy.connects == 2 and len(calls) == 2
+        assert count(store, "during the failed gap pull") == 1  # the second gap pull brought it
+        await post(peer, "grace_token", "@ada once reconnected")
+        assert await until(lambda: count(store, "once reconnected") == 1, 2.0)

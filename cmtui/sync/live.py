@@ -134,10 +134,11 @@ class LiveFeeds:
                 connector = self.engine._connector(account)
             except CmtuiError:
                 return False
-            opened, connected = self.clock(), False
+            opened, connected, pages = self.clock(), False, None
             try:
                 cursor = self.engine.store.accounts.cursor(account.id, "notifications")
-                async for page in connector.live(cursor):
+                pages = connector.live(cursor)
+                async for page in pages:
                     if not connected:
                         connected, attempts = True, 0
                         self._say(account, LiveStatus(PUSH))
@@ -161,6 +162,10 @@ class LiveFeeds:
             except TransientError as exc:
                 log.info("%s: live connection lost: %s", account.name, exc)
             finally:
+                # A gap pull or the store failing leaves the stream open in the generator: close
+                # it now, not whenever it is collected (the next connect would hold two).
+                if hasattr(pages, "aclose"):
+                    await pages.aclose()
                 await connector.close()
             cuts = cuts + 1 if not connected or self.clock() - opened < SHORT_LIVED else 0
             if cuts >= CUTS_BEFORE_POLLING:
