@@ -18,6 +18,12 @@ from live_harness import count, feeding, post, pushing, running, until
 from stream_proxy import STREAM, Cut, StreamProxy
 
 
+@pytest.fixture(autouse=True)
+def logs_reach_caplog(monkeypatch):
+    """`cmtui sync` run in-process by another test stops cmtui's log at its own handler."""
+    monkeypatch.setattr(logging.getLogger("cmtui"), "propagate", True)
+
+
 @pytest.fixture
 def fast(monkeypatch):
     monkeypatch.setattr(live, "reconnect_delay", lambda attempts: 0.05)

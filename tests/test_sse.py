@@ -13,6 +13,12 @@ from cmtui.sync.connectors.mastodon.streaming import streaming_base
 from cmtui.sync.connectors.sse import Event, read_events
 
 
+@pytest.fixture(autouse=True)
+def logs_reach_caplog(monkeypatch):
+    """`cmtui sync` run in-process by another test stops cmtui's log at its own handler."""
+    monkeypatch.setattr(logging.getLogger("cmtui"), "propagate", True)
+
+
 async def _chunks(parts):
     for part in parts:
         yield part
