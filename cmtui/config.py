@@ -81,7 +81,7 @@ class Settings:
     live: bool = True
     live_poll_seconds: int = 15  # the short poll of a platform without push (backing off as the person idles)
     # A new direct message or an item gone overdue: "bell" rings the terminal's bell,
-    # "desktop" asks the terminal for a desktop notification; "" (the default): neither.
+    # "desktop" shows a desktop notification; "" (the default): neither.
     alerts: str = ""
     calm_mode: bool = False  # the Metrics panel hides numbers that invite comparison (data stays complete)
     language: str = ""  # of the interface ("es", "sl_SI"); empty: the environment's (LC_ALL, LC_MESSAGES, LANG)
@@ -175,8 +175,7 @@ def _check(name: str, value, path: Path | str):
                             " not the post's author), not {value}").format(path=path, value=repr(value)))
     if name == "alerts" and value not in ALERT_CHOICES:
         raise ConfigError(_("{path}: setting 'alerts' is \"bell\" (the terminal's bell), \"desktop\" (a desktop"
-                            " notification through the terminal) or \"\" (none), not {value}").format(
-                                path=path, value=repr(value)))
+                            " notification) or \"\" (none), not {value}").format(path=path, value=repr(value)))
     if name == "keymap" and not all(isinstance(v, str) for v in value.values()):
         raise ConfigError(_("{path}: [keymap] values must be key names in quotes, like \"inbox.done\" = \"d\"")
                           .format(path=path))

@@ -85,8 +85,9 @@ def scene(bluesky_server, people):
 
     async def first_pass():
         connector = connect(b, me)
+        verified = await connector.verify()  # a pass, in the engine's order: verify first
         pages = await pull(connector)
-        info = await connector.audience(await connector.verify())
+        info = await connector.audience(verified)
         own = await connector.own_posts(me.did, LONG_AGO)
         await connector.close()
         return pages, info, own, connector.requests
@@ -97,8 +98,9 @@ def scene(bluesky_server, people):
 
     async def next_pass(cursor):
         connector = connect(b, me)
+        verified = await connector.verify()
         pages = await pull(connector, cursor)
-        info = await connector.audience(await connector.verify())
+        info = await connector.audience(verified)
         own = await connector.own_posts(me.did, LONG_AGO)
         await connector.close()
         return pages, info, own, connector.requests
@@ -178,8 +180,9 @@ async def test_figures_and_counters_are_read_again_after_an_hour(bluesky_server,
     recording = Recording()
     later = connect(bluesky_server, me, transport=recording,
                     clock=lambda: datetime.now(timezone.utc) + timedelta(minutes=61))
+    verified = await later.verify()  # (known: no request)
     pages = await pull(later, cursor)
-    info = await later.audience(await later.verify())
+    info = await later.audience(verified)
     posts = await later.own_posts(me.did, LONG_AGO)
     await later.close()
     assert recording.calls == ["app.bsky.notification.listNotifications", "app.bsky.actor.getProfile",
@@ -201,8 +204,9 @@ async def test_a_follow_reads_the_figures_again_and_a_like_the_counters(bluesky_
     b.wait_for_notifications(me, 2, timeout=60)
     recording = Recording()
     again = connect(b, me, transport=recording)
+    verified = await again.verify()
     await pull(again, mark)
-    info = await again.audience(await again.verify())
+    info = await again.audience(verified)
     [post] = await again.own_posts(me.did, LONG_AGO)
     await again.close()
     assert recording.calls == ["app.bsky.notification.listNotifications", "app.bsky.actor.getProfile",

@@ -12,7 +12,7 @@ from cmtui.compose import length_problem
 from cmtui.errors import InputError
 from cmtui.sync.connectors.mastodon import PROFILE
 from cmtui.sync.connectors.mastodon.connector import MastodonConnector, _retry_at, id_key, normalize_instance
-from cmtui.sync.engine import BACKOFF_CAP, backoff
+from cmtui.sync.backoff import BACKOFF_CAP, backoff
 from cmtui.text_html import html_to_text
 from cmtui.sync.outbox_ops import _post_request
 

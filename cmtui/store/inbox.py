@@ -282,6 +282,27 @@ class InboxRepo(Repo):
             (item_id,),
         )
 
+    # -- what the TUI's alerts look at (cmtui.triage.alerts) -------------------------------------
+    def last_id(self) -> int:
+        return self._scalar("SELECT coalesce(max(id), 0) FROM inbox_items")
+
+    def arrived_after(self, after_id: int, kind: str, limit: int = 100) -> list:
+        """Active, shown items of a kind stored after after_id, in the order stored (a
+        short range of the primary key)."""
+        return self._all(
+            f"SELECT {_COLUMNS} FROM inbox_items i JOIN accounts a ON a.id = i.account_id WHERE i.id > ?"
+            " AND i.kind = ? AND i.state IN ('new', 'open') AND i.hidden = 0 ORDER BY i.id LIMIT ?",
+            (after_id, kind, limit))
+
+    def came_due(self, since: str, until: str, limit: int = 100) -> list:
+        """Active, shown, unanswered, unmoderated items created in [since, until): those
+        whose response target passed between two looks (a short range of inbox_active)."""
+        return self._all(
+            f"SELECT {_COLUMNS} FROM inbox_items i INDEXED BY inbox_active JOIN accounts a ON a.id = i.account_id"
+            " WHERE i.state IN ('new', 'open') AND i.created_at >= ? AND i.created_at < ? AND i.hidden = 0"
+            " AND i.answered_at IS NULL AND i.moderated = 0 ORDER BY i.created_at, i.id LIMIT ?",
+            (since, until, limit))
+
     def require(self, item_id) -> sqlite3.Row:
         try:
             number = int(item_id)

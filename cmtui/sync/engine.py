@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import random
 import socket
 import sqlite3
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from cmtui.sync.connectors.base import (
     TransientError,
 )
 from cmtui.planning.results import reconcile_scheduled
+from cmtui.sync.backoff import backoff
 from cmtui.sync.states import state_word
 from cmtui.sync.outbox_ops import apply_result, execute
 
@@ -41,8 +41,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cmtui.sync")
 
-BACKOFF_BASE = 5.0  # seconds before the first retry
-BACKOFF_CAP = 15 * 60.0  # never wait longer than this between two tries
 LEASE_SECONDS = 120  # a 'sending' claim older than this belongs to a process that died
 OWN_POSTS_DAYS = 30  # counters of our posts are refreshed this far back
 LIMITS_EVERY = timedelta(days=1)
@@ -92,12 +90,6 @@ class AccountResult:
             parts.append(ngettext("{n} failed", "{n} failed", len(self.failed)).format(n=l10n.number(len(self.failed))))
         # i18n: an account's sync: its name, then what it did ("12 new items, 2 sent"), the parts joined by ", "
         return _("{name}: {done}").format(name=self.name, done=", ".join(parts))
-
-
-def backoff(attempts: int, rng: random.Random = random.Random()) -> float:
-    """Exponential backoff with jitter: 5 s, 10 s, 20 s ... capped at 15 minutes."""
-    delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
-    return delay * rng.uniform(0.5, 1.0)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -192,7 +184,7 @@ class SyncEngine:
         self.store.accounts.set_sync_state(account.id, state, error, synced=synced)
         self.on_change(account.name)
 
-    def _connector(self, account) -> Connector:
+    def connector(self, account) -> Connector:
         token = self.credentials.get(account.name)
         if not token:
             raise AuthError(_("no token for '{name}' in {path}; run: {command}").format(
@@ -224,7 +216,7 @@ class SyncEngine:
         chosen = account.options.get(SETTINGS_OPTIONS)
         if not wanted or isinstance(chosen, dict) and chosen.get("wanted") == wanted:
             return account
-        connector = self._connector(account)
+        connector = self.connector(account)
         try:
             resolved = {role: list(dict.fromkeys([await connector.resolve_place(n) for n in names]))
                         for role, names in wanted.items() if role in ACCOUNT_KEYS}
@@ -252,7 +244,7 @@ class SyncEngine:
         connector = None
         try:
             account = await self._resolve_settings(account, result)
-            connector = self._connector(account)
+            connector = self.connector(account)
             self._set_state(account, "syncing", account.last_error)
             await self._pull(account, connector, result)
             await self._drain(account, connector, result)
@@ -382,9 +374,13 @@ class SyncEngine:
         the short poll of a platform without push. Errors are the caller's; returns how many
         items were new."""
         result = AccountResult(account.name, platform=account.platform)
-        connector = self._connector(account)
+        connector = self.connector(account)
         try:
             await self._pull_items(account, connector, result)
+            if connector.profile.own_posts_in_pull:  # our replies sent elsewhere: their items are answered
+                remote_id = self.store.accounts.remote_account_id(account.id) or ""
+                posts = await connector.own_posts(remote_id, self.clock() - timedelta(days=OWN_POSTS_DAYS))
+                self.store.ingest.own_posts(account.id, posts, counted=connector.profile.counts_from_events)
         finally:
             await connector.close()
         if result.new_items or result.events:
@@ -461,7 +457,7 @@ class SyncEngine:
         account = self.store.accounts.require_id(item["account_id"])
         if account.offline:  # no connection: what is stored is the whole conversation
             return item["thread_id"]
-        connector = self._connector(account)
+        connector = self.connector(account)
         try:
             try:
                 posts = await connector.thread(item["remote_id"])

@@ -19,14 +19,17 @@ import logging
 import sqlite3
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from datetime import datetime
+from typing import Callable, Protocol
 
+from cmtui.config import Settings
 from cmtui.errors import CmtuiError
+from cmtui.store import Store
+from cmtui.sync.backoff import backoff
 from cmtui.sync.connectors import profile_for
-from cmtui.sync.connectors.base import AuthError, Capability, NoPush, PermanentError, RateLimited, TransientError
-
-if TYPE_CHECKING:
-    from cmtui.sync.engine import SyncEngine
+from cmtui.sync.connectors.base import (
+    AuthError, Capability, Connector, NoPush, PermanentError, PullPage, RateLimited, TransientError,
+)
 
 log = logging.getLogger("cmtui.sync")
 
@@ -39,6 +42,22 @@ SHORT_LIVED = 60.0  # a connection cut sooner than this (or never open) counts t
 CUTS_BEFORE_POLLING = 3  # short-lived connections in a row: a proxy cuts long answers
 PUSH_AGAIN_AFTER = 15 * 60.0  # a server that would not push is tried again this much later
 IDLE_AFTER = 120.0  # seconds without a key before the short poll starts to back off
+
+
+class Engine(Protocol):
+    """What the feeds use of the sync engine (cmtui.sync.engine.SyncEngine)."""
+
+    store: Store
+    settings: Settings
+    clock: Callable[[], datetime]
+    on_change: Callable[[str], None]
+    attention: Callable[[], float | None] | None
+
+    def connector(self, account) -> Connector: ...
+
+    async def pull_notifications(self, account) -> int: ...
+
+    def store_pushed(self, account, page: PullPage) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -55,25 +74,24 @@ def short_poll_seconds(base: float, idle: float | None, cap: float) -> float | N
     one is (headless, or the terminal is in the background): the passes poll."""
     if idle is None:
         return None
-    if idle < IDLE_AFTER:
-        return base
-    return min(cap, base * 2 ** (int(idle // IDLE_AFTER)))
+    # (the doublings bounded: the cap is reached long before, and a float base would overflow
+    # after a few days' idling)
+    doublings = min(40, int(idle // IDLE_AFTER)) if idle >= IDLE_AFTER else 0
+    return min(cap, base * 2 ** doublings)
 
 
-def _seconds_until(when, engine: SyncEngine) -> float:
+def _seconds_until(when, engine: Engine) -> float:
     return 0.0 if when is None else max(0.0, (when - engine.clock()).total_seconds())
 
 
 def reconnect_delay(attempts: int) -> float:
-    from cmtui.sync.engine import backoff
-
     return min(LIVE_BACKOFF_CAP, backoff(attempts))
 
 
 class LiveFeeds:
     """One task per account, started after a pass that reached it, stopped with the loop."""
 
-    def __init__(self, engine: SyncEngine, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, engine: Engine, clock: Callable[[], float] = time.monotonic):
         self.engine = engine
         self.clock = clock
         self.status: dict[str, LiveStatus] = {}
@@ -131,7 +149,7 @@ class LiveFeeds:
             self._say(account, LiveStatus(CONNECTING))
             try:
                 account = self.engine.store.accounts.require_id(account.id)  # (removed meanwhile: stop)
-                connector = self.engine._connector(account)
+                connector = self.engine.connector(account)
             except CmtuiError:
                 return False
             opened, connected, pages = self.clock(), False, None
@@ -177,24 +195,53 @@ class LiveFeeds:
 
     # -- a platform without push --------------------------------------------------------------
     async def _short_poll(self, account) -> None:
+        """The notifications pulled every short_poll_seconds while someone is at the TUI; not
+        at all while no one is (the passes poll), nor while a pass is reading the account or
+        it waits out a rate limit; after a failure not before a backoff (the passes say why)."""
         settings = self.engine.settings
         nudge = self._nudges[account.name]
-        last = self.clock()
+        last = self.clock()  # a pass has just read the account
+        hold_until, failures = last, 0
         while True:
             attention = self.engine.attention
             every = short_poll_seconds(settings.live_poll_seconds, attention() if attention else None,
                                        settings.sync_interval_seconds)
             self._say(account, LiveStatus(POLL, round(every or settings.sync_interval_seconds)))
-            wait = None if every is None else last + every - self.clock()
+            wait = None if every is None else max(last + every, hold_until) - self.clock()
             if wait is None or wait > 0:
                 nudge.clear()
                 try:
                     await asyncio.wait_for(nudge.wait(), wait)
                 except TimeoutError:
                     pass
-                continue  # the interval again: a nudge may have shortened it
+                continue  # the interval again: a nudge (a key after idling) may have shortened it
             last = self.clock()
+            account = self.engine.store.accounts.by_id(account.id)
+            if account is None:  # removed meanwhile
+                return
+            if self._polled_elsewhere(account):
+                continue
             try:
                 await self.engine.pull_notifications(account)
-            except (TransientError, PermanentError, AuthError, CmtuiError) as exc:
+                failures = 0
+            except AuthError as exc:
+                # The account needs the person: the pass says so, and one that reaches it again
+                # starts this feed again.
+                log.info("%s: short poll stopped: %s", account.name, exc)
+                return
+            except (TransientError, PermanentError, CmtuiError) as exc:
+                failures += 1
+                delay = reconnect_delay(failures)
+                if isinstance(exc, RateLimited):  # and not before the server said
+                    delay = max(delay, _seconds_until(exc.retry_at, self.engine))
+                hold_until = self.clock() + delay
                 log.info("%s: short poll: %s", account.name, exc)  # the passes report it
+
+    def _polled_elsewhere(self, account) -> bool:
+        """A pass is reading the account now (it brings the same notifications), it waits out
+        a rate limit (the pass honours it), or it is offline by design."""
+        from cmtui.model import iso
+
+        paused = account.limits.get("paused_until")
+        return (account.offline or account.sync_state == "syncing"
+                or isinstance(paused, str) and paused > iso(self.engine.clock()))

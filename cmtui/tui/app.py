@@ -11,13 +11,14 @@ import gc
 import inspect
 import os
 import sqlite3
+import time
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 from weakref import WeakKeyDictionary
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.binding import Binding
@@ -183,6 +184,10 @@ class CmtuiApp(App):
         self.metrics_prefetch: Prefetch | None = None  # set by a worker, taken by the Metrics mode
         if engine is not None:
             engine.on_change = lambda name: self.post_message(self.SyncChanged())
+            engine.attention = self.attention  # the live feeds' short poll follows the person
+        self._last_action = time.monotonic()  # the person's last key or click (attention)
+        self._in_front = True  # False between the terminal's AppBlur and AppFocus
+        self.alerts = None  # cmtui.tui.alerts.Alerts when settings.alerts is on
         if settings.keymap:
             check_keymap(settings.keymap)
             self.set_keymap(settings.keymap)
@@ -203,6 +208,10 @@ class CmtuiApp(App):
             # After the first frame: the first pass imports httpx and writes to the store.
             self.set_timer(0.5, self.sync_loop)
         self.crisis_watch.start()
+        if self.settings.alerts and not self.served:  # seeded now: what is already there never rings
+            from cmtui.tui.alerts import Alerts
+
+            self.alerts = Alerts(self)
         self.set_timer(METRICS_PREFETCH_AFTER, self._prefetch_metrics)
         if self.store.is_empty() and not self.served:
             self.call_after_refresh(self._welcome)
@@ -271,6 +280,8 @@ class CmtuiApp(App):
         """Snoozed items whose time has come are new again (with or without a sync engine)."""
         if self.store.triage.wake_snoozed(iso(self.now())):
             self.post_message(self.SyncChanged())
+        if self.alerts is not None:  # an item whose response target passed meanwhile
+            self.alerts.check()
 
     @work(exclusive=True, group="sync")
     async def sync_loop(self) -> None:
@@ -304,6 +315,8 @@ class CmtuiApp(App):
 
     def on_cmtui_app_sync_changed(self, _message: SyncChanged) -> None:
         self.crisis_watch.request()
+        if self.alerts is not None:
+            self.alerts.check()
         self.store_version += 1
         self._catch_up(self.screen)  # (a dialog on top: the screen under it catches up when shown)
 
@@ -320,6 +333,42 @@ class CmtuiApp(App):
         if self._seen.get(screen) != self.store_version:
             self._seen[screen] = self.store_version
             screen.post_message(DataChanged(self.store_version))
+
+    # -- the person's attention, for the live feeds' short poll (cmtui.sync.live) -------------
+    def attention(self) -> float | None:
+        """Seconds since the person's last key or click; None while the terminal says the
+        app is in the background."""
+        return time.monotonic() - self._last_action if self._in_front else None
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            # per key: a time stored, little more
+            now = time.monotonic()
+            idle, self._last_action = now - self._last_action, now
+            if idle >= 1.0 and self.engine is not None:  # (not between the keys of a word)
+                self._back_after(idle)
+        await super().on_event(event)
+
+    def _back_after(self, idle: float) -> None:
+        """The first key after idling IDLE_AFTER or more: short polls shorten now."""
+        if getattr(self.engine, "live", None) is not None:
+            from cmtui.sync.live import IDLE_AFTER  # (imported with the feeds already)
+
+            if idle >= IDLE_AFTER:
+                self._nudge_live()
+
+    def on_app_blur(self, _event: events.AppBlur) -> None:
+        self._in_front = False
+
+    def on_app_focus(self, _event: events.AppFocus) -> None:
+        self._in_front = True
+        self._last_action = time.monotonic()
+        self._nudge_live()
+
+    def _nudge_live(self) -> None:
+        live = getattr(self.engine, "live", None)
+        if live is not None:
+            live.nudge()
 
     # -- a store that refuses a write (full disk, damaged page) -----------------------------------
     def store_failed(self, exc: sqlite3.DatabaseError) -> None:

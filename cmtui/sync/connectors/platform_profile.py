@@ -102,6 +102,7 @@ class PlatformProfile:
     support_places_label: str = N_("support places")  # the places where people ask for help ("support rooms")
     server_label: str = N_("instance")  # what the account's server is called ("homeserver")
     counts_from_events: bool = False  # post counters are counted from stored events, not read from the server
+    own_posts_in_pull: bool = False  # the pull itself reports our own posts (own_posts costs no request)
     # How a hide on the server is said (Capability.HIDE): the question's words, and whether
     # the platform takes a reason with it.
     server_hide_words: str = N_("removed on the server")

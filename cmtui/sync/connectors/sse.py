@@ -29,7 +29,8 @@ async def read_events(chunks: AsyncIterator[bytes], limit: int = MAX_EVENT_BYTES
     """The events of an event stream, as the chunks of its body arrive."""
     buffer = bytearray()
     scanned = 0  # the buffer's bytes already searched for a line end
-    name, data, size = "", [], 0
+    name, size = "", 0
+    data: list[str] = []
     dropping = False  # the current event is over the limit: read to its end, then forget it
     skipping_line = False  # the current line is over the limit: read to its end
     first = True  # a byte order mark may open the stream

@@ -15,6 +15,7 @@ from cmtui.model import SyncState
 from cmtui.sync.states import state_word
 from cmtui.triage.response import overdue_cutoff
 from cmtui.tui.fitting import Part, fit_parts, join_parts
+from cmtui.tui.widgets.live_marks import live_part
 from cmtui.tui.widgets.team_counts import TeamCounts, words as team_words
 
 STATE_STYLE = {SyncState.IDLE: "green", SyncState.SYNCING: "cyan", SyncState.OFFLINE: "yellow",
@@ -106,6 +107,9 @@ class StatusLine(Widget):
                                       style="dim"), KEEP_ACCOUNT, Text(_("no accounts yet"), style="dim"), lead=GROUP))
         if accounts:
             parts.append(accounts_part(accounts))
+        live = live_part(self.app)  # how new items arrive now: live, connecting, polling every N s
+        if live is not None:
+            parts.append(live)
         counts = store.outbox.counts()
         waiting, failed = counts["pending"] + counts["sending"], counts["failed"]
         # i18n: status line: the outbox (operations waiting to be sent)

@@ -3,7 +3,8 @@ and start-up stays light).
 
 A pass is one listNotifications request when nothing is new: verify answers from the
 account context, and the figures and post counters are read again only when due (see
-notifications.Mark). A post's record key is made from its outbox idempotency key (tid), and
+notifications.Mark). A pull without verify first is one between passes (the engine's short
+poll): it reads no counters, and leaves any activity it saw owed to the next pass. A post's record key is made from its outbox idempotency key (tid), and
 looked up before it is created, so a send retried after a time-out or a crash is one post.
 """
 
@@ -104,6 +105,7 @@ class BlueskyConnector(Connector):
         self.host = self.http.host
         self._mark = Mark()  # as the last pull left it
         self._stats_due = True  # own_posts reads the feed (a pull may say it need not)
+        self._pass = False  # verify was called: this pull is a pass's, own_posts follows it
 
     @property
     def requests(self) -> int:  # counted where they are sent
@@ -150,6 +152,7 @@ class BlueskyConnector(Connector):
             raise TransientError(_("malformed profile from {host}").format(host=self.host)) from None
 
     async def verify(self) -> AccountInfo:
+        self._pass = True  # (a pull without it is one between passes: see _last)
         if self.context.remote_id:  # known: the figures come with the pull (audience)
             return AccountInfo(remote_id=self.context.remote_id, acct=self.context.handle or self.context.remote_id,
                                display_name="", followers=0, following=0, posts=0)
@@ -246,9 +249,12 @@ class BlueskyConnector(Connector):
             else:
                 mark.followers, mark.following, mark.posts = info.followers, info.following, info.posts
                 mark.profile_at = iso(self.clock())
-        self._stats_due = bool(reasons & ACTIVITY) or self._due(mark.stats_at)
-        if self._stats_due:
-            mark.stats_at = iso(self.clock())
+        owed = mark.stats_owed or bool(reasons & ACTIVITY)
+        self._stats_due = owed or self._due(mark.stats_at)
+        if not self._pass:  # a pull between passes (the engine's short poll) reads no counters:
+            mark.stats_owed = owed or None  # the next pass owes them
+        elif self._stats_due:
+            mark.stats_at, mark.stats_owed = iso(self.clock()), None
         self._mark = mark
         page.cursor, page.final = mark.to_text(), True
         return page

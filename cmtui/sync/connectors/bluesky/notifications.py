@@ -41,6 +41,7 @@ class Mark:
     posts: int = 0
     profile_at: str | None = None  # when the figures were read (ISO UTC)
     stats_at: str | None = None  # when our posts' counters were read
+    stats_owed: bool | None = None  # True: activity seen since, by a pull that read no counters
 
     def to_text(self) -> str:
         return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, separators=(",", ":"))
@@ -59,6 +60,8 @@ class Mark:
         for key in ("at", "uri", "profile_at", "stats_at"):
             if isinstance(data.get(key), str):
                 setattr(mark, key, data[key])
+        if data.get("stats_owed") is True:
+            mark.stats_owed = True
         for key in ("followers", "following", "posts"):
             if isinstance(data.get(key), int) and not isinstance(data.get(key), bool) and data[key] >= 0:
                 setattr(mark, key, data[key])

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import TYPE_CHECKING, AsyncIterator
+from datetime import datetime
+from typing import AsyncIterator, Callable, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -23,13 +24,30 @@ from cmtui.sync.connectors.sse import read_events
 from cmtui.sync.connectors.transport import network_error, no_answer, no_connection, retry_after, slow_down, unreachable
 from cmtui.text import sanitize
 
-if TYPE_CHECKING:
-    from cmtui.sync.connectors.mastodon.connector import MastodonConnector
-
 log = logging.getLogger("cmtui.sync")
 
 PATH = "/api/v1/streaming/user/notification"
 READ_TIMEOUT = 60.0  # four heartbeats missed
+
+
+class MastodonConnector(Protocol):
+    """What streaming uses of the connector (connector.py, which imports this module)."""
+
+    instance: str
+    host: str
+    timeout: float
+    transport: httpx.AsyncBaseTransport | None
+    auth_headers: dict[str, str]
+    requests: int
+    clock: Callable[[], datetime]
+
+    async def instance_info(self) -> dict: ...
+
+    def notification_page(self, batch: list) -> PullPage: ...
+
+
+def _table(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def streaming_base(instance: str, advertised: object) -> str:
@@ -68,11 +86,9 @@ def _parent(host: str) -> str:
 async def notifications(connector: MastodonConnector) -> AsyncIterator[PullPage]:
     """An empty page once the stream is open, then a page per notification or removal."""
     instance = await connector.instance_info()
-    configuration = instance.get("configuration") if isinstance(instance.get("configuration"), dict) else {}
-    urls = configuration.get("urls") if isinstance(configuration.get("urls"), dict) else {}
-    if not urls.get("streaming") and isinstance(instance.get("urls"), dict):  # v1: urls.streaming_api
-        urls = {"streaming": instance["urls"].get("streaming_api")}
-    base = streaming_base(connector.instance, urls.get("streaming"))
+    advertised = _table(_table(instance.get("configuration")).get("urls")).get("streaming")
+    advertised = advertised or _table(instance.get("urls")).get("streaming_api")  # v1's name for it
+    base = streaming_base(connector.instance, advertised)
     host = urlsplit(base).netloc
     timeout = httpx.Timeout(connector.timeout, connect=min(10.0, connector.timeout), read=READ_TIMEOUT)
     async with httpx.AsyncClient(headers=connector.auth_headers | {"Accept": "text/event-stream"}, timeout=timeout,

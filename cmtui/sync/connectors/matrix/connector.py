@@ -209,10 +209,8 @@ class MatrixConnector(Connector):
 
     async def pull(self, cursor: str | None, since: datetime) -> AsyncIterator[PullPage]:
         me = await self._whoami()
-        self._own, self._lookups = [], MAX_LOOKUPS
-        params = {"filter": self._filter(), "timeout": "0", **({"since": cursor} if cursor else {})}
         try:
-            body = await self.http.call("GET", "/sync", params=params)
+            body = await self._sync(cursor)
         except PermanentError as exc:
             if not cursor or exc.status != 400:
                 raise
@@ -220,12 +218,26 @@ class MatrixConnector(Connector):
             # again back to the horizon; what is already stored is matched, not doubled.
             log.warning("%s no longer takes the saved sync token; reading back to the horizon", self.host)
             cursor = None
-            del params["since"]
-            body = await self.http.call("GET", "/sync", params=params)
+            body = await self._sync(None)
+        async for page in self.read_sync(me, body, cursor, "" if cursor else iso(since)):
+            yield page
+
+    async def _sync(self, cursor: str | None, wait_ms: int = 0) -> dict:
+        """One /sync from the cursor (none: from the start); wait_ms > 0 is a long poll."""
+        params = {"filter": self._filter(), "timeout": str(wait_ms), **({"since": cursor} if cursor else {})}
+        if wait_ms:
+            return await self.http.call("GET", "/sync", params=params, wait=wait_ms / 1000)
+        return await self.http.call("GET", "/sync", params=params)
+
+    async def read_sync(self, me: str, body: dict, cursor: str | None, since: str) -> AsyncIterator[PullPage]:
+        """A /sync answer as pages: rooms joined and left, direct rooms, replies and what they
+        point at, each counted room's gap or backfill. With no cursor (a backfill back to the
+        ISO `since`), a page per room; else one page. The last page carries next_batch, final."""
+        self._own, self._lookups = [], MAX_LOOKUPS
         next_batch = body.get("next_batch")
         if not isinstance(next_batch, str):
             raise TransientError(_("malformed /sync from {host} (no next_batch)").format(host=self.host))
-        reader = Reader(me=me, display_name=me[1:].partition(":")[0], since="" if cursor else iso(since))
+        reader = Reader(me=me, display_name=me[1:].partition(":")[0], since=since)
         rooms = as_dict(body.get("rooms"))
         self._note_direct(body)
         for room_id in (rooms.get("leave") or {}):
@@ -244,6 +256,12 @@ class MatrixConnector(Connector):
             page = PullPage()
         page.cursor, page.final = next_batch, True
         yield page
+
+    def live(self, cursor: str | None) -> AsyncIterator[PullPage]:
+        """/sync as a long poll (long_poll.py): a page per answer, each moving the cursor."""
+        from cmtui.sync.connectors.matrix.long_poll import updates
+
+        return updates(self, cursor)
 
     def _note_direct(self, body: dict) -> None:
         """m.direct account data (sent when it changes): {user: [room ids]}."""

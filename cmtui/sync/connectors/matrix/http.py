@@ -17,9 +17,11 @@ from cmtui import __version__
 from cmtui.errors import InputError
 from cmtui.i18n import _
 from cmtui.sync.connectors.base import (
-    AuthError, PermanentError, RateLimited, TransientError,
+    AuthError, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
 )
-from cmtui.sync.connectors.transport import json_object, retry_after, send, slow_down
+from cmtui.sync.connectors.transport import (
+    json_object, no_answer, no_connection, retry_after, send, slow_down, unreachable,
+)
 from cmtui.text import sanitize
 
 CLIENT = "/_matrix/client/v3"
@@ -93,18 +95,40 @@ class MatrixHttp:
         await self._client.aclose()
 
     async def call(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
-                   prefix: str = CLIENT, content: bytes | None = None, headers: dict | None = None) -> dict:
+                   prefix: str = CLIENT, content: bytes | None = None, headers: dict | None = None,
+                   wait: float | None = None) -> dict:
         """The JSON object the homeserver answered; a connector error for anything else.
-        content: raw bytes sent instead of JSON (a media upload)."""
+        content: raw bytes sent instead of JSON (a media upload). wait: a long poll's seconds."""
         body: dict[str, Any] = {"content": content} if content is not None else {"json": json}
         try:
-            response = await send(self._client, method, prefix + path, host=self.host, timeout=self.timeout,
-                                  params=params, headers=headers, **body)
+            if wait is None:
+                response = await send(self._client, method, prefix + path, host=self.host, timeout=self.timeout,
+                                      params=params, headers=headers, **body)
+            else:
+                response = await self._long_poll(method, prefix + path, params, wait)
         finally:
             self.requests += 1
         if response.status_code >= 300:
             self._raise(response, method, path)
         return json_object(response.content, host=self.host, what=f"{method} {path}")
+
+    async def _long_poll(self, method: str, url: str, params: dict | None, wait: float) -> httpx.Response:
+        """A request the server may hold for `wait` seconds: the read waits that much longer
+        than the account's time-out; a connection cut meanwhile is TimedOut (the caller
+        reconnects), one that never opened OfflineError."""
+        read = self.timeout + wait
+        limits = httpx.Timeout(self.timeout, connect=min(10.0, self.timeout), read=read)
+        try:
+            return await self._client.request(method, url, params=params, extensions={"timeout": limits.as_dict()})
+        except httpx.ConnectTimeout:
+            raise OfflineError(no_connection(self.host, min(10.0, self.timeout))) from None
+        except httpx.ConnectError as exc:
+            raise OfflineError(unreachable(self.host, sanitize(str(exc) or type(exc).__name__, max_len=200,
+                                                               single_line=True))) from None
+        except httpx.TimeoutException:
+            raise TimedOut(no_answer(self.host, read)) from None
+        except httpx.HTTPError:  # reset, closed mid-answer: the long poll is asked again
+            raise TimedOut(_("{host} cut the connection").format(host=self.host)) from None
 
     def _raise(self, response: httpx.Response, method: str, path: str) -> None:
         status = response.status_code

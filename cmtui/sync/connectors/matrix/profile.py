@@ -29,7 +29,7 @@ PROFILE = MatrixProfile(
     capabilities=(Capability.PULL | Capability.THREAD | Capability.PUBLISH | Capability.EDIT | Capability.REPLY
                   | Capability.MUTE | Capability.REPORT | Capability.ADMIN_REPORTS | Capability.ADMIN_ACTIONS
                   | Capability.STATS | Capability.HIDE | Capability.KICK | Capability.BAN | Capability.LIKE
-                  | Capability.MEDIA),
+                  | Capability.MEDIA | Capability.PUSH),
     max_chars=MAX_CHARS,
     moderation_actions=("hide", "mute", "report", "kick", "ban", "unban"),
     report_categories=(Choice("other", N_("other — say why in the comment")),),
@@ -58,4 +58,5 @@ PROFILE = MatrixProfile(
     # i18n: Matrix's word for the server an account is on
     server_label=N_("homeserver"),
     counts_from_events=True,
+    own_posts_in_pull=True,
 )
