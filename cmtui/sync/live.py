@@ -182,8 +182,9 @@ class LiveFeeds:
             finally:
                 # A gap pull or the store failing leaves the stream open in the generator: close
                 # it now, not whenever it is collected (the next connect would hold two).
-                if hasattr(pages, "aclose"):
-                    await pages.aclose()
+                aclose = getattr(pages, "aclose", None)
+                if aclose is not None:
+                    await aclose()
                 await connector.close()
             cuts = cuts + 1 if not connected or self.clock() - opened < SHORT_LIVED else 0
             if cuts >= CUTS_BEFORE_POLLING:
