@@ -9,7 +9,8 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
-from cmtui.i18n import _
+from cmtui import l10n
+from cmtui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from cmtui.config import Settings
@@ -88,15 +89,8 @@ async def _loop(engine, names) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, on_signal)
 
-    async def passes():
-        while not stop.is_set():
-            await engine.run_once(names)
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=engine.settings.sync_interval_seconds)
-            except asyncio.TimeoutError:
-                pass
-
-    task = asyncio.ensure_future(passes())
+    engine.on_change = _LiveWords(engine)
+    task = asyncio.ensure_future(engine.run_forever(stop, names=names))
     await asyncio.wait([task, asyncio.ensure_future(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
     if not task.done():
         await asyncio.wait([task, asyncio.ensure_future(now.wait())], timeout=STOP_GRACE_SECONDS,
@@ -108,6 +102,40 @@ async def _loop(engine, names) -> int:
     if not task.cancelled():
         task.result()  # a failure of the store itself is said by main(), as without a signal
     return 0
+
+
+class _LiveWords:
+    """Says on stderr, once per account, when its new items start arriving live and when it
+    falls back to polling (a reconnect in between is not news)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.said: dict[str, str] = {}
+
+    def __call__(self, name: str) -> None:
+        from cmtui.sync.live import POLL, PUSH
+
+        status = self.engine.live.status.get(name) if self.engine.live is not None else None
+        if status is None or status.mode not in (PUSH, POLL) or self.said.get(name) == status.mode:
+            return
+        if status.mode == POLL and name not in self.said and not self._pushes(name):
+            return  # a platform without push: the passes poll, as they always did
+        self.said[name] = status.mode
+        every = status.every or self.engine.settings.sync_interval_seconds
+        if status.mode == PUSH:
+            text = _("{name}: new items arrive live").format(name=name)
+        else:
+            text = ngettext("{name}: the server does not stream; polling every {n} s",
+                            "{name}: the server does not stream; polling every {n} s", every).format(
+                name=name, n=l10n.number(every))
+        logging.getLogger("cmtui.sync").info("%s", text)
+
+    def _pushes(self, name: str) -> bool:
+        from cmtui.sync.connectors import profile_for
+        from cmtui.sync.connectors.base import Capability
+
+        account = next((a for a in self.engine.store.accounts.list() if a.name == name), None)
+        return account is not None and Capability.PUSH in profile_for(account.platform).capabilities
 
 
 def _after_cut(engine, names) -> None:

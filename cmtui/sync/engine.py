@@ -154,7 +154,8 @@ class SyncEngine:
         return list(results)
 
     async def run_forever(self, stop: asyncio.Event, wake: asyncio.Event | None = None,
-                          on_pass: Callable[[list[AccountResult]], None] | None = None) -> None:
+                          on_pass: Callable[[list[AccountResult]], None] | None = None,
+                          names: list[str] | None = None) -> None:
         """A pass every sync_interval_seconds (or when woken); between passes, with
         settings.live, each account's live feed (live.py) brings new notifications as they happen."""
         from cmtui.sync.live import LiveFeeds
@@ -163,7 +164,7 @@ class SyncEngine:
         self.live = LiveFeeds(self) if self.settings.live else None
         try:
             while not stop.is_set():
-                results = await self.run_once()
+                results = await self.run_once(names)
                 if on_pass:
                     on_pass(results)
                 if self.live is not None:

@@ -152,10 +152,11 @@ class LiveFeeds:
                 connector = self.engine.connector(account)
             except CmtuiError:
                 return False
-            opened, connected = self.clock(), False
+            opened, connected, pages = self.clock(), False, None
             try:
                 cursor = self.engine.store.accounts.cursor(account.id, "notifications")
-                async for page in connector.live(cursor):
+                pages = connector.live(cursor)
+                async for page in pages:
                     if not connected:
                         connected, attempts = True, 0
                         self._say(account, LiveStatus(PUSH))
@@ -163,7 +164,8 @@ class LiveFeeds:
                         await self.engine.pull_notifications(account)
                     self.engine.store_pushed(account, page)
             except NoPush as exc:
-                log.info("%s: %s; polling every %d s", account.name, exc, self.engine.settings.sync_interval_seconds)
+                # (said by whoever shows the feed's status: the TUI's status line, `cmtui sync`)
+                log.debug("%s: %s; polling every %d s", account.name, exc, self.engine.settings.sync_interval_seconds)
                 return True
             except AuthError:
                 return False
@@ -172,15 +174,21 @@ class LiveFeeds:
                 return True
             except RateLimited as exc:
                 log.info("%s: live connection refused for now: %s", account.name, exc)
-                await asyncio.sleep(max(reconnect_delay(1), _seconds_until(exc.retry_at, self.engine)))
+                attempts += 1  # a server that says 429 without a time gets asked less and less often
+                await asyncio.sleep(max(reconnect_delay(attempts), _seconds_until(exc.retry_at, self.engine)))
                 continue
             except TransientError as exc:
                 log.info("%s: live connection lost: %s", account.name, exc)
             finally:
+                # A gap pull or the store failing leaves the stream open in the generator: close
+                # it now, not whenever it is collected (the next connect would hold two).
+                aclose = getattr(pages, "aclose", None)
+                if aclose is not None:
+                    await aclose()
                 await connector.close()
             cuts = cuts + 1 if not connected or self.clock() - opened < SHORT_LIVED else 0
             if cuts >= CUTS_BEFORE_POLLING:
-                log.info("%s: the live connection keeps being cut; polling every %d s", account.name,
+                log.debug("%s: the live connection keeps being cut; polling every %d s", account.name,
                          self.engine.settings.sync_interval_seconds)
                 return True
             attempts += 1

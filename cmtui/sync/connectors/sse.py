@@ -27,18 +27,33 @@ class Event:
 
 async def read_events(chunks: AsyncIterator[bytes], limit: int = MAX_EVENT_BYTES) -> AsyncIterator[Event]:
     """The events of an event stream, as the chunks of its body arrive."""
-    buffer = b""
+    buffer = bytearray()
+    scanned = 0  # the buffer's bytes already searched for a line end
     name, size = "", 0
     data: list[str] = []
     dropping = False  # the current event is over the limit: read to its end, then forget it
     skipping_line = False  # the current line is over the limit: read to its end
+    first = True  # a byte order mark may open the stream
+
+    def drop() -> None:
+        nonlocal dropping, data
+        if not dropping:
+            log.warning("dropped a streamed event over %d bytes", limit)
+        dropping, data = True, []
+
     async for chunk in chunks:
         buffer += chunk
         while True:
-            match = _EOL.search(buffer)
+            match = _EOL.search(buffer, scanned)
             if match is None or match.group() == b"\r" and match.end() == len(buffer):  # (\r\n may be split)
+                scanned = len(buffer) - (1 if buffer.endswith(b"\r") else 0)
                 break
-            line, buffer = buffer[:match.start()], buffer[match.end():]
+            line = bytes(buffer[:match.start()])
+            del buffer[:match.end()]
+            scanned = 0
+            if first:
+                first = False
+                line = line.removeprefix(b"\xef\xbb\xbf")
             if skipping_line:
                 skipping_line = False
                 continue
@@ -56,9 +71,10 @@ async def read_events(chunks: AsyncIterator[bytes], limit: int = MAX_EVENT_BYTES
             elif field == b"data" and not dropping:
                 size += len(value) + 1
                 if size > limit:
-                    dropping, data = True, []
+                    drop()
                 else:
                     data.append(value.decode("utf-8", errors="replace"))
-        if len(buffer) > limit:
-            log.warning("dropped a streamed event over %d bytes", limit)
-            buffer, skipping_line, dropping, data = b"", True, True, []
+        if len(buffer) > limit:  # a line that does not end: forget what came of it, skip the rest
+            drop()
+            buffer.clear()
+            scanned, skipping_line, first = 0, True, False

@@ -64,11 +64,23 @@ def streaming_base(instance: str, advertised: object) -> str:
     if ours.scheme == "https" and theirs.scheme != "https":
         return instance
     host, other = ours.hostname or "", theirs.hostname
-    parent = host.split(".", 1)[1] if host.count(".") >= 2 else host
-    if other != host and not other.endswith("." + parent):
+    if other != host and not other.endswith("." + _parent(host)):
         log.warning("%s advertises streaming on %s, another domain: streaming from the instance itself", host, other)
         return instance
     return f"{theirs.scheme}://{theirs.netloc}"
+
+
+def _parent(host: str) -> str:
+    """The domain an instance's streaming host may share: mastodon.social for itself and
+    streaming.mastodon.social; example.org for social.example.org, but never a public suffix
+    such as co.uk (social.example.co.uk keeps its own name) nor an address's digits."""
+    labels = host.split(".")
+    if host.replace(".", "").isdigit() or ":" in host or len(labels) < 3:
+        return host
+    parent = labels[1:]
+    if len(parent) == 2 and len(parent[1]) == 2 and len(parent[0]) <= 3:  # co.uk, com.au, ne.jp
+        return host
+    return ".".join(parent)
 
 
 async def notifications(connector: MastodonConnector) -> AsyncIterator[PullPage]:
