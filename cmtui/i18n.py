@@ -89,6 +89,15 @@ def language() -> str:
     return _language
 
 
+# English locales that write whole numbers as 1,234 and clock times as 14:05 (CLDR), where
+# cmtui writes them without loading Babel (~30 ms of start-up for the inbox's counts).
+_PLAIN_ENGLISH = (None, "US", "GB", "AU", "CA", "IE", "NZ", "001")
+
+
+def plain_english() -> bool:
+    return _language == "en" and _territory in _PLAIN_ENGLISH
+
+
 def babel_locale() -> Locale:
     """The Babel locale for dates, times and numbers in the chosen language."""
     return _locale(_language, _territory)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from cmtui.i18n import babel_locale
+from cmtui.i18n import babel_locale, plain_english
 
 
 def number(value: int | float) -> str:
     """1,234 / 1.234 / 1 234, as the language writes it."""
+    if isinstance(value, int) and plain_english():  # (what Babel writes, without loading it)
+        return f"{value:,}"
     from babel.numbers import format_decimal
 
     return format_decimal(value, locale=babel_locale())
@@ -48,6 +50,8 @@ def _skeleton(skeleton: str, value: date | datetime | time) -> str:
 
 def clock(value: datetime | time) -> str:
     """09:30."""
+    if plain_english():
+        return f"{value:%H:%M}"
     return _skeleton("Hm", value)
 
 
