@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import signal
 import socket
@@ -137,14 +138,16 @@ def warm_post(peer: Peer, label: str) -> None:
 
 def latencies(tui: Client, peer: Peer, label: str, count: int, timeout: float, pause: float,
               give_up: bool = False) -> list[float | None]:
-    """count mentions, one at a time; give_up: stop at the first never shown."""
-    found = []
+    """count mentions, one at a time, pause to pause + 1 s apart (at random: the TUI's screen
+    polls once a second, and posts a fixed time apart would meet it at the same phase);
+    give_up: stop at the first never shown."""
+    found, spread = [], random.Random(20)
     for n in range(count):
         token = ("grace_token", "alan_token")[n % 2]
         found.append(mention_seen(tui, peer, token, f"LIVE-{label}-{n:02d}", timeout))
         if give_up and found[-1] is None:
             break
-        time.sleep(pause)
+        time.sleep(pause + spread.random())
     return found
 
 
@@ -209,7 +212,6 @@ def run_latency(peer: Peer, work: Path, args) -> list[Row]:
         try:
             tui.ready()
             warm_up(tui, "c")
-            # a pause that is not a multiple of the interval: the posts land at different phases
             rows.append(Row(f"(c) polling every {args.poll_seconds} s (live = false)",
                             latencies(tui, peer, "c", args.polling, args.poll_seconds + 10, args.poll_seconds / 3)))
         finally:
@@ -232,8 +234,26 @@ def headless_engine(db: str) -> None:
         engine = SyncEngine(store, settings, Credentials(), timeout=float(settings.http_timeout_seconds))
         stopping = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
+        trace = os.environ.get("CMTUI_BENCH_TRACEMALLOC")  # a file: where Python's allocations grew
+        if trace:
+            asyncio.ensure_future(traced(Path(trace), stopping))
         await engine.run_forever(stopping)
         store.close()
+
+    async def traced(out: Path, stopping) -> None:
+        import tracemalloc
+
+        tracemalloc.start(8)
+        await asyncio.sleep(60)  # the first passes' imports and caches are not growth
+        first = tracemalloc.take_snapshot()
+        await stopping.wait()
+        grown = tracemalloc.take_snapshot().compare_to(first, "traceback")
+        lines = [f"Python heap: {tracemalloc.get_traced_memory()[0] / 2**20:.1f} MB now,"
+                 f" {sum(s.size_diff for s in grown) / 2**20:+.2f} MB since the first minute"]
+        for stat in grown[:12]:
+            lines += [f"{stat.size_diff / 1024:+.1f} KiB in {stat.count_diff:+d} blocks"]
+            lines += [f"    {frame}" for frame in stat.traceback.format()[-8:]]
+        out.write_text("\n".join(lines) + "\n")
 
     asyncio.run(run())
 
