@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmark_live import STREAMING, make_host, start_sync, stop
+from benchmark_live import STREAMING, make_host, mention_seen, start_sync, stop
 from tui_process import Client
 
 pytestmark = pytest.mark.xdist_group("live_process")
@@ -22,13 +22,9 @@ WITHIN = 2.0  # issue 20's budget
 
 def seen_after_post(tui: Client, peer, text: str) -> float:
     """Seconds from just before grace's POST to the TUI's screen showing text."""
-    tui.ask({"wait": text, "timeout": 10})
-    time.sleep(0.1)  # the TUI is watching its screen before the POST
-    posted = time.time()
-    peer.post("grace_token", f"@ada {text} is the export ready?")
-    answer = tui.answer(60)
-    assert answer["ok"], f"{answer.get('error')}\n{answer.get('screen', '')}"
-    return answer["at"] - posted
+    after = mention_seen(tui, peer, "grace_token", text, 10)
+    assert after is not None, f"never shown: {text}\n" + tui.send({"screen": True}).get("screen", "")
+    return after
 
 
 def first_pass(tui: Client, log: Path) -> None:
