@@ -2,10 +2,12 @@
 one database (tests/test_team_host.py): the app runs headless under Textual's Pilot, on its
 own Store connection, with its own settings, and a test drives it over stdin/stdout.
 
-    CMTUI_CONFIG_DIR=DIR python tests/tui_process.py DB
+    CMTUI_CONFIG_DIR=DIR python tests/tui_process.py DB [--sync]
 
 The settings are read as `cmtui` reads them (DIR/settings.toml, then those the database
-carries); the clock is the real one; nothing syncs (the team's `cmtui sync` does). Once the
+carries); the clock is the real one; nothing syncs (the team's `cmtui sync` does), unless
+--sync: then the app runs its own sync engine, as `cmtui` does, with the tokens of
+DIR/credentials.toml (passes, and the live feeds when the settings say `live`). Once the
 first screen is up it prints {"ready": true, "pid": N}. Then one JSON command a line on
 stdin, one JSON answer a line on stdout ({"ok": true, ...} or {"ok": false, "error": ...,
 "screen": ...}):
@@ -14,6 +16,7 @@ stdin, one JSON answer a line on stdout ({"ok": true, ...} or {"ok": false, "err
     {"type": "thanks!"}                   each character pressed in turn
     {"select": "luka"}                    in a pick-one list on top: the option with that text
     {"wait": "text", "timeout": 5}        until the screen shows it; answers "after" (seconds)
+                                          and "at" (the wall clock then, time.time())
     {"gone": "text", "timeout": 5}        until the screen no longer shows it
     {"screen": true}                      the screen's text, line by line
     {"row": true}                         the inbox's highlighted item: {"id", "text"} (or null)
@@ -26,7 +29,10 @@ import asyncio
 import io
 import json
 import os
+import queue
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -92,7 +98,7 @@ async def run_command(pilot, app, command: dict) -> dict:
         if after is None:
             return {"ok": False, "error": f"{'never shown' if shown else 'still shown'}: {text!r}",
                     "screen": screen_text(app)}
-        return {"ok": True, "after": after}
+        return {"ok": True, "after": after, "at": time.time()}
     if "screen" in command:
         return {"ok": True, "screen": screen_text(app)}
     if "row" in command:
@@ -104,7 +110,18 @@ async def run_command(pilot, app, command: dict) -> dict:
     return {"ok": False, "error": f"unknown command {command!r}"}
 
 
-async def main(db: str) -> None:
+def sync_engine(store, settings):
+    """The engine `cmtui` would run on this store (cli.run_tui), or None: no account has a token."""
+    from cmtui.config import Credentials
+    from cmtui.sync.engine import SyncEngine
+
+    credentials = Credentials()
+    if not any(credentials.get(account.name) for account in store.accounts.list()):
+        return None
+    return SyncEngine(store, settings, credentials, timeout=float(settings.http_timeout_seconds))
+
+
+async def main(db: str, sync: bool = False) -> None:
     from cmtui import config
     from cmtui.store import Store
     from cmtui.tui.app import CmtuiApp
@@ -119,7 +136,7 @@ async def main(db: str) -> None:
 
     store = Store.open(Path(db))
     settings = config.with_database_settings(config.load_settings(), store.database_settings(), db)
-    app = CmtuiApp(store, settings)
+    app = CmtuiApp(store, settings, engine=sync_engine(store, settings) if sync else None)
     loop = asyncio.get_running_loop()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -141,5 +158,55 @@ async def main(db: str) -> None:
     store.close()
 
 
+class Client:
+    """The other end, for a test or a benchmark: starts the process, sends commands, reads the
+    answers (a thread reads its stdout, so a wait can be sent first and answered later)."""
+
+    def __init__(self, db: Path, config: Path, *, sync: bool = False, errors: Path | None = None):
+        self.errors = open(errors or config / "tui.err", "a+")
+        args = [sys.executable, __file__, str(db)] + (["--sync"] if sync else [])
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
+                                     text=True, bufsize=1, env={**os.environ, "CMTUI_CONFIG_DIR": str(config)})
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.put(line)
+
+    def answer(self, timeout: float) -> dict:
+        try:
+            return json.loads(self.lines.get(timeout=timeout))
+        except queue.Empty:
+            self.errors.seek(0)
+            raise AssertionError(f"the TUI did not answer within {timeout} s; stderr:\n{self.errors.read()}") from None
+
+    def ready(self, timeout: float = 60) -> dict:
+        hello = self.answer(timeout)
+        assert hello.get("ready"), hello
+        return hello
+
+    def ask(self, command: dict) -> None:
+        """Sends a command; its answer is read by answer()."""
+        self.proc.stdin.write(json.dumps(command) + "\n")
+        self.proc.stdin.flush()
+
+    def send(self, command: dict, timeout: float = 30) -> dict:
+        self.ask(command)
+        return self.answer(timeout)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.send({"quit": True}, 20)
+                self.proc.wait(timeout=20)
+            except (AssertionError, OSError, ValueError, subprocess.TimeoutExpired):
+                pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.errors.close()
+
+
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1]))
+    asyncio.run(main(sys.argv[1], sync="--sync" in sys.argv[2:]))
