@@ -22,7 +22,7 @@ from cmtui.i18n import _
 from cmtui.sync.connectors.base import (
     AuthError, PermanentError, RateLimited, TransientError,
 )
-from cmtui.sync.connectors.transport import json_object, retry_after, send, slow_down
+from cmtui.sync.connectors.transport import json_object, retry_after, send, slow_down, tls
 from cmtui.text import sanitize
 
 DEFAULT_RATE_WAIT = timedelta(seconds=60)  # a 429 that does not say how long
@@ -121,7 +121,8 @@ class Xrpc:
         self._renewed_ahead = False
         self._client = httpx.AsyncClient(
             base_url=server, headers={"User-Agent": f"cmtui/{__version__}", "Accept": "application/json"},
-            timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)), follow_redirects=False, transport=transport)
+            timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)), follow_redirects=False, transport=transport,
+            verify=tls())
 
     async def close(self) -> None:
         await self._client.aclose()

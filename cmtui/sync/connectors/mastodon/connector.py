@@ -30,7 +30,7 @@ from cmtui.sync.connectors.mastodon.address import normalize_instance
 from cmtui.sync.connectors.mastodon.media import upload_all, with_media
 from cmtui.text_html import html_to_text
 from cmtui.sync.connectors.mastodon.profile import PROFILE
-from cmtui.sync.connectors.transport import network_error, no_answer, no_connection, slow_down, unreachable
+from cmtui.sync.connectors.transport import network_error, no_answer, no_connection, slow_down, tls, unreachable
 from cmtui.text import sanitize
 
 log = logging.getLogger("cmtui.sync")
@@ -157,6 +157,7 @@ class MastodonConnector(Connector):
             timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
             follow_redirects=False,
             transport=transport,
+            verify=tls(),
         )
 
     async def close(self) -> None:

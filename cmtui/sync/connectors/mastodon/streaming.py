@@ -21,7 +21,9 @@ from cmtui.i18n import _
 from cmtui.sync.connectors.base import AuthError, NoPush, OfflineError, PermanentError, PullPage, RateLimited, TimedOut, \
     TransientError
 from cmtui.sync.connectors.sse import read_events
-from cmtui.sync.connectors.transport import network_error, no_answer, no_connection, retry_after, slow_down, unreachable
+from cmtui.sync.connectors.transport import (
+    network_error, no_answer, no_connection, retry_after, slow_down, tls, unreachable,
+)
 from cmtui.text import sanitize
 
 log = logging.getLogger("cmtui.sync")
@@ -92,7 +94,7 @@ async def notifications(connector: MastodonConnector) -> AsyncIterator[PullPage]
     host = urlsplit(base).netloc
     timeout = httpx.Timeout(connector.timeout, connect=min(10.0, connector.timeout), read=READ_TIMEOUT)
     async with httpx.AsyncClient(headers=connector.auth_headers | {"Accept": "text/event-stream"}, timeout=timeout,
-                                 follow_redirects=False, transport=connector.transport) as client:
+                                 follow_redirects=False, transport=connector.transport, verify=tls()) as client:
         try:
             async with client.stream("GET", base + PATH) as response:
                 connector.requests += 1

@@ -20,7 +20,7 @@ from cmtui.sync.connectors.base import (
     AuthError, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
 )
 from cmtui.sync.connectors.transport import (
-    json_object, no_answer, no_connection, retry_after, send, slow_down, unreachable,
+    json_object, no_answer, no_connection, retry_after, send, slow_down, tls, unreachable,
 )
 from cmtui.text import sanitize
 
@@ -89,7 +89,7 @@ class MatrixHttp:
             headers={"Authorization": f"Bearer {token}", "User-Agent": f"cmtui/{__version__}",  # i18n: not shown
                      "Accept": "application/json"},
             timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
-            follow_redirects=False, transport=transport)
+            follow_redirects=False, transport=transport, verify=tls())
 
     async def close(self) -> None:
         await self._client.aclose()
