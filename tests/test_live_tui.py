@@ -5,6 +5,8 @@ alerts (off by default) ring for a new direct message and an item that became ov
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import os
 import time
 from datetime import timedelta
@@ -232,14 +234,18 @@ async def test_desktop_alerts_go_through_notify_send(store, tmp_path, monkeypatc
     app = BellApp(store, Settings(timezone="UTC", alerts="desktop"), clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        arrive(store, remote(1, NOW, kind="direct", author="grace@peer.example\x1b[31m"))
+        item = replace(remote(1, NOW, kind="direct", author="grace@peer.example\x1b[31m"),
+                       text='<a href="https://phish.example">verify</a> & <b>now</b>')
+        arrive(store, item)
         app.post_message(app.SyncChanged())
-        ok = await wait_for(pilot, lambda: record.exists() and record.read_text().count("\n") == 3)
+        ok = await wait_for(pilot, lambda: record.exists() and record.read_text().count("\n") == 4)
         assert ok, (app.notes, app.bells, record.exists() and record.read_text())
         args = record.read_text().splitlines()
-        assert args[:2] == ["--app-name=cmtui", "cmtui"]
-        assert args[2].startswith("Direct message from @grace@peer.example: Streamed") and "\x1b" not in args[2]
-        assert len(args[2]) <= 100 and app.bells == 0
+        assert args[:3] == ["--app-name=cmtui", "--", "cmtui"]  # no remote text read as an option
+        # The body is markup to notification daemons: the remote text's tags are shown, not made links.
+        assert args[3].startswith('Direct message from @grace@peer.example: &lt;a href="https://phish.example"&gt;')
+        assert "&amp;" in args[3] and "<" not in args[3] and "\x1b" not in args[3]
+        assert app.bells == 0
 
 
 async def test_desktop_alerts_without_notify_send_ring_the_bell_and_say_so_once(store, tmp_path, monkeypatch):

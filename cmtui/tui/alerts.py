@@ -10,6 +10,7 @@ the bell rings instead, said once.
 
 from __future__ import annotations
 
+import html
 import shutil
 import sqlite3
 import subprocess
@@ -61,7 +62,10 @@ class Alerts:
         # i18n: the title of an alert's toast
         self.app.notify(line, title=_("Alert"), markup=False, timeout=8)
         if self.how == DESKTOP and self.notifier:
-            self.app.run_worker(partial(_send, [self.notifier, "--app-name=cmtui", "cmtui", line]),
+            # The body is markup to notification daemons (links, images): remote text is escaped,
+            # and "--" ends the options whatever the text starts with.
+            body = html.escape(line, quote=False)
+            self.app.run_worker(partial(_send, [self.notifier, "--app-name=cmtui", "--", "cmtui", body]),
                                 thread=True, group="alerts", exit_on_error=False)
             return
         if self.how == DESKTOP and not self._said_no_notifier:
