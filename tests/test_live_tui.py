@@ -5,10 +5,9 @@ alerts (off by default) ring for a new direct message and an item that became ov
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import os
 import time
+from dataclasses import replace
 from datetime import timedelta
 from types import SimpleNamespace
 
