@@ -101,6 +101,9 @@ def _takes_an_argument(callback: Callable) -> bool:
 METRICS_PREFETCH_AFTER = 3.0  # seconds after start-up: the first keys are not slowed
 STORE_ERROR_RETRY_SECONDS = 60  # after the store refused a sync's writes
 EXTERNAL_POLL_SECONDS = 1.0  # how soon another process's writes show on the screen
+# The clock: snoozed items wake, the status line's overdue count and day move on, the crisis
+# watch's 24 hours too. With the poll above, the only timers that run while nothing happens.
+CLOCK_SECONDS = 60.0
 
 
 class CmtuiPalette(CommandPalette):
@@ -179,6 +182,8 @@ class CmtuiApp(App):
         # Bumped on every change to the store made elsewhere (another process, the engine);
         # each screen remembers the last it showed, and catches up when it is shown again.
         self.store_version = 0
+        self.clock_ticks = 0  # minutes of the app's clock (CLOCK_SECONDS) so far
+        self._store_mark: tuple | None = None  # (data_version, own changes) when the screens last re-read
         self._seen: WeakKeyDictionary = WeakKeyDictionary()
         self.crisis_watch = CrisisWatch(self)  # the status line's crisis marker, checked after start-up
         self.metrics_prefetch: Prefetch | None = None  # set by a worker, taken by the Metrics mode
@@ -192,11 +197,26 @@ class CmtuiApp(App):
             check_keymap(settings.keymap)
             self.set_keymap(settings.keymap)
 
+    def get_driver_class(self):
+        """Textual's driver, but on Linux and macOS one whose input thread sleeps while no key
+        comes (Textual's looks for input ten times a second)."""
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from cmtui.tui.quiet_driver import QuietLinuxDriver
+
+            return QuietLinuxDriver
+        return driver
+
     def on_mount(self) -> None:
-        self.set_interval(30, self.wake_snoozed)
+        self.set_interval(CLOCK_SECONDS, self.clock_tick)
         # `cmtui sync` (or a second TUI) may write to the same file: PRAGMA data_version
-        # changes when another connection commits, and costs no I/O to read.
+        # changes when another connection commits, and costs no I/O to read. This process's
+        # own writes (a decision, the engine's pass) show in the connection's change count.
         self._data_version = self._read_data_version()
+        self._own_changes = self.store.own_changes()
+        self._store_mark = (self._data_version, self._own_changes)
         self.set_interval(EXTERNAL_POLL_SECONDS, self.poll_external_changes)
         self.screen_change_signal.subscribe(self, self._screen_shown)
         self._seen[self.screen] = self.store_version  # the first screen, shown before this
@@ -279,7 +299,29 @@ class CmtuiApp(App):
         version = self._read_data_version()
         if version is not None and version != self._data_version:
             self._data_version = version
-            self.post_message(self.SyncChanged())
+            self.post_message(self.SyncChanged())  # (the screen's status line re-reads with it)
+        elif self.store.own_changes() != self._own_changes:
+            self._own_changes = self.store.own_changes()
+            self.refresh_status_lines()
+
+    def clock_tick(self) -> None:
+        self.clock_ticks += 1
+        self.wake_snoozed()
+        self.crisis_watch.clock_tick()
+        self.refresh_status_lines()
+
+    def status_key(self) -> tuple[int, int, int]:
+        """What the status line's figures depend on: the store's changes and the clock."""
+        return self.store_version, self.store.own_changes(), self.clock_ticks
+
+    def refresh_status_lines(self) -> None:
+        """The status lines in view (the screen's, and one under a dialog) re-read the store;
+        each repaints only if what it shows changed."""
+        from cmtui.tui.widgets.status_line import StatusLine
+
+        for screen in self.screen_stack:
+            for line in screen.query(StatusLine):
+                line.refresh_status()
 
     def wake_snoozed(self) -> None:
         """Snoozed items whose time has come are new again (with or without a sync engine)."""
@@ -319,11 +361,17 @@ class CmtuiApp(App):
         self.post_message(self.SyncChanged())
 
     def on_cmtui_app_sync_changed(self, _message: SyncChanged) -> None:
-        self.crisis_watch.request()
-        if self.alerts is not None:
-            self.alerts.check()
-        self.store_version += 1
-        self._catch_up(self.screen)  # (a dialog on top: the screen under it catches up when shown)
+        # A pass that stored nothing, a live feed's new status: the status line says it, and
+        # the screens have nothing to re-read.
+        mark = (self._read_data_version(), self.store.own_changes())
+        if mark != self._store_mark:
+            self._store_mark = mark
+            self.crisis_watch.request()
+            if self.alerts is not None:
+                self.alerts.check()
+            self.store_version += 1
+            self._catch_up(self.screen)  # (a dialog on top: the screen under it catches up when shown)
+        self.refresh_status_lines()
 
     def _screen_shown(self, screen) -> None:
         """A mode switch or a closed dialog shows a screen: it re-reads what changed while
@@ -332,6 +380,10 @@ class CmtuiApp(App):
             self._seen[screen] = self.store_version
         else:
             self._catch_up(screen)
+            from cmtui.tui.widgets.status_line import StatusLine
+
+            for line in screen.query(StatusLine):  # this process's writes, the clock
+                line.catch_up()
 
     def _catch_up(self, screen) -> None:
         # A screen without a DataChanged handler (a dialog) shows nothing to re-read.

@@ -2,8 +2,9 @@
 
 The crisis part of the metrics alone (~30 ms on a million items: kept day totals and the
 flags of four weeks), in a worker thread on a read-only store, first a couple of seconds
-after start-up and then at most once a minute: every minute (the 24 hours move on) and
-after a sync change, a change within the minute waiting for the minute's end."""
+after start-up, then after a sync change at most once a minute (a change within the minute
+waits for the minute's end), and with nothing new every RECHECK seconds on the app's clock:
+the 24 hours move on, and a spike leaves them slowly."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from cmtui.store import Store
 
 MIN_INTERVAL = 60.0
+RECHECK = 5 * 60.0
 FIRST_CHECK = 2.0  # after the first frame and the first keys: start-up is not slowed
 
 
@@ -61,7 +63,11 @@ class CrisisWatch:
 
     def start(self) -> None:
         self.app.set_timer(FIRST_CHECK, self.request)
-        self.app.set_interval(MIN_INTERVAL, self.request)
+
+    def clock_tick(self) -> None:
+        """The app's clock (each minute): a check if the last is RECHECK seconds old."""
+        if time.monotonic() - self._last >= RECHECK - 1.0:  # (a tick a little early counts)
+            self.request()
 
     def request(self) -> None:
         """Check now, or at the end of the minute since the last check (once)."""
@@ -88,7 +94,4 @@ class CrisisWatch:
         if marker == self.marker:
             return
         self.marker = marker
-        from cmtui.tui.widgets.status_line import StatusLine
-
-        for line in self.app.screen.query(StatusLine):
-            line.refresh_status()
+        self.app.refresh_status_lines()

@@ -68,9 +68,18 @@ def _with_dim_field(message: str, when: str) -> Text:
     return Text.assemble(before, (when, "dim"), after)
 
 
+def _signature(parts: list[Part]) -> tuple:
+    """What a line of parts shows (rich's Text equality leaves out a Text's own style)."""
+    return tuple((part.lead, part.priority, tuple((form.plain, str(form.style), tuple(form.spans))
+                                                  for form in part.forms)) for part in parts)
+
+
 class StatusLine(Widget):
-    """Re-reads a few small aggregates from the store every couple of seconds, and fits them
-    to its width by priority (cmtui.tui.fitting) whenever it is drawn."""
+    """A few small aggregates of the store, fitted to its width by priority
+    (cmtui.tui.fitting) whenever it is drawn. No timer of its own: it re-reads when the store
+    changed (the screen's DataChanged, the app's check of its own writes each second) and
+    when the app's clock ticks (each minute: the overdue count moves on with time), and it
+    repaints only when what it shows changed."""
 
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $panel; color: $text; padding: 0 1; }
@@ -79,18 +88,26 @@ class StatusLine(Widget):
     def __init__(self, *, id: str | None = None):
         super().__init__(id=id)
         self._parts: list[Part] = []
+        self._read_at: tuple | None = None  # the app's status_key() when last read
 
     def on_mount(self) -> None:
         # Filled in right after the first frame: the list is what the user waits for.
         self.call_after_refresh(self.refresh_status)
-        self.set_interval(2.0, self.refresh_status)
 
     def render(self) -> Text:
         return join_parts(fit_parts(self._parts, self.content_size.width or 10**6))
 
+    def catch_up(self) -> None:
+        """Shown again: re-read if the store or the clock moved on while it was hidden."""
+        if self._read_at != self.app.status_key():
+            self.refresh_status()
+
     def refresh_status(self) -> None:
-        self._parts = self._read_parts()
-        self.refresh()
+        self._read_at = self.app.status_key()
+        parts = self._read_parts()
+        if _signature(parts) != _signature(self._parts):
+            self._parts = parts
+            self.refresh()
 
     def _read_parts(self) -> list[Part]:
         store = self.app.store
@@ -125,7 +142,7 @@ class StatusLine(Widget):
                      style="bold" if counts["pending"] or failed else "dim")
         parts.append(Part.of(outbox, KEEP_COUNTS, short, lead=GROUP))
         # Overdue: past the response target and unanswered (kept counts minus the few
-        # recent items: ~3 ms on a million, fine every couple of seconds).
+        # recent items: ~3 ms on a million, fine each minute and after a change).
         target = timedelta(minutes=self.app.settings.response_target_minutes)
         overdue = store.inbox.overdue_count(overdue_cutoff(self.app.now(), target))
         # i18n: status line: inbox items past the response target, still unanswered

@@ -96,5 +96,4 @@ class TeamCounts:
     def _done(self, counts: Counts) -> None:
         if counts != self.current:
             self.current = counts
-            for line in self.app.screen.query("StatusLine"):  # (by name: status_line imports this module)
-                line.refresh_status()
+            self.app.refresh_status_lines()
