@@ -118,14 +118,24 @@ async def test_the_app_freezes_what_start_up_built_and_collects_again_after_its_
     from cmtui.config import Settings
     from cmtui.tui.app import CmtuiApp
 
+    import weakref
+
+    class Node:
+        pass
+
     store = Store.open(tmp_path / "s.db")
     gc.disable()  # as run_tui leaves it
     try:
+        garbage = Node()
+        garbage.me = garbage  # a cycle start-up dropped: collected, not frozen for good
+        gone = weakref.ref(garbage)
+        del garbage
         app = CmtuiApp(store, Settings())
         async with app.run_test() as pilot:
             await pilot.pause()
             assert gc.isenabled()
             assert gc.get_freeze_count() > 0
+            assert gone() is None
     finally:
         gc.enable()
         gc.unfreeze()
