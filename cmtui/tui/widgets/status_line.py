@@ -15,7 +15,7 @@ from cmtui.model import SyncState
 from cmtui.sync.states import state_word
 from cmtui.triage.response import overdue_cutoff
 from cmtui.tui.fitting import Part, fit_parts, join_parts
-from cmtui.tui.widgets.live_marks import live_part
+from cmtui.tui.widgets.live_marks import live_forms, live_statuses
 from cmtui.tui.widgets.team_counts import TeamCounts, words as team_words
 
 STATE_STYLE = {SyncState.IDLE: "green", SyncState.SYNCING: "cyan", SyncState.OFFLINE: "yellow",
@@ -28,12 +28,15 @@ KEEP_COUNTS, KEEP_CRISIS, KEEP_ACCOUNT, KEEP_LAST_SYNC = 100, 90, 50, 20
 GROUP = "  │  "
 
 
-def _account_forms(account) -> tuple[Text, Text]:
-    """(in words, shorter) for one account; an error stays in words in both."""
+def _account_forms(account, live=None) -> tuple[Text, Text]:
+    """(in words, shorter) for one account; an error stays in words in both. An idle account
+    with a live feed says how its new items arrive instead (live, connecting, polling)."""
     if account.offline:  # no connection by design: nothing to worry about
         # i18n: status line: an account planned offline, not connected by design
         return (Text(_("○ {account} no connection").format(account=account.name), style="dim"),
                 Text(f"○ {account.name}", style="dim"))
+    if live is not None and account.sync_state == SyncState.IDLE:
+        return live_forms(account.name, live)
     style = STATE_STYLE.get(account.sync_state, "")
     short = Text.assemble(("● ", style), account.name)
     full = short.copy()
@@ -41,12 +44,12 @@ def _account_forms(account) -> tuple[Text, Text]:
     return full, full if account.sync_state == "error" else short
 
 
-def accounts_part(accounts) -> Part:
+def accounts_part(accounts, live: dict | None = None) -> Part:
     """All accounts as one part, so that they shrink together: each in words, then each by
     its mark and name, then the first few and how many more ("+2"), then only how many.
     Accounts in error come first and keep their words; none goes missing without a count."""
     ordered = sorted(accounts, key=lambda a: a.sync_state != "error" or a.offline)
-    forms = [_account_forms(a) for a in ordered]
+    forms = [_account_forms(a, (live or {}).get(a.name)) for a in ordered]
     errors = sum(1 for a in ordered if a.sync_state == "error" and not a.offline)
     gap = "  "
     shown = [Text(gap).join(f[0] for f in forms), Text(gap).join(f[1] for f in forms)]
@@ -122,11 +125,8 @@ class StatusLine(Widget):
             command = "cmtui account add"  # i18n: not shown
             parts.append(Part.of(Text(message.format(command=command),
                                       style="dim"), KEEP_ACCOUNT, Text(_("no accounts yet"), style="dim"), lead=GROUP))
-        if accounts:
-            parts.append(accounts_part(accounts))
-        live = live_part(self.app)  # how new items arrive now: live, connecting, polling every N s
-        if live is not None:
-            parts.append(live)
+        if accounts:  # (with how each one's new items arrive now: live, connecting, polling every N s)
+            parts.append(accounts_part(accounts, live_statuses(self.app)))
         counts = store.outbox.counts()
         waiting, failed = counts["pending"] + counts["sending"], counts["failed"]
         # i18n: status line: the outbox (operations waiting to be sent)
