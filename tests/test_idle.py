@@ -214,3 +214,39 @@ def test_in_a_terminal_the_input_thread_sleeps_and_keys_still_work(db):
             pytest.fail("q did not end the app within 5 s")
     finally:
         proc.close()
+
+
+def test_the_quiet_driver_is_a_copy_of_this_textual_releases_input_thread():
+    """The quiet driver copies Textual's LinuxDriver.run_input_thread with one change (the
+    idle wait): with another release of Textual its copy may be stale, so the app uses it only
+    with the release it was copied from, and this test fails when that release's function is
+    not the one copied (compare, re-copy, and update the hash and COPIED_FROM)."""
+    import hashlib
+    import inspect
+
+    import textual
+    from textual.drivers.linux_driver import LinuxDriver
+
+    from cmtui.tui import quiet_driver
+
+    assert app_module.QUIET_DRIVER_TEXTUAL == quiet_driver.COPIED_FROM
+    if textual.__version__.startswith(quiet_driver.COPIED_FROM):
+        source = inspect.getsource(LinuxDriver.run_input_thread)
+        assert hashlib.sha256(source.encode()).hexdigest() == quiet_driver.TEXTUAL_SOURCE_SHA256
+        assert "selector.select(0.1)" in source  # the wait the copy makes a sleep
+
+
+def test_another_textual_release_gets_its_own_driver(monkeypatch, tmp_path):
+    import textual
+    from textual.drivers.linux_driver import LinuxDriver
+
+    from cmtui.tui.quiet_driver import QuietLinuxDriver
+
+    store = Store.open(tmp_path / "d.db")
+    try:
+        app = CmtuiApp(store, Settings())
+        assert app.get_driver_class() is QuietLinuxDriver  # (Textual picks its Linux driver here)
+        monkeypatch.setattr(textual, "__version__", "8.3.0")
+        assert app.get_driver_class() is LinuxDriver
+    finally:
+        store.close()

@@ -31,10 +31,17 @@ def imported_modules(tree: ast.Module) -> list[str]:
     return names
 
 
+# The one exception, fenced (see its docstring and tests/test_idle.py): the input thread of the
+# Textual release it copies, whose idle wait alone costs more than the idle budget.
+FENCED = {"quiet_driver.py": ["textual._parser", "textual._xterm_parser"]}
+
+
 def test_the_tui_uses_no_private_textual_module():
     private = {name: [m for m in imported_modules(tree) if m.startswith("textual._") or "._" in m]
                for name, tree in tui_sources().items()}
-    assert {name: found for name, found in private.items() if found} == {}
+    found = {name: modules for name, modules in private.items() if modules}
+    assert found == {name: modules for name, modules in FENCED.items() if name in found}
+    assert {name for name in found} == set(FENCED)
 
 
 class Answer(ModalScreen[str]):

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["Store", "InboxFilter", "transaction"]  # i18n: not shown
 
 
-Repo = TypeVar("Repo")
+Repo = TypeVar("Repo")  # i18n: not shown
 
 
 class _Repo(Generic[Repo]):
@@ -49,10 +49,10 @@ class _Repo(Generic[Repo]):
         self.attribute = attribute
 
     @overload
-    def __get__(self, store: None, owner: type | None = None) -> "_Repo[Repo]": ...
+    def __get__(self, store: None, owner: type | None = None) -> _Repo[Repo]: ...
 
     @overload
-    def __get__(self, store: "Store", owner: type | None = None) -> Repo: ...
+    def __get__(self, store: Store, owner: type | None = None) -> Repo: ...
 
     def __get__(self, store, owner=None):
         if store is None:

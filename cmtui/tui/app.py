@@ -100,6 +100,7 @@ def _takes_an_argument(callback: Callable) -> bool:
 
 METRICS_PREFETCH_AFTER = 3.0  # seconds after start-up: the first keys are not slowed
 STORE_ERROR_RETRY_SECONDS = 60  # after the store refused a sync's writes
+QUIET_DRIVER_TEXTUAL = "8.2."  # cmtui.tui.quiet_driver.COPIED_FROM (not imported unless used)
 EXTERNAL_POLL_SECONDS = 1.0  # how soon another process's writes show on the screen
 # The clock: snoozed items wake, the status line's overdue count and day move on, the crisis
 # watch's 24 hours too. With the poll above, the only timers that run while nothing happens.
@@ -200,11 +201,12 @@ class CmtuiApp(App):
     def get_driver_class(self):
         """Textual's driver, but on Linux and macOS one whose input thread sleeps while no key
         comes (Textual's looks for input ten times a second)."""
-        driver = super().get_driver_class()
+        import textual
         from textual.drivers.linux_driver import LinuxDriver
 
-        if driver is LinuxDriver:
-            from cmtui.tui.quiet_driver import QuietLinuxDriver
+        driver = super().get_driver_class()
+        if driver is LinuxDriver and textual.__version__.startswith(QUIET_DRIVER_TEXTUAL):
+            from cmtui.tui.quiet_driver import QuietLinuxDriver  # (a copy of that release's input thread)
 
             return QuietLinuxDriver
         return driver
