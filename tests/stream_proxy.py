@@ -38,6 +38,7 @@ class StreamProxy:
         self.rewrite = rewrite
         self.cut_after: int | None = None  # close every stream after this many body bytes
         self.connects = 0  # streaming connections opened
+        self.paths: list[str] = []  # every request's path, in order
         self._open: set[httpx.Response] = set()
         self._lock = threading.Lock()
         proxy = self
@@ -49,6 +50,8 @@ class StreamProxy:
                 pass
 
             def do_GET(self):
+                with proxy._lock:
+                    proxy.paths.append(self.path.split("?")[0])
                 if self.path.split("?")[0] == STREAM:
                     return self._stream()
                 return self._forward()

@@ -102,7 +102,63 @@ async def test_a_malformed_event_is_skipped_with_a_warning_and_the_next_pull_bri
             results = await engine.run_once()
     assert [r.new_items for r in results] == [2]
     assert count(store, "spoiled") == 2 and count(store, "third, whole") == 1
-    assert len([r for r in caplog.records if "malformed" in r.getMessage()]) == 2
+    said = [r.getMessage() for r in caplog.records if "malformed" in r.getMessage()]
+    assert len(said) == 2 and "1 more" in said[1]  # the first at once, the rest counted when it ends
+
+
+async def test_a_flood_of_malformed_events_is_said_once_and_counted(proxied, peer, caplog):
+    store, engine, proxy = proxied
+
+    def rewrite(event, index):
+        if is_notification(event):
+            return [b"event: notification\ndata: {not json\n\n"] * 200 + [event]
+        return [event]
+
+    proxy.rewrite = rewrite
+    with caplog.at_level(logging.WARNING, "cmtui.sync"):
+        async with running(engine):
+            assert await pushing(engine, "ada")
+            await post(peer, "grace_token", "@ada behind a flood")
+            assert await until(lambda: count(store, "behind a flood") == 1, 3.0)
+            said = [r.getMessage() for r in caplog.records if "malformed" in r.getMessage()]
+            assert len(said) == 1  # not 200 lines
+    said = [r.getMessage() for r in caplog.records if "malformed" in r.getMessage()]
+    assert len(said) == 2 and "199 more" in said[1], said
+
+
+async def test_a_stream_that_opens_and_never_sends_a_byte_counts_as_cut(proxied, monkeypatch, fast):
+    """A proxy buffering the answer: 200 text/event-stream, then nothing (no ":connected", no
+    heartbeat) until the read times out. Even with the read time-out as long as SHORT_LIVED
+    (as in production), it is a cut, and after CUTS_BEFORE_POLLING the feed polls."""
+    from cmtui.sync.connectors.mastodon import streaming
+
+    store, engine, proxy = proxied
+    monkeypatch.setattr(streaming, "READ_TIMEOUT", 0.3)
+    monkeypatch.setattr(live, "SHORT_LIVED", 0.2)
+    proxy.rewrite = lambda event, index: []
+    changes = watch_status(engine)
+    async with running(engine):
+        assert await until(lambda: engine.live is not None and engine.live.status.get("ada") == LiveStatus(
+            POLL, engine.settings.sync_interval_seconds), 10.0)
+        assert proxy.connects == live.CUTS_BEFORE_POLLING
+    assert LiveStatus(PUSH) not in changes  # never said live
+
+
+async def test_reconnects_do_not_ask_the_instance_for_its_streaming_address_again(proxied, peer, fast):
+    store, engine, proxy = proxied
+
+    def rewrite(event, index):
+        if is_notification(event):
+            raise Cut()
+        return [event]
+
+    proxy.rewrite = rewrite
+    async with running(engine):
+        assert await pushing(engine, "ada")
+        asked = proxy.paths.count("/api/v2/instance")
+        await post(peer, "grace_token", "@ada cuts the stream")
+        assert await until(lambda: proxy.connects >= 2 and engine.live.status.get("ada") == LiveStatus(PUSH), 5.0)
+        assert proxy.paths.count("/api/v2/instance") == asked
 
 
 async def test_a_repeated_event_is_one_item_counted_once(proxied, peer):

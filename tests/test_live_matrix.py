@@ -214,6 +214,63 @@ def test_a_homeserver_that_never_waits_does_not_make_us_spin(matrix_server, scen
     assert 3 <= len(recorder.syncs) <= 7  # ~1 + 1.5 / 0.3, not hundreds
 
 
+class Replaying(Recorder):
+    """A caching proxy that ignores `since`: every long poll after the first gets the first
+    one's answer again, at once."""
+
+    def __init__(self):
+        super().__init__(never_wait=True)
+        self.kept: tuple[int, dict, bytes] | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if not (request.url.path.endswith("/sync") and request.url.params.get("timeout") == str(long_poll.WAIT_MS)):
+            return await super().handle_async_request(request)
+        if self.kept is None:
+            response = await super().handle_async_request(request)
+            self.kept = (response.status_code, dict(response.headers), await response.aread())
+            await response.aclose()
+        else:
+            self.syncs.append((request.url.params.get("timeout"), request.extensions["timeout"]["read"]))
+            await asyncio.sleep(0)  # (as the network would: the test's own timer gets its turn)
+        status, headers, body = self.kept
+        headers.pop("content-encoding", None)
+        headers.pop("transfer-encoding", None)
+        headers["content-length"] = str(len(body))
+        return httpx.Response(status, headers=headers, content=body)
+
+
+def test_a_proxy_repeating_one_answer_that_brings_something_does_not_make_us_spin(
+        matrix_server, people, scene, monkeypatch):
+    me, rooms, _ours = scene
+    monkeypatch.setattr(long_poll, "QUIET_GAP", 0.3)
+    recorder = Replaying()
+
+    async def main() -> list:
+        client = connector(matrix_server, me, recorder)
+        cursor = await cursor_now(client)
+        feed = client.live(cursor)
+        await feed.__anext__()
+        await asyncio.to_thread(matrix_server.send_message, people["ada"].access_token, rooms["lounge"], "again",
+                                **{"m.mentions": {"user_ids": [me.user_id]}})
+        recorder.syncs.clear()
+        pages = []
+
+        async def drain():
+            async for page in feed:
+                pages[1:] = [page]  # the first and the last
+
+        try:
+            await asyncio.wait_for(drain(), 1.5)
+        except TimeoutError:
+            pass
+        await client.close()
+        return pages
+
+    pages = asyncio.run(main())
+    assert pages and all(p.items for p in pages)  # the same mention, over and over
+    assert 3 <= len(recorder.syncs) <= 7, len(recorder.syncs)  # ~1 + 1.5 / 0.3, not thousands
+
+
 class CuttingProxy:
     """A TCP proxy on loopback in front of the homeserver; cut() closes every connection."""
 

@@ -53,7 +53,9 @@ class Engine:
     def __init__(self, base: float = 15, cap: int = 60):
         self.settings = SimpleNamespace(live_poll_seconds=base, sync_interval_seconds=cap)
         self.account = Account()
-        self.store = SimpleNamespace(accounts=SimpleNamespace(by_id=lambda i: self.account))
+        self.listed = True  # the account is in the store
+        self.store = SimpleNamespace(accounts=SimpleNamespace(
+            by_id=lambda i: self.account, list=lambda: [self.account] if self.listed else []))
         self.idle: float | None = 0.0
         self.attention = lambda: self.idle
         self.clock = lambda: NOW
@@ -226,6 +228,19 @@ async def test_an_account_removed_meanwhile_ends_its_feed(feed):
     feeds.nudge()
     await settle()
     assert engine.pulls == [] and feeds._tasks["team"].done() and "team" not in feeds.status
+
+
+async def test_the_next_start_stops_the_feed_of_a_removed_account_quietly(feed):
+    engine, feeds, clock = feed
+    task = feeds._tasks["team"]
+    engine.listed, engine.changes[:] = False, []
+    feeds.start([])  # after the next pass: the account is gone
+    await settle()
+    assert task.cancelled() and "team" not in feeds.status and "team" not in feeds._tasks
+    assert engine.changes == ["team"]  # its status line goes
+    clock.now += 60
+    await settle()
+    assert engine.pulls == []
 
 
 async def test_polls_keep_to_the_interval_on_the_real_clock():

@@ -97,14 +97,28 @@ class LiveFeeds:
         self.status: dict[str, LiveStatus] = {}
         self._tasks: dict[str, asyncio.Task] = {}
         self._nudges: dict[str, asyncio.Event] = {}
+        self._ids: dict[str, int] = {}  # the account each feed is for
 
     def start(self, accounts) -> None:
-        """Feeds for these accounts (those a pass reached); one already running is left alone."""
+        """Feeds for these accounts (those a pass reached); one already running is left alone.
+        The feed of an account no longer in the store (removed) stops now, quietly, rather
+        than with the next item it cannot store."""
+        listed = {account.id for account in self.engine.store.accounts.list()}
+        for name, account_id in list(self._ids.items()):
+            if account_id not in listed:
+                task = self._tasks.pop(name, None)
+                if task is not None:
+                    task.cancel()
+                self._ids.pop(name, None)
+                self._nudges.pop(name, None)
+                if self.status.pop(name, None) is not None:
+                    self.engine.on_change(name)
         for account in accounts:
             task = self._tasks.get(account.name)
             if account.offline or task is not None and not task.done():
                 continue
             self._nudges[account.name] = asyncio.Event()
+            self._ids[account.name] = account.id
             self._tasks[account.name] = asyncio.create_task(self._run(account), name=f"live:{account.name}")
 
     def nudge(self) -> None:
@@ -118,6 +132,7 @@ class LiveFeeds:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
+        self._ids.clear()
         self.status.clear()
 
     def _say(self, account, status: LiveStatus) -> None:
@@ -152,16 +167,20 @@ class LiveFeeds:
                 connector = self.engine.connector(account)
             except CmtuiError:
                 return False
-            opened, connected, pages = self.clock(), False, None
+            opened: float | None
+            wait: float | None
+            opened, connected, pages, wait = None, False, None, None
             try:
                 cursor = self.engine.store.accounts.cursor(account.id, "notifications")
                 pages = connector.live(cursor)
                 async for page in pages:
                     if not connected:
-                        connected, attempts = True, 0
+                        opened, connected, attempts = self.clock(), True, 0
                         self._say(account, LiveStatus(PUSH))
-                        # What arrived before the connection was open: one pull fills it.
-                        await self.engine.pull_notifications(account)
+                        if page.cursor is None or not page.final:
+                            # What arrived before the connection was open: one pull fills it
+                            # (unless the open page is that pull, from the cursor: base.Connector.live).
+                            await self.engine.pull_notifications(account)
                     self.engine.store_pushed(account, page)
             except NoPush as exc:
                 # (said by whoever shows the feed's status: the TUI's status line, `cmtui sync`)
@@ -175,18 +194,25 @@ class LiveFeeds:
             except RateLimited as exc:
                 log.info("%s: live connection refused for now: %s", account.name, exc)
                 attempts += 1  # a server that says 429 without a time gets asked less and less often
-                await asyncio.sleep(max(reconnect_delay(attempts), _seconds_until(exc.retry_at, self.engine)))
-                continue
+                wait = max(reconnect_delay(attempts), _seconds_until(exc.retry_at, self.engine))
             except TransientError as exc:
                 log.info("%s: live connection lost: %s", account.name, exc)
             finally:
                 # A gap pull or the store failing leaves the stream open in the generator: close
-                # it now, not whenever it is collected (the next connect would hold two).
-                aclose = getattr(pages, "aclose", None)
-                if aclose is not None:
-                    await aclose()
-                await connector.close()
-            cuts = cuts + 1 if not connected or self.clock() - opened < SHORT_LIVED else 0
+                # it now, not whenever it is collected (the next connect would hold two); the
+                # client too, even when a second cancellation interrupts the first close.
+                try:
+                    aclose = getattr(pages, "aclose", None)
+                    if aclose is not None:
+                        await aclose()
+                finally:
+                    await connector.close()
+            if wait is not None:  # rate limited: the connection closed, wait as told
+                await asyncio.sleep(wait)
+                continue
+            # A connection that never opened (nothing came after the answer's headers: a proxy
+            # holding the stream back) or did not last is a cut.
+            cuts = cuts + 1 if opened is None or self.clock() - opened < SHORT_LIVED else 0
             if cuts >= CUTS_BEFORE_POLLING:
                 log.debug("%s: the live connection keeps being cut; polling every %d s", account.name,
                          self.engine.settings.sync_interval_seconds)

@@ -374,6 +374,9 @@ class Connector(ABC):
         with Capability.PUSH: a stream or a long poll). Pages are stored like a pull's: one
         with a cursor and final=True moves the cursor (a long poll is a pull); a pushed page
         has none, so whatever the push missed while it was down comes with the next pull.
+        The first page says the connection is open, and the engine then pulls once to fill
+        what came before; unless that page carries a cursor with final=True: then it is that
+        pull, from `cursor` (a long poll's first answer), and the engine stores it instead.
         A heartbeat-only wait yields nothing; the iterator ends or raises OfflineError /
         TimedOut / TransientError when the connection drops (the engine reconnects with
         backoff), NoPush when the server has no push (the engine polls)."""

@@ -15,7 +15,9 @@ import httpx
 
 from cmtui import l10n
 from cmtui.i18n import _
-from cmtui.sync.connectors.base import OfflineError, TimedOut, TransientError
+from cmtui.sync.connectors.base import (
+    AuthError, ConnectorError, OfflineError, PermanentError, TimedOut, TransientError,
+)
 from cmtui.text import sanitize
 
 
@@ -33,15 +35,41 @@ async def send(client: httpx.AsyncClient, method: str, url: str, *, host: str, t
     offline (nothing reached the server), a time-out after sending may have reached it."""
     try:
         return await client.request(method, url, **kwargs)
-    except httpx.ConnectTimeout:
-        raise OfflineError(no_connection(host, min(10.0, timeout))) from None
-    except (httpx.TimeoutException, httpx.RemoteProtocolError):
-        raise TimedOut(no_answer(host, timeout)) from None
-    except httpx.ConnectError as exc:
-        said = sanitize(str(exc) or type(exc).__name__, max_len=200, single_line=True)
-        raise OfflineError(unreachable(host, said)) from None
     except httpx.HTTPError as exc:
-        raise OfflineError(network_error(host, type(exc).__name__)) from None
+        raise failure(exc, host, timeout) from None
+
+
+def failure(exc: httpx.HTTPError, host: str, timeout: float, *, waited: float | None = None,
+            held: bool = False) -> ConnectorError:
+    """An httpx failure as the connector error the sync reads: a connect failure is offline
+    (nothing reached the server), a time-out after sending may have reached it. waited: the
+    read time-out, when it is not `timeout` (a long poll, a stream). held: a connection held
+    open (a long poll, a stream) that breaks is cut, and the caller reconnects."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return OfflineError(no_connection(host, min(10.0, timeout)))
+    if isinstance(exc, httpx.ConnectError):
+        return OfflineError(unreachable(host, sanitize(str(exc) or type(exc).__name__, max_len=200, single_line=True)))
+    if isinstance(exc, httpx.TimeoutException) or isinstance(exc, httpx.RemoteProtocolError) and not held:
+        return TimedOut(no_answer(host, timeout if waited is None else waited))
+    if held:  # reset, closed mid-answer
+        return TimedOut(_("{host} cut the connection").format(host=host))
+    return OfflineError(network_error(host, type(exc).__name__))
+
+
+def refusal(status: int, host: str, reason: str) -> ConnectorError | None:
+    """The error an HTTP status means where every platform reads it the same way (429 aside:
+    each says when differently): 5xx a server's trouble, 401/403 the token refused, another
+    4xx a refusal; None for a success. reason: the server's own words, sanitised."""
+    if status >= 500:
+        return TransientError(_("{host} answered {status} {reason}").format(
+            host=host, status=status, reason=reason).rstrip())
+    if status in (401, 403):
+        return AuthError(_("{host} refused the token ({status} {reason})").format(
+            host=host, status=status, reason=reason))
+    if status >= 400:
+        return PermanentError(_("{host} refused: {status} {reason}").format(
+            host=host, status=status, reason=reason).rstrip(), status)
+    return None
 
 
 # The words of a request that failed, for every connector (those with a client of their own say

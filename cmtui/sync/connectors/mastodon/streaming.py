@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import datetime
 from typing import AsyncIterator, Callable, Protocol
 from urllib.parse import urlsplit
@@ -18,12 +19,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from cmtui.i18n import _
-from cmtui.sync.connectors.base import AuthError, NoPush, OfflineError, PermanentError, PullPage, RateLimited, TimedOut, \
-    TransientError
+from cmtui.sync.connectors.base import NoPush, PullPage, RateLimited, TimedOut
 from cmtui.sync.connectors.sse import read_events
-from cmtui.sync.connectors.transport import (
-    network_error, no_answer, no_connection, retry_after, slow_down, tls, unreachable,
-)
+from cmtui.sync.connectors.transport import failure, refusal, retry_after, slow_down, tls
 from cmtui.text import sanitize
 
 log = logging.getLogger("cmtui.sync")
@@ -86,36 +84,59 @@ def _parent(host: str) -> str:
 
 
 async def notifications(connector: MastodonConnector) -> AsyncIterator[PullPage]:
-    """An empty page once the stream is open, then a page per notification or removal."""
-    instance = await connector.instance_info()
-    advertised = _table(_table(instance.get("configuration")).get("urls")).get("streaming")
-    advertised = advertised or _table(instance.get("urls")).get("streaming_api")  # v1's name for it
-    base = streaming_base(connector.instance, advertised)
+    """An empty page once the stream is open — its first bytes arrived (":connected", a
+    heartbeat): an answer's headers alone may be a proxy holding the stream back — then a
+    page per notification or removal."""
+    base = await _streaming_base(connector)
     host = urlsplit(base).netloc
     timeout = httpx.Timeout(connector.timeout, connect=min(10.0, connector.timeout), read=READ_TIMEOUT)
+    malformed = Malformed()
     async with httpx.AsyncClient(headers=connector.auth_headers | {"Accept": "text/event-stream"}, timeout=timeout,
                                  follow_redirects=False, transport=connector.transport, verify=tls()) as client:
         try:
             async with client.stream("GET", base + PATH) as response:
                 connector.requests += 1
                 _check(response, host, connector)
+                chunks = response.aiter_bytes()
+                first = await anext(chunks, b"")
+                if not first:
+                    raise TimedOut(_("{host} closed the stream").format(host=host))
                 yield PullPage()
-                async for event in read_events(response.aiter_bytes()):
-                    page = _page(connector, event.name, event.data)
+                async for event in read_events(_chain(first, chunks)):
+                    page = _page(connector, event.name, event.data, malformed)
                     if page is not None:
                         yield page
-        except httpx.ConnectTimeout:
-            raise OfflineError(no_connection(host, min(10.0, connector.timeout))) from None
-        except httpx.ReadTimeout:
-            raise TimedOut(no_answer(host, READ_TIMEOUT)) from None
-        except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError):
-            raise TimedOut(_("{host} closed the stream").format(host=host)) from None
-        except httpx.ConnectError as exc:
-            raise OfflineError(unreachable(host, sanitize(str(exc) or type(exc).__name__, max_len=200,
-                                                          single_line=True))) from None
         except httpx.HTTPError as exc:
-            raise OfflineError(network_error(host, type(exc).__name__)) from None
+            raise failure(exc, host, connector.timeout, waited=READ_TIMEOUT, held=True) from None
+        finally:
+            malformed.say(connector.host)
     raise TimedOut(_("{host} closed the stream").format(host=host))  # a clean end is a cut too
+
+
+async def _chain(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    yield first
+    async for chunk in rest:
+        yield chunk
+
+
+# The streaming address each instance advertises, asked again at most hourly rather than on
+# every reconnect: {instance URL: (when asked, time.monotonic(); the address)}.
+_bases: dict[str, tuple[float, str]] = {}
+BASE_KEPT = 3600.0
+
+
+async def _streaming_base(connector: MastodonConnector) -> str:
+    kept = _bases.get(connector.instance)
+    if kept is not None and time.monotonic() - kept[0] < BASE_KEPT:
+        return kept[1]
+    instance = await connector.instance_info()
+    advertised = _table(_table(instance.get("configuration")).get("urls")).get("streaming")
+    advertised = advertised or _table(instance.get("urls")).get("streaming_api")  # v1's name for it
+    base = streaming_base(connector.instance, advertised)
+    if len(_bases) >= 64:  # (a process follows a few instances; never grows without bound)
+        _bases.clear()
+    _bases[connector.instance] = (time.monotonic(), base)
+    return base
 
 
 def _check(response: httpx.Response, host: str, connector: MastodonConnector) -> None:
@@ -126,23 +147,34 @@ def _check(response: httpx.Response, host: str, connector: MastodonConnector) ->
         now = connector.clock()
         until = retry_after(response, now)
         raise RateLimited(slow_down(host, until or now), until)
-    if status in (401, 403):
-        raise AuthError(_("{host} refused the token ({status} {reason})").format(
-            host=host, status=status, reason=sanitize(response.reason_phrase or "", max_len=100, single_line=True)))
-    if status >= 500:
-        raise TransientError(_("{host} answered {status} {reason}").format(
-            host=host, status=status, reason=sanitize(response.reason_phrase or "", max_len=100, single_line=True)))
-    if status >= 400:
-        raise PermanentError(_("{host} refused: {status} {reason}").format(
-            host=host, status=status, reason=sanitize(response.reason_phrase or "", max_len=100, single_line=True)),
-            status)
+    refused = refusal(status, host, sanitize(response.reason_phrase or "", max_len=100, single_line=True))
+    if refused is not None:
+        raise refused
     kind = response.headers.get("content-type", "").partition(";")[0].strip().lower()
     if kind != "text/event-stream":  # a proxy's page, say: this address does not stream
         raise NoPush(_("{host} does not stream notifications ({status} {kind})").format(
             host=host, status=status, kind=sanitize(kind, max_len=100, single_line=True)), status)
 
 
-def _page(connector: MastodonConnector, name: str, data: str) -> PullPage | None:
+class Malformed:
+    """The malformed events of one connection: the first said at once, the rest counted and
+    said when it ends (a hostile stream must not flood the log)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def skipped(self, host: str) -> None:
+        self.count += 1
+        if self.count == 1:
+            log.warning("%s: skipped a malformed streamed notification (the next pull brings it)", host)
+
+    def say(self, host: str) -> None:
+        if self.count > 1:
+            log.warning("%s: skipped %d more malformed streamed notifications on this connection", host,
+                        self.count - 1)
+
+
+def _page(connector: MastodonConnector, name: str, data: str, malformed: Malformed) -> PullPage | None:
     if name == "delete":
         remote_id = data.strip()
         return PullPage(deleted=[remote_id]) if remote_id.isascii() and remote_id.isalnum() else None
@@ -153,7 +185,7 @@ def _page(connector: MastodonConnector, name: str, data: str) -> PullPage | None
     except ValueError:
         notification = None
     if not isinstance(notification, dict):
-        log.warning("%s: skipped a malformed streamed notification (the next pull brings it)", connector.host)
+        malformed.skipped(connector.host)
         return None
     page = connector.notification_page([notification])
     return page if page.items or page.events else None

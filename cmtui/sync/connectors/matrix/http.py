@@ -17,11 +17,9 @@ from cmtui import __version__
 from cmtui.errors import InputError
 from cmtui.i18n import _
 from cmtui.sync.connectors.base import (
-    AuthError, OfflineError, PermanentError, RateLimited, TimedOut, TransientError,
+    AuthError, PermanentError, RateLimited, TransientError,
 )
-from cmtui.sync.connectors.transport import (
-    json_object, no_answer, no_connection, retry_after, send, slow_down, tls, unreachable,
-)
+from cmtui.sync.connectors.transport import failure, json_object, retry_after, send, slow_down, tls
 from cmtui.text import sanitize
 
 CLIENT = "/_matrix/client/v3"
@@ -120,15 +118,8 @@ class MatrixHttp:
         limits = httpx.Timeout(self.timeout, connect=min(10.0, self.timeout), read=read)
         try:
             return await self._client.request(method, url, params=params, extensions={"timeout": limits.as_dict()})
-        except httpx.ConnectTimeout:
-            raise OfflineError(no_connection(self.host, min(10.0, self.timeout))) from None
-        except httpx.ConnectError as exc:
-            raise OfflineError(unreachable(self.host, sanitize(str(exc) or type(exc).__name__, max_len=200,
-                                                               single_line=True))) from None
-        except httpx.TimeoutException:
-            raise TimedOut(no_answer(self.host, read)) from None
-        except httpx.HTTPError:  # reset, closed mid-answer: the long poll is asked again
-            raise TimedOut(_("{host} cut the connection").format(host=self.host)) from None
+        except httpx.HTTPError as exc:
+            raise failure(exc, self.host, self.timeout, waited=read, held=True) from None
 
     def _raise(self, response: httpx.Response, method: str, path: str) -> None:
         status = response.status_code

@@ -5,8 +5,9 @@ pull: its page carries next_batch and moves the cursor, until an answer brings w
 pass stores (our own posts, rooms changed); from then on the passes move it.
 
 The first request goes from the saved cursor and is answered at once (timeout 0): its page
-says the connection is open, so the engine shows the feed live and runs its gap-filling pull
-now rather than after the first 30 s of quiet. With no cursor, or one the homeserver no
+says the connection is open and, carrying its cursor with final=True, is itself the gap fill
+(the engine does not pull again), unless it brought what only a pass stores: then it comes
+without a cursor and the engine's gap-filling pull reads it. With no cursor, or one the homeserver no
 longer takes (a 400, as pull() handles it), it starts from now instead and says so with a
 page without a cursor: the engine's gap-filling pull after the connect reads what came before
 (back to the horizon, when the token was refused), and only then do our pages move the cursor.
@@ -44,7 +45,7 @@ class MatrixConnector(Protocol):
     def places(self) -> list[Place]: ...
 
 WAIT_MS = 30_000  # how long the homeserver may hold one /sync
-QUIET_GAP = 1.0  # seconds between two requests at least, after an answer that brought nothing
+QUIET_GAP = 1.0  # seconds between two requests at least; after an answer that did not move the token, after it
 # From now on, without reading the rooms' past (the gap fill does that): one event per room.
 NOW_FILTER = json.dumps({"room": {"timeline": {"limit": 1, "types": ["m.room.message"]}, "state": {"types": []},
                                   "ephemeral": {"types": []}, "account_data": {"types": []}},
@@ -70,9 +71,14 @@ async def updates(connector: MatrixConnector, cursor: str | None,
         token = await _now(connector)
         yield PullPage()  # open; the cursor stays where the gap fill leaves it
     else:
+        places = connector.places()
         page = await _page(connector, me, body, token)
-        token = page.cursor or token
-        yield page
+        if connector._own or connector.places() != places:
+            # What only a pass stores came with it: the engine's gap pull reads it again.
+            yield PullPage(items=page.items, events=page.events, deleted=page.deleted)
+        else:
+            token = page.cursor or token
+            yield page  # with its cursor, final: the pull from the saved cursor (no gap pull)
     holding = False  # an answer brought what only a pass stores: the passes move the cursor
     while True:
         asked = clock()
@@ -91,12 +97,14 @@ async def updates(connector: MatrixConnector, cursor: str | None,
         # on, pages leave the cursor where it is, so that the next pass reads them again.
         holding = holding or bool(connector._own) or connector.places() != places
         if holding:
-            page.cursor, page.final, moved = None, False, False
-        quiet = not (page.items or page.events or page.deleted)
-        if not quiet or moved:
+            page.cursor, page.final = None, False
+        if page.items or page.events or page.deleted or moved and not holding:
             yield page
-        if quiet:  # a homeserver that answers at once with nothing must not make us spin
-            await asyncio.sleep(max(0.0, asked + QUIET_GAP - clock()))
+        # A floor under the request rate, whatever the answer brought: a homeserver that
+        # answers at once (or a caching proxy that ignores `since`, repeating one answer)
+        # must not make us spin.
+        floor = asked + QUIET_GAP if moved else clock() + QUIET_GAP
+        await asyncio.sleep(max(0.0, floor - clock()))
 
 
 async def _page(connector: MatrixConnector, me: str, body: dict | None, token: str) -> PullPage:
