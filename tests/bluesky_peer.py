@@ -475,7 +475,21 @@ class BlueskyPeer:
         handle = f"{name.lower()}-{next(self._names)}.test"
         created = self.xrpc("POST", "com.atproto.server.createAccount", json={
             "handle": handle, "email": f"{handle}@cmtui.invalid", "password": password})
+        self._until_profiled(created["did"])
         return BskyUser(created["did"], created["handle"], password, created["accessJwt"], created["refreshJwt"])
+
+    def _until_profiled(self, did: str, timeout: float = 20) -> None:
+        """The AppView indexes a new account a moment after the PDS made it; until then its
+        getProfile says "Profile not found" (`account add` verifies with it): wait for it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.xrpc("GET", "app.bsky.actor.getProfile", params={"actor": did}, base=self.appview_url)
+                return
+            except XrpcError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def sign_in(self, user: BskyUser, password: str | None = None) -> BskyUser:
         """A new session (createSession), with the account's password or an app password."""
