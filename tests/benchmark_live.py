@@ -1,7 +1,7 @@
 """The live inbox's budgets (issue 20), a script, not a test:
 
     python tests/benchmark_live.py [--mentions 20] [--polling 5] [--poll-seconds 10]
-                                   [--soak-minutes 10] [--only latency|soak]
+                                   [--soak-minutes 10] [--quiet] [--only latency|soak]
 
 against mastodon_mock on loopback (`mastodon_mock serve --in-memory --demo`, a subprocess),
 with cmtui's real processes: the TUI under Pilot (tests/tui_process.py) and `cmtui sync`.
@@ -18,8 +18,9 @@ grace and alan in turn, --mentions each:
 
 Memory, streams open on 3 accounts (ada, grace, alan in one database): the resident memory of
 the TUI (with its engine) and of `cmtui sync` (each on its own file), sampled every 30 s
-over --soak-minutes while mentions and favourites arrive (one every ~10 s to each account):
-start, end, max, and the least-squares slope (MB per minute); their CPU seconds too.
+over --soak-minutes while mentions and favourites arrive (one every ~10 s to each account;
+--quiet: nothing arrives, the streams' heartbeats only): start, end, max, and the
+least-squares slope (MB per minute); their CPU seconds too.
 """
 
 from __future__ import annotations
@@ -328,7 +329,7 @@ def run_soak(peer: Peer, work: Path, args) -> list[str]:
         traffic = Traffic(peer, names)
         started = time.monotonic()
         end = started + args.soak_minutes * 60
-        next_sample, next_event = started, started
+        next_sample, next_event = started, (float("inf") if args.quiet else started)
         while True:
             now = time.monotonic()
             if now >= next_sample:
@@ -339,7 +340,7 @@ def run_soak(peer: Peer, work: Path, args) -> list[str]:
                 next_sample += args.sample_seconds
                 if next_sample > end + 1:
                     break
-            if now >= next_event:
+            if now >= next_event and not args.quiet:
                 traffic.next()
                 next_event += 10 / len(names)
             time.sleep(max(0.05, min(next_sample, next_event) - time.monotonic()))
@@ -367,6 +368,7 @@ def main() -> None:
     parser.add_argument("--poll-seconds", type=int, default=10, help="sync_interval_seconds in (c)")
     parser.add_argument("--soak-minutes", type=float, default=10.0)
     parser.add_argument("--sample-seconds", type=float, default=30.0)
+    parser.add_argument("--quiet", action="store_true", help="the soak with nothing arriving (streams open, heartbeats only)")
     parser.add_argument("--only", choices=["latency", "soak"])
     parser.add_argument("--headless-engine", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
