@@ -12,14 +12,11 @@ names the person who took it; and a TUI killed outright loses nothing it had con
 
 from __future__ import annotations
 
-import json
 import os
-import queue
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -28,10 +25,10 @@ import pytest
 from cmtui.config import Credentials
 from cmtui.store import Store
 from sync_process import start_sync, stop, wait_until
+from tui_process import Client
 
 pytestmark = pytest.mark.xdist_group("team_host")
 
-DRIVER = Path(__file__).with_name("tui_process.py")
 SHOWN_WITHIN = 3.0  # "within about two seconds": the TUI polls once a second; a loaded machine adds some
 QUESTIONS = {  # (asked within a second: the test reads the order the inbox shows)
     "alpha": ("katherine_token", "@ada Q-alpha BUY CHEAP FOLLOWERS"),
@@ -42,40 +39,24 @@ QUESTIONS = {  # (asked within a second: the test reads the order the inbox show
 }
 
 
-class Tui:
-    """A person's cmtui, a process of its own; send() waits for its one-line answer."""
+class Tui(Client):
+    """A person's cmtui, a process of its own (tests/tui_process.py); send() waits for its
+    one-line answer and asserts it is ok."""
 
     def __init__(self, db: Path, home: Path, user: str):
         config = home / user
         config.mkdir(parents=True, exist_ok=True)
         (config / "settings.toml").write_text(f'user = "{user}"\ntimezone = "UTC"\n')
         self.user = user
-        self.errors = open(home / f"{user}.err", "a+")
-        self.proc = subprocess.Popen([sys.executable, str(DRIVER), str(db)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.errors, text=True, bufsize=1,
-                                     env={**os.environ, "CMTUI_CONFIG_DIR": str(config)})
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        super().__init__(db, config, errors=home / f"{user}.err")
 
-    def _read(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.put(line)
-
-    def answer(self, timeout: float) -> dict:
-        try:
-            line = self.lines.get(timeout=timeout)
-        except queue.Empty:
-            raise AssertionError(f"{self.user}'s TUI did not answer within {timeout} s; stderr:\n{self.stderr()}")
-        return json.loads(line)
-
-    def ready(self) -> None:
-        hello = self.answer(60)
-        assert hello.get("ready") and hello["user"] == self.user, hello
+    def ready(self, timeout: float = 60) -> dict:
+        hello = super().ready(timeout)
+        assert hello["user"] == self.user, hello
+        return hello
 
     def send(self, command: dict, timeout: float = 30) -> dict:
-        self.proc.stdin.write(json.dumps(command) + "\n")
-        self.proc.stdin.flush()
-        answer = self.answer(timeout)
+        answer = super().send(command, timeout)
         assert answer["ok"], f"{self.user}: {command}: {answer.get('error')}\n{answer.get('screen', '')}"
         return answer
 
